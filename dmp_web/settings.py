@@ -1,0 +1,76 @@
+"""Configuration read from DMP_* environment variables, with safe defaults.
+
+The default environment is "production": a machine that forgets to say otherwise gets
+secure cookies and refuses to start without a secret key.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENVIRONMENTS = ("production", "development", "testing")
+
+
+class SettingsError(RuntimeError):
+    """The configuration cannot run safely."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "production"
+    secret_key: str | None = None
+    data_dir: Path = PROJECT_ROOT / "var" / "data"
+    exports_dir: Path = PROJECT_ROOT / "exports"
+    session_idle_minutes: int = 15
+    lock_timeout_seconds: float = 30.0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_development(self) -> bool:
+        return self.env in ("development", "testing")
+
+    @classmethod
+    def from_env(cls, environ: os._Environ | dict | None = None) -> "Settings":
+        environ = os.environ if environ is None else environ
+        env = environ.get("DMP_ENV", "production").strip().lower()
+        if env not in ENVIRONMENTS:
+            raise SettingsError(f"DMP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+        return cls(
+            env=env,
+            secret_key=environ.get("DMP_SECRET_KEY") or None,
+            data_dir=Path(environ.get("DMP_DATA_DIR", cls.data_dir)),
+            exports_dir=Path(environ.get("DMP_EXPORTS_DIR", cls.exports_dir)),
+            session_idle_minutes=_positive_int(environ, "DMP_SESSION_IDLE_MINUTES", 15),
+            lock_timeout_seconds=float(environ.get("DMP_LOCK_TIMEOUT_SECONDS", 30)),
+        )
+
+    def resolved_secret_key(self) -> str:
+        """The secret key; in development, one kept in the data folder so sessions survive restarts."""
+        if self.secret_key:
+            if len(self.secret_key) < 32:
+                raise SettingsError("DMP_SECRET_KEY must be at least 32 characters long")
+            return self.secret_key
+        if not self.is_development:
+            raise SettingsError(
+                "DMP_SECRET_KEY is not set: outside development the app refuses to start without it"
+            )
+        key_file = self.data_dir / ".dev-secret-key"
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        if not key_file.exists():
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+        return key_file.read_text().strip()
+
+
+def _positive_int(environ, name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    value = int(raw)
+    if value <= 0:
+        raise SettingsError(f"{name} must be a positive whole number")
+    return value

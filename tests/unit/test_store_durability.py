@@ -1,0 +1,151 @@
+"""The store loses nothing under concurrent processes and survives a killed writer."""
+import json
+import multiprocessing
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from dmp_web.store import FileStore, KeyTaken, ShardedTable, UnsafePath
+from dmp_web.store import files as store_files
+
+WRITERS = 4
+RECORDS_EACH = 200
+
+
+def _write_records(root: str, writer: int, start_event) -> None:
+    store = FileStore(root)
+    start_event.wait()
+    for n in range(RECORDS_EACH):
+        with store.transaction("shared", "journal.json") as db:
+            db.insert({"writer": writer, "n": n})
+
+
+def test_four_processes_writing_200_records_each_lose_nothing_and_leave_valid_json(tmp_path):
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Event()
+    procs = [ctx.Process(target=_write_records, args=(str(tmp_path), w, start)) for w in range(WRITERS)]
+    for p in procs:
+        p.start()
+    start.set()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+
+    raw = json.loads((tmp_path / "shared" / "journal.json").read_text(encoding="utf-8"))
+    rows = list(raw["_default"].values())
+    assert len(rows) == WRITERS * RECORDS_EACH
+    assert {(r["writer"], r["n"]) for r in rows} == {
+        (w, n) for w in range(WRITERS) for n in range(RECORDS_EACH)
+    }
+    assert len(raw["_default"]) == len(set(raw["_default"]))  # no doc id written twice
+
+
+def _write_until_killed(root: str, stop_at: int, ready) -> None:
+    """Commit records one by one; on the stop_at-th commit, stall halfway through the write."""
+    real_fsync = os.fsync
+
+    def stalling_fsync(fd):
+        if stalling_fsync.writes == stop_at:
+            os.write(fd, b'{"half-written": ')  # garbage in the temporary file, never renamed
+            ready.set()
+            time.sleep(600)
+        real_fsync(fd)
+
+    stalling_fsync.writes = 0
+    store_files.os.fsync = stalling_fsync  # type: ignore[attr-defined]
+    store = FileStore(root)
+    for n in range(10_000):
+        stalling_fsync.writes = n
+        with store.transaction("dossier", "journal.json") as db:
+            db.insert({"n": n})
+
+
+def test_a_writer_killed_in_the_middle_of_a_write_leaves_every_committed_record(tmp_path):
+    ctx = multiprocessing.get_context("spawn")
+    ready = ctx.Event()
+    proc = ctx.Process(target=_write_until_killed, args=(str(tmp_path), 57, ready))
+    proc.start()
+    assert ready.wait(60), "the writer never reached the write it should be killed in"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.join(10)
+    assert proc.exitcode == -signal.SIGKILL
+
+    leftovers = list((tmp_path / "dossier").glob(".journal.json.*.tmp"))
+    assert leftovers, "the kill should have happened with a temporary file half written"
+
+    store = FileStore(tmp_path, lock_timeout=5)
+    with store.snapshot("dossier", "journal.json") as db:
+        assert sorted(r["n"] for r in db.all()) == list(range(57))
+    # the lock died with the process: a new writer carries on at once
+    with store.transaction("dossier", "journal.json") as db:
+        db.insert({"n": 57})
+    with store.snapshot("dossier", "journal.json") as db:
+        assert len(db) == 58
+
+
+def _kill_at_random(root: str) -> None:
+    store = FileStore(root)
+    while True:
+        with store.transaction("stress", "data.json") as db:
+            n = len(db)
+            db.insert({"n": n, "padding": "x" * 2000})
+
+
+def test_writers_killed_at_random_moments_never_leave_a_broken_file(tmp_path):
+    ctx = multiprocessing.get_context("spawn")
+    for delay in (0.3, 0.45, 0.6, 0.75, 0.9):
+        proc = ctx.Process(target=_kill_at_random, args=(str(tmp_path),))
+        proc.start()
+        time.sleep(delay)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.join(10)
+        store = FileStore(tmp_path, lock_timeout=5)
+        with store.snapshot("stress", "data.json") as db:
+            numbers = [r["n"] for r in db.all()]
+        assert numbers == list(range(len(numbers)))  # contiguous: nothing half-applied
+    assert len(numbers) > 0
+
+
+def test_a_transaction_that_raises_writes_nothing(tmp_path):
+    store = FileStore(tmp_path)
+    with store.transaction("d", "f.json") as db:
+        db.insert({"n": 1})
+    with pytest.raises(RuntimeError):
+        with store.transaction("d", "f.json") as db:
+            db.insert({"n": 2})
+            raise RuntimeError("boom")
+    with store.snapshot("d", "f.json") as db:
+        assert [r["n"] for r in db.all()] == [1]
+
+
+@pytest.mark.parametrize("segment", ["..", "../etc", "a/b", "/etc/passwd", "", ".hidden", "x" * 200, "é"])
+def test_no_path_segment_can_leave_the_data_folder(tmp_path, segment):
+    store = FileStore(tmp_path)
+    with pytest.raises(UnsafePath):
+        store.path("keyed", segment)
+
+
+def test_a_keyed_lookup_reads_only_its_own_shard(tmp_path):
+    store = FileStore(tmp_path)
+    table = ShardedTable(store, "login")
+    for i in range(600):
+        table.put(f"user{i:04d}", {"dossier": f"d{i}"})
+    target = "user0421"
+    folder = tmp_path / "keyed" / "login"
+    assert len(list(folder.glob("*.json"))) > 200  # the keys really are spread out
+    for shard in folder.glob("*.json"):
+        if shard.name != table.shard_of(target):
+            shard.write_text("not json at all")  # any read of another shard would now fail
+    assert table.get(target) == {"dossier": "d421"}
+
+
+def test_adding_a_key_twice_with_another_value_is_refused(tmp_path):
+    table = ShardedTable(FileStore(tmp_path), "ins")
+    table.add("1234", {"dossier": "a"})
+    table.add("1234", {"dossier": "a"})  # same value: idempotent
+    with pytest.raises(KeyTaken):
+        table.add("1234", {"dossier": "b"})
+    assert table.get("1234") == {"dossier": "a"}
