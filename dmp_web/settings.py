@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +26,7 @@ class Settings:
     exports_dir: Path = PROJECT_ROOT / "exports"
     session_idle_minutes: int = 15
     lock_timeout_seconds: float = 30.0
-    extra: dict = field(default_factory=dict)
+    contact_email: str = "contact@dmp.example"
 
     @property
     def is_development(self) -> bool:
@@ -45,6 +45,7 @@ class Settings:
             exports_dir=Path(environ.get("DMP_EXPORTS_DIR", cls.exports_dir)),
             session_idle_minutes=_positive_int(environ, "DMP_SESSION_IDLE_MINUTES", 15),
             lock_timeout_seconds=float(environ.get("DMP_LOCK_TIMEOUT_SECONDS", 30)),
+            contact_email=environ.get("DMP_CONTACT_EMAIL", cls.contact_email),
         )
 
     def resolved_secret_key(self) -> str:

@@ -1,0 +1,54 @@
+"""DMP web: create_app builds the Flask application from Settings."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from flask_htmx import HTMX
+from flask_wtf.csrf import CSRFProtect
+
+from .settings import PROJECT_ROOT, Settings
+from .store import FileStore
+
+csrf = CSRFProtect()
+htmx = HTMX()
+
+
+def create_app(settings: Settings | None = None, **flask_config) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(
+        SECRET_KEY=settings.resolved_secret_key(),
+        TESTING=settings.env == "testing",
+        SESSION_COOKIE_NAME="dmp_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not settings.is_development,
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
+        MAX_CONTENT_LENGTH=12 * 1024 * 1024,  # a 10 MB document plus the form around it
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which is short
+        DMP_SETTINGS=settings,
+    )
+    app.config.update(flask_config)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.exports_dir.mkdir(parents=True, exist_ok=True)
+    app.extensions["dmp.store"] = FileStore(settings.data_dir, settings.lock_timeout_seconds)
+
+    csrf.init_app(app)
+    htmx.init_app(app)
+
+    from .web import errors, navigation, public, security
+
+    security.init_app(app)
+    errors.init_app(app)
+    navigation.init_app(app)
+    app.register_blueprint(public.bp)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app

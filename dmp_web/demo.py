@@ -1,0 +1,51 @@
+"""Demo data for a newcomer: loading it twice changes nothing."""
+from __future__ import annotations
+
+from datetime import date
+
+from .domain.register import InsuredPerson, PostalAddress
+from .store import FileStore
+from .store.register import InsuredRegister
+
+# Invented people; each NIR carries a correct control key.
+INSURED = [
+    InsuredPerson(
+        nir="242037505604161", birth_name="MARTIN", first_names="Jeanne Marie", sex="F",
+        birth_date=date(1942, 3, 14), birth_place="Paris 4e", vitale_serial="1234567890123456",
+        vitale_type="without_photo",
+        address=PostalAddress("12 rue des Lilas", "75020", "Paris"),
+    ),
+    InsuredPerson(
+        nir="148086912304582", birth_name="DUPUIS", first_names="Marcel", sex="M",
+        birth_date=date(1948, 8, 2), birth_place="Lyon", vitale_serial="2234567890123456",
+        vitale_type="with_photo",
+        address=PostalAddress("5 place Bellecour", "69002", "Lyon"),
+        email="marcel.dupuis@example.org",
+    ),
+    InsuredPerson(
+        nir="275051305511212", birth_name="BENALI", first_names="Fatima", sex="F",
+        birth_date=date(1975, 5, 21), birth_place="Marseille", vitale_serial="3234567890123456",
+        vitale_type="with_photo",
+        address=PostalAddress("40 boulevard National", "13003", "Marseille"),
+        usage_name="ROCHE", email="fatima.roche@example.org",
+    ),
+    InsuredPerson(
+        nir="112013306307811", birth_name="MOREAU", first_names="Lucas", sex="M",
+        birth_date=date(2012, 1, 9), birth_place="Bordeaux", vitale_serial="4234567890123456",
+        vitale_type="with_photo",
+        address=PostalAddress("8 cours de l'Intendance", "33000", "Bordeaux"),
+    ),
+    InsuredPerson(
+        nir="150022A00401783", birth_name="SANTONI", first_names="Antoine", sex="M",
+        birth_date=date(1950, 2, 11), birth_place="Ajaccio", vitale_serial="5234567890123456",
+        vitale_type="without_photo",
+        address=PostalAddress("3 cours Napoléon", "20000", "Ajaccio"),
+    ),
+]
+
+
+def load_demo_data(store: FileStore) -> dict[str, int]:
+    register = InsuredRegister(store)
+    for person in INSURED:
+        register.put(person)
+    return {"insured persons": len(INSURED)}

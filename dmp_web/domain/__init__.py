@@ -1,0 +1,1 @@
+"""The rules of the DMP, in pure Python: no Flask, no TinyDB."""

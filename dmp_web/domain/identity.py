@@ -1,0 +1,43 @@
+"""Identity numbers: the NIR (social security number) and its control key."""
+from __future__ import annotations
+
+import re
+
+NIR_LENGTH = 15
+_CORSICA = {"2A": "19", "2B": "18"}  # the control key counts Corsica's letters as these digits
+_TYPED_SEPARATORS = re.compile(r"[\s\u00a0\u202f]+")
+
+
+class InvalidNir(ValueError):
+    """Why a typed NIR is refused: code is 'empty', 'length', 'characters' or 'key'."""
+
+    def __init__(self, code: str, length: int = 0):
+        super().__init__(code)
+        self.code = code
+        self.length = length
+
+
+def nir_key(first_13: str) -> int:
+    """The 2-digit control key: 97 minus the 13-character number modulo 97."""
+    digits = first_13[:5] + _CORSICA.get(first_13[5:7], first_13[5:7]) + first_13[7:]
+    return 97 - int(digits) % 97
+
+
+def normalize_nir(typed: str) -> str:
+    """Check a typed NIR (spaces allowed) and return its 15 characters, or raise InvalidNir."""
+    nir = _TYPED_SEPARATORS.sub("", typed or "").upper()
+    if not nir:
+        raise InvalidNir("empty")
+    body = nir[:5] + nir[7:] if nir[5:7] in _CORSICA else nir
+    if not body.isdigit() or not nir[:5].isdigit() or not nir.isascii():
+        raise InvalidNir("characters", len(nir))
+    if len(nir) != NIR_LENGTH:
+        raise InvalidNir("length", len(nir))
+    if nir[0] not in "12378" or int(nir[13:]) != nir_key(nir[:13]):
+        raise InvalidNir("key", len(nir))
+    return nir
+
+
+def format_nir(nir: str) -> str:
+    """The NIR as printed on the Vitale card: 1 85 05 49 588 157 80."""
+    return " ".join([nir[0], nir[1:3], nir[3:5], nir[5:7], nir[7:10], nir[10:13], nir[13:]])

@@ -1,0 +1,1 @@
+"""Flask blueprints, one per area; views stay thin and call the domain."""

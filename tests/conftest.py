@@ -1,0 +1,77 @@
+"""Fixtures: an app on a temporary store with the demo data, and a client that checks every page."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from dmp_web import create_app
+from dmp_web.demo import load_demo_data
+from dmp_web.settings import Settings
+
+from . import sample_form
+from .pagecheck import check_page
+
+TESTS_DIR = Path(__file__).parent
+
+
+def make_settings(root: Path, **overrides) -> Settings:
+    values = dict(
+        env="testing",
+        secret_key="test-secret-key-" + "x" * 32,
+        data_dir=root / "data",
+        exports_dir=root / "exports",
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+def make_app(root: Path, **flask_config):
+    app = create_app(make_settings(root), **flask_config)
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(TESTS_DIR / "templates")])
+    app.register_blueprint(sample_form.bp)
+    load_demo_data(app.extensions["dmp.store"])
+    return app
+
+
+class CheckedClient(FlaskClient):
+    """A test client that checks every HTML page it receives (see tests/pagecheck.py)."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        headers = dict(kwargs.get("headers") or {})
+        is_fragment = "HX-Request" in headers and "HX-Boosted" not in headers
+        if response.mimetype == "text/html" and not is_fragment:
+            url = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "")
+            response.soup = check_page(response.get_data(as_text=True), response.headers, url)
+        return response
+
+    def csrf_token(self, path: str) -> str:
+        page = self.get(path)
+        token = page.soup.find("input", attrs={"name": "csrf_token"})
+        assert token is not None, f"no CSRF token on {path}"
+        return token["value"]
+
+    def submit(self, path: str, data: dict, follow_redirects: bool = False, action: str | None = None):
+        """Send a page's form as a browser would: fetch the page, take its CSRF token, post."""
+        form_data = {"csrf_token": self.csrf_token(path), **data}
+        return self.post(action or path, data=form_data, follow_redirects=follow_redirects)
+
+
+@pytest.fixture
+def app(tmp_path):
+    return make_app(tmp_path)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = CheckedClient
+    return app.test_client()
+
+
+def field_error(soup, field_id: str) -> str:
+    node = soup.find(id=f"{field_id}-error")
+    return re.sub(r"^Erreur : ", "", node.get_text(" ", strip=True)) if node else ""

@@ -1,0 +1,58 @@
+"""The pages the browser and text-browser tests visit, built from the app itself.
+
+Every GET route without parameters is visited. A route with parameters, or one that needs a
+logged-in user, must be listed in SAMPLE_VISITS (with sample values) or in NOT_PAGES (with the
+reason it is not an HTML page): a test fails on any route that is in neither, so no new page
+escapes the accessibility checks.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Visit:
+    name: str
+    path: str
+    endpoint: str
+    login: str | None = None  # a key of tests.browser's login helpers, later issues add them
+    submit_empty: bool = False  # also check the page shown after sending its form empty
+    fields: dict = field(default_factory=dict)
+
+
+# Endpoints that do not answer an HTML page, and why.
+NOT_PAGES: dict[str, str] = {
+    "static": "stylesheets, scripts and fonts",
+}
+
+# Pages that need parameters or a logged-in user; later issues add theirs here.
+SAMPLE_VISITS: list[Visit] = [
+    Visit("formulaire d'essai, vide", "/essai/formulaire", "sample.form"),
+    Visit("formulaire d'essai, erreurs", "/essai/formulaire", "sample.form", submit_empty=True),
+]
+
+
+def get_rules(app):
+    for rule in app.url_map.iter_rules():
+        if "GET" in (rule.methods or ()):
+            yield rule
+
+
+def pages_to_visit(app) -> list[Visit]:
+    visits: list[Visit] = []
+    for rule in sorted(get_rules(app), key=lambda r: r.rule):
+        if rule.endpoint in NOT_PAGES or rule.arguments:
+            continue
+        visits.append(Visit(rule.rule, rule.rule, rule.endpoint))
+    visits += SAMPLE_VISITS
+    # the error pages, reached the way a visitor reaches them
+    visits.append(Visit("page introuvable", "/cette-page-n-existe-pas", "404"))
+    return visits
+
+
+def unvisited_endpoints(app) -> set[str]:
+    """GET endpoints the visits above would miss."""
+    covered = {v.endpoint for v in pages_to_visit(app)}
+    return {
+        r.endpoint for r in get_rules(app) if r.endpoint not in covered and r.endpoint not in NOT_PAGES
+    }

@@ -1,0 +1,43 @@
+"""A form that uses every field macro, mounted only in the test app."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Optional
+
+bp = Blueprint("sample", __name__, url_prefix="/essai")
+
+
+class SampleForm(FlaskForm):
+    name = StringField(
+        "Votre nom",
+        validators=[DataRequired("Écrivez votre nom")],
+        render_kw={"autocomplete": "family-name", "spellcheck": "false"},
+    )
+    mobile = StringField(
+        "Votre téléphone portable",
+        description="10 chiffres, par exemple 06 12 34 56 78.",
+        validators=[DataRequired("Écrivez votre numéro de téléphone portable")],
+        render_kw={"autocomplete": "tel", "inputmode": "tel", "type": "tel"},
+    )
+    channel = RadioField(
+        "Comment voulez-vous recevoir le code ?",
+        choices=[SelectChoice("sms", "Par SMS"), SelectChoice("email", "Par e-mail")],
+        validators=[InputRequired("Choisissez comment recevoir le code")],
+    )
+    accept = BooleanField(
+        "J’accepte les conditions d’utilisation",
+        validators=[DataRequired("Cochez la case pour accepter les conditions d’utilisation")],
+    )
+    note = TextAreaField("Un message", validators=[Optional()])
+
+
+@bp.route("/formulaire", methods=["GET", "POST"])
+def form():
+    form = SampleForm()
+    if form.validate_on_submit():
+        flash("C’est enregistré.", "success")
+        return redirect(url_for("sample.form"))
+    return render_template("sample_form.html", form=form)

@@ -1,0 +1,57 @@
+"""Form macros: label, hint, error next to the field, error summary, fieldset for radios."""
+from ..conftest import field_error
+
+
+def test_a_blank_form_is_sent_back_with_an_error_summary_and_errors_next_to_each_field(client):
+    response = client.submit("/essai/formulaire", {})
+    soup = response.soup
+    assert response.status_code == 200
+    assert soup.title.get_text().startswith("Erreur : ")
+    summary = soup.select_one(".error-summary")
+    assert summary is not None and summary.has_attr("autofocus")
+    links = {a["href"]: a.get_text(strip=True) for a in summary.find_all("a")}
+    assert links == {
+        "#name": "Écrivez votre nom",
+        "#mobile": "Écrivez votre numéro de téléphone portable",
+        "#channel-0": "Choisissez comment recevoir le code",
+        "#accept": "Cochez la case pour accepter les conditions d’utilisation",
+    }
+    for href in links:
+        assert soup.find(id=href[1:]) is not None
+    assert field_error(soup, "name") == "Écrivez votre nom"
+    assert soup.find(id="name")["aria-invalid"] == "true"
+    assert soup.find(id="mobile")["aria-describedby"] == "mobile-hint mobile-error"
+
+
+def test_fields_carry_their_autocomplete_and_inputmode(client):
+    soup = client.get("/essai/formulaire").soup
+    mobile = soup.find(id="mobile")
+    assert (mobile["type"], mobile["autocomplete"], mobile["inputmode"]) == ("tel", "tel", "tel")
+    assert soup.find(id="name")["autocomplete"] == "family-name"
+    assert soup.find("label", attrs={"for": "note"}).get_text(strip=True) == "Un message (facultatif)"
+
+
+def test_radio_buttons_sit_in_a_fieldset_with_a_legend(client):
+    soup = client.get("/essai/formulaire").soup
+    fieldset = soup.find(id="channel-0").find_parent("fieldset")
+    assert fieldset.legend.get_text(strip=True) == "Comment voulez-vous recevoir le code ?"
+    assert [l.get_text(strip=True) for l in fieldset.find_all("label")] == ["Par SMS", "Par e-mail"]
+
+
+def test_a_valid_form_goes_through_and_the_message_is_announced(client):
+    response = client.submit(
+        "/essai/formulaire",
+        {"name": "Martin", "mobile": "0612345678", "channel": "sms", "accept": "y"},
+        follow_redirects=True,
+    )
+    soup = response.soup
+    assert not soup.select(".error-summary")
+    live = soup.select_one("[aria-live=polite]")
+    assert live.get_text(strip=True) == "C’est enregistré."
+
+
+def test_values_typed_are_kept_when_the_form_comes_back_with_errors(client):
+    soup = client.submit("/essai/formulaire", {"name": "Martin", "channel": "email"}).soup
+    assert soup.find(id="name")["value"] == "Martin"
+    assert soup.find(id="channel-1").has_attr("checked")
+    assert field_error(soup, "name") == ""

@@ -1,0 +1,115 @@
+"""The first pages work with no JavaScript, speak plain French and send the security headers."""
+import pytest
+
+from dmp_web.web.navigation import endpoints_in_site_map
+
+from ..conftest import make_app
+from ..pages import pages_to_visit, unvisited_endpoints
+
+
+@pytest.mark.parametrize(
+    "path, heading",
+    [
+        ("/", "Mon dossier médical partagé"),
+        ("/plan-du-site", "Plan du site"),
+        ("/accessibilite", "Accessibilité du site"),
+        ("/mentions-legales", "Mentions légales"),
+    ],
+)
+def test_each_public_page_answers_with_its_heading(client, path, heading):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.soup.h1.get_text(strip=True) == heading
+    assert response.soup.title.get_text() == f"{heading} – DMP"
+
+
+def test_home_explains_what_the_dmp_is_and_the_ways_in(client):
+    soup = client.get("/").soup
+    text = soup.main.get_text(" ", strip=True)
+    assert "DMP veut dire dossier médical partagé." in text
+    assert [h.get_text(strip=True) for h in soup.main.find_all("h2")] == [
+        "Créer mon DMP",
+        "Me connecter",
+        "Les guides faciles à lire",
+    ]
+
+
+def test_every_page_without_parameters_is_in_the_site_map(app):
+    pages = {r.endpoint for r in app.url_map.iter_rules() if not r.arguments and r.endpoint != "static"}
+    assert pages - {"sample.form"} <= endpoints_in_site_map()
+
+
+def test_site_map_links_to_every_page_it_lists(client):
+    soup = client.get("/plan-du-site").soup
+    hrefs = [a["href"] for a in soup.main.select("a")]
+    assert {"/", "/accessibilite", "/mentions-legales", "/plan-du-site"} <= set(hrefs)
+    for href in hrefs:
+        assert client.get(href).status_code == 200
+
+
+def test_a_missing_page_says_what_to_do_next(client):
+    response = client.get("/pas-de-page-ici")
+    assert response.status_code == 404
+    assert response.soup.h1.get_text(strip=True) == "Page introuvable"
+    assert response.soup.main.find("a", href="/") is not None
+
+
+def test_a_server_error_shows_a_plain_page_and_leaks_nothing(tmp_path):
+    app = make_app(tmp_path, PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/panne")
+    def broken():
+        raise RuntimeError("secret internal detail")
+
+    from ..conftest import CheckedClient
+
+    app.test_client_class = CheckedClient
+    response = app.test_client().get("/panne")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "secret internal detail" not in body and "Traceback" not in body
+    assert response.soup.h1.get_text(strip=True) == "Le site a un problème"
+
+
+def test_a_post_without_csrf_token_is_refused_with_a_plain_page(client):
+    response = client.post("/essai/formulaire", data={"name": "Martin"})
+    assert response.status_code == 400
+    assert response.soup.h1.get_text(strip=True) == "Votre page a expiré"
+
+
+def test_security_headers_are_on_every_response(client):
+    for path in ("/", "/static/css/dmp.css", "/nulle-part"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "style-src 'self'" in csp
+        assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_are_never_cached_but_static_files_may_be(client):
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+    assert "HX-Request" in client.get("/").headers.get("Vary", "")
+    assert "no-store" not in client.get("/static/css/dmp.css").headers.get("Cache-Control", "")
+
+
+def test_htmx_is_vendored_and_loaded_with_defer_from_our_own_server(client):
+    soup = client.get("/").soup
+    scripts = soup.find_all("script")
+    assert [s["src"] for s in scripts] == ["/static/vendor/htmx-2.0.11.min.js"]
+    assert scripts[0].has_attr("defer")
+    js = client.get(scripts[0]["src"]).get_data(as_text=True)
+    assert 'version:"2.0.11"' in js
+
+
+def test_every_get_route_is_visited_by_the_browser_test(app):
+    assert unvisited_endpoints(app) == set()
+    assert {v.path for v in pages_to_visit(app)} >= {"/", "/plan-du-site", "/accessibilite"}
+
+
+def test_a_new_route_with_parameters_cannot_escape_the_browser_test(app):
+    @app.get("/nouvelle/<int:n>")
+    def new_page(n):
+        return "x"
+
+    assert unvisited_endpoints(app) == {"new_page"}
