@@ -23,6 +23,8 @@ class Visit:
 # Endpoints that do not answer an HTML page, and why.
 NOT_PAGES: dict[str, str] = {
     "static": "stylesheets, scripts and fonts",
+    "sample.bad_page": "a page broken on purpose, to prove the browser checks catch faults",
+    "sample.bad_page_css": "the stylesheet of that broken page",
 }
 
 # Pages that need parameters or a logged-in user; later issues add theirs here.

@@ -1,7 +1,7 @@
 """A form that uses every field macro, mounted only in the test app."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -41,3 +41,20 @@ def form():
         flash("C’est enregistré.", "success")
         return redirect(url_for("sample.form"))
     return render_template("sample_form.html", form=form)
+
+
+@bp.get("/mauvaise-page")
+def bad_page():
+    """A page that breaks known rules, to prove the browser checks catch them."""
+    return render_template("bad_page.html")
+
+
+@bp.get("/mauvaise-page.css")
+def bad_page_css():
+    css = (
+        ".faible { color: #999; font-size: 12px; }"
+        " .moyen { color: #767676; }"
+        " .penche { font-style: italic; }"
+        " .minuscule { display: inline-block; width: 10px; height: 10px; font-size: 8px; overflow: hidden; }"
+    )
+    return Response(css, mimetype="text/css")

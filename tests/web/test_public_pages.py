@@ -36,7 +36,7 @@ def test_home_explains_what_the_dmp_is_and_the_ways_in(client):
 
 def test_every_page_without_parameters_is_in_the_site_map(app):
     pages = {r.endpoint for r in app.url_map.iter_rules() if not r.arguments and r.endpoint != "static"}
-    assert pages - {"sample.form"} <= endpoints_in_site_map()
+    assert {p for p in pages if not p.startswith("sample.")} <= endpoints_in_site_map()
 
 
 def test_site_map_links_to_every_page_it_lists(client):

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import pytest
+
+from ..conftest import make_app
+from .harness import LiveServer, missing_browser, start_chromium, stop_chromium
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    app = make_app(tmp_path_factory.mktemp("live"))
+    with LiveServer(app) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    problem = missing_browser()
+    if problem:
+        pytest.fail(problem, pytrace=False)  # never skipped: a missing browser is a failure
+    driver = start_chromium()
+    yield driver
+    stop_chromium(driver)

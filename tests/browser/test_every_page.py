@@ -1,0 +1,113 @@
+"""Every page, opened in headless Chromium: zero axe violations and our own layout rules."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from ..conftest import make_app
+from ..pages import pages_to_visit
+from .harness import describe, layout_problems, overflows_at_width, run_axe
+
+
+def _visits():
+    with tempfile.TemporaryDirectory() as root:
+        return pages_to_visit(make_app(Path(root)))
+
+
+VISITS = _visits()
+
+
+def open_visit(browser, base_url, visit):
+    browser.get(base_url + visit.path)
+    if visit.submit_empty:
+        old = browser.find_element(By.TAG_NAME, "html")
+        browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        WebDriverWait(browser, 10).until(expected_conditions.staleness_of(old))
+
+
+@pytest.mark.parametrize("visit", VISITS, ids=[v.name for v in VISITS])
+def test_page_has_no_axe_violation(browser, live_server, visit):
+    open_visit(browser, live_server.url, visit)
+    violations = run_axe(browser)
+    assert violations == [], f"{visit.path}:\n{describe(violations)}"
+
+
+@pytest.mark.parametrize("visit", VISITS, ids=[v.name for v in VISITS])
+def test_page_keeps_large_plain_text_and_big_targets(browser, live_server, visit):
+    open_visit(browser, live_server.url, visit)
+    assert layout_problems(browser) == []
+
+
+@pytest.mark.parametrize("width", [320, 640])  # 640 px is 1280 px seen at 200 % zoom
+@pytest.mark.parametrize("visit", [v for v in VISITS if not v.submit_empty], ids=lambda v: getattr(v, "name", v))
+def test_page_reads_without_sideways_scrolling(browser, live_server, visit, width):
+    assert overflows_at_width(browser, live_server.url + visit.path, width) <= 0
+
+
+def test_the_skip_link_comes_first_and_every_focus_is_clearly_visible(browser, live_server):
+    browser.get(live_server.url + "/")
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    skip = browser.switch_to.active_element
+    assert skip.text == "Aller au contenu"
+    assert skip.rect["x"] >= 0 and skip.rect["width"] >= 44  # on screen once focused
+    skip.send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element.get_attribute("id") == "contenu"
+    browser.get(live_server.url + "/")
+    body = browser.find_element(By.TAG_NAME, "body")
+    for _ in range(4):
+        body.send_keys(Keys.TAB)
+        focused = browser.switch_to.active_element
+        outline = browser.execute_script(
+            "const s = getComputedStyle(arguments[0]); return [s.outlineStyle, parseFloat(s.outlineWidth)];",
+            focused,
+        )
+        assert outline[0] != "none" and outline[1] >= 3, (focused.text, outline)
+        body = focused
+
+
+def test_the_error_summary_takes_the_focus_and_links_to_the_field(browser, live_server):
+    browser.get(live_server.url + "/essai/formulaire")
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: d.title.startswith("Erreur : "))
+    active = browser.switch_to.active_element
+    assert "error-summary" in active.get_attribute("class")
+    active.find_element(By.LINK_TEXT, "Écrivez votre nom").click()
+    assert browser.switch_to.active_element.get_attribute("id") == "name"
+
+
+def test_printing_hides_the_menu_and_keeps_the_content(browser, live_server):
+    browser.get(live_server.url + "/")
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        shown = browser.execute_script(
+            "return [getComputedStyle(document.querySelector('header nav')).display,"
+            " getComputedStyle(document.querySelector('main h1')).display];"
+        )
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert shown == ["none", "block"]
+
+
+def test_htmx_loads_without_breaking_the_content_security_policy(browser, live_server):
+    browser.get_log("browser")  # forget what earlier tests logged
+    browser.get(live_server.url + "/")
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return !!window.htmx"))
+    assert browser.execute_script("return htmx.version") == "2.0.11"
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
+
+
+def test_the_axe_harness_reports_violations_on_a_bad_page(browser, live_server):
+    """Guards the guard: a page breaking known rules must not pass."""
+    browser.get(live_server.url + "/essai/mauvaise-page")
+    found = {v["id"] for v in run_axe(browser)}
+    assert {"image-alt", "label", "color-contrast-enhanced", "target-size"} <= found
+    problems = " ".join(layout_problems(browser))
+    assert "italic text" in problems and "target under 44x44" in problems and "text under 20px" in problems
