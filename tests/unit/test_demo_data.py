@@ -1,0 +1,29 @@
+"""The demo-data command fills the register and changes nothing when run again."""
+from dmp_web.demo import INSURED
+from dmp_web.domain.identity import normalize_nir
+from dmp_web.store.register import InsuredRegister
+
+from ..conftest import make_app
+
+
+def _snapshot(root):
+    return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*.json"))}
+
+
+def test_demo_data_is_idempotent(tmp_path):
+    app = make_app(tmp_path)  # loads it once
+    runner = app.test_cli_runner()
+    before = _snapshot(tmp_path / "data")
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
+    assert "5 insured persons" in result.output
+    assert _snapshot(tmp_path / "data") == before
+
+
+def test_demo_people_have_valid_nirs_and_are_found_by_nir(tmp_path):
+    app = make_app(tmp_path)
+    register = InsuredRegister(app.extensions["dmp.store"])
+    for person in INSURED:
+        assert normalize_nir(person.nir) == person.nir
+        assert register.get(person.nir) == person
+    assert register.get("199999999999999") is None

@@ -1,0 +1,45 @@
+"""The NIR check: 15 characters, Corsica, spaces, the control key."""
+import pytest
+
+from dmp_web.domain.identity import InvalidNir, format_nir, nir_key, normalize_nir
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("242037505604161", "242037505604161"),
+        ("2 42 03 75 056 041 61", "242037505604161"),
+        ("1 50 02 2a 004 017 83", "150022A00401783"),
+    ],
+)
+def test_a_valid_nir_is_accepted_with_or_without_spaces(typed, expected):
+    assert normalize_nir(typed) == expected
+
+
+@pytest.mark.parametrize(
+    "typed, code",
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("24203750560416", "length"),
+        ("2420375056041612", "length"),
+        ("24203750560416A", "characters"),
+        ("2420375O5604161", "characters"),
+        ("185054958815780", "key"),  # the example in the FALC guide: its key is wrong
+        ("242037505604162", "key"),
+        ("942037505604161", "key"),
+    ],
+)
+def test_a_wrong_nir_says_why(typed, code):
+    with pytest.raises(InvalidNir) as error:
+        normalize_nir(typed)
+    assert error.value.code == code
+
+
+def test_corsica_letters_count_as_19_and_18_in_the_key():
+    assert nir_key("150022A004017") == 97 - int("1500219004017") % 97
+    assert nir_key("150022B004017") == 97 - int("1500218004017") % 97
+
+
+def test_a_nir_is_shown_grouped_as_on_the_card():
+    assert format_nir("242037505604161") == "2 42 03 75 056 041 61"

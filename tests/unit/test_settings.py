@@ -1,0 +1,62 @@
+"""Settings come from DMP_* variables, with defaults that fail safe."""
+import pytest
+
+from dmp_web import create_app
+from dmp_web.settings import Settings, SettingsError
+
+
+def test_the_default_environment_is_production():
+    assert Settings.from_env({}).env == "production"
+
+
+def test_outside_development_the_app_refuses_to_start_without_a_secret_key(tmp_path):
+    settings = Settings.from_env({"DMP_DATA_DIR": str(tmp_path / "d"), "DMP_EXPORTS_DIR": str(tmp_path / "e")})
+    with pytest.raises(SettingsError, match="DMP_SECRET_KEY"):
+        create_app(settings)
+
+
+def test_a_short_secret_key_is_refused(tmp_path):
+    with pytest.raises(SettingsError, match="32"):
+        Settings.from_env({"DMP_SECRET_KEY": "short"}).resolved_secret_key()
+
+
+def test_an_unknown_environment_is_refused():
+    with pytest.raises(SettingsError):
+        Settings.from_env({"DMP_ENV": "prod"})
+
+
+def test_development_keeps_one_generated_key_in_the_data_folder(tmp_path):
+    settings = Settings.from_env({"DMP_ENV": "development", "DMP_DATA_DIR": str(tmp_path)})
+    first = settings.resolved_secret_key()
+    assert len(first) >= 32
+    assert settings.resolved_secret_key() == first
+    assert (tmp_path / ".dev-secret-key").stat().st_mode & 0o077 == 0  # readable by its owner only
+
+
+def _session_cookie(app) -> str:
+    @app.get("/pose-session")
+    def set_session():
+        from flask import session
+
+        session["x"] = 1
+        return "ok"
+
+    return app.test_client().get("/pose-session", base_url="https://dmp.example").headers["Set-Cookie"]
+
+
+def test_in_production_the_session_cookie_is_secure_httponly_and_samesite_lax(tmp_path):
+    settings = Settings.from_env(
+        {
+            "DMP_SECRET_KEY": "k" * 40,
+            "DMP_DATA_DIR": str(tmp_path / "d"),
+            "DMP_EXPORTS_DIR": str(tmp_path / "e"),
+        }
+    )
+    cookie = _session_cookie(create_app(settings))
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_in_development_the_session_cookie_works_over_plain_http(tmp_path):
+    settings = Settings.from_env({"DMP_ENV": "development", "DMP_DATA_DIR": str(tmp_path / "d"), "DMP_EXPORTS_DIR": str(tmp_path / "e")})
+    cookie = _session_cookie(create_app(settings))
+    assert "Secure" not in cookie and "HttpOnly" in cookie
