@@ -1,10 +1,11 @@
 """DMP web: create_app builds the Flask application from Settings."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from flask import Flask
 from flask_htmx import HTMX
+from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from .settings import PROJECT_ROOT, Settings
@@ -12,6 +13,11 @@ from .store import FileStore
 
 csrf = CSRFProtect()
 htmx = HTMX()
+login_manager = LoginManager()
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 def create_app(settings: Settings | None = None, **flask_config) -> Flask:
@@ -36,17 +42,32 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     app.config.update(flask_config)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.exports_dir.mkdir(parents=True, exist_ok=True)
-    app.extensions["dmp.store"] = FileStore(settings.data_dir, settings.lock_timeout_seconds)
+    store = FileStore(settings.data_dir, settings.lock_timeout_seconds)
+    app.extensions["dmp.store"] = store
+    from .notify import notifier_from_settings
+    from .store.dossiers import Repositories
+    from .store.register import InsuredRegister
+
+    app.extensions["dmp.repos"] = Repositories(store)
+    app.extensions["dmp.register"] = InsuredRegister(store)
+    app.extensions["dmp.notifier"] = notifier_from_settings(settings.env, settings.exports_dir, settings.smtp)
+    app.extensions["dmp.clock"] = utc_now  # tests put a clock they can move here
 
     csrf.init_app(app)
     htmx.init_app(app)
+    login_manager.init_app(app)
 
-    from .web import errors, navigation, public, security
+    from .web import auth, creation, errors, filters, navigation, patient, public, security
 
     security.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
+    filters.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(creation.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(patient.bp)
 
     from . import cli
 

@@ -1,5 +1,8 @@
-"""flask commands: `flask --app app demo-data`."""
+"""flask commands: `flask --app app demo-data`, `flask --app app import-register FILE.csv`."""
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -14,3 +17,25 @@ def init_app(app: Flask) -> None:
         counts = load_demo_data(current_app.extensions["dmp.store"])
         for what, count in counts.items():
             click.echo(f"{count} {what}")
+
+    @app.cli.command("import-register")
+    @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_register_command(csv_file: Path) -> None:
+        """Import the register of insured persons from a CSV file: every row, or none if one is wrong."""
+        from .services.register_import import (
+            RegisterImportRefused,
+            decode_register_file,
+            import_register,
+        )
+        from .store.register import InsuredRegister
+
+        register = InsuredRegister(current_app.extensions["dmp.store"])
+        try:
+            count = import_register(decode_register_file(csv_file.read_bytes()), register)
+        except RegisterImportRefused as refused:
+            for problem in refused.problems:
+                click.echo(problem, err=True)
+            errors = len(refused.problems)
+            click.echo(f"Aucune ligne importée : {errors} erreur{'s' if errors > 1 else ''}.", err=True)
+            sys.exit(1)
+        click.echo(f"{count} personne{'s' if count > 1 else ''} importée{'s' if count > 1 else ''}.")

@@ -27,6 +27,8 @@ class Settings:
     session_idle_minutes: int = 15
     lock_timeout_seconds: float = 30.0
     contact_email: str = "contact@dmp.example"
+    site_url: str = "http://127.0.0.1:5000"
+    smtp: dict | None = None  # host, port, sender, username, password, starttls
 
     @property
     def is_development(self) -> bool:
@@ -46,6 +48,8 @@ class Settings:
             session_idle_minutes=_positive_int(environ, "DMP_SESSION_IDLE_MINUTES", 15),
             lock_timeout_seconds=float(environ.get("DMP_LOCK_TIMEOUT_SECONDS", 30)),
             contact_email=environ.get("DMP_CONTACT_EMAIL", cls.contact_email),
+            site_url=environ.get("DMP_SITE_URL", cls.site_url).rstrip("/"),
+            smtp=_smtp(environ),
         )
 
     def resolved_secret_key(self) -> str:
@@ -75,3 +79,18 @@ def _positive_int(environ, name: str, default: int) -> int:
     if value <= 0:
         raise SettingsError(f"{name} must be a positive whole number")
     return value
+
+
+def _smtp(environ) -> dict | None:
+    """SMTP settings when DMP_SMTP_HOST is set; None sends e-mail to the development outbox."""
+    host = environ.get("DMP_SMTP_HOST")
+    if not host:
+        return None
+    return {
+        "host": host,
+        "port": _positive_int(environ, "DMP_SMTP_PORT", 25),
+        "sender": environ.get("DMP_SMTP_FROM", "ne-pas-repondre@dmp.example"),
+        "username": environ.get("DMP_SMTP_USER") or None,
+        "password": environ.get("DMP_SMTP_PASSWORD") or None,
+        "starttls": environ.get("DMP_SMTP_STARTTLS", "").lower() in ("1", "true", "yes", "oui"),
+    }

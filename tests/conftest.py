@@ -13,6 +13,7 @@ from dmp_web.demo import load_demo_data
 from dmp_web.settings import Settings
 
 from . import sample_form
+from .fakes import FakeClock, FakeNotifier
 from .pagecheck import check_page
 
 TESTS_DIR = Path(__file__).parent
@@ -33,6 +34,8 @@ def make_app(root: Path, **flask_config):
     app = create_app(make_settings(root), **flask_config)
     app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(TESTS_DIR / "templates")])
     app.register_blueprint(sample_form.bp)
+    app.extensions["dmp.notifier"] = FakeNotifier(root / "exports")
+    app.extensions["dmp.clock"] = FakeClock()
     load_demo_data(app.extensions["dmp.store"])
     return app
 
@@ -44,7 +47,7 @@ class CheckedClient(FlaskClient):
         response = super().open(*args, **kwargs)
         headers = dict(kwargs.get("headers") or {})
         is_fragment = "HX-Request" in headers and "HX-Boosted" not in headers
-        if response.mimetype == "text/html" and not is_fragment:
+        if response.mimetype == "text/html" and not is_fragment and not 300 <= response.status_code < 400:
             url = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "")
             response.soup = check_page(response.get_data(as_text=True), response.headers, url)
         return response
@@ -75,3 +78,13 @@ def client(app):
 def field_error(soup, field_id: str) -> str:
     node = soup.find(id=f"{field_id}-error")
     return re.sub(r"^Erreur : ", "", node.get_text(" ", strip=True)) if node else ""
+
+
+@pytest.fixture
+def notifier(app) -> FakeNotifier:
+    return app.extensions["dmp.notifier"]
+
+
+@pytest.fixture
+def clock(app) -> FakeClock:
+    return app.extensions["dmp.clock"]

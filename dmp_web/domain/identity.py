@@ -1,7 +1,9 @@
 """Identity numbers: the NIR (social security number) and its control key."""
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 
 NIR_LENGTH = 15
 _CORSICA = {"2A": "19", "2B": "18"}  # the control key counts Corsica's letters as these digits
@@ -9,7 +11,7 @@ _TYPED_SEPARATORS = re.compile(r"[\s\u00a0\u202f]+")
 
 
 class InvalidNir(ValueError):
-    """Why a typed NIR is refused: code is 'empty', 'length', 'characters' or 'key'."""
+    """Why a typed NIR is refused: 'empty', 'length', 'characters', 'first_digit' or 'key'."""
 
     def __init__(self, code: str, length: int = 0):
         super().__init__(code)
@@ -33,7 +35,9 @@ def normalize_nir(typed: str) -> str:
         raise InvalidNir("characters", len(nir))
     if len(nir) != NIR_LENGTH:
         raise InvalidNir("length", len(nir))
-    if nir[0] not in "12378" or int(nir[13:]) != nir_key(nir[:13]):
+    if nir[0] not in "12378":  # 1 or 2 for the sex; 3, 7, 8 for temporary numbers
+        raise InvalidNir("first_digit", len(nir))
+    if int(nir[13:]) != nir_key(nir[:13]):
         raise InvalidNir("key", len(nir))
     return nir
 
@@ -41,3 +45,21 @@ def normalize_nir(typed: str) -> str:
 def format_nir(nir: str) -> str:
     """The NIR as printed on the Vitale card: 1 85 05 49 588 157 80."""
     return " ".join([nir[0], nir[1:3], nir[3:5], nir[5:7], nir[7:10], nir[10:13], nir[13:]])
+
+
+def compute_ins_c(nir: str, first_name: str, birth_date) -> str:
+    """The INS-C: a number computed from identity data, used only for health data.
+
+    Ours is 20 digits derived by SHA-256 from the first given name, the birth date and the NIR,
+    plus a 2-digit key (97 - number mod 97) that catches a mistyped digit.
+    """
+    name = unicodedata.normalize("NFKD", first_name.split()[0]).encode("ascii", "ignore").decode().upper()
+    seed = f"{name}|{birth_date.isoformat()}|{nir}".encode("utf-8")
+    number = int.from_bytes(hashlib.sha256(seed).digest()[:9], "big") % 10**20
+    body = f"{number:020d}"
+    return body + f"{97 - int(body) % 97:02d}"
+
+
+def ins_c_is_valid(ins_c: str) -> bool:
+    digits = re.sub(r"\s", "", ins_c or "")
+    return len(digits) == 22 and digits.isdigit() and int(digits[20:]) == 97 - int(digits[:20]) % 97

@@ -17,6 +17,18 @@ class Link:
 
 SECTIONS: list[tuple[str, list[Link]]] = [
     (
+        "Mon DMP",
+        [
+            Link("creation.start", "Créer votre DMP"),
+            Link("creation.request_code", "Demander un code pour créer votre DMP"),
+            Link("creation.create", "J’ai mon code : créer mon DMP"),
+            Link("creation.terms", "Conditions d’utilisation du DMP"),
+            Link("auth.login", "Me connecter"),
+            Link("auth.forgotten_password", "Mot de passe oublié"),
+            Link("auth.forgotten_identifier", "Identifiant oublié"),
+        ],
+    ),
+    (
         "Informations",
         [
             Link("public.home", "Accueil"),
@@ -38,11 +50,39 @@ def endpoints_in_site_map() -> set[str]:
 # The few links in the header of every page; the site map holds the rest.
 MAIN_MENU: list[Link] = [
     Link("public.home", "Accueil"),
+    Link("creation.start", "Créer mon DMP"),
+    Link("auth.login", "Me connecter"),
+    Link("public.sitemap", "Plan du site"),
+]
+MENU_LOGGED_IN: list[Link] = [
+    Link("patient.home", "Mon DMP"),
     Link("public.sitemap", "Plan du site"),
 ]
 
 
 def init_app(app) -> None:
+    from flask_login import current_user
+
     @app.context_processor
     def menu():
-        return {"main_menu": [(l.endpoint, l.label) for l in MAIN_MENU]}
+        links = MENU_LOGGED_IN if current_user.is_authenticated else MAIN_MENU
+        return {"main_menu": [(l.endpoint, l.label) for l in links]}
+
+# Pages that are steps of a journey (they need what the step before put in the session) or
+# that only answer POST: they are reached from their journey, not from the site map.
+JOURNEY_STEPS: dict[str, str] = {
+    "creation.code_sent": "after asking for a creation code",
+    "creation.done": "after creating the DMP",
+    "creation.letter": "the PDF letter, after creating the DMP",
+    "auth.login_code": "after identifier and password",
+    "auth.resend_login_code": "a button of the code page (POST)",
+    "auth.logout": "the logout button (POST)",
+    "auth.forgotten_password_code": "after the forgotten-password form",
+    "auth.resend_reset_code": "a button of the code page (POST)",
+    "auth.forgotten_password_new": "after the code of the forgotten-password journey",
+    "auth.identifier_sent": "after the forgotten-identifier form",
+    "patient.home": "after logging in",
+    "patient.first_connection": "first connection, step 1, after logging in",
+    "patient.first_connection_password": "first connection, step 2",
+    "patient.first_connection_emergency": "first connection, step 3",
+}

@@ -27,7 +27,7 @@ def test_a_valid_nir_is_accepted_with_or_without_spaces(typed, expected):
         ("2420375O5604161", "characters"),
         ("185054958815780", "key"),  # the example in the FALC guide: its key is wrong
         ("242037505604162", "key"),
-        ("942037505604161", "key"),
+        ("942037505604161", "first_digit"),
     ],
 )
 def test_a_wrong_nir_says_why(typed, code):

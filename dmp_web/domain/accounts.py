@@ -1,0 +1,173 @@
+"""The patient's account: password, lock-out, one-time codes, first connection.
+
+Pure rules: every function takes `now` and returns a result; nothing here reads a clock or a file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from .credentials import hash_secret, new_otp, verify_secret
+
+OTP_VALIDITY = timedelta(minutes=10)
+OTP_MAX_TRIES = 5
+OTP_RESEND_AFTER = timedelta(seconds=60)
+PASSWORD_MAX_FAILURES = 5
+PASSWORD_LOCK = timedelta(minutes=15)
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 128
+CHANNELS = ("sms", "email")
+# First connection: 1 personal data, 2 connection data, 3 emergency access, then done.
+FIRST_CONNECTION_DONE = 4
+
+
+class PasswordCheck(Enum):
+    OK = "ok"
+    WRONG = "wrong"
+    LOCKED = "locked"
+
+
+class CodeCheck(Enum):
+    OK = "ok"
+    WRONG = "wrong"
+    EXPIRED = "expired"
+    EXHAUSTED = "exhausted"  # too many wrong tries: the code is void
+    MISSING = "missing"  # no code was sent, or it was already used
+
+
+class TooSoon(Exception):
+    def __init__(self, seconds_left: int):
+        super().__init__(seconds_left)
+        self.seconds_left = seconds_left
+
+
+@dataclass
+class OneTimeCode:
+    code_hash: str
+    sent_at: datetime
+    expires_at: datetime
+    purpose: str  # "login" or "reset"
+    tries: int = 0
+
+
+@dataclass
+class Account:
+    login_id: str
+    dossier_id: str
+    password_hash: str
+    mobile: str = ""
+    email: str = ""
+    otp_channel: str = "sms"
+    must_change_password: bool = True
+    first_connection_step: int = 1
+    failed_passwords: int = 0
+    locked_until: datetime | None = None
+    otp: OneTimeCode | None = None
+    password_changed_at: datetime | None = None
+
+    # -- password -----------------------------------------------------------------------------
+    def locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and now < self.locked_until
+
+    def try_password(self, password: str, now: datetime) -> PasswordCheck:
+        """Check a password; the fifth wrong one in a row locks the account for 15 minutes."""
+        if self.locked(now):
+            return PasswordCheck.LOCKED
+        if verify_secret(password, self.password_hash):
+            self.failed_passwords = 0
+            self.locked_until = None
+            return PasswordCheck.OK
+        self.failed_passwords += 1
+        if self.failed_passwords >= PASSWORD_MAX_FAILURES:
+            self.failed_passwords = 0
+            self.locked_until = now + PASSWORD_LOCK
+            return PasswordCheck.LOCKED
+        return PasswordCheck.WRONG
+
+    def set_password(self, new_password: str, now: datetime) -> None:
+        self.password_hash = hash_secret(new_password)
+        self.must_change_password = False
+        self.password_changed_at = now
+        self.failed_passwords = 0
+        self.locked_until = None
+
+    # -- one-time codes ------------------------------------------------------------------------
+    def issue_otp(self, purpose: str, now: datetime) -> str:
+        """A new 8-digit code (the old one is void); not twice within 60 seconds."""
+        if self.otp is not None and now < self.otp.sent_at + OTP_RESEND_AFTER:
+            left = self.otp.sent_at + OTP_RESEND_AFTER - now
+            raise TooSoon(max(1, int(left.total_seconds())))
+        code = new_otp()
+        self.otp = OneTimeCode(hash_secret(code), now, now + OTP_VALIDITY, purpose)
+        return code
+
+    def can_resend_otp(self, now: datetime) -> bool:
+        return self.otp is None or now >= self.otp.sent_at + OTP_RESEND_AFTER
+
+    def try_otp(self, typed: str, purpose: str, now: datetime) -> CodeCheck:
+        """Check a one-time code: valid 10 minutes, once, and void after 5 wrong tries."""
+        otp = self.otp
+        if otp is None or otp.purpose != purpose:
+            return CodeCheck.MISSING
+        if now >= otp.expires_at:
+            return CodeCheck.EXPIRED
+        if otp.tries >= OTP_MAX_TRIES:
+            return CodeCheck.EXHAUSTED
+        if typed.isdigit() and len(typed) == 8 and verify_secret(typed, otp.code_hash):
+            self.otp = None  # works once
+            return CodeCheck.OK
+        otp.tries += 1
+        return CodeCheck.EXHAUSTED if otp.tries >= OTP_MAX_TRIES else CodeCheck.WRONG
+
+    def otp_tries_left(self) -> int:
+        return OTP_MAX_TRIES - self.otp.tries if self.otp else 0
+
+    def contact_for(self, channel: str) -> str:
+        return self.mobile if channel == "sms" else self.email
+
+    @property
+    def first_connection_done(self) -> bool:
+        return self.first_connection_step >= FIRST_CONNECTION_DONE
+
+
+def password_problems(new_password: str, login_id: str, current_hash: str | None = None) -> list[str]:
+    """Why a new password is refused: 'short', 'long', 'identifier', 'same'."""
+    problems = []
+    if len(new_password) < PASSWORD_MIN_LENGTH:
+        problems.append("short")
+    if len(new_password) > PASSWORD_MAX_LENGTH:
+        problems.append("long")
+    if login_id and login_id.lower() in new_password.lower():
+        problems.append("identifier")
+    if current_hash and not problems and verify_secret(new_password, current_hash):
+        problems.append("same")
+    return problems
+
+
+@dataclass
+class CreationCode:
+    """The code that lets a person create their DMP online: 60 days, once, 5 tries."""
+
+    nir: str
+    code_hash: str
+    issued_at: datetime
+    expires_at: datetime
+    channel: str  # "email" or "post"
+    tries: int = 0
+    used_at: datetime | None = None
+
+    VALIDITY = timedelta(days=60)
+    MAX_TRIES = 5
+
+    def check(self, typed: str, now: datetime) -> CodeCheck:
+        if self.used_at is not None:
+            return CodeCheck.MISSING
+        if now >= self.expires_at:
+            return CodeCheck.EXPIRED
+        if self.tries >= self.MAX_TRIES:
+            return CodeCheck.EXHAUSTED
+        if verify_secret(typed, self.code_hash):
+            return CodeCheck.OK
+        self.tries += 1
+        return CodeCheck.EXHAUSTED if self.tries >= self.MAX_TRIES else CodeCheck.WRONG

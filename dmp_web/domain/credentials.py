@@ -1,0 +1,62 @@
+"""Secrets a person types: identifiers, passwords, codes. Generated with `secrets`, stored hashed."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+
+# No look-alikes (0/O, 1/I/L) in anything a person copies from paper.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_LOGIN_LETTERS = "abcdefghjkmnpqrstuvwxyz"
+CREATION_CODE_LENGTH = 12
+INITIAL_PASSWORD_LENGTH = 12
+OTP_LENGTH = 8
+
+# scrypt, about 40 ms a hash here: slow enough against guessing, fast enough for a page.
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+
+
+def new_creation_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CREATION_CODE_LENGTH))
+
+
+def new_initial_password() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(INITIAL_PASSWORD_LENGTH))
+
+
+def new_login_id() -> str:
+    """Three letters and four digits, like «hup7510»: short to type, easy to read aloud."""
+    letters = "".join(secrets.choice(_LOGIN_LETTERS) for _ in range(3))
+    return letters + f"{secrets.randbelow(10_000):04d}"
+
+
+def new_otp() -> str:
+    return f"{secrets.randbelow(10 ** OTP_LENGTH):0{OTP_LENGTH}d}"
+
+
+def normalize_code(typed: str) -> str:
+    """A code as typed from paper: spaces, dashes and case do not matter."""
+    return re.sub(r"[\s\-\u00a0]", "", typed or "").upper()
+
+
+def group_code(code: str, size: int = 4) -> str:
+    return " ".join(code[i : i + size] for i in range(0, len(code), size))
+
+
+def hash_secret(value: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(value.encode("utf-8"), salt=salt, **_SCRYPT)
+    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
+def verify_secret(value: str, stored: str) -> bool:
+    try:
+        scheme, salt, digest = stored.split("$")
+    except (AttributeError, ValueError):
+        return False
+    if scheme != "scrypt":
+        return False
+    actual = hashlib.scrypt(value.encode("utf-8"), salt=base64.b64decode(salt), **_SCRYPT)
+    return hmac.compare_digest(actual, base64.b64decode(digest))

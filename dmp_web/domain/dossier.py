@@ -1,0 +1,34 @@
+"""The dossier itself: whose it is, the consent to its creation, open or closed."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+
+def new_dossier_id() -> str:
+    return secrets.token_hex(12)
+
+
+@dataclass
+class Consent:
+    """Consent to the creation of the dossier, recorded in it."""
+
+    given_by: str  # "holder" or "legal_representative"
+    recorded_by: str  # who asked: "online" or an actor's description
+    at: datetime
+    channel: str  # "online", "desk", "pharmacy", "doctor"
+    representative_name: str = ""
+
+
+@dataclass
+class Dossier:
+    id: str
+    holder_nir: str
+    ins_c: str
+    created_at: datetime
+    consent: Consent
+    status: str = "open"  # "open" or "closed"
+    closed_at: datetime | None = None
+    emergency_access: bool | None = None
+    attending_doctor_rpps: str = ""

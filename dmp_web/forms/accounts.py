@@ -1,0 +1,188 @@
+"""Forms of the patient's account: creation, login, first connection, forgotten credentials."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, StopValidation
+
+from ..domain.accounts import PASSWORD_MIN_LENGTH
+from .validators import CreationCodeFormat, EmailAddress, Mobile, Nir, OtpFormat, SameAs, VitaleSerial
+
+NIR_LABEL = "Numéro de sécurité sociale"
+NIR_HINT = (
+    "C’est le numéro écrit sur votre carte Vitale. Il a 15 chiffres. "
+    "Vous pouvez laisser des espaces."
+)
+MOBILE_HINT = "10 chiffres, par exemple 06 12 34 56 78."
+PASSWORD_RULES = (
+    f"Votre mot de passe doit avoir au moins {PASSWORD_MIN_LENGTH} caractères. "
+    "Il ne doit pas contenir votre identifiant. "
+    "Une phrase facile à retenir est un bon mot de passe."
+)
+_NIR_KW = {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+_MOBILE_KW = {"autocomplete": "tel", "inputmode": "tel", "type": "tel"}
+_EMAIL_KW = {"autocomplete": "email", "inputmode": "email", "type": "email", "spellcheck": "false"}
+_OTP_KW = {"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+CHANNEL_CHOICES = [SelectChoice("sms", "Par SMS sur mon téléphone portable"), SelectChoice("email", "Par e-mail")]
+
+
+def _nir(label: str = NIR_LABEL, hint: str = NIR_HINT) -> StringField:
+    return StringField(label, description=hint, validators=[Nir()], render_kw=_NIR_KW)
+
+
+class CreationCodeRequestForm(FlaskForm):
+    nir = _nir()
+    nir_confirm = StringField(
+        "Écrivez encore une fois votre numéro de sécurité sociale",
+        description="Nous vérifions ainsi qu’il n’y a pas d’erreur.",
+        validators=[
+            Nir(),
+            SameAs("nir", "Les 2 numéros ne sont pas les mêmes. Écrivez 2 fois le même numéro"),
+        ],
+        render_kw=_NIR_KW,
+    )
+
+
+class CreationForm(FlaskForm):
+    code = StringField(
+        "Code pour créer votre DMP",
+        description="Ce code a 12 caractères. Vous l’avez reçu par e-mail ou par courrier.",
+        validators=[CreationCodeFormat()],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
+    )
+    nir = _nir()
+    vitale_type = RadioField(
+        "Quel est le type de votre carte Vitale ?",
+        choices=[SelectChoice("without_photo", "Sans photo"), SelectChoice("with_photo", "Avec photo")],
+        validators=[InputRequired("Choisissez le type de votre carte Vitale : avec photo ou sans photo")],
+    )
+    vitale_serial = StringField(
+        "Numéro de série de votre carte Vitale",
+        description="Il a 16 chiffres. Il est écrit en petit sur votre carte.",
+        validators=[VitaleSerial()],
+        render_kw={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"},
+    )
+    mobile = StringField(
+        "Votre numéro de téléphone portable",
+        description="Donnez votre portable ou votre e-mail, ou les 2. " + MOBILE_HINT,
+        validators=[Mobile(required=False)],
+        render_kw=_MOBILE_KW,
+    )
+    email = StringField(
+        "Votre adresse e-mail",
+        validators=[EmailAddress(required=False)],
+        render_kw=_EMAIL_KW,
+    )
+    accept_terms = BooleanField(
+        "J’ai lu et j’accepte les conditions d’utilisation du DMP",
+        validators=[DataRequired("Cochez la case pour accepter les conditions d’utilisation")],
+    )
+
+    def validate_mobile(self, field):
+        if not field.data and not self.email.data and not self.email.errors:
+            raise StopValidation("Écrivez votre numéro de portable ou votre adresse e-mail")
+
+
+class LoginForm(FlaskForm):
+    login_id = StringField(
+        "Identifiant",
+        description="Il est écrit sur la lettre reçue à la création de votre DMP. Par exemple : hup7510.",
+        validators=[DataRequired("Écrivez votre identifiant")],
+        render_kw={"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"},
+    )
+    password = PasswordField(
+        "Mot de passe",
+        validators=[DataRequired("Écrivez votre mot de passe")],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class OtpForm(FlaskForm):
+    code = StringField(
+        "Code à 8 chiffres",
+        description="Vous pouvez copier et coller le code.",
+        validators=[OtpFormat()],
+        render_kw=_OTP_KW,
+    )
+
+
+class PersonalDataForm(FlaskForm):
+    mobile = StringField("Téléphone portable", description=MOBILE_HINT, validators=[Mobile()], render_kw=_MOBILE_KW)
+    mobile_confirm = StringField(
+        "Écrivez encore une fois votre téléphone portable",
+        validators=[
+            Mobile(message="Écrivez encore une fois votre numéro de téléphone portable"),
+            SameAs("mobile", "Les 2 numéros ne sont pas les mêmes. Écrivez 2 fois le même numéro"),
+        ],
+        render_kw=_MOBILE_KW,
+    )
+    email = StringField("Adresse e-mail", validators=[EmailAddress()], render_kw=_EMAIL_KW)
+    email_confirm = StringField(
+        "Écrivez encore une fois votre adresse e-mail",
+        validators=[
+            EmailAddress(message="Écrivez encore une fois votre adresse e-mail"),
+            SameAs("email", "Les 2 adresses ne sont pas les mêmes. Écrivez 2 fois la même adresse"),
+        ],
+        render_kw=_EMAIL_KW,
+    )
+
+
+def _new_password_fields():
+    new = PasswordField(
+        "Nouveau mot de passe",
+        description=PASSWORD_RULES,
+        validators=[DataRequired("Écrivez votre nouveau mot de passe")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Écrivez encore une fois le nouveau mot de passe",
+        validators=[
+            DataRequired("Écrivez encore une fois votre nouveau mot de passe"),
+            SameAs("new_password", "Les 2 mots de passe ne sont pas les mêmes. Écrivez 2 fois le même"),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return new, confirm
+
+
+class ConnectionDataForm(FlaskForm):
+    current_password = PasswordField(
+        "Mot de passe initial",
+        description="C’est le mot de passe écrit sur la lettre reçue à la création de votre DMP.",
+        validators=[DataRequired("Écrivez le mot de passe initial de votre lettre")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password, new_password_confirm = _new_password_fields()
+    channel = RadioField(
+        "Comment voulez-vous recevoir vos codes de connexion ?",
+        choices=CHANNEL_CHOICES,
+        validators=[InputRequired("Choisissez comment recevoir vos codes : par SMS ou par e-mail")],
+    )
+
+
+class EmergencyAccessForm(FlaskForm):
+    choice = RadioField(
+        "En cas d’urgence, un professionnel de santé peut-il ouvrir votre DMP ?",
+        choices=[SelectChoice("yes", "Oui"), SelectChoice("no", "Non")],
+        validators=[InputRequired("Choisissez oui ou non")],
+    )
+
+
+class PasswordResetStartForm(FlaskForm):
+    login_id = LoginForm.login_id
+    nir = _nir()
+
+
+class NewPasswordForm(FlaskForm):
+    new_password, new_password_confirm = _new_password_fields()
+
+
+class ForgottenIdentifierForm(FlaskForm):
+    nir = _nir()
+    vitale_serial = CreationForm.vitale_serial
+    channel = RadioField(
+        "Comment voulez-vous recevoir votre identifiant ?",
+        choices=CHANNEL_CHOICES + [SelectChoice("post", "Par courrier, à l’adresse connue de l’Assurance Maladie")],
+        validators=[InputRequired("Choisissez comment recevoir votre identifiant")],
+    )

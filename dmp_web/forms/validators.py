@@ -1,0 +1,124 @@
+"""Validators shared by the forms. Each message says what to do, in plain French."""
+from __future__ import annotations
+
+import re
+
+from wtforms.validators import StopValidation, ValidationError
+
+from ..domain.credentials import CREATION_CODE_LENGTH, normalize_code
+from ..domain.identity import InvalidNir, normalize_nir
+
+NIR_MESSAGES = {
+    "empty": "Écrivez votre numéro de sécurité sociale",
+    "characters": "Le numéro de sécurité sociale s’écrit avec des chiffres seulement (et 2A ou 2B pour la Corse)",
+    "first_digit": "Le numéro de sécurité sociale commence par 1 ou par 2",
+    "key": "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur votre carte Vitale",
+}
+_MOBILE = re.compile(r"^0[67]\d{8}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"[\s.\-\u00a0]", "", text or "")
+
+
+class Nir:
+    """Checks a typed NIR and leaves the 15 clean characters in field.data."""
+
+    def __call__(self, form, field):
+        try:
+            field.data = normalize_nir(field.data or "")
+        except InvalidNir as problem:
+            if problem.code == "length":
+                raise StopValidation(
+                    f"Le numéro de sécurité sociale a 15 chiffres. Vous en avez écrit {problem.length}"
+                )
+            raise StopValidation(NIR_MESSAGES[problem.code])
+
+
+class SameAs:
+    """The second of two typed values must match the first."""
+
+    def __init__(self, other: str, message: str):
+        self.other = other
+        self.message = message
+
+    def __call__(self, form, field):
+        other = form[self.other]
+        if not other.errors and _digits(field.data).upper() != _digits(other.data).upper() and (
+            field.data or "").strip().lower() != (other.data or "").strip().lower():
+            raise ValidationError(self.message)
+
+
+class Mobile:
+    def __init__(self, required: bool = True, message: str | None = None):
+        self.required = required
+        self.message = message or "Écrivez votre numéro de téléphone portable"
+
+    def __call__(self, form, field):
+        value = _digits(field.data)
+        if value.startswith("+33"):
+            value = "0" + value[3:]
+        if not value:
+            if self.required:
+                raise StopValidation(self.message)
+            field.data = ""
+            return
+        if not value.isdigit():
+            raise StopValidation("Le numéro de portable s’écrit avec des chiffres seulement")
+        if len(value) != 10:
+            raise StopValidation(f"Le numéro de portable a 10 chiffres. Vous en avez écrit {len(value)}")
+        if not _MOBILE.match(value):
+            raise StopValidation("Le numéro de portable commence par 06 ou 07")
+        field.data = value
+
+
+class EmailAddress:
+    def __init__(self, required: bool = True, message: str | None = None):
+        self.required = required
+        self.message = message or "Écrivez votre adresse e-mail"
+
+    def __call__(self, form, field):
+        value = (field.data or "").strip()
+        if not value:
+            if self.required:
+                raise StopValidation(self.message)
+            field.data = ""
+            return
+        if not _EMAIL.match(value) or len(value) > 254:
+            raise StopValidation("Écrivez une adresse e-mail complète, par exemple prenom.nom@exemple.fr")
+        field.data = value.lower()
+
+
+class CreationCodeFormat:
+    def __call__(self, form, field):
+        value = normalize_code(field.data)
+        if not value:
+            raise StopValidation("Écrivez le code reçu par e-mail ou par courrier")
+        if len(value) != CREATION_CODE_LENGTH:
+            raise StopValidation(f"Le code a 12 caractères. Vous en avez écrit {len(value)}")
+        field.data = value
+
+
+class OtpFormat:
+    def __call__(self, form, field):
+        value = _digits(field.data)
+        if not value:
+            raise StopValidation("Écrivez le code à 8 chiffres que vous avez reçu")
+        if not value.isdigit():
+            raise StopValidation("Le code s’écrit avec des chiffres seulement")
+        if len(value) != 8:
+            raise StopValidation(f"Le code a 8 chiffres. Vous en avez écrit {len(value)}")
+        field.data = value
+
+
+class VitaleSerial:
+    def __call__(self, form, field):
+        value = _digits(field.data)
+        if not value:
+            raise StopValidation("Écrivez le numéro de série de votre carte Vitale")
+        if not value.isdigit():
+            raise StopValidation("Le numéro de série s’écrit avec des chiffres seulement")
+        if len(value) != 16:
+            raise StopValidation(f"Le numéro de série a 16 chiffres. Vous en avez écrit {len(value)}")
+        field.data = value

@@ -1,0 +1,1 @@
+"""Use cases: they take repositories and adapters, and return domain results."""

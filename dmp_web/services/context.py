@@ -1,0 +1,21 @@
+"""What every use case needs: repositories, the register, the notifier and a clock."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from ..store.dossiers import Repositories
+from ..store.register import InsuredRegister
+
+
+@dataclass
+class Context:
+    repos: Repositories
+    register: InsuredRegister
+    notifier: object  # dmp_web.notify.Notifier: email, sms, letters
+    clock: Callable[[], datetime]
+    site_url: str = "http://127.0.0.1:5000"
+
+    def now(self) -> datetime:
+        return self.clock()

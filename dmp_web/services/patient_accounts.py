@@ -1,0 +1,397 @@
+"""Use cases of the patient's account: create a DMP online, log in with a code, first connection,
+forgotten password and identifier. Every step that touches a dossier is written to its journal."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from .. import pdf
+from ..domain.accounts import (
+    FIRST_CONNECTION_DONE,
+    Account,
+    CodeCheck,
+    CreationCode,
+    PasswordCheck,
+    TooSoon,
+    password_problems,
+)
+from ..domain.credentials import (
+    group_code,
+    hash_secret,
+    new_creation_code,
+    new_initial_password,
+    new_login_id,
+    normalize_code,
+    verify_secret,
+)
+from ..domain.dossier import Consent, Dossier, new_dossier_id
+from ..domain.identity import compute_ins_c
+from ..domain.journal import Actor
+from ..domain.register import InsuredPerson
+from ..notify import Email, Sms
+from .context import Context
+
+POST_DELAY = timedelta(days=7)  # what we tell people about a letter's journey
+# Hashing a dummy password for unknown identifiers keeps both answers equally slow.
+_DUMMY_HASH = hash_secret("not-a-real-password")
+
+
+class Refused(Exception):
+    """A request the rules refuse; `code` says why, for the view to word it."""
+
+    def __init__(self, code: str, **details):
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+def mask_email(email: str) -> str:
+    name, _, domain = email.partition("@")
+    return f"{name[:1]}•••@{domain}"
+
+
+def mask_mobile(mobile: str) -> str:
+    return f"{mobile[:2]} •• •• •• {mobile[-2:]}"
+
+
+def masked_contact(account: Account, channel: str) -> str:
+    return mask_mobile(account.mobile) if channel == "sms" else mask_email(account.email)
+
+
+def normalize_mobile(typed: str) -> str:
+    digits = re.sub(r"[\s.\-]", "", typed or "")
+    if digits.startswith("+33"):
+        digits = "0" + digits[3:]
+    return digits
+
+
+def holder_actor(dossier_id: str) -> Actor:
+    return Actor("holder", dossier_id, "le titulaire")
+
+
+def _full_name(person: InsuredPerson) -> str:
+    return f"{person.first_names} {person.usage_name or person.birth_name}"
+
+
+def _journal(ctx: Context, dossier_id: str, action: str, **details) -> None:
+    ctx.repos.journal.append(dossier_id, ctx.now(), holder_actor(dossier_id), action, **details)
+
+
+# -- creation online --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CodeSent:
+    channel: str  # "email" or "post"
+    masked_email: str
+    expected_by: date | None
+    valid_until: date
+
+
+def _eligible_person(ctx: Context, nir: str) -> InsuredPerson:
+    person = ctx.register.get(nir)
+    if person is None:
+        raise Refused("unknown_nir")
+    existing = ctx.repos.dossiers.find_by_nir(nir)
+    if existing is not None:
+        raise Refused("already_has_dmp")
+    if person.age_on(ctx.now().date()) < 18:
+        raise Refused("minor")
+    return person
+
+
+def request_creation_code(ctx: Context, nir: str) -> CodeSent:
+    """Send a new creation code (the previous one is void): by e-mail if known, else by post."""
+    person = _eligible_person(ctx, nir)
+    now = ctx.now()
+    code = new_creation_code()
+    channel = "email" if person.email else "post"
+    record = CreationCode(nir, hash_secret(code), now, now + CreationCode.VALIDITY, channel)
+    valid_until = record.expires_at.date()
+    if channel == "email":
+        ctx.notifier.email.send(
+            Email(
+                to=person.email,
+                subject="Votre code pour créer votre DMP",
+                body=(
+                    f"Bonjour,\n\nVoici votre code pour créer votre DMP : {group_code(code)}\n\n"
+                    f"Ce code marche jusqu’au {valid_until:%d/%m/%Y}.\n"
+                    f"Il marche une seule fois.\n\n"
+                    f"Allez sur {ctx.site_url}/creer et cliquez sur « J’ai mon code ».\n\n"
+                    "Vous n’avez pas demandé ce code ? Ne faites rien.\n\nL’Assurance Maladie\n"
+                ),
+            )
+        )
+    else:
+        letter = pdf.creation_code_letter(
+            full_name=_full_name(person),
+            address_lines=person.address.lines(),
+            code=code,
+            expires_on=valid_until,
+        )
+        ctx.notifier.letters.enqueue(letter, [_full_name(person), *person.address.lines()], "creation_code")
+    ctx.repos.creation_codes.put(record)
+    return CodeSent(
+        channel,
+        mask_email(person.email) if person.email else "",
+        (now + POST_DELAY).date() if channel == "post" else None,
+        valid_until,
+    )
+
+
+@dataclass(frozen=True)
+class NewCredentials:
+    dossier_id: str
+    login_id: str
+    initial_password: str
+    ins_c: str
+    created_on: date
+    full_name: str
+    address_lines: list[str]
+
+
+def create_dossier_online(
+    ctx: Context, *, code: str, nir: str, vitale_type: str, vitale_serial: str, mobile: str, email: str
+) -> NewCredentials:
+    """Check the code against the NIR and the Vitale card, then create the dossier and its account."""
+    person = _eligible_person(ctx, nir)
+    now = ctx.now()
+    typed = normalize_code(code)
+
+    def use(record: CreationCode | None):
+        if record is None:
+            return CodeCheck.MISSING, 0
+        check = record.check(typed, now)
+        if check is CodeCheck.OK:
+            record.used_at = now
+        return check, CreationCode.MAX_TRIES - record.tries
+
+    if vitale_serial != person.vitale_serial or vitale_type != person.vitale_type:
+        raise Refused("vitale_mismatch")
+    check, tries_left = ctx.repos.creation_codes.apply(nir, use)
+    if check is not CodeCheck.OK:
+        raise Refused(f"code_{check.value}", tries_left=tries_left)
+
+    dossier = Dossier(
+        id=new_dossier_id(),
+        holder_nir=nir,
+        ins_c=compute_ins_c(nir, person.first_names, person.birth_date),
+        created_at=now,
+        consent=Consent(given_by="holder", recorded_by="online", at=now, channel="online"),
+    )
+    return _open_dossier(ctx, dossier, person, mobile=mobile, email=email, how="en ligne")
+
+
+def _open_dossier(ctx: Context, dossier: Dossier, person: InsuredPerson, *, mobile: str, email: str, how: str,
+                  actor: Actor | None = None) -> NewCredentials:
+    password = new_initial_password()
+    ctx.repos.dossiers.add(dossier)
+    account = ctx.repos.accounts.add(
+        Account(
+            login_id=new_login_id(),
+            dossier_id=dossier.id,
+            password_hash=hash_secret(password),
+            mobile=mobile,
+            email=email,
+            otp_channel="sms" if mobile else "email",
+        )
+    )
+    ctx.repos.journal.append(
+        dossier.id, dossier.created_at, actor or holder_actor(dossier.id), "dossier_created",
+        detail=f"DMP créé {how}, avec le consentement du titulaire",
+    )
+    return NewCredentials(
+        dossier.id, account.login_id, password, dossier.ins_c, dossier.created_at.date(),
+        _full_name(person), person.address.lines(),
+    )
+
+
+def credential_letter(creds: NewCredentials) -> bytes:
+    return pdf.credential_letter(
+        full_name=creds.full_name,
+        address_lines=creds.address_lines,
+        login_id=creds.login_id,
+        initial_password=creds.initial_password,
+        ins_c=creds.ins_c,
+        created_on=creds.created_on,
+    )
+
+
+# -- login ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LoginStarted:
+    dossier_id: str
+    channel: str
+    masked_contact: str
+
+
+def _send_otp(ctx: Context, account: Account, code: str, channel: str, purpose: str) -> None:
+    why = "vous connecter à votre DMP" if purpose == "login" else "changer votre mot de passe"
+    text = f"Votre code pour {why} : {code}. Il marche 10 minutes. Ne le donnez à personne."
+    if channel == "sms":
+        ctx.notifier.sms.send(Sms(to=account.mobile, body=f"DMP - {text}"))
+    else:
+        ctx.notifier.email.send(
+            Email(to=account.email, subject="Votre code DMP", body=f"Bonjour,\n\n{text}\n\nL’Assurance Maladie\n")
+        )
+    _journal(ctx, account.dossier_id, "otp_sent", detail=f"code envoyé par {'SMS' if channel == 'sms' else 'e-mail'}")
+
+
+def start_login(ctx: Context, login_id: str, password: str) -> LoginStarted:
+    """Check identifier and password, then send a one-time code. Raises Refused('wrong'|'locked')."""
+    found = ctx.repos.accounts.find_by_login(login_id)
+    if found is None:
+        verify_secret(password, _DUMMY_HASH)
+        raise Refused("wrong")
+    now = ctx.now()
+    code = None
+    with ctx.repos.accounts.updating(found.dossier_id) as account:
+        check = account.try_password(password, now)
+        if check is PasswordCheck.OK:
+            try:
+                code = account.issue_otp("login", now)
+            except TooSoon:
+                pass  # the code sent less than a minute ago still works
+        locked_until = account.locked_until
+        channel = account.otp_channel
+    if check is PasswordCheck.WRONG:
+        _journal(ctx, found.dossier_id, "login_password_wrong", allowed=False, reason="mot de passe faux")
+        raise Refused("wrong")
+    if check is PasswordCheck.LOCKED:
+        _journal(ctx, found.dossier_id, "login_locked", allowed=False, reason="5 mots de passe faux")
+        raise Refused("locked", until=locked_until)
+    _journal(ctx, found.dossier_id, "login_password_ok")
+    if code:
+        _send_otp(ctx, account, code, channel, "login")
+    return LoginStarted(found.dossier_id, channel, masked_contact(account, channel))
+
+
+def check_otp(ctx: Context, dossier_id: str, typed: str, purpose: str) -> tuple[CodeCheck, int]:
+    """Check a one-time code; returns the outcome and the tries left."""
+    with ctx.repos.accounts.updating(dossier_id) as account:
+        check = account.try_otp(normalize_code(typed), purpose, ctx.now())
+        tries_left = account.otp_tries_left()
+    if check is CodeCheck.OK:
+        _journal(ctx, dossier_id, "login_succeeded" if purpose == "login" else "password_reset_requested",
+                 detail="code à usage unique correct")
+    elif check is CodeCheck.WRONG:
+        _journal(ctx, dossier_id, "otp_wrong", allowed=False, reason="code faux")
+    elif check is CodeCheck.EXHAUSTED:
+        _journal(ctx, dossier_id, "otp_void", allowed=False, reason="5 codes faux")
+    return check, tries_left
+
+
+def resend_otp(ctx: Context, dossier_id: str, purpose: str) -> str:
+    """Send a new code (voiding the old one); Refused('too_soon', seconds=…) within 60 seconds."""
+    with ctx.repos.accounts.updating(dossier_id) as account:
+        try:
+            code = account.issue_otp(purpose, ctx.now())
+        except TooSoon as wait:
+            raise Refused("too_soon", seconds=wait.seconds_left) from None
+        channel = account.otp_channel
+    _send_otp(ctx, account, code, channel, purpose)
+    return masked_contact(account, channel)
+
+
+def can_resend(ctx: Context, dossier_id: str) -> bool:
+    return ctx.repos.accounts.get(dossier_id).can_resend_otp(ctx.now())
+
+
+def record_logout(ctx: Context, dossier_id: str, expired: bool = False) -> None:
+    _journal(ctx, dossier_id, "session_expired" if expired else "logout")
+
+
+# -- first connection -------------------------------------------------------------------------
+
+def save_personal_data(ctx: Context, dossier_id: str, mobile: str, email: str) -> None:
+    with ctx.repos.accounts.updating(dossier_id) as account:
+        account.mobile, account.email = mobile, email
+        account.first_connection_step = max(account.first_connection_step, 2)
+    _journal(ctx, dossier_id, "contact_changed", detail="téléphone portable et e-mail enregistrés")
+
+
+def save_connection_data(ctx: Context, dossier_id: str, current: str, new: str, channel: str) -> None:
+    """Replace the initial password and choose the channel of future codes."""
+    now = ctx.now()
+    with ctx.repos.accounts.updating(dossier_id) as account:
+        check = account.try_password(current, now)
+        problems = password_problems(new, account.login_id, account.password_hash) if check is PasswordCheck.OK else []
+        if check is PasswordCheck.OK and not problems:
+            account.set_password(new, now)
+            account.otp_channel = channel
+            account.first_connection_step = max(account.first_connection_step, 3)
+    if check is PasswordCheck.WRONG:
+        _journal(ctx, dossier_id, "login_password_wrong", allowed=False, reason="mot de passe actuel faux")
+        raise Refused("current_wrong")
+    if check is PasswordCheck.LOCKED:
+        _journal(ctx, dossier_id, "login_locked", allowed=False, reason="5 mots de passe faux")
+        raise Refused("locked")
+    if problems:
+        raise Refused("password_" + problems[0])
+    _journal(ctx, dossier_id, "password_changed", detail="mot de passe initial remplacé")
+    _journal(ctx, dossier_id, "otp_channel_changed", detail=f"codes envoyés par {'SMS' if channel == 'sms' else 'e-mail'}")
+
+
+def save_emergency_choice(ctx: Context, dossier_id: str, allowed: bool) -> None:
+    dossier = ctx.repos.dossiers.get(dossier_id)
+    dossier.emergency_access = allowed
+    ctx.repos.dossiers.save(dossier)
+    with ctx.repos.accounts.updating(dossier_id) as account:
+        account.first_connection_step = FIRST_CONNECTION_DONE
+    _journal(ctx, dossier_id, "emergency_access_set",
+             detail="accès en urgence autorisé" if allowed else "accès en urgence refusé")
+    _journal(ctx, dossier_id, "first_connection_done")
+
+
+# -- forgotten password and identifier --------------------------------------------------------
+
+def start_password_reset(ctx: Context, login_id: str, nir: str) -> LoginStarted:
+    account = ctx.repos.accounts.find_by_login(login_id)
+    dossier = ctx.repos.dossiers.get(account.dossier_id) if account else None
+    if dossier is None or dossier.holder_nir != nir:
+        raise Refused("no_match")
+    masked = resend_otp(ctx, dossier.id, "reset")
+    return LoginStarted(dossier.id, account.otp_channel, masked)
+
+
+def finish_password_reset(ctx: Context, dossier_id: str, new: str) -> None:
+    now = ctx.now()
+    with ctx.repos.accounts.updating(dossier_id) as account:
+        problems = password_problems(new, account.login_id, account.password_hash)
+        if not problems:
+            account.set_password(new, now)
+            if not account.first_connection_done:
+                account.must_change_password = False
+    if problems:
+        raise Refused("password_" + problems[0])
+    _journal(ctx, dossier_id, "password_changed", detail="nouveau mot de passe après un oubli")
+
+
+def send_identifier(ctx: Context, nir: str, vitale_serial: str, channel: str) -> str:
+    """Send the login identifier by SMS, e-mail or post; returns where it went (masked)."""
+    person = ctx.register.get(nir)
+    dossier = ctx.repos.dossiers.find_by_nir(nir)
+    if person is None or dossier is None or person.vitale_serial != vitale_serial:
+        raise Refused("no_match")
+    account = ctx.repos.accounts.get(dossier.id)
+    text = f"Votre identifiant DMP est : {account.login_id}. Gardez-le bien."
+    if channel == "post":
+        letter = pdf.identifier_letter(full_name=_full_name(person), address_lines=person.address.lines(),
+                                       login_id=account.login_id)
+        ctx.notifier.letters.enqueue(letter, [_full_name(person), *person.address.lines()], "identifier")
+        where = "par courrier"
+    elif channel == "sms":
+        if not account.mobile:
+            raise Refused("no_mobile")
+        ctx.notifier.sms.send(Sms(to=account.mobile, body=f"DMP - {text}"))
+        where = f"par SMS au {mask_mobile(account.mobile)}"
+    else:
+        if not account.email:
+            raise Refused("no_email")
+        ctx.notifier.email.send(Email(to=account.email, subject="Votre identifiant DMP", body=f"Bonjour,\n\n{text}\n\nL’Assurance Maladie\n"))
+        where = f"par e-mail à {mask_email(account.email)}"
+    _journal(ctx, dossier.id, "identifier_sent", detail=f"identifiant envoyé {where}")
+    return where

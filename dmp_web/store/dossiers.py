@@ -1,0 +1,155 @@
+"""Dossiers, accounts, journals and creation codes.
+
+Each dossier has its own folder (dossiers/<2 chars>/<id>/) holding dossier.json, account.json and
+journal.json, so a request reads the size of one dossier. Keyed indexes find a dossier by NIR or
+by login identifier without reading any other.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Iterator
+
+from tinydb.table import Document
+
+from ..domain.accounts import Account, CreationCode
+from ..domain.credentials import new_login_id
+from ..domain.dossier import Dossier
+from ..domain.journal import GENESIS, Actor, JournalEntry, make_entry
+from .codec import from_row, to_row
+from .files import FileStore
+from .sharded import KeyTaken, ShardedTable
+
+
+def _folder(dossier_id: str) -> tuple[str, str, str]:
+    return ("dossiers", dossier_id[:2], dossier_id)
+
+
+class _SingleRecord:
+    """One record per file (doc id 1), read and written whole."""
+
+    def __init__(self, store: FileStore, filename: str, cls):
+        self.store = store
+        self.filename = filename
+        self.cls = cls
+
+    def get(self, dossier_id: str):
+        with self.store.snapshot(*_folder(dossier_id), self.filename) as db:
+            row = db.get(doc_id=1)
+        return from_row(self.cls, dict(row)) if row else None
+
+    def put(self, dossier_id: str, record) -> None:
+        with self.store.transaction(*_folder(dossier_id), self.filename) as db:
+            db.upsert(Document(to_row(record), doc_id=1))
+
+    @contextmanager
+    def updating(self, dossier_id: str) -> Iterator:
+        """Read, change and write the record under its lock (concurrent requests queue up)."""
+        with self.store.transaction(*_folder(dossier_id), self.filename) as db:
+            row = db.get(doc_id=1)
+            if row is None:
+                raise LookupError(dossier_id)
+            record = from_row(self.cls, dict(row))
+            yield record
+            db.upsert(Document(to_row(record), doc_id=1))
+
+
+class DossierRepository:
+    def __init__(self, store: FileStore):
+        self._records = _SingleRecord(store, "dossier.json", Dossier)
+        self._by_nir = ShardedTable(store, "dossier-by-nir")
+
+    def get(self, dossier_id: str) -> Dossier | None:
+        return self._records.get(dossier_id)
+
+    def find_by_nir(self, nir: str) -> Dossier | None:
+        ref = self._by_nir.get(nir)
+        return self.get(ref["dossier"]) if ref else None
+
+    def add(self, dossier: Dossier) -> None:
+        """Reserve the NIR first: two creations for one person cannot both succeed."""
+        existing = self._by_nir.get(dossier.holder_nir)
+        if existing and self.get(existing["dossier"]) is None:
+            self._by_nir.delete(dossier.holder_nir)  # left by a creation that crashed half-way
+        self._by_nir.add(dossier.holder_nir, {"dossier": dossier.id})
+        self._records.put(dossier.id, dossier)
+
+    def save(self, dossier: Dossier) -> None:
+        self._records.put(dossier.id, dossier)
+
+
+class AccountRepository:
+    def __init__(self, store: FileStore):
+        self._records = _SingleRecord(store, "account.json", Account)
+        self._by_login = ShardedTable(store, "account-by-login")
+
+    def get(self, dossier_id: str) -> Account | None:
+        return self._records.get(dossier_id)
+
+    def find_by_login(self, login_id: str) -> Account | None:
+        ref = self._by_login.get(login_id.strip().lower())
+        return self.get(ref["dossier"]) if ref else None
+
+    def add(self, account: Account) -> Account:
+        """Store a new account under a login identifier no one else has."""
+        while True:
+            try:
+                self._by_login.add(account.login_id, {"dossier": account.dossier_id})
+                break
+            except KeyTaken:
+                account.login_id = new_login_id()
+        self._records.put(account.dossier_id, account)
+        return account
+
+    def updating(self, dossier_id: str):
+        return self._records.updating(dossier_id)
+
+
+class JournalRepository:
+    def __init__(self, store: FileStore):
+        self.store = store
+
+    def append(self, dossier_id: str, at: datetime, actor: Actor, action: str, **details) -> JournalEntry:
+        with self.store.transaction(*_folder(dossier_id), "journal.json") as db:
+            last = db.get(doc_id=len(db)) if len(db) else None
+            entry = make_entry(last["hash"] if last else GENESIS, at, actor, action, **details)
+            db.insert(entry.as_dict())
+        return entry
+
+    def entries(self, dossier_id: str) -> list[JournalEntry]:
+        with self.store.snapshot(*_folder(dossier_id), "journal.json") as db:
+            return [JournalEntry.from_dict(dict(row)) for row in db.all()]
+
+
+class CreationCodeRepository:
+    def __init__(self, store: FileStore):
+        self._table = ShardedTable(store, "creation-code-by-nir")
+
+    def get(self, nir: str) -> CreationCode | None:
+        row = self._table.get(nir)
+        return from_row(CreationCode, row) if row else None
+
+    def put(self, code: CreationCode) -> None:
+        """One code per person: a new one replaces (voids) the previous."""
+        self._table.put(code.nir, to_row(code))
+
+    def apply(self, nir: str, change):
+        """Run change(code) under the lock and keep what it changed (tries, use); return its result."""
+        outcome = []
+
+        def locked_change(row):
+            code = from_row(CreationCode, row) if row else None
+            outcome.append(change(code))
+            return to_row(code) if code else None
+
+        self._table.update(nir, locked_change)
+        return outcome[0]
+
+
+class Repositories:
+    def __init__(self, store: FileStore):
+        self.store = store
+        self.dossiers = DossierRepository(store)
+        self.accounts = AccountRepository(store)
+        self.journal = JournalRepository(store)
+        self.creation_codes = CreationCodeRepository(store)

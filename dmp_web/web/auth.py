@@ -1,0 +1,248 @@
+"""Logging in: identifier and password, then a one-time code. Logging out, idle sessions,
+forgotten password and forgotten identifier."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+
+from .. import login_manager
+from ..domain.accounts import Account, CodeCheck
+from ..forms.accounts import ForgottenIdentifierForm, LoginForm, NewPasswordForm, OtpForm, PasswordResetStartForm
+from ..services import patient_accounts as accounts
+from .deps import ctx
+
+bp = Blueprint("auth", __name__)
+
+OTP_MESSAGES = {
+    CodeCheck.WRONG: "Ce code n’est pas le bon. Il vous reste {tries_left} essais",
+    CodeCheck.EXPIRED: "Ce code a plus de 10 minutes : il ne marche plus. Demandez un nouveau code",
+    CodeCheck.EXHAUSTED: "Ce code ne marche plus après 5 erreurs. Demandez un nouveau code",
+    CodeCheck.MISSING: "Ce code a déjà servi ou n’existe plus. Demandez un nouveau code",
+}
+PASSWORD_MESSAGES = {
+    "password_short": "Le mot de passe doit avoir au moins 12 caractères",
+    "password_long": "Le mot de passe doit avoir au plus 128 caractères",
+    "password_identifier": "Le mot de passe ne doit pas contenir votre identifiant",
+    "password_same": "Le nouveau mot de passe doit être différent de l’ancien",
+}
+
+
+class PatientUser(UserMixin):
+    def __init__(self, account: Account):
+        self.account = account
+        self.id = "patient:" + account.dossier_id
+
+    @property
+    def dossier_id(self) -> str:
+        return self.account.dossier_id
+
+
+def init_app(app) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Connectez-vous pour voir cette page."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        kind, _, dossier_id = user_id.partition(":")
+        if kind == "patient":
+            account = app.extensions["dmp.repos"].accounts.get(dossier_id)
+            return PatientUser(account) if account else None
+        return None
+
+    @app.before_request
+    def end_idle_sessions():
+        if not current_user.is_authenticated:
+            return None
+        now = ctx().now().timestamp()
+        idle_limit = current_app.config["DMP_SETTINGS"].session_idle_minutes * 60
+        last_seen = session.get("last_seen", now)
+        if now - last_seen > idle_limit:
+            accounts.record_logout(ctx(), current_user.dossier_id, expired=True)
+            logout_user()
+            session.clear()
+            flash("Vous n’avez rien fait pendant 15 minutes. Pour votre sécurité, nous vous avons déconnecté.", "info")
+            return redirect(url_for("auth.login"))
+        session["last_seen"] = now
+        return None
+
+
+def _start_session(dossier_id: str) -> None:
+    account = ctx().repos.accounts.get(dossier_id)
+    session.clear()  # a fresh session at login: nothing from before carries over
+    login_user(PatientUser(account))
+    session.permanent = True
+    session["last_seen"] = ctx().now().timestamp()
+
+
+def _after_login():
+    if not current_user.account.first_connection_done:
+        return redirect(url_for("patient.first_connection"))
+    return redirect(url_for("patient.home"))
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return _after_login()
+    form = LoginForm()
+    locked_until = None
+    if form.validate_on_submit():
+        try:
+            started = accounts.start_login(ctx(), form.login_id.data, form.password.data)
+        except accounts.Refused as refusal:
+            if refusal.code == "locked":
+                locked_until = refusal.details.get("until")
+                form.password.errors = [
+                    "Après 5 mots de passe faux, votre compte est bloqué pendant 15 minutes"
+                ]
+            else:
+                form.password.errors = ["L’identifiant ou le mot de passe n’est pas le bon. Vérifiez les 2"]
+        else:
+            session["pending_login"] = {
+                "dossier": started.dossier_id,
+                "channel": started.channel,
+                "masked": started.masked_contact,
+            }
+            return redirect(url_for("auth.login_code"))
+    return render_template("pages/auth/login.html", form=form, locked_until=locked_until)
+
+
+@bp.route("/connexion/code", methods=["GET", "POST"])
+def login_code():
+    pending = session.get("pending_login")
+    if not pending:
+        return redirect(url_for("auth.login"))
+    form = OtpForm()
+    if form.validate_on_submit():
+        check, tries_left = accounts.check_otp(ctx(), pending["dossier"], form.code.data, "login")
+        if check is CodeCheck.OK:
+            _start_session(pending["dossier"])
+            return _after_login()
+        form.code.errors = [OTP_MESSAGES[check].format(tries_left=tries_left)]
+    return render_template("pages/auth/login_code.html", form=form, pending=pending)
+
+
+@bp.post("/connexion/code/nouveau")
+def resend_login_code():
+    return _resend("pending_login", "login", "auth.login_code", "auth.login")
+
+
+def _resend(session_key: str, purpose: str, back_to: str, start_again: str):
+    pending = session.get(session_key)
+    if not pending:
+        return redirect(url_for(start_again))
+    try:
+        accounts.resend_otp(ctx(), pending["dossier"], purpose)
+    except accounts.Refused as refusal:
+        flash(f"Attendez encore {refusal.details['seconds']} secondes avant de demander un nouveau code.", "error")
+    else:
+        flash(f"Nous avons envoyé un nouveau code. Il remplace l’ancien.", "success")
+    return redirect(url_for(back_to))
+
+
+@bp.post("/deconnexion")
+@login_required
+def logout():
+    accounts.record_logout(ctx(), current_user.dossier_id)
+    logout_user()
+    session.clear()
+    flash("Vous êtes déconnecté. À bientôt.", "success")
+    return redirect(url_for("public.home"))
+
+
+# -- forgotten password -----------------------------------------------------------------------
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+def forgotten_password():
+    form = PasswordResetStartForm()
+    if form.validate_on_submit():
+        try:
+            started = accounts.start_password_reset(ctx(), form.login_id.data, form.nir.data)
+        except accounts.Refused as refusal:
+            if refusal.code == "too_soon":
+                form.login_id.errors = [
+                    f"Un code vient d’être envoyé. Attendez encore {refusal.details['seconds']} secondes"
+                ]
+            else:
+                form.login_id.errors = [
+                    "Nous ne trouvons pas de DMP avec cet identifiant et ce numéro de sécurité sociale"
+                ]
+        else:
+            session["password_reset"] = {
+                "dossier": started.dossier_id,
+                "masked": started.masked_contact,
+                "channel": started.channel,
+                "verified": False,
+            }
+            return redirect(url_for("auth.forgotten_password_code"))
+    return render_template("pages/auth/forgotten_password.html", form=form)
+
+
+@bp.route("/mot-de-passe-oublie/code", methods=["GET", "POST"])
+def forgotten_password_code():
+    pending = session.get("password_reset")
+    if not pending:
+        return redirect(url_for("auth.forgotten_password"))
+    form = OtpForm()
+    if form.validate_on_submit():
+        check, tries_left = accounts.check_otp(ctx(), pending["dossier"], form.code.data, "reset")
+        if check is CodeCheck.OK:
+            session["password_reset"] = {**pending, "verified": True}
+            return redirect(url_for("auth.forgotten_password_new"))
+        form.code.errors = [OTP_MESSAGES[check].format(tries_left=tries_left)]
+    return render_template("pages/auth/forgotten_password_code.html", form=form, pending=pending)
+
+
+@bp.post("/mot-de-passe-oublie/code/nouveau")
+def resend_reset_code():
+    return _resend("password_reset", "reset", "auth.forgotten_password_code", "auth.forgotten_password")
+
+
+@bp.route("/mot-de-passe-oublie/nouveau", methods=["GET", "POST"])
+def forgotten_password_new():
+    pending = session.get("password_reset")
+    if not pending or not pending.get("verified"):
+        return redirect(url_for("auth.forgotten_password"))
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.finish_password_reset(ctx(), pending["dossier"], form.new_password.data)
+        except accounts.Refused as refusal:
+            form.new_password.errors = [PASSWORD_MESSAGES[refusal.code]]
+        else:
+            session.pop("password_reset", None)
+            flash("Votre mot de passe est changé. Connectez-vous avec votre nouveau mot de passe.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("pages/auth/forgotten_password_new.html", form=form)
+
+
+# -- forgotten identifier ---------------------------------------------------------------------
+
+@bp.route("/identifiant-oublie", methods=["GET", "POST"])
+def forgotten_identifier():
+    form = ForgottenIdentifierForm()
+    if form.validate_on_submit():
+        try:
+            where = accounts.send_identifier(ctx(), form.nir.data, form.vitale_serial.data, form.channel.data)
+        except accounts.Refused as refusal:
+            if refusal.code == "no_mobile":
+                form.channel.errors = ["Nous n’avons pas votre numéro de portable. Choisissez l’e-mail ou le courrier"]
+            elif refusal.code == "no_email":
+                form.channel.errors = ["Nous n’avons pas votre adresse e-mail. Choisissez le SMS ou le courrier"]
+            else:
+                form.nir.errors = [
+                    "Nous ne trouvons pas de DMP avec ce numéro de sécurité sociale et ce numéro de carte Vitale"
+                ]
+        else:
+            session["identifier_sent"] = where
+            return redirect(url_for("auth.identifier_sent"))
+    return render_template("pages/auth/forgotten_identifier.html", form=form)
+
+
+@bp.get("/identifiant-oublie/envoye")
+def identifier_sent():
+    where = session.get("identifier_sent")
+    if not where:
+        return redirect(url_for("auth.forgotten_identifier"))
+    return render_template("pages/auth/identifier_sent.html", where=where)

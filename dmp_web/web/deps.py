@@ -1,0 +1,43 @@
+"""What views take from the app: the use-case context, sealed values in the session."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+
+from cryptography.fernet import Fernet, InvalidToken
+from flask import current_app, session
+
+from ..services.context import Context
+
+
+def ctx() -> Context:
+    ext = current_app.extensions
+    return Context(
+        repos=ext["dmp.repos"],
+        register=ext["dmp.register"],
+        notifier=ext["dmp.notifier"],
+        clock=ext["dmp.clock"],
+        site_url=current_app.config["DMP_SETTINGS"].site_url,
+    )
+
+
+def _fernet() -> Fernet:
+    # A key of its own, derived from the secret key, so session cookies carry no secret in clear.
+    digest = hashlib.sha256(b"dmp-sealed-session-values|" + current_app.config["SECRET_KEY"].encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def seal(key: str, value: dict) -> None:
+    session[key] = _fernet().encrypt(json.dumps(value).encode()).decode()
+
+
+def unseal(key: str, max_age_seconds: int) -> dict | None:
+    token = session.get(key)
+    if not token:
+        return None
+    try:
+        return json.loads(_fernet().decrypt(token.encode(), ttl=max_age_seconds))
+    except InvalidToken:
+        session.pop(key, None)
+        return None

@@ -1,0 +1,87 @@
+"""The patient's space. Until the first connection is done, only its three steps are reachable."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..forms.accounts import ConnectionDataForm, EmergencyAccessForm, PersonalDataForm
+from ..services import patient_accounts as accounts
+from .auth import PASSWORD_MESSAGES, PatientUser
+from .deps import ctx
+
+bp = Blueprint("patient", __name__, url_prefix="/mon-dmp")
+
+STEPS = {1: "patient.first_connection", 2: "patient.first_connection_password", 3: "patient.first_connection_emergency"}
+
+
+@bp.before_request
+@login_required
+def only_the_holder():
+    if not isinstance(current_user._get_current_object(), PatientUser):
+        return redirect(url_for("auth.login"))
+    account = current_user.account
+    if not account.first_connection_done:
+        step_endpoint = STEPS[account.first_connection_step]
+        allowed = [STEPS[n] for n in STEPS if n <= account.first_connection_step]
+        if request.endpoint not in allowed:
+            return redirect(url_for(step_endpoint))
+    return None
+
+
+def _person():
+    dossier = ctx().repos.dossiers.get(current_user.dossier_id)
+    return dossier, ctx().register.get(dossier.holder_nir)
+
+
+@bp.get("")
+def home():
+    dossier, person = _person()
+    return render_template("pages/patient/home.html", dossier=dossier, person=person, account=current_user.account)
+
+
+@bp.route("/premiere-connexion/coordonnees", methods=["GET", "POST"])
+def first_connection():
+    account = current_user.account
+    form = PersonalDataForm(
+        data={} if request.method == "POST" else {
+            "mobile": account.mobile, "mobile_confirm": account.mobile,
+            "email": account.email, "email_confirm": account.email,
+        }
+    )
+    if form.validate_on_submit():
+        accounts.save_personal_data(ctx(), account.dossier_id, form.mobile.data, form.email.data)
+        return redirect(url_for("patient.first_connection_password"))
+    dossier, person = _person()
+    return render_template("pages/patient/first_connection_1.html", form=form, dossier=dossier, person=person)
+
+
+@bp.route("/premiere-connexion/mot-de-passe", methods=["GET", "POST"])
+def first_connection_password():
+    account = current_user.account
+    form = ConnectionDataForm(data={} if request.method == "POST" else {"channel": account.otp_channel})
+    if form.validate_on_submit():
+        try:
+            accounts.save_connection_data(
+                ctx(), account.dossier_id, form.current_password.data, form.new_password.data, form.channel.data
+            )
+        except accounts.Refused as refusal:
+            if refusal.code == "current_wrong":
+                form.current_password.errors = ["Ce mot de passe n’est pas celui de votre lettre"]
+            elif refusal.code == "locked":
+                form.current_password.errors = [
+                    "Après 5 mots de passe faux, votre compte est bloqué pendant 15 minutes"
+                ]
+            else:
+                form.new_password.errors = [PASSWORD_MESSAGES[refusal.code]]
+        else:
+            return redirect(url_for("patient.first_connection_emergency"))
+    return render_template("pages/patient/first_connection_2.html", form=form, account=account)
+
+
+@bp.route("/premiere-connexion/urgence", methods=["GET", "POST"])
+def first_connection_emergency():
+    form = EmergencyAccessForm()
+    if form.validate_on_submit():
+        accounts.save_emergency_choice(ctx(), current_user.dossier_id, form.choice.data == "yes")
+        return redirect(url_for("patient.home"))
+    return render_template("pages/patient/first_connection_3.html", form=form)

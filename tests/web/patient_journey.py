@@ -1,0 +1,59 @@
+"""Steps of the patient journey through the test client, reused by several tests."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dmp_web.demo import INSURED
+
+MARCEL = next(p for p in INSURED if p.birth_name == "DUPUIS")  # the register knows his e-mail
+JEANNE = next(p for p in INSURED if p.birth_name == "MARTIN")  # no e-mail: codes go by post
+NEW_PASSWORD = "un jardin de roses en hiver"
+
+
+@dataclass
+class Created:
+    login_id: str
+    initial_password: str
+
+
+def ask_creation_code(client, person=MARCEL):
+    return client.submit("/creer/code", {"nir": person.nir, "nir_confirm": person.nir})
+
+
+def create_dossier(client, notifier, person=MARCEL, mobile="06 12 34 56 78", email="") -> Created:
+    assert ask_creation_code(client, person).status_code == 302
+    response = client.submit(
+        "/creer/dossier",
+        {
+            "code": notifier.last_creation_code(),
+            "nir": person.nir,
+            "vitale_type": person.vitale_type,
+            "vitale_serial": person.vitale_serial,
+            "mobile": mobile,
+            "email": email,
+            "accept_terms": "y",
+        },
+    )
+    assert response.headers["Location"] == "/creer/termine", response.get_data(as_text=True)[:3000]
+    page = client.get("/creer/termine").soup
+    return Created(
+        page.find(id="identifiant").get_text(strip=True),
+        page.find(id="mot-de-passe").get_text(strip=True).replace(" ", ""),
+    )
+
+
+def log_in(client, notifier, login_id, password):
+    response = client.submit("/connexion", {"login_id": login_id, "password": password})
+    assert response.headers["Location"] == "/connexion/code"
+    return client.submit("/connexion/code", {"code": notifier.last_otp()})
+
+
+def first_connection(client, created: Created, email="marcel@example.org", channel="email"):
+    client.submit("/mon-dmp/premiere-connexion/coordonnees", {
+        "mobile": "0612345678", "mobile_confirm": "06 12 34 56 78", "email": email, "email_confirm": email,
+    })
+    client.submit("/mon-dmp/premiere-connexion/mot-de-passe", {
+        "current_password": created.initial_password, "new_password": NEW_PASSWORD,
+        "new_password_confirm": NEW_PASSWORD, "channel": channel,
+    })
+    return client.submit("/mon-dmp/premiere-connexion/urgence", {"choice": "yes"})
