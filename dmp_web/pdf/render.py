@@ -58,7 +58,7 @@ def _engine():
 
     from .fetcher import SafeURLFetcher
 
-    from weasyprint.urls import URLFetcher; fetcher = URLFetcher()
+    fetcher = SafeURLFetcher(STATIC_DIR)
     font_config = FontConfiguration()
     stylesheet = CSS(filename=STYLESHEET, url_fetcher=fetcher, font_config=font_config)
     return fetcher, font_config, stylesheet

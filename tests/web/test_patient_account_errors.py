@@ -1,0 +1,300 @@
+"""Every bad input gets its exact French message next to its field; codes expire, work once,
+and die after 5 wrong tries; 5 wrong passwords lock the account for 15 minutes."""
+import json
+
+import pytest
+
+from ..conftest import field_error
+from .patient_journey import JEANNE, MARCEL, NEW_PASSWORD, ask_creation_code, create_dossier, first_connection, log_in
+
+KID = "112013306307811"  # Lucas Moreau, born 2012
+
+
+@pytest.mark.parametrize(
+    "nir, message",
+    [
+        ("", "Écrivez votre numéro de sécurité sociale"),
+        ("1 48 08 69 123 045", "Le numéro de sécurité sociale a 15 chiffres. Vous en avez écrit 13"),
+        ("14808691230458A", "Le numéro de sécurité sociale s’écrit avec des chiffres seulement (et 2A ou 2B pour la Corse)"),
+        ("148086912304583", "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur votre carte Vitale"),
+        ("948086912304582", "Le numéro de sécurité sociale commence par 1 ou par 2"),
+        ("185054958815780", "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur votre carte Vitale"),
+        ("275051305511212".replace("2750", "2760"), "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur votre carte Vitale"),
+    ],
+)
+def test_a_wrong_nir_gets_a_precise_message(client, nir, message):
+    page = client.submit("/creer/code", {"nir": nir, "nir_confirm": nir})
+    assert page.status_code == 200
+    assert field_error(page.soup, "nir") == message
+
+
+def test_the_two_nirs_must_match(client):
+    page = client.submit("/creer/code", {"nir": MARCEL.nir, "nir_confirm": JEANNE.nir})
+    assert field_error(page.soup, "nir_confirm") == "Les 2 numéros ne sont pas les mêmes. Écrivez 2 fois le même numéro"
+
+
+@pytest.mark.parametrize(
+    "nir, message",
+    [
+        ("155017512345624", "Nous ne trouvons pas ce numéro à l’Assurance Maladie. Vérifiez-le sur votre carte Vitale"),
+        (KID, "Vous avez moins de 18 ans. Votre DMP se crée à l’accueil de la caisse ou chez un médecin, avec votre parent"),
+    ],
+)
+def test_a_person_who_cannot_create_online_is_told_why(client, nir, message):
+    from dmp_web.domain.identity import normalize_nir
+
+    normalize_nir(nir)  # a valid number: the refusal comes from the register, not the format
+    page = client.submit("/creer/code", {"nir": nir, "nir_confirm": nir})
+    assert field_error(page.soup, "nir") == message
+
+
+def test_someone_who_already_has_a_dmp_cannot_ask_for_a_code(client, notifier):
+    create_dossier(client, notifier)
+    page = ask_creation_code(client)
+    assert field_error(page.soup, "nir") == "Vous avez déjà un DMP. Connectez-vous avec votre identifiant"
+
+
+def _creation_form(code, **overrides):
+    data = {
+        "code": code, "nir": MARCEL.nir, "vitale_type": MARCEL.vitale_type,
+        "vitale_serial": MARCEL.vitale_serial, "mobile": "0612345678", "email": "", "accept_terms": "y",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"code": ""}, "code", "Écrivez le code reçu par e-mail ou par courrier"),
+        ({"code": "ABCD EFGH"}, "code", "Le code a 12 caractères. Vous en avez écrit 8"),
+        ({"vitale_type": ""}, "vitale_type", "Choisissez le type de votre carte Vitale : avec photo ou sans photo"),
+        ({"vitale_serial": "12345"}, "vitale_serial", "Le numéro de série a 16 chiffres. Vous en avez écrit 5"),
+        ({"vitale_serial": "12345678901234AB"}, "vitale_serial", "Le numéro de série s’écrit avec des chiffres seulement"),
+        ({"mobile": "", "email": ""}, "mobile", "Écrivez votre numéro de portable ou votre adresse e-mail"),
+        ({"mobile": "0123456789"}, "mobile", "Le numéro de portable commence par 06 ou 07"),
+        ({"mobile": "06123"}, "mobile", "Le numéro de portable a 10 chiffres. Vous en avez écrit 5"),
+        ({"email": "marcel@"}, "email", "Écrivez une adresse e-mail complète, par exemple prenom.nom@exemple.fr"),
+        ({"accept_terms": ""}, "accept_terms", "Cochez la case pour accepter les conditions d’utilisation"),
+        ({"vitale_serial": "9999999999999999"}, "vitale_serial", "Le type ou le numéro de série ne correspond pas à votre carte Vitale. Vérifiez sur votre carte"),
+        ({"vitale_type": "without_photo"}, "vitale_serial", "Le type ou le numéro de série ne correspond pas à votre carte Vitale. Vérifiez sur votre carte"),
+    ],
+)
+def test_each_bad_creation_input_gets_its_message(client, notifier, overrides, field, message):
+    ask_creation_code(client)
+    page = client.submit("/creer/dossier", {**_creation_form(notifier.last_creation_code()), **overrides})
+    assert page.status_code == 200
+    assert field_error(page.soup, field) == message
+    assert page.soup.title.get_text().startswith("Erreur : ")
+
+
+def test_a_creation_code_works_once(client, notifier, app):
+    ask_creation_code(client)
+    code = notifier.last_creation_code()
+    assert client.submit("/creer/dossier", _creation_form(code)).status_code == 302
+    app.extensions["dmp.repos"].dossiers._by_nir.delete(MARCEL.nir)  # as if the DMP were not there
+    page = client.submit("/creer/dossier", _creation_form(code))
+    assert field_error(page.soup, "code") == "Ce code ne marche pas ou a déjà servi. Demandez un nouveau code"
+
+
+def test_a_creation_code_expires_after_60_days(client, notifier, clock):
+    ask_creation_code(client)
+    code = notifier.last_creation_code()
+    clock.advance(days=60)
+    page = client.submit("/creer/dossier", _creation_form(code))
+    assert field_error(page.soup, "code") == "Ce code a plus de 60 jours : il ne marche plus. Demandez un nouveau code"
+
+
+def test_a_new_creation_code_voids_the_previous_one(client, notifier):
+    ask_creation_code(client)
+    first = notifier.last_creation_code()
+    ask_creation_code(client)
+    assert notifier.last_creation_code() != first
+    page = client.submit("/creer/dossier", _creation_form(first))
+    assert field_error(page.soup, "code").startswith("Ce code n’est pas le bon.")
+
+
+def test_a_creation_code_dies_after_5_wrong_tries(client, notifier):
+    ask_creation_code(client)
+    good = notifier.last_creation_code()
+    messages = [
+        field_error(client.submit("/creer/dossier", _creation_form("AAAA" * 3)).soup, "code") for _ in range(5)
+    ]
+    assert messages[0] == "Ce code n’est pas le bon. Vérifiez le code reçu. Il vous reste 4 essais"
+    assert messages[-1] == "Ce code ne marche plus après 5 erreurs. Demandez un nouveau code"
+    page = client.submit("/creer/dossier", _creation_form(good))
+    assert field_error(page.soup, "code") == "Ce code ne marche plus après 5 erreurs. Demandez un nouveau code"
+
+
+# -- login ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def created(client, notifier):
+    return create_dossier(client, notifier)
+
+
+def test_a_wrong_password_or_unknown_identifier_get_the_same_message(client, created):
+    message = "L’identifiant ou le mot de passe n’est pas le bon. Vérifiez les 2"
+    for login_id, password in ((created.login_id, "faux"), ("zzz0000", created.initial_password)):
+        page = client.submit("/connexion", {"login_id": login_id, "password": password})
+        assert field_error(page.soup, "password") == message
+    blank = client.submit("/connexion", {})
+    assert field_error(blank.soup, "login_id") == "Écrivez votre identifiant"
+    assert field_error(blank.soup, "password") == "Écrivez votre mot de passe"
+
+
+def test_five_wrong_passwords_lock_the_account_for_15_minutes(client, notifier, clock, created):
+    for _ in range(4):
+        client.submit("/connexion", {"login_id": created.login_id, "password": "faux"})
+    page = client.submit("/connexion", {"login_id": created.login_id, "password": "faux"})
+    assert field_error(page.soup, "password") == "Après 5 mots de passe faux, votre compte est bloqué pendant 15 minutes"
+    assert "bloqué jusqu’à 10 h 15" in page.soup.main.get_text(" ")  # 9:00 UTC is 10:00 in Paris
+    assert page.soup.main.find("a", href="/mot-de-passe-oublie")
+    still = client.submit("/connexion", {"login_id": created.login_id, "password": created.initial_password})
+    assert field_error(still.soup, "password").startswith("Après 5 mots de passe faux")
+    clock.advance(minutes=15)
+    assert log_in(client, notifier, created.login_id, created.initial_password).status_code == 302
+
+
+def _start_login(client, created):
+    client.submit("/connexion", {"login_id": created.login_id, "password": created.initial_password})
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("", "Écrivez le code à 8 chiffres que vous avez reçu"),
+        ("1234", "Le code a 8 chiffres. Vous en avez écrit 4"),
+        ("1234abcd", "Le code s’écrit avec des chiffres seulement"),
+    ],
+)
+def test_a_badly_typed_code_gets_its_message(client, created, typed, message):
+    _start_login(client, created)
+    page = client.submit("/connexion/code", {"code": typed})
+    assert field_error(page.soup, "code") == message
+
+
+def test_the_code_field_allows_paste_and_says_it_is_a_one_time_code(client, created):
+    _start_login(client, created)
+    field = client.get("/connexion/code").soup.find(id="code")
+    assert (field["autocomplete"], field["inputmode"]) == ("one-time-code", "numeric")
+    assert not field.has_attr("onpaste") and not field.has_attr("maxlength")
+
+
+def test_a_one_time_code_is_void_after_5_wrong_tries(client, notifier, created):
+    _start_login(client, created)
+    good = notifier.last_otp()
+    wrong = "00000000" if good != "00000000" else "11111111"
+    errors = [field_error(client.submit("/connexion/code", {"code": wrong}).soup, "code") for _ in range(5)]
+    assert errors[0] == "Ce code n’est pas le bon. Il vous reste 4 essais"
+    assert errors[-1] == "Ce code ne marche plus après 5 erreurs. Demandez un nouveau code"
+    page = client.submit("/connexion/code", {"code": good})
+    assert field_error(page.soup, "code") == "Ce code ne marche plus après 5 erreurs. Demandez un nouveau code"
+
+
+def test_a_one_time_code_lasts_10_minutes_and_works_once(client, notifier, clock, created):
+    _start_login(client, created)
+    code = notifier.last_otp()
+    clock.advance(minutes=10)
+    page = client.submit("/connexion/code", {"code": code})
+    assert field_error(page.soup, "code") == "Ce code a plus de 10 minutes : il ne marche plus. Demandez un nouveau code"
+    client.post("/connexion/code/nouveau", data={"csrf_token": client.csrf_token("/connexion/code")})
+    fresh = notifier.last_otp()
+    assert client.submit("/connexion/code", {"code": fresh}).status_code == 302
+    client.post("/deconnexion", data={"csrf_token": client.csrf_token("/mon-dmp/premiere-connexion/coordonnees")})
+    _start_login(client, created)
+    assert notifier.last_otp() != fresh
+
+
+def test_a_new_code_can_be_asked_only_after_60_seconds(client, notifier, clock, created):
+    _start_login(client, created)
+    first = notifier.last_otp()
+    page = client.post(
+        "/connexion/code/nouveau", data={"csrf_token": client.csrf_token("/connexion/code")}, follow_redirects=True
+    )
+    assert "Attendez encore 60 secondes" in page.soup.select_one("[aria-live]").get_text()
+    assert notifier.last_otp() == first
+    clock.advance(seconds=60)
+    page = client.post(
+        "/connexion/code/nouveau", data={"csrf_token": client.csrf_token("/connexion/code")}, follow_redirects=True
+    )
+    assert "Nous avons envoyé un nouveau code" in page.soup.select_one("[aria-live]").get_text()
+    assert notifier.last_otp() != first or len(notifier.outbox) == 3
+
+
+def test_a_session_ends_after_15_idle_minutes(client, notifier, clock, created):
+    log_in(client, notifier, created.login_id, created.initial_password)
+    first_connection(client, created)
+    clock.advance(minutes=14)
+    assert client.get("/mon-dmp").status_code == 200
+    clock.advance(minutes=15, seconds=1)
+    page = client.get("/mon-dmp", follow_redirects=True)
+    assert page.soup.h1.get_text(strip=True) == "Me connecter à mon DMP"
+    assert "rien fait pendant 15 minutes" in page.soup.select_one("[aria-live]").get_text()
+
+
+def test_first_connection_refuses_bad_inputs_with_their_messages(client, notifier, created):
+    log_in(client, notifier, created.login_id, created.initial_password)
+    step1 = client.submit("/mon-dmp/premiere-connexion/coordonnees", {
+        "mobile": "0612345678", "mobile_confirm": "0612345679", "email": "a@b.fr", "email_confirm": "",
+    })
+    assert field_error(step1.soup, "mobile_confirm") == "Les 2 numéros ne sont pas les mêmes. Écrivez 2 fois le même numéro"
+    assert field_error(step1.soup, "email_confirm") == "Écrivez encore une fois votre adresse e-mail"
+    assert client.get("/mon-dmp/premiere-connexion/urgence").headers["Location"].endswith("/coordonnees")
+    client.submit("/mon-dmp/premiere-connexion/coordonnees", {
+        "mobile": "0612345678", "mobile_confirm": "0612345678", "email": "a@b.fr", "email_confirm": "A@b.fr",
+    })
+    base = {"current_password": created.initial_password, "channel": "sms"}
+    cases = [
+        ({"new_password": "court", "new_password_confirm": "court"}, "new_password", "Le mot de passe doit avoir au moins 12 caractères"),
+        ({"new_password": f"mon {created.login_id} a moi", "new_password_confirm": f"mon {created.login_id} a moi"}, "new_password", "Le mot de passe ne doit pas contenir votre identifiant"),
+        ({"new_password": created.initial_password, "new_password_confirm": created.initial_password}, "new_password", "Le nouveau mot de passe doit être différent de l’ancien"),
+        ({"new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD + "x"}, "new_password_confirm", "Les 2 mots de passe ne sont pas les mêmes. Écrivez 2 fois le même"),
+        ({"new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD, "current_password": "faux"}, "current_password", "Ce mot de passe n’est pas celui de votre lettre"),
+        ({"new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD, "channel": ""}, "channel", "Choisissez comment recevoir vos codes : par SMS ou par e-mail"),
+    ]
+    for overrides, field, message in cases:
+        page = client.submit("/mon-dmp/premiere-connexion/mot-de-passe", {**base, **overrides})
+        assert field_error(page.soup, field) == message, overrides
+    page = client.submit("/mon-dmp/premiere-connexion/mot-de-passe", {**base, "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD})
+    assert page.headers["Location"].endswith("/urgence")
+    blank = client.submit("/mon-dmp/premiere-connexion/urgence", {})
+    assert field_error(blank.soup, "choice") == "Choisissez oui ou non"
+
+
+def test_forgotten_password_sends_a_code_then_sets_a_new_password(client, notifier, app, created):
+    wrong = client.submit("/mot-de-passe-oublie", {"login_id": created.login_id, "nir": JEANNE.nir})
+    assert field_error(wrong.soup, "login_id") == "Nous ne trouvons pas de DMP avec cet identifiant et ce numéro de sécurité sociale"
+    assert client.submit("/mot-de-passe-oublie", {"login_id": created.login_id, "nir": MARCEL.nir}).status_code == 302
+    assert client.get("/mot-de-passe-oublie/nouveau").headers["Location"] == "/mot-de-passe-oublie"
+    assert client.submit("/mot-de-passe-oublie/code", {"code": notifier.last_otp()}).status_code == 302
+    done = client.submit("/mot-de-passe-oublie/nouveau", {"new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD}, follow_redirects=True)
+    assert "Votre mot de passe est changé" in done.soup.select_one("[aria-live]").get_text()
+    assert log_in(client, notifier, created.login_id, NEW_PASSWORD).status_code == 302
+
+
+def test_forgotten_identifier_is_sent_by_the_chosen_channel(client, notifier, created):
+    form = {"nir": MARCEL.nir, "vitale_serial": MARCEL.vitale_serial}
+    wrong = client.submit("/identifiant-oublie", {**form, "vitale_serial": "1" * 16, "channel": "sms"})
+    assert field_error(wrong.soup, "nir") == "Nous ne trouvons pas de DMP avec ce numéro de sécurité sociale et ce numéro de carte Vitale"
+    no_email = client.submit("/identifiant-oublie", {**form, "channel": "email"})
+    assert field_error(no_email.soup, "channel") == "Nous n’avons pas votre adresse e-mail. Choisissez le SMS ou le courrier"
+    sms = client.submit("/identifiant-oublie", {**form, "channel": "sms"}, follow_redirects=True)
+    assert "par SMS au 06 •• •• •• 78" in sms.soup.main.get_text(" ")
+    assert created.login_id in notifier.outbox[-1].body
+    post = client.submit("/identifiant-oublie", {**form, "channel": "post"}, follow_redirects=True)
+    assert "par courrier" in post.soup.main.get_text(" ")
+    assert notifier.letters.list()[-1]["kind"] == "identifier"
+
+
+def test_no_secret_is_stored_in_clear(client, notifier, app, tmp_path, created):
+    log_in(client, notifier, created.login_id, created.initial_password)
+    otp = notifier.last_otp()
+    ask_creation_code(client, JEANNE)  # a creation code sits in the store too
+    secrets_typed = [created.initial_password, otp, NEW_PASSWORD]
+    first_connection(client, created)
+    stored = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "data").rglob("*.json"))
+    assert json.loads((tmp_path / "data" / "keyed" / "account-by-login" / app.extensions["dmp.repos"].accounts._by_login.shard_of(created.login_id)).read_text())
+    for secret in secrets_typed:
+        assert secret not in stored
+    assert "scrypt$" in stored
