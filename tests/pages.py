@@ -31,6 +31,12 @@ NOT_PAGES: dict[str, str] = {
 SAMPLE_VISITS: list[Visit] = [
     Visit("formulaire d'essai, vide", "/essai/formulaire", "sample.form"),
     Visit("formulaire d'essai, erreurs", "/essai/formulaire", "sample.form", submit_empty=True),
+    # every form page, sent empty: its error state
+    Visit("demander un code, erreurs", "/creer/code", "creation.request_code", submit_empty=True),
+    Visit("créer le DMP, erreurs", "/creer/dossier", "creation.create", submit_empty=True),
+    Visit("connexion, erreurs", "/connexion", "auth.login", submit_empty=True),
+    Visit("mot de passe oublié, erreurs", "/mot-de-passe-oublie", "auth.forgotten_password", submit_empty=True),
+    Visit("identifiant oublié, erreurs", "/identifiant-oublie", "auth.forgotten_identifier", submit_empty=True),
 ]
 
 
@@ -41,9 +47,12 @@ def get_rules(app):
 
 
 def pages_to_visit(app) -> list[Visit]:
+    """Pages reachable by a plain visit; journey steps are covered by the journey tests."""
+    from dmp_web.web.navigation import JOURNEY_STEPS
+
     visits: list[Visit] = []
     for rule in sorted(get_rules(app), key=lambda r: r.rule):
-        if rule.endpoint in NOT_PAGES or rule.arguments:
+        if rule.endpoint in NOT_PAGES or rule.endpoint in JOURNEY_STEPS or rule.arguments:
             continue
         visits.append(Visit(rule.rule, rule.rule, rule.endpoint))
     visits += SAMPLE_VISITS
@@ -53,8 +62,10 @@ def pages_to_visit(app) -> list[Visit]:
 
 
 def unvisited_endpoints(app) -> set[str]:
-    """GET endpoints the visits above would miss."""
-    covered = {v.endpoint for v in pages_to_visit(app)}
+    """GET endpoints that neither the visits above nor a browser journey test cover."""
+    from dmp_web.web.navigation import JOURNEY_STEPS
+
+    covered = {v.endpoint for v in pages_to_visit(app)} | set(JOURNEY_STEPS)
     return {
         r.endpoint for r in get_rules(app) if r.endpoint not in covered and r.endpoint not in NOT_PAGES
     }

@@ -46,6 +46,7 @@ class SmtpTestServer:
     port: int
     messages: list[Message] = field(default_factory=list)
     recipients: list[list[str]] = field(default_factory=list)  # the envelope's RCPT TO, per message
+    raw: list[bytes] = field(default_factory=list)  # the bytes as they came over the wire
     refuse_recipients: str | None = None  # an SMTP reply such as "550 ..." to refuse every RCPT TO
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -56,6 +57,7 @@ class SmtpTestServer:
 
     async def handle_DATA(self, server, session, envelope):
         # Runs before the server answers DATA, so the message is here when send() returns.
+        self.raw.append(envelope.content)
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         self.recipients.append(list(envelope.rcpt_tos))
         return "250 Message accepted"
@@ -99,6 +101,7 @@ def test_an_email_sent_over_smtp_arrives_with_its_accented_subject_and_its_code(
     assert received.get_content_charset() == "utf-8"
     assert f"Voici votre code : {CODE}" in received.get_content()
     assert smtp_server.recipients == [["marie.dupont@example.org"]]
+    smtp_server.raw[0].decode("ascii")  # 7-bit clean: accents travel encoded, whatever the server
 
 
 def test_an_email_sent_over_smtp_carries_from_to_date_and_message_id(smtp_server):
@@ -117,7 +120,8 @@ def test_the_smtp_sender_logs_in_when_it_has_a_username():
 
     def authenticator(server, session, envelope, mechanism, auth_data):
         logins.append((auth_data.login, auth_data.password))
-        return AuthResult(success=auth_data.password == b"s3cret")
+        # handled=False: aiosmtpd then answers 535 itself on a wrong password
+        return AuthResult(success=auth_data.password == b"s3cret", handled=False)
 
     # auth over plain text is only for this loopback test: production uses starttls
     with running_smtp_server(authenticator=authenticator, auth_require_tls=False) as server:

@@ -1,0 +1,149 @@
+"""The patient journey in Chromium: zero axe violations and our layout rules on every step and
+every error state, and every journey step of the app visited."""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+from flask import url_for
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dmp_web.web.navigation import JOURNEY_STEPS
+
+from ..web.patient_journey import MARCEL, NEW_PASSWORD
+from .harness import describe, layout_problems, run_axe
+
+
+class Walker:
+    """Drives the browser like a person and checks each page it lands on."""
+
+    def __init__(self, browser, server):
+        self.browser = browser
+        self.server = server
+        self.visited: set[str] = set()
+        self.problems: list[str] = []
+
+    @property
+    def notifier(self):
+        return self.server.app.extensions["dmp.notifier"]
+
+    def check(self, state: str) -> None:
+        path = urlparse(self.browser.current_url).path
+        self.visited.add(path)
+        violations = run_axe(self.browser)
+        if violations:
+            self.problems.append(f"{state} ({path}):\n{describe(violations)}")
+        for problem in layout_problems(self.browser):
+            self.problems.append(f"{state} ({path}): {problem}")
+
+    def go(self, path: str, state: str) -> None:
+        self.browser.get(self.server.url + path)
+        self.check(state)
+
+    def fill(self, values: dict) -> None:
+        for name, value in values.items():
+            field = self.browser.find_element(By.CSS_SELECTOR, f"main form [name='{name}']")
+            if field.get_attribute("type") in ("radio", "checkbox"):
+                self.browser.find_element(By.CSS_SELECTOR, f"main form [name='{name}'][value='{value}']").click()
+            else:
+                field.clear()
+                field.send_keys(value)
+
+    def submit(self, values: dict, state: str, button: str | None = None) -> None:
+        self.fill(values)
+        old = self.browser.find_element(By.TAG_NAME, "html")
+        if button:
+            self.browser.find_element(By.XPATH, f"//main//button[normalize-space()='{button}']").click()
+        else:
+            self.browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        WebDriverWait(self.browser, 10).until(expected_conditions.staleness_of(old))
+        self.check(state)
+
+    def text(self, element_id: str) -> str:
+        return self.browser.find_element(By.ID, element_id).text
+
+    def title(self) -> str:
+        return self.browser.title
+
+
+@pytest.fixture
+def walker(browser, live_server):
+    browser.delete_all_cookies()
+    return Walker(browser, live_server)
+
+
+def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
+    w = walker
+    w.go("/", "accueil")
+    w.browser.find_element(By.LINK_TEXT, "Créer mon DMP").click()
+    w.check("créer votre DMP")
+    w.browser.find_element(By.LINK_TEXT, "Je n’ai pas de code : le demander").click()
+    w.check("demander un code")
+    w.submit({"nir": "1480869123", "nir_confirm": MARCEL.nir}, "demander un code : NIR trop court")
+    assert w.title().startswith("Erreur : ")
+    w.submit({"nir": MARCEL.nir, "nir_confirm": MARCEL.nir}, "code envoyé")
+    assert "m•••@example.org" in w.browser.find_element(By.TAG_NAME, "main").text
+
+    w.browser.find_element(By.LINK_TEXT, "J’ai mon code").click()
+    w.check("créer le DMP")
+    w.submit({"code": "AAAABBBBCCCC", "nir": MARCEL.nir, "vitale_type": "with_photo",
+              "vitale_serial": MARCEL.vitale_serial, "mobile": "0612345678", "accept_terms": "y"},
+             "créer le DMP : code faux")
+    assert w.title().startswith("Erreur : ")
+    w.submit({"code": w.notifier.last_creation_code()}, "DMP créé")
+    login_id = w.text("identifiant")
+    password = w.text("mot-de-passe").replace(" ", "")
+    pdf = w.browser.execute_async_script(
+        "const done = arguments[0]; fetch('/creer/lettre.pdf').then(async (r) =>"
+        " done([r.headers.get('content-type'), new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5))]));"
+    )
+    assert pdf == ["application/pdf", "%PDF-"]
+
+    w.browser.find_element(By.LINK_TEXT, "Me connecter").click()
+    w.check("connexion")
+    w.submit({"login_id": login_id, "password": "mauvais"}, "connexion : mot de passe faux")
+    w.submit({"login_id": login_id, "password": password}, "code de connexion")
+    w.submit({"code": "12"}, "code de connexion : trop court")
+    w.submit({"code": w.notifier.last_otp()}, "première connexion, étape 1")
+    w.submit({"mobile": "06", "mobile_confirm": "", "email": "x", "email_confirm": ""}, "étape 1 : erreurs")
+    w.submit({"mobile": "0612345678", "mobile_confirm": "0612345678",
+              "email": "marcel@example.org", "email_confirm": "marcel@example.org"}, "étape 2")
+    w.submit({"current_password": password, "new_password": "court", "new_password_confirm": "court"},
+             "étape 2 : mot de passe trop court")
+    w.submit({"current_password": password, "new_password": NEW_PASSWORD,
+              "new_password_confirm": NEW_PASSWORD, "channel": "email"}, "étape 3")
+    w.submit({}, "étape 3 : sans choix")
+    w.submit({"choice": "yes"}, "mon DMP")
+    assert w.browser.find_element(By.TAG_NAME, "h1").text == "Mon DMP"
+
+    old = w.browser.find_element(By.TAG_NAME, "html")
+    w.browser.find_element(By.XPATH, "//button[normalize-space()='Me déconnecter']").click()
+    WebDriverWait(w.browser, 10).until(expected_conditions.staleness_of(old))
+    w.check("déconnecté")
+    w.go("/connexion", "connexion de nouveau")
+    w.submit({"login_id": login_id, "password": NEW_PASSWORD}, "code de connexion, de nouveau")
+    w.submit({}, "code vide", button="Recevoir un nouveau code")
+    w.submit({"code": w.notifier.last_otp()}, "mon DMP, de nouveau")
+    assert w.browser.find_element(By.TAG_NAME, "h1").text == "Mon DMP"
+
+    # forgotten password and identifier, with their steps
+    w.go("/mot-de-passe-oublie", "mot de passe oublié")
+    w.submit({"login_id": login_id, "nir": MARCEL.nir}, "mot de passe oublié : code")
+    w.submit({"code": "00000000" if w.notifier.last_otp() != "00000000" else "11111111"}, "code faux")
+    w.submit({"code": w.notifier.last_otp()}, "nouveau mot de passe")
+    w.submit({"new_password": "a", "new_password_confirm": "b"}, "nouveau mot de passe : erreurs")
+    w.submit({"new_password": NEW_PASSWORD + " bleu", "new_password_confirm": NEW_PASSWORD + " bleu"},
+             "mot de passe changé")
+    w.go("/identifiant-oublie", "identifiant oublié")
+    w.submit({"nir": MARCEL.nir, "vitale_serial": MARCEL.vitale_serial, "channel": "email"}, "identifiant envoyé")
+
+    assert w.problems == [], "\n".join(w.problems)
+    with w.server.app.test_request_context():
+        expected = {url_for(e) for e in JOURNEY_STEPS if e not in ("creation.letter",) and "GET" in _methods(w.server.app, e)}
+    assert len(expected) >= 10 and expected - w.visited == set()
+
+
+def _methods(app, endpoint):
+    return next(r.methods for r in app.url_map.iter_rules() if r.endpoint == endpoint)
