@@ -50,7 +50,9 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
 
     app.extensions["dmp.repos"] = Repositories(store)
     app.extensions["dmp.register"] = InsuredRegister(store)
-    app.extensions["dmp.notifier"] = notifier_from_settings(settings.env, settings.exports_dir, settings.smtp)
+    app.extensions["dmp.notifier"] = notifier_from_settings(
+        settings.env, settings.exports_dir, settings.smtp, sms_email_domain=settings.sms_email_domain
+    )
     app.extensions["dmp.clock"] = utc_now  # tests put a clock they can move here
 
     csrf.init_app(app)

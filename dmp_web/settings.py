@@ -29,6 +29,7 @@ class Settings:
     contact_email: str = "contact@dmp.example"
     site_url: str = "http://127.0.0.1:5000"
     smtp: dict | None = None  # host, port, sender, username, password, starttls
+    sms_email_domain: str | None = None  # SMS sent as e-mail to <number>@<this domain>
 
     @property
     def is_development(self) -> bool:
@@ -50,6 +51,7 @@ class Settings:
             contact_email=environ.get("DMP_CONTACT_EMAIL", cls.contact_email),
             site_url=environ.get("DMP_SITE_URL", cls.site_url).rstrip("/"),
             smtp=_smtp(environ),
+            sms_email_domain=environ.get("DMP_SMS_EMAIL_DOMAIN") or None,
         )
 
     def resolved_secret_key(self) -> str:

@@ -15,6 +15,7 @@ from dmp_web.settings import Settings
 from . import sample_form
 from .fakes import FakeClock, FakeNotifier
 from .pagecheck import check_page
+from .smtp_server import running_smtp_server
 
 TESTS_DIR = Path(__file__).parent
 
@@ -78,6 +79,13 @@ def client(app):
 def field_error(soup, field_id: str) -> str:
     node = soup.find(id=f"{field_id}-error")
     return re.sub(r"^Erreur : ", "", node.get_text(" ", strip=True)) if node else ""
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1; `.messages` holds what it received."""
+    with running_smtp_server() as server:
+        yield server
 
 
 @pytest.fixture

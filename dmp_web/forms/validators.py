@@ -87,6 +87,8 @@ class EmailAddress:
             return
         if not _EMAIL.match(value) or len(value) > 254:
             raise StopValidation("Écrivez une adresse e-mail complète, par exemple prenom.nom@exemple.fr")
+        if not value.isascii():
+            raise StopValidation("Écrivez l’adresse e-mail sans accent")
         field.data = value.lower()
 
 

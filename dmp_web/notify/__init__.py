@@ -29,7 +29,8 @@ class Notifier:
 
 
 def notifier_from_settings(
-    env: str, exports_dir: Path, smtp: dict | None, sms_gateway: SmsGateway | None = None
+    env: str, exports_dir: Path, smtp: dict | None, sms_gateway: SmsGateway | None = None,
+    sms_email_domain: str | None = None,
 ) -> Notifier:
     """SMTP when configured, else the outbox in development/testing; production refuses to guess."""
     exports_dir = Path(exports_dir)
@@ -53,6 +54,10 @@ def notifier_from_settings(
             f"no SMTP server configured (set DMP_SMTP_HOST): in {env!r} e-mails are never written to disk"
         )
 
+    if sms_gateway is None and sms_email_domain:
+        from .email_sms import EmailToSmsGateway
+
+        sms_gateway = EmailToSmsGateway(email, sms_email_domain)
     if sms_gateway is not None:
         sms = sms_gateway
     elif may_use_outbox:

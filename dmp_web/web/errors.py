@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
+from ..notify import DeliveryFailed
+
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(404)
@@ -21,6 +23,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(_error):
         return render_template("pages/errors/too_large.html"), 413
+
+    @app.errorhandler(DeliveryFailed)
+    def delivery_failed(error):
+        app.logger.warning("delivery failed: %s", error)
+        return render_template("pages/errors/not_sent.html"), 503
 
     @app.errorhandler(500)
     def server_error(_error):

@@ -48,6 +48,8 @@ def test_in_production_the_session_cookie_is_secure_httponly_and_samesite_lax(tm
     settings = Settings.from_env(
         {
             "DMP_SECRET_KEY": "k" * 40,
+            "DMP_SMTP_HOST": "127.0.0.1",
+            "DMP_SMS_EMAIL_DOMAIN": "sms.example.org",
             "DMP_DATA_DIR": str(tmp_path / "d"),
             "DMP_EXPORTS_DIR": str(tmp_path / "e"),
         }
@@ -60,3 +62,11 @@ def test_in_development_the_session_cookie_works_over_plain_http(tmp_path):
     settings = Settings.from_env({"DMP_ENV": "development", "DMP_DATA_DIR": str(tmp_path / "d"), "DMP_EXPORTS_DIR": str(tmp_path / "e")})
     cookie = _session_cookie(create_app(settings))
     assert "Secure" not in cookie and "HttpOnly" in cookie
+
+
+def test_in_production_the_app_refuses_to_start_without_a_way_to_send_codes(tmp_path):
+    base = {"DMP_SECRET_KEY": "k" * 40, "DMP_DATA_DIR": str(tmp_path / "d"), "DMP_EXPORTS_DIR": str(tmp_path / "e")}
+    with pytest.raises(RuntimeError, match="SMTP"):
+        create_app(Settings.from_env(base))
+    with pytest.raises(RuntimeError, match="SMS"):
+        create_app(Settings.from_env({**base, "DMP_SMTP_HOST": "127.0.0.1"}))
