@@ -1,6 +1,7 @@
 """DMP web: create_app builds the Flask application from Settings."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta, timezone
 
 from flask import Flask
@@ -40,6 +41,9 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
         DMP_SETTINGS=settings,
     )
     app.config.update(flask_config)
+    if settings.env == "development":
+        # the developer reads where each e-mail and SMS of the outbox went, in the console
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.exports_dir.mkdir(parents=True, exist_ok=True)
     store = FileStore(settings.data_dir, settings.lock_timeout_seconds)

@@ -16,7 +16,7 @@ def init_app(app: Flask) -> None:
 
         counts = load_demo_data(current_app.extensions["dmp.store"])
         for what, count in counts.items():
-            click.echo(f"{count} {what}")
+            click.echo(f"{what}: {count}")
 
     @app.cli.command("import-register")
     @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))

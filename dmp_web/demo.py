@@ -1,11 +1,21 @@
 """Demo data for a newcomer: loading it twice changes nothing."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
+from .domain.accounts import FIRST_CONNECTION_DONE, Account
+from .domain.credentials import hash_secret
+from .domain.dossier import Consent, Dossier
+from .domain.identity import compute_ins_c
+from .domain.journal import Actor
 from .domain.register import InsuredPerson, PostalAddress
 from .store import FileStore
+from .store.dossiers import Repositories
 from .store.register import InsuredRegister
+
+# A patient whose DMP exists, to log in at once (README). Codes go to exports/outbox/ in development.
+DEMO_LOGIN = {"nir": "275051305511212", "login_id": "fro7510", "password": "demo-dmp-2026",
+              "dossier_id": "d3m0f47140a0c5e55e0001", "mobile": "0611223344", "email": "fatima.roche@example.org"}
 
 # Invented people; each NIR carries a correct control key.
 INSURED = [
@@ -48,4 +58,27 @@ def load_demo_data(store: FileStore) -> dict[str, int]:
     register = InsuredRegister(store)
     for person in INSURED:
         register.put(person)
-    return {"insured persons": len(INSURED)}
+    return {"insured persons": len(INSURED), "dossiers": _demo_dossier(store)}
+
+
+def _demo_dossier(store: FileStore) -> int:
+    repos = Repositories(store)
+    demo = DEMO_LOGIN
+    if repos.dossiers.find_by_nir(demo["nir"]) is not None:
+        return 1  # already there: running the command again changes nothing
+    person = next(p for p in INSURED if p.nir == demo["nir"])
+    created = datetime(2026, 1, 15, 10, 30, tzinfo=timezone.utc)
+    repos.dossiers.add(Dossier(
+        id=demo["dossier_id"], holder_nir=person.nir,
+        ins_c=compute_ins_c(person.nir, person.first_names, person.birth_date), created_at=created,
+        consent=Consent(given_by="holder", recorded_by="pharmacie des Lilas", at=created, channel="pharmacy"),
+        emergency_access=True,
+    ))
+    repos.accounts.add(Account(
+        login_id=demo["login_id"], dossier_id=demo["dossier_id"], password_hash=hash_secret(demo["password"]),
+        mobile=demo["mobile"], email=demo["email"], otp_channel="email", must_change_password=False,
+        first_connection_step=FIRST_CONNECTION_DONE,
+    ))
+    repos.journal.append(demo["dossier_id"], created, Actor("system", "demo", "données de démonstration"),
+                         "dossier_created", detail="DMP de démonstration, créé avec le consentement du titulaire")
+    return 1

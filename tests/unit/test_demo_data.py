@@ -16,7 +16,7 @@ def test_demo_data_is_idempotent(tmp_path):
     before = _snapshot(tmp_path / "data")
     result = runner.invoke(args=["demo-data"])
     assert result.exit_code == 0, result.output
-    assert "5 insured persons" in result.output
+    assert "insured persons: 5" in result.output and "dossiers: 1" in result.output
     assert _snapshot(tmp_path / "data") == before
 
 
@@ -27,3 +27,12 @@ def test_demo_people_have_valid_nirs_and_are_found_by_nir(tmp_path):
         assert normalize_nir(person.nir) == person.nir
         assert register.get(person.nir) == person
     assert register.get("199999999999999") is None
+
+
+def test_the_demo_patient_can_log_in_at_once(client, notifier):
+    from dmp_web.demo import DEMO_LOGIN
+
+    response = client.submit("/connexion", {"login_id": DEMO_LOGIN["login_id"], "password": DEMO_LOGIN["password"]})
+    assert response.headers["Location"] == "/connexion/code"
+    assert notifier.outbox[-1].to == DEMO_LOGIN["email"]
+    assert client.submit("/connexion/code", {"code": notifier.last_otp()}).headers["Location"] == "/mon-dmp"
