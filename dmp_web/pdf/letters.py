@@ -8,36 +8,41 @@ import datetime
 
 from .render import render_pdf
 
-# Printed in the letters as the address to type. TODO: move into Settings when the public
-# address of a deployment is configurable.
+# The address to type, printed in the letters; callers pass the deployment's (DMP_SITE_URL).
 SITE_ADDRESS = "www.dmp.fr"
 
 
-def _letter(template_name: str, full_name: str, address_lines: list[str], **context) -> bytes:
+def _letter(template_name: str, full_name: str, address_lines: list[str], *, site_address: str,
+            dated: datetime.date | None, **context) -> bytes:
     return render_pdf(template_name, {
         "full_name": full_name,
         "address_lines": [line for line in address_lines if line.strip()],
-        "today": datetime.date.today(),
-        "site_address": SITE_ADDRESS,
+        "today": dated or datetime.date.today(),
+        "site_address": site_address,
         **context,
     })
 
 
 def credential_letter(*, full_name: str, address_lines: list[str], login_id: str, initial_password: str,
-                      ins_c: str, created_on: datetime.date, for_minor_name: str | None = None) -> bytes:
+                      ins_c: str, created_on: datetime.date, for_minor_name: str | None = None,
+                      site_address: str = SITE_ADDRESS, dated: datetime.date | None = None) -> bytes:
     """The letter given at creation: identifier, initial password, INS-C, first-login steps."""
     return _letter(
         "credential_letter.html", full_name, address_lines,
         login_id=login_id, initial_password=initial_password, ins_c=ins_c,
-        created_on=created_on, for_minor_name=for_minor_name,
+        created_on=created_on, for_minor_name=for_minor_name, site_address=site_address, dated=dated,
     )
 
 
-def creation_code_letter(*, full_name: str, address_lines: list[str], code: str, expires_on: datetime.date) -> bytes:
+def creation_code_letter(*, full_name: str, address_lines: list[str], code: str, expires_on: datetime.date,
+                         site_address: str = SITE_ADDRESS, dated: datetime.date | None = None) -> bytes:
     """The letter that carries the 12-character code used to create a DMP online."""
-    return _letter("creation_code_letter.html", full_name, address_lines, code=code, expires_on=expires_on)
+    return _letter("creation_code_letter.html", full_name, address_lines, code=code, expires_on=expires_on,
+                   site_address=site_address, dated=dated)
 
 
-def identifier_letter(*, full_name: str, address_lines: list[str], login_id: str) -> bytes:
+def identifier_letter(*, full_name: str, address_lines: list[str], login_id: str,
+                      site_address: str = SITE_ADDRESS, dated: datetime.date | None = None) -> bytes:
     """The letter sent when the patient forgot the login identifier."""
-    return _letter("identifier_letter.html", full_name, address_lines, login_id=login_id)
+    return _letter("identifier_letter.html", full_name, address_lines, login_id=login_id,
+                   site_address=site_address, dated=dated)

@@ -76,6 +76,11 @@ def _full_name(person: InsuredPerson) -> str:
     return f"{person.first_names} {person.usage_name or person.birth_name}"
 
 
+def _letter_context(ctx: Context) -> dict:
+    """What every letter prints besides its content: the site to type and today's date."""
+    return {"site_address": re.sub(r"^https?://", "", ctx.site_url), "dated": ctx.now().date()}
+
+
 def _journal(ctx: Context, dossier_id: str, action: str, **details) -> None:
     ctx.repos.journal.append(dossier_id, ctx.now(), holder_actor(dossier_id), action, **details)
 
@@ -130,6 +135,7 @@ def request_creation_code(ctx: Context, nir: str) -> CodeSent:
             address_lines=person.address.lines(),
             code=code,
             expires_on=valid_until,
+            **_letter_context(ctx),
         )
         ctx.notifier.letters.enqueue(letter, [_full_name(person), *person.address.lines()], "creation_code")
     ctx.repos.creation_codes.put(record)
@@ -208,8 +214,9 @@ def _open_dossier(ctx: Context, dossier: Dossier, person: InsuredPerson, *, mobi
     )
 
 
-def credential_letter(creds: NewCredentials) -> bytes:
+def credential_letter(ctx: Context, creds: NewCredentials) -> bytes:
     return pdf.credential_letter(
+        **_letter_context(ctx),
         full_name=creds.full_name,
         address_lines=creds.address_lines,
         login_id=creds.login_id,
@@ -380,7 +387,7 @@ def send_identifier(ctx: Context, nir: str, vitale_serial: str, channel: str) ->
     text = f"Votre identifiant DMP est : {account.login_id}. Gardez-le bien."
     if channel == "post":
         letter = pdf.identifier_letter(full_name=_full_name(person), address_lines=person.address.lines(),
-                                       login_id=account.login_id)
+                                       login_id=account.login_id, **_letter_context(ctx))
         ctx.notifier.letters.enqueue(letter, [_full_name(person), *person.address.lines()], "identifier")
         where = "par courrier"
     elif channel == "sms":

@@ -117,7 +117,7 @@ def done():
 
 @bp.get("/lettre.pdf")
 def letter():
-    pdf = accounts.credential_letter(_credentials())
+    pdf = accounts.credential_letter(ctx(), _credentials())
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = 'attachment; filename="lettre-dmp-identifiant.pdf"'

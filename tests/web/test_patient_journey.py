@@ -21,6 +21,7 @@ def test_the_whole_journey_works_without_javascript(client, notifier, app):
     with pdfplumber.open(io.BytesIO(letter.data)) as pdf:
         text = "\n".join(page.extract_text() for page in pdf.pages)
     assert created.login_id in text
+    assert "127.0.0.1:5000" in text  # the site to type is this deployment's (DMP_SITE_URL)
 
     landing = log_in(client, notifier, created.login_id, created.initial_password)
     assert notifier.outbox[-1].to == "0612345678"  # the code went by SMS to the mobile given
