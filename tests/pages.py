@@ -37,6 +37,11 @@ SAMPLE_VISITS: list[Visit] = [
     Visit("connexion, erreurs", "/connexion", "auth.login", submit_empty=True),
     Visit("mot de passe oublié, erreurs", "/mot-de-passe-oublie", "auth.forgotten_password", submit_empty=True),
     Visit("identifiant oublié, erreurs", "/identifiant-oublie", "auth.forgotten_identifier", submit_empty=True),
+    # the error pages, each through its real handler
+    Visit("erreur du serveur", "/essai/erreur/panne", "sample.error"),
+    Visit("message non envoyé", "/essai/erreur/envoi", "sample.error"),
+    Visit("formulaire expiré", "/essai/erreur/formulaire-expire", "sample.error"),
+    Visit("fichier trop gros", "/essai/erreur/trop-gros", "sample.error"),
 ]
 
 

@@ -1,7 +1,10 @@
 """A form that uses every field macro, mounted only in the test app."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_wtf.csrf import CSRFError
+
+from dmp_web.notify import DeliveryFailed
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -58,3 +61,15 @@ def bad_page_css():
         " .minuscule { display: inline-block; width: 10px; height: 10px; font-size: 8px; overflow: hidden; }"
     )
     return Response(css, mimetype="text/css")
+
+
+@bp.get("/erreur/<kind>")
+def error(kind):
+    """Reach each error page through its real handler, so the browser test checks it."""
+    if kind == "envoi":
+        raise DeliveryFailed("e-mail to m***@example.org via 127.0.0.1:1 failed: ConnectionRefusedError")
+    if kind == "formulaire-expire":
+        raise CSRFError("The CSRF token is missing.")
+    if kind == "trop-gros":
+        abort(413)
+    raise RuntimeError("a fault, on purpose")

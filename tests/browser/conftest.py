@@ -8,7 +8,7 @@ from .harness import LiveServer, missing_browser, start_chromium, stop_chromium
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    app = make_app(tmp_path_factory.mktemp("live"))
+    app = make_app(tmp_path_factory.mktemp("live"), PROPAGATE_EXCEPTIONS=False)  # show our 500 page
     with LiveServer(app) as server:
         yield server
 
