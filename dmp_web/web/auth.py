@@ -108,19 +108,27 @@ def login():
     return render_template("pages/auth/login.html", form=form, locked_until=locked_until)
 
 
-@bp.route("/connexion/code", methods=["GET", "POST"])
-def login_code():
-    pending = session.get("pending_login")
+def _code_page(session_key: str, purpose: str, start_again: str, template: str, on_success):
+    """The one-time code step of a journey: check the code, or say why it failed."""
+    pending = session.get(session_key)
     if not pending:
-        return redirect(url_for("auth.login"))
+        return redirect(url_for(start_again))
     form = OtpForm()
     if form.validate_on_submit():
-        check, tries_left = accounts.check_otp(ctx(), pending["dossier"], form.code.data, "login")
+        check, tries_left = accounts.check_otp(ctx(), pending["dossier"], form.code.data, purpose)
         if check is CodeCheck.OK:
-            _start_session(pending["dossier"])
-            return _after_login()
+            return on_success(pending)
         form.code.errors = [OTP_MESSAGES[check].format(tries_left=tries_left)]
-    return render_template("pages/auth/login_code.html", form=form, pending=pending)
+    return render_template(template, form=form, pending=pending)
+
+
+@bp.route("/connexion/code", methods=["GET", "POST"])
+def login_code():
+    def logged_in(pending):
+        _start_session(pending["dossier"])
+        return _after_login()
+
+    return _code_page("pending_login", "login", "auth.login", "pages/auth/login_code.html", logged_in)
 
 
 @bp.post("/connexion/code/nouveau")
@@ -137,7 +145,7 @@ def _resend(session_key: str, purpose: str, back_to: str, start_again: str):
     except accounts.Refused as refusal:
         flash(f"Attendez encore {refusal.details['seconds']} secondes avant de demander un nouveau code.", "error")
     else:
-        flash(f"Nous avons envoyé un nouveau code. Il remplace l’ancien.", "success")
+        flash("Nous avons envoyé un nouveau code. Il remplace l’ancien.", "success")
     return redirect(url_for(back_to))
 
 
@@ -181,17 +189,12 @@ def forgotten_password():
 
 @bp.route("/mot-de-passe-oublie/code", methods=["GET", "POST"])
 def forgotten_password_code():
-    pending = session.get("password_reset")
-    if not pending:
-        return redirect(url_for("auth.forgotten_password"))
-    form = OtpForm()
-    if form.validate_on_submit():
-        check, tries_left = accounts.check_otp(ctx(), pending["dossier"], form.code.data, "reset")
-        if check is CodeCheck.OK:
-            session["password_reset"] = {**pending, "verified": True}
-            return redirect(url_for("auth.forgotten_password_new"))
-        form.code.errors = [OTP_MESSAGES[check].format(tries_left=tries_left)]
-    return render_template("pages/auth/forgotten_password_code.html", form=form, pending=pending)
+    def verified(pending):
+        session["password_reset"] = {**pending, "verified": True}
+        return redirect(url_for("auth.forgotten_password_new"))
+
+    return _code_page("password_reset", "reset", "auth.forgotten_password",
+                      "pages/auth/forgotten_password_code.html", verified)
 
 
 @bp.post("/mot-de-passe-oublie/code/nouveau")

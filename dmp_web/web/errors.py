@@ -6,29 +6,26 @@ from flask_wtf.csrf import CSRFError
 
 from ..notify import DeliveryFailed
 
+# what went wrong -> (template, status)
+PAGES = {
+    404: ("404.html", 404),
+    405: ("404.html", 405),
+    CSRFError: ("session_expired.html", 400),
+    413: ("too_large.html", 413),
+    DeliveryFailed: ("not_sent.html", 503),
+    500: ("500.html", 500),
+}
+
 
 def init_app(app: Flask) -> None:
-    @app.errorhandler(404)
-    def not_found(_error):
-        return render_template("pages/errors/404.html"), 404
+    for cause, (template, status) in PAGES.items():
+        app.register_error_handler(cause, _handler(app, template, status))
 
-    @app.errorhandler(405)
-    def method_not_allowed(_error):
-        return render_template("pages/errors/404.html"), 405
 
-    @app.errorhandler(CSRFError)
-    def csrf_failed(_error):
-        return render_template("pages/errors/session_expired.html"), 400
+def _handler(app: Flask, template: str, status: int):
+    def render(error):
+        if isinstance(error, DeliveryFailed):
+            app.logger.warning("delivery failed: %s", error)
+        return render_template(f"pages/errors/{template}"), status
 
-    @app.errorhandler(413)
-    def too_large(_error):
-        return render_template("pages/errors/too_large.html"), 413
-
-    @app.errorhandler(DeliveryFailed)
-    def delivery_failed(error):
-        app.logger.warning("delivery failed: %s", error)
-        return render_template("pages/errors/not_sent.html"), 503
-
-    @app.errorhandler(500)
-    def server_error(_error):
-        return render_template("pages/errors/500.html"), 500
+    return render
