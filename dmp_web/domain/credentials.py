@@ -41,10 +41,6 @@ def normalize_code(typed: str) -> str:
     return re.sub(r"[\s\-\u00a0]", "", typed or "").upper()
 
 
-def group_code(code: str, size: int = 4) -> str:
-    return " ".join(code[i : i + size] for i in range(0, len(code), size))
-
-
 def hash_secret(value: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(value.encode("utf-8"), salt=salt, **_SCRYPT)

@@ -6,35 +6,21 @@ first render, never at app start-up; the stylesheet and its fonts are parsed onc
 """
 from __future__ import annotations
 
-import datetime
 import threading
 from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from ..formatting import date_fr, group_code
 from ..settings import PROJECT_ROOT
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates" / "pdf"
 STATIC_DIR = PROJECT_ROOT / "static"
 STYLESHEET = STATIC_DIR / "css" / "pdf.css"
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
-
 # The shared font configuration and stylesheet are reused by every render; WeasyPrint does
 # not promise they are safe to share between threads, so renders take turns.
 _render_lock = threading.Lock()
-
-
-def french_date(day: datetime.date) -> str:
-    """5 mars 2025; 1er mars 2025."""
-    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def grouped(value: str, size: int = 4) -> str:
-    """RMGA DQEP 2KRG: a long code cut into groups that are easier to read and copy."""
-    value = "".join(value.split())
-    return " ".join(value[i:i + size] for i in range(0, len(value), size))
 
 
 @cache
@@ -46,7 +32,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(french_date=french_date, grouped=grouped)
+    env.filters.update(french_date=date_fr, grouped=group_code)
     return env
 
 

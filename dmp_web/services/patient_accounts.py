@@ -16,8 +16,8 @@ from ..domain.accounts import (
     TooSoon,
     password_problems,
 )
+from ..formatting import group_code
 from ..domain.credentials import (
-    group_code,
     hash_secret,
     new_creation_code,
     new_initial_password,

@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup
 from pdfminer.pdftypes import resolve1
 
 from dmp_web import pdf as pdf_adapter
+from dmp_web.formatting import date_fr
 from dmp_web.pdf import render
 from dmp_web.settings import PROJECT_ROOT
 
@@ -208,8 +209,8 @@ def test_the_credential_letter_shows_the_password_exactly_as_typed_not_as_html(l
 
 
 def test_french_dates_read_naturally():
-    assert render.french_date(datetime.date(2025, 3, 1)) == "1er mars 2025"
-    assert render.french_date(datetime.date(2025, 8, 15)) == "15 août 2025"
+    assert date_fr(datetime.date(2025, 3, 1)) == "1er mars 2025"
+    assert date_fr(datetime.date(2025, 8, 15)) == "15 août 2025"
 
 
 def test_importing_the_pdf_adapter_does_not_load_weasyprint():
