@@ -76,7 +76,7 @@ def _demo_dossier(store: FileStore) -> int:
     ))
     repos.accounts.add(Account(
         login_id=demo["login_id"], dossier_id=demo["dossier_id"], password_hash=hash_secret(demo["password"]),
-        mobile=demo["mobile"], email=demo["email"], otp_channel="email", must_change_password=False,
+        mobile=demo["mobile"], email=demo["email"], otp_channel="email",
         first_connection_step=FIRST_CONNECTION_DONE,
     ))
     repos.journal.append(demo["dossier_id"], created, Actor("system", "demo", "données de démonstration"),

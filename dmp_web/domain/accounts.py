@@ -59,7 +59,6 @@ class Account:
     mobile: str = ""
     email: str = ""
     otp_channel: str = "sms"
-    must_change_password: bool = True
     first_connection_step: int = 1
     failed_passwords: int = 0
     locked_until: datetime | None = None
@@ -87,7 +86,6 @@ class Account:
 
     def set_password(self, new_password: str, now: datetime) -> None:
         self.password_hash = hash_secret(new_password)
-        self.must_change_password = False
         self.password_changed_at = now
         self.failed_passwords = 0
         self.locked_until = None

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
+from ..notify import Notifier
 from ..store.dossiers import Repositories
 from ..store.register import InsuredRegister
 
@@ -13,7 +14,7 @@ from ..store.register import InsuredRegister
 class Context:
     repos: Repositories
     register: InsuredRegister
-    notifier: object  # dmp_web.notify.Notifier: email, sms, letters
+    notifier: Notifier
     clock: Callable[[], datetime]
     site_url: str = "http://127.0.0.1:5000"
 

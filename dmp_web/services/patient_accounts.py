@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, datetime, timedelta
 
 from .. import pdf
@@ -33,8 +34,11 @@ from ..notify import Email, Sms
 from .context import Context
 
 POST_DELAY = timedelta(days=7)  # what we tell people about a letter's journey
-# Hashing a dummy password for unknown identifiers keeps both answers equally slow.
-_DUMMY_HASH = hash_secret("not-a-real-password")
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against for unknown identifiers, so both answers take as long (made once, lazily)."""
+    return hash_secret("not-a-real-password")
 
 
 class Refused(Exception):
@@ -251,7 +255,7 @@ def start_login(ctx: Context, login_id: str, password: str) -> LoginStarted:
     """Check identifier and password, then send a one-time code. Raises Refused('wrong'|'locked')."""
     found = ctx.repos.accounts.find_by_login(login_id)
     if found is None:
-        verify_secret(password, _DUMMY_HASH)
+        verify_secret(password, _dummy_hash())
         raise Refused("wrong")
     now = ctx.now()
     code = None
@@ -370,8 +374,6 @@ def finish_password_reset(ctx: Context, dossier_id: str, new: str) -> None:
         problems = password_problems(new, account.login_id, account.password_hash)
         if not problems:
             account.set_password(new, now)
-            if not account.first_connection_done:
-                account.must_change_password = False
     if problems:
         raise Refused("password_" + problems[0])
     _journal(ctx, dossier_id, "password_changed", detail="nouveau mot de passe après un oubli")
