@@ -148,9 +148,12 @@ def _new_password_fields():
 
 class ConnectionDataForm(FlaskForm):
     current_password = PasswordField(
-        "Mot de passe initial",
-        description="C’est le mot de passe écrit sur la lettre reçue à la création de votre DMP.",
-        validators=[DataRequired("Écrivez le mot de passe initial de votre lettre")],
+        "Mot de passe actuel",
+        description=(
+            "C’est le mot de passe initial, écrit sur votre lettre. "
+            "Vous l’avez changé après un oubli ? Écrivez le nouveau."
+        ),
+        validators=[DataRequired("Écrivez votre mot de passe actuel")],
         render_kw={"autocomplete": "current-password"},
     )
     new_password, new_password_confirm = _new_password_fields()

@@ -66,7 +66,7 @@ def first_connection_password():
             )
         except accounts.Refused as refusal:
             if refusal.code == "current_wrong":
-                form.current_password.errors = ["Ce mot de passe n’est pas celui de votre lettre"]
+                form.current_password.errors = ["Ce mot de passe n’est pas le bon. Vérifiez votre lettre"]
             elif refusal.code == "locked":
                 form.current_password.errors = [
                     "Après 5 mots de passe faux, votre compte est bloqué pendant 15 minutes"

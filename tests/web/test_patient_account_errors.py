@@ -250,7 +250,7 @@ def test_first_connection_refuses_bad_inputs_with_their_messages(client, notifie
         ({"new_password": f"mon {created.login_id} a moi", "new_password_confirm": f"mon {created.login_id} a moi"}, "new_password", "Le mot de passe ne doit pas contenir votre identifiant"),
         ({"new_password": created.initial_password, "new_password_confirm": created.initial_password}, "new_password", "Le nouveau mot de passe doit être différent de l’ancien"),
         ({"new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD + "x"}, "new_password_confirm", "Les 2 mots de passe ne sont pas les mêmes. Écrivez 2 fois le même"),
-        ({"new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD, "current_password": "faux"}, "current_password", "Ce mot de passe n’est pas celui de votre lettre"),
+        ({"new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD, "current_password": "faux"}, "current_password", "Ce mot de passe n’est pas le bon. Vérifiez votre lettre"),
         ({"new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD, "channel": ""}, "channel", "Choisissez comment recevoir vos codes : par SMS ou par e-mail"),
     ]
     for overrides, field, message in cases:
@@ -298,3 +298,20 @@ def test_no_secret_is_stored_in_clear(client, notifier, app, tmp_path, created):
     for secret in secrets_typed:
         assert secret not in stored
     assert "scrypt$" in stored
+
+
+def test_a_password_reset_before_step_2_is_the_current_password_of_step_2(client, notifier, created):
+    client.submit("/mot-de-passe-oublie", {"login_id": created.login_id, "nir": MARCEL.nir})
+    client.submit("/mot-de-passe-oublie/code", {"code": notifier.last_otp()})
+    client.submit("/mot-de-passe-oublie/nouveau", {"new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD})
+    log_in(client, notifier, created.login_id, NEW_PASSWORD)
+    client.submit("/mon-dmp/premiere-connexion/coordonnees", {
+        "mobile": "0612345678", "mobile_confirm": "0612345678", "email": "a@b.fr", "email_confirm": "a@b.fr",
+    })
+    page = client.get("/mon-dmp/premiere-connexion/mot-de-passe").soup
+    assert "Vous l’avez changé après un oubli ? Écrivez le nouveau." in page.find(id="current_password-hint").get_text()
+    other = NEW_PASSWORD + " encore"
+    done = client.submit("/mon-dmp/premiere-connexion/mot-de-passe", {
+        "current_password": NEW_PASSWORD, "new_password": other, "new_password_confirm": other, "channel": "sms",
+    })
+    assert done.headers["Location"].endswith("/urgence")
