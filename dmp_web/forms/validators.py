@@ -10,7 +10,7 @@ from ..domain.identity import InvalidNir, normalize_nir
 
 NIR_MESSAGES = {
     "empty": "Écrivez votre numéro de sécurité sociale",
-    "characters": "Le numéro de sécurité sociale s’écrit avec des chiffres seulement (et 2A ou 2B pour la Corse)",
+    "characters": "Écrivez le numéro avec des chiffres seulement. Pour la Corse, il contient 2A ou 2B",
     "first_digit": "Le numéro de sécurité sociale commence par 1 ou par 2",
     "key": "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur votre carte Vitale",
 }

@@ -22,8 +22,7 @@ REFUSALS = {
     "already_has_dmp": ("nir", "Vous avez déjà un DMP. Connectez-vous avec votre identifiant"),
     "minor": (
         "nir",
-        "Vous avez moins de 18 ans. Votre DMP se crée à l’accueil de la caisse ou chez un médecin, "
-        "avec votre parent",
+        "Vous avez moins de 18 ans. Allez avec votre parent à la caisse ou chez un médecin",
     ),
     "vitale_mismatch": (
         "vitale_serial",

@@ -15,7 +15,7 @@ KID = "112013306307811"  # Lucas Moreau, born 2012
     [
         ("", "Écrivez votre numéro de sécurité sociale"),
         ("1 48 08 69 123 045", "Le numéro de sécurité sociale a 15 chiffres. Vous en avez écrit 13"),
-        ("14808691230458A", "Le numéro de sécurité sociale s’écrit avec des chiffres seulement (et 2A ou 2B pour la Corse)"),
+        ("14808691230458A", "Écrivez le numéro avec des chiffres seulement. Pour la Corse, il contient 2A ou 2B"),
         ("148086912304583", "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur votre carte Vitale"),
         ("948086912304582", "Le numéro de sécurité sociale commence par 1 ou par 2"),
         ("185054958815780", "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur votre carte Vitale"),
@@ -37,7 +37,7 @@ def test_the_two_nirs_must_match(client):
     "nir, message",
     [
         ("155017512345624", "Nous ne trouvons pas ce numéro à l’Assurance Maladie. Vérifiez-le sur votre carte Vitale"),
-        (KID, "Vous avez moins de 18 ans. Votre DMP se crée à l’accueil de la caisse ou chez un médecin, avec votre parent"),
+        (KID, "Vous avez moins de 18 ans. Allez avec votre parent à la caisse ou chez un médecin"),
     ],
 )
 def test_a_person_who_cannot_create_online_is_told_why(client, nir, message):
@@ -276,7 +276,7 @@ def test_forgotten_password_sends_a_code_then_sets_a_new_password(client, notifi
 def test_forgotten_identifier_is_sent_by_the_chosen_channel(client, notifier, created):
     form = {"nir": MARCEL.nir, "vitale_serial": MARCEL.vitale_serial}
     wrong = client.submit("/identifiant-oublie", {**form, "vitale_serial": "1" * 16, "channel": "sms"})
-    assert field_error(wrong.soup, "nir") == "Nous ne trouvons pas de DMP avec ce numéro de sécurité sociale et ce numéro de carte Vitale"
+    assert field_error(wrong.soup, "nir") == "Nous ne trouvons pas de DMP avec ces 2 numéros. Vérifiez-les sur votre carte Vitale"
     no_email = client.submit("/identifiant-oublie", {**form, "channel": "email"})
     assert field_error(no_email.soup, "channel") == "Nous n’avons pas votre adresse e-mail. Choisissez le SMS ou le courrier"
     sms = client.submit("/identifiant-oublie", {**form, "channel": "sms"}, follow_redirects=True)
