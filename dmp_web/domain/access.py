@@ -1,0 +1,378 @@
+"""The access policy: `decide` is the one function every read, write and export goes through.
+
+Pure: it reads no clock and writes nothing. The caller passes `now`, and journals every decision,
+allowed or refused; a `Decision` carries all the journal needs.
+
+The rules, in order (the first that applies decides):
+1. forbidden actors (médecine du travail, mutuelles, assurances, banques, employeurs) are refused;
+2. a closed dossier is refused, except that its holder may still export it and manage it (reopen);
+3. a blocked professional is refused — but a block on the médecin traitant has no effect;
+4. the médecin traitant, and the doctors the patient gave the same rights, see everything,
+   hidden documents included;
+5. a document's author always sees it;
+6. a hidden document is refused to other professionals;
+7. a valid emergency access (bris de glace, or the Centre 15 regulator) opens the dossier;
+8. otherwise the matrice d'habilitation (profession × document type) decides.
+The patient's side (holder, legal representative) and desk agents have their own short rules.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from .actors import (
+    FORBIDDEN_KINDS,
+    PATIENT_SIDE_KINDS,
+    ActorKind,
+    ActorRef,
+    DeskAgent,
+    Holder,
+    LegalRepresentative,
+    Profession,
+    Professional,
+    rpps_is_valid,
+)
+from .documents import DOCUMENT_TYPES, PATIENT_WRITABLE_TYPES, Document
+from .dossier import Dossier
+from .habilitations import READ, WRITE, allows
+
+EMERGENCY_DURATION = timedelta(hours=24)
+
+
+class Action(str, Enum):
+    READ_DOSSIER = "read_dossier"
+    LIST_DOCUMENTS = "list_documents"
+    READ_DOCUMENT = "read_document"
+    WRITE_DOCUMENT = "write_document"
+    RELEASE_DOCUMENT = "release_document"
+    HIDE_DOCUMENT = "hide_document"  # hide or show again: the same right
+    EXPORT = "export"
+    MANAGE = "manage"  # the patient's settings: blocks, rights, emergency choice, close, reopen
+    CREATE_DOSSIER = "create_dossier"
+
+
+DOCUMENT_ACTIONS = frozenset(
+    {Action.READ_DOCUMENT, Action.WRITE_DOCUMENT, Action.RELEASE_DOCUMENT, Action.HIDE_DOCUMENT}
+)
+PATIENT_ONLY_ACTIONS = frozenset({Action.HIDE_DOCUMENT, Action.EXPORT, Action.MANAGE})
+ON_A_CLOSED_DOSSIER = frozenset({Action.EXPORT, Action.MANAGE})  # a copy, and reopening it
+
+
+class EmergencyKind(str, Enum):
+    BREAK_GLASS = "break_glass"  # bris de glace, with a written reason
+    REGULATOR = "regulator"  # the SAMU–Centre 15 regulator, during a call
+
+
+@dataclass(frozen=True)
+class EmergencyAccess:
+    kind: EmergencyKind
+    rpps: str  # the professional who opened it
+    reason: str
+    started_at: datetime
+
+    def __post_init__(self):
+        object.__setattr__(self, "kind", EmergencyKind(self.kind))
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.started_at + EMERGENCY_DURATION
+
+    def active(self, now: datetime) -> bool:
+        return self.started_at <= now < self.expires_at
+
+
+# Every reason a decision gives, as a short code and a neutral French sentence that reads well
+# both to the professional refused and to the patient reading the history of accesses.
+REASONS = {
+    "unknown_actor": "Cette personne n'est pas reconnue pour accéder au DMP.",
+    "forbidden_actor": (
+        "La loi interdit l'accès au DMP à la médecine du travail, aux mutuelles, aux assurances, "
+        "aux banques et aux employeurs."
+    ),
+    "dossier_closed": "Ce DMP est fermé.",
+    "document_elsewhere": "Ce document n'appartient pas à ce DMP.",
+    "creation_by_desk_agent": "L'agent d'accueil de la caisse crée le DMP avec le consentement du patient.",
+    "creation_by_professional": "Le professionnel de santé crée le DMP avec le consentement du patient.",
+    "creation_not_for_patient": (
+        "Le patient crée son DMP en ligne avec son code de création, à l'accueil de sa caisse "
+        "ou chez un professionnel de santé."
+    ),
+    "dossier_exists": "Cette personne a déjà un DMP.",
+    "desk_agent_creates_only": "L'agent d'accueil de la caisse peut seulement créer un DMP.",
+    "holder": "Le patient agit sur son propre DMP.",
+    "legal_representative": "Le représentant légal agit pour le patient.",
+    "not_your_dossier": "Ce DMP est celui d'une autre personne.",
+    "pending_explanation": (
+        "Ce document sera visible quand un professionnel de santé l'aura expliqué au patient."
+    ),
+    "patient_writes_own_notes_only": (
+        "Le patient peut ajouter ses propres documents, pas ceux des professionnels de santé."
+    ),
+    "author_only": "Seul l'auteur de ce document peut le rendre visible au patient.",
+    "not_pending": "Ce document est déjà visible par le patient.",
+    "blocked": "Le patient a bloqué l'accès de ce professionnel de santé à son DMP.",
+    "patient_only": "Seul le patient ou son représentant légal peut faire cela.",
+    "attending_doctor": "Le médecin traitant peut voir tout le DMP, même les documents masqués.",
+    "attending_rights": "Le patient a donné à ce médecin les mêmes droits qu'à son médecin traitant.",
+    "author": "L'auteur d'un document peut toujours le voir.",
+    "hidden": "Le patient a masqué ce document aux professionnels de santé.",
+    "emergency_break_glass": "Accès en urgence (bris de glace), que le patient autorise, pour 24 heures.",
+    "emergency_regulator": (
+        "Accès du médecin régulateur du SAMU – Centre 15, que le patient autorise, pour 24 heures."
+    ),
+    "emergency_refused_by_patient": "Le patient n'autorise pas l'accès à son DMP en cas d'urgence.",
+    "emergency_not_yours": "Cet accès en urgence a été ouvert par un autre professionnel de santé.",
+    "not_a_regulator": (
+        "Seul le médecin régulateur du SAMU – Centre 15 peut ouvrir le DMP pendant un appel."
+    ),
+    "emergency_reason_missing": "Le bris de glace demande d'écrire la raison de l'urgence.",
+    "professional": (
+        "Ce professionnel de santé peut ouvrir le DMP ; il voit les documents permis à sa profession."
+    ),
+    "profession_may_read": (
+        "La profession de ce professionnel de santé lui permet de lire ce type de document."
+    ),
+    "profession_may_not_read": (
+        "La profession de ce professionnel de santé ne lui permet pas de lire ce type de document."
+    ),
+    "profession_may_write": (
+        "La profession de ce professionnel de santé lui permet d'ajouter ce type de document."
+    ),
+    "profession_may_not_write": (
+        "La profession de ce professionnel de santé ne lui permet pas d'ajouter ce type de document."
+    ),
+    "unknown_document_type": "Ce type de document n'est pas connu.",
+    # can_block
+    "may_block": "Le patient peut bloquer ce professionnel de santé.",
+    "attending_doctor_cannot_be_blocked": "Le médecin traitant ne peut pas être bloqué.",
+    "rpps_invalid": "Ce numéro RPPS n'est pas valide.",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason_code: str
+    reason: str
+    emergency: bool = False  # the emergency rule made this decision (allowed or refused)
+    action: str = ""
+    actor: ActorRef | None = None
+    dossier_id: str = ""
+    document_id: str = ""
+    at: datetime | None = None
+    emergency_access: EmergencyAccess | None = None
+
+    @property
+    def detail(self) -> str:
+        """What the journal keeps besides the sentence: the code, the document, the emergency."""
+        parts = [self.reason_code]
+        if self.document_id:
+            parts.append(f"document {self.document_id}")
+        if self.emergency_access is not None:
+            parts.append(f"urgence {self.emergency_access.kind.value} : {self.emergency_access.reason}")
+        return " ; ".join(parts)
+
+    def journal_fields(self) -> dict:
+        """Keyword arguments for `journal.make_entry`, all but the previous hash."""
+        return {
+            "at": self.at,
+            "actor": self.actor,
+            "action": self.action,
+            "allowed": self.allowed,
+            "reason": self.reason,
+            "detail": self.detail,
+            "emergency": self.emergency,
+        }
+
+
+class _Verdicts:
+    """Builds decisions that all carry the same journal context."""
+
+    def __init__(self, **context):
+        self.context = context
+
+    def allow(self, code: str, **extra) -> Decision:
+        return Decision(True, code, REASONS[code], **self.context, **extra)
+
+    def refuse(self, code: str, **extra) -> Decision:
+        return Decision(False, code, REASONS[code], **self.context, **extra)
+
+
+_CLASS_OF_KIND = {
+    ActorKind.HOLDER: Holder,
+    ActorKind.LEGAL_REPRESENTATIVE: LegalRepresentative,
+    ActorKind.PROFESSIONAL: Professional,
+    ActorKind.DESK_AGENT: DeskAgent,
+}
+
+
+def _kind_of(actor) -> ActorKind | None:
+    """The actor's kind; None when it is not one we know how to judge (refused)."""
+    try:
+        kind = ActorKind(getattr(actor, "kind", None))
+    except ValueError:
+        return None
+    if kind in FORBIDDEN_KINDS:
+        return kind  # whatever it is dressed as
+    return kind if isinstance(actor, _CLASS_OF_KIND[kind]) else None
+
+
+def _ref_of(actor) -> ActorRef:
+    ref = getattr(actor, "ref", None)
+    if isinstance(ref, ActorRef):
+        return ref
+    if isinstance(actor, ActorRef):
+        return actor
+    kind = getattr(actor, "kind", "unknown")
+    kind = str(getattr(kind, "value", kind))
+    return ActorRef(kind, str(getattr(actor, "id", "")), str(getattr(actor, "name", "")))
+
+
+def _is_author(professional: Professional, document: Document) -> bool:
+    return document.author_kind == ActorKind.PROFESSIONAL.value and document.author_id == professional.rpps
+
+
+def decide(
+    actor,
+    action: Action | str,
+    dossier: Dossier | None,
+    document: Document | None = None,
+    *,
+    now: datetime,
+    emergency: EmergencyAccess | None = None,
+    blocked_rpps: frozenset[str] | set[str] = frozenset(),
+    attending_rights: frozenset[str] | set[str] = frozenset(),
+) -> Decision:
+    """May `actor` do `action` on `dossier` (and `document`)? The decision says why.
+
+    `dossier` is None only for "create_dossier" when the person has no DMP yet; `document` is
+    required for the document actions (for "write_document", the document about to be added).
+    `blocked_rpps` and `attending_rights` are the patient's settings, as RPPS numbers.
+    An unknown action or a missing argument is the caller's bug and raises ValueError.
+    """
+    action = Action(action)
+    if action in DOCUMENT_ACTIONS and document is None:
+        raise ValueError(f"{action.value} needs a document")
+    if action is not Action.CREATE_DOSSIER and dossier is None:
+        raise ValueError(f"{action.value} needs a dossier")
+    if action not in DOCUMENT_ACTIONS:
+        document = None
+    verdict = _Verdicts(
+        action=action.value,
+        actor=_ref_of(actor),
+        dossier_id=dossier.id if dossier is not None else "",
+        document_id=document.id if document is not None else "",
+        at=now,
+    )
+
+    kind = _kind_of(actor)
+    if kind is None:
+        return verdict.refuse("unknown_actor")
+    if kind in FORBIDDEN_KINDS:
+        return verdict.refuse("forbidden_actor")
+    if action is Action.CREATE_DOSSIER:
+        return _creation(kind, dossier, verdict)
+    if document is not None and document.dossier_id != dossier.id:
+        return verdict.refuse("document_elsewhere")
+    if dossier.status != "open" and not (kind in PATIENT_SIDE_KINDS and action in ON_A_CLOSED_DOSSIER):
+        return verdict.refuse("dossier_closed")
+    if kind is ActorKind.DESK_AGENT:
+        return verdict.refuse("desk_agent_creates_only")
+    if kind in PATIENT_SIDE_KINDS:
+        return _patient_side(actor, kind, action, dossier, document, verdict)
+    return _professional(
+        actor, action, dossier, document, verdict,
+        now=now, emergency=emergency, blocked_rpps=blocked_rpps, attending_rights=attending_rights,
+    )
+
+
+def _creation(kind: ActorKind, dossier: Dossier | None, verdict: _Verdicts) -> Decision:
+    # The consent itself is asked and recorded by the creation use case, not here.
+    if kind in PATIENT_SIDE_KINDS:
+        return verdict.refuse("creation_not_for_patient")
+    if dossier is not None:
+        return verdict.refuse("dossier_exists")
+    if kind is ActorKind.DESK_AGENT:
+        return verdict.allow("creation_by_desk_agent")
+    return verdict.allow("creation_by_professional")
+
+
+def _patient_side(actor, kind, action, dossier, document, verdict) -> Decision:
+    if actor.dossier_id != dossier.id:
+        return verdict.refuse("not_your_dossier")
+    if action is Action.RELEASE_DOCUMENT:
+        return verdict.refuse("author_only")
+    if action in (Action.READ_DOCUMENT, Action.HIDE_DOCUMENT) and document.awaiting_explanation:
+        return verdict.refuse("pending_explanation")
+    if action is Action.WRITE_DOCUMENT and document.type_code not in PATIENT_WRITABLE_TYPES:
+        return verdict.refuse("patient_writes_own_notes_only")
+    return verdict.allow(kind.value)
+
+
+def _professional(actor: Professional, action, dossier, document, verdict, *,
+                  now, emergency, blocked_rpps, attending_rights) -> Decision:
+    is_attending_doctor = bool(dossier.attending_doctor_rpps) and actor.rpps == dossier.attending_doctor_rpps
+    if actor.rpps in blocked_rpps and not is_attending_doctor:
+        return verdict.refuse("blocked")
+    if action in PATIENT_ONLY_ACTIONS:
+        return verdict.refuse("patient_only")
+    if action is Action.RELEASE_DOCUMENT:
+        if not _is_author(actor, document):
+            return verdict.refuse("author_only")
+        if not document.awaiting_explanation:
+            return verdict.refuse("not_pending")
+        return verdict.allow("author")
+    if action is Action.WRITE_DOCUMENT:
+        # A new document is neither hidden nor anyone's yet: only the matrix speaks.
+        return _matrix(actor, WRITE, document, verdict)
+
+    # What is left are the reads: the dossier, its list, one document.
+    is_doctor = actor.profession is Profession.MEDECIN
+    if is_doctor and is_attending_doctor:
+        return verdict.allow("attending_doctor")
+    if is_doctor and actor.rpps in attending_rights:
+        return verdict.allow("attending_rights")
+    if document is not None and _is_author(actor, document):
+        return verdict.allow("author")
+    if document is not None and document.hidden:
+        return verdict.refuse("hidden")
+    if emergency is not None and emergency.active(now):  # an expired one does not count
+        return _emergency(actor, dossier, emergency, verdict)
+    if document is None:
+        return verdict.allow("professional")
+    return _matrix(actor, READ, document, verdict)
+
+
+def _emergency(actor: Professional, dossier: Dossier, emergency: EmergencyAccess, verdict) -> Decision:
+    journaled = {"emergency": True, "emergency_access": emergency}
+    if emergency.rpps != actor.rpps:
+        return verdict.refuse("emergency_not_yours", **journaled)
+    if dossier.emergency_access is not True:
+        return verdict.refuse("emergency_refused_by_patient", **journaled)
+    if emergency.kind is EmergencyKind.REGULATOR:
+        if not actor.emergency_regulator:
+            return verdict.refuse("not_a_regulator", **journaled)
+        return verdict.allow("emergency_regulator", **journaled)
+    if not emergency.reason.strip():
+        return verdict.refuse("emergency_reason_missing", **journaled)
+    return verdict.allow("emergency_break_glass", **journaled)
+
+
+def _matrix(actor: Professional, right: str, document: Document, verdict) -> Decision:
+    if document.type_code not in DOCUMENT_TYPES:
+        return verdict.refuse("unknown_document_type")
+    may = allows(actor.profession, document.type_code, right)
+    if right == READ:
+        return verdict.allow("profession_may_read") if may else verdict.refuse("profession_may_not_read")
+    return verdict.allow("profession_may_write") if may else verdict.refuse("profession_may_not_write")
+
+
+def can_block(dossier: Dossier, rpps: str) -> Decision:
+    """May the patient block this RPPS number? Never the médecin traitant."""
+    verdict = _Verdicts(action=Action.MANAGE.value, dossier_id=dossier.id)
+    if not rpps_is_valid(rpps):
+        return verdict.refuse("rpps_invalid")
+    if rpps == dossier.attending_doctor_rpps:
+        return verdict.refuse("attending_doctor_cannot_be_blocked")
+    return verdict.allow("may_block")

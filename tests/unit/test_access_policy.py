@@ -1,0 +1,655 @@
+"""The access policy: every actor × document type × hidden × pending × blocked × emergency ×
+patient's emergency choice × closed × action, checked against a plain oracle; then the key
+rules one by one, the catalogue of document types and the matrice d'habilitation."""
+import inspect
+import itertools
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from dmp_web.domain import access, actors, habilitations
+from dmp_web.domain.access import (
+    Action,
+    Decision,
+    EmergencyAccess,
+    REASONS,
+    can_block,
+    decide,
+)
+from dmp_web.domain.actors import (
+    FORBIDDEN_KINDS,
+    ActorKind,
+    DeskAgent,
+    ForbiddenActor,
+    Holder,
+    LegalRepresentative,
+    Profession,
+    Professional,
+    rpps_is_valid,
+    rpps_key,
+)
+from dmp_web.domain.documents import CATALOGUE, DOCUMENT_TYPES, Category, Document
+from dmp_web.domain.dossier import Consent, Dossier
+from dmp_web.domain.habilitations import MATRIX, PLAIN_WORDS
+from dmp_web.domain.journal import GENESIS, Actor, make_entry
+
+NOW = datetime(2026, 3, 2, 10, 0)
+DOSSIER_ID = "d-0001"
+
+
+def make_rpps(n: int) -> str:
+    first_10 = f"10{n:08d}"
+    return first_10 + rpps_key(first_10)
+
+
+ATTENDING = make_rpps(1)  # the médecin traitant
+WITH_RIGHTS = make_rpps(2)  # a doctor the patient gave the same rights
+AUTHOR = make_rpps(3)  # the nurse who wrote every document of the table
+REGULATOR = make_rpps(4)
+NURSE_WITH_RIGHTS = make_rpps(5)  # rights are for doctors: a nurse gets nothing from them
+OTHER = make_rpps(99)
+SOMEONE_BLOCKED = make_rpps(98)
+ATTENDING_RIGHTS = frozenset({WITH_RIGHTS, NURSE_WITH_RIGHTS})
+
+
+def make_dossier(*, closed=False, emergency_access=True, attending=ATTENDING, dossier_id=DOSSIER_ID):
+    return Dossier(
+        id=dossier_id,
+        holder_nir="242037505604161",
+        ins_c="0" * 22,
+        created_at=datetime(2025, 1, 6, 9, 0),
+        consent=Consent("holder", "online", datetime(2025, 1, 6, 9, 0), "online"),
+        status="closed" if closed else "open",
+        closed_at=datetime(2026, 1, 1) if closed else None,
+        emergency_access=emergency_access,
+        attending_doctor_rpps=attending,
+    )
+
+
+def make_document(type_code="hospital_report", *, hidden=False, pending=False, author=AUTHOR,
+                  author_kind="professional", dossier_id=DOSSIER_ID, doc_id="doc-1"):
+    return Document(
+        id=doc_id,
+        dossier_id=dossier_id,
+        type_code=type_code,
+        title="Compte rendu du 2 mars",
+        author_kind=author_kind,
+        author_id=author,
+        author_name="Inès Auteur",
+        created_at=datetime(2026, 3, 1, 9, 0),
+        hidden=hidden,
+        pending_explanation=pending,
+    )
+
+
+def doctor(rpps, specialty="medecine_generale", **extra):
+    return Professional(rpps, "Dr Test", Profession.MEDECIN, specialty, **extra)
+
+
+def professional(profession, rpps=OTHER):
+    if profession is Profession.MEDECIN:
+        return doctor(rpps)
+    return Professional(rpps, "Camille Test", profession)
+
+
+ACTORS = {
+    "holder": Holder(DOSSIER_ID, "Jeanne Martin"),
+    "legal_representative": LegalRepresentative("rep-1", "Claire Moreau", DOSSIER_ID),
+    "holder_of_another_dossier": Holder("d-0002", "Paul Autre"),
+    "desk_agent": DeskAgent("agent-7", "Agent Accueil", "CPAM de Paris"),
+    **{f"forbidden_{kind.value}": ForbiddenActor(kind, f"x-{kind.value}", "X") for kind in FORBIDDEN_KINDS},
+    **{profession.value: professional(profession) for profession in Profession},
+    "attending_doctor": doctor(ATTENDING),
+    "doctor_with_attending_rights": doctor(WITH_RIGHTS, "cardiologie"),
+    "nurse_with_attending_rights": Professional(NURSE_WITH_RIGHTS, "Nina Infirmière", Profession.INFIRMIER),
+    "regulator": doctor(REGULATOR, "medecine_urgence", emergency_regulator=True),
+    "author_nurse": Professional(AUTHOR, "Inès Auteur", Profession.INFIRMIER),
+}
+
+EMERGENCIES = ("none", "break_glass", "regulator", "expired")
+
+
+def make_emergency(name, rpps):
+    if name == "none":
+        return None
+    if name == "expired":
+        return EmergencyAccess("break_glass", rpps, "Patient inconscient", NOW - timedelta(hours=25))
+    return EmergencyAccess(name, rpps, "Patient inconscient", NOW - timedelta(hours=1))
+
+
+# -- the oracle: the rules in order, the plain way ----------------------------------------------
+
+def outcome(decision: Decision) -> tuple:
+    return decision.allowed, decision.reason_code, decision.emergency
+
+
+def YES(code, emergency=False):
+    return True, code, emergency
+
+
+def NO(code, emergency=False):
+    return False, code, emergency
+
+
+def oracle(actor, action, doc, *, closed, blocked, emergency, patient_allows):
+    kind = actor.kind
+    patient_side = kind in (ActorKind.HOLDER, ActorKind.LEGAL_REPRESENTATIVE)
+    if kind in FORBIDDEN_KINDS:
+        return NO("forbidden_actor")
+    if action == "create_dossier":
+        # the person of the table already has a DMP
+        return NO("creation_not_for_patient") if patient_side else NO("dossier_exists")
+    if closed and not (patient_side and action in ("export", "manage")):
+        return NO("dossier_closed")
+    if kind is ActorKind.DESK_AGENT:
+        return NO("desk_agent_creates_only")
+
+    if patient_side:
+        if actor.dossier_id != DOSSIER_ID:
+            return NO("not_your_dossier")
+        if action == "release_document":
+            return NO("author_only")
+        if action in ("read_document", "hide_document") and doc.pending_explanation:
+            return NO("pending_explanation")
+        if action == "write_document" and doc.type_code != "patient_note":
+            return NO("patient_writes_own_notes_only")
+        return YES(kind.value)
+
+    # a professional
+    is_attending = actor.rpps == ATTENDING
+    is_author = actor.rpps == AUTHOR
+    is_doctor = actor.profession == "medecin"
+    if blocked and not is_attending:
+        return NO("blocked")
+    if action in ("hide_document", "export", "manage"):
+        return NO("patient_only")
+    if action == "release_document":
+        if not is_author:
+            return NO("author_only")
+        return YES("author") if doc.pending_explanation else NO("not_pending")
+    if action == "write_document":
+        may = "write" in MATRIX[actor.profession].get(doc.type_code, ())
+        return YES("profession_may_write") if may else NO("profession_may_not_write")
+    if is_doctor and is_attending:
+        return YES("attending_doctor")
+    if is_doctor and actor.rpps in ATTENDING_RIGHTS:
+        return YES("attending_rights")
+    if action == "read_document" and is_author:
+        return YES("author")
+    if action == "read_document" and doc.hidden:
+        return NO("hidden")
+    if emergency in ("break_glass", "regulator"):  # "expired" does not count
+        if not patient_allows:
+            return NO("emergency_refused_by_patient", True)
+        if emergency == "regulator" and not actor.emergency_regulator:
+            return NO("not_a_regulator", True)
+        return YES(f"emergency_{emergency}", True)
+    if action != "read_document":
+        return YES("professional")
+    may = "read" in MATRIX[actor.profession].get(doc.type_code, ())
+    return YES("profession_may_read") if may else NO("profession_may_not_read")
+
+
+DOCUMENTS = {
+    (doc_type.code, hidden, pending): make_document(doc_type.code, hidden=hidden, pending=pending)
+    for doc_type in CATALOGUE
+    for hidden in (False, True)
+    for pending in (False, True)
+}
+DOSSIERS = {
+    (closed, allows): make_dossier(closed=closed, emergency_access=allows)
+    for closed in (False, True)
+    for allows in (False, True)
+}
+
+
+@pytest.mark.parametrize("actor_name", sorted(ACTORS))
+def test_every_decision_follows_the_rules_in_order(actor_name):
+    actor = ACTORS[actor_name]
+    rpps = getattr(actor, "rpps", "")
+    mismatches = []
+    both = (False, True)
+    cases = itertools.product(Action, CATALOGUE, both, both, both, EMERGENCIES, both, both)
+    count = 0
+    for action, doc_type, hidden, pending, blocked, emergency, patient_allows, closed in cases:
+        doc = DOCUMENTS[doc_type.code, hidden, pending]
+        dossier = DOSSIERS[closed, patient_allows]
+        decision = decide(
+            actor,
+            action,
+            dossier,
+            doc if action in access.DOCUMENT_ACTIONS else None,
+            now=NOW,
+            emergency=make_emergency(emergency, rpps),
+            blocked_rpps=frozenset({rpps}) if blocked and rpps else frozenset({SOMEONE_BLOCKED}),
+            attending_rights=ATTENDING_RIGHTS,
+        )
+        expected = oracle(actor, action.value, doc, closed=closed, blocked=blocked, emergency=emergency,
+                          patient_allows=patient_allows)
+        count += 1
+        if outcome(decision) != expected:
+            case = (action.value, doc_type.code, hidden, pending, blocked, emergency, patient_allows, closed)
+            mismatches.append((case, outcome(decision), expected))
+        assert decision.reason == REASONS[decision.reason_code]
+        assert decision.actor == actor.ref and decision.action == action.value and decision.at == NOW
+    assert count == len(Action) * len(CATALOGUE) * 2 * 2 * 2 * len(EMERGENCIES) * 2 * 2
+    assert not mismatches, f"{len(mismatches)} decisions differ, first ones: {mismatches[:5]}"
+
+
+# -- the key rules, one by one -----------------------------------------------------------------
+
+PHARMACIST = Professional(make_rpps(10), "Paul Pharma", Profession.PHARMACIEN)
+
+
+def ask(actor, action, document=None, *, dossier=None, now=NOW, **settings) -> Decision:
+    """`decide` on the open dossier of the table, at NOW, unless told otherwise."""
+    return decide(actor, action, dossier or make_dossier(), document, now=now, **settings)
+
+
+def test_a_hidden_document_is_refused_to_a_pharmacist():
+    prescription = make_document("medication_prescription", hidden=True)
+    decision = ask(PHARMACIST, "read_document", prescription)
+    assert not decision.allowed and decision.reason_code == "hidden"
+    # the same document, shown again, is in the pharmacist's rights
+    prescription.hidden = False
+    assert ask(PHARMACIST, "read_document", prescription).allowed
+
+
+def test_the_attending_doctor_sees_a_hidden_document():
+    decision = ask(doctor(ATTENDING), "read_document", make_document(hidden=True))
+    assert decision.allowed and decision.reason_code == "attending_doctor"
+
+
+def test_a_doctor_given_attending_rights_sees_a_hidden_document_but_only_a_doctor():
+    hidden = make_document(hidden=True)
+    cardiologist = doctor(WITH_RIGHTS, "cardiologie")
+    nurse = Professional(NURSE_WITH_RIGHTS, "Nina", Profession.INFIRMIER)
+    rights = frozenset({WITH_RIGHTS, NURSE_WITH_RIGHTS})
+    with_rights = ask(cardiologist, "read_document", hidden, attending_rights=rights)
+    assert with_rights.reason_code == "attending_rights"
+    assert ask(cardiologist, "read_document", hidden).reason_code == "hidden"
+    assert ask(nurse, "read_document", hidden, attending_rights=rights).reason_code == "hidden"
+
+
+def test_the_author_always_sees_their_document_even_hidden_and_outside_their_rights():
+    nurse = Professional(AUTHOR, "Inès Auteur", Profession.INFIRMIER)
+    imaging = make_document("imaging_report", hidden=True)  # not in a nurse's rights, and hidden
+    decision = ask(nurse, "read_document", imaging)
+    assert decision.allowed and decision.reason_code == "author"
+
+
+@pytest.mark.parametrize("kind", sorted(FORBIDDEN_KINDS))
+def test_a_mutual_insurer_is_refused_whatever_it_tries(kind):
+    # as our own record of a forbidden actor, and as any record that merely says its kind
+    dressed_up = [ForbiddenActor(kind, "m-1", "Mutuelle"), Actor(kind.value, "m-1", "Mutuelle")]
+    for actor, action, doc_type, closed in itertools.product(dressed_up, Action, CATALOGUE, (False, True)):
+        dossier = None if action is Action.CREATE_DOSSIER else make_dossier(closed=closed)
+        decision = decide(
+            actor, action, dossier, make_document(doc_type.code), now=NOW,
+            emergency=EmergencyAccess("break_glass", "m-1", "urgence", NOW),
+            attending_rights=frozenset({"m-1"}),
+        )
+        assert (decision.allowed, decision.reason_code) == (False, "forbidden_actor")
+        assert "mutuelles" in decision.reason and "employeurs" in decision.reason
+
+
+def test_break_glass_is_refused_when_the_patient_said_no():
+    for said in (False, None):
+        glass = EmergencyAccess("break_glass", PHARMACIST.rpps, "Malaise à l'officine", NOW)
+        dossier = make_dossier(emergency_access=said)
+        decision = ask(PHARMACIST, "read_dossier", dossier=dossier, emergency=glass)
+        assert outcome(decision) == (False, "emergency_refused_by_patient", True)
+
+
+def test_break_glass_opens_the_dossier_and_says_it_is_an_emergency():
+    glass = EmergencyAccess("break_glass", PHARMACIST.rpps, "Malaise à l'officine", NOW)
+    report = make_document("hospital_report")
+    assert ask(PHARMACIST, "read_document", report).reason_code == "profession_may_not_read"
+    decision = ask(PHARMACIST, "read_document", report, emergency=glass)
+    assert outcome(decision) == (True, "emergency_break_glass", True)
+    assert decision.emergency_access is glass
+    assert "Malaise à l'officine" in decision.detail and "break_glass" in decision.detail
+
+
+def test_emergency_access_expires_after_24_hours():
+    glass = EmergencyAccess("break_glass", PHARMACIST.rpps, "Malaise", NOW)
+    report = make_document("hospital_report")
+    assert glass.expires_at == NOW + timedelta(hours=24)
+    one_minute_before = NOW + timedelta(hours=23, minutes=59)
+    just_before = ask(PHARMACIST, "read_document", report, now=one_minute_before, emergency=glass)
+    assert just_before.allowed and just_before.emergency
+    at_24_hours = ask(PHARMACIST, "read_document", report, now=NOW + timedelta(hours=24), emergency=glass)
+    # an expired emergency does not count: the matrix decides again
+    assert outcome(at_24_hours) == (False, "profession_may_not_read", False)
+
+
+def test_the_regulator_access_needs_the_regulator_flag():
+    regulator = doctor(REGULATOR, "medecine_urgence", emergency_regulator=True)
+    urgentist = doctor(OTHER, "medecine_urgence")
+    call = lambda rpps: EmergencyAccess("regulator", rpps, "Appel au 15", NOW)  # noqa: E731
+    allowed = ask(regulator, "read_dossier", emergency=call(REGULATOR))
+    assert (allowed.allowed, allowed.reason_code, allowed.emergency) == (True, "emergency_regulator", True)
+    refused = ask(urgentist, "read_dossier", emergency=call(OTHER))
+    assert (refused.allowed, refused.reason_code) == (False, "not_a_regulator")
+
+
+def test_break_glass_needs_a_written_reason():
+    blank = EmergencyAccess("break_glass", PHARMACIST.rpps, "   ", NOW)
+    decision = ask(PHARMACIST, "read_dossier", emergency=blank)
+    assert (decision.allowed, decision.reason_code) == (False, "emergency_reason_missing")
+
+
+def test_an_emergency_opened_by_another_professional_is_refused():
+    someone_elses = EmergencyAccess("break_glass", OTHER, "Malaise", NOW)
+    decision = ask(PHARMACIST, "read_dossier", emergency=someone_elses)
+    assert (decision.allowed, decision.reason_code) == (False, "emergency_not_yours")
+
+
+def test_an_emergency_does_not_open_a_hidden_document_nor_a_block():
+    glass = EmergencyAccess("break_glass", PHARMACIST.rpps, "Malaise", NOW)
+    hidden = ask(PHARMACIST, "read_document", make_document(hidden=True), emergency=glass)
+    assert hidden.reason_code == "hidden"
+    blocked = ask(PHARMACIST, "read_dossier", emergency=glass,
+                     blocked_rpps={PHARMACIST.rpps})
+    assert blocked.reason_code == "blocked"
+
+
+def test_a_document_pending_explanation_is_invisible_to_the_patient_until_released():
+    holder = Holder(DOSSIER_ID)
+    author = Professional(AUTHOR, "Inès Auteur", Profession.INFIRMIER)
+    results = make_document("lab_results", pending=True)
+    assert ask(holder, "read_document", results).reason_code == "pending_explanation"
+    assert ask(holder, "hide_document", results).reason_code == "pending_explanation"
+    assert ask(holder, "release_document", results).reason_code == "author_only"
+    assert ask(PHARMACIST, "release_document", results).reason_code == "author_only"
+    release = ask(author, "release_document", results)
+    assert (release.allowed, release.reason_code) == (True, "author")
+    results.release(NOW)
+    assert ask(holder, "read_document", results).allowed
+    again = ask(author, "release_document", results)
+    assert (again.allowed, again.reason_code) == (False, "not_pending")
+
+
+def test_a_document_pending_explanation_is_still_read_by_professionals():
+    decision = ask(PHARMACIST, "read_document", make_document("lab_results", pending=True))
+    assert decision.allowed
+
+
+def test_the_attending_doctor_can_never_be_blocked():
+    dossier = make_dossier()
+    refused = can_block(dossier, ATTENDING)
+    assert (refused.allowed, refused.reason_code) == (False, "attending_doctor_cannot_be_blocked")
+    assert refused.reason == "Le médecin traitant ne peut pas être bloqué."
+    assert can_block(dossier, PHARMACIST.rpps).allowed
+    assert can_block(dossier, "12345678901").reason_code == "rpps_invalid"
+    # a block already recorded on the médecin traitant's number has no effect
+    decision = ask(doctor(ATTENDING), "read_document", make_document(hidden=True), blocked_rpps={ATTENDING})
+    assert decision.allowed and decision.reason_code == "attending_doctor"
+
+
+def test_a_block_wins_over_rights_given_to_another_doctor():
+    cardiologist = doctor(WITH_RIGHTS, "cardiologie")
+    decision = ask(cardiologist, "read_dossier", blocked_rpps={WITH_RIGHTS}, attending_rights={WITH_RIGHTS})
+    assert decision.reason_code == "blocked"
+
+
+def test_a_closed_dossier_is_refused_but_its_holder_may_export_and_reopen_it():
+    closed = make_dossier(closed=True)
+    holder = Holder(DOSSIER_ID)
+    assert ask(holder, "export", dossier=closed).allowed
+    assert ask(holder, "manage", dossier=closed).allowed
+    assert ask(holder, "read_dossier", dossier=closed).reason_code == "dossier_closed"
+    assert ask(doctor(ATTENDING), "read_dossier", dossier=closed).reason_code == "dossier_closed"
+    assert ask(Holder("d-other"), "export", dossier=closed).reason_code == "not_your_dossier"
+
+
+def test_a_desk_agent_may_only_create_a_dossier():
+    agent = DeskAgent("agent-7", "Agent Accueil")
+    created = decide(agent, "create_dossier", None, now=NOW)
+    assert (created.allowed, created.reason_code) == (True, "creation_by_desk_agent")
+    for action in set(Action) - {Action.CREATE_DOSSIER}:
+        decision = ask(agent, action, make_document())
+        assert (decision.allowed, decision.reason_code) == (False, "desk_agent_creates_only")
+
+
+def test_a_professional_creates_a_dossier_only_when_the_person_has_none():
+    assert decide(PHARMACIST, "create_dossier", None, now=NOW).reason_code == "creation_by_professional"
+    assert ask(PHARMACIST, "create_dossier").reason_code == "dossier_exists"
+    patient = decide(Holder(DOSSIER_ID), "create_dossier", None, now=NOW)
+    assert patient.reason_code == "creation_not_for_patient"
+
+
+def test_the_patient_adds_only_their_own_notes_and_no_professional_writes_them():
+    holder, representative = Holder(DOSSIER_ID), LegalRepresentative("rep-1", "Claire", DOSSIER_ID)
+    note = make_document("patient_note", author=DOSSIER_ID, author_kind="holder")
+    assert ask(holder, "write_document", note).allowed
+    assert ask(representative, "write_document", note).reason_code == "legal_representative"
+    results = make_document("lab_results")
+    assert ask(holder, "write_document", results).reason_code == "patient_writes_own_notes_only"
+    assert ask(doctor(ATTENDING), "write_document", note).reason_code == "profession_may_not_write"
+
+
+def test_the_holder_sees_and_hides_their_documents_and_manages_their_dossier():
+    holder = Holder(DOSSIER_ID)
+    hidden = make_document(hidden=True)
+    for action in ("read_dossier", "list_documents", "read_document", "hide_document", "export", "manage"):
+        assert ask(holder, action, hidden).allowed, action
+
+
+def test_professionals_cannot_hide_export_or_manage():
+    for action in ("hide_document", "export", "manage"):
+        decision = ask(doctor(ATTENDING), action, make_document())
+        assert (decision.allowed, decision.reason_code) == (False, "patient_only")
+
+
+def test_the_holder_of_another_dossier_is_refused():
+    decision = ask(Holder("d-0002"), "read_dossier")
+    assert (decision.allowed, decision.reason_code) == (False, "not_your_dossier")
+
+
+def test_a_document_of_another_dossier_is_refused_even_to_the_attending_doctor():
+    stray = make_document(dossier_id="d-0002")
+    decision = ask(doctor(ATTENDING), "read_document", stray)
+    assert (decision.allowed, decision.reason_code) == (False, "document_elsewhere")
+
+
+def test_a_document_of_an_unknown_type_is_refused_by_the_matrix():
+    decision = ask(PHARMACIST, "read_document", make_document("horoscope"))
+    assert (decision.allowed, decision.reason_code) == (False, "unknown_document_type")
+
+
+@pytest.mark.parametrize(
+    "actor",
+    [
+        Actor("system", "demo", "démo"),
+        Actor("holder", DOSSIER_ID, "le titulaire"),  # says it is the holder, but proves nothing
+        Actor("professional", OTHER, "?"),
+        object(),
+    ],
+)
+def test_an_actor_the_policy_does_not_know_is_refused(actor):
+    decision = ask(actor, "read_dossier")
+    assert (decision.allowed, decision.reason_code) == (False, "unknown_actor")
+
+
+def test_an_unknown_action_or_a_missing_document_is_a_bug_not_a_decision():
+    with pytest.raises(ValueError):
+        ask(Holder(DOSSIER_ID), "delete_everything")
+    with pytest.raises(ValueError):
+        ask(Holder(DOSSIER_ID), "read_document", None)
+    with pytest.raises(ValueError):
+        decide(Holder(DOSSIER_ID), "read_dossier", None, now=NOW)
+
+
+def test_the_decision_carries_what_the_journal_needs():
+    glass = EmergencyAccess("break_glass", PHARMACIST.rpps, "Malaise", NOW)
+    decision = ask(PHARMACIST, "read_document", make_document(), emergency=glass)
+    fields = decision.journal_fields()
+    inspect.signature(make_entry).bind(GENESIS, **fields)  # make_entry takes exactly these
+    assert fields["actor"] == Actor("professional", PHARMACIST.rpps, "Paul Pharma (pharmacien)")
+    assert fields["at"] == NOW and fields["emergency"] is True and fields["allowed"] is True
+    assert fields["reason"] == REASONS["emergency_break_glass"]
+    assert "doc-1" in fields["detail"] and "emergency_break_glass" in fields["detail"]
+    assert decision.dossier_id == DOSSIER_ID and decision.document_id == "doc-1"
+
+
+def test_every_reason_is_a_french_sentence():
+    for code, sentence in REASONS.items():
+        assert re.fullmatch(r"[a-z_]+", code)
+        assert sentence[0].isupper() and sentence.endswith("."), code
+    assert REASONS["forbidden_actor"].startswith(
+        "La loi interdit l'accès au DMP à la médecine du travail, aux mutuelles, aux assurances"
+    )
+
+
+def test_the_policy_reads_no_clock():
+    for module in (access, actors, habilitations):
+        source = Path(module.__file__).read_text(encoding="utf-8")
+        assert not re.search(r"\.(now|utcnow|today)\(|time\.time\(", source), module.__name__
+
+
+# -- actors ------------------------------------------------------------------------------------
+
+def test_rpps_check():
+    # 1000000000 + key: from the right the key is not doubled, then 0,0,...,0 and the 1 is in
+    # the 11th place (not doubled): the sum is 1 + key, so the key is 9.
+    assert rpps_is_valid("10000000009")
+    assert rpps_key("1000000000") == "9"
+    # 1010000000 + key: the second 1 is in the 9th place (not doubled): 1 + 1 + key → key 8
+    assert rpps_is_valid("10100000008")
+    # 1100000000 + key: the second 1 is in the 10th place (doubled): 1 + 2 + key → key 7
+    assert rpps_is_valid("11000000007")
+    assert not rpps_is_valid("10000000008")  # wrong key
+    assert not rpps_is_valid("01000000009")  # two digits swapped
+    assert not rpps_is_valid("1000000009")  # 10 digits
+    assert not rpps_is_valid("100000000009")  # 12 digits
+    assert not rpps_is_valid("1000000000A")
+    assert not rpps_is_valid("1000000000٩")  # an Arabic-Indic nine is a digit, not an ASCII one
+    assert not rpps_is_valid(None) and not rpps_is_valid(10000000009)
+    for n in range(200):
+        assert rpps_is_valid(make_rpps(n))
+
+
+def test_a_professional_needs_a_valid_rpps_and_a_doctor_a_specialty():
+    with pytest.raises(ValueError):
+        Professional("10000000008", "X", Profession.PHARMACIEN)
+    with pytest.raises(ValueError):
+        Professional(OTHER, "X", Profession.MEDECIN)
+    with pytest.raises(ValueError):
+        Professional(OTHER, "X", Profession.PHARMACIEN, "cardiologie")
+    with pytest.raises(ValueError):
+        Professional(OTHER, "X", Profession.INFIRMIER, emergency_regulator=True)
+    with pytest.raises(ValueError):
+        ForbiddenActor(ActorKind.PROFESSIONAL, "x", "X")
+    assert Professional(OTHER, "X", "sage_femme").profession is Profession.SAGE_FEMME
+
+
+def test_the_forbidden_kinds_are_the_five_the_law_names():
+    assert {kind.value for kind in FORBIDDEN_KINDS} == {
+        "occupational_doctor", "mutual_insurer", "insurer", "bank", "employer",
+    }
+
+
+# -- the catalogue of document types -----------------------------------------------------------
+
+def loinc_check_digit(body: str) -> int:
+    """LOINC's mod 10: from the right, double the digits in odd places, add every digit of the
+    doubled ones and of the others, and the check digit brings the sum to a multiple of 10."""
+    odd = body[::-1][0::2]  # "531" for 12345
+    even = body[::-1][1::2]  # "42"
+    doubled = str(int(odd) * 2)  # "1062"
+    total = sum(int(d) for d in doubled + even)
+    return (10 - total % 10) % 10
+
+
+def test_loinc_check_digit_on_the_example_of_the_loinc_manual():
+    assert loinc_check_digit("12345") == 5
+
+
+@pytest.mark.parametrize("doc_type", CATALOGUE, ids=lambda t: t.code)
+def test_every_loinc_code_is_well_formed(doc_type):
+    match = re.fullmatch(r"(\d{1,7})-(\d)", doc_type.loinc)
+    assert match, doc_type.loinc
+    assert int(match[2]) == loinc_check_digit(match[1]), doc_type.loinc
+
+
+def test_the_catalogue_has_unique_codes_french_labels_and_categories():
+    assert len({t.code for t in CATALOGUE}) == len({t.loinc for t in CATALOGUE}) == len(CATALOGUE)
+    assert set(DOCUMENT_TYPES) == {t.code for t in CATALOGUE}
+    for doc_type in CATALOGUE:
+        assert doc_type.label[0].isupper() and isinstance(doc_type.category, Category)
+    assert DOCUMENT_TYPES["patient_note"].category.label == "Documents ajoutés par moi"
+    assert DOCUMENT_TYPES["hospital_report"].loinc == "34105-7"
+
+
+# -- the matrice d'habilitation ----------------------------------------------------------------
+
+def test_the_matrix_covers_every_profession_with_known_types_and_rights():
+    assert set(MATRIX) == set(Profession) == set(PLAIN_WORDS)
+    for rights in MATRIX.values():
+        assert set(rights) <= set(DOCUMENT_TYPES)
+        assert all(right and right <= {"read", "write"} for right in rights.values())
+        assert all("read" in right for right in rights.values())  # no one writes blind
+
+
+def test_medecins_read_and_write_every_medical_document():
+    for code in DOCUMENT_TYPES:
+        assert habilitations.allows("medecin", code, "read")
+        assert habilitations.allows("medecin", code, "write") == (code != "patient_note")
+
+
+def test_every_profession_reads_the_patients_notes_and_none_writes_them():
+    for profession in Profession:
+        assert habilitations.allows(profession, "patient_note", "read")
+        assert not habilitations.allows(profession, "patient_note", "write")
+
+
+@pytest.mark.parametrize(
+    "profession, type_code, right, expected",
+    [
+        ("pharmacien", "medication_prescription", "read", True),
+        ("pharmacien", "medication_dispensation", "write", True),
+        ("pharmacien", "vaccinations", "write", True),
+        ("pharmacien", "lab_results", "read", True),
+        ("pharmacien", "hospital_report", "read", False),
+        ("pharmacien", "medication_prescription", "write", False),
+        ("infirmier", "nursing_note", "write", True),
+        ("infirmier", "medication_prescription", "read", True),
+        ("infirmier", "imaging_report", "read", False),
+        ("masseur_kinesitherapeute", "consultation_report", "write", True),
+        ("masseur_kinesitherapeute", "imaging_report", "read", True),
+        ("masseur_kinesitherapeute", "lab_results", "read", False),
+        ("sage_femme", "medication_prescription", "write", True),
+        ("chirurgien_dentiste", "medication_dispensation", "read", True),
+        ("biologiste", "lab_results", "write", True),
+        ("biologiste", "hospital_report", "read", False),
+    ],
+)
+def test_the_matrix_choices(profession, type_code, right, expected):
+    assert habilitations.allows(profession, type_code, right) is expected
+
+
+# The word each plain sentence uses for a type (médecins are said in one word: «tous»).
+PLAIN_KEYWORDS = {
+    "medical_summary": "synthèse médicale",
+    "hospital_report": "hospitalisation",
+    "consultation_report": "consultation",
+    "operative_report": "opération",
+    "nursing_note": "notes de soins",
+    "lab_results": "résultats de biologie",
+    "imaging_report": "imagerie",
+    "medication_prescription": "ordonnances",
+    "medication_dispensation": "médicaments délivrés",
+    "vaccinations": "vaccinations",
+    "advance_directives": "directives anticipées",
+}
+
+
+@pytest.mark.parametrize("profession", [p for p in Profession if p is not Profession.MEDECIN])
+def test_the_plain_words_say_what_the_matrix_says(profession):
+    reads, writes = PLAIN_WORDS[profession].split(". ")
+    for code, word in PLAIN_KEYWORDS.items():
+        assert (word in reads) == habilitations.allows(profession, code, "read"), (code, "read")
+        assert (word in writes) == habilitations.allows(profession, code, "write"), (code, "write")
