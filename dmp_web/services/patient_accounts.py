@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from .. import pdf
 from ..domain.accounts import (
@@ -14,7 +13,6 @@ from ..domain.accounts import (
     CodeCheck,
     CreationCode,
     PasswordCheck,
-    TooSoon,
     password_problems,
 )
 from ..formatting import group_code
@@ -24,45 +22,20 @@ from ..domain.credentials import (
     new_initial_password,
     new_login_id,
     normalize_code,
-    verify_secret,
 )
 from ..domain.dossier import Consent, Dossier, new_dossier_id
 from ..domain.identity import compute_ins_c
 from ..domain.journal import Actor
 from ..domain.register import InsuredPerson
 from ..notify import Email, Sms
+from . import login
 from .context import Context
 
 POST_DELAY = timedelta(days=7)  # what we tell people about a letter's journey
 
-@cache
-def _dummy_hash() -> str:
-    """Checked against for unknown identifiers, so both answers take as long (made once, lazily)."""
-    return hash_secret("not-a-real-password")
 
-
-class Refused(Exception):
-    """A request the rules refuse; `code` says why, for the view to word it."""
-
-    def __init__(self, code: str, **details):
-        super().__init__(code)
-        self.code = code
-        self.details = details
-
-
-# -- helpers ----------------------------------------------------------------------------------
-
-def mask_email(email: str) -> str:
-    name, _, domain = email.partition("@")
-    return f"{name[:1]}•••@{domain}"
-
-
-def mask_mobile(mobile: str) -> str:
-    return f"{mobile[:2]} •• •• •• {mobile[-2:]}"
-
-
-def masked_contact(account: Account, channel: str) -> str:
-    return mask_mobile(account.mobile) if channel == "sms" else mask_email(account.email)
+Refused = login.Refused
+mask_email, mask_mobile = login.mask_email, login.mask_mobile
 
 
 def normalize_mobile(typed: str) -> str:
@@ -232,83 +205,16 @@ def credential_letter(ctx: Context, creds: NewCredentials) -> bytes:
 
 # -- login ------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class LoginStarted:
-    dossier_id: str
-    channel: str
-    masked_contact: str
-
-
-def _send_otp(ctx: Context, account: Account, code: str, channel: str, purpose: str) -> None:
-    why = "vous connecter à votre DMP" if purpose == "login" else "changer votre mot de passe"
-    text = f"Votre code pour {why} : {code}. Il marche 10 minutes. Ne le donnez à personne."
-    if channel == "sms":
-        ctx.notifier.sms.send(Sms(to=account.mobile, body=f"DMP - {text}"))
-    else:
-        ctx.notifier.email.send(
-            Email(to=account.email, subject="Votre code DMP", body=f"Bonjour,\n\n{text}\n\nL’Assurance Maladie\n")
-        )
-    _journal(ctx, account.dossier_id, "otp_sent", detail=f"code envoyé par {'SMS' if channel == 'sms' else 'e-mail'}")
-
-
-def start_login(ctx: Context, login_id: str, password: str) -> LoginStarted:
-    """Check identifier and password, then send a one-time code. Raises Refused('wrong'|'locked')."""
-    found = ctx.repos.accounts.find_by_login(login_id)
-    if found is None:
-        verify_secret(password, _dummy_hash())
-        raise Refused("wrong")
-    now = ctx.now()
-    code = None
-    with ctx.repos.accounts.updating(found.dossier_id) as account:
-        check = account.try_password(password, now)
-        if check is PasswordCheck.OK:
-            try:
-                code = account.issue_otp("login", now)
-            except TooSoon:
-                pass  # the code sent less than a minute ago still works
-        locked_until = account.locked_until
-        channel = account.otp_channel
-    if check is PasswordCheck.WRONG:
-        _journal(ctx, found.dossier_id, "login_password_wrong", allowed=False, reason="mot de passe faux")
-        raise Refused("wrong")
-    if check is PasswordCheck.LOCKED:
-        _journal(ctx, found.dossier_id, "login_locked", allowed=False, reason="5 mots de passe faux")
-        raise Refused("locked", until=locked_until)
-    _journal(ctx, found.dossier_id, "login_password_ok")
-    if code:
-        _send_otp(ctx, account, code, channel, "login")
-    return LoginStarted(found.dossier_id, channel, masked_contact(account, channel))
+def start_login(ctx: Context, login_id: str, password: str) -> login.LoginStarted:
+    return login.start_login(ctx, login.PatientAccounts(ctx), login_id, password)
 
 
 def check_otp(ctx: Context, dossier_id: str, typed: str, purpose: str) -> tuple[CodeCheck, int]:
-    """Check a one-time code; returns the outcome and the tries left."""
-    with ctx.repos.accounts.updating(dossier_id) as account:
-        check = account.try_otp(normalize_code(typed), purpose, ctx.now())
-        tries_left = account.otp_tries_left()
-    if check is CodeCheck.OK:
-        _journal(ctx, dossier_id, "login_succeeded" if purpose == "login" else "password_reset_requested",
-                 detail="code à usage unique correct")
-    elif check is CodeCheck.WRONG:
-        _journal(ctx, dossier_id, "otp_wrong", allowed=False, reason="code faux")
-    elif check is CodeCheck.EXHAUSTED:
-        _journal(ctx, dossier_id, "otp_void", allowed=False, reason="5 codes faux")
-    return check, tries_left
+    return login.check_otp(ctx, login.PatientAccounts(ctx), dossier_id, typed, purpose)
 
 
 def resend_otp(ctx: Context, dossier_id: str, purpose: str) -> str:
-    """Send a new code (voiding the old one); Refused('too_soon', seconds=…) within 60 seconds."""
-    with ctx.repos.accounts.updating(dossier_id) as account:
-        try:
-            code = account.issue_otp(purpose, ctx.now())
-        except TooSoon as wait:
-            raise Refused("too_soon", seconds=wait.seconds_left) from None
-        channel = account.otp_channel
-    _send_otp(ctx, account, code, channel, purpose)
-    return masked_contact(account, channel)
-
-
-def can_resend(ctx: Context, dossier_id: str) -> bool:
-    return ctx.repos.accounts.get(dossier_id).can_resend_otp(ctx.now())
+    return login.resend_otp(ctx, login.PatientAccounts(ctx), dossier_id, purpose)
 
 
 def record_logout(ctx: Context, dossier_id: str, expired: bool = False) -> None:
@@ -359,13 +265,13 @@ def save_emergency_choice(ctx: Context, dossier_id: str, allowed: bool) -> None:
 
 # -- forgotten password and identifier --------------------------------------------------------
 
-def start_password_reset(ctx: Context, login_id: str, nir: str) -> LoginStarted:
+def start_password_reset(ctx: Context, login_id: str, nir: str) -> login.LoginStarted:
     account = ctx.repos.accounts.find_by_login(login_id)
     dossier = ctx.repos.dossiers.get(account.dossier_id) if account else None
     if dossier is None or dossier.holder_nir != nir:
         raise Refused("no_match")
     masked = resend_otp(ctx, dossier.id, "reset")
-    return LoginStarted(dossier.id, account.otp_channel, masked)
+    return login.LoginStarted(dossier.id, account.otp_channel, masked)
 
 
 def finish_password_reset(ctx: Context, dossier_id: str, new: str) -> None:

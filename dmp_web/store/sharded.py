@@ -7,6 +7,7 @@ lookup costs the same at 1,000 or 100,000 dossiers.
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from typing import Callable, Iterator
 
 from tinydb import Query
@@ -63,6 +64,17 @@ class ShardedTable:
             else:
                 db.upsert({"key": key, "value": new}, _KEY == key)
             return new
+
+    @contextmanager
+    def updating(self, key: str) -> Iterator[dict]:
+        """Hold the shard's lock while the caller changes the record in place; written on exit."""
+        with self.store.transaction(*self._segments(key)) as db:
+            found = db.get(_KEY == key)
+            if found is None:
+                raise KeyError(key)
+            value = dict(found["value"])
+            yield value
+            db.update({"value": value}, _KEY == key)
 
     def delete(self, key: str) -> bool:
         with self.store.transaction(*self._segments(key)) as db:

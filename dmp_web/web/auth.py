@@ -100,7 +100,7 @@ def login():
                 form.password.errors = ["L’identifiant ou le mot de passe n’est pas le bon. Vérifiez les 2"]
         else:
             session["pending_login"] = {
-                "dossier": started.dossier_id,
+                "dossier": started.key,
                 "channel": started.channel,
                 "masked": started.masked_contact,
             }
@@ -178,7 +178,7 @@ def forgotten_password():
                 ]
         else:
             session["password_reset"] = {
-                "dossier": started.dossier_id,
+                "dossier": started.key,
                 "masked": started.masked_contact,
                 "channel": started.channel,
                 "verified": False,

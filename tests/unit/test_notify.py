@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import email
-import email.policy
 import json
 import logging
 import re
 import stat
-from email.message import Message
 
 import pytest
 from aiosmtpd.smtp import AuthResult

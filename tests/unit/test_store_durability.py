@@ -4,7 +4,6 @@ import multiprocessing
 import os
 import signal
 import time
-from pathlib import Path
 
 import pytest
 
@@ -149,3 +148,22 @@ def test_adding_a_key_twice_with_another_value_is_refused(tmp_path):
     with pytest.raises(KeyTaken):
         table.add("1234", {"dossier": "b"})
     assert table.get("1234") == {"dossier": "a"}
+
+
+def _count_up(root: str, key: str, times: int) -> None:
+    table = ShardedTable(FileStore(root), "counters")
+    for _ in range(times):
+        with table.updating(key) as value:
+            value["n"] += 1
+
+
+def test_updating_a_keyed_record_holds_the_lock_so_no_increment_is_lost(tmp_path):
+    ShardedTable(FileStore(tmp_path), "counters").put("k", {"n": 0})
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_count_up, args=(str(tmp_path), "k", 50)) for _ in range(3)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    assert ShardedTable(FileStore(tmp_path), "counters").get("k") == {"n": 150}

@@ -1,0 +1,163 @@
+"""Logging in with a password then a one-time code, for whoever has an account: patients (their
+account lives with their dossier) and directory actors (professionals, desk agents...)."""
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from functools import cache
+from typing import Protocol
+
+from ..domain.accounts import Account, CodeCheck, PasswordCheck, TooSoon
+from ..domain.credentials import hash_secret, normalize_code, verify_secret
+from ..domain.journal import Actor
+from ..notify import Email, Sms
+from ..store.directory import Directory
+from .context import Context
+
+
+class Refused(Exception):
+    """A request the rules refuse; `code` says why, for the view to word it."""
+
+    def __init__(self, code: str, **details):
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+
+class AccountSource(Protocol):
+    def find(self, login_id: str) -> Account | None: ...
+    def key(self, account: Account) -> str: ...
+    def updating(self, key: str) -> AbstractContextManager[Account]: ...
+    def record(self, key: str, action: str, **details) -> None: ...
+
+
+class PatientAccounts:
+    """A patient's account is kept with the dossier; every step goes to the dossier's journal."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+
+    def find(self, login_id: str) -> Account | None:
+        return self.ctx.repos.accounts.find_by_login(login_id)
+
+    def key(self, account: Account) -> str:
+        return account.dossier_id
+
+    def updating(self, key: str):
+        return self.ctx.repos.accounts.updating(key)
+
+    def record(self, key: str, action: str, **details) -> None:
+        self.ctx.repos.journal.append(key, self.ctx.now(), Actor("holder", key, "le titulaire"), action, **details)
+
+
+class DirectoryAccounts:
+    """Professionals, desk agents and the others in the directory (their logins touch no dossier)."""
+
+    def __init__(self, ctx: Context, directory: Directory):
+        self.ctx = ctx
+        self.directory = directory
+
+    def find(self, login_id: str) -> Account | None:
+        return self.directory.account(login_id)
+
+    def key(self, account: Account) -> str:
+        return account.login_id
+
+    def updating(self, key: str):
+        return self.directory.updating_account(key)
+
+    def record(self, key: str, action: str, **details) -> None:
+        pass  # no dossier is touched by logging in; decisions on dossiers are journaled there
+
+
+@dataclass(frozen=True)
+class LoginStarted:
+    key: str
+    channel: str
+    masked_contact: str
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against for unknown identifiers, so both answers take as long (made once, lazily)."""
+    return hash_secret("not-a-real-password")
+
+
+def mask_email(email: str) -> str:
+    name, _, domain = email.partition("@")
+    return f"{name[:1]}•••@{domain}"
+
+
+def mask_mobile(mobile: str) -> str:
+    return f"{mobile[:2]} •• •• •• {mobile[-2:]}"
+
+
+def masked_contact(account: Account, channel: str) -> str:
+    return mask_mobile(account.mobile) if channel == "sms" else mask_email(account.email)
+
+
+def send_otp(ctx: Context, source: AccountSource, account: Account, code: str, purpose: str) -> None:
+    why = "vous connecter au DMP" if purpose == "login" else "changer votre mot de passe"
+    text = f"Votre code pour {why} : {code}. Il marche 10 minutes. Ne le donnez à personne."
+    if account.otp_channel == "sms":
+        ctx.notifier.sms.send(Sms(to=account.mobile, body=f"DMP - {text}"))
+    else:
+        ctx.notifier.email.send(
+            Email(to=account.email, subject="Votre code DMP", body=f"Bonjour,\n\n{text}\n\nL’Assurance Maladie\n")
+        )
+    source.record(source.key(account), "otp_sent",
+                  detail=f"code envoyé par {'SMS' if account.otp_channel == 'sms' else 'e-mail'}")
+
+
+def start_login(ctx: Context, source: AccountSource, login_id: str, password: str) -> LoginStarted:
+    """Check identifier and password, then send a one-time code. Raises Refused('wrong'|'locked')."""
+    found = source.find(login_id)
+    if found is None:
+        verify_secret(password, _dummy_hash())
+        raise Refused("wrong")
+    key = source.key(found)
+    now = ctx.now()
+    code = None
+    with source.updating(key) as account:
+        check = account.try_password(password, now)
+        if check is PasswordCheck.OK:
+            try:
+                code = account.issue_otp("login", now)
+            except TooSoon:
+                pass  # the code sent less than a minute ago still works
+    if check is PasswordCheck.WRONG:
+        source.record(key, "login_password_wrong", allowed=False, reason="mot de passe faux")
+        raise Refused("wrong")
+    if check is PasswordCheck.LOCKED:
+        source.record(key, "login_locked", allowed=False, reason="5 mots de passe faux")
+        raise Refused("locked", until=account.locked_until)
+    source.record(key, "login_password_ok")
+    if code:
+        send_otp(ctx, source, account, code, "login")
+    return LoginStarted(key, account.otp_channel, masked_contact(account, account.otp_channel))
+
+
+def check_otp(ctx: Context, source: AccountSource, key: str, typed: str, purpose: str) -> tuple[CodeCheck, int]:
+    """Check a one-time code; returns the outcome and the tries left."""
+    with source.updating(key) as account:
+        check = account.try_otp(normalize_code(typed), purpose, ctx.now())
+        tries_left = account.otp_tries_left()
+    if check is CodeCheck.OK:
+        source.record(key, "login_succeeded" if purpose == "login" else "password_reset_requested",
+                      detail="code à usage unique correct")
+    elif check is CodeCheck.WRONG:
+        source.record(key, "otp_wrong", allowed=False, reason="code faux")
+    elif check is CodeCheck.EXHAUSTED:
+        source.record(key, "otp_void", allowed=False, reason="5 codes faux")
+    return check, tries_left
+
+
+def resend_otp(ctx: Context, source: AccountSource, key: str, purpose: str) -> str:
+    """Send a new code (voiding the old one); Refused('too_soon', seconds=…) within 60 seconds."""
+    with source.updating(key) as account:
+        try:
+            code = account.issue_otp(purpose, ctx.now())
+        except TooSoon as wait:
+            raise Refused("too_soon", seconds=wait.seconds_left) from None
+    send_otp(ctx, source, account, code, purpose)
+    return masked_contact(account, account.otp_channel)
