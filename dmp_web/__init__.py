@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     htmx.init_app(app)
     login_manager.init_app(app)
 
-    from .web import auth, creation, errors, filters, navigation, patient, public, security
+    from .web import auth, creation, errors, filters, navigation, patient, pro, public, security
 
     security.init_app(app)
     errors.init_app(app)
@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     app.register_blueprint(creation.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(patient.bp)
+    app.register_blueprint(pro.bp)
 
     from . import cli
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from functools import cache
 
 from .domain.accounts import FIRST_CONNECTION_DONE, Account
+from .domain.actors import ActorKind, DeskAgent, ForbiddenActor, Profession, Professional
 from .domain.credentials import hash_secret
 from .domain.dossier import Consent, Dossier
 from .domain.identity import compute_ins_c
@@ -13,8 +15,31 @@ from .store import FileStore
 from .store.dossiers import Repositories
 from .store.register import InsuredRegister
 
+DEMO_PASSWORD = "demo-dmp-2026"
+
+# The directory: one of each kind, the actors the law keeps out included (they can log in,
+# and every page refuses them). Login: the RPPS number, or the id for the others.
+DIRECTORY = [
+    Professional("10001000016", "Dr Marie Durand", Profession.MEDECIN, "medecine_generale",
+                 workplace="Cabinet médical, Paris 20e"),
+    Professional("10001000024", "Dr Paul Lefèvre", Profession.MEDECIN, "cardiologie",
+                 workplace="Hôpital Tenon, Paris"),
+    Professional("10001000032", "Claire Petit", Profession.PHARMACIEN, workplace="Pharmacie des Lilas, Paris"),
+    Professional("10001000040", "Hugo Bernard", Profession.INFIRMIER, workplace="Cabinet infirmier, Paris"),
+    Professional("10001000057", "Sophie Laurent", Profession.MASSEUR_KINESITHERAPEUTE, workplace="Cabinet de kinésithérapie, Lyon"),
+    Professional("10001000065", "Inès Garcia", Profession.SAGE_FEMME, workplace="Maternité des Lilas"),
+    Professional("10001000073", "Dr Karim Haddad", Profession.MEDECIN, "medecine_urgence", emergency_regulator=True,
+                 workplace="SAMU de Paris, Centre 15"),
+    DeskAgent("cpam0001", "Nadia Benoît", caisse="CPAM de Paris"),
+    ForbiddenActor(ActorKind.OCCUPATIONAL_DOCTOR, "medtrav01", "Dr Luc Moreau"),
+    ForbiddenActor(ActorKind.MUTUAL_INSURER, "mutuelle01", "Mutuelle Exemple"),
+    ForbiddenActor(ActorKind.INSURER, "assureur01", "Assurances Exemple"),
+    ForbiddenActor(ActorKind.BANK, "banque01", "Banque Exemple"),
+    ForbiddenActor(ActorKind.EMPLOYER, "employeur01", "Entreprise Exemple"),
+]
+
 # A patient whose DMP exists, to log in at once (README). Codes go to exports/outbox/ in development.
-DEMO_LOGIN = {"nir": "275051305511212", "login_id": "fro7510", "password": "demo-dmp-2026",
+DEMO_LOGIN = {"nir": "275051305511212", "login_id": "fro7510", "password": DEMO_PASSWORD,
               "dossier_id": "d3m0f47140a0c5e55e0001", "mobile": "0611223344", "email": "fatima.roche@example.org"}
 
 # Invented people; each NIR carries a correct control key.
@@ -54,11 +79,30 @@ INSURED = [
 ]
 
 
+@cache
+def _demo_hash() -> str:
+    """Every demo account has the same password: hash it once (about 40 ms) per process."""
+    return hash_secret(DEMO_PASSWORD)
+
+
 def load_demo_data(store: FileStore) -> dict[str, int]:
     register = InsuredRegister(store)
     for person in INSURED:
         register.put(person)
-    return {"insured persons": len(INSURED), "dossiers": _demo_dossier(store)}
+    return {"insured persons": len(INSURED), "directory": _demo_directory(store), "dossiers": _demo_dossier(store)}
+
+
+def _demo_directory(store: FileStore) -> int:
+    directory = Repositories(store).directory
+    for n, actor in enumerate(DIRECTORY):
+        login_id = directory.login_id_of(actor)
+        if directory.actor(login_id) is None:
+            directory.add(actor, Account(
+                login_id=login_id, dossier_id="", password_hash=_demo_hash(),
+                email=f"pro{n + 1:02d}@example.org", otp_channel="email",
+                first_connection_step=FIRST_CONNECTION_DONE,
+            ))
+    return len(DIRECTORY)
 
 
 def _demo_dossier(store: FileStore) -> int:
@@ -72,10 +116,10 @@ def _demo_dossier(store: FileStore) -> int:
         id=demo["dossier_id"], holder_nir=person.nir,
         ins_c=compute_ins_c(person.nir, person.first_names, person.birth_date), created_at=created,
         consent=Consent(given_by="holder", recorded_by="pharmacie des Lilas", at=created, channel="pharmacy"),
-        emergency_access=True,
+        emergency_access=True, attending_doctor_rpps="10001000016",
     ))
     repos.accounts.add(Account(
-        login_id=demo["login_id"], dossier_id=demo["dossier_id"], password_hash=hash_secret(demo["password"]),
+        login_id=demo["login_id"], dossier_id=demo["dossier_id"], password_hash=_demo_hash(),
         mobile=demo["mobile"], email=demo["email"], otp_channel="email",
         first_connection_step=FIRST_CONNECTION_DONE,
     ))

@@ -45,7 +45,8 @@ class Sealer:
         """
         if not secret or not purpose:
             raise ValueError("a secret and a purpose are needed to derive a sealing key")
-        hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=_HKDF_SALT, info=purpose.encode("utf-8"))
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=_HKDF_SALT,
+                    info=purpose.encode("utf-8"))
         return cls(hkdf.derive(secret.encode("utf-8")))
 
     def seal(self, data: bytes) -> bytes:

@@ -17,6 +17,7 @@ from ..domain.credentials import new_login_id
 from ..domain.dossier import Dossier
 from ..domain.journal import GENESIS, Actor, JournalEntry, make_entry
 from .codec import from_row, to_row
+from .directory import Directory
 from .files import FileStore
 from .sharded import KeyTaken, ShardedTable
 
@@ -153,3 +154,4 @@ class Repositories:
         self.accounts = AccountRepository(store)
         self.journal = JournalRepository(store)
         self.creation_codes = CreationCodeRepository(store)
+        self.directory = Directory(store)

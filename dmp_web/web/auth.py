@@ -8,7 +8,7 @@ from flask_login import UserMixin, current_user, login_required, login_user, log
 from .. import login_manager
 from ..domain.accounts import Account, CodeCheck
 from ..forms.accounts import ForgottenIdentifierForm, LoginForm, NewPasswordForm, OtpForm, PasswordResetStartForm
-from ..services import patient_accounts as accounts
+from ..services import login as logins, patient_accounts as accounts
 from .deps import ctx
 
 bp = Blueprint("auth", __name__)
@@ -28,6 +28,8 @@ PASSWORD_MESSAGES = {
 
 
 class PatientUser(UserMixin):
+    login_endpoint = "auth.login"
+
     def __init__(self, account: Account):
         self.account = account
         self.id = "patient:" + account.dossier_id
@@ -35,6 +37,23 @@ class PatientUser(UserMixin):
     @property
     def dossier_id(self) -> str:
         return self.account.dossier_id
+
+    def record_logout(self, expired: bool = False) -> None:
+        accounts.record_logout(ctx(), self.dossier_id, expired=expired)
+
+
+class DirectoryUser(UserMixin):
+    """A professional, a desk agent, or one of the actors the law keeps out."""
+
+    login_endpoint = "pro.login"
+
+    def __init__(self, actor, login_id: str):
+        self.actor = actor
+        self.login_id = login_id
+        self.id = "pro:" + login_id
+
+    def record_logout(self, expired: bool = False) -> None:
+        pass  # logging in or out touches no dossier
 
 
 def init_app(app) -> None:
@@ -48,6 +67,9 @@ def init_app(app) -> None:
         if kind == "patient":
             account = app.extensions["dmp.repos"].accounts.get(dossier_id)
             return PatientUser(account) if account else None
+        if kind == "pro":
+            actor = app.extensions["dmp.repos"].directory.actor(dossier_id)
+            return DirectoryUser(actor, dossier_id) if actor else None
         return None
 
     @app.before_request
@@ -58,19 +80,19 @@ def init_app(app) -> None:
         idle_limit = current_app.config["DMP_SETTINGS"].session_idle_minutes * 60
         last_seen = session.get("last_seen", now)
         if now - last_seen > idle_limit:
-            accounts.record_logout(ctx(), current_user.dossier_id, expired=True)
+            login_endpoint = current_user.login_endpoint
+            current_user.record_logout(expired=True)
             logout_user()
             session.clear()
             flash("Vous n’avez rien fait pendant 15 minutes. Pour votre sécurité, nous vous avons déconnecté.", "info")
-            return redirect(url_for("auth.login"))
+            return redirect(url_for(login_endpoint))
         session["last_seen"] = now
         return None
 
 
-def _start_session(dossier_id: str) -> None:
-    account = ctx().repos.accounts.get(dossier_id)
+def start_session(user) -> None:
     session.clear()  # a fresh session at login: nothing from before carries over
-    login_user(PatientUser(account))
+    login_user(user)
     session.permanent = True
     session["last_seen"] = ctx().now().timestamp()
 
@@ -108,14 +130,18 @@ def login():
     return render_template("pages/auth/login.html", form=form, locked_until=locked_until)
 
 
-def _code_page(session_key: str, purpose: str, start_again: str, template: str, on_success):
+def patient_source():
+    return logins.PatientAccounts(ctx())
+
+
+def code_page(session_key: str, purpose: str, start_again: str, template: str, on_success, source=patient_source):
     """The one-time code step of a journey: check the code, or say why it failed."""
     pending = session.get(session_key)
     if not pending:
         return redirect(url_for(start_again))
     form = OtpForm()
     if form.validate_on_submit():
-        check, tries_left = accounts.check_otp(ctx(), pending["dossier"], form.code.data, purpose)
+        check, tries_left = logins.check_otp(ctx(), source(), pending["dossier"], form.code.data, purpose)
         if check is CodeCheck.OK:
             return on_success(pending)
         form.code.errors = [OTP_MESSAGES[check].format(tries_left=tries_left)]
@@ -125,24 +151,24 @@ def _code_page(session_key: str, purpose: str, start_again: str, template: str, 
 @bp.route("/connexion/code", methods=["GET", "POST"])
 def login_code():
     def logged_in(pending):
-        _start_session(pending["dossier"])
+        start_session(PatientUser(ctx().repos.accounts.get(pending["dossier"])))
         return _after_login()
 
-    return _code_page("pending_login", "login", "auth.login", "pages/auth/login_code.html", logged_in)
+    return code_page("pending_login", "login", "auth.login", "pages/auth/login_code.html", logged_in)
 
 
 @bp.post("/connexion/code/nouveau")
 def resend_login_code():
-    return _resend("pending_login", "login", "auth.login_code", "auth.login")
+    return resend("pending_login", "login", "auth.login_code", "auth.login")
 
 
-def _resend(session_key: str, purpose: str, back_to: str, start_again: str):
+def resend(session_key: str, purpose: str, back_to: str, start_again: str, source=patient_source):
     pending = session.get(session_key)
     if not pending:
         return redirect(url_for(start_again))
     try:
-        accounts.resend_otp(ctx(), pending["dossier"], purpose)
-    except accounts.Refused as refusal:
+        logins.resend_otp(ctx(), source(), pending["dossier"], purpose)
+    except logins.Refused as refusal:
         flash(f"Attendez encore {refusal.details['seconds']} secondes avant de demander un nouveau code.", "error")
     else:
         flash("Nous avons envoyé un nouveau code. Il remplace l’ancien.", "success")
@@ -152,7 +178,7 @@ def _resend(session_key: str, purpose: str, back_to: str, start_again: str):
 @bp.post("/deconnexion")
 @login_required
 def logout():
-    accounts.record_logout(ctx(), current_user.dossier_id)
+    current_user.record_logout()
     logout_user()
     session.clear()
     flash("Vous êtes déconnecté. À bientôt.", "success")
@@ -193,13 +219,13 @@ def forgotten_password_code():
         session["password_reset"] = {**pending, "verified": True}
         return redirect(url_for("auth.forgotten_password_new"))
 
-    return _code_page("password_reset", "reset", "auth.forgotten_password",
+    return code_page("password_reset", "reset", "auth.forgotten_password",
                       "pages/auth/forgotten_password_code.html", verified)
 
 
 @bp.post("/mot-de-passe-oublie/code/nouveau")
 def resend_reset_code():
-    return _resend("password_reset", "reset", "auth.forgotten_password_code", "auth.forgotten_password")
+    return resend("password_reset", "reset", "auth.forgotten_password_code", "auth.forgotten_password")
 
 
 @bp.route("/mot-de-passe-oublie/nouveau", methods=["GET", "POST"])

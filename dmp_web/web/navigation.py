@@ -29,6 +29,12 @@ SECTIONS: list[tuple[str, list[Link]]] = [
         ],
     ),
     (
+        "Professionnels de santé et agents de la caisse",
+        [
+            Link("pro.login", "Connexion des professionnels"),
+        ],
+    ),
+    (
         "Informations",
         [
             Link("public.home", "Accueil"),
@@ -58,6 +64,10 @@ MENU_LOGGED_IN: list[Link] = [
     Link("patient.home", "Mon DMP"),
     Link("public.sitemap", "Plan du site"),
 ]
+MENU_PRO: list[Link] = [
+    Link("pro.home", "Espace des professionnels"),
+    Link("public.sitemap", "Plan du site"),
+]
 
 
 def init_app(app) -> None:
@@ -65,7 +75,10 @@ def init_app(app) -> None:
 
     @app.context_processor
     def menu():
-        links = MENU_LOGGED_IN if current_user.is_authenticated else MAIN_MENU
+        if not current_user.is_authenticated:
+            links = MAIN_MENU
+        else:
+            links = MENU_PRO if current_user.id.startswith("pro:") else MENU_LOGGED_IN
         return {"main_menu": [(l.endpoint, l.label) for l in links]}
 
 # Pages that are steps of a journey (they need what the step before put in the session) or
@@ -85,4 +98,7 @@ JOURNEY_STEPS: dict[str, str] = {
     "patient.first_connection": "first connection, step 1, after logging in",
     "patient.first_connection_password": "first connection, step 2",
     "patient.first_connection_emergency": "first connection, step 3",
+    "pro.login_code": "after a professional's identifier and password",
+    "pro.resend_login_code": "a button of the code page (POST)",
+    "pro.home": "after a professional logs in",
 }

@@ -1,7 +1,6 @@
 """Notification adapters: real SMTP on loopback, the development outbox, the letter queue."""
 from __future__ import annotations
 
-import email
 import json
 import logging
 import re
