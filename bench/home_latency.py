@@ -59,7 +59,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as root:
         settings = Settings(env="testing", secret_key="b" * 40, data_dir=Path(root) / "d", exports_dir=Path(root) / "e")
         app = create_app(settings)
-        load_demo_data(app.extensions["dmp.store"])
+        load_demo_data(app.extensions["dmp.store"], app.extensions["dmp.repos"].documents.sealer)
         with LiveServer(app) as ours, LiveServer(bare_app()) as bare:
             ports = {"home": ours.server.server_port, "bare": bare.server.server_port}
             for name in ports:  # warm up

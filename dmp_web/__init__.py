@@ -52,7 +52,9 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     from .store.dossiers import Repositories
     from .store.register import InsuredRegister
 
-    app.extensions["dmp.repos"] = Repositories(store)
+    from .store.crypto import Sealer
+
+    app.extensions["dmp.repos"] = Repositories(store, Sealer.from_secret(app.config["SECRET_KEY"], "documents"))
     app.extensions["dmp.register"] = InsuredRegister(store)
     app.extensions["dmp.notifier"] = notifier_from_settings(
         settings.env, settings.exports_dir, settings.smtp, sms_email_domain=settings.sms_email_domain

@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
         """Load the demo data (safe to run again: it changes nothing the second time)."""
         from .demo import load_demo_data
 
-        counts = load_demo_data(current_app.extensions["dmp.store"])
+        counts = load_demo_data(current_app.extensions["dmp.store"], current_app.extensions["dmp.repos"].documents.sealer)
         for what, count in counts.items():
             click.echo(f"{what}: {count}")
 

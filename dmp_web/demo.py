@@ -7,12 +7,14 @@ from functools import cache
 from .domain.accounts import FIRST_CONNECTION_DONE, Account
 from .domain.actors import ActorKind, DeskAgent, ForbiddenActor, Profession, Professional
 from .domain.credentials import hash_secret
+from .domain.documents import Document
 from .domain.dossier import Consent, Dossier
 from .domain.identity import compute_ins_c
 from .domain.journal import Actor
 from .domain.register import InsuredPerson, PostalAddress
 from .store import FileStore
 from .store.dossiers import Repositories
+from .store.crypto import Sealer
 from .store.register import InsuredRegister
 
 DEMO_PASSWORD = "demo-dmp-2026"
@@ -85,11 +87,44 @@ def _demo_hash() -> str:
     return hash_secret(DEMO_PASSWORD)
 
 
-def load_demo_data(store: FileStore) -> dict[str, int]:
+def load_demo_data(store: FileStore, sealer: Sealer | None = None) -> dict[str, int]:
+    """The register, the directory, a ready DMP; with the app's sealer, its documents too."""
     register = InsuredRegister(store)
     for person in INSURED:
         register.put(person)
-    return {"insured persons": len(INSURED), "directory": _demo_directory(store), "dossiers": _demo_dossier(store)}
+    counts = {"insured persons": len(INSURED), "directory": _demo_directory(store), "dossiers": _demo_dossier(store)}
+    if sealer is not None:
+        counts["documents"] = _demo_documents(Repositories(store, sealer))
+    return counts
+
+
+# (id, type, title, author index in DIRECTORY, day, text, pending explanation)
+DEMO_DOCUMENTS = [
+    ("d0c0000000000001", "consultation_report", "Consultation du 12 octobre 2026", 0, date(2026, 10, 12),
+     "Motif : fatigue depuis 3 semaines.\nExamen normal. Tension 12/8.\nPrise de sang demandée.", False),
+    ("d0c0000000000002", "lab_results", "Prise de sang du 20 octobre 2026", 0, date(2026, 10, 20),
+     "Hémoglobine : 11,2 g/dL (un peu basse).\nFer : bas.\nLe reste est normal.", False),
+    ("d0c0000000000003", "medication_prescription", "Ordonnance du 22 octobre 2026", 0, date(2026, 10, 22),
+     "Fer : 1 comprimé par jour pendant 3 mois.", False),
+    ("d0c0000000000004", "hospital_report", "Séjour en cardiologie, septembre 2026", 1, date(2026, 9, 18),
+     "Hospitalisation de 2 jours pour palpitations.\nBilan rassurant. Retour à domicile.", False),
+    ("d0c0000000000005", "imaging_report", "Échographie cardiaque du 3 novembre 2026", 1, date(2026, 11, 3),
+     "Petite anomalie d’une valve, à expliquer à la patiente en consultation.", True),
+]
+
+
+def _demo_documents(repos: Repositories) -> int:
+    dossier_id = DEMO_LOGIN["dossier_id"]
+    if repos.documents.list(dossier_id):
+        return len(DEMO_DOCUMENTS)
+    for doc_id, type_code, title, author, day, text, pending in DEMO_DOCUMENTS:
+        ref = DIRECTORY[author].ref
+        repos.documents.add(Document(
+            id=doc_id, dossier_id=dossier_id, type_code=type_code, title=title, author_kind=ref.kind,
+            author_id=ref.id, author_name=ref.name, created_at=datetime(day.year, day.month, day.day, 14, tzinfo=timezone.utc),
+            pending_explanation=pending, document_date=day,
+        ), text=text)
+    return len(DEMO_DOCUMENTS)
 
 
 def _demo_directory(store: FileStore) -> int:

@@ -37,7 +37,7 @@ def make_app(root: Path, **flask_config):
     app.register_blueprint(sample_form.bp)
     app.extensions["dmp.notifier"] = FakeNotifier(root / "exports")
     app.extensions["dmp.clock"] = FakeClock()
-    load_demo_data(app.extensions["dmp.store"])
+    load_demo_data(app.extensions["dmp.store"], app.extensions["dmp.repos"].documents.sealer)
     return app
 
 

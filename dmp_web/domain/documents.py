@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 
 
@@ -87,6 +87,7 @@ class Document:
     hidden: bool = False  # masked by the patient from professionals («interdire»)
     pending_explanation: bool = False  # deposited «à expliquer au patient avant de le montrer»
     released_at: datetime | None = None  # when its author released it to the patient
+    document_date: date | None = None  # the date of the care it reports (an exam, a stay...)
 
     @property
     def awaiting_explanation(self) -> bool:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -32,3 +32,10 @@ class Dossier:
     closed_at: datetime | None = None
     emergency_access: bool | None = None
     attending_doctor_rpps: str = ""
+    # the patient's settings the access policy reads (managed from «Gestion du DMP»)
+    blocked_rpps: list[str] = field(default_factory=list)
+    attending_rights_rpps: list[str] = field(default_factory=list)
+    alert_new_documents: bool = False
+    # a minor's parent or guardian, who consented and acts for them (created at a desk)
+    legal_representative_name: str = ""
+    legal_representative_link: str = ""  # "parent" or "guardian"

@@ -31,6 +31,19 @@ ACTIONS = {
     "otp_channel_changed",
     "emergency_access_set",
     "first_connection_done",
+    # decisions of the access policy (domain/access.py), allowed or refused
+    "read_dossier",
+    "list_documents",
+    "read_document",
+    "write_document",
+    "release_document",
+    "hide_document",
+    "export",
+    "manage",
+    "create_dossier",
+    # emergency accesses opened
+    "break_glass",
+    "regulator_access",
 }
 
 

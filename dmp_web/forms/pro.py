@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired
+from flask_wtf.file import FileField
+from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
+
+from .validators import FrenchDate
 
 RPPS_HINT = (
     "Professionnels de santé : votre numéro RPPS à 11 chiffres. "
@@ -23,4 +26,63 @@ class ProLoginForm(FlaskForm):
         "Mot de passe",
         validators=[DataRequired("Écrivez votre mot de passe")],
         render_kw={"autocomplete": "current-password"},
+    )
+
+
+class PatientSearchForm(FlaskForm):
+    identifier = StringField(
+        "INS-C ou numéro de sécurité sociale du patient",
+        description=(
+            "L’INS-C a 22 chiffres. Il est écrit sur la lettre du patient. "
+            "Le numéro de sécurité sociale a 15 chiffres. Il est sur la carte Vitale."
+        ),
+        validators=[DataRequired("Écrivez l’INS-C ou le numéro de sécurité sociale du patient")],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    birth_date = StringField(
+        "Date de naissance du patient",
+        description="Par exemple : 14/03/1942.",
+        validators=[FrenchDate("Écrivez la date de naissance du patient")],
+        render_kw={"autocomplete": "off", "inputmode": "numeric"},
+    )
+
+
+class DepositForm(FlaskForm):
+    type_code = RadioField("Type de document", validators=[InputRequired("Choisissez le type du document")])
+    title = StringField(
+        "Titre du document",
+        description="Par exemple : Compte rendu de consultation du 5 mars.",
+        validators=[DataRequired("Écrivez le titre du document"), Length(max=120, message="Le titre doit avoir 120 caractères au plus")],
+    )
+    document_date = StringField(
+        "Date des soins",
+        description="La date de l’examen, de la consultation ou du séjour. Par exemple : 05/03/2026.",
+        validators=[FrenchDate("Écrivez la date des soins")],
+        render_kw={"autocomplete": "off", "inputmode": "numeric"},
+    )
+    text = TextAreaField(
+        "Texte du document",
+        description="Écrivez le texte, ou joignez un fichier plus bas.",
+        validators=[Optional(), Length(max=50_000, message="Le texte doit avoir 50 000 caractères au plus")],
+    )
+    file = FileField(
+        "Fichier",
+        description="PDF, JPEG, PNG ou texte. 10 Mo au plus.",
+    )
+    pending_explanation = BooleanField(
+        "À expliquer au patient avant de le lui montrer",
+        description="Le patient ne verra ce document qu’après votre explication.",
+    )
+
+    def validate_text(self, field):
+        if not (field.data or "").strip() and not (self.file.data and getattr(self.file.data, "filename", "")):
+            raise StopValidation("Écrivez le texte du document ou joignez un fichier")
+
+
+class EmergencyForm(FlaskForm):
+    reason = TextAreaField(
+        "Raison de l’accès en urgence",
+        description="Écrivez pourquoi le patient est en danger. Le patient lira ce texte.",
+        validators=[DataRequired("Écrivez la raison de l’accès en urgence"),
+                    Length(min=10, max=500, message="Écrivez la raison en 10 à 500 caractères")],
     )

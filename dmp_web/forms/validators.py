@@ -124,3 +124,31 @@ class VitaleSerial:
         if len(value) != 16:
             raise StopValidation(f"Le numéro de série a 16 chiffres. Vous en avez écrit {len(value)}")
         field.data = value
+
+
+class FrenchDate:
+    """A date typed as 14/03/1942 (or 1942-03-14); leaves a datetime.date in field.data."""
+
+    def __init__(self, message: str, allow_future: bool = False):
+        self.message = message
+        self.allow_future = allow_future
+
+    def __call__(self, form, field):
+        from datetime import date
+
+        raw = (field.raw_data[0] if field.raw_data else field.data or "")
+        raw = raw.strip() if isinstance(raw, str) else ""
+        if not raw:
+            raise StopValidation(self.message)
+        found = re.fullmatch(r"(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})", raw) or re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", raw)
+        if not found:
+            raise StopValidation("Écrivez la date comme ceci : 14/03/1942")
+        parts = [int(p) for p in found.groups()]
+        day, month, year = (parts[2], parts[1], parts[0]) if len(found.group(1)) == 4 else parts
+        try:
+            value = date(year, month, day)
+        except ValueError:
+            raise StopValidation("Cette date n’existe pas. Vérifiez le jour et le mois") from None
+        if not self.allow_future and value > date.today():
+            raise StopValidation("La date ne peut pas être dans le futur")
+        field.data = value

@@ -168,7 +168,7 @@ def create_dossier_online(
 
 
 def _open_dossier(ctx: Context, dossier: Dossier, person: InsuredPerson, *, mobile: str, email: str, how: str,
-                  actor: Actor | None = None) -> NewCredentials:
+                  actor: Actor | None = None, detail: str = "", reason: str = "") -> NewCredentials:
     password = new_initial_password()
     ctx.repos.dossiers.add(dossier)
     account = ctx.repos.accounts.add(
@@ -183,7 +183,7 @@ def _open_dossier(ctx: Context, dossier: Dossier, person: InsuredPerson, *, mobi
     )
     ctx.repos.journal.append(
         dossier.id, dossier.created_at, actor or holder_actor(dossier.id), "dossier_created",
-        detail=f"DMP créé {how}, avec le consentement du titulaire",
+        reason=reason, detail=detail or f"DMP créé {how}, avec le consentement du titulaire",
     )
     return NewCredentials(
         dossier.id, account.login_id, password, dossier.ins_c, dossier.created_at.date(),

@@ -17,7 +17,9 @@ from ..domain.credentials import new_login_id
 from ..domain.dossier import Dossier
 from ..domain.journal import GENESIS, Actor, JournalEntry, make_entry
 from .codec import from_row, to_row
+from .crypto import Sealer
 from .directory import Directory
+from .documents import DocumentRepository, EmergencyRepository
 from .files import FileStore
 from .sharded import KeyTaken, ShardedTable
 
@@ -59,12 +61,17 @@ class DossierRepository:
     def __init__(self, store: FileStore):
         self._records = _SingleRecord(store, "dossier.json", Dossier)
         self._by_nir = ShardedTable(store, "dossier-by-nir")
+        self._by_ins = ShardedTable(store, "dossier-by-ins")
 
     def get(self, dossier_id: str) -> Dossier | None:
         return self._records.get(dossier_id)
 
     def find_by_nir(self, nir: str) -> Dossier | None:
         ref = self._by_nir.get(nir)
+        return self.get(ref["dossier"]) if ref else None
+
+    def find_by_ins(self, ins_c: str) -> Dossier | None:
+        ref = self._by_ins.get(ins_c)
         return self.get(ref["dossier"]) if ref else None
 
     def add(self, dossier: Dossier) -> None:
@@ -74,6 +81,7 @@ class DossierRepository:
             self._by_nir.delete(dossier.holder_nir)  # left by a creation that crashed half-way
         self._by_nir.add(dossier.holder_nir, {"dossier": dossier.id})
         self._records.put(dossier.id, dossier)
+        self._by_ins.put(dossier.ins_c, {"dossier": dossier.id})
 
     def save(self, dossier: Dossier) -> None:
         self._records.put(dossier.id, dossier)
@@ -148,10 +156,13 @@ class CreationCodeRepository:
 
 
 class Repositories:
-    def __init__(self, store: FileStore):
+    def __init__(self, store: FileStore, sealer: Sealer | None = None):
         self.store = store
         self.dossiers = DossierRepository(store)
         self.accounts = AccountRepository(store)
         self.journal = JournalRepository(store)
         self.creation_codes = CreationCodeRepository(store)
         self.directory = Directory(store)
+        self.emergencies = EmergencyRepository(store)
+        # documents are sealed at rest: without a key (a script that only reads accounts) there are none
+        self.documents = DocumentRepository(store, sealer) if sealer else None

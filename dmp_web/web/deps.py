@@ -6,7 +6,7 @@ import hashlib
 import json
 
 from cryptography.fernet import Fernet, InvalidToken
-from flask import current_app, session
+from flask import abort, current_app, make_response, session
 
 from ..services.context import Context
 
@@ -41,3 +41,15 @@ def unseal(key: str, max_age_seconds: int) -> dict | None:
     except InvalidToken:
         session.pop(key, None)
         return None
+
+
+def send_document_file(dossier, document):
+    """Always an attachment with its checked type: never rendered in the page."""
+    repo = ctx().repos.documents
+    stored = repo.file(dossier.id, document.id)
+    if stored is None:
+        abort(404)
+    response = make_response(repo.file_data(dossier.id, stored))
+    response.headers["Content-Type"] = stored.content_type
+    response.headers["Content-Disposition"] = f'attachment; filename="{stored.name}"'
+    return response

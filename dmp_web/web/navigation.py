@@ -101,4 +101,5 @@ JOURNEY_STEPS: dict[str, str] = {
     "pro.login_code": "after a professional's identifier and password",
     "pro.resend_login_code": "a button of the code page (POST)",
     "pro.home": "after a professional logs in",
+    "pro.find": "a professional's page, after logging in",
 }

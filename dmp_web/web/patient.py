@@ -1,13 +1,18 @@
 """The patient's space. Until the first connection is done, only its three steps are reachable."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+import re
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..domain.actors import Holder
+from ..domain.documents import DOCUMENT_TYPES
+from ..services import dossier_access
 from ..forms.accounts import ConnectionDataForm, EmergencyAccessForm, PersonalDataForm
 from ..services import patient_accounts as accounts
 from .auth import PASSWORD_MESSAGES, PatientUser
-from .deps import ctx
+from .deps import ctx, send_document_file
 
 bp = Blueprint("patient", __name__, url_prefix="/mon-dmp")
 
@@ -33,10 +38,45 @@ def _person():
     return dossier, ctx().register.get(dossier.holder_nir)
 
 
+def holder():
+    return Holder(current_user.dossier_id)
+
+
 @bp.get("")
 def home():
     dossier, person = _person()
-    return render_template("pages/patient/home.html", dossier=dossier, person=person, account=current_user.account)
+    documents, _ = dossier_access.visible_documents(ctx(), holder(), dossier)
+    return render_template("pages/patient/home.html", dossier=dossier, person=person, account=current_user.account,
+                           documents=documents, types=DOCUMENT_TYPES)
+
+
+@bp.get("/documents/<document_id>")
+def document(document_id):
+    dossier, _ = _person()
+    document = _document_or_404(dossier, document_id)
+    decision = dossier_access.decide_and_journal(ctx(), holder(), "read_document", dossier, document)
+    if not decision.allowed:
+        abort(404)  # to the patient, a document not yet explained does not exist
+    repo = ctx().repos.documents
+    return render_template("pages/patient/document.html", document=document, types=DOCUMENT_TYPES,
+                           text=repo.text(dossier.id, document.id), file=repo.file(dossier.id, document.id))
+
+
+@bp.get("/documents/<document_id>/fichier")
+def document_file(document_id):
+    dossier, _ = _person()
+    document = _document_or_404(dossier, document_id)
+    decision = dossier_access.decide_and_journal(ctx(), holder(), "read_document", dossier, document)
+    if not decision.allowed:
+        abort(404)
+    return send_document_file(dossier, document)
+
+
+def _document_or_404(dossier, document_id: str):
+    document = ctx().repos.documents.get(dossier.id, document_id) if re.fullmatch(r"[0-9a-f]{16}", document_id) else None
+    if document is None:
+        abort(404)
+    return document
 
 
 @bp.route("/premiere-connexion/coordonnees", methods=["GET", "POST"])

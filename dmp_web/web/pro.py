@@ -1,15 +1,22 @@
 """The space of professionals and desk agents: log in, then find or create a DMP."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, session, url_for
-from flask_login import current_user, login_required
+import re
 
-from ..domain.actors import FORBIDDEN_KINDS, DeskAgent, Professional
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
 from ..domain.access import REASONS
-from ..forms.pro import ProLoginForm
+from ..domain.actors import FORBIDDEN_KINDS, DeskAgent, Professional
+from ..domain.documents import DOCUMENT_TYPES
+from ..domain.habilitations import allows
+from ..domain.uploads import MAX_UPLOAD_BYTES, UploadRefused, check_upload
+from ..forms.pro import DepositForm, EmergencyForm, PatientSearchForm, ProLoginForm
+from ..services import dossier_access
 from ..services import login as logins
 from .auth import DirectoryUser, code_page, resend, start_session
-from .deps import ctx
+from .deps import ctx, send_document_file
 
 bp = Blueprint("pro", __name__, url_prefix="/pro")
 
@@ -74,3 +81,154 @@ def home():
         is_professional=isinstance(actor, Professional),
         is_desk_agent=isinstance(actor, DeskAgent),
     )
+
+
+# -- the dossier, as the access policy allows -----------------------------------------------
+
+def refused(decision):
+    """A refusal says why, and shows nothing of the dossier."""
+    return render_template("pages/pro/refused.html", reason=decision.reason), 403
+
+
+def _dossier(dossier_id: str):
+    if not re.fullmatch(r"[0-9a-z]{16,32}", dossier_id):
+        abort(404)
+    dossier = ctx().repos.dossiers.get(dossier_id)
+    if dossier is None:
+        abort(404)
+    return dossier
+
+
+def _document(dossier, document_id: str):
+    document = ctx().repos.documents.get(dossier.id, document_id) if re.fullmatch(r"[0-9a-f]{16}", document_id) else None
+    if document is None:
+        abort(404)
+    return document
+
+
+@bp.route("/trouver", methods=["GET", "POST"])
+@login_required
+def find():
+    actor = current_actor()
+    if actor.kind in FORBIDDEN_KINDS:
+        return render_template("pages/pro/forbidden.html", actor=actor, reason=REASONS["forbidden_actor"]), 403
+    form = PatientSearchForm()
+    if form.validate_on_submit():
+        dossier = dossier_access.find_dossier(ctx(), form.identifier.data, form.birth_date.data)
+        if dossier is None:
+            form.identifier.errors = ["Aucun DMP ne correspond à ce numéro et à cette date de naissance"]
+        else:
+            return redirect(url_for("pro.dossier", dossier_id=dossier.id))
+    return render_template("pages/pro/find.html", form=form)
+
+
+@bp.get("/dmp/<dossier_id>")
+@login_required
+def dossier(dossier_id):
+    actor = current_actor()
+    dossier = _dossier(dossier_id)
+    decision = dossier_access.decide_and_journal(ctx(), actor, "read_dossier", dossier)
+    if not decision.allowed:
+        return refused(decision)
+    documents, left_out = dossier_access.visible_documents(ctx(), actor, dossier)
+    person = ctx().register.get(dossier.holder_nir)
+    return render_template(
+        "pages/pro/dossier.html", actor=actor, dossier=dossier, person=person, documents=documents,
+        left_out=left_out, decision=decision, types=DOCUMENT_TYPES,
+        emergency=ctx().repos.emergencies.active_for(dossier.id, actor.rpps, ctx().now()),
+    )
+
+
+@bp.get("/dmp/<dossier_id>/documents/<document_id>")
+@login_required
+def document(dossier_id, document_id):
+    actor = current_actor()
+    dossier = _dossier(dossier_id)
+    document = _document(dossier, document_id)
+    decision = dossier_access.decide_and_journal(ctx(), actor, "read_document", dossier, document)
+    if not decision.allowed:
+        return refused(decision)
+    repo = ctx().repos.documents
+    return render_template(
+        "pages/pro/document.html", dossier=dossier, document=document, types=DOCUMENT_TYPES,
+        text=repo.text(dossier.id, document.id), file=repo.file(dossier.id, document.id),
+        is_author=document.author_id == getattr(actor, "rpps", None),
+    )
+
+
+@bp.get("/dmp/<dossier_id>/documents/<document_id>/fichier")
+@login_required
+def document_file(dossier_id, document_id):
+    actor = current_actor()
+    dossier = _dossier(dossier_id)
+    document = _document(dossier, document_id)
+    decision = dossier_access.decide_and_journal(ctx(), actor, "read_document", dossier, document)
+    if not decision.allowed:
+        return refused(decision)
+    return send_document_file(dossier, document)
+
+
+def _writable_types(actor):
+    return [SelectChoice(code, t.label) for code, t in DOCUMENT_TYPES.items()
+            if isinstance(actor, Professional) and allows(actor.profession, code, "write")]
+
+
+@bp.route("/dmp/<dossier_id>/deposer", methods=["GET", "POST"])
+@login_required
+def deposit(dossier_id):
+    actor = current_actor()
+    dossier = _dossier(dossier_id)
+    decision = dossier_access.decide_and_journal(ctx(), actor, "read_dossier", dossier)
+    if not decision.allowed:
+        return refused(decision)
+    form = DepositForm()
+    form.type_code.choices = _writable_types(actor)
+    if form.validate_on_submit():
+        upload = data = None
+        if form.file.data and form.file.data.filename:
+            data = form.file.data.read(MAX_UPLOAD_BYTES + 1)
+            try:
+                upload = check_upload(form.file.data.filename, data)
+            except UploadRefused as refusal:
+                form.file.errors = [refusal.message]
+        if not form.file.errors:
+            result = dossier_access.deposit(
+                ctx(), actor, dossier, type_code=form.type_code.data, title=form.title.data,
+                document_date=form.document_date.data, text=form.text.data or "", upload=upload, data=data,
+                pending_explanation=form.pending_explanation.data,
+            )
+            if not result.decision.allowed:
+                return refused(result.decision)
+            flash("Le document est ajouté au DMP.", "success")
+            return redirect(url_for("pro.dossier", dossier_id=dossier.id))
+    return render_template("pages/pro/deposit.html", form=form, dossier=dossier)
+
+
+@bp.post("/dmp/<dossier_id>/documents/<document_id>/montrer")
+@login_required
+def release(dossier_id, document_id):
+    actor = current_actor()
+    dossier = _dossier(dossier_id)
+    document = _document(dossier, document_id)
+    decision = dossier_access.release(ctx(), actor, dossier, document)
+    if not decision.allowed:
+        return refused(decision)
+    flash("Le patient peut maintenant voir ce document.", "success")
+    return redirect(url_for("pro.document", dossier_id=dossier.id, document_id=document.id))
+
+
+@bp.route("/dmp/<dossier_id>/urgence", methods=["GET", "POST"])
+@login_required
+def emergency(dossier_id):
+    actor = current_actor()
+    dossier = _dossier(dossier_id)
+    if not isinstance(actor, Professional):
+        return refused(dossier_access.decide_and_journal(ctx(), actor, "read_dossier", dossier))
+    form = EmergencyForm()
+    if form.validate_on_submit():
+        decision = dossier_access.open_emergency(ctx(), actor, dossier, form.reason.data)
+        if not decision.allowed:
+            return refused(decision)
+        flash("L’accès en urgence est ouvert pour 24 heures. Le patient le verra.", "success")
+        return redirect(url_for("pro.dossier", dossier_id=dossier.id))
+    return render_template("pages/pro/emergency.html", form=form, dossier=dossier, regulator=actor.emergency_regulator)

@@ -1,0 +1,102 @@
+"""Forms of the creation of a DMP with a professional: Vitale card, consent, contact."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from .accounts import _EMAIL_KW, _MOBILE_KW, _NIR_KW, MOBILE_HINT, NIR_LABEL
+from .validators import EmailAddress, Mobile, Nir, VitaleSerial
+
+YES_NO = [SelectChoice("yes", "Oui"), SelectChoice("no", "Non")]
+ASK_ALOUD = "Posez la question à voix haute. Attendez la réponse."
+REPRESENTATIVE_NAME_MAX = 80
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class DeskCardForm(FlaskForm):
+    nir = StringField(
+        NIR_LABEL,
+        description="Il est écrit sur la carte Vitale de la personne. Il a 15 chiffres.",
+        validators=[Nir()],
+        render_kw=_NIR_KW,
+    )
+    vitale_serial = StringField(
+        "Numéro de série de la carte Vitale",
+        description="Il a 16 chiffres. Il est écrit en petit sur la carte.",
+        validators=[VitaleSerial()],
+        render_kw={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"},
+    )
+
+
+class AdultConsentForm(FlaskForm):
+    consent = RadioField(
+        "La personne accepte-t-elle la création de son DMP ?",
+        description=ASK_ALOUD,
+        choices=YES_NO,
+        validators=[InputRequired("Choisissez oui ou non : la personne accepte-t-elle ?")],
+    )
+
+
+class MinorConsentForm(FlaskForm):
+    representative_name = StringField(
+        "Prénom et nom du représentant légal",
+        description="C’est la personne qui agit pour l’enfant, par exemple son père ou sa mère.",
+        filters=[_strip],
+        validators=[
+            DataRequired("Écrivez le prénom et le nom du représentant légal"),
+            Length(max=REPRESENTATIVE_NAME_MAX,
+                   message=f"Écrivez au plus {REPRESENTATIVE_NAME_MAX} caractères"),
+        ],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    representative_link = RadioField(
+        "Quel est son lien avec l’enfant ?",
+        choices=[
+            SelectChoice("parent", "Parent : le père ou la mère"),
+            SelectChoice("guardian", "Tuteur ou tutrice"),
+        ],
+        validators=[InputRequired("Choisissez le lien avec l’enfant : parent, tuteur ou tutrice")],
+    )
+    consent = RadioField(
+        "Le représentant légal accepte-t-il la création du DMP de l’enfant ?",
+        description=ASK_ALOUD,
+        choices=YES_NO,
+        validators=[InputRequired("Choisissez oui ou non : le représentant légal accepte-t-il ?")],
+    )
+
+
+class DeskContactForm(FlaskForm):
+    mobile = StringField(
+        "Téléphone portable de la personne",
+        description="Les codes de connexion arriveront par SMS sur ce portable. " + MOBILE_HINT,
+        validators=[Mobile(message="Écrivez le numéro de téléphone portable de la personne")],
+        render_kw=_MOBILE_KW,
+    )
+    email = StringField(
+        "Adresse e-mail de la personne",
+        description="Elle peut servir plus tard pour recevoir les codes.",
+        validators=[EmailAddress(required=False)],
+        render_kw=_EMAIL_KW,
+    )
+
+
+class MinorContactForm(FlaskForm):
+    """For a minor, the codes go to the legal representative."""
+
+    mobile = StringField(
+        "Téléphone portable du représentant légal",
+        description="Les codes de connexion arriveront par SMS sur ce portable. " + MOBILE_HINT,
+        validators=[Mobile(message="Écrivez le numéro de téléphone portable du représentant légal")],
+        render_kw=_MOBILE_KW,
+    )
+    email = StringField(
+        "Adresse e-mail du représentant légal",
+        description="Elle peut servir plus tard pour recevoir les codes.",
+        validators=[EmailAddress(required=False)],
+        render_kw=_EMAIL_KW,
+    )

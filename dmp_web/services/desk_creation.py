@@ -1,0 +1,159 @@
+"""Creating a DMP with a professional: at the caisse's desk, at a pharmacy or at a doctor's.
+
+The professional reads the Vitale card, asks the consent question aloud, types the mobile that
+will receive the codes, and prints the credential letter at once. A minor's DMP is created only
+this way, with the legal representative's consent; the representative receives the credentials.
+Every step asks the access policy first (`decide(actor, "create_dossier", ...)`).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from .. import pdf
+from ..domain.access import Decision, decide
+from ..domain.actors import DeskAgent, Profession, Professional
+from ..domain.dossier import Consent, Dossier, new_dossier_id
+from ..domain.identity import compute_ins_c
+from ..domain.register import InsuredPerson
+from .context import Context
+from .patient_accounts import NewCredentials, Refused, _full_name, _letter_context, _open_dossier
+
+ADULT_AGE = 18
+
+# The legal representative's link with the minor: code name -> what the page and letter say.
+REPRESENTATIVE_LINKS = {"parent": "parent", "guardian": "tuteur ou tutrice"}
+
+# Where the DMP was created, by the kind of professional who asked (Consent.channel).
+_WHERE = {
+    "desk": "à l’accueil de la caisse",
+    "pharmacy": "à la pharmacie",
+    "doctor": "chez un professionnel de santé",
+}
+
+
+@dataclass(frozen=True)
+class CardChecked:
+    """The person found in the register from the Vitale card, and whether they are a minor."""
+
+    nir: str
+    vitale_serial: str
+    full_name: str
+    birth_date: date
+    minor: bool
+
+
+@dataclass(frozen=True)
+class DeskConsent:
+    """The answer to the consent question; for a minor, the representative who gave it."""
+
+    accepted: bool
+    representative_name: str = ""
+    representative_link: str = ""  # a key of REPRESENTATIVE_LINKS
+
+
+@dataclass(frozen=True)
+class DeskCredentials(NewCredentials):
+    """The credentials to print; for a minor, the letter goes to the representative."""
+
+    for_minor_name: str = ""
+
+
+def consent_channel(actor) -> str:
+    if isinstance(actor, DeskAgent):
+        return "desk"
+    if isinstance(actor, Professional) and actor.profession is Profession.PHARMACIEN:
+        return "pharmacy"
+    return "doctor"
+
+
+def may_create(ctx: Context, actor) -> Decision:
+    """May this actor create DMPs at all? Forbidden actors and patients may not."""
+    return decide(actor, "create_dossier", None, now=ctx.now())
+
+
+def _checked_person(ctx: Context, actor, nir: str, vitale_serial: str) -> InsuredPerson:
+    """The person of this Vitale card, who has no DMP yet; the policy is asked on the way."""
+    if not may_create(ctx, actor).allowed:
+        raise Refused("not_allowed")
+    person = ctx.register.get(nir)
+    if person is None:
+        raise Refused("unknown_nir")
+    # Checked before the existing dossier, so nobody learns who has a DMP without the card.
+    if vitale_serial != person.vitale_serial:
+        raise Refused("vitale_mismatch")
+    existing = ctx.repos.dossiers.find_by_nir(nir)
+    if existing is not None:
+        decision = decide(actor, "create_dossier", existing, now=ctx.now())
+        # The patient sees in the history that someone with their card tried to create a DMP.
+        ctx.repos.journal.append(existing.id, **decision.journal_fields())
+        raise Refused("already_has_dmp")
+    return person
+
+
+def _is_minor(ctx: Context, person: InsuredPerson) -> bool:
+    return person.age_on(ctx.now().date()) < ADULT_AGE
+
+
+def check_card(ctx: Context, actor, nir: str, vitale_serial: str) -> CardChecked:
+    """Step 1: find the person in the register from the Vitale card data."""
+    person = _checked_person(ctx, actor, nir, vitale_serial)
+    return CardChecked(nir, vitale_serial, _full_name(person), person.birth_date, _is_minor(ctx, person))
+
+
+def create_dossier_at_desk(
+    ctx: Context, actor, *, nir: str, vitale_serial: str, consent: DeskConsent, mobile: str, email: str
+) -> DeskCredentials:
+    """Check everything again, record the consent in the dossier, create it and its account."""
+    person = _checked_person(ctx, actor, nir, vitale_serial)
+    if not consent.accepted:
+        raise Refused("no_consent")
+    minor = _is_minor(ctx, person)
+    if minor and not (consent.representative_name.strip() and consent.representative_link in REPRESENTATIVE_LINKS):
+        raise Refused("representative_missing")
+    decision = may_create(ctx, actor)
+    now = ctx.now()
+    asked_by = actor.ref.name
+    channel = consent_channel(actor)
+    representative = consent.representative_name.strip() if minor else ""
+    link = consent.representative_link if minor else ""
+    dossier = Dossier(
+        id=new_dossier_id(),
+        holder_nir=nir,
+        ins_c=compute_ins_c(nir, person.first_names, person.birth_date),
+        created_at=now,
+        consent=Consent(
+            given_by="legal_representative" if minor else "holder",
+            recorded_by=asked_by,
+            at=now,
+            channel=channel,
+            representative_name=representative,
+        ),
+        legal_representative_name=representative,
+        legal_representative_link=link,
+    )
+    if minor:
+        who = f"du représentant légal, {representative} ({REPRESENTATIVE_LINKS[link]})"
+    else:
+        who = "du titulaire"
+    detail = f"DMP créé {_WHERE[channel]}. {asked_by} a demandé l’accord {who}, qui l’a donné."
+    creds = _open_dossier(ctx, dossier, person, mobile=mobile, email=email, how=_WHERE[channel],
+                          actor=actor.ref, detail=detail, reason=decision.reason)
+    values = asdict(creds)
+    if minor:
+        # The representative acts for the child: the letter is addressed to them, about the child.
+        values.update(full_name=representative, for_minor_name=creds.full_name)
+    return DeskCredentials(**values)
+
+
+def credential_letter(ctx: Context, creds: DeskCredentials) -> bytes:
+    return pdf.credential_letter(
+        **_letter_context(ctx),
+        full_name=creds.full_name,
+        address_lines=creds.address_lines,
+        login_id=creds.login_id,
+        initial_password=creds.initial_password,
+        ins_c=creds.ins_c,
+        created_on=creds.created_on,
+        for_minor_name=creds.for_minor_name or None,
+    )

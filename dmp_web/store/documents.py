@@ -1,0 +1,101 @@
+"""The documents of a dossier and the emergency accesses opened on it.
+
+Document rows live in the dossier's folder (documents.json); a typed text is kept sealed in the
+row, a file is a sealed blob beside it. Titles stay readable so lists need no decryption.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tinydb import Query
+
+from ..domain.access import EmergencyAccess
+from ..domain.documents import Document
+from .blobs import BlobStore
+from .codec import from_row, to_row
+from .crypto import Sealer
+from .files import FileStore
+
+_ID = Query().id
+
+
+def _folder(dossier_id: str) -> tuple[str, str, str]:
+    return ("dossiers", dossier_id[:2], dossier_id)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    name: str
+    content_type: str
+    size: int
+    blob_id: str
+
+
+class DocumentRepository:
+    def __init__(self, store: FileStore, sealer: Sealer):
+        self.store = store
+        self.sealer = sealer
+        self.blobs = BlobStore(store, sealer)
+
+    def add(self, document: Document, *, text: str = "", file_name: str = "", content_type: str = "",
+            data: bytes | None = None) -> None:
+        row = to_row(document)
+        row["text"] = self.sealer.seal_text(text) if text else ""
+        row["file"] = None
+        if data is not None:
+            blob_id = self.blobs.put(document.dossier_id, data)
+            row["file"] = {"name": file_name, "content_type": content_type, "size": len(data), "blob_id": blob_id}
+        with self.store.transaction(*_folder(document.dossier_id), "documents.json") as db:
+            db.insert(row)
+
+    def list(self, dossier_id: str) -> list[Document]:
+        with self.store.snapshot(*_folder(dossier_id), "documents.json") as db:
+            rows = db.all()
+        return sorted((from_row(Document, dict(r)) for r in rows), key=lambda d: d.created_at, reverse=True)
+
+    def get(self, dossier_id: str, document_id: str) -> Document | None:
+        row = self._row(dossier_id, document_id)
+        return from_row(Document, row) if row else None
+
+    def text(self, dossier_id: str, document_id: str) -> str:
+        row = self._row(dossier_id, document_id)
+        return self.sealer.open_text(row["text"]) if row and row["text"] else ""
+
+    def file(self, dossier_id: str, document_id: str) -> StoredFile | None:
+        row = self._row(dossier_id, document_id)
+        return StoredFile(**row["file"]) if row and row["file"] else None
+
+    def file_data(self, dossier_id: str, stored: StoredFile) -> bytes:
+        return self.blobs.get(dossier_id, stored.blob_id)
+
+    def save(self, document: Document) -> None:
+        """Store a changed document (hidden, released): its content stays as it was."""
+        with self.store.transaction(*_folder(document.dossier_id), "documents.json") as db:
+            db.update(to_row(document), _ID == document.id)
+
+    def _row(self, dossier_id: str, document_id: str) -> dict | None:
+        with self.store.snapshot(*_folder(dossier_id), "documents.json") as db:
+            row = db.get(_ID == document_id)
+        return dict(row) if row else None
+
+
+class EmergencyRepository:
+    def __init__(self, store: FileStore):
+        self.store = store
+
+    def add(self, dossier_id: str, access: EmergencyAccess) -> None:
+        row = {"kind": access.kind.value, "rpps": access.rpps, "reason": access.reason,
+               "started_at": access.started_at.isoformat()}
+        with self.store.transaction(*_folder(dossier_id), "emergencies.json") as db:
+            db.insert(row)
+
+    def active_for(self, dossier_id: str, rpps: str, now: datetime) -> EmergencyAccess | None:
+        """The latest emergency access this professional opened that still runs."""
+        with self.store.snapshot(*_folder(dossier_id), "emergencies.json") as db:
+            rows = [dict(r) for r in db.all() if r["rpps"] == rpps]
+        for row in reversed(rows):
+            access = EmergencyAccess(row["kind"], row["rpps"], row["reason"], datetime.fromisoformat(row["started_at"]))
+            if access.active(now):
+                return access
+        return None
