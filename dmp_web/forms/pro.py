@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
+from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 
 from .validators import FrenchDate
 
@@ -63,7 +63,7 @@ class DepositForm(FlaskForm):
     text = TextAreaField(
         "Texte du document",
         description="Écrivez le texte, ou joignez un fichier plus bas.",
-        validators=[Optional(), Length(max=50_000, message="Le texte doit avoir 50 000 caractères au plus")],
+        validators=[Length(max=50_000, message="Le texte doit avoir 50 000 caractères au plus")],
     )
     file = FileField(
         "Fichier",

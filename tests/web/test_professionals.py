@@ -1,0 +1,212 @@
+"""Professionals read and feed a dossier only as the access policy allows; every decision is in
+the dossier's journal with actor, time, action and reason; nothing refused leaks by URL."""
+import io
+
+import pdfplumber
+import pytest
+
+from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
+from dmp_web.domain.actors import Profession
+from dmp_web.domain.documents import DOCUMENT_TYPES
+from dmp_web.domain.habilitations import allows
+
+from ..conftest import field_error
+from .pro_journey import (
+    BERNARD, DOSSIER, DURAND, FATIMA_BIRTH, FATIMA_NIR, FORBIDDEN, HADDAD, LEFEVRE, PETIT, journal, log_out,
+    pro_log_in,
+)
+
+CONSULTATION = "d0c0000000000001"  # by Dr Durand, consultation report
+PENDING = "d0c0000000000005"  # by Dr Lefèvre, imaging, to be explained first
+
+
+def test_a_professional_logs_in_with_rpps_password_and_code(client, notifier):
+    assert pro_log_in(client, notifier, DURAND).headers["Location"] == "/pro"
+    assert "Bonjour Dr Marie Durand." in client.get("/pro").soup.main.get_text(" ")
+
+
+def test_a_patient_is_found_by_nir_or_ins_with_the_birth_date(client, notifier, app):
+    pro_log_in(client, notifier, DURAND)
+    found = client.submit("/pro/trouver", {"identifier": "2 75 05 13 055 112 12", "birth_date": FATIMA_BIRTH})
+    assert found.headers["Location"] == f"/pro/dmp/{DOSSIER}"
+    ins = app.extensions["dmp.repos"].dossiers.get(DOSSIER).ins_c
+    assert client.submit("/pro/trouver", {"identifier": ins, "birth_date": FATIMA_BIRTH}).status_code == 302
+    wrong = client.submit("/pro/trouver", {"identifier": FATIMA_NIR, "birth_date": "22/05/1975"})
+    assert field_error(wrong.soup, "identifier") == "Aucun DMP ne correspond à ce numéro et à cette date de naissance"
+    bad_date = client.submit("/pro/trouver", {"identifier": FATIMA_NIR, "birth_date": "31/02/1975"})
+    assert field_error(bad_date.soup, "birth_date") == "Cette date n’existe pas. Vérifiez le jour et le mois"
+
+
+def test_the_pharmacist_sees_only_what_the_matrix_allows_and_nothing_leaks(client, notifier, app):
+    pro_log_in(client, notifier, PETIT)
+    page = client.get(f"/pro/dmp/{DOSSIER}")
+    text = page.soup.main.get_text(" ")
+    assert "Ordonnance du 22 octobre 2026" in text and "Prise de sang du 20 octobre 2026" in text
+    assert "Consultation du 12 octobre 2026" not in text  # a pharmacist does not read consultation reports
+    assert "D’autres documents existent." in text
+    refused = client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}")
+    assert refused.status_code == 403
+    assert "Consultation du 12 octobre" not in refused.get_data(as_text=True)
+    assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}/fichier").status_code == 403
+    last = journal(app)[-1]
+    assert (last.action, last.allowed, last.actor_id) == ("read_document", False, PETIT)
+    assert last.reason  # the journal says why
+
+
+def test_a_hidden_document_is_refused_to_another_professional_and_shown_to_the_attending_doctor(client, notifier, app):
+    repos = app.extensions["dmp.repos"]
+    document = repos.documents.get(DOSSIER, "d0c0000000000004")  # hospital report by Dr Lefèvre
+    document.hidden = True
+    repos.documents.save(document)
+    pro_log_in(client, notifier, PETIT)
+    assert client.get(f"/pro/dmp/{DOSSIER}/documents/{document.id}").status_code == 403
+    log_out(client, "/pro")
+    pro_log_in(client, notifier, DURAND)
+    shown = client.get(f"/pro/dmp/{DOSSIER}/documents/{document.id}")
+    assert shown.status_code == 200 and shown.soup.h1.get_text(strip=True) == document.title
+    entries = journal(app)[-2:]
+    assert [(e.actor_id, e.action, e.allowed) for e in entries] == [
+        (PETIT, "read_document", False), (DURAND, "read_document", True)]
+
+
+def test_deposit_hold_until_explained_then_release(client, notifier, app):
+    pro_log_in(client, notifier, LEFEVRE)
+    page = client.submit(f"/pro/dmp/{DOSSIER}/deposer", {
+        "type_code": "consultation_report", "title": "Consultation de cardiologie", "document_date": "20/11/2026",
+        "text": "Tout va bien.", "pending_explanation": "y",
+    }, follow_redirects=True)
+    assert "Le document est ajouté au DMP." in page.soup.select_one("[aria-live]").get_text()
+    new = next(d for d in app.extensions["dmp.repos"].documents.list(DOSSIER) if d.title == "Consultation de cardiologie")
+    assert new.awaiting_explanation and new.author_id == LEFEVRE
+    log_out(client, "/pro")
+
+    # the patient does not see it, not even by its URL
+    client.submit("/connexion", {"login_id": DEMO_LOGIN["login_id"], "password": DEMO_PASSWORD})
+    client.submit("/connexion/code", {"code": notifier.last_otp()})
+    home = client.get("/mon-dmp").soup.main.get_text(" ")
+    assert "Consultation de cardiologie" not in home and "Consultation du 12 octobre 2026" in home
+    assert client.get(f"/mon-dmp/documents/{new.id}").status_code == 404
+    log_out(client, "/mon-dmp")
+
+    # another doctor cannot release it; its author can
+    pro_log_in(client, notifier, DURAND)
+    assert client.post(f"/pro/dmp/{DOSSIER}/documents/{new.id}/montrer",
+                       data={"csrf_token": client.csrf_token("/pro")}).status_code == 403
+    log_out(client, "/pro")
+    pro_log_in(client, notifier, LEFEVRE)
+    released = client.post(f"/pro/dmp/{DOSSIER}/documents/{new.id}/montrer",
+                           data={"csrf_token": client.csrf_token("/pro")}, follow_redirects=True)
+    assert "Le patient peut maintenant voir ce document." in released.soup.select_one("[aria-live]").get_text()
+    log_out(client, "/pro")
+
+    client.submit("/connexion", {"login_id": DEMO_LOGIN["login_id"], "password": DEMO_PASSWORD})
+    client.submit("/connexion/code", {"code": notifier.last_otp()})
+    assert client.get(f"/mon-dmp/documents/{new.id}").soup.h1.get_text(strip=True) == "Consultation de cardiologie"
+    actions = [(e.actor_id, e.action, e.allowed) for e in journal(app)]
+    assert (LEFEVRE, "write_document", True) in actions
+    assert (DURAND, "release_document", False) in actions
+    assert (LEFEVRE, "release_document", True) in actions
+    assert (DOSSIER, "read_document", True) in actions  # the patient opening it
+
+
+def test_a_deposited_file_is_checked_sealed_and_sent_back_as_an_attachment(client, notifier, app, tmp_path):
+    pro_log_in(client, notifier, DURAND)
+    pdf = app.extensions["dmp.repos"].documents
+    from dmp_web import pdf as letters
+
+    real_pdf = letters.identifier_letter(full_name="Test", address_lines=["1 rue A", "75000 Paris"], login_id="abc1234")
+    response = client.post(f"/pro/dmp/{DOSSIER}/deposer", data={
+        "csrf_token": client.csrf_token(f"/pro/dmp/{DOSSIER}/deposer"), "type_code": "lab_results",
+        "title": "Analyse scannée", "document_date": "01/11/2026", "file": (io.BytesIO(real_pdf), "../../scan.png"),
+    }, content_type="multipart/form-data")
+    assert response.status_code == 302
+    new = next(d for d in pdf.list(DOSSIER) if d.title == "Analyse scannée")
+    stored = pdf.file(DOSSIER, new.id)
+    assert (stored.name, stored.content_type) == ("scan.pdf", "application/pdf")
+    raw = (tmp_path / "data" / "dossiers" / DOSSIER[:2] / DOSSIER / "files" / f"{stored.blob_id}.bin").read_bytes()
+    assert b"%PDF" not in raw and b"abc1234" not in raw  # sealed at rest
+    download = client.get(f"/pro/dmp/{DOSSIER}/documents/{new.id}/fichier")
+    assert download.headers["Content-Type"] == "application/pdf"
+    assert download.headers["Content-Disposition"] == 'attachment; filename="scan.pdf"'
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    with pdfplumber.open(io.BytesIO(download.data)) as opened:
+        assert "abc1234" in "".join(page.extract_text() for page in opened.pages)
+
+
+def test_a_bad_file_or_empty_deposit_gets_its_message(client, notifier):
+    pro_log_in(client, notifier, DURAND)
+    url = f"/pro/dmp/{DOSSIER}/deposer"
+    html = client.post(url, data={
+        "csrf_token": client.csrf_token(url), "type_code": "lab_results", "title": "x", "document_date": "01/11/2026",
+        "file": (io.BytesIO(b"<!DOCTYPE html><script>alert(1)</script>"), "page.html"),
+    }, content_type="multipart/form-data")
+    assert field_error(html.soup, "file") == "Ce type de fichier n’est pas accepté. Choisissez un fichier PDF, JPEG, PNG ou texte"
+    empty = client.submit(url, {"type_code": "", "title": "", "document_date": "", "text": ""})
+    assert field_error(empty.soup, "type_code") == "Choisissez le type du document"
+    assert field_error(empty.soup, "title") == "Écrivez le titre du document"
+    assert field_error(empty.soup, "document_date") == "Écrivez la date des soins"
+    assert field_error(empty.soup, "text") == "Écrivez le texte du document ou joignez un fichier"
+
+
+def test_a_pharmacist_is_offered_only_the_types_it_may_write(client, notifier):
+    pro_log_in(client, notifier, PETIT)
+    soup = client.get(f"/pro/dmp/{DOSSIER}/deposer").soup
+    offered = {i["value"] for i in soup.select("input[name=type_code]")}
+    expected = {code for code in DOCUMENT_TYPES if allows(Profession.PHARMACIEN, code, "write")}
+    assert offered == expected and "consultation_report" not in offered and len(expected) >= 2
+    forced = client.submit(f"/pro/dmp/{DOSSIER}/deposer", {
+        "type_code": "consultation_report", "title": "Faux", "document_date": "01/11/2026", "text": "x"})
+    assert forced.status_code == 200 and field_error(forced.soup, "type_code")
+
+
+def test_break_glass_opens_the_dossier_for_24_hours_and_is_journaled_as_an_emergency(client, notifier, app, clock):
+    pro_log_in(client, notifier, BERNARD)  # a nurse does not read consultation reports
+    assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 403
+    short = client.submit(f"/pro/dmp/{DOSSIER}/urgence", {"reason": "malaise"})
+    assert field_error(short.soup, "reason") == "Écrivez la raison en 10 à 500 caractères"
+    opened = client.submit(f"/pro/dmp/{DOSSIER}/urgence", {"reason": "Patiente inconsciente à domicile"})
+    assert opened.headers["Location"] == f"/pro/dmp/{DOSSIER}"
+    assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 200
+    emergency = [e for e in journal(app) if e.action == "break_glass"]
+    assert len(emergency) == 1 and emergency[0].emergency and emergency[0].actor_id == BERNARD
+    assert "Patiente inconsciente à domicile" in emergency[0].detail
+    assert journal(app)[-1].emergency  # the read itself is marked as an emergency
+    clock.advance(hours=24)
+    assert client.get("/pro").headers["Location"] == "/pro/connexion"  # the session ended long before
+    pro_log_in(client, notifier, BERNARD)
+    assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 403
+
+
+def test_emergency_access_is_refused_when_the_patient_said_no(client, notifier, app):
+    repos = app.extensions["dmp.repos"]
+    dossier = repos.dossiers.get(DOSSIER)
+    dossier.emergency_access = False
+    repos.dossiers.save(dossier)
+    pro_log_in(client, notifier, BERNARD)
+    refused = client.submit(f"/pro/dmp/{DOSSIER}/urgence", {"reason": "Patiente inconsciente à domicile"})
+    assert refused.status_code == 403
+    last = journal(app)[-1]
+    assert (last.actor_id, last.allowed, last.emergency) == (BERNARD, False, True)
+    assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 403
+
+
+def test_the_regulator_opens_the_dossier_during_a_call(client, notifier, app):
+    pro_log_in(client, notifier, HADDAD)
+    page = client.get(f"/pro/dmp/{DOSSIER}/urgence").soup.main.get_text(" ")
+    assert "médecin régulateur du SAMU" in page
+    client.submit(f"/pro/dmp/{DOSSIER}/urgence", {"reason": "Appel au 15 : douleur dans la poitrine"})
+    entry = next(e for e in journal(app) if e.action == "regulator_access")
+    assert entry.emergency and entry.actor_id == HADDAD and entry.allowed
+
+
+@pytest.mark.parametrize("login_id", FORBIDDEN)
+def test_a_forbidden_actor_is_refused_and_the_refusal_is_journaled(client, notifier, app, login_id):
+    pro_log_in(client, notifier, login_id)
+    home = client.get("/pro")
+    assert home.status_code == 403 and "La loi interdit" in home.soup.main.get_text(" ")
+    page = client.get(f"/pro/dmp/{DOSSIER}")
+    assert page.status_code == 403
+    assert "Roche" not in page.get_data(as_text=True) and "ROCHE" not in page.get_data(as_text=True)
+    last = journal(app)[-1]
+    assert (last.actor_id, last.action, last.allowed) == (login_id, "read_dossier", False)
+    assert last.reason.startswith("La loi interdit")
