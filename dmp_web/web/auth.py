@@ -98,6 +98,8 @@ def start_session(user) -> None:
 
 
 def _after_login():
+    if isinstance(current_user._get_current_object(), DirectoryUser):
+        return redirect(url_for("pro.home"))
     if not current_user.account.first_connection_done:
         return redirect(url_for("patient.first_connection"))
     return redirect(url_for("patient.home"))
