@@ -38,6 +38,7 @@ SECTIONS: list[tuple[str, list[Link]]] = [
         "Informations",
         [
             Link("public.home", "Accueil"),
+            Link("public.rights", "Qui peut voir quoi dans mon DMP"),
             Link("public.accessibility", "Accessibilité du site"),
             Link("public.legal", "Mentions légales"),
             Link("public.sitemap", "Plan du site"),
@@ -102,4 +103,10 @@ JOURNEY_STEPS: dict[str, str] = {
     "pro.resend_login_code": "a button of the code page (POST)",
     "pro.home": "after a professional logs in",
     "pro.find": "a professional's page, after logging in",
+    "desk.card": "creation at a desk, step 1 (Vitale card), after a professional logs in",
+    "desk.consent": "creation at a desk, step 2 (consent), after the Vitale card",
+    "desk.contact": "creation at a desk, step 3 (mobile), after the consent",
+    "desk.done": "after creating a DMP at a desk",
+    "desk.letter": "the PDF credential letter, after creating a DMP at a desk",
+    "desk.declined": "after the consent was refused at a desk",
 }

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from ..domain.actors import PROFESSION_LABELS, Profession
+from ..domain.documents import DOCUMENT_TYPES
+from ..domain.habilitations import types_with
 from .navigation import site_map
 
 bp = Blueprint("public", __name__)
@@ -26,3 +29,14 @@ def accessibility():
 @bp.get("/mentions-legales")
 def legal():
     return render_template("pages/public/legal.html")
+
+
+@bp.get("/qui-voit-mon-dmp")
+def rights():
+    """The habilitation matrix in plain words, built from the same data the policy reads."""
+    rows = [
+        (PROFESSION_LABELS[profession], [DOCUMENT_TYPES[c].label for c in types_with(profession, "read")],
+         [DOCUMENT_TYPES[c].label for c in types_with(profession, "write")])
+        for profession in Profession
+    ]
+    return render_template("pages/public/rights.html", rows=rows)
