@@ -30,6 +30,31 @@ NOT_PAGES: dict[str, str] = {
     "sample.bad_page_css": "the stylesheet of that broken page",
 }
 
+# Journey steps (dmp_web.web.navigation.JOURNEY_STEPS) by blueprint: the browser test that
+# walks each area asserts it visited every GET step of its area.
+JOURNEY_AREAS: dict[str, str] = {
+    "creation": "tests/browser/test_patient_journey.py",
+    "auth": "tests/browser/test_patient_journey.py",
+    "patient": "tests/browser/test_patient_journey.py",
+    "pro": "tests/browser/test_professional_journey.py",
+    "desk": "tests/browser/test_desk_journey.py",
+}
+
+
+def journey_steps_of(app, areas: set[str]) -> set[str]:
+    """The paths of the GET journey steps of these areas (no parameters: they are pages)."""
+    from flask import url_for
+
+    from dmp_web.web.navigation import JOURNEY_STEPS
+
+    with app.test_request_context():
+        return {
+            url_for(rule.endpoint) for rule in app.url_map.iter_rules()
+            if rule.endpoint in JOURNEY_STEPS and rule.endpoint.split(".")[0] in areas
+            and "GET" in rule.methods and not rule.arguments and not rule.rule.endswith(".pdf")
+        }
+
+
 # Pages with parameters that a browser journey test visits; that test asserts it saw each.
 JOURNEY_PAGES: dict[str, str] = {
     "pro.dossier": "tests/browser/test_professional_journey.py",

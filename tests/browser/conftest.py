@@ -4,6 +4,7 @@ import pytest
 
 from ..conftest import make_app
 from .harness import LiveServer, missing_browser, start_chromium, stop_chromium
+from .walker import Walker
 
 
 @pytest.fixture(scope="session")
@@ -21,3 +22,10 @@ def browser():
     driver = start_chromium()
     yield driver
     stop_chromium(driver)
+
+
+@pytest.fixture
+def walker(browser, live_server):
+    """A fresh visitor (no cookies) who checks every page with axe and our layout rules."""
+    browser.delete_all_cookies()
+    return Walker(browser, live_server)

@@ -328,7 +328,8 @@ def test_emergency_access_expires_after_24_hours():
 def test_the_regulator_access_needs_the_regulator_flag():
     regulator = doctor(REGULATOR, "medecine_urgence", emergency_regulator=True)
     urgentist = doctor(OTHER, "medecine_urgence")
-    call = lambda rpps: EmergencyAccess("regulator", rpps, "Appel au 15", NOW)  # noqa: E731
+    def call(rpps):
+        return EmergencyAccess("regulator", rpps, "Appel au 15", NOW)
     allowed = ask(regulator, "read_dossier", emergency=call(REGULATOR))
     assert (allowed.allowed, allowed.reason_code, allowed.emergency) == (True, "emergency_regulator", True)
     refused = ask(urgentist, "read_dossier", emergency=call(OTHER))

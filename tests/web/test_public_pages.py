@@ -126,3 +126,9 @@ def test_the_rights_page_shows_the_matrix_the_policy_reads(client):
     reads = [li.get_text(strip=True) for li in heading.find_next("ul").find_all("li")]
     assert reads == [DOCUMENT_TYPES[c].label for c in types_with(Profession.PHARMACIEN, "read")]
     assert "Compte rendu de consultation" not in reads
+
+
+def test_every_journey_step_belongs_to_an_area_a_browser_journey_walks(app):
+    from ..pages import JOURNEY_AREAS
+
+    assert {endpoint.split(".")[0] for endpoint in JOURNEY_STEPS} <= set(JOURNEY_AREAS)

@@ -1,0 +1,62 @@
+"""A browser user that checks every page it lands on: axe, and our layout rules."""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from .harness import describe, layout_problems, run_axe
+
+
+class Walker:
+    """Drives the browser like a person and checks each page it lands on."""
+
+    def __init__(self, browser, server):
+        self.browser = browser
+        self.server = server
+        self.visited: set[str] = set()
+        self.problems: list[str] = []
+
+    @property
+    def notifier(self):
+        return self.server.app.extensions["dmp.notifier"]
+
+    def check(self, state: str) -> None:
+        path = urlparse(self.browser.current_url).path
+        self.visited.add(path)
+        violations = run_axe(self.browser)
+        if violations:
+            self.problems.append(f"{state} ({path}):\n{describe(violations)}")
+        for problem in layout_problems(self.browser):
+            self.problems.append(f"{state} ({path}): {problem}")
+
+    def go(self, path: str, state: str) -> None:
+        self.browser.get(self.server.url + path)
+        self.check(state)
+
+    def fill(self, values: dict) -> None:
+        for name, value in values.items():
+            field = self.browser.find_element(By.CSS_SELECTOR, f"main form [name='{name}']")
+            if field.get_attribute("type") in ("radio", "checkbox"):
+                self.browser.find_element(By.CSS_SELECTOR, f"main form [name='{name}'][value='{value}']").click()
+            else:
+                field.clear()
+                field.send_keys(value)
+
+    def submit(self, values: dict, state: str, button: str | None = None) -> None:
+        self.fill(values)
+        old = self.browser.find_element(By.TAG_NAME, "html")
+        if button:
+            self.browser.find_element(By.XPATH, f"//main//button[normalize-space()='{button}']").click()
+        else:
+            self.browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        WebDriverWait(self.browser, 10).until(expected_conditions.staleness_of(old))
+        self.check(state)
+
+    def text(self, element_id: str) -> str:
+        return self.browser.find_element(By.ID, element_id).text
+
+    def title(self) -> str:
+        return self.browser.title
