@@ -210,3 +210,31 @@ def test_a_forbidden_actor_is_refused_and_the_refusal_is_journaled(client, notif
     last = journal(app)[-1]
     assert (last.actor_id, last.action, last.allowed) == (login_id, "read_dossier", False)
     assert last.reason.startswith("La loi interdit")
+
+
+def test_the_patient_who_asked_is_emailed_at_each_new_visible_document_without_its_title(client, notifier, app):
+    repos = app.extensions["dmp.repos"]
+    dossier = repos.dossiers.get(DOSSIER)
+    dossier.alert_new_documents = True
+    repos.dossiers.save(dossier)
+    pro_log_in(client, notifier, LEFEVRE)
+    sent = len(notifier.outbox)
+    client.submit(f"/pro/dmp/{DOSSIER}/deposer", {"type_code": "consultation_report", "title": "Bilan secret",
+                                                  "document_date": "20/11/2026", "text": "x", "pending_explanation": "y"})
+    assert len(notifier.outbox) == sent  # held until explained: no alert yet
+    new = next(d for d in repos.documents.list(DOSSIER) if d.title == "Bilan secret")
+    client.post(f"/pro/dmp/{DOSSIER}/documents/{new.id}/montrer", data={"csrf_token": client.csrf_token("/pro")})
+    alert = notifier.outbox[-1]
+    assert alert.to == repos.accounts.get(DOSSIER).email
+    assert alert.subject == "Un nouveau document dans votre DMP" and "Bilan secret" not in alert.body
+    client.submit(f"/pro/dmp/{DOSSIER}/deposer", {"type_code": "consultation_report", "title": "Visible",
+                                                  "document_date": "20/11/2026", "text": "x"})
+    assert len(notifier.outbox) == sent + 2
+
+
+def test_without_the_alert_no_email_is_sent(client, notifier, app):
+    pro_log_in(client, notifier, LEFEVRE)
+    sent = len(notifier.outbox)
+    client.submit(f"/pro/dmp/{DOSSIER}/deposer", {"type_code": "consultation_report", "title": "Visible",
+                                                  "document_date": "20/11/2026", "text": "x"})
+    assert len(notifier.outbox) == sent
