@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, StopValidation
 
 from ..domain.accounts import PASSWORD_MIN_LENGTH
-from .validators import CreationCodeFormat, EmailAddress, Mobile, Nir, OtpFormat, SameAs, VitaleSerial
+from .validators import CreationCodeFormat, EmailAddress, Mobile, Nir, OtpFormat, Rpps, SameAs, VitaleSerial
 
 NIR_LABEL = "Numéro de sécurité sociale"
 NIR_HINT = (
@@ -188,4 +188,16 @@ class ForgottenIdentifierForm(FlaskForm):
         "Comment voulez-vous recevoir votre identifiant ?",
         choices=CHANNEL_CHOICES + [SelectChoice("post", "Par courrier, à l’adresse connue de l’Assurance Maladie")],
         validators=[InputRequired("Choisissez comment recevoir votre identifiant")],
+    )
+
+
+class AttendingDoctorForm(FlaskForm):
+    rpps = StringField(
+        "Numéro RPPS de votre médecin traitant",
+        description=(
+            "RPPS veut dire répertoire partagé des professionnels de santé. "
+            "Ce numéro a 11 chiffres. Votre médecin peut vous le donner."
+        ),
+        validators=[Rpps()],
+        render_kw={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"},
     )

@@ -152,3 +152,19 @@ class FrenchDate:
         if not self.allow_future and value > date.today():
             raise StopValidation("La date ne peut pas être dans le futur")
         field.data = value
+
+
+class Rpps:
+    """An RPPS number: 11 digits with a correct key."""
+
+    def __call__(self, form, field):
+        from ..domain.actors import rpps_is_valid
+
+        value = _digits(field.data)
+        if not value:
+            raise StopValidation("Écrivez le numéro RPPS de votre médecin")
+        if not value.isdigit() or len(value) != 11:
+            raise StopValidation(f"Le numéro RPPS a 11 chiffres. Vous avez écrit {len(value)} caractères")
+        if not rpps_is_valid(value):
+            raise StopValidation("Ce numéro RPPS n’existe pas. Vérifiez-le avec votre médecin")
+        field.data = value

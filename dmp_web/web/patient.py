@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..domain.actors import Holder
 from ..domain.documents import DOCUMENT_TYPES
 from ..services import dossier_access
-from ..forms.accounts import ConnectionDataForm, EmergencyAccessForm, PersonalDataForm
+from ..forms.accounts import AttendingDoctorForm, ConnectionDataForm, EmergencyAccessForm, PersonalDataForm
 from ..services import patient_accounts as accounts
 from .auth import PASSWORD_MESSAGES, PatientUser
 from .deps import ctx, send_document_file
@@ -125,3 +125,20 @@ def first_connection_emergency():
         accounts.save_emergency_choice(ctx(), current_user.dossier_id, form.choice.data == "yes")
         return redirect(url_for("patient.home"))
     return render_template("pages/patient/first_connection_3.html", form=form)
+
+
+@bp.route("/medecin-traitant", methods=["GET", "POST"])
+def attending_doctor():
+    dossier, _ = _person()
+    form = AttendingDoctorForm()
+    if form.validate_on_submit():
+        result = dossier_access.set_attending_doctor(ctx(), holder(), dossier, form.rpps.data)
+        if result == "unknown":
+            form.rpps.errors = ["Aucun médecin n’a ce numéro RPPS. Vérifiez-le avec votre médecin"]
+        elif not result.allowed:
+            abort(403)
+        else:
+            flash("Votre médecin traitant est enregistré.", "success")
+            return redirect(url_for("patient.home"))
+    current = ctx().repos.directory.professional(dossier.attending_doctor_rpps) if dossier.attending_doctor_rpps else None
+    return render_template("pages/patient/attending_doctor.html", form=form, current=current)

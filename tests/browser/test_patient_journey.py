@@ -54,6 +54,10 @@ def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
     w.submit({}, "étape 3 : sans choix")
     w.submit({"choice": "yes"}, "mon DMP")
     assert w.browser.find_element(By.TAG_NAME, "h1").text == "Mon DMP"
+    w.browser.find_element(By.LINK_TEXT, "Mon médecin traitant").click()
+    w.check("mon médecin traitant")
+    w.submit({"rpps": "123"}, "mon médecin traitant : RPPS trop court")
+    w.submit({"rpps": "10001000016"}, "mon DMP, avec un médecin traitant")
 
     old = w.browser.find_element(By.TAG_NAME, "html")
     w.browser.find_element(By.XPATH, "//button[normalize-space()='Me déconnecter']").click()

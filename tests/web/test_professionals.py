@@ -238,3 +238,32 @@ def test_without_the_alert_no_email_is_sent(client, notifier, app):
     client.submit(f"/pro/dmp/{DOSSIER}/deposer", {"type_code": "consultation_report", "title": "Visible",
                                                   "document_date": "20/11/2026", "text": "x"})
     assert len(notifier.outbox) == sent
+
+
+def test_the_patient_names_a_medecin_traitant_from_the_directory_who_then_sees_everything(client, notifier, app):
+    repos = app.extensions["dmp.repos"]
+    dossier = repos.dossiers.get(DOSSIER)
+    dossier.blocked_rpps = [LEFEVRE]
+    repos.dossiers.save(dossier)
+    hidden = repos.documents.get(DOSSIER, CONSULTATION)
+    hidden.hidden = True
+    repos.documents.save(hidden)
+    client.submit("/connexion", {"login_id": DEMO_LOGIN["login_id"], "password": DEMO_PASSWORD})
+    client.submit("/connexion/code", {"code": notifier.last_otp()})
+    for typed, message in [
+        ("", "Écrivez le numéro RPPS de votre médecin"),
+        ("1234", "Le numéro RPPS a 11 chiffres. Vous avez écrit 4 caractères"),
+        ("10001000017", "Ce numéro RPPS n’existe pas. Vérifiez-le avec votre médecin"),
+        (PETIT, "Aucun médecin n’a ce numéro RPPS. Vérifiez-le avec votre médecin"),
+    ]:
+        page = client.submit("/mon-dmp/medecin-traitant", {"rpps": typed})
+        assert field_error(page.soup, "rpps") == message, typed
+    done = client.submit("/mon-dmp/medecin-traitant", {"rpps": LEFEVRE}, follow_redirects=True)
+    assert "Votre médecin traitant est enregistré." in done.soup.select_one("[aria-live]").get_text()
+    dossier = repos.dossiers.get(DOSSIER)
+    assert dossier.attending_doctor_rpps == LEFEVRE and LEFEVRE not in dossier.blocked_rpps
+    entry = journal(app)[-1]
+    assert (entry.action, entry.allowed) == ("manage", True) and LEFEVRE in entry.detail
+    log_out(client, "/mon-dmp")
+    pro_log_in(client, notifier, LEFEVRE)
+    assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 200  # hidden, yet shown
