@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     htmx.init_app(app)
     login_manager.init_app(app)
 
-    from .web import auth, creation, errors, filters, navigation, patient, pro, public, security
+    from .web import auth, creation, desk, errors, filters, navigation, patient, pro, public, security
 
     security.init_app(app)
     errors.init_app(app)
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(patient.bp)
     app.register_blueprint(pro.bp)
+    app.register_blueprint(desk.bp)
 
     from . import cli
 

@@ -79,6 +79,7 @@ SAMPLE_VISITS: list[Visit] = [
     Visit("message non envoyé", "/essai/erreur/envoi", "sample.error"),
     Visit("formulaire expiré", "/essai/erreur/formulaire-expire", "sample.error"),
     Visit("fichier trop gros", "/essai/erreur/trop-gros", "sample.error"),
+    Visit("accès refusé", "/essai/erreur/refuse", "sample.error"),
 ]
 
 

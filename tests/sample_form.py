@@ -72,4 +72,6 @@ def error(kind):
         raise CSRFError("The CSRF token is missing.")
     if kind == "trop-gros":
         abort(413)
+    if kind == "refuse":
+        abort(403)
     raise RuntimeError("a fault, on purpose")

@@ -25,6 +25,9 @@ def _digits(text: str) -> str:
 class Nir:
     """Checks a typed NIR and leaves the 15 clean characters in field.data."""
 
+    field_flags = {"required": True}
+
+
     def __call__(self, form, field):
         try:
             field.data = normalize_nir(field.data or "")
@@ -53,6 +56,7 @@ class SameAs:
 class Mobile:
     def __init__(self, required: bool = True, message: str | None = None):
         self.required = required
+        self.field_flags = {"required": True} if required else {}
         self.message = message or "Écrivez votre numéro de téléphone portable"
 
     def __call__(self, form, field):
@@ -76,6 +80,7 @@ class Mobile:
 class EmailAddress:
     def __init__(self, required: bool = True, message: str | None = None):
         self.required = required
+        self.field_flags = {"required": True} if required else {}
         self.message = message or "Écrivez votre adresse e-mail"
 
     def __call__(self, form, field):
@@ -93,6 +98,8 @@ class EmailAddress:
 
 
 class CreationCodeFormat:
+    field_flags = {"required": True}
+
     def __call__(self, form, field):
         value = normalize_code(field.data)
         if not value:
@@ -103,6 +110,8 @@ class CreationCodeFormat:
 
 
 class OtpFormat:
+    field_flags = {"required": True}
+
     def __call__(self, form, field):
         value = _digits(field.data)
         if not value:
@@ -115,6 +124,8 @@ class OtpFormat:
 
 
 class VitaleSerial:
+    field_flags = {"required": True}
+
     def __call__(self, form, field):
         value = _digits(field.data)
         if not value:
@@ -128,6 +139,9 @@ class VitaleSerial:
 
 class FrenchDate:
     """A date typed as 14/03/1942 (or 1942-03-14); leaves a datetime.date in field.data."""
+
+    field_flags = {"required": True}
+
 
     def __init__(self, message: str, allow_future: bool = False):
         self.message = message
@@ -156,6 +170,9 @@ class FrenchDate:
 
 class Rpps:
     """An RPPS number: 11 digits with a correct key."""
+
+    field_flags = {"required": True}
+
 
     def __call__(self, form, field):
         from ..domain.actors import rpps_is_valid

@@ -67,6 +67,12 @@ def consent_channel(actor) -> str:
     return "doctor"
 
 
+def _where(actor, channel: str) -> str:
+    """Where the DMP was created, as the patient reads it in the history."""
+    place = getattr(actor, "caisse", "") or getattr(actor, "workplace", "")
+    return f"{_WHERE[channel]} ({place})" if place else _WHERE[channel]
+
+
 def may_create(ctx: Context, actor) -> Decision:
     """May this actor create DMPs at all? Forbidden actors and patients may not."""
     return decide(actor, "create_dossier", None, now=ctx.now())
@@ -136,8 +142,9 @@ def create_dossier_at_desk(
         who = f"du représentant légal, {representative} ({REPRESENTATIVE_LINKS[link]})"
     else:
         who = "du titulaire"
-    detail = f"DMP créé {_WHERE[channel]}. {asked_by} a demandé l’accord {who}, qui l’a donné."
-    creds = _open_dossier(ctx, dossier, person, mobile=mobile, email=email, how=_WHERE[channel],
+    where = _where(actor, channel)
+    detail = f"DMP créé {where}. {asked_by} a demandé l’accord {who}, qui l’a donné."
+    creds = _open_dossier(ctx, dossier, person, mobile=mobile, email=email, how=where,
                           actor=actor.ref, detail=detail, reason=decision.reason)
     values = asdict(creds)
     if minor:

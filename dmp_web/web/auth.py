@@ -58,6 +58,7 @@ class DirectoryUser(UserMixin):
 
 def init_app(app) -> None:
     login_manager.login_view = "auth.login"
+    login_manager.blueprint_login_views = {"pro": "pro.login", "desk": "pro.login"}
     login_manager.login_message = "Connectez-vous pour voir cette page."
     login_manager.login_message_category = "info"
 

@@ -8,6 +8,7 @@ from ..notify import DeliveryFailed
 
 # what went wrong -> (template, status)
 PAGES = {
+    403: ("403.html", 403),
     404: ("404.html", 404),
     405: ("404.html", 405),
     CSRFError: ("session_expired.html", 400),

@@ -29,3 +29,10 @@ def walker(browser, live_server):
     """A fresh visitor (no cookies) who checks every page with axe and our layout rules."""
     browser.delete_all_cookies()
     return Walker(browser, live_server)
+
+
+@pytest.fixture(autouse=True)
+def fresh_browser_session(request):
+    """Each browser test starts logged out: no session carries over from the test before."""
+    if "browser" in request.fixturenames:
+        request.getfixturevalue("browser").delete_all_cookies()

@@ -55,3 +55,13 @@ def test_values_typed_are_kept_when_the_form_comes_back_with_errors(client):
     assert soup.find(id="name")["value"] == "Martin"
     assert soup.find(id="channel-1").has_attr("checked")
     assert field_error(soup, "name") == ""
+
+
+def test_fields_checked_by_our_validators_are_marked_required_not_optional(client):
+    soup = client.get("/creer/dossier").soup
+    for field_id in ("code", "nir", "vitale_serial"):
+        label = soup.find("label", attrs={"for": field_id}).get_text(strip=True)
+        assert "(facultatif)" not in label, label
+        assert soup.find(id=field_id).has_attr("required")
+    # the mobile and the e-mail are each optional: one of the two is enough
+    assert soup.find("label", attrs={"for": "mobile"}).get_text(strip=True).endswith("(facultatif)")

@@ -1,0 +1,122 @@
+"""Creating a DMP with a professional, in Chromium: zero axe violations and our layout rules on
+every step and every error state, for an adult (desk agent) and a minor (pharmacien)."""
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD, INSURED
+
+from ..pages import journey_steps_of
+from ..web.test_desk_creation import DESK_AGENT, FATIMA, LUCAS, MUTUELLE, PHARMACIEN, REPRESENTATIVE, UNKNOWN_NIR
+from .walker import Walker
+
+# People no other browser test creates a DMP for (the live server is shared by the session).
+ANTOINE = next(p for p in INSURED if p.birth_name == "SANTONI")
+JEANNE = next(p for p in INSURED if p.birth_name == "MARTIN")
+
+
+@pytest.fixture(autouse=True)
+def leave_no_session(browser):
+    """The browser is shared by the whole session: the next test must not find anyone logged in."""
+    yield
+    browser.delete_all_cookies()
+
+
+def pro_log_in(w: Walker, login_id: str) -> None:
+    w.go("/pro/connexion", "connexion des professionnels")
+    w.submit({"login_id": login_id, "password": DEMO_PASSWORD}, "code de connexion du professionnel")
+    w.submit({"code": w.notifier.last_otp()}, "espace des professionnels")
+
+
+def click(w: Walker, link_text: str, state: str) -> None:
+    old = w.browser.find_element(By.TAG_NAME, "html")
+    w.browser.find_element(By.LINK_TEXT, link_text).click()
+    WebDriverWait(w.browser, 10).until(expected_conditions.staleness_of(old))
+    w.check(state)
+
+
+def h1(w: Walker) -> str:
+    return w.browser.find_element(By.TAG_NAME, "h1").text
+
+
+def letter_starts_as_a_pdf(w: Walker) -> list:
+    return w.browser.execute_async_script(
+        "const done = arguments[0]; fetch('/pro/creer/lettre.pdf').then(async (r) =>"
+        " done([r.headers.get('content-type'), new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5))]));"
+    )
+
+
+def test_an_adult_s_dmp_created_at_the_desk_passes_axe_on_every_step_and_error(walker):
+    w = walker
+    pro_log_in(w, DESK_AGENT)
+    click(w, "Créer un DMP", "la carte Vitale")
+    w.submit({}, "carte Vitale : champs vides")
+    assert w.title().startswith("Erreur : ")
+    w.submit({"nir": UNKNOWN_NIR, "vitale_serial": "1234567890123456"}, "carte Vitale : personne inconnue")
+    assert "n’est pas connue" in w.text("nir-error")
+    w.submit({"nir": ANTOINE.nir, "vitale_serial": JEANNE.vitale_serial}, "carte Vitale : la carte ne correspond pas")
+    assert "n’est pas celui de la carte" in w.text("vitale_serial-error")
+    w.submit({"nir": FATIMA.nir, "vitale_serial": FATIMA.vitale_serial}, "carte Vitale : déjà un DMP")
+    assert "a déjà un DMP" in w.text("nir-error")
+    w.submit({"nir": ANTOINE.nir, "vitale_serial": ANTOINE.vitale_serial}, "l’accord de la personne")
+    assert h1(w) == "L’accord de la personne"
+    w.submit({}, "accord : sans réponse")
+    assert w.title().startswith("Erreur : ")
+    w.submit({"consent": "yes"}, "le téléphone")
+    w.submit({"mobile": "01 23", "email": "antoine@"}, "téléphone : erreurs")
+    assert w.title().startswith("Erreur : ")
+    w.submit({"mobile": "06 12 34 56 78", "email": ""}, "le DMP est créé")
+    assert h1(w) == "Le DMP est créé"
+    assert len(w.text("identifiant")) == 7
+    assert letter_starts_as_a_pdf(w) == ["application/pdf", "%PDF-"]
+
+    click(w, "Créer un autre DMP", "la carte Vitale, personne suivante")
+    w.submit({"nir": JEANNE.nir, "vitale_serial": JEANNE.vitale_serial}, "l’accord de la personne suivante")
+    w.submit({"consent": "no"}, "le DMP n’est pas créé")
+    assert h1(w) == "Le DMP n’est pas créé"
+
+    assert w.problems == [], "\n".join(w.problems)
+    desk_pages = journey_steps_of(w.server.app, {"desk"})
+    assert len(desk_pages) == 5 and desk_pages - w.visited == set()
+    app = w.server.app
+    assert app.extensions["dmp.repos"].dossiers.find_by_nir(ANTOINE.nir).consent.channel == "desk"
+    assert app.extensions["dmp.repos"].dossiers.find_by_nir(JEANNE.nir) is None
+
+
+def test_a_minor_s_dmp_created_at_the_pharmacy_passes_axe_on_every_step_and_error(walker):
+    w = walker
+    pro_log_in(w, PHARMACIEN)
+    click(w, "Créer un DMP", "la carte Vitale")
+    w.submit({"nir": LUCAS.nir, "vitale_serial": LUCAS.vitale_serial}, "l’accord du représentant légal")
+    assert h1(w) == "L’accord du représentant légal"
+    w.submit({}, "accord du représentant : champs vides")
+    assert w.title().startswith("Erreur : ")
+    w.submit({"representative_name": REPRESENTATIVE, "representative_link": "parent", "consent": "yes"},
+             "le téléphone du représentant légal")
+    w.submit({}, "téléphone du représentant : vide")
+    assert w.title().startswith("Erreur : ")
+    w.submit({"mobile": "07 98 76 54 32"}, "le DMP de l’enfant est créé")
+    assert "Le DMP de Lucas MOREAU est créé." in w.browser.find_element(By.TAG_NAME, "main").text
+    assert letter_starts_as_a_pdf(w) == ["application/pdf", "%PDF-"]
+
+    assert w.problems == [], "\n".join(w.problems)
+    assert journey_steps_of(w.server.app, {"desk"}) - w.visited == {"/pro/creer/pas-cree"}
+    dossier = w.server.app.extensions["dmp.repos"].dossiers.find_by_nir(LUCAS.nir)
+    assert dossier.consent.given_by == "legal_representative"
+
+
+def test_the_refusal_pages_pass_axe_for_a_mutual_insurer_and_a_patient(walker):
+    w = walker
+    pro_log_in(w, MUTUELLE)
+    w.go("/pro/creer", "création refusée à une mutuelle")
+    assert h1(w) == "Vous ne pouvez pas créer de DMP ici"
+    w.browser.delete_all_cookies()
+    w.go("/connexion", "connexion du patient")
+    w.submit({"login_id": DEMO_LOGIN["login_id"], "password": DEMO_LOGIN["password"]}, "code du patient")
+    w.submit({"code": w.notifier.last_otp()}, "mon DMP")
+    w.go("/pro/creer", "création refusée au patient")
+    assert h1(w) == "Vous ne pouvez pas créer de DMP ici"
+    assert w.problems == [], "\n".join(w.problems)
