@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from .. import pdf
 from ..domain.access import Decision, decide
 from ..domain.actors import DeskAgent, Profession, Professional
 from ..domain.dossier import Consent, Dossier, new_dossier_id
 from ..domain.identity import compute_ins_c
 from ..domain.register import InsuredPerson
 from .context import Context
-from .patient_accounts import NewCredentials, Refused, _full_name, _letter_context, _open_dossier
+from .patient_accounts import NewCredentials, Refused, _full_name, _open_dossier
 
 ADULT_AGE = 18
 
@@ -151,16 +150,3 @@ def create_dossier_at_desk(
         # The representative acts for the child: the letter is addressed to them, about the child.
         values.update(full_name=representative, for_minor_name=creds.full_name)
     return DeskCredentials(**values)
-
-
-def credential_letter(ctx: Context, creds: DeskCredentials) -> bytes:
-    return pdf.credential_letter(
-        **_letter_context(ctx),
-        full_name=creds.full_name,
-        address_lines=creds.address_lines,
-        login_id=creds.login_id,
-        initial_password=creds.initial_password,
-        ins_c=creds.ins_c,
-        created_on=creds.created_on,
-        for_minor_name=creds.for_minor_name or None,
-    )

@@ -192,6 +192,7 @@ def _open_dossier(ctx: Context, dossier: Dossier, person: InsuredPerson, *, mobi
 
 
 def credential_letter(ctx: Context, creds: NewCredentials) -> bytes:
+    """The credential letter, rendered now and never stored; for a minor, to the representative."""
     return pdf.credential_letter(
         **_letter_context(ctx),
         full_name=creds.full_name,
@@ -200,6 +201,7 @@ def credential_letter(ctx: Context, creds: NewCredentials) -> bytes:
         initial_password=creds.initial_password,
         ins_c=creds.ins_c,
         created_on=creds.created_on,
+        for_minor_name=getattr(creds, "for_minor_name", "") or None,
     )
 
 

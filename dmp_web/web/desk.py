@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ..domain.actors import Holder
 from ..forms.desk import AdultConsentForm, DeskCardForm, DeskContactForm, MinorConsentForm, MinorContactForm
+from ..services import patient_accounts
 from ..services import desk_creation as desk
 from .auth import PatientUser
 from .deps import ctx, seal, unseal
@@ -152,7 +153,7 @@ def done():
 
 @bp.get("/lettre.pdf")
 def letter():
-    pdf = desk.credential_letter(ctx(), _credentials())
+    pdf = patient_accounts.credential_letter(ctx(), _credentials())
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     # inline: the browser opens it, ready to print while the person is still there

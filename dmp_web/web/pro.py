@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -87,7 +87,7 @@ def home():
 
 def refused(decision):
     """A refusal says why, and shows nothing of the dossier."""
-    return render_template("pages/pro/refused.html", reason=decision.reason), 403
+    return make_response(render_template("pages/pro/refused.html", reason=decision.reason), 403)
 
 
 def _dossier(dossier_id: str):
@@ -97,6 +97,17 @@ def _dossier(dossier_id: str):
     if dossier is None:
         abort(404)
     return dossier
+
+
+def decided(action: str, dossier_id: str, document_id: str | None = None):
+    """Load the dossier (and document), ask the policy, journal; a refusal ends the request."""
+    actor = current_actor()
+    dossier = _dossier(dossier_id)
+    document = _document(dossier, document_id) if document_id else None
+    decision = dossier_access.decide_and_journal(ctx(), actor, action, dossier, document)
+    if not decision.allowed:
+        abort(refused(decision))
+    return actor, dossier, document
 
 
 def _document(dossier, document_id: str):
@@ -125,16 +136,12 @@ def find():
 @bp.get("/dmp/<dossier_id>")
 @login_required
 def dossier(dossier_id):
-    actor = current_actor()
-    dossier = _dossier(dossier_id)
-    decision = dossier_access.decide_and_journal(ctx(), actor, "read_dossier", dossier)
-    if not decision.allowed:
-        return refused(decision)
+    actor, dossier, _ = decided("read_dossier", dossier_id)
     documents, left_out = dossier_access.visible_documents(ctx(), actor, dossier)
     person = ctx().register.get(dossier.holder_nir)
     return render_template(
         "pages/pro/dossier.html", actor=actor, dossier=dossier, person=person, documents=documents,
-        left_out=left_out, decision=decision, types=DOCUMENT_TYPES,
+        left_out=left_out, types=DOCUMENT_TYPES,
         emergency=ctx().repos.emergencies.active_for(dossier.id, actor.rpps, ctx().now()),
     )
 
@@ -142,12 +149,7 @@ def dossier(dossier_id):
 @bp.get("/dmp/<dossier_id>/documents/<document_id>")
 @login_required
 def document(dossier_id, document_id):
-    actor = current_actor()
-    dossier = _dossier(dossier_id)
-    document = _document(dossier, document_id)
-    decision = dossier_access.decide_and_journal(ctx(), actor, "read_document", dossier, document)
-    if not decision.allowed:
-        return refused(decision)
+    actor, dossier, document = decided("read_document", dossier_id, document_id)
     repo = ctx().repos.documents
     return render_template(
         "pages/pro/document.html", dossier=dossier, document=document, types=DOCUMENT_TYPES,
@@ -159,12 +161,7 @@ def document(dossier_id, document_id):
 @bp.get("/dmp/<dossier_id>/documents/<document_id>/fichier")
 @login_required
 def document_file(dossier_id, document_id):
-    actor = current_actor()
-    dossier = _dossier(dossier_id)
-    document = _document(dossier, document_id)
-    decision = dossier_access.decide_and_journal(ctx(), actor, "read_document", dossier, document)
-    if not decision.allowed:
-        return refused(decision)
+    _, dossier, document = decided("read_document", dossier_id, document_id)
     return send_document_file(dossier, document)
 
 
@@ -176,11 +173,7 @@ def _writable_types(actor):
 @bp.route("/dmp/<dossier_id>/deposer", methods=["GET", "POST"])
 @login_required
 def deposit(dossier_id):
-    actor = current_actor()
-    dossier = _dossier(dossier_id)
-    decision = dossier_access.decide_and_journal(ctx(), actor, "read_dossier", dossier)
-    if not decision.allowed:
-        return refused(decision)
+    actor, dossier, _ = decided("read_dossier", dossier_id)
     form = DepositForm()
     form.type_code.choices = _writable_types(actor)
     if form.validate_on_submit():
