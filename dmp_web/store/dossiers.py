@@ -20,6 +20,7 @@ from .codec import from_row, to_row
 from .crypto import Sealer
 from .directory import Directory
 from .documents import DocumentRepository, EmergencyRepository
+from .wishes import WishesRepository
 from .files import FileStore
 from .sharded import KeyTaken, ShardedTable
 
@@ -166,3 +167,4 @@ class Repositories:
         self.emergencies = EmergencyRepository(store)
         # documents are sealed at rest: without a key (a script that only reads accounts) there are none
         self.documents = DocumentRepository(store, sealer) if sealer else None
+        self.wishes = WishesRepository(store, sealer) if sealer else None

@@ -19,9 +19,11 @@ bp = Blueprint("patient", __name__, url_prefix="/mon-dmp")
 STEPS = {1: "patient.first_connection", 2: "patient.first_connection_password", 3: "patient.first_connection_emergency"}
 
 
-@bp.before_request
 @login_required
 def only_the_holder():
+    """Every page of the patient's space: the holder logged in, first connection done.
+
+    Other blueprints of the patient's space register it too: `bp.before_request(only_the_holder)`."""
     if not isinstance(current_user._get_current_object(), PatientUser):
         return redirect(url_for("auth.login"))
     account = current_user.account
@@ -33,13 +35,22 @@ def only_the_holder():
     return None
 
 
-def _person():
-    dossier = ctx().repos.dossiers.get(current_user.dossier_id)
-    return dossier, ctx().register.get(dossier.holder_nir)
+bp.before_request(only_the_holder)
+
+
+def current_dossier():
+    """The logged-in holder's dossier."""
+    return ctx().repos.dossiers.get(current_user.dossier_id)
 
 
 def holder():
+    """The logged-in holder, as the access policy knows them."""
     return Holder(current_user.dossier_id)
+
+
+def _person():
+    dossier = current_dossier()
+    return dossier, ctx().register.get(dossier.holder_nir)
 
 
 @bp.get("")
