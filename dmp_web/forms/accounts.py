@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, RadioField, StringField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, StopValidation
+from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 
 from ..domain.accounts import PASSWORD_MIN_LENGTH
 from .validators import CreationCodeFormat, EmailAddress, Mobile, Nir, OtpFormat, Rpps, SameAs, VitaleSerial
@@ -201,3 +202,22 @@ class AttendingDoctorForm(FlaskForm):
         validators=[Rpps()],
         render_kw={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"},
     )
+
+
+class PatientDocumentForm(FlaskForm):
+    title = StringField(
+        "Titre du document",
+        description="Par exemple : Mes allergies, ou Compte rendu de 2019.",
+        validators=[DataRequired("Écrivez le titre du document"),
+                    Length(max=120, message="Le titre doit avoir 120 caractères au plus")],
+    )
+    text = TextAreaField(
+        "Texte du document",
+        description="Écrivez le texte, ou joignez un fichier plus bas.",
+        validators=[Length(max=50_000, message="Le texte doit avoir 50 000 caractères au plus")],
+    )
+    file = FileField("Fichier", description="PDF, JPEG, PNG ou texte. 10 Mo au plus.")
+
+    def validate_text(self, field):
+        if not (field.data or "").strip() and not (self.file.data and getattr(self.file.data, "filename", "")):
+            raise StopValidation("Écrivez le texte du document ou joignez un fichier")

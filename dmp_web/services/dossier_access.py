@@ -92,9 +92,21 @@ def deposit(ctx: Context, actor, dossier: Dossier, *, type_code: str, title: str
         file_name=upload.clean_name if upload else "", content_type=upload.content_type if upload else "",
         data=data if upload else None,
     )
-    if not pending_explanation:
-        _alert_patient(ctx, dossier)
+    if not pending_explanation and ref.kind not in ("holder", "legal_representative"):
+        _alert_patient(ctx, dossier)  # not for what the patient added themselves
     return Deposit(decision, document)
+
+
+def set_hidden(ctx: Context, actor, dossier: Dossier, document: Document, hidden: bool) -> Decision:
+    """The patient hides a document from professionals («interdire»), or shows it again."""
+    decision = _decide(ctx, actor, "hide_document", dossier, document)
+    fields = decision.journal_fields()
+    if decision.allowed:
+        document.hidden = hidden
+        ctx.repos.documents.save(document)
+        fields["detail"] += " ; caché aux professionnels" if hidden else " ; de nouveau visible"
+    ctx.repos.journal.append(dossier.id, **fields)
+    return decision
 
 
 def release(ctx: Context, actor, dossier: Dossier, document: Document) -> Decision:

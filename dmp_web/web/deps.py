@@ -53,3 +53,20 @@ def send_document_file(dossier, document):
     response.headers["Content-Type"] = stored.content_type
     response.headers["Content-Disposition"] = f'attachment; filename="{stored.name}"'
     return response
+
+
+def checked_upload(file_field):
+    """Read an uploaded file (at most the limit + 1 byte) and check it by its content.
+
+    Returns (CheckedUpload, data), or (None, None) when no file was sent; a refused file leaves
+    its French message on the field."""
+    from ..domain.uploads import MAX_UPLOAD_BYTES, UploadRefused, check_upload
+
+    if not (file_field.data and file_field.data.filename):
+        return None, None
+    data = file_field.data.read(MAX_UPLOAD_BYTES + 1)
+    try:
+        return check_upload(file_field.data.filename, data), data
+    except UploadRefused as refusal:
+        file_field.errors = [refusal.message]
+        return None, None

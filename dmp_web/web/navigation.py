@@ -97,6 +97,8 @@ JOURNEY_STEPS: dict[str, str] = {
     "auth.identifier_sent": "after the forgotten-identifier form",
     "patient.home": "after logging in",
     "patient.attending_doctor": "the patient's space, after logging in",
+    "patient.documents": "the patient's space, after logging in",
+    "patient.add_document": "the patient's space, after logging in",
     "patient.first_connection": "first connection, step 1, after logging in",
     "patient.first_connection_password": "first connection, step 2",
     "patient.first_connection_emergency": "first connection, step 3",

@@ -6,13 +6,15 @@ import re
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from .. import htmx
+
 from ..domain.actors import Holder
-from ..domain.documents import DOCUMENT_TYPES
+from ..domain.documents import CATALOGUE, DOCUMENT_TYPES, Category
 from ..services import dossier_access
-from ..forms.accounts import AttendingDoctorForm, ConnectionDataForm, EmergencyAccessForm, PersonalDataForm
+from ..forms.accounts import AttendingDoctorForm, ConnectionDataForm, PatientDocumentForm, EmergencyAccessForm, PersonalDataForm
 from ..services import patient_accounts as accounts
 from .auth import PASSWORD_MESSAGES, PatientUser
-from .deps import ctx, send_document_file
+from .deps import checked_upload, ctx, send_document_file
 
 bp = Blueprint("patient", __name__, url_prefix="/mon-dmp")
 
@@ -153,3 +155,56 @@ def attending_doctor():
             return redirect(url_for("patient.home"))
     current = ctx().repos.directory.professional(dossier.attending_doctor_rpps) if dossier.attending_doctor_rpps else None
     return render_template("pages/patient/attending_doctor.html", form=form, current=current)
+
+
+# -- documents: see them by category, add one, hide one from professionals ---------------------
+
+def _by_category(documents):
+    order = {t.code: t.category for t in CATALOGUE}
+    return [(category, [d for d in documents if order.get(d.type_code) is category]) for category in Category]
+
+
+@bp.get("/documents")
+def documents():
+    dossier = current_dossier()
+    decision = dossier_access.decide_and_journal(ctx(), holder(), "list_documents", dossier)
+    if not decision.allowed:
+        return render_template("pages/patient/closed.html", dossier=dossier), 403
+    shown, _ = dossier_access.visible_documents(ctx(), holder(), dossier)
+    return render_template("pages/patient/documents.html", groups=_by_category(shown), types=DOCUMENT_TYPES)
+
+
+@bp.route("/documents/ajouter", methods=["GET", "POST"])
+def add_document():
+    dossier = current_dossier()
+    form = PatientDocumentForm()
+    if form.validate_on_submit():
+        upload, data = checked_upload(form.file)
+        if not form.file.errors:
+            result = dossier_access.deposit(
+                ctx(), holder(), dossier, type_code="patient_note", title=form.title.data,
+                document_date=ctx().now().date(), text=form.text.data or "", upload=upload, data=data,
+            )
+            if not result.decision.allowed:
+                abort(403)
+            flash("Votre document est ajouté.", "success")
+            return redirect(url_for("patient.documents"))
+    return render_template("pages/patient/add_document.html", form=form)
+
+
+@bp.post("/documents/<document_id>/acces")
+def document_access(document_id):
+    """«Interdire» or allow again: a plain form; htmx swaps the row in place when it is there."""
+    dossier = current_dossier()
+    document = _document_or_404(dossier, document_id)
+    hide = request.form.get("hidden") == "1"
+    decision = dossier_access.set_hidden(ctx(), holder(), dossier, document, hide)
+    if not decision.allowed:
+        abort(404)
+    message = ("Ce document est maintenant caché aux professionnels." if hide
+               else "Ce document est de nouveau visible pour les professionnels.")
+    if htmx and not htmx.boosted:
+        return render_template("pages/patient/_document_row.html", document=document, types=DOCUMENT_TYPES,
+                               message=message)
+    flash(message, "success")
+    return redirect(url_for("patient.documents"))

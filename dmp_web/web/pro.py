@@ -11,12 +11,11 @@ from ..domain.access import REASONS
 from ..domain.actors import FORBIDDEN_KINDS, DeskAgent, Professional
 from ..domain.documents import DOCUMENT_TYPES
 from ..domain.habilitations import allows
-from ..domain.uploads import MAX_UPLOAD_BYTES, UploadRefused, check_upload
 from ..forms.pro import DepositForm, EmergencyForm, PatientSearchForm, ProLoginForm
 from ..services import dossier_access
 from ..services import login as logins
 from .auth import DirectoryUser, code_page, resend, start_session
-from .deps import ctx, send_document_file
+from .deps import checked_upload, ctx, send_document_file
 
 bp = Blueprint("pro", __name__, url_prefix="/pro")
 
@@ -177,13 +176,7 @@ def deposit(dossier_id):
     form = DepositForm()
     form.type_code.choices = _writable_types(actor)
     if form.validate_on_submit():
-        upload = data = None
-        if form.file.data and form.file.data.filename:
-            data = form.file.data.read(MAX_UPLOAD_BYTES + 1)
-            try:
-                upload = check_upload(form.file.data.filename, data)
-            except UploadRefused as refusal:
-                form.file.errors = [refusal.message]
+        upload, data = checked_upload(form.file)
         if not form.file.errors:
             result = dossier_access.deposit(
                 ctx(), actor, dossier, type_code=form.type_code.data, title=form.title.data,
