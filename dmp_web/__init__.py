@@ -78,6 +78,8 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     app.register_blueprint(patient.bp)
     app.register_blueprint(pro.bp)
     app.register_blueprint(desk.bp)
+    from .web import reimbursements
+    app.register_blueprint(reimbursements.bp)
 
     from . import cli
 

@@ -1,4 +1,5 @@
-"""flask commands: `flask --app app demo-data`, `flask --app app import-register FILE.csv`."""
+"""flask commands: `flask --app app demo-data`, `flask --app app import-register FILE.csv`,
+`flask --app app import-reimbursements FILE.csv`."""
 from __future__ import annotations
 
 import sys
@@ -39,3 +40,27 @@ def init_app(app: Flask) -> None:
             click.echo(f"Aucune ligne importée : {errors} erreur{'s' if errors > 1 else ''}.", err=True)
             sys.exit(1)
         click.echo(f"{count} personne{'s' if count > 1 else ''} importée{'s' if count > 1 else ''}.")
+
+    @app.cli.command("import-reimbursements")
+    @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_reimbursements_command(csv_file: Path) -> None:
+        """Import the Assurance Maladie's reimbursements (CSV): every row, or none if one is wrong."""
+        from .services.reimbursement_import import (
+            ReimbursementImportRefused,
+            decode_reimbursement_file,
+            import_reimbursements,
+        )
+
+        now = current_app.extensions["dmp.clock"]()
+        try:
+            summary = import_reimbursements(
+                decode_reimbursement_file(csv_file.read_bytes()), current_app.extensions["dmp.repos"], now
+            )
+        except ReimbursementImportRefused as refused:
+            for problem in refused.problems:
+                click.echo(problem, err=True)
+            errors = len(refused.problems)
+            click.echo(f"Aucune ligne importée : {errors} erreur{'s' if errors > 1 else ''}.", err=True)
+            sys.exit(1)
+        for line in summary.lines():
+            click.echo(line)

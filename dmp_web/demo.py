@@ -12,6 +12,7 @@ from .domain.dossier import Consent, Dossier
 from .domain.identity import compute_ins_c
 from .domain.journal import Actor
 from .domain.register import InsuredPerson, PostalAddress
+from .domain.reimbursements import Reimbursement
 from .store import FileStore
 from .store.dossiers import Repositories
 from .store.crypto import Sealer
@@ -95,6 +96,7 @@ def load_demo_data(store: FileStore, sealer: Sealer | None = None) -> dict[str, 
     counts = {"insured persons": len(INSURED), "directory": _demo_directory(store), "dossiers": _demo_dossier(store)}
     if sealer is not None:
         counts["documents"] = _demo_documents(Repositories(store, sealer))
+        counts["reimbursements"] = _demo_reimbursements(Repositories(store, sealer))
     return counts
 
 
@@ -161,3 +163,25 @@ def _demo_dossier(store: FileStore) -> int:
     repos.journal.append(demo["dossier_id"], created, Actor("system", "demo", "données de démonstration"),
                          "dossier_created", detail="DMP de démonstration, créé avec le consentement du titulaire")
     return 1
+
+
+# The demo patient's care over the last 24 months, as the Assurance Maladie sends it:
+# (day, act, professional, amount paid, amount reimbursed), amounts in euro cents.
+DEMO_REIMBURSEMENTS = [
+    (date(2026, 11, 3), "Échographie du cœur", "Dr Paul Lefèvre", 9649, 6754),
+    (date(2026, 10, 22), "Médicaments : fer", "Pharmacie des Lilas", 840, 546),
+    (date(2026, 10, 20), "Prise de sang", "Laboratoire des Lilas", 2430, 1458),
+    (date(2026, 10, 12), "Consultation chez le médecin généraliste", "Dr Marie Durand", 3000, 1900),
+    (date(2026, 9, 18), "Séjour à l’hôpital en cardiologie (2 jours)", "Hôpital Tenon", 158000, 126400),
+    (date(2026, 3, 12), "Séance de kinésithérapie", "Sophie Laurent", 1750, 1050),
+    (date(2026, 3, 5), "Séance de kinésithérapie", "Sophie Laurent", 1750, 1050),
+    (date(2025, 6, 10), "Consultation chez le médecin généraliste", "Dr Marie Durand", 3000, 1900),
+    (date(2024, 12, 2), "Vaccin contre la grippe", "Pharmacie des Lilas", 796, 796),
+]
+
+
+def _demo_reimbursements(repos: Repositories) -> int:
+    rows = [Reimbursement(DEMO_LOGIN["nir"], *row) for row in DEMO_REIMBURSEMENTS]
+    # written only when the dossier has none yet: loading the demo again changes nothing
+    repos.reimbursements.apply(DEMO_LOGIN["dossier_id"], lambda existing: None if existing else rows)
+    return len(rows)

@@ -30,15 +30,32 @@ NOT_PAGES: dict[str, str] = {
     "sample.bad_page_css": "the stylesheet of that broken page",
 }
 
-# Journey steps (dmp_web.web.navigation.JOURNEY_STEPS) by blueprint: the browser test that
-# walks each area asserts it visited every GET step of its area.
+# Journey steps (dmp_web.web.navigation.JOURNEY_STEPS) by area: an area is a blueprint, or one
+# endpoint when a blueprint is walked by several tests. The browser test that walks an area
+# asserts it visited every GET step of it; a web test checks every step has an area.
 JOURNEY_AREAS: dict[str, str] = {
     "creation": "tests/browser/test_patient_journey.py",
     "auth": "tests/browser/test_patient_journey.py",
     "patient": "tests/browser/test_patient_journey.py",
+    "patient.documents": "tests/browser/test_patient_documents.py",
+    "patient.add_document": "tests/browser/test_patient_documents.py",
+    "patient.management": "tests/browser/test_management.py",
+    "patient.block_search": "tests/browser/test_management.py",
+    "patient.grant_rights": "tests/browser/test_management.py",
+    "patient.emergency_choice": "tests/browser/test_management.py",
+    "patient.alerts": "tests/browser/test_management.py",
     "pro": "tests/browser/test_professional_journey.py",
     "desk": "tests/browser/test_desk_journey.py",
+    "reimbursements": "tests/browser/test_reimbursements.py",
 }
+
+
+def area_of(endpoint: str) -> str | None:
+    """The most specific area an endpoint belongs to."""
+    if endpoint in JOURNEY_AREAS:
+        return endpoint
+    blueprint = endpoint.split(".")[0]
+    return blueprint if blueprint in JOURNEY_AREAS else None
 
 
 def journey_steps_of(app, areas: set[str]) -> set[str]:
@@ -50,7 +67,7 @@ def journey_steps_of(app, areas: set[str]) -> set[str]:
     with app.test_request_context():
         return {
             url_for(rule.endpoint) for rule in app.url_map.iter_rules()
-            if rule.endpoint in JOURNEY_STEPS and rule.endpoint.split(".")[0] in areas
+            if rule.endpoint in JOURNEY_STEPS and area_of(rule.endpoint) in areas
             and "GET" in rule.methods and not rule.arguments and not rule.rule.endswith(".pdf")
         }
 

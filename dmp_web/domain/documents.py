@@ -65,8 +65,9 @@ CATALOGUE: tuple[DocumentType, ...] = (
 
 DOCUMENT_TYPES: dict[str, DocumentType] = {doc_type.code: doc_type for doc_type in CATALOGUE}
 
-# The only types the patient (or their legal representative) may add themselves.
-PATIENT_WRITABLE_TYPES = frozenset({"patient_note"})
+# The only types the patient (or their legal representative) may add themselves: their own
+# notes, and their directives anticipées given as a file («Volontés et droits»).
+PATIENT_WRITABLE_TYPES = frozenset({"patient_note", "advance_directives"})
 
 
 def document_type(code: str) -> DocumentType:

@@ -44,6 +44,8 @@ ACTIONS = {
     # emergency accesses opened
     "break_glass",
     "regulator_access",
+    # the Assurance Maladie's file added reimbursements, or dropped those older than 24 months
+    "reimbursements_updated",
 }
 
 

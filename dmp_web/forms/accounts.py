@@ -221,3 +221,34 @@ class PatientDocumentForm(FlaskForm):
     def validate_text(self, field):
         if not (field.data or "").strip() and not (self.file.data and getattr(self.file.data, "filename", "")):
             raise StopValidation("Écrivez le texte du document ou joignez un fichier")
+
+
+class ProfessionalSearchForm(FlaskForm):
+    """A search (GET): nothing changes, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Nom ou numéro RPPS du professionnel",
+        description="Écrivez au moins 3 lettres du nom. Par exemple : Durand.",
+        validators=[DataRequired("Écrivez le nom ou le numéro RPPS du professionnel")],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "type": "search"},
+    )
+
+
+class GrantRightsForm(FlaskForm):
+    rpps = StringField(
+        "Numéro RPPS du médecin",
+        description="Ce numéro a 11 chiffres. Le médecin peut vous le donner.",
+        validators=[Rpps()],
+        render_kw={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"},
+    )
+
+
+class AlertsForm(FlaskForm):
+    choice = RadioField(
+        "Voulez-vous un e-mail à chaque nouveau document ?",
+        choices=[SelectChoice("yes", "Oui"), SelectChoice("no", "Non")],
+        validators=[InputRequired("Choisissez oui ou non")],
+    )

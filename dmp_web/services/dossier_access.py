@@ -145,22 +145,3 @@ def _alert_patient(ctx: Context, dossier: Dossier) -> None:
                  f"Connectez-vous pour le lire : {ctx.site_url}/connexion\n\nL’Assurance Maladie\n",
         ))
 
-
-def set_attending_doctor(ctx: Context, actor, dossier: Dossier, rpps: str) -> Decision | str:
-    """The patient names their médecin traitant, a médecin of the directory.
-
-    Returns the refused Decision, "unknown" when no médecin has this RPPS number, or the
-    allowed Decision once saved (and journaled)."""
-    doctor = ctx.repos.directory.professional(rpps)
-    if doctor is None or doctor.profession.value != "medecin":
-        return "unknown"
-    decision = _decide(ctx, actor, "manage", dossier)
-    fields = decision.journal_fields()
-    if decision.allowed:
-        dossier.attending_doctor_rpps = doctor.rpps
-        if doctor.rpps in dossier.blocked_rpps:
-            dossier.blocked_rpps.remove(doctor.rpps)  # the médecin traitant can never be blocked
-        ctx.repos.dossiers.save(dossier)
-        fields["detail"] = f"médecin traitant : {doctor.name} (RPPS {doctor.rpps})"
-    ctx.repos.journal.append(dossier.id, **fields)
-    return decision

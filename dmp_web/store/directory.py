@@ -2,6 +2,8 @@
 agents, and the actors the law keeps out. Each entry holds the actor and its login account."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -35,9 +37,17 @@ def _actor(row: dict):
     return ForbiddenActor(kind=kind, **fields)
 
 
+def name_words(text: str) -> list[str]:
+    """Lower-case words without accents: «Lefèvre» is found by «lefevre» or «Lefèvre»."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return [w for w in re.split(r"[^a-z0-9]+", plain) if w and w != "dr"]
+
+
 class Directory:
     def __init__(self, store: FileStore):
         self._table = ShardedTable(store, "directory")
+        # word prefix (3 letters) -> {login id: name}: a name search reads one small record
+        self._by_name = ShardedTable(store, "directory-by-name")
 
     @staticmethod
     def login_id_of(actor) -> str:
@@ -46,6 +56,23 @@ class Directory:
     def add(self, actor, account: Account) -> None:
         account.login_id = self.login_id_of(actor)
         self._table.add(account.login_id, {"actor": _actor_row(actor), "account": to_row(account)})
+        if isinstance(actor, Professional):
+            for word in {w[:3] for w in name_words(actor.name) if len(w) >= 3}:
+                self._by_name.update(word, lambda row, a=actor: {**(row or {}), a.rpps: a.name})
+
+    def search_professionals(self, text: str, limit: int = 20) -> list[Professional]:
+        """Professionals by RPPS number, or by words of their name (3 letters at least)."""
+        digits = re.sub(r"\s", "", text)
+        if digits.isdigit():
+            found = self.professional(digits) if len(digits) == 11 else None
+            return [found] if found else []
+        words = [w for w in name_words(text) if len(w) >= 3]
+        if not words:
+            return []
+        candidates = self._by_name.get(words[0][:3]) or {}
+        matches = [rpps for rpps, name in sorted(candidates.items(), key=lambda kv: kv[1])
+                   if all(any(n.startswith(w) for n in name_words(name)) for w in words)]
+        return [p for p in (self.professional(rpps) for rpps in matches[:limit]) if p]
 
     def actor(self, login_id: str):
         row = self._table.get(login_id.strip())

@@ -21,6 +21,7 @@ from .crypto import Sealer
 from .directory import Directory
 from .documents import DocumentRepository, EmergencyRepository
 from .wishes import WishesRepository
+from .reimbursements import ReimbursementRepository
 from .files import FileStore
 from .sharded import KeyTaken, ShardedTable
 
@@ -168,3 +169,4 @@ class Repositories:
         # documents are sealed at rest: without a key (a script that only reads accounts) there are none
         self.documents = DocumentRepository(store, sealer) if sealer else None
         self.wishes = WishesRepository(store, sealer) if sealer else None
+        self.reimbursements = ReimbursementRepository(store, sealer) if sealer else None

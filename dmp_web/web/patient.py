@@ -10,8 +10,12 @@ from .. import htmx
 
 from ..domain.actors import Holder
 from ..domain.documents import CATALOGUE, DOCUMENT_TYPES, Category
-from ..services import dossier_access
-from ..forms.accounts import AttendingDoctorForm, ConnectionDataForm, PatientDocumentForm, EmergencyAccessForm, PersonalDataForm
+from ..services import dossier_access, management
+from ..forms.accounts import (
+    AlertsForm, AttendingDoctorForm, ConnectionDataForm, GrantRightsForm, PatientDocumentForm,
+    ProfessionalSearchForm,
+)
+from ..forms.accounts import EmergencyAccessForm, PersonalDataForm
 from ..services import patient_accounts as accounts
 from .auth import PASSWORD_MESSAGES, PatientUser
 from .deps import checked_upload, ctx, send_document_file
@@ -145,7 +149,7 @@ def attending_doctor():
     dossier, _ = _person()
     form = AttendingDoctorForm()
     if form.validate_on_submit():
-        result = dossier_access.set_attending_doctor(ctx(), holder(), dossier, form.rpps.data)
+        result = management.set_attending_doctor(ctx(), holder(), dossier, form.rpps.data)
         if result == "unknown":
             form.rpps.errors = ["Aucun médecin n’a ce numéro RPPS. Vérifiez-le avec votre médecin"]
         elif not result.allowed:
@@ -208,3 +212,98 @@ def document_access(document_id):
                                message=message)
     flash(message, "success")
     return redirect(url_for("patient.documents"))
+
+
+# -- «Gestion du DMP»: blocked professionals, rights, emergency access, alerts ---------------
+
+def _people(rpps_list):
+    directory = ctx().repos.directory
+    return [p for p in (directory.professional(r) for r in rpps_list) if p]
+
+
+def _managed(decision, message: str):
+    if not decision.allowed:
+        abort(403)
+    flash(message, "success")
+    return redirect(url_for("patient.management"))
+
+
+@bp.get("/gestion", endpoint="management")
+def management_page():
+    dossier = current_dossier()
+    directory = ctx().repos.directory
+    attending = directory.professional(dossier.attending_doctor_rpps) if dossier.attending_doctor_rpps else None
+    return render_template("pages/patient/management.html", dossier=dossier, attending=attending,
+                           blocked=_people(dossier.blocked_rpps), with_rights=_people(dossier.attending_rights_rpps))
+
+
+@bp.get("/gestion/bloquer")
+def block_search():
+    dossier = current_dossier()
+    form = ProfessionalSearchForm(request.args)
+    results = None
+    if request.args and form.validate():
+        results = ctx().repos.directory.search_professionals(form.q.data)
+    context = {"form": form, "results": results, "dossier": dossier}
+    if htmx and not htmx.boosted:
+        return render_template("pages/patient/_search_results.html", **context)
+    return render_template("pages/patient/block.html", **context)
+
+
+@bp.post("/gestion/bloquer")
+def block():
+    dossier = current_dossier()
+    result = management.block(ctx(), holder(), dossier, request.form.get("rpps", ""))
+    if result == "unknown":
+        abort(404)
+    if not result.allowed:
+        flash(result.reason + " Vous pouvez choisir un autre médecin traitant.", "error")
+        return redirect(url_for("patient.management"))
+    return _managed(result, "Ce professionnel est bloqué. Il ne peut plus ouvrir votre DMP.")
+
+
+@bp.post("/gestion/debloquer")
+def unblock():
+    return _managed(management.unblock(ctx(), holder(), current_dossier(), request.form.get("rpps", "")),
+                    "Ce professionnel n’est plus bloqué.")
+
+
+@bp.route("/gestion/droits", methods=["GET", "POST"])
+def grant_rights():
+    form = GrantRightsForm()
+    if form.validate_on_submit():
+        result = management.grant_rights(ctx(), holder(), current_dossier(), form.rpps.data)
+        if result == "unknown":
+            form.rpps.errors = ["Aucun médecin n’a ce numéro RPPS. Vérifiez-le avec votre médecin"]
+        else:
+            return _managed(result, "Ce médecin a maintenant les droits du médecin traitant.")
+    return render_template("pages/patient/grant_rights.html", form=form)
+
+
+@bp.post("/gestion/droits/retirer")
+def revoke_rights():
+    return _managed(management.revoke_rights(ctx(), holder(), current_dossier(), request.form.get("rpps", "")),
+                    "Ce médecin n’a plus les droits du médecin traitant.")
+
+
+@bp.route("/gestion/urgence", methods=["GET", "POST"])
+def emergency_choice():
+    dossier = current_dossier()
+    form = EmergencyAccessForm(data=None if request.method == "POST" else
+                               {"choice": "yes" if dossier.emergency_access else "no"})
+    if form.validate_on_submit():
+        allowed = form.choice.data == "yes"
+        return _managed(management.set_emergency_access(ctx(), holder(), dossier, allowed),
+                        "Votre choix pour l’accès en urgence est enregistré.")
+    return render_template("pages/patient/emergency_choice.html", form=form)
+
+
+@bp.route("/gestion/alertes", methods=["GET", "POST"])
+def alerts():
+    dossier = current_dossier()
+    form = AlertsForm(data=None if request.method == "POST" else
+                      {"choice": "yes" if dossier.alert_new_documents else "no"})
+    if form.validate_on_submit():
+        return _managed(management.set_alerts(ctx(), holder(), dossier, form.choice.data == "yes"),
+                        "Votre choix pour les e-mails est enregistré.")
+    return render_template("pages/patient/alerts.html", form=form)

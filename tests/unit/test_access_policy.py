@@ -153,7 +153,7 @@ def oracle(actor, action, doc, *, closed, blocked, emergency, patient_allows):
             return NO("author_only")
         if action in ("read_document", "hide_document") and doc.pending_explanation:
             return NO("pending_explanation")
-        if action == "write_document" and doc.type_code != "patient_note":
+        if action == "write_document" and doc.type_code not in ("patient_note", "advance_directives"):
             return NO("patient_writes_own_notes_only")
         return YES(kind.value)
 
@@ -430,6 +430,19 @@ def test_the_patient_adds_only_their_own_notes_and_no_professional_writes_them()
     results = make_document("lab_results")
     assert ask(holder, "write_document", results).reason_code == "patient_writes_own_notes_only"
     assert ask(doctor(ATTENDING), "write_document", note).reason_code == "profession_may_not_write"
+
+
+def test_the_patient_adds_their_advance_directives_as_a_file_and_doctors_read_them():
+    holder, representative = Holder(DOSSIER_ID), LegalRepresentative("rep-1", "Claire", DOSSIER_ID)
+    directives = make_document("advance_directives", author=DOSSIER_ID, author_kind="holder")
+    assert ask(holder, "write_document", directives).reason_code == "holder"
+    assert ask(representative, "write_document", directives).reason_code == "legal_representative"
+    assert ask(Holder("d-0002"), "write_document", directives).reason_code == "not_your_dossier"
+    assert ask(doctor(OTHER), "read_document", directives).reason_code == "profession_may_read"
+    assert ask(doctor(ATTENDING), "read_document", directives).reason_code == "attending_doctor"
+    for other in ("medical_summary", "vaccinations", "medication_prescription"):
+        refused = ask(holder, "write_document", make_document(other, author=DOSSIER_ID, author_kind="holder"))
+        assert refused.reason_code == "patient_writes_own_notes_only", other
 
 
 def test_the_holder_sees_and_hides_their_documents_and_manages_their_dossier():

@@ -1,0 +1,181 @@
+"""Forms of «Mes informations / Volontés et droits»."""
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, StopValidation
+
+from .accounts import _EMAIL_KW, _MOBILE_KW, MOBILE_HINT
+from .validators import EmailAddress, Mobile, SameAs
+
+PHONE_HINT = "10 chiffres, par exemple 01 23 45 67 89 ou 06 12 34 56 78."
+LINK_HINT = "Par exemple : ma fille, mon mari, mon voisin."
+ORGAN_DONATION_CHOICES = [
+    SelectChoice("yes", "Oui, je veux donner mes organes"),
+    SelectChoice("no", "Non, je ne veux pas donner mes organes"),
+    SelectChoice("unsaid", "Je ne veux pas le dire"),
+]
+BLOOD_GROUP_CHOICES = [
+    SelectChoice("A+", "A+ (A positif)"),
+    SelectChoice("A-", "A− (A négatif)"),
+    SelectChoice("B+", "B+ (B positif)"),
+    SelectChoice("B-", "B− (B négatif)"),
+    SelectChoice("AB+", "AB+ (AB positif)"),
+    SelectChoice("AB-", "AB− (AB négatif)"),
+    SelectChoice("O+", "O+ (O positif)"),
+    SelectChoice("O-", "O− (O négatif)"),
+    SelectChoice("unknown", "Je ne le connais pas"),
+]
+SAME_PERSON_CHOICES = [
+    SelectChoice("same", "C’est la même personne que ma personne de confiance"),
+    SelectChoice("other", "C’est une autre personne"),
+]
+
+
+class Phone:
+    """A French telephone number, fixed or mobile: 10 digits starting with 0 (or +33)."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        value = re.sub(r"[\s.\-\u00a0]", "", field.data or "")
+        if value.startswith("+33"):
+            value = "0" + value[3:]
+        if not value:
+            raise StopValidation(self.message)
+        if not value.isdigit():
+            raise StopValidation("Le numéro de téléphone s’écrit avec des chiffres seulement")
+        if len(value) != 10:
+            raise StopValidation(f"Le numéro de téléphone a 10 chiffres. Vous en avez écrit {len(value)}")
+        if not value.startswith("0") or value.startswith("00"):
+            raise StopValidation("Le numéro de téléphone commence par 0, puis un chiffre de 1 à 9")
+        field.data = value
+
+
+class Needed:
+    """Required, unless another field has a given value (then the field is not read)."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message: str, unless: tuple[str, str] | None = None):
+        self.message = message
+        self.unless = unless
+
+    def __call__(self, form, field):
+        if self.unless and self.unless[0] in form and form[self.unless[0]].data == self.unless[1]:
+            raise StopValidation()  # no message: the field is not needed
+        if not (field.data or "").strip():
+            raise StopValidation(self.message)
+
+
+# -- contact details ----------------------------------------------------------------------------
+
+class NewMobileForm(FlaskForm):
+    mobile = StringField(
+        "Nouveau numéro de téléphone portable", description=MOBILE_HINT,
+        validators=[Mobile(message="Écrivez votre nouveau numéro de téléphone portable")], render_kw=_MOBILE_KW,
+    )
+    mobile_confirm = StringField(
+        "Écrivez encore une fois le nouveau numéro",
+        validators=[
+            Mobile(message="Écrivez encore une fois votre nouveau numéro de téléphone portable"),
+            SameAs("mobile", "Les 2 numéros ne sont pas les mêmes. Écrivez 2 fois le même numéro"),
+        ],
+        render_kw=_MOBILE_KW,
+    )
+
+
+class NewEmailForm(FlaskForm):
+    email = StringField(
+        "Nouvelle adresse e-mail", description="Par exemple : prenom.nom@exemple.fr",
+        validators=[EmailAddress(message="Écrivez votre nouvelle adresse e-mail")], render_kw=_EMAIL_KW,
+    )
+    email_confirm = StringField(
+        "Écrivez encore une fois la nouvelle adresse",
+        validators=[
+            EmailAddress(message="Écrivez encore une fois votre nouvelle adresse e-mail"),
+            SameAs("email", "Les 2 adresses ne sont pas les mêmes. Écrivez 2 fois la même adresse"),
+        ],
+        render_kw=_EMAIL_KW,
+    )
+
+
+# -- people to call -----------------------------------------------------------------------------
+
+def _name(message: str, unless=None) -> StringField:
+    return StringField("Prénom et nom", validators=[
+        Needed(message, unless), Length(max=100, message="Le nom doit avoir 100 caractères au plus"),
+    ], render_kw={"autocomplete": "off", "spellcheck": "false"})
+
+
+def _link() -> StringField:
+    return StringField("Qui est cette personne pour vous ?", description=LINK_HINT, validators=[
+        Length(max=60, message="Écrivez ce lien en 60 caractères au plus"),
+    ], render_kw={"autocomplete": "off"})
+
+
+def _phone(message: str, unless=None) -> StringField:
+    return StringField("Son numéro de téléphone", description=PHONE_HINT, validators=[Needed(message, unless), Phone(message)],
+                       render_kw={"autocomplete": "off", "inputmode": "tel", "type": "tel"})
+
+
+class TrustedPersonForm(FlaskForm):
+    name = _name("Écrivez le prénom et le nom de votre personne de confiance")
+    link = _link()
+    phone = _phone("Écrivez le numéro de téléphone de votre personne de confiance")
+
+
+class EmergencyContactForm(FlaskForm):
+    """The same person as the trusted person, or another one (then name and phone are needed).
+
+    The view removes `same_person` when there is no trusted person yet."""
+
+    same_person = RadioField(
+        "Qui faut-il prévenir en cas d’urgence ?", choices=SAME_PERSON_CHOICES,
+        validators=[InputRequired("Choisissez qui prévenir : votre personne de confiance ou une autre personne")],
+    )
+    name = _name("Écrivez le prénom et le nom de la personne à prévenir", unless=("same_person", "same"))
+    link = _link()
+    phone = _phone("Écrivez le numéro de téléphone de la personne à prévenir", unless=("same_person", "same"))
+
+
+# -- wishes on care -----------------------------------------------------------------------------
+
+class AdvanceDirectivesForm(FlaskForm):
+    text = TextAreaField(
+        "Texte de mes directives",
+        description="Écrivez ce que vous voulez, ou joignez un fichier plus bas.",
+        validators=[Length(max=20_000, message="Le texte doit avoir 20 000 caractères au plus")],
+    )
+    file = FileField("Fichier de mes directives", description="Une page scannée ou une photo. PDF, JPEG, PNG ou texte. 10 Mo au plus.")
+
+    def validate_text(self, field):
+        if not (field.data or "").strip() and not (self.file.data and getattr(self.file.data, "filename", "")):
+            raise StopValidation("Écrivez vos directives anticipées ou joignez un fichier")
+
+
+class OrganDonationForm(FlaskForm):
+    choice = RadioField(
+        "Voulez-vous donner vos organes après votre mort ?", choices=ORGAN_DONATION_CHOICES,
+        validators=[InputRequired("Choisissez une réponse : oui, non, ou je ne veux pas le dire")],
+    )
+
+
+class HealthFactsForm(FlaskForm):
+    blood_group = RadioField(
+        "Mon groupe sanguin", description="Il est écrit sur votre carte de groupe sanguin.",
+        choices=BLOOD_GROUP_CHOICES,
+        validators=[InputRequired("Choisissez votre groupe sanguin, ou « Je ne le connais pas »")],
+    )
+    allergies = TextAreaField(
+        "Mes allergies connues",
+        description="Écrivez-les comme vous les connaissez. Par exemple : pénicilline, arachides.",
+        validators=[Length(max=2_000, message="Écrivez vos allergies en 2 000 caractères au plus")],
+    )

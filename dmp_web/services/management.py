@@ -1,0 +1,90 @@
+"""«Gestion du DMP»: the patient's settings the access policy reads. Each change is one
+"manage" decision of the policy, journaled with what changed."""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..domain.access import Decision, can_block
+from ..domain.actors import Profession, Professional
+from ..domain.dossier import Dossier
+from .context import Context
+from .dossier_access import _decide
+
+
+def _manage(ctx: Context, actor, dossier: Dossier, detail: str, change: Callable[[Dossier], None]) -> Decision:
+    decision = _decide(ctx, actor, "manage", dossier)
+    fields = decision.journal_fields()
+    if decision.allowed:
+        change(dossier)
+        ctx.repos.dossiers.save(dossier)
+        fields["detail"] = detail
+    ctx.repos.journal.append(dossier.id, **fields)
+    return decision
+
+
+def _doctor(ctx: Context, rpps: str) -> Professional | None:
+    found = ctx.repos.directory.professional(rpps)
+    return found if found and found.profession is Profession.MEDECIN else None
+
+
+def set_attending_doctor(ctx: Context, actor, dossier: Dossier, rpps: str) -> Decision | str:
+    """The patient names their médecin traitant, a médecin of the directory ("unknown" if none)."""
+    doctor = _doctor(ctx, rpps)
+    if doctor is None:
+        return "unknown"
+
+    def change(d: Dossier) -> None:
+        d.attending_doctor_rpps = doctor.rpps
+        if doctor.rpps in d.blocked_rpps:
+            d.blocked_rpps.remove(doctor.rpps)  # the médecin traitant can never be blocked
+
+    return _manage(ctx, actor, dossier, f"médecin traitant : {doctor.name} (RPPS {doctor.rpps})", change)
+
+
+def block(ctx: Context, actor, dossier: Dossier, rpps: str) -> Decision | str:
+    """Block a professional: refused for the médecin traitant ("unknown" if not in the directory)."""
+    professional = ctx.repos.directory.professional(rpps)
+    if professional is None:
+        return "unknown"
+    allowed = can_block(dossier, rpps)
+    if not allowed.allowed:
+        refusal = _decide(ctx, actor, "manage", dossier)
+        fields = {**refusal.journal_fields(), "allowed": False, "reason": allowed.reason,
+                  "detail": f"{allowed.reason_code} ; {professional.name}"}
+        ctx.repos.journal.append(dossier.id, **fields)
+        return allowed
+    return _manage(ctx, actor, dossier, f"professionnel bloqué : {professional.name} (RPPS {rpps})",
+                   lambda d: d.blocked_rpps.append(rpps) if rpps not in d.blocked_rpps else None)
+
+
+def unblock(ctx: Context, actor, dossier: Dossier, rpps: str) -> Decision:
+    professional = ctx.repos.directory.professional(rpps)
+    name = professional.name if professional else rpps
+    return _manage(ctx, actor, dossier, f"professionnel débloqué : {name} (RPPS {rpps})",
+                   lambda d: d.blocked_rpps.remove(rpps) if rpps in d.blocked_rpps else None)
+
+
+def grant_rights(ctx: Context, actor, dossier: Dossier, rpps: str) -> Decision | str:
+    """Give another médecin the médecin traitant's rights ("unknown" if no médecin has this RPPS)."""
+    doctor = _doctor(ctx, rpps)
+    if doctor is None:
+        return "unknown"
+    return _manage(ctx, actor, dossier, f"droits du médecin traitant donnés à {doctor.name} (RPPS {rpps})",
+                   lambda d: d.attending_rights_rpps.append(rpps) if rpps not in d.attending_rights_rpps else None)
+
+
+def revoke_rights(ctx: Context, actor, dossier: Dossier, rpps: str) -> Decision:
+    doctor = _doctor(ctx, rpps)
+    name = doctor.name if doctor else rpps
+    return _manage(ctx, actor, dossier, f"droits du médecin traitant retirés à {name} (RPPS {rpps})",
+                   lambda d: d.attending_rights_rpps.remove(rpps) if rpps in d.attending_rights_rpps else None)
+
+
+def set_emergency_access(ctx: Context, actor, dossier: Dossier, allowed: bool) -> Decision:
+    detail = "accès en urgence autorisé" if allowed else "accès en urgence refusé"
+    return _manage(ctx, actor, dossier, detail, lambda d: setattr(d, "emergency_access", allowed))
+
+
+def set_alerts(ctx: Context, actor, dossier: Dossier, on: bool) -> Decision:
+    detail = "alerte par e-mail activée" if on else "alerte par e-mail arrêtée"
+    return _manage(ctx, actor, dossier, detail, lambda d: setattr(d, "alert_new_documents", on))

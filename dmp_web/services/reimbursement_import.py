@@ -1,0 +1,335 @@
+"""Import the Assurance Maladie's reimbursements file (CSV): every row, or none.
+
+Columns `nir;date;acte;professionnel;montant_paye;montant_rembourse`, separated by `;` or `,`,
+UTF-8 with or without a byte order mark. Every row is checked before anything is written; each
+problem is reported with its line number (the header is line 1), in French, for the operator.
+
+Then each row goes to the dossier of its NIR. Rows older than 24 months are ignored, and rows
+that aged past 24 months are dropped from every dossier. A row already there is not added again,
+so importing the same file twice changes nothing, not one byte. A NIR without a DMP is not an
+error: the summary gives its lines. The import writes dossier by dossier; if it stops half-way,
+running it again finishes the work and adds nothing twice.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from ..domain.identity import InvalidNir, normalize_nir
+from ..domain.journal import Actor
+from ..domain.reimbursements import (
+    Reimbursement,
+    in_window,
+    local_day,
+    merge,
+    number_occurrences,
+    window_start,
+)
+from ..formatting import date_fr
+
+COLUMNS = ("nir", "date", "acte", "professionnel", "montant_paye", "montant_rembourse")
+MAX_TEXT = 200  # an act or a professional's name longer than this is a broken file, not care
+MAX_EUROS_DIGITS = 7  # up to 9 999 999,99 €: more is a broken file
+
+ASSURANCE_MALADIE = Actor("system", "assurance_maladie", "l’Assurance Maladie")
+JOURNAL_REASON = "L’Assurance Maladie envoie les remboursements des 24 derniers mois."
+
+_NIR_MESSAGES = {
+    "empty": "le NIR est vide",
+    "length": "le NIR doit avoir 15 caractères, il en a {length}",
+    "characters": "le NIR ne doit avoir que des chiffres (et 2A ou 2B pour la Corse)",
+    "first_digit": "le NIR doit commencer par 1, 2, 3, 7 ou 8",
+    "key": "le NIR a une clé de contrôle fausse",
+}
+_TEXTS = {
+    "acte": ("l'acte est vide", "l'acte"),
+    "professionnel": ("le nom du professionnel est vide", "le nom du professionnel"),
+}
+_AMOUNTS = {"montant_paye": "le montant payé", "montant_rembourse": "le montant remboursé"}
+
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_FRENCH_DATE = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})")
+_AMOUNT = re.compile(r"([0-9]+)(?:[.,]([0-9]{1,2}))?")
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+class ReimbursementImportRefused(ValueError):
+    """The file was refused and nothing was imported; problems says why, one line each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(f"{len(problems)} problem(s) in the reimbursements file")
+        self.problems = problems
+
+
+class _Refused(ValueError):
+    """One field's value is wrong; the message is the French text for the operator."""
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # in the file, the header being line 1
+    row: Reimbursement
+
+
+@dataclass
+class ImportSummary:
+    today: date
+    rows_read: int = 0
+    too_old: int = 0  # rows of the file older than 24 months, ignored
+    added: int = 0
+    already_there: int = 0
+    dropped: int = 0  # rows removed from dossiers because they aged past 24 months
+    dossiers_changed: int = 0
+    lines_without_dmp: list[int] = field(default_factory=list)
+    lines_closed_dmp: list[int] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The report for the operator, in French."""
+        report = [f"{_count(self.rows_read, 'ligne lue', 'lignes lues')}."]
+        report.append(
+            f"{_count(self.added, 'remboursement ajouté', 'remboursements ajoutés')}"
+            f" dans {self.dossiers_changed} DMP."
+            if self.added else "Aucun remboursement ajouté."
+        )
+        if self.already_there:
+            report.append(f"{_count(self.already_there, 'ligne déjà importée', 'lignes déjà importées')}"
+                          " : rien ne change.")
+        if self.too_old:
+            report.append(f"{_count(self.too_old, 'ligne ignorée', 'lignes ignorées')} : plus de 24 mois"
+                          f" (avant le {date_fr(window_start(self.today))}).")
+        if self.dropped:
+            report.append(f"{_count(self.dropped, 'remboursement retiré', 'remboursements retirés')}"
+                          " des DMP : plus de 24 mois.")
+        if self.lines_without_dmp:
+            report.append(f"{_count(len(self.lines_without_dmp), 'ligne', 'lignes')} pour un NIR sans DMP,"
+                          f" non importée{'s' if len(self.lines_without_dmp) > 1 else ''} :"
+                          f" {_line_list(self.lines_without_dmp)}.")
+        if self.lines_closed_dmp:
+            report.append(f"{_count(len(self.lines_closed_dmp), 'ligne', 'lignes')} pour un DMP fermé,"
+                          f" non importée{'s' if len(self.lines_closed_dmp) > 1 else ''} :"
+                          f" {_line_list(self.lines_closed_dmp)}.")
+        return report
+
+
+def _count(n: int, one: str, several: str) -> str:
+    return f"{n} {one if n <= 1 else several}"
+
+
+def _line_list(numbers: list[int]) -> str:
+    return ("ligne " if len(numbers) == 1 else "lignes ") + ", ".join(str(n) for n in numbers)
+
+
+def decode_reimbursement_file(data: bytes) -> str:
+    """The file's text: UTF-8, with or without a byte order mark."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ReimbursementImportRefused([f"ligne {line} : le fichier doit être enregistré en UTF-8"]) from None
+
+
+def parse_reimbursement_csv(text: str, today: date) -> tuple[list[Line], list[str]]:
+    """The rows of the file with their line numbers and, if any row is wrong, the problems
+    (then the rows must not be used). `today` is the day in France: a later date is refused."""
+    text = text.removeprefix("\ufeff")
+    first_line = text.splitlines()[0] if text.strip() else ""
+    if not first_line.strip():
+        return [], ["ligne 1 : il manque la ligne d'en-tête avec le nom des colonnes"]
+    # The column names hold neither separator, so the header line tells which one the file uses.
+    separator = ";" if ";" in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    header = [name.strip().lower() for name in next(reader)]
+    problems = _header_problems(header)
+    if problems:
+        return [], problems
+
+    lines: list[Line] = []
+    end_of_previous_row = reader.line_num
+    while True:
+        number = end_of_previous_row + 1  # a quoted field may span lines: a row starts after the last
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(f"ligne {number} : la ligne est mal écrite ({error})")
+            break
+        end_of_previous_row = reader.line_num
+        if not any(f.strip() for f in fields):
+            continue  # blank lines, such as one at the end of the file
+        if len(fields) != len(header):
+            hint = (" ; avec le séparateur « , », écrivez les montants avec un point (25.00)"
+                    " ou entre guillemets (\"25,00\")") if separator == "," else ""
+            problems.append(f"ligne {number} : la ligne a {len(fields)} colonnes au lieu de {len(header)}"
+                            f" (séparateur « {separator} »){hint}")
+            continue
+        values = {name: f.strip() for name, f in zip(header, fields)}
+        row, row_problems = _read_row(values, today)
+        problems.extend(f"ligne {number} : {problem}" for problem in row_problems)
+        if row is not None:
+            lines.append(Line(number, row))
+    numbered = number_occurrences(line.row for line in lines)
+    return [Line(line.number, row) for line, row in zip(lines, numbered)], problems
+
+
+def import_reimbursements(text: str, repos, now: datetime) -> ImportSummary:
+    """Attach each row of the file to its dossier, or raise ReimbursementImportRefused and write nothing.
+
+    `repos` are the app's Repositories (dossiers, reimbursements, journal); `now` the app's clock."""
+    today = local_day(now)
+    lines, problems = parse_reimbursement_csv(text, today)
+    if problems:
+        raise ReimbursementImportRefused(problems)
+    summary = ImportSummary(today=today, rows_read=len(lines))
+    by_nir: dict[str, list[Line]] = defaultdict(list)
+    for line in lines:
+        if in_window(line.row, today):
+            by_nir[line.row.nir].append(line)
+        else:
+            summary.too_old += 1
+
+    handled: set[str] = set()
+    for nir, nir_lines in by_nir.items():
+        dossier = repos.dossiers.find_by_nir(nir)
+        if dossier is None:
+            summary.lines_without_dmp += [line.number for line in nir_lines]
+            continue
+        handled.add(dossier.id)
+        if dossier.status != "open":  # no one feeds a closed DMP; its data stays as it was
+            summary.lines_closed_dmp += [line.number for line in nir_lines]
+            continue
+        result = _update(repos, dossier.id, [line.row for line in nir_lines], today, now)
+        summary.added += result.added
+        summary.already_there += len(nir_lines) - result.added
+        summary.dropped += result.dropped
+        summary.dossiers_changed += bool(result.added)
+
+    # Rows age in dossiers the file does not mention too: drop them everywhere, at each import.
+    for dossier_id in repos.reimbursements.dossier_ids():
+        if dossier_id in handled:
+            continue
+        dossier = repos.dossiers.get(dossier_id)
+        if dossier is None or dossier.status != "open":
+            continue
+        summary.dropped += _update(repos, dossier_id, [], today, now).dropped
+    summary.lines_without_dmp.sort()
+    summary.lines_closed_dmp.sort()
+    return summary
+
+
+def _update(repos, dossier_id: str, incoming: list[Reimbursement], today: date, now: datetime):
+    results = []
+
+    def change(existing):
+        result = merge(existing, incoming, today)
+        results.append(result)
+        return result.rows if result.changed else None  # nothing changed: nothing written
+
+    repos.reimbursements.apply(dossier_id, change)
+    result = results[0]
+    if result.changed:
+        parts = []
+        if result.added:
+            parts.append(_count(result.added, "remboursement ajouté", "remboursements ajoutés"))
+        if result.dropped:
+            parts.append(_count(result.dropped, "remboursement retiré", "remboursements retirés")
+                         + " (plus de 24 mois)")
+        repos.journal.append(dossier_id, now, ASSURANCE_MALADIE, "reimbursements_updated",
+                             reason=JOURNAL_REASON, detail=" ; ".join(parts))
+    return result
+
+
+def _header_problems(header: list[str]) -> list[str]:
+    problems = []
+    missing = [name for name in COLUMNS if name not in header]
+    unknown = [name for name in header if name not in COLUMNS]
+    doubled = sorted({name for name in header if name in COLUMNS and header.count(name) > 1})
+    if missing:
+        problems.append(f"ligne 1 : il manque {_plural(missing, 'la colonne', 'les colonnes')}")
+    if unknown:
+        problems.append(f"ligne 1 : {_plural(unknown, 'colonne inconnue', 'colonnes inconnues')}")
+    if doubled:
+        problems.append(f"ligne 1 : {_plural(doubled, 'cette colonne est', 'ces colonnes sont')} en double")
+    return problems
+
+
+def _plural(names: list[str], one: str, several: str) -> str:
+    quoted = ", ".join(f"« {name} »" for name in names)
+    return f"{one if len(names) == 1 else several} {quoted}"
+
+
+def _read_row(values: dict[str, str], today: date) -> tuple[Reimbursement | None, list[str]]:
+    """The reimbursement the row describes, or None and every problem of the row."""
+    problems: list[str] = []
+
+    def check(parse, *args):
+        try:
+            return parse(*args)
+        except _Refused as refused:
+            problems.append(str(refused))
+            return None
+
+    nir = check(_nir, values["nir"])
+    care_date = check(_care_date, values["date"], today)
+    act = check(_text, values["acte"], "acte")
+    professional = check(_text, values["professionnel"], "professionnel")
+    paid = check(parse_amount, values["montant_paye"], _AMOUNTS["montant_paye"])
+    reimbursed = check(parse_amount, values["montant_rembourse"], _AMOUNTS["montant_rembourse"])
+    if paid is not None and reimbursed is not None and reimbursed > paid:
+        problems.append("le montant remboursé est plus grand que le montant payé")
+    if problems:
+        return None, problems
+    return Reimbursement(nir, care_date, act, professional, paid, reimbursed), []
+
+
+def _nir(raw: str) -> str:
+    try:
+        return normalize_nir(raw)
+    except InvalidNir as error:
+        raise _Refused(_NIR_MESSAGES[error.code].format(length=error.length)) from None
+
+
+def _care_date(raw: str, today: date) -> date:
+    if match := _ISO_DATE.fullmatch(raw):
+        year, month, day = match.groups()
+    elif match := _FRENCH_DATE.fullmatch(raw):
+        day, month, year = match.groups()
+    else:
+        raise _Refused("la date doit être écrite AAAA-MM-JJ ou JJ/MM/AAAA")
+    try:
+        care_date = date(int(year), int(month), int(day))
+    except ValueError:
+        raise _Refused("la date n'existe pas dans le calendrier") from None
+    if care_date > today:
+        raise _Refused("la date est dans le futur")
+    return care_date
+
+
+def _text(raw: str, column: str) -> str:
+    empty, name = _TEXTS[column]
+    text = " ".join(raw.split())
+    if not text:
+        raise _Refused(empty)
+    if len(text) > MAX_TEXT:
+        raise _Refused(f"{name} est trop long : {MAX_TEXT} caractères au plus, il en a {len(text)}")
+    return text
+
+
+def parse_amount(raw: str, name: str = "le montant") -> int:
+    """Euro cents from «25,00», «25.00», «25», «25,5 €» or «1 250,00»; raises _Refused with `name`."""
+    text = _SPACES.sub("", raw.replace("€", ""))
+    if not text:
+        raise _Refused(f"{name} est vide")
+    if text.startswith("-"):
+        raise _Refused(f"{name} ne peut pas être négatif")
+    match = _AMOUNT.fullmatch(text)
+    if not match:
+        raise _Refused(f"{name} doit être écrit comme 25,00 ou 25.00")
+    whole, decimals = match.groups()
+    if len(whole.lstrip("0")) > MAX_EUROS_DIGITS:
+        raise _Refused(f"{name} est trop grand")
+    return int(whole) * 100 + int((decimals or "0").ljust(2, "0"))

@@ -1,0 +1,213 @@
+"""«Mes informations / Volontés et droits».
+
+Contact details change only once a one-time code sent to the NEW number or address comes back;
+the code is bound to that value, so a code sent to one number can never confirm another.
+Wishes (people to call, directives anticipées, organ donation, blood group, allergies) are one
+sealed record; each change is a "manage" decision of the access policy, journaled with what
+changed but never with the health data itself (the journal is not sealed).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Callable
+
+from ..domain.access import Decision
+from ..domain.accounts import CodeCheck, TooSoon
+from ..domain.dossier import Dossier
+from ..domain.uploads import CheckedUpload
+from ..domain.wishes import BLOOD_GROUPS, ORGAN_DONATION, Person, Wishes
+from ..notify import Email, Sms
+from . import dossier_access
+from .context import Context
+from .login import Refused
+from .patient_accounts import holder_actor
+
+CONTACT_KINDS = ("mobile", "email")
+DIRECTIVES_TITLE = "Mes directives anticipées"
+
+
+# -- contact details: a code to the new number or address --------------------------------------
+
+def contact_purpose(kind: str, value: str) -> str:
+    """The purpose of the code that confirms this value (and no other)."""
+    if kind not in CONTACT_KINDS:
+        raise ValueError(kind)
+    digest = hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()[:16]
+    return f"contact:{kind}:{digest}"
+
+
+def _journal(ctx: Context, dossier_id: str, action: str, **details) -> None:
+    ctx.repos.journal.append(dossier_id, ctx.now(), holder_actor(dossier_id), action, **details)
+
+
+def _send_contact_code(ctx: Context, kind: str, value: str, code: str) -> None:
+    if kind == "mobile":
+        ctx.notifier.sms.send(Sms(
+            to=value,
+            body=f"DMP - Votre code pour confirmer votre nouveau numéro : {code}. "
+                 "Il marche 10 minutes. Ne le donnez à personne.",
+        ))
+    else:
+        ctx.notifier.email.send(Email(
+            to=value, subject="Votre code DMP",
+            body=f"Bonjour,\n\nVotre code pour confirmer votre nouvelle adresse e-mail : {code}.\n"
+                 "Il marche 10 minutes. Ne le donnez à personne.\n\n"
+                 "Vous n’avez pas demandé ce code ? Ne faites rien.\n\nL’Assurance Maladie\n",
+        ))
+
+
+def send_contact_code(ctx: Context, dossier_id: str, kind: str, value: str) -> None:
+    """Send a code to the new mobile or e-mail (never to the old one); the previous code is void.
+
+    Raises Refused('same') when it is already the account's value, and
+    Refused('too_soon', seconds=…) within 60 seconds of the last code."""
+    purpose = contact_purpose(kind, value)
+    account = ctx.repos.accounts.get(dossier_id)
+    if getattr(account, kind) == value:
+        raise Refused("same")
+    with ctx.repos.accounts.updating(dossier_id) as account:
+        try:
+            code = account.issue_otp(purpose, ctx.now())
+        except TooSoon as wait:
+            raise Refused("too_soon", seconds=wait.seconds_left) from None
+    _send_contact_code(ctx, kind, value, code)
+    _journal(ctx, dossier_id, "otp_sent", detail="code envoyé " + (
+        "par SMS au nouveau numéro de portable" if kind == "mobile" else "par e-mail à la nouvelle adresse"))
+
+
+def confirm_contact(ctx: Context, dossier_id: str, kind: str, value: str, typed: str) -> tuple[CodeCheck, int]:
+    """Check the code sent to `value`; only a right code changes the contact. Returns the
+    outcome and the tries left (5 tries, 10 minutes, once: the rules of Account.try_otp)."""
+    purpose = contact_purpose(kind, value)
+    with ctx.repos.accounts.updating(dossier_id) as account:
+        check = account.try_otp(typed, purpose, ctx.now())
+        tries_left = account.otp_tries_left()
+        if check is CodeCheck.OK:
+            setattr(account, kind, value)
+    if check is CodeCheck.OK:
+        what = "téléphone portable changé" if kind == "mobile" else "adresse e-mail changée"
+        _journal(ctx, dossier_id, "contact_changed", detail=f"{what}, confirmé par un code envoyé au nouveau contact")
+    elif check is CodeCheck.WRONG:
+        _journal(ctx, dossier_id, "otp_wrong", allowed=False, reason="code faux")
+    elif check is CodeCheck.EXHAUSTED:
+        _journal(ctx, dossier_id, "otp_void", allowed=False, reason="5 codes faux")
+    return check, tries_left
+
+
+# -- wishes: each change is a "manage" decision, journaled --------------------------------------
+
+def _change(ctx: Context, actor, dossier: Dossier, change: Callable[[Wishes], None], detail: str) -> Decision:
+    # The decision and the change make one journal entry, as for the médecin traitant
+    # (dossier_access.set_attending_doctor): the detail says what changed, never the data.
+    decision = dossier_access._decide(ctx, actor, "manage", dossier)
+    fields = decision.journal_fields()
+    if decision.allowed:
+        wishes = ctx.repos.wishes.get(dossier.id)
+        change(wishes)
+        ctx.repos.wishes.save(dossier.id, wishes)
+        fields["detail"] = f"volontés et droits : {detail}"
+    ctx.repos.journal.append(dossier.id, **fields)
+    return decision
+
+
+def _person(name: str, link: str, phone: str) -> Person:
+    return Person(name.strip(), (link or "").strip(), phone)
+
+
+def set_trusted_person(ctx: Context, actor, dossier: Dossier, name: str, link: str, phone: str) -> Decision:
+    def change(wishes: Wishes) -> None:
+        wishes.trusted_person = _person(name, link, phone)
+
+    return _change(ctx, actor, dossier, change, "personne de confiance enregistrée")
+
+
+def remove_trusted_person(ctx: Context, actor, dossier: Dossier) -> Decision:
+    """No trusted person any more; if they were also the person to call, they stay that."""
+    def change(wishes: Wishes) -> None:
+        if wishes.emergency_contact_is_trusted_person:
+            wishes.emergency_contact = wishes.trusted_person
+            wishes.emergency_contact_is_trusted_person = False
+        wishes.trusted_person = Person()
+
+    return _change(ctx, actor, dossier, change, "personne de confiance retirée")
+
+
+def set_emergency_contact(ctx: Context, actor, dossier: Dossier, *, same_as_trusted: bool,
+                          name: str = "", link: str = "", phone: str = "") -> Decision:
+    def change(wishes: Wishes) -> None:
+        if same_as_trusted and wishes.trusted_person.is_set:
+            wishes.emergency_contact_is_trusted_person = True
+            wishes.emergency_contact = Person()
+        else:
+            wishes.emergency_contact_is_trusted_person = False
+            wishes.emergency_contact = _person(name, link, phone)
+
+    detail = ("personne à prévenir en cas d’urgence : la personne de confiance" if same_as_trusted
+              else "personne à prévenir en cas d’urgence enregistrée")
+    return _change(ctx, actor, dossier, change, detail)
+
+
+def remove_emergency_contact(ctx: Context, actor, dossier: Dossier) -> Decision:
+    def change(wishes: Wishes) -> None:
+        wishes.emergency_contact = Person()
+        wishes.emergency_contact_is_trusted_person = False
+
+    return _change(ctx, actor, dossier, change, "personne à prévenir en cas d’urgence retirée")
+
+
+def set_advance_directives(ctx: Context, actor, dossier: Dossier, text: str) -> Decision:
+    def change(wishes: Wishes) -> None:
+        wishes.advance_directives = text.strip()
+
+    return _change(ctx, actor, dossier, change,
+                   "directives anticipées écrites" if text.strip() else "directives anticipées écrites effacées")
+
+
+def add_advance_directives_file(ctx: Context, actor, dossier: Dossier, upload: CheckedUpload,
+                                data: bytes) -> dossier_access.Deposit:
+    """The directives as a file: a document of type "advance_directives" in the dossier, which
+    the médecin traitant and the doctors read like any document (the policy decides)."""
+    return dossier_access.deposit(
+        ctx, actor, dossier, type_code="advance_directives", title=DIRECTIVES_TITLE,
+        document_date=ctx.now().date(), upload=upload, data=data,
+    )
+
+
+def set_organ_donation(ctx: Context, actor, dossier: Dossier, choice: str) -> Decision:
+    if choice not in ORGAN_DONATION:
+        raise ValueError(choice)
+
+    def change(wishes: Wishes) -> None:
+        wishes.organ_donation = choice
+
+    return _change(ctx, actor, dossier, change, "choix sur le don d’organes enregistré")
+
+
+def set_health_facts(ctx: Context, actor, dossier: Dossier, blood_group: str, allergies: str) -> Decision:
+    """Blood group and allergies as the patient states them (a doctor checks them)."""
+    if blood_group not in BLOOD_GROUPS:
+        raise ValueError(blood_group)
+
+    def change(wishes: Wishes) -> None:
+        wishes.blood_group = blood_group
+        wishes.allergies = allergies.strip()
+
+    return _change(ctx, actor, dossier, change, "groupe sanguin et allergies enregistrés")
+
+
+@dataclass(frozen=True)
+class Summary:
+    wishes: Wishes
+    directive_files: list  # documents of type "advance_directives" the patient may read, newest first
+
+
+def summary(ctx: Context, actor, dossier: Dossier) -> Summary:
+    """What the «Volontés et droits» page shows. Its list of directive files is a list of the
+    dossier's documents: one journaled decision, each document filtered by the policy."""
+    files = []
+    if dossier_access.decide_and_journal(ctx, actor, "list_documents", dossier).allowed:
+        shown, _ = dossier_access.visible_documents(ctx, actor, dossier)
+        files = sorted((d for d in shown if d.type_code == "advance_directives"),
+                       key=lambda d: d.created_at, reverse=True)
+    return Summary(ctx.repos.wishes.get(dossier.id), files)

@@ -1,0 +1,38 @@
+"""«Gestion du DMP» in Chromium: the live search fills as the patient types; axe passes on every
+page and error state."""
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from ..pages import journey_steps_of
+
+
+def test_managing_access_passes_axe_and_the_live_search_works(walker):
+    w = walker
+    w.go("/connexion", "connexion")
+    w.submit({"login_id": "fro7510", "password": "demo-dmp-2026"}, "code")
+    w.submit({"code": w.notifier.last_otp()}, "mon DMP")
+    w.browser.find_element(By.LINK_TEXT, "Gestion du DMP").click()
+    w.check("gestion du DMP")
+    w.browser.find_element(By.LINK_TEXT, "Bloquer un professionnel de santé").click()
+    w.check("bloquer : recherche")
+    html = w.browser.find_element(By.TAG_NAME, "html")
+    w.browser.find_element(By.ID, "q").send_keys("lefev")
+    WebDriverWait(w.browser, 10).until(
+        lambda d: "Lefèvre" in d.execute_script("return document.getElementById('resultats').textContent"))
+    assert html == w.browser.find_element(By.TAG_NAME, "html")  # filled in place, as the patient typed
+    w.check("bloquer : résultats en direct")
+    w.submit({}, "gestion : bloqué", button="Bloquer : Dr Paul Lefèvre")
+    w.submit({}, "gestion : débloqué", button="Débloquer : Dr Paul Lefèvre")
+    w.go("/mon-dmp/gestion/bloquer?q=", "bloquer : recherche vide")
+    w.go("/mon-dmp/gestion/droits", "donner les droits")
+    w.submit({"rpps": "123"}, "donner les droits : RPPS trop court")
+    w.go("/mon-dmp/gestion/urgence", "urgence")
+    w.submit({"choice": "no"}, "gestion : urgence refusée")
+    w.go("/mon-dmp/gestion/alertes", "alertes")
+    w.submit({"choice": "yes"}, "gestion : alertes")
+    assert w.problems == [], "\n".join(w.problems)
+    mine = {"/mon-dmp/gestion", "/mon-dmp/gestion/bloquer", "/mon-dmp/gestion/droits",
+            "/mon-dmp/gestion/urgence", "/mon-dmp/gestion/alertes"}
+    areas = {"patient.management", "patient.block_search", "patient.grant_rights", "patient.emergency_choice",
+             "patient.alerts"}
+    assert mine == journey_steps_of(w.server.app, areas) and mine <= w.visited
