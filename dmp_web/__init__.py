@@ -78,8 +78,12 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     app.register_blueprint(patient.bp)
     app.register_blueprint(pro.bp)
     app.register_blueprint(desk.bp)
+    from .web import wishes
+    app.register_blueprint(wishes.bp)
     from .web import reimbursements
     app.register_blueprint(reimbursements.bp)
+    from .web import history
+    app.register_blueprint(history.bp)
 
     from . import cli
 

@@ -64,3 +64,16 @@ def init_app(app: Flask) -> None:
             sys.exit(1)
         for line in summary.lines():
             click.echo(line)
+
+    @app.cli.command("purge-closed")
+    @click.option("--dry-run", is_flag=True, help="Say what would be erased, erase nothing.")
+    def purge_closed_command(dry_run: bool) -> None:
+        """Erase the dossiers closed more than 10 years ago, and say which."""
+        from .services.purge import purge_closed
+        from .web.deps import ctx
+
+        purged = purge_closed(ctx(), dry_run=dry_run)
+        verb = "serait effacé" if dry_run else "effacé"
+        for item in purged:
+            click.echo(f"DMP {item.dossier_id}, fermé le {item.closed_on} : {verb}")
+        click.echo(f"{len(purged)} DMP {'à effacer' if dry_run else 'effacé' + ('s' if len(purged) > 1 else '')}.")

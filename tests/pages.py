@@ -44,9 +44,11 @@ JOURNEY_AREAS: dict[str, str] = {
     "patient.grant_rights": "tests/browser/test_management.py",
     "patient.emergency_choice": "tests/browser/test_management.py",
     "patient.alerts": "tests/browser/test_management.py",
+    "patient.close": "tests/browser/test_management.py",
     "pro": "tests/browser/test_professional_journey.py",
     "desk": "tests/browser/test_desk_journey.py",
     "reimbursements": "tests/browser/test_reimbursements.py",
+    "history": "tests/browser/test_history.py",
 }
 
 

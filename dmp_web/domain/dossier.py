@@ -39,3 +39,15 @@ class Dossier:
     # a minor's parent or guardian, who consented and acts for them (created at a desk)
     legal_representative_name: str = ""
     legal_representative_link: str = ""  # "parent" or "guardian"
+
+
+RETENTION_YEARS = 10  # a closed dossier is kept this long, then purged
+
+
+def purge_due(closed_at: datetime, now: datetime) -> bool:
+    """Has a dossier closed at this moment been kept its 10 years?"""
+    try:
+        limit = closed_at.replace(year=closed_at.year + RETENTION_YEARS)
+    except ValueError:  # closed on 29 February: the anniversary falls on 1 March
+        limit = closed_at.replace(year=closed_at.year + RETENTION_YEARS, month=3, day=1)
+    return now >= limit

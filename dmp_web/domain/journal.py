@@ -39,6 +39,8 @@ ACTIONS = {
     "release_document",
     "hide_document",
     "export",
+    "dossier_closed",
+    "dossier_reopened",
     "manage",
     "create_dossier",
     # emergency accesses opened

@@ -64,6 +64,8 @@ class DossierContent:
     history: list[str]
     made_at: datetime
     files: list[CopiedDocument] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)  # professionals the patient blocked
+    attending_rights: list[str] = field(default_factory=list)  # doctors with the médecin traitant's rights
 
 
 def _documents_for_copy(ctx: Context, actor, dossier: Dossier) -> list[Document]:
@@ -110,7 +112,14 @@ def gather(ctx: Context, actor, dossier: Dossier) -> DossierContent:
         history=[history_line(entry, titles) for entry in reversed(entries)],
         made_at=ctx.now(),
         files=files,
+        blocked=[_professional_name(ctx, rpps) for rpps in dossier.blocked_rpps],
+        attending_rights=[_professional_name(ctx, rpps) for rpps in dossier.attending_rights_rpps],
     )
+
+
+def _professional_name(ctx: Context, rpps: str) -> str:
+    professional = ctx.repos.directory.professional(rpps)
+    return f"{professional.name} (RPPS {rpps})" if professional else f"RPPS {rpps}"
 
 
 # -- the access history as short French lines ---------------------------------------------------

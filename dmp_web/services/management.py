@@ -88,3 +88,20 @@ def set_emergency_access(ctx: Context, actor, dossier: Dossier, allowed: bool) -
 def set_alerts(ctx: Context, actor, dossier: Dossier, on: bool) -> Decision:
     detail = "alerte par e-mail activée" if on else "alerte par e-mail arrêtée"
     return _manage(ctx, actor, dossier, detail, lambda d: setattr(d, "alert_new_documents", on))
+
+
+def close(ctx: Context, actor, dossier: Dossier) -> Decision:
+    """Close the DMP: no one reads or feeds it; the patient may still ask a copy and reopen it."""
+    now = ctx.now()
+
+    def change(d: Dossier) -> None:
+        d.status, d.closed_at = "closed", now
+
+    return _manage(ctx, actor, dossier, "DMP fermé par son titulaire", change)
+
+
+def reopen(ctx: Context, actor, dossier: Dossier) -> Decision:
+    def change(d: Dossier) -> None:
+        d.status, d.closed_at = "open", None
+
+    return _manage(ctx, actor, dossier, "DMP rouvert par son titulaire", change)

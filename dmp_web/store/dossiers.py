@@ -6,6 +6,7 @@ by login identifier without reading any other.
 """
 from __future__ import annotations
 
+import shutil
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Iterator
@@ -64,6 +65,7 @@ class DossierRepository:
         self._records = _SingleRecord(store, "dossier.json", Dossier)
         self._by_nir = ShardedTable(store, "dossier-by-nir")
         self._by_ins = ShardedTable(store, "dossier-by-ins")
+        self._closed = ShardedTable(store, "closed-dossiers")
 
     def get(self, dossier_id: str) -> Dossier | None:
         return self._records.get(dossier_id)
@@ -87,6 +89,26 @@ class DossierRepository:
 
     def save(self, dossier: Dossier) -> None:
         self._records.put(dossier.id, dossier)
+        # closed dossiers are listed apart, so the purge never reads every dossier
+        if dossier.status == "closed":
+            self._closed.put(dossier.id, {"closed_at": dossier.closed_at.isoformat()})
+        else:
+            self._closed.delete(dossier.id)
+
+    def closed(self) -> list[tuple[str, datetime]]:
+        """Every closed dossier and when it closed (for the purge, a batch job)."""
+        return [(key, datetime.fromisoformat(value["closed_at"])) for key, value in self._closed.items()]
+
+    def delete(self, dossier: Dossier, login_id: str | None) -> None:
+        """Erase a dossier: its folder (documents, files, journal, account…) and its index entries."""
+        self._by_nir.delete(dossier.holder_nir)
+        self._by_ins.delete(dossier.ins_c)
+        if login_id:
+            ShardedTable(self._records.store, "account-by-login").delete(login_id)
+        folder = self._records.store.path(*_folder(dossier.id))
+        if folder.exists():
+            shutil.rmtree(folder)
+        self._closed.delete(dossier.id)
 
 
 class AccountRepository:

@@ -307,3 +307,26 @@ def alerts():
         return _managed(management.set_alerts(ctx(), holder(), dossier, form.choice.data == "yes"),
                         "Votre choix pour les e-mails est enregistré.")
     return render_template("pages/patient/alerts.html", form=form)
+
+
+# -- closing the DMP, reopening it --------------------------------------------------------------
+
+@bp.route("/fermer", methods=["GET", "POST"])
+def close():
+    dossier = current_dossier()
+    if request.method == "POST":
+        decision = management.close(ctx(), holder(), dossier)
+        if not decision.allowed:
+            abort(403)
+        flash("Votre DMP est fermé. Vous pouvez encore demander une copie ou le rouvrir.", "success")
+        return redirect(url_for("patient.home"))
+    return render_template("pages/patient/close.html", dossier=dossier)
+
+
+@bp.post("/rouvrir")
+def reopen():
+    decision = management.reopen(ctx(), holder(), current_dossier())
+    if not decision.allowed:
+        abort(403)
+    flash("Votre DMP est de nouveau ouvert.", "success")
+    return redirect(url_for("patient.home"))

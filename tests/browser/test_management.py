@@ -30,9 +30,15 @@ def test_managing_access_passes_axe_and_the_live_search_works(walker):
     w.submit({"choice": "no"}, "gestion : urgence refusée")
     w.go("/mon-dmp/gestion/alertes", "alertes")
     w.submit({"choice": "yes"}, "gestion : alertes")
+    w.go("/mon-dmp", "mon DMP")
+    w.browser.find_element(By.LINK_TEXT, "Fermer mon DMP").click()
+    w.check("fermer mon DMP")
+    w.submit({}, "mon DMP fermé", button="Fermer mon DMP")
+    assert "Votre DMP est fermé" in w.browser.find_element(By.TAG_NAME, "main").text
+    w.submit({}, "mon DMP rouvert", button="Rouvrir mon DMP")
     assert w.problems == [], "\n".join(w.problems)
     mine = {"/mon-dmp/gestion", "/mon-dmp/gestion/bloquer", "/mon-dmp/gestion/droits",
-            "/mon-dmp/gestion/urgence", "/mon-dmp/gestion/alertes"}
+            "/mon-dmp/gestion/urgence", "/mon-dmp/gestion/alertes", "/mon-dmp/fermer"}
     areas = {"patient.management", "patient.block_search", "patient.grant_rights", "patient.emergency_choice",
-             "patient.alerts"}
+             "patient.alerts", "patient.close"}
     assert mine == journey_steps_of(w.server.app, areas) and mine <= w.visited

@@ -1,0 +1,21 @@
+"""The filter of the history of accesses: a GET form, so a filtered view has its own address."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+ALL, EMERGENCIES = "tous", "urgence"
+
+
+class HistoryFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # it only reads: nothing to protect, and the address can be bookmarked
+
+    acces = RadioField(
+        "Quels accès voulez-vous voir ?",
+        choices=[SelectChoice(ALL, "Tous les accès"), SelectChoice(EMERGENCIES, "Seulement les accès en urgence")],
+        default=ALL,
+        validators=[InputRequired("Choisissez quels accès voir")],
+    )

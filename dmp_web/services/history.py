@@ -1,0 +1,244 @@
+"""The history of accesses («Historique des accès»): every journal entry of a dossier, newest
+first, told to the patient in short French sentences.
+
+`describe` and `page_of` are pure; `read_history` asks the access policy, journals the reading
+and gathers what the sentences need (the titles the patient may read, the professionals' names).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Mapping, Sequence
+
+from ..domain.access import Decision, read_detail
+from ..domain.actors import FORBIDDEN_KINDS, ActorKind, Profession, Professional, SPECIALTIES
+from ..domain.dossier import Dossier
+from ..domain.journal import JournalEntry
+from ..formatting import date_fr, time_fr
+from . import dossier_access
+from .context import Context
+
+PER_PAGE = 20
+EMERGENCY_LABEL = "Accès en urgence"
+A_DOCUMENT = "un document"  # a document the patient may not read (yet): its title is never shown
+
+# Decisions of the access policy: what was done ("a lu …") and what was tried ("essayé de lire …").
+# {doc} is the title in quotes, or «un document».
+_DONE_AND_TRIED = {
+    "read_dossier": ("ouvert votre DMP", "ouvrir votre DMP"),
+    "list_documents": ("regardé la liste de vos documents", "regarder la liste de vos documents"),
+    "read_document": ("lu {doc}", "lire {doc}"),
+    "write_document": ("ajouté {doc}", "ajouter {doc}"),
+    "release_document": ("rendu {doc} visible pour vous", "rendre {doc} visible pour vous"),
+    "hide_document": ("changé qui peut voir {doc}", "cacher ou montrer {doc} aux professionnels"),
+    "export": ("fait une copie de votre DMP", "faire une copie de votre DMP"),
+    "manage": ("changé les réglages de votre DMP", "changer les réglages de votre DMP"),
+    "create_dossier": ("créé votre DMP", "créer votre DMP"),
+    "dossier_created": ("créé votre DMP", "créer votre DMP"),
+    "break_glass": ("ouvert votre DMP en urgence", "ouvrir votre DMP en urgence"),
+    "regulator_access": (
+        "ouvert votre DMP pendant un appel au SAMU – Centre 15",
+        "ouvrir votre DMP pendant un appel au SAMU – Centre 15",
+    ),
+}
+# What set_hidden (services/dossier_access.py) adds to the detail once the change is made.
+_HIDE_NOTES = {
+    "caché aux professionnels": "caché {doc} aux professionnels",
+    "de nouveau visible": "montré de nouveau {doc} aux professionnels",
+}
+
+# The patient's own account: sentences of their own. {e} agrees with a woman («connectée»).
+_ACCOUNT = {
+    "creation_code_sent": "Un code pour créer votre DMP vous a été envoyé {when}.",
+    "login_password_ok": "Vous avez écrit votre mot de passe {when}.",
+    "login_password_wrong": "Un mot de passe faux a été écrit {when}.",
+    "login_locked": "Votre compte a été bloqué {when}.{reason}",
+    "otp_sent": "Un code de connexion vous a été envoyé {when}.",
+    "otp_wrong": "Un code de connexion faux a été écrit {when}.",
+    "otp_void": "Votre code de connexion a été annulé {when}.{reason}",
+    "login_succeeded": "Vous vous êtes connecté{e} {when}.",
+    "logout": "Vous vous êtes déconnecté{e} {when}.",
+    "session_expired": "Vous avez été déconnecté{e} {when}, car vous n’utilisiez plus le site.",
+    "password_changed": "Vous avez changé votre mot de passe {when}.",
+    "password_reset_requested": "Vous avez demandé un nouveau mot de passe {when}.",
+    "identifier_sent": "Votre identifiant vous a été envoyé {when}.",
+    "contact_changed": "Vous avez enregistré votre téléphone ou votre e-mail {when}.",
+    "otp_channel_changed": "Vous avez choisi comment recevoir vos codes de connexion {when}.",
+    "emergency_access_set": "Vous avez fait votre choix pour l’accès en urgence {when}.",
+    "first_connection_done": "Vous avez fini votre première connexion {when}.",
+}
+
+DESCRIBED_ACTIONS = frozenset(_DONE_AND_TRIED) | frozenset(_ACCOUNT)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    text: str  # one to three short sentences
+    emergency: bool
+    refused: bool
+
+    @property
+    def label(self) -> str:
+        """Said in words before the sentence, so an emergency does not stand out by colour alone."""
+        return EMERGENCY_LABEL if self.emergency else ""
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.label} : {self.text}" if self.label else self.text
+
+
+def _when(at: datetime) -> str:
+    return f"le {date_fr(at)} à {time_fr(at)}"
+
+
+def _quoted(title: str) -> str:
+    return f"« {title} »"
+
+
+def _de(phrase: str) -> str:
+    """«essayé de lire», «essayé d’ouvrir»."""
+    return f"d’{phrase}" if phrase[:1].lower() in "aeéèêiîouh" else f"de {phrase}"
+
+
+def _as_told(text: str) -> str:
+    """A reason after «C’était refusé :»: its first letter in lower case (not an acronym's), one final dot."""
+    text = text.strip().rstrip(".")
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        text = text[0].lower() + text[1:]
+    return text + "."
+
+
+def who(entry: JournalEntry, professionals: Mapping[str, Professional]) -> str:
+    """The actor as the patient reads them, at the start of a sentence ("" for the system)."""
+    kind = entry.actor_kind
+    if kind == ActorKind.HOLDER.value:
+        return "Vous"
+    if kind == "system":
+        return ""
+    if kind == ActorKind.PROFESSIONAL.value:
+        professional = professionals.get(entry.actor_id)
+        if professional is None:
+            return entry.actor_name or "Un professionnel de santé"
+        if professional.profession is Profession.MEDECIN:
+            name = professional.name.removeprefix("Dr ").strip()
+            # «docteur» already says «médecin»; a specialty other than general practice helps
+            if professional.specialty and professional.specialty != "medecine_generale":
+                return f"Le docteur {name} ({SPECIALTIES[professional.specialty]})"
+            return f"Le docteur {name}"
+        return f"{professional.name} ({professional.profession.label})"
+    try:
+        actor_kind = ActorKind(kind)
+    except ValueError:
+        return entry.actor_name or "Quelqu’un"
+    name = entry.actor_name or "Quelqu’un"
+    suffix = f"({actor_kind.label})"
+    if actor_kind in FORBIDDEN_KINDS and name.endswith(suffix):
+        return name  # the journal already says what they are
+    return f"{name} {suffix}"
+
+
+def _lowered(actor: str) -> str:
+    """The actor after «Accès en urgence :»: «le docteur …», names unchanged."""
+    return actor[0].lower() + actor[1:] if actor.startswith(("Le ", "Vous", "Un ", "Quelqu")) else actor
+
+
+def describe(entry: JournalEntry, *, titles: Mapping[str, str],
+             professionals: Mapping[str, Professional], feminine: bool = False) -> HistoryLine:
+    """One journal entry in plain French.
+
+    `titles` holds only the documents the patient may read: any other document is «un document».
+    `professionals` gives the name and profession of the RPPS numbers the entries carry."""
+    when = _when(entry.at)
+    refused = not entry.allowed
+    account = _ACCOUNT.get(entry.action)
+    if account is not None:
+        reason = f" Raison : {_as_told(entry.reason)}" if entry.reason and "{reason}" in account else ""
+        return HistoryLine(entry.at, account.format(when=when, e="e" if feminine else "", reason=reason),
+                           entry.emergency, refused)
+
+    detail = read_detail(entry.detail)
+    title = titles.get(detail.document_id) if detail.document_id else None
+    doc = _quoted(title) if title else A_DOCUMENT
+    actor = who(entry, professionals)
+    done, tried = _DONE_AND_TRIED.get(entry.action, ("fait une action sur votre DMP", "agir sur votre DMP"))
+    if entry.action == "hide_document" and detail.note in _HIDE_NOTES:
+        done = _HIDE_NOTES[detail.note]
+    done, tried = done.format(doc=doc), tried.format(doc=doc)
+
+    if not actor:  # the system: the demo data, an import
+        text = f"Votre DMP a été créé {when}." if entry.action == "dossier_created" else \
+            f"Une action a été faite sur votre DMP {when}."
+    else:
+        have = "avez" if actor == "Vous" else "a"
+        if refused:
+            text = f"{actor} {have} essayé {_de(tried)} {when}. C’était refusé"
+            text += f" : {_as_told(entry.reason)}" if entry.reason else "."
+        else:
+            text = f"{actor} {have} {done} {when}."
+    if entry.emergency:
+        text = _lowered(text)
+        if detail.emergency_reason:
+            text += f" La raison donnée : « {detail.emergency_reason} »."
+    return HistoryLine(entry.at, text, entry.emergency, refused)
+
+
+# -- the pages -------------------------------------------------------------------------------
+
+class NoSuchPage(LookupError):
+    """A page number the history does not have."""
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    entries: list[JournalEntry]  # this page's, newest first
+    number: int
+    pages: int
+    total: int  # entries in the whole (filtered) history
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+
+def page_of(entries: Sequence[JournalEntry], number: int, *, emergencies_only: bool = False,
+            per_page: int = PER_PAGE) -> HistoryPage:
+    """Page `number` (from 1) of the entries, newest first; NoSuchPage outside 1..pages.
+
+    An empty history still has its page 1, which says there is nothing yet."""
+    chosen = [e for e in reversed(entries) if e.emergency or not emergencies_only]  # appended in order
+    pages = max(1, -(-len(chosen) // per_page))
+    if not 1 <= number <= pages:
+        raise NoSuchPage(number)
+    start = (number - 1) * per_page
+    return HistoryPage(chosen[start:start + per_page], number, pages, len(chosen))
+
+
+# -- the use case ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class History:
+    decision: Decision
+    page: HistoryPage | None = None
+    lines: list[HistoryLine] | None = None
+
+
+def read_history(ctx: Context, actor, dossier: Dossier, *, page: int, emergencies_only: bool,
+                 feminine: bool = False) -> History:
+    """The patient reads their history: one journaled decision ("read_dossier"), then the page.
+
+    Raises NoSuchPage for a page the history does not have (the reading is journaled first)."""
+    decision = dossier_access.decide_and_journal(ctx, actor, "read_dossier", dossier)
+    if not decision.allowed:
+        return History(decision)
+    chosen = page_of(ctx.repos.journal.entries(dossier.id), page, emergencies_only=emergencies_only)
+    readable, _ = dossier_access.visible_documents(ctx, actor, dossier)
+    titles = {document.id: document.title for document in readable}
+    rpps = {e.actor_id for e in chosen.entries if e.actor_kind == ActorKind.PROFESSIONAL.value}
+    professionals = {n: p for n in rpps if (p := ctx.repos.directory.professional(n)) is not None}
+    lines = [describe(e, titles=titles, professionals=professionals, feminine=feminine) for e in chosen.entries]
+    return History(decision, chosen, lines)

@@ -1,0 +1,30 @@
+"""The purge of dossiers closed more than 10 years ago (a batch job, run by the CLI)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain.dossier import purge_due
+from .context import Context
+
+
+@dataclass(frozen=True)
+class Purged:
+    dossier_id: str
+    closed_on: str
+
+
+def purge_closed(ctx: Context, dry_run: bool = False) -> list[Purged]:
+    """Erase every dossier closed 10 years ago or more; say which (and erase nothing on a dry run)."""
+    now = ctx.now()
+    purged = []
+    for dossier_id, closed_at in sorted(ctx.repos.dossiers.closed(), key=lambda item: item[1]):
+        if not purge_due(closed_at, now):
+            continue
+        dossier = ctx.repos.dossiers.get(dossier_id)
+        if dossier is None or dossier.status != "closed":
+            continue
+        if not dry_run:
+            account = ctx.repos.accounts.get(dossier_id)
+            ctx.repos.dossiers.delete(dossier, account.login_id if account else None)
+        purged.append(Purged(dossier_id, closed_at.date().isoformat()))
+    return purged

@@ -1,0 +1,45 @@
+"""«Historique des accès»: who came to the patient's DMP, when, and what they did."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, render_template, request
+
+from .. import htmx
+from ..forms.history import EMERGENCIES, HistoryFilterForm
+from ..services import history as histories
+from .deps import ctx
+from .patient import current_dossier, holder, only_the_holder
+
+bp = Blueprint("history", __name__, url_prefix="/mon-dmp/historique")
+bp.before_request(only_the_holder)
+
+
+def _page_number() -> int:
+    typed = request.args.get("page", "1")
+    if not re.fullmatch(r"[0-9]{1,6}", typed):
+        abort(404)
+    return int(typed)
+
+
+@bp.get("")
+def history():
+    # Without a choice in the address, the form shows its default (every access).
+    form = HistoryFilterForm(formdata=request.args if "acces" in request.args else None)
+    if not form.validate():
+        abort(404)  # only a hand-made address sends a choice the form does not offer
+    number = _page_number()
+    dossier = current_dossier()
+    person = ctx().register.get(dossier.holder_nir)
+    emergencies_only = form.acces.data == EMERGENCIES
+    try:
+        found = histories.read_history(ctx(), holder(), dossier, page=number, emergencies_only=emergencies_only,
+                                       feminine=bool(person and person.sex == "F"))
+    except histories.NoSuchPage:
+        abort(404)
+    if not found.decision.allowed:
+        return render_template("pages/patient/closed.html", dossier=dossier), 403
+    values = dict(form=form, page=found.page, lines=found.lines, emergencies_only=emergencies_only)
+    if htmx and not htmx.boosted and not htmx.history_restore_request:
+        return render_template("pages/history/_entries.html", fragment=True, **values)
+    return render_template("pages/history/history.html", **values)
