@@ -77,3 +77,23 @@ def init_app(app: Flask) -> None:
         for item in purged:
             click.echo(f"DMP {item.dossier_id}, fermé le {item.closed_on} : {verb}")
         click.echo(f"{len(purged)} DMP {'à effacer' if dry_run else 'effacé' + ('s' if len(purged) > 1 else '')}.")
+
+    @app.cli.command("journal-check")
+    @click.argument("dossier_ids", nargs=-1)
+    def journal_check_command(dossier_ids: tuple[str, ...]) -> None:
+        """Check that no journal entry was changed or removed (the hash chain holds)."""
+        from .domain.journal import verify_chain
+
+        repos = current_app.extensions["dmp.repos"]
+        ids = list(dossier_ids) or repos.dossiers.all_ids()
+        broken = 0
+        for dossier_id in ids:
+            entries = repos.journal.entries(dossier_id)
+            index = verify_chain(entries)
+            if index is not None:
+                broken += 1
+                click.echo(f"DMP {dossier_id} : l’entrée {index + 1} sur {len(entries)} a été modifiée.", err=True)
+        click.echo(f"{len(ids)} historique{'s' if len(ids) > 1 else ''} vérifié{'s' if len(ids) > 1 else ''}, "
+                   f"{broken} modifié{'s' if broken > 1 else ''}.")
+        if broken:
+            sys.exit(1)

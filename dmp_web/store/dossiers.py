@@ -95,6 +95,11 @@ class DossierRepository:
         else:
             self._closed.delete(dossier.id)
 
+    def all_ids(self) -> list[str]:
+        """Every dossier id (a batch job's walk over the folders, never a page's)."""
+        root = self._records.store.path("dossiers")
+        return sorted(p.name for p in root.glob("*/*") if (p / "dossier.json").exists()) if root.exists() else []
+
     def closed(self) -> list[tuple[str, datetime]]:
         """Every closed dossier and when it closed (for the purge, a batch job)."""
         return [(key, datetime.fromisoformat(value["closed_at"])) for key, value in self._closed.items()]
