@@ -84,6 +84,12 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     app.register_blueprint(reimbursements.bp)
     from .web import history
     app.register_blueprint(history.bp)
+    from .web import copies
+    app.register_blueprint(copies.bp)
+    from .web import guides
+    app.register_blueprint(guides.bp)
+    from .web import glossary
+    app.register_blueprint(glossary.bp)
 
     from . import cli
 

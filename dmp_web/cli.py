@@ -97,3 +97,42 @@ def init_app(app: Flask) -> None:
                    f"{broken} modifié{'s' if broken > 1 else ''}.")
         if broken:
             sys.exit(1)
+
+    @app.cli.command("falc-check")
+    @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--url-path", "url_paths", multiple=True, metavar="/page",
+                  help="Check the visible text of this page of the app (may be given several times).")
+    def falc_check_command(paths: tuple[Path, ...], url_paths: tuple[str, ...]) -> None:
+        """Check easy-to-read rules on guides (every guide of content/falc/ by default) or on pages."""
+        from .domain.falc import check_blocks, check_text
+        from .services.page_text import visible_blocks
+        from .settings import PROJECT_ROOT
+
+        if not paths and not url_paths:
+            paths = tuple(sorted((PROJECT_ROOT / "content" / "falc").glob("*.md")))
+            if not paths:
+                click.echo("Aucun guide dans content/falc/.", err=True)
+                sys.exit(2)
+        reports = [(str(path), check_text(path.read_text(encoding="utf-8"))) for path in paths]
+        client = current_app.test_client()
+        unreadable = 0
+        for url_path in url_paths:
+            response = client.get(url_path)
+            if response.status_code != 200 or response.mimetype != "text/html":
+                click.echo(f"{url_path} : la page répond {response.status_code} ({response.mimetype}), "
+                           "elle n’est pas vérifiée.", err=True)
+                unreadable += 1
+                continue
+            reports.append((url_path, check_blocks(visible_blocks(response.get_data(as_text=True)))))
+        total = 0
+        for name, report in reports:
+            for finding in report.findings:
+                click.echo(f"{name} : {finding}")
+            total += len(report.findings)
+            click.echo(f"{name} : score de lisibilité {report.score:.0f} ({report.words} mots, "
+                       f"{report.sentences} phrases), {len(report.findings)} problème"
+                       f"{'s' if len(report.findings) > 1 else ''}.")
+        if total:
+            sys.exit(1)
+        if unreadable:
+            sys.exit(2)

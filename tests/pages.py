@@ -26,6 +26,10 @@ NOT_PAGES: dict[str, str] = {
     "pro.document_file": "a file download (attachment), checked in tests/web/test_professionals.py",
     "pro.release": "a button (POST) of the document page",
     "patient.document_file": "a file download (attachment), checked in tests/web/test_professionals.py",
+    "copies.pdf_copy": "a file download (PDF attachment), checked in tests/web/test_copies.py",
+    "copies.archive": "a file download (ZIP attachment), checked in tests/web/test_copies.py",
+    "guides.booklet": "a guide's booklet (PDF), checked in tests/web/test_guides.py",
+    "guides.all_booklet": "the booklet of every guide (PDF), checked in tests/web/test_guides.py",
     "sample.bad_page": "a page broken on purpose, to prove the browser checks catch faults",
     "sample.bad_page_css": "the stylesheet of that broken page",
 }
@@ -49,6 +53,8 @@ JOURNEY_AREAS: dict[str, str] = {
     "desk": "tests/browser/test_desk_journey.py",
     "reimbursements": "tests/browser/test_reimbursements.py",
     "history": "tests/browser/test_history.py",
+    "wishes": "tests/browser/test_wishes.py",
+    "copies": "tests/browser/test_patient_copies.py",
 }
 
 
@@ -81,6 +87,7 @@ JOURNEY_PAGES: dict[str, str] = {
     "pro.deposit": "tests/browser/test_professional_journey.py",
     "pro.emergency": "tests/browser/test_professional_journey.py",
     "patient.document": "tests/browser/test_professional_journey.py",
+    "guides.guide": "tests/browser/test_guides.py",
 }
 
 # Pages that need parameters or a logged-in user; later issues add theirs here.

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, StopValidation
+from wtforms.validators import AnyOf, InputRequired, Length, StopValidation
 
 from .accounts import _EMAIL_KW, _MOBILE_KW, MOBILE_HINT
 from .validators import EmailAddress, Mobile, SameAs
@@ -34,6 +34,13 @@ SAME_PERSON_CHOICES = [
     SelectChoice("same", "C’est la même personne que ma personne de confiance"),
     SelectChoice("other", "C’est une autre personne"),
 ]
+
+
+def _choice(label: str, choices: list[SelectChoice], message: str, **kw) -> RadioField:
+    """A radio group; a value that is not one of its choices gets our message, not WTForms' English one."""
+    values = [choice.value for choice in choices]
+    return RadioField(label, choices=choices, validate_choice=False,
+                      validators=[InputRequired(message), AnyOf(values, message=message)], **kw)
 
 
 class Phone:
@@ -137,10 +144,8 @@ class EmergencyContactForm(FlaskForm):
 
     The view removes `same_person` when there is no trusted person yet."""
 
-    same_person = RadioField(
-        "Qui faut-il prévenir en cas d’urgence ?", choices=SAME_PERSON_CHOICES,
-        validators=[InputRequired("Choisissez qui prévenir : votre personne de confiance ou une autre personne")],
-    )
+    same_person = _choice("Qui faut-il prévenir en cas d’urgence ?", SAME_PERSON_CHOICES,
+                          "Choisissez qui prévenir : votre personne de confiance ou une autre personne")
     name = _name("Écrivez le prénom et le nom de la personne à prévenir", unless=("same_person", "same"))
     link = _link()
     phone = _phone("Écrivez le numéro de téléphone de la personne à prévenir", unless=("same_person", "same"))
@@ -162,18 +167,14 @@ class AdvanceDirectivesForm(FlaskForm):
 
 
 class OrganDonationForm(FlaskForm):
-    choice = RadioField(
-        "Voulez-vous donner vos organes après votre mort ?", choices=ORGAN_DONATION_CHOICES,
-        validators=[InputRequired("Choisissez une réponse : oui, non, ou je ne veux pas le dire")],
-    )
+    choice = _choice("Voulez-vous donner vos organes après votre mort ?", ORGAN_DONATION_CHOICES,
+                     "Choisissez une réponse : oui, non, ou je ne veux pas le dire")
 
 
 class HealthFactsForm(FlaskForm):
-    blood_group = RadioField(
-        "Mon groupe sanguin", description="Il est écrit sur votre carte de groupe sanguin.",
-        choices=BLOOD_GROUP_CHOICES,
-        validators=[InputRequired("Choisissez votre groupe sanguin, ou « Je ne le connais pas »")],
-    )
+    blood_group = _choice("Mon groupe sanguin", BLOOD_GROUP_CHOICES,
+                          "Choisissez votre groupe sanguin, ou « Je ne le connais pas »",
+                          description="Il est écrit sur votre carte de groupe sanguin.")
     allergies = TextAreaField(
         "Mes allergies connues",
         description="Écrivez-les comme vous les connaissez. Par exemple : pénicilline, arachides.",

@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from .. import pdf
 from ..domain.access import Decision
+from ..domain.actors import ActorKind
 from ..domain.documents import DOCUMENT_TYPES, Document
 from ..domain.dossier import Dossier
 from ..domain.journal import JournalEntry
@@ -25,6 +26,7 @@ from ..formatting import PARIS, date_fr, time_fr
 from ..store.documents import StoredFile
 from .context import Context
 from .dossier_access import decide_and_journal, visible_documents
+from .history import describe
 from .patient_accounts import POST_DELAY
 
 PDF_NAME = "copie-dmp.pdf"
@@ -34,11 +36,13 @@ LETTER_KIND = "dossier_copy"
 
 TYPE_LABELS = {"application/pdf": "PDF", "image/jpeg": "image JPEG", "image/png": "image PNG",
                "text/plain": "texte"}
+# As the «Volontés et droits» page says them.
 ORGAN_DONATION_LABELS = {
-    "yes": "Je suis d'accord pour donner mes organes après ma mort.",
-    "no": "Je refuse de donner mes organes après ma mort.",
-    "unsaid": "Je n'ai pas encore dit mon choix.",
+    "yes": "Vous avez dit oui : vous voulez donner vos organes.",
+    "no": "Vous avez dit non : vous ne voulez pas donner vos organes.",
+    "unsaid": "Vous n'avez pas dit votre choix.",
 }
+_TIME = re.compile(r"\b(\d{1,2}) h (\d\d)\b")
 
 
 # -- what a copy holds ------------------------------------------------------------------------
@@ -100,16 +104,17 @@ def gather(ctx: Context, actor, dossier: Dossier) -> DossierContent:
         copied.append(item)
         if stored:
             files.append(item)
-    titles = {item.document.id: item.document.title for item in copied}
     entries = ctx.repos.journal.entries(dossier.id)
+    person = ctx.register.get(dossier.holder_nir)
     doctor = ctx.repos.directory.professional(dossier.attending_doctor_rpps) if dossier.attending_doctor_rpps else None
     return DossierContent(
         dossier=dossier,
-        person=ctx.register.get(dossier.holder_nir),
+        person=person,
         wishes=ctx.repos.wishes.get(dossier.id),
         attending_doctor=doctor.name if doctor else "",
         documents=copied,
-        history=[history_line(entry, titles) for entry in reversed(entries)],
+        history=_history(ctx, entries, {item.document.id: item.document.title for item in copied},
+                         feminine=person.sex == "F"),
         made_at=ctx.now(),
         files=files,
         blocked=[_professional_name(ctx, rpps) for rpps in dossier.blocked_rpps],
@@ -117,86 +122,20 @@ def gather(ctx: Context, actor, dossier: Dossier) -> DossierContent:
     )
 
 
+def _history(ctx: Context, entries: list[JournalEntry], titles: dict[str, str], *, feminine: bool) -> list[str]:
+    """The whole access history, newest first, in the sentences of the history page.
+
+    `titles` are the documents in the copy: any other stays «un document»."""
+    rpps = {e.actor_id for e in entries if e.actor_kind == ActorKind.PROFESSIONAL.value}
+    professionals = {n: p for n in rpps if (p := ctx.repos.directory.professional(n)) is not None}
+    lines = (describe(entry, titles=titles, professionals=professionals, feminine=feminine).sentence
+             for entry in reversed(entries))
+    return [_TIME.sub("\\1\u00a0h\u00a0\\2", line) for line in lines]  # «10 h 05» never cut on paper
+
+
 def _professional_name(ctx: Context, rpps: str) -> str:
     professional = ctx.repos.directory.professional(rpps)
     return f"{professional.name} (RPPS {rpps})" if professional else f"RPPS {rpps}"
-
-
-# -- the access history as short French lines ---------------------------------------------------
-# A minimal formatter for the copy; the history page of the patient's space has its own.
-
-# Account events: the line says what happened, not who typed (anyone may type an identifier).
-_EVENTS = {
-    "dossier_created": "Création du DMP.",
-    "creation_code_sent": "Envoi d'un code pour créer le DMP.",
-    "login_password_ok": "Bon mot de passe tapé.",
-    "login_password_wrong": "Mot de passe faux tapé.",
-    "login_locked": "Compte bloqué pendant 15 minutes après 5 mots de passe faux.",
-    "otp_sent": "Envoi d'un code de connexion.",
-    "otp_wrong": "Code de connexion faux tapé.",
-    "otp_void": "Code de connexion annulé après 5 essais faux.",
-    "login_succeeded": "Connexion à votre DMP.",
-    "logout": "Déconnexion.",
-    "session_expired": "Déconnexion automatique : le site n'était plus utilisé.",
-    "password_changed": "Mot de passe changé.",
-    "password_reset_requested": "Demande d'un nouveau mot de passe.",
-    "identifier_sent": "Envoi de votre identifiant.",
-    "contact_changed": "Téléphone portable ou e-mail changé.",
-    "otp_channel_changed": "Façon de recevoir les codes changée.",
-    "emergency_access_set": "Choix sur l'accès en cas d'urgence enregistré.",
-    "first_connection_done": "Première connexion terminée.",
-}
-
-# Decisions of the access policy: (what was done, what was tried), {title} the document's.
-_DECISIONS = {
-    "read_dossier": ("ouvert le DMP", "ouvrir le DMP"),
-    "list_documents": ("vu la liste des documents", "voir la liste des documents"),
-    "read_document": ("lu {title}", "lire {title}"),
-    "write_document": ("ajouté {title}", "ajouter {title}"),
-    "release_document": ("rendu visible {title}", "rendre visible {title}"),
-    "hide_document": ("changé qui peut voir {title}", "changer qui peut voir {title}"),
-    "export": ("demandé une copie du DMP", "demander une copie du DMP"),
-    "manage": ("changé un réglage du DMP", "changer un réglage du DMP"),
-    "create_dossier": ("créé le DMP", "créer le DMP"),
-    "break_glass": ("ouvert le DMP en urgence (bris de glace)", "ouvrir le DMP en urgence"),
-    "regulator_access": ("ouvert le DMP en urgence (SAMU – Centre 15)", "ouvrir le DMP en urgence"),
-}
-
-_DOCUMENT_ID = re.compile(r"\bdocument ([0-9a-f]{16})\b")
-
-
-def _who(entry: JournalEntry) -> str:
-    if entry.actor_kind == "holder":
-        return "Vous"
-    if entry.actor_kind == "legal_representative":
-        return f"{entry.actor_name}, votre représentant légal,"
-    return entry.actor_name or "Une personne inconnue"
-
-
-def history_line(entry: JournalEntry, titles: dict[str, str]) -> str:
-    """«23 novembre 2026 à 10 h 05 : Dr Marie Durand (médecin, médecine générale) a lu « … ».»
-
-    `titles` holds the documents the patient may see: any other is only «un document»."""
-    when = f"{date_fr(entry.at)} à {time_fr(entry.at)}"
-    if entry.action in _EVENTS:
-        return f"{when} : {_EVENTS[entry.action]}"
-    done, tried = _DECISIONS.get(entry.action, ("agi sur le DMP", "agir sur le DMP"))
-    found = _DOCUMENT_ID.search(entry.detail or "")
-    title = titles.get(found.group(1)) if found else None
-    title = f"« {title} »" if title else "un document"
-    who = _who(entry)
-    has = "avez" if who == "Vous" else "a"
-    if entry.allowed:
-        if entry.action == "hide_document" and "caché aux professionnels" in entry.detail:
-            done = "caché {title} aux professionnels"
-        elif entry.action == "hide_document" and "de nouveau visible" in entry.detail:
-            done = "rendu {title} de nouveau visible aux professionnels"
-        line = f"{who} {has} {done.format(title=title)}."
-    else:
-        line = f"{who} {has} essayé de {tried.format(title=title)}. C'est refusé."
-    if entry.emergency:
-        line += " Accès en urgence."
-    return f"{when} : {line}"
 
 
 # -- the PDF ---------------------------------------------------------------------------------------
@@ -220,11 +159,11 @@ def type_label(content_type: str) -> str:
     return TYPE_LABELS.get(content_type, content_type)
 
 
-def render_copy(content: DossierContent) -> bytes:
-    """The tagged A4 PDF of this content (templates/pdf/dossier_copy.html)."""
+def copy_context(content: DossierContent) -> dict:
+    """What templates/pdf/dossier_copy.html needs: the content, and its dates said in French."""
     person = content.person
     local = content.made_at.astimezone(PARIS) if content.made_at.tzinfo else content.made_at
-    return pdf.render_pdf("dossier_copy.html", {
+    return {
         "content": content,
         "full_name": _full_name(person),
         "made_on": date_fr(local),
@@ -236,7 +175,12 @@ def render_copy(content: DossierContent) -> bytes:
         "date_fr": date_fr,
         "size_label": size_label,
         "type_label": type_label,
-    })
+    }
+
+
+def render_copy(content: DossierContent) -> bytes:
+    """The tagged A4 PDF of this content."""
+    return pdf.render_pdf("dossier_copy.html", copy_context(content))
 
 
 # -- the three copies --------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Mapping, Sequence
 
-from ..domain.access import Decision, read_detail
+from ..domain.access import REASONS, Decision, read_detail
 from ..domain.actors import FORBIDDEN_KINDS, ActorKind, Profession, Professional, SPECIALTIES
 from ..domain.dossier import Dossier
 from ..domain.journal import JournalEntry
@@ -34,6 +34,8 @@ _DONE_AND_TRIED = {
     "export": ("fait une copie de votre DMP", "faire une copie de votre DMP"),
     "manage": ("changé les réglages de votre DMP", "changer les réglages de votre DMP"),
     "create_dossier": ("créé votre DMP", "créer votre DMP"),
+    "dossier_closed": ("fermé votre DMP", "fermer votre DMP"),
+    "dossier_reopened": ("rouvert votre DMP", "rouvrir votre DMP"),
     "dossier_created": ("créé votre DMP", "créer votre DMP"),
     "break_glass": ("ouvert votre DMP en urgence", "ouvrir votre DMP en urgence"),
     "regulator_access": (
@@ -47,8 +49,9 @@ _HIDE_NOTES = {
     "de nouveau visible": "montré de nouveau {doc} aux professionnels",
 }
 
-# The patient's own account: sentences of their own. {e} agrees with a woman («connectée»).
-_ACCOUNT = {
+# The patient's own account, and what the Assurance Maladie does: sentences of their own.
+# {e} agrees with a woman («connectée»).
+_OWN_SENTENCES = {
     "creation_code_sent": "Un code pour créer votre DMP vous a été envoyé {when}.",
     "login_password_ok": "Vous avez écrit votre mot de passe {when}.",
     "login_password_wrong": "Un mot de passe faux a été écrit {when}.",
@@ -64,11 +67,12 @@ _ACCOUNT = {
     "identifier_sent": "Votre identifiant vous a été envoyé {when}.",
     "contact_changed": "Vous avez enregistré votre téléphone ou votre e-mail {when}.",
     "otp_channel_changed": "Vous avez choisi comment recevoir vos codes de connexion {when}.",
-    "emergency_access_set": "Vous avez fait votre choix pour l’accès en urgence {when}.",
+    "emergency_access_set": "Vous avez fait votre choix pour l’accès en urgence {when}.{choice}",
     "first_connection_done": "Vous avez fini votre première connexion {when}.",
+    "reimbursements_updated": "L’Assurance Maladie a mis à jour vos remboursements {when}.",
 }
 
-DESCRIBED_ACTIONS = frozenset(_DONE_AND_TRIED) | frozenset(_ACCOUNT)
+DESCRIBED_ACTIONS = frozenset(_DONE_AND_TRIED) | frozenset(_OWN_SENTENCES)
 
 
 @dataclass(frozen=True)
@@ -88,12 +92,15 @@ class HistoryLine:
         return f"{self.label} : {self.text}" if self.label else self.text
 
 
+NBSP = "\u00a0"  # keeps «10 h 12» and «« titre »» whole at the end of a line
+
+
 def _when(at: datetime) -> str:
-    return f"le {date_fr(at)} à {time_fr(at)}"
+    return f"le {date_fr(at)} à {time_fr(at).replace(' ', NBSP)}"
 
 
-def _quoted(title: str) -> str:
-    return f"« {title} »"
+def _quoted(text: str) -> str:
+    return f"«{NBSP}{text}{NBSP}»"
 
 
 def _de(phrase: str) -> str:
@@ -151,10 +158,11 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
     `professionals` gives the name and profession of the RPPS numbers the entries carry."""
     when = _when(entry.at)
     refused = not entry.allowed
-    account = _ACCOUNT.get(entry.action)
-    if account is not None:
-        reason = f" Raison : {_as_told(entry.reason)}" if entry.reason and "{reason}" in account else ""
-        return HistoryLine(entry.at, account.format(when=when, e="e" if feminine else "", reason=reason),
+    own = _OWN_SENTENCES.get(entry.action)
+    if own is not None:
+        reason = f" Raison : {_as_told(entry.reason)}" if entry.reason else ""
+        choice = f" Votre choix : {_as_told(entry.detail)}" if entry.detail else ""
+        return HistoryLine(entry.at, own.format(when=when, e="e" if feminine else "", reason=reason, choice=choice),
                            entry.emergency, refused)
 
     detail = read_detail(entry.detail)
@@ -176,10 +184,13 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
             text += f" : {_as_told(entry.reason)}" if entry.reason else "."
         else:
             text = f"{actor} {have} {done} {when}."
+            if entry.action == "manage" and entry.detail and detail.reason_code not in REASONS:
+                # the settings' use cases write what changed, for the patient to read
+                text += f" Le changement : {_as_told(entry.detail)}"
     if entry.emergency:
         text = _lowered(text)
         if detail.emergency_reason:
-            text += f" La raison donnée : « {detail.emergency_reason} »."
+            text += f" La raison donnée : {_quoted(detail.emergency_reason)}."
     return HistoryLine(entry.at, text, entry.emergency, refused)
 
 

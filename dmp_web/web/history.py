@@ -25,8 +25,9 @@ def _page_number() -> int:
 @bp.get("")
 def history():
     # Without a choice in the address, the form shows its default (every access).
-    form = HistoryFilterForm(formdata=request.args if "acces" in request.args else None)
-    if not form.validate():
+    chosen = "acces" in request.args
+    form = HistoryFilterForm(formdata=request.args if chosen else None)
+    if chosen and not form.validate():
         abort(404)  # only a hand-made address sends a choice the form does not offer
     number = _page_number()
     dossier = current_dossier()

@@ -122,7 +122,7 @@ def test_merging_the_same_rows_again_changes_nothing():
 # -- amounts -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("cents, written", [
-    (2500, "25,00\u00a0€"), (5, "0,05\u00a0€"), (0, "0,00\u00a0€"), (158000, "1\u202f580,00\u00a0€"),
+    (2500, "25,00\u00a0€"), (5, "0,05\u00a0€"), (0, "0,00\u00a0€"), (158000, "1\u00a0580,00\u00a0€"),
 ])
 def test_amounts_are_written_the_french_way(cents, written):
     assert euros(cents) == written

@@ -1,0 +1,43 @@
+"""«Copie de mon DMP» in Chromium: the three choices, the post confirmation and its answer pass
+axe and our layout rules; the two downloads answer attachments in the browser's own session."""
+from selenium.webdriver.common.by import By
+
+from ..pages import journey_steps_of
+
+FETCH = """
+const done = arguments[arguments.length - 1];
+fetch(arguments[0], {credentials: "same-origin"}).then(async r => {
+  const bytes = new Uint8Array(await r.arrayBuffer());
+  done([r.status, r.headers.get("Content-Type"), r.headers.get("Content-Disposition"),
+        String.fromCharCode(...bytes.slice(0, 4))]);
+}, e => done(["error", String(e)]));
+"""
+
+
+def test_the_copy_pages_pass_axe_and_the_post_is_confirmed_then_queued(walker):
+    w = walker
+    w.go("/connexion", "connexion")
+    w.submit({"login_id": "fro7510", "password": "demo-dmp-2026"}, "code")
+    w.submit({"code": w.notifier.last_otp()}, "mon DMP")
+    w.browser.find_element(By.LINK_TEXT, "Copie de mon DMP").click()
+    w.check("copie de mon DMP")
+
+    pdf = w.browser.execute_async_script(FETCH, "/mon-dmp/copie/copie-dmp.pdf")
+    assert pdf[0] == 200 and pdf[1] == "application/pdf" and pdf[2].startswith("attachment;") and pdf[3] == "%PDF"
+    archive = w.browser.execute_async_script(FETCH, "/mon-dmp/copie/archive-dmp.zip")
+    assert archive[0] == 200 and archive[1] == "application/zip" and archive[2].startswith("attachment;")
+    assert archive[3] == "PK\x03\x04"
+
+    w.browser.find_element(By.LINK_TEXT, "Recevoir la copie par courrier").click()
+    w.check("copie par courrier : confirmation")
+    letters_before = len(w.notifier.letters.list())
+    w.submit({}, "copie par courrier : envoyée", button="Envoyer la copie par courrier")
+    assert w.browser.find_element(By.TAG_NAME, "h1").text == "Votre copie part par courrier"
+    assert "1 semaine environ" in w.text("arrivee")
+    assert len(w.notifier.letters.list()) == letters_before + 1
+    w.browser.find_element(By.LINK_TEXT, "Retour à mon DMP").click()
+    w.check("mon DMP, après la copie")
+
+    assert w.problems == [], "\n".join(w.problems)
+    mine = {"/mon-dmp/copie", "/mon-dmp/copie/courrier", "/mon-dmp/copie/courrier/envoyee"}
+    assert mine == journey_steps_of(w.server.app, {"copies"}) and mine <= w.visited

@@ -1,0 +1,343 @@
+"""«Copie de mon DMP»: the PDF to print, the copy by post and the archive, through the real routes.
+
+Each copy is opened and read back: pdfplumber and poppler for the PDF, zipfile for the archive."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import subprocess
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from bs4 import BeautifulSoup
+from pdfminer.pdftypes import resolve1
+
+from dmp_web.domain.actors import Holder
+from dmp_web.domain.uploads import check_upload
+from dmp_web.domain.wishes import Person, Wishes
+from dmp_web.pdf import render
+from dmp_web.services import copies
+from dmp_web.services.dossier_access import deposit
+from dmp_web.web.deps import ctx
+
+from ..conftest import CheckedClient, make_app
+from .copy_dossier import DOSSIER, PENDING, grow_demo_dossier, sample_files
+from .pro_journey import LEFEVRE, log_out, pro_log_in
+
+PENDING_TITLE = "Échographie cardiaque du 3 novembre 2026"
+SECRET_FILE = "resultat-a-expliquer.pdf"
+PDF_URL, ZIP_URL = "/mon-dmp/copie/copie-dmp.pdf", "/mon-dmp/copie/archive-dmp.zip"
+POST_URL, POSTED_URL = "/mon-dmp/copie/courrier", "/mon-dmp/copie/courrier/envoyee"
+
+
+def patient_log_in(client, notifier):
+    client.submit("/connexion", {"login_id": "fro7510", "password": "demo-dmp-2026"})
+    client.submit("/connexion/code", {"code": notifier.last_otp()})
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        return [" ".join((page.extract_text() or "").split()).replace("\xa0", " ") for page in doc.pages]
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(pdf_pages(data))
+
+
+def read_pdf(data: bytes) -> tuple[list[str], Counter]:
+    """Each page's text, and how many characters of each size (pt) the whole PDF prints."""
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        pages = [" ".join((page.extract_text() or "").split()).replace("\xa0", " ") for page in doc.pages]
+        return pages, Counter(round(char["size"], 1) for page in doc.pages for char in page.chars)
+
+
+def poppler(tool: str, data: bytes, tmp_path: Path, *args: str) -> str:
+    path = tmp_path / f"{hashlib.sha1(data).hexdigest()}.pdf"
+    path.write_bytes(data)
+    return subprocess.run([tool, *args, str(path)], capture_output=True, text=True, check=True).stdout
+
+
+def read_zip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def add_pending_file(app) -> None:
+    """A result the cardiologist must explain first, with a file: the patient may not see it yet."""
+    with app.test_request_context():
+        context = ctx()
+        dossier = context.repos.dossiers.get(DOSSIER)
+        author = context.repos.directory.professional(LEFEVRE)
+        data = sample_files()[0][2]
+        result = deposit(context, author, dossier, type_code="imaging_report", title="IRM à expliquer",
+                         document_date=None, text="Texte à expliquer.", upload=check_upload(SECRET_FILE, data),
+                         data=data, pending_explanation=True)
+        assert result.decision.allowed
+
+
+def deposited_files(app) -> dict[str, bytes]:
+    """The files of the documents the patient sees, by name, as deposited."""
+    repo = app.extensions["dmp.repos"].documents
+    found = {}
+    for document in repo.list(DOSSIER):
+        stored = repo.file(DOSSIER, document.id)
+        if stored and not document.awaiting_explanation:
+            found[stored.name] = repo.file_data(DOSSIER, stored)
+    return found
+
+
+# -- one dossier of 20 documents, copied once for the read-only checks -------------------------------
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    app = make_app(tmp_path_factory.mktemp("copies"))
+    repos = app.extensions["dmp.repos"]
+    grow_demo_dossier(repos, visible=20, files=3, history=60)
+    add_pending_file(app)
+    repos.wishes.save(DOSSIER, Wishes(trusted_person=Person("Nadia Roche", "ma sœur", "0612345678"),
+                                      emergency_contact_is_trusted_person=True, organ_donation="yes",
+                                      blood_group="O+", allergies="Pénicilline"))
+    app.test_client_class = CheckedClient
+    client = app.test_client()
+    patient_log_in(client, app.extensions["dmp.notifier"])
+    pdf_response, zip_response = client.get(PDF_URL), client.get(ZIP_URL)
+    titles = [d.title for d in repos.documents.list(DOSSIER) if not d.awaiting_explanation]
+    pages, sizes = read_pdf(pdf_response.data)  # read once: pdfplumber is slow
+    return {"app": app, "pdf": pdf_response, "zip": zip_response, "titles": titles,
+            "files": deposited_files(app), "pages": pages, "sizes": sizes}
+
+
+def test_the_demo_dossier_has_20_documents_the_patient_sees_and_2_to_explain(big):
+    assert len(big["titles"]) == 20
+    repo = big["app"].extensions["dmp.repos"].documents
+    assert sum(d.awaiting_explanation for d in repo.list(DOSSIER)) == 2
+
+
+def test_the_pdf_copy_is_an_attachment_that_opens_and_contains_each_document_title(big):
+    response = big["pdf"]
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="copie-dmp-2026-11-23.pdf"'
+    for title in big["titles"]:
+        assert title in " ".join(big["pages"]), title
+    for part in ("Sommaire", "Mon identité", "Mes volontés et droits", "Mes documents",
+                 "La liste des fichiers", "L'historique des accès"):
+        assert part in " ".join(big["pages"])
+
+
+def test_the_pdf_copy_is_tagged_in_french_a4_and_titled_without_a_name(big, tmp_path):
+    info = poppler("pdfinfo", big["pdf"].data, tmp_path)
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    assert re.search(r"^Page size:\s+595\.\d* x 841\.\d* pts \(A4\)", info, re.M)
+    assert re.search(r"^Title:\s+Copie de votre dossier médical partagé$", info, re.M)
+    assert "ROCHE" not in info and "Fatima" not in info
+    with pdfplumber.open(io.BytesIO(big["pdf"].data)) as doc:
+        assert resolve1(doc.doc.catalog["Lang"]) == b"fr"
+        assert "StructTreeRoot" in doc.doc.catalog
+
+
+def test_no_character_of_the_copy_is_smaller_than_14_points(big):
+    sizes = big["sizes"]
+    assert min(sizes) >= 14
+    assert 14 <= sizes.most_common(1)[0][0] <= 16  # the body text
+    assert max(sizes) > 18  # the headings stand out
+
+
+def test_the_contents_page_gives_the_page_of_each_part_and_each_document(big):
+    pages = big["pages"]
+    contents = " ".join(pages[:2])
+    found = re.search(r"Mes documents, page (\d+)", contents)
+    assert found and "Mes documents" in pages[int(found.group(1)) - 1]
+    for title in big["titles"]:
+        listed = re.search(re.escape(title) + r", page (\d+)", contents)
+        assert listed, title
+        assert title in pages[int(listed.group(1)) - 1]
+    history = int(re.search(r"L'historique des accès, page (\d+)", contents).group(1))
+    assert pages[history - 1].startswith("L'historique des accès")
+
+
+def test_the_copy_shows_identity_wishes_texts_files_and_history(big):
+    text = " ".join(big["pages"])
+    for expected in ("Fatima", "BENALI", "ROCHE", "21 mai 1975", "40 boulevard National, 13003 Marseille",
+                     "Dr Marie Durand", "Nadia Roche", "ma sœur", "C'est votre personne de confiance",
+                     "vous voulez donner vos organes", "O+", "Pénicilline",
+                     "Fer : 1 comprimé par jour pendant 3 mois.",  # a document's text
+                     "Vous avez caché ce document aux professionnels",  # the hidden one stays in the copy
+                     "scan-ordonnance.pdf", "photo-grain-de-beaute.png", "mesures-tension.txt",
+                     "Vous vous êtes connectée le", "Vous avez fait une copie de votre DMP le 23 novembre 2026"):
+        assert expected in text, expected
+
+
+def test_a_document_still_to_be_explained_is_nowhere_in_the_copies(big):
+    text = " ".join(big["pages"])
+    members = read_zip(big["zip"].data)
+    manifest = members["manifeste.json"].decode()
+    for secret in (PENDING_TITLE, "IRM à expliquer", "Texte à expliquer", SECRET_FILE, "Petite anomalie"):
+        assert secret not in text
+        assert not any(secret in name for name in members)
+        assert secret not in manifest
+        assert all(secret.encode() not in data for data in members.values())
+    assert PENDING not in text and PENDING not in manifest
+
+
+def test_the_archive_holds_the_copy_each_file_byte_for_byte_and_a_manifest_of_them(big):
+    response = big["zip"]
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/zip"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="archive-dmp-2026-11-23.zip"'
+    members = read_zip(response.data)
+    copy = pdf_text(members["copie-dmp.pdf"])
+    assert all(title in copy for title in big["titles"])
+    files = {name.split("/", 1)[1].split("-", 1)[1]: data for name, data in members.items()
+             if name.startswith("fichiers/")}
+    assert files == big["files"] and len(files) == 3  # every file, as deposited
+    manifest = json.loads(members["manifeste.json"])
+    listed = {item["name"]: item for item in manifest["items"]}
+    assert set(listed) == set(members) - {"manifeste.json"}
+    for name, item in listed.items():
+        data = members[name]
+        assert item["size"] == len(data) and item["sha256"] == hashlib.sha256(data).hexdigest()
+    assert listed["copie-dmp.pdf"]["type"] == "application/pdf"
+    types = {name.split("-", 1)[1]: item["type"] for name, item in listed.items() if name.startswith("fichiers/")}
+    assert types == {"scan-ordonnance.pdf": "application/pdf", "photo-grain-de-beaute.png": "image/png",
+                     "mesures-tension.txt": "text/plain"}
+    titles = {item["document"]["title"] for item in listed.values() if "document" in item}
+    assert titles <= set(big["titles"]) and len(titles) == 3
+
+
+# -- the routes, the journal, the post ------------------------------------------------------------
+
+def exports(app):
+    return [e for e in app.extensions["dmp.repos"].journal.entries(DOSSIER) if e.action == "export"]
+
+
+def test_the_copy_page_offers_the_three_copies_and_is_in_the_menu(client, notifier):
+    patient_log_in(client, notifier)
+    home = client.get("/mon-dmp").soup
+    assert home.find(id="menu-dmp").find("a", string="Copie de mon DMP")["href"] == "/mon-dmp/copie"
+    soup = client.get("/mon-dmp/copie").soup
+    assert [h.get_text(strip=True) for h in soup.main.find_all("h2")] == [
+        "1. Une copie à imprimer", "2. Une copie par courrier", "3. L’archive de mon DMP"]
+    links = {a.get_text(strip=True): a["href"] for a in soup.main.find_all("a")}
+    assert links["Télécharger la copie à imprimer (PDF)"] == PDF_URL
+    assert links["Recevoir la copie par courrier"] == POST_URL
+    assert links["Télécharger l’archive (ZIP)"] == ZIP_URL
+    assert "vers le 30 novembre 2026" in soup.main.get_text(" ", strip=True)
+
+
+def test_the_copy_by_post_is_confirmed_then_queued_to_the_register_address(client, notifier, app):
+    patient_log_in(client, notifier)
+    confirm = client.get(POST_URL).soup
+    assert confirm.find(id="adresse").get_text("|", strip=True) == "Fatima ROCHE|40 boulevard National|13003 Marseille"
+    assert "arrive dans 1 semaine environ, vers le 30 novembre 2026" in confirm.main.get_text(" ", strip=True)
+    assert notifier.letters.list() == [] and exports(app) == []  # nothing before the button
+
+    sent = client.submit(POST_URL, {})
+    assert sent.status_code == 302 and sent.headers["Location"] == POSTED_URL
+    page = client.get(POSTED_URL).soup
+    assert page.h1.get_text(strip=True) == "Votre copie part par courrier"
+    assert page.find(id="arrivee").get_text(" ", strip=True) == (
+        "La lettre arrive dans 1 semaine environ, vers le 30 novembre 2026.")
+    [letter] = notifier.letters.list()
+    assert letter["kind"] == "dossier_copy"
+    assert letter["address"] == ["Fatima ROCHE", "40 boulevard National", "13003 Marseille"]
+    queued = pdf_text((notifier.letters.folder / f"{letter['letter_id']}.pdf").read_bytes())
+    assert "Copie de votre dossier médical partagé" in queued
+    assert "Prise de sang du 20 octobre 2026" in queued and PENDING_TITLE not in queued
+    assert len(exports(app)) == 1
+
+
+def test_the_posted_page_without_a_letter_sent_goes_back_to_the_confirmation(client, notifier):
+    patient_log_in(client, notifier)
+    response = client.get(POSTED_URL)
+    assert response.status_code == 302 and response.headers["Location"] == POST_URL
+
+
+def test_the_post_without_its_csrf_token_queues_nothing(client, notifier):
+    patient_log_in(client, notifier)
+    assert client.post(POST_URL, data={}).status_code == 400
+    assert notifier.letters.list() == []
+
+
+def test_each_export_is_journaled_for_the_holder(client, notifier, app):
+    patient_log_in(client, notifier)
+    client.get(PDF_URL)
+    client.get(ZIP_URL)
+    client.submit(POST_URL, {})
+    entries = exports(app)
+    assert len(entries) == 3
+    assert all(e.allowed and e.actor_kind == "holder" and e.actor_id == DOSSIER for e in entries)
+    assert "Vous avez fait une copie de votre DMP" in pdf_text(client.get(PDF_URL).data)
+
+
+def test_a_closed_dossier_can_still_be_copied_with_its_documents(client, notifier, app):
+    repos = app.extensions["dmp.repos"]
+    dossier = repos.dossiers.get(DOSSIER)
+    dossier.status = "closed"
+    dossier.closed_at = app.extensions["dmp.clock"]()
+    repos.dossiers.save(dossier)
+    patient_log_in(client, notifier)
+    response = client.get(PDF_URL)
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    assert "Votre DMP est fermé depuis le 23 novembre 2026" in text
+    assert "Prise de sang du 20 octobre 2026" in text and PENDING_TITLE not in text
+    assert client.get(ZIP_URL).status_code == 200
+    assert client.submit(POST_URL, {}).status_code == 302
+    assert [e.allowed for e in exports(app)] == [True, True, True]
+
+
+def test_copies_are_built_on_demand_and_never_stored(client, notifier, app):
+    settings = app.config["DMP_SETTINGS"]
+    roots = (settings.data_dir, settings.exports_dir)
+
+    def files():
+        return {p: p.stat().st_size for root in roots for p in root.rglob("*") if p.is_file()}
+
+    patient_log_in(client, notifier)
+    before = files()
+    assert client.get(PDF_URL).status_code == 200 and client.get(ZIP_URL).status_code == 200
+    after = files()
+    assert set(after) == set(before)  # no new file anywhere
+    changed = {p.name for p in after if after[p] != before[p]}
+    assert changed <= {"journal.json"}  # only the two export decisions were written
+
+
+def test_only_the_logged_in_holder_reaches_the_copies(client, notifier):
+    for url in ("/mon-dmp/copie", PDF_URL, ZIP_URL, POST_URL):
+        assert client.get(url).status_code == 302  # to the login page
+    pro_log_in(client, notifier, LEFEVRE)
+    for url in ("/mon-dmp/copie", PDF_URL, ZIP_URL, POST_URL):
+        response = client.get(url)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/connexion")
+    log_out(client, "/pro")
+    assert notifier.letters.list() == []
+
+
+def test_hostile_text_in_a_document_is_printed_as_text_and_embeds_nothing(client, notifier, app, tmp_path):
+    hostile = '<link rel="attachment" href="file:///etc/passwd"><img src="file:///etc/hostname" alt="x">'
+    patient_log_in(client, notifier)
+    client.submit("/mon-dmp/documents/ajouter", {"title": "Titre <b>gras</b>", "text": hostile})
+    data = client.get(PDF_URL).data
+    text = pdf_text(data)
+    assert "Titre <b>gras</b>" in text and 'href="file:///etc/passwd"' in text
+    assert poppler("pdfdetach", data, tmp_path, "-list").strip() == "0 embedded files"
+    assert "root:" not in text
+
+
+def test_every_fixed_sentence_of_the_copy_has_at_most_15_words(app):
+    with app.test_request_context():
+        context = ctx()
+        content = copies.gather(context, Holder(DOSSIER), context.repos.dossiers.get(DOSSIER))
+    content = copies.DossierContent(**{**content.__dict__, "documents": [], "history": []})
+    html = render.render_html("dossier_copy.html", copies.copy_context(content))
+    for node in BeautifulSoup(html, "html.parser").main.find_all(["h1", "h2", "h3", "p", "li"]):
+        for sentence in re.split(r"(?<=[.!?])\s+", node.get_text(" ", strip=True)):
+            words = [w for w in sentence.split() if any(c.isalnum() for c in w)]
+            assert len(words) <= 15, f"{len(words)} words: {sentence!r}"

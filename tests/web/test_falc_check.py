@@ -1,0 +1,75 @@
+"""The easy-to-read check on the app: the visible text of a page, and `flask falc-check`."""
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from dmp_web.domain.falc import Block, words
+from dmp_web.services.page_text import visible_blocks
+
+
+def test_the_visible_text_of_a_page_is_its_header_main_and_footer_in_reading_order(client):
+    html = client.get("/").get_data(as_text=True)
+    blocks = visible_blocks(html)
+    texts = [b.text for b in blocks]
+    assert texts[:3] == ["Aller au contenu", "DMP – mon dossier médical partagé", "Accueil"]
+    assert Block("Mon dossier médical partagé", "heading", "main > h1") in blocks
+    assert Block("Créer mon DMP", "heading", "main > h2") in blocks
+    assert Block("sur ce site, seul ou avec un proche,", "item", "main > li") in blocks
+    assert texts[-1] == "Le DMP est un service gratuit de l’Assurance Maladie."
+    assert blocks[-1].where == "footer > p"
+    regions = [b.where.split(" > ")[0] for b in blocks if b.where]
+    assert regions == sorted(regions, key=["header", "main", "footer"].index)
+    # nothing visible is lost, and nothing invisible (the <head>, scripts, the CSRF token) is read
+    soup = BeautifulSoup(html, "html.parser")
+    assert words(" ".join(texts)) == words(soup.body.get_text(" "))
+    assert not any("DMP</title>" in t or "htmx" in t for t in texts)
+
+
+def test_a_line_break_starts_a_new_block_and_hidden_or_script_text_is_not_read():
+    html = ("<html><head><title>T</title><script>var x = 'SECRET';</script></head><body><main>"
+            "<p>Un numéro<br>INS-C veut dire identifiant national de santé calculé.</p>"
+            "<div hidden><p>TEXTE CACHÉ</p></div><form><label for=a>Nom</label><input id=a value=ROCHE>"
+            "<button>Valider</button></form></main></body></html>")
+    assert visible_blocks(html) == [
+        Block("Un numéro", "paragraph", "main > p"),
+        Block("INS-C veut dire identifiant national de santé calculé.", "paragraph", "main > p"),
+        Block("Nom", "label", "main > label"),
+        Block("Valider", "button", "main > button"),
+    ]
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_command_prints_each_finding_with_its_file_and_line_and_fails(app, tmp_path):
+    guide = write(tmp_path, "guide.md", "---\ntitle: Un guide\n---\nLe DMP est gratuit.\n\nIl a dix ans.\n")
+    result = app.test_cli_runner().invoke(args=["falc-check", str(guide)])
+    assert result.exit_code == 1
+    assert f"{guide} : ligne 6 : [number_in_words] «dix» est un nombre écrit en lettres." in result.output
+    assert f"{guide} : score de lisibilité" in result.output and "1 problème." in result.output
+
+
+def test_the_command_passes_a_clean_guide_and_gives_its_score(app, tmp_path):
+    guide = write(tmp_path, "guide.md", "---\ntitle: Un guide\n---\nLe DMP est gratuit.\n\nVous choisissez qui le lit.\n")
+    result = app.test_cli_runner().invoke(args=["falc-check", str(guide)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{guide} : score de lisibilité 98 (9 mots, 2 phrases), 0 problème.\n"
+
+
+def test_the_command_checks_the_visible_text_of_a_page(app):
+    runner = app.test_cli_runner()
+    clean = runner.invoke(args=["falc-check", "--url-path", "/glossaire"])
+    assert clean.exit_code == 0, clean.output
+    assert clean.output.startswith("/glossaire : score de lisibilité")
+    long_sentence = runner.invoke(args=["falc-check", "--url-path", "/"])  # a sentence of 16 words today
+    assert long_sentence.exit_code == 1
+    assert "/ : main > p : [long_sentence]" in long_sentence.output
+
+
+def test_the_command_says_when_a_page_cannot_be_checked(app):
+    result = app.test_cli_runner().invoke(args=["falc-check", "--url-path", "/mon-dmp"])
+    assert result.exit_code == 2
+    assert "/mon-dmp : la page répond 302" in result.output

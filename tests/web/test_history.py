@@ -1,0 +1,208 @@
+"""«Historique des accès» through the real routes: what professionals did or were refused, in
+plain sentences, newest first, 20 per page; emergencies stand out and can be filtered, by the
+plain GET form or by htmx swapping the list."""
+import re
+
+import pytest
+
+from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
+
+from .pro_journey import BERNARD, DOSSIER, LEFEVRE, PETIT, journal, log_out, pro_log_in
+
+HISTORY = "/mon-dmp/historique"
+CONSULTATION = "d0c0000000000001"  # by Dr Durand; neither a pharmacist nor a nurse may read it
+LAB = "d0c0000000000002"
+PENDING = "d0c0000000000005"  # by Dr Lefèvre, «Échographie cardiaque…», still to be explained
+NOW = "le 23 novembre 2026 à 10 h 00"  # the test clock, Paris time
+REFUSED_TO_PHARMACIST = (
+    f"Claire Petit (pharmacien) a essayé de lire « Consultation du 12 octobre 2026 » {NOW}. "
+    "C’était refusé : la profession de ce professionnel de santé ne lui permet pas de lire ce type de document.")
+
+
+def patient_log_in(client, notifier):
+    client.submit("/connexion", {"login_id": DEMO_LOGIN["login_id"], "password": DEMO_PASSWORD})
+    client.submit("/connexion/code", {"code": notifier.last_otp()})
+
+
+def lines(soup):
+    return [" ".join(li.get_text(" ", strip=True).split()) for li in soup.select("#historique-liste li.history-entry")]
+
+
+def link(soup, text):
+    found = soup.find("a", string=text)
+    return found["href"] if found else None
+
+
+def break_glass(client, notifier, reads=1):
+    """The nurse opens the dossier in an emergency, then reads the consultation report."""
+    pro_log_in(client, notifier, BERNARD)
+    assert client.submit(f"/pro/dmp/{DOSSIER}/urgence", {"reason": "Patiente inconsciente à domicile"}).status_code == 302
+    for _ in range(reads):
+        assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 200
+    log_out(client, "/pro")
+
+
+def test_the_patients_space_links_to_the_history(client, notifier):
+    patient_log_in(client, notifier)
+    menu = client.get("/mon-dmp").soup.find(id="menu-dmp")
+    assert link(menu, "Historique des accès") == HISTORY
+
+
+def test_only_the_logged_in_patient_reads_the_history(client, notifier):
+    assert client.get(HISTORY).headers["Location"].startswith("/connexion")
+    pro_log_in(client, notifier, PETIT)
+    assert client.get(HISTORY).headers["Location"].startswith("/connexion")
+
+
+def test_a_refused_attempt_and_a_break_glass_are_told_in_plain_sentences(client, notifier, app):
+    pro_log_in(client, notifier, PETIT)
+    assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 403
+    log_out(client, "/pro")
+    break_glass(client, notifier)
+    patient_log_in(client, notifier)
+
+    page = client.get(HISTORY)
+    shown = lines(page.soup)
+    assert shown[0] == f"Vous avez ouvert votre DMP {NOW}."  # this very reading, newest first
+    assert f"Vous vous êtes connectée {NOW}." in shown
+    assert REFUSED_TO_PHARMACIST in shown
+    reason = "La raison donnée : « Patiente inconsciente à domicile »."
+    assert f"Accès en urgence : Hugo Bernard (infirmier) a ouvert votre DMP en urgence {NOW}. {reason}" in shown
+    assert f"Accès en urgence : Hugo Bernard (infirmier) a lu « Consultation du 12 octobre 2026 » {NOW}. {reason}" in shown
+    assert shown[-1] == "Votre DMP a été créé le 15 janvier 2026 à 11 h 30."
+    # an emergency says so in words, in its own element, and not by colour alone
+    emergencies = page.soup.select("li.history-entry--emergency")
+    assert len(emergencies) == 2
+    assert all(li.strong.get_text(strip=True) == "Accès en urgence :" for li in emergencies)
+    assert page.soup.select("li.history-entry--refused")
+    last = journal(app)[-1]  # reading the history is a journaled decision of the policy
+    assert (last.actor_kind, last.action, last.allowed) == ("holder", "read_dossier", True)
+
+
+def test_the_title_of_a_document_still_to_be_explained_never_shows(client, notifier):
+    pro_log_in(client, notifier, LEFEVRE)  # its author reads it
+    assert client.get(f"/pro/dmp/{DOSSIER}/documents/{PENDING}").status_code == 200
+    log_out(client, "/pro")
+    pro_log_in(client, notifier, PETIT)
+    assert client.get(f"/pro/dmp/{DOSSIER}/documents/{PENDING}").status_code == 403
+    log_out(client, "/pro")
+    patient_log_in(client, notifier)
+    page = client.get(HISTORY)
+    shown = lines(page.soup)
+    assert f"Le docteur Paul Lefèvre (cardiologie) a lu un document {NOW}." in shown
+    assert any(s.startswith(f"Claire Petit (pharmacien) a essayé de lire un document {NOW}.") for s in shown)
+    assert "chographie" not in page.get_data(as_text=True)
+
+
+def test_hiding_a_document_and_showing_it_again_are_in_the_history(client, notifier):
+    patient_log_in(client, notifier)
+    for hidden in ("1", "0"):
+        client.submit("/mon-dmp/documents", {"hidden": hidden}, action=f"/mon-dmp/documents/{LAB}/acces")
+    shown = lines(client.get(HISTORY).soup)
+    title = "« Prise de sang du 20 octobre 2026 »"
+    assert [s for s in shown if title in s] == [f"Vous avez montré de nouveau {title} aux professionnels {NOW}.",
+                          f"Vous avez caché {title} aux professionnels {NOW}."]
+
+
+def test_the_plain_form_filters_the_emergencies(client, notifier):
+    pro_log_in(client, notifier, PETIT)
+    client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}")
+    log_out(client, "/pro")
+    patient_log_in(client, notifier)
+    none_yet = client.get(HISTORY, query_string={"acces": "urgence"}).soup
+    assert lines(none_yet) == []
+    assert "Personne n’a ouvert votre DMP en urgence." in none_yet.find(id="historique-liste").get_text()
+    log_out(client, "/mon-dmp")
+    break_glass(client, notifier)
+    patient_log_in(client, notifier)
+
+    form = client.get(HISTORY).soup.select_one("main form")
+    assert (form["method"], form["action"]) == ("get", HISTORY)
+    assert [r["value"] for r in form.select("input[name=acces]")] == ["tous", "urgence"]
+    assert form.select_one("input[name=acces][checked]")["value"] == "tous"
+    assert form.button.get_text(strip=True) == "Filtrer"
+    assert [label.get_text(strip=True) for label in form.select("label")] == [
+        "Tous les accès", "Seulement les accès en urgence"]
+
+    filtered = client.get(HISTORY, query_string={"acces": "urgence"}).soup
+    shown = lines(filtered)
+    assert len(shown) == 2 and all(s.startswith("Accès en urgence : Hugo Bernard (infirmier)") for s in shown)
+    assert REFUSED_TO_PHARMACIST not in shown
+    assert filtered.find(id="historique-liste").h2.get_text(strip=True) == "Seulement les accès en urgence"
+    assert filtered.select_one("input[name=acces][checked]")["value"] == "urgence"
+    everything = lines(client.get(HISTORY, query_string={"acces": "tous"}).soup)
+    assert REFUSED_TO_PHARMACIST in everything and len(everything) > len(shown)
+
+
+def test_pages_of_20_newest_first_with_plain_links(client, notifier, app):
+    patient_log_in(client, notifier)
+    for _ in range(25):  # each list of documents is one journaled decision
+        client.get("/mon-dmp/documents")
+    first = client.get(HISTORY).soup
+    assert len(journal(app)) == 30  # created, 3 for the login, 25 lists, this reading: 2 pages
+    assert len(lines(first)) == 20 and link(first, "Page précédente") is None
+    assert link(first, "Page suivante") == f"{HISTORY}?page=2"
+    assert "Vous êtes à la page 1 sur 2." in first.find(id="historique-liste").get_text()
+    assert lines(first)[1] == f"Vous avez regardé la liste de vos documents {NOW}."
+
+    second = client.get(link(first, "Page suivante")).soup
+    assert len(lines(second)) == len(journal(app)) - 20
+    assert link(second, "Page suivante") is None and link(second, "Page précédente") == f"{HISTORY}?page=1"
+    assert "Vous êtes à la page 2 sur 2." in second.find(id="historique-liste").get_text()
+    assert lines(second)[-4:] == [  # the oldest come last
+        f"Vous vous êtes connectée {NOW}.", f"Un code de connexion vous a été envoyé {NOW}.",
+        f"Vous avez écrit votre mot de passe {NOW}.", "Votre DMP a été créé le 15 janvier 2026 à 11 h 30."]
+
+
+@pytest.mark.parametrize("query", ["page=0", "page=-1", "page=abc", "page=99", "page=", "acces=tout", "acces="])
+def test_a_page_or_a_choice_the_history_does_not_have_is_not_found(client, notifier, query):
+    patient_log_in(client, notifier)
+    assert client.get(f"{HISTORY}?{query}").status_code == 404
+
+
+def test_the_filtered_pages_keep_the_filter_in_their_links(client, notifier):
+    break_glass(client, notifier, reads=21)  # 22 emergency entries
+    patient_log_in(client, notifier)
+    first = client.get(HISTORY, query_string={"acces": "urgence"}).soup
+    assert len(lines(first)) == 20
+    following = link(first, "Page suivante")
+    assert following == f"{HISTORY}?page=2&acces=urgence"
+    second = client.get(following).soup
+    assert [s.split(" : ")[0] for s in lines(second)] == ["Accès en urgence"] * 2
+    assert link(second, "Page précédente") == f"{HISTORY}?page=1&acces=urgence"
+
+
+def test_htmx_gets_the_list_alone_and_a_plain_request_the_whole_page(client, notifier):
+    break_glass(client, notifier)
+    patient_log_in(client, notifier)
+    fragment = client.get(HISTORY, query_string={"acces": "urgence"}, headers={"HX-Request": "true"})
+    body = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in body and "<h1" not in body
+    assert body.lstrip().startswith('<div id="historique-liste"')
+    assert 'id="flash-area" hx-swap-oob="innerHTML"' in body
+    assert "La liste montre seulement les accès en urgence." in body
+    assert "HX-Request" in fragment.headers["Vary"]
+    from bs4 import BeautifulSoup
+
+    swapped = lines(BeautifulSoup(body, "html.parser"))
+    page = client.get(HISTORY, query_string={"acces": "urgence"})
+    assert page.soup.h1.get_text(strip=True) == "Historique des accès"
+    assert "HX-Request" in page.headers["Vary"]
+    assert lines(page.soup) == swapped and len(swapped) == 2  # the same list, by either path
+    assert "hx-swap-oob" not in page.get_data(as_text=True)
+    form = page.soup.select_one("main form")
+    assert (form["hx-get"], form["hx-target"], form["hx-swap"]) == (HISTORY, "#historique-liste", "outerHTML")
+    # a boosted request and htmx restoring its history both need the whole page
+    for headers in ({"HX-Request": "true", "HX-Boosted": "true"},
+                    {"HX-Request": "true", "HX-History-Restore-Request": "true"}):
+        whole = client.get(HISTORY, headers=headers).get_data(as_text=True)
+        assert "<html" in whole and re.search(r"<h1>\s*Historique des accès", whole)
+
+
+def test_a_closed_dossier_refuses_its_history_as_it_refuses_every_read(client, notifier, app):
+    patient_log_in(client, notifier)
+    assert client.submit("/mon-dmp/fermer", {}).status_code == 302
+    page = client.get(HISTORY)
+    assert page.status_code == 403 and page.soup.h1.get_text(strip=True) == "Votre DMP est fermé"
+    last = journal(app)[-1]
+    assert (last.action, last.allowed) == ("read_dossier", False)
