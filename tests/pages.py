@@ -67,7 +67,8 @@ def area_of(endpoint: str) -> str | None:
 
 
 def journey_steps_of(app, areas: set[str]) -> set[str]:
-    """The paths of the GET journey steps of these areas (no parameters: they are pages)."""
+    """The paths of the GET journey steps of these areas (no parameters: they are pages;
+    a PDF or ZIP download is not)."""
     from flask import url_for
 
     from dmp_web.web.navigation import JOURNEY_STEPS
@@ -76,7 +77,7 @@ def journey_steps_of(app, areas: set[str]) -> set[str]:
         return {
             url_for(rule.endpoint) for rule in app.url_map.iter_rules()
             if rule.endpoint in JOURNEY_STEPS and area_of(rule.endpoint) in areas
-            and "GET" in rule.methods and not rule.arguments and not rule.rule.endswith(".pdf")
+            and "GET" in rule.methods and not rule.arguments and not rule.rule.endswith((".pdf", ".zip"))
         }
 
 

@@ -425,13 +425,16 @@ _AFTER_FIRST_NAME = re.compile(
 
 def _family_names(sentence: str, previous_block_text: str, acronyms: set[str]) -> set[str]:
     """The words in capitals that are a family name as printed on the Vitale card: after a first
-    name («Bonjour Fatima ROCHE.»), or the value of a «Nom» line («Nom : ROCHE», or a «Nom»
-    label just before)."""
+    name inside a sentence («Bonjour Fatima ROCHE.») or alone («Fatima ROCHE»), or the value of
+    a «Nom» line («Nom : ROCHE», or a «Nom» label just before)."""
     names: set[str] = set()
     for match in _AFTER_FIRST_NAME.finditer(sentence):
         name = match.group(1).split()
-        if not acronyms & set(name):  # «Mon DMP …» is not a name
-            names.update(name)
+        if acronyms & set(name):
+            continue  # «Mon DMP …» is not a name
+        if not sentence[:match.start()].strip() and sentence[match.end():].strip(" .,;:!?»)"):
+            continue  # the first word of a sentence may be a verb: «Lisez BIEN ceci.»
+        names.update(name)
     label, colon, value = sentence.partition(":")
     if colon and label.strip().lower() in NAME_LABELS:
         names.update(value.split())

@@ -231,9 +231,19 @@ def post_copy(ctx: Context, actor, dossier: Dossier) -> PostedCopy:
     return PostedCopy(decision, letter_id, tuple(address), arrival_date(ctx))
 
 
-def _zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
+def today(ctx: Context) -> date:
+    """Today in France: the date in the names of the downloaded files."""
+    return ctx.now().astimezone(PARIS).date()
+
+
+def _entry(name: str, moment: datetime) -> zipfile.ZipInfo:
+    """A member of the archive, dated on Paris time, readable by its owner once unpacked."""
     local = moment.astimezone(PARIS) if moment.tzinfo else moment
-    return (max(local.year, 1980), local.month, local.day, local.hour, local.minute, local.second)
+    info = zipfile.ZipInfo(name, (max(local.year, 1980), local.month, local.day, local.hour, local.minute,
+                                  local.second))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
 
 
 def _item(name: str, content_type: str, data: bytes, **more) -> dict:
@@ -247,16 +257,14 @@ def archive_copy(ctx: Context, actor, dossier: Dossier) -> Export:
     if content is None:
         return Export(decision)
     copy = render_copy(content)
-    stamp = _zip_time(content.made_at)
     items = [_item(PDF_NAME, "application/pdf", copy, description="La copie à imprimer de votre DMP")]
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(zipfile.ZipInfo(PDF_NAME, stamp), copy, compress_type=zipfile.ZIP_DEFLATED)
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(_entry(PDF_NAME, content.made_at), copy)
         for copied in content.files:
             document = copied.document
             data = ctx.repos.documents.file_data(dossier.id, copied.file)
-            archive.writestr(zipfile.ZipInfo(copied.archive_name, _zip_time(document.created_at)), data,
-                             compress_type=zipfile.ZIP_DEFLATED)
+            archive.writestr(_entry(copied.archive_name, document.created_at), data)
             items.append(_item(copied.archive_name, copied.file.content_type, data, document={
                 "title": document.title,
                 "type": copied.type_label,
@@ -269,7 +277,6 @@ def archive_copy(ctx: Context, actor, dossier: Dossier) -> Export:
             "made_at": content.made_at.isoformat(),
             "items": items,
         }
-        archive.writestr(zipfile.ZipInfo(MANIFEST_NAME, stamp),
-                         json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"),
-                         compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr(_entry(MANIFEST_NAME, content.made_at),
+                         json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
     return Export(decision, buffer.getvalue())

@@ -103,6 +103,7 @@ class Section:
     pictogram_alt: str  # empty when the same drawing already appeared higher in the guide
     html: str
     text: str
+    print_html: str  # the same, laid out for the booklet
 
 
 @dataclass(frozen=True)
@@ -127,8 +128,24 @@ class Guide:
         return "\n".join(lines)
 
 
-def _render(source: str) -> str:
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+WORD_JOINER = "\u2060"
+
+
+def _render(source: str, for_print: bool = False) -> str:
     rendered = markdown.markdown(source, extensions=["sane_lists"], output_format="html")
+
+    # A word with a hyphen (e-mail, peut-être) is never cut at the end of a line. Browsers keep
+    # a nowrap span whole; WeasyPrint mislays the line before such a span (its issue #1614),
+    # so a printed word gets word joiners around its hyphens instead (invisible, not extracted).
+    def keep_whole(match: re.Match) -> str:
+        word = match.group(0)
+        return word.replace("-", f"{WORD_JOINER}-{WORD_JOINER}") if for_print else f'<span class="nowrap">{word}</span>'
+
+    rendered = "".join(  # the text between the tags only, never the tags themselves
+        part if part.startswith("<") else _HYPHENATED.sub(keep_whole, part)
+        for part in re.split(r"(<[^>]+>)", rendered)
+    )
     # A label reads as one block: «, the label and » never part at the end of a line.
     return LABEL.sub(lambda m: f'<span class="ui-label">«\u00a0{m.group(1)}\u00a0»</span>', rendered)
 
@@ -260,6 +277,7 @@ def load_guide(path: Path) -> Guide:
             pictogram_alt="" if name in shown else PICTOGRAMS[name],
             html=rendered,
             text=html_to_text(rendered),
+            print_html=_render(source, for_print=True),
         ))
         shown.add(name)
     return Guide(

@@ -92,7 +92,7 @@ class HistoryLine:
         return f"{self.label} : {self.text}" if self.label else self.text
 
 
-NBSP = "\u00a0"  # keeps «10 h 12» and «« titre »» whole at the end of a line
+NBSP = "\u00a0"  # a line never breaks inside «10 h 12», nor right inside the quotes of a title
 
 
 def _when(at: datetime) -> str:
@@ -109,7 +109,7 @@ def _de(phrase: str) -> str:
 
 
 def _as_told(text: str) -> str:
-    """A reason after «C’était refusé :»: its first letter in lower case (not an acronym's), one final dot."""
+    """A sentence after a colon («C’était refusé : …»): first letter in lower case (not an acronym's), one dot."""
     text = text.strip().rstrip(".")
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():
         text = text[0].lower() + text[1:]

@@ -23,7 +23,7 @@ _POSTED = "copies.expected_by"  # the arrival date the last posted copy promised
 def _download(data: bytes, content_type: str, stem: str, extension: str):
     response = make_response(data)
     response.headers["Content-Type"] = content_type
-    filename = f"{stem}-{ctx().now().date().isoformat()}.{extension}"
+    filename = f"{stem}-{copies.today(ctx()).isoformat()}.{extension}"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

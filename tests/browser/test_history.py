@@ -12,10 +12,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
 
 from ..pages import journey_steps_of
-from ..web.pro_journey import BERNARD, DOSSIER, PETIT
+from ..web.pro_journey import DOSSIER, PETIT
 from .walker import Walker
 
 CONSULTATION = "d0c0000000000001"
+# The live server is shared by every browser test and its clock stands still, so an emergency
+# access stays open: ours is Sophie Laurent's (kinésithérapeute), whom no other journey uses.
+LAURENT = "10001000057"
 
 
 class Visitor:
@@ -38,7 +41,7 @@ class Visitor:
 
 
 def produce_history(w: Walker) -> None:
-    """A refused pharmacist, a nurse's bris de glace and 21 emergency reads: 2 pages, even filtered."""
+    """A refused pharmacist, a bris de glace and 21 emergency reads: 2 pages, even filtered."""
     visitor = Visitor(w.server.app, w.notifier)
     visitor.log_in("/connexion", DEMO_LOGIN["login_id"])
     # the patient allows emergency access (another test may have said no)
@@ -47,7 +50,7 @@ def produce_history(w: Walker) -> None:
     visitor.log_in("/pro/connexion", PETIT)
     assert visitor.client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 403
     visitor.log_out("/pro")
-    visitor.log_in("/pro/connexion", BERNARD)
+    visitor.log_in("/pro/connexion", LAURENT)
     assert visitor.submit(f"/pro/dmp/{DOSSIER}/urgence", {"reason": "Patiente inconsciente à domicile"}).status_code == 302
     for _ in range(21):
         assert visitor.client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 200

@@ -160,6 +160,7 @@ def test_numbers_written_in_words_are_reported(sentence, number):
     "Recevez le code par SMS.",  # 3 letters: an acronym everyone reads
     "Bonjour Fatima ROCHE.",  # a family name as printed on the Vitale card
     "Bonjour Jean-Marc DE LA FONTAINE.",
+    "Fatima ROCHE",  # alone, as in a table cell
     "Nom : BENALI",
 ])
 def test_acronyms_and_family_names_may_be_in_capitals(text):
@@ -169,6 +170,7 @@ def test_acronyms_and_family_names_may_be_in_capitals(text):
 @pytest.mark.parametrize("text, word", [
     ("ATTENTION, lisez bien.", "ATTENTION"),
     ("Attention : URGENT.", "URGENT"),
+    ("Lisez BIEN ceci.", "BIEN"),  # a verb at the start of a sentence is not a first name
     ("Fatima : ÉTAPE 1.", "ÉTAPE"),
 ])
 def test_words_in_capitals_are_reported(text, word):

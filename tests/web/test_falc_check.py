@@ -56,17 +56,23 @@ def test_the_command_passes_a_clean_guide_and_gives_its_score(app, tmp_path):
     guide = write(tmp_path, "guide.md", "---\ntitle: Un guide\n---\nLe DMP est gratuit.\n\nVous choisissez qui le lit.\n")
     result = app.test_cli_runner().invoke(args=["falc-check", str(guide)])
     assert result.exit_code == 0, result.output
-    assert result.output == f"{guide} : score de lisibilité 98 (9 mots, 2 phrases), 0 problème.\n"
+    # 9 words, 2 sentences, 14 syllables: 207 - 1.015 × 4.5 - 73.6 × 14 / 9 = 87.9
+    assert result.output == f"{guide} : score de lisibilité 88 (9 mots, 2 phrases), 0 problème.\n"
 
 
 def test_the_command_checks_the_visible_text_of_a_page(app):
+    @app.get("/essai/majuscules")
+    def page_in_capitals():
+        return "<!DOCTYPE html><html lang=fr><body><main><h1>Essai</h1><p>Lisez BIEN ceci.</p></main></body></html>"
+
     runner = app.test_cli_runner()
     clean = runner.invoke(args=["falc-check", "--url-path", "/glossaire"])
     assert clean.exit_code == 0, clean.output
     assert clean.output.startswith("/glossaire : score de lisibilité")
-    long_sentence = runner.invoke(args=["falc-check", "--url-path", "/"])  # a sentence of 16 words today
-    assert long_sentence.exit_code == 1
-    assert "/ : main > p : [long_sentence]" in long_sentence.output
+    capitals = runner.invoke(args=["falc-check", "--url-path", "/glossaire", "--url-path", "/essai/majuscules"])
+    assert capitals.exit_code == 1
+    assert "/essai/majuscules : main > p : [capitals] «BIEN» est écrit en majuscules." in capitals.output
+    assert "/glossaire : score de lisibilité" in capitals.output
 
 
 def test_the_command_says_when_a_page_cannot_be_checked(app):

@@ -79,6 +79,16 @@ def test_a_refused_attempt_and_a_break_glass_are_told_in_plain_sentences(client,
     assert (last.actor_kind, last.action, last.allowed) == ("holder", "read_dossier", True)
 
 
+def test_the_written_reason_is_shown_as_text_never_as_markup(client, notifier):
+    pro_log_in(client, notifier, BERNARD)
+    client.submit(f"/pro/dmp/{DOSSIER}/urgence", {"reason": "Malaise <script>alert(1)</script>"})
+    log_out(client, "/pro")
+    patient_log_in(client, notifier)
+    page = client.get(HISTORY, query_string={"acces": "urgence"})
+    assert "<script>alert" not in page.get_data(as_text=True)
+    assert "« Malaise <script>alert(1)</script> »" in lines(page.soup)[0]
+
+
 def test_the_title_of_a_document_still_to_be_explained_never_shows(client, notifier):
     pro_log_in(client, notifier, LEFEVRE)  # its author reads it
     assert client.get(f"/pro/dmp/{DOSSIER}/documents/{PENDING}").status_code == 200
