@@ -14,7 +14,7 @@ from .deps import ctx
 bp = Blueprint("auth", __name__)
 
 OTP_MESSAGES = {
-    CodeCheck.WRONG: "Ce code n’est pas le bon. Il vous reste {tries_left} essais",
+    CodeCheck.WRONG: "Ce code n’est pas le bon. Il vous reste {tries_left} {tries_word}",
     CodeCheck.EXPIRED: "Ce code a plus de 10 minutes : il ne marche plus. Demandez un nouveau code",
     CodeCheck.EXHAUSTED: "Ce code ne marche plus après 5 erreurs. Demandez un nouveau code",
     CodeCheck.MISSING: "Ce code a déjà servi ou n’existe plus. Demandez un nouveau code",
@@ -25,6 +25,11 @@ PASSWORD_MESSAGES = {
     "password_identifier": "Le mot de passe ne doit pas contenir votre identifiant",
     "password_same": "Le nouveau mot de passe doit être différent de l’ancien",
 }
+
+
+def otp_message(check: CodeCheck, tries_left: int) -> str:
+    """Why a one-time code was refused, in French (the last try in the singular)."""
+    return OTP_MESSAGES[check].format(tries_left=tries_left, tries_word="essai" if tries_left == 1 else "essais")
 
 
 class PatientUser(UserMixin):
@@ -147,7 +152,7 @@ def code_page(session_key: str, purpose: str, start_again: str, template: str, o
         check, tries_left = logins.check_otp(ctx(), source(), pending["dossier"], form.code.data, purpose)
         if check is CodeCheck.OK:
             return on_success(pending)
-        form.code.errors = [OTP_MESSAGES[check].format(tries_left=tries_left)]
+        form.code.errors = [otp_message(check, tries_left)]
     return render_template(template, form=form, pending=pending)
 
 

@@ -28,7 +28,7 @@ REFUSALS = {
         "vitale_serial",
         "Le type ou le numéro de série ne correspond pas à votre carte Vitale. Vérifiez sur votre carte",
     ),
-    "code_wrong": ("code", "Ce code n’est pas le bon. Vérifiez le code reçu. Il vous reste {tries_left} essais"),
+    "code_wrong": ("code", "Ce code n’est pas le bon. Vérifiez le code reçu. Il vous reste {tries_left} {tries_word}"),
     "code_expired": ("code", "Ce code a plus de 60 jours : il ne marche plus. Demandez un nouveau code"),
     "code_exhausted": ("code", "Ce code ne marche plus après 5 erreurs. Demandez un nouveau code"),
     "code_missing": ("code", "Ce code ne marche pas ou a déjà servi. Demandez un nouveau code"),
@@ -37,7 +37,8 @@ REFUSALS = {
 
 def _refusal_to_field(form, refusal: accounts.Refused) -> None:
     field, message = REFUSALS[refusal.code]
-    form[field].errors = [message.format(**refusal.details)]
+    details = refusal.details
+    form[field].errors = [message.format(**details, tries_word="essai" if details.get("tries_left") == 1 else "essais")]
 
 
 @bp.get("")

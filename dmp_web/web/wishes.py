@@ -24,7 +24,7 @@ from ..forms.wishes import (
 from ..formatting import group_code
 from ..services import wishes as services
 from ..services.login import Refused
-from .auth import OTP_MESSAGES
+from .auth import otp_message
 from .deps import checked_upload, ctx, seal, unseal
 from .patient import current_dossier, holder, only_the_holder
 
@@ -102,7 +102,7 @@ def _contact_code(kind: str):
             session.pop(PENDING, None)
             flash(spec["done"], "success")
             return redirect(url_for("wishes.informations"))
-        form.code.errors = [OTP_MESSAGES[check].format(tries_left=tries_left)]
+        form.code.errors = [otp_message(check, tries_left)]
     shown = group_code(pending["value"], 2) if kind == "mobile" else pending["value"]
     return render_template(f"pages/wishes/{kind}_code.html", form=form,
                            pending={"channel": spec["channel"], "masked": shown})

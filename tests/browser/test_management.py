@@ -28,6 +28,8 @@ def test_managing_access_passes_axe_and_the_live_search_works(walker):
     w.submit({"rpps": "123"}, "donner les droits : RPPS trop court")
     w.go("/mon-dmp/gestion/urgence", "urgence")
     w.submit({"choice": "no"}, "gestion : urgence refusée")
+    w.go("/mon-dmp/gestion/urgence", "urgence, de nouveau")
+    w.submit({"choice": "yes"}, "gestion : urgence permise")  # the live server is shared: leave it as found
     w.go("/mon-dmp/gestion/alertes", "alertes")
     w.submit({"choice": "yes"}, "gestion : alertes")
     w.go("/mon-dmp", "mon DMP")

@@ -84,7 +84,8 @@ def test_the_professional_journeys_pass_axe_on_every_step_and_error(walker):
         "pro.emergency": rf"^/pro/dmp/{DOSSIER}/urgence$",
         "patient.document": r"^/mon-dmp/documents/[0-9a-f]{16}$",
     }
-    assert set(patterns) == set(JOURNEY_PAGES)
+    mine = {e for e, owner in JOURNEY_PAGES.items() if owner.endswith("test_professional_journey.py")}
+    assert set(patterns) == mine
     for endpoint, pattern in patterns.items():
         assert any(re.match(pattern, path) for path in w.visited), endpoint
     assert urlparse(w.browser.current_url).path.startswith("/mon-dmp/documents/")

@@ -44,6 +44,8 @@ def codes(text, glossary=GLOSSARY):
     ("vingt-quatre", ["vingt-quatre"]),
     ("06 12 34 56 78", ["06 12 34 56 78"]),  # a phone number is one number
     ("10 000 personnes", ["10 000", "personnes"]),
+    ("à 10 h 12 ou 8 h", ["à", "10 h 12", "ou", "8 h"]),  # a time is one number
+    ("3 habitants", ["3", "habitants"]),
     ("le 5 mars 2026", ["le", "5", "mars", "2026"]),
     ("Allez sur www.dmp.fr.", ["Allez", "sur", "www.dmp.fr"]),
     ("Écrivez à contact@dmp.example !", ["Écrivez", "à", "contact@dmp.example"]),
@@ -58,6 +60,9 @@ def test_sentences_end_at_a_full_stop_but_not_after_an_abbreviation():
         "M. Martin est là.", "Il a 3 ans !", "Vraiment ?", "Oui…", "Voici : un, deux",
     ]
     assert split_sentences("Allez sur www.dmp.fr pour commencer.") == ["Allez sur www.dmp.fr pour commencer."]
+    assert split_sentences("Vos ordonnances, vos analyses, etc. Tout est là.") == [
+        "Vos ordonnances, vos analyses, etc.", "Tout est là.",
+    ]
 
 
 # --- each rule: a passing and a failing example
@@ -158,6 +163,7 @@ def test_numbers_written_in_words_are_reported(sentence, number):
 @pytest.mark.parametrize("text", [
     "Appelez le SAMU.\n\nLe SAMU est le service des urgences, vous l’appelez au 15.",  # a glossary acronym
     "Recevez le code par SMS.",  # 3 letters: an acronym everyone reads
+    "Envoyez une photo JPEG.",  # the allow-list: the name the reader's computer shows
     "Bonjour Fatima ROCHE.",  # a family name as printed on the Vitale card
     "Bonjour Jean-Marc DE LA FONTAINE.",
     "Fatima ROCHE",  # alone, as in a table cell
@@ -262,6 +268,11 @@ def test_an_easy_text_scores_above_the_threshold_and_an_official_one_below_it():
     assert "low_score" in official.codes()
     assert [f.message for f in official.findings if f.code == "low_score"][0].startswith(
         f"Le texte est difficile à lire : score {official.score:.0f} sur 100")
+
+
+def test_the_threshold_can_be_chosen_by_the_caller():
+    official = check_text(OFFICIAL, ())
+    assert "low_score" not in check_text(OFFICIAL, (), min_score=official.score - 1).codes()
 
 
 def test_a_few_words_are_scored_but_not_reported():

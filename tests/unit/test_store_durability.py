@@ -2,6 +2,7 @@
 import json
 import multiprocessing
 import os
+import random
 import signal
 import time
 
@@ -93,19 +94,30 @@ def _kill_at_random(root: str) -> None:
             db.insert({"n": n, "padding": "x" * 2000})
 
 
+def _records(root) -> list[int]:
+    store = FileStore(root, lock_timeout=5)
+    with store.snapshot("stress", "data.json") as db:
+        return [r["n"] for r in db.all()]
+
+
 def test_writers_killed_at_random_moments_never_leave_a_broken_file(tmp_path):
     ctx = multiprocessing.get_context("spawn")
-    for delay in (0.3, 0.45, 0.6, 0.75, 0.9):
+    rng = random.Random(7)
+    for _ in range(5):
+        before = len(_records(tmp_path))
         proc = ctx.Process(target=_kill_at_random, args=(str(tmp_path),))
         proc.start()
-        time.sleep(delay)
+        # wait until this writer has committed something (a busy machine starts it slowly),
+        # then kill it at a random moment of the writes that follow
+        deadline = time.monotonic() + 60
+        while len(_records(tmp_path)) <= before and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0, 0.05))
         os.kill(proc.pid, signal.SIGKILL)
         proc.join(10)
-        store = FileStore(tmp_path, lock_timeout=5)
-        with store.snapshot("stress", "data.json") as db:
-            numbers = [r["n"] for r in db.all()]
+        numbers = _records(tmp_path)
+        assert len(numbers) > before, "the writer never committed a record"
         assert numbers == list(range(len(numbers)))  # contiguous: nothing half-applied
-    assert len(numbers) > 0
 
 
 def test_a_transaction_that_raises_writes_nothing(tmp_path):

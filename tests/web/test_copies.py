@@ -341,3 +341,14 @@ def test_every_fixed_sentence_of_the_copy_has_at_most_15_words(app):
         for sentence in re.split(r"(?<=[.!?])\s+", node.get_text(" ", strip=True)):
             words = [w for w in sentence.split() if any(c.isalnum() for c in w)]
             assert len(words) <= 15, f"{len(words)} words: {sentence!r}"
+
+
+def test_the_copy_renders_without_any_weasyprint_warning(app):
+    from ..unit.test_pdf import weasyprint_logs
+
+    with app.test_request_context():
+        context = ctx()
+        content = copies.gather(context, Holder(DOSSIER), context.repos.dossiers.get(DOSSIER))
+        with weasyprint_logs() as records:
+            copies.render_copy(content)
+    assert [r.getMessage() for r in records if r.levelno >= 30] == []

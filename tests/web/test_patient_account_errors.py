@@ -315,3 +315,11 @@ def test_a_password_reset_before_step_2_is_the_current_password_of_step_2(client
         "current_password": NEW_PASSWORD, "new_password": other, "new_password_confirm": other, "channel": "sms",
     })
     assert done.headers["Location"].endswith("/urgence")
+
+
+def test_the_last_try_is_said_in_the_singular(client, notifier, created):
+    _start_login(client, created)
+    good = notifier.last_otp()
+    wrong = "00000000" if good != "00000000" else "11111111"
+    errors = [field_error(client.submit("/connexion/code", {"code": wrong}).soup, "code") for _ in range(4)]
+    assert errors[-1] == "Ce code n’est pas le bon. Il vous reste 1 essai"

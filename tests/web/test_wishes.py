@@ -162,7 +162,7 @@ def test_five_wrong_codes_void_it_and_nothing_changes_until_a_new_code(patient, 
         "Ce code n’est pas le bon. Il vous reste 4 essais",
         "Ce code n’est pas le bon. Il vous reste 3 essais",
         "Ce code n’est pas le bon. Il vous reste 2 essais",
-        "Ce code n’est pas le bon. Il vous reste 1 essais",
+        "Ce code n’est pas le bon. Il vous reste 1 essai",
         "Ce code ne marche plus après 5 erreurs. Demandez un nouveau code",
     ]
     late = patient.submit("/mon-dmp/informations/telephone/code", {"code": right})
@@ -236,7 +236,7 @@ def test_with_codes_by_sms_the_next_login_code_goes_to_the_new_mobile(client, no
     assert client.submit("/connexion/code", {"code": notifier.last_otp()}).headers["Location"] == "/mon-dmp"
 
 
-def test_a_code_sent_to_one_number_never_confirms_another(app, notifier, clock):
+def test_a_code_sent_to_one_number_never_confirms_another(app, notifier):
     with app.test_request_context():
         wishes_service.send_contact_code(ctx(), DOSSIER, "mobile", NEW_MOBILE)
         code = notifier.last_otp()
