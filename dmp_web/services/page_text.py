@@ -24,7 +24,7 @@ BLOCKS = {
     "dl": "paragraph", "table": "paragraph", "tr": "paragraph", "details": "paragraph",
     "address": "paragraph", "pre": "paragraph",
 }
-NOT_TEXT = {"head", "script", "style", "template", "noscript", "svg", "textarea", "select", "datalist"}
+NOT_TEXT = {"head", "script", "style", "template", "noscript", "svg", "textarea", "datalist"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 REGIONS = ("header", "main", "footer")
 

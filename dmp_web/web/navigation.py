@@ -39,6 +39,7 @@ SECTIONS: list[tuple[str, list[Link]]] = [
         [
             Link("public.home", "Accueil"),
             Link("guides.index", "Les guides faciles à lire"),
+            Link("guides.all_booklet", "Tous les guides à imprimer (PDF)"),
             Link("public.rights", "Qui peut voir quoi dans mon DMP"),
             Link("glossary.index", "Les mots difficiles"),
             Link("public.accessibility", "Accessibilité du site"),

@@ -29,11 +29,12 @@ def test_a_line_break_starts_a_new_block_and_hidden_or_script_text_is_not_read()
     html = ("<html><head><title>T</title><script>var x = 'SECRET';</script></head><body><main>"
             "<p>Un numéro<br>INS-C veut dire identifiant national de santé calculé.</p>"
             "<div hidden><p>TEXTE CACHÉ</p></div><form><label for=a>Nom</label><input id=a value=ROCHE>"
-            "<button>Valider</button></form></main></body></html>")
+            "<select id=b><option>Par SMS</option></select><button>Valider</button></form></main></body></html>")
     assert visible_blocks(html) == [
         Block("Un numéro", "paragraph", "main > p"),
         Block("INS-C veut dire identifiant national de santé calculé.", "paragraph", "main > p"),
         Block("Nom", "label", "main > label"),
+        Block("Par SMS", "item", "main > option"),  # the choices of a list are read
         Block("Valider", "button", "main > button"),
     ]
 
