@@ -104,6 +104,7 @@ class Section:
     html: str
     text: str
     print_html: str  # the same, laid out for the booklet
+    print_heading: str | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,11 @@ _HYPHENATED = re.compile(r"\w+(?:-\w+)+")
 WORD_JOINER = "\u2060"
 
 
+def joined(text: str) -> str:
+    """The text with word joiners around the hyphens inside words: no line break there in print."""
+    return _HYPHENATED.sub(lambda m: m.group(0).replace("-", f"{WORD_JOINER}-{WORD_JOINER}"), text)
+
+
 def _render(source: str, for_print: bool = False) -> str:
     rendered = markdown.markdown(source, extensions=["sane_lists"], output_format="html")
 
@@ -139,8 +145,7 @@ def _render(source: str, for_print: bool = False) -> str:
     # a nowrap span whole; WeasyPrint mislays the line before such a span (its issue #1614),
     # so a printed word gets word joiners around its hyphens instead (invisible, not extracted).
     def keep_whole(match: re.Match) -> str:
-        word = match.group(0)
-        return word.replace("-", f"{WORD_JOINER}-{WORD_JOINER}") if for_print else f'<span class="nowrap">{word}</span>'
+        return joined(match.group(0)) if for_print else f'<span class="nowrap">{match.group(0)}</span>'
 
     rendered = "".join(  # the text between the tags only, never the tags themselves
         part if part.startswith("<") else _HYPHENATED.sub(keep_whole, part)
@@ -278,6 +283,7 @@ def load_guide(path: Path) -> Guide:
             html=rendered,
             text=html_to_text(rendered),
             print_html=_render(source, for_print=True),
+            print_heading=joined(part["heading"]) if part["heading"] else None,
         ))
         shown.add(name)
     return Guide(
