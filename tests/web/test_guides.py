@@ -19,7 +19,7 @@ from pdfminer.pdftypes import resolve1
 
 from dmp_web.formatting import date_fr
 from dmp_web.services import guides as guides_service
-from dmp_web.services.guides import GUIDES_DIR, PICTOGRAMS, PICTOS_DIR, GuideError, load_guide, load_guides
+from dmp_web.services.guides import PICTOGRAMS, PICTOS_DIR, GuideError, load_guide, load_guides
 
 GUIDES = load_guides()
 SLUGS = [guide.slug for guide in GUIDES]
