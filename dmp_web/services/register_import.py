@@ -11,8 +11,10 @@ import re
 from datetime import date
 from typing import Protocol
 
-from ..domain.identity import InvalidNir, normalize_nir
 from ..domain.register import VITALE_TYPES, InsuredPerson, PostalAddress
+from .csv_rows import FieldRefused as _Refused
+from .csv_rows import decode_utf8, header_problems
+from .csv_rows import nir as _nir
 
 COLUMNS = (
     "nir",
@@ -32,13 +34,6 @@ COLUMNS = (
 )
 OLDEST_BIRTH_YEAR = 1900
 
-_NIR_MESSAGES = {
-    "empty": "le NIR est vide",
-    "length": "le NIR doit avoir 15 caractères, il en a {length}",
-    "characters": "le NIR ne doit avoir que des chiffres (et 2A ou 2B pour la Corse)",
-    "first_digit": "le NIR doit commencer par 1, 2, 3, 7 ou 8",
-    "key": "le NIR a une clé de contrôle fausse",
-}
 _REQUIRED_TEXT = {
     "nom_naissance": "le nom de naissance est vide",
     "prenoms": "les prénoms sont vides",
@@ -74,19 +69,9 @@ class Register(Protocol):
     def put(self, person: InsuredPerson) -> None: ...
 
 
-class _Refused(ValueError):
-    """One field's value is wrong; the message is the French text for the operator."""
-
-
 def decode_register_file(data: bytes) -> str:
     """The file's text: UTF-8, with or without a byte order mark."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise RegisterImportRefused(
-            [f"ligne {line} : le fichier doit être enregistré en UTF-8"]
-        ) from None
+    return decode_utf8(data, RegisterImportRefused)
 
 
 def parse_register_csv(text: str, today: date | None = None) -> tuple[list[InsuredPerson], list[str]]:
@@ -154,24 +139,7 @@ def import_register(text: str, register: Register, today: date | None = None) ->
 
 
 def _header_problems(header: list[str]) -> list[str]:
-    problems = []
-    missing = [name for name in COLUMNS if name not in header]
-    unknown = [name for name in header if name not in COLUMNS]
-    doubled = sorted({name for name in header if name in COLUMNS and header.count(name) > 1})
-    if missing:
-        problems.append(f"ligne 1 : il manque {_plural(missing, 'la colonne', 'les colonnes')}")
-    if unknown:
-        problems.append(f"ligne 1 : {_plural(unknown, 'colonne inconnue', 'colonnes inconnues')}")
-    if doubled:
-        problems.append(
-            f"ligne 1 : {_plural(doubled, 'cette colonne est', 'ces colonnes sont')} en double"
-        )
-    return problems
-
-
-def _plural(names: list[str], one: str, several: str) -> str:
-    quoted = ", ".join(f"« {name} »" for name in names)
-    return f"{one if len(names) == 1 else several} {quoted}"
+    return header_problems(header, COLUMNS)
 
 
 def _read_row(values: dict[str, str], today: date) -> tuple[InsuredPerson | None, list[str]]:
@@ -215,13 +183,6 @@ def _read_row(values: dict[str, str], today: date) -> tuple[InsuredPerson | None
         ),
         [],
     )
-
-
-def _nir(raw: str) -> str:
-    try:
-        return normalize_nir(raw)
-    except InvalidNir as error:
-        raise _Refused(_NIR_MESSAGES[error.code].format(length=error.length)) from None
 
 
 def _required(values: dict[str, str], column: str) -> str:

@@ -19,7 +19,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ..domain.identity import InvalidNir, normalize_nir
 from ..domain.journal import Actor
 from ..domain.reimbursements import (
     Reimbursement,
@@ -30,6 +29,9 @@ from ..domain.reimbursements import (
     window_start,
 )
 from ..formatting import date_fr
+from .csv_rows import FieldRefused as _Refused
+from .csv_rows import decode_utf8, header_problems
+from .csv_rows import nir as _nir
 
 COLUMNS = ("nir", "date", "acte", "professionnel", "montant_paye", "montant_rembourse")
 MAX_TEXT = 200  # an act or a professional's name longer than this is a broken file, not care
@@ -38,13 +40,6 @@ MAX_EUROS_DIGITS = 7  # up to 9 999 999,99 €: more is a broken file
 ASSURANCE_MALADIE = Actor("system", "assurance_maladie", "l’Assurance Maladie")
 JOURNAL_REASON = "L’Assurance Maladie envoie les remboursements des 24 derniers mois."
 
-_NIR_MESSAGES = {
-    "empty": "le NIR est vide",
-    "length": "le NIR doit avoir 15 caractères, il en a {length}",
-    "characters": "le NIR ne doit avoir que des chiffres (et 2A ou 2B pour la Corse)",
-    "first_digit": "le NIR doit commencer par 1, 2, 3, 7 ou 8",
-    "key": "le NIR a une clé de contrôle fausse",
-}
 _TEXTS = {
     "acte": ("l'acte est vide", "l'acte"),
     "professionnel": ("le nom du professionnel est vide", "le nom du professionnel"),
@@ -63,10 +58,6 @@ class ReimbursementImportRefused(ValueError):
     def __init__(self, problems: list[str]):
         super().__init__(f"{len(problems)} problem(s) in the reimbursements file")
         self.problems = problems
-
-
-class _Refused(ValueError):
-    """One field's value is wrong; the message is the French text for the operator."""
 
 
 @dataclass(frozen=True)
@@ -125,11 +116,7 @@ def _line_list(numbers: list[int]) -> str:
 
 def decode_reimbursement_file(data: bytes) -> str:
     """The file's text: UTF-8, with or without a byte order mark."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ReimbursementImportRefused([f"ligne {line} : le fichier doit être enregistré en UTF-8"]) from None
+    return decode_utf8(data, ReimbursementImportRefused)
 
 
 def parse_reimbursement_csv(text: str, today: date) -> tuple[list[Line], list[str]]:
@@ -244,22 +231,7 @@ def _update(repos, dossier_id: str, incoming: list[Reimbursement], today: date, 
 
 
 def _header_problems(header: list[str]) -> list[str]:
-    problems = []
-    missing = [name for name in COLUMNS if name not in header]
-    unknown = [name for name in header if name not in COLUMNS]
-    doubled = sorted({name for name in header if name in COLUMNS and header.count(name) > 1})
-    if missing:
-        problems.append(f"ligne 1 : il manque {_plural(missing, 'la colonne', 'les colonnes')}")
-    if unknown:
-        problems.append(f"ligne 1 : {_plural(unknown, 'colonne inconnue', 'colonnes inconnues')}")
-    if doubled:
-        problems.append(f"ligne 1 : {_plural(doubled, 'cette colonne est', 'ces colonnes sont')} en double")
-    return problems
-
-
-def _plural(names: list[str], one: str, several: str) -> str:
-    quoted = ", ".join(f"« {name} »" for name in names)
-    return f"{one if len(names) == 1 else several} {quoted}"
+    return header_problems(header, COLUMNS)
 
 
 def _read_row(values: dict[str, str], today: date) -> tuple[Reimbursement | None, list[str]]:
@@ -284,13 +256,6 @@ def _read_row(values: dict[str, str], today: date) -> tuple[Reimbursement | None
     if problems:
         return None, problems
     return Reimbursement(nir, care_date, act, professional, paid, reimbursed), []
-
-
-def _nir(raw: str) -> str:
-    try:
-        return normalize_nir(raw)
-    except InvalidNir as error:
-        raise _Refused(_NIR_MESSAGES[error.code].format(length=error.length)) from None
 
 
 def _care_date(raw: str, today: date) -> date:
