@@ -104,8 +104,8 @@ def init_app(app: Flask) -> None:
                   help="Check the visible text of this page of the app (may be given several times).")
     def falc_check_command(paths: tuple[Path, ...], url_paths: tuple[str, ...]) -> None:
         """Check easy-to-read rules on guides (every guide of content/falc/ by default) or on pages."""
-        from .domain.falc import check_blocks, check_text
-        from .services.page_text import visible_blocks
+        from .domain.falc import check_text
+        from .services.page_text import check_page
         from .settings import PROJECT_ROOT
 
         if not paths and not url_paths:
@@ -123,7 +123,7 @@ def init_app(app: Flask) -> None:
                            "elle n’est pas vérifiée.", err=True)
                 unreadable += 1
                 continue
-            reports.append((url_path, check_blocks(visible_blocks(response.get_data(as_text=True)))))
+            reports.append((url_path, check_page(response.get_data(as_text=True))))
         total = 0
         for name, report in reports:
             for finding in report.findings:

@@ -20,9 +20,9 @@ class SampleForm(FlaskForm):
         render_kw={"autocomplete": "family-name", "spellcheck": "false"},
     )
     mobile = StringField(
-        "Votre téléphone portable",
-        description="10 chiffres, par exemple 06 12 34 56 78.",
-        validators=[DataRequired("Écrivez votre numéro de téléphone portable")],
+        "Votre portable",
+        description="Il a 10 chiffres.",
+        validators=[DataRequired("Écrivez votre numéro de portable")],
         render_kw={"autocomplete": "tel", "inputmode": "tel", "type": "tel"},
     )
     channel = RadioField(
@@ -31,8 +31,8 @@ class SampleForm(FlaskForm):
         validators=[InputRequired("Choisissez comment recevoir le code")],
     )
     accept = BooleanField(
-        "J’accepte les conditions d’utilisation",
-        validators=[DataRequired("Cochez la case pour accepter les conditions d’utilisation")],
+        "J’accepte les règles du site",
+        validators=[DataRequired("Cochez la case pour accepter les règles")],
     )
     note = TextAreaField("Un message", validators=[Optional()])
 

@@ -26,7 +26,7 @@ class Category(str, Enum):
 CATEGORY_LABELS = {
     Category.SUMMARIES: "Synthèses",
     Category.REPORTS: "Comptes rendus",
-    Category.RESULTS: "Résultats d'examens",
+    Category.RESULTS: "Résultats d’examens",
     Category.IMAGING: "Imagerie",
     Category.TREATMENTS: "Ordonnances et traitements",
     Category.VACCINATIONS: "Vaccinations",
@@ -47,18 +47,18 @@ class DocumentType:
 # International Patient Summary and of the French VSM); 34133-9 is "Summary of episode note",
 # the summary of one stay, which a synthèse kept by the médecin traitant is not.
 CATALOGUE: tuple[DocumentType, ...] = (
-    DocumentType("medical_summary", "Synthèse médicale", "60591-5", Category.SUMMARIES),
-    DocumentType("hospital_report", "Compte rendu d'hospitalisation", "34105-7", Category.REPORTS),
+    DocumentType("medical_summary", "Résumé de santé", "60591-5", Category.SUMMARIES),
+    DocumentType("hospital_report", "Compte rendu d’hôpital", "34105-7", Category.REPORTS),
     DocumentType("consultation_report", "Compte rendu de consultation", "11488-4", Category.REPORTS),
-    DocumentType("operative_report", "Compte rendu opératoire", "11504-8", Category.REPORTS),
-    DocumentType("nursing_note", "Note de soins infirmiers", "34746-8", Category.REPORTS),
-    DocumentType("lab_results", "Résultats de biologie", "11502-2", Category.RESULTS),
-    DocumentType("imaging_report", "Compte rendu d'imagerie", "18748-4", Category.IMAGING),
-    DocumentType("medication_prescription", "Ordonnance de médicaments", "57833-6", Category.TREATMENTS),
+    DocumentType("operative_report", "Compte rendu d’opération", "11504-8", Category.REPORTS),
+    DocumentType("nursing_note", "Note de soins", "34746-8", Category.REPORTS),
+    DocumentType("lab_results", "Résultats d’analyses", "11502-2", Category.RESULTS),
+    DocumentType("imaging_report", "Compte rendu de radio", "18748-4", Category.IMAGING),
+    DocumentType("medication_prescription", "Ordonnance", "57833-6", Category.TREATMENTS),
     DocumentType(
-        "medication_dispensation", "Médicaments délivrés par la pharmacie", "60593-1", Category.TREATMENTS
+        "medication_dispensation", "Médicaments pris à la pharmacie", "60593-1", Category.TREATMENTS
     ),
-    DocumentType("vaccinations", "Vaccinations", "11369-6", Category.VACCINATIONS),
+    DocumentType("vaccinations", "Vaccins", "11369-6", Category.VACCINATIONS),
     DocumentType("advance_directives", "Directives anticipées", "42348-3", Category.WISHES),
     DocumentType("patient_note", "Document ajouté par le patient", "51855-5", Category.MINE),
 )

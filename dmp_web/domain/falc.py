@@ -467,24 +467,33 @@ def _italics(sentence: _Sentence) -> list[Finding]:
             for m in _ITALICS.finditer(normalize(sentence.text))]
 
 
-def check_blocks(blocks: Sequence[Block], glossary: Glossary | None = None, min_score: float = MIN_SCORE) -> Report:
-    """Check a text given as blocks (a page's visible text, or a guide cut into blocks)."""
+def check_blocks(blocks: Sequence[Block], glossary: Glossary | None = None, min_score: float = MIN_SCORE,
+                 scored_region: str = "") -> Report:
+    """Check a text given as blocks (a page's visible text, or a guide cut into blocks).
+
+    scored_region: when set («main»), only the blocks of that region count for the readability
+    score. A page's header and footer are the same on every page: the other rules check them,
+    but they would move every page's score by the same amount and hide what the page itself says.
+    """
     glossary = load_glossary() if glossary is None else glossary
     blocks = [b for b in blocks if b.text.strip()]
     findings: list[Finding] = []
     sentences: list[_Sentence] = []
-    for before, own in _sentences_by_block(blocks):
+    scored: list[_Sentence] = []
+    for (before, own), block in zip(_sentences_by_block(blocks), blocks):
         for position, sentence in enumerate(own):
             findings += _long_sentence(sentence)
             findings += _numbers_in_words(sentence)
             findings += _capitals(sentence, glossary, before.text if position == 0 else "")
             findings += _italics(sentence)
         sentences += own
+        if not scored_region or block.where.split(" > ")[0] == scored_region:
+            scored += own
     findings += _unexplained_terms(sentences, glossary)
 
-    word_count = sum(len(words(s.clean)) for s in sentences)
-    syllable_count = sum(syllables(w) for s in sentences for w in words(s.clean))
-    score = readability(word_count, len(sentences), syllable_count)
+    word_count = sum(len(words(s.clean)) for s in scored)
+    syllable_count = sum(syllables(w) for s in scored for w in words(s.clean))
+    score = readability(word_count, len(scored), syllable_count)
     if word_count >= MIN_WORDS_FOR_SCORE and score < min_score:
         findings.append(Finding(
             "low_score", f"{score:.0f}",
@@ -492,7 +501,7 @@ def check_blocks(blocks: Sequence[Block], glossary: Glossary | None = None, min_
             "Écrivez des phrases plus courtes, avec des mots plus courts.",
             "tout le texte",
         ))
-    return Report(tuple(findings), round(score, 1), word_count, len(sentences), syllable_count)
+    return Report(tuple(findings), round(score, 1), word_count, len(scored), syllable_count)
 
 
 def _sentences_by_block(blocks: Sequence[Block]) -> list[tuple[Block, list[_Sentence]]]:

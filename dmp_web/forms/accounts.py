@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 
 from ..domain.accounts import PASSWORD_MIN_LENGTH
+from ..services.glossary import find_term
 from .validators import CreationCodeFormat, EmailAddress, Mobile, Nir, OtpFormat, Rpps, SameAs, VitaleSerial
 
 NIR_LABEL = "Numéro de sécurité sociale"
@@ -15,7 +16,9 @@ NIR_HINT = (
     "C’est le numéro écrit sur votre carte Vitale. Il a 15 chiffres. "
     "Vous pouvez laisser des espaces."
 )
-MOBILE_HINT = "10 chiffres, par exemple 06 12 34 56 78."
+MOBILE_HINT = "Il a 10 chiffres. Par exemple : 06 12 34 56 78."
+# A hint that names the RPPS explains it, in the glossary's words (content/glossary.yaml).
+RPPS_MEANING = find_term("RPPS").explanation
 PASSWORD_RULES = (
     f"Votre mot de passe doit avoir au moins {PASSWORD_MIN_LENGTH} caractères. "
     "Il ne doit pas contenir votre identifiant. "
@@ -56,7 +59,7 @@ class CreationForm(FlaskForm):
     vitale_type = RadioField(
         "Quel est le type de votre carte Vitale ?",
         choices=[SelectChoice("without_photo", "Sans photo"), SelectChoice("with_photo", "Avec photo")],
-        validators=[InputRequired("Choisissez le type de votre carte Vitale : avec photo ou sans photo")],
+        validators=[InputRequired("Choisissez le type de votre carte : avec photo ou sans photo")],
     )
     vitale_serial = StringField(
         "Numéro de série de votre carte Vitale",
@@ -167,7 +170,7 @@ class ConnectionDataForm(FlaskForm):
 
 class EmergencyAccessForm(FlaskForm):
     choice = RadioField(
-        "En cas d’urgence, un professionnel de santé peut-il ouvrir votre DMP ?",
+        "En cas d’urgence, un soignant peut-il ouvrir votre DMP ?",
         choices=[SelectChoice("yes", "Oui"), SelectChoice("no", "Non")],
         validators=[InputRequired("Choisissez oui ou non")],
     )
@@ -194,11 +197,8 @@ class ForgottenIdentifierForm(FlaskForm):
 
 class AttendingDoctorForm(FlaskForm):
     rpps = StringField(
-        "Numéro RPPS de votre médecin traitant",
-        description=(
-            "RPPS veut dire répertoire partagé des professionnels de santé. "
-            "Ce numéro a 11 chiffres. Votre médecin peut vous le donner."
-        ),
+        "Numéro RPPS de votre médecin",
+        description=f"{RPPS_MEANING} Votre médecin peut vous le donner.",
         validators=[Rpps()],
         render_kw={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"},
     )
@@ -240,7 +240,7 @@ class ProfessionalSearchForm(FlaskForm):
 class GrantRightsForm(FlaskForm):
     rpps = StringField(
         "Numéro RPPS du médecin",
-        description="Ce numéro a 11 chiffres. Le médecin peut vous le donner.",
+        description=f"{RPPS_MEANING} Le médecin peut vous le donner.",
         validators=[Rpps()],
         render_kw={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"},
     )

@@ -8,11 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, StopValidati
 
 from .validators import FrenchDate
 
-RPPS_HINT = (
-    "Professionnels de santé : votre numéro RPPS à 11 chiffres. "
-    "RPPS veut dire répertoire partagé des professionnels de santé. "
-    "Agents de la caisse : votre identifiant d’agent."
-)
+RPPS_HINT = "Soignants : votre numéro RPPS, à 11 chiffres. Agents de la caisse : votre identifiant d’agent."
 
 
 class ProLoginForm(FlaskForm):

@@ -12,7 +12,7 @@ NIR_MESSAGES = {
     "empty": "Écrivez votre numéro de sécurité sociale",
     "characters": "Écrivez le numéro avec des chiffres seulement. Pour la Corse, il contient 2A ou 2B",
     "first_digit": "Le numéro de sécurité sociale commence par 1 ou par 2",
-    "key": "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur votre carte Vitale",
+    "key": "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur votre carte",
 }
 _MOBILE = re.compile(r"^0[67]\d{8}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -129,7 +129,7 @@ class VitaleSerial:
     def __call__(self, form, field):
         value = _digits(field.data)
         if not value:
-            raise StopValidation("Écrivez le numéro de série de votre carte Vitale")
+            raise StopValidation("Écrivez le numéro de série de votre carte")
         if not value.isdigit():
             raise StopValidation("Le numéro de série s’écrit avec des chiffres seulement")
         if len(value) != 16:

@@ -86,11 +86,11 @@ class Needed:
 
 class NewMobileForm(FlaskForm):
     mobile = StringField(
-        "Nouveau numéro de téléphone portable", description=MOBILE_HINT,
+        "Votre nouveau numéro de portable", description=MOBILE_HINT,
         validators=[Mobile(message="Écrivez votre nouveau numéro de téléphone portable")], render_kw=_MOBILE_KW,
     )
     mobile_confirm = StringField(
-        "Écrivez encore une fois le nouveau numéro",
+        "Écrivez encore une fois ce numéro",
         validators=[
             Mobile(message="Écrivez encore une fois votre nouveau numéro de téléphone portable"),
             SameAs("mobile", "Les 2 numéros ne sont pas les mêmes. Écrivez 2 fois le même numéro"),

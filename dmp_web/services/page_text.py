@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from ..domain.falc import Block
+from ..domain.falc import Block, Report, check_blocks
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Elements whose text is a block of its own; the value is the kind of block.
@@ -100,3 +100,9 @@ def visible_blocks(html: str) -> list[Block]:
     parser.close()
     parser.flush()
     return parser.blocks
+
+
+def check_page(html: str) -> Report:
+    """The easy-to-read check of a page: every rule on all its visible text, the readability
+    score on its own content (<main>), since the header and footer are on every page."""
+    return check_blocks(visible_blocks(html), scored_region="main")

@@ -269,7 +269,7 @@ def forgotten_identifier():
                 form.channel.errors = ["Nous n’avons pas votre adresse e-mail. Choisissez le SMS ou le courrier"]
             else:
                 form.nir.errors = [
-                    "Nous ne trouvons pas de DMP avec ces 2 numéros. Vérifiez-les sur votre carte Vitale"
+                    "Nous ne trouvons pas de DMP avec ces 2 numéros. Vérifiez-les sur votre carte"
                 ]
         else:
             session["identifier_sent"] = where

@@ -17,7 +17,7 @@ CREDENTIALS_SHOWN_FOR = 30 * 60  # seconds the new identifier and password stay 
 REFUSALS = {
     "unknown_nir": (
         "nir",
-        "Nous ne trouvons pas ce numéro à l’Assurance Maladie. Vérifiez-le sur votre carte Vitale",
+        "Nous ne trouvons pas ce numéro à l’Assurance Maladie. Vérifiez-le sur votre carte",
     ),
     "already_has_dmp": ("nir", "Vous avez déjà un DMP. Connectez-vous avec votre identifiant"),
     "minor": (

@@ -1,10 +1,29 @@
-"""Jinja filters: French dates and times, codes in groups."""
+"""Jinja filters and globals: French dates and times, codes in groups, glossary explanations."""
 from __future__ import annotations
 
+from ..domain.falc import Term
 from ..formatting import date_fr, group_code, time_fr
+from ..services.glossary import find_term
+from ..services.guides import PICTOGRAMS
+
+
+def glossary_term(name: str) -> Term:
+    """The glossary entry a template explains; a name missing from content/glossary.yaml is a
+    template bug, so it fails loudly instead of showing nothing."""
+    term = find_term(name)
+    if term is None:
+        raise LookupError(f"«{name}» is not in content/glossary.yaml")
+    return term
+
+
+def pictogram_alt(name: str) -> str:
+    """What a pictogram of static/pictos/ shows: its text alternative. An unknown name fails."""
+    return PICTOGRAMS[name]
 
 
 def init_app(app) -> None:
     app.add_template_filter(date_fr)
     app.add_template_filter(time_fr)
     app.add_template_filter(group_code, "spaced")
+    app.add_template_global(glossary_term)
+    app.add_template_global(pictogram_alt)

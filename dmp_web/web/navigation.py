@@ -29,7 +29,7 @@ SECTIONS: list[tuple[str, list[Link]]] = [
         ],
     ),
     (
-        "Professionnels de santé et agents de la caisse",
+        "Pour les soignants et les agents de la caisse",
         [
             Link("pro.login", "Connexion des professionnels"),
         ],

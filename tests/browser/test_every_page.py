@@ -1,4 +1,5 @@
-"""Every page, opened in headless Chromium: zero axe violations and our own layout rules."""
+"""Every page, opened in headless Chromium: zero axe violations, our own layout rules, and the
+easy-to-read check (dmp_web/domain/falc.py) on the text the browser shows."""
 from __future__ import annotations
 
 import tempfile
@@ -12,7 +13,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from ..conftest import make_app
 from ..pages import pages_to_visit
-from .harness import describe, layout_problems, overflows_at_width, run_axe
+from .harness import describe, easy_to_read_problems, layout_problems, overflows_at_width, run_axe
 
 
 def _visits():
@@ -42,6 +43,12 @@ def test_page_has_no_axe_violation(browser, live_server, visit):
 def test_page_keeps_large_plain_text_and_big_targets(browser, live_server, visit):
     open_visit(browser, live_server.url, visit)
     assert layout_problems(browser) == []
+
+
+@pytest.mark.parametrize("visit", VISITS, ids=[v.name for v in VISITS])
+def test_page_is_easy_to_read(browser, live_server, visit):
+    open_visit(browser, live_server.url, visit)
+    assert easy_to_read_problems(browser) == []
 
 
 @pytest.mark.parametrize("width", [320, 640])  # 640 px is 1280 px seen at 200 % zoom
@@ -111,3 +118,6 @@ def test_the_axe_harness_reports_violations_on_a_bad_page(browser, live_server):
     assert {"image-alt", "label", "color-contrast-enhanced", "target-size"} <= found
     problems = " ".join(layout_problems(browser))
     assert "italic text" in problems and "target under 44x44" in problems and "text under 20px" in problems
+    falc = " ".join(easy_to_read_problems(browser))
+    for code in ("long_sentence", "unexplained_term", "capitals", "number_in_words"):
+        assert f"[{code}]" in falc, code

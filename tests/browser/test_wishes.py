@@ -53,7 +53,7 @@ def walk(w: Walker) -> None:
     assert h1(w) == "Mes informations"
 
     # a new mobile: typed twice, then the code sent to it
-    click(w, "Changer mon téléphone portable", "nouveau portable")
+    click(w, "Changer mon numéro de portable", "nouveau portable")
     w.submit({}, "nouveau portable : vide")
     assert w.title().startswith("Erreur : ")
     w.submit({"mobile": "0799887766", "mobile_confirm": "0799887767"}, "nouveau portable : 2 numéros différents")

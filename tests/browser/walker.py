@@ -1,4 +1,4 @@
-"""A browser user that checks every page it lands on: axe, and our layout rules."""
+"""A browser user that checks every page it lands on: axe, our layout rules, easy-to-read text."""
 from __future__ import annotations
 
 from urllib.parse import urlparse
@@ -7,7 +7,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from .harness import describe, layout_problems, run_axe
+from .harness import describe, easy_to_read_problems, layout_problems, run_axe
 
 
 class Walker:
@@ -29,7 +29,7 @@ class Walker:
         violations = run_axe(self.browser)
         if violations:
             self.problems.append(f"{state} ({path}):\n{describe(violations)}")
-        for problem in layout_problems(self.browser):
+        for problem in layout_problems(self.browser) + easy_to_read_problems(self.browser):
             self.problems.append(f"{state} ({path}): {problem}")
 
     def go(self, path: str, state: str) -> None:

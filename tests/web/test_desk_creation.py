@@ -234,7 +234,7 @@ def test_a_step_cannot_be_skipped(client, notifier):
     (FATIMA.nir, FATIMA.vitale_serial, "nir",
      "Cette personne a déjà un DMP. Elle peut se connecter avec son identifiant"),
     ("", "", "nir", "Écrivez votre numéro de sécurité sociale"),
-    ("", "", "vitale_serial", "Écrivez le numéro de série de votre carte Vitale"),
+    ("", "", "vitale_serial", "Écrivez le numéro de série de votre carte"),
     ("1480869123", "22345", "nir", "Le numéro de sécurité sociale a 15 chiffres. Vous en avez écrit 10"),
     ("1480869123", "22345", "vitale_serial", "Le numéro de série a 16 chiffres. Vous en avez écrit 5"),
 ])

@@ -12,9 +12,9 @@ def test_a_blank_form_is_sent_back_with_an_error_summary_and_errors_next_to_each
     links = {a["href"]: a.get_text(strip=True) for a in summary.find_all("a")}
     assert links == {
         "#name": "Écrivez votre nom",
-        "#mobile": "Écrivez votre numéro de téléphone portable",
+        "#mobile": "Écrivez votre numéro de portable",
         "#channel-0": "Choisissez comment recevoir le code",
-        "#accept": "Cochez la case pour accepter les conditions d’utilisation",
+        "#accept": "Cochez la case pour accepter les règles",
     }
     for href in links:
         assert soup.find(id=href[1:]) is not None

@@ -16,10 +16,10 @@ KID = "112013306307811"  # Lucas Moreau, born 2012
         ("", "Écrivez votre numéro de sécurité sociale"),
         ("1 48 08 69 123 045", "Le numéro de sécurité sociale a 15 chiffres. Vous en avez écrit 13"),
         ("14808691230458A", "Écrivez le numéro avec des chiffres seulement. Pour la Corse, il contient 2A ou 2B"),
-        ("148086912304583", "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur votre carte Vitale"),
+        ("148086912304583", "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur votre carte"),
         ("948086912304582", "Le numéro de sécurité sociale commence par 1 ou par 2"),
-        ("185054958815780", "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur votre carte Vitale"),
-        ("275051305511212".replace("2750", "2760"), "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur votre carte Vitale"),
+        ("185054958815780", "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur votre carte"),
+        ("275051305511212".replace("2750", "2760"), "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur votre carte"),
     ],
 )
 def test_a_wrong_nir_gets_a_precise_message(client, nir, message):
@@ -36,7 +36,7 @@ def test_the_two_nirs_must_match(client):
 @pytest.mark.parametrize(
     "nir, message",
     [
-        ("155017512345624", "Nous ne trouvons pas ce numéro à l’Assurance Maladie. Vérifiez-le sur votre carte Vitale"),
+        ("155017512345624", "Nous ne trouvons pas ce numéro à l’Assurance Maladie. Vérifiez-le sur votre carte"),
         (KID, "Vous avez moins de 18 ans. Allez avec votre parent à la caisse ou chez un médecin"),
     ],
 )
@@ -68,7 +68,7 @@ def _creation_form(code, **overrides):
     [
         ({"code": ""}, "code", "Écrivez le code reçu par e-mail ou par courrier"),
         ({"code": "ABCD EFGH"}, "code", "Le code a 12 caractères. Vous en avez écrit 8"),
-        ({"vitale_type": ""}, "vitale_type", "Choisissez le type de votre carte Vitale : avec photo ou sans photo"),
+        ({"vitale_type": ""}, "vitale_type", "Choisissez le type de votre carte : avec photo ou sans photo"),
         ({"vitale_serial": "12345"}, "vitale_serial", "Le numéro de série a 16 chiffres. Vous en avez écrit 5"),
         ({"vitale_serial": "12345678901234AB"}, "vitale_serial", "Le numéro de série s’écrit avec des chiffres seulement"),
         ({"mobile": "", "email": ""}, "mobile", "Écrivez votre numéro de portable ou votre adresse e-mail"),
@@ -276,7 +276,7 @@ def test_forgotten_password_sends_a_code_then_sets_a_new_password(client, notifi
 def test_forgotten_identifier_is_sent_by_the_chosen_channel(client, notifier, created):
     form = {"nir": MARCEL.nir, "vitale_serial": MARCEL.vitale_serial}
     wrong = client.submit("/identifiant-oublie", {**form, "vitale_serial": "1" * 16, "channel": "sms"})
-    assert field_error(wrong.soup, "nir") == "Nous ne trouvons pas de DMP avec ces 2 numéros. Vérifiez-les sur votre carte Vitale"
+    assert field_error(wrong.soup, "nir") == "Nous ne trouvons pas de DMP avec ces 2 numéros. Vérifiez-les sur votre carte"
     no_email = client.submit("/identifiant-oublie", {**form, "channel": "email"})
     assert field_error(no_email.soup, "channel") == "Nous n’avons pas votre adresse e-mail. Choisissez le SMS ou le courrier"
     sms = client.submit("/identifiant-oublie", {**form, "channel": "sms"}, follow_redirects=True)

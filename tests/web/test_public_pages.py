@@ -123,7 +123,7 @@ def test_the_rights_page_shows_the_matrix_the_policy_reads(client):
     from dmp_web.domain.habilitations import types_with
 
     soup = client.get("/qui-voit-mon-dmp").soup
-    heading = soup.find("h2", string=PROFESSION_LABELS[Profession.PHARMACIEN].capitalize())
+    heading = soup.find("h3", string=PROFESSION_LABELS[Profession.PHARMACIEN].capitalize())
     reads = [li.get_text(strip=True) for li in heading.find_next("ul").find_all("li")]
     assert reads == [DOCUMENT_TYPES[c].label for c in types_with(Profession.PHARMACIEN, "read")]
     assert "Compte rendu de consultation" not in reads

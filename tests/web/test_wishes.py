@@ -68,7 +68,7 @@ def test_my_information_is_in_the_menu_and_shows_my_contact_details_and_the_way_
     assert page.find(id="email-actuel").get_text(strip=True) == OLD_EMAIL
     links = {a.get_text(strip=True): a["href"] for a in page.main.find_all("a")}
     assert links["Volontés et droits"] == "/mon-dmp/volontes"
-    assert links["Changer mon téléphone portable"] == "/mon-dmp/informations/telephone"
+    assert links["Changer mon numéro de portable"] == "/mon-dmp/informations/telephone"
     assert links["Changer mon adresse e-mail"] == "/mon-dmp/informations/e-mail"
 
 
@@ -90,7 +90,7 @@ def test_the_new_mobile_form_says_what_to_fix(patient, notifier, mobile, confirm
     sent_before = len(notifier.outbox)
     page = patient.submit("/mon-dmp/informations/telephone", {"mobile": mobile, "mobile_confirm": confirm})
     assert page.status_code == 200
-    assert page.soup.title.get_text().startswith("Erreur : Changer mon téléphone portable")
+    assert page.soup.title.get_text().startswith("Erreur : Changer mon numéro de portable")
     assert errors(page.soup, "mobile", "mobile_confirm") == expected
     assert summary_links(page.soup) == [m for m in expected.values() if m]
     assert len(notifier.outbox) == sent_before  # no code sent
