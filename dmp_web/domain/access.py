@@ -85,68 +85,49 @@ class EmergencyAccess:
 # Every reason a decision gives, as a short code and a neutral French sentence that reads well
 # both to the professional refused and to the patient reading the history of accesses.
 REASONS = {
-    "unknown_actor": "Cette personne n'est pas reconnue pour accéder au DMP.",
+    # Easy-to-read French (FALC): the history and the refusal pages show them as they are, so
+    # each sentence has 15 words at most, and «soignant» stands for «professionnel de santé».
+    "unknown_actor": "Cette personne n’est pas reconnue par le DMP.",
     "forbidden_actor": (
-        "La loi interdit l'accès au DMP à la médecine du travail, aux mutuelles, aux assurances, "
-        "aux banques et aux employeurs."
+        "La loi interdit le DMP à la médecine du travail et aux mutuelles. "
+        "Elle l’interdit aussi aux assurances, aux banques et aux employeurs."
     ),
     "dossier_closed": "Ce DMP est fermé.",
-    "document_elsewhere": "Ce document n'appartient pas à ce DMP.",
-    "creation_by_desk_agent": "L'agent d'accueil de la caisse crée le DMP avec le consentement du patient.",
-    "creation_by_professional": "Le professionnel de santé crée le DMP avec le consentement du patient.",
-    "creation_not_for_patient": (
-        "Le patient crée son DMP en ligne avec son code de création, à l'accueil de sa caisse "
-        "ou chez un professionnel de santé."
-    ),
+    "document_elsewhere": "Ce document n’est pas dans ce DMP.",
+    "creation_by_desk_agent": "L’agent de la caisse crée le DMP avec l’accord du patient.",
+    "creation_by_professional": "Le soignant crée le DMP avec l’accord du patient.",
+    "creation_not_for_patient": "Le patient crée son DMP en ligne, à sa caisse ou chez un soignant.",
     "dossier_exists": "Cette personne a déjà un DMP.",
-    "desk_agent_creates_only": "L'agent d'accueil de la caisse peut seulement créer un DMP.",
+    "desk_agent_creates_only": "L’agent de la caisse peut seulement créer un DMP.",
     "holder": "Le patient agit sur son propre DMP.",
     "legal_representative": "Le représentant légal agit pour le patient.",
-    "not_your_dossier": "Ce DMP est celui d'une autre personne.",
-    "pending_explanation": (
-        "Ce document sera visible quand un professionnel de santé l'aura expliqué au patient."
-    ),
-    "patient_writes_own_notes_only": (
-        "Le patient peut ajouter ses propres documents, pas ceux des professionnels de santé."
-    ),
-    "author_only": "Seul l'auteur de ce document peut le rendre visible au patient.",
-    "not_pending": "Ce document est déjà visible par le patient.",
-    "blocked": "Le patient a bloqué l'accès de ce professionnel de santé à son DMP.",
+    "not_your_dossier": "Ce DMP est celui d’une autre personne.",
+    "pending_explanation": "Ce document sera visible quand un soignant l’aura expliqué au patient.",
+    "patient_writes_own_notes_only": "Le patient peut ajouter ses documents, pas ceux des soignants.",
+    "author_only": "Seul l’auteur de ce document peut le montrer au patient.",
+    "not_pending": "Le patient voit déjà ce document.",
+    "blocked": "Le patient a bloqué ce soignant.",
     "patient_only": "Seul le patient ou son représentant légal peut faire cela.",
-    "attending_doctor": "Le médecin traitant peut voir tout le DMP, même les documents masqués.",
-    "attending_rights": "Le patient a donné à ce médecin les mêmes droits qu'à son médecin traitant.",
-    "author": "L'auteur d'un document peut toujours le voir.",
-    "hidden": "Le patient a masqué ce document aux professionnels de santé.",
-    "emergency_break_glass": "Accès en urgence (bris de glace), que le patient autorise, pour 24 heures.",
-    "emergency_regulator": (
-        "Accès du médecin régulateur du SAMU – Centre 15, que le patient autorise, pour 24 heures."
-    ),
-    "emergency_refused_by_patient": "Le patient n'autorise pas l'accès à son DMP en cas d'urgence.",
-    "emergency_not_yours": "Cet accès en urgence a été ouvert par un autre professionnel de santé.",
-    "not_a_regulator": (
-        "Seul le médecin régulateur du SAMU – Centre 15 peut ouvrir le DMP pendant un appel."
-    ),
-    "emergency_reason_missing": "Le bris de glace demande d'écrire la raison de l'urgence.",
-    "professional": (
-        "Ce professionnel de santé peut ouvrir le DMP ; il voit les documents permis à sa profession."
-    ),
-    "profession_may_read": (
-        "La profession de ce professionnel de santé lui permet de lire ce type de document."
-    ),
-    "profession_may_not_read": (
-        "La profession de ce professionnel de santé ne lui permet pas de lire ce type de document."
-    ),
-    "profession_may_write": (
-        "La profession de ce professionnel de santé lui permet d'ajouter ce type de document."
-    ),
-    "profession_may_not_write": (
-        "La profession de ce professionnel de santé ne lui permet pas d'ajouter ce type de document."
-    ),
-    "unknown_document_type": "Ce type de document n'est pas connu.",
+    "attending_doctor": "Le médecin traitant peut tout voir, même les documents cachés.",
+    "attending_rights": "Le patient a donné à ce médecin les droits du médecin traitant.",
+    "author": "L’auteur d’un document peut toujours le voir.",
+    "hidden": "Le patient a caché ce document aux soignants.",
+    "emergency_break_glass": "Accès en urgence, permis par le patient, pour 24 heures.",
+    "emergency_regulator": "Accès du médecin du centre 15 pendant un appel, pour 24 heures.",
+    "emergency_refused_by_patient": "Le patient ne permet pas l’accès à son DMP en urgence.",
+    "emergency_not_yours": "Un autre soignant a ouvert cet accès en urgence.",
+    "not_a_regulator": "Seul le médecin du centre 15 peut ouvrir le DMP pendant un appel.",
+    "emergency_reason_missing": "Pour un accès en urgence, il faut écrire la raison.",
+    "professional": "Ce soignant peut ouvrir le DMP. Il voit les documents permis à son métier.",
+    "profession_may_read": "Le métier de ce soignant lui permet de lire ce type de document.",
+    "profession_may_not_read": "Le métier de ce soignant ne lui permet pas de lire ce type de document.",
+    "profession_may_write": "Le métier de ce soignant lui permet d’ajouter ce type de document.",
+    "profession_may_not_write": "Le métier de ce soignant ne lui permet pas d’ajouter ce type de document.",
+    "unknown_document_type": "Ce type de document n’est pas connu.",
     # can_block
-    "may_block": "Le patient peut bloquer ce professionnel de santé.",
+    "may_block": "Le patient peut bloquer ce soignant.",
     "attending_doctor_cannot_be_blocked": "Le médecin traitant ne peut pas être bloqué.",
-    "rpps_invalid": "Ce numéro RPPS n'est pas valide.",
+    "rpps_invalid": "Ce numéro RPPS n’est pas valide.",
 }
 
 

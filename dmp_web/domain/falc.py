@@ -233,6 +233,10 @@ class Block:
     text: str
     kind: str = "paragraph"  # a "heading" starts a new section
     where: str = ""  # where it is, for the reader of the findings: «ligne 12», «main > h2»
+    # The text repeats what the page says further down (a form's error summary repeats the
+    # errors shown beside the fields): every rule checks it, but a hard word's first use, the
+    # one that needs its explanation nearby, is looked for in the rest of the page.
+    repeats: bool = False
 
 
 @dataclass(frozen=True)
@@ -339,6 +343,7 @@ class _Sentence:
     text: str
     where: str
     section: int
+    repeats: bool = False
     clean: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -369,7 +374,7 @@ def _explains(term: Term, sentence: str) -> bool:
 def _unexplained_terms(sentences: list[_Sentence], glossary: Glossary) -> list[Finding]:
     findings = []
     for term in glossary:
-        first = next((i for i, s in enumerate(sentences) if _finds(term, s.clean)), None)
+        first = next((i for i, s in enumerate(sentences) if not s.repeats and _finds(term, s.clean)), None)
         if first is None:
             continue
         section = sentences[first].section
@@ -513,7 +518,7 @@ def _sentences_by_block(blocks: Sequence[Block]) -> list[tuple[Block, list[_Sent
         if block.kind == "heading":
             section += 1
         where = block.where or f"bloc {index + 1}"
-        own = [_Sentence(text, where, section) for text in split_sentences(normalize(block.text))]
+        own = [_Sentence(text, where, section, block.repeats) for text in split_sentences(normalize(block.text))]
         result.append((previous, own))
         previous = block
     return result

@@ -232,7 +232,7 @@ class ProfessionalSearchForm(FlaskForm):
     q = StringField(
         "Nom ou numéro RPPS du professionnel",
         description="Écrivez au moins 3 lettres du nom. Par exemple : Durand.",
-        validators=[DataRequired("Écrivez le nom ou le numéro RPPS du professionnel")],
+        validators=[DataRequired("Écrivez le nom ou le numéro du professionnel")],
         render_kw={"autocomplete": "off", "spellcheck": "false", "type": "search"},
     )
 

@@ -45,7 +45,7 @@ class AdultConsentForm(FlaskForm):
 class MinorConsentForm(FlaskForm):
     representative_name = StringField(
         "Prénom et nom du représentant légal",
-        description="C’est la personne qui agit pour l’enfant, par exemple son père ou sa mère.",
+        description="C’est la personne qui agit pour l’enfant. Par exemple, son père ou sa mère.",
         filters=[_strip],
         validators=[
             DataRequired("Écrivez le prénom et le nom du représentant légal"),
@@ -72,9 +72,9 @@ class MinorConsentForm(FlaskForm):
 
 class DeskContactForm(FlaskForm):
     mobile = StringField(
-        "Téléphone portable de la personne",
-        description="Les codes de connexion arriveront par SMS sur ce portable. " + MOBILE_HINT,
-        validators=[Mobile(message="Écrivez le numéro de téléphone portable de la personne")],
+        "Portable de la personne",
+        description="Les codes arriveront par SMS sur ce portable. " + MOBILE_HINT,
+        validators=[Mobile(message="Écrivez le numéro de portable de la personne")],
         render_kw=_MOBILE_KW,
     )
     email = StringField(
@@ -89,9 +89,9 @@ class MinorContactForm(FlaskForm):
     """For a minor, the codes go to the legal representative."""
 
     mobile = StringField(
-        "Téléphone portable du représentant légal",
-        description="Les codes de connexion arriveront par SMS sur ce portable. " + MOBILE_HINT,
-        validators=[Mobile(message="Écrivez le numéro de téléphone portable du représentant légal")],
+        "Portable du représentant légal",
+        description="Les codes arriveront par SMS sur ce portable. " + MOBILE_HINT,
+        validators=[Mobile(message="Écrivez le numéro de portable du représentant légal")],
         render_kw=_MOBILE_KW,
     )
     email = StringField(

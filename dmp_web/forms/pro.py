@@ -15,7 +15,7 @@ class ProLoginForm(FlaskForm):
     login_id = StringField(
         "Numéro RPPS ou identifiant",
         description=RPPS_HINT,
-        validators=[DataRequired("Écrivez votre numéro RPPS ou votre identifiant")],
+        validators=[DataRequired("Écrivez votre numéro ou votre identifiant")],
         render_kw={"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"},
     )
     password = PasswordField(

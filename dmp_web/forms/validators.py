@@ -179,9 +179,9 @@ class Rpps:
 
         value = _digits(field.data)
         if not value:
-            raise StopValidation("Écrivez le numéro RPPS de votre médecin")
+            raise StopValidation("Écrivez le numéro de votre médecin")
         if not value.isdigit() or len(value) != 11:
-            raise StopValidation(f"Le numéro RPPS a 11 chiffres. Vous avez écrit {len(value)} caractères")
+            raise StopValidation(f"Ce numéro a 11 chiffres. Vous avez écrit {len(value)} caractères")
         if not rpps_is_valid(value):
-            raise StopValidation("Ce numéro RPPS n’existe pas. Vérifiez-le avec votre médecin")
+            raise StopValidation("Ce numéro n’existe pas. Vérifiez-le avec votre médecin")
         field.data = value

@@ -91,6 +91,16 @@ class HistoryLine:
     def sentence(self) -> str:
         return f"{self.label} : {self.text}" if self.label else self.text
 
+    @property
+    def when(self) -> str:
+        """«Le 12 octobre 2026 à 10 h 05»: the page shows it on a line of its own."""
+        return _when(self.at)[:1].upper() + _when(self.at)[1:]
+
+    @property
+    def what(self) -> str:
+        """The text without its date and time, for the page that shows them above it."""
+        return self.text.replace(f" {_when(self.at)}", "")
+
 
 NBSP = "\u00a0"  # a line never breaks inside «10 h 12», nor right inside the quotes of a title
 
@@ -180,8 +190,9 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
     else:
         have = "avez" if actor == "Vous" else "a"
         if refused:
-            text = f"{actor} {have} essayé {_de(tried)} {when}. C’était refusé"
-            text += f" : {_as_told(entry.reason)}" if entry.reason else "."
+            text = f"{actor} {have} essayé {_de(tried)} {when}. C’était refusé."
+            if entry.reason:  # its own sentence: the two together would be too long to read
+                text += f" {entry.reason.strip()}"
         else:
             text = f"{actor} {have} {done} {when}."
             if entry.action == "manage" and entry.detail and detail.reason_code not in REASONS:

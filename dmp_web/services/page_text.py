@@ -3,7 +3,11 @@
 It keeps what a reader sees, in reading order: the header (site name, menu), the main content,
 the footer. Each heading, paragraph, list item, label, button… is one block; a line break
 (<br>) starts a new one. Scripts, styles, the <head>, hidden elements and form values are not
-text to read. The standard library's parser is enough: the app does not need BeautifulSoup.
+text to read; nor is a value marked translate="no" (a generated password or identifier, which
+the reader copies letter by letter: the easy-to-read rules do not apply to it). The blocks of a
+form's error summary (templates/macros/forms.html) are marked as repeating the errors shown
+beside the fields. A document's own text, written by its author and not by us, is marked
+data-free-text and is not read either. The standard library's parser is enough: the app does not need BeautifulSoup.
 """
 from __future__ import annotations
 
@@ -37,6 +41,7 @@ class _VisibleText(HTMLParser):
         self.skipping: list[str] = []  # open elements whose content is not visible text
         self.region = ""
         self.buffer: list[str] = []
+        self.summary_depth = 0  # > 0 inside the error summary: the count of its open elements
 
     def _kind(self) -> str:
         return BLOCKS[self.stack[-1]] if self.stack else "paragraph"
@@ -48,7 +53,7 @@ class _VisibleText(HTMLParser):
         text = " ".join("".join(self.buffer).split())
         self.buffer.clear()
         if text:
-            self.blocks.append(Block(text, self._kind(), self._where()))
+            self.blocks.append(Block(text, self._kind(), self._where(), repeats=self.summary_depth > 0))
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -56,7 +61,8 @@ class _VisibleText(HTMLParser):
             if tag not in VOID:
                 self.skipping.append(tag)
             return
-        if tag in NOT_TEXT or "hidden" in attributes:
+        if tag in NOT_TEXT or "hidden" in attributes or attributes.get("translate") == "no" \
+                or "data-free-text" in attributes:
             if tag not in VOID:
                 self.skipping.append(tag)
             return
@@ -72,6 +78,10 @@ class _VisibleText(HTMLParser):
         if tag in BLOCKS:
             self.flush()
             self.stack.append(tag)
+        if self.summary_depth:
+            self.summary_depth += 1
+        elif "error-summary" in (attributes.get("class") or "").split():
+            self.summary_depth = 1
         if tag in REGIONS:
             self.region = tag
 
@@ -85,6 +95,8 @@ class _VisibleText(HTMLParser):
             self.flush()
             while self.stack and self.stack.pop() != tag:
                 pass
+        if self.summary_depth and tag not in VOID:
+            self.summary_depth -= 1
         if tag in REGIONS:
             self.region = ""
 

@@ -26,7 +26,7 @@ CREDENTIALS_SHOWN_FOR = 30 * 60
 REFUSALS = {
     "unknown_nir": (
         "nir",
-        "Cette personne n’est pas connue de l’Assurance Maladie. Vérifiez le numéro sur la carte Vitale",
+        "Cette personne n’est pas connue de l’Assurance Maladie. Vérifiez le numéro sur la carte",
     ),
     "vitale_mismatch": (
         "vitale_serial",

@@ -69,12 +69,12 @@ def test_a_refused_read_says_who_tried_and_why():
     assert line.refused and not line.emergency
     assert line.sentence.replace(NBSP, " ") == (
         f"Claire Petit (pharmacien) a essayé de lire « Compte rendu d’hospitalisation » {WHEN}. "
-        "C’était refusé : la profession de ce professionnel de santé ne lui permet pas de lire ce type de document.")
+        "C’était refusé. Le métier de ce soignant ne lui permet pas de lire ce type de document.")
 
 
 def test_a_document_the_patient_may_not_read_is_only_un_document():
     refused = decided(PETIT, "read_document", "profession_may_not_read", allowed=False, document_id=PENDING)
-    assert say(refused).startswith(f"Claire Petit (pharmacien) a essayé de lire un document {WHEN}. C’était refusé : ")
+    assert say(refused).startswith(f"Claire Petit (pharmacien) a essayé de lire un document {WHEN}. C’était refusé. ")
     assert say(decided(LEFEVRE, "read_document", "author", document_id=PENDING)) == (
         f"Le docteur Paul Lefèvre (cardiologie) a lu un document {WHEN}.")
     assert say(decided(LEFEVRE, "write_document", "profession_may_write", document_id=PENDING)) == (
@@ -92,7 +92,7 @@ def test_the_document_list_the_release_the_copy_and_the_settings():
         f"Vous avez ajouté « Compte rendu d’hospitalisation » {WHEN}.")
     assert say(decided(DURAND, "export", "patient_only", allowed=False)) == (
         f"Le docteur Marie Durand a essayé de faire une copie de votre DMP {WHEN}. "
-        "C’était refusé : seul le patient ou son représentant légal peut faire cela.")
+        "C’était refusé. Seul le patient ou son représentant légal peut faire cela.")
 
 
 def test_hiding_and_showing_again_say_which_way():
@@ -103,8 +103,8 @@ def test_hiding_and_showing_again_say_which_way():
     assert say(shown) == f"Vous avez montré de nouveau « Compte rendu d’hospitalisation » aux professionnels {WHEN}."
     refused = decided(HOLDER, "hide_document", "pending_explanation", allowed=False, document_id=PENDING)
     assert say(refused) == (
-        f"Vous avez essayé de cacher ou montrer un document aux professionnels {WHEN}. C’était refusé : "
-        "ce document sera visible quand un professionnel de santé l'aura expliqué au patient.")
+        f"Vous avez essayé de cacher ou montrer un document aux professionnels {WHEN}. C’était refusé. "
+        "Ce document sera visible quand un soignant l’aura expliqué au patient.")
 
 
 def test_creation_by_the_patient_the_system_or_a_desk_and_a_refused_second_creation():
@@ -116,14 +116,14 @@ def test_creation_by_the_patient_the_system_or_a_desk_and_a_refused_second_creat
         f"Nadia Benoît (agent d'accueil de la caisse) a créé votre DMP {WHEN}.")
     assert say(decided(desk, "create_dossier", "dossier_exists", allowed=False)) == (
         f"Nadia Benoît (agent d'accueil de la caisse) a essayé de créer votre DMP {WHEN}. "
-        "C’était refusé : cette personne a déjà un DMP.")
+        "C’était refusé. Cette personne a déjà un DMP.")
 
 
 def test_a_forbidden_actor_and_a_legal_representative_are_named_with_what_they_are():
     insurer = ForbiddenActor(ActorKind.MUTUAL_INSURER, "mutuelle01", "Mutuelle Exemple")
     assert say(decided(insurer, "read_dossier", "forbidden_actor", allowed=False)) == (
-        f"Mutuelle Exemple (mutuelle) a essayé d’ouvrir votre DMP {WHEN}. C’était refusé : la loi interdit "
-        "l'accès au DMP à la médecine du travail, aux mutuelles, aux assurances, aux banques et aux employeurs.")
+        f"Mutuelle Exemple (mutuelle) a essayé d’ouvrir votre DMP {WHEN}. C’était refusé. La loi interdit "
+        "le DMP à la médecine du travail et aux mutuelles. Elle l’interdit aussi aux assurances, aux banques et aux employeurs.")
     parent = LegalRepresentative("rep01", "Jean Moreau", DOSSIER)
     assert say(decided(parent, "read_document", "legal_representative", document_id=REPORT)) == (
         f"Jean Moreau (représentant légal) a lu « Compte rendu d’hospitalisation » {WHEN}.")
@@ -170,7 +170,7 @@ def test_a_refused_emergency_is_shown_as_an_emergency_and_as_refused():
     assert line.emergency and line.refused
     assert line.sentence.replace(NBSP, " ") == (
         f"Accès en urgence : Hugo Bernard (infirmier) a essayé d’ouvrir votre DMP {WHEN}. "
-        "C’était refusé : le patient n'autorise pas l'accès à son DMP en cas d'urgence. "
+        "C’était refusé. Le patient ne permet pas l’accès à son DMP en urgence. "
         "La raison donnée : « Patiente inconsciente à domicile ».")
 
 
@@ -230,7 +230,7 @@ def test_the_emergency_choice_and_a_change_of_settings_say_what_was_chosen():
     refused = entry(HOLDER, "manage", allowed=False, reason=REASONS["attending_doctor_cannot_be_blocked"],
                     detail="attending_doctor_cannot_be_blocked ; Dr Marie Durand")
     assert say(refused) == (f"Vous avez essayé de changer les réglages de votre DMP {WHEN}. "
-                            "C’était refusé : le médecin traitant ne peut pas être bloqué.")
+                            "C’était refusé. Le médecin traitant ne peut pas être bloqué.")
 
 
 def test_closing_reopening_and_the_reimbursements_of_the_assurance_maladie():

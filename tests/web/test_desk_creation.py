@@ -139,7 +139,7 @@ def test_a_pharmacist_creates_a_minor_s_dmp_with_the_legal_representative_s_cons
     assert client.submit(CONSENT, answers).headers["Location"] == CONTACT
     contact_page = client.get(CONTACT)
     assert contact_page.soup.find("label", attrs={"for": "mobile"}).get_text(strip=True) == (
-        "Téléphone portable du représentant légal")
+        "Portable du représentant légal")
     assert f"les codes vont à {REPRESENTATIVE}, son représentant légal" in main_text(contact_page)
 
     printed = create_at_desk(client, LUCAS, answers, mobile="0798765432")
@@ -228,7 +228,7 @@ def test_a_step_cannot_be_skipped(client, notifier):
 
 @pytest.mark.parametrize("nir, serial, field, message", [
     (UNKNOWN_NIR, "1234567890123456", "nir",
-     "Cette personne n’est pas connue de l’Assurance Maladie. Vérifiez le numéro sur la carte Vitale"),
+     "Cette personne n’est pas connue de l’Assurance Maladie. Vérifiez le numéro sur la carte"),
     (MARCEL.nir, JEANNE.vitale_serial, "vitale_serial",
      "Ce numéro de série n’est pas celui de la carte de cette personne. Vérifiez les 2 numéros"),
     (FATIMA.nir, FATIMA.vitale_serial, "nir",
@@ -291,7 +291,7 @@ def test_a_minor_s_consent_needs_the_representative_s_name_link_and_answer(clien
 
 
 @pytest.mark.parametrize("mobile, email, field, message", [
-    ("", "", "mobile", "Écrivez le numéro de téléphone portable de la personne"),
+    ("", "", "mobile", "Écrivez le numéro de portable de la personne"),
     ("0112345678", "", "mobile", "Le numéro de portable commence par 06 ou 07"),
     ("06 12 34", "", "mobile", "Le numéro de portable a 10 chiffres. Vous en avez écrit 6"),
     ("0612345678", "marcel@", "email", "Écrivez une adresse e-mail complète, par exemple prenom.nom@exemple.fr"),
@@ -311,7 +311,7 @@ def test_a_minor_s_mobile_is_the_representative_s(client, notifier):
     show_card(client, LUCAS)
     client.submit(CONSENT, {"representative_name": REPRESENTATIVE, "representative_link": "parent", "consent": "yes"})
     page = client.submit(CONTACT, {"mobile": ""})
-    assert field_error(page.soup, "mobile") == "Écrivez le numéro de téléphone portable du représentant légal"
+    assert field_error(page.soup, "mobile") == "Écrivez le numéro de portable du représentant légal"
 
 
 def test_a_dmp_created_meanwhile_sends_the_professional_back_to_the_first_step(client, notifier, app):

@@ -13,10 +13,10 @@ HISTORY = "/mon-dmp/historique"
 CONSULTATION = "d0c0000000000001"  # by Dr Durand; neither a pharmacist nor a nurse may read it
 LAB = "d0c0000000000002"
 PENDING = "d0c0000000000005"  # by Dr Lefèvre, «Échographie cardiaque…», still to be explained
-NOW = "le 23 novembre 2026 à 10 h 00"  # the test clock, Paris time
+NOW = "Le 23 novembre 2026 à 10 h 00"  # the test clock, Paris time: each entry's first line
 REFUSED_TO_PHARMACIST = (
-    f"Claire Petit (pharmacien) a essayé de lire « Consultation du 12 octobre 2026 » {NOW}. "
-    "C’était refusé : la profession de ce professionnel de santé ne lui permet pas de lire ce type de document.")
+    f"{NOW} | Claire Petit (pharmacien) a essayé de lire « Consultation du 12 octobre 2026 ». "
+    "C’était refusé. Le métier de ce soignant ne lui permet pas de lire ce type de document.")
 
 
 def patient_log_in(client, notifier):
@@ -25,7 +25,9 @@ def patient_log_in(client, notifier):
 
 
 def lines(soup):
-    return [" ".join(li.get_text(" ", strip=True).split()) for li in soup.select("#historique-liste li.history-entry")]
+    """Each entry as «date | [Accès en urgence | ]what happened»: one line each on the page."""
+    return [" | ".join(" ".join(p.get_text(" ", strip=True).split()) for p in li.find_all("p"))
+            for li in soup.select("#historique-liste li.history-entry")]
 
 
 def link(soup, text):
@@ -63,17 +65,17 @@ def test_a_refused_attempt_and_a_break_glass_are_told_in_plain_sentences(client,
 
     page = client.get(HISTORY)
     shown = lines(page.soup)
-    assert shown[0] == f"Vous avez ouvert votre DMP {NOW}."  # this very reading, newest first
-    assert f"Vous vous êtes connectée {NOW}." in shown
+    assert shown[0] == f"{NOW} | Vous avez ouvert votre DMP."  # this very reading, newest first
+    assert f"{NOW} | Vous vous êtes connectée." in shown
     assert REFUSED_TO_PHARMACIST in shown
     reason = "La raison donnée : « Patiente inconsciente à domicile »."
-    assert f"Accès en urgence : Hugo Bernard (infirmier) a ouvert votre DMP en urgence {NOW}. {reason}" in shown
-    assert f"Accès en urgence : Hugo Bernard (infirmier) a lu « Consultation du 12 octobre 2026 » {NOW}. {reason}" in shown
-    assert shown[-1] == "Votre DMP a été créé le 15 janvier 2026 à 11 h 30."
+    assert f"{NOW} | Accès en urgence | Hugo Bernard (infirmier) a ouvert votre DMP en urgence. {reason}" in shown
+    assert f"{NOW} | Accès en urgence | Hugo Bernard (infirmier) a lu « Consultation du 12 octobre 2026 ». {reason}" in shown
+    assert shown[-1] == "Le 15 janvier 2026 à 11 h 30 | Votre DMP a été créé."
     # an emergency says so in words, in its own element, and not by colour alone
     emergencies = page.soup.select("li.history-entry--emergency")
     assert len(emergencies) == 2
-    assert all(li.strong.get_text(strip=True) == "Accès en urgence :" for li in emergencies)
+    assert all(li.strong.get_text(strip=True) == "Accès en urgence" for li in emergencies)
     assert page.soup.select("li.history-entry--refused")
     last = journal(app)[-1]  # reading the history is a journaled decision of the policy
     assert (last.actor_kind, last.action, last.allowed) == ("holder", "read_dossier", True)
@@ -99,8 +101,8 @@ def test_the_title_of_a_document_still_to_be_explained_never_shows(client, notif
     patient_log_in(client, notifier)
     page = client.get(HISTORY)
     shown = lines(page.soup)
-    assert f"Le docteur Paul Lefèvre (cardiologie) a lu un document {NOW}." in shown
-    assert any(s.startswith(f"Claire Petit (pharmacien) a essayé de lire un document {NOW}.") for s in shown)
+    assert f"{NOW} | Le docteur Paul Lefèvre (cardiologie) a lu un document." in shown
+    assert any(s.startswith(f"{NOW} | Claire Petit (pharmacien) a essayé de lire un document.") for s in shown)
     assert "chographie" not in page.get_data(as_text=True)
 
 
@@ -110,8 +112,8 @@ def test_hiding_a_document_and_showing_it_again_are_in_the_history(client, notif
         client.submit("/mon-dmp/documents", {"hidden": hidden}, action=f"/mon-dmp/documents/{LAB}/acces")
     shown = lines(client.get(HISTORY).soup)
     title = "« Prise de sang du 20 octobre 2026 »"
-    assert [s for s in shown if title in s] == [f"Vous avez montré de nouveau {title} aux professionnels {NOW}.",
-                          f"Vous avez caché {title} aux professionnels {NOW}."]
+    assert [s for s in shown if title in s] == [f"{NOW} | Vous avez montré de nouveau {title} aux professionnels.",
+                                                f"{NOW} | Vous avez caché {title} aux professionnels."]
 
 
 def test_the_plain_form_filters_the_emergencies(client, notifier):
@@ -136,7 +138,7 @@ def test_the_plain_form_filters_the_emergencies(client, notifier):
 
     filtered = client.get(HISTORY, query_string={"acces": "urgence"}).soup
     shown = lines(filtered)
-    assert len(shown) == 2 and all(s.startswith("Accès en urgence : Hugo Bernard (infirmier)") for s in shown)
+    assert len(shown) == 2 and all(s.startswith(f"{NOW} | Accès en urgence | Hugo Bernard (infirmier)") for s in shown)
     assert REFUSED_TO_PHARMACIST not in shown
     assert filtered.find(id="historique-liste").h2.get_text(strip=True) == "Seulement les accès en urgence"
     assert filtered.select_one("input[name=acces][checked]")["value"] == "urgence"
@@ -153,15 +155,15 @@ def test_pages_of_20_newest_first_with_plain_links(client, notifier, app):
     assert len(lines(first)) == 20 and link(first, "Page précédente") is None
     assert link(first, "Page suivante") == f"{HISTORY}?page=2"
     assert "Vous êtes à la page 1 sur 2." in first.find(id="historique-liste").get_text()
-    assert lines(first)[1] == f"Vous avez regardé la liste de vos documents {NOW}."
+    assert lines(first)[1] == f"{NOW} | Vous avez regardé la liste de vos documents."
 
     second = client.get(link(first, "Page suivante")).soup
     assert len(lines(second)) == len(journal(app)) - 20
     assert link(second, "Page suivante") is None and link(second, "Page précédente") == f"{HISTORY}?page=1"
     assert "Vous êtes à la page 2 sur 2." in second.find(id="historique-liste").get_text()
     assert lines(second)[-4:] == [  # the oldest come last
-        f"Vous vous êtes connectée {NOW}.", f"Un code de connexion vous a été envoyé {NOW}.",
-        f"Vous avez écrit votre mot de passe {NOW}.", "Votre DMP a été créé le 15 janvier 2026 à 11 h 30."]
+        f"{NOW} | Vous vous êtes connectée.", f"{NOW} | Un code de connexion vous a été envoyé.",
+        f"{NOW} | Vous avez écrit votre mot de passe.", "Le 15 janvier 2026 à 11 h 30 | Votre DMP a été créé."]
 
 
 @pytest.mark.parametrize("query", ["page=0", "page=-1", "page=abc", "page=99", "page=", "acces=tout", "acces="])
@@ -178,7 +180,7 @@ def test_the_filtered_pages_keep_the_filter_in_their_links(client, notifier):
     following = link(first, "Page suivante")
     assert following == f"{HISTORY}?page=2&acces=urgence"
     second = client.get(following).soup
-    assert [s.split(" : ")[0] for s in lines(second)] == ["Accès en urgence"] * 2
+    assert [s.split(" | ")[1] for s in lines(second)] == ["Accès en urgence"] * 2
     assert link(second, "Page précédente") == f"{HISTORY}?page=1&acces=urgence"
 
 

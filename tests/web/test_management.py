@@ -55,7 +55,7 @@ def test_the_live_search_answers_a_fragment_to_htmx_and_a_page_otherwise(client,
     form = page.soup.find("form", attrs={"role": "search"})
     assert form["method"] == "get" and form["hx-get"] == "/mon-dmp/gestion/bloquer"
     empty = client.get("/mon-dmp/gestion/bloquer?q=")
-    assert field_error(empty.soup, "q") == "Écrivez le nom ou le numéro RPPS du professionnel"
+    assert field_error(empty.soup, "q") == "Écrivez le nom ou le numéro du professionnel"
     nobody = client.get("/mon-dmp/gestion/bloquer?q=zzzz").soup.find(id="resultats")
     assert "Aucun professionnel ne correspond." in nobody.get_text()
 

@@ -17,7 +17,7 @@ def test_documents_are_listed_by_category(client, notifier):
     patient_log_in(client, notifier)
     soup = client.get("/mon-dmp/documents").soup
     headings = [h.get_text(strip=True) for h in soup.main.find_all("h2")]
-    assert headings == ["Comptes rendus", "Résultats d'examens", "Ordonnances et traitements"]
+    assert headings == ["Comptes rendus", "Résultats d’examens", "Ordonnances et traitements"]
     assert "Échographie cardiaque" not in soup.main.get_text()  # still to be explained: not listed
 
 

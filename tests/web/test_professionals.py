@@ -251,9 +251,9 @@ def test_the_patient_names_a_medecin_traitant_from_the_directory_who_then_sees_e
     client.submit("/connexion", {"login_id": DEMO_LOGIN["login_id"], "password": DEMO_PASSWORD})
     client.submit("/connexion/code", {"code": notifier.last_otp()})
     for typed, message in [
-        ("", "Écrivez le numéro RPPS de votre médecin"),
-        ("1234", "Le numéro RPPS a 11 chiffres. Vous avez écrit 4 caractères"),
-        ("10001000017", "Ce numéro RPPS n’existe pas. Vérifiez-le avec votre médecin"),
+        ("", "Écrivez le numéro de votre médecin"),
+        ("1234", "Ce numéro a 11 chiffres. Vous avez écrit 4 caractères"),
+        ("10001000017", "Ce numéro n’existe pas. Vérifiez-le avec votre médecin"),
         (PETIT, "Aucun médecin n’a ce numéro RPPS. Vérifiez-le avec votre médecin"),
     ]:
         page = client.submit("/mon-dmp/medecin-traitant", {"rpps": typed})

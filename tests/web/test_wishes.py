@@ -405,7 +405,7 @@ def test_the_emergency_contact_can_be_the_trusted_person(patient, app):
 
 def test_typed_advance_directives_are_saved_shown_and_erased(patient, app):
     page = patient.get("/mon-dmp/volontes/directives-anticipees").soup
-    assert "ce que vous voulez pour la fin de votre vie" in page.main.get_text(" ", strip=True)
+    assert "vos choix écrits sur vos soins en fin de vie" in page.main.get_text(" ", strip=True)
     blank = patient.submit("/mon-dmp/volontes/directives-anticipees", {"text": "  "})
     assert field_error(blank.soup, "text") == "Écrivez vos directives anticipées ou joignez un fichier"
     too_long = patient.submit("/mon-dmp/volontes/directives-anticipees", {"text": "x" * 20_001})
