@@ -70,13 +70,15 @@ class Profession(str, Enum):
         return PROFESSION_LABELS[self]
 
 
+# Everyday words, as patients say them (easy-to-read French): «kiné» rather than the official
+# «masseur-kinésithérapeute», «dentiste» rather than «chirurgien-dentiste».
 PROFESSION_LABELS = {
     Profession.MEDECIN: "médecin",
     Profession.PHARMACIEN: "pharmacien",
     Profession.INFIRMIER: "infirmier",
-    Profession.MASSEUR_KINESITHERAPEUTE: "masseur-kinésithérapeute",
+    Profession.MASSEUR_KINESITHERAPEUTE: "kiné",
     Profession.SAGE_FEMME: "sage-femme",
-    Profession.CHIRURGIEN_DENTISTE: "chirurgien-dentiste",
+    Profession.CHIRURGIEN_DENTISTE: "dentiste",
     Profession.BIOLOGISTE: "biologiste",
 }
 

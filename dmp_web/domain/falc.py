@@ -233,9 +233,10 @@ class Block:
     text: str
     kind: str = "paragraph"  # a "heading" starts a new section
     where: str = ""  # where it is, for the reader of the findings: «ligne 12», «main > h2»
-    # The text repeats what the page says further down (a form's error summary repeats the
-    # errors shown beside the fields): every rule checks it, but a hard word's first use, the
-    # one that needs its explanation nearby, is looked for in the rest of the page.
+    # The text echoes what the reader meets elsewhere (a form's error summary repeats the errors
+    # shown beside the fields; a message confirms what the reader just did): every rule checks
+    # it, but a hard word's first use, the one that needs its explanation nearby, is looked for
+    # in the rest of the page.
     repeats: bool = False
 
 
@@ -492,8 +493,8 @@ def check_blocks(blocks: Sequence[Block], glossary: Glossary | None = None, min_
             findings += _capitals(sentence, glossary, before.text if position == 0 else "")
             findings += _italics(sentence)
         sentences += own
-        if not scored_region or block.where.split(" > ")[0] == scored_region:
-            scored += own
+        if not block.repeats and (not scored_region or block.where.split(" > ")[0] == scored_region):
+            scored += own  # an echo would count its words twice
     findings += _unexplained_terms(sentences, glossary)
 
     word_count = sum(len(words(s.clean)) for s in scored)

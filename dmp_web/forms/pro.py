@@ -30,7 +30,7 @@ class PatientSearchForm(FlaskForm):
         "INS-C ou numéro de sécurité sociale du patient",
         description=(
             "L’INS-C a 22 chiffres. Il est écrit sur la lettre du patient. "
-            "Le numéro de sécurité sociale a 15 chiffres. Il est sur la carte Vitale."
+            "Le numéro de sécurité sociale a 15 chiffres."
         ),
         validators=[DataRequired("Écrivez l’INS-C ou le numéro de sécurité sociale du patient")],
         render_kw={"autocomplete": "off", "spellcheck": "false"},

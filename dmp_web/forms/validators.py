@@ -91,7 +91,7 @@ class EmailAddress:
             field.data = ""
             return
         if not _EMAIL.match(value) or len(value) > 254:
-            raise StopValidation("Écrivez une adresse e-mail complète, par exemple prenom.nom@exemple.fr")
+            raise StopValidation("Cette adresse n’est pas complète. Par exemple : prenom.nom@exemple.fr")
         if not value.isascii():
             raise StopValidation("Écrivez l’adresse e-mail sans accent")
         field.data = value.lower()

@@ -87,12 +87,12 @@ class Needed:
 class NewMobileForm(FlaskForm):
     mobile = StringField(
         "Votre nouveau numéro de portable", description=MOBILE_HINT,
-        validators=[Mobile(message="Écrivez votre nouveau numéro de téléphone portable")], render_kw=_MOBILE_KW,
+        validators=[Mobile(message="Écrivez votre nouveau numéro de portable")], render_kw=_MOBILE_KW,
     )
     mobile_confirm = StringField(
         "Écrivez encore une fois ce numéro",
         validators=[
-            Mobile(message="Écrivez encore une fois votre nouveau numéro de téléphone portable"),
+            Mobile(message="Écrivez encore une fois ce numéro"),
             SameAs("mobile", "Les 2 numéros ne sont pas les mêmes. Écrivez 2 fois le même numéro"),
         ],
         render_kw=_MOBILE_KW,
@@ -101,13 +101,13 @@ class NewMobileForm(FlaskForm):
 
 class NewEmailForm(FlaskForm):
     email = StringField(
-        "Nouvelle adresse e-mail", description="Par exemple : prenom.nom@exemple.fr",
+        "Votre nouvelle adresse e-mail", description="Par exemple : prenom.nom@exemple.fr",
         validators=[EmailAddress(message="Écrivez votre nouvelle adresse e-mail")], render_kw=_EMAIL_KW,
     )
     email_confirm = StringField(
-        "Écrivez encore une fois la nouvelle adresse",
+        "Écrivez encore une fois cette adresse",
         validators=[
-            EmailAddress(message="Écrivez encore une fois votre nouvelle adresse e-mail"),
+            EmailAddress(message="Écrivez encore une fois cette adresse"),
             SameAs("email", "Les 2 adresses ne sont pas les mêmes. Écrivez 2 fois la même adresse"),
         ],
         render_kw=_EMAIL_KW,

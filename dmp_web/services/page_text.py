@@ -4,9 +4,10 @@ It keeps what a reader sees, in reading order: the header (site name, menu), the
 the footer. Each heading, paragraph, list item, label, button… is one block; a line break
 (<br>) starts a new one. Scripts, styles, the <head>, hidden elements and form values are not
 text to read; nor is a value marked translate="no" (a generated password or identifier, which
-the reader copies letter by letter: the easy-to-read rules do not apply to it). The blocks of a
-form's error summary (templates/macros/forms.html) are marked as repeating the errors shown
-beside the fields. A document's own text, written by its author and not by us, is marked
+the reader copies letter by letter: the easy-to-read rules do not apply to it). Two places echo
+what the reader meets elsewhere, and their blocks are marked so: a form's error summary
+(templates/macros/forms.html) repeats the errors shown beside the fields, and the message area
+(templates/base.html) confirms what the reader just did on the page before. A document's own text, written by its author and not by us, is marked
 data-free-text and is not read either. The standard library's parser is enough: the app does not need BeautifulSoup.
 """
 from __future__ import annotations
@@ -41,7 +42,7 @@ class _VisibleText(HTMLParser):
         self.skipping: list[str] = []  # open elements whose content is not visible text
         self.region = ""
         self.buffer: list[str] = []
-        self.summary_depth = 0  # > 0 inside the error summary: the count of its open elements
+        self.summary_depth = 0  # > 0 inside an echo (error summary, messages): its open elements
 
     def _kind(self) -> str:
         return BLOCKS[self.stack[-1]] if self.stack else "paragraph"
@@ -80,7 +81,7 @@ class _VisibleText(HTMLParser):
             self.stack.append(tag)
         if self.summary_depth:
             self.summary_depth += 1
-        elif "error-summary" in (attributes.get("class") or "").split():
+        elif {"error-summary", "flash-area"} & set((attributes.get("class") or "").split()):
             self.summary_depth = 1
         if tag in REGIONS:
             self.region = tag

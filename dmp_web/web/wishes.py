@@ -42,7 +42,7 @@ CONTACT = {
         "resend": "wishes.resend_mobile_code",
         "channel": "sms",
         "same": "C’est déjà votre numéro. Écrivez le nouveau numéro",
-        "done": "Votre numéro de téléphone portable est changé.",
+        "done": "Votre numéro de portable est changé.",
     },
     "email": {
         "form": NewEmailForm,

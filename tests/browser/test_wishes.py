@@ -65,7 +65,7 @@ def walk(w: Walker) -> None:
     w.submit({}, "code du nouveau portable : trop tôt pour un nouveau", button="Recevoir un nouveau code")
     assert "Attendez encore" in flash(w)
     w.submit({"code": w.notifier.last_otp()}, "mes informations : portable changé")
-    assert flash(w) == "Votre numéro de téléphone portable est changé."
+    assert flash(w) == "Votre numéro de portable est changé."
 
     # a new e-mail, the same way
     click(w, "Changer mon adresse e-mail", "nouvelle adresse")

@@ -294,7 +294,7 @@ def test_a_minor_s_consent_needs_the_representative_s_name_link_and_answer(clien
     ("", "", "mobile", "Écrivez le numéro de portable de la personne"),
     ("0112345678", "", "mobile", "Le numéro de portable commence par 06 ou 07"),
     ("06 12 34", "", "mobile", "Le numéro de portable a 10 chiffres. Vous en avez écrit 6"),
-    ("0612345678", "marcel@", "email", "Écrivez une adresse e-mail complète, par exemple prenom.nom@exemple.fr"),
+    ("0612345678", "marcel@", "email", "Cette adresse n’est pas complète. Par exemple : prenom.nom@exemple.fr"),
 ])
 def test_the_mobile_step_says_what_is_wrong(client, notifier, app, mobile, email, field, message):
     pro_log_in(client, notifier, DESK_AGENT)

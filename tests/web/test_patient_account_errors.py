@@ -74,7 +74,7 @@ def _creation_form(code, **overrides):
         ({"mobile": "", "email": ""}, "mobile", "Écrivez votre numéro de portable ou votre adresse e-mail"),
         ({"mobile": "0123456789"}, "mobile", "Le numéro de portable commence par 06 ou 07"),
         ({"mobile": "06123"}, "mobile", "Le numéro de portable a 10 chiffres. Vous en avez écrit 5"),
-        ({"email": "marcel@"}, "email", "Écrivez une adresse e-mail complète, par exemple prenom.nom@exemple.fr"),
+        ({"email": "marcel@"}, "email", "Cette adresse n’est pas complète. Par exemple : prenom.nom@exemple.fr"),
         ({"accept_terms": ""}, "accept_terms", "Cochez la case pour accepter les conditions d’utilisation"),
         ({"vitale_serial": "9999999999999999"}, "vitale_serial", "Le type ou le numéro de série ne correspond pas à votre carte Vitale. Vérifiez sur votre carte"),
         ({"vitale_type": "without_photo"}, "vitale_serial", "Le type ou le numéro de série ne correspond pas à votre carte Vitale. Vérifiez sur votre carte"),

@@ -73,8 +73,8 @@ def test_my_information_is_in_the_menu_and_shows_my_contact_details_and_the_way_
 
 
 @pytest.mark.parametrize("mobile, confirm, expected", [
-    ("", "", {"mobile": "Écrivez votre nouveau numéro de téléphone portable",
-              "mobile_confirm": "Écrivez encore une fois votre nouveau numéro de téléphone portable"}),
+    ("", "", {"mobile": "Écrivez votre nouveau numéro de portable",
+              "mobile_confirm": "Écrivez encore une fois ce numéro"}),
     ("06", "06", {"mobile": "Le numéro de portable a 10 chiffres. Vous en avez écrit 2",
                   "mobile_confirm": "Le numéro de portable a 10 chiffres. Vous en avez écrit 2"}),
     ("06 AB 12 34 56", NEW_MOBILE, {"mobile": "Le numéro de portable s’écrit avec des chiffres seulement",
@@ -98,9 +98,9 @@ def test_the_new_mobile_form_says_what_to_fix(patient, notifier, mobile, confirm
 
 @pytest.mark.parametrize("email, confirm, expected", [
     ("", "", {"email": "Écrivez votre nouvelle adresse e-mail",
-              "email_confirm": "Écrivez encore une fois votre nouvelle adresse e-mail"}),
-    ("fatima", "fatima", {"email": "Écrivez une adresse e-mail complète, par exemple prenom.nom@exemple.fr",
-                          "email_confirm": "Écrivez une adresse e-mail complète, par exemple prenom.nom@exemple.fr"}),
+              "email_confirm": "Écrivez encore une fois cette adresse"}),
+    ("fatima", "fatima", {"email": "Cette adresse n’est pas complète. Par exemple : prenom.nom@exemple.fr",
+                          "email_confirm": "Cette adresse n’est pas complète. Par exemple : prenom.nom@exemple.fr"}),
     ("fatimà@example.org", NEW_EMAIL, {"email": "Écrivez l’adresse e-mail sans accent", "email_confirm": ""}),
     (NEW_EMAIL, "autre@example.org", {"email": "", "email_confirm":
                                       "Les 2 adresses ne sont pas les mêmes. Écrivez 2 fois la même adresse"}),
@@ -138,7 +138,7 @@ def test_a_new_mobile_gets_the_code_and_only_the_right_code_changes_it(patient, 
 
     done = patient.submit("/mon-dmp/informations/telephone/code", {"code": notifier.last_otp()},
                           follow_redirects=True)
-    assert flash(done) == "Votre numéro de téléphone portable est changé."
+    assert flash(done) == "Votre numéro de portable est changé."
     assert done.soup.find(id="mobile-actuel").get_text(strip=True) == "07 99 88 77 66"
     assert account(app).mobile == NEW_MOBILE and account(app).otp is None  # the code worked once
     assert patient.get("/mon-dmp/informations/telephone/code").headers["Location"] == "/mon-dmp/informations/telephone"
