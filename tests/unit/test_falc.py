@@ -281,6 +281,32 @@ def test_a_few_words_are_scored_but_not_reported():
     assert report.codes() == []
 
 
+def test_a_page_is_scored_on_its_own_region_and_the_other_regions_keep_the_other_rules():
+    header = [Block("Réglementation administrative et organisationnelle des établissements", "paragraph", "header > p")]
+    main = [Block(EASY, "paragraph", "main > p")]
+    whole, own = check_blocks(header + main, ()), check_blocks(header + main, (), scored_region="main")
+    assert own.score == check_blocks(main, ()).score > whole.score
+    assert own.words == len(words(EASY))
+    shouting = [Block("Lisez BIEN ceci.", "paragraph", "footer > p")]
+    assert check_blocks(main + shouting, (), scored_region="main").codes() == ["capitals"]
+
+
+def test_an_echo_is_checked_but_a_term_s_first_use_and_the_score_are_looked_for_elsewhere():
+    summary = [Block("Il y a un problème", "heading", repeats=True),
+               Block("Écrivez le numéro de votre carte Vitale.", "item", "main > li", repeats=True)]
+    explained = [Block("Formulaire", "heading"), Block("Vous créez votre DMP. Il est gratuit. Il sert à tous."),
+                 Block("Il faut votre carte Vitale."), Block("La carte Vitale est la carte verte de l’Assurance Maladie.")]
+    assert check_blocks([*summary, *explained], GLOSSARY).findings == ()
+    # the same words, not marked as an echo: their first use has no explanation nearby
+    plain = [Block(b.text, b.kind, b.where) for b in summary]
+    assert check_blocks([*plain, *explained], GLOSSARY).codes() == ["unexplained_term"]
+    # only an echo uses the term: it is explained nowhere, and that is found beside the field
+    long_echo = Block("Écrivez ici le numéro que vous trouvez en bas de la carte de votre caisse maladie.",
+                      repeats=True)
+    assert check_blocks([long_echo], ()).codes() == ["long_sentence"]  # every other rule applies
+    assert check_blocks([long_echo, *explained], GLOSSARY).words == check_blocks(explained, GLOSSARY).words
+
+
 # --- guides in Markdown
 
 

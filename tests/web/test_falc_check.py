@@ -1,6 +1,7 @@
 """The easy-to-read check on the app: the visible text of a page, and `flask falc-check`."""
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from dmp_web.domain.falc import Block, words
@@ -37,6 +38,46 @@ def test_a_line_break_starts_a_new_block_and_hidden_or_script_text_is_not_read()
         Block("Par SMS", "item", "main > option"),  # the choices of a list are read
         Block("Valider", "button", "main > button"),
     ]
+
+
+def test_generated_codes_and_an_author_s_own_text_are_not_read_and_echoes_are_marked():
+    html = ("<html><body><main><div class=\"flash-area\"><p>Votre carte Vitale est enregistrée.</p></div>"
+            "<div class=\"error-summary\"><h2>Il y a un problème</h2><ul><li><a href=\"#a\">Écrivez le code</a></li></ul></div>"
+            "<h1>Votre code</h1><p class=\"secret\" translate=\"no\">QYPS 7KJ2</p>"
+            "<div class=\"document-text\" data-free-text><p>Patiente de 51 ANS, HTA.</p></div>"
+            "<p>Gardez-le.</p></main></body></html>")
+    assert visible_blocks(html) == [
+        Block("Votre carte Vitale est enregistrée.", "paragraph", "main > p", repeats=True),
+        Block("Il y a un problème", "heading", "main > h2", repeats=True),
+        Block("Écrivez le code", "item", "main > li", repeats=True),
+        Block("Votre code", "heading", "main > h1"),
+        Block("Gardez-le.", "paragraph", "main > p"),
+    ]
+
+
+def test_a_page_s_hard_words_are_explained_by_the_glossary_s_own_sentences(client):
+    from dmp_web.services.glossary import find_term
+    from dmp_web.services.page_text import check_page
+
+    page = client.get("/creer")
+    explanations = [p.get_text(" ", strip=True) for p in page.soup.select("main p.explain")]
+    assert explanations == [find_term("carte Vitale").explanation]
+    assert check_page(page.get_data(as_text=True)).findings == ()
+    # without its explanation, the page fails the check at the term's first use
+    broken = page.get_data(as_text=True).replace(find_term("carte Vitale").explanation, "")
+    assert [f.code for f in check_page(broken).findings] == ["unexplained_term"]
+
+
+def test_an_acronym_s_explanation_can_also_say_what_its_letters_stand_for(app):
+    with app.test_request_context():
+        from flask import render_template_string
+
+        html = render_template_string('{% from "macros/easy.html" import explain %}'
+                                      '{{ explain("INS-C", letters=True) }}{{ explain("RPPS") }}')
+    assert "INS-C veut dire identifiant national de santé calculé.<br>L’INS-C est" in html
+    assert "RPPS veut dire" not in html and "Le RPPS est le numéro à 11 chiffres de chaque soignant." in html
+    with app.test_request_context(), pytest.raises(LookupError):
+        render_template_string('{% from "macros/easy.html" import explain %}{{ explain("mot inconnu") }}')
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
