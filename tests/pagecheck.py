@@ -70,6 +70,12 @@ def check_page(html: str, headers=None, url: str = "") -> BeautifulSoup:
             if not soup.find(id=ref):
                 problems.append(f"aria-describedby points at missing id {ref!r}")
 
+    # easy-to-read: the page's main idea has its drawing beside it, with a text alternative
+    main = soup.find("main")
+    pictograms = main.select("img[src*='/static/pictos/']") if main else []
+    if main and not any(img.get("alt", "").strip() for img in pictograms):
+        problems.append("no pictogram with a text alternative beside the page's main idea")
+
     for script in soup.find_all("script"):
         if not script.get("src"):
             problems.append("inline <script> (the CSP forbids it)")

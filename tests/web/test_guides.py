@@ -146,7 +146,7 @@ def test_the_guides_page_lists_every_guide_in_order_with_its_booklet(client):
     for card, guide in zip(cards, GUIDES):
         hrefs = [a["href"] for a in card.find_all("a")]
         assert hrefs == [f"/guides/{guide.slug}", f"/guides/{guide.slug}.pdf"]
-        assert card.img["alt"] == ""  # the title beside it says it all
+        assert card.img["alt"] == PICTOGRAMS[guide.pictogram]  # what the drawing shows
     print_all = soup.find("a", string="Imprimer tous les guides (PDF)")
     assert print_all["href"] == "/guides/tous.pdf"
 
