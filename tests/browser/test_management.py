@@ -11,10 +11,8 @@ def test_managing_access_passes_axe_and_the_live_search_works(walker):
     w.go("/connexion", "connexion")
     w.submit({"login_id": "fro7510", "password": "demo-dmp-2026"}, "code")
     w.submit({"code": w.notifier.last_otp()}, "mon DMP")
-    w.browser.find_element(By.LINK_TEXT, "Gestion du DMP").click()
-    w.check("gestion du DMP")
-    w.browser.find_element(By.LINK_TEXT, "Bloquer un professionnel de santé").click()
-    w.check("bloquer : recherche")
+    w.follow("Gestion du DMP", "gestion du DMP")
+    w.follow("Bloquer un professionnel de santé", "bloquer : recherche")
     html = w.browser.find_element(By.TAG_NAME, "html")
     w.browser.find_element(By.ID, "q").send_keys("lefev")
     WebDriverWait(w.browser, 10).until(
@@ -33,8 +31,7 @@ def test_managing_access_passes_axe_and_the_live_search_works(walker):
     w.go("/mon-dmp/gestion/alertes", "alertes")
     w.submit({"choice": "yes"}, "gestion : alertes")
     w.go("/mon-dmp", "mon DMP")
-    w.browser.find_element(By.LINK_TEXT, "Fermer mon DMP").click()
-    w.check("fermer mon DMP")
+    w.follow("Fermer mon DMP", "fermer mon DMP")
     w.submit({}, "mon DMP fermé", button="Fermer mon DMP")
     assert "Votre DMP est fermé" in w.browser.find_element(By.TAG_NAME, "main").text
     w.submit({}, "mon DMP rouvert", button="Rouvrir mon DMP")

@@ -19,8 +19,7 @@ def test_the_copy_pages_pass_axe_and_the_post_is_confirmed_then_queued(walker):
     w.go("/connexion", "connexion")
     w.submit({"login_id": "fro7510", "password": "demo-dmp-2026"}, "code")
     w.submit({"code": w.notifier.last_otp()}, "mon DMP")
-    w.browser.find_element(By.LINK_TEXT, "Copie de mon DMP").click()
-    w.check("copie de mon DMP")
+    w.follow("Copie de mon DMP", "copie de mon DMP")
 
     pdf = w.browser.execute_async_script(FETCH, "/mon-dmp/copie/copie-dmp.pdf")
     assert pdf[0] == 200 and pdf[1] == "application/pdf" and pdf[2].startswith("attachment;") and pdf[3] == "%PDF"
@@ -28,15 +27,13 @@ def test_the_copy_pages_pass_axe_and_the_post_is_confirmed_then_queued(walker):
     assert archive[0] == 200 and archive[1] == "application/zip" and archive[2].startswith("attachment;")
     assert archive[3] == "PK\x03\x04"
 
-    w.browser.find_element(By.LINK_TEXT, "Recevoir la copie par courrier").click()
-    w.check("copie par courrier : confirmation")
+    w.follow("Recevoir la copie par courrier", "copie par courrier : confirmation")
     letters_before = len(w.notifier.letters.list())
     w.submit({}, "copie par courrier : envoyée", button="Envoyer la copie par courrier")
     assert w.browser.find_element(By.TAG_NAME, "h1").text == "Votre copie part par courrier"
     assert "1 semaine environ" in w.text("arrivee")
     assert len(w.notifier.letters.list()) == letters_before + 1
-    w.browser.find_element(By.LINK_TEXT, "Retour à mon DMP").click()
-    w.check("mon DMP, après la copie")
+    w.follow("Retour à mon DMP", "mon DMP, après la copie")
 
     assert w.problems == [], "\n".join(w.problems)
     mine = {"/mon-dmp/copie", "/mon-dmp/copie/courrier", "/mon-dmp/copie/courrier/envoyee"}

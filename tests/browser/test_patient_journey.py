@@ -14,17 +14,14 @@ from ..web.patient_journey import MARCEL, NEW_PASSWORD
 def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
     w = walker
     w.go("/", "accueil")
-    w.browser.find_element(By.LINK_TEXT, "Créer mon DMP").click()
-    w.check("créer votre DMP")
-    w.browser.find_element(By.LINK_TEXT, "Je n’ai pas de code : le demander").click()
-    w.check("demander un code")
+    w.follow("Créer mon DMP", "créer votre DMP")
+    w.follow("Je n’ai pas de code : le demander", "demander un code")
     w.submit({"nir": "1480869123", "nir_confirm": MARCEL.nir}, "demander un code : NIR trop court")
     assert w.title().startswith("Erreur : ")
     w.submit({"nir": MARCEL.nir, "nir_confirm": MARCEL.nir}, "code envoyé")
     assert "m•••@example.org" in w.browser.find_element(By.TAG_NAME, "main").text
 
-    w.browser.find_element(By.LINK_TEXT, "J’ai mon code").click()
-    w.check("créer le DMP")
+    w.follow("J’ai mon code", "créer le DMP")
     w.submit({"code": "AAAABBBBCCCC", "nir": MARCEL.nir, "vitale_type": "with_photo",
               "vitale_serial": MARCEL.vitale_serial, "mobile": "0612345678", "accept_terms": "y"},
              "créer le DMP : code faux")
@@ -38,8 +35,7 @@ def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
     )
     assert pdf == ["application/pdf", "%PDF-"]
 
-    w.browser.find_element(By.LINK_TEXT, "Me connecter").click()
-    w.check("connexion")
+    w.follow("Me connecter", "connexion")
     w.submit({"login_id": login_id, "password": "mauvais"}, "connexion : mot de passe faux")
     w.submit({"login_id": login_id, "password": password}, "code de connexion")
     w.submit({"code": "12"}, "code de connexion : trop court")
@@ -54,8 +50,7 @@ def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
     w.submit({}, "étape 3 : sans choix")
     w.submit({"choice": "yes"}, "mon DMP")
     assert w.browser.find_element(By.TAG_NAME, "h1").text == "Mon DMP"
-    w.browser.find_element(By.LINK_TEXT, "Mon médecin traitant").click()
-    w.check("mon médecin traitant")
+    w.follow("Mon médecin traitant", "mon médecin traitant")
     w.submit({"rpps": "123"}, "mon médecin traitant : RPPS trop court")
     w.submit({"rpps": "10001000016"}, "mon DMP, avec un médecin traitant")
 

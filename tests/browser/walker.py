@@ -36,6 +36,13 @@ class Walker:
         self.browser.get(self.server.url + path)
         self.check(state)
 
+    def follow(self, link_text: str, state: str) -> None:
+        """Click a link and wait for the next page before checking it (a click does not wait)."""
+        old = self.browser.find_element(By.TAG_NAME, "html")
+        self.browser.find_element(By.LINK_TEXT, link_text).click()
+        WebDriverWait(self.browser, 10).until(expected_conditions.staleness_of(old))
+        self.check(state)
+
     def fill(self, values: dict) -> None:
         for name, value in values.items():
             field = self.browser.find_element(By.CSS_SELECTOR, f"main form [name='{name}']")
