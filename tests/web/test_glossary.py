@@ -46,3 +46,9 @@ def test_the_glossary_page_passes_the_easy_to_read_check(client):
     report = check_blocks(visible_blocks(client.get(PAGE).get_data(as_text=True)))
     assert report.findings == (), "\n".join(str(f) for f in report.findings)
     assert report.words > 300
+
+
+def test_every_page_links_to_the_hard_words_from_its_footer(client):
+    for path in ("/", "/connexion", "/cette-page-n-existe-pas"):
+        footer = client.get(path).soup.footer
+        assert footer.find("a", string="Les mots difficiles")["href"] == "/glossaire", path
