@@ -5,7 +5,8 @@ allowed or refused; a `Decision` carries all the journal needs.
 
 The rules, in order (the first that applies decides):
 1. forbidden actors (médecine du travail, mutuelles, assurances, banques, employeurs) are refused;
-2. a closed dossier is refused, except that its holder may still export it and manage it (reopen);
+2. a closed dossier is refused, except that its holder may still export it, read its documents
+   into that copy, and manage it (reopen);
 3. a blocked professional is refused — but a block on the médecin traitant has no effect;
 4. the médecin traitant, and the doctors the patient gave the same rights, see everything,
    hidden documents included;
@@ -48,15 +49,20 @@ class Action(str, Enum):
     RELEASE_DOCUMENT = "release_document"
     HIDE_DOCUMENT = "hide_document"  # hide or show again: the same right
     EXPORT = "export"
+    # One document read into the patient's own copy (PDF, archive, letter): the export decision is
+    # journaled once for the whole copy; this one filters each document, closed dossier included.
+    COPY_DOCUMENT = "copy_document"
     MANAGE = "manage"  # the patient's settings: blocks, rights, emergency choice, close, reopen
     CREATE_DOSSIER = "create_dossier"
 
 
 DOCUMENT_ACTIONS = frozenset(
-    {Action.READ_DOCUMENT, Action.WRITE_DOCUMENT, Action.RELEASE_DOCUMENT, Action.HIDE_DOCUMENT}
+    {Action.READ_DOCUMENT, Action.WRITE_DOCUMENT, Action.RELEASE_DOCUMENT, Action.HIDE_DOCUMENT,
+     Action.COPY_DOCUMENT}
 )
-PATIENT_ONLY_ACTIONS = frozenset({Action.HIDE_DOCUMENT, Action.EXPORT, Action.MANAGE})
-ON_A_CLOSED_DOSSIER = frozenset({Action.EXPORT, Action.MANAGE})  # a copy, and reopening it
+PATIENT_ONLY_ACTIONS = frozenset({Action.HIDE_DOCUMENT, Action.EXPORT, Action.COPY_DOCUMENT, Action.MANAGE})
+# a copy and the documents in it, and reopening
+ON_A_CLOSED_DOSSIER = frozenset({Action.EXPORT, Action.COPY_DOCUMENT, Action.MANAGE})
 
 
 class EmergencyKind(str, Enum):
@@ -316,7 +322,7 @@ def _patient_side(actor, kind, action, dossier, document, verdict) -> Decision:
         return verdict.refuse("not_your_dossier")
     if action is Action.RELEASE_DOCUMENT:
         return verdict.refuse("author_only")
-    if action in (Action.READ_DOCUMENT, Action.HIDE_DOCUMENT) and document.awaiting_explanation:
+    if action in (Action.READ_DOCUMENT, Action.HIDE_DOCUMENT, Action.COPY_DOCUMENT) and document.awaiting_explanation:
         return verdict.refuse("pending_explanation")
     if action is Action.WRITE_DOCUMENT and document.type_code not in PATIENT_WRITABLE_TYPES:
         return verdict.refuse("patient_writes_own_notes_only")

@@ -11,7 +11,7 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .. import pdf
@@ -73,11 +73,9 @@ class DossierContent:
 
 
 def _documents_for_copy(ctx: Context, actor, dossier: Dossier) -> list[Document]:
-    """What the policy lets the patient read. On a closed dossier the policy refuses every read,
-    the holder's too; the export decision, allowed to the holder, is what covers the copy, so the
-    documents are those the holder would read were the dossier open (never one still to explain)."""
-    seen_as = dossier if dossier.status == "open" else replace(dossier, status="open")
-    shown, _ = visible_documents(ctx, actor, seen_as)
+    """The documents the policy lets the patient put in their copy ("copy_document"): on a
+    closed dossier too, never one still to be explained."""
+    shown, _ = visible_documents(ctx, actor, dossier, action="copy_document")
     return sorted(shown, key=lambda d: (d.document_date or d.created_at.date(), d.created_at), reverse=True)
 
 

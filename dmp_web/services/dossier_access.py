@@ -37,14 +37,15 @@ def decide_and_journal(ctx: Context, actor, action: str, dossier: Dossier, docum
     return decision
 
 
-def visible_documents(ctx: Context, actor, dossier: Dossier) -> tuple[list[Document], int]:
-    """The documents this actor may read, and how many others were left out.
+def visible_documents(ctx: Context, actor, dossier: Dossier, action: str = "read_document") -> tuple[list[Document], int]:
+    """The documents this actor may read (or copy: action "copy_document"), and how many others
+    were left out.
 
-    The list is one decision journaled by the caller ("list_documents"); each document is
-    filtered by the same policy, so a refused one is not listed and its title never shows."""
+    The list is one decision journaled by the caller ("list_documents", "export"); each document
+    is filtered by the same policy, so a refused one is not listed and its title never shows."""
     shown, hidden = [], 0
     for document in ctx.repos.documents.list(dossier.id):
-        if _decide(ctx, actor, "read_document", dossier, document).allowed:
+        if _decide(ctx, actor, action, dossier, document).allowed:
             shown.append(document)
         else:
             hidden += 1

@@ -141,7 +141,7 @@ def oracle(actor, action, doc, *, closed, blocked, emergency, patient_allows):
     if action == "create_dossier":
         # the person of the table already has a DMP
         return NO("creation_not_for_patient") if patient_side else NO("dossier_exists")
-    if closed and not (patient_side and action in ("export", "manage")):
+    if closed and not (patient_side and action in ("export", "copy_document", "manage")):
         return NO("dossier_closed")
     if kind is ActorKind.DESK_AGENT:
         return NO("desk_agent_creates_only")
@@ -151,7 +151,7 @@ def oracle(actor, action, doc, *, closed, blocked, emergency, patient_allows):
             return NO("not_your_dossier")
         if action == "release_document":
             return NO("author_only")
-        if action in ("read_document", "hide_document") and doc.pending_explanation:
+        if action in ("read_document", "hide_document", "copy_document") and doc.pending_explanation:
             return NO("pending_explanation")
         if action == "write_document" and doc.type_code not in ("patient_note", "advance_directives"):
             return NO("patient_writes_own_notes_only")
@@ -163,7 +163,7 @@ def oracle(actor, action, doc, *, closed, blocked, emergency, patient_allows):
     is_doctor = actor.profession == "medecin"
     if blocked and not is_attending:
         return NO("blocked")
-    if action in ("hide_document", "export", "manage"):
+    if action in ("hide_document", "export", "copy_document", "manage"):
         return NO("patient_only")
     if action == "release_document":
         if not is_author:
@@ -404,6 +404,17 @@ def test_a_closed_dossier_is_refused_but_its_holder_may_export_and_reopen_it():
     assert ask(holder, "read_dossier", dossier=closed).reason_code == "dossier_closed"
     assert ask(doctor(ATTENDING), "read_dossier", dossier=closed).reason_code == "dossier_closed"
     assert ask(Holder("d-other"), "export", dossier=closed).reason_code == "not_your_dossier"
+
+
+def test_the_holder_copies_the_documents_of_a_closed_dossier_but_not_one_still_to_explain():
+    closed, report = make_dossier(closed=True), make_document()
+    holder = Holder(DOSSIER_ID)
+    assert ask(holder, "copy_document", report, dossier=closed).allowed
+    assert ask(holder, "read_document", report, dossier=closed).reason_code == "dossier_closed"
+    pending = make_document(pending=True)
+    assert ask(holder, "copy_document", pending, dossier=closed).reason_code == "pending_explanation"
+    assert ask(doctor(ATTENDING), "copy_document", report).reason_code == "patient_only"
+    assert ask(doctor(ATTENDING), "copy_document", report, dossier=closed).reason_code == "dossier_closed"
 
 
 def test_a_desk_agent_may_only_create_a_dossier():
