@@ -22,13 +22,13 @@ class DeskCardForm(FlaskForm):
     nir = StringField(
         NIR_LABEL,
         description="Il est écrit sur la carte Vitale de la personne. Il a 15 chiffres.",
-        validators=[Nir()],
+        validators=[Nir(someone=True)],
         render_kw=_NIR_KW,
     )
     vitale_serial = StringField(
         "Numéro de série de la carte Vitale",
         description="Il a 16 chiffres. Il est écrit en petit sur la carte.",
-        validators=[VitaleSerial()],
+        validators=[VitaleSerial(someone=True)],
         render_kw={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"},
     )
 

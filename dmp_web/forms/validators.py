@@ -14,6 +14,12 @@ NIR_MESSAGES = {
     "first_digit": "Le numéro de sécurité sociale commence par 1 ou par 2",
     "key": "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur votre carte",
 }
+# The same, to a professional or a desk agent who types the number of the person in front of them.
+NIR_MESSAGES_FOR_SOMEONE = {
+    **NIR_MESSAGES,
+    "empty": "Écrivez le numéro de sécurité sociale de la personne",
+    "key": "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur sa carte",
+}
 _MOBILE = re.compile(r"^0[67]\d{8}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -23,10 +29,14 @@ def _digits(text: str) -> str:
 
 
 class Nir:
-    """Checks a typed NIR and leaves the 15 clean characters in field.data."""
+    """Checks a typed NIR and leaves the 15 clean characters in field.data.
+
+    someone: the number is another person's (typed at a desk), and the messages say so."""
 
     field_flags = {"required": True}
 
+    def __init__(self, someone: bool = False):
+        self.messages = NIR_MESSAGES_FOR_SOMEONE if someone else NIR_MESSAGES
 
     def __call__(self, form, field):
         try:
@@ -36,7 +46,7 @@ class Nir:
                 raise StopValidation(
                     f"Le numéro de sécurité sociale a 15 chiffres. Vous en avez écrit {problem.length}"
                 )
-            raise StopValidation(NIR_MESSAGES[problem.code])
+            raise StopValidation(self.messages[problem.code])
 
 
 class SameAs:
@@ -124,12 +134,17 @@ class OtpFormat:
 
 
 class VitaleSerial:
+    """The 16 digits of a Vitale card's serial number (someone: another person's card)."""
+
     field_flags = {"required": True}
+
+    def __init__(self, someone: bool = False):
+        self.empty = "Écrivez le numéro de série de sa carte" if someone else "Écrivez le numéro de série de votre carte"
 
     def __call__(self, form, field):
         value = _digits(field.data)
         if not value:
-            raise StopValidation("Écrivez le numéro de série de votre carte")
+            raise StopValidation(self.empty)
         if not value.isdigit():
             raise StopValidation("Le numéro de série s’écrit avec des chiffres seulement")
         if len(value) != 16:

@@ -233,8 +233,10 @@ def test_a_step_cannot_be_skipped(client, notifier):
      "Ce numéro de série n’est pas celui de la carte de cette personne. Vérifiez les 2 numéros"),
     (FATIMA.nir, FATIMA.vitale_serial, "nir",
      "Cette personne a déjà un DMP. Elle peut se connecter avec son identifiant"),
-    ("", "", "nir", "Écrivez votre numéro de sécurité sociale"),
-    ("", "", "vitale_serial", "Écrivez le numéro de série de votre carte"),
+    ("", "", "nir", "Écrivez le numéro de sécurité sociale de la personne"),
+    ("", "", "vitale_serial", "Écrivez le numéro de série de sa carte"),
+    ("148086912304583", "1234567890123456", "nir",  # a wrong key: the message speaks of their card
+     "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur sa carte"),
     ("1480869123", "22345", "nir", "Le numéro de sécurité sociale a 15 chiffres. Vous en avez écrit 10"),
     ("1480869123", "22345", "vitale_serial", "Le numéro de série a 16 chiffres. Vous en avez écrit 5"),
 ])
