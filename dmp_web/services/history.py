@@ -217,6 +217,9 @@ class HistoryPage:
     number: int
     pages: int
     total: int  # entries in the whole (filtered) history
+    # How many journal entries the pages are cut from. Reading a page is itself journaled, so
+    # the next page is cut from the same first entries: it neither repeats nor skips a line.
+    upto: int = 0
 
     @property
     def previous(self) -> int | None:
@@ -228,16 +231,22 @@ class HistoryPage:
 
 
 def page_of(entries: Sequence[JournalEntry], number: int, *, emergencies_only: bool = False,
-            per_page: int = PER_PAGE) -> HistoryPage:
-    """Page `number` (from 1) of the entries, newest first; NoSuchPage outside 1..pages.
+            per_page: int = PER_PAGE, upto: int | None = None) -> HistoryPage:
+    """Page `number` (from 1) of the first `upto` entries (all by default), newest first;
+    NoSuchPage outside 1..pages, or for more entries than the journal holds.
 
     An empty history still has its page 1, which says there is nothing yet."""
-    chosen = [e for e in reversed(entries) if e.emergency or not emergencies_only]  # appended in order
+    if upto is None:
+        upto = len(entries)
+    if not 0 <= upto <= len(entries):
+        raise NoSuchPage(number)
+    # the journal is append-only: its first `upto` entries never change
+    chosen = [e for e in reversed(entries[:upto]) if e.emergency or not emergencies_only]
     pages = max(1, -(-len(chosen) // per_page))
     if not 1 <= number <= pages:
         raise NoSuchPage(number)
     start = (number - 1) * per_page
-    return HistoryPage(chosen[start:start + per_page], number, pages, len(chosen))
+    return HistoryPage(chosen[start:start + per_page], number, pages, len(chosen), upto)
 
 
 # -- the use case ----------------------------------------------------------------------------
@@ -250,14 +259,15 @@ class History:
 
 
 def read_history(ctx: Context, actor, dossier: Dossier, *, page: int, emergencies_only: bool,
-                 feminine: bool = False) -> History:
-    """The patient reads their history: one journaled decision ("read_dossier"), then the page.
+                 feminine: bool = False, upto: int | None = None) -> History:
+    """The patient reads their history: one journaled decision ("read_dossier"), then the page,
+    cut from the first `upto` entries when the page before said so (see HistoryPage.upto).
 
     Raises NoSuchPage for a page the history does not have (the reading is journaled first)."""
     decision = dossier_access.decide_and_journal(ctx, actor, "read_dossier", dossier)
     if not decision.allowed:
         return History(decision)
-    chosen = page_of(ctx.repos.journal.entries(dossier.id), page, emergencies_only=emergencies_only)
+    chosen = page_of(ctx.repos.journal.entries(dossier.id), page, emergencies_only=emergencies_only, upto=upto)
     readable, _ = dossier_access.visible_documents(ctx, actor, dossier)
     titles = {document.id: document.title for document in readable}
     rpps = {e.actor_id for e in chosen.entries if e.actor_kind == ActorKind.PROFESSIONAL.value}

@@ -15,8 +15,10 @@ bp = Blueprint("history", __name__, url_prefix="/mon-dmp/historique")
 bp.before_request(only_the_holder)
 
 
-def _page_number() -> int:
-    typed = request.args.get("page", "1")
+def _number(name: str, default: str | None) -> int | None:
+    typed = request.args.get(name, default)
+    if typed is None:
+        return None
     if not re.fullmatch(r"[0-9]{1,6}", typed):
         abort(404)
     return int(typed)
@@ -29,13 +31,14 @@ def history():
     form = HistoryFilterForm(formdata=request.args if chosen else None)
     if chosen and not form.validate():
         abort(404)  # only a hand-made address sends a choice the form does not offer
-    number = _page_number()
+    number = _number("page", "1")
+    upto = _number("lignes", None)  # set by the links between pages: see HistoryPage.upto
     dossier = current_dossier()
     person = ctx().register.get(dossier.holder_nir)
     emergencies_only = form.acces.data == EMERGENCIES
     try:
         found = histories.read_history(ctx(), holder(), dossier, page=number, emergencies_only=emergencies_only,
-                                       feminine=bool(person and person.sex == "F"))
+                                       feminine=bool(person and person.sex == "F"), upto=upto)
     except histories.NoSuchPage:
         abort(404)
     if not found.decision.allowed:

@@ -153,20 +153,26 @@ def test_pages_of_20_newest_first_with_plain_links(client, notifier, app):
     first = client.get(HISTORY).soup
     assert len(journal(app)) == 30  # created, 3 for the login, 25 lists, this reading: 2 pages
     assert len(lines(first)) == 20 and link(first, "Page précédente") is None
-    assert link(first, "Page suivante") == f"{HISTORY}?page=2"
+    # the next page is cut from the same 30 entries: reading it is journaled, and that must not
+    # push the last line of page 1 onto page 2
+    assert link(first, "Page suivante") == f"{HISTORY}?page=2&lignes=30"
     assert "Vous êtes à la page 1 sur 2." in first.find(id="historique-liste").get_text()
     assert lines(first)[1] == f"{NOW} | Vous avez regardé la liste de vos documents."
 
     second = client.get(link(first, "Page suivante")).soup
-    assert len(lines(second)) == len(journal(app)) - 20
-    assert link(second, "Page suivante") is None and link(second, "Page précédente") == f"{HISTORY}?page=1"
+    assert len(journal(app)) == 31 and len(lines(second)) == 10
+    listed = f"{NOW} | Vous avez regardé la liste de vos documents."
+    assert (lines(first) + lines(second)).count(listed) == 25  # each once, none repeated
+    assert link(second, "Page suivante") is None
+    assert link(second, "Page précédente") == f"{HISTORY}?page=1&lignes=30"
     assert "Vous êtes à la page 2 sur 2." in second.find(id="historique-liste").get_text()
     assert lines(second)[-4:] == [  # the oldest come last
         f"{NOW} | Vous vous êtes connectée.", f"{NOW} | Un code de connexion vous a été envoyé.",
         f"{NOW} | Vous avez écrit votre mot de passe.", "Le 15 janvier 2026 à 11 h 30 | Votre DMP a été créé."]
 
 
-@pytest.mark.parametrize("query", ["page=0", "page=-1", "page=abc", "page=99", "page=", "acces=tout", "acces="])
+@pytest.mark.parametrize("query", ["page=0", "page=-1", "page=abc", "page=99", "page=", "acces=tout", "acces=",
+                                   "lignes=999", "lignes=-1", "lignes=x", "page=2&lignes=3"])
 def test_a_page_or_a_choice_the_history_does_not_have_is_not_found(client, notifier, query):
     patient_log_in(client, notifier)
     assert client.get(f"{HISTORY}?{query}").status_code == 404
@@ -178,10 +184,10 @@ def test_the_filtered_pages_keep_the_filter_in_their_links(client, notifier):
     first = client.get(HISTORY, query_string={"acces": "urgence"}).soup
     assert len(lines(first)) == 20
     following = link(first, "Page suivante")
-    assert following == f"{HISTORY}?page=2&acces=urgence"
+    assert following == f"{HISTORY}?page=2&acces=urgence&lignes=27"
     second = client.get(following).soup
     assert [s.split(" | ")[1] for s in lines(second)] == ["Accès en urgence"] * 2
-    assert link(second, "Page précédente") == f"{HISTORY}?page=1&acces=urgence"
+    assert link(second, "Page précédente") == f"{HISTORY}?page=1&acces=urgence&lignes=27"
 
 
 def test_htmx_gets_the_list_alone_and_a_plain_request_the_whole_page(client, notifier):
