@@ -103,9 +103,7 @@ def _change(ctx: Context, actor, dossier: Dossier, change: Callable[[Wishes], No
     decision = dossier_access._decide(ctx, actor, "manage", dossier)
     fields = decision.journal_fields()
     if decision.allowed:
-        wishes = ctx.repos.wishes.get(dossier.id)
-        change(wishes)
-        ctx.repos.wishes.save(dossier.id, wishes)
+        ctx.repos.wishes.update(dossier.id, change)
         fields["detail"] = f"volontés et droits : {detail}"
     ctx.repos.journal.append(dossier.id, **fields)
     return decision

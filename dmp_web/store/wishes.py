@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from typing import Callable
 
 from tinydb.table import Document as Row
 
@@ -27,7 +28,20 @@ class WishesRepository:
             return Wishes()
         return from_row(Wishes, json.loads(self.sealer.open_text(row["sealed"])))
 
+    def update(self, dossier_id: str, change: Callable[[Wishes], None]) -> Wishes:
+        """Read, change and write the wishes under the file's lock: two changes made at the same
+        time (two tabs, two devices) both land, neither overwrites the other."""
+        with self.store.transaction(*self._segments(dossier_id)) as db:
+            row = db.get(doc_id=1)
+            wishes = Wishes() if row is None else from_row(Wishes, json.loads(self.sealer.open_text(row["sealed"])))
+            change(wishes)
+            db.upsert(Row({"sealed": self._seal(wishes)}, doc_id=1))
+        return wishes
+
+    def _seal(self, wishes: Wishes) -> str:
+        return self.sealer.seal_text(json.dumps(to_row(wishes), ensure_ascii=False))
+
     def save(self, dossier_id: str, wishes: Wishes) -> None:
-        sealed = self.sealer.seal_text(json.dumps(to_row(wishes), ensure_ascii=False))
+        sealed = self._seal(wishes)
         with self.store.transaction(*self._segments(dossier_id)) as db:
             db.upsert(Row({"sealed": sealed}, doc_id=1))
