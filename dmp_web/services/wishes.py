@@ -9,6 +9,7 @@ changed but never with the health data itself (the journal is not sealed).
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from typing import Callable
 
@@ -17,11 +18,13 @@ from ..domain.accounts import CodeCheck, TooSoon
 from ..domain.dossier import Dossier
 from ..domain.uploads import CheckedUpload
 from ..domain.wishes import BLOOD_GROUPS, ORGAN_DONATION, Person, Wishes
-from ..notify import Email, Sms
+from ..notify import DeliveryFailed, Email, Sms
 from . import dossier_access
 from .context import Context
 from .login import Refused
 from .patient_accounts import holder_actor
+
+log = logging.getLogger(__name__)
 
 CONTACT_KINDS = ("mobile", "email")
 DIRECTIVES_TITLE = "Mes directives anticipées"
@@ -57,6 +60,28 @@ def _send_contact_code(ctx: Context, kind: str, value: str, code: str) -> None:
         ))
 
 
+def _warn_old_contact(ctx: Context, kind: str, old: str) -> None:
+    """Tell the old number or address that it no longer receives the codes: if someone else
+    changed it, the patient learns it there. The new value is never written in the message.
+    The change is made: a warning that cannot be sent is logged, not shown as a failure."""
+    try:
+        if kind == "mobile":
+            ctx.notifier.sms.send(Sms(
+                to=old,
+                body="DMP - Le numéro de portable de votre DMP vient de changer. Ce numéro ne recevra "
+                     "plus vos codes. Ce n’est pas vous ? Appelez votre caisse d’assurance maladie.",
+            ))
+        else:
+            ctx.notifier.email.send(Email(
+                to=old, subject="L’adresse e-mail de votre DMP a changé",
+                body="Bonjour,\n\nL’adresse e-mail de votre DMP vient de changer.\n"
+                     "Cette adresse ne recevra plus vos codes.\n\n"
+                     "Ce n’est pas vous ? Appelez votre caisse d’assurance maladie.\n\nL’Assurance Maladie\n",
+            ))
+    except DeliveryFailed:
+        log.warning("the warning to the old %s could not be sent", kind)
+
+
 def send_contact_code(ctx: Context, dossier_id: str, kind: str, value: str) -> None:
     """Send a code to the new mobile or e-mail (never to the old one); the previous code is void.
 
@@ -80,14 +105,18 @@ def confirm_contact(ctx: Context, dossier_id: str, kind: str, value: str, typed:
     """Check the code sent to `value`; only a right code changes the contact. Returns the
     outcome and the tries left (5 tries, 10 minutes, once: the rules of Account.try_otp)."""
     purpose = contact_purpose(kind, value)
+    old = ""
     with ctx.repos.accounts.updating(dossier_id) as account:
         check = account.try_otp(typed, purpose, ctx.now())
         tries_left = account.otp_tries_left()
         if check is CodeCheck.OK:
+            old = getattr(account, kind) or ""
             setattr(account, kind, value)
     if check is CodeCheck.OK:
         what = "téléphone portable changé" if kind == "mobile" else "adresse e-mail changée"
         _journal(ctx, dossier_id, "contact_changed", detail=f"{what}, confirmé par un code envoyé au nouveau contact")
+        if old:
+            _warn_old_contact(ctx, kind, old)
     elif check is CodeCheck.WRONG:
         _journal(ctx, dossier_id, "otp_wrong", allowed=False, reason="code faux")
     elif check is CodeCheck.EXHAUSTED:

@@ -141,6 +141,10 @@ def test_a_new_mobile_gets_the_code_and_only_the_right_code_changes_it(patient, 
     assert flash(done) == "Votre numéro de portable est changé."
     assert done.soup.find(id="mobile-actuel").get_text(strip=True) == "07 99 88 77 66"
     assert account(app).mobile == NEW_MOBILE and account(app).otp is None  # the code worked once
+    warning = notifier.outbox[-1]  # the old number learns that it no longer gets the codes
+    assert type(warning).__name__ == "Sms" and warning.to == OLD_MOBILE
+    assert "vient de changer" in warning.body and "caisse" in warning.body
+    assert "99 88" not in warning.body and "99887766" not in warning.body  # never the new number
     assert patient.get("/mon-dmp/informations/telephone/code").headers["Location"] == "/mon-dmp/informations/telephone"
 
     entries = journal(app)
@@ -542,3 +546,28 @@ def test_the_pages_are_for_the_logged_in_holder_only(client, notifier, app):
     for path in WISHES_PAGES:
         assert client.get(path).headers["Location"] == "/connexion", path
     assert wishes(app) == before and account(app).otp is None
+
+
+def test_a_new_email_address_is_told_to_the_old_one_without_naming_the_new(patient, notifier, app):
+    patient.submit("/mon-dmp/informations/e-mail", {"email": NEW_EMAIL, "email_confirm": NEW_EMAIL})
+    assert notifier.outbox[-1].to == NEW_EMAIL
+    patient.submit("/mon-dmp/informations/e-mail/code", {"code": notifier.last_otp()})
+    assert account(app).email == NEW_EMAIL
+    warning = notifier.outbox[-1]
+    assert (type(warning).__name__, warning.to) == ("Email", OLD_EMAIL)
+    assert "vient de changer" in warning.body and NEW_EMAIL not in warning.body + warning.subject
+
+
+def test_the_change_stands_when_the_old_number_cannot_be_warned(patient, notifier, app, monkeypatch):
+    from dmp_web.notify import DeliveryFailed
+
+    patient.submit("/mon-dmp/informations/telephone", {"mobile": NEW_MOBILE, "mobile_confirm": NEW_MOBILE})
+    code = notifier.last_otp()
+
+    def gateway_down(sms):
+        raise DeliveryFailed(f"SMS to {sms.to}: gateway down")
+
+    monkeypatch.setattr(notifier.sms, "send", gateway_down)
+    done = patient.submit("/mon-dmp/informations/telephone/code", {"code": code}, follow_redirects=True)
+    assert flash(done) == "Votre numéro de portable est changé."
+    assert account(app).mobile == NEW_MOBILE
