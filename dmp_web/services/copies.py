@@ -189,14 +189,18 @@ class Export:
     data: bytes | None = None  # the PDF or the ZIP; None when refused
 
 
-def _export(ctx: Context, actor, dossier: Dossier) -> tuple[Decision, DossierContent | None]:
-    decision = decide_and_journal(ctx, actor, "export", dossier)
+# What the journal adds to an allowed "export": which copy it was (services/history.py tells it).
+COPY_PDF, COPY_ARCHIVE, COPY_POST = "copie PDF", "archive ZIP", "copie par courrier"
+
+
+def _export(ctx: Context, actor, dossier: Dossier, kind: str) -> tuple[Decision, DossierContent | None]:
+    decision = decide_and_journal(ctx, actor, "export", dossier, note=kind)
     return decision, gather(ctx, actor, dossier) if decision.allowed else None
 
 
 def pdf_copy(ctx: Context, actor, dossier: Dossier) -> Export:
     """The printable copy, if the policy lets this actor export the dossier."""
-    decision, content = _export(ctx, actor, dossier)
+    decision, content = _export(ctx, actor, dossier, COPY_PDF)
     return Export(decision, render_copy(content) if content else None)
 
 
@@ -221,7 +225,7 @@ def postal_address(ctx: Context, dossier: Dossier) -> list[str]:
 
 def post_copy(ctx: Context, actor, dossier: Dossier) -> PostedCopy:
     """Queue the printable copy for the post, to the register's address."""
-    decision, content = _export(ctx, actor, dossier)
+    decision, content = _export(ctx, actor, dossier, COPY_POST)
     if content is None:
         return PostedCopy(decision)
     address = postal_address(ctx, dossier)
@@ -251,7 +255,7 @@ def _item(name: str, content_type: str, data: bytes, **more) -> dict:
 
 def archive_copy(ctx: Context, actor, dossier: Dossier) -> Export:
     """A ZIP: the printable copy, every file as it was deposited, and a manifest of them."""
-    decision, content = _export(ctx, actor, dossier)
+    decision, content = _export(ctx, actor, dossier, COPY_ARCHIVE)
     if content is None:
         return Export(decision)
     copy = render_copy(content)

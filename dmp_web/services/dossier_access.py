@@ -30,10 +30,15 @@ def _decide(ctx: Context, actor, action: str, dossier: Dossier, document: Docume
 
 
 def decide_and_journal(ctx: Context, actor, action: str, dossier: Dossier, document: Document | None = None,
-                       emergency: EmergencyAccess | None = None) -> Decision:
-    """The one door: decide, then journal the decision whatever it is."""
+                       emergency: EmergencyAccess | None = None, note: str = "") -> Decision:
+    """The one door: decide, then journal the decision whatever it is.
+
+    note: what the use case adds to the detail of an allowed decision (which copy it was)."""
     decision = _decide(ctx, actor, action, dossier, document, emergency)
-    ctx.repos.journal.append(dossier.id, **decision.journal_fields())
+    fields = decision.journal_fields()
+    if note and decision.allowed:
+        fields["detail"] += f" ; {note}"
+    ctx.repos.journal.append(dossier.id, **fields)
     return decision
 
 

@@ -49,6 +49,13 @@ _HIDE_NOTES = {
     "de nouveau visible": "montré de nouveau {doc} aux professionnels",
 }
 
+# Which copy an "export" was (services/copies.py adds it to the detail).
+_EXPORT_NOTES = {
+    "copie PDF": "téléchargé une copie de votre DMP à imprimer",
+    "archive ZIP": "téléchargé une copie complète de votre DMP, avec ses fichiers",
+    "copie par courrier": "demandé une copie de votre DMP par courrier",
+}
+
 # The patient's own account, and what the Assurance Maladie does: sentences of their own.
 # {e} agrees with a woman («connectée»).
 _OWN_SENTENCES = {
@@ -182,6 +189,8 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
     done, tried = _DONE_AND_TRIED.get(entry.action, ("fait une action sur votre DMP", "agir sur votre DMP"))
     if entry.action == "hide_document" and detail.note in _HIDE_NOTES:
         done = _HIDE_NOTES[detail.note]
+    if entry.action == "export" and detail.note in _EXPORT_NOTES:
+        done = _EXPORT_NOTES[detail.note]
     done, tried = done.format(doc=doc), tried.format(doc=doc)
 
     if not actor:  # the system: the demo data, an import

@@ -9,7 +9,11 @@ from pathlib import Path
 
 from axe_selenium_python import Axe
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -166,3 +170,24 @@ def easy_to_read_problems(driver) -> list[str]:
     from dmp_web.services.page_text import check_page
 
     return [f"FALC {finding}" for finding in check_page(driver.page_source).findings]
+
+
+# Chromium sometimes answers a click with this: the node was found in a document it has just
+# replaced (a race in its inspector, seen about once in 400 clicks). The click did not happen.
+_REPLACED = "does not belong to the document"
+
+
+def click_and_wait(driver, find, attempts: int = 3) -> None:
+    """Click the element find() returns, then wait for the next page; find it again after the race."""
+    for attempt in range(attempts):
+        old = driver.find_element(By.TAG_NAME, "html")
+        try:
+            find().click()
+        except WebDriverException as exc:
+            raced = isinstance(exc, StaleElementReferenceException) or _REPLACED in str(exc)
+            if not raced or attempt == attempts - 1:
+                raise
+            continue
+        WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
+        return
+

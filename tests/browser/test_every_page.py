@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from ..conftest import make_app
 from ..pages import pages_to_visit
-from .harness import describe, easy_to_read_problems, layout_problems, overflows_at_width, run_axe
+from .harness import click_and_wait, describe, easy_to_read_problems, layout_problems, overflows_at_width, run_axe
 
 
 def _visits():
@@ -27,9 +26,7 @@ VISITS = _visits()
 def open_visit(browser, base_url, visit):
     browser.get(base_url + visit.path)
     if visit.submit_empty:
-        old = browser.find_element(By.TAG_NAME, "html")
-        browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-        WebDriverWait(browser, 10).until(expected_conditions.staleness_of(old))
+        click_and_wait(browser, lambda: browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
 
 
 @pytest.mark.parametrize("visit", VISITS, ids=[v.name for v in VISITS])

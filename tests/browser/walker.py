@@ -4,10 +4,8 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
-from .harness import describe, easy_to_read_problems, layout_problems, run_axe
+from .harness import click_and_wait, describe, easy_to_read_problems, layout_problems, run_axe
 
 
 class Walker:
@@ -38,9 +36,7 @@ class Walker:
 
     def follow(self, link_text: str, state: str) -> None:
         """Click a link and wait for the next page before checking it (a click does not wait)."""
-        old = self.browser.find_element(By.TAG_NAME, "html")
-        self.browser.find_element(By.LINK_TEXT, link_text).click()
-        WebDriverWait(self.browser, 10).until(expected_conditions.staleness_of(old))
+        click_and_wait(self.browser, lambda: self.browser.find_element(By.LINK_TEXT, link_text))
         self.check(state)
 
     def fill(self, values: dict) -> None:
@@ -54,12 +50,9 @@ class Walker:
 
     def submit(self, values: dict, state: str, button: str | None = None) -> None:
         self.fill(values)
-        old = self.browser.find_element(By.TAG_NAME, "html")
-        if button:
-            self.browser.find_element(By.XPATH, f"//main//button[normalize-space()='{button}']").click()
-        else:
-            self.browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-        WebDriverWait(self.browser, 10).until(expected_conditions.staleness_of(old))
+        locator = (By.XPATH, f"//main//button[normalize-space()='{button}']") if button else \
+            (By.CSS_SELECTOR, "main form button[type=submit]")
+        click_and_wait(self.browser, lambda: self.browser.find_element(*locator))
         self.check(state)
 
     def text(self, element_id: str) -> str:

@@ -283,3 +283,14 @@ def test_the_filter_keeps_only_emergencies():
     assert (page.total, page.pages) == (15, 1) and all(e.emergency for e in page.entries)
     with pytest.raises(NoSuchPage):
         page_of(entries, 2, emergencies_only=True)
+
+
+def test_each_kind_of_copy_is_told_by_name():
+    fields = Decision(True, "holder", REASONS["holder"], action="export", actor=HOLDER.ref,
+                      dossier_id=DOSSIER, at=AT).journal_fields()
+    for note, told in [("copie PDF", "téléchargé une copie de votre DMP à imprimer"),
+                       ("archive ZIP", "téléchargé une copie complète de votre DMP, avec ses fichiers"),
+                       ("copie par courrier", "demandé une copie de votre DMP par courrier")]:
+        noted = {**fields, "detail": f"{fields['detail']} ; {note}"}
+        entry = make_entry(GENESIS, noted.pop("at"), noted.pop("actor"), noted.pop("action"), **noted)
+        assert say(entry) == f"Vous avez {told} {WHEN}."
