@@ -98,6 +98,14 @@ def init_app(app: Flask) -> None:
         if broken:
             sys.exit(1)
 
+    @app.cli.command("reseal-data")
+    def reseal_data_command() -> None:
+        """Seal all health data again with the first key of DMP_DATA_KEYS (key rotation)."""
+        from .services.data_keys import reseal_everything
+
+        done = reseal_everything(current_app.extensions["dmp.repos"])
+        click.echo(f"{done.dossiers} DMP, {done.items} éléments scellés de nouveau avec la première clé.")
+
     @app.cli.command("falc-check")
     @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--url-path", "url_paths", multiple=True, metavar="/page",

@@ -22,6 +22,7 @@ class SettingsError(RuntimeError):
 class Settings:
     env: str = "production"
     secret_key: str | None = None
+    data_keys: tuple[str, ...] = ()  # DMP_DATA_KEYS: the keys sealing health data, newest first
     data_dir: Path = PROJECT_ROOT / "var" / "data"
     exports_dir: Path = PROJECT_ROOT / "exports"
     session_idle_minutes: int = 15
@@ -44,6 +45,7 @@ class Settings:
         return cls(
             env=env,
             secret_key=environ.get("DMP_SECRET_KEY") or None,
+            data_keys=tuple(k.strip() for k in environ.get("DMP_DATA_KEYS", "").split(",") if k.strip()),
             data_dir=Path(environ.get("DMP_DATA_DIR", cls.data_dir)),
             exports_dir=Path(environ.get("DMP_EXPORTS_DIR", cls.exports_dir)),
             session_idle_minutes=_positive_int(environ, "DMP_SESSION_IDLE_MINUTES", 15),
@@ -71,6 +73,32 @@ class Settings:
             with os.fdopen(fd, "w") as f:
                 f.write(secrets.token_urlsafe(48))
         return key_file.read_text().strip()
+
+
+    def resolved_data_keys(self) -> list[bytes]:
+        """The keys that seal health data at rest, newest first: the first seals, all open.
+
+        They are not DMP_SECRET_KEY (which signs sessions): either can change without the other.
+        In development, one key is kept in the data folder, beside the data it opens."""
+        from .store.crypto import Sealer, decode_key, encode_key
+
+        if self.data_keys:
+            try:
+                return [decode_key(key) for key in self.data_keys]
+            except ValueError as exc:
+                raise SettingsError(f"DMP_DATA_KEYS: {exc}") from None
+        if not self.is_development:
+            raise SettingsError(
+                "DMP_DATA_KEYS is not set: outside development the app refuses to start without it "
+                "(make one with: python -m dmp_web.store.crypto)"
+            )
+        key_file = self.data_dir / ".dev-data-key"
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        if not key_file.exists():
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(encode_key(Sealer.generate_key()))
+        return [decode_key(key_file.read_text())]
 
 
 def _positive_int(environ, name: str, default: int) -> int:

@@ -43,6 +43,11 @@ class BlobStore:
             raise KeyError(blob_id) from None
         return self.sealer.open(sealed)
 
+    def reseal(self, dossier_id: str, blob_id: str) -> None:
+        """Seal the blob again with the first key of the ring (key rotation); atomic."""
+        path = self._path(dossier_id, blob_id)
+        atomic_write_bytes(path, self.sealer.reseal(path.read_bytes()))
+
     def delete(self, dossier_id: str, blob_id: str) -> None:
         """Remove the blob; removing one already gone is not an error."""
         path = self._path(dossier_id, blob_id)

@@ -69,6 +69,20 @@ class DocumentRepository:
     def file_data(self, dossier_id: str, stored: StoredFile) -> bytes:
         return self.blobs.get(dossier_id, stored.blob_id)
 
+    def reseal(self, dossier_id: str) -> int:
+        """Seal every text and file of the dossier again with the first key (key rotation), under
+        the documents' lock; the count of what was sealed again."""
+        count = 0
+        with self.store.transaction(*_folder(dossier_id), "documents.json") as db:
+            for row in db.all():
+                if row.get("text"):
+                    db.update({"text": self.sealer.reseal_text(row["text"])}, doc_ids=[row.doc_id])
+                    count += 1
+                if row.get("file"):
+                    self.blobs.reseal(dossier_id, row["file"]["blob_id"])
+                    count += 1
+        return count
+
     def save(self, document: Document) -> None:
         """Store a changed document (hidden, released): its content stays as it was."""
         with self.store.transaction(*_folder(document.dossier_id), "documents.json") as db:

@@ -13,6 +13,7 @@ from ..domain.reimbursements import Reimbursement
 from .codec import from_row, to_row
 from .crypto import Sealer
 from .files import FileStore
+from .sealed import reseal_record
 
 FILENAME = "reimbursements.json"
 
@@ -41,6 +42,10 @@ class ReimbursementRepository:
             if rows is not None:
                 sealed = self.sealer.seal_text(json.dumps([to_row(r) for r in rows], ensure_ascii=False))
                 db.upsert(Row({"sealed": sealed}, doc_id=1))
+
+    def reseal(self, dossier_id: str) -> int:
+        """Seal the record again with the first key (key rotation); 1 if there was one."""
+        return reseal_record(self.store, self.sealer, self._segments(dossier_id))
 
     def dossier_ids(self) -> Iterator[str]:
         """The dossiers that hold reimbursements (a batch walks them to drop rows that aged)."""

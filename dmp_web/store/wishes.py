@@ -10,6 +10,7 @@ from ..domain.wishes import Wishes
 from .codec import from_row, to_row
 from .crypto import Sealer
 from .files import FileStore
+from .sealed import reseal_record
 
 
 class WishesRepository:
@@ -37,6 +38,10 @@ class WishesRepository:
             change(wishes)
             db.upsert(Row({"sealed": self._seal(wishes)}, doc_id=1))
         return wishes
+
+    def reseal(self, dossier_id: str) -> int:
+        """Seal the record again with the first key (key rotation); 1 if there was one."""
+        return reseal_record(self.store, self.sealer, self._segments(dossier_id))
 
     def _seal(self, wishes: Wishes) -> str:
         return self.sealer.seal_text(json.dumps(to_row(wishes), ensure_ascii=False))

@@ -3,6 +3,9 @@ import pytest
 
 from dmp_web import create_app
 from dmp_web.settings import Settings, SettingsError
+from dmp_web.store.crypto import Sealer, encode_key
+
+DATA_KEY = encode_key(Sealer.generate_key())
 
 
 def test_the_default_environment_is_production():
@@ -48,6 +51,7 @@ def test_in_production_the_session_cookie_is_secure_httponly_and_samesite_lax(tm
     settings = Settings.from_env(
         {
             "DMP_SECRET_KEY": "k" * 40,
+            "DMP_DATA_KEYS": DATA_KEY,
             "DMP_SMTP_HOST": "127.0.0.1",
             "DMP_SMS_EMAIL_DOMAIN": "sms.example.org",
             "DMP_DATA_DIR": str(tmp_path / "d"),
@@ -65,8 +69,29 @@ def test_in_development_the_session_cookie_works_over_plain_http(tmp_path):
 
 
 def test_in_production_the_app_refuses_to_start_without_a_way_to_send_codes(tmp_path):
-    base = {"DMP_SECRET_KEY": "k" * 40, "DMP_DATA_DIR": str(tmp_path / "d"), "DMP_EXPORTS_DIR": str(tmp_path / "e")}
+    base = {"DMP_SECRET_KEY": "k" * 40, "DMP_DATA_KEYS": DATA_KEY,
+            "DMP_DATA_DIR": str(tmp_path / "d"), "DMP_EXPORTS_DIR": str(tmp_path / "e")}
     with pytest.raises(RuntimeError, match="SMTP"):
         create_app(Settings.from_env(base))
     with pytest.raises(RuntimeError, match="SMS"):
         create_app(Settings.from_env({**base, "DMP_SMTP_HOST": "127.0.0.1"}))
+
+
+def test_outside_development_the_app_refuses_to_start_without_data_keys(tmp_path):
+    base = {"DMP_SECRET_KEY": "k" * 40, "DMP_DATA_DIR": str(tmp_path / "d"), "DMP_EXPORTS_DIR": str(tmp_path / "e")}
+    with pytest.raises(SettingsError, match="DMP_DATA_KEYS"):
+        create_app(Settings.from_env(base))
+    for wrong in ("not-base64!", encode_key(b"short"), f"{DATA_KEY},{'x' * 44}"):
+        with pytest.raises(SettingsError, match="DMP_DATA_KEYS"):
+            Settings.from_env({**base, "DMP_DATA_KEYS": wrong}).resolved_data_keys()
+
+
+def test_data_keys_are_read_newest_first_and_development_keeps_one_in_the_data_folder(tmp_path):
+    older = encode_key(Sealer.generate_key())
+    keys = Settings.from_env({"DMP_DATA_KEYS": f" {DATA_KEY} , {older} "}).resolved_data_keys()
+    assert [encode_key(k) for k in keys] == [DATA_KEY, older]
+    settings = Settings.from_env({"DMP_ENV": "development", "DMP_DATA_DIR": str(tmp_path)})
+    first = settings.resolved_data_keys()
+    assert settings.resolved_data_keys() == first and len(first[0]) == 32
+    key_file = tmp_path / ".dev-data-key"
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"

@@ -1,0 +1,74 @@
+"""Health data is sealed with DMP_DATA_KEYS, not with the session secret; a new key can be put
+first and everything sealed again (`flask reseal-data`), after which the old key can go."""
+from datetime import datetime, timezone
+
+import pytest
+
+from dmp_web import create_app
+from dmp_web.demo import DEMO_LOGIN, load_demo_data
+from dmp_web.domain.documents import Document
+from dmp_web.domain.wishes import Wishes
+from dmp_web.store.crypto import SealBroken, Sealer, encode_key
+
+from ..conftest import make_settings
+
+DOSSIER = DEMO_LOGIN["dossier_id"]
+CONSULTATION = "d0c0000000000001"
+SCAN = Document("d0c00000000000f1", DOSSIER, "patient_note", "Mon scan", "holder", DOSSIER, "Fatima ROCHE",
+                datetime(2026, 11, 1, tzinfo=timezone.utc))
+
+
+def app_with(root, keys, secret="test-secret-key-" + "x" * 32):
+    return create_app(make_settings(root, secret_key=secret, data_keys=tuple(encode_key(k) for k in keys)))
+
+
+def sealed_content(app):
+    """Everything the dossier holds sealed: a typed text, a file, the wishes, the reimbursements."""
+    repos = app.extensions["dmp.repos"]
+    stored = repos.documents.file(DOSSIER, SCAN.id)
+    return (repos.documents.text(DOSSIER, CONSULTATION), repos.documents.file_data(DOSSIER, stored),
+            repos.wishes.get(DOSSIER), repos.reimbursements.list(DOSSIER))
+
+
+@pytest.fixture
+def old_key():
+    return Sealer.generate_key()
+
+
+@pytest.fixture
+def demo(tmp_path, old_key):
+    app = app_with(tmp_path, [old_key])
+    repos = app.extensions["dmp.repos"]
+    load_demo_data(app.extensions["dmp.store"], repos.documents.sealer)
+    repos.documents.add(SCAN, file_name="scan.pdf", content_type="application/pdf", data=b"%PDF-1.7 scan")
+    repos.wishes.save(DOSSIER, Wishes(allergies="pénicilline", organ_donation="yes"))
+    text, data, wishes, reimbursements = sealed_content(app)
+    assert text and data == b"%PDF-1.7 scan" and wishes.allergies and reimbursements
+    return app
+
+
+def test_a_new_session_secret_loses_no_data(tmp_path, old_key, demo):
+    again = app_with(tmp_path, [old_key], secret="another-secret-key-" + "y" * 32)
+    assert sealed_content(again) == sealed_content(demo)
+
+
+def test_a_new_key_first_opens_old_data_reseal_moves_it_and_the_old_key_can_go(tmp_path, old_key, demo):
+    before = sealed_content(demo)
+    new_key = Sealer.generate_key()
+    only_new = app_with(tmp_path, [new_key])
+    with pytest.raises(SealBroken):  # the new key alone cannot open what the old one sealed
+        only_new.extensions["dmp.repos"].documents.text(DOSSIER, CONSULTATION)
+
+    ring = app_with(tmp_path, [new_key, old_key])
+    assert sealed_content(ring) == before  # the old key still opens, the new one seals
+    result = ring.test_cli_runner().invoke(args=["reseal-data"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1 DMP, ") and "éléments scellés de nouveau" in result.output
+
+    assert sealed_content(app_with(tmp_path, [new_key])) == before  # the old key is not needed now
+    old_only = app_with(tmp_path, [old_key]).extensions["dmp.repos"]
+    for reading in (lambda: old_only.documents.text(DOSSIER, CONSULTATION),
+                    lambda: old_only.documents.file_data(DOSSIER, old_only.documents.file(DOSSIER, SCAN.id)),
+                    lambda: old_only.wishes.get(DOSSIER), lambda: old_only.reimbursements.list(DOSSIER)):
+        with pytest.raises(SealBroken):  # each kind of sealed data moved to the new key
+            reading()
