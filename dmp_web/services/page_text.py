@@ -2,13 +2,13 @@
 
 It keeps what a reader sees, in reading order: the header (site name, menu), the main content,
 the footer. Each heading, paragraph, list item, label, button… is one block; a line break
-(<br>) starts a new one. Scripts, styles, the <head>, hidden elements and form values are not
-text to read; nor is a value marked translate="no" (a generated password or identifier, which
-the reader copies letter by letter: the easy-to-read rules do not apply to it). Two places echo
-what the reader meets elsewhere, and their blocks are marked so: a form's error summary
-(templates/macros/forms.html) repeats the errors shown beside the fields, and the message area
-(templates/base.html) confirms what the reader just did on the page before. A document's own text, written by its author and not by us, is marked
-data-free-text and is not read either. The standard library's parser is enough: the app does not need BeautifulSoup.
+(<br>) starts a new one. Not read as text: scripts, styles, the <head>, hidden elements, form
+values; a value marked translate="no" (a generated password or identifier, copied letter by
+letter); a document's own text, marked data-free-text (its author wrote it, not us).
+Two places echo what the reader meets elsewhere, and their blocks are marked so: a form's error
+summary (templates/macros/forms.html) repeats the errors shown beside the fields, and the
+message area (templates/base.html) confirms what the reader just did on the page before.
+The standard library's parser is enough: the app does not need BeautifulSoup.
 """
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ class _VisibleText(HTMLParser):
         self.skipping: list[str] = []  # open elements whose content is not visible text
         self.region = ""
         self.buffer: list[str] = []
-        self.summary_depth = 0  # > 0 inside an echo (error summary, messages): its open elements
+        self.echo_depth = 0  # > 0 inside an echo (error summary, messages): its open elements
 
     def _kind(self) -> str:
         return BLOCKS[self.stack[-1]] if self.stack else "paragraph"
@@ -54,7 +54,7 @@ class _VisibleText(HTMLParser):
         text = " ".join("".join(self.buffer).split())
         self.buffer.clear()
         if text:
-            self.blocks.append(Block(text, self._kind(), self._where(), repeats=self.summary_depth > 0))
+            self.blocks.append(Block(text, self._kind(), self._where(), repeats=self.echo_depth > 0))
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -79,10 +79,10 @@ class _VisibleText(HTMLParser):
         if tag in BLOCKS:
             self.flush()
             self.stack.append(tag)
-        if self.summary_depth:
-            self.summary_depth += 1
+        if self.echo_depth:
+            self.echo_depth += 1
         elif {"error-summary", "flash-area"} & set((attributes.get("class") or "").split()):
-            self.summary_depth = 1
+            self.echo_depth = 1
         if tag in REGIONS:
             self.region = tag
 
@@ -96,8 +96,8 @@ class _VisibleText(HTMLParser):
             self.flush()
             while self.stack and self.stack.pop() != tag:
                 pass
-        if self.summary_depth and tag not in VOID:
-            self.summary_depth -= 1
+        if self.echo_depth and tag not in VOID:
+            self.echo_depth -= 1
         if tag in REGIONS:
             self.region = ""
 
