@@ -86,7 +86,7 @@ PROFESSION_LABELS = {
 SPECIALTIES = {
     "medecine_generale": "médecine générale",
     "cardiologie": "cardiologie",
-    "medecine_urgence": "médecine d'urgence",
+    "medecine_urgence": "médecine d’urgence",
     "pediatrie": "pédiatrie",
     "gynecologie_obstetrique": "gynécologie-obstétrique",
     "geriatrie": "gériatrie",

@@ -40,7 +40,7 @@ TYPE_LABELS = {"application/pdf": "PDF", "image/jpeg": "image JPEG", "image/png"
 ORGAN_DONATION_LABELS = {
     "yes": "Vous avez dit oui : vous voulez donner vos organes.",
     "no": "Vous avez dit non : vous ne voulez pas donner vos organes.",
-    "unsaid": "Vous n'avez pas dit votre choix.",
+    "unsaid": "Vous n’avez pas dit votre choix.",
 }
 _TIME = re.compile(r"\b(\d{1,2}) h (\d\d)\b")
 

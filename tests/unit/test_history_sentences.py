@@ -159,7 +159,7 @@ def test_the_regulator_is_a_doctor_in_lower_case_after_the_label():
     opened = decided(HADDAD, "read_dossier", "emergency_regulator", emergency=access)
     opened = entry(HADDAD, "regulator_access", reason=opened.reason, detail=opened.detail, emergency=True)
     assert say(opened) == (
-        "Accès en urgence : le docteur Karim Haddad (médecine d'urgence) a ouvert votre DMP pendant un appel "
+        "Accès en urgence : le docteur Karim Haddad (médecine d’urgence) a ouvert votre DMP pendant un appel "
         f"au SAMU – Centre 15 {WHEN}. La raison donnée : « Appel au 15 : douleur ».")
 
 

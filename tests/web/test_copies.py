@@ -128,7 +128,7 @@ def test_the_pdf_copy_is_an_attachment_that_opens_and_contains_each_document_tit
     for title in big["titles"]:
         assert title in " ".join(big["pages"]), title
     for part in ("Sommaire", "Mon identité", "Mes volontés et droits", "Mes documents",
-                 "La liste des fichiers", "L'historique des accès"):
+                 "La liste des fichiers", "L’historique des accès"):
         assert part in " ".join(big["pages"])
 
 
@@ -159,14 +159,14 @@ def test_the_contents_page_gives_the_page_of_each_part_and_each_document(big):
         listed = re.search(re.escape(title) + r", page (\d+)", contents)
         assert listed, title
         assert title in pages[int(listed.group(1)) - 1]
-    history = int(re.search(r"L'historique des accès, page (\d+)", contents).group(1))
-    assert pages[history - 1].startswith("L'historique des accès")
+    history = int(re.search(r"L’historique des accès, page (\d+)", contents).group(1))
+    assert pages[history - 1].startswith("L’historique des accès")
 
 
 def test_the_copy_shows_identity_wishes_texts_files_and_history(big):
     text = " ".join(big["pages"])
     for expected in ("Fatima", "BENALI", "ROCHE", "21 mai 1975", "40 boulevard National, 13003 Marseille",
-                     "Dr Marie Durand", "Nadia Roche", "ma sœur", "C'est votre personne de confiance",
+                     "Dr Marie Durand", "Nadia Roche", "ma sœur", "C’est votre personne de confiance",
                      "vous voulez donner vos organes", "O+", "Pénicilline",
                      "Fer : 1 comprimé par jour pendant 3 mois.",  # a document's text
                      "Vous avez caché ce document aux professionnels",  # the hidden one stays in the copy
