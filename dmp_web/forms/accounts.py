@@ -17,8 +17,9 @@ NIR_HINT = (
     "Vous pouvez laisser des espaces."
 )
 MOBILE_HINT = "Il a 10 chiffres. Par exemple : 06 12 34 56 78."
-# A hint that names the RPPS explains it, in the glossary's words (content/glossary.yaml).
+# A hint that names the RPPS or the SMS explains it, in the glossary's words (content/glossary.yaml).
 RPPS_MEANING = find_term("RPPS").explanation
+SMS_MEANING = find_term("SMS").explanation
 PASSWORD_RULES = (
     f"Votre mot de passe doit avoir au moins {PASSWORD_MIN_LENGTH} caractères. "
     "Il ne doit pas contenir votre identifiant. "
@@ -163,6 +164,7 @@ class ConnectionDataForm(FlaskForm):
     new_password, new_password_confirm = _new_password_fields()
     channel = RadioField(
         "Comment voulez-vous recevoir vos codes de connexion ?",
+        description=SMS_MEANING,
         choices=CHANNEL_CHOICES,
         validators=[InputRequired("Choisissez comment recevoir vos codes : par SMS ou par e-mail")],
     )
@@ -190,6 +192,7 @@ class ForgottenIdentifierForm(FlaskForm):
     vitale_serial = CreationForm.vitale_serial
     channel = RadioField(
         "Comment voulez-vous recevoir votre identifiant ?",
+        description=SMS_MEANING,
         choices=CHANNEL_CHOICES + [SelectChoice("post", "Par courrier, à l’adresse connue de l’Assurance Maladie")],
         validators=[InputRequired("Choisissez comment recevoir votre identifiant")],
     )
