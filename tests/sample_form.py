@@ -27,6 +27,7 @@ class SampleForm(FlaskForm):
     )
     channel = RadioField(
         "Comment voulez-vous recevoir le code ?",
+        description="Un SMS est un message écrit reçu sur un téléphone portable.",
         choices=[SelectChoice("sms", "Par SMS"), SelectChoice("email", "Par e-mail")],
         validators=[InputRequired("Choisissez comment recevoir le code")],
     )
