@@ -12,7 +12,6 @@ from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
@@ -188,6 +187,20 @@ def click_and_wait(driver, find, attempts: int = 3) -> None:
             if not raced or attempt == attempts - 1:
                 raise
             continue
-        WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
+        WebDriverWait(driver, 10).until(lambda _: _replaced(old))
         return
+
+
+def _replaced(element) -> bool:
+    """The element's page is gone. Chromium says so with a stale reference, or, in a race,
+    with the «does not belong to the document» error (selenium's staleness_of misses that one)."""
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as exc:
+        if _REPLACED in str(exc):
+            return True
+        raise
+    return False
 

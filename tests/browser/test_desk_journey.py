@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD, INSURED
 
 from ..pages import journey_steps_of
 from ..web.test_desk_creation import DESK_AGENT, FATIMA, LUCAS, MUTUELLE, PHARMACIEN, REPRESENTATIVE, UNKNOWN_NIR
+from .harness import click_and_wait
 from .walker import Walker
 
 # People no other browser test creates a DMP for (the live server is shared by the session).
@@ -32,9 +31,7 @@ def pro_log_in(w: Walker, login_id: str) -> None:
 
 
 def click(w: Walker, link_text: str, state: str) -> None:
-    old = w.browser.find_element(By.TAG_NAME, "html")
-    w.browser.find_element(By.LINK_TEXT, link_text).click()
-    WebDriverWait(w.browser, 10).until(expected_conditions.staleness_of(old))
+    click_and_wait(w.browser, lambda: w.browser.find_element(By.LINK_TEXT, link_text))
     w.check(state)
 
 

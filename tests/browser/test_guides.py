@@ -3,22 +3,18 @@ with zero axe violations, our layout rules, no sideways scrolling, and a clean p
 from __future__ import annotations
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from dmp_web.services.guides import load_guides
 
 from ..pages import JOURNEY_PAGES
-from .harness import overflows_at_width
+from .harness import click_and_wait, overflows_at_width
 from .walker import Walker
 
 GUIDES = load_guides()
 
 
 def follow(w: Walker, text: str, state: str, within: str = "main") -> None:
-    old = w.browser.find_element(By.TAG_NAME, "html")
-    w.browser.find_element(By.XPATH, f"//{within}//a[normalize-space()='{text}']").click()
-    WebDriverWait(w.browser, 10).until(expected_conditions.staleness_of(old))
+    click_and_wait(w.browser, lambda: w.browser.find_element(By.XPATH, f"//{within}//a[normalize-space()='{text}']"))
     w.check(state)
 
 

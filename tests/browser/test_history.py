@@ -6,13 +6,13 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
 
 from ..pages import journey_steps_of
 from ..web.pro_journey import DOSSIER, PETIT
+from .harness import click_and_wait
 from .walker import Walker
 
 CONSULTATION = "d0c0000000000001"
@@ -58,9 +58,7 @@ def produce_history(w: Walker) -> None:
 
 
 def click_link(w: Walker, text: str, state: str) -> None:
-    old = w.browser.find_element(By.TAG_NAME, "html")
-    w.browser.find_element(By.XPATH, f"//main//a[normalize-space()='{text}']").click()
-    WebDriverWait(w.browser, 10).until(expected_conditions.staleness_of(old))
+    click_and_wait(w.browser, lambda: w.browser.find_element(By.XPATH, f"//main//a[normalize-space()='{text}']"))
     w.check(state)
 
 

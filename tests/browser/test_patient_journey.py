@@ -2,13 +2,11 @@
 every error state, and every journey step of the app visited."""
 from __future__ import annotations
 
-
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from ..pages import journey_steps_of
 from ..web.patient_journey import MARCEL, NEW_PASSWORD
+from .harness import click_and_wait
 
 
 def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
@@ -54,9 +52,7 @@ def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
     w.submit({"rpps": "123"}, "mon médecin traitant : RPPS trop court")
     w.submit({"rpps": "10001000016"}, "mon DMP, avec un médecin traitant")
 
-    old = w.browser.find_element(By.TAG_NAME, "html")
-    w.browser.find_element(By.XPATH, "//button[normalize-space()='Me déconnecter']").click()
-    WebDriverWait(w.browser, 10).until(expected_conditions.staleness_of(old))
+    click_and_wait(w.browser, lambda: w.browser.find_element(By.XPATH, "//button[normalize-space()='Me déconnecter']"))
     w.check("déconnecté")
     w.go("/connexion", "connexion de nouveau")
     w.submit({"login_id": login_id, "password": NEW_PASSWORD}, "code de connexion, de nouveau")

@@ -6,27 +6,22 @@ import re
 from urllib.parse import urlparse
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
 
 from ..pages import JOURNEY_PAGES, journey_steps_of
 from ..web.pro_journey import BERNARD, DOSSIER, DURAND, FATIMA_BIRTH, FATIMA_NIR
+from .harness import click_and_wait
 from .walker import Walker
 
 
 def click(w: Walker, text: str, state: str) -> None:
-    old = w.browser.find_element(By.TAG_NAME, "html")
-    w.browser.find_element(By.XPATH, f"//main//*[self::a or self::button][normalize-space()='{text}']").click()
-    WebDriverWait(w.browser, 10).until(expected_conditions.staleness_of(old))
+    click_and_wait(w.browser, lambda: w.browser.find_element(By.XPATH, f"//main//*[self::a or self::button][normalize-space()='{text}']"))
     w.check(state)
 
 
 def log_out(w: Walker) -> None:
-    old = w.browser.find_element(By.TAG_NAME, "html")
-    w.browser.find_element(By.XPATH, "//button[normalize-space()='Me déconnecter']").click()
-    WebDriverWait(w.browser, 10).until(expected_conditions.staleness_of(old))
+    click_and_wait(w.browser, lambda: w.browser.find_element(By.XPATH, "//button[normalize-space()='Me déconnecter']"))
 
 
 def pro_login(w: Walker, login_id: str, state: str) -> None:
