@@ -7,12 +7,13 @@ what the policy lets the patient see; nothing is stored except the letter queued
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import IO
 
 from .. import pdf
 from ..domain.access import Decision
@@ -186,7 +187,10 @@ def render_copy(content: DossierContent) -> bytes:
 @dataclass(frozen=True)
 class Export:
     decision: Decision
-    data: bytes | None = None  # the PDF or the ZIP; None when refused
+    data: bytes | None = None  # the PDF; None when refused
+    # The ZIP, in a spooled temporary file read from its start: past ARCHIVE_IN_MEMORY it is on
+    # disk, so a dossier of large files does not fill the memory. The caller closes it.
+    file: IO[bytes] | None = None
 
 
 # What the journal adds to an allowed "export": which copy it was (services/history.py tells it).
@@ -253,15 +257,20 @@ def _item(name: str, content_type: str, data: bytes, **more) -> dict:
             "sha256": hashlib.sha256(data).hexdigest(), **more}
 
 
+ARCHIVE_IN_MEMORY = 8 * 1024 * 1024
+
+
 def archive_copy(ctx: Context, actor, dossier: Dossier) -> Export:
-    """A ZIP: the printable copy, every file as it was deposited, and a manifest of them."""
+    """A ZIP: the printable copy, every file as it was deposited, and a manifest of them.
+
+    Each file is read, written to the archive and let go before the next one."""
     decision, content = _export(ctx, actor, dossier, COPY_ARCHIVE)
     if content is None:
         return Export(decision)
     copy = render_copy(content)
     items = [_item(PDF_NAME, "application/pdf", copy, description="La copie à imprimer de votre DMP")]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    spooled = tempfile.SpooledTemporaryFile(max_size=ARCHIVE_IN_MEMORY)
+    with zipfile.ZipFile(spooled, "w") as archive:
         archive.writestr(_entry(PDF_NAME, content.made_at), copy)
         for copied in content.files:
             document = copied.document
@@ -281,4 +290,5 @@ def archive_copy(ctx: Context, actor, dossier: Dossier) -> Export:
         }
         archive.writestr(_entry(MANIFEST_NAME, content.made_at),
                          json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
-    return Export(decision, buffer.getvalue())
+    spooled.seek(0)
+    return Export(decision, file=spooled)

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, make_response, redirect, render_template, session, url_for
+from typing import IO
+
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for
+from werkzeug.wsgi import wrap_file
 
 from ..forms.copies import CopyByPostForm
 from ..services import copies
@@ -20,8 +23,12 @@ bp.before_request(only_the_holder)
 _POSTED = "copies.expected_by"  # the arrival date the last posted copy promised, for its page
 
 
-def _download(data: bytes, content_type: str, stem: str, extension: str):
-    response = make_response(data)
+def _download(body: bytes | IO[bytes], content_type: str, stem: str, extension: str):
+    """An attachment: bytes, or a file sent in blocks and closed once sent (the ZIP)."""
+    if isinstance(body, bytes):
+        response = make_response(body)
+    else:
+        response = current_app.response_class(wrap_file(request.environ, body), direct_passthrough=True)
     response.headers["Content-Type"] = content_type
     filename = f"{stem}-{copies.today(ctx()).isoformat()}.{extension}"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -46,7 +53,7 @@ def archive():
     made = copies.archive_copy(ctx(), holder(), current_dossier())
     if not made.decision.allowed:
         abort(403)
-    return _download(made.data, "application/zip", "archive-dmp", "zip")
+    return _download(made.file, "application/zip", "archive-dmp", "zip")
 
 
 @bp.route("/courrier", methods=["GET", "POST"])

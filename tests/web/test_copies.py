@@ -360,3 +360,16 @@ def test_the_copy_renders_without_any_weasyprint_warning(app):
         with weasyprint_logs() as records:
             copies.render_copy(content)
     assert [r.getMessage() for r in records if r.levelno >= 30] == []
+
+
+def test_a_large_archive_is_spooled_to_disk_and_sent_in_blocks(client, notifier, app, monkeypatch):
+    monkeypatch.setattr(copies, "ARCHIVE_IN_MEMORY", 1024)  # any real archive is larger
+    with app.test_request_context():
+        made = copies.archive_copy(ctx(), Holder(DOSSIER), app.extensions["dmp.repos"].dossiers.get(DOSSIER))
+    assert made.data is None and made.file.tell() == 0
+    assert made.file._rolled  # past the limit, the archive is a file on disk, not bytes in memory
+    made.file.close()
+    patient_log_in(client, notifier)
+    response = client.get(ZIP_URL)
+    assert response.is_streamed  # the response reads the file in blocks
+    assert "copie-dmp.pdf" in read_zip(response.data)
