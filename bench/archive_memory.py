@@ -1,6 +1,6 @@
 """Peak memory of the ZIP archive of a dossier with large files (the «archive» download).
 
-Run: .venv/bin/python bench/archive_memory.py [--files 6] [--megabytes 8]
+Run: .venv/bin/python -m bench.archive_memory [--files 6] [--megabytes 8]
 The demo dossier gets that many files of that size (random bytes: they do not compress), in a
 temporary store. The archive is made and read to its end in blocks, as a response sends it;
 tracemalloc gives the peak of Python's allocations during that, against the total size of the
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import tracemalloc
 from datetime import datetime, timedelta, timezone
@@ -18,7 +17,6 @@ from pathlib import Path
 
 
 def main() -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from dmp_web import create_app
     from dmp_web.demo import DEMO_LOGIN, load_demo_data
     from dmp_web.domain.actors import Holder

@@ -1,6 +1,6 @@
 """Build time of the PDF copy of a dossier with 20 documents (median of a few runs).
 
-Run: .venv/bin/python bench/copy_pdf.py [--runs 5] [--documents 20] [--history 200]
+Run: .venv/bin/python -m bench.copy_pdf [--runs 5] [--documents 20] [--history 200]
 The demo dossier is grown to that many documents the patient sees (3 with a file) and a history
 of that many more entries, in a temporary store. Each run is what the download does: the
 "export" decision journaled, the dossier read, the PDF rendered; the render alone and the ZIP
@@ -12,22 +12,19 @@ from __future__ import annotations
 import argparse
 import io
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import pdfplumber
 
-import pdfplumber  # noqa: E402
-
-from dmp_web import create_app  # noqa: E402
-from dmp_web.demo import load_demo_data  # noqa: E402
-from dmp_web.domain.actors import Holder  # noqa: E402
-from dmp_web.services import copies  # noqa: E402
-from dmp_web.settings import Settings  # noqa: E402
-from dmp_web.web.deps import ctx  # noqa: E402
-from tests.web.copy_dossier import DOSSIER, grow_demo_dossier  # noqa: E402
+from dmp_web import create_app
+from dmp_web.demo import load_demo_data
+from dmp_web.domain.actors import Holder
+from dmp_web.services import copies
+from dmp_web.settings import Settings
+from dmp_web.web.deps import ctx
+from tests.web.copy_dossier import DOSSIER, grow_demo_dossier
 
 
 def timed(call):

@@ -1,6 +1,6 @@
 """How long the booklets of the easy-to-read guides take to build (WeasyPrint, PDF/UA, A4).
 
-Run: .venv/bin/python bench/guides_booklet.py [--runs 5]
+Run: .venv/bin/python -m bench.guides_booklet [--runs 5]
 Prints: the first booklet of a fresh process (WeasyPrint's import, the stylesheet and its fonts
 parsed once), then each later build of the booklet of all guides and of one guide, made afresh
 (the cache of services/guides.py emptied before each), then the cached answer the site gives
@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from dmp_web.services import guides  # noqa: E402
+from dmp_web.services import guides
 
 
 def timed(make) -> tuple[float, bytes]:

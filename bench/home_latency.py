@@ -1,6 +1,6 @@
 """p50 and p95 latency of the home page, against a bare Flask route served the same way.
 
-Run: .venv/bin/python bench/home_latency.py [--requests 1000]
+Run: .venv/bin/python -m bench.home_latency [--requests 1000]
 Both apps are served by werkzeug's threaded server on 127.0.0.1 in this process; requests are
 interleaved so both see the same machine load. The ratio says what our layout, headers and
 templates cost over Flask itself.
@@ -11,19 +11,16 @@ import argparse
 import http.client
 import logging
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from flask import Flask
 
-from flask import Flask  # noqa: E402
-
-from dmp_web import create_app  # noqa: E402
-from dmp_web.demo import load_demo_data  # noqa: E402
-from dmp_web.settings import Settings  # noqa: E402
-from tests.browser.harness import LiveServer  # noqa: E402
+from dmp_web import create_app
+from dmp_web.demo import load_demo_data
+from dmp_web.settings import Settings
+from tests.browser.harness import LiveServer
 
 
 def bare_app() -> Flask:
