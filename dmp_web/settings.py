@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -21,15 +21,16 @@ class SettingsError(RuntimeError):
 @dataclass(frozen=True)
 class Settings:
     env: str = "production"
-    secret_key: str | None = None
-    data_keys: tuple[str, ...] = ()  # DMP_DATA_KEYS: the keys sealing health data, newest first
+    # Secrets stay out of the repr, so a traceback or a log line never prints them.
+    secret_key: str | None = field(default=None, repr=False)
+    data_keys: tuple[str, ...] = field(default=(), repr=False)  # DMP_DATA_KEYS: newest first
     data_dir: Path = PROJECT_ROOT / "var" / "data"
     exports_dir: Path = PROJECT_ROOT / "exports"
     session_idle_minutes: int = 15
     lock_timeout_seconds: float = 30.0
     contact_email: str = "contact@dmp.example"
     site_url: str = "http://127.0.0.1:5000"
-    smtp: dict | None = None  # host, port, sender, username, password, starttls
+    smtp: dict | None = field(default=None, repr=False)  # host, port, sender, username, password, starttls
     sms_email_domain: str | None = None  # SMS sent as e-mail to <number>@<this domain>
 
     @property

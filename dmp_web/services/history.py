@@ -39,8 +39,8 @@ _DONE_AND_TRIED = {
     "dossier_created": ("créé votre DMP", "créer votre DMP"),
     "break_glass": ("ouvert votre DMP en urgence", "ouvrir votre DMP en urgence"),
     "regulator_access": (
-        "ouvert votre DMP pendant un appel au SAMU – Centre 15",
-        "ouvrir votre DMP pendant un appel au SAMU – Centre 15",
+        "ouvert votre DMP. C’était pendant un appel au 15",
+        "ouvrir votre DMP. C’était pendant un appel au 15",
     ),
 }
 # What set_hidden (services/dossier_access.py) adds to the detail once the change is made.
@@ -105,8 +105,10 @@ class HistoryLine:
 
     @property
     def what(self) -> str:
-        """The text without its date and time, for the page that shows them above it."""
-        return self.text.replace(f" {_when(self.at)}", "")
+        """The text without its date and time, for the page that shows them above it; a
+        sentence of its own, so it starts with a capital even after the emergency label."""
+        what = self.text.replace(f" {_when(self.at)}", "")
+        return what[:1].upper() + what[1:]
 
 
 NBSP = "\u00a0"  # a line never breaks inside «10 h 12», nor right inside the quotes of a title

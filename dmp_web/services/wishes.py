@@ -63,7 +63,8 @@ def _send_contact_code(ctx: Context, kind: str, value: str, code: str) -> None:
 def _warn_old_contact(ctx: Context, kind: str, old: str) -> None:
     """Tell the old number or address that it no longer receives the codes: if someone else
     changed it, the patient learns it there. The new value is never written in the message.
-    The change is made: a warning that cannot be sent is logged, not shown as a failure."""
+    The change is made: a warning that cannot be sent (delivery failed, or an old address the
+    sender refuses) is logged, not shown as a failure."""
     try:
         if kind == "mobile":
             ctx.notifier.sms.send(Sms(
@@ -78,7 +79,7 @@ def _warn_old_contact(ctx: Context, kind: str, old: str) -> None:
                      "Cette adresse ne recevra plus vos codes.\n\n"
                      "Ce n’est pas vous ? Appelez votre caisse d’assurance maladie.\n\nL’Assurance Maladie\n",
             ))
-    except DeliveryFailed:
+    except (DeliveryFailed, ValueError):
         log.warning("the warning to the old %s could not be sent", kind)
 
 

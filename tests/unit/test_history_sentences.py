@@ -6,6 +6,7 @@ import pytest
 
 from dmp_web.domain.access import REASONS, Decision, EmergencyAccess, EmergencyKind, JournaledDetail, read_detail
 from dmp_web.domain.actors import ActorKind, DeskAgent, ForbiddenActor, Holder, LegalRepresentative, Profession, Professional
+from dmp_web.domain.falc import check_text
 from dmp_web.domain.journal import ACTIONS, GENESIS, Actor, make_entry
 from dmp_web.services.history import DESCRIBED_ACTIONS, NBSP, NoSuchPage, describe, page_of
 
@@ -159,8 +160,13 @@ def test_the_regulator_is_a_doctor_in_lower_case_after_the_label():
     opened = decided(HADDAD, "read_dossier", "emergency_regulator", emergency=access)
     opened = entry(HADDAD, "regulator_access", reason=opened.reason, detail=opened.detail, emergency=True)
     assert say(opened) == (
-        "Accès en urgence : le docteur Karim Haddad (médecine d’urgence) a ouvert votre DMP pendant un appel "
-        f"au SAMU – Centre 15 {WHEN}. La raison donnée : « Appel au 15 : douleur ».")
+        "Accès en urgence : le docteur Karim Haddad (médecine d’urgence) a ouvert votre DMP. "
+        f"C’était pendant un appel au 15 {WHEN}. La raison donnée : « Appel au 15 : douleur ».")
+    # the page shows the label and the date on lines of their own: the text is a sentence of its own
+    line = describe(opened, titles=TITLES, professionals=PROFESSIONALS)
+    assert line.what.startswith("Le docteur Karim Haddad (médecine d’urgence) a ouvert votre DMP. ")
+    # short sentences (DMP is explained by every page's header, not in the line)
+    assert [f.code for f in check_text(line.what).findings if f.text != "DMP"] == []
 
 
 def test_a_refused_emergency_is_shown_as_an_emergency_and_as_refused():

@@ -558,14 +558,17 @@ def test_a_new_email_address_is_told_to_the_old_one_without_naming_the_new(patie
     assert "vient de changer" in warning.body and NEW_EMAIL not in warning.body + warning.subject
 
 
-def test_the_change_stands_when_the_old_number_cannot_be_warned(patient, notifier, app, monkeypatch):
+@pytest.mark.parametrize("problem", ["gateway down", "number the gateway refuses"])
+def test_the_change_stands_when_the_old_number_cannot_be_warned(patient, notifier, app, monkeypatch, problem):
     from dmp_web.notify import DeliveryFailed
 
     patient.submit("/mon-dmp/informations/telephone", {"mobile": NEW_MOBILE, "mobile_confirm": NEW_MOBILE})
     code = notifier.last_otp()
 
     def gateway_down(sms):
-        raise DeliveryFailed(f"SMS to {sms.to}: gateway down")
+        if problem == "gateway down":
+            raise DeliveryFailed(f"SMS to {sms.to}: gateway down")
+        raise ValueError("not a French mobile number")  # what the real senders raise on a bad value
 
     monkeypatch.setattr(notifier.sms, "send", gateway_down)
     done = patient.submit("/mon-dmp/informations/telephone/code", {"code": code}, follow_redirects=True)
