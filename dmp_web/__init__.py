@@ -54,7 +54,9 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
 
     from .store.crypto import Sealer
 
-    app.extensions["dmp.repos"] = Repositories(store, Sealer.from_keys(settings.resolved_data_keys(), "documents"))
+    app.extensions["dmp.repos"] = Repositories(store, Sealer.from_keys(
+        settings.resolved_data_keys(), "documents", legacy_secrets=settings.legacy_sealing_secrets()
+    ))
     app.extensions["dmp.register"] = InsuredRegister(store)
     app.extensions["dmp.notifier"] = notifier_from_settings(
         settings.env, settings.exports_dir, settings.smtp, sms_email_domain=settings.sms_email_domain

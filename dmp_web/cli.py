@@ -9,6 +9,10 @@ import click
 from flask import Flask, current_app
 
 
+# The purge and the key rotation both walk every dossier: they never run at the same time.
+BATCH_LOCK = "batch-jobs"
+
+
 def init_app(app: Flask) -> None:
     @app.cli.command("demo-data")
     def demo_data() -> None:
@@ -72,7 +76,8 @@ def init_app(app: Flask) -> None:
         from .services.purge import purge_closed
         from .web.deps import ctx
 
-        purged = purge_closed(ctx(), dry_run=dry_run)
+        with current_app.extensions["dmp.store"].lock(BATCH_LOCK):
+            purged = purge_closed(ctx(), dry_run=dry_run)
         verb = "serait effacé" if dry_run else "effacé"
         for item in purged:
             click.echo(f"DMP {item.dossier_id}, fermé le {item.closed_on} : {verb}")
@@ -100,11 +105,25 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("reseal-data")
     def reseal_data_command() -> None:
-        """Seal all health data again with the first key of DMP_DATA_KEYS (key rotation)."""
-        from .services.data_keys import reseal_everything
+        """Seal all health data again with the first key of DMP_DATA_KEYS (key rotation), then
+        check that the first key alone opens it all. Exits with 1 if anything is left."""
+        from .services.data_keys import reseal_everything, unreadable
+        from .store.crypto import Sealer
+        from .store.dossiers import Repositories
 
-        done = reseal_everything(current_app.extensions["dmp.repos"])
+        store = current_app.extensions["dmp.store"]
+        settings = current_app.config["DMP_SETTINGS"]
+        with store.lock(BATCH_LOCK):  # never with the purge: it would write back what it erases
+            done = reseal_everything(current_app.extensions["dmp.repos"])
+            first_key_only = Repositories(store, Sealer.from_keys(settings.resolved_data_keys()[:1], "documents"))
+            left = unreadable(first_key_only)
         click.echo(f"{done.dossiers} DMP, {done.items} éléments scellés de nouveau avec la première clé.")
+        for line in (*done.failures, *left):
+            click.echo(f"Problème : {line}", err=True)
+        if done.failures or left:
+            click.echo("Gardez l’ancienne clé : la première clé seule n’ouvre pas tout.", err=True)
+            sys.exit(1)
+        click.echo("La première clé seule ouvre tout : l’ancienne clé peut être retirée.")
 
     @app.cli.command("falc-check")
     @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))

@@ -24,6 +24,8 @@ class Settings:
     # Secrets stay out of the repr, so a traceback or a log line never prints them.
     secret_key: str | None = field(default=None, repr=False)
     data_keys: tuple[str, ...] = field(default=(), repr=False)  # DMP_DATA_KEYS: newest first
+    # DMP_LEGACY_SEALING_SECRET: the DMP_SECRET_KEY that sealed data before DMP_DATA_KEYS existed
+    legacy_sealing_secret: str | None = field(default=None, repr=False)
     data_dir: Path = PROJECT_ROOT / "var" / "data"
     exports_dir: Path = PROJECT_ROOT / "exports"
     session_idle_minutes: int = 15
@@ -47,6 +49,7 @@ class Settings:
             env=env,
             secret_key=environ.get("DMP_SECRET_KEY") or None,
             data_keys=tuple(k.strip() for k in environ.get("DMP_DATA_KEYS", "").split(",") if k.strip()),
+            legacy_sealing_secret=environ.get("DMP_LEGACY_SEALING_SECRET") or None,
             data_dir=Path(environ.get("DMP_DATA_DIR", cls.data_dir)),
             exports_dir=Path(environ.get("DMP_EXPORTS_DIR", cls.exports_dir)),
             session_idle_minutes=_positive_int(environ, "DMP_SESSION_IDLE_MINUTES", 15),
@@ -100,6 +103,15 @@ class Settings:
             with os.fdopen(fd, "w") as f:
                 f.write(encode_key(Sealer.generate_key()))
         return [decode_key(key_file.read_text())]
+
+
+    def legacy_sealing_secrets(self) -> tuple[str, ...]:
+        """Secrets that sealed data before DMP_DATA_KEYS: opened, never used to seal. In
+        development, the generated session secret did, so a data folder of an earlier version
+        still opens (and `flask reseal-data` moves it to the data key)."""
+        if self.legacy_sealing_secret:
+            return (self.legacy_sealing_secret,)
+        return (self.resolved_secret_key(),) if self.is_development else ()
 
 
 def _positive_int(environ, name: str, default: int) -> int:

@@ -1,23 +1,63 @@
 """Key rotation for the health data sealed at rest (documents, files, wishes, reimbursements).
 
-Put the new key first in DMP_DATA_KEYS (the old one after it), run `flask reseal-data`, then
-remove the old key: every token is sealed again with the first key, under each file's lock."""
+The procedure (README): give every running instance the new key first in DMP_DATA_KEYS, the old
+one after it; run `flask reseal-data`, which seals everything again with the first key and then
+checks that the first key alone opens it all; only then remove the old key. Data written by an
+instance that still had only the old key would otherwise be lost with it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from ..store.crypto import SealBroken
+
+# What can go wrong with one sealed item: a key that does not open it, a file gone or unreadable.
+_ITEM_PROBLEMS = (SealBroken, KeyError, OSError, ValueError)
 
 
 @dataclass(frozen=True)
 class Resealed:
     dossiers: int
     items: int  # texts, files and records sealed again
+    failures: tuple[str, ...] = ()  # what could not be sealed again, one line each
+
+
+def _parts(repos):
+    return (("documents", repos.documents), ("volontés", repos.wishes), ("remboursements", repos.reimbursements))
+
+
+def _dossier_ids(repos) -> list[str]:
+    return sorted(set(repos.dossiers.all_ids()) | set(repos.reimbursements.dossier_ids()))
 
 
 def reseal_everything(repos) -> Resealed:
-    dossier_ids = sorted(set(repos.dossiers.all_ids()) | set(repos.reimbursements.dossier_ids()))
-    items = 0
+    """Seal every item again with the first key; an item that fails is reported, the rest goes on."""
+    dossier_ids = _dossier_ids(repos)
+    items, failures = 0, []
     for dossier_id in dossier_ids:
-        items += repos.documents.reseal(dossier_id)
-        items += repos.wishes.reseal(dossier_id)
-        items += repos.reimbursements.reseal(dossier_id)
-    return Resealed(len(dossier_ids), items)
+        for name, repo in _parts(repos):
+            try:
+                items += repo.reseal(dossier_id)
+            except _ITEM_PROBLEMS as problem:
+                failures.append(f"DMP {dossier_id} : {name} ({type(problem).__name__})")
+    return Resealed(len(dossier_ids), items, tuple(failures))
+
+
+def unreadable(repos) -> list[str]:
+    """What these repositories' key ring cannot open (give them the first key alone, to check
+    that the old key can go)."""
+    failures = []
+    for dossier_id in _dossier_ids(repos):
+        reads = [("volontés", lambda: repos.wishes.get(dossier_id)),
+                 ("remboursements", lambda: repos.reimbursements.list(dossier_id))]
+        for document in repos.documents.list(dossier_id):
+            reads.append((f"document {document.id}", lambda d=document: repos.documents.text(dossier_id, d.id)))
+            stored = repos.documents.file(dossier_id, document.id)
+            if stored is not None:
+                reads.append((f"fichier du document {document.id}",
+                              lambda s=stored: repos.documents.file_data(dossier_id, s)))
+        for name, read in reads:
+            try:
+                read()
+            except _ITEM_PROBLEMS as problem:
+                failures.append(f"DMP {dossier_id} : {name} ({type(problem).__name__})")
+    return failures

@@ -67,12 +67,18 @@ class Sealer:
         return secrets.token_bytes(KEY_BYTES)
 
     @classmethod
-    def from_keys(cls, keys: list[bytes] | tuple[bytes, ...], purpose: str) -> "Sealer":
+    def from_keys(cls, keys: list[bytes] | tuple[bytes, ...], purpose: str,
+                  legacy_secrets: tuple[str, ...] = ()) -> "Sealer":
         """The key ring for one purpose ("documents"…), each key derived from a data key
-        (DMP_DATA_KEYS, newest first), so that one purpose's keys never open another's data."""
+        (DMP_DATA_KEYS, newest first), so that one purpose's keys never open another's data.
+
+        legacy_secrets: secrets whose derived key sealed data before DMP_DATA_KEYS existed; they
+        come last, so they only open, and `reseal-data` moves that data to the first key."""
         if not keys:
             raise ValueError("at least one data key is needed")
-        return cls(*(_derive(key, purpose) for key in keys))
+        derived = [_derive(key, purpose) for key in keys]
+        derived += [_derive(secret.encode("utf-8"), purpose) for secret in legacy_secrets if secret]
+        return cls(*derived)
 
     @classmethod
     def from_secret(cls, secret: str, purpose: str) -> "Sealer":

@@ -70,16 +70,18 @@ class DocumentRepository:
         return self.blobs.get(dossier_id, stored.blob_id)
 
     def reseal(self, dossier_id: str) -> int:
-        """Seal every text and file of the dossier again with the first key (key rotation), under
-        the documents' lock; the count of what was sealed again."""
-        count = 0
+        """Seal every file and text of the dossier again with the first key (key rotation); the
+        count of what was sealed again. A file never changes once stored, so files are sealed
+        again without the documents' lock (each write is atomic); texts under it."""
+        with self.store.snapshot(*_folder(dossier_id), "documents.json") as db:
+            blob_ids = [row["file"]["blob_id"] for row in db.all() if row.get("file")]
+        for blob_id in blob_ids:
+            self.blobs.reseal(dossier_id, blob_id)
+        count = len(blob_ids)
         with self.store.transaction(*_folder(dossier_id), "documents.json") as db:
             for row in db.all():
                 if row.get("text"):
                     db.update({"text": self.sealer.reseal_text(row["text"])}, doc_ids=[row.doc_id])
-                    count += 1
-                if row.get("file"):
-                    self.blobs.reseal(dossier_id, row["file"]["blob_id"])
                     count += 1
         return count
 

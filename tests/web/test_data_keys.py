@@ -18,8 +18,8 @@ SCAN = Document("d0c00000000000f1", DOSSIER, "patient_note", "Mon scan", "holder
                 datetime(2026, 11, 1, tzinfo=timezone.utc))
 
 
-def app_with(root, keys, secret="test-secret-key-" + "x" * 32):
-    return create_app(make_settings(root, secret_key=secret, data_keys=tuple(encode_key(k) for k in keys)))
+def app_with(root, keys, secret="test-secret-key-" + "x" * 32, **settings):
+    return create_app(make_settings(root, secret_key=secret, data_keys=tuple(encode_key(k) for k in keys), **settings))
 
 
 def sealed_content(app):
@@ -64,6 +64,7 @@ def test_a_new_key_first_opens_old_data_reseal_moves_it_and_the_old_key_can_go(t
     result = ring.test_cli_runner().invoke(args=["reseal-data"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("1 DMP, ") and "éléments scellés de nouveau" in result.output
+    assert "La première clé seule ouvre tout" in result.output
 
     assert sealed_content(app_with(tmp_path, [new_key])) == before  # the old key is not needed now
     old_only = app_with(tmp_path, [old_key]).extensions["dmp.repos"]
@@ -72,3 +73,47 @@ def test_a_new_key_first_opens_old_data_reseal_moves_it_and_the_old_key_can_go(t
                     lambda: old_only.wishes.get(DOSSIER), lambda: old_only.reimbursements.list(DOSSIER)):
         with pytest.raises(SealBroken):  # each kind of sealed data moved to the new key
             reading()
+
+
+def test_reseal_reports_what_no_key_opens_and_says_to_keep_the_old_key(tmp_path, old_key, demo):
+    before = sealed_content(demo)
+    lost = app_with(tmp_path, [Sealer.generate_key()])  # the old key was dropped too early
+    result = lost.test_cli_runner().invoke(args=["reseal-data"])
+    assert result.exit_code == 1
+    assert "Problème : DMP " in result.output and "(SealBroken)" in result.output
+    assert "Gardez l’ancienne clé" in result.output
+    assert sealed_content(app_with(tmp_path, [old_key])) == before  # nothing was lost meanwhile
+
+
+def production_app(root, key, legacy_secret=None):
+    """Outside development: no secret of the data folder is taken as a legacy key."""
+    smtp = {"host": "127.0.0.1", "port": 25, "sender": "x@dmp.example", "username": None, "password": None,
+            "starttls": False}
+    return app_with(root, [key], env="production", legacy_sealing_secret=legacy_secret, smtp=smtp,
+                    sms_email_domain="sms.example.org")
+
+
+def test_data_sealed_with_the_old_session_secret_opens_and_moves_to_the_data_key(tmp_path):
+    """Before DMP_DATA_KEYS, the key came from DMP_SECRET_KEY: DMP_LEGACY_SEALING_SECRET opens it."""
+    old_secret, key = "an-old-session-secret-" + "z" * 32, Sealer.generate_key()
+    store = production_app(tmp_path, key).extensions["dmp.store"]
+    load_demo_data(store, Sealer.from_secret(old_secret, "documents"))  # sealed as it was then
+    with pytest.raises(SealBroken):  # the data key alone cannot open it
+        production_app(tmp_path, key).extensions["dmp.repos"].documents.text(DOSSIER, CONSULTATION)
+    legacy = production_app(tmp_path, key, legacy_secret=old_secret)
+    text = legacy.extensions["dmp.repos"].documents.text(DOSSIER, CONSULTATION)
+    result = legacy.test_cli_runner().invoke(args=["reseal-data"])
+    assert text and result.exit_code == 0, result.output
+    # moved: the data key alone opens it now, the legacy secret can go
+    assert production_app(tmp_path, key).extensions["dmp.repos"].documents.text(DOSSIER, CONSULTATION) == text
+
+
+def test_the_purge_and_the_key_rotation_never_run_together(tmp_path, old_key, demo):
+    from dmp_web.cli import BATCH_LOCK
+    from dmp_web.store.files import StoreBusy
+
+    app = app_with(tmp_path, [old_key], lock_timeout_seconds=0.2)
+    with app.extensions["dmp.store"].lock(BATCH_LOCK):  # the purge is running
+        result = app.test_cli_runner().invoke(args=["reseal-data"])
+    assert isinstance(result.exception, StoreBusy)
+    assert app.test_cli_runner().invoke(args=["reseal-data"]).exit_code == 0
