@@ -7,6 +7,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from ..domain.credentials import CREATION_CODE_LENGTH, normalize_code
 from ..domain.identity import InvalidNir, normalize_nir
+from ..notify.messages import is_plain_address
 
 NIR_MESSAGES = {
     "empty": "Écrivez votre numéro de sécurité sociale",
@@ -104,6 +105,8 @@ class EmailAddress:
             raise StopValidation("Cette adresse n’est pas complète. Par exemple : prenom.nom@exemple.fr")
         if not value.isascii():
             raise StopValidation("Écrivez l’adresse e-mail sans accent")
+        if not is_plain_address(value):  # what the e-mail sender would refuse, refused here first
+            raise StopValidation("Cette adresse a un signe qui n’est pas permis. Par exemple : prenom.nom@exemple.fr")
         field.data = value.lower()
 
 

@@ -36,9 +36,14 @@ class SmsGateway(Protocol):
     def send(self, sms: Sms) -> None: ...
 
 
+def is_plain_address(address: str) -> bool:
+    """One plain e-mail address, as the senders accept it (the forms ask the same)."""
+    return bool(_EMAIL_ADDRESS.fullmatch(address or ""))
+
+
 def check_email(email: Email) -> None:
     """Refuse what could inject a header or a recipient (raises ValueError)."""
-    if not _EMAIL_ADDRESS.fullmatch(email.to or ""):
+    if not is_plain_address(email.to):
         raise ValueError("the recipient is not one plain e-mail address")
     # isprintable() is False for CR, LF and every other line break or control character
     if not email.subject or not email.subject.isprintable():

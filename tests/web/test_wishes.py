@@ -102,6 +102,10 @@ def test_the_new_mobile_form_says_what_to_fix(patient, notifier, mobile, confirm
     ("fatima", "fatima", {"email": "Cette adresse n’est pas complète. Par exemple : prenom.nom@exemple.fr",
                           "email_confirm": "Cette adresse n’est pas complète. Par exemple : prenom.nom@exemple.fr"}),
     ("fatimà@example.org", NEW_EMAIL, {"email": "Écrivez l’adresse e-mail sans accent", "email_confirm": ""}),
+    # the form refuses what the e-mail sender would refuse: no code could ever reach it
+    ("jean@exemple_sante.fr", "jean@exemple_sante.fr", {
+        "email": "Cette adresse a un signe qui n’est pas permis. Par exemple : prenom.nom@exemple.fr",
+        "email_confirm": "Cette adresse a un signe qui n’est pas permis. Par exemple : prenom.nom@exemple.fr"}),
     (NEW_EMAIL, "autre@example.org", {"email": "", "email_confirm":
                                       "Les 2 adresses ne sont pas les mêmes. Écrivez 2 fois la même adresse"}),
     ("Fatima.Roche@example.org", OLD_EMAIL, {"email": "C’est déjà votre adresse. Écrivez la nouvelle adresse",
