@@ -198,13 +198,17 @@ class ForgottenIdentifierForm(FlaskForm):
     )
 
 
-class AttendingDoctorForm(FlaskForm):
-    rpps = StringField(
-        "Numéro RPPS de votre médecin",
-        description=f"{RPPS_MEANING} Votre médecin peut vous le donner.",
+def _rpps_field(label: str, who_gives_it: str) -> StringField:
+    return StringField(
+        label,
+        description=f"{RPPS_MEANING} {who_gives_it} peut vous le donner.",
         validators=[Rpps()],
         render_kw={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"},
     )
+
+
+class AttendingDoctorForm(FlaskForm):
+    rpps = _rpps_field("Numéro RPPS de votre médecin", "Votre médecin")
 
 
 class PatientDocumentForm(FlaskForm):
@@ -241,12 +245,7 @@ class ProfessionalSearchForm(FlaskForm):
 
 
 class GrantRightsForm(FlaskForm):
-    rpps = StringField(
-        "Numéro RPPS du médecin",
-        description=f"{RPPS_MEANING} Le médecin peut vous le donner.",
-        validators=[Rpps()],
-        render_kw={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"},
-    )
+    rpps = _rpps_field("Numéro RPPS du médecin", "Le médecin")
 
 
 class AlertsForm(FlaskForm):

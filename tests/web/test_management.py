@@ -104,3 +104,17 @@ def test_the_email_alert_is_turned_on_and_off(client, notifier, app):
     assert app.extensions["dmp.repos"].dossiers.get(DOSSIER).alert_new_documents is False
     assert [e.detail for e in journal(app) if e.action == "manage"][-2:] == [
         "alerte par e-mail activée", "alerte par e-mail arrêtée"]
+
+
+def test_the_page_is_easy_to_read_without_a_medecin_traitant_too(client, notifier, app):
+    """The browser tests see the demo DMP, which has a médecin traitant: this is the other state."""
+    from dataclasses import replace
+
+    from dmp_web.services.page_text import check_page
+
+    repos = app.extensions["dmp.repos"]
+    repos.dossiers.save(replace(repos.dossiers.get(DOSSIER), attending_doctor_rpps=None))
+    patient_log_in(client, notifier)
+    page = client.get("/mon-dmp/gestion")
+    assert "Vous n’avez pas encore de médecin traitant dans votre DMP." in page.soup.main.get_text(" ")
+    assert check_page(page.get_data(as_text=True)).findings == ()
