@@ -9,7 +9,7 @@ from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from .settings import PROJECT_ROOT, Settings
+from .settings import PROJECT_ROOT, Settings, SettingsError
 from .store import FileStore
 
 csrf = CSRFProtect()
@@ -23,6 +23,9 @@ def utc_now() -> datetime:
 
 def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     settings = settings or Settings.from_env()
+    problems = settings.problems()
+    if problems:
+        raise SettingsError(problems)
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -41,6 +44,13 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
         DMP_SETTINGS=settings,
     )
     app.config.update(flask_config)
+    if settings.trusted_proxies:
+        # Behind N proxies, trust the last N X-Forwarded-* values (and no more: a client can
+        # write these headers too) for the scheme, host and client address.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
     if settings.env == "development":
         # the developer reads where each e-mail and SMS of the outbox went, in the console
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -63,6 +73,9 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     )
     app.extensions["dmp.clock"] = utc_now  # tests put a clock they can move here
 
+    from .web import request_log
+
+    request_log.init_app(app)  # first, so it times and names every request, refused ones too
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)

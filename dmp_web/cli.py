@@ -141,10 +141,13 @@ def init_app(app: Flask) -> None:
                 click.echo("Aucun guide dans content/falc/.", err=True)
                 sys.exit(2)
         reports = [(str(path), check_text(path.read_text(encoding="utf-8"))) for path in paths]
+        from .web.request_log import quiet
+
         client = current_app.test_client()
         unreadable = 0
         for url_path in url_paths:
-            response = client.get(url_path)
+            with quiet():
+                response = client.get(url_path)
             if response.status_code != 200 or response.mimetype != "text/html":
                 click.echo(f"{url_path} : la page répond {response.status_code} ({response.mimetype}), "
                            "elle n’est pas vérifiée.", err=True)

@@ -1,21 +1,56 @@
-"""Configuration read from DMP_* environment variables, with safe defaults.
+"""Configuration read from DMP_* environment variables, checked before the app starts.
 
-The default environment is "production": a machine that forgets to say otherwise gets
-secure cookies and refuses to start without a secret key.
+The default environment is "production": a machine that forgets to say otherwise gets secure
+cookies and refuses to start without its secrets. Every variable is checked, and every problem
+is reported at once, one line each: no value falls back silently to a default, so a typo
+(`DMP_SMTP_STARTTLS=ture`, `DMP_SESION_IDLE_MINUTES`) stops the start instead of being ignored.
+`flask --app app check-config` prints the same lines.
 """
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("production", "development", "testing")
+SECRET_KEY_MIN_LENGTH = 32
+
+# The only words a yes/no setting accepts (case does not matter).
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+# name -> (lowest, highest) for the numbers: nothing negative that would mean « forever ».
+RANGES = {
+    "DMP_SESSION_IDLE_MINUTES": (1, 240),
+    "DMP_LOCK_TIMEOUT_SECONDS": (0.1, 300),
+    "DMP_SMTP_PORT": (1, 65535),
+    "DMP_PORT": (1, 65535),
+    "DMP_TRUSTED_PROXIES": (0, 5),
+    "DMP_WORKERS": (1, 64),
+}
+# Read by scripts/run.sh and gunicorn.conf.py, not by the app; checked here all the same.
+SERVER_SETTINGS = ("DMP_PORT", "DMP_BIND", "DMP_WORKERS")
+KNOWN = (
+    "DMP_ENV", "DMP_SECRET_KEY", "DMP_DATA_KEYS", "DMP_LEGACY_SEALING_SECRET", "DMP_DATA_DIR",
+    "DMP_EXPORTS_DIR", "DMP_SESSION_IDLE_MINUTES", "DMP_LOCK_TIMEOUT_SECONDS", "DMP_CONTACT_EMAIL",
+    "DMP_SITE_URL", "DMP_SMTP_HOST", "DMP_SMTP_PORT", "DMP_SMTP_FROM", "DMP_SMTP_USER",
+    "DMP_SMTP_PASSWORD", "DMP_SMTP_STARTTLS", "DMP_SMS_EMAIL_DOMAIN", "DMP_TRUSTED_PROXIES",
+    *SERVER_SETTINGS,
+)
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE)
+_BIND = re.compile(r"^(unix:/\S+|[\w.:\[\]-]+:\d{1,5})$")
 
 
 class SettingsError(RuntimeError):
-    """The configuration cannot run safely."""
+    """The configuration cannot run safely; `problems` holds one sentence per problem."""
+
+    def __init__(self, problems: list[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -34,50 +69,119 @@ class Settings:
     site_url: str = "http://127.0.0.1:5000"
     smtp: dict | None = field(default=None, repr=False)  # host, port, sender, username, password, starttls
     sms_email_domain: str | None = None  # SMS sent as e-mail to <number>@<this domain>
+    trusted_proxies: int = 0  # how many proxies in front of the app set X-Forwarded-* (ProxyFix)
 
     @property
     def is_development(self) -> bool:
         return self.env in ("development", "testing")
 
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
     @classmethod
     def from_env(cls, environ: os._Environ | dict | None = None) -> "Settings":
-        environ = os.environ if environ is None else environ
-        env = environ.get("DMP_ENV", "production").strip().lower()
-        if env not in ENVIRONMENTS:
-            raise SettingsError(f"DMP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
-        return cls(
+        """Read and check every DMP_* variable; SettingsError lists every problem at once."""
+        reader = _Reader(os.environ if environ is None else environ)
+        env = reader.choice("DMP_ENV", ENVIRONMENTS, "production")
+        starttls = reader.boolean("DMP_SMTP_STARTTLS", False)
+        smtp_port = reader.number("DMP_SMTP_PORT", 25, int)
+        smtp = None
+        if reader.text("DMP_SMTP_HOST"):
+            smtp = {
+                "host": reader.text("DMP_SMTP_HOST"),
+                "port": smtp_port,
+                "sender": reader.text("DMP_SMTP_FROM") or "ne-pas-repondre@dmp.example",
+                "username": reader.text("DMP_SMTP_USER"),
+                "password": reader.text("DMP_SMTP_PASSWORD"),
+                "starttls": starttls,
+            }
+        # Read by the server around the app, checked here all the same.
+        reader.number("DMP_PORT", 5000, int)
+        reader.number("DMP_WORKERS", 1, int)
+        reader.bind("DMP_BIND")
+        settings = cls(
             env=env,
-            secret_key=environ.get("DMP_SECRET_KEY") or None,
-            data_keys=tuple(k.strip() for k in environ.get("DMP_DATA_KEYS", "").split(",") if k.strip()),
-            legacy_sealing_secret=environ.get("DMP_LEGACY_SEALING_SECRET") or None,
-            data_dir=Path(environ.get("DMP_DATA_DIR", cls.data_dir)),
-            exports_dir=Path(environ.get("DMP_EXPORTS_DIR", cls.exports_dir)),
-            session_idle_minutes=_positive_int(environ, "DMP_SESSION_IDLE_MINUTES", 15),
-            lock_timeout_seconds=float(environ.get("DMP_LOCK_TIMEOUT_SECONDS", 30)),
-            contact_email=environ.get("DMP_CONTACT_EMAIL", cls.contact_email),
-            site_url=environ.get("DMP_SITE_URL", cls.site_url).rstrip("/"),
-            smtp=_smtp(environ),
-            sms_email_domain=environ.get("DMP_SMS_EMAIL_DOMAIN") or None,
+            secret_key=reader.text("DMP_SECRET_KEY"),
+            data_keys=tuple(k.strip() for k in (reader.text("DMP_DATA_KEYS") or "").split(",") if k.strip()),
+            legacy_sealing_secret=reader.text("DMP_LEGACY_SEALING_SECRET"),
+            data_dir=Path(reader.text("DMP_DATA_DIR") or cls.data_dir),
+            exports_dir=Path(reader.text("DMP_EXPORTS_DIR") or cls.exports_dir),
+            session_idle_minutes=reader.number("DMP_SESSION_IDLE_MINUTES", 15, int),
+            lock_timeout_seconds=reader.number("DMP_LOCK_TIMEOUT_SECONDS", 30.0, float),
+            contact_email=reader.text("DMP_CONTACT_EMAIL") or cls.contact_email,
+            site_url=(reader.text("DMP_SITE_URL") or ("" if env == "production" else cls.site_url)).rstrip("/"),
+            smtp=smtp,
+            sms_email_domain=reader.text("DMP_SMS_EMAIL_DOMAIN"),
+            trusted_proxies=reader.number("DMP_TRUSTED_PROXIES", 0, int),
         )
+        reader.unknown_names()
+        problems = reader.problems + [p for p in settings.problems() if p not in reader.problems]
+        if problems:
+            raise SettingsError(problems)
+        return settings
+
+    def problems(self) -> list[str]:
+        """What makes these settings unsafe to run, one French sentence each (empty: all good)."""
+        from .notify.messages import is_plain_address
+
+        found = []
+        if self.env not in ENVIRONMENTS:
+            found.append(f"DMP_ENV : « {self.env} » n’est pas un environnement connu ({', '.join(ENVIRONMENTS)}).")
+        if self.secret_key is not None and len(self.secret_key) < SECRET_KEY_MIN_LENGTH:
+            found.append(f"DMP_SECRET_KEY : la clé doit avoir au moins {SECRET_KEY_MIN_LENGTH} caractères.")
+        found += self._data_key_problems()
+        url = urlsplit(self.site_url)
+        if not self.is_development:
+            if not self.secret_key:
+                found.append("DMP_SECRET_KEY : obligatoire hors développement (elle signe les sessions).")
+            if not self.data_keys:
+                found.append("DMP_DATA_KEYS : obligatoire hors développement (créez une clé avec "
+                             "python -m dmp_web.store.crypto).")
+            if not self.site_url:
+                found.append("DMP_SITE_URL : obligatoire hors développement (l’adresse publique du site, en https://).")
+            elif url.scheme != "https" or not url.netloc:
+                found.append("DMP_SITE_URL : hors développement, l’adresse doit commencer par https://.")
+            if not self.smtp:
+                found.append("DMP_SMTP_HOST : obligatoire hors développement (sinon aucun e-mail ne part).")
+            if not self.sms_email_domain:
+                found.append("DMP_SMS_EMAIL_DOMAIN : obligatoire hors développement (sinon aucun SMS ne part).")
+        elif url.scheme not in ("http", "https") or not url.netloc:
+            found.append("DMP_SITE_URL : l’adresse doit commencer par http:// ou https://.")
+        if url.query or url.fragment:
+            found.append("DMP_SITE_URL : l’adresse ne doit avoir ni « ? » ni « # ».")
+        if not is_plain_address(self.contact_email):
+            found.append("DMP_CONTACT_EMAIL : ce n’est pas une adresse e-mail simple.")
+        if self.sms_email_domain and not _DOMAIN.match(self.sms_email_domain):
+            found.append("DMP_SMS_EMAIL_DOMAIN : ce n’est pas un nom de domaine.")
+        if self.smtp:
+            if not is_plain_address(self.smtp["sender"]):
+                found.append("DMP_SMTP_FROM : ce n’est pas une adresse e-mail simple.")
+            if bool(self.smtp["username"]) != bool(self.smtp["password"]):
+                found.append("DMP_SMTP_USER et DMP_SMTP_PASSWORD vont ensemble : donnez les 2 ou aucun.")
+            if self.smtp["password"] and not self.smtp["starttls"] and not self.is_development:
+                found.append("DMP_SMTP_STARTTLS : le mot de passe SMTP partirait en clair ; mettez DMP_SMTP_STARTTLS=1.")
+        return found
+
+    def _data_key_problems(self) -> list[str]:
+        from .store.crypto import decode_key
+
+        for key in self.data_keys:
+            try:
+                decode_key(key)
+            except ValueError as exc:
+                return [f"DMP_DATA_KEYS : {exc}"]
+        return []
 
     def resolved_secret_key(self) -> str:
         """The secret key; in development, one kept in the data folder so sessions survive restarts."""
         if self.secret_key:
-            if len(self.secret_key) < 32:
-                raise SettingsError("DMP_SECRET_KEY must be at least 32 characters long")
+            if len(self.secret_key) < SECRET_KEY_MIN_LENGTH:
+                raise SettingsError(f"DMP_SECRET_KEY : la clé doit avoir au moins {SECRET_KEY_MIN_LENGTH} caractères.")
             return self.secret_key
         if not self.is_development:
-            raise SettingsError(
-                "DMP_SECRET_KEY is not set: outside development the app refuses to start without it"
-            )
-        key_file = self.data_dir / ".dev-secret-key"
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        if not key_file.exists():
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_urlsafe(48))
-        return key_file.read_text().strip()
-
+            raise SettingsError("DMP_SECRET_KEY : obligatoire hors développement (elle signe les sessions).")
+        return _kept_secret(self.data_dir / ".dev-secret-key", lambda: secrets.token_urlsafe(48))
 
     def resolved_data_keys(self) -> list[bytes]:
         """The keys that seal health data at rest, newest first: the first seals, all open.
@@ -90,20 +194,11 @@ class Settings:
             try:
                 return [decode_key(key) for key in self.data_keys]
             except ValueError as exc:
-                raise SettingsError(f"DMP_DATA_KEYS: {exc}") from None
+                raise SettingsError(f"DMP_DATA_KEYS : {exc}") from None
         if not self.is_development:
-            raise SettingsError(
-                "DMP_DATA_KEYS is not set: outside development the app refuses to start without it "
-                "(make one with: python -m dmp_web.store.crypto)"
-            )
-        key_file = self.data_dir / ".dev-data-key"
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        if not key_file.exists():
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(encode_key(Sealer.generate_key()))
-        return [decode_key(key_file.read_text())]
-
+            raise SettingsError("DMP_DATA_KEYS : obligatoire hors développement (créez une clé avec "
+                                "python -m dmp_web.store.crypto).")
+        return [decode_key(_kept_secret(self.data_dir / ".dev-data-key", lambda: encode_key(Sealer.generate_key())))]
 
     def legacy_sealing_secrets(self) -> tuple[str, ...]:
         """Secrets that sealed data before DMP_DATA_KEYS: opened, never used to seal. In
@@ -114,26 +209,83 @@ class Settings:
         return (self.resolved_secret_key(),) if self.is_development else ()
 
 
-def _positive_int(environ, name: str, default: int) -> int:
-    raw = environ.get(name)
-    if raw is None:
+# Files of development secrets, kept in the data folder; a backup leaves them out.
+DEVELOPMENT_SECRET_FILES = (".dev-secret-key", ".dev-data-key")
+
+
+def _kept_secret(key_file: Path, make) -> str:
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(make())
+    return key_file.read_text().strip()
+
+
+class _Reader:
+    """Reads DMP_* variables and keeps a French sentence for each one that is wrong."""
+
+    def __init__(self, environ):
+        self.environ = environ
+        self.problems: list[str] = []
+
+    def _raw(self, name: str) -> str | None:
+        raw = self.environ.get(name)
+        if raw is not None and not raw.strip():
+            self._problem(f"{name} : la variable est vide ; donnez une valeur ou retirez-la.")
+            return None
+        return raw
+
+    def _problem(self, text: str) -> None:
+        if text not in self.problems:
+            self.problems.append(text)
+
+    def text(self, name: str) -> str | None:
+        raw = self._raw(name)
+        return raw.strip() if raw is not None else None
+
+    def choice(self, name: str, allowed: tuple[str, ...], default: str) -> str:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        if raw.lower() not in allowed:
+            self._problem(f"{name} : « {raw} » n’est pas permis ; choisissez parmi {', '.join(allowed)}.")
+            return default
+        return raw.lower()
+
+    def boolean(self, name: str, default: bool) -> bool:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        if raw.lower() in TRUE_WORDS:
+            return True
+        if raw.lower() in FALSE_WORDS:
+            return False
+        self._problem(f"{name} : « {raw} » n’est pas un oui ou un non ; écrivez "
+                      f"{'/'.join(TRUE_WORDS)} ou {'/'.join(FALSE_WORDS)}.")
         return default
-    value = int(raw)
-    if value <= 0:
-        raise SettingsError(f"{name} must be a positive whole number")
-    return value
 
+    def number(self, name: str, default, kind):
+        raw = self.text(name)
+        if raw is None:
+            return default
+        low, high = RANGES[name]
+        try:
+            value = kind(raw)
+        except ValueError:
+            self._problem(f"{name} : « {raw} » n’est pas un nombre{' entier' if kind is int else ''}.")
+            return default
+        if not low <= value <= high:
+            self._problem(f"{name} : {raw} est hors des limites ; donnez un nombre de {low} à {high}.")
+            return default
+        return value
 
-def _smtp(environ) -> dict | None:
-    """SMTP settings when DMP_SMTP_HOST is set; None sends e-mail to the development outbox."""
-    host = environ.get("DMP_SMTP_HOST")
-    if not host:
-        return None
-    return {
-        "host": host,
-        "port": _positive_int(environ, "DMP_SMTP_PORT", 25),
-        "sender": environ.get("DMP_SMTP_FROM", "ne-pas-repondre@dmp.example"),
-        "username": environ.get("DMP_SMTP_USER") or None,
-        "password": environ.get("DMP_SMTP_PASSWORD") or None,
-        "starttls": environ.get("DMP_SMTP_STARTTLS", "").lower() in ("1", "true", "yes", "oui"),
-    }
+    def bind(self, name: str) -> None:
+        raw = self.text(name)
+        if raw is not None and not _BIND.match(raw):
+            self._problem(f"{name} : « {raw} » n’est pas une adresse d’écoute (hôte:port ou unix:/chemin).")
+
+    def unknown_names(self) -> None:
+        for name in sorted(self.environ):
+            if name.startswith("DMP_") and name not in KNOWN:
+                self._problem(f"{name} : ce réglage n’existe pas (une faute de frappe ?).")

@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 
 REQUIRED_HEADERS = {
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
 }
 
 

@@ -10,6 +10,7 @@ from ..domain.accounts import Account, CodeCheck
 from ..forms.accounts import ForgottenIdentifierForm, LoginForm, NewPasswordForm, OtpForm, PasswordResetStartForm
 from ..services import login as logins, patient_accounts as accounts
 from .deps import ctx
+from .request_log import refuse
 
 bp = Blueprint("auth", __name__)
 
@@ -121,6 +122,7 @@ def login():
         try:
             started = accounts.start_login(ctx(), form.login_id.data, form.password.data)
         except accounts.Refused as refusal:
+            refuse("locked" if refusal.code == "locked" else "wrong_credentials")
             if refusal.code == "locked":
                 locked_until = refusal.details.get("until")
                 form.password.errors = [
@@ -152,6 +154,7 @@ def code_page(session_key: str, purpose: str, start_again: str, template: str, o
         check, tries_left = logins.check_otp(ctx(), source(), pending["dossier"], form.code.data, purpose)
         if check is CodeCheck.OK:
             return on_success(pending)
+        refuse("wrong_code")
         form.code.errors = [otp_message(check, tries_left)]
     return render_template(template, form=form, pending=pending)
 
@@ -177,6 +180,7 @@ def resend(session_key: str, purpose: str, back_to: str, start_again: str, sourc
     try:
         logins.resend_otp(ctx(), source(), pending["dossier"], purpose)
     except logins.Refused as refusal:
+        refuse("rate_limit")
         flash(f"Attendez encore {refusal.details['seconds']} secondes avant de demander un nouveau code.", "error")
     else:
         flash("Nous avons envoyé un nouveau code. Il remplace l’ancien.", "success")

@@ -6,9 +6,12 @@ import hashlib
 import json
 
 from cryptography.fernet import Fernet, InvalidToken
+import re
+
 from flask import abort, current_app, make_response, session
 
 from ..services.context import Context
+from .request_log import refuse
 
 
 def ctx() -> Context:
@@ -43,12 +46,26 @@ def unseal(key: str, max_age_seconds: int) -> dict | None:
         return None
 
 
+def hidden_as_not_found(reason: str = "dossier_not_found"):
+    """End the request with a 404; the log says why (a policy refusal the page must not tell)."""
+    refuse(reason)
+    abort(404)
+
+
+def document_or_404(dossier, document_id: str):
+    """The dossier's document, or a 404 for an id that is malformed or not in this dossier."""
+    found = ctx().repos.documents.get(dossier.id, document_id) if re.fullmatch(r"[0-9a-f]{16}", document_id) else None
+    if found is None:
+        hidden_as_not_found()
+    return found
+
+
 def send_document_file(dossier, document):
     """Always an attachment with its checked type: never rendered in the page."""
     repo = ctx().repos.documents
     stored = repo.file(dossier.id, document.id)
     if stored is None:
-        abort(404)
+        hidden_as_not_found()
     response = make_response(repo.file_data(dossier.id, stored))
     response.headers["Content-Type"] = stored.content_type
     response.headers["Content-Disposition"] = f'attachment; filename="{stored.name}"'

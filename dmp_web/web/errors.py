@@ -5,6 +5,7 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
 from ..notify import DeliveryFailed
+from .request_log import refuse
 
 # what went wrong -> (template, status)
 PAGES = {
@@ -16,15 +17,19 @@ PAGES = {
     DeliveryFailed: ("not_sent.html", 503),
     500: ("500.html", 500),
 }
+# what the request log says of a refusal, when the view did not say more precisely
+REFUSALS = {403: "policy", CSRFError: "csrf", 413: "too_large"}
 
 
 def init_app(app: Flask) -> None:
     for cause, (template, status) in PAGES.items():
-        app.register_error_handler(cause, _handler(app, template, status))
+        app.register_error_handler(cause, _handler(app, template, status, REFUSALS.get(cause)))
 
 
-def _handler(app: Flask, template: str, status: int):
+def _handler(app: Flask, template: str, status: int, refusal: str | None):
     def render(error):
+        if refusal:
+            refuse(refusal)
         if isinstance(error, DeliveryFailed):
             app.logger.warning("delivery failed: %s", error)
         return render_template(f"pages/errors/{template}"), status

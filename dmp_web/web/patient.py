@@ -1,8 +1,6 @@
 """The patient's space. Until the first connection is done, only its three steps are reachable."""
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -18,7 +16,7 @@ from ..forms.accounts import (
 from ..forms.accounts import EmergencyAccessForm, PersonalDataForm
 from ..services import patient_accounts as accounts
 from .auth import PASSWORD_MESSAGES, PatientUser
-from .deps import checked_upload, ctx, send_document_file
+from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
 
 bp = Blueprint("patient", __name__, url_prefix="/mon-dmp")
 
@@ -70,10 +68,10 @@ def home():
 @bp.get("/documents/<document_id>")
 def document(document_id):
     dossier, _ = _person()
-    document = _document_or_404(dossier, document_id)
+    document = document_or_404(dossier, document_id)
     decision = dossier_access.decide_and_journal(ctx(), holder(), "read_document", dossier, document)
     if not decision.allowed:
-        abort(404)  # to the patient, a document not yet explained does not exist
+        hidden_as_not_found("policy")  # to the patient, a document not yet explained does not exist
     repo = ctx().repos.documents
     return render_template("pages/patient/document.html", document=document, types=DOCUMENT_TYPES,
                            text=repo.text(dossier.id, document.id), file=repo.file(dossier.id, document.id))
@@ -82,18 +80,11 @@ def document(document_id):
 @bp.get("/documents/<document_id>/fichier")
 def document_file(document_id):
     dossier, _ = _person()
-    document = _document_or_404(dossier, document_id)
+    document = document_or_404(dossier, document_id)
     decision = dossier_access.decide_and_journal(ctx(), holder(), "read_document", dossier, document)
     if not decision.allowed:
-        abort(404)
+        hidden_as_not_found("policy")
     return send_document_file(dossier, document)
-
-
-def _document_or_404(dossier, document_id: str):
-    document = ctx().repos.documents.get(dossier.id, document_id) if re.fullmatch(r"[0-9a-f]{16}", document_id) else None
-    if document is None:
-        abort(404)
-    return document
 
 
 @bp.route("/premiere-connexion/coordonnees", methods=["GET", "POST"])
@@ -200,11 +191,11 @@ def add_document():
 def document_access(document_id):
     """«Interdire» or allow again: a plain form; htmx swaps the row in place when it is there."""
     dossier = current_dossier()
-    document = _document_or_404(dossier, document_id)
+    document = document_or_404(dossier, document_id)
     hide = request.form.get("hidden") == "1"
     decision = dossier_access.set_hidden(ctx(), holder(), dossier, document, hide)
     if not decision.allowed:
-        abort(404)
+        hidden_as_not_found("policy")
     message = ("Ce document est maintenant caché aux professionnels." if hide
                else "Ce document est de nouveau visible pour les professionnels.")
     if htmx and not htmx.boosted:

@@ -15,7 +15,8 @@ from ..forms.pro import DepositForm, EmergencyForm, PatientSearchForm, ProLoginF
 from ..services import dossier_access
 from ..services import login as logins
 from .auth import DirectoryUser, code_page, resend, start_session
-from .deps import checked_upload, ctx, send_document_file
+from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
+from .request_log import refuse
 
 bp = Blueprint("pro", __name__, url_prefix="/pro")
 
@@ -27,6 +28,7 @@ def directory_source():
 def current_actor():
     """The logged-in directory actor; anyone else is sent to log in here."""
     if not isinstance(current_user._get_current_object(), DirectoryUser):
+        refuse("forbidden")
         abort(403)
     return current_user.actor
 
@@ -39,6 +41,7 @@ def login():
         try:
             started = logins.start_login(ctx(), directory_source(), form.login_id.data, form.password.data)
         except logins.Refused as refusal:
+            refuse("locked" if refusal.code == "locked" else "wrong_credentials")
             if refusal.code == "locked":
                 locked_until = refusal.details.get("until")
                 form.password.errors = ["Après 5 mots de passe faux, votre compte est bloqué pendant 15 minutes"]
@@ -86,15 +89,14 @@ def home():
 
 def refused(decision):
     """A refusal says why, and shows nothing of the dossier."""
+    refuse("policy")
     return make_response(render_template("pages/pro/refused.html", reason=decision.reason), 403)
 
 
 def _dossier(dossier_id: str):
-    if not re.fullmatch(r"[0-9a-z]{16,32}", dossier_id):
-        abort(404)
-    dossier = ctx().repos.dossiers.get(dossier_id)
+    dossier = ctx().repos.dossiers.get(dossier_id) if re.fullmatch(r"[0-9a-z]{16,32}", dossier_id) else None
     if dossier is None:
-        abort(404)
+        hidden_as_not_found()
     return dossier
 
 
@@ -102,18 +104,13 @@ def decided(action: str, dossier_id: str, document_id: str | None = None):
     """Load the dossier (and document), ask the policy, journal; a refusal ends the request."""
     actor = current_actor()
     dossier = _dossier(dossier_id)
-    document = _document(dossier, document_id) if document_id else None
+    document = document_or_404(dossier, document_id) if document_id else None
     decision = dossier_access.decide_and_journal(ctx(), actor, action, dossier, document)
     if not decision.allowed:
         abort(refused(decision))
     return actor, dossier, document
 
 
-def _document(dossier, document_id: str):
-    document = ctx().repos.documents.get(dossier.id, document_id) if re.fullmatch(r"[0-9a-f]{16}", document_id) else None
-    if document is None:
-        abort(404)
-    return document
 
 
 @bp.route("/trouver", methods=["GET", "POST"])
@@ -195,7 +192,7 @@ def deposit(dossier_id):
 def release(dossier_id, document_id):
     actor = current_actor()
     dossier = _dossier(dossier_id)
-    document = _document(dossier, document_id)
+    document = document_or_404(dossier, document_id)
     decision = dossier_access.release(ctx(), actor, dossier, document)
     if not decision.allowed:
         return refused(decision)

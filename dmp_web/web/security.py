@@ -20,12 +20,25 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Why «same-origin» and not «no-referrer»: over HTTPS, Flask-WTF's CSRF check (WTF_CSRF_SSL_STRICT)
+# also demands a Referer from this very site on every POST, which «no-referrer» withholds, so every
+# form failed with « Votre page a expiré ». «same-origin» gives our own server the page a form came
+# from, and gives other sites nothing at all: no address of ours (they carry dossier ids) leaves.
+REFERRER_POLICY = "same-origin"
+# Two years, subdomains included: after one visit, the browser never tries plain HTTP again.
+STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
+
+
 def init_app(app: Flask) -> None:
+    production = app.config["DMP_SETTINGS"].is_production
+
     @app.after_request
     def add_security_headers(response):
         headers = response.headers
         headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-        headers["Referrer-Policy"] = "no-referrer"
+        headers["Referrer-Policy"] = REFERRER_POLICY
+        if production:
+            headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"

@@ -1,4 +1,4 @@
-"""Settings come from DMP_* variables, with defaults that fail safe."""
+"""Settings come from DMP_* variables; each rule of the check before start has a test here."""
 import pytest
 
 from dmp_web import create_app
@@ -8,24 +8,141 @@ from dmp_web.store.crypto import Sealer, encode_key
 DATA_KEY = encode_key(Sealer.generate_key())
 
 
-def test_the_default_environment_is_production():
-    assert Settings.from_env({}).env == "production"
+def production_env(tmp_path, **overrides) -> dict:
+    """A production configuration that passes every rule."""
+    env = {
+        "DMP_SECRET_KEY": "k" * 40,
+        "DMP_DATA_KEYS": DATA_KEY,
+        "DMP_SITE_URL": "https://dmp.example.org",
+        "DMP_SMTP_HOST": "127.0.0.1",
+        "DMP_SMS_EMAIL_DOMAIN": "sms.example.org",
+        "DMP_DATA_DIR": str(tmp_path / "d"),
+        "DMP_EXPORTS_DIR": str(tmp_path / "e"),
+    }
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v is not None}
 
 
-def test_outside_development_the_app_refuses_to_start_without_a_secret_key(tmp_path):
-    settings = Settings.from_env({"DMP_DATA_DIR": str(tmp_path / "d"), "DMP_EXPORTS_DIR": str(tmp_path / "e")})
-    with pytest.raises(SettingsError, match="DMP_SECRET_KEY"):
-        create_app(settings)
+def problems_of(environ: dict) -> list[str]:
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env(environ)
+    return refused.value.problems
+
+
+def test_a_complete_production_configuration_passes(tmp_path):
+    settings = Settings.from_env(production_env(tmp_path))
+    assert settings.env == "production" and settings.problems() == []
+
+
+def test_the_default_environment_is_production_and_it_needs_its_secrets():
+    problems = problems_of({})
+    for name in ("DMP_SECRET_KEY", "DMP_DATA_KEYS", "DMP_SITE_URL", "DMP_SMTP_HOST", "DMP_SMS_EMAIL_DOMAIN"):
+        assert any(p.startswith(name + " :") for p in problems), name
+    assert len(problems) == 5  # one line per problem, all at once
+
+
+def test_an_unknown_environment_is_refused(tmp_path):
+    assert problems_of(production_env(tmp_path, DMP_ENV="prod")) == [
+        "DMP_ENV : « prod » n’est pas permis ; choisissez parmi production, development, testing."
+    ]
+
+
+def test_outside_development_the_site_url_must_be_https(tmp_path):
+    for url in ("http://dmp.example.org", "dmp.example.org", "https://", "https://dmp.example.org/?x=1"):
+        problems = problems_of(production_env(tmp_path, DMP_SITE_URL=url))
+        assert len(problems) == 1 and problems[0].startswith("DMP_SITE_URL"), url
+    assert "DMP_SITE_URL" in problems_of(production_env(tmp_path, DMP_SITE_URL=None))[0]
+
+
+def test_in_development_the_site_url_may_be_plain_http():
+    assert Settings.from_env({"DMP_ENV": "development"}).site_url == "http://127.0.0.1:5000"
+    assert Settings.from_env({"DMP_ENV": "development", "DMP_SITE_URL": "http://localhost:8000/"}).site_url == (
+        "http://localhost:8000")
+
+
+def test_booleans_accept_only_the_documented_words(tmp_path):
+    for word, expected in (("1", True), ("TRUE", True), ("yes", True), ("on", True),
+                           ("0", False), ("false", False), ("No", False), ("off", False)):
+        settings = Settings.from_env(production_env(tmp_path, DMP_SMTP_STARTTLS=word))
+        assert settings.smtp["starttls"] is expected, word
+    for word in ("oui", "ture", "2", "y"):
+        problems = problems_of(production_env(tmp_path, DMP_SMTP_STARTTLS=word))
+        assert problems == [f"DMP_SMTP_STARTTLS : « {word} » n’est pas un oui ou un non ; "
+                            "écrivez 1/true/yes/on ou 0/false/no/off."]
+
+
+@pytest.mark.parametrize("name, good, bad", [
+    ("DMP_SESSION_IDLE_MINUTES", "30", ["0", "-1", "241", "quinze", "1.5"]),
+    ("DMP_LOCK_TIMEOUT_SECONDS", "2.5", ["-1", "0", "301", "nan", "inf", "trente"]),
+    ("DMP_SMTP_PORT", "587", ["0", "65536", "-25"]),
+    ("DMP_PORT", "8000", ["0", "70000"]),
+    ("DMP_TRUSTED_PROXIES", "1", ["-1", "6", "un"]),
+    ("DMP_WORKERS", "4", ["0", "65"]),
+])
+def test_numbers_are_range_checked(tmp_path, name, good, bad):
+    Settings.from_env(production_env(tmp_path, **{name: good}))
+    for value in bad:
+        problems = problems_of(production_env(tmp_path, **{name: value}))
+        assert len(problems) == 1 and problems[0].startswith(f"{name} : "), (value, problems)
+
+
+def test_a_negative_lock_timeout_never_means_forever(tmp_path):
+    assert "hors des limites" in problems_of(production_env(tmp_path, DMP_LOCK_TIMEOUT_SECONDS="-1"))[0]
+
+
+def test_numbers_are_read_when_in_range(tmp_path):
+    settings = Settings.from_env(production_env(tmp_path, DMP_SESSION_IDLE_MINUTES="30",
+                                                DMP_LOCK_TIMEOUT_SECONDS="2.5", DMP_TRUSTED_PROXIES="1"))
+    assert (settings.session_idle_minutes, settings.lock_timeout_seconds, settings.trusted_proxies) == (30, 2.5, 1)
+
+
+def test_an_empty_variable_is_refused_rather_than_taken_as_unset(tmp_path):
+    assert problems_of(production_env(tmp_path, DMP_SMTP_USER="  ")) == [
+        "DMP_SMTP_USER : la variable est vide ; donnez une valeur ou retirez-la."
+    ]
+
+
+def test_an_unknown_dmp_variable_is_refused_as_a_typo(tmp_path):
+    assert problems_of(production_env(tmp_path, DMP_SESION_IDLE_MINUTES="5")) == [
+        "DMP_SESION_IDLE_MINUTES : ce réglage n’existe pas (une faute de frappe ?)."
+    ]
 
 
 def test_a_short_secret_key_is_refused(tmp_path):
-    with pytest.raises(SettingsError, match="32"):
-        Settings.from_env({"DMP_SECRET_KEY": "short"}).resolved_secret_key()
+    assert problems_of(production_env(tmp_path, DMP_SECRET_KEY="short")) == [
+        "DMP_SECRET_KEY : la clé doit avoir au moins 32 caractères."
+    ]
 
 
-def test_an_unknown_environment_is_refused():
-    with pytest.raises(SettingsError):
-        Settings.from_env({"DMP_ENV": "prod"})
+def test_data_keys_must_decode(tmp_path):
+    for wrong in ("not-base64!", encode_key(b"short"), f"{DATA_KEY},{'x' * 44}"):
+        problems = problems_of(production_env(tmp_path, DMP_DATA_KEYS=wrong))
+        assert len(problems) == 1 and problems[0].startswith("DMP_DATA_KEYS : "), wrong
+
+
+def test_addresses_and_domains_are_checked(tmp_path):
+    assert problems_of(production_env(tmp_path, DMP_CONTACT_EMAIL="contact"))[0].startswith("DMP_CONTACT_EMAIL")
+    assert problems_of(production_env(tmp_path, DMP_SMTP_FROM="a@b@c"))[0].startswith("DMP_SMTP_FROM")
+    assert problems_of(production_env(tmp_path, DMP_SMS_EMAIL_DOMAIN="sms example"))[0].startswith(
+        "DMP_SMS_EMAIL_DOMAIN")
+    assert problems_of(production_env(tmp_path, DMP_BIND="partout"))[0].startswith("DMP_BIND")
+    Settings.from_env(production_env(tmp_path, DMP_BIND="unix:/run/dmp/gunicorn.sock"))
+    Settings.from_env(production_env(tmp_path, DMP_BIND="127.0.0.1:8000"))
+
+
+def test_smtp_login_needs_both_halves_and_starttls(tmp_path):
+    assert problems_of(production_env(tmp_path, DMP_SMTP_USER="dmp"))[0].startswith("DMP_SMTP_USER et")
+    problems = problems_of(production_env(tmp_path, DMP_SMTP_USER="dmp", DMP_SMTP_PASSWORD="secret"))
+    assert problems == ["DMP_SMTP_STARTTLS : le mot de passe SMTP partirait en clair ; mettez DMP_SMTP_STARTTLS=1."]
+    Settings.from_env(production_env(tmp_path, DMP_SMTP_USER="dmp", DMP_SMTP_PASSWORD="secret",
+                                     DMP_SMTP_STARTTLS="1"))
+
+
+def test_the_app_refuses_to_start_with_the_same_problems(tmp_path):
+    settings = Settings(env="production", data_dir=tmp_path / "d", exports_dir=tmp_path / "e")
+    with pytest.raises(SettingsError) as refused:
+        create_app(settings)
+    assert refused.value.problems == settings.problems() and len(settings.problems()) == 5
 
 
 def test_development_keeps_one_generated_key_in_the_data_folder(tmp_path):
@@ -48,17 +165,7 @@ def _session_cookie(app) -> str:
 
 
 def test_in_production_the_session_cookie_is_secure_httponly_and_samesite_lax(tmp_path):
-    settings = Settings.from_env(
-        {
-            "DMP_SECRET_KEY": "k" * 40,
-            "DMP_DATA_KEYS": DATA_KEY,
-            "DMP_SMTP_HOST": "127.0.0.1",
-            "DMP_SMS_EMAIL_DOMAIN": "sms.example.org",
-            "DMP_DATA_DIR": str(tmp_path / "d"),
-            "DMP_EXPORTS_DIR": str(tmp_path / "e"),
-        }
-    )
-    cookie = _session_cookie(create_app(settings))
+    cookie = _session_cookie(create_app(Settings.from_env(production_env(tmp_path))))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
@@ -68,27 +175,9 @@ def test_in_development_the_session_cookie_works_over_plain_http(tmp_path):
     assert "Secure" not in cookie and "HttpOnly" in cookie
 
 
-def test_in_production_the_app_refuses_to_start_without_a_way_to_send_codes(tmp_path):
-    base = {"DMP_SECRET_KEY": "k" * 40, "DMP_DATA_KEYS": DATA_KEY,
-            "DMP_DATA_DIR": str(tmp_path / "d"), "DMP_EXPORTS_DIR": str(tmp_path / "e")}
-    with pytest.raises(RuntimeError, match="SMTP"):
-        create_app(Settings.from_env(base))
-    with pytest.raises(RuntimeError, match="SMS"):
-        create_app(Settings.from_env({**base, "DMP_SMTP_HOST": "127.0.0.1"}))
-
-
-def test_outside_development_the_app_refuses_to_start_without_data_keys(tmp_path):
-    base = {"DMP_SECRET_KEY": "k" * 40, "DMP_DATA_DIR": str(tmp_path / "d"), "DMP_EXPORTS_DIR": str(tmp_path / "e")}
-    with pytest.raises(SettingsError, match="DMP_DATA_KEYS"):
-        create_app(Settings.from_env(base))
-    for wrong in ("not-base64!", encode_key(b"short"), f"{DATA_KEY},{'x' * 44}"):
-        with pytest.raises(SettingsError, match="DMP_DATA_KEYS"):
-            Settings.from_env({**base, "DMP_DATA_KEYS": wrong}).resolved_data_keys()
-
-
 def test_data_keys_are_read_newest_first_and_development_keeps_one_in_the_data_folder(tmp_path):
     older = encode_key(Sealer.generate_key())
-    keys = Settings.from_env({"DMP_DATA_KEYS": f" {DATA_KEY} , {older} "}).resolved_data_keys()
+    keys = Settings.from_env(production_env(tmp_path, DMP_DATA_KEYS=f" {DATA_KEY} , {older} ")).resolved_data_keys()
     assert [encode_key(k) for k in keys] == [DATA_KEY, older]
     settings = Settings.from_env({"DMP_ENV": "development", "DMP_DATA_DIR": str(tmp_path)})
     first = settings.resolved_data_keys()

@@ -85,7 +85,7 @@ def test_security_headers_are_on_every_response(client):
         csp = headers["Content-Security-Policy"]
         assert "script-src 'self'" in csp and "style-src 'self'" in csp
         assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
-        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Referrer-Policy"] == "same-origin"
         assert headers["X-Content-Type-Options"] == "nosniff"
 
 
