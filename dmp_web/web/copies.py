@@ -14,7 +14,7 @@ from werkzeug.wsgi import wrap_file
 
 from ..forms.copies import CopyByPostForm
 from ..services import copies
-from .deps import ctx
+from .deps import content_disposition, ctx
 from .patient import current_dossier, holder, only_the_holder
 
 bp = Blueprint("copies", __name__, url_prefix="/mon-dmp/copie")
@@ -31,7 +31,7 @@ def _download(body: bytes | IO[bytes], content_type: str, stem: str, extension: 
         response = current_app.response_class(wrap_file(request.environ, body), direct_passthrough=True)
     response.headers["Content-Type"] = content_type
     filename = f"{stem}-{copies.today(ctx()).isoformat()}.{extension}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename)
     return response
 
 

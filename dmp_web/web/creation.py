@@ -8,7 +8,7 @@ from flask import Blueprint, abort, make_response, redirect, render_template, se
 
 from ..forms.accounts import CreationCodeRequestForm, CreationForm
 from ..services import patient_accounts as accounts
-from .deps import ctx, seal, unseal
+from .deps import content_disposition, ctx, seal, unseal
 
 bp = Blueprint("creation", __name__, url_prefix="/creer")
 
@@ -120,7 +120,7 @@ def letter():
     pdf = accounts.credential_letter(ctx(), _credentials())
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = 'attachment; filename="lettre-dmp-identifiant.pdf"'
+    response.headers["Content-Disposition"] = content_disposition("lettre-dmp-identifiant.pdf")
     return response
 
 

@@ -7,6 +7,8 @@ import json
 
 from cryptography.fernet import Fernet, InvalidToken
 import re
+import unicodedata
+from urllib.parse import quote
 
 from flask import abort, current_app, make_response, session
 
@@ -60,6 +62,17 @@ def document_or_404(dossier, document_id: str):
     return found
 
 
+def content_disposition(filename: str, inline: bool = False) -> str:
+    """RFC 6266: a plain-ASCII name for old clients and the exact UTF-8 one for the others.
+    A header must be Latin-1: «Échographie du cœur.pdf» written raw is a 500 under gunicorn."""
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    plain = re.sub(r'[^A-Za-z0-9 ._()-]', "_", plain).strip() or "fichier"
+    value = f'{"inline" if inline else "attachment"}; filename="{plain}"'
+    if plain != filename:
+        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return value
+
+
 def send_document_file(dossier, document):
     """Always an attachment with its checked type: never rendered in the page."""
     repo = ctx().repos.documents
@@ -68,7 +81,7 @@ def send_document_file(dossier, document):
         hidden_as_not_found()
     response = make_response(repo.file_data(dossier.id, stored))
     response.headers["Content-Type"] = stored.content_type
-    response.headers["Content-Disposition"] = f'attachment; filename="{stored.name}"'
+    response.headers["Content-Disposition"] = content_disposition(stored.name)
     return response
 
 

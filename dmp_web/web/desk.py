@@ -13,7 +13,7 @@ from ..forms.desk import AdultConsentForm, DeskCardForm, DeskContactForm, MinorC
 from ..services import patient_accounts
 from ..services import desk_creation as desk
 from .auth import PatientUser
-from .deps import ctx, seal, unseal
+from .deps import content_disposition, ctx, seal, unseal
 from .pro import current_actor
 
 bp = Blueprint("desk", __name__, url_prefix="/pro/creer")
@@ -157,7 +157,7 @@ def letter():
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     # inline: the browser opens it, ready to print while the person is still there
-    response.headers["Content-Disposition"] = 'inline; filename="lettre-dmp-identifiant.pdf"'
+    response.headers["Content-Disposition"] = content_disposition("lettre-dmp-identifiant.pdf", inline=True)
     return response
 
 

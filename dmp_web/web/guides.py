@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, make_response, render_template
 
 from ..services import guides
+from .deps import content_disposition
 
 bp = Blueprint("guides", __name__, url_prefix="/guides")
 
@@ -23,7 +24,7 @@ def _pdf(data: bytes, filename: str):
     response = make_response(data)
     response.headers["Content-Type"] = "application/pdf"
     # inline: the browser opens it in its viewer, where the print button is
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename, inline=True)
     return response
 
 

@@ -58,10 +58,12 @@ def missing_browser() -> str | None:
     return f"Chromium introuvable ({', '.join(missing)}). {INSTALL_HINT}" if missing else None
 
 
-def start_chromium():
+def start_chromium(accept_insecure_certs: bool = False):
+    """Headless Chromium; the TLS tier accepts the self-signed certificate its test made."""
     profile = tempfile.mkdtemp(prefix="dmp-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
+    options.accept_insecure_certs = accept_insecure_certs
     for flag in CHROME_FLAGS + [f"--user-data-dir={profile}"]:
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
