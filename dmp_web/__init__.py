@@ -105,6 +105,8 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     app.register_blueprint(guides.bp)
     from .web import glossary
     app.register_blueprint(glossary.bp)
+    from .web import ops
+    app.register_blueprint(ops.bp)
 
     from . import cli
 

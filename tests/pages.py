@@ -30,6 +30,7 @@ NOT_PAGES: dict[str, str] = {
     "copies.archive": "a file download (ZIP attachment), checked in tests/web/test_copies.py",
     "guides.booklet": "a guide's booklet (PDF), checked in tests/web/test_guides.py",
     "guides.all_booklet": "the booklet of every guide (PDF), checked in tests/web/test_guides.py",
+    "ops.health_check": "JSON for load balancers, checked in tests/web/test_operations.py",
     "sample.bad_page": "a page broken on purpose, to prove the browser checks catch faults",
     "sample.bad_page_css": "the stylesheet of that broken page",
 }

@@ -39,7 +39,17 @@ def reseal_everything(repos) -> Resealed:
                 items += repo.reseal(dossier_id)
             except _ITEM_PROBLEMS as problem:
                 failures.append(f"DMP {dossier_id} : {name} ({type(problem).__name__})")
+    try:
+        items += _health(repos).reseal_canary()
+    except _ITEM_PROBLEMS as problem:
+        failures.append(f"témoin de la vérification de santé ({type(problem).__name__})")
     return Resealed(len(dossier_ids), items, tuple(failures))
+
+
+def _health(repos):
+    from ..store.health import HealthRecords
+
+    return HealthRecords(repos.store, repos.documents.sealer)
 
 
 def unreadable(repos) -> list[str]:
@@ -60,4 +70,9 @@ def unreadable(repos) -> list[str]:
                 read()
             except _ITEM_PROBLEMS as problem:
                 failures.append(f"DMP {dossier_id} : {name} ({type(problem).__name__})")
+    if repos.store.exists("health", "canary.json"):
+        try:
+            _health(repos).canary_opens()
+        except _ITEM_PROBLEMS as problem:
+            failures.append(f"témoin de la vérification de santé ({type(problem).__name__})")
     return failures

@@ -1,0 +1,135 @@
+"""What operators rely on: the health endpoint, and the request log's line for every refusal."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dmp_web import create_app
+from dmp_web.demo import DEMO_LOGIN
+from dmp_web.store.crypto import Sealer, encode_key
+
+from ..conftest import make_settings
+from .pro_journey import DOSSIER, DURAND, PETIT, pro_log_in
+
+CONSULTATION = "d0c0000000000001"
+
+
+def test_the_health_endpoint_answers_200_when_store_and_keys_work(client):
+    response = client.get("/sante")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "checks": {"store": "ok", "data_keys": "ok"}}
+    assert "Set-Cookie" not in response.headers  # a probe opens no session
+
+
+def test_the_health_endpoint_answers_503_when_the_store_cannot_write(app, client):
+    (app.extensions["dmp.store"].root / "health").mkdir(exist_ok=True)
+    for name in ("probe.json", "probe.json.lock"):  # a folder where a file must go: writes fail
+        target = app.extensions["dmp.store"].root / "health" / name
+        target.unlink(missing_ok=True)
+        target.mkdir()
+    response = client.get("/sante")
+    assert response.status_code == 503
+    assert response.json["status"] == "fail" and response.json["checks"]["store"] == "fail"
+
+
+def test_the_health_endpoint_answers_503_when_the_data_keys_do_not_open_the_canary(tmp_path):
+    first_key, other_key = (encode_key(Sealer.generate_key()) for _ in range(2))
+    first = create_app(make_settings(tmp_path, data_keys=(first_key,)))
+    assert first.test_client().get("/sante").status_code == 200  # seals the canary
+    wrong = create_app(make_settings(tmp_path, data_keys=(other_key,)))
+    response = wrong.test_client().get("/sante")
+    assert response.status_code == 503
+    assert response.json == {"status": "fail", "checks": {"store": "ok", "data_keys": "fail"}}
+    rotated = create_app(make_settings(tmp_path, data_keys=(other_key, first_key)))
+    assert rotated.test_client().get("/sante").status_code == 200  # the old key still opens it
+
+
+def log_lines(capsys) -> list[dict]:
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+
+
+def refusal_of(lines: list[dict], route: str) -> list[str]:
+    return [line.get("refusal") for line in lines if line["route"] == route]
+
+
+@pytest.fixture
+def logged(capsys):
+    capsys.readouterr()  # forget what the fixtures printed
+    return lambda: log_lines(capsys)
+
+
+def test_a_policy_refusal_and_an_unknown_dossier_object_are_logged_with_their_reason(client, notifier, logged):
+    pro_log_in(client, notifier, PETIT)
+    assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 403
+    assert client.get(f"/pro/dmp/{DOSSIER}/documents/ffffffffffffffff").status_code == 404
+    assert client.get("/pro/dmp/0000000000000000ffff").status_code == 404
+    lines = logged()
+    assert refusal_of(lines, "pro.document") == ["policy", "dossier_not_found"]
+    assert refusal_of(lines, "pro.dossier") == ["dossier_not_found"]
+    assert {line["actor_kind"] for line in lines if line["route"] in ("pro.document", "pro.dossier")} == {"professional"}
+
+
+def test_a_csrf_failure_a_wrong_password_and_a_locked_account_are_logged(client, logged):
+    client.post("/connexion", data={"login_id": "x", "password": "y"})
+    for _ in range(5):
+        client.submit("/connexion", {"login_id": DEMO_LOGIN["login_id"], "password": "pas le bon mot"})
+    lines = logged()
+    posts = [line.get("refusal") for line in lines if line["route"] == "auth.login" and line["method"] == "POST"]
+    assert posts == ["csrf"] + ["wrong_credentials"] * 4 + ["locked"]
+
+
+def test_a_code_asked_again_too_soon_and_a_wrong_code_are_logged(client, notifier, logged):
+    client.submit("/pro/connexion", {"login_id": DURAND, "password": "demo-dmp-2026"})
+    client.submit("/pro/connexion/code", {"code": "00000000"})
+    client.submit("/pro/connexion/code", {}, action="/pro/connexion/code/nouveau")
+    lines = logged()
+    assert "wrong_code" in refusal_of(lines, "pro.login_code")
+    assert refusal_of(lines, "pro.resend_login_code") == ["rate_limit"]
+
+
+def test_an_unknown_page_and_a_too_large_body_are_logged(client, logged):
+    client.get("/nulle-part")
+    client.post("/connexion", data=b"x" * (13 * 1024 * 1024), content_type="application/octet-stream")
+    lines = logged()
+    assert [(line["route"], line["status"], line.get("refusal")) for line in lines] == [
+        ("unmatched", 404, "not_found"), ("auth.login", 413, "too_large")]
+
+
+def test_every_line_is_json_with_the_request_id_sent_back(client, logged):
+    response = client.get("/")
+    (line,) = logged()
+    assert line["request_id"] == response.headers["X-Request-Id"]
+    assert set(line) == {"ts", "level", "logger", "request_id", "method", "route", "status", "duration_ms",
+                         "actor_kind"}
+
+
+def test_a_request_id_is_taken_from_the_proxy_only_when_the_proxy_is_trusted(tmp_path):
+    given = {"X-Request-Id": "nginx-0123456789abcdef"}
+    alone = create_app(make_settings(tmp_path / "a"))
+    assert alone.test_client().get("/", headers=given).headers["X-Request-Id"] != given["X-Request-Id"]
+    behind = create_app(make_settings(tmp_path / "b", trusted_proxies=1))
+    assert behind.test_client().get("/", headers=given).headers["X-Request-Id"] == given["X-Request-Id"]
+    odd = {"X-Request-Id": "<script>"}
+    assert behind.test_client().get("/", headers=odd).headers["X-Request-Id"] != odd["X-Request-Id"]
+
+
+def test_behind_one_trusted_proxy_the_app_knows_the_scheme_and_the_client(tmp_path):
+    app = create_app(make_settings(tmp_path, trusted_proxies=1))
+
+    @app.get("/vu-par-l-app")
+    def seen():
+        from flask import request
+
+        return {"scheme": request.scheme, "remote": request.remote_addr, "host": request.host}
+
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Host": "dmp.example.org"}
+    assert app.test_client().get("/vu-par-l-app", headers=headers).json == {
+        "scheme": "https", "remote": "203.0.113.7", "host": "dmp.example.org"}
+    untrusting = create_app(make_settings(tmp_path / "b"))
+    untrusting.add_url_rule("/vu-par-l-app", view_func=seen)
+    assert untrusting.test_client().get("/vu-par-l-app", headers=headers).json["scheme"] == "http"
+
+
+def test_hsts_is_sent_in_production_only(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers  # testing: plain HTTP allowed
