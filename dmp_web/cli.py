@@ -14,14 +14,25 @@ BATCH_LOCK = "batch-jobs"
 
 
 def init_app(app: Flask) -> None:
+    from . import operator_cli
+    from .operator_cli import fail, journal
+
+    operator_cli.init_app(app)
+
     @app.cli.command("demo-data")
     def demo_data() -> None:
-        """Load the demo data (safe to run again: it changes nothing the second time)."""
+        """Load the demo data (safe to run again: it changes nothing the second time).
+        Never in production: its people are invented and its password is published."""
         from .demo import load_demo_data
 
+        if current_app.config["DMP_SETTINGS"].is_production:
+            fail("Les données de démonstration ne sont jamais chargées en production : leurs personnes "
+                 "sont inventées et leur mot de passe est public. Enregistrez les professionnels avec "
+                 "import-directory et add-desk-agent.", "demo_data_loaded")
         counts = load_demo_data(current_app.extensions["dmp.store"], current_app.extensions["dmp.repos"].documents.sealer)
         for what, count in counts.items():
             click.echo(f"{what}: {count}")
+        journal("demo_data_loaded")
 
     @app.cli.command("import-register")
     @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -42,8 +53,10 @@ def init_app(app: Flask) -> None:
                 click.echo(problem, err=True)
             errors = len(refused.problems)
             click.echo(f"Aucune ligne importée : {errors} erreur{'s' if errors > 1 else ''}.", err=True)
+            journal("register_imported", detail=csv_file.name, allowed=False, reason=f"{errors} erreur(s)")
             sys.exit(1)
         click.echo(f"{count} personne{'s' if count > 1 else ''} importée{'s' if count > 1 else ''}.")
+        journal("register_imported", detail=f"{csv_file.name} : {count} personne(s)")
 
     @app.cli.command("import-reimbursements")
     @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -65,9 +78,11 @@ def init_app(app: Flask) -> None:
                 click.echo(problem, err=True)
             errors = len(refused.problems)
             click.echo(f"Aucune ligne importée : {errors} erreur{'s' if errors > 1 else ''}.", err=True)
+            journal("reimbursements_imported", detail=csv_file.name, allowed=False, reason=f"{errors} erreur(s)")
             sys.exit(1)
         for line in summary.lines():
             click.echo(line)
+        journal("reimbursements_imported", detail=csv_file.name)
 
     @app.cli.command("purge-closed")
     @click.option("--dry-run", is_flag=True, help="Say what would be erased, erase nothing.")
@@ -82,6 +97,8 @@ def init_app(app: Flask) -> None:
         for item in purged:
             click.echo(f"DMP {item.dossier_id}, fermé le {item.closed_on} : {verb}")
         click.echo(f"{len(purged)} DMP {'à effacer' if dry_run else 'effacé' + ('s' if len(purged) > 1 else '')}.")
+        if not dry_run:
+            journal("closed_dossiers_purged", detail=f"{len(purged)} DMP effacé(s)")
 
     @app.cli.command("journal-check")
     @click.argument("dossier_ids", nargs=-1)
@@ -98,6 +115,13 @@ def init_app(app: Flask) -> None:
             if index is not None:
                 broken += 1
                 click.echo(f"DMP {dossier_id} : l’entrée {index + 1} sur {len(entries)} a été modifiée.", err=True)
+        if not dossier_ids:  # the whole store: the operators' journal too
+            operators = repos.operators.entries()
+            index = verify_chain(operators)
+            if index is not None:
+                broken += 1
+                click.echo(f"Journal des opérateurs : l’entrée {index + 1} sur {len(operators)} a été modifiée.",
+                           err=True)
         click.echo(f"{len(ids)} historique{'s' if len(ids) > 1 else ''} vérifié{'s' if len(ids) > 1 else ''}, "
                    f"{broken} modifié{'s' if broken > 1 else ''}.")
         if broken:
@@ -120,6 +144,9 @@ def init_app(app: Flask) -> None:
         click.echo(f"{done.dossiers} DMP, {done.items} éléments scellés de nouveau avec la première clé.")
         for line in (*done.failures, *left):
             click.echo(f"Problème : {line}", err=True)
+        journal("data_resealed", detail=f"{done.dossiers} DMP, {done.items} éléments",
+                allowed=not (done.failures or left), reason="la première clé seule n’ouvre pas tout"
+                if done.failures or left else "")
         if done.failures or left:
             click.echo("Gardez l’ancienne clé : la première clé seule n’ouvre pas tout.", err=True)
             sys.exit(1)

@@ -90,6 +90,7 @@ JOURNEY_PAGES: dict[str, str] = {
     "pro.emergency": "tests/browser/test_professional_journey.py",
     "patient.document": "tests/browser/test_professional_journey.py",
     "guides.guide": "tests/browser/test_guides.py",
+    "pro.activation": "tests/browser/test_activation.py",
 }
 
 # Pages that need parameters or a logged-in user; later issues add theirs here.

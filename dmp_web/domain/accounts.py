@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from .credentials import hash_secret, new_otp, verify_secret
+from .credentials import hash_secret, new_link_token, new_otp, spend_a_check, token_digest, verify_secret
 
 OTP_VALIDITY = timedelta(minutes=10)
 OTP_MAX_TRIES = 5
@@ -52,6 +52,22 @@ class OneTimeCode:
 
 
 @dataclass
+class Activation:
+    """A single-use link to choose a first password (professionals and desk agents)."""
+
+    token_digest: str
+    expires_at: datetime
+
+    VALIDITY = timedelta(hours=72)
+
+
+class ActivationCheck(Enum):
+    OK = "ok"
+    EXPIRED = "expired"
+    MISSING = "missing"  # never sent, already used, or replaced by a newer link
+
+
+@dataclass
 class Account:
     login_id: str
     dossier_id: str
@@ -64,15 +80,22 @@ class Account:
     locked_until: datetime | None = None
     otp: OneTimeCode | None = None
     password_changed_at: datetime | None = None
+    activation: Activation | None = None
+    deactivated_at: datetime | None = None  # an operator removed this access: it never logs in again
 
     # -- password -----------------------------------------------------------------------------
     def locked(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
 
     def try_password(self, password: str, now: datetime) -> PasswordCheck:
-        """Check a password; the fifth wrong one in a row locks the account for 15 minutes."""
+        """Check a password; the fifth wrong one in a row locks the account for 15 minutes.
+        An account without a password yet (activation link not used) answers as a wrong one,
+        in as long as a real check; a deactivated one answers so only to its right password."""
         if self.locked(now):
             return PasswordCheck.LOCKED
+        if not self.password_hash:
+            spend_a_check(password)
+            return PasswordCheck.WRONG
         if verify_secret(password, self.password_hash):
             self.failed_passwords = 0
             self.locked_until = None
@@ -89,6 +112,33 @@ class Account:
         self.password_changed_at = now
         self.failed_passwords = 0
         self.locked_until = None
+
+    # -- activation by a link, for accounts created by an operator ---------------------------
+    def issue_activation(self, now: datetime) -> str:
+        """A new link token (any older link stops working); only its digest is kept."""
+        token = new_link_token()
+        self.activation = Activation(token_digest(token), now + Activation.VALIDITY)
+        return token
+
+    def check_activation(self, token: str, now: datetime) -> ActivationCheck:
+        if self.activation is None or self.deactivated_at is not None:
+            return ActivationCheck.MISSING
+        if token_digest(token) != self.activation.token_digest:
+            return ActivationCheck.MISSING
+        if now >= self.activation.expires_at:
+            return ActivationCheck.EXPIRED
+        return ActivationCheck.OK
+
+    def activate(self, new_password: str, now: datetime) -> None:
+        """The first password is chosen: the link is used up."""
+        self.set_password(new_password, now)
+        self.activation = None
+        self.first_connection_step = FIRST_CONNECTION_DONE
+
+    def deactivate(self, now: datetime) -> None:
+        self.deactivated_at = now
+        self.activation = None
+        self.otp = None
 
     # -- one-time codes ------------------------------------------------------------------------
     def issue_otp(self, purpose: str, now: datetime) -> str:

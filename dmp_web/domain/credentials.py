@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
@@ -45,6 +46,28 @@ def hash_secret(value: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(value.encode("utf-8"), salt=salt, **_SCRYPT)
     return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
+def new_link_token() -> str:
+    """The secret part of a link sent by e-mail (256 bits: it cannot be guessed)."""
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    """How a link token is kept and looked up. A plain SHA-256 is enough for 256 random bits
+    (no dictionary to try), and being the same every time it can key an index."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_secret("not-a-real-password")
+
+
+def spend_a_check(value: str) -> None:
+    """Take as long as a real password check, when there is nothing to check against: an
+    unknown identifier answers as slowly as a known one."""
+    verify_secret(value, _dummy_hash())
 
 
 def verify_secret(value: str, stored: str) -> bool:

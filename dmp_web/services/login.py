@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from functools import cache
 from typing import Protocol
 
 from ..domain.accounts import Account, CodeCheck, PasswordCheck, TooSoon
-from ..domain.credentials import hash_secret, normalize_code, verify_secret
+from ..domain.credentials import normalize_code, spend_a_check
 from ..domain.journal import Actor
 from ..notify import Email, Sms
 from ..store.directory import Directory
@@ -77,12 +76,6 @@ class LoginStarted:
     masked_contact: str
 
 
-@cache
-def _dummy_hash() -> str:
-    """Checked against for unknown identifiers, so both answers take as long (made once, lazily)."""
-    return hash_secret("not-a-real-password")
-
-
 def mask_email(email: str) -> str:
     name, _, domain = email.partition("@")
     return f"{name[:1]}•••@{domain}"
@@ -110,16 +103,19 @@ def send_otp(ctx: Context, source: AccountSource, account: Account, code: str, p
 
 
 def start_login(ctx: Context, source: AccountSource, login_id: str, password: str) -> LoginStarted:
-    """Check identifier and password, then send a one-time code. Raises Refused('wrong'|'locked')."""
+    """Check identifier and password, then send a one-time code.
+    Raises Refused('wrong'|'locked'|'deactivated')."""
     found = source.find(login_id)
     if found is None:
-        verify_secret(password, _dummy_hash())
+        spend_a_check(password)
         raise Refused("wrong")
     key = source.key(found)
     now = ctx.now()
     code = None
     with source.updating(key) as account:
         check = account.try_password(password, now)
+        if check is PasswordCheck.OK and account.deactivated_at is not None:
+            raise Refused("deactivated")  # told only to whoever knows the password
         if check is PasswordCheck.OK:
             try:
                 code = account.issue_otp("login", now)

@@ -43,11 +43,17 @@ def name_words(text: str) -> list[str]:
     return [w for w in re.split(r"[^a-z0-9]+", plain) if w and w != "dr"]
 
 
+def _name_prefixes(name: str) -> set[str]:
+    return {w[:3] for w in name_words(name) if len(w) >= 3}
+
+
 class Directory:
     def __init__(self, store: FileStore):
         self._table = ShardedTable(store, "directory")
         # word prefix (3 letters) -> {login id: name}: a name search reads one small record
         self._by_name = ShardedTable(store, "directory-by-name")
+        # digest of an activation link's token -> login id
+        self._by_activation = ShardedTable(store, "directory-by-activation")
 
     @staticmethod
     def login_id_of(actor) -> str:
@@ -57,8 +63,72 @@ class Directory:
         account.login_id = self.login_id_of(actor)
         self._table.add(account.login_id, {"actor": _actor_row(actor), "account": to_row(account)})
         if isinstance(actor, Professional):
-            for word in {w[:3] for w in name_words(actor.name) if len(w) >= 3}:
+            for word in _name_prefixes(actor.name):
                 self._by_name.update(word, lambda row, a=actor: {**(row or {}), a.rpps: a.name})
+
+    def put_professionals(self, professionals: list[Professional], emails: dict[str, str]) -> dict[str, str]:
+        """Add or update many professionals in one pass over the shards (the directory import).
+
+        A new one gets an account with no password yet (emails[rpps] for its activation link);
+        an existing one keeps its account, only the description changes. Returns, by RPPS
+        number, "added", "updated" or "unchanged"."""
+        outcomes: dict[str, str] = {}
+        old_names: dict[str, str] = {}
+
+        def change_for(professional: Professional):
+            def change(row):
+                if row is None:
+                    outcomes[professional.rpps] = "added"
+                    account = Account(login_id=professional.rpps, dossier_id="", password_hash="",
+                                      email=emails.get(professional.rpps, ""), otp_channel="email")
+                    return {"actor": _actor_row(professional), "account": to_row(account)}
+                if row["actor"] == _actor_row(professional):
+                    outcomes[professional.rpps] = "unchanged"
+                    return row
+                outcomes[professional.rpps] = "updated"
+                old_names[professional.rpps] = row["actor"].get("name", "")
+                return {**row, "actor": _actor_row(professional)}
+            return change
+
+        self._table.update_many({p.rpps: change_for(p) for p in professionals})
+        index: dict[str, dict[str, str | None]] = {}  # prefix -> {rpps: name, or None to remove}
+        for professional in professionals:
+            if outcomes[professional.rpps] == "unchanged":
+                continue
+            new_prefixes = _name_prefixes(professional.name)
+            for prefix in _name_prefixes(old_names.get(professional.rpps, "")) - new_prefixes:
+                index.setdefault(prefix, {})[professional.rpps] = None
+            for prefix in new_prefixes:
+                index.setdefault(prefix, {})[professional.rpps] = professional.name
+
+        def index_change(entries):
+            def change(row):
+                merged = {**(row or {}), **entries}
+                kept = {rpps: name for rpps, name in merged.items() if name is not None}
+                return kept or None
+            return change
+
+        self._by_name.update_many({prefix: index_change(entries) for prefix, entries in index.items()})
+        return outcomes
+
+    def active_actor(self, login_id: str):
+        """The actor, unless an operator deactivated the account (or it does not exist)."""
+        row = self._table.get(login_id.strip())
+        if row is None or row["account"].get("deactivated_at"):
+            return None
+        return _actor(row["actor"])
+
+    def index_activation(self, digest: str, login_id: str, replaces: str | None = None) -> None:
+        if replaces:
+            self._by_activation.delete(replaces)
+        self._by_activation.put(digest, {"login_id": login_id})
+
+    def find_by_activation(self, digest: str) -> str | None:
+        row = self._by_activation.get(digest)
+        return row["login_id"] if row else None
+
+    def forget_activation(self, digest: str) -> None:
+        self._by_activation.delete(digest)
 
     def search_professionals(self, text: str, limit: int = 20) -> list[Professional]:
         """Professionals by RPPS number, or by words of their name (3 letters at least)."""

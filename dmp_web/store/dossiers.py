@@ -20,6 +20,7 @@ from ..domain.journal import GENESIS, Actor, JournalEntry, make_entry
 from .codec import from_row, to_row
 from .crypto import Sealer
 from .directory import Directory
+from .operators import OperatorsJournal
 from .documents import DocumentRepository, EmergencyRepository
 from .wishes import WishesRepository
 from .reimbursements import ReimbursementRepository
@@ -192,6 +193,7 @@ class Repositories:
         self.journal = JournalRepository(store)
         self.creation_codes = CreationCodeRepository(store)
         self.directory = Directory(store)
+        self.operators = OperatorsJournal(store)
         self.emergencies = EmergencyRepository(store)
         # documents are sealed at rest: without a key (a script that only reads accounts) there are none
         self.documents = DocumentRepository(store, sealer) if sealer else None

@@ -65,6 +65,33 @@ class ShardedTable:
                 db.upsert({"key": key, "value": new}, _KEY == key)
             return new
 
+    def update_many(self, changes: dict[str, Callable[[dict | None], dict | None]]) -> dict[str, dict | None]:
+        """update() for many keys at once: each shard is read, changed and written once, under
+        its lock (a batch import costs one write per shard, not one per key)."""
+        by_shard: dict[str, dict] = {}
+        for key, change in changes.items():
+            by_shard.setdefault(self.shard_of(key), {})[key] = change
+        results: dict[str, dict | None] = {}
+        for shard, group in sorted(by_shard.items()):
+            with self.store.transaction("keyed", self.name, shard) as db:
+                existing = {row["key"]: row for row in db.all() if row["key"] in group}
+                stale, fresh = [], []
+                for key, change in group.items():
+                    row = existing.get(key)
+                    new = change(dict(row["value"]) if row else None)
+                    results[key] = new
+                    if row is not None and new == row["value"]:
+                        continue
+                    if row is not None:
+                        stale.append(row.doc_id)
+                    if new is not None:
+                        fresh.append({"key": key, "value": new})
+                if stale:
+                    db.remove(doc_ids=stale)
+                if fresh:
+                    db.insert_multiple(fresh)
+        return results
+
     @contextmanager
     def updating(self, key: str) -> Iterator[dict]:
         """Hold the shard's lock while the caller changes the record in place; written on exit."""

@@ -28,6 +28,23 @@ PASSWORD_MESSAGES = {
 }
 
 
+# why a login was refused -> (the request log's reason, the message under the password)
+LOGIN_REFUSALS = {
+    "wrong": ("wrong_credentials", "L’identifiant ou le mot de passe n’est pas le bon. Vérifiez les 2"),
+    "locked": ("locked", "Après 5 mots de passe faux, votre compte est bloqué pendant 15 minutes"),
+    "deactivated": ("deactivated", "Ce compte est fermé. Parlez à la personne qui gère les comptes "
+                                   "dans votre établissement"),
+}
+
+
+def login_refused(form, refusal) -> object:
+    """Say on the form why the login was refused, and log it; returns the end of a lock-out."""
+    reason, message = LOGIN_REFUSALS[refusal.code]
+    refuse(reason)
+    form.password.errors = [message]
+    return refusal.details.get("until")
+
+
 def otp_message(check: CodeCheck, tries_left: int) -> str:
     """Why a one-time code was refused, in French (the last try in the singular)."""
     return OTP_MESSAGES[check].format(tries_left=tries_left, tries_word="essai" if tries_left == 1 else "essais")
@@ -75,7 +92,8 @@ def init_app(app) -> None:
             account = app.extensions["dmp.repos"].accounts.get(dossier_id)
             return PatientUser(account) if account else None
         if kind == "pro":
-            actor = app.extensions["dmp.repos"].directory.actor(dossier_id)
+            # read on every request: a deactivated account's sessions end at its next click
+            actor = app.extensions["dmp.repos"].directory.active_actor(dossier_id)
             return DirectoryUser(actor, dossier_id) if actor else None
         return None
 
@@ -122,14 +140,7 @@ def login():
         try:
             started = accounts.start_login(ctx(), form.login_id.data, form.password.data)
         except accounts.Refused as refusal:
-            refuse("locked" if refusal.code == "locked" else "wrong_credentials")
-            if refusal.code == "locked":
-                locked_until = refusal.details.get("until")
-                form.password.errors = [
-                    "Après 5 mots de passe faux, votre compte est bloqué pendant 15 minutes"
-                ]
-            else:
-                form.password.errors = ["L’identifiant ou le mot de passe n’est pas le bon. Vérifiez les 2"]
+            locked_until = login_refused(form, refusal)
         else:
             session["pending_login"] = {
                 "dossier": started.key,

@@ -11,10 +11,11 @@ from ..domain.access import REASONS
 from ..domain.actors import FORBIDDEN_KINDS, DeskAgent, Professional
 from ..domain.documents import DOCUMENT_TYPES
 from ..domain.habilitations import allows
+from ..forms.accounts import NewPasswordForm
 from ..forms.pro import DepositForm, EmergencyForm, PatientSearchForm, ProLoginForm
-from ..services import dossier_access
+from ..services import dossier_access, enrolment
 from ..services import login as logins
-from .auth import DirectoryUser, code_page, resend, start_session
+from .auth import PASSWORD_MESSAGES, DirectoryUser, code_page, login_refused, resend, start_session
 from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
 from .request_log import refuse
 
@@ -41,12 +42,7 @@ def login():
         try:
             started = logins.start_login(ctx(), directory_source(), form.login_id.data, form.password.data)
         except logins.Refused as refusal:
-            refuse("locked" if refusal.code == "locked" else "wrong_credentials")
-            if refusal.code == "locked":
-                locked_until = refusal.details.get("until")
-                form.password.errors = ["Après 5 mots de passe faux, votre compte est bloqué pendant 15 minutes"]
-            else:
-                form.password.errors = ["L’identifiant ou le mot de passe n’est pas le bon. Vérifiez les 2"]
+            locked_until = login_refused(form, refusal)
         else:
             session["pending_pro_login"] = {
                 "dossier": started.key, "channel": started.channel, "masked": started.masked_contact,
@@ -69,6 +65,33 @@ def login_code():
 @bp.post("/connexion/code/nouveau")
 def resend_login_code():
     return resend("pending_pro_login", "login", "pro.login_code", "pro.login", source=directory_source)
+
+
+@bp.route("/activation/<token>", methods=["GET", "POST"])
+def activation(token: str):
+    """Choose a first password with the link an operator's command sent (72 hours, once)."""
+    try:
+        account = enrolment.account_of_link(ctx(), token) if re.fullmatch(r"[A-Za-z0-9_-]{43}", token) else None
+    except logins.Refused as refusal:
+        account, void = None, refusal.code
+    else:
+        void = "missing"
+    if account is None:
+        refuse("dossier_not_found")
+        return render_template("pages/pro/activation_void.html", expired=void == "expired"), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            enrolment.activate(ctx(), token, form.new_password.data)
+        except logins.Refused as refusal:
+            if not refusal.code.startswith("password_"):
+                return redirect(url_for("pro.activation", token=token))  # used meanwhile: say so
+            form.new_password.errors = [PASSWORD_MESSAGES[refusal.code]]
+        else:
+            flash("Votre mot de passe est choisi. Connectez-vous avec lui.", "success")
+            return redirect(url_for("pro.login"))
+    return render_template("pages/pro/activation.html", form=form, token=token, login_id=account.login_id,
+                           actor=ctx().repos.directory.actor(account.login_id))
 
 
 @bp.get("")

@@ -4,20 +4,18 @@ from dmp_web.domain.identity import normalize_nir
 from dmp_web.store.register import InsuredRegister
 
 from ..conftest import make_app
-
-
-def _snapshot(root):
-    return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*.json"))}
+from ..store_files import store_files
 
 
 def test_demo_data_is_idempotent(tmp_path):
     app = make_app(tmp_path)  # loads it once
     runner = app.test_cli_runner()
-    before = _snapshot(tmp_path / "data")
+    before = store_files(tmp_path / "data")
     result = runner.invoke(args=["demo-data"])
     assert result.exit_code == 0, result.output
     assert "insured persons: 5" in result.output and "dossiers: 1" in result.output
-    assert _snapshot(tmp_path / "data") == before
+    assert store_files(tmp_path / "data") == before
+    assert [e.action for e in app.extensions["dmp.repos"].operators.entries()] == ["demo_data_loaded"]
 
 
 def test_demo_people_have_valid_nirs_and_are_found_by_nir(tmp_path):

@@ -9,6 +9,7 @@ from dmp_web.services.register_import import COLUMNS, parse_register_csv
 from dmp_web.store.register import InsuredRegister
 
 from ..conftest import make_app
+from ..store_files import store_files
 
 
 def _nir(first_13: str) -> str:
@@ -65,10 +66,6 @@ EXPECTED = {
 }
 
 
-def _snapshot(root):
-    return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*.json"))}
-
-
 def _import(app, tmp_path, content: str | bytes):
     path = tmp_path / "registre.csv"
     if isinstance(content, str):
@@ -94,15 +91,15 @@ def test_a_good_file_imports_every_row_and_each_person_is_found_by_nir(tmp_path)
 def test_importing_the_same_file_again_changes_nothing(tmp_path):
     app = make_app(tmp_path)
     assert _import(app, tmp_path, _csv(GOOD_ROWS)).exit_code == 0
-    before = _snapshot(tmp_path / "data")
+    before = store_files(tmp_path / "data")
     result = _import(app, tmp_path, _csv(GOOD_ROWS))
     assert result.exit_code == 0, result.output
-    assert _snapshot(tmp_path / "data") == before
+    assert store_files(tmp_path / "data") == before
 
 
 def test_a_file_with_bad_rows_reports_each_problem_with_its_line_and_imports_no_row_at_all(tmp_path):
     app = make_app(tmp_path)
-    before = _snapshot(tmp_path / "data")
+    before = store_files(tmp_path / "data")
     rows = [
         GOOD_ROWS[0],  # line 2
         _row(nir=CLAIRE[:-2] + f"{(nir_key(CLAIRE[:13]) % 97) + 1:02d}"),  # line 3
@@ -133,7 +130,7 @@ def test_a_file_with_bad_rows_reports_each_problem_with_its_line_and_imports_no_
     ]
     assert _register(app).get(CLAIRE) is None
     assert _register(app).get(HENRI) is None
-    assert _snapshot(tmp_path / "data") == before
+    assert store_files(tmp_path / "data") == before
 
 
 @pytest.mark.parametrize(

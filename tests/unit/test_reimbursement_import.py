@@ -8,6 +8,7 @@ from dmp_web.domain.identity import compute_ins_c
 from dmp_web.services.reimbursement_import import COLUMNS
 
 from ..conftest import make_app
+from ..store_files import store_files
 
 FATIMA = DEMO_LOGIN["nir"]
 FATIMA_DOSSIER = DEMO_LOGIN["dossier_id"]
@@ -59,11 +60,6 @@ def _journal(app, dossier_id=FATIMA_DOSSIER):
     return [e for e in app.extensions["dmp.repos"].journal.entries(dossier_id) if e.action == "reimbursements_updated"]
 
 
-def _every_file(root):
-    """Every file of the store, lock files included, byte for byte."""
-    return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 def test_each_row_goes_to_the_dossier_of_its_nir_and_the_summary_says_what_happened(tmp_path):
     app = _app_with_jeanne(tmp_path)
     result = _import(app, tmp_path, GOOD_FILE)
@@ -84,7 +80,7 @@ def test_each_row_goes_to_the_dossier_of_its_nir_and_the_summary_says_what_happe
 def test_importing_the_same_file_again_changes_not_one_byte_of_the_store(tmp_path):
     app = _app_with_jeanne(tmp_path)
     assert _import(app, tmp_path, GOOD_FILE).exit_code == 0
-    before = _every_file(tmp_path / "data")
+    before = store_files(tmp_path / "data", lock_files=True)
     result = _import(app, tmp_path, GOOD_FILE)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
@@ -94,7 +90,7 @@ def test_importing_the_same_file_again_changes_not_one_byte_of_the_store(tmp_pat
         "1 ligne ignorée : plus de 24 mois (avant le 23 novembre 2024).",
         "2 lignes pour un NIR sans DMP, non importées : lignes 6, 7.",
     ]
-    assert _every_file(tmp_path / "data") == before
+    assert store_files(tmp_path / "data", lock_files=True) == before
     assert len(_journal(app)) == 1
 
 
@@ -132,7 +128,7 @@ def test_rows_that_aged_are_dropped_even_from_dossiers_the_file_does_not_mention
 
 def test_a_file_with_bad_rows_reports_each_by_line_and_imports_nothing_at_all(tmp_path):
     app = _app_with_jeanne(tmp_path)
-    before = _every_file(tmp_path / "data")
+    before = store_files(tmp_path / "data", lock_files=True)
     bad_file = GOOD_FILE + "\n".join([
         f"{FATIMA};2026-13-01;Consultation;Dr Marie Durand;30,00;19,00",  # 9
         f"{JEANNE};2026-11-01;;Hugo Bernard;15 euros;9,00",  # 10
@@ -148,7 +144,7 @@ def test_a_file_with_bad_rows_reports_each_by_line_and_imports_nothing_at_all(tm
         "ligne 11 : la ligne a 5 colonnes au lieu de 6 (séparateur « ; »)",
         "Aucune ligne importée : 4 erreurs.",
     ]
-    assert _every_file(tmp_path / "data") == before
+    assert store_files(tmp_path / "data", lock_files=True) == before
     assert len(_rows(app)) == len(DEMO_REIMBURSEMENTS) and _rows(app, JEANNE_DOSSIER) == []
 
 
@@ -176,6 +172,6 @@ def test_a_closed_dmp_is_not_fed_and_the_summary_gives_its_lines(tmp_path):
 def test_reimbursements_are_sealed_at_rest(tmp_path):
     app = _app_with_jeanne(tmp_path)
     assert _import(app, tmp_path, GOOD_FILE).exit_code == 0
-    raw = b"".join(_every_file(tmp_path / "data").values())
+    raw = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
     for clear in ("orthophonie", "Léa Martin", "Soins infirmiers", "Vaccin contre la grippe", "Séance de kinésithérapie", "2026-11-20"):
         assert clear.encode("utf-8") not in raw, clear

@@ -10,7 +10,8 @@ from dmp_web.domain.actors import Professional
 
 from .pro_journey import DOSSIER, FORBIDDEN, pro_log_in
 
-SAMPLE_VALUES = {"dossier_id": DOSSIER, "document_id": DEMO_DOCUMENTS[0][0], "kind": "panne", "slug": "mes-documents"}
+SAMPLE_VALUES = {"dossier_id": DOSSIER, "document_id": DEMO_DOCUMENTS[0][0], "kind": "panne", "slug": "mes-documents",
+                 "token": "x" * 43}
 
 
 def _secrets_of_the_dossier(app):

@@ -1,0 +1,138 @@
+"""The operators' commands: check the configuration, enrol the directory, add desk agents,
+remove an access, back up and restore. Each act is written to the operators' journal."""
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+
+def operator_name() -> str:
+    """Who runs the command, as the system knows them (the person behind sudo, if any)."""
+    return os.environ.get("SUDO_USER") or getpass.getuser()
+
+
+def journal(action: str, detail: str = "", allowed: bool = True, reason: str = "") -> None:
+    from .services.enrolment import record
+    from .web.deps import ctx
+
+    record(ctx(), operator_name(), action, detail=detail, allowed=allowed, reason=reason)
+
+
+def fail(message: str, action: str | None = None) -> None:
+    """Say why on stderr, journal the refusal when it is an operator's act, exit 1."""
+    if action:
+        journal(action, allowed=False, reason=message)
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+REFUSED = {
+    "unknown": "Personne n’a cet identifiant dans l’annuaire.",
+    "no_email": "Cette personne n’a pas d’adresse e-mail : donnez-la avec --email.",
+    "bad_email": "Cette adresse e-mail n’est pas valide.",
+    "deactivated": "Ce compte est désactivé : aucun lien ne lui est envoyé.",
+    "no_name": "Le nom et l’organisme sont obligatoires.",
+}
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("check-config")
+    def check_config() -> None:
+        """Check every DMP_* setting (exit 1 with one line per problem). The app itself runs the
+        same check as it loads, so a wrong setting stops this command before it starts."""
+        settings = current_app.config["DMP_SETTINGS"]
+        click.echo(f"Configuration correcte ({settings.env}) : données dans {settings.data_dir}, "
+                   f"adresse publique {settings.site_url or '(aucune)'}, "
+                   f"{settings.trusted_proxies} proxy(s) de confiance.")
+
+    @app.cli.command("import-directory")
+    @click.argument("extract", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_directory_command(extract: Path) -> None:
+        """Import the public RPPS extract (lines separated by «|»): every line, or none if one is wrong.
+        New professionals with an e-mail receive their activation link."""
+        from .services.directory_import import (
+            DirectoryImportRefused, check_directory_file, count_lines, import_directory,
+        )
+        from .services.enrolment import send_activation
+        from .services.login import Refused
+        from .web.deps import ctx
+
+        total = count_lines(extract)
+        try:
+            with click.progressbar(length=total, label="Vérification", file=sys.stderr) as bar:
+                check_directory_file(extract, bar.update)
+            with click.progressbar(length=total, label="Import", file=sys.stderr) as bar:
+                summary = import_directory(extract, ctx().repos.directory, bar.update)
+        except DirectoryImportRefused as refused:
+            for problem in refused.problems:
+                click.echo(problem, err=True)
+            journal("directory_imported", detail=extract.name, allowed=False,
+                    reason=f"{len(refused.problems)} problème(s)")
+            fail("Aucune ligne importée.")
+        sent = 0
+        for rpps in summary.added:
+            if rpps in summary.without_email:
+                continue
+            try:
+                send_activation(ctx(), rpps)
+                sent += 1
+            except Refused as refusal:
+                click.echo(f"{rpps} : {REFUSED[refusal.code]}", err=True)
+        for line in summary.lines():
+            click.echo(line)
+        click.echo(f"{sent} lien(s) d’activation envoyé(s).")
+        journal("directory_imported", detail=f"{extract.name} : {len(summary.added)} ajoutés, "
+                                             f"{summary.updated} mis à jour, {sent} liens envoyés")
+
+    @app.cli.command("send-activation")
+    @click.argument("login_id")
+    @click.option("--email", help="The address to send the link to (kept for the codes).")
+    def send_activation_command(login_id: str, email: str | None) -> None:
+        """Send a new activation link to a professional (RPPS number) or a desk agent."""
+        from .services.enrolment import send_activation
+        from .services.login import Refused
+        from .web.deps import ctx
+
+        try:
+            where = send_activation(ctx(), login_id, email)
+        except Refused as refusal:
+            fail(REFUSED[refusal.code], "activation_sent")
+        journal("activation_sent", detail=login_id)
+        click.echo(f"Lien d’activation envoyé à {where} (il marche 72 heures, une fois).")
+
+    @app.cli.command("add-desk-agent")
+    @click.option("--name", required=True, help="First name and name, e.g. «Nadia Benoît».")
+    @click.option("--organisation", required=True, help="Their caisse, e.g. «CPAM de Paris».")
+    @click.option("--email", required=True, help="Where their activation link and codes go.")
+    def add_desk_agent_command(name: str, organisation: str, email: str) -> None:
+        """Add a desk agent: they receive a link to choose their password."""
+        from .services.enrolment import add_desk_agent
+        from .services.login import Refused
+        from .web.deps import ctx
+
+        try:
+            login_id = add_desk_agent(ctx(), name, organisation, email)
+        except Refused as refusal:
+            fail(REFUSED[refusal.code], "desk_agent_added")
+        journal("desk_agent_added", detail=f"{login_id} ({organisation})")
+        click.echo(f"Agent ajouté : identifiant {login_id}. Un lien pour choisir son mot de passe lui est envoyé.")
+
+    @app.cli.command("deactivate-actor")
+    @click.argument("login_id")
+    def deactivate_actor_command(login_id: str) -> None:
+        """Remove a professional's or a desk agent's access at once (their sessions end)."""
+        from .services.enrolment import deactivate
+        from .services.login import Refused
+        from .web.deps import ctx
+
+        try:
+            deactivate(ctx(), login_id)
+        except Refused as refusal:
+            fail(REFUSED[refusal.code], "actor_deactivated")
+        journal("actor_deactivated", detail=login_id)
+        click.echo(f"L’accès de {login_id} est retiré. Ses sessions ouvertes sont fermées.")
