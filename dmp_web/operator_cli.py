@@ -136,3 +136,37 @@ def init_app(app: Flask) -> None:
             fail(REFUSED[refusal.code], "actor_deactivated")
         journal("actor_deactivated", detail=login_id)
         click.echo(f"L’accès de {login_id} est retiré. Ses sessions ouvertes sont fermées.")
+
+    @app.cli.command("backup")
+    @click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
+    def backup_command(destination: Path) -> None:
+        """Write a consistent copy of the store into DESTINATION (new or empty), server running.
+        The keys are not in it: keep DMP_DATA_KEYS and DMP_SECRET_KEY apart, elsewhere."""
+        from .services.backup import BackupRefused, backup
+        from .web.deps import ctx
+
+        try:
+            done = backup(current_app.extensions["dmp.store"], destination, ctx().now())
+        except BackupRefused as refused:
+            fail(str(refused), "backup_made")
+        journal("backup_made", detail=f"{done.files} fichiers vers {destination}")
+        click.echo(f"Sauvegarde faite : {done.files} fichiers, {done.bytes} octets, dans {destination}.")
+        click.echo("Les clés n’y sont pas : gardez DMP_DATA_KEYS et DMP_SECRET_KEY à part.")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    def restore_command(source: Path) -> None:
+        """Restore a backup into the data folder (DMP_DATA_DIR), which must be empty; every file
+        is checked against the backup's manifest first. Then run journal-check."""
+        from .services.backup import BackupRefused, restore
+        from .settings import DEVELOPMENT_SECRET_FILES
+        from .store.files import WRITERS_LOCK
+
+        settings = current_app.config["DMP_SETTINGS"]
+        try:
+            done = restore(source, settings.data_dir, ignore=(*DEVELOPMENT_SECRET_FILES, WRITERS_LOCK))
+        except BackupRefused as refused:
+            fail(str(refused))
+        journal("backup_restored", detail=f"{done.files} fichiers depuis {source}")
+        click.echo(f"Restauration faite : {done.files} fichiers dans {settings.data_dir}. "
+                   "Vérifiez-la avec : flask --app app journal-check")

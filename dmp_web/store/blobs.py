@@ -30,8 +30,9 @@ class BlobStore:
     def put(self, dossier_id: str, data: bytes) -> str:
         """Store the bytes encrypted; return the new blob's id."""
         blob_id = secrets.token_hex(16)
-        # No lock: a fresh random id is written by no one else, and the write is atomic.
-        atomic_write_bytes(self._path(dossier_id, blob_id), self.sealer.seal(data))
+        # No file lock: a fresh random id is written by no one else, and the write is atomic.
+        with self.store.writing():
+            atomic_write_bytes(self._path(dossier_id, blob_id), self.sealer.seal(data))
         return blob_id
 
     def get(self, dossier_id: str, blob_id: str) -> bytes:
@@ -46,12 +47,13 @@ class BlobStore:
     def reseal(self, dossier_id: str, blob_id: str) -> None:
         """Seal the blob again with the first key of the ring (key rotation); atomic."""
         path = self._path(dossier_id, blob_id)
-        atomic_write_bytes(path, self.sealer.reseal(path.read_bytes()))
+        with self.store.writing():
+            atomic_write_bytes(path, self.sealer.reseal(path.read_bytes()))
 
     def delete(self, dossier_id: str, blob_id: str) -> None:
         """Remove the blob; removing one already gone is not an error."""
         path = self._path(dossier_id, blob_id)
-        with suppress(FileNotFoundError):
+        with self.store.writing(), suppress(FileNotFoundError):
             path.unlink()
             fsync_dir(path.parent)
 
@@ -59,7 +61,8 @@ class BlobStore:
         """Remove every file of the dossier (the purge, 10 years after closing)."""
         folder = self.store.path(*_folder(dossier_id))
         try:
-            shutil.rmtree(folder)
+            with self.store.writing():
+                shutil.rmtree(folder)
         except FileNotFoundError:
             return
         fsync_dir(folder.parent)

@@ -113,7 +113,8 @@ class DossierRepository:
             ShardedTable(self._records.store, "account-by-login").delete(login_id)
         folder = self._records.store.path(*_folder(dossier.id))
         if folder.exists():
-            shutil.rmtree(folder)
+            with self._records.store.writing():
+                shutil.rmtree(folder)
         self._closed.delete(dossier.id)
 
 

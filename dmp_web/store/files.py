@@ -8,10 +8,12 @@ new version, never half of one.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import tempfile
+import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Iterator
@@ -100,12 +102,59 @@ class _SnapshotStorage(_TransactionStorage):
         raise RuntimeError("this view is read-only: open a transaction to write")
 
 
+# Every write holds this store-wide lock shared; a backup holds it alone while it takes its
+# snapshot, so the snapshot falls between writes, never in the middle of one.
+WRITERS_LOCK = ".writers.lock"
+# Left out of a backup: locks, temporary files of a write in progress, the development keys.
+_NOT_DATA = re.compile(r"(\.lock|\.tmp)$|^\.dev-")
+
+
 class FileStore:
     """A folder of small TinyDB files, each opened for one read or one transaction."""
 
     def __init__(self, root: Path | str, lock_timeout: float = 30.0):
         self.root = Path(root).resolve()
         self.lock_timeout = lock_timeout
+
+    @contextmanager
+    def _writers(self, mode: int) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / WRITERS_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                try:
+                    fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreBusy("the store is held by a backup") from None
+                    time.sleep(0.005)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases its lock
+
+    def writing(self):
+        """Hold the store-wide lock shared, as every write does (several writers at once)."""
+        return self._writers(fcntl.LOCK_SH)
+
+    def copy_consistent(self, staging: Path) -> list[Path]:
+        """Hard-link every data file into `staging` (on the same disk) while no write runs:
+        a snapshot of the whole store in the time of a walk, since writes replace files and
+        never change one in place. Returns the files, relative to the store."""
+        linked = []
+        with self._writers(fcntl.LOCK_EX):
+            for folder, dirs, files in os.walk(self.root):
+                dirs[:] = sorted(d for d in dirs if Path(folder, d) != staging)
+                for name in sorted(files):
+                    if _NOT_DATA.search(name):
+                        continue
+                    source = Path(folder, name)
+                    relative = source.relative_to(self.root)
+                    (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+                    os.link(source, staging / relative)
+                    linked.append(relative)
+        return linked
 
     def path(self, *segments: str) -> Path:
         for segment in segments:
@@ -119,14 +168,15 @@ class FileStore:
         path = self.path(*segments)
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(path) + ".lock", timeout=self.lock_timeout)
-        try:
-            lock.acquire()
-        except Timeout as exc:
-            raise StoreBusy(str(path)) from exc
-        try:
-            yield path
-        finally:
-            lock.release()
+        with self.writing():
+            try:
+                lock.acquire()
+            except Timeout as exc:
+                raise StoreBusy(str(path)) from exc
+            try:
+                yield path
+            finally:
+                lock.release()
 
     @contextmanager
     def transaction(self, *segments: str) -> Iterator[TinyDB]:

@@ -199,3 +199,36 @@ def test_professionals_are_found_by_name_words_or_rpps_without_reading_the_whole
     petit = "1000200003" + rpps_key("1000200003")
     assert [p.name for p in directory.search_professionals(petit)] == ["Claire Petit"]
     assert directory.search_professionals("le") == [] and directory.search_professionals("dupont") == []
+
+
+def test_no_write_lands_while_a_backup_links_its_snapshot(tmp_path, monkeypatch):
+    import threading
+
+    store = FileStore(tmp_path / "data", lock_timeout=10)
+    for n in range(3):
+        with store.transaction("t", f"f{n}.json") as db:
+            db.insert({"n": n})
+    walking, times = threading.Event(), {}
+    real_link = store_files.os.link
+
+    def slow_link(source, target):
+        walking.set()
+        time.sleep(0.05)
+        real_link(source, target)
+
+    def writer():
+        walking.wait(5)
+        with store.transaction("t", "f0.json") as db:
+            db.insert({"n": "during"})
+        times["write"] = time.monotonic()
+
+    monkeypatch.setattr(store_files.os, "link", slow_link)
+    thread = threading.Thread(target=writer)
+    thread.start()
+    linked = store.copy_consistent(tmp_path / "data" / ".staging")
+    times["snapshot"] = time.monotonic()
+    thread.join()
+    assert len(linked) == 3
+    assert times["write"] > times["snapshot"]  # the write waited for the snapshot to end
+    with store.snapshot("t", "f0.json") as db:
+        assert len(db) == 2  # and then it landed

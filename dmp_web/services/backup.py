@@ -1,0 +1,105 @@
+"""A backup of the embedded store that restores, taken while the server runs.
+
+The snapshot is taken under the store-wide lock (no write runs while the files are linked,
+which takes the time of one walk of the folder), then copied to the backup folder at leisure,
+with a manifest of every file and its SHA-256. Keys are never in a backup: DMP_DATA_KEYS and
+DMP_SECRET_KEY are kept apart, and the data opens only with them.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..store.files import FileStore, fsync_dir
+
+MANIFEST = "manifest.json"
+DATA = "data"
+FORMAT = "dmp-web-backup-1"
+
+
+class BackupRefused(RuntimeError):
+    """The backup or the restore cannot go on; the message says why, in French."""
+
+
+@dataclass(frozen=True)
+class BackupDone:
+    files: int
+    bytes: int
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _empty_or_absent(folder: Path, ignore: tuple[str, ...] = ()) -> bool:
+    return not folder.exists() or all(p.name in ignore for p in folder.iterdir())
+
+
+def backup(store: FileStore, destination: Path, now: datetime) -> BackupDone:
+    """Write a consistent copy of the store into `destination` (absent or empty)."""
+    destination = Path(destination).resolve()
+    if not _empty_or_absent(destination):
+        raise BackupRefused(f"Le dossier {destination} n’est pas vide : choisissez un dossier vide ou nouveau.")
+    if destination.is_relative_to(store.root):
+        raise BackupRefused("La sauvegarde ne peut pas être dans le dossier des données.")
+    staging = store.root / f".backup-{secrets.token_hex(6)}"
+    try:
+        files = store.copy_consistent(staging)
+        target = destination / DATA
+        entries, total = {}, 0
+        for relative in files:
+            source, copy = staging / relative, target / relative
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, copy)
+            os.chmod(copy, 0o600)
+            size = copy.stat().st_size
+            entries[str(relative)] = {"sha256": _digest(copy), "bytes": size}
+            total += size
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    manifest = {"format": FORMAT, "made_at": now.isoformat(), "files": entries,
+                "keys": "not included: restore with the same DMP_DATA_KEYS"}
+    (destination / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+    fsync_dir(destination)
+    return BackupDone(len(entries), total)
+
+
+def restore(source: Path, store_root: Path, ignore: tuple[str, ...] = ()) -> BackupDone:
+    """Copy a backup into an empty data folder, checking every file against the manifest first."""
+    source = Path(source).resolve()
+    try:
+        manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise BackupRefused(f"{source} n’est pas une sauvegarde (pas de {MANIFEST} lisible).") from None
+    if manifest.get("format") != FORMAT:
+        raise BackupRefused(f"{source} : format de sauvegarde inconnu.")
+    if not _empty_or_absent(store_root, ignore):
+        raise BackupRefused(f"Le dossier des données {store_root} n’est pas vide : une restauration "
+                            "n’écrase jamais des données.")
+    problems = []
+    for relative, expected in manifest["files"].items():
+        path = (source / DATA / relative).resolve()
+        if not path.is_relative_to(source / DATA) or not path.is_file():
+            problems.append(f"fichier manquant : {relative}")
+        elif _digest(path) != expected["sha256"]:
+            problems.append(f"fichier modifié depuis la sauvegarde : {relative}")
+    if problems:
+        raise BackupRefused("La sauvegarde est abîmée, rien n’est restauré :\n" + "\n".join(problems))
+    total = 0
+    for relative in manifest["files"]:
+        target = store_root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / DATA / relative, target)
+        os.chmod(target, 0o600)
+        total += target.stat().st_size
+    return BackupDone(len(manifest["files"]), total)
