@@ -77,16 +77,20 @@ def seed_demo_dossier(environment: dict[str, str]) -> None:
     load_demo_data(FileStore(environment["DMP_DATA_DIR"]), sealer)
 
 
-def start_gunicorn(root: Path, environment: dict[str, str], cert: Path, key: Path) -> GunicornServer:
+def start_gunicorn(root: Path, environment: dict[str, str], cert: Path | None = None,
+                   key: Path | None = None) -> GunicornServer:
+    """gunicorn with gunicorn.conf.py: over HTTPS itself when given a certificate, else plain
+    HTTP on DMP_BIND for a proxy in front."""
     log_path = root / "gunicorn.log"
     log = log_path.open("w", encoding="utf-8")
+    tls = ["--certfile", str(cert), "--keyfile", str(key)] if cert else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--certfile", str(cert), "--keyfile", str(key),
-         "app:app"],
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", *tls, "app:app"],
         cwd=PROJECT_ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
     )
-    context = ssl.create_default_context(cafile=str(cert))
-    server = GunicornServer(environment["DMP_SITE_URL"], process, log_path, context, Path(environment["DMP_DATA_DIR"]))
+    context = ssl.create_default_context(cafile=str(cert)) if cert else None
+    url = environment["DMP_SITE_URL"] if cert else "http://" + environment["DMP_BIND"]
+    server = GunicornServer(url, process, log_path, context, Path(environment["DMP_DATA_DIR"]))
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -98,3 +102,70 @@ def start_gunicorn(root: Path, environment: dict[str, str], cert: Path, key: Pat
             time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"gunicorn did not answer in 40 s:\n{log_path.read_text()}")
+
+
+@dataclass
+class NginxServer:
+    url: str
+    http_url: str
+    process: subprocess.Popen
+    error_log: Path
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_nginx(root: Path, cert: Path, key: Path, upstream: str, https_port: int, http_port: int) -> NginxServer:
+    """nginx with deploy/nginx-dmp.conf as an operator installs it, only its ports, name and
+    certificate paths changed for the test (IPv6 left out: the test host may not have it)."""
+    site = (PROJECT_ROOT / "deploy" / "nginx-dmp.conf").read_text(encoding="utf-8")
+    for old, new in [("listen 80;", f"listen 127.0.0.1:{http_port};"), ("listen [::]:80;", ""),
+                     ("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;"),
+                     ("listen [::]:443 ssl http2;", ""), ("server 127.0.0.1:8000;", f"server {upstream};"),
+                     ("/etc/ssl/dmp/fullchain.pem", str(cert)), ("/etc/ssl/dmp/privkey.pem", str(key)),
+                     ("server_name dmp.example.org;", "server_name 127.0.0.1;")]:
+        assert old in site, f"deploy/nginx-dmp.conf no longer has {old!r}"
+        site = site.replace(old, new)
+    (root / "site.conf").write_text(site, encoding="utf-8")
+    temp = root / "nginx-temp"
+    temp.mkdir()
+    user = "user root root;" if os.geteuid() == 0 else ""
+    (root / "nginx.conf").write_text(f"""
+{user}
+worker_processes 1;
+daemon off;
+pid {root}/nginx.pid;
+error_log {root}/nginx-error.log info;
+events {{ worker_connections 64; }}
+http {{
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    include {root}/site.conf;
+}}
+""", encoding="utf-8")
+    checked = subprocess.run(["nginx", "-t", "-p", str(root), "-c", str(root / "nginx.conf")], capture_output=True,
+                             text=True)
+    if checked.returncode != 0:
+        raise RuntimeError(f"nginx -t refused the site:\n{checked.stderr}")
+    process = subprocess.Popen(["nginx", "-p", str(root), "-c", str(root / "nginx.conf")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = NginxServer(f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}", process,
+                         root / "nginx-error.log")
+    context = ssl.create_default_context(cafile=str(cert))
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(server.url + "/sante", context=context, timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"nginx did not answer:\n{server.error_log.read_text() if server.error_log.exists() else ''}")

@@ -5,9 +5,7 @@ client that sends a Referer only as the page's Referrer-Policy allows; a profess
 same in Chromium. With «Referrer-Policy: no-referrer», every one of these forms is refused."""
 from __future__ import annotations
 
-import json
 import re
-from urllib.parse import urlsplit
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -18,12 +16,8 @@ from ..browser.harness import click_and_wait, missing_browser, start_chromium, s
 from ..browser.walker import Walker
 from ..smtp_server import free_port, running_smtp_server
 from ..web.pro_journey import DURAND, FATIMA_BIRTH, FATIMA_NIR
-from .browserlike import BrowserLike
+from .journeys import PATIENT_EMAIL, PDF, assert_journey_worked, last_code, patient_journey
 from .server import make_certificate, production_environment, seed_demo_dossier, start_gunicorn
-
-PATIENT_EMAIL = DEMO_LOGIN["email"]
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-FILE_NAME = "Échographie du cœur.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -41,65 +35,25 @@ def tls(tmp_path_factory):
             server.stop()
 
 
-def last_code(smtp, to: str) -> str:
-    """The 8-digit code of the last e-mail this address received."""
-    for message, recipients in zip(reversed(smtp.messages), reversed(smtp.recipients)):
-        if to in recipients:
-            return re.search(r"\b(\d{8})\b", message.get_body(("plain",)).get_content()).group(1)
-    raise AssertionError(f"no e-mail to {to}")
-
-
-def log_records(server, since: int) -> list[dict]:
-    return [json.loads(line) for line in server.log_lines()[since:] if line.startswith("{")]
-
-
 @pytest.fixture(scope="module")
-def patient_journey(tls):
-    """Run the patient's journey once over HTTPS; the tests below check what it gave."""
-    start = len(tls.log_lines())
-    client = BrowserLike(tls.ssl_context)
-    pages = {"login": client.get(tls.url + "/connexion")}
-    pages["wrong password"] = client.submit("main form", {"login_id": DEMO_LOGIN["login_id"], "password": "pas le bon"})
-    pages["code"] = client.submit("main form", {"login_id": DEMO_LOGIN["login_id"], "password": DEMO_PASSWORD})
-    code = last_code(tls.smtp, PATIENT_EMAIL)
-    pages["home"] = client.submit("main form", {"code": code})
-    pages["add"] = client.get("/mon-dmp/documents/ajouter")
-    pages["added"] = client.submit("main form", {"title": "Mes analyses de 2025", "text": ""},
-                                   files={"file": (FILE_NAME, PDF, "application/pdf")})
-    document_link = pages["added"].soup.find("a", string=re.compile("Mes analyses de 2025"))
-    pages["document"] = client.get(document_link["href"]) if document_link else None
-    file_link = pages["document"].soup.find("a", href=re.compile("/fichier$")) if pages["document"] else None
-    pages["file"] = client.get(file_link["href"]) if file_link else None
-    forged = client.get("/mon-dmp/documents/ajouter")
-    pages["forged"] = client.submit("main form", {"title": "x", "text": "y", "csrf_token": "forged"})
-    client.page = forged
-    pages["logout"] = client.submit("form[action='/deconnexion']", {})
-    pages["after logout"] = client.get("/mon-dmp")
-    return {"pages": pages, "code": code, "log": log_records(tls, start)}
+def journey(tls):
+    """The patient's journey, run once over HTTPS; the tests below check what it gave."""
+    return patient_journey(tls.url, tls.ssl_context, tls.smtp, tls)
 
 
-def test_over_https_a_patient_logs_in_with_the_code_adds_a_file_and_logs_out(patient_journey):
-    pages = patient_journey["pages"]
-    assert pages["code"].url.endswith("/connexion/code"), pages["code"].h1
-    assert pages["home"].url.endswith("/mon-dmp"), pages["home"].h1
-    assert pages["added"].url.endswith("/mon-dmp/documents"), pages["added"].h1
-    assert "Votre document est ajouté." in pages["added"].soup.get_text()
-    assert pages["file"].body == PDF
-    assert "filename*=UTF-8''%C3%89chographie" in pages["file"].headers["Content-Disposition"]
-    assert pages["forged"].status == 400 and pages["forged"].h1 == "Votre page a expiré"
-    assert pages["logout"].url == pages["login"].url.replace("/connexion", "/")
-    assert urlsplit(pages["after logout"].url).path == "/connexion"  # logged out: sent back to log in
+def test_over_https_a_patient_logs_in_with_the_code_adds_a_file_and_logs_out(journey):
+    assert_journey_worked(journey)
 
 
-def test_production_pages_carry_hsts_secure_cookies_and_a_request_id(patient_journey):
-    login = patient_journey["pages"]["login"]
+def test_production_pages_carry_hsts_secure_cookies_and_a_request_id(journey):
+    login = journey["pages"]["login"]
     assert login.headers["Strict-Transport-Security"].startswith("max-age=63072000")
     assert login.headers["Referrer-Policy"] == "same-origin"
     assert re.fullmatch(r"[0-9a-f]{32}", login.headers["X-Request-Id"])
 
 
-def test_the_request_log_has_a_line_per_step_with_the_refusals(patient_journey):
-    log = patient_journey["log"]
+def test_the_request_log_has_a_line_per_step_with_the_refusals(journey):
+    log = journey["log"]
     routes = [(r["method"], r["route"], r["status"]) for r in log]
     for step in [("GET", "auth.login", 200), ("POST", "auth.login", 302), ("POST", "auth.login_code", 302),
                  ("POST", "patient.add_document", 302), ("GET", "patient.document_file", 200),
@@ -113,9 +67,9 @@ def test_the_request_log_has_a_line_per_step_with_the_refusals(patient_journey):
     assert {"request_id", "duration_ms"} <= set(log[0])
 
 
-def test_the_request_log_holds_no_nir_code_name_or_title(patient_journey, tls):
+def test_the_request_log_holds_no_nir_code_name_or_title(journey, tls):
     text = "\n".join(tls.log_lines())
-    for secret in (FATIMA_NIR, patient_journey["code"], DEMO_LOGIN["login_id"], DEMO_PASSWORD, "Fatima",
+    for secret in (FATIMA_NIR, journey["code"], DEMO_LOGIN["login_id"], DEMO_PASSWORD, "Fatima",
                    "ROCHE", PATIENT_EMAIL, "Mes analyses", "chographie", DEMO_LOGIN["dossier_id"]):
         assert secret not in text, secret
 
