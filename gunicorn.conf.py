@@ -7,9 +7,14 @@ serve HTTPS directly with these same settings.
 import multiprocessing
 import os
 
-bind = os.environ.get("DMP_BIND", "127.0.0.1:8000")
+from dmp_web.settings import SettingsError, server_settings
+
+try:
+    bind, chosen_workers = server_settings(os.environ)
+except SettingsError as error:
+    raise SystemExit("Configuration refusée :\n" + "\n".join(f"- {p}" for p in error.problems)) from None
 # The usual 2 per core + 1: requests wait mostly on the disk, the mail server or PDF rendering.
-workers = int(os.environ.get("DMP_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
+workers = chosen_workers or multiprocessing.cpu_count() * 2 + 1
 worker_class = "sync"
 
 # Load the app once in the master: a bad configuration stops the start with its message, before

@@ -53,13 +53,11 @@ def init_app(app: Flask) -> None:
     @app.cli.command("import-directory")
     @click.argument("extract", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_directory_command(extract: Path) -> None:
-        """Import the public RPPS extract (lines separated by «|»): every line, or none if one is wrong.
-        New professionals with an e-mail receive their activation link."""
+        """Import the public RPPS extract (lines separated by «|»): every line, or none if one is
+        wrong. No link is sent: send-activation sends each new professional theirs."""
         from .services.directory_import import (
             DirectoryImportRefused, check_directory_file, count_lines, import_directory,
         )
-        from .services.enrolment import send_activation
-        from .services.login import Refused
         from .web.deps import ctx
 
         total = count_lines(extract)
@@ -74,20 +72,10 @@ def init_app(app: Flask) -> None:
             journal("directory_imported", detail=extract.name, allowed=False,
                     reason=f"{len(refused.problems)} problème(s)")
             fail("Aucune ligne importée.")
-        sent = 0
-        for rpps in summary.added:
-            if rpps in summary.without_email:
-                continue
-            try:
-                send_activation(ctx(), rpps)
-                sent += 1
-            except Refused as refusal:
-                click.echo(f"{rpps} : {REFUSED[refusal.code]}", err=True)
         for line in summary.lines():
             click.echo(line)
-        click.echo(f"{sent} lien(s) d’activation envoyé(s).")
-        journal("directory_imported", detail=f"{extract.name} : {len(summary.added)} ajoutés, "
-                                             f"{summary.updated} mis à jour, {sent} liens envoyés")
+        journal("directory_imported", detail=f"{extract.name} : {summary.added} ajoutés, "
+                                             f"{summary.updated} mis à jour, {len(summary.absent)} absents")
 
     @app.cli.command("send-activation")
     @click.argument("login_id")
@@ -102,8 +90,10 @@ def init_app(app: Flask) -> None:
             where = send_activation(ctx(), login_id, email)
         except Refused as refusal:
             fail(REFUSED[refusal.code], "activation_sent")
-        journal("activation_sent", detail=login_id)
+        journal("activation_sent", detail=login_id + (" (nouvelle adresse)" if email else ""))
         click.echo(f"Lien d’activation envoyé à {where} (il marche 72 heures, une fois).")
+        if email:
+            click.echo("Les codes de connexion iront aussi à cette adresse.")
 
     @app.cli.command("add-desk-agent")
     @click.option("--name", required=True, help="First name and name, e.g. «Nadia Benoît».")

@@ -91,7 +91,7 @@ class Settings:
             smtp = {
                 "host": reader.text("DMP_SMTP_HOST"),
                 "port": smtp_port,
-                "sender": reader.text("DMP_SMTP_FROM") or "ne-pas-repondre@dmp.example",
+                "sender": reader.text("DMP_SMTP_FROM") or ("" if env == "production" else "ne-pas-repondre@dmp.example"),
                 "username": reader.text("DMP_SMTP_USER"),
                 "password": reader.text("DMP_SMTP_PASSWORD"),
                 "starttls": starttls,
@@ -105,11 +105,11 @@ class Settings:
             secret_key=reader.text("DMP_SECRET_KEY"),
             data_keys=tuple(k.strip() for k in (reader.text("DMP_DATA_KEYS") or "").split(",") if k.strip()),
             legacy_sealing_secret=reader.text("DMP_LEGACY_SEALING_SECRET"),
-            data_dir=Path(reader.text("DMP_DATA_DIR") or cls.data_dir),
-            exports_dir=Path(reader.text("DMP_EXPORTS_DIR") or cls.exports_dir),
+            data_dir=Path(reader.text("DMP_DATA_DIR") or (cls.data_dir if env != "production" else "")),
+            exports_dir=Path(reader.text("DMP_EXPORTS_DIR") or (cls.exports_dir if env != "production" else "")),
             session_idle_minutes=reader.number("DMP_SESSION_IDLE_MINUTES", 15, int),
             lock_timeout_seconds=reader.number("DMP_LOCK_TIMEOUT_SECONDS", 30.0, float),
-            contact_email=reader.text("DMP_CONTACT_EMAIL") or cls.contact_email,
+            contact_email=reader.text("DMP_CONTACT_EMAIL") or ("" if env == "production" else cls.contact_email),
             site_url=(reader.text("DMP_SITE_URL") or ("" if env == "production" else cls.site_url)).rstrip("/"),
             smtp=smtp,
             sms_email_domain=reader.text("DMP_SMS_EMAIL_DOMAIN"),
@@ -146,16 +146,24 @@ class Settings:
                 found.append("DMP_SMTP_HOST : obligatoire hors développement (sinon aucun e-mail ne part).")
             if not self.sms_email_domain:
                 found.append("DMP_SMS_EMAIL_DOMAIN : obligatoire hors développement (sinon aucun SMS ne part).")
+        if self.is_production:  # no default of the code's own folder or invented address here
+            for name, folder in (("DMP_DATA_DIR", self.data_dir), ("DMP_EXPORTS_DIR", self.exports_dir)):
+                if not folder.is_absolute():
+                    found.append(f"{name} : obligatoire en production, avec un chemin complet (qui commence par /).")
+            if not self.contact_email:
+                found.append("DMP_CONTACT_EMAIL : obligatoire en production (l’adresse montrée aux usagers).")
+            if self.smtp and not self.smtp["sender"]:
+                found.append("DMP_SMTP_FROM : obligatoire en production (l’expéditeur des e-mails).")
         elif url.scheme not in ("http", "https") or not url.netloc:
             found.append("DMP_SITE_URL : l’adresse doit commencer par http:// ou https://.")
         if url.query or url.fragment:
             found.append("DMP_SITE_URL : l’adresse ne doit avoir ni « ? » ni « # ».")
-        if not is_plain_address(self.contact_email):
+        if self.contact_email and not is_plain_address(self.contact_email):
             found.append("DMP_CONTACT_EMAIL : ce n’est pas une adresse e-mail simple.")
         if self.sms_email_domain and not _DOMAIN.match(self.sms_email_domain):
             found.append("DMP_SMS_EMAIL_DOMAIN : ce n’est pas un nom de domaine.")
         if self.smtp:
-            if not is_plain_address(self.smtp["sender"]):
+            if self.smtp["sender"] and not is_plain_address(self.smtp["sender"]):
                 found.append("DMP_SMTP_FROM : ce n’est pas une adresse e-mail simple.")
             if bool(self.smtp["username"]) != bool(self.smtp["password"]):
                 found.append("DMP_SMTP_USER et DMP_SMTP_PASSWORD vont ensemble : donnez les 2 ou aucun.")
@@ -207,6 +215,16 @@ class Settings:
         if self.legacy_sealing_secret:
             return (self.legacy_sealing_secret,)
         return (self.resolved_secret_key(),) if self.is_development else ()
+
+
+def server_settings(environ) -> tuple[str, int | None]:
+    """DMP_BIND and DMP_WORKERS for gunicorn.conf.py, checked like the others (SettingsError)."""
+    reader = _Reader(environ)
+    reader.bind("DMP_BIND")
+    workers = reader.number("DMP_WORKERS", None, int)
+    if reader.problems:
+        raise SettingsError(reader.problems)
+    return reader.text("DMP_BIND") or "127.0.0.1:8000", workers
 
 
 # Files of development secrets, kept in the data folder; a backup leaves them out.

@@ -10,13 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
+import stat
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from ..store.files import FileStore, fsync_dir
+from ..store.files import STAGING_PREFIX, FileStore, fsync_dir
 
 MANIFEST = "manifest.json"
 DATA = "data"
@@ -41,6 +43,26 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
+_SAFE_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,127}")
+
+
+def _safe_relative(relative: str, source_data: Path) -> bool:
+    """A manifest's entry names a plain file inside the backup's data folder: no absolute path,
+    no «..», no link anywhere on the way (a crafted backup must not write outside the store)."""
+    parts = PurePosixPath(relative).parts
+    if not parts or PurePosixPath(relative).is_absolute() or not all(_SAFE_PART.fullmatch(p) for p in parts):
+        return False
+    path = source_data
+    for part in parts:
+        path = path / part
+        try:
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                return False
+        except FileNotFoundError:
+            return False
+    return stat.S_ISREG(os.lstat(path).st_mode)
+
+
 def _empty_or_absent(folder: Path, ignore: tuple[str, ...] = ()) -> bool:
     return not folder.exists() or all(p.name in ignore for p in folder.iterdir())
 
@@ -52,14 +74,16 @@ def backup(store: FileStore, destination: Path, now: datetime) -> BackupDone:
         raise BackupRefused(f"Le dossier {destination} n’est pas vide : choisissez un dossier vide ou nouveau.")
     if destination.is_relative_to(store.root):
         raise BackupRefused("La sauvegarde ne peut pas être dans le dossier des données.")
-    staging = store.root / f".backup-{secrets.token_hex(6)}"
+    staging = store.root / f"{STAGING_PREFIX}{secrets.token_hex(6)}"
+    destination.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(destination, 0o700)  # it holds sealed data and the list of dossier ids
     try:
         files = store.copy_consistent(staging)
         target = destination / DATA
         entries, total = {}, 0
         for relative in files:
             source, copy = staging / relative, target / relative
-            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             shutil.copyfile(source, copy)
             os.chmod(copy, 0o600)
             size = copy.stat().st_size
@@ -69,7 +93,9 @@ def backup(store: FileStore, destination: Path, now: datetime) -> BackupDone:
         shutil.rmtree(staging, ignore_errors=True)
     manifest = {"format": FORMAT, "made_at": now.isoformat(), "files": entries,
                 "keys": "not included: restore with the same DMP_DATA_KEYS"}
-    (destination / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+    fd = os.open(destination / MANIFEST, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=1, ensure_ascii=False)
     fsync_dir(destination)
     return BackupDone(len(entries), total)
 
@@ -88,9 +114,9 @@ def restore(source: Path, store_root: Path, ignore: tuple[str, ...] = ()) -> Bac
                             "n’écrase jamais des données.")
     problems = []
     for relative, expected in manifest["files"].items():
-        path = (source / DATA / relative).resolve()
-        if not path.is_relative_to(source / DATA) or not path.is_file():
-            problems.append(f"fichier manquant : {relative}")
+        path = source / DATA / relative
+        if not _safe_relative(relative, source / DATA):
+            problems.append(f"fichier manquant ou nom refusé : {relative[:200]}")
         elif _digest(path) != expected["sha256"]:
             problems.append(f"fichier modifié depuis la sauvegarde : {relative}")
     if problems:

@@ -6,8 +6,12 @@ activity, columns separated by « | » and named on the first line; it has dozen
 of which we read a few by name. The file is read twice, line by line, so a file of any size
 needs the memory of one batch: first every line is checked (any problem refuses the whole file,
 each problem with its line number), then the professionals are written by batches, one write per
-shard. A professional with several activities keeps the first one. Importing the same file
-again changes nothing.
+shard, besides the set of RPPS numbers read (about 100 bytes each). A professional with several
+activities keeps the first one. Importing the same file again changes nothing.
+
+No activation link is sent from the extract: its only e-mail is the place of practice's, which
+many people read. The operator sends each new professional their own link, at an address they
+checked (`send-activation`).
 """
 from __future__ import annotations
 
@@ -19,7 +23,6 @@ from typing import Callable, Iterator
 
 from ..domain.actors import Profession, Professional, rpps_is_valid
 from ..domain.rpps import OCCUPATIONAL_SPECIALTY, PROFESSION_CODES, person_name, place_name, plain_label, specialty_of
-from ..notify.messages import is_plain_address
 
 RPPS = "Identifiant PP"
 ID_TYPE = "Type d'identifiant PP"  # 8: RPPS; 0: ADELI (older numbers, not ours)
@@ -31,9 +34,9 @@ SPECIALTY_LABEL = "Libellé savoir-faire"
 SITE = "Raison sociale site"
 SIGN = "Enseigne commerciale site"
 TOWN = "Libellé commune (coord. structure)"
-EMAIL = "Adresse e-mail (coord. structure)"
 REQUIRED_COLUMNS = (RPPS, LAST_NAME, FIRST_NAME, PROFESSION_CODE, PROFESSION_LABEL, SPECIALTY_LABEL, SITE, TOWN)
-OPTIONAL_COLUMNS = (ID_TYPE, SIGN, EMAIL)
+OPTIONAL_COLUMNS = (ID_TYPE, SIGN)
+MAX_FIELD = 200  # longer than any name or place in the extract: a longer one is a broken line
 ID_TYPES = {"8": "rpps", "0": "adeli"}
 BATCH = 20_000
 MAX_PROBLEMS_LISTED = 200
@@ -57,14 +60,13 @@ class DirectoryLine:
     profession_label: str
     specialty_label: str
     workplace: str
-    email: str
 
 
 @dataclass
 class DirectoryImport:
     """What an import did; `lines()` says it in French for the operator."""
 
-    added: list[str] = field(default_factory=list)  # RPPS numbers
+    added: int = 0
     updated: int = 0
     unchanged: int = 0
     other_activities: int = 0  # more lines for a professional already read
@@ -72,10 +74,10 @@ class DirectoryImport:
     unknown_professions: Counter = field(default_factory=Counter)  # (code, label) -> lines
     unknown_specialties: Counter = field(default_factory=Counter)  # label -> lines
     occupational: int = 0
-    without_email: list[str] = field(default_factory=list)  # new ones: no link could be sent
+    absent: list[str] = field(default_factory=list)  # in the directory, not (or no longer) in the file
 
     def lines(self) -> list[str]:
-        out = [f"{len(self.added)} professionnel(s) ajouté(s), {self.updated} mis à jour, "
+        out = [f"{self.added} professionnel(s) ajouté(s), {self.updated} mis à jour, "
                f"{self.unchanged} sans changement."]
         if self.other_activities:
             out.append(f"{self.other_activities} ligne(s) d’une autre activité d’un professionnel déjà lu : "
@@ -89,9 +91,14 @@ class DirectoryImport:
                        "non importée.")
         if self.occupational:
             out.append(f"{self.occupational} médecin(s) du travail : jamais d’accès au DMP, non importé(s).")
-        if self.without_email:
-            out.append(f"{len(self.without_email)} nouveau(x) professionnel(s) sans e-mail : envoyez le lien "
-                       "d’activation avec « flask --app app send-activation RPPS --email ADRESSE ».")
+        if self.added:
+            out.append("Envoyez à chaque nouveau professionnel son lien d’activation, à une adresse vérifiée "
+                       "avec lui : flask --app app send-activation RPPS --email ADRESSE")
+        if self.absent:
+            shown = ", ".join(self.absent[:20]) + (" …" if len(self.absent) > 20 else "")
+            out.append(f"{len(self.absent)} professionnel(s) de l’annuaire absent(s) de ce fichier ou plus "
+                       f"importable(s) : {shown}. S’ils n’exercent plus, retirez leur accès avec "
+                       "flask --app app deactivate-actor RPPS")
         return out
 
 
@@ -134,21 +141,20 @@ def _line(number: int, row: list[str], columns: dict[str, int], width: int) -> D
     if id_type == "rpps" and not rpps_is_valid(get[RPPS]):
         raise ValueError(f"ligne {number} : le numéro RPPS « {get[RPPS]} » n’est pas valide "
                          "(11 chiffres, dont une clé de contrôle)")
+    for name, value in get.items():
+        if len(value) > MAX_FIELD or not value.isprintable():
+            raise ValueError(f"ligne {number} : la colonne « {name} » est trop longue ou a des caractères de contrôle")
     for name, what in ((LAST_NAME, "le nom"), (FIRST_NAME, "le prénom")):
         if not get[name]:
             raise ValueError(f"ligne {number} : {what} est vide")
     if not get[PROFESSION_CODE].isdigit():
         raise ValueError(f"ligne {number} : le code de profession « {get[PROFESSION_CODE]} » n’est pas un nombre")
-    email = get.get(EMAIL, "")
-    if email and not is_plain_address(email):
-        raise ValueError(f"ligne {number} : l’adresse e-mail « {email} » n’est pas valide")
     profession = PROFESSION_CODES.get(get[PROFESSION_CODE])
     return DirectoryLine(
         number=number, rpps=get[RPPS], id_type=id_type,
         name=person_name(get[FIRST_NAME], get[LAST_NAME], is_doctor=profession is Profession.MEDECIN),
         profession_code=get[PROFESSION_CODE], profession_label=get[PROFESSION_LABEL],
         specialty_label=get[SPECIALTY_LABEL], workplace=place_name(get[SITE] or get.get(SIGN, ""), get[TOWN]),
-        email=email,
     )
 
 
@@ -209,26 +215,18 @@ def _professional(line: DirectoryLine, summary: DirectoryImport) -> Professional
 
 
 def import_directory(path: Path, directory, progress: Callable[[int], None] = lambda n: None) -> DirectoryImport:
-    """Second pass (after check_directory_file): write the professionals, batch by batch."""
+    """Second pass (after check_directory_file): write the professionals, batch by batch; then
+    list the directory's professionals that the file no longer holds."""
     summary = DirectoryImport()
-    seen: set[str] = set()
+    seen: set[str] = set()  # the RPPS numbers imported from this file
     batch: list[Professional] = []
-    emails: dict[str, str] = {}
 
     def flush():
-        outcomes = directory.put_professionals(batch, emails)
-        for professional in batch:
-            outcome = outcomes[professional.rpps]
-            if outcome == "added":
-                summary.added.append(professional.rpps)
-                if not emails.get(professional.rpps):
-                    summary.without_email.append(professional.rpps)
-            elif outcome == "updated":
-                summary.updated += 1
-            else:
-                summary.unchanged += 1
+        outcomes = Counter(directory.put_professionals(batch).values())
+        summary.added += outcomes["added"]
+        summary.updated += outcomes["updated"]
+        summary.unchanged += outcomes["unchanged"]
         batch.clear()
-        emails.clear()
 
     for line in _lines(path):
         progress(1)
@@ -240,15 +238,14 @@ def import_directory(path: Path, directory, progress: Callable[[int], None] = la
         if line.rpps in seen:
             summary.other_activities += 1
             continue
-        seen.add(line.rpps)
         professional = _professional(line, summary)
         if professional is None:
             continue
+        seen.add(line.rpps)
         batch.append(professional)
-        if line.email:
-            emails[line.rpps] = line.email
         if len(batch) >= BATCH:
             flush()
     if batch:
         flush()
+    summary.absent = sorted(rpps for rpps in directory.professional_ids() if rpps not in seen)
     return summary

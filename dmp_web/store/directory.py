@@ -66,12 +66,12 @@ class Directory:
             for word in _name_prefixes(actor.name):
                 self._by_name.update(word, lambda row, a=actor: {**(row or {}), a.rpps: a.name})
 
-    def put_professionals(self, professionals: list[Professional], emails: dict[str, str]) -> dict[str, str]:
+    def put_professionals(self, professionals: list[Professional]) -> dict[str, str]:
         """Add or update many professionals in one pass over the shards (the directory import).
 
-        A new one gets an account with no password yet (emails[rpps] for its activation link);
-        an existing one keeps its account, only the description changes. Returns, by RPPS
-        number, "added", "updated" or "unchanged"."""
+        A new one gets an account with no password and no e-mail yet (an operator sends its
+        activation link); an existing one keeps its account, only the description changes.
+        Returns, by RPPS number, "added", "updated" or "unchanged"."""
         outcomes: dict[str, str] = {}
         old_names: dict[str, str] = {}
 
@@ -80,7 +80,7 @@ class Directory:
                 if row is None:
                     outcomes[professional.rpps] = "added"
                     account = Account(login_id=professional.rpps, dossier_id="", password_hash="",
-                                      email=emails.get(professional.rpps, ""), otp_channel="email")
+                                      otp_channel="email")
                     return {"actor": _actor_row(professional), "account": to_row(account)}
                 if row["actor"] == _actor_row(professional):
                     outcomes[professional.rpps] = "unchanged"
@@ -110,6 +110,10 @@ class Directory:
 
         self._by_name.update_many({prefix: index_change(entries) for prefix, entries in index.items()})
         return outcomes
+
+    def professional_ids(self) -> list[str]:
+        """Every professional's RPPS number (a batch job's walk over the shards, never a page's)."""
+        return [key for key, row in self._table.items() if row["actor"]["kind"] == "professional"]
 
     def active_actor(self, login_id: str):
         """The actor, unless an operator deactivated the account (or it does not exist)."""

@@ -105,8 +105,10 @@ class _SnapshotStorage(_TransactionStorage):
 # Every write holds this store-wide lock shared; a backup holds it alone while it takes its
 # snapshot, so the snapshot falls between writes, never in the middle of one.
 WRITERS_LOCK = ".writers.lock"
-# Left out of a backup: locks, temporary files of a write in progress, the development keys.
+# Left out of a backup: locks, temporary files of a write in progress, the development keys,
+# and the staging folder of a backup (one that crashed may have left its own).
 _NOT_DATA = re.compile(r"(\.lock|\.tmp)$|^\.dev-")
+STAGING_PREFIX = ".backup-"
 
 
 class FileStore:
@@ -145,7 +147,7 @@ class FileStore:
         linked = []
         with self._writers(fcntl.LOCK_EX):
             for folder, dirs, files in os.walk(self.root):
-                dirs[:] = sorted(d for d in dirs if Path(folder, d) != staging)
+                dirs[:] = sorted(d for d in dirs if not d.startswith(STAGING_PREFIX))
                 for name in sorted(files):
                     if _NOT_DATA.search(name):
                         continue

@@ -28,11 +28,14 @@ class HealthRecords:
     def canary_opens(self) -> bool:
         """The canary sealed by the first start opens with today's keys (SealBroken otherwise).
         Its first write seals it with the first key; `reseal-data` seals it again."""
-        with self.store.transaction("health", "canary.json") as db:
+        with self.store.snapshot("health", "canary.json") as db:
             row = db.get(doc_id=1)
-            if row is None:
-                db.insert(Document({"sealed": self.sealer.seal(CANARY).decode("ascii")}, doc_id=1))
-                return True
+        if row is None:
+            with self.store.transaction("health", "canary.json") as db:
+                row = db.get(doc_id=1)  # another server may have just sealed it
+                if row is None:
+                    db.insert(Document({"sealed": self.sealer.seal(CANARY).decode("ascii")}, doc_id=1))
+                    return True
         return self.sealer.open(row["sealed"].encode("ascii")) == CANARY
 
     def reseal_canary(self) -> int:

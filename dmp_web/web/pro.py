@@ -67,17 +67,22 @@ def resend_login_code():
     return resend("pending_pro_login", "login", "pro.login_code", "pro.login", source=directory_source)
 
 
+def _link_account(token: str):
+    """(the account the activation link opens, None) or (None, why it no longer works)."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{43}", token):
+        return None, "missing"
+    try:
+        return enrolment.account_of_link(ctx(), token), None
+    except logins.Refused as refusal:
+        return None, refusal.code
+
+
 @bp.route("/activation/<token>", methods=["GET", "POST"])
 def activation(token: str):
     """Choose a first password with the link an operator's command sent (72 hours, once)."""
-    try:
-        account = enrolment.account_of_link(ctx(), token) if re.fullmatch(r"[A-Za-z0-9_-]{43}", token) else None
-    except logins.Refused as refusal:
-        account, void = None, refusal.code
-    else:
-        void = "missing"
+    account, void = _link_account(token)
     if account is None:
-        refuse("dossier_not_found")
+        refuse("link_void")
         return render_template("pages/pro/activation_void.html", expired=void == "expired"), 404
     form = NewPasswordForm()
     if form.validate_on_submit():

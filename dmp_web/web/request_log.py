@@ -13,9 +13,11 @@ import logging
 import re
 import sys
 import time
+import traceback
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 
 from flask import Flask, g, request
 
@@ -23,7 +25,7 @@ logger = logging.getLogger("dmp.requests")
 
 REQUEST_ID_HEADER = "X-Request-Id"
 # An id a trusted proxy sends is kept (the same id in nginx's log and ours) if it looks like one.
-_GOOD_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+_GOOD_REQUEST_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 # Why a request was refused: the words an operator filters on.
 REFUSALS = {
@@ -38,6 +40,7 @@ REFUSALS = {
     "wrong_code": "wrong or expired one-time code",
     "deactivated": "the account was deactivated by an operator",
     "too_large": "the request body is over the limit",
+    "link_void": "an activation link that is unknown, used or expired",
 }
 
 
@@ -62,13 +65,12 @@ class JsonLines(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line = {"ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
                 "level": record.levelname.lower(), "logger": record.name}
+        line["message"] = record.getMessage()
         fields = getattr(record, "fields", None)
         if fields:
             line.update(fields)
-        else:
-            line["message"] = record.getMessage()
-            if record.exc_info:
-                line["exception"] = record.exc_info[0].__name__  # the kind only: a message may hold data
+        elif record.exc_info:
+            line["exception"] = record.exc_info[0].__name__  # the kind only: a message may hold data
         return json.dumps(line, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -112,23 +114,40 @@ def _actor_kind() -> str:
     return actor.kind.value if actor is not None else "holder"
 
 
+def _log_exception_without_data(app: Flask):
+    """Flask's own log of a 500 names the path (dossier ids, link tokens) and prints the
+    traceback with the exception's message (which may quote data). In production the line says
+    which route failed, with what kind of exception, where in our code: enough to find it."""
+    def log_exception(exc_info) -> None:
+        kind, _, trace = exc_info
+        frames = traceback.extract_tb(trace) if trace else []
+        ours = [f for f in frames if "/dmp_web/" in f.filename] or frames
+        where = f"{Path(ours[-1].filename).name}:{ours[-1].lineno} in {ours[-1].name}" if ours else ""
+        app.logger.error("unhandled exception", extra={"fields": {
+            "request_id": g.get("request_id"), "route": request.endpoint or "unmatched",
+            "exception": kind.__name__ if kind else "", "where": where}})
+    return log_exception
+
+
 def init_app(app: Flask) -> None:
     install_json_logging("dmp.requests")
     if app.config["DMP_SETTINGS"].is_production:
+        from flask.logging import default_handler
+
+        app.logger.removeHandler(default_handler)
         install_json_logging(app.logger.name)  # the app's warnings and errors, in the same stream
+        app.log_exception = _log_exception_without_data(app)
     trust_request_id = app.config["DMP_SETTINGS"].trusted_proxies > 0
 
     @app.before_request
     def start_clock():
         g.request_started = time.perf_counter()
         given = request.headers.get(REQUEST_ID_HEADER, "") if trust_request_id else ""
-        g.request_id = given if _GOOD_REQUEST_ID.match(given) else uuid.uuid4().hex
+        g.request_id = given if _GOOD_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
     @app.after_request
     def log_request(response):
-        started = g.get("request_started")
-        if started is None:  # a failure before our first hook: still one line
-            g.request_id = uuid.uuid4().hex
+        started = g.request_started
         response.headers[REQUEST_ID_HEADER] = g.request_id
         status = response.status_code
         refusal = g.get("refusal")
@@ -141,7 +160,7 @@ def init_app(app: Flask) -> None:
             "method": request.method,
             "route": request.endpoint or "unmatched",
             "status": status,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             "actor_kind": "anonymous" if request.endpoint == "static" else _actor_kind(),
         }
         if refusal:

@@ -31,6 +31,30 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def wait_until_it_answers(url: str, context, process: subprocess.Popen, log: Path, what: str) -> None:
+    """Until the URL answers; the server's log in the error if it stops or stays silent 40 s."""
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} stopped at start:\n{log.read_text() if log.exists() else ''}")
+        try:
+            with urllib.request.urlopen(url, context=context, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    stop_process(process)
+    raise RuntimeError(f"{what} did not answer in 40 s:\n{log.read_text() if log.exists() else ''}")
+
+
 @dataclass
 class GunicornServer:
     url: str
@@ -43,12 +67,7 @@ class GunicornServer:
         return self.log_path.read_text(encoding="utf-8").splitlines()
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 def production_environment(root: Path, smtp: SmtpTestServer, port: int) -> dict[str, str]:
@@ -65,6 +84,7 @@ def production_environment(root: Path, smtp: SmtpTestServer, port: int) -> dict[
         "DMP_SMTP_PORT": str(smtp.port),
         "DMP_SMTP_FROM": "ne-pas-repondre@dmp.example",
         "DMP_SMS_EMAIL_DOMAIN": "sms.example.org",
+        "DMP_CONTACT_EMAIL": "contact@dmp.example.org",
         "DMP_BIND": f"127.0.0.1:{port}",
         "DMP_WORKERS": "2",
     }
@@ -90,19 +110,8 @@ def start_gunicorn(root: Path, environment: dict[str, str], cert: Path | None = 
     )
     context = ssl.create_default_context(cafile=str(cert)) if cert else None
     url = environment["DMP_SITE_URL"] if cert else "http://" + environment["DMP_BIND"]
-    server = GunicornServer(url, process, log_path, context, Path(environment["DMP_DATA_DIR"]))
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn stopped at start:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(server.url + "/", context=context, timeout=2):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.stop()
-    raise RuntimeError(f"gunicorn did not answer in 40 s:\n{log_path.read_text()}")
-
+    wait_until_it_answers(url + "/", context, process, log_path, "gunicorn")
+    return GunicornServer(url, process, log_path, context, Path(environment["DMP_DATA_DIR"]))
 
 @dataclass
 class NginxServer:
@@ -112,12 +121,7 @@ class NginxServer:
     error_log: Path
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 def start_nginx(root: Path, cert: Path, key: Path, upstream: str, https_port: int, http_port: int) -> NginxServer:
@@ -159,13 +163,6 @@ http {{
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = NginxServer(f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}", process,
                          root / "nginx-error.log")
-    context = ssl.create_default_context(cafile=str(cert))
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(server.url + "/sante", context=context, timeout=2):
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.stop()
-    raise RuntimeError(f"nginx did not answer:\n{server.error_log.read_text() if server.error_log.exists() else ''}")
+    wait_until_it_answers(server.url + "/sante", ssl.create_default_context(cafile=str(cert)), process,
+                          server.error_log, "nginx")
+    return server

@@ -84,3 +84,16 @@ def test_the_health_endpoint_answers_through_nginx(deployed):
     with urllib.request.urlopen(deployed.proxy.url + "/sante", context=ssl.create_default_context(
             cafile=str(deployed.cert)), timeout=5) as response:
         assert json.loads(response.read()) == {"status": "ok", "checks": {"store": "ok", "data_keys": "ok"}}
+
+
+def test_headers_a_client_writes_never_reach_the_app_unchecked(deployed):
+    before = len(deployed.log_lines())
+    spoofed = {"X-Request-Id": "spoofed-by-the-client", "X-Forwarded-For": "203.0.113.66",
+               "X-Forwarded-Host": "evil.example.org", "X-Forwarded-Proto": "http"}
+    context = ssl.create_default_context(cafile=str(deployed.cert))
+    for path in ("/sante", "/static/css/dmp.css", "/"):
+        with urllib.request.urlopen(urllib.request.Request(deployed.proxy.url + path, headers=spoofed),
+                                    context=context, timeout=5) as response:
+            assert response.headers["X-Request-Id"] != "spoofed-by-the-client", path
+    lines = log_records(deployed, before)
+    assert len(lines) == 3 and all(line["request_id"] != "spoofed-by-the-client" for line in lines)

@@ -49,3 +49,11 @@ def test_check_config_passes_a_good_production_configuration(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Configuration correcte (production)")
     assert environment["DMP_SECRET_KEY"] not in result.stdout + result.stderr
+
+
+def test_gunicorn_refuses_a_wrong_number_of_workers_in_the_same_words(tmp_path):
+    environment = production_environment(tmp_path, SmtpTestServer("127.0.0.1", 2525), free_port())
+    environment["DMP_WORKERS"] = "beaucoup"
+    result = run(["gunicorn", "-c", "gunicorn.conf.py", "app:app"], environment)
+    assert result.returncode == 1
+    assert "- DMP_WORKERS : « beaucoup » n’est pas un nombre entier." in result.stderr.splitlines()

@@ -15,7 +15,9 @@ def production_env(tmp_path, **overrides) -> dict:
         "DMP_DATA_KEYS": DATA_KEY,
         "DMP_SITE_URL": "https://dmp.example.org",
         "DMP_SMTP_HOST": "127.0.0.1",
+        "DMP_SMTP_FROM": "ne-pas-repondre@dmp.example.org",
         "DMP_SMS_EMAIL_DOMAIN": "sms.example.org",
+        "DMP_CONTACT_EMAIL": "contact@dmp.example.org",
         "DMP_DATA_DIR": str(tmp_path / "d"),
         "DMP_EXPORTS_DIR": str(tmp_path / "e"),
     }
@@ -36,9 +38,19 @@ def test_a_complete_production_configuration_passes(tmp_path):
 
 def test_the_default_environment_is_production_and_it_needs_its_secrets():
     problems = problems_of({})
-    for name in ("DMP_SECRET_KEY", "DMP_DATA_KEYS", "DMP_SITE_URL", "DMP_SMTP_HOST", "DMP_SMS_EMAIL_DOMAIN"):
+    names = ("DMP_SECRET_KEY", "DMP_DATA_KEYS", "DMP_SITE_URL", "DMP_SMTP_HOST", "DMP_SMS_EMAIL_DOMAIN",
+             "DMP_DATA_DIR", "DMP_EXPORTS_DIR", "DMP_CONTACT_EMAIL")
+    for name in names:
         assert any(p.startswith(name + " :") for p in problems), name
-    assert len(problems) == 5  # one line per problem, all at once
+    assert len(problems) == len(names)  # one line per problem, all at once
+
+
+def test_in_production_folders_and_addresses_never_fall_back_to_the_code_s_defaults(tmp_path):
+    for name in ("DMP_DATA_DIR", "DMP_EXPORTS_DIR", "DMP_CONTACT_EMAIL", "DMP_SMTP_FROM"):
+        problems = problems_of(production_env(tmp_path, **{name: None}))
+        assert len(problems) == 1 and problems[0].startswith(f"{name} : obligatoire en production"), name
+    relative = problems_of(production_env(tmp_path, DMP_DATA_DIR="var/data"))
+    assert relative == ["DMP_DATA_DIR : obligatoire en production, avec un chemin complet (qui commence par /)."]
 
 
 def test_an_unknown_environment_is_refused(tmp_path):
@@ -142,7 +154,7 @@ def test_the_app_refuses_to_start_with_the_same_problems(tmp_path):
     settings = Settings(env="production", data_dir=tmp_path / "d", exports_dir=tmp_path / "e")
     with pytest.raises(SettingsError) as refused:
         create_app(settings)
-    assert refused.value.problems == settings.problems() and len(settings.problems()) == 5
+    assert refused.value.problems == settings.problems() and len(settings.problems()) == 5  # keys, URL, mail, SMS
 
 
 def test_development_keeps_one_generated_key_in_the_data_folder(tmp_path):

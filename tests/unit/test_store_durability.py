@@ -225,7 +225,7 @@ def test_no_write_lands_while_a_backup_links_its_snapshot(tmp_path, monkeypatch)
     monkeypatch.setattr(store_files.os, "link", slow_link)
     thread = threading.Thread(target=writer)
     thread.start()
-    linked = store.copy_consistent(tmp_path / "data" / ".staging")
+    linked = store.copy_consistent(tmp_path / "data" / ".backup-test")
     times["snapshot"] = time.monotonic()
     thread.join()
     assert len(linked) == 3

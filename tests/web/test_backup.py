@@ -2,6 +2,7 @@
 every dossier opens, every journal holds, and nothing else was needed but the keys."""
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -66,7 +67,7 @@ def test_a_backup_under_writes_restores_into_an_empty_folder_and_every_dossier_c
     assert errors == [] and result.exit_code == 0, (errors, result.output)
     assert "Les clés n’y sont pas" in result.output
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
-    assert not any(name.endswith((".lock", ".tmp")) or ".dev-" in name for name in manifest["files"])
+    assert not any(name.endswith((".lock", ".tmp")) for name in manifest["files"])
 
     restored = app_on(tmp_path / "restored", key)
     result = restored.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup")])
@@ -120,3 +121,37 @@ def test_a_backup_holds_no_key_nor_clear_health_data_and_opens_nothing_without_t
     repos = other.extensions["dmp.repos"]
     with pytest.raises(SealBroken):
         repos.documents.text(DOSSIER, repos.documents.list(DOSSIER)[0].id)
+
+
+def test_a_crafted_backup_cannot_write_outside_the_data_folder(tmp_path):
+    key = encode_key(Sealer.generate_key())
+    live = app_on(tmp_path / "live", key)
+    load_demo_data(live.extensions["dmp.store"], live.extensions["dmp.repos"].documents.sealer)
+    assert live.test_cli_runner().invoke(args=["backup", str(tmp_path / "backup")]).exit_code == 0
+    data = tmp_path / "backup" / "data"
+    (data / "dossiers" / "deep").mkdir(parents=True)
+    (data / "link").symlink_to(data / "dossiers" / "deep")
+    (tmp_path / "outside").mkdir()
+    (data / "dossiers" / "deep" / "x.json").write_text("{}")
+    manifest_path = tmp_path / "backup" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    digest = {"sha256": hashlib.sha256(b"{}").hexdigest(), "bytes": 2}
+    for crafted in ("link/x.json", "../outside/evil.json", "/etc/evil.json", "link/../../../outside/evil.json"):
+        forged = {**manifest, "files": {**manifest["files"], crafted: digest}}
+        manifest_path.write_text(json.dumps(forged))
+        restored = app_on(tmp_path / f"restored-{len(crafted)}", key)
+        result = restored.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup")])
+        assert result.exit_code == 1 and "nom refusé" in result.output, crafted
+    assert list((tmp_path / "outside").iterdir()) == []
+
+
+def test_a_backup_leaves_out_the_development_keys_and_is_private(tmp_path):
+    live = create_app(make_settings(tmp_path / "dev"))  # development: a data key kept in the data folder
+    load_demo_data(live.extensions["dmp.store"], live.extensions["dmp.repos"].documents.sealer)
+    assert (tmp_path / "dev" / "data" / ".dev-data-key").exists()
+    assert live.test_cli_runner().invoke(args=["backup", str(tmp_path / "backup")]).exit_code == 0
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    assert manifest["files"] and not any(".dev-" in name for name in manifest["files"])
+    assert not list((tmp_path / "backup").rglob(".dev-*"))
+    assert (tmp_path / "backup").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "backup" / "manifest.json").stat().st_mode & 0o077 == 0

@@ -14,6 +14,7 @@ from dmp_web.settings import Settings
 from dmp_web.store.crypto import Sealer, encode_key
 
 from ..fakes import FakeClock
+from ..store_files import store_files
 
 SITE = "https://dmp.example.org"
 # The real extract has dozens of columns; these, with two we do not read, in its own order.
@@ -31,7 +32,7 @@ def rpps(n: int) -> str:
 def line(number: str, last: str, first: str, code: str, label: str, specialty: str = "", site: str = "",
          town: str = "PARIS", email: str = "", id_type: str = "8") -> str:
     return "|".join([id_type, number, id_type + number, "Docteur" if code == "10" else "", last, first, code,
-                     label, "", specialty, site, "", town, email, ""])
+                     label, "", specialty, site, "", town, email, ""])  # the e-mail column is not read
 
 
 GOOD = [
@@ -59,7 +60,8 @@ def production(tmp_path, smtp_server):
     settings = Settings.from_env({
         "DMP_SECRET_KEY": "p" * 40, "DMP_DATA_KEYS": encode_key(Sealer.generate_key()), "DMP_SITE_URL": SITE,
         "DMP_SMTP_HOST": smtp_server.host, "DMP_SMTP_PORT": str(smtp_server.port),
-        "DMP_SMS_EMAIL_DOMAIN": "sms.example.org",
+        "DMP_SMS_EMAIL_DOMAIN": "sms.example.org", "DMP_SMTP_FROM": "ne-pas-repondre@dmp.example.org",
+        "DMP_CONTACT_EMAIL": "contact@dmp.example.org",
         "DMP_DATA_DIR": str(tmp_path / "data"), "DMP_EXPORTS_DIR": str(tmp_path / "exports"),
     })
     app = create_app(settings)
@@ -119,18 +121,29 @@ def test_the_directory_import_maps_professions_and_lists_what_it_does_not_know(p
     assert "Profession non reprise dans le DMP : 91 « Orthophoniste » (1 ligne(s)), non importée." in result.output
     assert "Spécialité de médecin inconnue : « Néphrologie »" in result.output
     assert "1 médecin(s) du travail" in result.output and "numéro ADELI" in result.output
-    assert "1 nouveau(x) professionnel(s) sans e-mail" in result.output  # Léa Rousseau
-    assert "2 lien(s) d’activation envoyé(s)." in result.output
+    assert "send-activation RPPS --email ADRESSE" in result.output
+    # the extract's e-mail is the place of practice's, read by many: no link goes there
+    assert production.smtp.messages == []
+    assert directory.account(rpps(1)).email == "" and directory.account(rpps(1)).password_hash == ""
     assert directory.search_professionals("fontaine")[0].rpps == rpps(2)
 
 
-def test_importing_the_same_extract_again_changes_nothing_and_sends_nothing(production, tmp_path):
+def test_the_import_lists_the_professionals_the_extract_no_longer_holds(production, tmp_path):
+    run(production, "import-directory", write_extract(tmp_path / "rpps.txt", GOOD))
+    later = [GOOD[0], GOOD[3]]  # the pharmacist is gone
+    result = run(production, "import-directory", write_extract(tmp_path / "rpps2.txt", later))
+    assert f"1 professionnel(s) de l’annuaire absent(s) de ce fichier ou plus importable(s) : {rpps(2)}" in (
+        result.output)
+    assert production.extensions["dmp.repos"].directory.active_actor(rpps(2)) is not None  # listed, not removed
+
+
+def test_importing_the_same_extract_again_changes_nothing(production, tmp_path):
     extract = write_extract(tmp_path / "rpps.txt", GOOD)
     run(production, "import-directory", extract)
-    sent = len(production.smtp.messages)
+    before = store_files(tmp_path / "data")
     again = run(production, "import-directory", extract)
     assert "0 professionnel(s) ajouté(s), 0 mis à jour, 3 sans changement." in again.output
-    assert len(production.smtp.messages) == sent
+    assert store_files(tmp_path / "data") == before
     moved = [GOOD[0].replace("CABINET DU PARC", "MAISON DE SANTÉ"), *GOOD[2:]]
     assert "0 professionnel(s) ajouté(s), 1 mis à jour, 2 sans changement." in run(
         production, "import-directory", write_extract(tmp_path / "rpps2.txt", moved)).output
@@ -140,17 +153,17 @@ def test_importing_the_same_extract_again_changes_nothing_and_sends_nothing(prod
 def test_an_extract_with_a_bad_line_is_refused_whole_with_line_numbers(production, tmp_path):
     bad = [GOOD[0], line("12345678901", "FAUX", "Numéro", "60", "Infirmier"), GOOD[2],
            line(rpps(7), "", "Sans nom", "60", "Infirmier"), line(rpps(8), "X", "Y", "6O", "Infirmier"),
-           line(rpps(9), "X", "Y", "60", "Infirmier", email="pas une adresse"), "trop|peu|de|colonnes"]
+           line(rpps(9), "X", "Y\x1b[31m", "60", "Infirmier"), "trop|peu|de|colonnes"]
     result = run(production, "import-directory", write_extract(tmp_path / "rpps.txt", bad))
     assert result.exit_code == 1
     assert "ligne 3 : le numéro RPPS « 12345678901 » n’est pas valide" in result.output
     assert "ligne 5 : le nom est vide" in result.output
     assert "ligne 6 : le code de profession « 6O » n’est pas un nombre" in result.output
-    assert "ligne 7 : l’adresse e-mail « pas une adresse » n’est pas valide" in result.output
+    assert "ligne 7 : la colonne « Prénom d'exercice » est trop longue ou a des caractères de contrôle" in (
+        result.output)
     assert "ligne 8 : 4 colonnes au lieu de 15" in result.output
     assert "Aucune ligne importée." in result.output
     assert production.extensions["dmp.repos"].directory.actor(rpps(1)) is None
-    assert production.smtp.messages == []
 
 
 def test_an_extract_without_the_columns_or_not_in_utf8_is_refused(production, tmp_path):
@@ -166,8 +179,15 @@ def activation_link(app, address: str) -> str:
     return re.search(r"https://dmp\.example\.org(/pro/activation/[A-Za-z0-9_-]{43})", mail_to(app, address)).group(1)
 
 
+def enrol(app, tmp_path, number: str, address: str) -> None:
+    """Import the extract, then send the professional their link at the address checked with them."""
+    run(app, "import-directory", write_extract(tmp_path / "rpps.txt", GOOD))
+    result = run(app, "send-activation", number, "--email", address)
+    assert result.exit_code == 0, result.output
+
+
 def test_a_new_professional_activates_with_the_link_then_logs_in_with_a_code(production, tmp_path):
-    run(production, "import-directory", write_extract(tmp_path / "rpps.txt", GOOD))
+    enrol(production, tmp_path, rpps(1), "alice.martin@cabinet.example.org")
     email = mail_to(production, "alice.martin@cabinet.example.org")
     assert "Votre identifiant est : " + rpps(1) in email
     assert "mot de passe" in email and not re.search(r"mot de passe (initial|provisoire) ?:", email)
@@ -196,7 +216,7 @@ def test_a_new_professional_activates_with_the_link_then_logs_in_with_a_code(pro
 
 
 def test_an_activation_link_expires_after_72_hours_and_a_new_one_replaces_it(production, tmp_path):
-    run(production, "import-directory", write_extract(tmp_path / "rpps.txt", GOOD))
+    enrol(production, tmp_path, rpps(2), "pharmacie@port.example.org")
     first = activation_link(production, "pharmacie@port.example.org")
     production.extensions["dmp.clock"].advance(hours=72)
     expired = HttpsBrowser(production).get(first)
@@ -207,10 +227,12 @@ def test_an_activation_link_expires_after_72_hours_and_a_new_one_replaces_it(pro
     assert second != first and HttpsBrowser(production).get(second).status_code == 200
 
 
-def test_a_professional_without_email_gets_the_link_at_the_address_the_operator_gives(production, tmp_path):
+def test_the_link_goes_only_to_an_address_the_operator_gives(production, tmp_path):
     run(production, "import-directory", write_extract(tmp_path / "rpps.txt", GOOD))
-    assert run(production, "send-activation", rpps(3)).exit_code == 1  # no address known
-    assert run(production, "send-activation", rpps(3), "--email", "lea@soins.example.org").exit_code == 0
+    refused = run(production, "send-activation", rpps(3))
+    assert refused.exit_code == 1 and "donnez-la avec --email" in refused.output
+    sent = run(production, "send-activation", rpps(3), "--email", "lea@soins.example.org")
+    assert sent.exit_code == 0 and "Les codes de connexion iront aussi à cette adresse." in sent.output
     assert HttpsBrowser(production).get(activation_link(production, "lea@soins.example.org")).status_code == 200
 
 
@@ -231,7 +253,7 @@ def test_a_desk_agent_is_added_by_command_and_activates_without_any_password_pri
 
 
 def test_a_deactivated_professional_loses_access_at_once_and_their_session_ends(production, tmp_path):
-    run(production, "import-directory", write_extract(tmp_path / "rpps.txt", GOOD))
+    enrol(production, tmp_path, rpps(1), "alice.martin@cabinet.example.org")
     browser = HttpsBrowser(production)
     password = "Un mot de passe bien long"
     browser.post(activation_link(production, "alice.martin@cabinet.example.org"),
@@ -260,7 +282,7 @@ def test_every_operator_action_is_in_the_operators_journal_and_the_chain_holds(p
     assert [e.action for e in entries] == ["directory_imported", "activation_sent", "desk_agent_added",
                                            "actor_deactivated"]
     assert all(e.actor_kind == "operator" and e.actor_id for e in entries)
-    assert entries[0].detail == "rpps.txt : 3 ajoutés, 0 mis à jour, 2 liens envoyés"
+    assert entries[0].detail == "rpps.txt : 3 ajoutés, 0 mis à jour, 0 absents"
     assert verify_chain(entries) is None
     assert run(production, "journal-check").exit_code == 0
 

@@ -100,8 +100,8 @@ def test_every_line_is_json_with_the_request_id_sent_back(client, logged):
     response = client.get("/")
     (line,) = logged()
     assert line["request_id"] == response.headers["X-Request-Id"]
-    assert set(line) == {"ts", "level", "logger", "request_id", "method", "route", "status", "duration_ms",
-                         "actor_kind"}
+    assert set(line) == {"ts", "level", "logger", "message", "request_id", "method", "route", "status",
+                         "duration_ms", "actor_kind"}
 
 
 def test_a_request_id_is_taken_from_the_proxy_only_when_the_proxy_is_trusted(tmp_path):
@@ -133,3 +133,48 @@ def test_behind_one_trusted_proxy_the_app_knows_the_scheme_and_the_client(tmp_pa
 
 def test_hsts_is_sent_in_production_only(client):
     assert "Strict-Transport-Security" not in client.get("/").headers  # testing: plain HTTP allowed
+
+
+def test_during_a_backup_the_health_endpoint_says_busy_but_healthy(app, client):
+    import fcntl
+
+    store = app.extensions["dmp.store"]
+    assert client.get("/sante").status_code == 200  # the canary is sealed
+    with store._writers(fcntl.LOCK_EX):  # what a backup holds while it links its snapshot
+        response = client.get("/sante")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "checks": {"store": "busy", "data_keys": "ok"}}
+
+
+def production_app(tmp_path):
+    from dmp_web.settings import Settings
+
+    return create_app(Settings(
+        env="production", secret_key="p" * 40, data_keys=(encode_key(Sealer.generate_key()),),
+        data_dir=tmp_path / "data", exports_dir=tmp_path / "exports", site_url="https://dmp.example.org",
+        smtp={"host": "127.0.0.1", "port": 25, "sender": "x@dmp.example.org", "username": None,
+              "password": None, "starttls": False},
+        sms_email_domain="sms.example.org"), PROPAGATE_EXCEPTIONS=False)
+
+
+def test_in_production_a_server_error_is_logged_without_its_path_or_message(tmp_path, capsys):
+    app = production_app(tmp_path)
+
+    @app.get("/panne/<nir>")
+    def broken(nir):
+        raise ValueError(f"NIR {nir} introuvable")
+
+    response = app.test_client().get("/panne/185077512345678", base_url="https://dmp.example.org")
+    assert response.status_code == 500
+    captured = capsys.readouterr()
+    assert "185077512345678" not in captured.out + captured.err
+    assert "Traceback" not in captured.err
+    (error,) = [json.loads(line) for line in captured.out.splitlines() if '"unhandled exception"' in line]
+    assert (error["route"], error["exception"], error["level"]) == ("broken", "ValueError", "error")
+    assert error["where"].startswith("test_operations.py:")
+    assert error["request_id"] == response.headers["X-Request-Id"]
+
+
+def test_in_production_every_page_sends_hsts(tmp_path):
+    response = production_app(tmp_path).test_client().get("/", base_url="https://dmp.example.org")
+    assert response.headers["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"
