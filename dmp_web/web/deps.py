@@ -65,8 +65,13 @@ def document_or_404(dossier, document_id: str):
 def content_disposition(filename: str, inline: bool = False) -> str:
     """RFC 6266: a plain-ASCII name for old clients and the exact UTF-8 one for the others.
     A header must be Latin-1: «Échographie du cœur.pdf» written raw is a 500 under gunicorn."""
-    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    plain = re.sub(r'[^A-Za-z0-9 ._()-]', "_", plain).strip() or "fichier"
+    stem, dot, extension = filename.rpartition(".") if "." in filename else (filename, "", "")
+
+    def ascii_only(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        return re.sub(r"[^A-Za-z0-9 ._()-]", "_", text).strip(" ._")
+
+    plain = (ascii_only(stem) or "fichier") + (dot + ascii_only(extension) if ascii_only(extension) else "")
     value = f'{"inline" if inline else "attachment"}; filename="{plain}"'
     if plain != filename:
         value += f"; filename*=UTF-8''{quote(filename, safe='')}"
