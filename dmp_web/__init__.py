@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from flask import Flask
 from flask_htmx import HTMX
@@ -38,7 +38,6 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=not settings.is_development,
-        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
         MAX_CONTENT_LENGTH=12 * 1024 * 1024,  # a 10 MB document plus the form around it
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which is short
         DMP_SETTINGS=settings,
@@ -64,9 +63,12 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
 
     from .store.crypto import Sealer
 
-    app.extensions["dmp.repos"] = Repositories(store, Sealer.from_keys(
-        settings.resolved_data_keys(), "documents", legacy_secrets=settings.legacy_sealing_secrets()
-    ))
+    data_keys = settings.resolved_data_keys()
+    app.extensions["dmp.repos"] = Repositories(
+        store,
+        Sealer.from_keys(data_keys, "documents", legacy_secrets=settings.legacy_sealing_secrets()),
+        session_sealer=Sealer.from_keys(data_keys, "sessions"),
+    )
     app.extensions["dmp.register"] = InsuredRegister(store)
     app.extensions["dmp.notifier"] = notifier_from_settings(
         settings.env, settings.exports_dir, settings.smtp, sms_email_domain=settings.sms_email_domain
@@ -76,6 +78,9 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     from .web import request_log
 
     request_log.init_app(app)  # first, so it times and names every request, refused ones too
+    from .web.sessions import StoreSessionInterface
+
+    app.session_interface = StoreSessionInterface()  # the cookie holds only a random id
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)

@@ -18,8 +18,15 @@ PASSWORD_LOCK = timedelta(minutes=15)
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 128
 CHANNELS = ("sms", "email")
+# A session ends after the idle time of the settings, and in any case this long after it began.
+SESSION_MAX_AGE = timedelta(hours=12)
 # First connection: 1 personal data, 2 connection data, 3 emergency access, then done.
 FIRST_CONNECTION_DONE = 4
+
+
+def session_owner(kind: str, key: str) -> str:
+    """Whose a session is: «patient:<dossier id>» or «pro:<login id>» (also the login's user id)."""
+    return f"{kind}:{key}"
 
 
 class PasswordCheck(Enum):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from ..domain.accounts import FIRST_CONNECTION_DONE, Account, ActivationCheck, password_problems
+from ..domain.accounts import FIRST_CONNECTION_DONE, Account, ActivationCheck, password_problems, session_owner
 from ..domain.actors import DeskAgent
 from ..domain.credentials import token_digest
 from ..domain.journal import Actor
@@ -85,6 +85,7 @@ def activate(ctx: Context, token: str, new_password: str) -> str:
             raise Refused("password_" + problems[0])
         account.activate(new_password, ctx.now())
     ctx.repos.directory.forget_activation(token_digest(token))
+    ctx.repos.sessions.end_all(session_owner("pro", login_id))  # a new password: no old session goes on
     return login_id
 
 
@@ -124,3 +125,4 @@ def deactivate(ctx: Context, login_id: str) -> None:
         account.deactivate(ctx.now())
     if digest:
         directory.forget_activation(digest)
+    ctx.repos.sessions.end_all(session_owner("pro", login_id))

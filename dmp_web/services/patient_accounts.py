@@ -14,6 +14,7 @@ from ..domain.accounts import (
     CreationCode,
     PasswordCheck,
     password_problems,
+    session_owner,
 )
 from ..formatting import group_code
 from ..domain.credentials import (
@@ -232,8 +233,15 @@ def save_personal_data(ctx: Context, dossier_id: str, mobile: str, email: str) -
     _journal(ctx, dossier_id, "contact_changed", detail="téléphone portable et e-mail enregistrés")
 
 
-def save_connection_data(ctx: Context, dossier_id: str, current: str, new: str, channel: str) -> None:
-    """Replace the initial password and choose the channel of future codes."""
+def end_other_sessions(ctx: Context, dossier_id: str, keep: str | None = None) -> int:
+    """A new password ends every session of the account but the one that chose it (`keep`)."""
+    return ctx.repos.sessions.end_all(session_owner("patient", dossier_id), keep=keep)
+
+
+def save_connection_data(ctx: Context, dossier_id: str, current: str, new: str, channel: str,
+                         session: str | None = None) -> None:
+    """Replace the initial password and choose the channel of future codes; the other sessions
+    of the account end (`session`: the digest of the one in use)."""
     now = ctx.now()
     with ctx.repos.accounts.updating(dossier_id) as account:
         check = account.try_password(current, now)
@@ -250,6 +258,7 @@ def save_connection_data(ctx: Context, dossier_id: str, current: str, new: str, 
         raise Refused("locked")
     if problems:
         raise Refused("password_" + problems[0])
+    end_other_sessions(ctx, dossier_id, keep=session)
     _journal(ctx, dossier_id, "password_changed", detail="mot de passe initial remplacé")
     _journal(ctx, dossier_id, "otp_channel_changed", detail=f"codes envoyés par {'SMS' if channel == 'sms' else 'e-mail'}")
 
@@ -284,6 +293,7 @@ def finish_password_reset(ctx: Context, dossier_id: str, new: str) -> None:
             account.set_password(new, now)
     if problems:
         raise Refused("password_" + problems[0])
+    end_other_sessions(ctx, dossier_id)  # a session opened before the reset opens nothing after it
     _journal(ctx, dossier_id, "password_changed", detail="nouveau mot de passe après un oubli")
 
 

@@ -21,6 +21,7 @@ from .codec import from_row, to_row
 from .crypto import Sealer
 from .directory import Directory
 from .operators import OperatorsJournal
+from .sessions import SessionRepository
 from .documents import DocumentRepository, EmergencyRepository
 from .wishes import WishesRepository
 from .reimbursements import ReimbursementRepository
@@ -187,7 +188,7 @@ class CreationCodeRepository:
 
 
 class Repositories:
-    def __init__(self, store: FileStore, sealer: Sealer | None = None):
+    def __init__(self, store: FileStore, sealer: Sealer | None = None, session_sealer: Sealer | None = None):
         self.store = store
         self.dossiers = DossierRepository(store)
         self.accounts = AccountRepository(store)
@@ -200,3 +201,4 @@ class Repositories:
         self.documents = DocumentRepository(store, sealer) if sealer else None
         self.wishes = WishesRepository(store, sealer) if sealer else None
         self.reimbursements = ReimbursementRepository(store, sealer) if sealer else None
+        self.sessions = SessionRepository(store, session_sealer) if session_sealer else None

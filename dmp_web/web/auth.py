@@ -6,11 +6,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, sess
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
 from .. import login_manager
-from ..domain.accounts import Account, CodeCheck
+from ..domain.accounts import Account, CodeCheck, session_owner
 from ..forms.accounts import ForgottenIdentifierForm, LoginForm, NewPasswordForm, OtpForm, PasswordResetStartForm
 from ..services import login as logins, patient_accounts as accounts
 from .deps import ctx
 from .request_log import refuse
+from .sessions import rotate
 
 bp = Blueprint("auth", __name__)
 
@@ -55,7 +56,7 @@ class PatientUser(UserMixin):
 
     def __init__(self, account: Account):
         self.account = account
-        self.id = "patient:" + account.dossier_id
+        self.id = session_owner("patient", account.dossier_id)
 
     @property
     def dossier_id(self) -> str:
@@ -73,7 +74,7 @@ class DirectoryUser(UserMixin):
     def __init__(self, actor, login_id: str):
         self.actor = actor
         self.login_id = login_id
-        self.id = "pro:" + login_id
+        self.id = session_owner("pro", login_id)
 
     def record_logout(self, expired: bool = False) -> None:
         pass  # logging in or out touches no dossier
@@ -99,27 +100,24 @@ def init_app(app) -> None:
 
     @app.before_request
     def end_idle_sessions():
-        if not current_user.is_authenticated:
+        if not (session.idle_expired and current_user.is_authenticated):
             return None
-        now = ctx().now().timestamp()
-        idle_limit = current_app.config["DMP_SETTINGS"].session_idle_minutes * 60
-        last_seen = session.get("last_seen", now)
-        if now - last_seen > idle_limit:
-            login_endpoint = current_user.login_endpoint
-            current_user.record_logout(expired=True)
-            logout_user()
-            session.clear()
-            flash("Vous n’avez rien fait pendant 15 minutes. Pour votre sécurité, nous vous avons déconnecté.", "info")
-            return redirect(url_for(login_endpoint))
-        session["last_seen"] = now
-        return None
+        login_endpoint = current_user.login_endpoint
+        current_user.record_logout(expired=True)
+        logout_user()
+        session.clear()
+        rotate(session)
+        minutes = current_app.config["DMP_SETTINGS"].session_idle_minutes
+        flash(f"Vous n’avez rien fait pendant {minutes} minutes. Pour votre sécurité, nous vous avons "
+              "déconnecté.", "info")
+        refuse("session_expired")
+        return redirect(url_for(login_endpoint))
 
 
 def start_session(user) -> None:
     session.clear()  # a fresh session at login: nothing from before carries over
+    rotate(session)  # and a new id: one known before the login opens nothing after it
     login_user(user)
-    session.permanent = True
-    session["last_seen"] = ctx().now().timestamp()
 
 
 def _after_login():

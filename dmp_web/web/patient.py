@@ -1,7 +1,7 @@
 """The patient's space. Until the first connection is done, only its three steps are reachable."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from .. import htmx
@@ -17,6 +17,7 @@ from ..forms.accounts import EmergencyAccessForm, PersonalDataForm
 from ..services import patient_accounts as accounts
 from .auth import PASSWORD_MESSAGES, PatientUser
 from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
+from .sessions import current_digest
 
 bp = Blueprint("patient", __name__, url_prefix="/mon-dmp")
 
@@ -110,7 +111,8 @@ def first_connection_password():
     if form.validate_on_submit():
         try:
             accounts.save_connection_data(
-                ctx(), account.dossier_id, form.current_password.data, form.new_password.data, form.channel.data
+                ctx(), account.dossier_id, form.current_password.data, form.new_password.data, form.channel.data,
+                session=current_digest(session),
             )
         except accounts.Refused as refusal:
             if refusal.code == "current_wrong":

@@ -41,6 +41,7 @@ REFUSALS = {
     "deactivated": "the account was deactivated by an operator",
     "too_large": "the request body is over the limit",
     "link_void": "an activation link that is unknown, used or expired",
+    "session_expired": "the session ended after the idle time",
 }
 
 

@@ -1,0 +1,99 @@
+"""Sessions kept in the store: the browser's cookie holds only a random id.
+
+A record lives in a small file of its own, named by the SHA-256 of the id (the store never holds
+a usable id), its data sealed. Each account's sessions are listed in a keyed index, so that a
+password change or a deactivation can end them all, and « Mon compte » can show them.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from tinydb.table import Document
+
+from .crypto import Sealer
+from .files import FileStore
+from .sharded import ShardedTable
+
+
+def session_digest(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode("ascii")).hexdigest()
+
+
+@dataclass
+class SessionRecord:
+    created_at: datetime
+    last_seen: datetime
+    account: str = ""  # "patient:<dossier id>", "pro:<login id>", or "" before login
+    device: str = ""  # what the browser says it is, in a few words («Firefox, Linux»)
+    data: dict = field(default_factory=dict)
+
+
+class SessionRepository:
+    def __init__(self, store: FileStore, sealer: Sealer):
+        self.store = store
+        self.sealer = sealer
+        self._by_account = ShardedTable(store, "sessions-by-account")
+
+    @staticmethod
+    def _file(digest: str) -> tuple[str, str, str]:
+        return ("sessions", digest[:2], digest + ".json")
+
+    def get(self, digest: str) -> SessionRecord | None:
+        with self.store.snapshot(*self._file(digest)) as db:
+            row = db.get(doc_id=1)
+        if row is None:
+            return None
+        return SessionRecord(
+            created_at=datetime.fromisoformat(row["created_at"]), last_seen=datetime.fromisoformat(row["last_seen"]),
+            account=row["account"], device=row["device"],
+            data=json.loads(self.sealer.open_text(row["data"])) if row["data"] else {},
+        )
+
+    def put(self, digest: str, record: SessionRecord, previous_account: str | None = None) -> None:
+        with self.store.transaction(*self._file(digest)) as db:
+            db.upsert(Document({
+                "created_at": record.created_at.isoformat(), "last_seen": record.last_seen.isoformat(),
+                "account": record.account, "device": record.device,
+                "data": self.sealer.seal_text(json.dumps(record.data, separators=(",", ":"))) if record.data else "",
+            }, doc_id=1))
+        if record.account != (previous_account or ""):
+            if previous_account:
+                self._unlist(previous_account, digest)
+            if record.account:
+                self._by_account.update(record.account, lambda row: {
+                    **(row or {}), digest: {"created_at": record.created_at.isoformat(), "device": record.device}})
+
+    def delete(self, digest: str) -> None:
+        record = self.get(digest)
+        path = self.store.path(*self._file(digest))
+        with self.store.writing():
+            path.unlink(missing_ok=True)
+            Path(str(path) + ".lock").unlink(missing_ok=True)
+        if record and record.account:
+            self._unlist(record.account, digest)
+
+    def _unlist(self, account: str, digest: str) -> None:
+        self._by_account.update(account, lambda row: {k: v for k, v in (row or {}).items() if k != digest} or None)
+
+    def of_account(self, account: str) -> list[tuple[str, SessionRecord]]:
+        """The account's sessions that still exist, oldest first."""
+        found = []
+        for digest in (self._by_account.get(account) or {}):
+            record = self.get(digest)
+            if record is not None and record.account == account:
+                found.append((digest, record))
+        return sorted(found, key=lambda item: item[1].created_at)
+
+    def end_all(self, account: str, keep: str | None = None) -> int:
+        """End every session of the account (but `keep`, the digest of the one in use)."""
+        ended = 0
+        for digest in list(self._by_account.get(account) or {}):
+            if digest != keep:
+                self.delete(digest)
+                self._unlist(account, digest)
+                ended += 1
+        return ended

@@ -1,0 +1,103 @@
+"""Sessions live on the server: the cookie is a random id, and a copied cookie opens nothing
+after a logout, a password change, a reset or an idle expiry."""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
+from dmp_web.domain.accounts import session_owner
+
+from ..conftest import CheckedClient, make_app
+from .pro_journey import log_out
+
+COOKIE = "dmp_session"
+DOSSIER = DEMO_LOGIN["dossier_id"]
+NEW_PASSWORD = "un jardin de roses en hiver"
+
+
+def log_in(client, notifier):
+    client.submit("/connexion", {"login_id": DEMO_LOGIN["login_id"], "password": DEMO_PASSWORD})
+    response = client.submit("/connexion/code", {"code": notifier.last_otp()})
+    assert response.headers["Location"] == "/mon-dmp"
+
+
+def cookie_of(client) -> str:
+    return client.get_cookie(COOKIE).value
+
+
+def replay(app, cookie: str):
+    """Another browser, holding a copy of the cookie."""
+    thief = app.test_client()
+    thief.set_cookie(COOKIE, cookie)
+    return thief.get("/mon-dmp")
+
+
+def opens_the_dossier(response) -> bool:
+    return response.status_code == 200
+
+
+def test_the_cookie_holds_only_a_random_id_and_the_store_no_usable_id(client, notifier, app):
+    log_in(client, notifier)
+    cookie = cookie_of(client)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", cookie)
+    store = app.extensions["dmp.store"].root
+    files = b"".join(p.read_bytes() for p in (store / "sessions").rglob("*.json"))
+    assert cookie.encode() not in files and b"_user_id" not in files  # hashed ids, sealed data
+    assert opens_the_dossier(replay(app, cookie))  # a copied cookie works while the session lives
+
+
+def test_a_copied_cookie_opens_nothing_after_logout(client, notifier, app):
+    log_in(client, notifier)
+    cookie = cookie_of(client)
+    log_out(client, "/mon-dmp")
+    after = replay(app, cookie)
+    assert after.status_code == 302 and after.headers["Location"].startswith("/connexion")
+    assert app.extensions["dmp.repos"].sessions.of_account(session_owner("patient", DOSSIER)) == []
+
+
+def test_logging_in_gives_a_new_id_so_an_id_known_before_opens_nothing(client, notifier, app):
+    client.get("/connexion")  # a session exists already (the form's CSRF token)
+    before = cookie_of(client)
+    log_in(client, notifier)
+    assert cookie_of(client) != before
+    assert replay(app, before).status_code == 302
+
+
+def test_a_password_reset_ends_every_session_of_the_account(client, notifier, app):
+    log_in(client, notifier)
+    stolen = cookie_of(client)
+    helper = app.test_client()  # the holder, on another computer, after forgetting the password
+    assert helper.submit("/mot-de-passe-oublie", {"login_id": DEMO_LOGIN["login_id"],
+                                                  "nir": DEMO_LOGIN["nir"]}).status_code == 302
+    assert helper.submit("/mot-de-passe-oublie/code", {"code": notifier.last_otp()}).status_code == 302
+    done = helper.submit("/mot-de-passe-oublie/nouveau", {"new_password": NEW_PASSWORD,
+                                                          "new_password_confirm": NEW_PASSWORD})
+    assert done.headers["Location"] == "/connexion"
+    assert replay(app, stolen).status_code == 302
+    assert app.extensions["dmp.repos"].sessions.of_account(session_owner("patient", DOSSIER)) == []
+
+
+def test_an_idle_session_ends_is_journaled_and_says_after_how_long(tmp_path):
+    app = make_app(tmp_path)
+    app.config["DMP_SETTINGS"] = dataclasses.replace(app.config["DMP_SETTINGS"], session_idle_minutes=5)
+    app.test_client_class = CheckedClient
+    client, notifier, clock = app.test_client(), app.extensions["dmp.notifier"], app.extensions["dmp.clock"]
+    log_in(client, notifier)
+    cookie = cookie_of(client)
+    clock.advance(minutes=4)
+    assert client.get("/mon-dmp").status_code == 200  # 4 minutes: still open, and the clock restarts
+    clock.advance(minutes=5, seconds=1)
+    ended = client.get("/mon-dmp", follow_redirects=True)
+    assert "Vous n’avez rien fait pendant 5 minutes." in ended.soup.select_one("[aria-live]").get_text()
+    assert app.extensions["dmp.repos"].journal.entries(DOSSIER)[-1].action == "session_expired"
+    assert replay(app, cookie).status_code == 302
+
+
+def test_a_session_ends_12_hours_after_login_however_busy(client, notifier, app, clock):
+    log_in(client, notifier)
+    for _ in range(12 * 6):  # a request every 10 minutes: never idle
+        clock.advance(minutes=10)
+        assert client.get("/mon-dmp").status_code == 200
+    clock.advance(minutes=10)
+    assert client.get("/mon-dmp").status_code == 302  # 12 hours and 10 minutes after the login
