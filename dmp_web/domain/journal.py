@@ -31,6 +31,7 @@ ACTIONS = {
     "otp_channel_changed",
     "emergency_access_set",
     "first_connection_done",
+    "other_sessions_ended",
     # decisions of the access policy (domain/access.py), allowed or refused
     "read_dossier",
     "list_documents",

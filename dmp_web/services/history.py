@@ -76,6 +76,7 @@ _OWN_SENTENCES = {
     "otp_channel_changed": "Vous avez choisi comment recevoir vos codes de connexion {when}.",
     "emergency_access_set": "Vous avez fait votre choix pour l’accès en urgence {when}.{choice}",
     "first_connection_done": "Vous avez fini votre première connexion {when}.",
+    "other_sessions_ended": "Vous avez fermé vos autres sessions {when}.",
     "reimbursements_updated": "L’Assurance Maladie a mis à jour vos remboursements {when}.",
 }
 

@@ -238,6 +238,18 @@ def end_other_sessions(ctx: Context, dossier_id: str, keep: str | None = None) -
     return ctx.repos.sessions.end_all(session_owner("patient", dossier_id), keep=keep)
 
 
+def open_sessions(ctx: Context, dossier_id: str):
+    """The account's open sessions, oldest first: (digest, record) pairs."""
+    return ctx.repos.sessions.of_account(session_owner("patient", dossier_id))
+
+
+def close_other_sessions(ctx: Context, dossier_id: str, keep: str) -> int:
+    """«Fermer toutes les autres sessions»: journaled in the holder's history."""
+    ended = end_other_sessions(ctx, dossier_id, keep=keep)
+    _journal(ctx, dossier_id, "other_sessions_ended", detail=f"{ended} session(s) fermée(s)")
+    return ended
+
+
 def save_connection_data(ctx: Context, dossier_id: str, current: str, new: str, channel: str,
                          session: str | None = None) -> None:
     """Replace the initial password and choose the channel of future codes; the other sessions

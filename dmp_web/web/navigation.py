@@ -109,6 +109,8 @@ JOURNEY_STEPS: dict[str, str] = {
     "patient.emergency_choice": "the patient's space, after logging in",
     "patient.alerts": "the patient's space, after logging in",
     "patient.close": "the patient's space, after logging in",
+    "patient.account": "the patient's space, after logging in (Mon compte)",
+    "patient.close_other_sessions": "a button of Mon compte (POST)",
     "reimbursements.index": "the patient's space, after logging in",
     "history.history": "the patient's space, after logging in (Historique des accès)",
     "wishes.informations": "the patient's space, after logging in (Mes informations)",

@@ -323,3 +323,17 @@ def reopen():
         abort(403)
     flash("Votre DMP est de nouveau ouvert.", "success")
     return redirect(url_for("patient.home"))
+
+
+@bp.get("/compte")
+def account():
+    """« Mon compte »: the sessions open on this account, and a button to end the others."""
+    return render_template("pages/patient/account.html", sessions=accounts.open_sessions(ctx(), current_user.dossier_id),
+                           current=current_digest(session))
+
+
+@bp.post("/compte/fermer-les-autres-sessions")
+def close_other_sessions():
+    ended = accounts.close_other_sessions(ctx(), current_user.dossier_id, keep=current_digest(session))
+    flash("Vos autres sessions sont fermées." if ended else "Vous n’aviez pas d’autre session ouverte.", "success")
+    return redirect(url_for("patient.account"))

@@ -2,11 +2,27 @@
 every error state, and every journey step of the app visited."""
 from __future__ import annotations
 
+import re
+
 from selenium.webdriver.common.by import By
 
 from ..pages import journey_steps_of
 from ..web.patient_journey import MARCEL, NEW_PASSWORD
 from .harness import click_and_wait
+
+
+def second_session(app, login_id: str, password: str):
+    """A session of the same account in another browser (the test client), logged in."""
+    client = app.test_client()
+    page = client.get("/connexion").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    client.post("/connexion", data={"csrf_token": token, "login_id": login_id, "password": password})
+    page = client.get("/connexion/code").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    code = app.extensions["dmp.notifier"].last_otp()
+    assert client.post("/connexion/code", data={"csrf_token": token, "code": code}).status_code == 302
+    assert client.get("/mon-dmp").status_code == 200
+    return client
 
 
 def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
@@ -59,6 +75,14 @@ def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
     w.submit({}, "code vide", button="Recevoir un nouveau code")
     w.submit({"code": w.notifier.last_otp()}, "mon DMP, de nouveau")
     assert w.browser.find_element(By.TAG_NAME, "h1").text == "Mon DMP"
+    other = second_session(w.server.app, login_id, NEW_PASSWORD)  # the same person, on another computer
+    w.follow("Mon compte", "mon compte")
+    main = w.browser.find_element(By.TAG_NAME, "main").text
+    assert "Vous êtes connecté sur 2 appareils." in main and "Chrome, Linux : cet appareil." in main
+    w.submit({}, "mon compte : autres sessions fermées", button="Fermer toutes les autres sessions")
+    assert "Vos autres sessions sont fermées." in w.browser.find_element(By.ID, "flash-area").text
+    assert "Vous êtes connecté sur 1 appareil." in w.browser.find_element(By.TAG_NAME, "main").text
+    assert other.get("/mon-dmp").status_code == 302  # that session is closed
 
     # forgotten password and identifier, with their steps
     w.go("/mot-de-passe-oublie", "mot de passe oublié")

@@ -101,3 +101,31 @@ def test_a_session_ends_12_hours_after_login_however_busy(client, notifier, app,
         assert client.get("/mon-dmp").status_code == 200
     clock.advance(minutes=10)
     assert client.get("/mon-dmp").status_code == 302  # 12 hours and 10 minutes after the login
+
+
+def test_mon_compte_lists_the_sessions_and_closes_the_others_without_javascript(client, notifier, app):
+    app.test_client_class = CheckedClient
+    other = app.test_client()
+    log_in(other, notifier)  # on another computer
+    log_in(client, notifier)
+    page = client.get("/mon-dmp/compte").soup
+    items = [li.get_text(" ", strip=True) for li in page.main.select(".session-list li")]
+    assert len(items) == 2 and sum("cet appareil" in item for item in items) == 1
+    closed = client.submit("/mon-dmp/compte", {}, action="/mon-dmp/compte/fermer-les-autres-sessions",
+                           follow_redirects=True)
+    assert "Vos autres sessions sont fermées." in closed.soup.select_one("[aria-live]").get_text()
+    assert len(closed.soup.main.select(".session-list li")) == 1
+    assert other.get("/mon-dmp").status_code == 302
+    assert client.get("/mon-dmp").status_code == 200
+    assert app.extensions["dmp.repos"].journal.entries(DOSSIER)[-1].action == "other_sessions_ended"
+
+
+def test_a_device_is_named_in_a_few_words_never_by_its_whole_header():
+    from dmp_web.web.sessions import device_of
+
+    assert device_of("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:130.0) Gecko/20100101 Firefox/130.0") == (
+        "Firefox, Windows")
+    assert device_of("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 Safari/604.1") == (
+        "Safari, iPhone")
+    assert device_of("Lynx/2.9.0dev.12 libwww-FM/2.14") == "Lynx"
+    assert device_of("") == "Navigateur"
