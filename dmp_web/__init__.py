@@ -113,6 +113,9 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     from .web import ops
     app.register_blueprint(ops.bp)
 
+    from .web import limits
+
+    limits.init_app(app)  # after every blueprint: it wraps their views
     from . import cli
 
     cli.init_app(app)

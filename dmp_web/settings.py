@@ -39,6 +39,7 @@ KNOWN = (
     "DMP_EXPORTS_DIR", "DMP_SESSION_IDLE_MINUTES", "DMP_LOCK_TIMEOUT_SECONDS", "DMP_CONTACT_EMAIL",
     "DMP_SITE_URL", "DMP_SMTP_HOST", "DMP_SMTP_PORT", "DMP_SMTP_FROM", "DMP_SMTP_USER",
     "DMP_SMTP_PASSWORD", "DMP_SMTP_STARTTLS", "DMP_SMS_EMAIL_DOMAIN", "DMP_TRUSTED_PROXIES",
+    "DMP_RATELIMIT_STORAGE_URL",
     *SERVER_SETTINGS,
 )
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE)
@@ -70,6 +71,9 @@ class Settings:
     smtp: dict | None = field(default=None, repr=False)  # host, port, sender, username, password, starttls
     sms_email_domain: str | None = None  # SMS sent as e-mail to <number>@<this domain>
     trusted_proxies: int = 0  # how many proxies in front of the app set X-Forwarded-* (ProxyFix)
+    # where the rate limits count: memory (one process) or redis://… (several workers or servers)
+    ratelimit_storage_url: str = "memory://"
+    workers: int | None = None  # DMP_WORKERS, read by gunicorn.conf.py
 
     @property
     def is_development(self) -> bool:
@@ -98,7 +102,6 @@ class Settings:
             }
         # Read by the server around the app, checked here all the same.
         reader.number("DMP_PORT", 5000, int)
-        reader.number("DMP_WORKERS", 1, int)
         reader.bind("DMP_BIND")
         settings = cls(
             env=env,
@@ -114,6 +117,9 @@ class Settings:
             smtp=smtp,
             sms_email_domain=reader.text("DMP_SMS_EMAIL_DOMAIN"),
             trusted_proxies=reader.number("DMP_TRUSTED_PROXIES", 0, int),
+            ratelimit_storage_url=reader.text("DMP_RATELIMIT_STORAGE_URL") or (
+                "" if env == "production" else cls.ratelimit_storage_url),
+            workers=reader.number("DMP_WORKERS", None, int),
         )
         reader.unknown_names()
         problems = reader.problems + [p for p in settings.problems() if p not in reader.problems]
@@ -146,7 +152,17 @@ class Settings:
                 found.append("DMP_SMTP_HOST : obligatoire hors développement (sinon aucun e-mail ne part).")
             if not self.sms_email_domain:
                 found.append("DMP_SMS_EMAIL_DOMAIN : obligatoire hors développement (sinon aucun SMS ne part).")
+        storage = urlsplit(self.ratelimit_storage_url)
+        if self.ratelimit_storage_url and (storage.scheme not in ("memory", "redis", "rediss")
+                                           or (storage.scheme != "memory" and not storage.hostname)):
+            found.append("DMP_RATELIMIT_STORAGE_URL : écrivez memory:// ou redis://hôte:port.")
         if self.is_production:  # no default of the code's own folder or invented address here
+            if not self.ratelimit_storage_url:
+                found.append("DMP_RATELIMIT_STORAGE_URL : obligatoire en production (redis://hôte:port, "
+                             "partagé par tous les serveurs).")
+            elif storage.scheme == "memory" and self.workers != 1:
+                found.append("DMP_RATELIMIT_STORAGE_URL : memory:// compte dans chaque processus ; avec plusieurs "
+                             "processus (DMP_WORKERS), donnez redis://hôte:port.")
             for name, folder in (("DMP_DATA_DIR", self.data_dir), ("DMP_EXPORTS_DIR", self.exports_dir)):
                 if not folder.is_absolute():
                     found.append(f"{name} : obligatoire en production, avec un chemin complet (qui commence par /).")

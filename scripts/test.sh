@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Set up everything the tests need (Python packages, Chromium and its driver, w3m, poppler,
-# openssl and nginx for the TLS tier)
+# openssl, nginx and redis for the TLS tier and the rate limits)
 # and run the whole suite, browser tests included. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh requirements-test.txt
 source scripts/lib.sh
-apt_install chromium chromium-driver w3m lynx poppler-utils fonts-dejavu-core openssl nginx-light
+apt_install chromium chromium-driver w3m lynx poppler-utils fonts-dejavu-core openssl nginx-light redis-server
 exec .venv/bin/python -m pytest "$@"

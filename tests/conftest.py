@@ -15,6 +15,7 @@ from dmp_web.settings import Settings
 from . import sample_form
 from .fakes import FakeClock, FakeNotifier
 from .pagecheck import check_page
+from .redis_server import running_redis
 from .smtp_server import running_smtp_server
 
 TESTS_DIR = Path(__file__).parent
@@ -32,6 +33,9 @@ def make_settings(root: Path, **overrides) -> Settings:
 
 
 def make_app(root: Path, **flask_config):
+    # Rate limits count real time: tests that send many forms would trip them. The tests of the
+    # limits (tests/web/test_limits.py) turn them on.
+    flask_config.setdefault("RATELIMIT_ENABLED", False)
     app = create_app(make_settings(root), **flask_config)
     app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(TESTS_DIR / "templates")])
     app.register_blueprint(sample_form.bp)
@@ -79,6 +83,13 @@ def client(app):
 def field_error(soup, field_id: str) -> str:
     node = soup.find(id=f"{field_id}-error")
     return re.sub(r"^Erreur : ", "", node.get_text(" ", strip=True)) if node else ""
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A Redis for the whole run (rate limits shared by several app processes)."""
+    with running_redis() as url:
+        yield url
 
 
 @pytest.fixture

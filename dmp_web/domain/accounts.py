@@ -13,8 +13,12 @@ from .credentials import hash_secret, new_link_token, new_otp, spend_a_check, to
 OTP_VALIDITY = timedelta(minutes=10)
 OTP_MAX_TRIES = 5
 OTP_RESEND_AFTER = timedelta(seconds=60)
-PASSWORD_MAX_FAILURES = 5
-PASSWORD_LOCK = timedelta(minutes=15)
+# Wrong passwords slow the next try down instead of locking the account: a lock that anyone who
+# knows an identifier can trigger would keep its owner out. The first few cost nothing, then the
+# wait doubles up to 30 seconds; the owner is told at the fifth in a row.
+PASSWORD_FREE_FAILURES = 3
+PASSWORD_MAX_DELAY = timedelta(seconds=30)
+PASSWORD_WARN_AFTER = 5
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 128
 CHANNELS = ("sms", "email")
@@ -29,10 +33,18 @@ def session_owner(kind: str, key: str) -> str:
     return f"{kind}:{key}"
 
 
+def password_delay(failures: int) -> timedelta:
+    """How long after this many wrong passwords in a row the next one can be tried."""
+    if failures < PASSWORD_FREE_FAILURES:
+        return timedelta(0)
+    doublings = min(failures - PASSWORD_FREE_FAILURES, 16)  # past 2 ** 5 seconds, the cap holds anyway
+    return min(timedelta(seconds=2 ** doublings), PASSWORD_MAX_DELAY)
+
+
 class PasswordCheck(Enum):
     OK = "ok"
     WRONG = "wrong"
-    LOCKED = "locked"
+    LOCKED = "locked"  # tried again before the delay of the last wrong passwords: not checked
 
 
 class CodeCheck(Enum):
@@ -95,10 +107,11 @@ class Account:
         return self.locked_until is not None and now < self.locked_until
 
     def try_password(self, password: str, now: datetime) -> PasswordCheck:
-        """Check a password; the fifth wrong one in a row locks the account for 15 minutes.
-        An account without a password yet (activation link not used) answers as a wrong one,
-        in as long as a real check; a deactivated one answers so only to its right password."""
+        """Check a password. After wrong ones, a try before the delay is not checked (LOCKED):
+        a guesser gets at most one try per delay. An account without a password yet (activation
+        link not used) answers as a wrong one, in as long as a real check."""
         if self.locked(now):
+            spend_a_check(password)  # as long as a check: the answer's time tells nothing
             return PasswordCheck.LOCKED
         if not self.password_hash:
             spend_a_check(password)
@@ -108,11 +121,14 @@ class Account:
             self.locked_until = None
             return PasswordCheck.OK
         self.failed_passwords += 1
-        if self.failed_passwords >= PASSWORD_MAX_FAILURES:
-            self.failed_passwords = 0
-            self.locked_until = now + PASSWORD_LOCK
-            return PasswordCheck.LOCKED
+        delay = password_delay(self.failed_passwords)
+        self.locked_until = now + delay if delay else None
         return PasswordCheck.WRONG
+
+    @property
+    def warn_of_failures(self) -> bool:
+        """This wrong password is the one after which the owner is told."""
+        return self.failed_passwords == PASSWORD_WARN_AFTER
 
     def set_password(self, new_password: str, now: datetime) -> None:
         self.password_hash = hash_secret(new_password)
@@ -149,8 +165,11 @@ class Account:
 
     # -- one-time codes ------------------------------------------------------------------------
     def issue_otp(self, purpose: str, now: datetime) -> str:
-        """A new 8-digit code (the old one is void); not twice within 60 seconds."""
-        if self.otp is not None and now < self.otp.sent_at + OTP_RESEND_AFTER:
+        """A new 8-digit code (the old one is void); not twice within 60 seconds. But a code for
+        something else (a new phone) never keeps a login code from going: a login page that said
+        «nous avons envoyé un code» would then lie."""
+        recent = self.otp is not None and now < self.otp.sent_at + OTP_RESEND_AFTER
+        if recent and (self.otp.purpose == purpose or purpose != "login"):
             left = self.otp.sent_at + OTP_RESEND_AFTER - now
             raise TooSoon(max(1, int(left.total_seconds())))
         code = new_otp()

@@ -62,7 +62,7 @@ _OWN_SENTENCES = {
     "creation_code_sent": "Un code pour créer votre DMP vous a été envoyé {when}.",
     "login_password_ok": "Vous avez écrit votre mot de passe {when}.",
     "login_password_wrong": "Un mot de passe faux a été écrit {when}.",
-    "login_locked": "Votre compte a été bloqué {when}.{reason}",
+    "login_locked": "Un mot de passe a été écrit trop tôt après des erreurs {when}. Il n’a pas été vérifié.",
     "otp_sent": "Un code de connexion vous a été envoyé {when}.",
     "otp_wrong": "Un code de connexion faux a été écrit {when}.",
     "otp_void": "Votre code de connexion a été annulé {when}.{reason}",

@@ -2,6 +2,7 @@
 account lives with their dossier) and directory actors (professionals, desk agents...)."""
 from __future__ import annotations
 
+import logging
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
@@ -9,9 +10,11 @@ from typing import Protocol
 from ..domain.accounts import Account, CodeCheck, PasswordCheck, TooSoon
 from ..domain.credentials import normalize_code, spend_a_check
 from ..domain.journal import Actor
-from ..notify import Email, Sms
+from ..notify import DeliveryFailed, Email, Sms
 from ..store.directory import Directory
 from .context import Context
+
+log = logging.getLogger(__name__)
 
 
 class Refused(Exception):
@@ -74,6 +77,7 @@ class LoginStarted:
     key: str
     channel: str
     masked_contact: str
+    sent: bool = True  # False: the code sent less than a minute ago still works, none was sent
 
 
 def mask_email(email: str) -> str:
@@ -102,9 +106,26 @@ def send_otp(ctx: Context, source: AccountSource, account: Account, code: str, p
                   detail=f"code envoyé par {'SMS' if account.otp_channel == 'sms' else 'e-mail'}")
 
 
+def warn_of_failures(ctx: Context, account: Account) -> None:
+    """Tell the owner that wrong passwords were typed for their account (never which ones)."""
+    text = ("Quelqu’un a écrit plusieurs mots de passe faux pour votre compte DMP. "
+            "Si c’est vous, attendez 30 secondes entre 2 essais. "
+            "Si ce n’est pas vous, changez votre mot de passe.")
+    try:
+        if account.otp_channel == "sms" and account.mobile:
+            ctx.notifier.sms.send(Sms(to=account.mobile, body=f"DMP - {text}"))
+        elif account.email:
+            ctx.notifier.email.send(Email(to=account.email, subject="Des mots de passe faux pour votre DMP",
+                                          body=f"Bonjour,\n\n{text}\n\nL’Assurance Maladie\n"))
+    except (DeliveryFailed, ValueError):
+        log.warning("the warning of wrong passwords could not be sent")  # the login answer stays the same
+
+
 def start_login(ctx: Context, source: AccountSource, login_id: str, password: str) -> LoginStarted:
-    """Check identifier and password, then send a one-time code.
-    Raises Refused('wrong'|'locked'|'deactivated')."""
+    """Check identifier and password, then send a one-time code (unless the one sent less than
+    a minute ago for a login still works: `sent` says which).
+    Raises Refused('wrong'|'locked'|'deactivated'); 'wrong' and 'locked' read the same to the
+    person, whether the identifier exists or not."""
     found = source.find(login_id)
     if found is None:
         spend_a_check(password)
@@ -120,17 +141,19 @@ def start_login(ctx: Context, source: AccountSource, login_id: str, password: st
             try:
                 code = account.issue_otp("login", now)
             except TooSoon:
-                pass  # the code sent less than a minute ago still works
+                pass  # the login code sent less than a minute ago still works
     if check is PasswordCheck.WRONG:
         source.record(key, "login_password_wrong", allowed=False, reason="mot de passe faux")
+        if account.warn_of_failures:
+            warn_of_failures(ctx, account)
         raise Refused("wrong")
     if check is PasswordCheck.LOCKED:
-        source.record(key, "login_locked", allowed=False, reason="5 mots de passe faux")
-        raise Refused("locked", until=account.locked_until)
+        source.record(key, "login_locked", allowed=False, reason="essai trop tôt après des mots de passe faux")
+        raise Refused("locked")
     source.record(key, "login_password_ok")
     if code:
         send_otp(ctx, source, account, code, "login")
-    return LoginStarted(key, account.otp_channel, masked_contact(account, account.otp_channel))
+    return LoginStarted(key, account.otp_channel, masked_contact(account, account.otp_channel), sent=bool(code))
 
 
 def check_otp(ctx: Context, source: AccountSource, key: str, typed: str, purpose: str) -> tuple[CodeCheck, int]:

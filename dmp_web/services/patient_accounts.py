@@ -266,7 +266,7 @@ def save_connection_data(ctx: Context, dossier_id: str, current: str, new: str, 
         _journal(ctx, dossier_id, "login_password_wrong", allowed=False, reason="mot de passe actuel faux")
         raise Refused("current_wrong")
     if check is PasswordCheck.LOCKED:
-        _journal(ctx, dossier_id, "login_locked", allowed=False, reason="5 mots de passe faux")
+        _journal(ctx, dossier_id, "login_locked", allowed=False, reason="essai trop tôt après des mots de passe faux")
         raise Refused("locked")
     if problems:
         raise Refused("password_" + problems[0])

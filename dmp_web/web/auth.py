@@ -29,21 +29,23 @@ PASSWORD_MESSAGES = {
 }
 
 
-# why a login was refused -> (the request log's reason, the message under the password)
+# Why a login was refused -> (the request log's reason, the message under the password). A wrong
+# password, an unknown identifier and a try too soon after wrong ones read the same.
+WRONG_LOGIN = ("L’identifiant ou le mot de passe n’est pas le bon. Vérifiez les 2. "
+               "Après des erreurs, attendez 30 secondes entre 2 essais")
 LOGIN_REFUSALS = {
-    "wrong": ("wrong_credentials", "L’identifiant ou le mot de passe n’est pas le bon. Vérifiez les 2"),
-    "locked": ("locked", "Après 5 mots de passe faux, votre compte est bloqué pendant 15 minutes"),
+    "wrong": ("wrong_credentials", WRONG_LOGIN),
+    "locked": ("locked", WRONG_LOGIN),
     "deactivated": ("deactivated", "Ce compte est fermé. Parlez à la personne qui gère les comptes "
                                    "dans votre établissement"),
 }
 
 
-def login_refused(form, refusal) -> object:
-    """Say on the form why the login was refused, and log it; returns the end of a lock-out."""
+def login_refused(form, refusal) -> None:
+    """Say on the form why the login was refused, and log it."""
     reason, message = LOGIN_REFUSALS[refusal.code]
     refuse(reason)
     form.password.errors = [message]
-    return refusal.details.get("until")
 
 
 def otp_message(check: CodeCheck, tries_left: int) -> str:
@@ -133,20 +135,21 @@ def login():
     if current_user.is_authenticated:
         return _after_login()
     form = LoginForm()
-    locked_until = None
     if form.validate_on_submit():
         try:
             started = accounts.start_login(ctx(), form.login_id.data, form.password.data)
         except accounts.Refused as refusal:
-            locked_until = login_refused(form, refusal)
+            login_refused(form, refusal)
         else:
-            session["pending_login"] = {
-                "dossier": started.key,
-                "channel": started.channel,
-                "masked": started.masked_contact,
-            }
+            session["pending_login"] = pending_login(started)
             return redirect(url_for("auth.login_code"))
-    return render_template("pages/auth/login.html", form=form, locked_until=locked_until)
+    return render_template("pages/auth/login.html", form=form)
+
+
+def pending_login(started) -> dict:
+    """What the code step needs: whose code, where it went, whether one was sent just now."""
+    return {"dossier": started.key, "channel": started.channel, "masked": started.masked_contact,
+            "sent": started.sent}
 
 
 def patient_source():

@@ -118,9 +118,7 @@ def first_connection_password():
             if refusal.code == "current_wrong":
                 form.current_password.errors = ["Ce mot de passe n’est pas le bon. Vérifiez votre lettre"]
             elif refusal.code == "locked":
-                form.current_password.errors = [
-                    "Après 5 mots de passe faux, votre compte est bloqué pendant 15 minutes"
-                ]
+                form.current_password.errors = ["Après des erreurs, attendez 30 secondes entre 2 essais"]
             else:
                 form.new_password.errors = [PASSWORD_MESSAGES[refusal.code]]
         else:

@@ -15,7 +15,7 @@ from ..forms.accounts import NewPasswordForm
 from ..forms.pro import DepositForm, EmergencyForm, PatientSearchForm, ProLoginForm
 from ..services import dossier_access, enrolment
 from ..services import login as logins
-from .auth import PASSWORD_MESSAGES, DirectoryUser, code_page, login_refused, resend, start_session
+from .auth import PASSWORD_MESSAGES, DirectoryUser, code_page, login_refused, pending_login, resend, start_session
 from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
 from .request_log import refuse
 
@@ -37,18 +37,15 @@ def current_actor():
 @bp.route("/connexion", methods=["GET", "POST"])
 def login():
     form = ProLoginForm()
-    locked_until = None
     if form.validate_on_submit():
         try:
             started = logins.start_login(ctx(), directory_source(), form.login_id.data, form.password.data)
         except logins.Refused as refusal:
-            locked_until = login_refused(form, refusal)
+            login_refused(form, refusal)
         else:
-            session["pending_pro_login"] = {
-                "dossier": started.key, "channel": started.channel, "masked": started.masked_contact,
-            }
+            session["pending_pro_login"] = pending_login(started)
             return redirect(url_for("pro.login_code"))
-    return render_template("pages/pro/login.html", form=form, locked_until=locked_until)
+    return render_template("pages/pro/login.html", form=form)
 
 
 @bp.route("/connexion/code", methods=["GET", "POST"])

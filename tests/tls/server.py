@@ -70,7 +70,8 @@ class GunicornServer:
         stop_process(self.process)
 
 
-def production_environment(root: Path, smtp: SmtpTestServer, port: int) -> dict[str, str]:
+def production_environment(root: Path, smtp: SmtpTestServer, port: int,
+                           redis_url: str = "redis://127.0.0.1:1/0") -> dict[str, str]:
     data_key = encode_key(Sealer.generate_key())
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -85,6 +86,7 @@ def production_environment(root: Path, smtp: SmtpTestServer, port: int) -> dict[
         "DMP_SMTP_FROM": "ne-pas-repondre@dmp.example",
         "DMP_SMS_EMAIL_DOMAIN": "sms.example.org",
         "DMP_CONTACT_EMAIL": "contact@dmp.example.org",
+        "DMP_RATELIMIT_STORAGE_URL": redis_url,
         "DMP_BIND": f"127.0.0.1:{port}",
         "DMP_WORKERS": "2",
     }

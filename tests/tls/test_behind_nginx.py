@@ -16,14 +16,14 @@ from .server import make_certificate, production_environment, seed_demo_dossier,
 
 
 @pytest.fixture(scope="module")
-def deployed(tmp_path_factory):
+def deployed(tmp_path_factory, redis_url):
     if shutil.which("nginx") is None:
         pytest.fail("nginx is missing: apt-get install -y nginx-light (or run bash scripts/test.sh)", pytrace=False)
     root = tmp_path_factory.mktemp("nginx")
     cert, key = make_certificate(root)
     https_port, http_port, app_port = free_port(), free_port(), free_port()
     with running_smtp_server() as smtp:
-        environment = production_environment(root, smtp, https_port)
+        environment = production_environment(root, smtp, https_port, redis_url)
         environment.update(DMP_TRUSTED_PROXIES="1", DMP_BIND=f"127.0.0.1:{app_port}")
         seed_demo_dossier(environment)
         app = start_gunicorn(root, environment)

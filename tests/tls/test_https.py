@@ -21,11 +21,11 @@ from .server import make_certificate, production_environment, seed_demo_dossier,
 
 
 @pytest.fixture(scope="module")
-def tls(tmp_path_factory):
+def tls(tmp_path_factory, redis_url):
     root = tmp_path_factory.mktemp("tls")
     cert, key = make_certificate(root)
     with running_smtp_server() as smtp:
-        environment = production_environment(root, smtp, free_port())
+        environment = production_environment(root, smtp, free_port(), redis_url)
         seed_demo_dossier(environment)
         server = start_gunicorn(root, environment, cert, key)
         server.smtp = smtp

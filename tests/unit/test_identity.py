@@ -43,3 +43,29 @@ def test_corsica_letters_count_as_19_and_18_in_the_key():
 
 def test_a_nir_is_shown_grouped_as_on_the_card():
     assert format_nir("242037505604161") == "2 42 03 75 056 041 61"
+
+
+def test_wrong_passwords_slow_down_then_wait_at_most_30_seconds():
+    from datetime import timedelta
+
+    from dmp_web.domain.accounts import PASSWORD_MAX_DELAY, password_delay
+
+    assert [password_delay(n).total_seconds() for n in range(1, 10)] == [0, 0, 1, 2, 4, 8, 16, 30, 30]
+    assert password_delay(10_000) == PASSWORD_MAX_DELAY == timedelta(seconds=30)
+
+
+def test_a_login_code_goes_even_just_after_a_code_for_a_new_phone():
+    from datetime import datetime, timedelta, timezone
+
+    import pytest
+
+    from dmp_web.domain.accounts import Account, TooSoon
+
+    now = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
+    account = Account("abc1234", "d", "")
+    account.issue_otp("contact:sms:0612345678", now)
+    assert account.issue_otp("login", now + timedelta(seconds=5))  # not held back
+    with pytest.raises(TooSoon):
+        account.issue_otp("login", now + timedelta(seconds=10))  # the same kind within a minute
+    with pytest.raises(TooSoon):
+        account.issue_otp("contact:sms:0700000000", now + timedelta(seconds=10))

@@ -20,6 +20,7 @@ def production_env(tmp_path, **overrides) -> dict:
         "DMP_CONTACT_EMAIL": "contact@dmp.example.org",
         "DMP_DATA_DIR": str(tmp_path / "d"),
         "DMP_EXPORTS_DIR": str(tmp_path / "e"),
+        "DMP_RATELIMIT_STORAGE_URL": "redis://127.0.0.1:6379/0",
     }
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -39,7 +40,7 @@ def test_a_complete_production_configuration_passes(tmp_path):
 def test_the_default_environment_is_production_and_it_needs_its_secrets():
     problems = problems_of({})
     names = ("DMP_SECRET_KEY", "DMP_DATA_KEYS", "DMP_SITE_URL", "DMP_SMTP_HOST", "DMP_SMS_EMAIL_DOMAIN",
-             "DMP_DATA_DIR", "DMP_EXPORTS_DIR", "DMP_CONTACT_EMAIL")
+             "DMP_DATA_DIR", "DMP_EXPORTS_DIR", "DMP_CONTACT_EMAIL", "DMP_RATELIMIT_STORAGE_URL")
     for name in names:
         assert any(p.startswith(name + " :") for p in problems), name
     assert len(problems) == len(names)  # one line per problem, all at once
@@ -151,7 +152,7 @@ def test_smtp_login_needs_both_halves_and_starttls(tmp_path):
 
 
 def test_the_app_refuses_to_start_with_the_same_problems(tmp_path):
-    settings = Settings(env="production", data_dir=tmp_path / "d", exports_dir=tmp_path / "e")
+    settings = Settings(env="production", data_dir=tmp_path / "d", exports_dir=tmp_path / "e", workers=1)
     with pytest.raises(SettingsError) as refused:
         create_app(settings)
     assert refused.value.problems == settings.problems() and len(settings.problems()) == 5  # keys, URL, mail, SMS
@@ -196,3 +197,16 @@ def test_data_keys_are_read_newest_first_and_development_keeps_one_in_the_data_f
     assert settings.resolved_data_keys() == first and len(first[0]) == 32
     key_file = tmp_path / ".dev-data-key"
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_rate_limits_count_in_redis_when_several_processes_run(tmp_path):
+    assert "DMP_RATELIMIT_STORAGE_URL : obligatoire" in problems_of(
+        production_env(tmp_path, DMP_RATELIMIT_STORAGE_URL=None))[0]
+    several = problems_of(production_env(tmp_path, DMP_RATELIMIT_STORAGE_URL="memory://"))
+    assert several == ["DMP_RATELIMIT_STORAGE_URL : memory:// compte dans chaque processus ; avec plusieurs "
+                       "processus (DMP_WORKERS), donnez redis://hôte:port."]
+    Settings.from_env(production_env(tmp_path, DMP_RATELIMIT_STORAGE_URL="memory://", DMP_WORKERS="1"))
+    for wrong in ("redis://", "http://cache:6379", "memcached://x"):
+        assert problems_of(production_env(tmp_path, DMP_RATELIMIT_STORAGE_URL=wrong)) == [
+            "DMP_RATELIMIT_STORAGE_URL : écrivez memory:// ou redis://hôte:port."], wrong
+    assert Settings.from_env({"DMP_ENV": "development"}).ratelimit_storage_url == "memory://"

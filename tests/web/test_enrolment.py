@@ -62,6 +62,7 @@ def production(tmp_path, smtp_server):
         "DMP_SMTP_HOST": smtp_server.host, "DMP_SMTP_PORT": str(smtp_server.port),
         "DMP_SMS_EMAIL_DOMAIN": "sms.example.org", "DMP_SMTP_FROM": "ne-pas-repondre@dmp.example.org",
         "DMP_CONTACT_EMAIL": "contact@dmp.example.org",
+        "DMP_RATELIMIT_STORAGE_URL": "memory://", "DMP_WORKERS": "1",
         "DMP_DATA_DIR": str(tmp_path / "data"), "DMP_EXPORTS_DIR": str(tmp_path / "exports"),
     })
     app = create_app(settings)

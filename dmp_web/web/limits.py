@@ -1,0 +1,83 @@
+"""Limits on what a stranger can trigger, with Flask-Limiter: every anonymous form, every login
+step and every code send, counted by client address and by target (NIR, identifier, RPPS).
+
+The counters live in memory for the one-process demo, and in Redis when several workers or
+servers run (DMP_RATELIMIT_STORAGE_URL): otherwise each worker would count alone.
+
+Login is counted by address and by the pair (address, identifier), never by the identifier
+alone: someone hammering a professional's public RPPS number from their own address must not
+stop that professional from logging in from theirs. What sends a message (a creation code, a
+reset code) is also counted by its target alone, so that many addresses cannot flood one person;
+the domain caps the messages themselves (domain/accounts.py).
+"""
+from __future__ import annotations
+
+import math
+import re
+import time
+
+from flask import Flask, render_template, request
+from flask_limiter import Limiter, RateLimitExceeded
+
+from .request_log import refuse
+
+# Every form a stranger can send, counted together by address.
+PER_ADDRESS = "20 per minute; 200 per hour; 1000 per day"
+ANONYMOUS_FORMS = (
+    "creation.request_code", "creation.create",
+    "auth.login", "auth.login_code", "auth.resend_login_code",
+    "auth.forgotten_password", "auth.forgotten_password_code", "auth.resend_reset_code",
+    "auth.forgotten_password_new", "auth.forgotten_identifier",
+    "pro.login", "pro.login_code", "pro.resend_login_code", "pro.activation",
+)
+# endpoint -> (the form field naming the target, the limit, counted with the address too?)
+PER_TARGET = {
+    "creation.request_code": ("nir", "5 per hour; 10 per day", False),
+    "creation.create": ("nir", "10 per hour", False),
+    "auth.forgotten_password": ("login_id", "5 per hour; 10 per day", False),
+    "auth.forgotten_identifier": ("nir", "5 per hour; 10 per day", False),
+    "auth.login": ("login_id", "10 per 10 minutes", True),
+    "pro.login": ("login_id", "10 per 10 minutes", True),
+}
+
+
+def client_address() -> str:
+    """The client's address: behind the trusted proxies of DMP_TRUSTED_PROXIES, the real one."""
+    return request.remote_addr or "unknown"
+
+
+def _target_key(field: str, with_address: bool):
+    def key() -> str:
+        # spaces, dots and case do not make a new target: «1 85 07…» is «18507…»
+        target = re.sub(r"[\s.\-]", "", request.form.get(field, "")).lower()[:64]
+        return f"{client_address()}|{target}" if with_address else target
+    return key
+
+
+def init_app(app: Flask) -> Limiter:
+    settings = app.config["DMP_SETTINGS"]
+    app.config.setdefault("RATELIMIT_STORAGE_URI", settings.ratelimit_storage_url)
+    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "dmp")
+    limiter = Limiter(client_address, app=app)
+    for endpoint in ANONYMOUS_FORMS:
+        view = app.view_functions[endpoint]
+        if endpoint in PER_TARGET:
+            field, limit, with_address = PER_TARGET[endpoint]
+            view = limiter.limit(limit, key_func=_target_key(field, with_address), methods=["POST"],
+                                 scope=f"target:{endpoint}")(view)
+        view = limiter.shared_limit(PER_ADDRESS, scope="anonymous-forms", methods=["POST"])(view)
+        app.view_functions[endpoint] = view
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many(error):
+        refuse("rate_limit")
+        current = limiter.current_limit
+        wait = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+        minutes = max(1, math.ceil(wait / 60))
+        response = app.make_response((render_template("pages/errors/too_many.html", minutes=minutes), 429))
+        response.headers["Retry-After"] = str(wait)
+        return response
+
+    app.extensions["dmp.limiter"] = limiter
+    return limiter

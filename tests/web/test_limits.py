@@ -1,0 +1,86 @@
+"""Rate limits on what strangers can trigger: by address on every anonymous form, by target
+where a message goes out, by (address, identifier) on login; shared through Redis."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dmp_web.demo import DEMO_PASSWORD
+
+from ..conftest import CheckedClient, make_app
+from ..web.pro_journey import DURAND
+
+NIR = "148086912304582"  # Marcel Dupuis, insured, no DMP yet
+
+
+@pytest.fixture
+def limited(tmp_path):
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True)
+    app.test_client_class = CheckedClient
+    return app
+
+
+def client_at(app, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_an_address_sending_forms_too_fast_gets_a_plain_page_saying_when_to_try_again(limited, capsys):
+    client = client_at(limited, "198.51.100.7")
+    token = client.csrf_token("/connexion")
+    statuses = [client.post("/connexion", data={"csrf_token": token, "login_id": f"x{n}", "password": "y"}).status_code
+                for n in range(21)]
+    assert statuses[:20] == [200] * 20 and statuses[20] == 429
+    refused = client.post("/mot-de-passe-oublie", data={"csrf_token": token, "login_id": "x", "nir": NIR})
+    assert refused.status_code == 429  # one count for every anonymous form
+    assert refused.soup.h1.get_text(strip=True) == "Trop de demandes"
+    assert "Réessayez dans 1 minute." in refused.soup.main.get_text(" ")
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    assert [line.get("refusal") for line in lines if line["status"] == 429] == ["rate_limit", "rate_limit"]
+    assert client_at(limited, "198.51.100.8").get("/connexion").status_code == 200  # others are not slowed
+
+
+def test_one_nir_gets_few_creation_code_requests_whatever_the_addresses(limited):
+    statuses = []
+    for n in range(12):
+        client = client_at(limited, f"203.0.113.{n}")
+        statuses.append(client.submit("/creer/code", {"nir": NIR, "nir_confirm": NIR}).status_code)
+    assert 429 not in statuses[:5] and statuses[5:] == [429] * 7
+
+
+def test_a_professional_logs_in_while_someone_hammers_their_rpps_from_elsewhere(limited):
+    attacker = client_at(limited, "192.0.2.66")
+    token = attacker.csrf_token("/pro/connexion")
+    hammered = [attacker.post("/pro/connexion", data={"csrf_token": token, "login_id": DURAND,
+                                                      "password": f"essai {n}"}).status_code for n in range(15)]
+    assert hammered[-1] == 429  # this address is cut off
+    limited.extensions["dmp.clock"].advance(seconds=30)  # the longest wait after wrong passwords
+    doctor = client_at(limited, "198.51.100.20")
+    started = doctor.submit("/pro/connexion", {"login_id": DURAND, "password": DEMO_PASSWORD})
+    assert started.status_code == 302 and started.headers["Location"] == "/pro/connexion/code"
+
+
+def test_five_thousand_probes_from_one_address_are_refused_after_the_limit(limited):
+    client = client_at(limited, "192.0.2.99")
+    token = client.csrf_token("/creer/code")
+    refused = 0
+    for n in range(5000):
+        nir = f"1{n:014d}"
+        response = client.post("/creer/code", data={"csrf_token": token, "nir": nir, "nir_confirm": nir})
+        refused += response.status_code == 429
+    assert refused == 5000 - 20
+
+
+def test_two_processes_count_together_in_redis(tmp_path, redis_url):
+    first, second = (make_app(tmp_path / name, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_url,
+                              RATELIMIT_KEY_PREFIX=f"test-{tmp_path.name}") for name in ("a", "b"))
+    for app in (first, second):
+        app.test_client_class = CheckedClient
+    clients = [client_at(app, "198.51.100.77") for app in (first, second)]
+    tokens = [c.csrf_token("/connexion") for c in clients]
+    statuses = [clients[n % 2].post("/connexion", data={"csrf_token": tokens[n % 2], "login_id": f"x{n}",
+                                                        "password": "y"}).status_code for n in range(21)]
+    assert statuses[:20] == [200] * 20 and statuses[20] == 429  # 10 each, counted as one
