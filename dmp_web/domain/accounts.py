@@ -4,7 +4,7 @@ Pure rules: every function takes `now` and returns a result; nothing here reads 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -220,8 +220,29 @@ def password_problems(new_password: str, login_id: str, current_hash: str | None
 
 
 @dataclass
+class EarlierCode:
+    """A creation code sent before the current one, and still good until its own end."""
+
+    code_hash: str
+    expires_at: datetime
+
+
+@dataclass
+class Send:
+    at: datetime
+    channel: str  # "email" or "post"
+
+
+# Strangers who know a NIR must not flood its owner, nor void the code they are waiting for:
+# a few e-mails a day, one letter a week, and a new request never voids a code still good.
+CREATION_CODE_EMAILS_PER_DAY = 3
+CREATION_CODE_LETTERS_PER_WEEK = 1
+CREATION_CODES_KEPT = 3  # the current code and the 2 before it stay good until their own end
+
+
+@dataclass
 class CreationCode:
-    """The code that lets a person create their DMP online: 60 days, once, 5 tries."""
+    """The code that lets a person create their DMP online: 60 days, once, 5 tries in all."""
 
     nir: str
     code_hash: str
@@ -230,18 +251,42 @@ class CreationCode:
     channel: str  # "email" or "post"
     tries: int = 0
     used_at: datetime | None = None
+    earlier: list[EarlierCode] = field(default_factory=list)
+    sends: list[Send] = field(default_factory=list)  # those of the last week, for the caps
 
     VALIDITY = timedelta(days=60)
     MAX_TRIES = 5
 
+    def may_send(self, channel: str, now: datetime) -> bool:
+        """Another code may go by this channel now (the daily and weekly caps)."""
+        if channel == "post":
+            recent = [s for s in self.sends if s.channel == "post" and now - s.at < timedelta(days=7)]
+            return len(recent) < CREATION_CODE_LETTERS_PER_WEEK
+        recent = [s for s in self.sends if s.channel == "email" and now - s.at < timedelta(days=1)]
+        return len(recent) < CREATION_CODE_EMAILS_PER_DAY
+
+    def renewed(self, code_hash: str, channel: str, now: datetime) -> "CreationCode":
+        """A new current code; the ones still good stay good (at most CREATION_CODES_KEPT)."""
+        kept = [] if self.used_at else [c for c in (EarlierCode(self.code_hash, self.expires_at), *self.earlier)
+                                        if c.expires_at > now][: CREATION_CODES_KEPT - 1]
+        return CreationCode(
+            self.nir, code_hash, now, now + self.VALIDITY, channel, tries=0 if self.used_at else self.tries,
+            earlier=kept, sends=[s for s in self.sends if now - s.at < timedelta(days=7)] + [Send(now, channel)],
+        )
+
     def check(self, typed: str, now: datetime) -> CodeCheck:
         if self.used_at is not None:
             return CodeCheck.MISSING
-        if now >= self.expires_at:
+        good = [c for c in (EarlierCode(self.code_hash, self.expires_at), *self.earlier) if now < c.expires_at]
+        if not good:
             return CodeCheck.EXPIRED
         if self.tries >= self.MAX_TRIES:
             return CodeCheck.EXHAUSTED
-        if verify_secret(typed, self.code_hash):
+        if any(verify_secret(typed, c.code_hash) for c in good):
             return CodeCheck.OK
         self.tries += 1
         return CodeCheck.EXHAUSTED if self.tries >= self.MAX_TRIES else CodeCheck.WRONG
+
+
+def first_creation_code(nir: str, code_hash: str, channel: str, now: datetime) -> CreationCode:
+    return CreationCode(nir, code_hash, now, now + CreationCode.VALIDITY, channel, sends=[Send(now, channel)])

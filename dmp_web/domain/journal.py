@@ -15,6 +15,8 @@ GENESIS = "0" * 64
 ACTIONS = {
     "dossier_created",
     "creation_code_sent",
+    "creation_code_requested",
+    "dossier_creation_refused",
     "login_password_ok",
     "login_password_wrong",
     "login_locked",

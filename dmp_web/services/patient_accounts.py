@@ -13,6 +13,7 @@ from ..domain.accounts import (
     CodeCheck,
     CreationCode,
     PasswordCheck,
+    first_creation_code,
     password_problems,
     session_owner,
 )
@@ -23,6 +24,7 @@ from ..domain.credentials import (
     new_initial_password,
     new_login_id,
     normalize_code,
+    spend_a_check,
 )
 from ..domain.dossier import Consent, Dossier, new_dossier_id
 from ..domain.identity import compute_ins_c
@@ -65,34 +67,64 @@ def _journal(ctx: Context, dossier_id: str, action: str, **details) -> None:
 
 # -- creation online --------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class CodeSent:
-    channel: str  # "email" or "post"
-    masked_email: str
-    expected_by: date | None
-    valid_until: date
-
-
 def _eligible_person(ctx: Context, nir: str) -> InsuredPerson:
     person = ctx.register.get(nir)
     if person is None:
         raise Refused("unknown_nir")
     existing = ctx.repos.dossiers.find_by_nir(nir)
     if existing is not None:
-        raise Refused("already_has_dmp")
+        raise Refused("already_has_dmp", dossier_id=existing.id)
     if person.age_on(ctx.now().date()) < 18:
         raise Refused("minor")
     return person
 
 
-def request_creation_code(ctx: Context, nir: str) -> CodeSent:
-    """Send a new creation code (the previous one is void): by e-mail if known, else by post."""
-    person = _eligible_person(ctx, nir)
+def _journal_stranger(ctx: Context, dossier_id: str, action: str) -> None:
+    """Someone typed this person's NIR in an anonymous form: their history shows it."""
+    ctx.repos.journal.append(dossier_id, ctx.now(), Actor("anonymous", "", "une personne"), action,
+                             allowed=False, reason="ce numéro a déjà un DMP")
+
+
+def _tell(ctx: Context, person: InsuredPerson, subject: str, text: str) -> None:
+    """A word to the person at the address the Assurance Maladie knows (e-mail only: a letter
+    a stranger can trigger would cost the post and frighten the person)."""
+    if person.email:
+        ctx.notifier.email.send(Email(to=person.email, subject=subject,
+                                      body=f"Bonjour,\n\n{text}\n\nL’Assurance Maladie\n"))
+
+
+def request_creation_code(ctx: Context, nir: str) -> None:
+    """Ask for a creation code. The answer is the same whatever the NIR (a NIR alone must not
+    tell whether a person is insured, has a DMP, or is a minor): what differs goes to the person.
+
+    - can create a DMP: a new code by e-mail if known, else by post, within the caps of the
+      domain (CREATION_CODE_EMAILS_PER_DAY, CREATION_CODE_LETTERS_PER_WEEK); codes already sent
+      stay good;
+    - has a DMP: an e-mail says so and how to find the identifier, and their history shows it;
+    - a minor: an e-mail says where to create it; unknown: nothing at all."""
+    try:
+        person = _eligible_person(ctx, nir)
+    except Refused as refusal:
+        person = ctx.register.get(nir)
+        if refusal.code == "already_has_dmp":
+            _journal_stranger(ctx, refusal.details["dossier_id"], "creation_code_requested")
+            _tell(ctx, person, "Votre DMP existe déjà",
+                  "Quelqu’un a demandé un code pour créer un DMP avec votre numéro.\n"
+                  "Vous avez déjà un DMP. Rien n’a changé.\n"
+                  f"Vous avez oublié votre identifiant ? Allez sur {ctx.site_url}/identifiant-oublie")
+        elif refusal.code == "minor":
+            _tell(ctx, person, "Créer votre DMP",
+                  "Quelqu’un a demandé un code pour créer un DMP avec votre numéro.\n"
+                  "Avant 18 ans, le DMP se crée avec un parent, à la caisse ou chez un médecin.")
+        return
     now = ctx.now()
     code = new_creation_code()
     channel = "email" if person.email else "post"
-    record = CreationCode(nir, hash_secret(code), now, now + CreationCode.VALIDITY, channel)
-    valid_until = record.expires_at.date()
+
+    earlier = ctx.repos.creation_codes.get(nir)
+    if earlier is not None and not earlier.may_send(channel, now):
+        return  # over the caps: the codes already sent still work
+    valid_until = (now + CreationCode.VALIDITY).date()
     if channel == "email":
         ctx.notifier.email.send(
             Email(
@@ -101,7 +133,7 @@ def request_creation_code(ctx: Context, nir: str) -> CodeSent:
                 body=(
                     f"Bonjour,\n\nVoici votre code pour créer votre DMP : {group_code(code)}\n\n"
                     f"Ce code marche jusqu’au {valid_until:%d/%m/%Y}.\n"
-                    f"Il marche une seule fois.\n\n"
+                    f"Il marche une seule fois. Les codes reçus avant marchent encore.\n\n"
                     f"Allez sur {ctx.site_url}/creer et cliquez sur « J’ai mon code ».\n\n"
                     "Vous n’avez pas demandé ce code ? Ne faites rien.\n\nL’Assurance Maladie\n"
                 ),
@@ -116,13 +148,9 @@ def request_creation_code(ctx: Context, nir: str) -> CodeSent:
             **_letter_context(ctx),
         )
         ctx.notifier.letters.enqueue(letter, [_full_name(person), *person.address.lines()], "creation_code")
-    ctx.repos.creation_codes.put(record)
-    return CodeSent(
-        channel,
-        mask_email(person.email) if person.email else "",
-        (now + POST_DELAY).date() if channel == "post" else None,
-        valid_until,
-    )
+    # recorded once sent: a code that could not go out counts for nothing
+    ctx.repos.creation_codes.renew(nir, lambda record: record.renewed(hash_secret(code), channel, now) if record
+                                   else first_creation_code(nir, hash_secret(code), channel, now))
 
 
 @dataclass(frozen=True)
@@ -140,23 +168,31 @@ def create_dossier_online(
     ctx: Context, *, code: str, nir: str, vitale_type: str, vitale_serial: str, mobile: str, email: str
 ) -> NewCredentials:
     """Check the code against the NIR and the Vitale card, then create the dossier and its account."""
-    person = _eligible_person(ctx, nir)
     now = ctx.now()
     typed = normalize_code(code)
+    person = ctx.register.get(nir)
+    card_matches = person is not None and (vitale_serial, vitale_type) == (person.vitale_serial, person.vitale_type)
 
     def use(record: CreationCode | None):
         if record is None:
-            return CodeCheck.MISSING, 0
+            spend_a_check(typed)  # as long as a real check: the time tells nothing either
+            return CodeCheck.MISSING
         check = record.check(typed, now)
-        if check is CodeCheck.OK:
+        if check is CodeCheck.OK and card_matches:
             record.used_at = now
-        return check, CreationCode.MAX_TRIES - record.tries
+        return check
 
-    if vitale_serial != person.vitale_serial or vitale_type != person.vitale_type:
-        raise Refused("vitale_mismatch")
-    check, tries_left = ctx.repos.creation_codes.apply(nir, use)
-    if check is not CodeCheck.OK:
-        raise Refused(f"code_{check.value}", tries_left=tries_left)
+    # One answer for every failure (code, number, card, existing DMP, age): each would tell a
+    # stranger something of the person. The code's tries count, whatever else is wrong.
+    check = ctx.repos.creation_codes.apply(nir, use)
+    try:
+        if check is not CodeCheck.OK or not card_matches:
+            raise Refused("no_match")
+        person = _eligible_person(ctx, nir)
+    except Refused as refusal:
+        if refusal.code == "already_has_dmp":
+            _journal_stranger(ctx, refusal.details["dossier_id"], "dossier_creation_refused")
+        raise Refused("no_match") from None
 
     dossier = Dossier(
         id=new_dossier_id(),

@@ -40,6 +40,9 @@ def _load(hint, value):
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in typing.get_args(hint) if a is not type(None)]
         return _load(inner[0], value) if len(inner) == 1 else value
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        return [_load(item, v) for v in value]
     if hint is datetime:
         return datetime.fromisoformat(value)
     if hint is date:

@@ -174,6 +174,19 @@ class CreationCodeRepository:
         """One code per person: a new one replaces (voids) the previous."""
         self._table.put(code.nir, to_row(code))
 
+    def renew(self, nir: str, change) -> CreationCode | None:
+        """Under the lock: change(code or None) gives the record to keep, or None to keep the
+        one there is; returns what it gave."""
+        given = []
+
+        def locked_change(row):
+            new = change(from_row(CreationCode, row) if row else None)
+            given.append(new)
+            return to_row(new) if new is not None else row
+
+        self._table.update(nir, locked_change)
+        return given[0]
+
     def apply(self, nir: str, change):
         """Run change(code) under the lock and keep what it changed (tries, use); return its result."""
         outcome = []

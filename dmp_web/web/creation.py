@@ -14,31 +14,10 @@ bp = Blueprint("creation", __name__, url_prefix="/creer")
 
 CREDENTIALS_SHOWN_FOR = 30 * 60  # seconds the new identifier and password stay on screen
 
-REFUSALS = {
-    "unknown_nir": (
-        "nir",
-        "Nous ne trouvons pas ce numéro à l’Assurance Maladie. Vérifiez-le sur votre carte",
-    ),
-    "already_has_dmp": ("nir", "Vous avez déjà un DMP. Connectez-vous avec votre identifiant"),
-    "minor": (
-        "nir",
-        "Vous avez moins de 18 ans. Allez avec votre parent à la caisse ou chez un médecin",
-    ),
-    "vitale_mismatch": (
-        "vitale_serial",
-        "Le type ou le numéro de série ne correspond pas à votre carte Vitale. Vérifiez sur votre carte",
-    ),
-    "code_wrong": ("code", "Ce code n’est pas le bon. Vérifiez le code reçu. Il vous reste {tries_left} {tries_word}"),
-    "code_expired": ("code", "Ce code a plus de 60 jours : il ne marche plus. Demandez un nouveau code"),
-    "code_exhausted": ("code", "Ce code ne marche plus après 5 erreurs. Demandez un nouveau code"),
-    "code_missing": ("code", "Ce code ne marche pas ou a déjà servi. Demandez un nouveau code"),
-}
-
-
-def _refusal_to_field(form, refusal: accounts.Refused) -> None:
-    field, message = REFUSALS[refusal.code]
-    details = refusal.details
-    form[field].errors = [message.format(**details, tries_word="essai" if details.get("tries_left") == 1 else "essais")]
+# One message for every refused creation: which part was wrong would tell a stranger whether a
+# NIR is insured, has a DMP or a code, or is a minor's.
+NO_MATCH = ("Nous ne pouvons pas créer de DMP avec ces informations. Vérifiez le code, "
+            "le numéro et la carte Vitale")
 
 
 @bp.get("")
@@ -50,32 +29,17 @@ def start():
 def request_code():
     form = CreationCodeRequestForm()
     if form.validate_on_submit():
-        try:
-            sent = accounts.request_creation_code(ctx(), form.nir.data)
-        except accounts.Refused as refusal:
-            _refusal_to_field(form, refusal)
-        else:
-            session["creation_code_sent"] = {
-                "channel": sent.channel,
-                "masked_email": sent.masked_email,
-                "expected_by": sent.expected_by.isoformat() if sent.expected_by else None,
-                "valid_until": sent.valid_until.isoformat(),
-            }
-            return redirect(url_for("creation.code_sent"))
+        accounts.request_creation_code(ctx(), form.nir.data)  # the same next page, whatever the NIR
+        session["creation_code_asked"] = True
+        return redirect(url_for("creation.code_sent"))
     return render_template("pages/creation/request_code.html", form=form)
 
 
 @bp.get("/code/envoye")
 def code_sent():
-    sent = session.get("creation_code_sent")
-    if not sent:
+    if not session.get("creation_code_asked"):
         return redirect(url_for("creation.request_code"))
-    return render_template(
-        "pages/creation/code_sent.html",
-        sent=sent,
-        expected_by=date.fromisoformat(sent["expected_by"]) if sent["expected_by"] else None,
-        valid_until=date.fromisoformat(sent["valid_until"]),
-    )
+    return render_template("pages/creation/code_sent.html")
 
 
 @bp.route("/dossier", methods=["GET", "POST"])
@@ -92,8 +56,8 @@ def create():
                 mobile=form.mobile.data,
                 email=form.email.data,
             )
-        except accounts.Refused as refusal:
-            _refusal_to_field(form, refusal)
+        except accounts.Refused:
+            form.code.errors = [NO_MATCH]
         else:
             values = asdict(creds)
             values["created_on"] = creds.created_on.isoformat()

@@ -69,3 +69,25 @@ def test_a_login_code_goes_even_just_after_a_code_for_a_new_phone():
         account.issue_otp("login", now + timedelta(seconds=10))  # the same kind within a minute
     with pytest.raises(TooSoon):
         account.issue_otp("contact:sms:0700000000", now + timedelta(seconds=10))
+
+
+def test_creation_codes_keep_the_earlier_ones_and_obey_the_caps():
+    from datetime import datetime, timedelta, timezone
+
+    from dmp_web.domain.accounts import (
+        CREATION_CODE_EMAILS_PER_DAY, CREATION_CODE_LETTERS_PER_WEEK, CodeCheck, first_creation_code,
+    )
+    from dmp_web.domain.credentials import hash_secret
+
+    now = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
+    record = first_creation_code("148086912304582", hash_secret("AAAABBBBCCCC"), "email", now)
+    for n in range(CREATION_CODE_EMAILS_PER_DAY - 1):
+        assert record.may_send("email", now)
+        record = record.renewed(hash_secret(f"CODE{n:08d}"), "email", now)
+    assert not record.may_send("email", now + timedelta(hours=23))
+    assert record.may_send("email", now + timedelta(days=1))
+    assert record.check("AAAABBBBCCCC", now) is CodeCheck.OK  # the first still works
+    letter = first_creation_code("242037505604161", hash_secret("X" * 12), "post", now)
+    assert CREATION_CODE_LETTERS_PER_WEEK == 1 and not letter.may_send("post", now + timedelta(days=6))
+    assert letter.may_send("post", now + timedelta(days=7))
+    assert record.check("AAAABBBBCCCC", now + timedelta(days=60)) is CodeCheck.EXPIRED

@@ -1,0 +1,43 @@
+"""Anonymous forms reveal nothing: the page that follows is the same, byte for byte (but the
+CSRF token), whether the NIR has a DMP, is insured without one, or is unknown."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dmp_web.demo import DEMO_LOGIN
+
+from ..conftest import CheckedClient
+
+HAS_DMP = DEMO_LOGIN["nir"]  # Fatima Roche
+INSURED = "148086912304582"  # Marcel Dupuis, no DMP yet
+MINOR = "112013306307811"  # Lucas Moreau, born 2012
+UNKNOWN = "155017512345624"  # a valid number nobody in the register has
+KINDS = {"has a DMP": HAS_DMP, "insured, no DMP": INSURED, "a minor": MINOR, "unknown": UNKNOWN}
+
+
+def without_tokens(html: str) -> str:
+    return re.sub(r'(<input[^>]*name="csrf_token"[^>]*value=")[^"]+"', r'\1TOKEN"', html)
+
+
+def answers(app, path: str, data_for) -> dict[str, str]:
+    app.test_client_class = CheckedClient
+    pages = {}
+    for kind, nir in KINDS.items():
+        client = app.test_client()
+        page = client.submit(path, data_for(nir), follow_redirects=True)
+        # what the person typed comes back in the form: that is not the answer
+        pages[kind] = without_tokens(page.get_data(as_text=True)).replace(nir, "NIR")
+    return pages
+
+
+@pytest.mark.parametrize("path, data_for", [
+    ("/creer/code", lambda nir: {"nir": nir, "nir_confirm": nir}),
+    ("/creer/dossier", lambda nir: {"code": "ABCD EFGH JKLM", "nir": nir, "vitale_type": "with_photo",
+                                    "vitale_serial": "1234567890123456", "mobile": "0612345678",
+                                    "email": "", "accept_terms": "y"}),
+], ids=["code request", "creation"])
+def test_the_page_after_an_anonymous_form_is_the_same_for_every_kind_of_nir(app, path, data_for):
+    pages = answers(app, path, data_for)
+    assert len(set(pages.values())) == 1, {kind: len(page) for kind, page in pages.items()}
