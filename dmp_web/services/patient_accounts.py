@@ -324,13 +324,19 @@ def save_emergency_choice(ctx: Context, dossier_id: str, allowed: bool) -> None:
 
 # -- forgotten password and identifier --------------------------------------------------------
 
-def start_password_reset(ctx: Context, login_id: str, nir: str) -> login.LoginStarted:
+def start_password_reset(ctx: Context, login_id: str, nir: str) -> str | None:
+    """Send a reset code if the identifier and the NIR are one DMP's; returns its id, or None.
+    The person's answer is the same either way (the code page), and a code sent less than a
+    minute ago is not sent again (it still works)."""
     account = ctx.repos.accounts.find_by_login(login_id)
     dossier = ctx.repos.dossiers.get(account.dossier_id) if account else None
     if dossier is None or dossier.holder_nir != nir:
-        raise Refused("no_match")
-    masked = resend_otp(ctx, dossier.id, "reset")
-    return login.LoginStarted(dossier.id, account.otp_channel, masked)
+        return None
+    try:
+        resend_otp(ctx, dossier.id, "reset")
+    except Refused:
+        pass  # too soon: the code sent just before still works
+    return dossier.id
 
 
 def finish_password_reset(ctx: Context, dossier_id: str, new: str) -> None:
@@ -345,13 +351,19 @@ def finish_password_reset(ctx: Context, dossier_id: str, new: str) -> None:
     _journal(ctx, dossier_id, "password_changed", detail="nouveau mot de passe après un oubli")
 
 
-def send_identifier(ctx: Context, nir: str, vitale_serial: str, channel: str) -> str:
-    """Send the login identifier by SMS, e-mail or post; returns where it went (masked)."""
+def send_identifier(ctx: Context, nir: str, vitale_serial: str, channel: str) -> None:
+    """Send the login identifier by SMS, e-mail or post, if the NIR and the card's serial number
+    are one DMP's (the answer is the same page either way). Without the chosen way (no mobile,
+    no e-mail), it goes by the other, or by post."""
     person = ctx.register.get(nir)
     dossier = ctx.repos.dossiers.find_by_nir(nir)
     if person is None or dossier is None or person.vitale_serial != vitale_serial:
-        raise Refused("no_match")
+        return
     account = ctx.repos.accounts.get(dossier.id)
+    if channel == "sms" and not account.mobile:
+        channel = "email" if account.email else "post"
+    elif channel == "email" and not account.email:
+        channel = "sms" if account.mobile else "post"
     text = f"Votre identifiant DMP est : {account.login_id}. Gardez-le bien."
     if channel == "post":
         letter = pdf.identifier_letter(full_name=_full_name(person), address_lines=person.address.lines(),
@@ -359,14 +371,9 @@ def send_identifier(ctx: Context, nir: str, vitale_serial: str, channel: str) ->
         ctx.notifier.letters.enqueue(letter, [_full_name(person), *person.address.lines()], "identifier")
         where = "par courrier"
     elif channel == "sms":
-        if not account.mobile:
-            raise Refused("no_mobile")
         ctx.notifier.sms.send(Sms(to=account.mobile, body=f"DMP - {text}"))
         where = f"par SMS au {mask_mobile(account.mobile)}"
     else:
-        if not account.email:
-            raise Refused("no_email")
         ctx.notifier.email.send(Email(to=account.email, subject="Votre identifiant DMP", body=f"Bonjour,\n\n{text}\n\nL’Assurance Maladie\n"))
         where = f"par e-mail à {mask_email(account.email)}"
     _journal(ctx, dossier.id, "identifier_sent", detail=f"identifiant envoyé {where}")
-    return where

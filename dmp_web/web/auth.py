@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, sess
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
 from .. import login_manager
-from ..domain.accounts import Account, CodeCheck, session_owner
+from ..domain.accounts import OTP_MAX_TRIES, Account, CodeCheck, session_owner
 from ..forms.accounts import ForgottenIdentifierForm, LoginForm, NewPasswordForm, OtpForm, PasswordResetStartForm
 from ..services import login as logins, patient_accounts as accounts
 from .deps import ctx
@@ -163,7 +163,13 @@ def code_page(session_key: str, purpose: str, start_again: str, template: str, o
         return redirect(url_for(start_again))
     form = OtpForm()
     if form.validate_on_submit():
-        check, tries_left = logins.check_otp(ctx(), source(), pending["dossier"], form.code.data, purpose)
+        if pending["dossier"] is None:  # the numbers typed are nobody's: every code is wrong, alike
+            tries = pending.get("tries", 0) + 1
+            session[session_key] = {**pending, "tries": tries}
+            check = CodeCheck.WRONG if tries < OTP_MAX_TRIES else CodeCheck.EXHAUSTED
+            tries_left = max(0, OTP_MAX_TRIES - tries)
+        else:
+            check, tries_left = logins.check_otp(ctx(), source(), pending["dossier"], form.code.data, purpose)
         if check is CodeCheck.OK:
             return on_success(pending)
         refuse("wrong_code")
@@ -190,6 +196,8 @@ def resend(session_key: str, purpose: str, back_to: str, start_again: str, sourc
     if not pending:
         return redirect(url_for(start_again))
     try:
+        if pending["dossier"] is None:
+            raise logins.Refused("too_soon", seconds=60)  # as a real one does, within a minute
         logins.resend_otp(ctx(), source(), pending["dossier"], purpose)
     except logins.Refused as refusal:
         refuse("rate_limit")
@@ -215,25 +223,10 @@ def logout():
 def forgotten_password():
     form = PasswordResetStartForm()
     if form.validate_on_submit():
-        try:
-            started = accounts.start_password_reset(ctx(), form.login_id.data, form.nir.data)
-        except accounts.Refused as refusal:
-            if refusal.code == "too_soon":
-                form.login_id.errors = [
-                    f"Un code vient d’être envoyé. Attendez encore {refusal.details['seconds']} secondes"
-                ]
-            else:
-                form.login_id.errors = [
-                    "Nous ne trouvons pas de DMP avec cet identifiant et ce numéro de sécurité sociale"
-                ]
-        else:
-            session["password_reset"] = {
-                "dossier": started.key,
-                "masked": started.masked_contact,
-                "channel": started.channel,
-                "verified": False,
-            }
-            return redirect(url_for("auth.forgotten_password_code"))
+        # The code page follows whatever was typed: a wrong pair must not read differently.
+        dossier_id = accounts.start_password_reset(ctx(), form.login_id.data, form.nir.data)
+        session["password_reset"] = {"dossier": dossier_id, "verified": False, "tries": 0}
+        return redirect(url_for("auth.forgotten_password_code"))
     return render_template("pages/auth/forgotten_password.html", form=form)
 
 
@@ -276,20 +269,9 @@ def forgotten_password_new():
 def forgotten_identifier():
     form = ForgottenIdentifierForm()
     if form.validate_on_submit():
-        try:
-            where = accounts.send_identifier(ctx(), form.nir.data, form.vitale_serial.data, form.channel.data)
-        except accounts.Refused as refusal:
-            if refusal.code == "no_mobile":
-                form.channel.errors = ["Nous n’avons pas votre numéro de portable. Choisissez l’e-mail ou le courrier"]
-            elif refusal.code == "no_email":
-                form.channel.errors = ["Nous n’avons pas votre adresse e-mail. Choisissez le SMS ou le courrier"]
-            else:
-                form.nir.errors = [
-                    "Nous ne trouvons pas de DMP avec ces 2 numéros. Vérifiez-les sur votre carte"
-                ]
-        else:
-            session["identifier_sent"] = where
-            return redirect(url_for("auth.identifier_sent"))
+        accounts.send_identifier(ctx(), form.nir.data, form.vitale_serial.data, form.channel.data)
+        session["identifier_sent"] = form.channel.data  # what was asked: the same page either way
+        return redirect(url_for("auth.identifier_sent"))
     return render_template("pages/auth/forgotten_identifier.html", form=form)
 
 

@@ -41,3 +41,39 @@ def answers(app, path: str, data_for) -> dict[str, str]:
 def test_the_page_after_an_anonymous_form_is_the_same_for_every_kind_of_nir(app, path, data_for):
     pages = answers(app, path, data_for)
     assert len(set(pages.values())) == 1, {kind: len(page) for kind, page in pages.items()}
+
+
+@pytest.mark.parametrize("path, data_for", [
+    ("/mot-de-passe-oublie", lambda nir: {"login_id": DEMO_LOGIN["login_id"], "nir": nir}),
+    ("/identifiant-oublie", lambda nir: {"nir": nir, "vitale_serial": "3234567890123456", "channel": "sms"}),
+], ids=["forgotten password", "forgotten identifier"])
+def test_the_forgotten_forms_answer_the_same_page_for_every_kind_of_nir(app, path, data_for):
+    pages = answers(app, path, data_for)
+    assert len(set(pages.values())) == 1, {kind: len(page) for kind, page in pages.items()}
+
+
+def test_a_wrong_code_reads_the_same_whether_or_not_the_numbers_were_a_dmp_s(app):
+    app.test_client_class = CheckedClient
+    pages = []
+    for nir in (HAS_DMP, UNKNOWN):
+        client = app.test_client()
+        client.submit("/mot-de-passe-oublie", {"login_id": DEMO_LOGIN["login_id"], "nir": nir})
+        for _ in range(5):
+            page = client.submit("/mot-de-passe-oublie/code", {"code": "00000000"})
+        resent = client.submit("/mot-de-passe-oublie/code", {}, action="/mot-de-passe-oublie/code/nouveau",
+                               follow_redirects=True)
+        pages.append((without_tokens(page.get_data(as_text=True)), without_tokens(resent.get_data(as_text=True))))
+    assert pages[0] == pages[1]
+
+
+def test_the_real_person_still_gets_the_code_and_the_identifier(client, notifier, app):
+    client.submit("/mot-de-passe-oublie", {"login_id": DEMO_LOGIN["login_id"], "nir": HAS_DMP})
+    assert client.submit("/mot-de-passe-oublie/code", {"code": notifier.last_otp()}).headers["Location"] == (
+        "/mot-de-passe-oublie/nouveau")
+    asked = {"nir": HAS_DMP, "vitale_serial": "3234567890123456", "channel": "sms"}
+    client.submit("/identifiant-oublie", asked)
+    assert DEMO_LOGIN["login_id"] in notifier.outbox[-1].body and notifier.outbox[-1].to == DEMO_LOGIN["mobile"]
+    with app.extensions["dmp.repos"].accounts.updating(DEMO_LOGIN["dossier_id"]) as account:
+        account.mobile = ""
+    client.submit("/identifiant-oublie", asked)  # no mobile any more: it goes by e-mail instead
+    assert DEMO_LOGIN["login_id"] in notifier.outbox[-1].body and notifier.outbox[-1].to == DEMO_LOGIN["email"]
