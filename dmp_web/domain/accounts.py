@@ -13,6 +13,7 @@ from .credentials import hash_secret, new_link_token, new_otp, spend_a_check, to
 OTP_VALIDITY = timedelta(minutes=10)
 OTP_MAX_TRIES = 5
 OTP_RESEND_AFTER = timedelta(seconds=60)
+OTP_MAX_PER_DAY = 10  # codes of any kind an account receives in 24 hours: no flood of SMS
 # Wrong passwords slow the next try down instead of locking the account: a lock that anyone who
 # knows an identifier can trigger would keep its owner out. The first few cost nothing, then the
 # wait doubles up to 30 seconds; the owner is told at the fifth in a row.
@@ -61,6 +62,10 @@ class TooSoon(Exception):
         self.seconds_left = seconds_left
 
 
+class TooMany(TooSoon):
+    """OTP_MAX_PER_DAY codes went out in the last 24 hours; seconds_left: until the oldest is older."""
+
+
 @dataclass
 class OneTimeCode:
     code_hash: str
@@ -101,6 +106,7 @@ class Account:
     password_changed_at: datetime | None = None
     activation: Activation | None = None
     deactivated_at: datetime | None = None  # an operator removed this access: it never logs in again
+    otp_sends: list[datetime] = field(default_factory=list)  # codes sent in the last 24 hours
 
     # -- password -----------------------------------------------------------------------------
     def locked(self, now: datetime) -> bool:
@@ -168,12 +174,16 @@ class Account:
         """A new 8-digit code (the old one is void); not twice within 60 seconds. But a code for
         something else (a new phone) never keeps a login code from going: a login page that said
         «nous avons envoyé un code» would then lie."""
+        self.otp_sends = [at for at in self.otp_sends if now - at < timedelta(days=1)]
+        if len(self.otp_sends) >= OTP_MAX_PER_DAY:
+            raise TooMany(int((self.otp_sends[0] + timedelta(days=1) - now).total_seconds()) + 1)
         recent = self.otp is not None and now < self.otp.sent_at + OTP_RESEND_AFTER
         if recent and (self.otp.purpose == purpose or purpose != "login"):
             left = self.otp.sent_at + OTP_RESEND_AFTER - now
             raise TooSoon(max(1, int(left.total_seconds())))
         code = new_otp()
         self.otp = OneTimeCode(hash_secret(code), now, now + OTP_VALIDITY, purpose)
+        self.otp_sends.append(now)
         return code
 
     def can_resend_otp(self, now: datetime) -> bool:

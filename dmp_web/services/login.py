@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..domain.accounts import Account, CodeCheck, PasswordCheck, TooSoon
+from ..domain.accounts import Account, CodeCheck, PasswordCheck, TooMany, TooSoon
 from ..domain.credentials import normalize_code, spend_a_check
 from ..domain.journal import Actor
 from ..notify import DeliveryFailed, Email, Sms
@@ -124,7 +124,7 @@ def warn_of_failures(ctx: Context, account: Account) -> None:
 def start_login(ctx: Context, source: AccountSource, login_id: str, password: str) -> LoginStarted:
     """Check identifier and password, then send a one-time code (unless the one sent less than
     a minute ago for a login still works: `sent` says which).
-    Raises Refused('wrong'|'locked'|'deactivated'); 'wrong' and 'locked' read the same to the
+    Raises Refused('wrong'|'locked'|'deactivated'|'too_many'); 'wrong' and 'locked' read the same to the
     person, whether the identifier exists or not."""
     found = source.find(login_id)
     if found is None:
@@ -140,6 +140,8 @@ def start_login(ctx: Context, source: AccountSource, login_id: str, password: st
         if check is PasswordCheck.OK:
             try:
                 code = account.issue_otp("login", now)
+            except TooMany:
+                raise Refused("too_many") from None  # told only to whoever knows the password
             except TooSoon:
                 pass  # the login code sent less than a minute ago still works
     if check is PasswordCheck.WRONG:
@@ -168,6 +170,10 @@ def check_otp(ctx: Context, source: AccountSource, key: str, typed: str, purpose
         source.record(key, "otp_wrong", allowed=False, reason="code faux")
     elif check is CodeCheck.EXHAUSTED:
         source.record(key, "otp_void", allowed=False, reason="5 codes faux")
+    elif check is CodeCheck.EXPIRED:
+        source.record(key, "otp_wrong", allowed=False, reason="code de plus de 10 minutes")
+    elif check is CodeCheck.MISSING:
+        source.record(key, "otp_wrong", allowed=False, reason="code déjà servi ou remplacé")
     return check, tries_left
 
 

@@ -9,7 +9,7 @@ from .. import login_manager
 from ..domain.accounts import OTP_MAX_TRIES, Account, CodeCheck, session_owner
 from ..forms.accounts import ForgottenIdentifierForm, LoginForm, NewPasswordForm, OtpForm, PasswordResetStartForm
 from ..services import login as logins, patient_accounts as accounts
-from .deps import ctx
+from .deps import code_wait_message, ctx
 from .request_log import refuse
 from .sessions import rotate
 
@@ -36,6 +36,7 @@ WRONG_LOGIN = ("L’identifiant ou le mot de passe n’est pas le bon. Vérifiez
 LOGIN_REFUSALS = {
     "wrong": ("wrong_credentials", WRONG_LOGIN),
     "locked": ("locked", WRONG_LOGIN),
+    "too_many": ("rate_limit", "Vous avez reçu beaucoup de codes aujourd’hui. Réessayez demain"),
     "deactivated": ("deactivated", "Ce compte est fermé. Parlez à la personne qui gère les comptes "
                                    "dans votre établissement"),
 }
@@ -201,7 +202,7 @@ def resend(session_key: str, purpose: str, back_to: str, start_again: str, sourc
         logins.resend_otp(ctx(), source(), pending["dossier"], purpose)
     except logins.Refused as refusal:
         refuse("rate_limit")
-        flash(f"Attendez encore {refusal.details['seconds']} secondes avant de demander un nouveau code.", "error")
+        flash(code_wait_message(refusal.details["seconds"]), "error")
     else:
         flash("Nous avons envoyé un nouveau code. Il remplace l’ancien.", "success")
     return redirect(url_for(back_to))

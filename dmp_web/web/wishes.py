@@ -25,7 +25,7 @@ from ..formatting import group_code
 from ..services import wishes as services
 from ..services.login import Refused
 from .auth import otp_message
-from .deps import checked_upload, ctx, seal, unseal
+from .deps import checked_upload, code_wait_message, ctx, seal, unseal
 from .patient import current_dossier, holder, only_the_holder
 
 bp = Blueprint("wishes", __name__, url_prefix="/mon-dmp")
@@ -57,6 +57,8 @@ CONTACT = {
 
 
 def _too_soon(seconds: int) -> str:
+    if seconds > 120:
+        return "Vous avez reçu beaucoup de codes aujourd’hui. Réessayez demain"
     return f"Un code vient d’être envoyé. Attendez encore {seconds} secondes avant d’en demander un autre"
 
 
@@ -119,7 +121,7 @@ def _resend(kind: str):
         if refusal.code == "same":  # already changed, in another window
             session.pop(PENDING, None)
             return redirect(url_for("wishes.informations"))
-        flash(f"Attendez encore {refusal.details['seconds']} secondes avant de demander un nouveau code.", "error")
+        flash(code_wait_message(refusal.details["seconds"]), "error")
     else:
         flash("Nous avons envoyé un nouveau code. Il remplace l’ancien.", "success")
     return redirect(url_for(spec["code"]))

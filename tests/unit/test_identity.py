@@ -91,3 +91,20 @@ def test_creation_codes_keep_the_earlier_ones_and_obey_the_caps():
     assert CREATION_CODE_LETTERS_PER_WEEK == 1 and not letter.may_send("post", now + timedelta(days=6))
     assert letter.may_send("post", now + timedelta(days=7))
     assert record.check("AAAABBBBCCCC", now + timedelta(days=60)) is CodeCheck.EXPIRED
+
+
+def test_an_account_gets_at_most_10_codes_a_day():
+    from datetime import datetime, timedelta, timezone
+
+    import pytest
+
+    from dmp_web.domain.accounts import OTP_MAX_PER_DAY, Account, TooMany
+
+    now = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
+    account = Account("abc1234", "d", "")
+    for n in range(OTP_MAX_PER_DAY):
+        account.issue_otp("login", now + timedelta(minutes=2 * n))
+    with pytest.raises(TooMany) as refused:
+        account.issue_otp("login", now + timedelta(hours=1))
+    assert refused.value.seconds_left == 23 * 3600 + 1
+    assert account.issue_otp("login", now + timedelta(days=1))  # the oldest is a day old: one more

@@ -305,3 +305,27 @@ def test_the_last_try_is_said_in_the_singular(client, notifier, created):
     wrong = "00000000" if good != "00000000" else "11111111"
     errors = [field_error(client.submit("/connexion/code", {"code": wrong}).soup, "code") for _ in range(4)]
     assert errors[-1] == "Ce code n’est pas le bon. Il vous reste 1 essai"
+
+
+def test_after_10_codes_in_a_day_the_login_says_to_come_back_tomorrow_and_sends_nothing(client, notifier, clock,
+                                                                                        created):
+    for _ in range(10):
+        assert client.submit("/connexion", {"login_id": created.login_id, "password": created.initial_password}
+                             ).headers["Location"] == "/connexion/code"
+        clock.advance(seconds=61)
+    sent = len(notifier.outbox)
+    page = client.submit("/connexion", {"login_id": created.login_id, "password": created.initial_password})
+    assert field_error(page.soup, "password") == "Vous avez reçu beaucoup de codes aujourd’hui. Réessayez demain"
+    assert len(notifier.outbox) == sent
+    clock.advance(days=1)
+    assert log_in(client, notifier, created.login_id, created.initial_password).status_code == 302
+
+
+def test_an_expired_login_code_is_journaled(client, notifier, clock, created, app):
+    client.submit("/connexion", {"login_id": created.login_id, "password": created.initial_password})
+    code = notifier.last_otp()
+    clock.advance(minutes=11)
+    client.submit("/connexion/code", {"code": code})
+    dossier = app.extensions["dmp.repos"].accounts.find_by_login(created.login_id).dossier_id
+    last = app.extensions["dmp.repos"].journal.entries(dossier)[-1]
+    assert (last.action, last.allowed, last.reason) == ("otp_wrong", False, "code de plus de 10 minutes")
