@@ -22,6 +22,7 @@ PASSWORD_MAX_DELAY = timedelta(seconds=30)
 PASSWORD_WARN_AFTER = 5
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 128
+PASSWORD_MIN_SCORE = 3  # zxcvbn's 0-4 scale: 3 is «safely unguessable» for an online attack
 CHANNELS = ("sms", "email")
 # A session ends after the idle time of the settings, and in any case this long after it began.
 SESSION_MAX_AGE = timedelta(hours=12)
@@ -215,8 +216,11 @@ class Account:
         return self.first_connection_step >= FIRST_CONNECTION_DONE
 
 
-def password_problems(new_password: str, login_id: str, current_hash: str | None = None) -> list[str]:
-    """Why a new password is refused: 'short', 'long', 'identifier', 'same'."""
+def password_problems(new_password: str, login_id: str, current_hash: str | None = None,
+                      personal: tuple[str, ...] = ()) -> list[str]:
+    """Why a new password is refused: 'short', 'long', 'identifier', 'personal' (the person's
+    names, NIR, birth date), 'repeated' (aaaa, 1234, azerty), 'common' (a list of the most used
+    passwords), 'guessable' (too few guesses to find it), 'same'."""
     problems = []
     if len(new_password) < PASSWORD_MIN_LENGTH:
         problems.append("short")
@@ -224,9 +228,33 @@ def password_problems(new_password: str, login_id: str, current_hash: str | None
         problems.append("long")
     if login_id and login_id.lower() in new_password.lower():
         problems.append("identifier")
+    if not problems:
+        weakness = password_weakness(new_password, (login_id, *personal))
+        if weakness:
+            problems.append(weakness)
     if current_hash and not problems and verify_secret(new_password, current_hash):
         problems.append("same")
     return problems
+
+
+def password_weakness(password: str, personal: tuple[str, ...]) -> str | None:
+    """'personal', 'repeated', 'common' or 'guessable' when the password is easy to guess, from
+    zxcvbn's estimate (its lists of common passwords, names and words, and its patterns)."""
+    from zxcvbn import zxcvbn
+
+    words = [w for w in personal if w and len(w) >= 3]
+    found = zxcvbn(password, user_inputs=[w.lower() for w in words])
+    matches = found["sequence"]
+    if any(m.get("dictionary_name") == "user_inputs" and len(m["token"]) >= 4 for m in matches):
+        return "personal"
+    if found["score"] >= PASSWORD_MIN_SCORE:
+        return None
+    longest = max(matches, key=lambda m: len(m["token"]))
+    if longest["pattern"] in ("repeat", "sequence", "spatial"):
+        return "repeated"
+    if longest.get("dictionary_name") == "passwords":
+        return "common"
+    return "guessable"
 
 
 @dataclass

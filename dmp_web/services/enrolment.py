@@ -80,7 +80,9 @@ def activate(ctx: Context, token: str, new_password: str) -> str:
         check = account.check_activation(token, ctx.now())  # again, under the lock: used once
         if check is not ActivationCheck.OK:
             raise Refused(check.value)
-        problems = password_problems(new_password, account.login_id)
+        actor = ctx.repos.directory.actor(login_id)
+        problems = password_problems(new_password, account.login_id,
+                                     personal=tuple(w for w in actor.name.split() if w.lower() != "dr"))
         if problems:
             raise Refused("password_" + problems[0])
         account.activate(new_password, ctx.now())

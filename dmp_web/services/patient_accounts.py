@@ -269,6 +269,17 @@ def save_personal_data(ctx: Context, dossier_id: str, mobile: str, email: str) -
     _journal(ctx, dossier_id, "contact_changed", detail="téléphone portable et e-mail enregistrés")
 
 
+def personal_words(ctx: Context, dossier_id: str) -> tuple[str, ...]:
+    """What a password must not contain: the holder's names, NIR and birth date."""
+    dossier = ctx.repos.dossiers.get(dossier_id)
+    person = ctx.register.get(dossier.holder_nir) if dossier else None
+    if person is None:
+        return ()
+    born = person.birth_date
+    return (*person.first_names.split(), person.birth_name, person.usage_name, person.nir,
+            str(born.year), born.strftime("%d%m%Y"), born.strftime("%d%m%y"))
+
+
 def end_other_sessions(ctx: Context, dossier_id: str, keep: str | None = None) -> int:
     """A new password ends every session of the account but the one that chose it (`keep`)."""
     return ctx.repos.sessions.end_all(session_owner("patient", dossier_id), keep=keep)
@@ -293,7 +304,8 @@ def save_connection_data(ctx: Context, dossier_id: str, current: str, new: str, 
     now = ctx.now()
     with ctx.repos.accounts.updating(dossier_id) as account:
         check = account.try_password(current, now)
-        problems = password_problems(new, account.login_id, account.password_hash) if check is PasswordCheck.OK else []
+        problems = password_problems(new, account.login_id, account.password_hash,
+                                     personal_words(ctx, dossier_id)) if check is PasswordCheck.OK else []
         if check is PasswordCheck.OK and not problems:
             account.set_password(new, now)
             account.otp_channel = channel
@@ -342,7 +354,7 @@ def start_password_reset(ctx: Context, login_id: str, nir: str) -> str | None:
 def finish_password_reset(ctx: Context, dossier_id: str, new: str) -> None:
     now = ctx.now()
     with ctx.repos.accounts.updating(dossier_id) as account:
-        problems = password_problems(new, account.login_id, account.password_hash)
+        problems = password_problems(new, account.login_id, account.password_hash, personal_words(ctx, dossier_id))
         if not problems:
             account.set_password(new, now)
     if problems:

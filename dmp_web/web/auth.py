@@ -26,6 +26,10 @@ PASSWORD_MESSAGES = {
     "password_long": "Le mot de passe doit avoir au plus 128 caractères",
     "password_identifier": "Le mot de passe ne doit pas contenir votre identifiant",
     "password_same": "Le nouveau mot de passe doit être différent de l’ancien",
+    "password_personal": "N’y mettez pas votre nom, votre date de naissance ni votre numéro",
+    "password_repeated": "N’écrivez pas la même lettre plusieurs fois, ni 1234 ou azerty",
+    "password_common": "Ce mot de passe est parmi les plus utilisés. Choisissez-en un autre",
+    "password_guessable": "Ce mot de passe est trop facile à deviner. Ajoutez 1 ou 2 mots",
 }
 
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from dmp_web.demo import DEMO_LOGIN, DIRECTORY
+
 from ..conftest import make_app
 from .harness import LiveServer, missing_browser, start_chromium, stop_chromium
 from .walker import Walker
@@ -33,6 +35,15 @@ def walker(browser, live_server):
 
 @pytest.fixture(autouse=True)
 def fresh_browser_session(request):
-    """Each browser test starts logged out: no session carries over from the test before."""
+    """Each browser test starts logged out: no session carries over from the test before; and
+    as on a new day for the demo accounts' codes (the live server's clock never moves, and the
+    tests together log them in more often than the daily cap of codes allows)."""
     if "browser" in request.fixturenames:
         request.getfixturevalue("browser").delete_all_cookies()
+    if "live_server" in request.fixturenames:
+        repos = request.getfixturevalue("live_server").app.extensions["dmp.repos"]
+        with repos.accounts.updating(DEMO_LOGIN["dossier_id"]) as account:
+            account.otp_sends = []
+        for actor in DIRECTORY:
+            with repos.directory.updating_account(repos.directory.login_id_of(actor)) as account:
+                account.otp_sends = []

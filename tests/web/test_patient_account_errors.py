@@ -329,3 +329,19 @@ def test_an_expired_login_code_is_journaled(client, notifier, clock, created, ap
     dossier = app.extensions["dmp.repos"].accounts.find_by_login(created.login_id).dossier_id
     last = app.extensions["dmp.repos"].journal.entries(dossier)[-1]
     assert (last.action, last.allowed, last.reason) == ("otp_wrong", False, "code de plus de 10 minutes")
+
+
+@pytest.mark.parametrize("password, message", [
+    ("aaaaaaaaaaaa", "N’écrivez pas la même lettre plusieurs fois, ni 1234 ou azerty"),
+    ("motdepasse123", "Ce mot de passe est parmi les plus utilisés. Choisissez-en un autre"),
+    ("Dupuis1948marcel", "N’y mettez pas votre nom, votre date de naissance ni votre numéro"),
+    (MARCEL.nir, "N’y mettez pas votre nom, votre date de naissance ni votre numéro"),
+])
+def test_a_common_repeated_or_personal_password_is_refused_and_says_why(client, notifier, created, password, message):
+    client.submit("/mot-de-passe-oublie", {"login_id": created.login_id, "nir": MARCEL.nir})
+    client.submit("/mot-de-passe-oublie/code", {"code": notifier.last_otp()})
+    page = client.submit("/mot-de-passe-oublie/nouveau", {"new_password": password, "new_password_confirm": password})
+    assert field_error(page.soup, "new_password") == message
+    good = client.submit("/mot-de-passe-oublie/nouveau", {"new_password": NEW_PASSWORD,
+                                                          "new_password_confirm": NEW_PASSWORD})
+    assert good.headers["Location"] == "/connexion"
