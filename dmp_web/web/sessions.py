@@ -11,6 +11,7 @@ import re
 import secrets
 from datetime import timedelta
 
+from flask import request
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
@@ -94,8 +95,6 @@ class StoreSessionInterface(SessionInterface):
             repo.delete(session_digest(session.session_id))
             old = None
         session_id = secrets.token_urlsafe(32) if fresh_id else session.session_id
-        from flask import request
-
         record = SessionRecord(
             created_at=old.created_at if old else now, last_seen=now, account=str(session.get("_user_id", "")),
             device=old.device if old else device_of(request.headers.get("User-Agent", "")), data=dict(session),

@@ -7,7 +7,6 @@ import re
 from selenium.webdriver.common.by import By
 
 from ..pages import JOURNEY_PAGES
-from .walker import Walker
 
 KINE = "10001000057"  # a demo professional no other browser test logs in as
 

@@ -15,7 +15,7 @@ from dmp_web.demo import load_demo_data
 from dmp_web.store import FileStore
 from dmp_web.store.crypto import Sealer, decode_key, encode_key
 
-from ..smtp_server import SmtpTestServer, free_port
+from ..smtp_server import SmtpTestServer
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
