@@ -26,6 +26,8 @@ PASSWORD_MIN_SCORE = 3  # zxcvbn's 0-4 scale: 3 is «safely unguessable» for an
 CHANNELS = ("sms", "email")
 # A session ends after the idle time of the settings, and in any case this long after it began.
 SESSION_MAX_AGE = timedelta(hours=12)
+# A form posted after its session ended is kept this long, for its account only.
+KEPT_FORM_FOR = timedelta(hours=1)
 # First connection: 1 personal data, 2 connection data, 3 emergency access, then done.
 FIRST_CONNECTION_DONE = 4
 

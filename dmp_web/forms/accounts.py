@@ -1,12 +1,12 @@
 """Forms of the patient's account: creation, login, first connection, forgotten credentials."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 
+from .base import Form
 from ..domain.accounts import PASSWORD_MIN_LENGTH
 from ..services.glossary import find_term
 from .validators import CreationCodeFormat, EmailAddress, Mobile, Nir, OtpFormat, Rpps, SameAs, VitaleSerial
@@ -36,7 +36,7 @@ def _nir(label: str = NIR_LABEL, hint: str = NIR_HINT) -> StringField:
     return StringField(label, description=hint, validators=[Nir()], render_kw=_NIR_KW)
 
 
-class CreationCodeRequestForm(FlaskForm):
+class CreationCodeRequestForm(Form):
     nir = _nir()
     nir_confirm = StringField(
         "Écrivez encore une fois votre numéro de sécurité sociale",
@@ -49,7 +49,7 @@ class CreationCodeRequestForm(FlaskForm):
     )
 
 
-class CreationForm(FlaskForm):
+class CreationForm(Form):
     code = StringField(
         "Code pour créer votre DMP",
         description="Ce code a 12 caractères. Vous l’avez reçu par e-mail ou par courrier.",
@@ -89,7 +89,7 @@ class CreationForm(FlaskForm):
             raise StopValidation("Écrivez votre numéro de portable ou votre adresse e-mail")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     login_id = StringField(
         "Identifiant",
         description="Il est écrit sur la lettre reçue à la création de votre DMP. Par exemple : hup7510.",
@@ -103,7 +103,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class OtpForm(FlaskForm):
+class OtpForm(Form):
     code = StringField(
         "Code à 8 chiffres",
         description="Vous pouvez copier et coller le code.",
@@ -112,7 +112,7 @@ class OtpForm(FlaskForm):
     )
 
 
-class PersonalDataForm(FlaskForm):
+class PersonalDataForm(Form):
     mobile = StringField("Téléphone portable", description=MOBILE_HINT, validators=[Mobile()], render_kw=_MOBILE_KW)
     mobile_confirm = StringField(
         "Écrivez encore une fois votre téléphone portable",
@@ -151,7 +151,7 @@ def _new_password_fields():
     return new, confirm
 
 
-class ConnectionDataForm(FlaskForm):
+class ConnectionDataForm(Form):
     current_password = PasswordField(
         "Mot de passe actuel",
         description=(
@@ -170,7 +170,7 @@ class ConnectionDataForm(FlaskForm):
     )
 
 
-class EmergencyAccessForm(FlaskForm):
+class EmergencyAccessForm(Form):
     choice = RadioField(
         "En cas d’urgence, un soignant peut-il ouvrir votre DMP ?",
         choices=[SelectChoice("yes", "Oui"), SelectChoice("no", "Non")],
@@ -178,16 +178,16 @@ class EmergencyAccessForm(FlaskForm):
     )
 
 
-class PasswordResetStartForm(FlaskForm):
+class PasswordResetStartForm(Form):
     login_id = LoginForm.login_id
     nir = _nir()
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     new_password, new_password_confirm = _new_password_fields()
 
 
-class ForgottenIdentifierForm(FlaskForm):
+class ForgottenIdentifierForm(Form):
     nir = _nir()
     vitale_serial = CreationForm.vitale_serial
     channel = RadioField(
@@ -207,11 +207,11 @@ def _rpps_field(label: str, who_gives_it: str) -> StringField:
     )
 
 
-class AttendingDoctorForm(FlaskForm):
+class AttendingDoctorForm(Form):
     rpps = _rpps_field("Numéro RPPS de votre médecin", "Votre médecin")
 
 
-class PatientDocumentForm(FlaskForm):
+class PatientDocumentForm(Form):
     title = StringField(
         "Titre du document",
         description="Par exemple : Mes allergies, ou Compte rendu de 2019.",
@@ -230,7 +230,7 @@ class PatientDocumentForm(FlaskForm):
             raise StopValidation("Écrivez le texte du document ou joignez un fichier")
 
 
-class ProfessionalSearchForm(FlaskForm):
+class ProfessionalSearchForm(Form):
     """A search (GET): nothing changes, so no CSRF token."""
 
     class Meta:
@@ -244,11 +244,11 @@ class ProfessionalSearchForm(FlaskForm):
     )
 
 
-class GrantRightsForm(FlaskForm):
+class GrantRightsForm(Form):
     rpps = _rpps_field("Numéro RPPS du médecin", "Le médecin")
 
 
-class AlertsForm(FlaskForm):
+class AlertsForm(Form):
     choice = RadioField(
         "Voulez-vous un e-mail à chaque nouveau document ?",
         choices=[SelectChoice("yes", "Oui"), SelectChoice("no", "Non")],

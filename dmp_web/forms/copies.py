@@ -1,8 +1,8 @@
 """Forms of «Copie de mon DMP»."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from .base import Form
 
 
-class CopyByPostForm(FlaskForm):
+class CopyByPostForm(Form):
     """Only a button: the confirmation page shows the address and the date before it is sent."""

@@ -1,11 +1,11 @@
 """Forms of the creation of a DMP with a professional: Vitale card, consent, contact."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from .base import Form
 from .accounts import _EMAIL_KW, _MOBILE_KW, _NIR_KW, MOBILE_HINT, NIR_LABEL
 from .validators import EmailAddress, Mobile, Nir, VitaleSerial
 
@@ -18,7 +18,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class DeskCardForm(FlaskForm):
+class DeskCardForm(Form):
     nir = StringField(
         NIR_LABEL,
         description="Il est écrit sur la carte Vitale de la personne. Il a 15 chiffres.",
@@ -33,7 +33,7 @@ class DeskCardForm(FlaskForm):
     )
 
 
-class AdultConsentForm(FlaskForm):
+class AdultConsentForm(Form):
     consent = RadioField(
         "La personne accepte-t-elle la création de son DMP ?",
         description=ASK_ALOUD,
@@ -42,7 +42,7 @@ class AdultConsentForm(FlaskForm):
     )
 
 
-class MinorConsentForm(FlaskForm):
+class MinorConsentForm(Form):
     representative_name = StringField(
         "Prénom et nom du représentant légal",
         description="C’est la personne qui agit pour l’enfant. Par exemple, son père ou sa mère.",
@@ -70,7 +70,7 @@ class MinorConsentForm(FlaskForm):
     )
 
 
-class DeskContactForm(FlaskForm):
+class DeskContactForm(Form):
     mobile = StringField(
         "Portable de la personne",
         description="Les codes arriveront par SMS sur ce portable. " + MOBILE_HINT,
@@ -85,7 +85,7 @@ class DeskContactForm(FlaskForm):
     )
 
 
-class MinorContactForm(FlaskForm):
+class MinorContactForm(Form):
     """For a minor, the codes go to the legal representative."""
 
     mobile = StringField(

@@ -1,15 +1,16 @@
 """The filter of the history of accesses: a GET form, so a filtered view has its own address."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
+from .base import Form
+
 ALL, EMERGENCIES = "tous", "urgence"
 
 
-class HistoryFilterForm(FlaskForm):
+class HistoryFilterForm(Form):
     class Meta:
         csrf = False  # it only reads: nothing to protect, and the address can be bookmarked
 

@@ -1,17 +1,17 @@
 """Forms of the professionals' and desks' space."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 
+from .base import Form
 from .validators import FrenchDate
 
 RPPS_HINT = "Soignants : votre numéro RPPS, à 11 chiffres. Agents de la caisse : votre identifiant d’agent."
 
 
-class ProLoginForm(FlaskForm):
+class ProLoginForm(Form):
     login_id = StringField(
         "Numéro RPPS ou identifiant",
         description=RPPS_HINT,
@@ -25,7 +25,7 @@ class ProLoginForm(FlaskForm):
     )
 
 
-class PatientSearchForm(FlaskForm):
+class PatientSearchForm(Form):
     identifier = StringField(
         "INS-C ou numéro de sécurité sociale du patient",
         description=(
@@ -43,7 +43,7 @@ class PatientSearchForm(FlaskForm):
     )
 
 
-class DepositForm(FlaskForm):
+class DepositForm(Form):
     type_code = RadioField("Type de document", validators=[InputRequired("Choisissez le type du document")])
     title = StringField(
         "Titre du document",
@@ -75,7 +75,7 @@ class DepositForm(FlaskForm):
             raise StopValidation("Écrivez le texte du document ou joignez un fichier")
 
 
-class EmergencyForm(FlaskForm):
+class EmergencyForm(Form):
     reason = TextAreaField(
         "Raison de l’accès en urgence",
         description="Écrivez pourquoi le patient est en danger. Le patient lira ce texte.",

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, StopValidation
 
+from .base import Form
 from .accounts import _EMAIL_KW, _MOBILE_KW, MOBILE_HINT
 from .validators import EmailAddress, Mobile, SameAs
 
@@ -84,7 +84,7 @@ class Needed:
 
 # -- contact details ----------------------------------------------------------------------------
 
-class NewMobileForm(FlaskForm):
+class NewMobileForm(Form):
     mobile = StringField(
         "Votre nouveau numéro de portable", description=MOBILE_HINT,
         validators=[Mobile(message="Écrivez votre nouveau numéro de portable")], render_kw=_MOBILE_KW,
@@ -99,7 +99,7 @@ class NewMobileForm(FlaskForm):
     )
 
 
-class NewEmailForm(FlaskForm):
+class NewEmailForm(Form):
     email = StringField(
         "Votre nouvelle adresse e-mail", description="Par exemple : prenom.nom@exemple.fr",
         validators=[EmailAddress(message="Écrivez votre nouvelle adresse e-mail")], render_kw=_EMAIL_KW,
@@ -133,13 +133,13 @@ def _phone(message: str, unless=None) -> StringField:
                        render_kw={"autocomplete": "off", "inputmode": "tel", "type": "tel"})
 
 
-class TrustedPersonForm(FlaskForm):
+class TrustedPersonForm(Form):
     name = _name("Écrivez le prénom et le nom de votre personne de confiance")
     link = _link()
     phone = _phone("Écrivez le numéro de téléphone de votre personne de confiance")
 
 
-class EmergencyContactForm(FlaskForm):
+class EmergencyContactForm(Form):
     """The same person as the trusted person, or another one (then name and phone are needed).
 
     The view removes `same_person` when there is no trusted person yet."""
@@ -153,7 +153,7 @@ class EmergencyContactForm(FlaskForm):
 
 # -- wishes on care -----------------------------------------------------------------------------
 
-class AdvanceDirectivesForm(FlaskForm):
+class AdvanceDirectivesForm(Form):
     text = TextAreaField(
         "Texte de mes directives",
         description="Écrivez ce que vous voulez, ou joignez un fichier plus bas.",
@@ -166,12 +166,12 @@ class AdvanceDirectivesForm(FlaskForm):
             raise StopValidation("Écrivez vos directives anticipées ou joignez un fichier")
 
 
-class OrganDonationForm(FlaskForm):
+class OrganDonationForm(Form):
     choice = _choice("Voulez-vous donner vos organes après votre mort ?", ORGAN_DONATION_CHOICES,
                      "Choisissez une réponse : oui, non, ou je ne veux pas le dire")
 
 
-class HealthFactsForm(FlaskForm):
+class HealthFactsForm(Form):
     blood_group = _choice("Mon groupe sanguin", BLOOD_GROUP_CHOICES,
                           "Choisissez votre groupe sanguin, ou « Je ne le connais pas »",
                           description="Il est écrit sur votre carte de groupe sanguin.")

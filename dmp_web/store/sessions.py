@@ -37,6 +37,7 @@ class SessionRepository:
         self.store = store
         self.sealer = sealer
         self._by_account = ShardedTable(store, "sessions-by-account")
+        self._kept_forms = ShardedTable(store, "kept-forms")
 
     @staticmethod
     def _file(digest: str) -> tuple[str, str, str]:
@@ -97,3 +98,17 @@ class SessionRepository:
                 self._unlist(account, digest)
                 ended += 1
         return ended
+
+    def keep_form(self, account: str, form: dict, at: datetime) -> None:
+        """What a form held when its session had ended: sealed, one per account (the last)."""
+        self._kept_forms.put(account, {"at": at.isoformat(),
+                                       "sealed": self.sealer.seal_text(json.dumps(form, ensure_ascii=False))})
+
+    def take_form(self, account: str, now: datetime, keep_for) -> dict | None:
+        """The account's kept form, once, if it is younger than `keep_for`."""
+        taken = []
+        self._kept_forms.update(account, lambda row: taken.append(row) or None)
+        row = taken[0] if taken else None
+        if row is None or now - datetime.fromisoformat(row["at"]) > keep_for:
+            return None
+        return json.loads(self.sealer.open_text(row["sealed"]))

@@ -2,12 +2,13 @@
 forgotten password and forgotten identifier."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
 from .. import login_manager
-from ..domain.accounts import OTP_MAX_TRIES, Account, CodeCheck, session_owner
+from ..domain.accounts import KEPT_FORM_FOR, OTP_MAX_TRIES, Account, CodeCheck, session_owner
 from ..forms.accounts import ForgottenIdentifierForm, LoginForm, NewPasswordForm, OtpForm, PasswordResetStartForm
+from ..forms.base import KEPT_FORM
 from ..services import login as logins, patient_accounts as accounts
 from .deps import code_wait_message, ctx
 from .request_log import refuse
@@ -110,6 +111,7 @@ def init_app(app) -> None:
         if not (session.idle_expired and current_user.is_authenticated):
             return None
         login_endpoint = current_user.login_endpoint
+        kept = keep_posted_form(current_user.id)
         current_user.record_logout(expired=True)
         logout_user()
         session.clear()
@@ -117,8 +119,41 @@ def init_app(app) -> None:
         minutes = current_app.config["DMP_SETTINGS"].session_idle_minutes
         flash(f"Vous n’avez rien fait pendant {minutes} minutes. Pour votre sécurité, nous vous avons "
               "déconnecté.", "info")
+        if kept:
+            flash("Nous avons gardé ce que vous avez écrit, pendant 1 heure. Reconnectez-vous pour le "
+                  "retrouver.", "info")
         refuse("session_expired")
         return redirect(url_for(login_endpoint))
+
+
+# POSTs that are not a form of the person's own words: nothing to keep.
+NOT_KEPT = {"auth.logout", "patient.close_other_sessions"}
+
+
+def keep_posted_form(account: str) -> bool:
+    """A form posted after the session ended: keep what it held (never a password or a code)."""
+    if request.method != "POST" or request.endpoint in NOT_KEPT or not request.path.startswith("/"):
+        return False
+    values = {name: request.form.getlist(name) for name in request.form
+              if name != "csrf_token" and "password" not in name and name != "code"}
+    if not values and not request.files:
+        return False
+    ctx().repos.sessions.keep_form(account, {"path": request.path, "form": values,
+                                             "files": any(f.filename for f in request.files.values())},
+                                   ctx().now())
+    return True
+
+
+def give_back_kept_form():
+    """After a login: the page of the form the session's end kept, filled in again; else None."""
+    kept = ctx().repos.sessions.take_form(current_user.id, ctx().now(), KEPT_FORM_FOR)
+    if not kept or not kept["path"].startswith("/") or kept["path"].startswith("//"):
+        return None
+    session[KEPT_FORM] = {"path": kept["path"], "form": kept["form"]}
+    flash("Voici ce que vous aviez écrit. Vérifiez-le, puis envoyez-le de nouveau.", "info")
+    if kept["files"]:
+        flash("Le fichier joint n’a pas pu être gardé : joignez-le de nouveau.", "info")
+    return redirect(kept["path"])
 
 
 def start_session(user) -> None:
@@ -129,10 +164,10 @@ def start_session(user) -> None:
 
 def _after_login():
     if isinstance(current_user._get_current_object(), DirectoryUser):
-        return redirect(url_for("pro.home"))
+        return give_back_kept_form() or redirect(url_for("pro.home"))
     if not current_user.account.first_connection_done:
         return redirect(url_for("patient.first_connection"))
-    return redirect(url_for("patient.home"))
+    return give_back_kept_form() or redirect(url_for("patient.home"))
 
 
 @bp.route("/connexion", methods=["GET", "POST"])

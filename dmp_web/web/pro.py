@@ -15,7 +15,9 @@ from ..forms.accounts import NewPasswordForm
 from ..forms.pro import DepositForm, EmergencyForm, PatientSearchForm, ProLoginForm
 from ..services import dossier_access, enrolment
 from ..services import login as logins
-from .auth import PASSWORD_MESSAGES, DirectoryUser, code_page, login_refused, pending_login, resend, start_session
+from .auth import (
+    PASSWORD_MESSAGES, DirectoryUser, code_page, give_back_kept_form, login_refused, pending_login, resend, start_session,
+)
 from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
 from .request_log import refuse
 
@@ -53,7 +55,7 @@ def login_code():
     def logged_in(pending):
         login_id = pending["dossier"]
         start_session(DirectoryUser(ctx().repos.directory.actor(login_id), login_id))
-        return redirect(url_for("pro.home"))
+        return give_back_kept_form() or redirect(url_for("pro.home"))
 
     return code_page("pending_pro_login", "login", "pro.login", "pages/pro/login_code.html", logged_in,
                      source=directory_source)
