@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
-from .. import login_manager
+from .. import htmx, login_manager
 from ..domain.accounts import KEPT_FORM_FOR, OTP_MAX_TRIES, Account, CodeCheck, session_owner
 from ..forms.accounts import ForgottenIdentifierForm, LoginForm, NewPasswordForm, OtpForm, PasswordResetStartForm
 from ..forms.base import KEPT_FORM
@@ -123,6 +123,8 @@ def init_app(app) -> None:
             flash("Nous avons gardé ce que vous avez écrit, pendant 1 heure. Reconnectez-vous pour le "
                   "retrouver.", "info")
         refuse("session_expired")
+        if htmx and not htmx.boosted:  # a fragment asked for: the whole page goes to the login
+            return current_app.response_class("", headers={"HX-Redirect": url_for(login_endpoint)})
         return redirect(url_for(login_endpoint))
 
 
@@ -245,6 +247,35 @@ def resend(session_key: str, purpose: str, back_to: str, start_again: str, sourc
     else:
         flash("Nous avons envoyé un nouveau code. Il remplace l’ancien.", "success")
     return redirect(url_for(back_to))
+
+
+# -- the notice before a session ends (htmx asks for it; without JavaScript, the kept form) ------
+
+NOTICE_BEFORE_END = 120  # seconds
+
+
+def notice_delay() -> int:
+    """When the page asks for the notice: 2 minutes before the idle end (at least 30 s in)."""
+    return max(30, current_app.config["DMP_SETTINGS"].session_idle_minutes * 60 - NOTICE_BEFORE_END)
+
+
+@bp.get("/session/avis")
+@login_required
+def session_notice():
+    """«Votre session se ferme bientôt», with «Rester connecté». Reading it does not count as
+    using the site (web/sessions.py does not touch the session for it)."""
+    template = "partials/_session_notice.html" if htmx and not htmx.boosted else "pages/auth/session_notice.html"
+    return render_template(template)
+
+
+@bp.post("/session/rester-connecte")
+@login_required
+def stay_logged_in():
+    if htmx and not htmx.boosted:
+        return render_template("partials/_session_kept.html")
+    flash("Vous restez connecté.", "success")
+    return redirect(url_for("pro.home" if isinstance(current_user._get_current_object(), DirectoryUser)
+                            else "patient.home"))
 
 
 @bp.post("/deconnexion")

@@ -84,7 +84,10 @@ def init_app(app) -> None:
             links = MAIN_MENU
         else:
             links = MENU_PRO if current_user.id.startswith("pro:") else MENU_LOGGED_IN
-        return {"main_menu": [(l.endpoint, l.label) for l in links]}
+        from .auth import notice_delay
+
+        return {"main_menu": [(l.endpoint, l.label) for l in links],
+                "session_notice_delay": notice_delay() if current_user.is_authenticated else None}
 
 # Pages that are steps of a journey (they need what the step before put in the session) or
 # that only answer POST: they are reached from their journey, not from the site map.
@@ -95,6 +98,8 @@ JOURNEY_STEPS: dict[str, str] = {
     "auth.login_code": "after identifier and password",
     "auth.resend_login_code": "a button of the code page (POST)",
     "auth.logout": "the logout button (POST)",
+    "auth.session_notice": "asked by htmx 2 minutes before the session ends, after logging in",
+    "auth.stay_logged_in": "the button of that notice (POST)",
     "auth.forgotten_password_code": "after the forgotten-password form",
     "auth.resend_reset_code": "a button of the code page (POST)",
     "auth.forgotten_password_new": "after the code of the forgotten-password journey",

@@ -21,6 +21,7 @@ from ..store.sessions import SessionRecord, session_digest
 _ID = re.compile(r"[A-Za-z0-9_-]{43}")
 # last use is written at most this often when nothing else changed: not a write per request
 TOUCH_EVERY = timedelta(seconds=30)
+NOT_A_USE = {"auth.session_notice", "static"}
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -88,6 +89,10 @@ class StoreSessionInterface(SessionInterface):
                                        httponly=True, samesite=self.get_cookie_samesite(app))
             return
         fresh_id = session.session_id is None or session.rotate
+        # asking whether the session ends soon must not keep it open
+        not_a_use = request.endpoint in NOT_A_USE and old is not None and not fresh_id
+        if not_a_use and not session.modified:
+            return
         stale = old is None or now - old.last_seen >= TOUCH_EVERY
         if not (fresh_id or session.modified or stale):
             return
@@ -96,7 +101,7 @@ class StoreSessionInterface(SessionInterface):
             old = None
         session_id = secrets.token_urlsafe(32) if fresh_id else session.session_id
         record = SessionRecord(
-            created_at=old.created_at if old else now, last_seen=now, account=str(session.get("_user_id", "")),
+            created_at=old.created_at if old else now, last_seen=old.last_seen if not_a_use else now, account=str(session.get("_user_id", "")),
             device=old.device if old else device_of(request.headers.get("User-Agent", "")), data=dict(session),
         )
         repo.put(session_digest(session_id), record, previous_account=old.account if old else None)

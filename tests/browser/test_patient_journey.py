@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from ..pages import journey_steps_of
 from ..web.patient_journey import MARCEL, NEW_PASSWORD
@@ -75,6 +76,12 @@ def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
     w.submit({}, "code vide", button="Recevoir un nouveau code")
     w.submit({"code": w.notifier.last_otp()}, "mon DMP, de nouveau")
     assert w.browser.find_element(By.TAG_NAME, "h1").text == "Mon DMP"
+    w.go("/session/avis", "avis de fin de session")
+    w.browser.find_element(By.XPATH, "//button[normalize-space()='Rester connecté']").click()
+    WebDriverWait(w.browser, 10).until(lambda b: "Vous restez connecté." in b.find_element(By.ID, "contenu").text)
+    assert w.browser.current_url.endswith("/session/avis")  # htmx swapped the notice: no new page
+    w.check("avis de fin de session : rester connecté (htmx)")
+    w.go("/mon-dmp", "mon DMP, après l’avis")
     other = second_session(w.server.app, login_id, NEW_PASSWORD)  # the same person, on another computer
     w.follow("Mon compte", "mon compte")
     main = w.browser.find_element(By.TAG_NAME, "main").text
