@@ -101,8 +101,11 @@ class StoreSessionInterface(SessionInterface):
             old = None
         session_id = secrets.token_urlsafe(32) if fresh_id else session.session_id
         record = SessionRecord(
-            created_at=old.created_at if old else now, last_seen=old.last_seen if not_a_use else now, account=str(session.get("_user_id", "")),
-            device=old.device if old else device_of(request.headers.get("User-Agent", "")), data=dict(session),
+            created_at=old.created_at if old else now,
+            last_seen=old.last_seen if not_a_use else now,
+            account=str(session.get("_user_id", "")),
+            device=old.device if old else device_of(request.headers.get("User-Agent", "")),
+            data=dict(session),
         )
         repo.put(session_digest(session_id), record, previous_account=old.account if old else None)
         session.session_id, session.record, session.rotate = session_id, record, False
