@@ -22,7 +22,8 @@ class Resealed:
 
 
 def _parts(repos):
-    return (("documents", repos.documents), ("volontés", repos.wishes), ("remboursements", repos.reimbursements))
+    return (("documents", repos.documents), ("volontés", repos.wishes), ("remboursements", repos.reimbursements),
+            ("accès en urgence", repos.emergencies))
 
 
 def _dossier_ids(repos) -> list[str]:
@@ -58,8 +59,14 @@ def unreadable(repos) -> list[str]:
     failures = []
     for dossier_id in _dossier_ids(repos):
         reads = [("volontés", lambda: repos.wishes.get(dossier_id)),
-                 ("remboursements", lambda: repos.reimbursements.list(dossier_id))]
-        for document in repos.documents.list(dossier_id):
+                 ("remboursements", lambda: repos.reimbursements.list(dossier_id)),
+                 ("accès en urgence", lambda: repos.emergencies.all(dossier_id))]
+        try:
+            documents = repos.documents.list(dossier_id)  # their titles are sealed too
+        except _ITEM_PROBLEMS as problem:
+            failures.append(f"DMP {dossier_id} : titres des documents ({type(problem).__name__})")
+            documents = []
+        for document in documents:
             reads.append((f"document {document.id}", lambda d=document: repos.documents.text(dossier_id, d.id)))
             stored = repos.documents.file(dossier_id, document.id)
             if stored is not None:

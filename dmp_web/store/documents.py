@@ -1,7 +1,9 @@
 """The documents of a dossier and the emergency accesses opened on it.
 
 Document rows live in the dossier's folder (documents.json); a typed text is kept sealed in the
-row, a file is a sealed blob beside it. Titles stay readable so lists need no decryption.
+row, a file is a sealed blob beside it. The title and the file's name are sealed too: a title
+says what the care was («Échographie du cœur»). Rows written before that («sealed_meta» absent)
+are read as they are, and `reseal-data` seals them.
 """
 from __future__ import annotations
 
@@ -40,19 +42,32 @@ class DocumentRepository:
 
     def add(self, document: Document, *, text: str = "", file_name: str = "", content_type: str = "",
             data: bytes | None = None) -> None:
-        row = to_row(document)
+        row = self._sealed(to_row(document))
         row["text"] = self.sealer.seal_text(text) if text else ""
         row["file"] = None
         if data is not None:
             blob_id = self.blobs.put(document.dossier_id, data)
-            row["file"] = {"name": file_name, "content_type": content_type, "size": len(data), "blob_id": blob_id}
+            row["file"] = {"name": self.sealer.seal_text(file_name), "content_type": content_type,
+                           "size": len(data), "blob_id": blob_id}
         with self.store.transaction(*_folder(document.dossier_id), "documents.json") as db:
             db.insert(row)
+
+    def _sealed(self, row: dict) -> dict:
+        return {**row, "title": self.sealer.seal_text(row["title"]), "sealed_meta": True}
+
+    def _opened(self, row: dict) -> dict:
+        """The row with its title and file name in clear (rows of before are clear already)."""
+        row = dict(row)
+        if row.pop("sealed_meta", False):
+            row["title"] = self.sealer.open_text(row["title"])
+            if row.get("file"):
+                row["file"] = {**row["file"], "name": self.sealer.open_text(row["file"]["name"])}
+        return row
 
     def list(self, dossier_id: str) -> list[Document]:
         with self.store.snapshot(*_folder(dossier_id), "documents.json") as db:
             rows = db.all()
-        return sorted((from_row(Document, dict(r)) for r in rows), key=lambda d: d.created_at, reverse=True)
+        return sorted((from_row(Document, self._opened(r)) for r in rows), key=lambda d: d.created_at, reverse=True)
 
     def get(self, dossier_id: str, document_id: str) -> Document | None:
         row = self._row(dossier_id, document_id)
@@ -80,38 +95,61 @@ class DocumentRepository:
         count = len(blob_ids)
         with self.store.transaction(*_folder(dossier_id), "documents.json") as db:
             for row in db.all():
+                opened = self._opened(row)
+                changes = {"title": self.sealer.seal_text(opened["title"]), "sealed_meta": True}
+                if opened.get("file"):
+                    changes["file"] = {**opened["file"], "name": self.sealer.seal_text(opened["file"]["name"])}
                 if row.get("text"):
-                    db.update({"text": self.sealer.reseal_text(row["text"])}, doc_ids=[row.doc_id])
+                    changes["text"] = self.sealer.reseal_text(row["text"])
                     count += 1
+                db.update(changes, doc_ids=[row.doc_id])
         return count
 
     def save(self, document: Document) -> None:
         """Store a changed document (hidden, released): its content stays as it was."""
         with self.store.transaction(*_folder(document.dossier_id), "documents.json") as db:
-            db.update(to_row(document), _ID == document.id)
+            db.update(self._sealed(to_row(document)), _ID == document.id)
 
     def _row(self, dossier_id: str, document_id: str) -> dict | None:
         with self.store.snapshot(*_folder(dossier_id), "documents.json") as db:
             row = db.get(_ID == document_id)
-        return dict(row) if row else None
+        return self._opened(row) if row else None
 
 
 class EmergencyRepository:
-    def __init__(self, store: FileStore):
+    """Emergency accesses; the reason the professional wrote is sealed (it tells of the patient)."""
+
+    def __init__(self, store: FileStore, sealer: Sealer | None = None):
         self.store = store
+        self.sealer = sealer
 
     def add(self, dossier_id: str, access: EmergencyAccess) -> None:
-        row = {"kind": access.kind.value, "rpps": access.rpps, "reason": access.reason,
-               "started_at": access.started_at.isoformat()}
+        row = {"kind": access.kind.value, "rpps": access.rpps, "reason": self.sealer.seal_text(access.reason),
+               "sealed": True, "started_at": access.started_at.isoformat()}
         with self.store.transaction(*_folder(dossier_id), "emergencies.json") as db:
             db.insert(row)
 
+    def all(self, dossier_id: str) -> list[EmergencyAccess]:
+        """Every emergency access opened on the dossier, oldest first, reasons opened."""
+        with self.store.snapshot(*_folder(dossier_id), "emergencies.json") as db:
+            rows = [dict(r) for r in db.all()]
+        return [EmergencyAccess(row["kind"], row["rpps"],
+                                self.sealer.open_text(row["reason"]) if row.get("sealed") else row["reason"],
+                                datetime.fromisoformat(row["started_at"])) for row in rows]
+
     def active_for(self, dossier_id: str, rpps: str, now: datetime) -> EmergencyAccess | None:
         """The latest emergency access this professional opened that still runs."""
-        with self.store.snapshot(*_folder(dossier_id), "emergencies.json") as db:
-            rows = [dict(r) for r in db.all() if r["rpps"] == rpps]
-        for row in reversed(rows):
-            access = EmergencyAccess(row["kind"], row["rpps"], row["reason"], datetime.fromisoformat(row["started_at"]))
-            if access.active(now):
+        for access in reversed(self.all(dossier_id)):
+            if access.rpps == rpps and access.active(now):
                 return access
         return None
+
+    def reseal(self, dossier_id: str) -> int:
+        """Seal every reason again with the first key (and those written before sealing)."""
+        count = 0
+        with self.store.transaction(*_folder(dossier_id), "emergencies.json") as db:
+            for row in db.all():
+                reason = self.sealer.open_text(row["reason"]) if row.get("sealed") else row["reason"]
+                db.update({"reason": self.sealer.seal_text(reason), "sealed": True}, doc_ids=[row.doc_id])
+                count += 1
+        return count

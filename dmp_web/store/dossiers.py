@@ -209,7 +209,7 @@ class Repositories:
         self.creation_codes = CreationCodeRepository(store)
         self.directory = Directory(store)
         self.operators = OperatorsJournal(store)
-        self.emergencies = EmergencyRepository(store)
+        self.emergencies = EmergencyRepository(store, sealer) if sealer else None
         # documents are sealed at rest: without a key (a script that only reads accounts) there are none
         self.documents = DocumentRepository(store, sealer) if sealer else None
         self.wishes = WishesRepository(store, sealer) if sealer else None

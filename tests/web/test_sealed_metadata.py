@@ -1,0 +1,52 @@
+"""What tells of the care is sealed at rest like the texts: document titles, file names, the
+reasons of emergency accesses. Rows written before are read, and `reseal-data` seals them.
+(The journal's details are not sealed yet: its hash chain covers what is stored, so sealing them
+asks how key rotation keeps the chain; the next step of this work.)"""
+from __future__ import annotations
+
+import io
+
+from .pro_journey import BERNARD, DOSSIER, log_out, pro_log_in
+from .test_patient_documents import patient_log_in
+
+TITLE = "Bilan de mon diabète"
+FILE_NAME = "glycemie-mars.pdf"
+REASON = "Malaise grave dans la cage d’escalier"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def everything_stored(app) -> bytes:
+    """Every file of the store but the journals."""
+    return b"".join(p.read_bytes() for p in app.extensions["dmp.store"].root.rglob("*")
+                    if p.is_file() and p.name != "journal.json")
+
+
+def test_a_title_a_file_name_and_an_emergency_reason_are_nowhere_in_clear(client, notifier, app):
+    patient_log_in(client, notifier)
+    assert client.submit("/mon-dmp/documents/ajouter", {"title": TITLE, "text": "",
+                                                        "file": (io.BytesIO(PDF), FILE_NAME)}).status_code == 302
+    log_out(client, "/mon-dmp")
+    pro_log_in(client, notifier, BERNARD)
+    assert client.submit(f"/pro/dmp/{DOSSIER}/urgence", {"reason": REASON}).status_code == 302
+    stored = everything_stored(app)
+    for clear in (TITLE, FILE_NAME, REASON):
+        assert clear.encode() not in stored, clear
+    documents = app.extensions["dmp.repos"].documents
+    mine = next(d for d in documents.list(DOSSIER) if d.title == TITLE)  # and they read back
+    assert documents.file(DOSSIER, mine.id).name == FILE_NAME
+    assert app.extensions["dmp.repos"].emergencies.all(DOSSIER)[-1].reason == REASON
+
+
+def test_rows_written_before_sealing_are_read_and_reseal_data_seals_them(app):
+    store = app.extensions["dmp.store"]
+    with store.transaction("dossiers", DOSSIER[:2], DOSSIER, "documents.json") as db:  # as an older version wrote
+        for row in db.all():
+            if row.get("sealed_meta"):
+                opened = app.extensions["dmp.repos"].documents._opened(row)
+                db.update({"title": opened["title"], "sealed_meta": False}, doc_ids=[row.doc_id])
+    titles = {d.title for d in app.extensions["dmp.repos"].documents.list(DOSSIER)}
+    assert "Consultation du 12 octobre 2026" in titles
+    assert b"Consultation du 12 octobre 2026" in everything_stored(app)
+    assert app.test_cli_runner().invoke(args=["reseal-data"]).exit_code == 0
+    assert b"Consultation du 12 octobre 2026" not in everything_stored(app)
+    assert {d.title for d in app.extensions["dmp.repos"].documents.list(DOSSIER)} == titles
