@@ -127,6 +127,20 @@ def init_app(app: Flask) -> None:
         journal("actor_deactivated", detail=login_id)
         click.echo(f"L’accès de {login_id} est retiré. Ses sessions ouvertes sont fermées.")
 
+    @app.cli.command("purge-sessions")
+    def purge_sessions_command() -> None:
+        """Delete the sessions that ended (idle too long, or older than 12 hours). Run it daily:
+        an ended session opens nothing, but its file stays until then."""
+        from datetime import timedelta
+
+        from .domain.accounts import SESSION_MAX_AGE
+        from .web.deps import ctx
+
+        idle = timedelta(minutes=current_app.config["DMP_SETTINGS"].session_idle_minutes)
+        ended = ctx().repos.sessions.purge(ctx().now(), idle, SESSION_MAX_AGE)
+        journal("sessions_purged", detail=f"{ended} session(s)")
+        click.echo(f"{ended} session(s) terminée(s) effacée(s).")
+
     @app.cli.command("backup")
     @click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
     def backup_command(destination: Path) -> None:

@@ -67,6 +67,7 @@ OPERATOR_ACTIONS = {
     "data_resealed",
     "backup_made",
     "backup_restored",
+    "sessions_purged",
 }
 
 

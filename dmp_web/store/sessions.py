@@ -112,3 +112,15 @@ class SessionRepository:
         if row is None or now - datetime.fromisoformat(row["at"]) > keep_for:
             return None
         return json.loads(self.sealer.open_text(row["sealed"]))
+
+    def purge(self, now: datetime, idle, max_age) -> int:
+        """Delete the sessions that can open nothing any more (idle too long, or too old): a
+        batch job's walk over the sessions folder, never a page's."""
+        folder = self.store.path("sessions")
+        ended = 0
+        for path in sorted(folder.glob("*/*.json")) if folder.exists() else []:
+            record = self.get(path.stem)
+            if record is not None and (now - record.last_seen > idle or now - record.created_at > max_age):
+                self.delete(path.stem)
+                ended += 1
+        return ended

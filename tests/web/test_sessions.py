@@ -129,3 +129,19 @@ def test_a_device_is_named_in_a_few_words_never_by_its_whole_header():
         "Safari, iPhone")
     assert device_of("Lynx/2.9.0dev.12 libwww-FM/2.14") == "Lynx"
     assert device_of("") == "Navigateur"
+
+
+def test_purge_sessions_deletes_the_ended_ones_only(client, notifier, app, clock):
+    log_in(client, notifier)
+    old = cookie_of(client)
+    clock.advance(minutes=20)
+    app.test_client_class = CheckedClient
+    fresh = app.test_client()
+    log_in(fresh, notifier)
+    result = app.test_cli_runner().invoke(args=["purge-sessions"])
+    assert result.exit_code == 0 and "1 session(s) terminée(s) effacée(s)." in result.output
+    assert replay(app, old).status_code == 302
+    assert fresh.get("/mon-dmp").status_code == 200
+    assert [s[1].account for s in app.extensions["dmp.repos"].sessions.of_account(
+        session_owner("patient", DOSSIER))] == [session_owner("patient", DOSSIER)]
+    assert app.extensions["dmp.repos"].operators.entries()[-1].action == "sessions_purged"
