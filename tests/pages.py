@@ -109,6 +109,7 @@ SAMPLE_VISITS: list[Visit] = [
     Visit("formulaire expiré", "/essai/erreur/formulaire-expire", "sample.error"),
     Visit("fichier trop gros", "/essai/erreur/trop-gros", "sample.error"),
     Visit("accès refusé", "/essai/erreur/refuse", "sample.error"),
+    Visit("trop de demandes", "/essai/erreur/trop-de-demandes", "sample.error"),
 ]
 
 

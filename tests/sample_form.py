@@ -75,4 +75,6 @@ def error(kind):
         abort(413)
     if kind == "refuse":
         abort(403)
+    if kind == "trop-de-demandes":
+        abort(429)
     raise RuntimeError("a fault, on purpose")

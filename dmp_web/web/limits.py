@@ -69,10 +69,10 @@ def init_app(app: Flask) -> Limiter:
         view = limiter.shared_limit(PER_ADDRESS, scope="anonymous-forms", methods=["POST"])(view)
         app.view_functions[endpoint] = view
 
-    @app.errorhandler(RateLimitExceeded)
+    @app.errorhandler(429)  # a RateLimitExceeded of the limiter, or any other 429
     def too_many(error):
         refuse("rate_limit")
-        current = limiter.current_limit
+        current = limiter.current_limit if isinstance(error, RateLimitExceeded) else None
         wait = max(1, math.ceil(current.reset_at - time.time())) if current else 60
         minutes = max(1, math.ceil(wait / 60))
         response = app.make_response((render_template("pages/errors/too_many.html", minutes=minutes), 429))
