@@ -60,10 +60,10 @@ _EXPORT_NOTES = {
 # {e} agrees with a woman («connectée»).
 _OWN_SENTENCES = {
     "creation_code_sent": "Un code pour créer votre DMP vous a été envoyé {when}.",
-    "creation_code_requested": ("Quelqu’un a demandé un code pour créer un DMP avec votre numéro {when}. "
-                                "Votre DMP existait déjà : rien n’a changé."),
-    "dossier_creation_refused": ("Quelqu’un a essayé de créer un DMP avec votre numéro {when}. "
-                                 "Votre DMP existait déjà : rien n’a changé."),
+    "creation_code_requested": ("Quelqu’un a écrit votre numéro {when}. Il voulait un code pour créer un DMP. "
+                                "Vous en avez déjà un : rien n’a changé."),
+    "dossier_creation_refused": ("Quelqu’un a écrit votre numéro {when}. Il voulait créer un DMP. "
+                                 "Vous en avez déjà un : rien n’a changé."),
     "login_password_ok": "Vous avez écrit votre mot de passe {when}.",
     "login_password_wrong": "Un mot de passe faux a été écrit {when}.",
     "login_locked": "Un mot de passe a été écrit trop tôt après des erreurs {when}. Il n’a pas été vérifié.",

@@ -221,6 +221,7 @@ def test_read_detail_reads_back_what_decision_detail_wrote(document_id, emergenc
     ("otp_channel_changed", "", f"Vous avez choisi comment recevoir vos codes de connexion {WHEN}."),
     ("emergency_access_set", "", f"Vous avez fait votre choix pour l’accès en urgence {WHEN}."),
     ("first_connection_done", "", f"Vous avez fini votre première connexion {WHEN}."),
+    ("other_sessions_ended", "", f"Vous avez fermé vos autres sessions {WHEN}."),
 ])
 def test_each_step_of_the_patients_account_has_its_sentence(action, reason, sentence):
     line = describe(entry(HOLDER, action, allowed=not reason, reason=reason), titles=TITLES,
@@ -301,3 +302,20 @@ def test_each_kind_of_copy_is_told_by_name():
         noted = {**fields, "detail": f"{fields['detail']} ; {note}"}
         entry = make_entry(GENESIS, noted.pop("at"), noted.pop("actor"), noted.pop("action"), **noted)
         assert say(entry) == f"Vous avez {told} {WHEN}."
+
+
+@pytest.mark.parametrize("action, sentence", [
+    ("creation_code_requested", f"Quelqu’un a écrit votre numéro {WHEN}. Il voulait un code pour créer un DMP. "
+                                "Vous en avez déjà un : rien n’a changé."),
+    ("dossier_creation_refused", f"Quelqu’un a écrit votre numéro {WHEN}. Il voulait créer un DMP. "
+                                 "Vous en avez déjà un : rien n’a changé."),
+])
+def test_a_stranger_typing_the_holder_s_nir_reads_plainly_in_the_history(action, sentence):
+    from dmp_web.domain.falc import check_text
+
+    stranger = Actor("anonymous", "", "une personne")
+    line = describe(entry(stranger, action, allowed=False, reason="ce numéro a déjà un DMP"), titles=TITLES,
+                    professionals=PROFESSIONALS, feminine=True)
+    assert line.sentence.replace(NBSP, " ") == sentence and line.refused
+    # short sentences (the words of the DMP are explained on the history page itself)
+    assert [f.code for f in check_text(line.sentence.replace(NBSP, " ")).findings if f.code != "unexplained_term"] == []
