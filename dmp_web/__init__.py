@@ -71,7 +71,8 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     )
     app.extensions["dmp.register"] = InsuredRegister(store)
     app.extensions["dmp.notifier"] = notifier_from_settings(
-        settings.env, settings.exports_dir, settings.smtp, sms_email_domain=settings.sms_email_domain
+        settings.env, settings.exports_dir, settings.smtp, sms_email_domain=settings.sms_email_domain,
+        letter_sealer=Sealer.from_keys(data_keys, "letters"),
     )
     app.extensions["dmp.clock"] = utc_now  # tests put a clock they can move here
 

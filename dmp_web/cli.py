@@ -14,10 +14,11 @@ BATCH_LOCK = "batch-jobs"
 
 
 def init_app(app: Flask) -> None:
-    from . import operator_cli
+    from . import letters_cli, operator_cli
     from .operator_cli import fail, journal
 
     operator_cli.init_app(app)
+    letters_cli.init_app(app)
 
     @app.cli.command("demo-data")
     def demo_data() -> None:
@@ -131,16 +132,19 @@ def init_app(app: Flask) -> None:
     def reseal_data_command() -> None:
         """Seal all health data again with the first key of DMP_DATA_KEYS (key rotation), then
         check that the first key alone opens it all. Exits with 1 if anything is left."""
+        from .notify.letters import LetterQueue
         from .services.data_keys import reseal_everything, unreadable
         from .store.crypto import Sealer
         from .store.dossiers import Repositories
 
         store = current_app.extensions["dmp.store"]
         settings = current_app.config["DMP_SETTINGS"]
+        letters = current_app.extensions["dmp.notifier"].letters
+        first_key = settings.resolved_data_keys()[:1]
         with store.lock(BATCH_LOCK):  # never with the purge: it would write back what it erases
-            done = reseal_everything(current_app.extensions["dmp.repos"])
-            first_key_only = Repositories(store, Sealer.from_keys(settings.resolved_data_keys()[:1], "documents"))
-            left = unreadable(first_key_only)
+            done = reseal_everything(current_app.extensions["dmp.repos"], letters)
+            left = unreadable(Repositories(store, Sealer.from_keys(first_key, "documents")),
+                              LetterQueue(letters.folder, Sealer.from_keys(first_key, "letters")))
         click.echo(f"{done.dossiers} DMP, {done.items} éléments scellés de nouveau avec la première clé.")
         for line in (*done.failures, *left):
             click.echo(f"Problème : {line}", err=True)

@@ -88,16 +88,14 @@ def _demo_hash() -> str:
     return hash_secret(DEMO_PASSWORD)
 
 
-def load_demo_data(store: FileStore, sealer: Sealer | None = None) -> dict[str, int]:
-    """The register, the directory, a ready DMP; with the app's sealer, its documents too."""
+def load_demo_data(store: FileStore, sealer: Sealer) -> dict[str, int]:
+    """The register, the directory, a ready DMP with its documents (sealed with the app's sealer)."""
     register = InsuredRegister(store)
     for person in INSURED:
         register.put(person)
-    counts = {"insured persons": len(INSURED), "directory": _demo_directory(store), "dossiers": _demo_dossier(store)}
-    if sealer is not None:
-        counts["documents"] = _demo_documents(Repositories(store, sealer))
-        counts["reimbursements"] = _demo_reimbursements(Repositories(store, sealer))
-    return counts
+    repos = Repositories(store, sealer)
+    return {"insured persons": len(INSURED), "directory": _demo_directory(store), "dossiers": _demo_dossier(repos),
+            "documents": _demo_documents(repos), "reimbursements": _demo_reimbursements(repos)}
 
 
 # (id, type, title, author index in DIRECTORY, day, text, pending explanation)
@@ -142,8 +140,7 @@ def _demo_directory(store: FileStore) -> int:
     return len(DIRECTORY)
 
 
-def _demo_dossier(store: FileStore) -> int:
-    repos = Repositories(store)
+def _demo_dossier(repos: Repositories) -> int:
     demo = DEMO_LOGIN
     if repos.dossiers.find_by_nir(demo["nir"]) is not None:
         return 1  # already there: running the command again changes nothing

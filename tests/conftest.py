@@ -39,7 +39,7 @@ def make_app(root: Path, **flask_config):
     app = create_app(make_settings(root), **flask_config)
     app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(TESTS_DIR / "templates")])
     app.register_blueprint(sample_form.bp)
-    app.extensions["dmp.notifier"] = FakeNotifier(root / "exports")
+    app.extensions["dmp.notifier"] = FakeNotifier(app.extensions["dmp.notifier"].letters)
     app.extensions["dmp.clock"] = FakeClock()
     load_demo_data(app.extensions["dmp.store"], app.extensions["dmp.repos"].documents.sealer)
     return app

@@ -28,11 +28,11 @@ class _Recorder:
 
 
 class FakeNotifier:
-    def __init__(self, exports_dir: Path):
+    def __init__(self, letters: LetterQueue):
         self.outbox: list = []  # e-mails and SMS, in the order they were sent
         self.email = _Recorder(self.outbox)
         self.sms = _Recorder(self.outbox)
-        self.letters = LetterQueue(Path(exports_dir) / "letters")
+        self.letters = letters  # the app's own queue: letters are files, tests read them back
 
     def last_otp(self) -> str:
         for message in reversed(self.outbox):

@@ -1,6 +1,9 @@
 """The access history: append-only entries, each sealed with the hash of the one before.
 
 Changing or removing an old entry breaks every hash after it, which `verify_chain` finds.
+The free-text fields (who by name, why, what) can be stored as one sealed token: the hash then
+covers the token, so the chain is checked without any key, and rotating the data keys (which
+re-wraps the key of the token, never the token) leaves it whole.
 """
 from __future__ import annotations
 
@@ -8,8 +11,12 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Callable
 
 GENESIS = "0" * 64
+
+# The fields that may tell of the care or of a person, sealed together when a sealer is given.
+PRIVATE_FIELDS = ("actor_name", "reason", "detail")
 
 # Actions written to the journal. The patient reads them as sentences (see the history page).
 ACTIONS = {
@@ -68,6 +75,9 @@ OPERATOR_ACTIONS = {
     "backup_made",
     "backup_restored",
     "sessions_purged",
+    "letter_taken",
+    "letter_printed",
+    "letters_purged",
 }
 
 
@@ -91,18 +101,28 @@ class JournalEntry:
     emergency: bool
     prev_hash: str
     hash: str
+    sealed: str = ""  # PRIVATE_FIELDS as one sealed token, or "" in a journal kept in clear
 
     def as_dict(self) -> dict:
+        """The stored form, which the hash covers: the private fields only as their token."""
         row = asdict(self)
         row["at"] = self.at.isoformat()
+        for name in PRIVATE_FIELDS if self.sealed else ("sealed",):
+            del row[name]
         return row
 
     @classmethod
-    def from_dict(cls, row: dict) -> "JournalEntry":
+    def from_dict(cls, row: dict, open_text: Callable[[str], str] | None = None) -> "JournalEntry":
+        """An entry from its stored form; open_text opens the private fields' token when there is one."""
+        row = dict(row)
+        if row.get("sealed"):
+            if open_text is None:
+                raise ValueError("this journal entry is sealed: a key is needed to read it")
+            row.update(json.loads(open_text(row["sealed"])))
         return cls(**{**row, "at": datetime.fromisoformat(row["at"])})
 
 
-def _seal(fields: dict) -> str:
+def _digest(fields: dict) -> str:
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -117,22 +137,18 @@ def make_entry(
     reason: str = "",
     detail: str = "",
     emergency: bool = False,
+    seal_text: Callable[[str], str] | None = None,
 ) -> JournalEntry:
+    """The next entry of a chain; with seal_text, its private fields are stored sealed."""
     if action not in ACTIONS and action not in OPERATOR_ACTIONS:
         raise ValueError(f"unknown journal action {action!r}")
-    fields = {
-        "at": at.isoformat(),
-        "actor_kind": actor.kind,
-        "actor_id": actor.id,
-        "actor_name": actor.name,
-        "action": action,
-        "allowed": allowed,
-        "reason": reason,
-        "detail": detail,
-        "emergency": emergency,
-        "prev_hash": prev_hash,
-    }
-    return JournalEntry(**{**fields, "at": at, "hash": _seal(fields)})
+    private = {"actor_name": actor.name, "reason": reason, "detail": detail}
+    sealed = seal_text(json.dumps(private, ensure_ascii=False)) if seal_text else ""
+    entry = JournalEntry(at=at, actor_kind=actor.kind, actor_id=actor.id, action=action, allowed=allowed,
+                         emergency=emergency, prev_hash=prev_hash, hash="", sealed=sealed, **private)
+    stored = entry.as_dict()
+    del stored["hash"]
+    return JournalEntry(**{**asdict(entry), "hash": _digest(stored)})
 
 
 def verify_chain(entries: list[JournalEntry]) -> int | None:
@@ -141,7 +157,7 @@ def verify_chain(entries: list[JournalEntry]) -> int | None:
     for index, entry in enumerate(entries):
         fields = entry.as_dict()
         stored = fields.pop("hash")
-        if entry.prev_hash != prev or _seal(fields) != stored:
+        if entry.prev_hash != prev or _digest(fields) != stored:
             return index
         prev = stored
     return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..store.crypto import Sealer
 from .letters import LetterQueue
 from .messages import DeliveryFailed, Email, EmailSender, Sms, SmsGateway
 from .outbox import OutboxEmailSender, OutboxSmsGateway
@@ -29,7 +30,7 @@ class Notifier:
 
 
 def notifier_from_settings(
-    env: str, exports_dir: Path, smtp: dict | None, sms_gateway: SmsGateway | None = None,
+    env: str, exports_dir: Path, smtp: dict | None, *, letter_sealer: Sealer, sms_gateway: SmsGateway | None = None,
     sms_email_domain: str | None = None,
 ) -> Notifier:
     """SMTP when configured, else the outbox in development/testing; production refuses to guess."""
@@ -65,4 +66,4 @@ def notifier_from_settings(
     else:
         raise RuntimeError("no SMS gateway configured")
 
-    return Notifier(email=email, sms=sms, letters=LetterQueue(exports_dir / "letters"))
+    return Notifier(email=email, sms=sms, letters=LetterQueue(exports_dir / "letters", letter_sealer))

@@ -1,19 +1,38 @@
-"""The mail-room queue: each postal letter is a PDF and a small JSON record beside it."""
+"""The mail-room queue: each postal letter is a sealed PDF and a small JSON record beside it.
+
+The address and the PDF tell who writes to whom about what: both are sealed at rest, and opened
+only for the mail room (`flask letters …`). Only the kind and the dates stay in clear, to list and
+purge without a key."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..domain.letters import may_be_deleted
+from ..store.crypto import Sealer
 from .outbox import new_file_id, write_private
+
+_LETTER_ID = re.compile(r"\d{8}T\d{6}-[0-9a-f]{12}")  # what new_file_id makes, and nothing else
+
+
+class UnknownLetter(LookupError):
+    """No queued letter has this id (or it is not an id at all)."""
 
 
 class LetterQueue:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, sealer: Sealer):
         self.folder = Path(folder)
+        self.sealer = sealer
+
+    def _path(self, letter_id: str, suffix: str) -> Path:
+        if not isinstance(letter_id, str) or not _LETTER_ID.fullmatch(letter_id):
+            raise UnknownLetter(letter_id)  # an operator's typing never reaches a path
+        return self.folder / f"{letter_id}{suffix}"
 
     def enqueue(self, pdf: bytes, address_lines: list[str], kind: str) -> str:
-        """Store <folder>/<letter_id>.pdf and <letter_id>.json (address, kind, queued_at); return letter_id."""
+        """Store <letter_id>.pdf.sealed and <letter_id>.json; return letter_id."""
         if not pdf.startswith(b"%PDF-"):
             raise ValueError("a queued letter must be a PDF")
         if not address_lines or not all(isinstance(line, str) and line.strip() for line in address_lines):
@@ -21,18 +40,80 @@ class LetterQueue:
         letter_id = new_file_id()
         record = {
             "letter_id": letter_id,
-            "address": list(address_lines),
             "kind": kind,
             "queued_at": datetime.now(timezone.utc).isoformat(),
+            "printed_at": None,
+            "address": self.sealer.seal_text(json.dumps(list(address_lines), ensure_ascii=False)),
         }
         # The PDF first: a letter exists for the mail room once its record does.
-        write_private(self.folder, f"{letter_id}.pdf", pdf)
-        write_private(self.folder, f"{letter_id}.json", json.dumps(record, ensure_ascii=False).encode("utf-8"))
+        write_private(self.folder, f"{letter_id}.pdf.sealed", self.sealer.seal(pdf))
+        self._write(record)
         return letter_id
 
-    def list(self) -> list[dict]:
-        """The queued letters' records, oldest first."""
+    def _write(self, record: dict) -> None:
+        write_private(self.folder, f"{record['letter_id']}.json", json.dumps(record, ensure_ascii=False).encode())
+
+    def _stored(self, letter_id: str) -> dict:
+        try:
+            return json.loads(self._path(letter_id, ".json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise UnknownLetter(letter_id) from None
+
+    def _opened(self, record: dict) -> dict:
+        return {**record, "address": json.loads(self.sealer.open_text(record["address"]))}
+
+    def _records(self) -> list[dict]:
         if not self.folder.is_dir():
             return []
         records = [json.loads(p.read_text(encoding="utf-8")) for p in self.folder.glob("*.json")]
         return sorted(records, key=lambda r: (r["queued_at"], r["letter_id"]))
+
+    def list(self) -> list[dict]:
+        """The queued letters' records with their address opened, oldest first."""
+        return [self._opened(record) for record in self._records()]
+
+    def pdf(self, letter_id: str) -> bytes:
+        self._stored(letter_id)
+        return self.sealer.open(self._path(letter_id, ".pdf.sealed").read_bytes())
+
+    def mark_printed(self, letter_id: str, now: datetime) -> bool:
+        """Note the letter as printed (its deletion date starts then); False if it already was."""
+        record = self._stored(letter_id)
+        if record["printed_at"] is not None:
+            return False
+        self._write({**record, "printed_at": now.isoformat()})
+        return True
+
+    def purge(self, now: datetime) -> list[str]:
+        """Delete the letters printed long enough ago (domain/letters.py); their ids."""
+        gone = []
+        for record in self._records():
+            printed_at = datetime.fromisoformat(record["printed_at"]) if record["printed_at"] else None
+            if may_be_deleted(printed_at, now):
+                # the record last: a letter half deleted is still listed, and purged next time
+                self._path(record["letter_id"], ".pdf.sealed").unlink(missing_ok=True)
+                self._path(record["letter_id"], ".json").unlink()
+                gone.append(record["letter_id"])
+        return gone
+
+    def reseal(self) -> int:
+        """Seal every letter again with the first key of the ring (key rotation); how many."""
+        count = 0
+        for record in self._records():
+            letter_id = record["letter_id"]
+            pdf_path = self._path(letter_id, ".pdf.sealed")
+            write_private(self.folder, pdf_path.name, self.sealer.reseal(pdf_path.read_bytes()))
+            self._write({**record, "address": self.sealer.reseal_text(record["address"])})
+            count += 1
+        return count
+
+    def unreadable(self) -> list[str]:
+        """The letters this key ring cannot open, one line each."""
+        failures = []
+        for record in self._records():
+            try:
+                self._opened(record)
+                self.pdf(record["letter_id"])
+            except (ValueError, OSError) as problem:
+                failures.append(f"lettre {record['letter_id']} ({type(problem).__name__})")
+        return failures

@@ -1,4 +1,5 @@
-"""Key rotation for the health data sealed at rest (documents, files, wishes, reimbursements).
+"""Key rotation for the health data sealed at rest (documents, files, wishes, reimbursements,
+emergency reasons, the journals' keys).
 
 The procedure (README): give every running instance the new key first in DMP_DATA_KEYS, the old
 one after it; run `flask reseal-data`, which seals everything again with the first key and then
@@ -23,15 +24,16 @@ class Resealed:
 
 def _parts(repos):
     return (("documents", repos.documents), ("volontés", repos.wishes), ("remboursements", repos.reimbursements),
-            ("accès en urgence", repos.emergencies))
+            ("accès en urgence", repos.emergencies), ("historique", repos.journal))
 
 
 def _dossier_ids(repos) -> list[str]:
     return sorted(set(repos.dossiers.all_ids()) | set(repos.reimbursements.dossier_ids()))
 
 
-def reseal_everything(repos) -> Resealed:
-    """Seal every item again with the first key; an item that fails is reported, the rest goes on."""
+def reseal_everything(repos, letters) -> Resealed:
+    """Seal every item again with the first key; an item that fails is reported, the rest goes on.
+    letters: the postal letters' queue, sealed with a key ring of its own."""
     dossier_ids = _dossier_ids(repos)
     items, failures = 0, []
     for dossier_id in dossier_ids:
@@ -44,6 +46,10 @@ def reseal_everything(repos) -> Resealed:
         items += _health(repos).reseal_canary()
     except _ITEM_PROBLEMS as problem:
         failures.append(f"témoin de la vérification de santé ({type(problem).__name__})")
+    try:
+        items += letters.reseal()
+    except _ITEM_PROBLEMS as problem:
+        failures.append(f"lettres à imprimer ({type(problem).__name__})")
     return Resealed(len(dossier_ids), items, tuple(failures))
 
 
@@ -53,14 +59,15 @@ def _health(repos):
     return HealthRecords(repos.store, repos.documents.sealer)
 
 
-def unreadable(repos) -> list[str]:
-    """What these repositories' key ring cannot open (give them the first key alone, to check
-    that the old key can go)."""
-    failures = []
+def unreadable(repos, letters) -> list[str]:
+    """What these repositories' and letters' key rings cannot open (give them the first key
+    alone, to check that the old key can go)."""
+    failures = letters.unreadable()
     for dossier_id in _dossier_ids(repos):
         reads = [("volontés", lambda: repos.wishes.get(dossier_id)),
                  ("remboursements", lambda: repos.reimbursements.list(dossier_id)),
-                 ("accès en urgence", lambda: repos.emergencies.all(dossier_id))]
+                 ("accès en urgence", lambda: repos.emergencies.all(dossier_id)),
+                 ("historique", lambda: repos.journal.entries(dossier_id))]
         try:
             documents = repos.documents.list(dossier_id)  # their titles are sealed too
         except _ITEM_PROBLEMS as problem:

@@ -18,7 +18,8 @@ from ..domain.credentials import new_login_id
 from ..domain.dossier import Dossier
 from ..domain.journal import GENESIS, Actor, JournalEntry, make_entry
 from .codec import from_row, to_row
-from .crypto import Sealer
+from .crypto import Sealer, decode_key, encode_key
+from .sealed import reseal_record
 from .directory import Directory
 from .operators import OperatorsJournal
 from .sessions import SessionRepository
@@ -147,19 +148,46 @@ class AccountRepository:
 
 
 class JournalRepository:
-    def __init__(self, store: FileStore):
+    """A dossier's journal, its private fields sealed with a key of the dossier's own.
+
+    That key is kept wrapped by the data keys (journal-key.json): rotating the data keys re-wraps
+    it and leaves every entry, hence the hash chain, untouched."""
+
+    def __init__(self, store: FileStore, sealer: Sealer):
         self.store = store
+        self.sealer = sealer
+
+    def _dossier_sealer(self, dossier_id: str, create: bool) -> Sealer | None:
+        segments = (*_folder(dossier_id), "journal-key.json")
+        if not create and not self.store.exists(*segments):
+            return None
+        with (self.store.transaction if create else self.store.snapshot)(*segments) as db:
+            row = db.get(doc_id=1)
+            if row is None:  # the first entry: under the lock, so two first entries share one key
+                key = Sealer.generate_key()
+                db.upsert(Document({"sealed": self.sealer.seal_text(encode_key(key))}, doc_id=1))
+            else:
+                key = decode_key(self.sealer.open_text(row["sealed"]))
+        return Sealer(key)
 
     def append(self, dossier_id: str, at: datetime, actor: Actor, action: str, **details) -> JournalEntry:
+        seal_text = self._dossier_sealer(dossier_id, create=True).seal_text
         with self.store.transaction(*_folder(dossier_id), "journal.json") as db:
             last = db.get(doc_id=len(db)) if len(db) else None
-            entry = make_entry(last["hash"] if last else GENESIS, at, actor, action, **details)
+            entry = make_entry(last["hash"] if last else GENESIS, at, actor, action, seal_text=seal_text, **details)
             db.insert(entry.as_dict())
         return entry
 
     def entries(self, dossier_id: str) -> list[JournalEntry]:
         with self.store.snapshot(*_folder(dossier_id), "journal.json") as db:
-            return [JournalEntry.from_dict(dict(row)) for row in db.all()]
+            rows = db.all()
+        sealer = self._dossier_sealer(dossier_id, create=False) if rows else None
+        opener = sealer.open_text if sealer else None
+        return [JournalEntry.from_dict(dict(row), opener) for row in rows]
+
+    def reseal(self, dossier_id: str) -> int:
+        """Wrap the dossier's journal key again with the first data key; 1 if it had one."""
+        return reseal_record(self.store, self.sealer, (*_folder(dossier_id), "journal-key.json"))
 
 
 class CreationCodeRepository:
@@ -205,7 +233,7 @@ class Repositories:
         self.store = store
         self.dossiers = DossierRepository(store)
         self.accounts = AccountRepository(store)
-        self.journal = JournalRepository(store)
+        self.journal = JournalRepository(store, sealer) if sealer else None
         self.creation_codes = CreationCodeRepository(store)
         self.directory = Directory(store)
         self.operators = OperatorsJournal(store)

@@ -15,7 +15,7 @@ def test_journal_check_passes_then_finds_a_changed_entry(tmp_path):
     path = tmp_path / "data" / "dossiers" / dossier_id[:2] / dossier_id / "journal.json"
     raw = json.loads(path.read_text())
     first = next(iter(raw["_default"].values()))
-    first["detail"] = "une autre histoire"
+    first["allowed"] = not first["allowed"]
     path.write_text(json.dumps(raw))
     broken = runner.invoke(args=["journal-check", dossier_id])
     assert broken.exit_code == 1

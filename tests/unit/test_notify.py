@@ -5,11 +5,15 @@ import json
 import logging
 import re
 import stat
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from aiosmtpd.smtp import AuthResult
 
 from ..smtp_server import free_port, running_smtp_server
+from dmp_web.domain.letters import KEPT_AFTER_PRINTING
+from dmp_web.notify.letters import UnknownLetter
+from dmp_web.store.crypto import Sealer
 from dmp_web.notify import (
     DeliveryFailed,
     Email,
@@ -27,8 +31,9 @@ OTP_EMAIL = Email(
     subject="Votre code à usage unique — Dossier Médical Partagé",
     body=f"Bonjour,\n\nVoici votre code : {CODE}\nIl est valable 10 minutes.\n",
 )
-GENERATED_NAME = re.compile(r"^\d{8}T\d{6}-[0-9a-f]{12}\.(txt|pdf|json)$")
+GENERATED_NAME = re.compile(r"^\d{8}T\d{6}-[0-9a-f]{12}\.(txt|pdf\.sealed|json)$")
 PDF = b"%PDF-1.7\n% a tiny stand-in for a rendered letter\n"
+SEALER = Sealer(Sealer.generate_key())
 
 
 # --- SMTP ------------------------------------------------------------------------------------
@@ -187,24 +192,54 @@ def test_an_sms_to_anything_but_a_french_mobile_is_refused_before_writing(tmp_pa
 
 
 def test_queued_letters_come_back_oldest_first_with_their_pdf(tmp_path):
-    queue = LetterQueue(tmp_path / "letters")
+    queue = LetterQueue(tmp_path / "letters", SEALER)
     first = queue.enqueue(PDF, ["Mme Marie Dupont", "12 rue des Écoles", "75005 Paris"], kind="creation_code")
     second = queue.enqueue(PDF + b"2", ["M. Jean Martin", "3 place du Marché", "69002 Lyon"], kind="dossier_copy")
 
     records = queue.list()
     assert [r["letter_id"] for r in records] == [first, second]
     assert records[0]["address"] == ["Mme Marie Dupont", "12 rue des Écoles", "75005 Paris"]
-    assert records[0]["kind"] == "creation_code"
+    assert records[0]["kind"] == "creation_code" and records[0]["printed_at"] is None
     assert records[0]["queued_at"] <= records[1]["queued_at"]
-    assert (tmp_path / "letters" / f"{second}.pdf").read_bytes() == PDF + b"2"
+    assert queue.pdf(second) == PDF + b"2"
+
+
+def test_a_queued_letter_is_sealed_at_rest_address_and_pdf(tmp_path):
+    queue = LetterQueue(tmp_path / "letters", SEALER)
+    queue.enqueue(PDF + b"Dupont", ["Mme Marie Dupont", "12 rue des Écoles", "75005 Paris"], kind="creation_code")
+    stored = b"".join(p.read_bytes() for p in (tmp_path / "letters").iterdir())
+    assert b"Dupont" not in stored and "Écoles".encode() not in stored and b"%PDF" not in stored
+    with pytest.raises(ValueError):
+        LetterQueue(tmp_path / "letters", Sealer(Sealer.generate_key())).list()  # another key opens nothing
+
+
+def test_printed_letters_go_after_the_retention_period_and_unprinted_ones_never(tmp_path):
+    queue = LetterQueue(tmp_path / "letters", SEALER)
+    printed, waiting = (queue.enqueue(PDF, ["Mme Dupont"], kind="creation_code") for _ in range(2))
+    day = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+    assert queue.mark_printed(printed, day) is True and queue.mark_printed(printed, day) is False
+    assert queue.purge(day + KEPT_AFTER_PRINTING - timedelta(seconds=1)) == []
+    assert queue.purge(day + KEPT_AFTER_PRINTING + timedelta(days=3650)) == [printed]
+    assert [r["letter_id"] for r in queue.list()] == [waiting]
+    assert sorted(p.name for p in (tmp_path / "letters").iterdir()) == [f"{waiting}.json", f"{waiting}.pdf.sealed"]
+
+
+@pytest.mark.parametrize("typed", ["../../etc/passwd", "20261201T121212-abcdefabcde/", "", "x" * 300])
+def test_a_letter_id_that_is_not_one_of_ours_reaches_no_path(tmp_path, typed):
+    queue = LetterQueue(tmp_path / "letters", SEALER)
+    for call in (queue.pdf, lambda i: queue.mark_printed(i, datetime.now(timezone.utc))):
+        with pytest.raises(UnknownLetter):
+            call(typed)
+    with pytest.raises(UnknownLetter):
+        queue.pdf("20261201T121212-abcdefabcdef")  # well formed, but not queued
 
 
 def test_letter_file_names_are_never_derived_from_the_address_or_the_kind(tmp_path):
-    queue = LetterQueue(tmp_path / "letters")
+    queue = LetterQueue(tmp_path / "letters", SEALER)
     letter_id = queue.enqueue(PDF, ["../../etc/passwd", "Mme Dupont"], kind="../../../tmp/evil")
 
     names = sorted(p.name for p in (tmp_path / "letters").iterdir())
-    assert names == [f"{letter_id}.json", f"{letter_id}.pdf"]
+    assert names == [f"{letter_id}.json", f"{letter_id}.pdf.sealed"]
     assert all(GENERATED_NAME.match(name) for name in names)
     assert all(stat.S_IMODE((tmp_path / "letters" / n).stat().st_mode) == 0o600 for n in names)
     record = json.loads((tmp_path / "letters" / f"{letter_id}.json").read_text(encoding="utf-8"))
@@ -212,13 +247,13 @@ def test_letter_file_names_are_never_derived_from_the_address_or_the_kind(tmp_pa
 
 
 def test_an_empty_letter_queue_lists_nothing(tmp_path):
-    assert LetterQueue(tmp_path / "letters").list() == []
+    assert LetterQueue(tmp_path / "letters", SEALER).list() == []
 
 
 @pytest.mark.parametrize("pdf, address", [(b"not a pdf", ["Mme Dupont"]), (PDF, []), (PDF, ["Mme Dupont", "  "])])
 def test_a_letter_without_a_pdf_or_an_address_is_refused(tmp_path, pdf, address):
     with pytest.raises(ValueError):
-        LetterQueue(tmp_path).enqueue(pdf, address, kind="creation_code")
+        LetterQueue(tmp_path, SEALER).enqueue(pdf, address, kind="creation_code")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -227,19 +262,19 @@ def test_a_letter_without_a_pdf_or_an_address_is_refused(tmp_path, pdf, address)
 
 def test_production_without_smtp_refuses_to_start(tmp_path):
     with pytest.raises(RuntimeError, match="no SMTP server configured"):
-        notifier_from_settings("production", tmp_path, smtp=None)
+        notifier_from_settings("production", tmp_path, smtp=None, letter_sealer=SEALER)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_an_unknown_environment_without_smtp_is_treated_as_production(tmp_path):
     with pytest.raises(RuntimeError, match="no SMTP server configured"):
-        notifier_from_settings("staging", tmp_path, smtp=None)
+        notifier_from_settings("staging", tmp_path, smtp=None, letter_sealer=SEALER)
 
 
 def test_production_with_smtp_but_no_sms_gateway_refuses_to_start(tmp_path, smtp_server):
     smtp = {"host": smtp_server.host, "port": smtp_server.port, "sender": "dmp@dmp.example"}
     with pytest.raises(RuntimeError, match="no SMS gateway configured"):
-        notifier_from_settings("production", tmp_path, smtp=smtp)
+        notifier_from_settings("production", tmp_path, smtp=smtp, letter_sealer=SEALER)
 
 
 def test_production_with_smtp_and_a_gateway_sends_email_over_smtp(tmp_path, smtp_server):
@@ -253,7 +288,7 @@ def test_production_with_smtp_and_a_gateway_sends_email_over_smtp(tmp_path, smtp
     gateway = FakeGateway()
     smtp = {"host": smtp_server.host, "port": smtp_server.port, "sender": "dmp@dmp.example",
             "username": None, "password": None, "starttls": False}
-    notifier = notifier_from_settings("production", tmp_path, smtp=smtp, sms_gateway=gateway)
+    notifier = notifier_from_settings("production", tmp_path, smtp=smtp, sms_gateway=gateway, letter_sealer=SEALER)
 
     notifier.email.send(OTP_EMAIL)
     notifier.sms.send(Sms(to="0612345678", body="Bonjour"))
@@ -264,19 +299,19 @@ def test_production_with_smtp_and_a_gateway_sends_email_over_smtp(tmp_path, smtp
 
 @pytest.mark.parametrize("env", ["development", "testing"])
 def test_development_without_smtp_writes_to_the_outbox_and_letters_to_their_folder(tmp_path, env):
-    notifier = notifier_from_settings(env, tmp_path, smtp=None)
+    notifier = notifier_from_settings(env, tmp_path, smtp=None, letter_sealer=SEALER)
     notifier.email.send(OTP_EMAIL)
     notifier.sms.send(Sms(to="0612345678", body="Bonjour"))
     notifier.letters.enqueue(PDF, ["Mme Dupont"], kind="creation_code")
 
     assert len(list((tmp_path / "outbox" / "email").iterdir())) == 1
     assert len(list((tmp_path / "outbox" / "sms").iterdir())) == 1
-    assert len(list((tmp_path / "letters").glob("*.pdf"))) == 1
+    assert len(list((tmp_path / "letters").glob("*.pdf.sealed"))) == 1
 
 
 def test_development_with_smtp_sends_email_over_smtp(tmp_path, smtp_server):
     smtp = {"host": smtp_server.host, "port": smtp_server.port, "sender": "dmp@dmp.example"}
-    notifier = notifier_from_settings("development", tmp_path, smtp=smtp)
+    notifier = notifier_from_settings("development", tmp_path, smtp=smtp, letter_sealer=SEALER)
     notifier.email.send(OTP_EMAIL)
     assert len(smtp_server.messages) == 1
     assert not (tmp_path / "outbox" / "email").exists()

@@ -249,7 +249,7 @@ def test_the_copy_by_post_is_confirmed_then_queued_to_the_register_address(clien
     [letter] = notifier.letters.list()
     assert letter["kind"] == "dossier_copy"
     assert letter["address"] == ["Fatima ROCHE", "40 boulevard National", "13003 Marseille"]
-    queued = pdf_text((notifier.letters.folder / f"{letter['letter_id']}.pdf").read_bytes())
+    queued = pdf_text(notifier.letters.pdf(letter["letter_id"]))
     assert "Copie de votre dossier médical partagé" in queued
     assert "Prise de sang du 20 octobre 2026" in queued and PENDING_TITLE not in queued
     assert len(exports(app)) == 1

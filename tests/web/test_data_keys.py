@@ -23,11 +23,14 @@ def app_with(root, keys, secret="test-secret-key-" + "x" * 32, **settings):
 
 
 def sealed_content(app):
-    """Everything the dossier holds sealed: a typed text, a file, the wishes, the reimbursements."""
-    repos = app.extensions["dmp.repos"]
+    """Everything sealed: a typed text, a file, the wishes, the reimbursements, the journal's
+    details, a postal letter (its address and PDF)."""
+    repos, letters = app.extensions["dmp.repos"], app.extensions["dmp.notifier"].letters
     stored = repos.documents.file(DOSSIER, SCAN.id)
     return (repos.documents.text(DOSSIER, CONSULTATION), repos.documents.file_data(DOSSIER, stored),
-            repos.wishes.get(DOSSIER), repos.reimbursements.list(DOSSIER))
+            repos.wishes.get(DOSSIER), repos.reimbursements.list(DOSSIER),
+            [(e.actor_name, e.detail) for e in repos.journal.entries(DOSSIER)],
+            [(letter["address"], letters.pdf(letter["letter_id"])) for letter in letters.list()])
 
 
 @pytest.fixture
@@ -42,8 +45,11 @@ def demo(tmp_path, old_key):
     load_demo_data(app.extensions["dmp.store"], repos.documents.sealer)
     repos.documents.add(SCAN, file_name="scan.pdf", content_type="application/pdf", data=b"%PDF-1.7 scan")
     repos.wishes.save(DOSSIER, Wishes(allergies="pénicilline", organ_donation="yes"))
-    text, data, wishes, reimbursements = sealed_content(app)
+    app.extensions["dmp.notifier"].letters.enqueue(b"%PDF-1.7 lettre", ["Mme Fatima Roche", "13003 Marseille"],
+                                                   "identifier")
+    text, data, wishes, reimbursements, journal, letters = sealed_content(app)
     assert text and data == b"%PDF-1.7 scan" and wishes.allergies and reimbursements
+    assert journal[0][1].startswith("DMP de démonstration") and letters[0][1] == b"%PDF-1.7 lettre"
     return app
 
 
@@ -67,10 +73,13 @@ def test_a_new_key_first_opens_old_data_reseal_moves_it_and_the_old_key_can_go(t
     assert "La première clé seule ouvre tout" in result.output
 
     assert sealed_content(app_with(tmp_path, [new_key])) == before  # the old key is not needed now
-    old_only = app_with(tmp_path, [old_key]).extensions["dmp.repos"]
+    old_app = app_with(tmp_path, [old_key])
+    old_only, old_letters = old_app.extensions["dmp.repos"], old_app.extensions["dmp.notifier"].letters
     for reading in (lambda: old_only.documents.text(DOSSIER, CONSULTATION),
                     lambda: old_only.documents.file_data(DOSSIER, old_only.documents.file(DOSSIER, SCAN.id)),
-                    lambda: old_only.wishes.get(DOSSIER), lambda: old_only.reimbursements.list(DOSSIER)):
+                    lambda: old_only.wishes.get(DOSSIER), lambda: old_only.reimbursements.list(DOSSIER),
+                    lambda: old_only.journal.entries(DOSSIER), old_letters.list,
+                    lambda: old_letters.pdf(old_letters._records()[0]["letter_id"])):
         with pytest.raises(SealBroken):  # each kind of sealed data moved to the new key
             reading()
 

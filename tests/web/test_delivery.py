@@ -17,6 +17,7 @@ def test_creation_code_and_one_time_code_arrive_through_a_real_smtp_server(tmp_p
     app.extensions["dmp.notifier"] = notifier_from_settings(
         "testing", tmp_path / "exports",
         {"host": smtp_server.host, "port": smtp_server.port, "sender": "dmp@dmp.example"},
+        letter_sealer=app.extensions["dmp.notifier"].letters.sealer,
     )
     app.test_client_class = CheckedClient
     client = app.test_client()

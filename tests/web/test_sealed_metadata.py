@@ -1,7 +1,6 @@
 """What tells of the care is sealed at rest like the texts: document titles, file names, the
-reasons of emergency accesses. Rows written before are read, and `reseal-data` seals them.
-(The journal's details are not sealed yet: its hash chain covers what is stored, so sealing them
-asks how key rotation keeps the chain; the next step of this work.)"""
+reasons of emergency accesses, the names and details the journal keeps. Rows written before are
+read, and `reseal-data` seals them."""
 from __future__ import annotations
 
 import io
@@ -12,25 +11,31 @@ from .test_patient_documents import patient_log_in
 TITLE = "Bilan de mon diabète"
 FILE_NAME = "glycemie-mars.pdf"
 REASON = "Malaise grave dans la cage d’escalier"
+TRUSTED = "Ghislaine Vauquelin"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def everything_stored(app) -> bytes:
-    """Every file of the store but the journals."""
-    return b"".join(p.read_bytes() for p in app.extensions["dmp.store"].root.rglob("*")
-                    if p.is_file() and p.name != "journal.json")
+    """Every file of the store, the journals included."""
+    return b"".join(p.read_bytes() for p in app.extensions["dmp.store"].root.rglob("*") if p.is_file())
 
 
-def test_a_title_a_file_name_and_an_emergency_reason_are_nowhere_in_clear(client, notifier, app):
+def test_a_title_a_file_name_a_reason_and_a_name_are_nowhere_in_clear(client, notifier, app):
     patient_log_in(client, notifier)
     assert client.submit("/mon-dmp/documents/ajouter", {"title": TITLE, "text": "",
                                                         "file": (io.BytesIO(PDF), FILE_NAME)}).status_code == 302
+    assert client.submit("/mon-dmp/volontes/personne-de-confiance",
+                         {"name": TRUSTED, "link": "ma voisine", "phone": "01 23 45 67 89"}).status_code == 302
     log_out(client, "/mon-dmp")
     pro_log_in(client, notifier, BERNARD)
     assert client.submit(f"/pro/dmp/{DOSSIER}/urgence", {"reason": REASON}).status_code == 302
     stored = everything_stored(app)
-    for clear in (TITLE, FILE_NAME, REASON):
+    for clear in (TITLE, FILE_NAME, REASON, TRUSTED):
         assert clear.encode() not in stored, clear
+    journal = app.extensions["dmp.store"].path("dossiers", DOSSIER[:2], DOSSIER, "journal.json").read_bytes()
+    assert b"Hugo Bernard" not in journal  # who read the dossier (the directory is public; this is not)
+    reasons = [e.detail for e in app.extensions["dmp.repos"].journal.entries(DOSSIER) if e.action == "break_glass"]
+    assert len(reasons) == 1 and REASON in reasons[0]  # the journal reads back
     documents = app.extensions["dmp.repos"].documents
     mine = next(d for d in documents.list(DOSSIER) if d.title == TITLE)  # and they read back
     assert documents.file(DOSSIER, mine.id).name == FILE_NAME

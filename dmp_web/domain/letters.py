@@ -1,0 +1,18 @@
+"""How long a postal letter is kept: until it is printed, then a while to print it again if the
+post loses it. Unprinted letters are never deleted: a person waits for each one."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+KEPT_AFTER_PRINTING = timedelta(days=30)
+
+
+def may_be_deleted(printed_at: datetime | None, now: datetime) -> bool:
+    return printed_at is not None and now - printed_at >= KEPT_AFTER_PRINTING
+
+# What each kind of letter is, for the mail room's list.
+KIND_LABELS = {
+    "creation_code": "code pour créer le DMP",
+    "identifier": "identifiant oublié",
+    "dossier_copy": "copie du DMP",
+}
