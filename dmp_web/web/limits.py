@@ -9,6 +9,9 @@ alone: someone hammering a professional's public RPPS number from their own addr
 stop that professional from logging in from theirs. What sends a message (a creation code, a
 reset code) is also counted by its target alone, so that many addresses cannot flood one person;
 the domain caps the messages themselves (domain/accounts.py).
+
+A request that comes without a session may create one (a form's CSRF token is kept in it): those
+are counted by address too, so that fetching pages in a loop cannot fill the store with sessions.
 """
 from __future__ import annotations
 
@@ -16,8 +19,9 @@ import math
 import re
 import time
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, g, render_template, request, session
 from flask_limiter import Limiter, RateLimitExceeded
+from limits import parse_many
 
 from .request_log import refuse
 
@@ -39,6 +43,12 @@ PER_TARGET = {
     "auth.login": ("login_id", "10 per 10 minutes", True),
     "pro.login": ("login_id", "10 per 10 minutes", True),
 }
+
+
+# Requests without a session, by address. Generous: a visitor keeps their session after the first
+# page, so only new visitors count, and a caisse or a hospital may share one address.
+NEW_VISITS_PER_ADDRESS = "60 per minute; 600 per hour; 3000 per day"
+NEVER_A_SESSION = {"static", "ops.health_check"}  # they open none
 
 
 def client_address() -> str:
@@ -73,11 +83,25 @@ def init_app(app: Flask) -> Limiter:
     def too_many(error):
         refuse("rate_limit")
         current = limiter.current_limit if isinstance(error, RateLimitExceeded) else None
-        wait = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+        retry_at = current.reset_at if current else g.get("retry_at")
+        wait = max(1, math.ceil(retry_at - time.time())) if retry_at else 60
         minutes = max(1, math.ceil(wait / 60))
         response = app.make_response((render_template("pages/errors/too_many.html", minutes=minutes), 429))
         response.headers["Retry-After"] = str(wait)
         return response
+
+    new_visits = parse_many(NEW_VISITS_PER_ADDRESS)
+
+    @app.before_request
+    def limit_new_visits():
+        if (not app.config.get("RATELIMIT_ENABLED", True) or request.endpoint in NEVER_A_SESSION
+                or getattr(session, "record", None) is not None):
+            return
+        address = client_address()
+        for item in new_visits:
+            if not limiter.limiter.hit(item, "new-visits", address):
+                g.retry_at = limiter.limiter.get_window_stats(item, "new-visits", address).reset_time
+                abort(429)
 
     app.extensions["dmp.limiter"] = limiter
     return limiter

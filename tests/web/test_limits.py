@@ -84,3 +84,22 @@ def test_two_processes_count_together_in_redis(tmp_path, redis_url):
     statuses = [clients[n % 2].post("/connexion", data={"csrf_token": tokens[n % 2], "login_id": f"x{n}",
                                                         "password": "y"}).status_code for n in range(21)]
     assert statuses[:20] == [200] * 20 and statuses[20] == 429  # 10 each, counted as one
+
+
+def test_pages_fetched_without_a_session_are_limited_by_address_and_fill_no_store(limited):
+    sessions = limited.extensions["dmp.store"].root / "sessions"
+
+    def count() -> int:
+        return sum(1 for p in sessions.rglob("*") if p.is_file()) if sessions.exists() else 0
+
+    def probe() -> int:  # a script that never keeps its cookie
+        return client_at(limited, "192.0.2.77").get("/connexion").status_code
+
+    assert [probe() for _ in range(60)] == [200] * 60
+    stored = count()
+    assert stored > 0 and [probe() for _ in range(10)] == [429] * 10
+    assert count() == stored  # the refused visits stored nothing
+    visitor = client_at(limited, "192.0.2.77")
+    assert visitor.get("/sante").status_code == 200  # the health probe is not a visit
+    kept = client_at(limited, "198.51.100.30")  # a visitor who keeps their cookie counts once
+    assert [kept.get(path).status_code for path in ["/connexion"] * 70] == [200] * 70
