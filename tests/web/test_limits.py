@@ -103,3 +103,14 @@ def test_pages_fetched_without_a_session_are_limited_by_address_and_fill_no_stor
     assert visitor.get("/sante").status_code == 200  # the health probe is not a visit
     kept = client_at(limited, "198.51.100.30")  # a visitor who keeps their cookie counts once
     assert [kept.get(path).status_code for path in ["/connexion"] * 70] == [200] * 70
+
+
+def test_two_hundred_creation_code_requests_for_one_nir_send_at_most_the_daily_number(limited):
+    from dmp_web.domain.accounts import CREATION_CODE_EMAILS_PER_DAY
+
+    notifier = limited.extensions["dmp.notifier"]
+    statuses = [client_at(limited, f"203.0.{n // 250}.{n % 250}").submit(
+        "/creer/code", {"nir": NIR, "nir_confirm": NIR}).status_code for n in range(200)]
+    assert statuses.count(429) == 195  # the 5 per hour of this NIR, whatever the addresses
+    sent = [m for m in notifier.outbox if "Voici votre code pour créer votre DMP" in m.body]
+    assert 0 < len(sent) == CREATION_CODE_EMAILS_PER_DAY
