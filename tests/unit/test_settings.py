@@ -178,7 +178,8 @@ def _session_cookie(app) -> str:
 
 
 def test_in_production_the_session_cookie_is_secure_httponly_and_samesite_lax(tmp_path):
-    cookie = _session_cookie(create_app(Settings.from_env(production_env(tmp_path))))
+    # no Redis here: the limits, which count in Redis in production, are off
+    cookie = _session_cookie(create_app(Settings.from_env(production_env(tmp_path)), RATELIMIT_ENABLED=False))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
