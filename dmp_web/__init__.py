@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     from .store.dossiers import Repositories
     from .store.register import InsuredRegister
 
+    from .domain.journal import ChainKey
     from .store.crypto import Sealer
 
     data_keys = settings.resolved_data_keys()
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
         store,
         Sealer.from_keys(data_keys, "documents", legacy_secrets=settings.legacy_sealing_secrets()),
         session_sealer=Sealer.from_keys(data_keys, "sessions"),
+        chain=ChainKey(settings.resolved_journal_key()),
     )
     app.extensions["dmp.register"] = InsuredRegister(store)
     app.extensions["dmp.notifier"] = notifier_from_settings(

@@ -30,7 +30,7 @@ def init_app(app: Flask) -> None:
             fail("Les données de démonstration ne sont jamais chargées en production : leurs personnes "
                  "sont inventées et leur mot de passe est public. Enregistrez les professionnels avec "
                  "import-directory et add-desk-agent.", "demo_data_loaded")
-        counts = load_demo_data(current_app.extensions["dmp.store"], current_app.extensions["dmp.repos"].documents.sealer)
+        counts = load_demo_data(current_app.extensions["dmp.repos"])
         for what, count in counts.items():
             click.echo(f"{what}: {count}")
         journal("demo_data_loaded")
@@ -103,29 +103,61 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("journal-check")
     @click.argument("dossier_ids", nargs=-1)
-    def journal_check_command(dossier_ids: tuple[str, ...]) -> None:
-        """Check that no journal entry was changed or removed (the hash chain holds)."""
-        from .domain.journal import verify_chain
+    @click.option("--anchor", "anchor", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                  help="An anchor file of journal-anchor: also prove that nothing was removed since.")
+    def journal_check_command(dossier_ids: tuple[str, ...], anchor: Path | None) -> None:
+        """Check that no journal entry was changed or removed (keyed chain, heads); exit 1 if any."""
+        from .services.journal_check import check_anchor, check_journals
 
         repos = current_app.extensions["dmp.repos"]
-        ids = list(dossier_ids) or repos.dossiers.all_ids()
-        broken = 0
-        for dossier_id in ids:
-            entries = repos.journal.entries(dossier_id)
-            index = verify_chain(entries)
-            if index is not None:
-                broken += 1
-                click.echo(f"DMP {dossier_id} : l’entrée {index + 1} sur {len(entries)} a été modifiée.", err=True)
-        if not dossier_ids:  # the whole store: the operators' journal too
-            operators = repos.operators.entries()
-            index = verify_chain(operators)
-            if index is not None:
-                broken += 1
-                click.echo(f"Journal des opérateurs : l’entrée {index + 1} sur {len(operators)} a été modifiée.",
-                           err=True)
-        click.echo(f"{len(ids)} historique{'s' if len(ids) > 1 else ''} vérifié{'s' if len(ids) > 1 else ''}, "
-                   f"{broken} modifié{'s' if broken > 1 else ''}.")
-        if broken:
+        report = check_journals(repos, list(dossier_ids) or None)
+        problems = list(report.problems)
+        for line in problems:
+            click.echo(line, err=True)
+        n = report.checked
+        click.echo(f"{n} historique{'s' if n > 1 else ''} vérifié{'s' if n > 1 else ''}, "
+                   f"{len(problems)} problème{'s' if len(problems) > 1 else ''}.")
+        if anchor is not None:
+            anchored, since = check_anchor(repos, anchor.read_text(encoding="utf-8"))
+            for line in since:
+                click.echo(line, err=True)
+            click.echo(f"Ancre : {anchored} historique(s) ancré(s), {len(since)} problème(s).")
+            problems += since
+        if problems:
+            sys.exit(1)
+
+    @app.cli.command("journal-anchor")
+    @click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+    def journal_anchor_command(destination: Path) -> None:
+        """Write every journal's head, under the journal key's MAC, to DESTINATION (a new file, to
+        keep elsewhere): `journal-check --anchor DESTINATION` proves later that nothing was removed."""
+        from .services.journal_check import write_anchor
+        from .web.deps import ctx
+
+        try:
+            with destination.open("x", encoding="utf-8") as out:
+                count = write_anchor(current_app.extensions["dmp.repos"], out, ctx().now())
+        except FileExistsError:
+            fail("Ce fichier existe déjà : choisissez un nouveau nom.", "journals_anchored")
+        journal("journals_anchored", detail=f"{count} historique(s)")
+        click.echo(f"{count} historique(s) ancré(s) dans {destination.name}. Gardez ce fichier ailleurs.")
+
+    @app.cli.command("migrate-store")
+    def migrate_store_command() -> None:
+        """Bring a data folder of an earlier version up to date: journals in segments, chained
+        with DMP_JOURNAL_KEY, their details sealed. A journal whose old chain does not hold is
+        left as it was and listed (exit 1). Running it again changes nothing."""
+        from .services.store_migration import migrate_store
+
+        store = current_app.extensions["dmp.store"]
+        with store.lock(BATCH_LOCK):
+            done = migrate_store(current_app.extensions["dmp.repos"])
+        for line in done.refused:
+            click.echo(f"Problème : {line}", err=True)
+        click.echo(f"{done.migrated} historique(s) mis à jour, {len(done.refused)} refusé(s).")
+        journal("store_migrated", detail=f"{done.migrated} historique(s)", allowed=not done.refused,
+                reason="des historiques anciens ne tiennent pas" if done.refused else "")
+        if done.refused:
             sys.exit(1)
 
     @app.cli.command("reseal-data")
@@ -143,7 +175,8 @@ def init_app(app: Flask) -> None:
         first_key = settings.resolved_data_keys()[:1]
         with store.lock(BATCH_LOCK):  # never with the purge: it would write back what it erases
             done = reseal_everything(current_app.extensions["dmp.repos"], letters)
-            left = unreadable(Repositories(store, Sealer.from_keys(first_key, "documents")),
+            left = unreadable(Repositories(store, Sealer.from_keys(first_key, "documents"),
+                                           chain=current_app.extensions["dmp.repos"].journal.chain),
                               LetterQueue(letters.folder, Sealer.from_keys(first_key, "letters")))
         click.echo(f"{done.dossiers} DMP, {done.items} éléments scellés de nouveau avec la première clé.")
         for line in (*done.failures, *left):

@@ -88,12 +88,12 @@ def _demo_hash() -> str:
     return hash_secret(DEMO_PASSWORD)
 
 
-def load_demo_data(store: FileStore, sealer: Sealer) -> dict[str, int]:
-    """The register, the directory, a ready DMP with its documents (sealed with the app's sealer)."""
+def load_demo_data(repos: Repositories) -> dict[str, int]:
+    """The register, the directory, a ready DMP with its documents (sealed with the repositories' keys)."""
+    store = repos.store
     register = InsuredRegister(store)
     for person in INSURED:
         register.put(person)
-    repos = Repositories(store, sealer)
     return {"insured persons": len(INSURED), "directory": _demo_directory(store), "dossiers": _demo_dossier(repos),
             "documents": _demo_documents(repos), "reimbursements": _demo_reimbursements(repos)}
 

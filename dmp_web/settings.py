@@ -35,7 +35,7 @@ RANGES = {
 # Read by scripts/run.sh and gunicorn.conf.py, not by the app; checked here all the same.
 SERVER_SETTINGS = ("DMP_PORT", "DMP_BIND", "DMP_WORKERS")
 KNOWN = (
-    "DMP_ENV", "DMP_SECRET_KEY", "DMP_DATA_KEYS", "DMP_LEGACY_SEALING_SECRET", "DMP_DATA_DIR",
+    "DMP_ENV", "DMP_SECRET_KEY", "DMP_DATA_KEYS", "DMP_JOURNAL_KEY", "DMP_LEGACY_SEALING_SECRET", "DMP_DATA_DIR",
     "DMP_EXPORTS_DIR", "DMP_SESSION_IDLE_MINUTES", "DMP_LOCK_TIMEOUT_SECONDS", "DMP_CONTACT_EMAIL",
     "DMP_SITE_URL", "DMP_SMTP_HOST", "DMP_SMTP_PORT", "DMP_SMTP_FROM", "DMP_SMTP_USER",
     "DMP_SMTP_PASSWORD", "DMP_SMTP_STARTTLS", "DMP_SMS_EMAIL_DOMAIN", "DMP_TRUSTED_PROXIES",
@@ -60,6 +60,7 @@ class Settings:
     # Secrets stay out of the repr, so a traceback or a log line never prints them.
     secret_key: str | None = field(default=None, repr=False)
     data_keys: tuple[str, ...] = field(default=(), repr=False)  # DMP_DATA_KEYS: newest first
+    journal_key: str | None = field(default=None, repr=False)  # DMP_JOURNAL_KEY: chains the journals
     # DMP_LEGACY_SEALING_SECRET: the DMP_SECRET_KEY that sealed data before DMP_DATA_KEYS existed
     legacy_sealing_secret: str | None = field(default=None, repr=False)
     data_dir: Path = PROJECT_ROOT / "var" / "data"
@@ -107,6 +108,7 @@ class Settings:
             env=env,
             secret_key=reader.text("DMP_SECRET_KEY"),
             data_keys=tuple(k.strip() for k in (reader.text("DMP_DATA_KEYS") or "").split(",") if k.strip()),
+            journal_key=reader.text("DMP_JOURNAL_KEY"),
             legacy_sealing_secret=reader.text("DMP_LEGACY_SEALING_SECRET"),
             data_dir=Path(reader.text("DMP_DATA_DIR") or (cls.data_dir if env != "production" else "")),
             exports_dir=Path(reader.text("DMP_EXPORTS_DIR") or (cls.exports_dir if env != "production" else "")),
@@ -144,6 +146,9 @@ class Settings:
             if not self.data_keys:
                 found.append("DMP_DATA_KEYS : obligatoire hors développement (créez une clé avec "
                              "python -m dmp_web.store.crypto).")
+            if not self.journal_key:
+                found.append("DMP_JOURNAL_KEY : obligatoire hors développement (créez une clé avec "
+                             "python -m dmp_web.store.crypto ; elle n’est pas une clé de DMP_DATA_KEYS).")
             if not self.site_url:
                 found.append("DMP_SITE_URL : obligatoire hors développement (l’adresse publique du site, en https://).")
             elif url.scheme != "https" or not url.netloc:
@@ -190,12 +195,21 @@ class Settings:
     def _data_key_problems(self) -> list[str]:
         from .store.crypto import decode_key
 
+        found = []
         for key in self.data_keys:
             try:
                 decode_key(key)
             except ValueError as exc:
-                return [f"DMP_DATA_KEYS : {exc}"]
-        return []
+                found.append(f"DMP_DATA_KEYS : {exc}")
+                break
+        if self.journal_key:
+            try:
+                decode_key(self.journal_key)
+            except ValueError as exc:
+                found.append(f"DMP_JOURNAL_KEY : {exc}")
+            if self.journal_key.strip() in self.data_keys:
+                found.append("DMP_JOURNAL_KEY : c’est une clé de DMP_DATA_KEYS ; prenez une clé à part.")
+        return found
 
     def resolved_secret_key(self) -> str:
         """The secret key; in development, one kept in the data folder so sessions survive restarts."""
@@ -224,6 +238,20 @@ class Settings:
                                 "python -m dmp_web.store.crypto).")
         return [decode_key(_kept_secret(self.data_dir / ".dev-data-key", lambda: encode_key(Sealer.generate_key())))]
 
+    def resolved_journal_key(self) -> bytes:
+        """The key that chains the journals (HMAC). It never rotates with the data keys: the
+        entries it chained keep their MAC. In development, one is kept in the data folder."""
+        from .store.crypto import Sealer, decode_key, encode_key
+
+        if self.journal_key:
+            try:
+                return decode_key(self.journal_key)
+            except ValueError as exc:
+                raise SettingsError(f"DMP_JOURNAL_KEY : {exc}") from None
+        if not self.is_development:
+            raise SettingsError("DMP_JOURNAL_KEY : obligatoire hors développement.")
+        return decode_key(_kept_secret(self.data_dir / ".dev-journal-key", lambda: encode_key(Sealer.generate_key())))
+
     def legacy_sealing_secrets(self) -> tuple[str, ...]:
         """Secrets that sealed data before DMP_DATA_KEYS: opened, never used to seal. In
         development, the generated session secret did, so a data folder of an earlier version
@@ -244,7 +272,7 @@ def server_settings(environ) -> tuple[str, int | None]:
 
 
 # Files of development secrets, kept in the data folder; a backup leaves them out.
-DEVELOPMENT_SECRET_FILES = (".dev-secret-key", ".dev-data-key")
+DEVELOPMENT_SECRET_FILES = (".dev-secret-key", ".dev-data-key", ".dev-journal-key")
 
 
 def _kept_secret(key_file: Path, make) -> str:

@@ -41,7 +41,7 @@ def make_app(root: Path, **flask_config):
     app.register_blueprint(sample_form.bp)
     app.extensions["dmp.notifier"] = FakeNotifier(app.extensions["dmp.notifier"].letters)
     app.extensions["dmp.clock"] = FakeClock()
-    load_demo_data(app.extensions["dmp.store"], app.extensions["dmp.repos"].documents.sealer)
+    load_demo_data(app.extensions["dmp.repos"])
     return app
 
 

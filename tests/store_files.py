@@ -5,8 +5,10 @@ from pathlib import Path
 
 
 def store_files(root: Path, lock_files: bool = False) -> dict:
-    """Every data file (and lock file, if asked) but the operators' journal, which records each
-    command run, refused ones included."""
+    """Every data file (and lock file, if asked) but the operators' journal and its head, which
+    record each command run, refused ones included."""
     return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file() and p.relative_to(root).parts[0] != "operators"
-            and (lock_files or p.suffix == ".json")}
+            and p.relative_to(root) not in (Path("journal-heads", "operators.json"),
+                                            Path("journal-heads", "operators.json.lock"))
+            and (lock_files or p.suffix in (".json", ".jsonl"))}

@@ -1,6 +1,7 @@
-"""The access history: append-only entries, each sealed with the hash of the one before.
+"""The access history: append-only entries, each chained to the one before by a keyed hash.
 
-Changing or removing an old entry breaks every hash after it, which `verify_chain` finds.
+Changing, removing or moving an entry breaks every hash after it, and the head kept apart (count
+and last hash) tells when the end was cut; `check_chain` finds both.
 The free-text fields (who by name, why, what) can be stored as one sealed token: the hash then
 covers the token, so the chain is checked without any key, and rotating the data keys (which
 re-wraps the key of the token, never the token) leaves it whole.
@@ -8,12 +9,14 @@ re-wraps the key of the token, never the token) leaves it whole.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Callable
 
 GENESIS = "0" * 64
+OPERATORS_JOURNAL = "operators"  # the id of the operators' journal (dossier ids are hex)
 
 # The fields that may tell of the care or of a person, sealed together when a sealer is given.
 PRIVATE_FIELDS = ("actor_name", "reason", "detail")
@@ -78,6 +81,8 @@ OPERATOR_ACTIONS = {
     "letter_taken",
     "letter_printed",
     "letters_purged",
+    "journals_anchored",
+    "store_migrated",
 }
 
 
@@ -101,10 +106,11 @@ class JournalEntry:
     emergency: bool
     prev_hash: str
     hash: str
+    seq: int = 0  # its place in the journal, from 0: covered by the MAC, so entries cannot move
     sealed: str = ""  # PRIVATE_FIELDS as one sealed token, or "" in a journal kept in clear
 
     def as_dict(self) -> dict:
-        """The stored form, which the hash covers: the private fields only as their token."""
+        """The stored form, which the MAC covers: the private fields only as their token."""
         row = asdict(self)
         row["at"] = self.at.isoformat()
         for name in PRIVATE_FIELDS if self.sealed else ("sealed",):
@@ -122,13 +128,47 @@ class JournalEntry:
         return cls(**{**row, "at": datetime.fromisoformat(row["at"])})
 
 
-def _digest(fields: dict) -> str:
-    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+def _canonical(fields: dict) -> bytes:
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Head:
+    """Where a journal ends: how many entries, the last one's hash; kept apart from the entries."""
+
+    count: int = 0
+    last_hash: str = GENESIS
+    purged_at: str | None = None  # the dossier was erased (purge-closed): its journal went with it
+
+
+class ChainKey:
+    """The journal key (DMP_JOURNAL_KEY): each entry's hash is an HMAC over its stored form, the
+    journal's id and its place, so that whoever edits the files cannot chain them again."""
+
+    def __init__(self, key: bytes):
+        if not isinstance(key, bytes) or len(key) < 32:
+            raise ValueError("a journal key is at least 32 random bytes")
+        self._key = key
+
+    def __repr__(self) -> str:
+        return "ChainKey(<hidden>)"
+
+    def mac(self, journal_id: str, stored: dict) -> str:
+        return hmac.new(self._key, b"entry|" + _canonical({**stored, "journal": journal_id}), hashlib.sha256).hexdigest()
+
+    def head_mac(self, journal_id: str, head: Head) -> str:
+        fields = {"journal": journal_id, "count": head.count, "last_hash": head.last_hash, "purged_at": head.purged_at}
+        return hmac.new(self._key, b"head|" + _canonical(fields), hashlib.sha256).hexdigest()
+
+    def text_mac(self, text: bytes) -> str:
+        """A MAC over a whole text (the anchor file of journal-anchor)."""
+        return hmac.new(self._key, b"anchor|" + text, hashlib.sha256).hexdigest()
 
 
 def make_entry(
-    prev_hash: str,
+    head: Head,
+    journal_id: str,
+    chain: ChainKey,
     at: datetime,
     actor: Actor,
     action: str,
@@ -139,25 +179,69 @@ def make_entry(
     emergency: bool = False,
     seal_text: Callable[[str], str] | None = None,
 ) -> JournalEntry:
-    """The next entry of a chain; with seal_text, its private fields are stored sealed."""
+    """The entry that follows `head` in the journal `journal_id`; with seal_text, its private
+    fields are stored sealed (the MAC covers the token)."""
     if action not in ACTIONS and action not in OPERATOR_ACTIONS:
         raise ValueError(f"unknown journal action {action!r}")
     private = {"actor_name": actor.name, "reason": reason, "detail": detail}
     sealed = seal_text(json.dumps(private, ensure_ascii=False)) if seal_text else ""
     entry = JournalEntry(at=at, actor_kind=actor.kind, actor_id=actor.id, action=action, allowed=allowed,
-                         emergency=emergency, prev_hash=prev_hash, hash="", sealed=sealed, **private)
+                         emergency=emergency, prev_hash=head.last_hash, hash="", seq=head.count, sealed=sealed,
+                         **private)
     stored = entry.as_dict()
     del stored["hash"]
-    return JournalEntry(**{**asdict(entry), "hash": _digest(stored)})
+    return JournalEntry(**{**asdict(entry), "hash": chain.mac(journal_id, stored)})
 
 
-def verify_chain(entries: list[JournalEntry]) -> int | None:
-    """The index of the first entry that does not fit the chain, or None when all hold."""
+@dataclass(frozen=True)
+class ChainProblem:
+    """What `check_chain` found. kind: changed (an entry edited, removed or moved, or chained
+    again without the key), cut (entries missing at the end), deleted (entries the head counts
+    are gone), head_missing, head_forged, unknown (no such journal), legacy (not migrated)."""
+
+    kind: str
+    index: int | None = None  # the first entry that does not hold (from 0)
+    count: int | None = None  # how many entries the head counts
+
+    def sentence(self) -> str:
+        """In French, for the operator."""
+        if self.kind == "changed":
+            return f"l’entrée {self.index + 1} sur {self.count} a été modifiée ou enlevée."
+        if self.kind == "cut":
+            return f"il manque des entrées à la fin : {self.index} sur {self.count}."
+        if self.kind == "deleted":
+            return f"l’historique a été supprimé ({self.count} entrées comptées)."
+        return {"head_missing": "la tête de l’historique manque (elle compte ses entrées).",
+                "head_forged": "la tête de l’historique a été écrite sans la clé.",
+                "unknown": "aucun historique n’a ce numéro.",
+                "legacy": "l’historique date d’une version précédente : lancez migrate-store."}[self.kind]
+
+
+def check_chain(rows: list[dict], chain: ChainKey, journal_id: str, head: Head) -> ChainProblem | None:
+    """Check stored entries against the key and the head: None when every one holds and the
+    last is the head's. No data key is needed: the MAC covers the sealed form."""
+    if head.count and not rows:
+        return ChainProblem("deleted", count=head.count)
     prev = GENESIS
-    for index, entry in enumerate(entries):
-        fields = entry.as_dict()
-        stored = fields.pop("hash")
-        if entry.prev_hash != prev or _digest(fields) != stored:
-            return index
+    for index, row in enumerate(rows):
+        fields = dict(row)
+        stored = fields.pop("hash", None)
+        if fields.get("seq") != index or fields.get("prev_hash") != prev or chain.mac(journal_id, fields) != stored:
+            return ChainProblem("changed", index, head.count)
         prev = stored
+    if len(rows) < head.count or prev != head.last_hash:
+        return ChainProblem("cut", len(rows), head.count)
     return None
+
+
+def legacy_chain_holds(rows: list[dict]) -> bool:
+    """The chain of a journal written before the journal key (plain SHA-256): checked once, by
+    migrate-store, before it chains the entries again with the key."""
+    prev = GENESIS
+    for row in rows:
+        fields = dict(row)
+        stored = fields.pop("hash", None)
+        if fields.get("prev_hash") != prev or hashlib.sha256(_canonical(fields)).hexdigest() != stored:
+            return False
+        prev = stored
+    return True

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Mapping, Sequence
+from typing import Mapping, Protocol, Sequence
 
 from ..domain.access import REASONS, Decision, read_detail
 from ..domain.actors import FORBIDDEN_KINDS, ActorKind, Profession, Professional, SPECIALTIES
@@ -246,23 +246,40 @@ class HistoryPage:
         return self.number + 1 if self.number < self.pages else None
 
 
-def page_of(entries: Sequence[JournalEntry], number: int, *, emergencies_only: bool = False,
+class JournalReader(Protocol):
+    """What the history page reads of a journal (store.dossiers.JournalRepository)."""
+
+    def count(self, dossier_id: str) -> int: ...
+
+    def entries(self, dossier_id: str, start: int = 0, stop: int | None = None) -> list[JournalEntry]: ...
+
+    def emergencies(self, dossier_id: str, upto: int) -> list[JournalEntry]: ...
+
+
+def page_of(journal: JournalReader, dossier_id: str, number: int, *, emergencies_only: bool = False,
             per_page: int = PER_PAGE, upto: int | None = None) -> HistoryPage:
     """Page `number` (from 1) of the first `upto` entries (all by default), newest first;
-    NoSuchPage outside 1..pages, or for more entries than the journal holds.
+    NoSuchPage outside 1..pages, or for more entries than the journal holds. Only the page's
+    entries are read (the filter on emergencies reads the emergencies).
 
     An empty history still has its page 1, which says there is nothing yet."""
+    count = journal.count(dossier_id)
     if upto is None:
-        upto = len(entries)
-    if not 0 <= upto <= len(entries):
+        upto = count
+    if not 0 <= upto <= count:
         raise NoSuchPage(number)
     # the journal is append-only: its first `upto` entries never change
-    chosen = [e for e in reversed(entries[:upto]) if e.emergency or not emergencies_only]
-    pages = max(1, -(-len(chosen) // per_page))
+    chosen = journal.emergencies(dossier_id, upto) if emergencies_only else None
+    total = len(chosen) if chosen is not None else upto
+    pages = max(1, -(-total // per_page))
     if not 1 <= number <= pages:
         raise NoSuchPage(number)
     start = (number - 1) * per_page
-    return HistoryPage(chosen[start:start + per_page], number, pages, len(chosen), upto)
+    if chosen is not None:
+        shown = chosen[start:start + per_page]
+    else:
+        shown = list(reversed(journal.entries(dossier_id, max(0, upto - start - per_page), upto - start)))
+    return HistoryPage(shown, number, pages, total, upto)
 
 
 # -- the use case ----------------------------------------------------------------------------
@@ -283,7 +300,7 @@ def read_history(ctx: Context, actor, dossier: Dossier, *, page: int, emergencie
     decision = dossier_access.decide_and_journal(ctx, actor, "read_dossier", dossier)
     if not decision.allowed:
         return History(decision)
-    chosen = page_of(ctx.repos.journal.entries(dossier.id), page, emergencies_only=emergencies_only, upto=upto)
+    chosen = page_of(ctx.repos.journal, dossier.id, page, emergencies_only=emergencies_only, upto=upto)
     readable, _ = dossier_access.visible_documents(ctx, actor, dossier)
     titles = {document.id: document.title for document in readable}
     rpps = {e.actor_id for e in chosen.entries if e.actor_kind == ActorKind.PROFESSIONAL.value}

@@ -26,5 +26,6 @@ def purge_closed(ctx: Context, dry_run: bool = False) -> list[Purged]:
         if not dry_run:
             account = ctx.repos.accounts.get(dossier_id)
             ctx.repos.dossiers.delete(dossier, account.login_id if account else None)
+            ctx.repos.journal.mark_purged(dossier_id, now)  # its head says why the journal is gone
         purged.append(Purged(dossier_id, closed_at.date().isoformat()))
     return purged

@@ -1,7 +1,7 @@
 """Dossiers, accounts, journals and creation codes.
 
 Each dossier has its own folder (dossiers/<2 chars>/<id>/) holding dossier.json, account.json and
-journal.json, so a request reads the size of one dossier. Keyed indexes find a dossier by NIR or
+its journal's segments, so a request reads the size of one dossier. Keyed indexes find a dossier by NIR or
 by login identifier without reading any other.
 """
 from __future__ import annotations
@@ -16,7 +16,9 @@ from tinydb.table import Document
 from ..domain.accounts import Account, CreationCode
 from ..domain.credentials import new_login_id
 from ..domain.dossier import Dossier
-from ..domain.journal import GENESIS, Actor, JournalEntry, make_entry
+from ..domain.journal import (
+    OPERATORS_JOURNAL, Actor, ChainKey, ChainProblem, Head, JournalEntry, make_entry,
+)
 from .codec import from_row, to_row
 from .crypto import Sealer, decode_key, encode_key
 from .sealed import reseal_record
@@ -27,6 +29,7 @@ from .documents import DocumentRepository, EmergencyRepository
 from .wishes import WishesRepository
 from .reimbursements import ReimbursementRepository
 from .files import FileStore
+from .journal import JournalFiles
 from .sharded import KeyTaken, ShardedTable
 
 
@@ -147,21 +150,39 @@ class AccountRepository:
         return self._records.updating(dossier_id)
 
 
+def journal_head_segments(journal_id: str) -> tuple[str, ...]:
+    """Heads live apart from the dossiers' folders: deleting a folder leaves its head behind."""
+    if journal_id == OPERATORS_JOURNAL:
+        return ("journal-heads", f"{journal_id}.json")
+    return ("journal-heads", journal_id[:2], journal_id[2:4], f"{journal_id}.json")
+
+
 class JournalRepository:
-    """A dossier's journal, its private fields sealed with a key of the dossier's own.
+    """A dossier's journal (store/journal.py), its private fields sealed with a key of the
+    dossier's own.
 
     That key is kept wrapped by the data keys (journal-key.json): rotating the data keys re-wraps
-    it and leaves every entry, hence the hash chain, untouched."""
+    it and leaves every entry, hence the chain, untouched."""
 
-    def __init__(self, store: FileStore, sealer: Sealer):
+    def __init__(self, store: FileStore, sealer: Sealer, chain: ChainKey):
         self.store = store
         self.sealer = sealer
+        self.chain = chain
+
+    def files(self, dossier_id: str) -> JournalFiles:
+        return JournalFiles(self.store, self.chain, dossier_id, (*_folder(dossier_id), "journal"),
+                            journal_head_segments(dossier_id))
 
     def _dossier_sealer(self, dossier_id: str, create: bool) -> Sealer | None:
         segments = (*_folder(dossier_id), "journal-key.json")
-        if not create and not self.store.exists(*segments):
+        if self.store.exists(*segments):
+            with self.store.snapshot(*segments) as db:
+                row = db.get(doc_id=1)
+            if row is not None:
+                return Sealer(decode_key(self.sealer.open_text(row["sealed"])))
+        if not create:
             return None
-        with (self.store.transaction if create else self.store.snapshot)(*segments) as db:
+        with self.store.transaction(*segments) as db:
             row = db.get(doc_id=1)
             if row is None:  # the first entry: under the lock, so two first entries share one key
                 key = Sealer.generate_key()
@@ -172,22 +193,55 @@ class JournalRepository:
 
     def append(self, dossier_id: str, at: datetime, actor: Actor, action: str, **details) -> JournalEntry:
         seal_text = self._dossier_sealer(dossier_id, create=True).seal_text
-        with self.store.transaction(*_folder(dossier_id), "journal.json") as db:
-            last = db.get(doc_id=len(db)) if len(db) else None
-            entry = make_entry(last["hash"] if last else GENESIS, at, actor, action, seal_text=seal_text, **details)
-            db.insert(entry.as_dict())
-        return entry
+        return self.files(dossier_id).append(
+            lambda head: make_entry(head, dossier_id, self.chain, at, actor, action, seal_text=seal_text, **details))
 
-    def entries(self, dossier_id: str) -> list[JournalEntry]:
-        with self.store.snapshot(*_folder(dossier_id), "journal.json") as db:
-            rows = db.all()
+    def _opened(self, dossier_id: str, rows: list[dict]) -> list[JournalEntry]:
         sealer = self._dossier_sealer(dossier_id, create=False) if rows else None
         opener = sealer.open_text if sealer else None
-        return [JournalEntry.from_dict(dict(row), opener) for row in rows]
+        return [JournalEntry.from_dict(row, opener) for row in rows]
+
+    def count(self, dossier_id: str) -> int:
+        head = self.files(dossier_id).head()
+        return head.count if head else 0
+
+    def entries(self, dossier_id: str, start: int = 0, stop: int | None = None) -> list[JournalEntry]:
+        """Entries start..stop-1, oldest first (all by default): a page reads only its segments."""
+        return self._opened(dossier_id, self.files(dossier_id).rows(start, stop))
+
+    def emergencies(self, dossier_id: str, upto: int) -> list[JournalEntry]:
+        """The emergency entries among the first `upto`, newest first."""
+        files = self.files(dossier_id)
+        head = files.head() or Head()
+        rows = files.rows_where(lambda row: row["emergency"] and row["seq"] < upto, head)
+        return self._opened(dossier_id, list(rows))
+
+    def check(self, dossier_id: str) -> ChainProblem | None:
+        return self.files(dossier_id).check()
+
+    def head(self, dossier_id: str) -> Head | None:
+        return self.files(dossier_id).head()
+
+    def journal_ids(self) -> list[str]:
+        """Every dossier that has a journal head (a batch job's walk, never a page's)."""
+        root = self.store.path("journal-heads")
+        return sorted(p.stem for p in root.glob("*/*/*.json")) if root.exists() else []
+
+    def mark_purged(self, dossier_id: str, at: datetime) -> None:
+        self.files(dossier_id).mark_purged(at.isoformat())
 
     def reseal(self, dossier_id: str) -> int:
         """Wrap the dossier's journal key again with the first data key; 1 if it had one."""
         return reseal_record(self.store, self.sealer, (*_folder(dossier_id), "journal-key.json"))
+
+    def migrate_legacy(self, dossier_id: str) -> bool | None:
+        """The journal of an older store, chained again with the key and sealed (JournalFiles)."""
+        legacy = (*_folder(dossier_id), "journal.json")
+        if not self.store.exists(*legacy):
+            return None
+        seal_text = self._dossier_sealer(dossier_id, create=True).seal_text
+        return self.files(dossier_id).migrate_legacy(
+            legacy, seal_text, self._dossier_sealer(dossier_id, create=False).open_text)
 
 
 class CreationCodeRepository:
@@ -229,14 +283,16 @@ class CreationCodeRepository:
 
 
 class Repositories:
-    def __init__(self, store: FileStore, sealer: Sealer | None = None, session_sealer: Sealer | None = None):
+    def __init__(self, store: FileStore, sealer: Sealer | None = None, session_sealer: Sealer | None = None,
+                 chain: ChainKey | None = None):
         self.store = store
         self.dossiers = DossierRepository(store)
         self.accounts = AccountRepository(store)
-        self.journal = JournalRepository(store, sealer) if sealer else None
+        # journals need the data keys (to seal) and the journal key (to chain)
+        self.journal = JournalRepository(store, sealer, chain) if sealer and chain else None
         self.creation_codes = CreationCodeRepository(store)
         self.directory = Directory(store)
-        self.operators = OperatorsJournal(store)
+        self.operators = OperatorsJournal(store, chain) if chain else None
         self.emergencies = EmergencyRepository(store, sealer) if sealer else None
         # documents are sealed at rest: without a key (a script that only reads accounts) there are none
         self.documents = DocumentRepository(store, sealer) if sealer else None

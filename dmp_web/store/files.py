@@ -24,7 +24,7 @@ from tinydb.storages import Storage
 
 # Every path segment the store is given is built by our code from ids and hashes; this
 # pattern makes sure no user input can ever walk out of the data folder.
-_SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}(\.json)?$")
+_SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}(\.json|\.jsonl)?$")
 
 
 class StoreBusy(RuntimeError):

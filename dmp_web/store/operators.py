@@ -1,30 +1,35 @@
-"""The operators' journal: who ran which command, when, and what it did. Hash-chained like a
-dossier's history, and checked by `flask journal-check` with them."""
+"""The operators' journal: who ran which command, when, and what it did. Chained with the journal
+key like a dossier's history (store/journal.py), and checked by `flask journal-check` with them."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from ..domain.journal import GENESIS, OPERATOR_ACTIONS, Actor, JournalEntry, make_entry
+from ..domain.journal import OPERATORS_JOURNAL, OPERATOR_ACTIONS, Actor, ChainKey, JournalEntry, make_entry
 from .files import FileStore
+from .journal import JournalFiles
 
-_FILE = ("operators", "journal.json")
+_LEGACY = ("operators", "journal.json")
 
 
 class OperatorsJournal:
-    def __init__(self, store: FileStore):
+    def __init__(self, store: FileStore, chain: ChainKey):
         self.store = store
+        self.chain = chain
+        self.files = JournalFiles(store, chain, OPERATORS_JOURNAL, ("operators", "journal"),
+                                  ("journal-heads", f"{OPERATORS_JOURNAL}.json"))
 
     def append(self, at: datetime, operator: Actor, action: str, detail: str = "", allowed: bool = True,
                reason: str = "") -> JournalEntry:
         if action not in OPERATOR_ACTIONS:
             raise ValueError(f"not an operator's action: {action!r}")
-        with self.store.transaction(*_FILE) as db:
-            last = db.get(doc_id=len(db)) if len(db) else None
-            entry = make_entry(last["hash"] if last else GENESIS, at, operator, action, detail=detail,
-                               allowed=allowed, reason=reason)
-            db.insert(entry.as_dict())
-        return entry
+        return self.files.append(lambda head: make_entry(head, OPERATORS_JOURNAL, self.chain, at, operator, action,
+                                                         detail=detail, allowed=allowed, reason=reason))
 
     def entries(self) -> list[JournalEntry]:
-        with self.store.snapshot(*_FILE) as db:
-            return [JournalEntry.from_dict(dict(row)) for row in db.all()]
+        return [JournalEntry.from_dict(row) for row in self.files.rows()]
+
+    def check(self):
+        return self.files.check()
+
+    def migrate_legacy(self) -> bool | None:
+        return self.files.migrate_legacy(_LEGACY)

@@ -78,6 +78,7 @@ def production_environment(root: Path, smtp: SmtpTestServer, port: int,
         "DMP_ENV": "production",
         "DMP_SECRET_KEY": "tls-test-secret-" + "s" * 40,
         "DMP_DATA_KEYS": data_key,
+        "DMP_JOURNAL_KEY": encode_key(Sealer.generate_key()),
         "DMP_DATA_DIR": str(root / "data"),
         "DMP_EXPORTS_DIR": str(root / "exports"),
         "DMP_SITE_URL": f"https://127.0.0.1:{port}",
@@ -95,8 +96,12 @@ def production_environment(root: Path, smtp: SmtpTestServer, port: int,
 def seed_demo_dossier(environment: dict[str, str]) -> None:
     """The demo patient and professionals, written straight into the store with the server's
     data key: production never runs demo-data, so the test puts them there before it starts."""
+    from dmp_web.domain.journal import ChainKey
+    from dmp_web.store.dossiers import Repositories
+
     sealer = Sealer.from_keys([decode_key(environment["DMP_DATA_KEYS"])], "documents")
-    load_demo_data(FileStore(environment["DMP_DATA_DIR"]), sealer)
+    chain = ChainKey(decode_key(environment["DMP_JOURNAL_KEY"]))
+    load_demo_data(Repositories(FileStore(environment["DMP_DATA_DIR"]), sealer, chain=chain))
 
 
 def start_gunicorn(root: Path, environment: dict[str, str], cert: Path | None = None,

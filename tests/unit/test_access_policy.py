@@ -33,7 +33,7 @@ from dmp_web.domain.actors import (
 from dmp_web.domain.documents import CATALOGUE, DOCUMENT_TYPES, Category, Document
 from dmp_web.domain.dossier import Consent, Dossier
 from dmp_web.domain.habilitations import MATRIX, PLAIN_WORDS
-from dmp_web.domain.journal import GENESIS, Actor, make_entry
+from dmp_web.domain.journal import Actor, ChainKey, Head, make_entry
 
 NOW = datetime(2026, 3, 2, 10, 0)
 DOSSIER_ID = "d-0001"
@@ -512,7 +512,7 @@ def test_the_decision_carries_what_the_journal_needs():
     glass = EmergencyAccess("break_glass", PHARMACIST.rpps, "Malaise", NOW)
     decision = ask(PHARMACIST, "read_document", make_document(), emergency=glass)
     fields = decision.journal_fields()
-    inspect.signature(make_entry).bind(GENESIS, **fields)  # make_entry takes exactly these
+    inspect.signature(make_entry).bind(Head(), DOSSIER_ID, ChainKey(b"k" * 32), **fields)  # exactly these
     assert fields["actor"] == Actor("professional", PHARMACIST.rpps, "Paul Pharma (pharmacien)")
     assert fields["at"] == NOW and fields["emergency"] is True and fields["allowed"] is True
     assert fields["reason"] == REASONS["emergency_break_glass"]

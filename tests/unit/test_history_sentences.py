@@ -7,11 +7,14 @@ import pytest
 from dmp_web.domain.access import REASONS, Decision, EmergencyAccess, EmergencyKind, JournaledDetail, read_detail
 from dmp_web.domain.actors import ActorKind, DeskAgent, ForbiddenActor, Holder, LegalRepresentative, Profession, Professional
 from dmp_web.domain.falc import check_text
-from dmp_web.domain.journal import ACTIONS, GENESIS, Actor, make_entry
+from dmp_web.domain.journal import ACTIONS, Actor, ChainKey, Head, make_entry
 from dmp_web.services.history import DESCRIBED_ACTIONS, NBSP, NoSuchPage, describe, page_of
+
+from ..fakes import MemoryJournal
 
 AT = datetime(2026, 3, 5, 9, 12, tzinfo=timezone.utc)  # 10 h 12 in Paris
 WHEN = "le 5 mars 2026 à 10 h 12"
+CHAIN = ChainKey(b"a test key of thirty-two bytes!!")
 DOSSIER = "d3m0f47140a0c5e55e0001"
 REPORT = "d0c0000000000004"
 PENDING = "d0c0000000000005"
@@ -28,7 +31,8 @@ HOLDER = Holder(DOSSIER)
 
 def entry(actor, action, *, allowed=True, reason="", detail="", emergency=False, at=AT):
     ref = actor.ref if hasattr(actor, "ref") else actor
-    return make_entry(GENESIS, at, ref, action, allowed=allowed, reason=reason, detail=detail, emergency=emergency)
+    return make_entry(Head(), "d0551e4", CHAIN, at, ref, action, allowed=allowed, reason=reason, detail=detail,
+                      emergency=emergency)
 
 
 def decided(actor, action, code, *, allowed=True, document_id="", emergency=None, at=AT):
@@ -37,7 +41,7 @@ def decided(actor, action, code, *, allowed=True, document_id="", emergency=None
                         actor=actor.ref, dossier_id=DOSSIER, document_id=document_id, at=at,
                         emergency_access=emergency)
     fields = decision.journal_fields()
-    return make_entry(GENESIS, fields.pop("at"), fields.pop("actor"), fields.pop("action"), **fields)
+    return make_entry(Head(), "d0551e4", CHAIN, fields.pop("at"), fields.pop("actor"), fields.pop("action"), **fields)
 
 
 def say(journal_entry, feminine=False) -> str:
@@ -267,30 +271,32 @@ def journal_of(count, emergency_every=0):
 
 def test_pages_hold_20_entries_newest_first():
     entries = journal_of(45)
-    first, last = page_of(entries, 1), page_of(entries, 3)
+    journal = MemoryJournal(DOSSIER, entries)
+    first, last = page_of(journal, DOSSIER, 1), page_of(journal, DOSSIER, 3)
     assert (first.pages, first.total, len(first.entries), len(last.entries)) == (3, 45, 20, 5)
     assert first.entries[0] is entries[-1] and last.entries[-1] is entries[0]
     assert (first.previous, first.next, last.previous, last.next) == (None, 2, 2, None)
-    assert page_of(entries, 2).entries == list(reversed(entries))[20:40]
+    assert page_of(journal, DOSSIER, 2).entries == list(reversed(entries))[20:40]
+    assert page_of(journal, DOSSIER, 1, upto=44).entries[0] is entries[-2]  # a page cut where the one before was
 
 
 @pytest.mark.parametrize("number", [0, 4, -1])
 def test_a_page_the_history_does_not_have_is_refused(number):
     with pytest.raises(NoSuchPage):
-        page_of(journal_of(45), number)
+        page_of(MemoryJournal(DOSSIER, journal_of(45)), DOSSIER, number)
 
 
 def test_an_empty_history_has_one_empty_page():
-    page = page_of([], 1)
+    page = page_of(MemoryJournal(DOSSIER, []), DOSSIER, 1)
     assert (page.entries, page.pages, page.total) == ([], 1, 0)
 
 
 def test_the_filter_keeps_only_emergencies():
-    entries = journal_of(45, emergency_every=3)  # 15 of them
-    page = page_of(entries, 1, emergencies_only=True)
+    entries = MemoryJournal(DOSSIER, journal_of(45, emergency_every=3))  # 15 of them
+    page = page_of(entries, DOSSIER, 1, emergencies_only=True)
     assert (page.total, page.pages) == (15, 1) and all(e.emergency for e in page.entries)
     with pytest.raises(NoSuchPage):
-        page_of(entries, 2, emergencies_only=True)
+        page_of(entries, DOSSIER, 2, emergencies_only=True)
 
 
 def test_each_kind_of_copy_is_told_by_name():
@@ -300,7 +306,7 @@ def test_each_kind_of_copy_is_told_by_name():
                        ("archive ZIP", "téléchargé une copie complète de votre DMP, avec ses fichiers"),
                        ("copie par courrier", "demandé une copie de votre DMP par courrier")]:
         noted = {**fields, "detail": f"{fields['detail']} ; {note}"}
-        entry = make_entry(GENESIS, noted.pop("at"), noted.pop("actor"), noted.pop("action"), **noted)
+        entry = make_entry(Head(), "d0551e4", CHAIN, noted.pop("at"), noted.pop("actor"), noted.pop("action"), **noted)
         assert say(entry) == f"Vous avez {told} {WHEN}."
 
 

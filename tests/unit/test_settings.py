@@ -6,6 +6,7 @@ from dmp_web.settings import Settings, SettingsError
 from dmp_web.store.crypto import Sealer, encode_key
 
 DATA_KEY = encode_key(Sealer.generate_key())
+JOURNAL_KEY = encode_key(Sealer.generate_key())
 
 
 def production_env(tmp_path, **overrides) -> dict:
@@ -13,6 +14,7 @@ def production_env(tmp_path, **overrides) -> dict:
     env = {
         "DMP_SECRET_KEY": "k" * 40,
         "DMP_DATA_KEYS": DATA_KEY,
+        "DMP_JOURNAL_KEY": JOURNAL_KEY,
         "DMP_SITE_URL": "https://dmp.example.org",
         "DMP_SMTP_HOST": "127.0.0.1",
         "DMP_SMTP_FROM": "ne-pas-repondre@dmp.example.org",
@@ -39,7 +41,7 @@ def test_a_complete_production_configuration_passes(tmp_path):
 
 def test_the_default_environment_is_production_and_it_needs_its_secrets():
     problems = problems_of({})
-    names = ("DMP_SECRET_KEY", "DMP_DATA_KEYS", "DMP_SITE_URL", "DMP_SMTP_HOST", "DMP_SMS_EMAIL_DOMAIN",
+    names = ("DMP_SECRET_KEY", "DMP_DATA_KEYS", "DMP_JOURNAL_KEY", "DMP_SITE_URL", "DMP_SMTP_HOST", "DMP_SMS_EMAIL_DOMAIN",
              "DMP_DATA_DIR", "DMP_EXPORTS_DIR", "DMP_CONTACT_EMAIL", "DMP_RATELIMIT_STORAGE_URL")
     for name in names:
         assert any(p.startswith(name + " :") for p in problems), name
@@ -155,7 +157,7 @@ def test_the_app_refuses_to_start_with_the_same_problems(tmp_path):
     settings = Settings(env="production", data_dir=tmp_path / "d", exports_dir=tmp_path / "e", workers=1)
     with pytest.raises(SettingsError) as refused:
         create_app(settings)
-    assert refused.value.problems == settings.problems() and len(settings.problems()) == 5  # keys, URL, mail, SMS
+    assert refused.value.problems == settings.problems() and len(settings.problems()) == 6  # 3 keys, URL, mail, SMS
 
 
 def test_development_keeps_one_generated_key_in_the_data_folder(tmp_path):

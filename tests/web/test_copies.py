@@ -314,7 +314,7 @@ def test_copies_are_built_on_demand_and_never_stored(client, notifier, app):
     after = files()
     assert set(after) == set(before)  # no new file anywhere
     changed = {p.name for p in after if after[p] != before[p]}
-    assert changed <= {"journal.json"}  # only the two export decisions were written
+    assert changed <= {"00000000.jsonl", f"{DOSSIER}.json"}  # only the two export decisions: a segment, its head
 
 
 def test_only_the_logged_in_holder_reaches_the_copies(client, notifier):

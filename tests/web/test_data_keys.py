@@ -9,10 +9,12 @@ from dmp_web.demo import DEMO_LOGIN, load_demo_data
 from dmp_web.domain.documents import Document
 from dmp_web.domain.wishes import Wishes
 from dmp_web.store.crypto import SealBroken, Sealer, encode_key
+from dmp_web.store.dossiers import Repositories
 
 from ..conftest import make_settings
 
 DOSSIER = DEMO_LOGIN["dossier_id"]
+JOURNAL_KEY = encode_key(Sealer.generate_key())
 CONSULTATION = "d0c0000000000001"
 SCAN = Document("d0c00000000000f1", DOSSIER, "patient_note", "Mon scan", "holder", DOSSIER, "Fatima ROCHE",
                 datetime(2026, 11, 1, tzinfo=timezone.utc))
@@ -42,7 +44,7 @@ def old_key():
 def demo(tmp_path, old_key):
     app = app_with(tmp_path, [old_key])
     repos = app.extensions["dmp.repos"]
-    load_demo_data(app.extensions["dmp.store"], repos.documents.sealer)
+    load_demo_data(repos)
     repos.documents.add(SCAN, file_name="scan.pdf", content_type="application/pdf", data=b"%PDF-1.7 scan")
     repos.wishes.save(DOSSIER, Wishes(allergies="pénicilline", organ_donation="yes"))
     app.extensions["dmp.notifier"].letters.enqueue(b"%PDF-1.7 lettre", ["Mme Fatima Roche", "13003 Marseille"],
@@ -98,7 +100,7 @@ def production_app(root, key, legacy_secret=None):
     """Outside development: no secret of the data folder is taken as a legacy key."""
     smtp = {"host": "127.0.0.1", "port": 25, "sender": "x@dmp.example", "username": None, "password": None,
             "starttls": False}
-    return app_with(root, [key], env="production", legacy_sealing_secret=legacy_secret, smtp=smtp,
+    return app_with(root, [key], env="production", legacy_sealing_secret=legacy_secret, smtp=smtp, journal_key=JOURNAL_KEY,
                     sms_email_domain="sms.example.org", site_url="https://dmp.example.org", workers=1)
 
 
@@ -106,7 +108,8 @@ def test_data_sealed_with_the_old_session_secret_opens_and_moves_to_the_data_key
     """Before DMP_DATA_KEYS, the key came from DMP_SECRET_KEY: DMP_LEGACY_SEALING_SECRET opens it."""
     old_secret, key = "an-old-session-secret-" + "z" * 32, Sealer.generate_key()
     store = production_app(tmp_path, key).extensions["dmp.store"]
-    load_demo_data(store, Sealer.from_secret(old_secret, "documents"))  # sealed as it was then
+    chain = production_app(tmp_path, key).extensions["dmp.repos"].journal.chain
+    load_demo_data(Repositories(store, Sealer.from_secret(old_secret, "documents"), chain=chain))  # sealed as then
     with pytest.raises(SealBroken):  # the data key alone cannot open it
         production_app(tmp_path, key).extensions["dmp.repos"].documents.text(DOSSIER, CONSULTATION)
     legacy = production_app(tmp_path, key, legacy_secret=old_secret)

@@ -151,7 +151,7 @@ def production_app(tmp_path):
 
     return create_app(Settings(
         env="production", secret_key="p" * 40, data_keys=(encode_key(Sealer.generate_key()),),
-        data_dir=tmp_path / "data", exports_dir=tmp_path / "exports", site_url="https://dmp.example.org",
+        journal_key=encode_key(Sealer.generate_key()), data_dir=tmp_path / "data", exports_dir=tmp_path / "exports", site_url="https://dmp.example.org",
         smtp={"host": "127.0.0.1", "port": 25, "sender": "x@dmp.example.org", "username": None,
               "password": None, "starttls": False},
         sms_email_domain="sms.example.org", workers=1), PROPAGATE_EXCEPTIONS=False)

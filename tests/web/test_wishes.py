@@ -6,7 +6,6 @@ import io
 import pytest
 
 from dmp_web.demo import DEMO_LOGIN
-from dmp_web.domain.journal import verify_chain
 from dmp_web.services import wishes as wishes_service
 from dmp_web.web.deps import ctx
 
@@ -157,7 +156,7 @@ def test_a_new_mobile_gets_the_code_and_only_the_right_code_changes_it(patient, 
     changed = entries[-1]
     assert changed.allowed and changed.actor_kind == "holder" and "téléphone portable changé" in changed.detail
     assert NEW_MOBILE not in "".join(e.detail + e.reason for e in entries)
-    assert verify_chain(entries) is None
+    assert app.extensions["dmp.repos"].journal.check(DOSSIER) is None
 
 
 def test_five_wrong_codes_void_it_and_nothing_changes_until_a_new_code(patient, notifier, app, clock):
@@ -525,7 +524,7 @@ def test_every_change_of_the_wishes_is_a_manage_decision_in_the_journal(patient,
         "groupe sanguin et allergies enregistrés",
     ]
     assert all(e.allowed and e.actor_kind == "holder" and e.actor_id == DOSSIER for e in manage)
-    assert verify_chain(journal(app)) is None
+    assert app.extensions["dmp.repos"].journal.check(DOSSIER) is None
 
 
 WISHES_PAGES = [

@@ -1,0 +1,93 @@
+"""`journal-check` and `journal-anchor`: prove that no journal entry was changed or removed.
+
+The check reads each journal against the journal key and its head. The anchor is a file of every
+head (count, last hash) under the key's MAC, to keep elsewhere: a later check against it proves
+that every entry anchored is still there, even if a journal and its head were deleted together.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TextIO
+
+from ..domain.journal import OPERATORS_JOURNAL, ChainProblem
+
+ANCHOR_KIND = "dmp-web journal anchor"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    checked: int
+    problems: tuple[str, ...]  # one French line each
+
+
+def _label(journal_id: str) -> str:
+    return "Journal des opérateurs" if journal_id == OPERATORS_JOURNAL else f"DMP {journal_id}"
+
+
+def _problem(repos, dossier_id: str) -> ChainProblem | None:
+    if repos.store.exists("dossiers", dossier_id[:2], dossier_id, "journal.json"):
+        return ChainProblem("legacy")
+    problem = repos.journal.check(dossier_id)
+    if problem is None and repos.journal.head(dossier_id) is None:
+        # every dossier has its creation entry: no journal at all is a journal deleted
+        return ChainProblem("deleted", count=0) if repos.dossiers.get(dossier_id) else ChainProblem("unknown")
+    return problem
+
+
+def check_journals(repos, dossier_ids: list[str] | None = None) -> CheckReport:
+    """Check the given dossiers' journals, or every journal of the store (the operators' too)."""
+    ids = dossier_ids or sorted(set(repos.dossiers.all_ids()) | set(repos.journal.journal_ids()))
+    problems = []
+    for dossier_id in ids:
+        problem = _problem(repos, dossier_id)
+        if problem is not None:
+            problems.append(f"{_label(dossier_id)} : {problem.sentence()}")
+    if not dossier_ids:
+        problem = repos.operators.check()
+        if problem is not None:
+            problems.append(f"{_label(OPERATORS_JOURNAL)} : {problem.sentence()}")
+    return CheckReport(len(ids), tuple(problems))
+
+
+def write_anchor(repos, out: TextIO, now: datetime) -> int:
+    """Write every head to `out`, then the MAC of all that; the number of journals anchored."""
+    lines = []
+    for journal_id in [*repos.journal.journal_ids(), OPERATORS_JOURNAL]:
+        head = repos.operators.files.head() if journal_id == OPERATORS_JOURNAL else repos.journal.head(journal_id)
+        if head is not None:
+            lines.append(json.dumps({"journal": journal_id, "count": head.count, "last_hash": head.last_hash}))
+    body = "\n".join([json.dumps({"kind": ANCHOR_KIND, "at": now.isoformat(), "journals": len(lines)}), *lines]) + "\n"
+    out.write(body)
+    out.write(json.dumps({"mac": repos.journal.chain.text_mac(body.encode("utf-8"))}) + "\n")
+    return len(lines)
+
+
+def check_anchor(repos, text: str) -> tuple[int, list[str]]:
+    """Check the store against an anchor: how many journals it holds, and what was removed or
+    changed since (one French line each). An anchor written or edited without the key is refused."""
+    body, _, last = text.rstrip("\n").rpartition("\n")
+    body += "\n"
+    try:
+        mac = json.loads(last)["mac"]
+        header, *heads = [json.loads(line) for line in body.splitlines()]
+    except (ValueError, KeyError, TypeError):
+        return 0, ["Ce fichier n’est pas une ancre de journal-anchor."]
+    if header.get("kind") != ANCHOR_KIND or mac != repos.journal.chain.text_mac(body.encode("utf-8")):
+        return 0, ["L’ancre a été modifiée, ou écrite sans la clé des historiques."]
+    problems = []
+    for anchored in heads:
+        journal_id, count = anchored["journal"], anchored["count"]
+        files = repos.operators.files if journal_id == OPERATORS_JOURNAL else repos.journal.files(journal_id)
+        head = files.head()
+        if head is not None and head.purged_at:
+            continue  # erased by purge-closed, which the operators' journal records
+        if head is None or head.count < count:
+            problems.append(f"{_label(journal_id)} : {count} entrées ancrées, "
+                            f"{head.count if head else 0} aujourd’hui ; des entrées ont été enlevées.")
+            continue
+        rows = files.rows(count - 1, count, head=head) if count else []
+        if count and (not rows or rows[0].get("hash") != anchored["last_hash"]):
+            problems.append(f"{_label(journal_id)} : l’entrée {count} n’est plus celle de l’ancre.")
+    return len(heads), problems
