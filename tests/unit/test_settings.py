@@ -135,6 +135,14 @@ def test_data_keys_must_decode(tmp_path):
         assert len(problems) == 1 and problems[0].startswith("DMP_DATA_KEYS : "), wrong
 
 
+def test_the_journal_key_must_decode_and_be_none_of_the_data_keys(tmp_path):
+    for wrong in ("not-base64!", encode_key(b"short")):
+        problems = problems_of(production_env(tmp_path, DMP_JOURNAL_KEY=wrong))
+        assert len(problems) == 1 and problems[0].startswith("DMP_JOURNAL_KEY : "), wrong
+    assert problems_of(production_env(tmp_path, DMP_JOURNAL_KEY=DATA_KEY)) == [
+        "DMP_JOURNAL_KEY : c’est une clé de DMP_DATA_KEYS ; prenez une clé à part."]
+
+
 def test_addresses_and_domains_are_checked(tmp_path):
     assert problems_of(production_env(tmp_path, DMP_CONTACT_EMAIL="contact"))[0].startswith("DMP_CONTACT_EMAIL")
     assert problems_of(production_env(tmp_path, DMP_SMTP_FROM="a@b@c"))[0].startswith("DMP_SMTP_FROM")
