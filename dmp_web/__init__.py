@@ -71,6 +71,9 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
         session_sealer=Sealer.from_keys(data_keys, "sessions"),
         chain=ChainKey(settings.resolved_journal_key()),
     )
+    from .store.unit import recover_all
+
+    recover_all(app.extensions["dmp.repos"])  # what a crash left half done is finished first
     app.extensions["dmp.register"] = InsuredRegister(store)
     app.extensions["dmp.notifier"] = notifier_from_settings(
         settings.env, settings.exports_dir, settings.smtp, sms_email_domain=settings.sms_email_domain,

@@ -1,10 +1,12 @@
-"""Reading and feeding a dossier: every use case asks the access policy, and the decision,
-allowed or refused, is written to the dossier's journal before anything is shown or stored."""
+"""Reading and feeding a dossier: every use case asks the access policy through one door,
+`act`: decide on the records read under the dossier's lock, make the change the decision allows,
+journal the decision; the change and its journal entry commit together (store/unit.py)."""
 from __future__ import annotations
 
 import re
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
 from datetime import date
 
 from ..domain.access import Decision, EmergencyAccess, EmergencyKind, decide
@@ -15,6 +17,9 @@ from ..domain.identity import InvalidNir, ins_c_is_valid, normalize_nir
 from ..domain.uploads import CheckedUpload
 from ..notify import Email
 from .context import Context
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store.unit import DossierUnit
 
 
 def _decide(ctx: Context, actor, action: str, dossier: Dossier, document: Document | None = None,
@@ -29,17 +34,51 @@ def _decide(ctx: Context, actor, action: str, dossier: Dossier, document: Docume
     )
 
 
+class RuleRefused(Exception):
+    """Raised by a change when a rule of the domain refuses it on the fresh records (e.g. the
+    médecin traitant cannot be blocked): `act` journals the refusal instead of the change."""
+
+    def __init__(self, decision: Decision, detail: str):
+        super().__init__(decision.reason_code)
+        self.decision, self.detail = decision, detail
+
+
+# change(unit, dossier, document, decision) stages what an allowed decision permits, on the
+# records read under the lock; it returns what its journal entry says instead of the decision's
+# own ({"detail": …, "action": …}, or None), or raises RuleRefused.
+Change = Callable[["DossierUnit", Dossier, "Document | None", Decision], "dict | None"]
+
+
+def act(ctx: Context, actor, action: str, dossier: Dossier, document: Document | None = None, *,
+        change: Change | None = None, emergency: EmergencyAccess | None = None, note: str = "") -> Decision:
+    """The one door: decide → change → journal, for every use case on a dossier.
+
+    Under the dossier's lock, the dossier (and the document) are read again, so a decision and a
+    change never rest on what another request has changed since (no lost update). The decision's
+    entry is journaled whatever it is; the change it allows commits with it, or neither does.
+    note: added to the detail of an allowed decision (which copy it was)."""
+    with ctx.repos.unit(dossier.id) as unit:
+        fresh = unit.dossier() or dossier
+        current = (unit.document(document.id) or document) if document is not None else None
+        decision = _decide(ctx, actor, action, fresh, current, emergency)
+        fields = decision.journal_fields()
+        if decision.allowed:
+            try:
+                fields.update(change(unit, fresh, current, decision) or {} if change else {})
+            except RuleRefused as refused:
+                decision = refused.decision
+                fields.update(allowed=False, reason=decision.reason, detail=refused.detail)
+            if note and decision.allowed:
+                fields["detail"] += f" ; {note}"
+        unit.journal(**fields)
+        unit.commit()
+    return decision
+
+
 def decide_and_journal(ctx: Context, actor, action: str, dossier: Dossier, document: Document | None = None,
                        emergency: EmergencyAccess | None = None, note: str = "") -> Decision:
-    """The one door: decide, then journal the decision whatever it is.
-
-    note: what the use case adds to the detail of an allowed decision (which copy it was)."""
-    decision = _decide(ctx, actor, action, dossier, document, emergency)
-    fields = decision.journal_fields()
-    if note and decision.allowed:
-        fields["detail"] += f" ; {note}"
-    ctx.repos.journal.append(dossier.id, **fields)
-    return decision
+    """A decision that changes nothing (a reading, a copy): `act` without a change."""
+    return act(ctx, actor, action, dossier, document, emergency=emergency, note=note)
 
 
 def visible_documents(ctx: Context, actor, dossier: Dossier, action: str = "read_document") -> tuple[list[Document], int]:
@@ -90,14 +129,14 @@ def deposit(ctx: Context, actor, dossier: Dossier, *, type_code: str, title: str
         author_kind=ref.kind, author_id=ref.id, author_name=ref.name, created_at=ctx.now(),
         pending_explanation=pending_explanation, document_date=document_date,
     )
-    decision = decide_and_journal(ctx, actor, "write_document", dossier, document)
+
+    def store(unit, _dossier, _document, _decision) -> None:
+        unit.add_document(document, text=text, file_name=upload.clean_name if upload else "",
+                          content_type=upload.content_type if upload else "", data=data if upload else None)
+
+    decision = act(ctx, actor, "write_document", dossier, document, change=store)
     if not decision.allowed:
         return Deposit(decision, None)
-    ctx.repos.documents.add(
-        document, text=text,
-        file_name=upload.clean_name if upload else "", content_type=upload.content_type if upload else "",
-        data=data if upload else None,
-    )
     if not pending_explanation and ref.kind not in ("holder", "legal_representative"):
         _alert_patient(ctx, dossier)  # not for what the patient added themselves
     return Deposit(decision, document)
@@ -105,22 +144,24 @@ def deposit(ctx: Context, actor, dossier: Dossier, *, type_code: str, title: str
 
 def set_hidden(ctx: Context, actor, dossier: Dossier, document: Document, hidden: bool) -> Decision:
     """The patient hides a document from professionals («interdire»), or shows it again."""
-    decision = _decide(ctx, actor, "hide_document", dossier, document)
-    fields = decision.journal_fields()
-    if decision.allowed:
-        document.hidden = hidden
-        ctx.repos.documents.save(document)
-        fields["detail"] += " ; caché aux professionnels" if hidden else " ; de nouveau visible"
-    ctx.repos.journal.append(dossier.id, **fields)
-    return decision
+    def change(unit, _dossier, current: Document, _decision) -> None:
+        current.hidden = hidden
+        unit.save_document(current)
+
+    return act(ctx, actor, "hide_document", dossier, document, change=change,
+               note="caché aux professionnels" if hidden else "de nouveau visible")
 
 
 def release(ctx: Context, actor, dossier: Dossier, document: Document) -> Decision:
     """The author shows the patient a document once it has been explained."""
-    decision = decide_and_journal(ctx, actor, "release_document", dossier, document)
+    now = ctx.now()
+
+    def change(unit, _dossier, current: Document, _decision) -> None:
+        current.release(now)
+        unit.save_document(current)
+
+    decision = act(ctx, actor, "release_document", dossier, document, change=change)
     if decision.allowed:
-        document.release(ctx.now())
-        ctx.repos.documents.save(document)
         _alert_patient(ctx, dossier)
     return decision
 
@@ -129,14 +170,14 @@ def open_emergency(ctx: Context, actor: Professional, dossier: Dossier, reason: 
     """Bris de glace (or the Centre 15 regulator during a call): 24 hours, if the patient allowed it."""
     kind = EmergencyKind.REGULATOR if actor.emergency_regulator else EmergencyKind.BREAK_GLASS
     access = EmergencyAccess(kind, actor.rpps, reason.strip(), ctx.now())
-    decision = _decide(ctx, actor, "read_dossier", dossier, emergency=access)
-    opened = decision.allowed and decision.emergency
-    fields = decision.journal_fields()
-    if opened:
-        ctx.repos.emergencies.add(dossier.id, access)
-        fields["action"] = "regulator_access" if kind is EmergencyKind.REGULATOR else "break_glass"
-    ctx.repos.journal.append(dossier.id, **fields)
-    return decision
+
+    def change(unit, _dossier, _document, decision: Decision) -> dict | None:
+        if not decision.emergency:
+            return None  # allowed without it (the actor's own rights): nothing is opened
+        unit.add_emergency(access)
+        return {"action": "regulator_access" if kind is EmergencyKind.REGULATOR else "break_glass"}
+
+    return act(ctx, actor, "read_dossier", dossier, emergency=access, change=change)
 
 
 def _alert_patient(ctx: Context, dossier: Dossier) -> None:

@@ -8,18 +8,18 @@ from ..domain.access import Decision, can_block
 from ..domain.actors import Profession, Professional
 from ..domain.dossier import Dossier
 from .context import Context
-from .dossier_access import _decide
+from .dossier_access import RuleRefused, act
 
 
 def _manage(ctx: Context, actor, dossier: Dossier, detail: str, change: Callable[[Dossier], None]) -> Decision:
-    decision = _decide(ctx, actor, "manage", dossier)
-    fields = decision.journal_fields()
-    if decision.allowed:
-        change(dossier)
-        ctx.repos.dossiers.save(dossier)
-        fields["detail"] = detail
-    ctx.repos.journal.append(dossier.id, **fields)
-    return decision
+    """One "manage" decision; change(dossier) runs on the dossier read under its lock."""
+
+    def changed(unit, fresh: Dossier, _document, _decision) -> dict:
+        change(fresh)
+        unit.save_dossier(fresh)
+        return {"detail": detail}
+
+    return act(ctx, actor, "manage", dossier, change=changed)
 
 
 def _doctor(ctx: Context, rpps: str) -> Professional | None:
@@ -46,15 +46,15 @@ def block(ctx: Context, actor, dossier: Dossier, rpps: str) -> Decision | str:
     professional = ctx.repos.directory.professional(rpps)
     if professional is None:
         return "unknown"
-    allowed = can_block(dossier, rpps)
-    if not allowed.allowed:
-        refusal = _decide(ctx, actor, "manage", dossier)
-        fields = {**refusal.journal_fields(), "allowed": False, "reason": allowed.reason,
-                  "detail": f"{allowed.reason_code} ; {professional.name}"}
-        ctx.repos.journal.append(dossier.id, **fields)
-        return allowed
-    return _manage(ctx, actor, dossier, f"professionnel bloqué : {professional.name} (RPPS {rpps})",
-                   lambda d: d.blocked_rpps.append(rpps) if rpps not in d.blocked_rpps else None)
+
+    def change(d: Dossier) -> None:
+        allowed = can_block(d, rpps)  # on the dossier as it is now: the médecin traitant may have changed
+        if not allowed.allowed:
+            raise RuleRefused(allowed, f"{allowed.reason_code} ; {professional.name}")
+        if rpps not in d.blocked_rpps:
+            d.blocked_rpps.append(rpps)
+
+    return _manage(ctx, actor, dossier, f"professionnel bloqué : {professional.name} (RPPS {rpps})", change)
 
 
 def unblock(ctx: Context, actor, dossier: Dossier, rpps: str) -> Decision:

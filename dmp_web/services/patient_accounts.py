@@ -324,14 +324,17 @@ def save_connection_data(ctx: Context, dossier_id: str, current: str, new: str, 
 
 
 def save_emergency_choice(ctx: Context, dossier_id: str, allowed: bool) -> None:
-    dossier = ctx.repos.dossiers.get(dossier_id)
-    dossier.emergency_access = allowed
-    ctx.repos.dossiers.save(dossier)
-    with ctx.repos.accounts.updating(dossier_id) as account:
+    with ctx.repos.unit(dossier_id) as unit:  # the choice and its entries commit together
+        dossier = unit.dossier()
+        dossier.emergency_access = allowed
+        unit.save_dossier(dossier)
+        actor, now = holder_actor(dossier_id), ctx.now()
+        unit.journal(at=now, actor=actor, action="emergency_access_set",
+                     detail="accès en urgence autorisé" if allowed else "accès en urgence refusé")
+        unit.journal(at=now, actor=actor, action="first_connection_done")
+        unit.commit()
+    with ctx.repos.accounts.updating(dossier_id) as account:  # last: a crash before asks the step again
         account.first_connection_step = FIRST_CONNECTION_DONE
-    _journal(ctx, dossier_id, "emergency_access_set",
-             detail="accès en urgence autorisé" if allowed else "accès en urgence refusé")
-    _journal(ctx, dossier_id, "first_connection_done")
 
 
 # -- forgotten password and identifier --------------------------------------------------------

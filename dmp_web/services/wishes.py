@@ -129,14 +129,14 @@ def confirm_contact(ctx: Context, dossier_id: str, kind: str, value: str, typed:
 
 def _change(ctx: Context, actor, dossier: Dossier, change: Callable[[Wishes], None], detail: str) -> Decision:
     # The decision and the change make one journal entry, as for the médecin traitant
-    # (dossier_access.set_attending_doctor): the detail says what changed, never the data.
-    decision = dossier_access._decide(ctx, actor, "manage", dossier)
-    fields = decision.journal_fields()
-    if decision.allowed:
-        ctx.repos.wishes.update(dossier.id, change)
-        fields["detail"] = f"volontés et droits : {detail}"
-    ctx.repos.journal.append(dossier.id, **fields)
-    return decision
+    # (management.set_attending_doctor): the detail says what changed, never the data.
+    def changed(unit, _dossier, _document, _decision) -> dict:
+        wishes = unit.wishes()  # read under the dossier's lock: two tabs' changes both land
+        change(wishes)
+        unit.save_wishes(wishes)
+        return {"detail": f"volontés et droits : {detail}"}
+
+    return dossier_access.act(ctx, actor, "manage", dossier, change=changed)
 
 
 def _person(name: str, link: str, phone: str) -> Person:

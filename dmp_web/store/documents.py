@@ -40,8 +40,10 @@ class DocumentRepository:
         self.sealer = sealer
         self.blobs = BlobStore(store, sealer)
 
-    def add(self, document: Document, *, text: str = "", file_name: str = "", content_type: str = "",
-            data: bytes | None = None) -> None:
+    def prepare(self, document: Document, *, text: str = "", file_name: str = "", content_type: str = "",
+                data: bytes | None = None) -> dict:
+        """The sealed row of a new document; its file's sealed blob is written now (a blob no row
+        names is no document)."""
         row = self._sealed(to_row(document))
         row["text"] = self.sealer.seal_text(text) if text else ""
         row["file"] = None
@@ -49,8 +51,18 @@ class DocumentRepository:
             blob_id = self.blobs.put(document.dossier_id, data)
             row["file"] = {"name": self.sealer.seal_text(file_name), "content_type": content_type,
                            "size": len(data), "blob_id": blob_id}
-        with self.store.transaction(*_folder(document.dossier_id), "documents.json") as db:
-            db.insert(row)
+        return row
+
+    def insert(self, dossier_id: str, row: dict) -> None:
+        """Store a prepared row, once (a unit of work finished after a crash may insert it again)."""
+        with self.store.transaction(*_folder(dossier_id), "documents.json") as db:
+            if not db.contains(_ID == row["id"]):
+                db.insert(row)
+
+    def add(self, document: Document, *, text: str = "", file_name: str = "", content_type: str = "",
+            data: bytes | None = None) -> None:
+        self.insert(document.dossier_id, self.prepare(document, text=text, file_name=file_name,
+                                                      content_type=content_type, data=data))
 
     def _sealed(self, row: dict) -> dict:
         return {**row, "title": self.sealer.seal_text(row["title"]), "sealed_meta": True}
@@ -123,11 +135,18 @@ class EmergencyRepository:
         self.store = store
         self.sealer = sealer
 
-    def add(self, dossier_id: str, access: EmergencyAccess) -> None:
-        row = {"kind": access.kind.value, "rpps": access.rpps, "reason": self.sealer.seal_text(access.reason),
-               "sealed": True, "started_at": access.started_at.isoformat()}
+    def prepare(self, access: EmergencyAccess) -> dict:
+        return {"kind": access.kind.value, "rpps": access.rpps, "reason": self.sealer.seal_text(access.reason),
+                "sealed": True, "started_at": access.started_at.isoformat()}
+
+    def insert(self, dossier_id: str, row: dict) -> None:
+        """Store a prepared row, once (one professional opens one access at one instant)."""
         with self.store.transaction(*_folder(dossier_id), "emergencies.json") as db:
-            db.insert(row)
+            if not any(r["rpps"] == row["rpps"] and r["started_at"] == row["started_at"] for r in db.all()):
+                db.insert(row)
+
+    def add(self, dossier_id: str, access: EmergencyAccess) -> None:
+        self.insert(dossier_id, self.prepare(access))
 
     def all(self, dossier_id: str) -> list[EmergencyAccess]:
         """Every emergency access opened on the dossier, oldest first, reasons opened."""

@@ -30,6 +30,7 @@ from .wishes import WishesRepository
 from .reimbursements import ReimbursementRepository
 from .files import FileStore
 from .journal import JournalFiles
+from .unit import DossierUnit
 from .sharded import KeyTaken, ShardedTable
 
 
@@ -191,10 +192,28 @@ class JournalRepository:
                 key = decode_key(self.sealer.open_text(row["sealed"]))
         return Sealer(key)
 
-    def append(self, dossier_id: str, at: datetime, actor: Actor, action: str, **details) -> JournalEntry:
+    def next_entry(self, dossier_id: str, head: Head, at: datetime, actor: Actor, action: str,
+                   **details) -> JournalEntry:
+        """The entry that would follow `head`, its private fields sealed with the dossier's key."""
         seal_text = self._dossier_sealer(dossier_id, create=True).seal_text
-        return self.files(dossier_id).append(
-            lambda head: make_entry(head, dossier_id, self.chain, at, actor, action, seal_text=seal_text, **details))
+        return make_entry(head, dossier_id, self.chain, at, actor, action, seal_text=seal_text, **details)
+
+    def append(self, dossier_id: str, at: datetime, actor: Actor, action: str, **details) -> JournalEntry:
+        return self.files(dossier_id).append(lambda head: self.next_entry(dossier_id, head, at, actor, action,
+                                                                          **details))
+
+    def append_stored(self, dossier_id: str, held, stored: dict) -> None:
+        """Append an entry a unit of work made (store/unit.py), once: when finishing a unit a
+        crash cut, the entry may be there already, or others may have come since (it is then
+        made again, the same, after them)."""
+        if held.head.count > stored["seq"] and (held.stored_at(stored["seq"]) or {}).get("hash") == stored["hash"]:
+            return
+        if held.head.count != stored["seq"] or held.head.last_hash != stored["prev_hash"]:
+            old = self._opened(dossier_id, [stored])[0]
+            stored = self.next_entry(dossier_id, held.head, old.at, Actor(old.actor_kind, old.actor_id, old.actor_name),
+                                     old.action, allowed=old.allowed, reason=old.reason, detail=old.detail,
+                                     emergency=old.emergency).as_dict()
+        held.append(stored)
 
     def _opened(self, dossier_id: str, rows: list[dict]) -> list[JournalEntry]:
         sealer = self._dossier_sealer(dossier_id, create=False) if rows else None
@@ -299,3 +318,7 @@ class Repositories:
         self.wishes = WishesRepository(store, sealer) if sealer else None
         self.reimbursements = ReimbursementRepository(store, sealer) if sealer else None
         self.sessions = SessionRepository(store, session_sealer) if session_sealer else None
+
+    def unit(self, dossier_id: str) -> DossierUnit:
+        """A unit of work on one dossier (store/unit.py)."""
+        return DossierUnit(self, dossier_id)

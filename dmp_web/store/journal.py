@@ -12,9 +12,8 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from typing import Callable, Iterator
-
-from tinydb.table import Document
 
 from ..domain.journal import (
     GENESIS, Actor, ChainKey, ChainProblem, Head, JournalEntry, check_chain, legacy_chain_holds, make_entry,
@@ -37,22 +36,21 @@ class JournalFiles:
 
     # -- the head ---------------------------------------------------------------------------
 
-    def _head_from(self, row) -> Head | None:
-        if row is None:
+    def head(self) -> Head | None:
+        """The head as stored; HeadForged if its MAC does not hold (written without the key)."""
+        try:
+            row = json.loads(self.store.path(*self.head_segments).read_text(encoding="utf-8"))
+        except FileNotFoundError:
             return None
         head = Head(row["count"], row["last_hash"], row.get("purged_at"))
         if row.get("mac") != self.chain.head_mac(self.journal_id, head):
             raise HeadForged(self.journal_id)
         return head
 
-    def head(self) -> Head | None:
-        """The head as stored; HeadForged if its MAC does not hold (written without the key)."""
-        with self.store.snapshot(*self.head_segments) as db:
-            return self._head_from(db.get(doc_id=1))
-
-    def _write_head(self, db, head: Head) -> None:
-        db.upsert(Document({"count": head.count, "last_hash": head.last_hash, "purged_at": head.purged_at,
-                            "mac": self.chain.head_mac(self.journal_id, head)}, doc_id=1))
+    def _write_head(self, head: Head) -> None:
+        row = {"count": head.count, "last_hash": head.last_hash, "purged_at": head.purged_at,
+               "mac": self.chain.head_mac(self.journal_id, head)}
+        atomic_write_bytes(self.store.path(*self.head_segments), json.dumps(row).encode("utf-8"))
 
     # -- entries ----------------------------------------------------------------------------
 
@@ -67,20 +65,17 @@ class JournalFiles:
             return []
         return data.split(b"\n")[:valid] if valid else []
 
+    @contextmanager
+    def hold(self) -> Iterator["HeldJournal"]:
+        """Hold the head's lock: every other append of this journal waits, in any process."""
+        with self.store.lock(*self.head_segments):
+            yield HeldJournal(self, self.head() or Head())
+
     def append(self, make: Callable[[Head], JournalEntry]) -> JournalEntry:
-        """Under the head's lock: make(head) gives the next entry; segment first, then head."""
-        with self.store.transaction(*self.head_segments) as db:
-            head = self._head_from(db.get(doc_id=1)) or Head()
-            if head.purged_at:
-                raise LookupError(f"journal {self.journal_id} was purged")
-            entry = make(head)
-            number, offset = divmod(head.count, SEGMENT)
-            lines = self._lines(number, offset)
-            if len(lines) < offset:
-                raise ChainBroken(self.journal_id)  # entries the head counts are gone: never write over that
-            line = json.dumps(entry.as_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            atomic_write_bytes(self._segment_path(number), b"\n".join([*lines, line]))
-            self._write_head(db, Head(head.count + 1, entry.hash))
+        """Under the head's lock: make(head) gives the next entry."""
+        with self.hold() as held:
+            entry = make(held.head)
+            held.append(entry.as_dict())
         return entry
 
     def rows(self, start: int = 0, stop: int | None = None, head: Head | None = None) -> list[dict]:
@@ -111,19 +106,17 @@ class JournalFiles:
             head = self.head()
         except HeadForged:
             return ChainProblem("head_forged")
-        present = self.store.path(*self.folder).is_dir() and any(self.store.path(*self.folder).iterdir())
+        folder = self.store.path(*self.folder)
         if head is None:
-            return ChainProblem("head_missing") if present else None
+            return ChainProblem("head_missing") if folder.is_dir() and any(folder.iterdir()) else None
         if head.purged_at:
             return None
-        rows = self.rows(head=head)
-        return check_chain(rows, self.chain, self.journal_id, head)
+        return check_chain(self.rows(head=head), self.chain, self.journal_id, head)
 
     def mark_purged(self, at_iso: str) -> None:
         """The dossier was erased: the head stays, marked, so the anchor's check knows why."""
-        with self.store.transaction(*self.head_segments) as db:
-            head = self._head_from(db.get(doc_id=1)) or Head()
-            self._write_head(db, Head(head.count, head.last_hash, at_iso))
+        with self.hold() as held:
+            self._write_head(Head(held.head.count, held.head.last_hash, at_iso))
 
     def migrate_legacy(self, legacy: tuple[str, ...], seal_text: Callable[[str], str] | None = None,
                        open_text: Callable[[str], str] | None = None) -> bool | None:
@@ -136,27 +129,42 @@ class JournalFiles:
             rows = [dict(row) for row in db.all()]
         if not legacy_chain_holds(rows):
             return False
-        entries, head = [], Head()
-        for row in rows:
-            old = JournalEntry.from_dict(row, open_text)
-            entry = make_entry(head, self.journal_id, self.chain, old.at,
-                               Actor(old.actor_kind, old.actor_id, old.actor_name), old.action,
-                               allowed=old.allowed, reason=old.reason, detail=old.detail, emergency=old.emergency,
-                               seal_text=seal_text)
-            entries.append(entry)
-            head = Head(head.count + 1, entry.hash)
-        self._write_all(entries)
+        with self.hold() as held:
+            if held.head.count:
+                raise ChainBroken(self.journal_id)  # never two journals for one dossier
+            for row in rows:
+                old = JournalEntry.from_dict(row, open_text)
+                held.append(make_entry(held.head, self.journal_id, self.chain, old.at,
+                                       Actor(old.actor_kind, old.actor_id, old.actor_name), old.action,
+                                       allowed=old.allowed, reason=old.reason, detail=old.detail,
+                                       emergency=old.emergency, seal_text=seal_text).as_dict())
         self.store.path(*legacy).unlink()
         return True
 
-    def _write_all(self, entries: list[JournalEntry]) -> None:
-        with self.store.transaction(*self.head_segments) as db:
-            for number in range(0, -(-len(entries) // SEGMENT)):
-                chunk = entries[number * SEGMENT:(number + 1) * SEGMENT]
-                atomic_write_bytes(self._segment_path(number), b"\n".join(
-                    json.dumps(e.as_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-                    for e in chunk))
-            self._write_head(db, Head(len(entries), entries[-1].hash if entries else GENESIS))
+
+class HeldJournal:
+    """A journal whose head's lock is held (JournalFiles.hold): appends in order, head last."""
+
+    def __init__(self, files: JournalFiles, head: Head):
+        self.files = files
+        self.head = head
+
+    def append(self, stored: dict) -> None:
+        """Write the stored entry as the next one: its segment first, then the head (the commit)."""
+        if stored["seq"] != self.head.count or stored["prev_hash"] != self.head.last_hash:
+            raise ChainBroken(self.files.journal_id)  # made for another head: a bug, never written
+        number, offset = divmod(self.head.count, SEGMENT)
+        lines = self.files._lines(number, offset)
+        if len(lines) < offset:
+            raise ChainBroken(self.files.journal_id)  # entries the head counts are gone: never write over that
+        line = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        atomic_write_bytes(self.files._segment_path(number), b"\n".join([*lines, line]))
+        self.head = Head(self.head.count + 1, stored["hash"])
+        self.files._write_head(self.head)
+
+    def stored_at(self, seq: int) -> dict | None:
+        rows = self.files.rows(seq, seq + 1, head=self.head)
+        return rows[0] if rows else None
 
 
 class HeadForged(ValueError):

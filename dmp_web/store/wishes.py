@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from typing import Callable
 
 from tinydb.table import Document as Row
 
@@ -29,24 +28,17 @@ class WishesRepository:
             return Wishes()
         return from_row(Wishes, json.loads(self.sealer.open_text(row["sealed"])))
 
-    def update(self, dossier_id: str, change: Callable[[Wishes], None]) -> Wishes:
-        """Read, change and write the wishes under the file's lock: two changes made at the same
-        time (two tabs, two devices) both land, neither overwrites the other."""
-        with self.store.transaction(*self._segments(dossier_id)) as db:
-            row = db.get(doc_id=1)
-            wishes = Wishes() if row is None else from_row(Wishes, json.loads(self.sealer.open_text(row["sealed"])))
-            change(wishes)
-            db.upsert(Row({"sealed": self._seal(wishes)}, doc_id=1))
-        return wishes
-
     def reseal(self, dossier_id: str) -> int:
         """Seal the record again with the first key (key rotation); 1 if there was one."""
         return reseal_record(self.store, self.sealer, self._segments(dossier_id))
 
-    def _seal(self, wishes: Wishes) -> str:
+    def seal(self, wishes: Wishes) -> str:
         return self.sealer.seal_text(json.dumps(to_row(wishes), ensure_ascii=False))
 
-    def save(self, dossier_id: str, wishes: Wishes) -> None:
-        sealed = self._seal(wishes)
+    def save_sealed(self, dossier_id: str, sealed: str) -> None:
+        """Write the record (changes go through a unit of work, under the dossier's lock)."""
         with self.store.transaction(*self._segments(dossier_id)) as db:
             db.upsert(Row({"sealed": sealed}, doc_id=1))
+
+    def save(self, dossier_id: str, wishes: Wishes) -> None:
+        self.save_sealed(dossier_id, self.seal(wishes))

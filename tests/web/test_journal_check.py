@@ -104,7 +104,7 @@ def test_a_head_rewritten_to_hide_a_cut_is_found(app):
     head_path = app.extensions["dmp.store"].path("journal-heads", DOSSIER[:2], DOSSIER[2:4], f"{DOSSIER}.json")
     head = json.loads(head_path.read_text())
     last = json.loads(segment_lines(app, 1)[-1])
-    head["_default"]["1"].update(count=last["seq"] + 1, last_hash=last["hash"])  # without the key
+    head.update(count=last["seq"] + 1, last_hash=last["hash"])  # without the key
     head_path.write_text(json.dumps(head))
     result = run(app, "journal-check")
     assert result.exit_code == 1 and "la tête de l’historique a été écrite sans la clé" in result.output

@@ -1,0 +1,159 @@
+"""A unit of work on one dossier: its changes and their journal entries commit together.
+
+    with repos.unit(dossier_id) as unit:
+        dossier = unit.dossier()          # read under the dossier's lock: no lost update
+        ...; unit.save_dossier(dossier)
+        unit.journal(**decision.journal_fields())
+        unit.commit()                     # without it, nothing is written
+
+The lock is the journal head's, where every append of the dossier's journal queues. At commit
+the unit writes its changes and entries as one sealed intent (pending/<id>.json), applies them,
+then deletes the intent. A crash after the intent is written is finished by the next unit of
+that dossier, or when the app starts (`recover_all`); a crash before it leaves nothing. Each
+change is idempotent, so applying one twice is harmless.
+"""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from ..domain.access import EmergencyAccess
+from ..domain.documents import Document
+from ..domain.dossier import Dossier
+from ..domain.journal import Head, JournalEntry
+from ..domain.wishes import Wishes
+from .codec import from_row, to_row
+from .files import atomic_write_bytes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .dossiers import Repositories
+
+
+class UnitNotCommitted(RuntimeError):
+    """A unit of work used after its commit, or committed twice."""
+
+
+class DossierUnit:
+    def __init__(self, repos: "Repositories", dossier_id: str):
+        self.repos = repos
+        self.dossier_id = dossier_id
+        self._ops: list[dict] = []
+        self._entries: list[dict] = []
+        self._done = False
+
+    def __enter__(self) -> "DossierUnit":
+        self._hold = self.repos.journal.files(self.dossier_id).hold()
+        self._held = self._hold.__enter__()
+        _finish_pending(self.repos, self.dossier_id, self._held)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._hold.__exit__(*exc)
+
+    # -- reads, under the lock ----------------------------------------------------------------
+
+    def dossier(self) -> Dossier | None:
+        return self.repos.dossiers.get(self.dossier_id)
+
+    def document(self, document_id: str) -> Document | None:
+        return self.repos.documents.get(self.dossier_id, document_id)
+
+    # -- changes, staged until commit ---------------------------------------------------------
+
+    def save_dossier(self, dossier: Dossier) -> None:
+        self._ops.append({"op": "dossier", "row": to_row(dossier)})
+
+    def save_document(self, document: Document) -> None:
+        self._ops.append({"op": "document_save", "row": to_row(document)})
+
+    def add_document(self, document: Document, *, text: str = "", file_name: str = "", content_type: str = "",
+                     data: bytes | None = None) -> None:
+        """The file's sealed blob is written now (a blob no row names is no document); its row at commit."""
+        row = self.repos.documents.prepare(document, text=text, file_name=file_name, content_type=content_type,
+                                           data=data)
+        self._ops.append({"op": "document_add", "row": row})
+
+    def wishes(self) -> Wishes:
+        return self.repos.wishes.get(self.dossier_id)
+
+    def save_wishes(self, wishes: Wishes) -> None:
+        self._ops.append({"op": "wishes", "sealed": self.repos.wishes.seal(wishes)})
+
+    def add_emergency(self, access: EmergencyAccess) -> None:
+        self._ops.append({"op": "emergency_add", "row": self.repos.emergencies.prepare(access)})
+
+    def journal(self, **fields) -> None:
+        self._entries.append(fields)
+
+    def commit(self) -> list[JournalEntry]:
+        if self._done:
+            raise UnitNotCommitted("this unit of work was already committed")
+        head, entries = self._held.head, []
+        for fields in self._entries:
+            entry = self.repos.journal.next_entry(self.dossier_id, head, **fields)
+            entries.append(entry)
+            head = Head(head.count + 1, entry.hash)
+        intent = {"ops": self._ops, "entries": [entry.as_dict() for entry in entries]}
+        if self._ops:  # entries alone need no intent: an append is atomic by itself
+            _write_intent(self.repos, self.dossier_id, intent)
+        _apply(self.repos, self.dossier_id, intent, self._held)
+        _delete_intent(self.repos, self.dossier_id)
+        self._done = True
+        return entries
+
+
+# -- intents ----------------------------------------------------------------------------------
+
+def _intent_segments(dossier_id: str) -> tuple[str, str]:
+    return ("pending", f"{dossier_id}.json")
+
+
+def _write_intent(repos, dossier_id: str, intent: dict) -> None:
+    sealed = repos.documents.sealer.seal(json.dumps(intent, ensure_ascii=False).encode("utf-8"))
+    atomic_write_bytes(repos.store.path(*_intent_segments(dossier_id)), sealed)
+
+
+def _delete_intent(repos, dossier_id: str) -> None:
+    repos.store.path(*_intent_segments(dossier_id)).unlink(missing_ok=True)
+
+
+def _finish_pending(repos, dossier_id: str, held) -> bool:
+    """Apply what a unit of this dossier committed but did not finish (a crash); True if any."""
+    path = repos.store.path(*_intent_segments(dossier_id))
+    if not path.exists():
+        return False
+    intent = json.loads(repos.documents.sealer.open(path.read_bytes()))
+    _apply(repos, dossier_id, intent, held)
+    path.unlink()
+    return True
+
+
+def _apply(repos, dossier_id: str, intent: dict, held) -> None:
+    for op in intent["ops"]:
+        kind, row = op["op"], op.get("row")
+        if kind == "wishes":
+            repos.wishes.save_sealed(dossier_id, op["sealed"])
+        elif kind == "dossier":
+            repos.dossiers.save(from_row(Dossier, row))
+        elif kind == "document_save":
+            repos.documents.save(from_row(Document, row))
+        elif kind == "document_add":
+            repos.documents.insert(dossier_id, row)
+        elif kind == "emergency_add":
+            repos.emergencies.insert(dossier_id, row)
+        else:  # pragma: no cover - only this module writes intents
+            raise ValueError(f"unknown change {kind!r}")
+    for stored in intent["entries"]:
+        repos.journal.append_stored(dossier_id, held, stored)
+
+
+def recover_all(repos) -> int:
+    """At start: finish every unit of work a crash left half done; how many."""
+    folder = repos.store.path("pending")
+    if not folder.is_dir():
+        return 0
+    finished = 0
+    for path in sorted(folder.glob("*.json")):
+        with DossierUnit(repos, path.stem):
+            finished += 1  # entering the unit finished it
+    return finished

@@ -1,0 +1,137 @@
+"""Units of work: a change and its journal entry commit together, on records read under the
+dossier's lock. Two overlapping requests of one patient both land; a use case cut between its
+steps leaves either nothing or, once finished, both its change and its entry."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from dmp_web.demo import DEMO_LOGIN
+from dmp_web.domain.actors import Holder
+from dmp_web.domain.wishes import Person
+from dmp_web.services import management, wishes
+from dmp_web.store import unit as unit_module
+from dmp_web.web.deps import ctx
+
+from ..conftest import make_app
+from .pro_journey import LEFEVRE, PETIT
+
+DOSSIER = DEMO_LOGIN["dossier_id"]
+HOLDER = Holder(DOSSIER)
+
+
+@pytest.fixture
+def app(tmp_path):
+    return make_app(tmp_path)
+
+
+def in_thread(app, work):
+    def run():
+        with app.app_context():
+            work()
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def slowed(monkeypatch, module, name, started: threading.Event):
+    """Make module.name slow, once started, so that another request overlaps it."""
+    original = getattr(module, name)
+
+    def slow(*args, **kwargs):
+        started.set()
+        time.sleep(0.3)
+        return original(*args, **kwargs)
+    monkeypatch.setattr(module, name, slow)
+
+
+def test_blocking_a_pharmacist_and_giving_rights_at_the_same_time_both_land(app, monkeypatch):
+    started = threading.Event()
+    slowed(monkeypatch, management, "can_block", started)  # tab A decides slowly
+    with app.app_context():  # both tabs loaded the page before, each its own copy
+        seen_by_a, seen_by_b = (ctx().repos.dossiers.get(DOSSIER) for _ in range(2))
+    tab_a = in_thread(app, lambda: management.block(ctx(), HOLDER, seen_by_a, PETIT))
+    assert started.wait(5)
+    with app.app_context():
+        assert management.grant_rights(ctx(), HOLDER, seen_by_b, LEFEVRE).allowed  # tab B, meanwhile
+    tab_a.join()
+    with app.app_context():
+        final = ctx().repos.dossiers.get(DOSSIER)
+        details = [e.detail for e in ctx().repos.journal.entries(DOSSIER)[-2:]]
+    assert PETIT in final.blocked_rpps and LEFEVRE in final.attending_rights_rpps
+    assert details[0].startswith("professionnel bloqué") and details[1].startswith("droits du médecin traitant donnés")
+
+
+def test_two_tabs_changing_the_wishes_at_the_same_time_both_land(app, monkeypatch):
+    started = threading.Event()
+    original = wishes._person
+
+    def slow_person(*args):
+        started.set()
+        time.sleep(0.3)
+        return original(*args)
+    with app.app_context():
+        dossier = ctx().repos.dossiers.get(DOSSIER)  # the wishes are read by the use case itself
+    monkeypatch.setattr(wishes, "_person", slow_person)  # tab A is slow to change them
+    tab_a = in_thread(app, lambda: wishes.set_trusted_person(ctx(), HOLDER, dossier, "Paul Roche", "mon mari",
+                                                              "0611223344"))
+    assert started.wait(5)
+    with app.app_context():
+        assert wishes.set_organ_donation(ctx(), HOLDER, dossier, "yes").allowed  # tab B, meanwhile
+    tab_a.join()
+    with app.app_context():
+        final = ctx().repos.wishes.get(DOSSIER)
+    assert final.trusted_person == Person("Paul Roche", "mon mari", "0611223344") and final.organ_donation == "yes"
+
+
+def journal_and_dossier(app):
+    with app.app_context():
+        repos = ctx().repos
+        return len(repos.journal.entries(DOSSIER)), repos.dossiers.get(DOSSIER).blocked_rpps
+
+
+def test_a_use_case_cut_before_its_commit_leaves_neither_the_change_nor_its_entry(app, monkeypatch):
+    before = journal_and_dossier(app)
+    monkeypatch.setattr(unit_module, "_write_intent", lambda *a: (_ for _ in ()).throw(OSError("disque plein")))
+    with app.app_context(), pytest.raises(OSError):
+        management.block(ctx(), HOLDER, ctx().repos.dossiers.get(DOSSIER), PETIT)
+    assert journal_and_dossier(app) == before
+
+
+def test_a_use_case_cut_after_its_commit_began_is_finished_with_its_entry(app, monkeypatch, tmp_path):
+    count, blocked = journal_and_dossier(app)
+    real_apply = unit_module._apply
+
+    def crash(*args):
+        raise SystemExit("kill -9")  # the worker dies once the intent is written
+    monkeypatch.setattr(unit_module, "_apply", crash)
+    with app.app_context(), pytest.raises(SystemExit):
+        management.block(ctx(), HOLDER, ctx().repos.dossiers.get(DOSSIER), PETIT)
+    monkeypatch.setattr(unit_module, "_apply", real_apply)
+    pending = app.extensions["dmp.store"].path("pending", f"{DOSSIER}.json")
+    assert pending.exists() and b"Claire" not in pending.read_bytes()  # the intent is sealed
+    restarted = make_app(tmp_path)  # the app starts again on the same data: it finishes the unit
+    count_after, blocked_after = journal_and_dossier(restarted)
+    assert count_after == count + 1 and blocked_after == [*blocked, PETIT] and not pending.exists()
+    with restarted.app_context():
+        last = ctx().repos.journal.entries(DOSSIER)[-1]
+        assert last.detail.startswith("professionnel bloqué") and ctx().repos.journal.check(DOSSIER) is None
+
+
+def test_a_unit_finished_after_others_wrote_its_entry_goes_after_theirs(app, monkeypatch):
+    """The worker died after its intent; other requests journaled since: the entry comes after."""
+    monkeypatch.setattr(unit_module, "_apply", lambda *a: (_ for _ in ()).throw(SystemExit("kill -9")))
+    with app.app_context(), pytest.raises(SystemExit):
+        management.set_alerts(ctx(), HOLDER, ctx().repos.dossiers.get(DOSSIER), True)
+    monkeypatch.undo()
+    with app.app_context():
+        repos = ctx().repos
+        repos.journal.append(DOSSIER, ctx().now(), HOLDER.ref, "login_succeeded")  # not a unit: no wait
+        management.set_emergency_access(ctx(), HOLDER, repos.dossiers.get(DOSSIER), False)  # finishes the first
+        actions = [(e.action, e.detail) for e in repos.journal.entries(DOSSIER)[-3:]]
+        assert repos.dossiers.get(DOSSIER).alert_new_documents is True
+        assert repos.journal.check(DOSSIER) is None
+    assert actions == [("login_succeeded", ""), ("manage", "alerte par e-mail activée"),
+                       ("manage", "accès en urgence refusé")]
