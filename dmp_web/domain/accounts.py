@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 
-from .credentials import hash_secret, new_link_token, new_otp, spend_a_check, token_digest, verify_secret
+from .credentials import hash_secret, hash_short_lived, new_link_token, new_otp, spend_a_check, token_digest, verify_secret
 
 OTP_VALIDITY = timedelta(minutes=10)
 OTP_MAX_TRIES = 5
@@ -185,7 +185,7 @@ class Account:
             left = self.otp.sent_at + OTP_RESEND_AFTER - now
             raise TooSoon(max(1, int(left.total_seconds())))
         code = new_otp()
-        self.otp = OneTimeCode(hash_secret(code), now, now + OTP_VALIDITY, purpose)
+        self.otp = OneTimeCode(hash_short_lived(code), now, now + OTP_VALIDITY, purpose)
         self.otp_sends.append(now)
         return code
 

@@ -48,6 +48,15 @@ def hash_secret(value: str) -> str:
     return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
 
 
+def hash_short_lived(value: str) -> str:
+    """A one-time code's hash: salted SHA-256, not scrypt. The code lives 10 minutes and dies
+    after 5 wrong tries, which is what stops guessing; a slow hash would only make each login
+    pay twice more (a login then hashes the password alone)."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.sha256(salt + value.encode("utf-8")).digest()
+    return "sha256$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
 def new_link_token() -> str:
     """The secret part of a link sent by e-mail (256 bits: it cannot be guessed)."""
     return secrets.token_urlsafe(32)
@@ -75,7 +84,10 @@ def verify_secret(value: str, stored: str) -> bool:
         scheme, salt, digest = stored.split("$")
     except (AttributeError, ValueError):
         return False
-    if scheme != "scrypt":
+    if scheme == "sha256":
+        actual = hashlib.sha256(base64.b64decode(salt) + value.encode("utf-8")).digest()
+    elif scheme == "scrypt":
+        actual = hashlib.scrypt(value.encode("utf-8"), salt=base64.b64decode(salt), **_SCRYPT)
+    else:
         return False
-    actual = hashlib.scrypt(value.encode("utf-8"), salt=base64.b64decode(salt), **_SCRYPT)
     return hmac.compare_digest(actual, base64.b64decode(digest))
