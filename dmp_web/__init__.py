@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     from .store.unit import recover_all
 
     recover_all(app.extensions["dmp.repos"])  # what a crash left half done is finished first
+    store.clean_leftovers()
     app.extensions["dmp.register"] = InsuredRegister(store)
     app.extensions["dmp.notifier"] = notifier_from_settings(
         settings.env, settings.exports_dir, settings.smtp, sms_email_domain=settings.sms_email_domain,

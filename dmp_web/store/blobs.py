@@ -13,7 +13,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from .crypto import Sealer
-from .files import FileStore, UnsafePath, atomic_write_bytes, fsync_dir
+from .files import FileStore, UnsafePath, fsync_dir
 
 _BLOB_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -32,7 +32,7 @@ class BlobStore:
         blob_id = secrets.token_hex(16)
         # No file lock: a fresh random id is written by no one else, and the write is atomic.
         with self.store.writing():
-            atomic_write_bytes(self._path(dossier_id, blob_id), self.sealer.seal(data))
+            self.store.write_bytes(self._path(dossier_id, blob_id), self.sealer.seal(data))
         return blob_id
 
     def get(self, dossier_id: str, blob_id: str) -> bytes:
@@ -48,7 +48,7 @@ class BlobStore:
         """Seal the blob again with the first key of the ring (key rotation); atomic."""
         path = self._path(dossier_id, blob_id)
         with self.store.writing():
-            atomic_write_bytes(path, self.sealer.reseal(path.read_bytes()))
+            self.store.write_bytes(path, self.sealer.reseal(path.read_bytes()))
 
     def delete(self, dossier_id: str, blob_id: str) -> None:
         """Remove the blob; removing one already gone is not an error."""

@@ -43,10 +43,13 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace the file's content in one step: readers and crashes see old or new, never half."""
+def atomic_write_bytes(path: Path, data: bytes, tmp_dir: Path | None = None) -> None:
+    """Replace the file's content in one step: readers and crashes see old or new, never half.
+    tmp_dir: where the temporary file is made (on the same disk), if not beside the file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if tmp_dir is not None:
+        tmp_dir.mkdir(mode=0o700, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=tmp_dir or path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -71,8 +74,9 @@ def _read_json(path: Path) -> dict | None:
 class _TransactionStorage(Storage):
     """Reads the file once, keeps changes in memory, writes them only on commit."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, tmp_dir: Path | None = None):
         self.path = path
+        self.tmp_dir = tmp_dir
         self._data: dict | None = None
         self._loaded = False
         self.dirty = False
@@ -91,7 +95,7 @@ class _TransactionStorage(Storage):
     def commit(self) -> None:
         if self.dirty:
             payload = json.dumps(self._data, ensure_ascii=False, separators=(",", ":"))
-            atomic_write_bytes(self.path, payload.encode("utf-8"))
+            atomic_write_bytes(self.path, payload.encode("utf-8"), self.tmp_dir)
             self.dirty = False
 
 
@@ -109,6 +113,7 @@ WRITERS_LOCK = ".writers.lock"
 # and the staging folder of a backup (one that crashed may have left its own).
 _NOT_DATA = re.compile(r"(\.lock|\.tmp)$|^\.dev-")
 STAGING_PREFIX = ".backup-"
+TMP_FOLDER = ".tmp"
 
 
 class FileStore:
@@ -117,6 +122,25 @@ class FileStore:
     def __init__(self, root: Path | str, lock_timeout: float = 30.0):
         self.root = Path(root).resolve()
         self.lock_timeout = lock_timeout
+        # every write's temporary file is made here: what a crash leaves is found in one place
+        self.tmp_dir = self.root / TMP_FOLDER
+
+    def write_bytes(self, path: Path, data: bytes) -> None:
+        """Replace a file of the store in one step (atomic_write_bytes, temporary file in tmp_dir)."""
+        atomic_write_bytes(path, data, self.tmp_dir)
+
+    def clean_leftovers(self, older_than: float = 3600.0) -> int:
+        """Delete the temporary files that writes cut by a crash left; how many. Only those older
+        than `older_than` seconds: a command starting beside a running server spares its writes."""
+        if not self.tmp_dir.is_dir():
+            return 0
+        limit, removed = time.time() - older_than, 0
+        for path in self.tmp_dir.iterdir():
+            with suppress(FileNotFoundError):
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+                    removed += 1
+        return removed
 
     @contextmanager
     def _writers(self, mode: int) -> Iterator[None]:
@@ -147,7 +171,7 @@ class FileStore:
         linked = []
         with self._writers(fcntl.LOCK_EX):
             for folder, dirs, files in os.walk(self.root):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(STAGING_PREFIX))
+                dirs[:] = sorted(d for d in dirs if not d.startswith(STAGING_PREFIX) and d != TMP_FOLDER)
                 for name in sorted(files):
                     if _NOT_DATA.search(name):
                         continue
@@ -185,7 +209,7 @@ class FileStore:
         """Lock the file, give a fresh TinyDB; changes are written at once on a clean exit,
         and forgotten if the block raises."""
         with self.lock(*segments) as path:
-            storage = _TransactionStorage(path)
+            storage = _TransactionStorage(path, self.tmp_dir)
             db = TinyDB(storage=lambda: storage)
             yield db
             storage.commit()

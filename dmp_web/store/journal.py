@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 from ..domain.journal import (
     GENESIS, Actor, ChainKey, ChainProblem, Head, JournalEntry, check_chain, legacy_chain_holds, make_entry,
 )
-from .files import FileStore, atomic_write_bytes
+from .files import FileStore
 
 SEGMENT = 64  # entries per segment file: a page of history reads one or two
 
@@ -50,7 +50,7 @@ class JournalFiles:
     def _write_head(self, head: Head) -> None:
         row = {"count": head.count, "last_hash": head.last_hash, "purged_at": head.purged_at,
                "mac": self.chain.head_mac(self.journal_id, head)}
-        atomic_write_bytes(self.store.path(*self.head_segments), json.dumps(row).encode("utf-8"))
+        self.store.write_bytes(self.store.path(*self.head_segments), json.dumps(row).encode("utf-8"))
 
     # -- entries ----------------------------------------------------------------------------
 
@@ -158,7 +158,7 @@ class HeldJournal:
         if len(lines) < offset:
             raise ChainBroken(self.files.journal_id)  # entries the head counts are gone: never write over that
         line = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        atomic_write_bytes(self.files._segment_path(number), b"\n".join([*lines, line]))
+        self.files.store.write_bytes(self.files._segment_path(number), b"\n".join([*lines, line]))
         self.head = Head(self.head.count + 1, stored["hash"])
         self.files._write_head(self.head)
 

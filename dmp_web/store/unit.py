@@ -23,7 +23,6 @@ from ..domain.dossier import Dossier
 from ..domain.journal import Head, JournalEntry
 from ..domain.wishes import Wishes
 from .codec import from_row, to_row
-from .files import atomic_write_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     from .dossiers import Repositories
@@ -110,7 +109,7 @@ def _intent_segments(dossier_id: str) -> tuple[str, str]:
 
 def _write_intent(repos, dossier_id: str, intent: dict) -> None:
     sealed = repos.documents.sealer.seal(json.dumps(intent, ensure_ascii=False).encode("utf-8"))
-    atomic_write_bytes(repos.store.path(*_intent_segments(dossier_id)), sealed)
+    repos.store.write_bytes(repos.store.path(*_intent_segments(dossier_id)), sealed)
 
 
 def _delete_intent(repos, dossier_id: str) -> None:
