@@ -154,6 +154,7 @@ def init_app(app: Flask) -> None:
             done = migrate_store(current_app.extensions["dmp.repos"])
         for line in done.refused:
             click.echo(f"Problème : {line}", err=True)
+        click.echo(f"{done.indexes} index mis à jour.")
         click.echo(f"{done.migrated} historique(s) mis à jour, {len(done.refused)} refusé(s).")
         journal("store_migrated", detail=f"{done.migrated} historique(s)", allowed=not done.refused,
                 reason="des historiques anciens ne tiennent pas" if done.refused else "")

@@ -189,11 +189,16 @@ class FileStore:
         return self.root.joinpath(*segments)
 
     @contextmanager
-    def lock(self, *segments: str) -> Iterator[Path]:
-        """Hold the file's lock (across processes) for a read-modify-write."""
+    def lock(self, *segments: str, shared_lock: tuple[str, ...] | None = None) -> Iterator[Path]:
+        """Hold the file's lock (across processes) for a read-modify-write.
+
+        shared_lock: the segments of one lock (….lock) for many files, instead of one per file
+        (small files by the million: their locks would double the file count)."""
         path = self.path(*segments)
         path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(path) + ".lock", timeout=self.lock_timeout)
+        lock_path = Path(str(self.path(*shared_lock) if shared_lock else path) + ".lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(lock_path), timeout=self.lock_timeout)
         with self.writing():
             try:
                 lock.acquire()
@@ -205,10 +210,10 @@ class FileStore:
                 lock.release()
 
     @contextmanager
-    def transaction(self, *segments: str) -> Iterator[TinyDB]:
+    def transaction(self, *segments: str, shared_lock: tuple[str, ...] | None = None) -> Iterator[TinyDB]:
         """Lock the file, give a fresh TinyDB; changes are written at once on a clean exit,
         and forgotten if the block raises."""
-        with self.lock(*segments) as path:
+        with self.lock(*segments, shared_lock=shared_lock) as path:
             storage = _TransactionStorage(path, self.tmp_dir)
             db = TinyDB(storage=lambda: storage)
             yield db

@@ -1,13 +1,15 @@
 """Records found by key without reading the others.
 
-A key (an NIR, a login identifier, an RPPS number…) is hashed to pick one of 256 shard files;
-a lookup opens that one small file. At 100,000 keys a shard holds about 400 entries, so a
-lookup costs the same at 1,000 or 100,000 dossiers.
+A key (an NIR, a login identifier, an RPPS number…) is hashed to pick one of 16.7 million shard
+files, in nested folders (keyed/<table>/ab/cd/ef.json); a lookup opens that one small file. At the
+68 million people of the register a shard holds about 4 entries, at 100,000 keys one: a lookup
+reads the same small file at any size. One lock file serves each top folder's shards.
 """
 from __future__ import annotations
 
 import hashlib
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterator
 
 from tinydb import Query
@@ -24,16 +26,20 @@ class KeyTaken(ValueError):
 class ShardedTable:
     """A map from string keys to JSON records, spread over shard files."""
 
-    def __init__(self, store: FileStore, name: str, shard_chars: int = 2):
+    def __init__(self, store: FileStore, name: str):
         self.store = store
         self.name = name
-        self.shard_chars = shard_chars
 
-    def shard_of(self, key: str) -> str:
-        return hashlib.sha256(key.encode("utf-8")).hexdigest()[: self.shard_chars] + ".json"
+    def shard_of(self, key: str) -> tuple[str, str, str]:
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        return (digest[0:2], digest[2:4], digest[4:6] + ".json")
 
-    def _segments(self, key: str) -> tuple[str, str, str]:
-        return ("keyed", self.name, self.shard_of(key))
+    def _segments(self, key: str) -> tuple[str, ...]:
+        return ("keyed", self.name, *self.shard_of(key))
+
+    def _transaction(self, segments: tuple[str, ...]):
+        # one lock for the 65,536 shards under each of the 256 top folders
+        return self.store.transaction(*segments, shared_lock=(*segments[:3], "shards"))
 
     def get(self, key: str) -> dict | None:
         with self.store.snapshot(*self._segments(key)) as db:
@@ -41,12 +47,12 @@ class ShardedTable:
         return dict(found["value"]) if found else None
 
     def put(self, key: str, value: dict) -> None:
-        with self.store.transaction(*self._segments(key)) as db:
+        with self._transaction(self._segments(key)) as db:
             db.upsert({"key": key, "value": value}, _KEY == key)
 
     def add(self, key: str, value: dict) -> None:
         """Put a new key; refuse one that already holds a different value."""
-        with self.store.transaction(*self._segments(key)) as db:
+        with self._transaction(self._segments(key)) as db:
             found = db.get(_KEY == key)
             if found is not None:
                 if found["value"] != value:
@@ -56,7 +62,7 @@ class ShardedTable:
 
     def update(self, key: str, change: Callable[[dict | None], dict | None]) -> dict | None:
         """Read, change and write one record under its shard's lock; None deletes it."""
-        with self.store.transaction(*self._segments(key)) as db:
+        with self._transaction(self._segments(key)) as db:
             found = db.get(_KEY == key)
             new = change(dict(found["value"]) if found else None)
             if new is None:
@@ -68,12 +74,12 @@ class ShardedTable:
     def update_many(self, changes: dict[str, Callable[[dict | None], dict | None]]) -> dict[str, dict | None]:
         """update() for many keys at once: each shard is read, changed and written once, under
         its lock (a batch import costs one write per shard, not one per key)."""
-        by_shard: dict[str, dict] = {}
+        by_shard: dict[tuple[str, ...], dict] = {}
         for key, change in changes.items():
             by_shard.setdefault(self.shard_of(key), {})[key] = change
         results: dict[str, dict | None] = {}
         for shard, group in sorted(by_shard.items()):
-            with self.store.transaction("keyed", self.name, shard) as db:
+            with self._transaction(("keyed", self.name, *shard)) as db:
                 existing = {row["key"]: row for row in db.all() if row["key"] in group}
                 stale, fresh = [], []
                 for key, change in group.items():
@@ -95,7 +101,7 @@ class ShardedTable:
     @contextmanager
     def updating(self, key: str) -> Iterator[dict]:
         """Hold the shard's lock while the caller changes the record in place; written on exit."""
-        with self.store.transaction(*self._segments(key)) as db:
+        with self._transaction(self._segments(key)) as db:
             found = db.get(_KEY == key)
             if found is None:
                 raise KeyError(key)
@@ -104,7 +110,7 @@ class ShardedTable:
             db.update({"value": value}, _KEY == key)
 
     def delete(self, key: str) -> bool:
-        with self.store.transaction(*self._segments(key)) as db:
+        with self._transaction(self._segments(key)) as db:
             return bool(db.remove(_KEY == key))
 
     def items(self) -> Iterator[tuple[str, dict]]:
@@ -112,7 +118,21 @@ class ShardedTable:
         folder = self.store.path("keyed", self.name)
         if not folder.exists():
             return
-        for shard in sorted(p.name for p in folder.glob("*.json")):
-            with self.store.snapshot("keyed", self.name, shard) as db:
+        for shard in sorted(folder.glob("*/*/*.json")):
+            with self.store.snapshot("keyed", self.name, *shard.relative_to(folder).parts) as db:
                 for row in db.all():
                     yield row["key"], dict(row["value"])
+
+    def migrate_flat(self) -> int:
+        """Move the records of an older store's 256 flat shards (keyed/<table>/ab.json) to the
+        nested ones; the number moved. Each flat shard goes once all its records are written."""
+        folder = self.store.path("keyed", self.name)
+        moved = 0
+        for flat in sorted(folder.glob("*.json")) if folder.exists() else []:
+            with self.store.snapshot("keyed", self.name, flat.name) as db:
+                rows = {row["key"]: dict(row["value"]) for row in db.all()}
+            self.update_many({key: (lambda _old, v=value: v) for key, value in rows.items()})
+            flat.unlink()
+            Path(str(flat) + ".lock").unlink(missing_ok=True)
+            moved += len(rows)
+        return moved

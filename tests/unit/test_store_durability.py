@@ -149,11 +149,34 @@ def test_a_keyed_lookup_reads_only_its_own_shard(tmp_path):
         table.put(f"user{i:04d}", {"dossier": f"d{i}"})
     target = "user0421"
     folder = tmp_path / "keyed" / "login"
-    assert len(list(folder.glob("*.json"))) > 200  # the keys really are spread out
-    for shard in folder.glob("*.json"):
-        if shard.name != table.shard_of(target):
+    shards = list(folder.glob("*/*/*.json"))
+    assert len(shards) > 590  # the keys really are spread out: about one a shard
+    for shard in shards:
+        if shard.relative_to(folder).parts != table.shard_of(target):
             shard.write_text("not json at all")  # any read of another shard would now fail
     assert table.get(target) == {"dossier": "d421"}
+
+
+def test_shards_of_one_folder_share_one_lock_file(tmp_path):
+    table = ShardedTable(FileStore(tmp_path), "login")
+    for i in range(2000):
+        table.put(f"user{i:04d}", {"dossier": f"d{i}"})
+    files = [p for p in (tmp_path / "keyed" / "login").rglob("*") if p.is_file()]
+    shards = [p for p in files if p.suffix == ".json"]
+    locks = [p for p in files if p.suffix == ".lock"]
+    assert len(shards) > 1900 and len(locks) == len({p.relative_to(tmp_path).parts[2] for p in shards}) <= 256
+
+
+def test_an_older_store_s_flat_shards_move_to_the_nested_ones(tmp_path):
+    store = FileStore(tmp_path)
+    with store.transaction("keyed", "login", "a7.json") as db:  # as the earlier version wrote them
+        db.insert({"key": "hup7510", "value": {"dossier": "d1"}})
+        db.insert({"key": "fro7510", "value": {"dossier": "d2"}})
+    table = ShardedTable(store, "login")
+    assert table.get("hup7510") is None  # not where a lookup looks
+    assert table.migrate_flat() == 2 and table.migrate_flat() == 0
+    assert table.get("hup7510") == {"dossier": "d1"} and table.get("fro7510") == {"dossier": "d2"}
+    assert not list((tmp_path / "keyed" / "login").glob("*.json*"))
 
 
 def test_adding_a_key_twice_with_another_value_is_refused(tmp_path):

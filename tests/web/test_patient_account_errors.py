@@ -276,7 +276,8 @@ def test_no_secret_is_stored_in_clear(client, notifier, app, tmp_path, created):
     secrets_typed = [created.initial_password, otp, NEW_PASSWORD]
     first_connection(client, created)
     stored = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "data").rglob("*.json"))
-    assert json.loads((tmp_path / "data" / "keyed" / "account-by-login" / app.extensions["dmp.repos"].accounts._by_login.shard_of(created.login_id)).read_text())
+    shard = app.extensions["dmp.repos"].accounts._by_login.shard_of(created.login_id)
+    assert json.loads((tmp_path / "data" / "keyed" / "account-by-login").joinpath(*shard).read_text())
     for secret in secrets_typed:
         assert secret not in stored
     assert "scrypt$" in stored
