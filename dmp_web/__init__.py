@@ -75,6 +75,10 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
 
     recover_all(app.extensions["dmp.repos"])  # what a crash left half done is finished first
     store.clean_leftovers()
+    from .services.store_migration import STORE_VERSION, store_version
+
+    # data of an earlier version: pages answer «en travaux» until migrate-store has run
+    app.extensions["dmp.store_current"] = store_version(store) >= STORE_VERSION
     app.extensions["dmp.register"] = InsuredRegister(store)
     app.extensions["dmp.notifier"] = notifier_from_settings(
         settings.env, settings.exports_dir, settings.smtp, sms_email_domain=settings.sms_email_domain,

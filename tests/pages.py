@@ -110,6 +110,7 @@ SAMPLE_VISITS: list[Visit] = [
     Visit("fichier trop gros", "/essai/erreur/trop-gros", "sample.error"),
     Visit("accès refusé", "/essai/erreur/refuse", "sample.error"),
     Visit("trop de demandes", "/essai/erreur/trop-de-demandes", "sample.error"),
+    Visit("en travaux", "/essai/erreur/en-travaux", "sample.error"),
 ]
 
 

@@ -77,4 +77,8 @@ def error(kind):
         abort(403)
     if kind == "trop-de-demandes":
         abort(429)
+    if kind == "en-travaux":
+        from dmp_web.web.errors import StoreOutdated
+
+        raise StoreOutdated()
     raise RuntimeError("a fault, on purpose")

@@ -6,7 +6,32 @@ and partly in clear. Each is checked on its old chain first: one that holds move
 chained with the journal key and sealed; one that does not is left as it is, to be looked at."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+
+from ..store.files import FileStore
+
+# What this code reads: 2 = journals in segments with heads and a keyed chain, nested shards.
+STORE_VERSION = 2
+_VERSION_FILE = ("store-version.json",)
+_HOLDS_DATA = ("dossiers", "keyed", "operators", "journal-heads")
+
+
+def store_version(store: FileStore) -> int:
+    """The version of the data in this folder: a new folder takes this code's at once; a folder
+    with data but no version file was written before versions (1)."""
+    path = store.path(*_VERSION_FILE)
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))["version"]
+    if not any(store.path(name).exists() for name in _HOLDS_DATA):
+        mark_current(store)
+        return STORE_VERSION
+    return 1
+
+
+def mark_current(store: FileStore) -> None:
+    store.root.mkdir(parents=True, exist_ok=True)
+    store.write_bytes(store.path(*_VERSION_FILE), json.dumps({"version": STORE_VERSION}).encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -33,4 +58,6 @@ def migrate_store(repos) -> Migrated:
     migrated += outcome is True
     if outcome is False:
         refused.append("Journal des opérateurs : l’ancien journal a été modifié ; il reste tel quel.")
+    if not refused:
+        mark_current(repos.store)
     return Migrated(migrated, tuple(refused), indexes)

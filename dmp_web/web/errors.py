@@ -1,7 +1,7 @@
 """Error pages that say what to do next."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from ..notify import DeliveryFailed
@@ -17,13 +17,25 @@ PAGES = {
     DeliveryFailed: ("not_sent.html", 503),
     500: ("500.html", 500),
 }
+
+
+class StoreOutdated(Exception):
+    """The data folder is of an earlier version: `flask --app app migrate-store` brings it up to date."""
+
+
+PAGES[StoreOutdated] = ("maintenance.html", 503)
 # what the request log says of a refusal, when the view did not say more precisely
-REFUSALS = {403: "policy", CSRFError: "csrf", 413: "too_large"}
+REFUSALS = {403: "policy", CSRFError: "csrf", 413: "too_large", StoreOutdated: "store_outdated"}
 
 
 def init_app(app: Flask) -> None:
     for cause, (template, status) in PAGES.items():
         app.register_error_handler(cause, _handler(app, template, status, REFUSALS.get(cause)))
+
+    @app.before_request
+    def outdated_store():
+        if not app.extensions["dmp.store_current"] and request.endpoint not in ("static", "ops.health_check"):
+            raise StoreOutdated()
 
 
 def _handler(app: Flask, template: str, status: int, refusal: str | None):

@@ -19,5 +19,6 @@ def health_check():
     # its own view of the store with a short wait: a probe answers in a second or two, always
     store = FileStore(ext["dmp.store"].root, lock_timeout=HEALTH_LOCK_TIMEOUT)
     parts = health.check(HealthRecords(store, ext["dmp.repos"].documents.sealer))
+    parts["store_version"] = "ok" if ext["dmp.store_current"] else "outdated"
     healthy = all(state in health.HEALTHY for state in parts.values())
     return jsonify(status="ok" if healthy else "fail", checks=parts), 200 if healthy else 503

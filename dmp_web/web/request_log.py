@@ -42,6 +42,7 @@ REFUSALS = {
     "too_large": "the request body is over the limit",
     "link_void": "an activation link that is unknown, used or expired",
     "session_expired": "the session ended after the idle time",
+    "store_outdated": "the data folder awaits migrate-store",
 }
 
 

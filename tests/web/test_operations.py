@@ -18,7 +18,7 @@ CONSULTATION = "d0c0000000000001"
 def test_the_health_endpoint_answers_200_when_store_and_keys_work(client):
     response = client.get("/sante")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "checks": {"store": "ok", "data_keys": "ok"}}
+    assert response.json == {"status": "ok", "checks": {"store": "ok", "data_keys": "ok", "store_version": "ok"}}
     assert "Set-Cookie" not in response.headers  # a probe opens no session
 
 
@@ -40,7 +40,7 @@ def test_the_health_endpoint_answers_503_when_the_data_keys_do_not_open_the_cana
     wrong = create_app(make_settings(tmp_path, data_keys=(other_key,)))
     response = wrong.test_client().get("/sante")
     assert response.status_code == 503
-    assert response.json == {"status": "fail", "checks": {"store": "ok", "data_keys": "fail"}}
+    assert response.json == {"status": "fail", "checks": {"store": "ok", "data_keys": "fail", "store_version": "ok"}}
     rotated = create_app(make_settings(tmp_path, data_keys=(other_key, first_key)))
     assert rotated.test_client().get("/sante").status_code == 200  # the old key still opens it
 
@@ -143,7 +143,7 @@ def test_during_a_backup_the_health_endpoint_says_busy_but_healthy(app, client):
     with store._writers(fcntl.LOCK_EX):  # what a backup holds while it links its snapshot
         response = client.get("/sante")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "checks": {"store": "busy", "data_keys": "ok"}}
+    assert response.json == {"status": "ok", "checks": {"store": "busy", "data_keys": "ok", "store_version": "ok"}}
 
 
 def production_app(tmp_path):
@@ -178,3 +178,19 @@ def test_in_production_a_server_error_is_logged_without_its_path_or_message(tmp_
 def test_in_production_every_page_sends_hsts(tmp_path):
     response = production_app(tmp_path).test_client().get("/", base_url="https://dmp.example.org")
     assert response.headers["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"
+
+
+def test_data_of_an_earlier_version_answers_en_travaux_until_migrate_store_has_run(tmp_path):
+    from ..conftest import make_app
+
+    make_app(tmp_path)  # a store with data
+    data = tmp_path / "data"
+    (data / "store-version.json").unlink()  # as an earlier version left it: no version
+    old = make_app(tmp_path)
+    page = old.test_client().get("/connexion")
+    assert page.status_code == 503 and "Le service est en travaux" in page.get_data(as_text=True)
+    health = old.test_client().get("/sante")
+    assert health.status_code == 503 and health.json["checks"]["store_version"] == "outdated"
+    done = old.test_cli_runner().invoke(args=["migrate-store"])
+    assert done.exit_code == 0, done.output
+    assert make_app(tmp_path).test_client().get("/connexion").status_code == 200  # once restarted
