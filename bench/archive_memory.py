@@ -34,7 +34,7 @@ def main() -> None:
         settings = Settings(env="testing", secret_key="b" * 40, data_dir=Path(root) / "d", exports_dir=Path(root) / "e")
         app = create_app(settings)
         repos = app.extensions["dmp.repos"]
-        load_demo_data(app.extensions["dmp.store"], repos.documents.sealer)
+        load_demo_data(repos)
         start = datetime(2026, 6, 1, tzinfo=timezone.utc)
         for n in range(args.files):
             document = Document(f"b16f{n:012x}", dossier_id, "patient_note", f"Gros fichier {n + 1}", "holder",

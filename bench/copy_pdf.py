@@ -42,7 +42,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as root:
         settings = Settings(env="testing", secret_key="b" * 40, data_dir=Path(root) / "d", exports_dir=Path(root) / "e")
         app = create_app(settings)
-        load_demo_data(app.extensions["dmp.store"], app.extensions["dmp.repos"].documents.sealer)
+        load_demo_data(app.extensions["dmp.repos"])
         grow_demo_dossier(app.extensions["dmp.repos"], visible=args.documents, files=3, history=args.history)
         with app.test_request_context():
             context = ctx()

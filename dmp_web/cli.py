@@ -15,7 +15,7 @@ BATCH_LOCK = "batch-jobs"
 
 def init_app(app: Flask) -> None:
     from . import letters_cli, operator_cli
-    from .operator_cli import fail, journal
+    from .operator_cli import fail, journal, terminal_progress
 
     operator_cli.init_app(app)
     letters_cli.init_app(app)
@@ -39,16 +39,18 @@ def init_app(app: Flask) -> None:
     @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_register_command(csv_file: Path) -> None:
         """Import the register of insured persons from a CSV file: every row, or none if one is wrong."""
-        from .services.register_import import (
-            RegisterImportRefused,
-            decode_register_file,
-            import_register,
-        )
+        from .domain.reimbursements import local_day
+        from .services.csv_rows import count_lines, csv_lines
+        from .services.register_import import RegisterImportRefused, import_register
         from .store.register import InsuredRegister
 
-        register = InsuredRegister(current_app.extensions["dmp.store"])
+        store = current_app.extensions["dmp.store"]
+        register = InsuredRegister(store)
+        total, today = count_lines(csv_file), local_day(current_app.extensions["dmp.clock"]())
         try:
-            count = import_register(decode_register_file(csv_file.read_bytes()), register)
+            with terminal_progress(2 * total, "Vérification, puis import") as update:
+                count = import_register(lambda: csv_lines(csv_file, update), register, today,
+                                        store.tmp_dir / "import-spill")
         except RegisterImportRefused as refused:
             for problem in refused.problems:
                 click.echo(problem, err=True)
@@ -63,17 +65,15 @@ def init_app(app: Flask) -> None:
     @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_reimbursements_command(csv_file: Path) -> None:
         """Import the Assurance Maladie's reimbursements (CSV): every row, or none if one is wrong."""
-        from .services.reimbursement_import import (
-            ReimbursementImportRefused,
-            decode_reimbursement_file,
-            import_reimbursements,
-        )
+        from .services.csv_rows import count_lines, csv_lines
+        from .services.reimbursement_import import ReimbursementImportRefused, import_reimbursements
 
         now = current_app.extensions["dmp.clock"]()
+        store = current_app.extensions["dmp.store"]
         try:
-            summary = import_reimbursements(
-                decode_reimbursement_file(csv_file.read_bytes()), current_app.extensions["dmp.repos"], now
-            )
+            with terminal_progress(count_lines(csv_file), "Lecture du fichier") as update:
+                summary = import_reimbursements(csv_lines(csv_file, update), current_app.extensions["dmp.repos"],
+                                                now, store.tmp_dir / "import-spill")
         except ReimbursementImportRefused as refused:
             for problem in refused.problems:
                 click.echo(problem, err=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -29,6 +30,16 @@ def fail(message: str, action: str | None = None) -> None:
         journal(action, allowed=False, reason=message)
     click.echo(message, err=True)
     sys.exit(1)
+
+
+@contextmanager
+def terminal_progress(length: int, label: str):
+    """An update(n) function: a progress bar on a terminal, nothing at all elsewhere (a log)."""
+    if not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    with click.progressbar(length=length, label=label, file=sys.stderr, update_min_steps=max(1, length // 1000)) as bar:
+        yield bar.update
 
 
 REFUSED = {
@@ -62,10 +73,10 @@ def init_app(app: Flask) -> None:
 
         total = count_lines(extract)
         try:
-            with click.progressbar(length=total, label="Vérification", file=sys.stderr) as bar:
-                check_directory_file(extract, bar.update)
-            with click.progressbar(length=total, label="Import", file=sys.stderr) as bar:
-                summary = import_directory(extract, ctx().repos.directory, bar.update)
+            with terminal_progress(total, "Vérification") as update:
+                check_directory_file(extract, update)
+            with terminal_progress(total, "Import") as update:
+                summary = import_directory(extract, ctx().repos.directory, update)
         except DirectoryImportRefused as refused:
             for problem in refused.problems:
                 click.echo(problem, err=True)
@@ -164,11 +175,13 @@ def init_app(app: Flask) -> None:
         is checked against the backup's manifest first. Then run journal-check."""
         from .services.backup import BackupRefused, restore
         from .settings import DEVELOPMENT_SECRET_FILES
-        from .store.files import WRITERS_LOCK
+        from .services.store_migration import VERSION_FILE
+        from .store.files import TMP_FOLDER, WRITERS_LOCK
 
         settings = current_app.config["DMP_SETTINGS"]
         try:
-            done = restore(source, settings.data_dir, ignore=(*DEVELOPMENT_SECRET_FILES, WRITERS_LOCK))
+            done = restore(source, settings.data_dir, ignore=(*DEVELOPMENT_SECRET_FILES, WRITERS_LOCK, TMP_FOLDER,
+                                                              VERSION_FILE), replaced=(VERSION_FILE,))
         except BackupRefused as refused:
             fail(str(refused))
         journal("backup_restored", detail=f"{done.files} fichiers depuis {source}")

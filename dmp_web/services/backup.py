@@ -100,8 +100,12 @@ def backup(store: FileStore, destination: Path, now: datetime) -> BackupDone:
     return BackupDone(len(entries), total)
 
 
-def restore(source: Path, store_root: Path, ignore: tuple[str, ...] = ()) -> BackupDone:
-    """Copy a backup into an empty data folder, checking every file against the manifest first."""
+def restore(source: Path, store_root: Path, ignore: tuple[str, ...] = (), replaced: tuple[str, ...] = ()) -> BackupDone:
+    """Copy a backup into an empty data folder, checking every file against the manifest first.
+
+    ignore: files an empty folder may hold all the same (keys, locks); replaced: those of them
+    that the backup's own replace, and that go when the backup has none (the store's version:
+    a backup of an earlier version restores as that version)."""
     source = Path(source).resolve()
     try:
         manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
@@ -128,4 +132,7 @@ def restore(source: Path, store_root: Path, ignore: tuple[str, ...] = ()) -> Bac
         shutil.copyfile(source / DATA / relative, target)
         os.chmod(target, 0o600)
         total += target.stat().st_size
+    for name in replaced:
+        if name not in manifest["files"]:
+            (store_root / name).unlink(missing_ok=True)
     return BackupDone(len(manifest["files"]), total)

@@ -2,6 +2,15 @@
 Each problem is a French line for the operator, «ligne N : …»."""
 from __future__ import annotations
 
+import csv
+import hashlib
+import itertools
+import json
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from cryptography.fernet import Fernet
+
 from ..domain.identity import InvalidNir, normalize_nir
 
 NIR_MESSAGES = {
@@ -50,3 +59,162 @@ def nir(raw: str) -> str:
         return normalize_nir(raw)
     except InvalidNir as error:
         raise FieldRefused(NIR_MESSAGES[error.code].format(length=error.length)) from None
+
+
+# -- streaming: files bigger than memory -------------------------------------------------------
+
+MAX_PROBLEMS = 100  # kept and shown; the others are counted
+
+
+class Problems:
+    """The problems of a file: the first MAX_PROBLEMS lines, and how many there were in all."""
+
+    def __init__(self) -> None:
+        self.first: list[str] = []
+        self.count = 0
+
+    def add(self, line: str) -> None:
+        self.count += 1
+        if len(self.first) < MAX_PROBLEMS:
+            self.first.append(line)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def report(self) -> list[str]:
+        more = self.count - len(self.first)
+        return self.first + ([f"… et {more} autre{'s' if more > 1 else ''} problème{'s' if more > 1 else ''}."]
+                             if more else [])
+
+
+class NotUtf8(ValueError):
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+
+def csv_rows(lines: Iterable[str], columns: tuple[str, ...], problems: Problems,
+             width_hint: Callable[[str], str] = lambda separator: "") -> Iterator[tuple[int, dict[str, str]]]:
+    """Each row of a CSV text, read as it comes: (its line number, its values by column).
+
+    lines: the file's lines (open_csv, or a StringIO). The header is line 1; the first line tells
+    the separator (« ; » or « , »). A row with the wrong number of columns, a malformed line or a
+    byte that is not UTF-8 goes to `problems` (the last two end the reading). width_hint(separator)
+    adds advice to a wrong column count."""
+    lines = iter(lines)
+    try:
+        first_line = next(lines, "")
+    except NotUtf8 as error:
+        problems.add(f"ligne {error.line} : le fichier doit être enregistré en UTF-8")
+        return
+    first_line = first_line.removeprefix("\ufeff")
+    if not first_line.strip():
+        problems.add("ligne 1 : il manque la ligne d'en-tête avec le nom des colonnes")
+        return
+    # The column names hold neither separator, so the header line tells which one the file uses.
+    separator = ";" if ";" in first_line else ","
+    reader = csv.reader(itertools.chain([first_line], lines), delimiter=separator)
+    header = [name.strip().lower() for name in next(reader)]
+    header_found = header_problems(header, columns)
+    for problem in header_found:
+        problems.add(problem)
+    if header_found:
+        return
+    end_of_previous_row = reader.line_num
+    while True:
+        number = end_of_previous_row + 1  # a quoted field may span lines: a row starts after the last
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            problems.add(f"ligne {number} : la ligne est mal écrite ({error})")
+            return
+        except NotUtf8 as error:
+            problems.add(f"ligne {error.line} : le fichier doit être enregistré en UTF-8")
+            return
+        end_of_previous_row = reader.line_num
+        if not any(f.strip() for f in fields):
+            continue  # blank lines, such as one at the end of the file
+        if len(fields) != len(header):
+            problems.add(f"ligne {number} : la ligne a {len(fields)} colonnes au lieu de {len(header)}"
+                         f" (séparateur « {separator} »){width_hint(separator)}")
+            continue
+        yield number, {name: f.strip() for name, f in zip(header, fields)}
+
+
+def csv_lines(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[str]:
+    """A CSV file's lines, read as they come and decoded from UTF-8 (a byte order mark is
+    dropped by csv_rows); NotUtf8 names the first line that is not. progress(1) for each line."""
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, start=1):
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise NotUtf8(number) from None
+            if progress is not None:
+                progress(1)
+
+
+def count_lines(path: Path) -> int:
+    """The lines of a file, for a progress bar (read in chunks, never whole)."""
+    with open(path, "rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+
+class SpillBuckets:
+    """Rows spread by key over sealed temporary files, so that a file bigger than memory can be
+    grouped by key one bucket at a time. The key that seals them lives in memory only, and the
+    files are deleted when the block ends."""
+
+    def __init__(self, folder: Path, buckets: int = 256, flush_at: int = 1 << 15):
+        self.folder = Path(folder)
+        self.buckets = buckets
+        self.flush_at = flush_at
+        self._fernet = Fernet(Fernet.generate_key())
+        self._buffers: dict[int, list[bytes]] = {}
+        self._sizes: dict[int, int] = {}
+
+    def __enter__(self) -> "SpillBuckets":
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for number in range(self.buckets):
+            self._path(number).unlink(missing_ok=True)
+
+    def _path(self, number: int) -> Path:
+        return self.folder / f"bucket-{number:03d}.spill"
+
+    def _bucket(self, key: str) -> int:
+        return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big") % self.buckets
+
+    def add(self, key: str, row: dict) -> None:
+        number = self._bucket(key)
+        line = json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._buffers.setdefault(number, []).append(line)
+        self._sizes[number] = self._sizes.get(number, 0) + len(line)
+        if self._sizes[number] >= self.flush_at:
+            self._flush(number)
+
+    def _flush(self, number: int) -> None:
+        lines = self._buffers.pop(number, [])
+        self._sizes.pop(number, None)
+        if lines:
+            token = self._fernet.encrypt(b"\n".join(lines))
+            with open(self._path(number), "ab") as f:
+                f.write(len(token).to_bytes(8, "big") + token)
+
+    def groups(self) -> Iterator[list[dict]]:
+        """Each bucket's rows, one bucket at a time (all rows of a key are in one bucket)."""
+        for number in list(self._buffers):
+            self._flush(number)
+        for number in range(self.buckets):
+            path = self._path(number)
+            if not path.exists():
+                continue
+            rows = []
+            with open(path, "rb") as f:
+                while size := f.read(8):
+                    rows += [json.loads(line) for line in self._fernet.decrypt(f.read(int.from_bytes(size, "big"))).split(b"\n")]
+            yield rows

@@ -1,19 +1,20 @@
 """Import the register of insured persons from the Assurance Maladie's CSV file: all rows or none.
 
 Every row is checked before anything is written, and every problem is reported with its line
-number (the header is line 1), in French, for the operator who has to fix the file.
+number (the header is line 1), in French, for the operator who has to fix the file (the first
+100, and how many in all). The file is read as it comes, twice (check, then write), never whole.
 """
 from __future__ import annotations
 
-import csv
 import io
 import re
 from datetime import date
-from typing import Protocol
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Protocol
 
 from ..domain.register import VITALE_TYPES, InsuredPerson, PostalAddress
 from .csv_rows import FieldRefused as _Refused
-from .csv_rows import decode_utf8, header_problems
+from .csv_rows import Problems, SpillBuckets, csv_rows, decode_utf8
 from .csv_rows import nir as _nir
 
 COLUMNS = (
@@ -66,7 +67,7 @@ class RegisterImportRefused(ValueError):
 class Register(Protocol):
     def get(self, nir: str) -> InsuredPerson | None: ...
 
-    def put(self, person: InsuredPerson) -> None: ...
+    def put_many(self, people: list[InsuredPerson]) -> None: ...
 
 
 def decode_register_file(data: bytes) -> str:
@@ -74,72 +75,97 @@ def decode_register_file(data: bytes) -> str:
     return decode_utf8(data, RegisterImportRefused)
 
 
-def parse_register_csv(text: str, today: date | None = None) -> tuple[list[InsuredPerson], list[str]]:
-    """The people of the file and, if any row is wrong, the problems (then people must not be used)."""
-    today = today or date.today()
-    text = text.removeprefix("\ufeff")
-    first_line = text.splitlines()[0] if text.strip() else ""
-    if not first_line.strip():
-        return [], ["ligne 1 : il manque la ligne d'en-tête avec le nom des colonnes"]
-    # The column names hold neither separator, so the header line tells which one the file uses.
-    separator = ";" if ";" in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    header = [name.strip().lower() for name in next(reader)]
-    problems = _header_problems(header)
-    if problems:
-        return [], problems
-
-    people: list[InsuredPerson] = []
-    line_of_nir: dict[str, int] = {}
-    end_of_previous_row = reader.line_num
-    while True:
-        line = end_of_previous_row + 1  # a quoted field may span lines: a row starts after the last
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            problems.append(f"ligne {line} : la ligne est mal écrite ({error})")
-            break
-        end_of_previous_row = reader.line_num
-        if not any(field.strip() for field in fields):
-            continue  # blank lines, such as one at the end of the file
-        if len(fields) != len(header):
-            problems.append(
-                f"ligne {line} : la ligne a {len(fields)} colonnes au lieu de {len(header)}"
-                f" (séparateur « {separator} »)"
-            )
-            continue
-        values = {name: field.strip() for name, field in zip(header, fields)}
+def read_people(lines: Iterable[str], today: date, problems: Problems) -> Iterator[tuple[int, InsuredPerson]]:
+    """The people of a file as they come, with their line numbers; each wrong row goes to
+    `problems` (then no row may be used). A NIR given twice is found by `check_register`."""
+    for number, values in csv_rows(lines, COLUMNS, problems):
         person, row_problems = _read_row(values, today)
-        problems.extend(f"ligne {line} : {problem}" for problem in row_problems)
-        if person is None:
-            continue
-        if person.nir in line_of_nir:
-            problems.append(f"ligne {line} : le NIR est déjà à la ligne {line_of_nir[person.nir]}")
-            continue
-        line_of_nir[person.nir] = line
-        people.append(person)
+        for problem in row_problems:
+            problems.add(f"ligne {number} : {problem}")
+        if person is not None:
+            yield number, person
 
+
+def _doubled_nirs(numbered: Iterable[tuple[int, str]], spill_folder: Path) -> list[tuple[int, int]]:
+    """(line, first line) of each NIR met again, in line order: one bucket of NIRs at a time."""
+    with SpillBuckets(spill_folder) as spill:
+        for number, nir in numbered:
+            spill.add(nir, [number, nir])
+        doubled = []
+        for bucket in spill.groups():
+            first_line: dict[str, int] = {}
+            for number, nir in sorted(bucket):
+                if nir in first_line:
+                    doubled.append((number, first_line[nir]))
+                else:
+                    first_line[nir] = number
+    return sorted(doubled)
+
+
+def _doubled(number: int, first: int) -> str:
+    return f"ligne {number} : le NIR est déjà à la ligne {first}"
+
+
+def check_register(lines: Iterable[str], today: date, spill_folder: Path) -> tuple[int, Problems]:
+    """The first pass: how many people the file holds, and its problems (none: it may be written)."""
+    problems, count = Problems(), [0]
+
+    def numbered():
+        for number, person in read_people(lines, today, problems):
+            count[0] += 1
+            yield number, person.nir
+
+    for number, first in _doubled_nirs(numbered(), spill_folder):
+        problems.add(_doubled(number, first))
+    if not count[0] and not problems:
+        problems.add("ligne 2 : le fichier ne contient aucune personne")
+    return count[0], problems
+
+
+def parse_register_csv(text: str, today: date | None = None, spill_folder: Path | None = None
+                       ) -> tuple[list[InsuredPerson], list[str]]:
+    """A small file's people and its problems, in file order (for tests and short files)."""
+    import tempfile
+
+    today = today or date.today()
+    problems = Problems()
+    people = list(read_people(io.StringIO(text, newline=""), today, problems))
+    with tempfile.TemporaryDirectory() as folder:
+        doubled = dict(_doubled_nirs(((n, p.nir) for n, p in people), spill_folder or Path(folder)))
+    for number, first in doubled.items():
+        problems.add(_doubled(number, first))
     if not people and not problems:
-        problems.append("ligne 2 : le fichier ne contient aucune personne")
-    return people, problems
+        problems.add("ligne 2 : le fichier ne contient aucune personne")
+    ordered = sorted(problems.first, key=_line_number)
+    return [p for n, p in people if n not in doubled], ordered
 
 
-def import_register(text: str, register: Register, today: date | None = None) -> int:
-    """Put every person of the file in the register, or raise RegisterImportRefused and put none."""
-    people, problems = parse_register_csv(text, today)
+def _line_number(problem: str) -> int:
+    return int(problem.split(" ")[1]) if problem.startswith("ligne ") else 0
+
+
+BATCH = 5_000  # people written together: each shard of the register is written once a batch
+
+
+def import_register(open_lines: Callable[[], Iterable[str]], register: Register, today: date,
+                    spill_folder: Path) -> int:
+    """Put every person of the file in the register, or raise RegisterImportRefused and put none.
+
+    open_lines() gives the file's lines, once for the check, once for the writing: nothing of
+    the file is held whole. Unchanged people are not written again, so a second import of the
+    same file writes nothing at all."""
+    count, problems = check_register(open_lines(), today, spill_folder)
     if problems:
-        raise RegisterImportRefused(problems)
-    for person in people:
-        # Skipping unchanged people makes a second import of the same file write nothing at all.
-        if register.get(person.nir) != person:
-            register.put(person)
-    return len(people)
-
-
-def _header_problems(header: list[str]) -> list[str]:
-    return header_problems(header, COLUMNS)
+        raise RegisterImportRefused(problems.report())
+    batch: list[InsuredPerson] = []
+    for _, person in read_people(open_lines(), today, Problems()):
+        batch.append(person)
+        if len(batch) >= BATCH:
+            register.put_many(batch)
+            batch = []
+    if batch:
+        register.put_many(batch)
+    return count
 
 
 def _read_row(values: dict[str, str], today: date) -> tuple[InsuredPerson | None, list[str]]:

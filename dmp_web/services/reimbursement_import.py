@@ -8,16 +8,18 @@ Then each row goes to the dossier of its NIR. Rows older than 24 months are igno
 that aged past 24 months are dropped from every dossier. A row already there is not added again,
 so importing the same file twice changes nothing, not one byte. A NIR without a DMP is not an
 error: the summary gives its lines. The import writes dossier by dossier; if it stops half-way,
-running it again finishes the work and adds nothing twice.
+running it again finishes the work and adds nothing twice. The file is read as it comes, never
+whole: memory stays the same whatever its size (see import_reimbursements).
 """
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
+from typing import Iterable, Iterator
 
 from ..domain.journal import Actor
 from ..domain.reimbursements import (
@@ -29,8 +31,8 @@ from ..domain.reimbursements import (
     window_start,
 )
 from ..formatting import date_fr
+from .csv_rows import MAX_PROBLEMS, Problems, SpillBuckets, csv_rows, decode_utf8
 from .csv_rows import FieldRefused as _Refused
-from .csv_rows import decode_utf8, header_problems
 from .csv_rows import nir as _nir
 
 COLUMNS = ("nir", "date", "acte", "professionnel", "montant_paye", "montant_rembourse")
@@ -75,8 +77,18 @@ class ImportSummary:
     already_there: int = 0
     dropped: int = 0  # rows removed from dossiers because they aged past 24 months
     dossiers_changed: int = 0
-    lines_without_dmp: list[int] = field(default_factory=list)
+    without_dmp: int = 0  # lines for a NIR without a DMP
+    closed_dmp: int = 0  # lines for a closed DMP
+    lines_without_dmp: list[int] = field(default_factory=list)  # the first MAX_PROBLEMS of them
     lines_closed_dmp: list[int] = field(default_factory=list)
+
+    def note_without_dmp(self, numbers: list[int]) -> None:
+        self.without_dmp += len(numbers)
+        self.lines_without_dmp = sorted(self.lines_without_dmp + numbers)[:MAX_PROBLEMS]
+
+    def note_closed_dmp(self, numbers: list[int]) -> None:
+        self.closed_dmp += len(numbers)
+        self.lines_closed_dmp = sorted(self.lines_closed_dmp + numbers)[:MAX_PROBLEMS]
 
     def lines(self) -> list[str]:
         """The report for the operator, in French."""
@@ -95,14 +107,14 @@ class ImportSummary:
         if self.dropped:
             report.append(f"{_count(self.dropped, 'remboursement retiré', 'remboursements retirés')}"
                           " des DMP : plus de 24 mois.")
-        if self.lines_without_dmp:
-            report.append(f"{_count(len(self.lines_without_dmp), 'ligne', 'lignes')} pour un NIR sans DMP,"
-                          f" non importée{'s' if len(self.lines_without_dmp) > 1 else ''} :"
-                          f" {_line_list(self.lines_without_dmp)}.")
-        if self.lines_closed_dmp:
-            report.append(f"{_count(len(self.lines_closed_dmp), 'ligne', 'lignes')} pour un DMP fermé,"
-                          f" non importée{'s' if len(self.lines_closed_dmp) > 1 else ''} :"
-                          f" {_line_list(self.lines_closed_dmp)}.")
+        if self.without_dmp:
+            report.append(f"{_count(self.without_dmp, 'ligne', 'lignes')} pour un NIR sans DMP,"
+                          f" non importée{'s' if self.without_dmp > 1 else ''} :"
+                          f" {_line_list(self.lines_without_dmp, self.without_dmp)}.")
+        if self.closed_dmp:
+            report.append(f"{_count(self.closed_dmp, 'ligne', 'lignes')} pour un DMP fermé,"
+                          f" non importée{'s' if self.closed_dmp > 1 else ''} :"
+                          f" {_line_list(self.lines_closed_dmp, self.closed_dmp)}.")
         return report
 
 
@@ -110,8 +122,9 @@ def _count(n: int, one: str, several: str) -> str:
     return f"{n} {one if n <= 1 else several}"
 
 
-def _line_list(numbers: list[int]) -> str:
-    return ("ligne " if len(numbers) == 1 else "lignes ") + ", ".join(str(n) for n in numbers)
+def _line_list(numbers: list[int], total: int) -> str:
+    listed = ("ligne " if len(numbers) == 1 else "lignes ") + ", ".join(str(n) for n in numbers)
+    return listed + (f"… (les {len(numbers)} premières)" if total > len(numbers) else "")
 
 
 def decode_reimbursement_file(data: bytes) -> str:
@@ -119,93 +132,83 @@ def decode_reimbursement_file(data: bytes) -> str:
     return decode_utf8(data, ReimbursementImportRefused)
 
 
-def parse_reimbursement_csv(text: str, today: date) -> tuple[list[Line], list[str]]:
-    """The rows of the file with their line numbers and, if any row is wrong, the problems
-    (then the rows must not be used). `today` is the day in France: a later date is refused."""
-    text = text.removeprefix("\ufeff")
-    first_line = text.splitlines()[0] if text.strip() else ""
-    if not first_line.strip():
-        return [], ["ligne 1 : il manque la ligne d'en-tête avec le nom des colonnes"]
-    # The column names hold neither separator, so the header line tells which one the file uses.
-    separator = ";" if ";" in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    header = [name.strip().lower() for name in next(reader)]
-    problems = _header_problems(header)
-    if problems:
-        return [], problems
+def _width_hint(separator: str) -> str:
+    return (" ; avec le séparateur « , », écrivez les montants avec un point (25.00)"
+            " ou entre guillemets (\"25,00\")") if separator == "," else ""
 
-    lines: list[Line] = []
-    end_of_previous_row = reader.line_num
-    while True:
-        number = end_of_previous_row + 1  # a quoted field may span lines: a row starts after the last
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            problems.append(f"ligne {number} : la ligne est mal écrite ({error})")
-            break
-        end_of_previous_row = reader.line_num
-        if not any(f.strip() for f in fields):
-            continue  # blank lines, such as one at the end of the file
-        if len(fields) != len(header):
-            hint = (" ; avec le séparateur « , », écrivez les montants avec un point (25.00)"
-                    " ou entre guillemets (\"25,00\")") if separator == "," else ""
-            problems.append(f"ligne {number} : la ligne a {len(fields)} colonnes au lieu de {len(header)}"
-                            f" (séparateur « {separator} »){hint}")
-            continue
-        values = {name: f.strip() for name, f in zip(header, fields)}
+
+def read_reimbursements(lines: Iterable[str], today: date, problems: Problems) -> Iterator[Line]:
+    """The rows of a file as they come, with their line numbers; each wrong row goes to
+    `problems` (then no row may be used). `today` is the day in France: a later date is refused."""
+    for number, values in csv_rows(lines, COLUMNS, problems, _width_hint):
         row, row_problems = _read_row(values, today)
-        problems.extend(f"ligne {number} : {problem}" for problem in row_problems)
+        for problem in row_problems:
+            problems.add(f"ligne {number} : {problem}")
         if row is not None:
-            lines.append(Line(number, row))
+            yield Line(number, row)
+
+
+def parse_reimbursement_csv(text: str, today: date) -> tuple[list[Line], list[str]]:
+    """A small file's rows, numbered, and its problems (read_reimbursements on a text)."""
+    problems = Problems()
+    lines = list(read_reimbursements(io.StringIO(text, newline=""), today, problems))
     numbered = number_occurrences(line.row for line in lines)
-    return [Line(line.number, row) for line, row in zip(lines, numbered)], problems
+    return [Line(line.number, row) for line, row in zip(lines, numbered)], problems.report()
 
 
-def import_reimbursements(text: str, repos, now: datetime) -> ImportSummary:
+def import_reimbursements(lines: Iterable[str], repos, now: datetime, spill_folder: Path) -> ImportSummary:
     """Attach each row of the file to its dossier, or raise ReimbursementImportRefused and write nothing.
 
+    The file is read once, as it comes: each row is checked, and the good ones wait in sealed
+    buckets by NIR (spill_folder), so that memory does not grow with the file. Only a file with
+    no problem is then written, one bucket, hence a few thousand NIRs, at a time.
     `repos` are the app's Repositories (dossiers, reimbursements, journal); `now` the app's clock."""
     today = local_day(now)
-    lines, problems = parse_reimbursement_csv(text, today)
-    if problems:
-        raise ReimbursementImportRefused(problems)
-    summary = ImportSummary(today=today, rows_read=len(lines))
-    by_nir: dict[str, list[Line]] = defaultdict(list)
-    for line in lines:
-        if in_window(line.row, today):
-            by_nir[line.row.nir].append(line)
-        else:
-            summary.too_old += 1
-
-    handled: set[str] = set()
-    for nir, nir_lines in by_nir.items():
-        dossier = repos.dossiers.find_by_nir(nir)
-        if dossier is None:
-            summary.lines_without_dmp += [line.number for line in nir_lines]
-            continue
-        handled.add(dossier.id)
-        if dossier.status != "open":  # no one feeds a closed DMP; its data stays as it was
-            summary.lines_closed_dmp += [line.number for line in nir_lines]
-            continue
-        result = _update(repos, dossier.id, [line.row for line in nir_lines], today, now)
-        summary.added += result.added
-        summary.already_there += len(nir_lines) - result.added
-        summary.dropped += result.dropped
-        summary.dossiers_changed += bool(result.added)
-
-    # Rows age in dossiers the file does not mention too: drop them everywhere, at each import.
+    problems = Problems()
+    summary = ImportSummary(today=today)
+    with SpillBuckets(spill_folder) as spill:
+        for line in read_reimbursements(lines, today, problems):
+            summary.rows_read += 1
+            if problems:
+                continue  # refused already: checked to the end, kept nowhere
+            if in_window(line.row, today):
+                nir, care_date, *rest = line.row.identity
+                spill.add(nir, {"line": line.number, "row": [nir, care_date.isoformat(), *rest]})
+            else:
+                summary.too_old += 1
+        if problems:
+            raise ReimbursementImportRefused(problems.report())
+        for bucket in spill.groups():
+            by_nir: dict[str, list[Line]] = defaultdict(list)
+            for item in sorted(bucket, key=lambda item: item["line"]):  # file order, for the occurrences
+                row = Reimbursement(item["row"][0], date.fromisoformat(item["row"][1]), *item["row"][2:])
+                by_nir[row.nir].append(Line(item["line"], row))
+            for nir, nir_lines in by_nir.items():
+                _import_person(repos, summary, nir, nir_lines, today, now)
+    # Rows age in dossiers the file does not mention too: drop them everywhere, at each import
+    # (a dossier the file fed was aged already: it changes nothing more).
     for dossier_id in repos.reimbursements.dossier_ids():
-        if dossier_id in handled:
-            continue
         dossier = repos.dossiers.get(dossier_id)
-        if dossier is None or dossier.status != "open":
-            continue
-        summary.dropped += _update(repos, dossier_id, [], today, now).dropped
-    summary.lines_without_dmp.sort()
-    summary.lines_closed_dmp.sort()
+        if dossier is not None and dossier.status == "open":
+            summary.dropped += _update(repos, dossier_id, [], today, now).dropped
     return summary
+
+
+def _import_person(repos, summary: ImportSummary, nir: str, lines: list[Line], today: date, now: datetime) -> None:
+    dossier = repos.dossiers.find_by_nir(nir)
+    numbers = [line.number for line in lines]
+    if dossier is None:
+        summary.note_without_dmp(numbers)
+        return
+    if dossier.status != "open":  # no one feeds a closed DMP; its data stays as it was
+        summary.note_closed_dmp(numbers)
+        return
+    rows = number_occurrences(line.row for line in lines)
+    result = _update(repos, dossier.id, rows, today, now)
+    summary.added += result.added
+    summary.already_there += len(rows) - result.added
+    summary.dropped += result.dropped
+    summary.dossiers_changed += bool(result.added)
 
 
 def _update(repos, dossier_id: str, incoming: list[Reimbursement], today: date, now: datetime):
@@ -228,10 +231,6 @@ def _update(repos, dossier_id: str, incoming: list[Reimbursement], today: date, 
         repos.journal.append(dossier_id, now, ASSURANCE_MALADIE, "reimbursements_updated",
                              reason=JOURNAL_REASON, detail=" ; ".join(parts))
     return result
-
-
-def _header_problems(header: list[str]) -> list[str]:
-    return header_problems(header, COLUMNS)
 
 
 def _read_row(values: dict[str, str], today: date) -> tuple[Reimbursement | None, list[str]]:

@@ -13,14 +13,14 @@ from ..store.files import FileStore
 
 # What this code reads: 2 = journals in segments with heads and a keyed chain, nested shards.
 STORE_VERSION = 2
-_VERSION_FILE = ("store-version.json",)
+VERSION_FILE = "store-version.json"
 _HOLDS_DATA = ("dossiers", "keyed", "operators", "journal-heads")
 
 
 def store_version(store: FileStore) -> int:
     """The version of the data in this folder: a new folder takes this code's at once; a folder
     with data but no version file was written before versions (1)."""
-    path = store.path(*_VERSION_FILE)
+    path = store.path(VERSION_FILE)
     if path.exists():
         return json.loads(path.read_text(encoding="utf-8"))["version"]
     if not any(store.path(name).exists() for name in _HOLDS_DATA):
@@ -31,7 +31,7 @@ def store_version(store: FileStore) -> int:
 
 def mark_current(store: FileStore) -> None:
     store.root.mkdir(parents=True, exist_ok=True)
-    store.write_bytes(store.path(*_VERSION_FILE), json.dumps({"version": STORE_VERSION}).encode("utf-8"))
+    store.write_bytes(store.path(VERSION_FILE), json.dumps({"version": STORE_VERSION}).encode("utf-8"))
 
 
 @dataclass(frozen=True)

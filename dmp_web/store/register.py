@@ -20,6 +20,10 @@ class InsuredRegister:
     def put(self, person: InsuredPerson) -> None:
         self._table.put(person.nir, _to_row(person))
 
+    def put_many(self, people: list[InsuredPerson]) -> None:
+        """Write many people, each shard once; a person already there as they are is not written."""
+        self._table.update_many({p.nir: (lambda _old, row=_to_row(p): row) for p in people})
+
 
 def _to_row(person: InsuredPerson) -> dict:
     row = asdict(person)

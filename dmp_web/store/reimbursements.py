@@ -48,8 +48,9 @@ class ReimbursementRepository:
         return reseal_record(self.store, self.sealer, self._segments(dossier_id))
 
     def dossier_ids(self) -> Iterator[str]:
-        """The dossiers that hold reimbursements (a batch walks them to drop rows that aged)."""
-        for path in sorted(self.store.root.glob(f"dossiers/*/*/{FILENAME}")):
+        """The dossiers that hold reimbursements (a batch walks them to drop rows that aged), as
+        the walk finds them: never all in memory at once."""
+        for path in self.store.root.glob(f"dossiers/*/*/{FILENAME}"):
             yield path.parent.name
 
     def _open(self, row) -> list[Reimbursement]:

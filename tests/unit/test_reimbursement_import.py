@@ -175,3 +175,15 @@ def test_reimbursements_are_sealed_at_rest(tmp_path):
     raw = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
     for clear in ("orthophonie", "Léa Martin", "Soins infirmiers", "Vaccin contre la grippe", "Séance de kinésithérapie", "2026-11-20"):
         assert clear.encode("utf-8") not in raw, clear
+
+
+def test_memory_does_not_grow_with_the_file(tmp_path):
+    """Measured in a process of its own (bench/import_memory.py): ten times the rows, about the same peak."""
+    from bench.import_memory import measure, write_file
+
+    peaks = []
+    for rows in (5_000, 50_000):
+        path = tmp_path / f"r{rows}.csv"
+        write_file(path, rows)
+        peaks.append(measure(path, tmp_path / f"app{rows}")[1])
+    assert peaks[1] < peaks[0] + 15, peaks  # in MB; reading the file whole took 80 MB, then 144 MB
