@@ -6,14 +6,14 @@ from datetime import datetime
 from typing import Callable
 
 from ..notify import Notifier
-from ..store.dossiers import Repositories
-from ..store.register import InsuredRegister
+from .ports import Repositories
+from .register_import import Register
 
 
 @dataclass
 class Context:
-    repos: Repositories
-    register: InsuredRegister
+    repos: Repositories  # the store's ports: the embedded store, or the fakes of the tests
+    register: Register
     notifier: Notifier
     clock: Callable[[], datetime]
     site_url: str = "http://127.0.0.1:5000"

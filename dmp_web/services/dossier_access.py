@@ -19,7 +19,7 @@ from ..notify import Email
 from .context import Context
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..store.unit import DossierUnit
+    from .ports import UnitOfWork
 
 
 def _decide(ctx: Context, actor, action: str, dossier: Dossier, document: Document | None = None,
@@ -46,7 +46,7 @@ class RuleRefused(Exception):
 # change(unit, dossier, document, decision) stages what an allowed decision permits, on the
 # records read under the lock; it returns what its journal entry says instead of the decision's
 # own ({"detail": …, "action": …}, or None), or raises RuleRefused.
-Change = Callable[["DossierUnit", Dossier, "Document | None", Decision], "dict | None"]
+Change = Callable[["UnitOfWork", Dossier, "Document | None", Decision], "dict | None"]
 
 
 def act(ctx: Context, actor, action: str, dossier: Dossier, document: Document | None = None, *,

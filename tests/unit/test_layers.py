@@ -21,3 +21,14 @@ def test_domain_modules_import_neither_flask_nor_the_store():
         for name in imported_modules(path):
             assert not name.startswith(FORBIDDEN), f"{path.name} imports {name}"
             assert not name.startswith(("..store", "..web")), f"{path.name} imports {name}"
+
+
+# The use cases moved onto the store's ports (services/ports.py) so far; the others follow.
+ON_PORTS = ("dossier_access.py", "management.py", "wishes.py", "history.py", "context.py")
+
+
+def test_the_use_cases_on_the_ports_never_import_the_store():
+    services = DOMAIN.parent / "services"
+    for name in ON_PORTS:
+        for imported in imported_modules(services / name):
+            assert not imported.startswith(("..store", "dmp_web.store")), f"{name} imports {imported}"

@@ -1,0 +1,207 @@
+"""In-memory fakes of the store's ports (dmp_web/services/ports.py), for service tests: fast, no
+files. They keep the rules the ports promise: a unit of work writes nothing unless committed, and
+its changes and journal entries land together; the journal is chained with a key and checked."""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from dmp_web.domain.access import EmergencyAccess
+from dmp_web.domain.documents import Document
+from dmp_web.domain.dossier import Dossier
+from dmp_web.domain.journal import ChainKey, Head, JournalEntry, check_chain, make_entry
+from dmp_web.domain.wishes import Wishes
+
+
+class MemoryJournals:
+    def __init__(self):
+        self.chain = ChainKey(b"memory journal key, tests only!!")
+        self.by_dossier: dict[str, list[JournalEntry]] = {}
+
+    def _head(self, dossier_id: str) -> Head:
+        entries = self.by_dossier.get(dossier_id, [])
+        return Head(len(entries), entries[-1].hash) if entries else Head()
+
+    def append(self, dossier_id: str, at: datetime, actor, action: str, **details) -> JournalEntry:
+        entry = make_entry(self._head(dossier_id), dossier_id, self.chain, at, actor, action, **details)
+        self.by_dossier.setdefault(dossier_id, []).append(entry)
+        return entry
+
+    def count(self, dossier_id: str) -> int:
+        return len(self.by_dossier.get(dossier_id, []))
+
+    def entries(self, dossier_id: str, start: int = 0, stop: int | None = None) -> list[JournalEntry]:
+        return self.by_dossier.get(dossier_id, [])[start:stop]
+
+    def emergencies(self, dossier_id: str, upto: int) -> list[JournalEntry]:
+        return [e for e in reversed(self.entries(dossier_id, 0, upto)) if e.emergency]
+
+    def head(self, dossier_id: str) -> Head | None:
+        return self._head(dossier_id) if dossier_id in self.by_dossier else None
+
+    def check(self, dossier_id: str):
+        return check_chain([e.as_dict() for e in self.entries(dossier_id)], self.chain, dossier_id,
+                           self._head(dossier_id))
+
+    def mark_purged(self, dossier_id: str, at: datetime) -> None:
+        self.by_dossier.pop(dossier_id, None)
+
+
+class MemoryDossiers:
+    def __init__(self):
+        self.records: dict[str, Dossier] = {}
+
+    def get(self, dossier_id: str) -> Dossier | None:
+        found = self.records.get(dossier_id)
+        return copy.deepcopy(found) if found else None  # as a store would: a copy, not the record
+
+    def find_by_nir(self, nir: str) -> Dossier | None:
+        return next((self.get(d.id) for d in self.records.values() if d.holder_nir == nir), None)
+
+    def find_by_ins(self, ins_c: str) -> Dossier | None:
+        return next((self.get(d.id) for d in self.records.values() if d.ins_c == ins_c), None)
+
+    def add(self, dossier: Dossier) -> None:
+        self.records[dossier.id] = copy.deepcopy(dossier)
+
+    def all_ids(self) -> list[str]:
+        return sorted(self.records)
+
+    def closed(self) -> list[tuple[str, datetime]]:
+        return [(d.id, d.closed_at) for d in self.records.values() if d.status == "closed"]
+
+    def delete(self, dossier: Dossier, login_id: str | None) -> None:
+        self.records.pop(dossier.id, None)
+
+
+@dataclass
+class _StoredDocument:
+    document: Document
+    text: str = ""
+    file: tuple[str, str, bytes] | None = None  # name, content type, data
+
+
+class MemoryDocuments:
+    def __init__(self):
+        self.rows: dict[str, dict[str, _StoredDocument]] = {}
+
+    def list(self, dossier_id: str) -> list[Document]:
+        docs = [copy.deepcopy(s.document) for s in self.rows.get(dossier_id, {}).values()]
+        return sorted(docs, key=lambda d: d.created_at, reverse=True)
+
+    def get(self, dossier_id: str, document_id: str) -> Document | None:
+        stored = self.rows.get(dossier_id, {}).get(document_id)
+        return copy.deepcopy(stored.document) if stored else None
+
+    def text(self, dossier_id: str, document_id: str) -> str:
+        stored = self.rows.get(dossier_id, {}).get(document_id)
+        return stored.text if stored else ""
+
+    def file(self, dossier_id: str, document_id: str):
+        stored = self.rows.get(dossier_id, {}).get(document_id)
+        return stored.file if stored else None
+
+    def file_data(self, dossier_id: str, stored) -> bytes:
+        return stored[2]
+
+
+class MemoryEmergencies:
+    def __init__(self):
+        self.accesses: dict[str, list[EmergencyAccess]] = {}
+
+    def all(self, dossier_id: str) -> list[EmergencyAccess]:
+        return list(self.accesses.get(dossier_id, []))
+
+    def active_for(self, dossier_id: str, rpps: str, now: datetime) -> EmergencyAccess | None:
+        return next((a for a in reversed(self.all(dossier_id)) if a.rpps == rpps and a.active(now)), None)
+
+
+class MemoryWishes:
+    def __init__(self):
+        self.records: dict[str, Wishes] = {}
+
+    def get(self, dossier_id: str) -> Wishes:
+        return copy.deepcopy(self.records.get(dossier_id, Wishes()))
+
+
+class MemoryDirectory:
+    def __init__(self, professionals=()):
+        self.by_rpps = {p.rpps: p for p in professionals}
+
+    def professional(self, rpps: str):
+        return self.by_rpps.get(rpps)
+
+    def search_professionals(self, text: str):
+        return [p for p in self.by_rpps.values() if text.lower() in p.name.lower()]
+
+
+@dataclass
+class MemoryUnit:
+    repos: "MemoryRepositories"
+    dossier_id: str
+    _ops: list = field(default_factory=list)
+    _entries: list = field(default_factory=list)
+
+    def __enter__(self) -> "MemoryUnit":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._ops, self._entries = [], []  # not committed: forgotten
+
+    def dossier(self) -> Dossier | None:
+        return self.repos.dossiers.get(self.dossier_id)
+
+    def document(self, document_id: str) -> Document | None:
+        return self.repos.documents.get(self.dossier_id, document_id)
+
+    def wishes(self) -> Wishes:
+        return self.repos.wishes.get(self.dossier_id)
+
+    def save_dossier(self, dossier: Dossier) -> None:
+        self._ops.append(lambda: self.repos.dossiers.records.__setitem__(dossier.id, copy.deepcopy(dossier)))
+
+    def save_document(self, document: Document) -> None:
+        def save():
+            self.repos.documents.rows[self.dossier_id][document.id].document = copy.deepcopy(document)
+        self._ops.append(save)
+
+    def add_document(self, document: Document, *, text: str = "", file_name: str = "", content_type: str = "",
+                     data: bytes | None = None) -> None:
+        stored = _StoredDocument(copy.deepcopy(document), text, (file_name, content_type, data) if data else None)
+        self._ops.append(lambda: self.repos.documents.rows.setdefault(self.dossier_id, {}).__setitem__(document.id, stored))
+
+    def save_wishes(self, wishes: Wishes) -> None:
+        self._ops.append(lambda: self.repos.wishes.records.__setitem__(self.dossier_id, copy.deepcopy(wishes)))
+
+    def add_emergency(self, access: EmergencyAccess) -> None:
+        self._ops.append(lambda: self.repos.emergencies.accesses.setdefault(self.dossier_id, []).append(access))
+
+    def journal(self, **fields) -> None:
+        self._entries.append(fields)
+
+    def commit(self) -> list[JournalEntry]:
+        for op in self._ops:
+            op()
+        entries = [self.repos.journal.append(self.dossier_id, **fields) for fields in self._entries]
+        self._ops, self._entries = [], []
+        return entries
+
+
+class MemoryRepositories:
+    """The ports of dmp_web/services/ports.py, in memory."""
+
+    def __init__(self, professionals=()):
+        self.dossiers = MemoryDossiers()
+        self.journal = MemoryJournals()
+        self.documents = MemoryDocuments()
+        self.emergencies = MemoryEmergencies()
+        self.wishes = MemoryWishes()
+        self.directory = MemoryDirectory(professionals)
+        self.accounts = None  # not faked yet: the account use cases run on the embedded store
+        self.reimbursements = None
+        self.creation_codes = None
+
+    def unit(self, dossier_id: str) -> MemoryUnit:
+        return MemoryUnit(self, dossier_id)
+

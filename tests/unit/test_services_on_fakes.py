@@ -1,0 +1,118 @@
+"""The use cases on the in-memory fakes of the store's ports (tests/memory_store.py): the rules
+of «decide → change → journal», with no file at all."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from dmp_web.domain.actors import Holder, Profession, Professional
+from dmp_web.domain.dossier import Consent, Dossier
+from dmp_web.services import dossier_access, history, management, wishes
+from dmp_web.services.context import Context
+
+from ..fakes import FakeClock
+from ..memory_store import MemoryRepositories
+
+DOSSIER = "ab12cd34ef56ab12cd34ef56"
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+DURAND = Professional("10001000016", "Dr Marie Durand", Profession.MEDECIN, "medecine_generale")
+LEFEVRE = Professional("10001000024", "Dr Paul Lefèvre", Profession.MEDECIN, "cardiologie")
+PETIT = Professional("10001000032", "Claire Petit", Profession.PHARMACIEN)
+BERNARD = Professional("10001000040", "Hugo Bernard", Profession.INFIRMIER)
+HOLDER = Holder(DOSSIER)
+
+
+@pytest.fixture
+def ctx():
+    repos = MemoryRepositories([DURAND, LEFEVRE, PETIT, BERNARD])
+    repos.dossiers.add(Dossier(DOSSIER, "275051305511212", "x", NOW - timedelta(days=300),
+                               Consent("holder", "online", NOW, "online"), emergency_access=True,
+                               attending_doctor_rpps=DURAND.rpps))
+    return Context(repos=repos, register=None, notifier=None, clock=FakeClock(NOW))
+
+
+def dossier(ctx):
+    return ctx.repos.dossiers.get(DOSSIER)
+
+
+def journal(ctx):
+    return ctx.repos.journal.entries(DOSSIER)
+
+
+def test_a_change_and_its_entry_land_together_and_the_chain_holds(ctx):
+    assert management.block(ctx, HOLDER, dossier(ctx), PETIT.rpps).allowed
+    assert PETIT.rpps in dossier(ctx).blocked_rpps
+    [entry] = journal(ctx)
+    assert entry.action == "manage" and entry.detail == f"professionnel bloqué : Claire Petit (RPPS {PETIT.rpps})"
+    assert ctx.repos.journal.check(DOSSIER) is None
+
+
+def test_the_rule_decides_on_the_dossier_as_it_is_at_the_change(ctx):
+    """The page was loaded before Dr Lefèvre became médecin traitant: blocking him is refused."""
+    seen_before = dossier(ctx)
+    assert management.set_attending_doctor(ctx, HOLDER, dossier(ctx), LEFEVRE.rpps).allowed
+    refused = management.block(ctx, HOLDER, seen_before, LEFEVRE.rpps)
+    assert not refused.allowed and refused.reason_code == "attending_doctor_cannot_be_blocked"
+    assert dossier(ctx).blocked_rpps == []
+    last = journal(ctx)[-1]
+    assert not last.allowed and last.detail.startswith("attending_doctor_cannot_be_blocked ; Dr Paul Lefèvre")
+
+
+def test_a_refused_actor_changes_nothing_and_the_refusal_is_journaled(ctx):
+    refused = management.set_emergency_access(ctx, PETIT, dossier(ctx), False)
+    assert not refused.allowed and dossier(ctx).emergency_access is True
+    assert [(e.action, e.allowed, e.actor_id) for e in journal(ctx)] == [("manage", False, PETIT.rpps)]
+
+
+def test_a_deposit_is_stored_with_its_entry_and_a_refused_one_leaves_nothing(ctx):
+    done = dossier_access.deposit(ctx, DURAND, dossier(ctx), type_code="consultation_report",
+                                  title="Consultation", document_date=date(2026, 11, 20), text="Tout va bien.")
+    assert done.decision.allowed and ctx.repos.documents.text(DOSSIER, done.document.id) == "Tout va bien."
+    blocked = management.block(ctx, HOLDER, dossier(ctx), BERNARD.rpps)
+    assert blocked.allowed
+    refused = dossier_access.deposit(ctx, BERNARD, dossier(ctx), type_code="consultation_report",
+                                     title="Soins", document_date=None, text="x")
+    assert not refused.decision.allowed and refused.document is None
+    assert [d.title for d in ctx.repos.documents.list(DOSSIER)] == ["Consultation"]
+    assert [(e.action, e.allowed) for e in journal(ctx)] == [("write_document", True), ("manage", True),
+                                                             ("write_document", False)]
+
+
+def test_hiding_a_document_reads_it_under_the_lock_and_notes_it(ctx):
+    done = dossier_access.deposit(ctx, DURAND, dossier(ctx), type_code="consultation_report",
+                                  title="Consultation", document_date=None, text="x")
+    assert dossier_access.set_hidden(ctx, HOLDER, dossier(ctx), done.document, True).allowed
+    assert ctx.repos.documents.get(DOSSIER, done.document.id).hidden is True
+    assert journal(ctx)[-1].detail.endswith(" ; caché aux professionnels")
+
+
+def test_an_emergency_access_is_kept_only_when_the_emergency_rule_opened_it(ctx):
+    assert dossier_access.open_emergency(ctx, PETIT, dossier(ctx), "Malaise à l’officine").allowed
+    assert [a.rpps for a in ctx.repos.emergencies.all(DOSSIER)] == [PETIT.rpps]
+    assert journal(ctx)[-1].action == "break_glass"
+    dossier_access.open_emergency(ctx, DURAND, dossier(ctx), "Suivi")  # his own rights suffice
+    assert len(ctx.repos.emergencies.all(DOSSIER)) == 1 and journal(ctx)[-1].action == "read_dossier"
+
+
+def test_the_wishes_change_under_the_unit_and_say_what_changed(ctx):
+    assert wishes.set_trusted_person(ctx, HOLDER, dossier(ctx), "Paul Roche", "mon mari", "0611223344").allowed
+    assert ctx.repos.wishes.get(DOSSIER).trusted_person.name == "Paul Roche"
+    assert journal(ctx)[-1].detail == "volontés et droits : personne de confiance enregistrée"
+
+
+def test_the_history_reads_one_page_of_the_journal(ctx):
+    for n in range(25):
+        management.set_alerts(ctx, HOLDER, dossier(ctx), n % 2 == 0)
+    read = history.read_history(ctx, HOLDER, dossier(ctx), page=1, emergencies_only=False)
+    assert read.decision.allowed and (read.page.total, read.page.pages, len(read.lines)) == (26, 2, 20)
+    assert read.page.entries[0].action == "read_dossier"  # the reading itself, newest first
+
+
+def test_a_use_case_that_fails_half_way_leaves_neither_change_nor_entry(ctx, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("a fault in the middle of the change")
+    monkeypatch.setattr(wishes, "_person", broken)
+    with pytest.raises(RuntimeError):
+        wishes.set_trusted_person(ctx, HOLDER, dossier(ctx), "Paul Roche", "mon mari", "0611223344")
+    assert ctx.repos.wishes.get(DOSSIER).trusted_person.name == "" and journal(ctx) == []
