@@ -100,8 +100,12 @@ def seed_demo_dossier(environment: dict[str, str]) -> None:
     from dmp_web.store.dossiers import Repositories
 
     sealer = Sealer.from_keys([decode_key(environment["DMP_DATA_KEYS"])], "documents")
+    from dmp_web.services.store_migration import mark_current
+
     chain = ChainKey(decode_key(environment["DMP_JOURNAL_KEY"]))
-    load_demo_data(Repositories(FileStore(environment["DMP_DATA_DIR"]), sealer, chain=chain))
+    store = FileStore(environment["DMP_DATA_DIR"])
+    mark_current(store)  # written by this version: as the app marks a new data folder
+    load_demo_data(Repositories(store, sealer, chain=chain))
 
 
 def start_gunicorn(root: Path, environment: dict[str, str], cert: Path | None = None,
