@@ -198,9 +198,9 @@ def document_access(document_id):
         hidden_as_not_found("policy")
     message = ("Ce document est maintenant caché aux professionnels." if hide
                else "Ce document est de nouveau visible pour les professionnels.")
-    if htmx and not htmx.boosted:
-        return render_template("pages/patient/_document_row.html", document=document, types=DOCUMENT_TYPES,
-                               message=message)
+    if htmx and not htmx.boosted:  # the row as stored now (the change was made on a fresh read)
+        return render_template("pages/patient/_document_row.html", document=document_or_404(dossier, document_id),
+                               types=DOCUMENT_TYPES, message=message)
     flash(message, "success")
     return redirect(url_for("patient.documents"))
 

@@ -59,6 +59,7 @@ def test_with_htmx_the_toggle_answers_only_the_row_and_the_message(client, notif
     assert body.lstrip().startswith(f'<li id="doc-{LAB}"')
     assert 'id="flash-area" hx-swap-oob="innerHTML"' in body and "caché aux professionnels" in body
     assert f'id="acces-{LAB}"' in body  # same id: htmx gives the focus back to the button
+    assert "Autoriser l’accès" in body and "Interdire l’accès" not in body  # the row as it is now
     assert "HX-Request" in response.headers["Vary"]
     plain = client.post(f"/mon-dmp/documents/{LAB}/acces", data={"csrf_token": token, "hidden": "0"})
     assert plain.status_code == 302
