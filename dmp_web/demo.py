@@ -15,7 +15,6 @@ from .domain.register import InsuredPerson, PostalAddress
 from .domain.reimbursements import Reimbursement
 from .store import FileStore
 from .store.dossiers import Repositories
-from .store.crypto import Sealer
 from .store.register import InsuredRegister
 
 DEMO_PASSWORD = "demo-dmp-2026"

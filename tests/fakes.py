@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from dmp_web.notify import LetterQueue
 

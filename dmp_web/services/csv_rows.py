@@ -26,6 +26,21 @@ class FieldRefused(ValueError):
     """One field's value is wrong; the message is the French text for the operator."""
 
 
+class RowCheck:
+    """The problems of one row: check(parse, *args) is the parsed value, or None and the
+    problem kept (every field is checked, so the operator sees all of a row's problems at once)."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def __call__(self, parse, *args):
+        try:
+            return parse(*args)
+        except FieldRefused as refused:
+            self.problems.append(str(refused))
+            return None
+
+
 def decode_utf8(data: bytes, refused: type[Exception]) -> str:
     """The file's text: UTF-8, with or without a byte order mark; else `refused([problem])`."""
     try:

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Iterator, Protocol
 
 from ..domain.register import VITALE_TYPES, InsuredPerson, PostalAddress
 from .csv_rows import FieldRefused as _Refused
-from .csv_rows import Problems, SpillBuckets, csv_rows, decode_utf8
+from .csv_rows import Problems, RowCheck, SpillBuckets, csv_rows, decode_utf8
 from .csv_rows import nir as _nir
 
 COLUMNS = (
@@ -170,15 +170,8 @@ def import_register(open_lines: Callable[[], Iterable[str]], register: Register,
 
 def _read_row(values: dict[str, str], today: date) -> tuple[InsuredPerson | None, list[str]]:
     """The person the row describes, or None and every problem of the row."""
-    problems: list[str] = []
-
-    def check(parse, *args):
-        try:
-            return parse(*args)
-        except _Refused as refused:
-            problems.append(str(refused))
-            return None
-
+    check = RowCheck()
+    problems = check.problems
     nir = check(_nir, values["nir"])
     birth_name = check(_required, values, "nom_naissance")
     first_names = check(_required, values, "prenoms")

@@ -31,7 +31,7 @@ from ..domain.reimbursements import (
     window_start,
 )
 from ..formatting import date_fr
-from .csv_rows import MAX_PROBLEMS, Problems, SpillBuckets, csv_rows, decode_utf8
+from .csv_rows import MAX_PROBLEMS, Problems, RowCheck, SpillBuckets, csv_rows, decode_utf8
 from .csv_rows import FieldRefused as _Refused
 from .csv_rows import nir as _nir
 
@@ -235,15 +235,8 @@ def _update(repos, dossier_id: str, incoming: list[Reimbursement], today: date, 
 
 def _read_row(values: dict[str, str], today: date) -> tuple[Reimbursement | None, list[str]]:
     """The reimbursement the row describes, or None and every problem of the row."""
-    problems: list[str] = []
-
-    def check(parse, *args):
-        try:
-            return parse(*args)
-        except _Refused as refused:
-            problems.append(str(refused))
-            return None
-
+    check = RowCheck()
+    problems = check.problems
     nir = check(_nir, values["nir"])
     care_date = check(_care_date, values["date"], today)
     act = check(_text, values["acte"], "acte")
