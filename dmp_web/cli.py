@@ -48,9 +48,10 @@ def init_app(app: Flask) -> None:
         register = InsuredRegister(store)
         total, today = count_lines(csv_file), local_day(current_app.extensions["dmp.clock"]())
         try:
-            with terminal_progress(2 * total, "Vérification, puis import") as update:
-                count = import_register(lambda: csv_lines(csv_file, update), register, today,
-                                        store.tmp_dir / "import-spill")
+            # one import at a time, never beside a purge; its buckets in a folder of its own
+            with store.lock(BATCH_LOCK), store.scratch() as scratch, \
+                    terminal_progress(2 * total, "Vérification, puis import") as update:
+                count = import_register(lambda: csv_lines(csv_file, update), register, today, scratch)
         except RegisterImportRefused as refused:
             for problem in refused.problems:
                 click.echo(problem, err=True)
@@ -71,9 +72,10 @@ def init_app(app: Flask) -> None:
         now = current_app.extensions["dmp.clock"]()
         store = current_app.extensions["dmp.store"]
         try:
-            with terminal_progress(count_lines(csv_file), "Lecture du fichier") as update:
+            with store.lock(BATCH_LOCK), store.scratch() as scratch, \
+                    terminal_progress(count_lines(csv_file), "Lecture du fichier") as update:
                 summary = import_reimbursements(csv_lines(csv_file, update), current_app.extensions["dmp.repos"],
-                                                now, store.tmp_dir / "import-spill")
+                                                now, scratch)
         except ReimbursementImportRefused as refused:
             for problem in refused.problems:
                 click.echo(problem, err=True)

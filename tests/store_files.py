@@ -10,5 +10,6 @@ def store_files(root: Path, lock_files: bool = False) -> dict:
     return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file() and p.relative_to(root).parts[0] != "operators"
             and p.relative_to(root) not in (Path("journal-heads", "operators.json"),
-                                            Path("journal-heads", "operators.json.lock"))
+                                            Path("journal-heads", "operators.json.lock"),
+                                            Path("batch-jobs.lock"))  # the lock batch jobs take
             and (lock_files or p.suffix in (".json", ".jsonl"))}

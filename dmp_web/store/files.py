@@ -12,6 +12,7 @@ import fcntl
 import json
 import os
 import re
+import shutil
 import tempfile
 import time
 from contextlib import contextmanager, suppress
@@ -138,9 +139,23 @@ class FileStore:
         for path in self.tmp_dir.iterdir():
             with suppress(FileNotFoundError):
                 if path.stat().st_mtime < limit:
-                    path.unlink()
+                    if path.is_dir() and not path.is_symlink():
+                        shutil.rmtree(path, ignore_errors=True)  # a batch job's scratch folder
+                    else:
+                        path.unlink()
                     removed += 1
         return removed
+
+    @contextmanager
+    def scratch(self) -> Iterator[Path]:
+        """A private folder of this store's disk for one batch job, deleted when the job ends
+        (and by clean_leftovers if the job was killed)."""
+        self.tmp_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(dir=self.tmp_dir, prefix="scratch-"))
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     @contextmanager
     def _writers(self, mode: int) -> Iterator[None]:

@@ -258,3 +258,15 @@ def test_no_write_lands_while_a_backup_links_its_snapshot(tmp_path, monkeypatch)
     assert times["write"] > times["snapshot"]  # the write waited for the snapshot to end
     with store.snapshot("t", "f0.json") as db:
         assert len(db) == 2  # and then it landed
+
+
+def test_a_batch_job_s_scratch_folder_goes_with_it_or_at_the_next_start(tmp_path):
+    store = FileStore(tmp_path)
+    with store.scratch() as first, store.scratch() as second:
+        assert first != second and first.parent == store.tmp_dir  # two jobs never share a folder
+        (first / "bucket-000.spill").write_bytes(b"x")
+    assert not first.exists() and not second.exists()
+    left = tmp_path / ".tmp" / "scratch-killed"  # what a job killed with -9 leaves
+    left.mkdir()
+    (left / "bucket-001.spill").write_bytes(b"x")
+    assert store.clean_leftovers(older_than=0) == 1 and not left.exists()  # a folder, not a crash
