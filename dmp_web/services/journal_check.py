@@ -44,6 +44,12 @@ def check_journals(repos, dossier_ids: list[str] | None = None) -> CheckReport:
         problem = _problem(repos, dossier_id)
         if problem is not None:
             problems.append(f"{_label(dossier_id)} : {problem.sentence()}")
+    from ..store.unit import failed_units
+
+    for dossier_id in failed_units(repos):
+        if not dossier_ids or dossier_id in dossier_ids:
+            problems.append(f"{_label(dossier_id)} : une modification n’a pas pu être finie après une panne "
+                            "(voir pending-failed/).")
     if not dossier_ids:
         problem = repos.operators.check()
         if problem is not None:

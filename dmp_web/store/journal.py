@@ -63,7 +63,7 @@ class JournalFiles:
             data = self._segment_path(number).read_bytes()
         except FileNotFoundError:
             return []
-        return data.split(b"\n")[:valid] if valid else []
+        return data.split(b"\n")[:valid] if valid and data else []  # an emptied file holds no line
 
     @contextmanager
     def hold(self) -> Iterator["HeldJournal"]:
@@ -149,14 +149,23 @@ class HeldJournal:
         self.files = files
         self.head = head
 
-    def append(self, stored: dict) -> None:
-        """Write the stored entry as the next one: its segment first, then the head (the commit)."""
-        if stored["seq"] != self.head.count or stored["prev_hash"] != self.head.last_hash:
-            raise ChainBroken(self.files.journal_id)  # made for another head: a bug, never written
+    def _current_lines(self) -> list[bytes]:
         number, offset = divmod(self.head.count, SEGMENT)
         lines = self.files._lines(number, offset)
         if len(lines) < offset:
             raise ChainBroken(self.files.journal_id)  # entries the head counts are gone: never write over that
+        return lines
+
+    def check_appendable(self) -> None:
+        """ChainBroken now, before a unit of work writes anything, if an append would fail."""
+        self._current_lines()
+
+    def append(self, stored: dict) -> None:
+        """Write the stored entry as the next one: its segment first, then the head (the commit)."""
+        if stored["seq"] != self.head.count or stored["prev_hash"] != self.head.last_hash:
+            raise ChainBroken(self.files.journal_id)  # made for another head: a bug, never written
+        number = self.head.count // SEGMENT
+        lines = self._current_lines()
         line = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         self.files.store.write_bytes(self.files._segment_path(number), b"\n".join([*lines, line]))
         self.head = Head(self.head.count + 1, stored["hash"])

@@ -15,6 +15,7 @@ change is idempotent, so applying one twice is harmless.
 from __future__ import annotations
 
 import json
+import logging
 from typing import TYPE_CHECKING
 
 from ..domain.access import EmergencyAccess
@@ -26,6 +27,8 @@ from .codec import from_row, to_row
 
 if TYPE_CHECKING:  # pragma: no cover
     from .dossiers import Repositories
+
+log = logging.getLogger("dmp_web.store")
 
 
 class UnitNotCommitted(RuntimeError):
@@ -93,6 +96,7 @@ class DossierUnit:
             entries.append(entry)
             head = Head(head.count + 1, entry.hash)
         intent = {"ops": self._ops, "entries": [entry.as_dict() for entry in entries]}
+        self._held.check_appendable()  # a journal that cannot take its entries: nothing is changed
         if self._ops:  # entries alone need no intent: an append is atomic by itself
             _write_intent(self.repos, self.dossier_id, intent)
         _apply(self.repos, self.dossier_id, intent, self._held)
@@ -146,13 +150,30 @@ def _apply(repos, dossier_id: str, intent: dict, held) -> None:
         repos.journal.append_stored(dossier_id, held, stored)
 
 
+FAILED_FOLDER = "pending-failed"
+
+
 def recover_all(repos) -> int:
-    """At start: finish every unit of work a crash left half done; how many."""
+    """At start: finish every unit of work a crash left half done; how many. One that cannot be
+    finished (a journal cut, a key gone) is set aside in pending-failed/, logged, and reported by
+    journal-check: the service starts all the same, and that dossier waits for an operator."""
     folder = repos.store.path("pending")
     if not folder.is_dir():
         return 0
     finished = 0
     for path in sorted(folder.glob("*.json")):
-        with DossierUnit(repos, path.stem):
-            finished += 1  # entering the unit finished it
+        try:
+            with DossierUnit(repos, path.stem):
+                finished += 1  # entering the unit finished it
+        except Exception as problem:  # noqa: BLE001 - whatever it is, the other dossiers go on
+            log.error("unit of work of dossier %s not finished: %s", path.stem, type(problem).__name__)
+            aside = repos.store.path(FAILED_FOLDER, f"{path.stem}.json")
+            aside.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            path.replace(aside)
     return finished
+
+
+def failed_units(repos) -> list[str]:
+    """The dossiers whose unit of work could not be finished (for journal-check)."""
+    folder = repos.store.path(FAILED_FOLDER)
+    return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []

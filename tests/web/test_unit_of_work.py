@@ -135,3 +135,31 @@ def test_a_unit_finished_after_others_wrote_its_entry_goes_after_theirs(app, mon
         assert repos.journal.check(DOSSIER) is None
     assert actions == [("login_succeeded", ""), ("manage", "alerte par e-mail activée"),
                        ("manage", "accès en urgence refusé")]
+
+
+def test_a_journal_that_cannot_take_the_entry_leaves_the_change_unmade(app):
+    with app.app_context():
+        repos = ctx().repos
+        segment = repos.journal.files(DOSSIER)._segment_path(0)
+        segment.write_bytes(b"\n".join(segment.read_bytes().split(b"\n")[:-1]))  # the last entry cut
+        from dmp_web.store.journal import ChainBroken
+
+        with pytest.raises(ChainBroken):
+            management.set_alerts(ctx(), HOLDER, repos.dossiers.get(DOSSIER), True)
+        assert repos.dossiers.get(DOSSIER).alert_new_documents is False  # no change without its entry
+        assert not app.extensions["dmp.store"].path("pending").exists() or not any(
+            app.extensions["dmp.store"].path("pending").iterdir())
+
+
+def test_an_intent_that_cannot_be_finished_is_set_aside_and_the_app_starts(app, monkeypatch, tmp_path):
+    monkeypatch.setattr(unit_module, "_apply", lambda *a: (_ for _ in ()).throw(SystemExit("kill -9")))
+    with app.app_context(), pytest.raises(SystemExit):
+        management.set_alerts(ctx(), HOLDER, ctx().repos.dossiers.get(DOSSIER), True)
+    monkeypatch.undo()
+    pending = app.extensions["dmp.store"].path("pending", f"{DOSSIER}.json")
+    pending.write_bytes(b"not a sealed intent")  # or sealed with a key dropped since
+    restarted = make_app(tmp_path)
+    assert restarted.test_client().get("/").status_code == 200  # the service runs
+    assert not pending.exists() and app.extensions["dmp.store"].path("pending-failed", f"{DOSSIER}.json").exists()
+    check = restarted.test_cli_runner().invoke(args=["journal-check"])
+    assert check.exit_code == 1 and "une modification n’a pas pu être finie" in check.output
