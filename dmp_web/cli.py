@@ -136,11 +136,17 @@ def init_app(app: Flask) -> None:
         from .services.journal_check import write_anchor
         from .web.deps import ctx
 
+        from .store.journal import HeadForged
+
         try:
             with destination.open("x", encoding="utf-8") as out:
                 count = write_anchor(current_app.extensions["dmp.repos"], out, ctx().now())
         except FileExistsError:
             fail("Ce fichier existe déjà : choisissez un nouveau nom.", "journals_anchored")
+        except (HeadForged, ValueError):  # a head written without the key: never anchored as it is
+            destination.unlink(missing_ok=True)
+            fail("Une tête d’historique est illisible ou écrite sans la clé : lancez journal-check.",
+                 "journals_anchored")
         journal("journals_anchored", detail=f"{count} historique(s)")
         click.echo(f"{count} historique(s) ancré(s) dans {destination.name}. Gardez ce fichier ailleurs.")
 

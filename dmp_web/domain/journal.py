@@ -214,7 +214,10 @@ class ChainProblem:
         return {"head_missing": "la tête de l’historique manque (elle compte ses entrées).",
                 "head_forged": "la tête de l’historique a été écrite sans la clé.",
                 "unknown": "aucun historique n’a ce numéro.",
-                "legacy": "l’historique date d’une version précédente : lancez migrate-store."}[self.kind]
+                "legacy": "l’historique date d’une version précédente : lancez migrate-store.",
+                "planted": "un historique à l’ancien format a été posé là, dans des données à jour.",
+                "unreadable": "un fichier de l’historique est illisible.",
+                "key_missing": "la clé qui scelle le détail des entrées a été supprimée."}[self.kind]
 
 
 def check_chain(rows: list[dict], chain: ChainKey, journal_id: str, head: Head) -> ChainProblem | None:

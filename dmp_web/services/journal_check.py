@@ -12,6 +12,9 @@ from datetime import datetime
 from typing import TextIO
 
 from ..domain.journal import OPERATORS_JOURNAL, ChainProblem
+from ..store.files import UnsafePath
+from ..store.journal import HeadForged
+from .store_migration import STORE_VERSION, store_version
 
 ANCHOR_KIND = "dmp-web journal anchor"
 
@@ -26,9 +29,24 @@ def _label(journal_id: str) -> str:
     return "Journal des opérateurs" if journal_id == OPERATORS_JOURNAL else f"DMP {journal_id}"
 
 
+# what a damaged or forged file raises while it is read: reported, never a traceback
+_UNREADABLE = (ValueError, KeyError, TypeError, OSError)
+
+
 def _problem(repos, dossier_id: str) -> ChainProblem | None:
+    try:
+        return _read_problem(repos, dossier_id)
+    except UnsafePath:
+        return ChainProblem("unknown")  # not a dossier id at all
+    except HeadForged:
+        return ChainProblem("head_forged")
+    except _UNREADABLE:
+        return ChainProblem("unreadable")
+
+
+def _read_problem(repos, dossier_id: str) -> ChainProblem | None:
     if repos.store.exists("dossiers", dossier_id[:2], dossier_id, "journal.json"):
-        return ChainProblem("legacy")
+        return ChainProblem("legacy" if store_version(repos.store) < STORE_VERSION else "planted")
     problem = repos.journal.check(dossier_id)
     if problem is None and repos.journal.head(dossier_id) is None:
         # every dossier has its creation entry: no journal at all is a journal deleted
@@ -51,7 +69,10 @@ def check_journals(repos, dossier_ids: list[str] | None = None) -> CheckReport:
             problems.append(f"{_label(dossier_id)} : une modification n’a pas pu être finie après une panne "
                             "(voir pending-failed/).")
     if not dossier_ids:
-        problem = repos.operators.check()
+        try:
+            problem = repos.operators.check()
+        except _UNREADABLE:
+            problem = ChainProblem("unreadable")
         if problem is not None:
             problems.append(f"{_label(OPERATORS_JOURNAL)} : {problem.sentence()}")
     return CheckReport(len(ids), tuple(problems))
@@ -85,15 +106,22 @@ def check_anchor(repos, text: str) -> tuple[int, list[str]]:
     problems = []
     for anchored in heads:
         journal_id, count = anchored["journal"], anchored["count"]
-        files = repos.operators.files if journal_id == OPERATORS_JOURNAL else repos.journal.files(journal_id)
-        head = files.head()
+        try:
+            files = repos.operators.files if journal_id == OPERATORS_JOURNAL else repos.journal.files(journal_id)
+            head = files.head()
+        except (UnsafePath, HeadForged, *_UNREADABLE):
+            problems.append(f"{_label(journal_id)} : la tête de l’historique est illisible ou écrite sans la clé.")
+            continue
         if head is not None and head.purged_at:
             continue  # erased by purge-closed, which the operators' journal records
         if head is None or head.count < count:
             problems.append(f"{_label(journal_id)} : {count} entrées ancrées, "
                             f"{head.count if head else 0} aujourd’hui ; des entrées ont été enlevées.")
             continue
-        rows = files.rows(count - 1, count, head=head) if count else []
+        try:
+            rows = files.rows(count - 1, count, head=head) if count else []
+        except _UNREADABLE:
+            rows = []
         if count and (not rows or rows[0].get("hash") != anchored["last_hash"]):
             problems.append(f"{_label(journal_id)} : l’entrée {count} n’est plus celle de l’ancre.")
     return len(heads), problems

@@ -42,9 +42,15 @@ class Migrated:
 
 
 def migrate_store(repos) -> Migrated:
-    """Every journal, then every keyed index (whose flat shards move to nested folders)."""
+    """Every keyed index (whose flat shards move to nested folders), then every journal.
+
+    Only a folder of an earlier version is migrated: in one that is up to date, an old-format
+    journal can only have been put there by hand (whoever did can compute its unkeyed chain), so
+    it is never chained with the key; journal-check reports it."""
     from ..store.sharded import ShardedTable
 
+    if store_version(repos.store) >= STORE_VERSION:
+        return Migrated(0, (), 0)
     migrated, refused, indexes = 0, [], 0
     keyed = repos.store.path("keyed")
     for table in sorted(p.name for p in keyed.iterdir() if p.is_dir()) if keyed.exists() else []:

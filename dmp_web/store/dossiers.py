@@ -151,6 +151,10 @@ class AccountRepository:
         return self._records.updating(dossier_id)
 
 
+class JournalKeyMissing(ValueError):
+    """The key that sealed a journal's entries is gone: they open for no one."""
+
+
 def journal_head_segments(journal_id: str) -> tuple[str, ...]:
     """Heads live apart from the dossiers' folders: deleting a folder leaves its head behind."""
     if journal_id == OPERATORS_JOURNAL:
@@ -183,6 +187,8 @@ class JournalRepository:
                 return Sealer(decode_key(self.sealer.open_text(row["sealed"])))
         if not create:
             return None
+        if self.count(dossier_id):  # entries sealed with a key that is gone: never a new one over them
+            raise JournalKeyMissing(dossier_id)
         with self.store.transaction(*segments) as db:
             row = db.get(doc_id=1)
             if row is None:  # the first entry: under the lock, so two first entries share one key
@@ -236,7 +242,11 @@ class JournalRepository:
         return self._opened(dossier_id, list(rows))
 
     def check(self, dossier_id: str) -> ChainProblem | None:
-        return self.files(dossier_id).check()
+        problem = self.files(dossier_id).check()
+        if problem is None and self.count(dossier_id) and not self.store.exists(*_folder(dossier_id),
+                                                                                "journal-key.json"):
+            return ChainProblem("key_missing")
+        return problem
 
     def head(self, dossier_id: str) -> Head | None:
         return self.files(dossier_id).head()

@@ -39,11 +39,16 @@ class JournalFiles:
     def head(self) -> Head | None:
         """The head as stored; HeadForged if its MAC does not hold (written without the key)."""
         try:
-            row = json.loads(self.store.path(*self.head_segments).read_text(encoding="utf-8"))
+            text = self.store.path(*self.head_segments).read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
-        head = Head(row["count"], row["last_hash"], row.get("purged_at"))
-        if row.get("mac") != self.chain.head_mac(self.journal_id, head):
+        try:
+            row = json.loads(text)
+            head = Head(row["count"], row["last_hash"], row.get("purged_at"))
+            good = row.get("mac") == self.chain.head_mac(self.journal_id, head)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            good = False  # not a head this code wrote
+        if not good:
             raise HeadForged(self.journal_id)
         return head
 

@@ -150,8 +150,13 @@ def legacy_journal(app, rows_in_clear):
     shutil.rmtree(store.path("journal-heads"))
 
 
+def as_earlier_version(app):
+    app.extensions["dmp.store"].path("store-version.json").unlink()
+
+
 def test_migrate_store_moves_an_older_journal_to_the_keyed_chain_and_seals_it(app):
     legacy_journal(app, ["Malaise dans l’escalier", "deuxième entrée"])
+    as_earlier_version(app)
     before = run(app, "journal-check", DOSSIER)
     assert before.exit_code == 1 and "lancez migrate-store" in before.output
     done = run(app, "migrate-store")
@@ -164,10 +169,46 @@ def test_migrate_store_moves_an_older_journal_to_the_keyed_chain_and_seals_it(ap
     assert "0 historique(s) mis à jour" in run(app, "migrate-store").output  # again: nothing changes
 
 
+def test_an_old_format_journal_planted_in_an_up_to_date_store_is_never_chained_with_the_key(app):
+    legacy_journal(app, ["une histoire inventée"])  # the real journal deleted, its head too
+    assert "0 historique(s) mis à jour" in run(app, "migrate-store").output
+    result = run(app, "journal-check")
+    assert result.exit_code == 1 and "un historique à l’ancien format a été posé là" in result.output
+    assert app.extensions["dmp.repos"].journal.entries(DOSSIER) == []
+
+
 def test_migrate_store_leaves_an_older_journal_whose_chain_does_not_hold(app):
     legacy_journal(app, ["première", "deuxième"])
+    as_earlier_version(app)
     legacy = app.extensions["dmp.store"].path("dossiers", DOSSIER[:2], DOSSIER, "journal.json")
     legacy.write_text(legacy.read_text().replace("deuxième", "autre chose"))
     done = run(app, "migrate-store")
     assert done.exit_code == 1 and f"DMP {DOSSIER} : l’ancien historique a été modifié" in done.output
     assert legacy.exists()  # left as it is, to be looked at
+
+
+def test_a_damaged_file_or_a_forged_id_is_reported_never_a_traceback(app, tmp_path):
+    lines = segment_lines(app, 0)
+    lines[2] = b"{not json"
+    write_lines(app, 0, lines)
+    result = run(app, "journal-check")
+    assert result.exit_code == 1 and "un fichier de l’historique est illisible" in result.output
+    for forged in ("ab", "../etc"):
+        refused = run(app, "journal-check", forged)
+        assert refused.exit_code == 1 and "aucun historique n’a ce numéro" in refused.output
+    head_path = app.extensions["dmp.store"].path("journal-heads", DOSSIER[:2], DOSSIER[2:4], f"{DOSSIER}.json")
+    head_path.write_text("{}")
+    anchor = run(app, "journal-anchor", str(tmp_path / "ancre.jsonl"))
+    assert anchor.exit_code == 1 and "lancez journal-check" in anchor.output and not (tmp_path / "ancre.jsonl").exists()
+
+
+def test_a_deleted_journal_key_is_found_and_never_replaced_by_a_new_one(app):
+    app.extensions["dmp.store"].path("dossiers", DOSSIER[:2], DOSSIER, "journal-key.json").unlink()
+    result = run(app, "journal-check", DOSSIER)
+    assert result.exit_code == 1 and "la clé qui scelle le détail des entrées a été supprimée" in result.output
+    from dmp_web.domain.journal import Actor
+    from dmp_web.store.dossiers import JournalKeyMissing
+
+    with pytest.raises(JournalKeyMissing):
+        app.extensions["dmp.repos"].journal.append(DOSSIER, app.extensions["dmp.clock"](),
+                                                   Actor("holder", DOSSIER, "le titulaire"), "login_succeeded")
