@@ -10,14 +10,18 @@ stop that professional from logging in from theirs. What sends a message (a crea
 reset code) is also counted by its target alone, so that many addresses cannot flood one person;
 the domain caps the messages themselves (domain/accounts.py).
 
-A request that comes without a session may create one (a form's CSRF token is kept in it): those
-are counted by address too, so that fetching pages in a loop cannot fill the store with sessions.
+Each new session (a form's CSRF token is kept in one) is counted by address too, so that fetching
+form pages in a loop cannot fill the store with sessions. Pages that open no session are not
+counted, and a visitor who keeps their cookie counts once. IPv6 addresses count by their /64,
+which one subscriber holds whole.
 """
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 import time
+from contextlib import suppress
 
 from flask import Flask, abort, g, render_template, request, session
 from flask_limiter import Limiter, RateLimitExceeded
@@ -45,10 +49,19 @@ PER_TARGET = {
 }
 
 
-# Requests without a session, by address. Generous: a visitor keeps their session after the first
-# page, so only new visitors count, and a caisse or a hospital may share one address.
-NEW_VISITS_PER_ADDRESS = "60 per minute; 600 per hour; 3000 per day"
-NEVER_A_SESSION = {"static", "ops.health_check"}  # they open none
+# New sessions, by address. Generous: a visitor keeps their session after the first page, and a
+# caisse, a hospital or a mobile network may put many people behind one address.
+NEW_SESSIONS_PER_ADDRESS = "120 per minute; 2000 per hour; 20000 per day"
+NEVER_REFUSED = {"static", "ops.health_check"}  # the load balancer's probe, the stylesheet
+
+
+def address_block() -> str:
+    """The client's address, or its /64 for IPv6 (a subscriber picks any address in it)."""
+    address = client_address()
+    if ":" in address:
+        with suppress(ValueError):
+            return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return address
 
 
 def client_address() -> str:
@@ -90,18 +103,27 @@ def init_app(app: Flask) -> Limiter:
         response.headers["Retry-After"] = str(wait)
         return response
 
-    new_visits = parse_many(NEW_VISITS_PER_ADDRESS)
+    new_sessions = parse_many(NEW_SESSIONS_PER_ADDRESS)
 
     @app.before_request
-    def limit_new_visits():
-        if (not app.config.get("RATELIMIT_ENABLED", True) or request.endpoint in NEVER_A_SESSION
+    def refuse_new_sessions_over_the_limit():
+        """A visitor without a session, from an address that opened too many: refused before
+        the page is made (pages that open no session are not counted, but refused alike)."""
+        if (not app.config.get("RATELIMIT_ENABLED", True) or request.endpoint in NEVER_REFUSED
                 or getattr(session, "record", None) is not None):
             return
-        address = client_address()
-        for item in new_visits:
-            if not limiter.limiter.hit(item, "new-visits", address):
-                g.retry_at = limiter.limiter.get_window_stats(item, "new-visits", address).reset_time
+        block = address_block()
+        for item in new_sessions:
+            if not limiter.limiter.test(item, "new-sessions", block):
+                g.retry_at = limiter.limiter.get_window_stats(item, "new-sessions", block).reset_time
                 abort(429)
+
+    def count_new_session() -> None:  # called by the session interface when it stores a new one
+        if app.config.get("RATELIMIT_ENABLED", True):
+            for item in new_sessions:
+                limiter.limiter.hit(item, "new-sessions", address_block())
+
+    app.extensions["dmp.count_new_session"] = count_new_session
 
     app.extensions["dmp.limiter"] = limiter
     return limiter

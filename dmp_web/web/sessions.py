@@ -107,6 +107,10 @@ class StoreSessionInterface(SessionInterface):
             device=old.device if old else device_of(request.headers.get("User-Agent", "")),
             data=dict(session),
         )
+        if old is None and session.session_id is None:  # a new visitor's first session: counted
+            counter = app.extensions.get("dmp.count_new_session")
+            if counter is not None:
+                counter()
         repo.put(session_digest(session_id), record, previous_account=old.account if old else None)
         session.session_id, session.record, session.rotate = session_id, record, False
         if fresh_id:

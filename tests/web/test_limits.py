@@ -86,23 +86,31 @@ def test_two_processes_count_together_in_redis(tmp_path, redis_url):
     assert statuses[:20] == [200] * 20 and statuses[20] == 429  # 10 each, counted as one
 
 
-def test_pages_fetched_without_a_session_are_limited_by_address_and_fill_no_store(limited):
+def test_new_sessions_are_limited_by_address_and_pages_without_one_are_not_counted(limited):
     sessions = limited.extensions["dmp.store"].root / "sessions"
 
     def count() -> int:
         return sum(1 for p in sessions.rglob("*") if p.is_file()) if sessions.exists() else 0
 
-    def probe() -> int:  # a script that never keeps its cookie
-        return client_at(limited, "192.0.2.77").get("/connexion").status_code
+    def probe(path="/connexion", address="192.0.2.77") -> int:  # a script that never keeps its cookie
+        return client_at(limited, address).get(path).status_code
 
-    assert [probe() for _ in range(60)] == [200] * 60
+    home = client_at(limited, "192.0.2.77").get("/")
+    assert "Set-Cookie" not in home.headers  # a page without a form opens no session…
+    assert [probe("/") for _ in range(150)] == [200] * 150  # …and is not counted
+    assert [probe() for _ in range(120)] == [200] * 120  # each of these opened a session
     stored = count()
-    assert stored > 0 and [probe() for _ in range(10)] == [429] * 10
+    assert stored > 0 and [probe() for _ in range(5)] == [429] * 5
     assert count() == stored  # the refused visits stored nothing
-    visitor = client_at(limited, "192.0.2.77")
-    assert visitor.get("/sante").status_code == 200  # the health probe is not a visit
+    assert probe("/sante") == 200  # the health probe is never refused
     kept = client_at(limited, "198.51.100.30")  # a visitor who keeps their cookie counts once
-    assert [kept.get(path).status_code for path in ["/connexion"] * 70] == [200] * 70
+    assert [kept.get(path).status_code for path in ["/connexion"] * 130] == [200] * 130
+
+
+def test_ipv6_addresses_of_one_subscriber_count_together(limited):
+    statuses = [client_at(limited, f"2001:db8:5:7::{n:x}").get("/connexion").status_code for n in range(125)]
+    assert statuses[:120] == [200] * 120 and set(statuses[120:]) == {429}
+    assert client_at(limited, "2001:db8:5:8::1").get("/connexion").status_code == 200  # another /64
 
 
 def test_two_hundred_creation_code_requests_for_one_nir_send_at_most_the_daily_number(limited):
