@@ -173,7 +173,7 @@ class Account:
         self.otp = None
 
     # -- one-time codes ------------------------------------------------------------------------
-    def issue_otp(self, purpose: str, now: datetime) -> str:
+    def issue_otp(self, purpose: str, now: datetime, pepper: bytes) -> str:
         """A new 8-digit code (the old one is void); not twice within 60 seconds. But a code for
         something else (a new phone) never keeps a login code from going: a login page that said
         «nous avons envoyé un code» would then lie."""
@@ -185,14 +185,14 @@ class Account:
             left = self.otp.sent_at + OTP_RESEND_AFTER - now
             raise TooSoon(max(1, int(left.total_seconds())))
         code = new_otp()
-        self.otp = OneTimeCode(hash_short_lived(code), now, now + OTP_VALIDITY, purpose)
+        self.otp = OneTimeCode(hash_short_lived(code, pepper), now, now + OTP_VALIDITY, purpose)
         self.otp_sends.append(now)
         return code
 
     def can_resend_otp(self, now: datetime) -> bool:
         return self.otp is None or now >= self.otp.sent_at + OTP_RESEND_AFTER
 
-    def try_otp(self, typed: str, purpose: str, now: datetime) -> CodeCheck:
+    def try_otp(self, typed: str, purpose: str, now: datetime, pepper: bytes) -> CodeCheck:
         """Check a one-time code: valid 10 minutes, once, and void after 5 wrong tries."""
         otp = self.otp
         if otp is None or otp.purpose != purpose:
@@ -201,7 +201,7 @@ class Account:
             return CodeCheck.EXPIRED
         if otp.tries >= OTP_MAX_TRIES:
             return CodeCheck.EXHAUSTED
-        if typed.isdigit() and len(typed) == 8 and verify_secret(typed, otp.code_hash):
+        if typed.isdigit() and len(typed) == 8 and verify_secret(typed, otp.code_hash, pepper):
             self.otp = None  # works once
             return CodeCheck.OK
         otp.tries += 1

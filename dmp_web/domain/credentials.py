@@ -48,13 +48,20 @@ def hash_secret(value: str) -> str:
     return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
 
 
-def hash_short_lived(value: str) -> str:
-    """A one-time code's hash: salted SHA-256, not scrypt. The code lives 10 minutes and dies
-    after 5 wrong tries, which is what stops guessing; a slow hash would only make each login
-    pay twice more (a login then hashes the password alone)."""
+def hash_short_lived(value: str, pepper: bytes) -> str:
+    """A one-time code's hash: a salted HMAC under a server key (the pepper), not scrypt. The
+    code lives 10 minutes and dies after 5 wrong tries; without the pepper, which is not in the
+    store, the hash cannot be tried offline against the 10^8 codes. A slow hash would only make
+    each login pay twice more (a login then hashes the password alone)."""
+    _check_pepper(pepper)
     salt = secrets.token_bytes(16)
-    digest = hashlib.sha256(salt + value.encode("utf-8")).digest()
-    return "sha256$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+    digest = hmac.new(pepper, salt + value.encode("utf-8"), hashlib.sha256).digest()
+    return "hmac$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
+def _check_pepper(pepper: bytes) -> None:
+    if not isinstance(pepper, bytes) or len(pepper) < 32:
+        raise ValueError("a one-time code is hashed with a server key of at least 32 bytes")
 
 
 def new_link_token() -> str:
@@ -79,13 +86,15 @@ def spend_a_check(value: str) -> None:
     verify_secret(value, _dummy_hash())
 
 
-def verify_secret(value: str, stored: str) -> bool:
+def verify_secret(value: str, stored: str, pepper: bytes | None = None) -> bool:
+    """Check a value against its hash (scrypt, or the peppered HMAC of a one-time code)."""
     try:
         scheme, salt, digest = stored.split("$")
     except (AttributeError, ValueError):
         return False
-    if scheme == "sha256":
-        actual = hashlib.sha256(base64.b64decode(salt) + value.encode("utf-8")).digest()
+    if scheme == "hmac":
+        _check_pepper(pepper)
+        actual = hmac.new(pepper, base64.b64decode(salt) + value.encode("utf-8"), hashlib.sha256).digest()
     elif scheme == "scrypt":
         actual = hashlib.scrypt(value.encode("utf-8"), salt=base64.b64decode(salt), **_SCRYPT)
     else:

@@ -17,6 +17,7 @@ class Context:
     notifier: Notifier
     clock: Callable[[], datetime]
     site_url: str = "http://127.0.0.1:5000"
+    otp_pepper: bytes = b""  # the key one-time codes are hashed with (deps.ctx derives it); empty: refused
 
     def now(self) -> datetime:
         return self.clock()

@@ -139,7 +139,7 @@ def start_login(ctx: Context, source: AccountSource, login_id: str, password: st
             raise Refused("deactivated")  # told only to whoever knows the password
         if check is PasswordCheck.OK:
             try:
-                code = account.issue_otp("login", now)
+                code = account.issue_otp("login", now, ctx.otp_pepper)
             except TooMany:
                 raise Refused("too_many") from None  # told only to whoever knows the password
             except TooSoon:
@@ -161,7 +161,7 @@ def start_login(ctx: Context, source: AccountSource, login_id: str, password: st
 def check_otp(ctx: Context, source: AccountSource, key: str, typed: str, purpose: str) -> tuple[CodeCheck, int]:
     """Check a one-time code; returns the outcome and the tries left."""
     with source.updating(key) as account:
-        check = account.try_otp(normalize_code(typed), purpose, ctx.now())
+        check = account.try_otp(normalize_code(typed), purpose, ctx.now(), ctx.otp_pepper)
         tries_left = account.otp_tries_left()
     if check is CodeCheck.OK:
         source.record(key, "login_succeeded" if purpose == "login" else "password_reset_requested",
@@ -181,7 +181,7 @@ def resend_otp(ctx: Context, source: AccountSource, key: str, purpose: str) -> s
     """Send a new code (voiding the old one); Refused('too_soon', seconds=…) within 60 seconds."""
     with source.updating(key) as account:
         try:
-            code = account.issue_otp(purpose, ctx.now())
+            code = account.issue_otp(purpose, ctx.now(), ctx.otp_pepper)
         except TooSoon as wait:
             raise Refused("too_soon", seconds=wait.seconds_left) from None
     send_otp(ctx, source, account, code, purpose)

@@ -94,7 +94,7 @@ def send_contact_code(ctx: Context, dossier_id: str, kind: str, value: str) -> N
         raise Refused("same")
     with ctx.repos.accounts.updating(dossier_id) as account:
         try:
-            code = account.issue_otp(purpose, ctx.now())
+            code = account.issue_otp(purpose, ctx.now(), ctx.otp_pepper)
         except TooSoon as wait:
             raise Refused("too_soon", seconds=wait.seconds_left) from None
     _send_contact_code(ctx, kind, value, code)
@@ -108,7 +108,7 @@ def confirm_contact(ctx: Context, dossier_id: str, kind: str, value: str, typed:
     purpose = contact_purpose(kind, value)
     old = ""
     with ctx.repos.accounts.updating(dossier_id) as account:
-        check = account.try_otp(typed, purpose, ctx.now())
+        check = account.try_otp(typed, purpose, ctx.now(), ctx.otp_pepper)
         tries_left = account.otp_tries_left()
         if check is CodeCheck.OK:
             old = getattr(account, kind) or ""

@@ -24,7 +24,13 @@ def ctx() -> Context:
         notifier=ext["dmp.notifier"],
         clock=ext["dmp.clock"],
         site_url=current_app.config["DMP_SETTINGS"].site_url,
+        otp_pepper=_otp_pepper(),
     )
+
+
+def _otp_pepper() -> bytes:
+    # derived from the secret key, which is never in the store: a code's hash opens nothing there
+    return hashlib.sha256(b"dmp-one-time-code-pepper|" + current_app.config["SECRET_KEY"].encode()).digest()
 
 
 def _fernet() -> Fernet:

@@ -3,6 +3,8 @@ import pytest
 
 from dmp_web.domain.identity import InvalidNir, format_nir, nir_key, normalize_nir
 
+PEPPER = b"a one-time code pepper for tests!!"  # the key one-time codes are hashed with
+
 
 @pytest.mark.parametrize(
     "typed, expected",
@@ -63,12 +65,12 @@ def test_a_login_code_goes_even_just_after_a_code_for_a_new_phone():
 
     now = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
     account = Account("abc1234", "d", "")
-    account.issue_otp("contact:sms:0612345678", now)
-    assert account.issue_otp("login", now + timedelta(seconds=5))  # not held back
+    account.issue_otp("contact:sms:0612345678", now, PEPPER)
+    assert account.issue_otp("login", now + timedelta(seconds=5), PEPPER)  # not held back
     with pytest.raises(TooSoon):
-        account.issue_otp("login", now + timedelta(seconds=10))  # the same kind within a minute
+        account.issue_otp("login", now + timedelta(seconds=10), PEPPER)  # the same kind within a minute
     with pytest.raises(TooSoon):
-        account.issue_otp("contact:sms:0700000000", now + timedelta(seconds=10))
+        account.issue_otp("contact:sms:0700000000", now + timedelta(seconds=10), PEPPER)
 
 
 def test_creation_codes_keep_the_earlier_ones_and_obey_the_caps():
@@ -103,8 +105,8 @@ def test_an_account_gets_at_most_10_codes_a_day():
     now = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
     account = Account("abc1234", "d", "")
     for n in range(OTP_MAX_PER_DAY):
-        account.issue_otp("login", now + timedelta(minutes=2 * n))
+        account.issue_otp("login", now + timedelta(minutes=2 * n), PEPPER)
     with pytest.raises(TooMany) as refused:
-        account.issue_otp("login", now + timedelta(hours=1))
+        account.issue_otp("login", now + timedelta(hours=1), PEPPER)
     assert refused.value.seconds_left == 23 * 3600 + 1
-    assert account.issue_otp("login", now + timedelta(days=1))  # the oldest is a day old: one more
+    assert account.issue_otp("login", now + timedelta(days=1), PEPPER)  # the oldest is a day old: one more

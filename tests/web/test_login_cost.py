@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from dmp_web.domain.credentials import hash_short_lived, verify_secret
 
 from .pro_journey import DURAND, pro_log_in
@@ -29,7 +31,11 @@ def test_a_patient_and_a_professional_log_in_with_one_password_hash_each(client,
     assert len(calls) == 2
 
 
-def test_a_one_time_code_hash_is_salted_and_checks_only_its_code():
-    first, second = hash_short_lived("12345678"), hash_short_lived("12345678")
-    assert first != second and first.startswith("sha256$")
-    assert verify_secret("12345678", first) and not verify_secret("12345679", first)
+def test_a_one_time_code_hash_is_salted_keyed_and_checks_only_its_code():
+    pepper, other = b"p" * 32, b"q" * 32
+    first, second = hash_short_lived("12345678", pepper), hash_short_lived("12345678", pepper)
+    assert first != second and first.startswith("hmac$")
+    assert verify_secret("12345678", first, pepper) and not verify_secret("12345679", first, pepper)
+    assert not verify_secret("12345678", first, other)  # without the server's key, no code checks
+    with pytest.raises(ValueError):
+        hash_short_lived("12345678", b"")  # never without a key
