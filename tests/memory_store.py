@@ -44,9 +44,6 @@ class MemoryJournals:
         return check_chain([e.as_dict() for e in self.entries(dossier_id)], self.chain, dossier_id,
                            self._head(dossier_id))
 
-    def mark_purged(self, dossier_id: str, at: datetime) -> None:
-        self.by_dossier.pop(dossier_id, None)
-
 
 class MemoryDossiers:
     def __init__(self):
@@ -176,6 +173,12 @@ class MemoryUnit:
 
     def add_emergency(self, access: EmergencyAccess) -> None:
         self._ops.append(lambda: self.repos.emergencies.accesses.setdefault(self.dossier_id, []).append(access))
+
+    def erase(self, login_id: str | None, at: datetime) -> None:
+        def erase():
+            self.repos.dossiers.records.pop(self.dossier_id, None)
+            self.repos.journal.by_dossier.pop(self.dossier_id, None)
+        self._ops.append(erase)
 
     def journal(self, **fields) -> None:
         self._entries.append(fields)

@@ -20,12 +20,13 @@ def purge_closed(ctx: Context, dry_run: bool = False) -> list[Purged]:
     for dossier_id, closed_at in sorted(ctx.repos.dossiers.closed(), key=lambda item: item[1]):
         if not purge_due(closed_at, now):
             continue
-        dossier = ctx.repos.dossiers.get(dossier_id)
-        if dossier is None or dossier.status != "closed":
-            continue
-        if not dry_run:
-            account = ctx.repos.accounts.get(dossier_id)
-            ctx.repos.dossiers.delete(dossier, account.login_id if account else None)
-            ctx.repos.journal.mark_purged(dossier_id, now)  # its head says why the journal is gone
-        purged.append(Purged(dossier_id, closed_at.date().isoformat()))
+        with ctx.repos.unit(dossier_id) as unit:  # decided on the dossier as it is now: a reopening wins
+            dossier = unit.dossier()
+            if dossier is None or dossier.status != "closed" or not purge_due(dossier.closed_at, now):
+                continue
+            if not dry_run:
+                account = ctx.repos.accounts.get(dossier_id)
+                unit.erase(account.login_id if account else None, now)  # its head says why the journal is gone
+                unit.commit()
+        purged.append(Purged(dossier_id, dossier.closed_at.date().isoformat()))
     return purged

@@ -243,7 +243,8 @@ class JournalRepository:
 
     def check(self, dossier_id: str) -> ChainProblem | None:
         problem = self.files(dossier_id).check()
-        if problem is None and self.count(dossier_id) and not self.store.exists(*_folder(dossier_id),
+        head = self.head(dossier_id) if problem is None else None
+        if head and head.count and not head.purged_at and not self.store.exists(*_folder(dossier_id),
                                                                                 "journal-key.json"):
             return ChainProblem("key_missing")
         return problem
@@ -255,9 +256,6 @@ class JournalRepository:
         """Every dossier that has a journal head (a batch job's walk, never a page's)."""
         root = self.store.path("journal-heads")
         return sorted(p.stem for p in root.glob("*/*/*.json")) if root.exists() else []
-
-    def mark_purged(self, dossier_id: str, at: datetime) -> None:
-        self.files(dossier_id).mark_purged(at.isoformat())
 
     def reseal(self, dossier_id: str) -> int:
         """Wrap the dossier's journal key again with the first data key; 1 if it had one."""

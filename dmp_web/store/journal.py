@@ -118,10 +118,6 @@ class JournalFiles:
             return None
         return check_chain(self.rows(head=head), self.chain, self.journal_id, head)
 
-    def mark_purged(self, at_iso: str) -> None:
-        """The dossier was erased: the head stays, marked, so the anchor's check knows why."""
-        with self.hold() as held:
-            self._write_head(Head(held.head.count, held.head.last_hash, at_iso))
 
     def migrate_legacy(self, legacy: tuple[str, ...], seal_text: Callable[[str], str] | None = None,
                        open_text: Callable[[str], str] | None = None) -> bool | None:
@@ -174,6 +170,10 @@ class HeldJournal:
         line = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         self.files.store.write_bytes(self.files._segment_path(number), b"\n".join([*lines, line]))
         self.head = Head(self.head.count + 1, stored["hash"])
+        self.files._write_head(self.head)
+
+    def mark_purged(self, at_iso: str) -> None:
+        self.head = Head(self.head.count, self.head.last_hash, at_iso)
         self.files._write_head(self.head)
 
     def stored_at(self, seq: int) -> dict | None:

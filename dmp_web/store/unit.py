@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..domain.access import EmergencyAccess
@@ -84,6 +85,11 @@ class DossierUnit:
     def add_emergency(self, access: EmergencyAccess) -> None:
         self._ops.append({"op": "emergency_add", "row": self.repos.emergencies.prepare(access)})
 
+    def erase(self, login_id: str | None, at: datetime) -> None:
+        """Erase the dossier (purge-closed): its head is marked first, so that a crash in the
+        middle never leaves a journal gone with no word of why."""
+        self._ops.append({"op": "erase", "login_id": login_id, "at": at.isoformat()})
+
     def journal(self, **fields) -> None:
         self._entries.append(fields)
 
@@ -134,7 +140,12 @@ def _finish_pending(repos, dossier_id: str, held) -> bool:
 def _apply(repos, dossier_id: str, intent: dict, held) -> None:
     for op in intent["ops"]:
         kind, row = op["op"], op.get("row")
-        if kind == "wishes":
+        if kind == "erase":
+            held.mark_purged(op["at"])
+            dossier = repos.dossiers.get(dossier_id)
+            if dossier is not None:
+                repos.dossiers.delete(dossier, op["login_id"])
+        elif kind == "wishes":
             repos.wishes.save_sealed(dossier_id, op["sealed"])
         elif kind == "dossier":
             repos.dossiers.save(from_row(Dossier, row))

@@ -212,3 +212,19 @@ def test_a_deleted_journal_key_is_found_and_never_replaced_by_a_new_one(app):
     with pytest.raises(JournalKeyMissing):
         app.extensions["dmp.repos"].journal.append(DOSSIER, app.extensions["dmp.clock"](),
                                                    Actor("holder", DOSSIER, "le titulaire"), "login_succeeded")
+
+
+def test_a_dossier_erased_by_the_purge_passes_the_anchor_and_its_head_says_why(app, tmp_path):
+    from dmp_web.domain.actors import Holder
+    from dmp_web.services import management
+    from dmp_web.web.deps import ctx
+
+    anchor = tmp_path / "ancre.jsonl"
+    assert run(app, "journal-anchor", str(anchor)).exit_code == 0
+    with app.app_context():
+        assert management.close(ctx(), Holder(DOSSIER), ctx().repos.dossiers.get(DOSSIER)).allowed
+    app.extensions["dmp.clock"].advance(days=3660)
+    assert "1 DMP effacé" in run(app, "purge-closed").output
+    assert not folder(app).exists()
+    assert app.extensions["dmp.repos"].journal.head(DOSSIER).purged_at is not None
+    assert run(app, "journal-check", "--anchor", str(anchor)).exit_code == 0
