@@ -159,7 +159,7 @@ def init_app(app: Flask) -> None:
 
         store = current_app.extensions["dmp.store"]
         with store.lock(BATCH_LOCK):
-            done = migrate_store(current_app.extensions["dmp.repos"])
+            done = migrate_store(current_app.extensions["dmp.repos"], current_app.extensions["dmp.notifier"].letters)
         for line in done.refused:
             click.echo(f"Problème : {line}", err=True)
         click.echo(f"{done.indexes} index mis à jour.")

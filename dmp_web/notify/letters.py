@@ -79,7 +79,7 @@ class LetterQueue:
     def mark_printed(self, letter_id: str, now: datetime) -> bool:
         """Note the letter as printed (its deletion date starts then); False if it already was."""
         record = self._stored(letter_id)
-        if record["printed_at"] is not None:
+        if record.get("printed_at") is not None:
             return False
         self._write({**record, "printed_at": now.isoformat()})
         return True
@@ -88,7 +88,7 @@ class LetterQueue:
         """Delete the letters printed long enough ago (domain/letters.py); their ids."""
         gone = []
         for record in self._records():
-            printed_at = datetime.fromisoformat(record["printed_at"]) if record["printed_at"] else None
+            printed_at = datetime.fromisoformat(record["printed_at"]) if record.get("printed_at") else None
             if may_be_deleted(printed_at, now):
                 # the record last: a letter half deleted is still listed, and purged next time
                 self._path(record["letter_id"], ".pdf.sealed").unlink(missing_ok=True)
@@ -104,6 +104,23 @@ class LetterQueue:
             pdf_path = self._path(letter_id, ".pdf.sealed")
             write_private(self.folder, pdf_path.name, self.sealer.reseal(pdf_path.read_bytes()))
             self._write({**record, "address": self.sealer.reseal_text(record["address"])})
+            count += 1
+        return count
+
+    def migrate_legacy(self) -> int:
+        """Seal the letters an earlier version queued in clear (<id>.pdf, the address in the
+        record); how many. The PDF is sealed first, the record last, so a crash loses nothing."""
+        count = 0
+        for record in self._records():
+            if isinstance(record.get("address"), str):
+                continue  # sealed already
+            letter_id = record["letter_id"]
+            clear_pdf = self._path(letter_id, ".pdf")
+            if clear_pdf.exists():
+                write_private(self.folder, f"{letter_id}.pdf.sealed", self.sealer.seal(clear_pdf.read_bytes()))
+            self._write({**record, "printed_at": record.get("printed_at"),
+                         "address": self.sealer.seal_text(json.dumps(record["address"], ensure_ascii=False))})
+            clear_pdf.unlink(missing_ok=True)
             count += 1
         return count
 

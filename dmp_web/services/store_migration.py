@@ -41,7 +41,7 @@ class Migrated:
     indexes: int = 0  # keyed indexes moved to nested shards
 
 
-def migrate_store(repos) -> Migrated:
+def migrate_store(repos, letters=None) -> Migrated:
     """Every keyed index (whose flat shards move to nested folders), then every journal.
 
     Only a folder of an earlier version is migrated: in one that is up to date, an old-format
@@ -64,6 +64,8 @@ def migrate_store(repos) -> Migrated:
     migrated += outcome is True
     if outcome is False:
         refused.append("Journal des opérateurs : l’ancien journal a été modifié ; il reste tel quel.")
+    if letters is not None:
+        letters.migrate_legacy()  # queued in clear by an earlier version: sealed now
     if not refused:
         mark_current(repos.store)
     return Migrated(migrated, tuple(refused), indexes)

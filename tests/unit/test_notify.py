@@ -315,3 +315,19 @@ def test_development_with_smtp_sends_email_over_smtp(tmp_path, smtp_server):
     notifier.email.send(OTP_EMAIL)
     assert len(smtp_server.messages) == 1
     assert not (tmp_path / "outbox" / "email").exists()
+
+
+def test_letters_queued_in_clear_by_an_earlier_version_are_sealed_by_the_migration(tmp_path):
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    letter_id = "20261101T090000-abcdefabcdef"
+    (folder / f"{letter_id}.pdf").write_bytes(PDF + b"Dupont")
+    (folder / f"{letter_id}.json").write_text(json.dumps({
+        "letter_id": letter_id, "address": ["Mme Marie Dupont", "75005 Paris"], "kind": "identifier",
+        "queued_at": "2026-11-01T09:00:00+00:00"}))
+    queue = LetterQueue(folder, SEALER)
+    assert queue.migrate_legacy() == 1 and queue.migrate_legacy() == 0
+    [letter] = queue.list()
+    assert letter["address"] == ["Mme Marie Dupont", "75005 Paris"] and letter["printed_at"] is None
+    assert queue.pdf(letter_id) == PDF + b"Dupont"
+    assert b"Dupont" not in b"".join(p.read_bytes() for p in folder.iterdir())
