@@ -6,6 +6,7 @@ import csv
 import hashlib
 import itertools
 import json
+import re
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -129,7 +130,12 @@ def csv_rows(lines: Iterable[str], columns: tuple[str, ...], problems: Problems,
     # The column names hold neither separator, so the header line tells which one the file uses.
     separator = ";" if ";" in first_line else ","
     reader = csv.reader(itertools.chain([first_line], lines), delimiter=separator)
-    header = [name.strip().lower() for name in next(reader)]
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except csv.Error as error:  # e.g. lines ended by a carriage return alone (old Mac files)
+        problems.add(f"ligne 1 : la ligne est mal écrite ({error}) ; enregistrez le fichier avec des fins de "
+                     "ligne Windows ou Unix")
+        return
     header_found = header_problems(header, columns)
     for problem in header_found:
         problems.add(problem)
@@ -161,14 +167,21 @@ def csv_rows(lines: Iterable[str], columns: tuple[str, ...], problems: Problems,
 def csv_lines(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[str]:
     """A CSV file's lines, read as they come and decoded from UTF-8 (a byte order mark is
     dropped by csv_rows); NotUtf8 names the first line that is not. progress(1) for each line."""
+    number = 0
     with open(path, "rb") as f:
-        for number, raw in enumerate(f, start=1):
-            try:
-                yield raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise NotUtf8(number) from None
+        for raw in f:
+            # a carriage return alone ends a line too (files of old Macs)
+            for piece in _LONE_CR.split(raw) if b"\r" in raw[:-2] else (raw,):
+                number += 1
+                try:
+                    yield piece.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise NotUtf8(number) from None
             if progress is not None:
                 progress(1)
+
+
+_LONE_CR = re.compile(rb"(?<=\r)(?!\n)")
 
 
 def count_lines(path: Path) -> int:

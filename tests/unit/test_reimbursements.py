@@ -249,3 +249,17 @@ def test_two_identical_rows_of_a_file_are_two_acts():
     lines, problems = parse_reimbursement_csv(_csv([_line(), _line()]), TODAY)
     assert problems == []
     assert [l.row.occurrence for l in lines] == [1, 2]
+
+
+def test_a_file_whose_lines_end_with_a_carriage_return_alone_is_read_line_by_line(tmp_path):
+    from dmp_web.services.csv_rows import Problems, csv_lines
+    from dmp_web.services.reimbursement_import import read_reimbursements
+
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"nir;date;acte;professionnel;montant_paye;montant_rembourse\r"
+                     b"275051305511212;2026-03-01;Acte;Dr A;10,00;7,00\r"
+                     b"275051305511212;2026-03-02;Acte;Dr A;10,00;70,00\r")
+    problems = Problems()
+    lines = list(read_reimbursements(csv_lines(path), TODAY, problems))
+    assert [line.number for line in lines] == [2]
+    assert problems.report() == ["ligne 3 : le montant remboursé est plus grand que le montant payé"]
