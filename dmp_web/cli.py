@@ -51,7 +51,8 @@ def init_app(app: Flask) -> None:
             # one import at a time, never beside a purge; its buckets in a folder of its own
             with store.lock(BATCH_LOCK), store.scratch() as scratch, \
                     terminal_progress(2 * total, "Vérification, puis import") as update:
-                count = import_register(lambda: csv_lines(csv_file, update), register, today, scratch)
+                count = import_register(lambda: csv_lines(csv_file, update), register, today, scratch,
+                                        csv_file.stat().st_size)
         except RegisterImportRefused as refused:
             for problem in refused.problems:
                 click.echo(problem, err=True)
@@ -75,7 +76,7 @@ def init_app(app: Flask) -> None:
             with store.lock(BATCH_LOCK), store.scratch() as scratch, \
                     terminal_progress(count_lines(csv_file), "Lecture du fichier") as update:
                 summary = import_reimbursements(csv_lines(csv_file, update), current_app.extensions["dmp.repos"],
-                                                now, scratch)
+                                                now, scratch, csv_file.stat().st_size)
         except ReimbursementImportRefused as refused:
             for problem in refused.problems:
                 click.echo(problem, err=True)

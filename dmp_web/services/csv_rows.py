@@ -195,10 +195,15 @@ class SpillBuckets:
     grouped by key one bucket at a time. The key that seals them lives in memory only, and the
     files are deleted when the block ends."""
 
-    def __init__(self, folder: Path, buckets: int = 256, flush_at: int = 1 << 15):
+    BUCKET_BYTES = 4 << 20  # what one bucket holds of the file, at most, on average
+    BUFFERS_BYTES = 8 << 20  # what the buffers of all buckets hold in memory, at most
+
+    def __init__(self, folder: Path, file_bytes: int = 0):
+        """file_bytes: the size of the file spilled; the buckets are as many as it takes for
+        each to hold about BUCKET_BYTES, so that grouping one stays small whatever the file."""
         self.folder = Path(folder)
-        self.buckets = buckets
-        self.flush_at = flush_at
+        self.buckets = max(256, -(-file_bytes // self.BUCKET_BYTES))
+        self.flush_at = max(1 << 10, min(1 << 15, self.BUFFERS_BYTES // self.buckets))
         self._fernet = Fernet(Fernet.generate_key())
         self._buffers: dict[int, list[bytes]] = {}
         self._sizes: dict[int, int] = {}
@@ -212,7 +217,7 @@ class SpillBuckets:
             self._path(number).unlink(missing_ok=True)
 
     def _path(self, number: int) -> Path:
-        return self.folder / f"bucket-{number:03d}.spill"
+        return self.folder / f"bucket-{number:06d}.spill"
 
     def _bucket(self, key: str) -> int:
         return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big") % self.buckets

@@ -86,9 +86,10 @@ def read_people(lines: Iterable[str], today: date, problems: Problems) -> Iterat
             yield number, person
 
 
-def _doubled_nirs(numbered: Iterable[tuple[int, str]], spill_folder: Path) -> list[tuple[int, int]]:
+def _doubled_nirs(numbered: Iterable[tuple[int, str]], spill_folder: Path,
+                  file_bytes: int = 0) -> list[tuple[int, int]]:
     """(line, first line) of each NIR met again, in line order: one bucket of NIRs at a time."""
-    with SpillBuckets(spill_folder) as spill:
+    with SpillBuckets(spill_folder, file_bytes // 5) as spill:  # a NIR and a line: a fifth of a row
         for number, nir in numbered:
             spill.add(nir, [number, nir])
         doubled = []
@@ -106,7 +107,8 @@ def _doubled(number: int, first: int) -> str:
     return f"ligne {number} : le NIR est déjà à la ligne {first}"
 
 
-def check_register(lines: Iterable[str], today: date, spill_folder: Path) -> tuple[int, Problems]:
+def check_register(lines: Iterable[str], today: date, spill_folder: Path,
+                   file_bytes: int = 0) -> tuple[int, Problems]:
     """The first pass: how many people the file holds, and its problems (none: it may be written)."""
     problems, count = Problems(), [0]
 
@@ -115,7 +117,7 @@ def check_register(lines: Iterable[str], today: date, spill_folder: Path) -> tup
             count[0] += 1
             yield number, person.nir
 
-    for number, first in _doubled_nirs(numbered(), spill_folder):
+    for number, first in _doubled_nirs(numbered(), spill_folder, file_bytes):
         problems.add(_doubled(number, first))
     if not count[0] and not problems:
         problems.add("ligne 2 : le fichier ne contient aucune personne")
@@ -148,21 +150,28 @@ BATCH = 5_000  # people written together: each shard of the register is written 
 
 
 def import_register(open_lines: Callable[[], Iterable[str]], register: Register, today: date,
-                    spill_folder: Path) -> int:
+                    spill_folder: Path, file_bytes: int = 0) -> int:
     """Put every person of the file in the register, or raise RegisterImportRefused and put none.
 
     open_lines() gives the file's lines, once for the check, once for the writing: nothing of
     the file is held whole. Unchanged people are not written again, so a second import of the
-    same file writes nothing at all."""
-    count, problems = check_register(open_lines(), today, spill_folder)
+    same file writes nothing at all. The writing pass checks each batch again before writing it:
+    a file changed between the passes (still being copied) stops the import there, and says so."""
+    count, problems = check_register(open_lines(), today, spill_folder, file_bytes)
     if problems:
         raise RegisterImportRefused(problems.report())
-    batch: list[InsuredPerson] = []
-    for _, person in read_people(open_lines(), today, Problems()):
+    again, batch, written = Problems(), [], 0
+    for _, person in read_people(open_lines(), today, again):
+        if again:
+            break
         batch.append(person)
         if len(batch) >= BATCH:
             register.put_many(batch)
-            batch = []
+            written, batch = written + len(batch), []
+    if again or written + len(batch) != count:
+        raise RegisterImportRefused([f"Le fichier a changé pendant l’import : {written} personnes écrites sur "
+                                     f"{count}. Attendez que le fichier soit complet, puis recommencez l’import.",
+                                     *again.report()])
     if batch:
         register.put_many(batch)
     return count

@@ -156,7 +156,8 @@ def parse_reimbursement_csv(text: str, today: date) -> tuple[list[Line], list[st
     return [Line(line.number, row) for line, row in zip(lines, numbered)], problems.report()
 
 
-def import_reimbursements(lines: Iterable[str], repos, now: datetime, spill_folder: Path) -> ImportSummary:
+def import_reimbursements(lines: Iterable[str], repos, now: datetime, spill_folder: Path,
+                          file_bytes: int = 0) -> ImportSummary:
     """Attach each row of the file to its dossier, or raise ReimbursementImportRefused and write nothing.
 
     The file is read once, as it comes: each row is checked, and the good ones wait in sealed
@@ -166,7 +167,7 @@ def import_reimbursements(lines: Iterable[str], repos, now: datetime, spill_fold
     today = local_day(now)
     problems = Problems()
     summary = ImportSummary(today=today)
-    with SpillBuckets(spill_folder) as spill:
+    with SpillBuckets(spill_folder, file_bytes) as spill:
         for line in read_reimbursements(lines, today, problems):
             summary.rows_read += 1
             if problems:

@@ -271,3 +271,26 @@ def test_a_file_not_in_utf8_is_refused_with_its_line(tmp_path):
         "ligne 2 : le fichier doit être enregistré en UTF-8",
         "Aucune ligne importée : 1 erreur.",
     ]
+
+
+def test_a_file_that_changes_between_the_check_and_the_writing_stops_and_says_so(tmp_path):
+    from dmp_web.services.register_import import RegisterImportRefused, import_register
+
+    good = _csv(GOOD_ROWS).splitlines(keepends=True)
+    passes = []
+
+    def open_lines():  # the second read finds a row cut by a copy still going on
+        passes.append(1)
+        return iter(good if len(passes) == 1 else good[:-1] + ["1234;x\n"])
+
+    class Register:
+        people = []
+
+        def put_many(self, batch):
+            self.people += batch
+
+    register = Register()
+    with pytest.raises(RegisterImportRefused) as refused:
+        import_register(open_lines, register, date(2025, 6, 1), tmp_path)
+    assert refused.value.problems[0].startswith("Le fichier a changé pendant l’import : 0 personnes écrites sur")
+    assert register.people == []  # the batch with the changed row was never written
