@@ -4,7 +4,7 @@ Contact details change only once a one-time code sent to the NEW number or addre
 the code is bound to that value, so a code sent to one number can never confirm another.
 Wishes (people to call, directives anticipées, organ donation, blood group, allergies) are one
 sealed record; each change is a "manage" decision of the access policy, journaled with what
-changed but never with the health data itself (the journal is not sealed).
+changed but never with the health data itself (a journal entry says what kind of change it was).
 """
 from __future__ import annotations
 
