@@ -179,5 +179,8 @@ DEMO_REIMBURSEMENTS = [
 def _demo_reimbursements(repos: Repositories) -> int:
     rows = [Reimbursement(DEMO_LOGIN["nir"], *row) for row in DEMO_REIMBURSEMENTS]
     # written only when the dossier has none yet: loading the demo again changes nothing
-    repos.reimbursements.apply(DEMO_LOGIN["dossier_id"], lambda existing: None if existing else rows)
+    with repos.unit(DEMO_LOGIN["dossier_id"]) as unit:
+        if not unit.reimbursements():
+            unit.save_reimbursements(rows)
+            unit.commit()
     return len(rows)

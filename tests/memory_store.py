@@ -122,6 +122,17 @@ class MemoryWishes:
         return copy.deepcopy(self.records.get(dossier_id, Wishes()))
 
 
+class MemoryReimbursements:
+    def __init__(self):
+        self.rows: dict[str, list] = {}
+
+    def list(self, dossier_id: str) -> list:
+        return list(self.rows.get(dossier_id, []))
+
+    def dossier_ids(self):
+        return iter(sorted(self.rows))
+
+
 class MemoryDirectory:
     def __init__(self, professionals=()):
         self.by_rpps = {p.rpps: p for p in professionals}
@@ -171,6 +182,12 @@ class MemoryUnit:
     def save_wishes(self, wishes: Wishes) -> None:
         self._ops.append(lambda: self.repos.wishes.records.__setitem__(self.dossier_id, copy.deepcopy(wishes)))
 
+    def reimbursements(self) -> list:
+        return list(self.repos.reimbursements.rows.get(self.dossier_id, []))
+
+    def save_reimbursements(self, rows: list) -> None:
+        self._ops.append(lambda: self.repos.reimbursements.rows.__setitem__(self.dossier_id, list(rows)))
+
     def add_emergency(self, access: EmergencyAccess) -> None:
         self._ops.append(lambda: self.repos.emergencies.accesses.setdefault(self.dossier_id, []).append(access))
 
@@ -202,7 +219,7 @@ class MemoryRepositories:
         self.wishes = MemoryWishes()
         self.directory = MemoryDirectory(professionals)
         self.accounts = None  # not faked yet: the account use cases run on the embedded store
-        self.reimbursements = None
+        self.reimbursements = MemoryReimbursements()
         self.creation_codes = None
 
     def unit(self, dossier_id: str) -> MemoryUnit:

@@ -213,24 +213,21 @@ def _import_person(repos, summary: ImportSummary, nir: str, lines: list[Line], t
 
 
 def _update(repos, dossier_id: str, incoming: list[Reimbursement], today: date, now: datetime):
-    results = []
-
-    def change(existing):
-        result = merge(existing, incoming, today)
-        results.append(result)
-        return result.rows if result.changed else None  # nothing changed: nothing written
-
-    repos.reimbursements.apply(dossier_id, change)
-    result = results[0]
-    if result.changed:
-        parts = []
-        if result.added:
-            parts.append(_count(result.added, "remboursement ajouté", "remboursements ajoutés"))
-        if result.dropped:
-            parts.append(_count(result.dropped, "remboursement retiré", "remboursements retirés")
-                         + " (plus de 24 mois)")
-        repos.journal.append(dossier_id, now, ASSURANCE_MALADIE, "reimbursements_updated",
-                             reason=JOURNAL_REASON, detail=" ; ".join(parts))
+    """Merge the rows into the dossier's, and journal what changed: both commit together (a unit
+    of work), or neither. Nothing changed: nothing written, not one byte."""
+    with repos.unit(dossier_id) as unit:
+        result = merge(unit.reimbursements(), incoming, today)
+        if result.changed:
+            parts = []
+            if result.added:
+                parts.append(_count(result.added, "remboursement ajouté", "remboursements ajoutés"))
+            if result.dropped:
+                parts.append(_count(result.dropped, "remboursement retiré", "remboursements retirés")
+                             + " (plus de 24 mois)")
+            unit.save_reimbursements(result.rows)
+            unit.journal(at=now, actor=ASSURANCE_MALADIE, action="reimbursements_updated",
+                         reason=JOURNAL_REASON, detail=" ; ".join(parts))
+            unit.commit()
     return result
 
 

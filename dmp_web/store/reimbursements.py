@@ -5,7 +5,7 @@ The whole list is sealed as one token, so what care a person had, and when, neve
 from __future__ import annotations
 
 import json
-from typing import Callable, Iterator
+from typing import Iterator
 
 from tinydb.table import Document as Row
 
@@ -32,16 +32,14 @@ class ReimbursementRepository:
             row = db.get(doc_id=1)
         return self._open(row)
 
-    def apply(self, dossier_id: str, change: Callable[[list[Reimbursement]], list[Reimbursement] | None]):
-        """Run change(rows) under the file's lock; write what it returns, or nothing when it returns None.
+    def seal(self, rows: list[Reimbursement]) -> str:
+        return self.sealer.seal_text(json.dumps([to_row(r) for r in rows], ensure_ascii=False))
 
-        Writing only real changes keeps a second import of the same file from touching any file:
-        a new seal of the same rows would differ byte for byte (Fernet uses a fresh IV each time)."""
+    def save_sealed(self, dossier_id: str, sealed: str) -> None:
+        """Write the record (changes go through a unit of work, under the dossier's lock; only
+        real ones: a new seal of the same rows would differ byte for byte)."""
         with self.store.transaction(*self._segments(dossier_id)) as db:
-            rows = change(self._open(db.get(doc_id=1)))
-            if rows is not None:
-                sealed = self.sealer.seal_text(json.dumps([to_row(r) for r in rows], ensure_ascii=False))
-                db.upsert(Row({"sealed": sealed}, doc_id=1))
+            db.upsert(Row({"sealed": sealed}, doc_id=1))
 
     def reseal(self, dossier_id: str) -> int:
         """Seal the record again with the first key (key rotation); 1 if there was one."""

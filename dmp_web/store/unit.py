@@ -23,6 +23,7 @@ from ..domain.access import EmergencyAccess
 from ..domain.documents import Document
 from ..domain.dossier import Dossier
 from ..domain.journal import Head, JournalEntry
+from ..domain.reimbursements import Reimbursement
 from ..domain.wishes import Wishes
 from .codec import from_row, to_row
 
@@ -81,6 +82,12 @@ class DossierUnit:
 
     def save_wishes(self, wishes: Wishes) -> None:
         self._ops.append({"op": "wishes", "sealed": self.repos.wishes.seal(wishes)})
+
+    def reimbursements(self) -> list[Reimbursement]:
+        return self.repos.reimbursements.list(self.dossier_id)
+
+    def save_reimbursements(self, rows: list[Reimbursement]) -> None:
+        self._ops.append({"op": "reimbursements", "sealed": self.repos.reimbursements.seal(rows)})
 
     def add_emergency(self, access: EmergencyAccess) -> None:
         self._ops.append({"op": "emergency_add", "row": self.repos.emergencies.prepare(access)})
@@ -147,6 +154,8 @@ def _apply(repos, dossier_id: str, intent: dict, held) -> None:
                 repos.dossiers.delete(dossier, op["login_id"])
         elif kind == "wishes":
             repos.wishes.save_sealed(dossier_id, op["sealed"])
+        elif kind == "reimbursements":
+            repos.reimbursements.save_sealed(dossier_id, op["sealed"])
         elif kind == "dossier":
             repos.dossiers.save(from_row(Dossier, row))
         elif kind == "document_save":

@@ -187,3 +187,20 @@ def test_memory_does_not_grow_with_the_file(tmp_path):
         write_file(path, rows)
         peaks.append(measure(path, tmp_path / f"app{rows}")[1])
     assert peaks[1] < peaks[0] + 15, peaks  # in MB; reading the file whole took 80 MB, then 144 MB
+
+
+def test_an_import_killed_between_the_rows_and_their_entry_leaves_both_or_neither(tmp_path, monkeypatch):
+    from dmp_web.store import unit as unit_module
+
+    app = _app_with_jeanne(tmp_path)
+    before = {d: len(_rows(app, d)) for d in (FATIMA_DOSSIER, JEANNE_DOSSIER)}
+    monkeypatch.setattr(unit_module, "_apply", lambda *a: (_ for _ in ()).throw(SystemExit("kill -9")))
+    assert _import(app, tmp_path, GOOD_FILE).exit_code != 0  # killed at its first dossier
+    monkeypatch.undo()
+    assert {d: len(_rows(app, d)) for d in before} == before and not any(_journal(app, d) for d in before)
+    again = make_app(tmp_path)  # the app starts: the unit cut is finished, its rows with their entry
+    for dossier_id in before:
+        assert (len(_rows(again, dossier_id)) > before[dossier_id]) == bool(_journal(again, dossier_id))
+    assert _import(again, tmp_path, GOOD_FILE).exit_code == 0  # run again, it finishes the rest
+    assert len(_rows(again)) == before[FATIMA_DOSSIER] + 2 and len(_journal(again)) == 1
+    assert len(_journal(again, JEANNE_DOSSIER)) == 1

@@ -74,7 +74,8 @@ def test_a_row_that_aged_past_24_months_is_never_shown_even_before_the_next_impo
 
 
 def test_with_no_reimbursement_the_page_says_so_and_shows_no_table(client, notifier, app):
-    app.extensions["dmp.repos"].reimbursements.apply(DOSSIER, lambda rows: [])
+    repos = app.extensions["dmp.repos"]
+    repos.reimbursements.save_sealed(DOSSIER, repos.reimbursements.seal([]))
     patient_log_in(client, notifier)
     soup = client.get(PAGE).soup
     assert soup.find("table") is None
