@@ -47,19 +47,3 @@ class FakeNotifier:
                 return found.group(1).replace(" ", "")
         raise AssertionError("no creation code was e-mailed")
 
-
-class MemoryJournal:
-    """The journal's reading port (services.history.JournalReader) over a list, for unit tests."""
-
-    def __init__(self, dossier_id: str, entries: list):
-        self.dossier_id = dossier_id
-        self.list = list(entries)
-
-    def count(self, dossier_id: str) -> int:
-        return len(self.list) if dossier_id == self.dossier_id else 0
-
-    def entries(self, dossier_id: str, start: int = 0, stop: int | None = None) -> list:
-        return self.list[start:stop] if dossier_id == self.dossier_id else []
-
-    def emergencies(self, dossier_id: str, upto: int) -> list:
-        return [e for e in reversed(self.entries(dossier_id, 0, upto)) if e.emergency]

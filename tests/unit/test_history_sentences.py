@@ -10,7 +10,7 @@ from dmp_web.domain.falc import check_text
 from dmp_web.domain.journal import ACTIONS, Actor, ChainKey, Head, make_entry
 from dmp_web.services.history import DESCRIBED_ACTIONS, NBSP, NoSuchPage, describe, page_of
 
-from ..fakes import MemoryJournal
+from ..memory_store import MemoryJournals
 
 AT = datetime(2026, 3, 5, 9, 12, tzinfo=timezone.utc)  # 10 h 12 in Paris
 WHEN = "le 5 mars 2026 à 10 h 12"
@@ -264,6 +264,13 @@ def test_every_action_the_journal_knows_has_its_own_sentence():
 
 # -- pages -----------------------------------------------------------------------------------
 
+def journal_with(entries) -> MemoryJournals:
+    """The fake journal store (tests/memory_store.py) holding these entries for DOSSIER."""
+    journal = MemoryJournals()
+    journal.by_dossier[DOSSIER] = list(entries)
+    return journal
+
+
 def journal_of(count, emergency_every=0):
     return [entry(HOLDER, "login_succeeded", at=AT + timedelta(minutes=n),
                   emergency=bool(emergency_every) and n % emergency_every == 0) for n in range(count)]
@@ -271,7 +278,7 @@ def journal_of(count, emergency_every=0):
 
 def test_pages_hold_20_entries_newest_first():
     entries = journal_of(45)
-    journal = MemoryJournal(DOSSIER, entries)
+    journal = journal_with(entries)
     first, last = page_of(journal, DOSSIER, 1), page_of(journal, DOSSIER, 3)
     assert (first.pages, first.total, len(first.entries), len(last.entries)) == (3, 45, 20, 5)
     assert first.entries[0] is entries[-1] and last.entries[-1] is entries[0]
@@ -283,16 +290,16 @@ def test_pages_hold_20_entries_newest_first():
 @pytest.mark.parametrize("number", [0, 4, -1])
 def test_a_page_the_history_does_not_have_is_refused(number):
     with pytest.raises(NoSuchPage):
-        page_of(MemoryJournal(DOSSIER, journal_of(45)), DOSSIER, number)
+        page_of(journal_with(journal_of(45)), DOSSIER, number)
 
 
 def test_an_empty_history_has_one_empty_page():
-    page = page_of(MemoryJournal(DOSSIER, []), DOSSIER, 1)
+    page = page_of(journal_with([]), DOSSIER, 1)
     assert (page.entries, page.pages, page.total) == ([], 1, 0)
 
 
 def test_the_filter_keeps_only_emergencies():
-    entries = MemoryJournal(DOSSIER, journal_of(45, emergency_every=3))  # 15 of them
+    entries = journal_with(journal_of(45, emergency_every=3))  # 15 of them
     page = page_of(entries, DOSSIER, 1, emergencies_only=True)
     assert (page.total, page.pages) == (15, 1) and all(e.emergency for e in page.entries)
     with pytest.raises(NoSuchPage):
