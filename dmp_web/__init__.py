@@ -127,7 +127,8 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     from .web import limits
 
     limits.init_app(app)  # after every blueprint: it wraps their views
-    from . import cli
+    from . import cli, worker
 
     cli.init_app(app)
+    worker.init_app(app)
     return app

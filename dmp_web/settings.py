@@ -31,6 +31,7 @@ RANGES = {
     "DMP_PORT": (1, 65535),
     "DMP_TRUSTED_PROXIES": (0, 5),
     "DMP_WORKERS": (1, 64),
+    "DMP_WORKER_THREADS": (1, 16),
 }
 # Read by scripts/run.sh and gunicorn.conf.py, not by the app; checked here all the same.
 SERVER_SETTINGS = ("DMP_PORT", "DMP_BIND", "DMP_WORKERS")
@@ -39,7 +40,7 @@ KNOWN = (
     "DMP_EXPORTS_DIR", "DMP_SESSION_IDLE_MINUTES", "DMP_LOCK_TIMEOUT_SECONDS", "DMP_CONTACT_EMAIL",
     "DMP_SITE_URL", "DMP_SMTP_HOST", "DMP_SMTP_PORT", "DMP_SMTP_FROM", "DMP_SMTP_USER",
     "DMP_SMTP_PASSWORD", "DMP_SMTP_STARTTLS", "DMP_SMS_EMAIL_DOMAIN", "DMP_TRUSTED_PROXIES",
-    "DMP_RATELIMIT_STORAGE_URL",
+    "DMP_RATELIMIT_STORAGE_URL", "DMP_WORKER_EMBEDDED", "DMP_WORKER_THREADS",
     *SERVER_SETTINGS,
 )
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE)
@@ -75,6 +76,10 @@ class Settings:
     # where the rate limits count: memory (one process) or redis://… (several workers or servers)
     ratelimit_storage_url: str = "memory://"
     workers: int | None = None  # DMP_WORKERS, read by gunicorn.conf.py
+    # The background worker (copies, booklets): inside the web process (the development server),
+    # or its own command, `flask --app app worker`, beside the web servers (production).
+    worker_embedded: bool = False
+    worker_threads: int = 2  # jobs made at once by one worker
 
     @property
     def is_development(self) -> bool:
@@ -122,6 +127,8 @@ class Settings:
             ratelimit_storage_url=reader.text("DMP_RATELIMIT_STORAGE_URL") or (
                 "" if env == "production" else cls.ratelimit_storage_url),
             workers=reader.number("DMP_WORKERS", None, int),
+            worker_embedded=reader.boolean("DMP_WORKER_EMBEDDED", env == "development"),
+            worker_threads=reader.number("DMP_WORKER_THREADS", 2, int),
         )
         reader.unknown_names()
         problems = reader.problems + [p for p in settings.problems() if p not in reader.problems]

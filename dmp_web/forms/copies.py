@@ -4,5 +4,6 @@ from __future__ import annotations
 from .base import Form
 
 
-class CopyByPostForm(Form):
-    """Only a button: the confirmation page shows the address and the date before it is sent."""
+class CopyForm(Form):
+    """Only a button, to ask for a copy: a POST, so a link followed by accident asks for nothing.
+    The confirmation page of the post shows the address and the date before it is sent."""

@@ -1,8 +1,9 @@
 """«Copie»: a printable PDF copy of the whole dossier, the same copy sent by post, and an archive
 (ZIP) with the PDF, every file as deposited and a manifest.
 
-Each copy is one "export" decision of the access policy, journaled, and is built on demand from
-what the policy lets the patient see; nothing is stored except the letter queued for the post.
+Each copy is one "export" decision of the access policy, journaled when the patient asks
+(services/copy_jobs.py), then built by the background worker from what the policy lets the
+patient see, and kept sealed for a day.
 """
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from datetime import date, datetime
 from typing import IO
 
 from .. import pdf
-from ..domain.access import Decision
 from ..domain.actors import ActorKind
 from ..domain.documents import DOCUMENT_TYPES, Document
 from ..domain.dossier import Dossier
@@ -26,7 +26,7 @@ from ..domain.wishes import Wishes
 from ..formatting import PARIS, date_fr, time_fr
 from ..store.documents import StoredFile
 from .context import Context
-from .dossier_access import decide_and_journal, visible_documents
+from .dossier_access import visible_documents
 from .history import describe
 from .patient_accounts import POST_DELAY
 
@@ -183,37 +183,16 @@ def render_copy(content: DossierContent) -> bytes:
 
 
 # -- the three copies --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Export:
-    decision: Decision
-    data: bytes | None = None  # the PDF; None when refused
-    # The ZIP, in a spooled temporary file read from its start: past ARCHIVE_IN_MEMORY it is on
-    # disk, so a dossier of large files does not fill the memory. The caller closes it.
-    file: IO[bytes] | None = None
-
+# Made by the background worker (services/copy_jobs.py), which asked the policy first.
 
 # What the journal adds to an allowed "export": which copy it was (services/history.py tells it).
 COPY_PDF, COPY_ARCHIVE, COPY_POST = "copie PDF", "archive ZIP", "copie par courrier"
 
 
-def _export(ctx: Context, actor, dossier: Dossier, kind: str) -> tuple[Decision, DossierContent | None]:
-    decision = decide_and_journal(ctx, actor, "export", dossier, note=kind)
-    return decision, gather(ctx, actor, dossier) if decision.allowed else None
-
-
-def pdf_copy(ctx: Context, actor, dossier: Dossier) -> Export:
-    """The printable copy, if the policy lets this actor export the dossier."""
-    decision, content = _export(ctx, actor, dossier, COPY_PDF)
-    return Export(decision, render_copy(content) if content else None)
-
-
-@dataclass(frozen=True)
-class PostedCopy:
-    decision: Decision
-    letter_id: str = ""
-    address_lines: tuple[str, ...] = ()
-    expected_by: date | None = None
+def send_copy_by_post(ctx: Context, actor, dossier: Dossier) -> str:
+    """Queue the printable copy for the post, to the register's address; the letter's id."""
+    content = gather(ctx, actor, dossier)
+    return ctx.notifier.letters.enqueue(render_copy(content), postal_address(ctx, dossier), LETTER_KIND)
 
 
 def arrival_date(ctx: Context) -> date:
@@ -225,16 +204,6 @@ def postal_address(ctx: Context, dossier: Dossier) -> list[str]:
     """The holder's name and address, as the register of insured persons knows them."""
     person = ctx.register.get(dossier.holder_nir)
     return [_full_name(person), *person.address.lines()]
-
-
-def post_copy(ctx: Context, actor, dossier: Dossier) -> PostedCopy:
-    """Queue the printable copy for the post, to the register's address."""
-    decision, content = _export(ctx, actor, dossier, COPY_POST)
-    if content is None:
-        return PostedCopy(decision)
-    address = postal_address(ctx, dossier)
-    letter_id = ctx.notifier.letters.enqueue(render_copy(content), address, LETTER_KIND)
-    return PostedCopy(decision, letter_id, tuple(address), arrival_date(ctx))
 
 
 def today(ctx: Context) -> date:
@@ -260,13 +229,13 @@ def _item(name: str, content_type: str, data: bytes, **more) -> dict:
 ARCHIVE_IN_MEMORY = 8 * 1024 * 1024
 
 
-def archive_copy(ctx: Context, actor, dossier: Dossier) -> Export:
-    """A ZIP: the printable copy, every file as it was deposited, and a manifest of them.
+def build_archive(ctx: Context, actor, dossier: Dossier) -> IO[bytes]:
+    """A ZIP: the printable copy, every file as it was deposited, and a manifest of them, in a
+    spooled temporary file read from its start (past ARCHIVE_IN_MEMORY it is on disk, so a
+    dossier of large files does not fill the memory). The caller closes it.
 
     Each file is read, written to the archive and let go before the next one."""
-    decision, content = _export(ctx, actor, dossier, COPY_ARCHIVE)
-    if content is None:
-        return Export(decision)
+    content = gather(ctx, actor, dossier)
     copy = render_copy(content)
     items = [_item(PDF_NAME, "application/pdf", copy, description="La copie à imprimer de votre DMP")]
     spooled = tempfile.SpooledTemporaryFile(max_size=ARCHIVE_IN_MEMORY)
@@ -291,4 +260,4 @@ def archive_copy(ctx: Context, actor, dossier: Dossier) -> Export:
         archive.writestr(_entry(MANIFEST_NAME, content.made_at),
                          json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
     spooled.seek(0)
-    return Export(decision, file=spooled)
+    return spooled

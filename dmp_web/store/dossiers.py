@@ -31,6 +31,7 @@ from .reimbursements import ReimbursementRepository
 from .files import FileStore
 from .journal import JournalFiles
 from .unit import DossierUnit
+from .copies import JobStore
 from .sharded import KeyTaken, ShardedTable
 
 
@@ -326,6 +327,7 @@ class Repositories:
         self.wishes = WishesRepository(store, sealer) if sealer else None
         self.reimbursements = ReimbursementRepository(store, sealer) if sealer else None
         self.sessions = SessionRepository(store, session_sealer) if session_sealer else None
+        self.jobs = JobStore(store, sealer) if sealer else None  # the worker's copies, sealed
 
     def unit(self, dossier_id: str) -> DossierUnit:
         """A unit of work on one dossier (store/unit.py)."""

@@ -1,19 +1,17 @@
 """«Copie de mon DMP»: a PDF to print, the same copy by post, an archive with every file.
 
-Each copy is built on demand by services/copies.py, which asks the access policy ("export")
-and journals the decision; a download is an attachment, the post a POST after a confirmation page.
+Asking is a POST (services/copy_jobs.py: the policy decides the "export", it is journaled, a job
+is queued); the background worker makes the copy. The waiting page reloads itself until the copy
+is ready, then offers the download, which sends the kept copy as it is unsealed, in blocks.
 """
 from __future__ import annotations
 
 from datetime import date
 
-from typing import IO
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for
-from werkzeug.wsgi import wrap_file
-
-from ..forms.copies import CopyByPostForm
-from ..services import copies
+from ..forms.copies import CopyForm
+from ..services import copies, copy_jobs
 from .deps import content_disposition, ctx
 from .patient import current_dossier, holder, only_the_holder
 
@@ -21,51 +19,85 @@ bp = Blueprint("copies", __name__, url_prefix="/mon-dmp/copie")
 bp.before_request(only_the_holder)
 
 _POSTED = "copies.expected_by"  # the arrival date the last posted copy promised, for its page
+# The two copies to download: the word in their page's address, their file.
+DOWNLOADS = {
+    "a-imprimer": ("pdf", "application/pdf", "copie-dmp", "pdf"),
+    "archive": ("archive", "application/zip", "archive-dmp", "zip"),
+}
+REFRESH_SECONDS = 5
+NO_REFRESH = "non"  # ?auto=non: the waiting page stops reloading itself
 
 
-def _download(body: bytes | IO[bytes], content_type: str, stem: str, extension: str):
-    """An attachment: bytes, or a file sent in blocks and closed once sent (the ZIP)."""
-    if isinstance(body, bytes):
-        response = make_response(body)
-    else:
-        response = current_app.response_class(wrap_file(request.environ, body), direct_passthrough=True)
-    response.headers["Content-Type"] = content_type
-    filename = f"{stem}-{copies.today(ctx()).isoformat()}.{extension}"
-    response.headers["Content-Disposition"] = content_disposition(filename)
-    return response
+def _download_or_404(which: str) -> tuple[str, str, str, str]:
+    if which not in DOWNLOADS:
+        abort(404)
+    return DOWNLOADS[which]
 
 
 @bp.get("")
 def index():
-    return render_template("pages/copies/index.html", expected_by=copies.arrival_date(ctx()))
+    dossier = current_dossier()
+    statuses = {which: copy_jobs.copy_status(ctx(), dossier, kind)
+                for which, (kind, *_rest) in DOWNLOADS.items()}
+    return render_template("pages/copies/index.html", expected_by=copies.arrival_date(ctx()),
+                           statuses=statuses, form=CopyForm())
+
+
+@bp.route("/<which>", methods=["GET", "POST"])
+def waiting(which):
+    """POST: ask for this copy. GET: where it is (waiting, ready, failed)."""
+    kind = _download_or_404(which)[0]
+    dossier = current_dossier()
+    form = CopyForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)  # only a missing CSRF token fails a form with no field
+        if not copy_jobs.ask_copy(ctx(), holder(), dossier, kind).decision.allowed:
+            abort(403)
+        return redirect(url_for("copies.waiting", which=which))
+    status = copy_jobs.copy_status(ctx(), dossier, kind)
+    if status is None:
+        return redirect(url_for("copies.index"))
+    auto = request.args.get("auto") != NO_REFRESH
+    response = current_app.make_response(render_template(
+        "pages/copies/waiting.html", which=which, status=status, form=form, auto=auto,
+        refresh_seconds=REFRESH_SECONDS))
+    if status.state == copy_jobs.WAITING and auto:
+        # a header, not <meta http-equiv="refresh">: the page says so and lets the reader stop it
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+def _send(which: str):
+    kind, content_type, stem, extension = _download_or_404(which)
+    chunks = copy_jobs.kept_copy(ctx(), holder(), current_dossier(), kind)
+    if chunks is None:
+        return redirect(url_for("copies.waiting", which=which))
+    response = current_app.response_class(chunks, direct_passthrough=True, mimetype=content_type)
+    response.headers["Content-Disposition"] = content_disposition(
+        f"{stem}-{copies.today(ctx()).isoformat()}.{extension}")
+    return response
 
 
 @bp.get("/copie-dmp.pdf")
 def pdf_copy():
-    made = copies.pdf_copy(ctx(), holder(), current_dossier())
-    if not made.decision.allowed:
-        abort(403)
-    return _download(made.data, "application/pdf", "copie-dmp", "pdf")
+    return _send("a-imprimer")
 
 
 @bp.get("/archive-dmp.zip")
 def archive():
-    made = copies.archive_copy(ctx(), holder(), current_dossier())
-    if not made.decision.allowed:
-        abort(403)
-    return _download(made.file, "application/zip", "archive-dmp", "zip")
+    return _send("archive")
 
 
 @bp.route("/courrier", methods=["GET", "POST"])
 def by_post():
     """The confirmation page (address, arrival date), then the POST that queues the letter."""
     dossier = current_dossier()
-    form = CopyByPostForm()
+    form = CopyForm()
     if form.validate_on_submit():
-        posted = copies.post_copy(ctx(), holder(), dossier)
-        if not posted.decision.allowed:
+        if not copy_jobs.ask_copy(ctx(), holder(), dossier, "post").decision.allowed:
             abort(403)
-        session[_POSTED] = posted.expected_by.isoformat()
+        session[_POSTED] = copies.arrival_date(ctx()).isoformat()
         return redirect(url_for("copies.posted"))
     return render_template("pages/copies/by_post.html", form=form,
                            address=copies.postal_address(ctx(), dossier), expected_by=copies.arrival_date(ctx()))

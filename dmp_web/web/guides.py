@@ -5,10 +5,11 @@ compared with the slugs of the loaded guides: it never becomes a path.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template
+from flask import Blueprint, abort, current_app, render_template, request
 
-from ..services import guides
-from .deps import content_disposition
+from ..services import copy_jobs, guides
+from .copies import NO_REFRESH, REFRESH_SECONDS
+from .deps import content_disposition, ctx
 
 bp = Blueprint("guides", __name__, url_prefix="/guides")
 
@@ -20,11 +21,21 @@ def _guide_or_404(slug: str) -> guides.Guide:
     return guide
 
 
-def _pdf(data: bytes, filename: str):
-    response = make_response(data)
-    response.headers["Content-Type"] = "application/pdf"
-    # inline: the browser opens it in its viewer, where the print button is
-    response.headers["Content-Disposition"] = content_disposition(filename, inline=True)
+def _booklet(slug: str, filename: str, title: str):
+    """The booklet made by the background worker; until it is, a page that waits for it."""
+    status = copy_jobs.ask_booklet(ctx(), slug)
+    if status.state == copy_jobs.READY:
+        response = current_app.response_class(copy_jobs.booklet_bytes(ctx(), status), direct_passthrough=True,
+                                              mimetype="application/pdf")
+        # inline: the browser opens it in its viewer, where the print button is
+        response.headers["Content-Disposition"] = content_disposition(filename, inline=True)
+        return response
+    auto = request.args.get("auto") != NO_REFRESH
+    response = current_app.make_response(render_template(
+        "pages/guides/waiting.html", title=title, auto=auto, refresh_seconds=REFRESH_SECONDS,
+        url=request.path))
+    if auto:
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
     return response
 
 
@@ -35,13 +46,13 @@ def index():
 
 @bp.get(f"/{guides.ALL_GUIDES_SLUG}.pdf")
 def all_booklet():
-    return _pdf(guides.booklet_pdf(guides.load_guides(), all_guides=True), "guides-dmp-faciles-a-lire.pdf")
+    return _booklet(guides.ALL_GUIDES_SLUG, "guides-dmp-faciles-a-lire.pdf", "Tous les guides")
 
 
 @bp.get("/<slug>.pdf")
 def booklet(slug):
     guide = _guide_or_404(slug)
-    return _pdf(guides.booklet_pdf([guide]), f"guide-dmp-{guide.slug}.pdf")
+    return _booklet(guide.slug, f"guide-dmp-{guide.slug}.pdf", guide.title)
 
 
 @bp.get("/<slug>")

@@ -22,9 +22,10 @@ from dmp_web.domain.actors import Holder
 from dmp_web.domain.uploads import check_upload
 from dmp_web.domain.wishes import Person, Wishes
 from dmp_web.pdf import render
-from dmp_web.services import copies
+from dmp_web.services import copies, copy_jobs
 from dmp_web.services.dossier_access import deposit
 from dmp_web.web.deps import ctx
+from dmp_web.worker import Worker
 
 from ..conftest import CheckedClient, make_app
 from .copy_dossier import DOSSIER, PENDING, grow_demo_dossier, sample_files
@@ -34,6 +35,19 @@ PENDING_TITLE = "Échographie cardiaque du 3 novembre 2026"
 SECRET_FILE = "resultat-a-expliquer.pdf"
 PDF_URL, ZIP_URL = "/mon-dmp/copie/copie-dmp.pdf", "/mon-dmp/copie/archive-dmp.zip"
 POST_URL, POSTED_URL = "/mon-dmp/copie/courrier", "/mon-dmp/copie/courrier/envoyee"
+
+
+def run_jobs(app) -> int:
+    """What the background worker does: make every copy asked for."""
+    return Worker(app).run_pending()
+
+
+def made_copy(client, app, which: str = "a-imprimer"):
+    """Ask for a copy as its page does, let the worker make it, download it."""
+    asked = client.submit("/mon-dmp/copie", {}, action=f"/mon-dmp/copie/{which}")
+    assert asked.status_code == 302 and asked.headers["Location"] == f"/mon-dmp/copie/{which}"
+    run_jobs(app)
+    return client.get(PDF_URL if which == "a-imprimer" else ZIP_URL)
 
 
 def patient_log_in(client, notifier):
@@ -107,7 +121,7 @@ def big(tmp_path_factory):
     app.test_client_class = CheckedClient
     client = app.test_client()
     patient_log_in(client, app.extensions["dmp.notifier"])
-    pdf_response, zip_response = client.get(PDF_URL), client.get(ZIP_URL)
+    pdf_response, zip_response = made_copy(client, app, "a-imprimer"), made_copy(client, app, "archive")
     titles = [d.title for d in repos.documents.list(DOSSIER) if not d.awaiting_explanation]
     pages, sizes = read_pdf(pdf_response.data)  # read once: pdfplumber is slow
     return {"app": app, "pdf": pdf_response, "zip": zip_response, "titles": titles,
@@ -226,11 +240,45 @@ def test_the_copy_page_offers_the_three_copies_and_is_in_the_menu(client, notifi
     soup = client.get("/mon-dmp/copie").soup
     assert [h.get_text(strip=True) for h in soup.main.find_all("h2")] == [
         "1. Une copie à imprimer", "2. Une copie par courrier", "3. L’archive de mon DMP"]
+    # asking is a form (a POST with its CSRF token); the post has its confirmation page
+    forms = {f.button.get_text(strip=True): f["action"] for f in soup.main.find_all("form")}
+    assert forms == {"Préparer la copie à imprimer (PDF)": "/mon-dmp/copie/a-imprimer",
+                     "Préparer l’archive (ZIP)": "/mon-dmp/copie/archive"}
+    assert all(f["method"] == "post" and f.find("input", attrs={"name": "csrf_token"})
+               for f in soup.main.find_all("form"))
     links = {a.get_text(strip=True): a["href"] for a in soup.main.find_all("a")}
-    assert links["Télécharger la copie à imprimer (PDF)"] == PDF_URL
     assert links["Recevoir la copie par courrier"] == POST_URL
-    assert links["Télécharger l’archive (ZIP)"] == ZIP_URL
     assert "vers le 30 novembre 2026" in soup.main.get_text(" ", strip=True)
+
+
+def test_asking_shows_a_page_that_waits_then_offers_the_download(client, notifier, app):
+    patient_log_in(client, notifier)
+    assert client.get(PDF_URL).headers["Location"] == "/mon-dmp/copie/a-imprimer"  # nothing asked yet
+    assert client.get("/mon-dmp/copie/a-imprimer").headers["Location"] == "/mon-dmp/copie"
+    client.submit("/mon-dmp/copie", {}, action="/mon-dmp/copie/a-imprimer")
+
+    waiting = client.get("/mon-dmp/copie/a-imprimer")
+    assert waiting.status_code == 200 and waiting.headers["Refresh"] == "5"  # reloads itself, no script
+    assert waiting.soup.h1.get_text(strip=True) == "Votre copie est en préparation"
+    assert "se met à jour toute seule toutes les 5 secondes" in waiting.soup.main.get_text(" ", strip=True)
+    assert client.get(PDF_URL).headers["Location"] == "/mon-dmp/copie/a-imprimer"  # not made yet
+    still = client.get("/mon-dmp/copie/a-imprimer?auto=non")  # the reader can stop the reloading
+    assert "Refresh" not in still.headers
+    assert "ne se met plus à jour toute seule" in still.soup.main.get_text(" ", strip=True)
+    index = client.get("/mon-dmp/copie").soup.main.get_text(" ", strip=True)
+    assert "Votre copie est en préparation." in index
+
+    assert run_jobs(app) == 1
+    ready = client.get("/mon-dmp/copie/a-imprimer")
+    assert "Refresh" not in ready.headers
+    assert ready.soup.h1.get_text(strip=True) == "Votre copie est prête"
+    text = ready.soup.main.get_text(" ", strip=True)
+    assert "prête depuis le 23 novembre 2026 à 10 h 00" in text  # Paris time (the test clock)
+    assert "Nous la gardons jusqu’au 24 novembre 2026 à 10 h 00." in text
+    link = ready.soup.main.find("a", string="Télécharger la copie à imprimer (PDF)")
+    assert link["href"] == PDF_URL
+    response = client.get(PDF_URL)
+    assert response.status_code == 200 and response.is_streamed and response.data.startswith(b"%PDF")
 
 
 def test_the_copy_by_post_is_confirmed_then_queued_to_the_register_address(client, notifier, app):
@@ -242,6 +290,9 @@ def test_the_copy_by_post_is_confirmed_then_queued_to_the_register_address(clien
 
     sent = client.submit(POST_URL, {})
     assert sent.status_code == 302 and sent.headers["Location"] == POSTED_URL
+    assert notifier.letters.list() == []  # the worker makes the letter
+    assert client.submit(POST_URL, {}).status_code == 302  # asked twice before it left: one letter
+    run_jobs(app)
     page = client.get(POSTED_URL).soup
     assert page.h1.get_text(strip=True) == "Votre copie part par courrier"
     assert page.find(id="arrivee").get_text(" ", strip=True) == (
@@ -252,7 +303,7 @@ def test_the_copy_by_post_is_confirmed_then_queued_to_the_register_address(clien
     queued = pdf_text(notifier.letters.pdf(letter["letter_id"]))
     assert "Copie de votre dossier médical partagé" in queued
     assert "Prise de sang du 20 octobre 2026" in queued and PENDING_TITLE not in queued
-    assert len(exports(app)) == 1
+    assert len(exports(app)) == 2  # each ask is journaled
 
 
 def test_the_posted_page_without_a_letter_sent_goes_back_to_the_confirmation(client, notifier):
@@ -269,15 +320,16 @@ def test_the_post_without_its_csrf_token_queues_nothing(client, notifier):
 
 def test_each_export_is_journaled_for_the_holder(client, notifier, app):
     patient_log_in(client, notifier)
-    client.get(PDF_URL)
-    client.get(ZIP_URL)
+    made_copy(client, app, "a-imprimer")
+    made_copy(client, app, "archive")
     client.submit(POST_URL, {})
     entries = exports(app)
     assert len(entries) == 3
     assert all(e.allowed and e.actor_kind == "holder" and e.actor_id == DOSSIER for e in entries)
     # each says which copy it was, and the history tells it in words
     assert [read_detail(e.detail).note for e in entries] == ["copie PDF", "archive ZIP", "copie par courrier"]
-    told = " ".join(pdf_text(client.get(PDF_URL).data).split())
+    app.extensions["dmp.repos"].wishes.save(DOSSIER, Wishes(blood_group="A+"))  # a change: a new copy
+    told = " ".join(pdf_text(made_copy(client, app, "a-imprimer").data).split())
     for sentence in ("Vous avez téléchargé une copie de votre DMP à imprimer",
                      "Vous avez téléchargé une copie complète de votre DMP, avec ses fichiers",
                      "Vous avez demandé une copie de votre DMP par courrier"):
@@ -291,30 +343,46 @@ def test_a_closed_dossier_can_still_be_copied_with_its_documents(client, notifie
     dossier.closed_at = app.extensions["dmp.clock"]()
     repos.dossiers.save(dossier)
     patient_log_in(client, notifier)
-    response = client.get(PDF_URL)
+    response = made_copy(client, app, "a-imprimer")
     assert response.status_code == 200
     text = pdf_text(response.data)
     assert "Votre DMP est fermé depuis le 23 novembre 2026" in text
     assert "Prise de sang du 20 octobre 2026" in text and PENDING_TITLE not in text
-    assert client.get(ZIP_URL).status_code == 200
+    assert made_copy(client, app, "archive").status_code == 200
     assert client.submit(POST_URL, {}).status_code == 302
+    run_jobs(app)
+    assert len(notifier.letters.list()) == 1
     assert [e.allowed for e in exports(app)] == [True, True, True]
 
 
-def test_copies_are_built_on_demand_and_never_stored(client, notifier, app):
-    settings = app.config["DMP_SETTINGS"]
-    roots = (settings.data_dir, settings.exports_dir)
-
-    def files():
-        return {p: p.stat().st_size for root in roots for p in root.rglob("*") if p.is_file()}
-
+def test_a_copy_is_kept_sealed_and_offered_again_until_the_dossier_changes_or_a_day_passes(
+        client, notifier, app, clock):
+    repos = app.extensions["dmp.repos"]
     patient_log_in(client, notifier)
-    before = files()
-    assert client.get(PDF_URL).status_code == 200 and client.get(ZIP_URL).status_code == 200
-    after = files()
-    assert set(after) == set(before)  # no new file anywhere
-    changed = {p.name for p in after if after[p] != before[p]}
-    assert changed <= {"00000000.jsonl", f"{DOSSIER}.json"}  # only the two export decisions: a segment, its head
+    first = made_copy(client, app, "a-imprimer").data
+    job = repos.jobs.get("pdf", dossier_id=DOSSIER)
+    kept = [p for p in app.config["DMP_SETTINGS"].data_dir.rglob("*.bin") if job.id in p.name]
+    assert len(kept) == 1 and b"%PDF" not in kept[0].read_bytes()  # sealed at rest
+    assert b"Fatima" not in kept[0].read_bytes()
+
+    client.submit("/mon-dmp/copie", {}, action="/mon-dmp/copie/a-imprimer")
+    assert run_jobs(app) == 0  # the same content: the kept copy is offered again
+    assert client.get(PDF_URL).data == first
+    assert len(exports(app)) == 2  # but each ask is journaled
+
+    repos.wishes.save(DOSSIER, Wishes(blood_group="B+"))  # the dossier changed
+    assert client.get(PDF_URL).headers["Location"] == "/mon-dmp/copie/a-imprimer"
+    assert client.get("/mon-dmp/copie/a-imprimer").headers["Location"] == "/mon-dmp/copie"
+    second = made_copy(client, app, "a-imprimer").data
+    assert second != first and "B+" in pdf_text(second)
+    assert not kept[0].exists()  # the old copy is gone
+
+    clock.advance(hours=24)
+    with app.test_request_context():
+        assert copy_jobs.copy_status(ctx(), repos.dossiers.get(DOSSIER), "pdf") is None  # too old to offer
+        assert copy_jobs.purge_expired(ctx()) == 1
+    assert repos.jobs.get("pdf", dossier_id=DOSSIER) is None
+    assert not [p for p in app.config["DMP_SETTINGS"].data_dir.rglob("*.bin") if "copies" in p.parts]
 
 
 def test_only_the_logged_in_holder_reaches_the_copies(client, notifier):
@@ -332,7 +400,7 @@ def test_hostile_text_in_a_document_is_printed_as_text_and_embeds_nothing(client
     hostile = '<link rel="attachment" href="file:///etc/passwd"><img src="file:///etc/hostname" alt="x">'
     patient_log_in(client, notifier)
     client.submit("/mon-dmp/documents/ajouter", {"title": "Titre <b>gras</b>", "text": hostile})
-    data = client.get(PDF_URL).data
+    data = made_copy(client, app, "a-imprimer").data
     text = pdf_text(data)
     assert "Titre <b>gras</b>" in text and 'href="file:///etc/passwd"' in text
     assert poppler("pdfdetach", data, tmp_path, "-list").strip() == "0 embedded files"
@@ -365,11 +433,14 @@ def test_the_copy_renders_without_any_weasyprint_warning(app):
 def test_a_large_archive_is_spooled_to_disk_and_sent_in_blocks(client, notifier, app, monkeypatch):
     monkeypatch.setattr(copies, "ARCHIVE_IN_MEMORY", 1024)  # any real archive is larger
     with app.test_request_context():
-        made = copies.archive_copy(ctx(), Holder(DOSSIER), app.extensions["dmp.repos"].dossiers.get(DOSSIER))
-    assert made.data is None and made.file.tell() == 0
-    assert made.file._rolled  # past the limit, the archive is a file on disk, not bytes in memory
-    made.file.close()
+        made = copies.build_archive(ctx(), Holder(DOSSIER), app.extensions["dmp.repos"].dossiers.get(DOSSIER))
+    assert made.tell() == 0
+    assert made._rolled  # past the limit, the archive is a file on disk, not bytes in memory
+    made.close()
+    monkeypatch.setattr("dmp_web.store.copies.CHUNK", 4096)  # kept in sealed chunks of this size
     patient_log_in(client, notifier)
-    response = client.get(ZIP_URL)
-    assert response.is_streamed  # the response reads the file in blocks
-    assert "copie-dmp.pdf" in read_zip(response.data)
+    response = made_copy(client, app, "archive")
+    assert response.is_streamed  # the response sends the chunks as they are opened
+    chunks = list(response.response)
+    assert len(chunks) > 2 and all(len(c) <= 4096 for c in chunks)
+    assert "copie-dmp.pdf" in read_zip(b"".join(chunks))

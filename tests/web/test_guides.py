@@ -282,6 +282,8 @@ class Booklet:
 @pytest.fixture(scope="module")
 def booklets(tmp_path_factory):
     """Every booklet, fetched through its address; made afresh so WeasyPrint's warnings are seen."""
+    from dmp_web.worker import Worker
+
     from ..conftest import CheckedClient, make_app
 
     folder = tmp_path_factory.mktemp("booklets")
@@ -292,6 +294,10 @@ def booklets(tmp_path_factory):
     made = {}
     with weasyprint_warnings() as records:
         for name, address in BOOKLETS.items():
+            waiting = client.get(address)  # the first ask queues it; the worker makes it
+            assert waiting.status_code == 200 and waiting.headers["Refresh"] == "5"
+            assert waiting.soup.h1.get_text(strip=True) == "Le guide à imprimer est en préparation"
+            Worker(app).run_pending()
             response = client.get(address)
             path = folder / f"{name}.pdf"
             path.write_bytes(response.data)

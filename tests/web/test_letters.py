@@ -4,6 +4,7 @@ operators' journal."""
 from __future__ import annotations
 
 from dmp_web.domain.letters import KEPT_AFTER_PRINTING
+from dmp_web.worker import Worker
 
 from .test_patient_documents import patient_log_in
 
@@ -13,6 +14,7 @@ POST_URL = "/mon-dmp/copie/courrier"
 def queued_copy(client, notifier) -> str:
     patient_log_in(client, notifier)
     assert client.submit(POST_URL, {}).status_code == 302
+    Worker(client.application).run_pending()  # the background worker makes the letter
     [letter] = notifier.letters.list()
     return letter["letter_id"]
 

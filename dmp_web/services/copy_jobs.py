@@ -1,0 +1,185 @@
+"""Copies and booklets made off the request path, by the background worker (dmp_web/worker.py).
+
+A request only asks: the access policy decides the "export" and it is journaled, as when the copy
+was made in the request; then a job is queued (store/copies.py). The worker builds the copy with
+services/copies.py and keeps it sealed, so the page that waits can offer it once made. A kept copy
+is offered again while the dossier's content is unchanged (its content mark) and for a day.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Iterator
+
+from ..domain.access import Decision
+from ..domain.actors import Holder
+from ..domain.dossier import Dossier
+from ..store.copies import DONE, FAILED, QUEUED, RUNNING_STATE, Job
+from . import copies, guides
+from .context import Context
+from .dossier_access import decide_and_journal, still_allowed
+
+# The copies a patient asks for, and what their journal entry adds (services/history.py tells it).
+DOSSIER_KINDS = {"pdf": copies.COPY_PDF, "archive": copies.COPY_ARCHIVE, "post": copies.COPY_POST}
+BOOKLET = "booklet"
+KEPT_FOR = timedelta(days=1)  # a kept copy is offered again for a day at most
+ATTEMPTS = 3  # a job that raised is tried again, this many times in all
+# What the waiting page says about each state.
+WAITING, READY, FAILED_STATE = "waiting", "ready", "failed"
+
+
+@dataclass(frozen=True)
+class CopyStatus:
+    state: str  # WAITING, READY or FAILED_STATE
+    job: Job
+
+    @property
+    def kept_until(self) -> datetime | None:
+        return self.job.done_at + KEPT_FOR if self.job.done_at else None
+
+
+def content_mark(ctx: Context, dossier: Dossier) -> str:
+    """Changes whenever what a copy shows changes: the dossier's records and the person's identity.
+    The history is not in it (every page view adds to it): a copy says when it was made."""
+    person = ctx.register.get(dossier.holder_nir)
+    digest = hashlib.sha256(ctx.repos.jobs.records_mark(dossier.id).encode())
+    digest.update(repr(person).encode())
+    return digest.hexdigest()
+
+
+def _fresh(job: Job, mark: str, now: datetime) -> bool:
+    if job.state == FAILED or job.mark != mark:
+        return False
+    return job.state != DONE or (job.done_at is not None and now - job.done_at < KEPT_FOR)
+
+
+@dataclass(frozen=True)
+class CopyAsked:
+    decision: Decision
+    job: Job | None = None
+
+
+def ask_copy(ctx: Context, actor, dossier: Dossier, kind: str) -> CopyAsked:
+    """The patient asks for a copy (kind: "pdf", "archive", "post"): decided and journaled, then
+    the job, reused when a copy of the same content is waiting or was made less than a day ago.
+    A letter already on its way to the post is not sent twice."""
+    decision = decide_and_journal(ctx, actor, "export", dossier, note=DOSSIER_KINDS[kind])
+    if not decision.allowed:
+        return CopyAsked(decision)
+    now = ctx.now()
+    mark = content_mark(ctx, dossier)
+    if kind == "post":
+        def reusable(job: Job) -> bool:
+            return job.state in (QUEUED, RUNNING_STATE)
+    else:
+        def reusable(job: Job) -> bool:
+            return _fresh(job, mark, now)
+    job = ctx.repos.jobs.request(kind, mark, now, dossier_id=dossier.id, reusable=reusable)
+    return CopyAsked(decision, job)
+
+
+def _status(job: Job | None, mark: str, now: datetime) -> CopyStatus | None:
+    if job is None:
+        return None
+    if job.state == FAILED:
+        return CopyStatus(FAILED_STATE, job)
+    if not _fresh(job, mark, now):
+        return None  # made from content that has changed since, or too old: ask again
+    return CopyStatus(READY if job.state == DONE else WAITING, job)
+
+
+def copy_status(ctx: Context, dossier: Dossier, kind: str) -> CopyStatus | None:
+    """Where the patient's copy of this kind is: waiting, ready (and fresh) or failed; None when
+    there is none to offer. Reads no document."""
+    job = ctx.repos.jobs.get(kind, dossier_id=dossier.id)
+    return _status(job, content_mark(ctx, dossier), ctx.now())
+
+
+def kept_copy(ctx: Context, actor, dossier: Dossier, kind: str) -> Iterator[bytes] | None:
+    """The bytes of the patient's ready copy, chunk by chunk (opened as they are sent), or None.
+    Its making was decided and journaled when it was asked for; the policy is asked again here."""
+    status = copy_status(ctx, dossier, kind)
+    if status is None or status.state != READY or not still_allowed(ctx, actor, "export", dossier):
+        return None
+    return ctx.repos.jobs.output(status.job)
+
+
+# -- booklets: the same guides for everyone ---------------------------------------------------
+
+def booklet_slugs() -> list[str]:
+    return [guides.ALL_GUIDES_SLUG, *(g.slug for g in guides.load_guides())]
+
+
+def _booklet_guides(slug: str) -> tuple[guides.Guide, ...] | None:
+    if slug == guides.ALL_GUIDES_SLUG:
+        return guides.load_guides()
+    guide = guides.guide_by_slug(slug)
+    return (guide,) if guide else None
+
+
+def booklet_mark(slug: str) -> str:
+    return hashlib.sha256(repr(_booklet_guides(slug)).encode()).hexdigest()
+
+
+def ask_booklet(ctx: Context, slug: str) -> CopyStatus:
+    """The booklet of a known slug (callers check it): ready, or queued now. At most one job per
+    booklet and version of its text, whoever asks, so a stranger cannot queue more; a failed one is
+    asked again."""
+    mark, now = booklet_mark(slug), ctx.now()
+    job = ctx.repos.jobs.request(BOOKLET, mark, now, slug=slug,
+                                 reusable=lambda job: job.mark == mark and job.state != FAILED)
+    return CopyStatus(READY if job.state == DONE else WAITING, job)
+
+
+def booklet_bytes(ctx: Context, status: CopyStatus) -> Iterator[bytes]:
+    return ctx.repos.jobs.output(status.job)
+
+
+def queue_booklets(ctx: Context) -> None:
+    """The worker asks for every booklet when it starts, so they are ready before anyone asks."""
+    for slug in booklet_slugs():
+        ask_booklet(ctx, slug)
+
+
+# -- the worker's side ------------------------------------------------------------------------
+
+def run(ctx: Context, job: Job) -> Job | None:
+    """Make what the job asks and keep it; raises when it cannot (the worker tries again)."""
+    if job.kind == BOOKLET:
+        chosen = _booklet_guides(job.slug)
+        if chosen is None or booklet_mark(job.slug) != job.mark:
+            return ctx.repos.jobs.fail(job, ctx.now(), again=False)  # the guide changed or left
+        data = guides.booklet_pdf(chosen, all_guides=job.slug == guides.ALL_GUIDES_SLUG)
+        return ctx.repos.jobs.finish(job, io.BytesIO(data), ctx.now())
+    dossier = ctx.repos.dossiers.get(job.dossier_id)
+    actor = Holder(job.dossier_id)
+    if dossier is None or not still_allowed(ctx, actor, "export", dossier):
+        return ctx.repos.jobs.fail(job, ctx.now(), again=False)
+    if job.kind == "post":
+        copies.send_copy_by_post(ctx, actor, dossier)
+        return ctx.repos.jobs.finish(job, None, ctx.now())
+    if job.kind == "pdf":
+        content = copies.gather(ctx, actor, dossier)
+        return ctx.repos.jobs.finish(job, io.BytesIO(copies.render_copy(content)), ctx.now())
+    archive = copies.build_archive(ctx, actor, dossier)
+    try:
+        return ctx.repos.jobs.finish(job, archive, ctx.now())
+    finally:
+        archive.close()
+
+
+def failed(ctx: Context, job: Job) -> Job | None:
+    """A job that raised: tried again later, or failed for good after ATTEMPTS."""
+    return ctx.repos.jobs.fail(job, ctx.now(), again=job.attempts < ATTEMPTS)
+
+
+def purge_expired(ctx: Context) -> int:
+    """Delete the dossier copies kept for more than a day, and failed jobs as old; how many."""
+    now, gone = ctx.now(), 0
+    for job in ctx.repos.jobs.dossier_jobs():
+        if job.state in (DONE, FAILED) and job.done_at and now - job.done_at >= KEPT_FOR:
+            ctx.repos.jobs.forget(job)
+            gone += 1
+    return gone

@@ -1,0 +1,333 @@
+"""Jobs of the background worker (dossier copies, booklets) and what they made, sealed.
+
+- A job's record is one small JSON file beside what it is for: `dossiers/<2>/<id>/copies/<kind>.json`
+  for a dossier's copy (one per kind: asking again finds it), `booklets/<slug>.json` for a booklet.
+- The queue is a folder: one file per job waiting, `job-queue/<job id>.json`. A worker takes a job
+  by renaming its file into `job-queue/running/`: a rename succeeds for one process only, so two
+  workers (or two servers on one disk) never take the same job, with no lock held while rendering.
+  A running file older than its lease belongs to a killed worker: it goes back to the queue.
+- What a job made is written as sealed chunks of at most 1 MiB (`<kind>-<job id>.bin`), so an archive of
+  large files is never held whole in memory; each chunk says its place and whether it is the last,
+  so chunks cannot be swapped, repeated or cut off unseen.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import struct
+import time
+from contextlib import suppress
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Iterator
+
+from .crypto import Sealer
+from .files import FileStore, UnsafePath, fsync_dir
+
+QUEUE = "job-queue"
+RUNNING = "running"
+CHUNK = 1024 * 1024
+_HEADER = struct.Struct(">IB")  # chunk number, 1 on the last chunk
+_LENGTH = struct.Struct(">I")
+
+# The files of a dossier's folder that a copy shows (not its journal, account or sessions).
+_CONTENT_RECORDS = ("dossier.json", "documents.json", "wishes.json", "reimbursements.json")
+
+QUEUED, RUNNING_STATE, DONE, FAILED = "queued", "running", "done", "failed"
+
+
+class OutputBroken(ValueError):
+    """A kept copy whose chunks are missing, moved or cut: it is never sent."""
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    kind: str  # services/copy_jobs.py says which kinds exist
+    state: str
+    requested_at: datetime
+    mark: str = ""  # what the job was made from (a dossier's content mark, a booklet's text version)
+    dossier_id: str = ""
+    slug: str = ""  # a booklet's
+    done_at: datetime | None = None
+    attempts: int = 0
+    size: int = 0
+
+    def as_dict(self) -> dict:
+        row = asdict(self)
+        row["requested_at"] = self.requested_at.isoformat()
+        row["done_at"] = self.done_at.isoformat() if self.done_at else None
+        return row
+
+    @classmethod
+    def from_dict(cls, row: dict) -> "Job":
+        row = dict(row)
+        row["requested_at"] = datetime.fromisoformat(row["requested_at"])
+        row["done_at"] = datetime.fromisoformat(row["done_at"]) if row.get("done_at") else None
+        return cls(**row)
+
+
+def _check_id(job_id: str) -> str:
+    if not (isinstance(job_id, str) and len(job_id) == 32 and all(c in "0123456789abcdef" for c in job_id)):
+        raise UnsafePath(f"not a job id: {job_id!r}")
+    return job_id
+
+
+class JobStore:
+    def __init__(self, store: FileStore, sealer: Sealer):
+        self.store = store
+        self.sealer = sealer
+
+    # -- where -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _folder(dossier_id: str, slug: str) -> tuple[str, ...]:
+        return ("dossiers", dossier_id[:2], dossier_id, "copies") if dossier_id else ("booklets",)
+
+    def _record(self, dossier_id: str, slug: str, kind: str) -> tuple[str, ...]:
+        name = kind if dossier_id else slug
+        return (*self._folder(dossier_id, slug), f"{name}.json")
+
+    def _output(self, job: Job) -> Path:
+        # named by the job: a job replaced while it ran never writes over its successor's copy
+        name = f"{job.kind if job.dossier_id else job.slug}-{_check_id(job.id)}"
+        return self.store.path(*self._folder(job.dossier_id, job.slug), name).with_suffix(".bin")
+
+    # -- records -----------------------------------------------------------------------------
+
+    def records_mark(self, dossier_id: str) -> str:
+        """A digest of the dossier's own records as stored (settings, documents, wishes,
+        reimbursements): it changes with any of them, and reads no sealed text."""
+        digest = hashlib.sha256()
+        for name in _CONTENT_RECORDS:
+            try:
+                digest.update(self.store.path("dossiers", dossier_id[:2], dossier_id, name).read_bytes())
+            except FileNotFoundError:
+                pass
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def get(self, kind: str, *, dossier_id: str = "", slug: str = "") -> Job | None:
+        path = self.store.path(*self._record(dossier_id, slug, kind))
+        try:
+            return Job.from_dict(json.loads(path.read_text("utf-8")))
+        except FileNotFoundError:
+            return None
+
+    def _write(self, job: Job) -> None:
+        path = self.store.path(*self._record(job.dossier_id, job.slug, job.kind))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.store.write_bytes(path, json.dumps(job.as_dict()).encode("utf-8"))
+
+    def request(self, kind: str, mark: str, now: datetime, *, dossier_id: str = "", slug: str = "",
+                reusable) -> Job:
+        """The job for this copy: the one recorded when `reusable(job)` says it still fits (same
+        mark, fresh, not failed), else a new one, queued, whose record replaces the old (and
+        whose output replaces the old output once made)."""
+        with self.store.lock(*self._record(dossier_id, slug, kind)):
+            current = self.get(kind, dossier_id=dossier_id, slug=slug)
+            if current is not None and reusable(current):
+                return current
+            job = Job(id=secrets.token_hex(16), kind=kind, state=QUEUED, requested_at=now, mark=mark,
+                      dossier_id=dossier_id, slug=slug)
+            self._write(job)
+            if current is not None and current.state == DONE:
+                self._delete_output(current)
+            queue = self.store.path(QUEUE)
+            queue.mkdir(parents=True, exist_ok=True)
+            self.store.write_bytes(queue / f"{job.id}.json", json.dumps(
+                {"id": job.id, "kind": kind, "dossier_id": dossier_id, "slug": slug}).encode("utf-8"))
+            return job
+
+    def _update(self, job: Job, **changes) -> Job | None:
+        """Change the job's record if it is still the one recorded (a newer request replaces it)."""
+        with self.store.lock(*self._record(job.dossier_id, job.slug, job.kind)):
+            current = self.get(job.kind, dossier_id=job.dossier_id, slug=job.slug)
+            if current is None or current.id != job.id:
+                return None
+            updated = replace(current, **changes)
+            self._write(updated)
+            return updated
+
+    # -- the queue ---------------------------------------------------------------------------
+
+    def claim(self) -> Job | None:
+        """Take the oldest waiting job (renamed into running/), marked running; None if none."""
+        queue = self.store.path(QUEUE)
+        running = queue / RUNNING
+        running.mkdir(parents=True, exist_ok=True)
+        try:
+            waiting = sorted((p for p in queue.iterdir() if p.is_file()), key=_mtime)
+        except FileNotFoundError:
+            return None
+        for path in waiting:
+            target = running / path.name
+            try:
+                with self.store.writing():
+                    os.rename(path, target)
+            except FileNotFoundError:
+                continue  # another worker took it
+            os.utime(target)  # the lease starts now
+            entry = _read_entry(target)
+            job = self._job_of(entry) if entry else None
+            if job is None or job.state not in (QUEUED, RUNNING_STATE):
+                self._drop(target)  # replaced by a newer request, or the dossier is gone
+                continue
+            started = self._update(job, state=RUNNING_STATE, attempts=job.attempts + 1)
+            if started is None:
+                self._drop(target)
+                continue
+            return started
+        return None
+
+    def _job_of(self, entry: dict) -> Job | None:
+        try:
+            job = self.get(entry["kind"], dossier_id=entry.get("dossier_id", ""), slug=entry.get("slug", ""))
+        except (KeyError, UnsafePath):
+            return None
+        return job if job is not None and job.id == entry.get("id") else None
+
+    def renew(self, job: Job) -> None:
+        """Still working on it: push the lease back."""
+        with suppress(FileNotFoundError):
+            os.utime(self.store.path(QUEUE, RUNNING, f"{_check_id(job.id)}.json"))
+
+    def requeue_stale(self, lease_seconds: float) -> int:
+        """Put back in the queue the jobs whose worker stopped renewing them (killed); how many."""
+        running = self.store.path(QUEUE, RUNNING)
+        if not running.is_dir():
+            return 0
+        limit, moved = time.time() - lease_seconds, 0
+        for path in running.iterdir():
+            with suppress(FileNotFoundError):
+                if path.stat().st_mtime < limit:
+                    with self.store.writing():
+                        os.rename(path, path.parent.parent / path.name)
+                    moved += 1
+        return moved
+
+    def waiting(self) -> int:
+        queue = self.store.path(QUEUE)
+        return sum(1 for p in queue.iterdir() if p.is_file()) if queue.is_dir() else 0
+
+    def _drop(self, path: Path) -> None:
+        with self.store.writing(), suppress(FileNotFoundError):
+            path.unlink()
+
+    def _release(self, job: Job) -> None:
+        self._drop(self.store.path(QUEUE, RUNNING, f"{_check_id(job.id)}.json"))
+
+    # -- results -----------------------------------------------------------------------------
+
+    def finish(self, job: Job, source: IO[bytes] | None, now: datetime) -> Job | None:
+        """Seal what the job made (read from `source`, or nothing: a letter went to the post),
+        then mark it done. None when a newer request replaced the job meanwhile."""
+        size = 0
+        if source is not None:
+            size = self._write_output(job, source)
+        done = self._update(job, state=DONE, done_at=now, size=size)
+        if done is None and source is not None:
+            self._delete_output(job)  # a newer request replaced it: its own job writes its copy
+        self._release(job)
+        return done
+
+    def fail(self, job: Job, now: datetime, *, again: bool) -> Job | None:
+        """A job that raised: back in the queue if `again`, else failed for good."""
+        if again:
+            updated = self._update(job, state=QUEUED)
+            with self.store.writing(), suppress(FileNotFoundError):
+                os.rename(self.store.path(QUEUE, RUNNING, f"{_check_id(job.id)}.json"),
+                          self.store.path(QUEUE, f"{job.id}.json"))
+            return updated
+        updated = self._update(job, state=FAILED, done_at=now)
+        self._release(job)
+        return updated
+
+    def _write_output(self, job: Job, source: IO[bytes]) -> int:
+        path = self._output(job)
+        self.store.tmp_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp = self.store.tmp_dir / f"job-{job.id}.bin"
+        size, number = 0, 0
+        with open(tmp, "wb") as out:
+            block = source.read(CHUNK)
+            while True:
+                following = source.read(CHUNK)
+                token = self.sealer.seal(_HEADER.pack(number, 0 if following else 1) + block)
+                out.write(_LENGTH.pack(len(token)) + token)
+                size += len(block)
+                number += 1
+                if not following:
+                    break
+                block = following
+            out.flush()
+            os.fsync(out.fileno())
+        with self.store.writing():
+            os.replace(tmp, path)
+            fsync_dir(path.parent)
+        return size
+
+    def output(self, job: Job) -> Iterator[bytes]:
+        """The clear bytes of a done job, chunk by chunk; OutputBroken if anything is amiss."""
+        path = self._output(job)
+        with open(path, "rb") as sealed:
+            number = 0
+            while True:
+                length = sealed.read(_LENGTH.size)
+                if len(length) != _LENGTH.size:
+                    raise OutputBroken("the copy is cut short")
+                token = sealed.read(_LENGTH.unpack(length)[0])
+                try:
+                    clear = self.sealer.open(token)
+                except Exception as exc:  # a token that does not open: altered, or another key
+                    raise OutputBroken("a chunk of the copy does not open") from exc
+                place, last = _HEADER.unpack_from(clear)
+                if place != number:
+                    raise OutputBroken("the chunks of the copy are out of order")
+                yield clear[_HEADER.size:]
+                number += 1
+                if last:
+                    if sealed.read(1):
+                        raise OutputBroken("the copy goes on past its last chunk")
+                    return
+
+    def _delete_output(self, job: Job) -> None:
+        with self.store.writing(), suppress(FileNotFoundError):
+            self._output(job).unlink()
+
+    def forget(self, job: Job) -> None:
+        """Delete a kept copy and its record (expired)."""
+        with self.store.lock(*self._record(job.dossier_id, job.slug, job.kind)):
+            current = self.get(job.kind, dossier_id=job.dossier_id, slug=job.slug)
+            if current is None or current.id != job.id:
+                return
+            self._delete_output(current)
+            with self.store.writing(), suppress(FileNotFoundError):
+                self.store.path(*self._record(job.dossier_id, job.slug, job.kind)).unlink()
+
+    def dossier_jobs(self) -> Iterator[Job]:
+        """Every dossier copy recorded (the purge of expired copies walks them)."""
+        root = self.store.path("dossiers")
+        if not root.is_dir():
+            return
+        for record in root.glob("*/*/copies/*.json"):
+            with suppress(FileNotFoundError, ValueError, KeyError, TypeError):
+                yield Job.from_dict(json.loads(record.read_text("utf-8")))
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+def _read_entry(path: Path) -> dict | None:
+    try:
+        entry = json.loads(path.read_text("utf-8"))
+        _check_id(entry["id"])
+        return entry
+    except (OSError, ValueError, KeyError, TypeError, UnsafePath):
+        return None
