@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import traceback
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from .store.copies import Job
 log = logging.getLogger("dmp_web.worker")
 LEASE_SECONDS = 60.0  # a job not renewed for this long belonged to a killed worker
 POLL_SECONDS = 0.5
+PURGE_SECONDS = 3600.0
 
 
 def _context(app: Flask):
@@ -72,14 +74,22 @@ class Worker:
         return made
 
     def _heartbeat(self) -> None:
-        """Renew the leases of the jobs in hand; put back those of killed workers."""
-        jobs = _context(self.app).repos.jobs
+        """Renew the leases of the jobs in hand; put back those of killed workers; delete the
+        copies kept for a day (about every PURGE_SECONDS)."""
+        last_purge = 0.0
         while not self.stop.wait(LEASE_SECONDS / 4):
-            with self._lock:
-                held = list(self._running.values())
-            for job in held:
-                jobs.renew(job)
-            jobs.requeue_stale(LEASE_SECONDS)
+            try:
+                ctx = _context(self.app)
+                with self._lock:
+                    held = list(self._running.values())
+                for job in held:
+                    ctx.repos.jobs.renew(job)
+                ctx.repos.jobs.requeue_stale(LEASE_SECONDS)
+                if time.monotonic() - last_purge > PURGE_SECONDS:
+                    copy_jobs.purge_expired(ctx)
+                    last_purge = time.monotonic()
+            except Exception as exc:  # a busy store: the next beat tries again
+                log.warning("worker heartbeat: error=%s at=%s", type(exc).__name__, _where(exc))
 
     def _loop(self) -> None:
         while not self.stop.is_set():

@@ -28,8 +28,10 @@ NOT_PAGES: dict[str, str] = {
     "patient.document_file": "a file download (attachment), checked in tests/web/test_professionals.py",
     "copies.pdf_copy": "a file download (PDF attachment), checked in tests/web/test_copies.py",
     "copies.archive": "a file download (ZIP attachment), checked in tests/web/test_copies.py",
-    "guides.booklet": "a guide's booklet (PDF), checked in tests/web/test_guides.py",
-    "guides.all_booklet": "the booklet of every guide (PDF), checked in tests/web/test_guides.py",
+    "guides.booklet": "a guide's booklet (PDF), checked in tests/web/test_guides.py; its waiting page "
+                      "is checked in tests/browser/test_patient_copies.py",
+    "guides.all_booklet": "the booklet of every guide (PDF), checked in tests/web/test_guides.py; its "
+                          "waiting page is checked in tests/browser/test_patient_copies.py",
     "ops.health_check": "JSON for load balancers, checked in tests/web/test_operations.py",
     "sample.bad_page": "a page broken on purpose, to prove the browser checks catch faults",
     "sample.bad_page_css": "the stylesheet of that broken page",
@@ -90,6 +92,7 @@ JOURNEY_PAGES: dict[str, str] = {
     "pro.emergency": "tests/browser/test_professional_journey.py",
     "patient.document": "tests/browser/test_professional_journey.py",
     "guides.guide": "tests/browser/test_guides.py",
+    "copies.waiting": "tests/browser/test_patient_copies.py",
     "pro.activation": "tests/browser/test_activation.py",
 }
 

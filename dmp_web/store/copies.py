@@ -29,6 +29,7 @@ from .files import FileStore, UnsafePath, fsync_dir
 
 QUEUE = "job-queue"
 RUNNING = "running"
+KEPT = "job-kept"  # one small file per dossier copy kept: the purge reads this folder, not every dossier
 CHUNK = 1024 * 1024
 _HEADER = struct.Struct(">IB")  # chunk number, 1 on the last chunk
 _LENGTH = struct.Struct(">I")
@@ -136,6 +137,7 @@ class JobStore:
             self._write(job)
             if current is not None and current.state == DONE:
                 self._delete_output(current)
+                self._drop(self.store.path(KEPT, f"{current.id}.json"))
             queue = self.store.path(QUEUE)
             queue.mkdir(parents=True, exist_ok=True)
             self.store.write_bytes(queue / f"{job.id}.json", json.dumps(
@@ -231,8 +233,15 @@ class JobStore:
         done = self._update(job, state=DONE, done_at=now, size=size)
         if done is None and source is not None:
             self._delete_output(job)  # a newer request replaced it: its own job writes its copy
+        elif done is not None and job.dossier_id:
+            self._keep(done)
         self._release(job)
         return done
+
+    def _keep(self, job: Job) -> None:
+        folder = self.store.path(KEPT)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.store.write_bytes(folder / f"{_check_id(job.id)}.json", json.dumps(job.as_dict()).encode("utf-8"))
 
     def fail(self, job: Job, now: datetime, *, again: bool) -> Job | None:
         """A job that raised: back in the queue if `again`, else failed for good."""
@@ -298,23 +307,23 @@ class JobStore:
             self._output(job).unlink()
 
     def forget(self, job: Job) -> None:
-        """Delete a kept copy and its record (expired)."""
+        """Delete a kept copy and its record (expired), unless a newer job replaced it."""
         with self.store.lock(*self._record(job.dossier_id, job.slug, job.kind)):
             current = self.get(job.kind, dossier_id=job.dossier_id, slug=job.slug)
-            if current is None or current.id != job.id:
-                return
-            self._delete_output(current)
-            with self.store.writing(), suppress(FileNotFoundError):
-                self.store.path(*self._record(job.dossier_id, job.slug, job.kind)).unlink()
+            if current is not None and current.id == job.id:
+                self._delete_output(current)
+                with self.store.writing(), suppress(FileNotFoundError):
+                    self.store.path(*self._record(job.dossier_id, job.slug, job.kind)).unlink()
+        self._drop(self.store.path(KEPT, f"{_check_id(job.id)}.json"))
 
-    def dossier_jobs(self) -> Iterator[Job]:
-        """Every dossier copy recorded (the purge of expired copies walks them)."""
-        root = self.store.path("dossiers")
-        if not root.is_dir():
+    def kept(self) -> Iterator[Job]:
+        """Every dossier copy made and not yet forgotten, oldest first."""
+        folder = self.store.path(KEPT)
+        if not folder.is_dir():
             return
-        for record in root.glob("*/*/copies/*.json"):
-            with suppress(FileNotFoundError, ValueError, KeyError, TypeError):
-                yield Job.from_dict(json.loads(record.read_text("utf-8")))
+        for path in sorted(folder.iterdir(), key=_mtime):
+            with suppress(OSError, ValueError, KeyError, TypeError):
+                yield Job.from_dict(json.loads(path.read_text("utf-8")))
 
 
 def _mtime(path: Path) -> float:

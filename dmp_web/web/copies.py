@@ -24,8 +24,12 @@ DOWNLOADS = {
     "a-imprimer": ("pdf", "application/pdf", "copie-dmp", "pdf"),
     "archive": ("archive", "application/zip", "archive-dmp", "zip"),
 }
-REFRESH_SECONDS = 5
 NO_REFRESH = "non"  # ?auto=non: the waiting page stops reloading itself
+
+
+def refresh_seconds() -> int:
+    """How often a waiting page reloads itself (DMP_REFRESH_SECONDS in the app's config, 5 by default)."""
+    return int(current_app.config.get("DMP_REFRESH_SECONDS", 5))
 
 
 def _download_or_404(which: str) -> tuple[str, str, str, str]:
@@ -61,10 +65,10 @@ def waiting(which):
     auto = request.args.get("auto") != NO_REFRESH
     response = current_app.make_response(render_template(
         "pages/copies/waiting.html", which=which, status=status, form=form, auto=auto,
-        refresh_seconds=REFRESH_SECONDS))
+        refresh_seconds=refresh_seconds()))
     if status.state == copy_jobs.WAITING and auto:
         # a header, not <meta http-equiv="refresh">: the page says so and lets the reader stop it
-        response.headers["Refresh"] = str(REFRESH_SECONDS)
+        response.headers["Refresh"] = str(refresh_seconds())
     return response
 
 

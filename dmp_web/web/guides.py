@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 
 from ..services import copy_jobs, guides
-from .copies import NO_REFRESH, REFRESH_SECONDS
+from .copies import NO_REFRESH, refresh_seconds
 from .deps import content_disposition, ctx
 
 bp = Blueprint("guides", __name__, url_prefix="/guides")
@@ -32,10 +32,10 @@ def _booklet(slug: str, filename: str, title: str):
         return response
     auto = request.args.get("auto") != NO_REFRESH
     response = current_app.make_response(render_template(
-        "pages/guides/waiting.html", title=title, auto=auto, refresh_seconds=REFRESH_SECONDS,
+        "pages/guides/waiting.html", title=title, auto=auto, refresh_seconds=refresh_seconds(),
         url=request.path))
     if auto:
-        response.headers["Refresh"] = str(REFRESH_SECONDS)
+        response.headers["Refresh"] = str(refresh_seconds())
     return response
 
 

@@ -145,6 +145,7 @@ JOURNEY_STEPS: dict[str, str] = {
     "desk.letter": "the PDF credential letter, after creating a DMP at a desk",
     "desk.declined": "after the consent was refused at a desk",
     "copies.index": "the patient's space, after logging in (Copie de mon DMP)",
+    "copies.waiting": "Copie de mon DMP: after asking for a copy (it waits, then offers the download)",
     "copies.pdf_copy": "a download (PDF attachment) of the Copie de mon DMP page",
     "copies.archive": "a download (ZIP attachment) of the Copie de mon DMP page",
     "copies.by_post": "Copie de mon DMP: the confirmation page of the copy by post",

@@ -11,7 +11,9 @@ from .walker import Walker
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    app = make_app(tmp_path_factory.mktemp("live"), PROPAGATE_EXCEPTIONS=False)  # show our 500 page
+    # PROPAGATE_EXCEPTIONS off: our 500 page. A waiting page reloads itself every 5 s in the
+    # product; here every 60 s, so that no reload replaces a page while its checks run.
+    app = make_app(tmp_path_factory.mktemp("live"), PROPAGATE_EXCEPTIONS=False, DMP_REFRESH_SECONDS=60)
     with LiveServer(app) as server:
         yield server
 

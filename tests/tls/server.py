@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from dmp_web.demo import load_demo_data
@@ -123,6 +124,68 @@ def start_gunicorn(root: Path, environment: dict[str, str], cert: Path | None = 
     url = environment["DMP_SITE_URL"] if cert else "http://" + environment["DMP_BIND"]
     wait_until_it_answers(url + "/", context, process, log_path, "gunicorn")
     return GunicornServer(url, process, log_path, context, Path(environment["DMP_DATA_DIR"]))
+
+def seed_patients(environment: dict[str, str], count: int, documents: int) -> list[tuple[str, str]]:
+    """`count` people of the register, each with a DMP of `documents` documents and an account:
+    (identifier, e-mail) of each."""
+    from dmp_web.demo import DEMO_PASSWORD
+    from dmp_web.domain.accounts import FIRST_CONNECTION_DONE, Account
+    from dmp_web.domain.credentials import hash_secret
+    from dmp_web.domain.documents import Document
+    from dmp_web.domain.dossier import Consent, Dossier
+    from dmp_web.domain.identity import compute_ins_c, nir_key
+    from dmp_web.domain.journal import ChainKey
+    from dmp_web.domain.register import InsuredPerson, PostalAddress
+    from dmp_web.store.dossiers import Repositories
+    from dmp_web.store.register import InsuredRegister
+
+    sealer = Sealer.from_keys([decode_key(environment["DMP_DATA_KEYS"])], "documents")
+    store = FileStore(environment["DMP_DATA_DIR"])
+    repos = Repositories(store, sealer, chain=ChainKey(decode_key(environment["DMP_JOURNAL_KEY"])))
+    register = InsuredRegister(store)
+    created = datetime(2026, 1, 15, 10, 30, tzinfo=timezone.utc)
+    password_hash = hash_secret(DEMO_PASSWORD)
+    people = []
+    for n in range(count):
+        first = f"2750513{n + 100:03d}777"
+        person = InsuredPerson(nir=f"{first}{nir_key(first):02d}", birth_name=f"CHARGE{n}", first_names="Anne",
+                               sex="F", birth_date=date(1975, 5, 21), birth_place="Marseille",
+                               vitale_serial=f"99{n:014d}", vitale_type="without_photo",
+                               address=PostalAddress(f"{n + 1} rue des Tests", "13003", "Marseille"))
+        register.put(person)
+        dossier_id = f"ch{n:02d}0000000000000001"
+        repos.dossiers.add(Dossier(id=dossier_id, holder_nir=person.nir,
+                                   ins_c=compute_ins_c(person.nir, person.first_names, person.birth_date),
+                                   created_at=created, consent=Consent("holder", "test", created, "online")))
+        login_id, email = f"chg75{n:02d}", f"charge{n}@example.org"
+        repos.accounts.add(Account(login_id=login_id, dossier_id=dossier_id, password_hash=password_hash,
+                                   email=email, otp_channel="email", first_connection_step=FIRST_CONNECTION_DONE))
+        for k in range(documents):
+            at = created + timedelta(days=k)
+            repos.documents.add(Document(
+                id=f"c{n:02d}{k:013x}", dossier_id=dossier_id, type_code="patient_note",
+                title=f"Note {k + 1} de la patiente {n}", author_kind="holder", author_id=dossier_id,
+                author_name="le titulaire", created_at=at, document_date=at.date()),
+                text="\n".join(f"Ligne {line} de la note {k + 1}." for line in range(6)))
+        people.append((login_id, email))
+    return people
+
+
+def logged_in(server, smtp, login_id: str, email: str):
+    """A patient logged in with their password and the code e-mailed to them."""
+    from dmp_web.demo import DEMO_PASSWORD
+
+    from .browserlike import BrowserLike
+    from .journeys import last_code
+
+    client = BrowserLike(server.ssl_context)
+    client.get(server.url + "/connexion")
+    client.submit("main form", {"login_id": login_id, "password": DEMO_PASSWORD})
+    home = client.submit("main form", {"code": last_code(smtp, email)})
+    assert home.url.endswith("/mon-dmp"), home.h1
+    return client
+
+
 
 @dataclass
 class NginxServer:

@@ -444,3 +444,44 @@ def test_a_large_archive_is_spooled_to_disk_and_sent_in_blocks(client, notifier,
     chunks = list(response.response)
     assert len(chunks) > 2 and all(len(c) <= 4096 for c in chunks)
     assert "copie-dmp.pdf" in read_zip(b"".join(chunks))
+
+
+def test_no_request_renders_a_copy_or_a_booklet(client, notifier, app, monkeypatch):
+    def no_render(html):
+        raise AssertionError("a request rendered a PDF")
+
+    real = render.html_to_pdf
+    monkeypatch.setattr(render, "html_to_pdf", no_render)
+    patient_log_in(client, notifier)
+    for which in ("a-imprimer", "archive"):
+        assert client.submit("/mon-dmp/copie", {}, action=f"/mon-dmp/copie/{which}").status_code == 302
+        assert client.get(f"/mon-dmp/copie/{which}").status_code == 200
+    assert client.submit(POST_URL, {}).status_code == 302
+    assert client.get("/guides/tous.pdf").status_code == 200  # its waiting page
+    monkeypatch.setattr(render, "html_to_pdf", real)  # the worker renders
+    assert run_jobs(app) == 4
+    assert client.get(PDF_URL).data.startswith(b"%PDF") and client.get(ZIP_URL).data.startswith(b"PK")
+    assert len(notifier.letters.list()) == 1
+    assert client.get("/guides/tous.pdf").data.startswith(b"%PDF")
+
+
+def test_a_copy_that_keeps_failing_says_so_and_can_be_asked_again(client, notifier, app, monkeypatch, caplog):
+    def broken(content):
+        raise RuntimeError("Fatima ROCHE: Échographie cardiaque")
+
+    monkeypatch.setattr(copies, "render_copy", broken)
+    patient_log_in(client, notifier)
+    client.submit("/mon-dmp/copie", {}, action="/mon-dmp/copie/a-imprimer")
+    with caplog.at_level("WARNING", logger="dmp_web.worker"):
+        assert run_jobs(app) == copy_jobs.ATTEMPTS  # tried again, then given up
+    lines = [r.getMessage() for r in caplog.records if r.name == "dmp_web.worker"]
+    assert len(lines) == copy_jobs.ATTEMPTS and all("error=RuntimeError" in line for line in lines)
+    assert not any("Fatima" in line or "Échographie" in line for line in lines)  # never the message
+    page = client.get("/mon-dmp/copie/a-imprimer")
+    assert "Refresh" not in page.headers
+    assert page.soup.h1.get_text(strip=True) == "La copie n’a pas pu être préparée"
+    assert page.soup.main.form["action"] == "/mon-dmp/copie/a-imprimer"
+    monkeypatch.undo()
+    client.submit("/mon-dmp/copie/a-imprimer", {})  # «Demander encore»
+    assert run_jobs(app) == 1
+    assert client.get(PDF_URL).data.startswith(b"%PDF")

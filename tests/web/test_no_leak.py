@@ -11,6 +11,7 @@ from dmp_web.domain.actors import Professional
 from .pro_journey import DOSSIER, FORBIDDEN, pro_log_in
 
 SAMPLE_VALUES = {"dossier_id": DOSSIER, "document_id": DEMO_DOCUMENTS[0][0], "kind": "panne", "slug": "mes-documents",
+                 "which": "a-imprimer",
                  "token": "x" * 43}
 
 

@@ -1,0 +1,140 @@
+"""The background worker's jobs (store/copies.py): one worker takes each job, a killed worker's
+job goes back to the queue, a replaced job never overwrites its successor, a kept copy is sealed
+and read back only whole and in order."""
+from __future__ import annotations
+
+import io
+import os
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from dmp_web.store.copies import DONE, FAILED, QUEUE, QUEUED, RUNNING, RUNNING_STATE, JobStore, OutputBroken
+from dmp_web.store.crypto import Sealer
+from dmp_web.store.files import FileStore
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+DOSSIER = "d3m0f47140a0c5e55e0001"
+
+
+@pytest.fixture
+def jobs(tmp_path):
+    return JobStore(FileStore(tmp_path / "data"), Sealer(Sealer.generate_key()))
+
+
+def ask(jobs, kind="pdf", mark="m1", dossier=DOSSIER, reusable=lambda job: job.state != FAILED):
+    return jobs.request(kind, mark, NOW, dossier_id=dossier, reusable=reusable)
+
+
+def test_asking_twice_gives_the_same_job_until_it_is_not_reusable(jobs):
+    first = ask(jobs)
+    assert first.state == QUEUED and ask(jobs).id == first.id and jobs.waiting() == 1
+    second = ask(jobs, mark="m2", reusable=lambda job: job.mark == "m2")
+    assert second.id != first.id
+    assert jobs.get("pdf", dossier_id=DOSSIER).id == second.id
+    # the first one's queue entry is dropped when a worker finds it replaced
+    taken = jobs.claim()
+    assert taken.id == second.id and taken.state == RUNNING_STATE and jobs.claim() is None
+
+
+def test_eight_workers_at_once_take_each_job_once(jobs):
+    asked = {ask(jobs, dossier=f"d{n:03d}abcdef").id for n in range(40)}
+    taken, lock = [], threading.Lock()
+
+    def work():
+        while (job := jobs.claim()) is not None:
+            with lock:
+                taken.append(job.id)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(taken) == sorted(asked)  # each once, none lost
+
+
+def test_a_killed_workers_job_goes_back_to_the_queue_after_its_lease(jobs):
+    ask(jobs)
+    job = jobs.claim()
+    assert jobs.claim() is None
+    assert jobs.requeue_stale(60) == 0  # still within its lease
+    running = jobs.store.path(QUEUE, RUNNING, f"{job.id}.json")
+    old = time.time() - 120
+    os.utime(running, (old, old))  # its worker stopped renewing it
+    assert jobs.requeue_stale(60) == 1
+    again = jobs.claim()
+    assert again.id == job.id and again.attempts == 2
+
+
+def test_a_job_replaced_while_it_ran_never_overwrites_its_successor(jobs):
+    ask(jobs)
+    old = jobs.claim()
+    new = ask(jobs, mark="m2", reusable=lambda job: False)
+    assert jobs.claim().id == new.id
+    jobs.finish(new, io.BytesIO(b"new copy"), NOW)
+    assert jobs.finish(old, io.BytesIO(b"old copy"), NOW) is None  # too late: not recorded
+    current = jobs.get("pdf", dossier_id=DOSSIER)
+    assert current.id == new.id and current.state == DONE
+    assert b"".join(jobs.output(current)) == b"new copy"
+    bins = list(jobs.store.root.rglob("*.bin"))
+    assert [p.name for p in bins] == [f"pdf-{new.id}.bin"]  # the old one's output is gone
+
+
+def test_a_kept_copy_is_sealed_chunked_and_refused_when_cut_or_reordered(jobs, monkeypatch):
+    monkeypatch.setattr("dmp_web.store.copies.CHUNK", 1000)
+    data = os.urandom(2500) + b"Fatima ROCHE"
+    ask(jobs)
+    done = jobs.finish(jobs.claim(), io.BytesIO(data), NOW)
+    assert done.size == len(data)
+    [path] = jobs.store.root.rglob("*.bin")
+    sealed = path.read_bytes()
+    assert b"Fatima" not in sealed
+    chunks = list(jobs.output(done))
+    assert [len(c) for c in chunks] == [1000, 1000, 512] and b"".join(chunks) == data
+
+    def records(blob: bytes) -> list[bytes]:
+        out, at = [], 0
+        while at < len(blob):
+            size = int.from_bytes(blob[at:at + 4], "big")
+            out.append(blob[at:at + 4 + size])
+            at += 4 + size
+        return out
+
+    parts = records(sealed)
+    for broken in (b"".join(parts[:2]),  # the last chunk cut off
+                   parts[1] + parts[0] + parts[2],  # two chunks swapped
+                   sealed + parts[2],  # a chunk repeated past the last
+                   sealed[:-5]):  # a chunk truncated
+        path.write_bytes(broken)
+        with pytest.raises(OutputBroken):
+            b"".join(jobs.output(done))
+
+
+def test_a_failed_job_is_queued_again_then_fails_for_good(jobs):
+    ask(jobs)
+    job = jobs.claim()
+    assert jobs.fail(job, NOW, again=True).state == QUEUED
+    job = jobs.claim()
+    assert job.attempts == 2
+    assert jobs.fail(job, NOW, again=False).state == FAILED
+    assert jobs.claim() is None and jobs.waiting() == 0
+
+
+def test_kept_copies_are_listed_apart_and_forgotten(jobs):
+    ask(jobs)
+    done = jobs.finish(jobs.claim(), io.BytesIO(b"copy"), NOW - timedelta(days=2))
+    assert [j.id for j in jobs.kept()] == [done.id]
+    jobs.forget(done)
+    assert list(jobs.kept()) == [] and jobs.get("pdf", dossier_id=DOSSIER) is None
+    assert list(jobs.store.root.rglob("*.bin")) == []
+
+
+def test_a_forged_job_id_in_the_queue_reaches_no_path(jobs):
+    queue = jobs.store.path(QUEUE)
+    queue.mkdir(parents=True)
+    (queue / "x.json").write_text('{"id": "../../etc", "kind": "pdf", "dossier_id": "../x"}')
+    assert jobs.claim() is None
+    assert not (queue / RUNNING / "x.json").exists()
