@@ -11,7 +11,7 @@ from datetime import date
 
 from ..domain.access import Decision, EmergencyAccess, EmergencyKind, decide
 from ..domain.actors import Professional
-from ..domain.documents import Document
+from ..domain.documents import CATALOGUE, Category, Document
 from ..domain.dossier import Dossier
 from ..domain.identity import InvalidNir, ins_c_is_valid, normalize_nir
 from ..domain.uploads import CheckedUpload
@@ -100,6 +100,40 @@ def visible_documents(ctx: Context, actor, dossier: Dossier, action: str = "read
         else:
             hidden += 1
     return shown, hidden
+
+
+DOCUMENTS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class DocumentsPage:
+    groups: list[tuple[Category, list[Document]]]  # this page's documents, by category, newest first
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+
+def documents_page(documents: list[Document], number: int, per_page: int = DOCUMENTS_PER_PAGE) -> DocumentsPage | None:
+    """Page `number` (from 1) of these documents ranged by category (in the catalogue's order),
+    newest first in each; None for a page there is not. An empty list has its page 1."""
+    category_of = {t.code: t.category for t in CATALOGUE}
+    rank = {category: n for n, category in enumerate(Category)}
+    ordered = sorted(documents, key=lambda d: (rank.get(category_of.get(d.type_code), len(rank)),
+                                               -d.created_at.timestamp()))
+    pages = max(1, -(-len(ordered) // per_page))
+    if not 1 <= number <= pages:
+        return None
+    shown = ordered[(number - 1) * per_page:number * per_page]
+    groups = [(category, [d for d in shown if category_of.get(d.type_code) is category]) for category in Category]
+    return DocumentsPage([g for g in groups if g[1]], number, pages, len(ordered))
 
 
 def find_dossier(ctx: Context, identifier: str, birth_date: date) -> Dossier | None:

@@ -1,13 +1,15 @@
 """The patient's space. Until the first connection is done, only its three steps are reachable."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from .. import htmx
 
 from ..domain.actors import Holder
-from ..domain.documents import CATALOGUE, DOCUMENT_TYPES, Category
+from ..domain.documents import DOCUMENT_TYPES
 from ..services import dossier_access, management
 from ..forms.accounts import (
     AlertsForm, AttendingDoctorForm, ConnectionDataForm, GrantRightsForm, PatientDocumentForm,
@@ -154,19 +156,20 @@ def attending_doctor():
 
 # -- documents: see them by category, add one, hide one from professionals ---------------------
 
-def _by_category(documents):
-    order = {t.code: t.category for t in CATALOGUE}
-    return [(category, [d for d in documents if order.get(d.type_code) is category]) for category in Category]
-
-
 @bp.get("/documents")
 def documents():
+    typed = request.args.get("page", "1")
+    if not re.fullmatch(r"[0-9]{1,6}", typed):
+        abort(404)
     dossier = current_dossier()
     decision = dossier_access.decide_and_journal(ctx(), holder(), "list_documents", dossier)
     if not decision.allowed:
         return render_template("pages/patient/closed.html", dossier=dossier), 403
     shown, _ = dossier_access.visible_documents(ctx(), holder(), dossier)
-    return render_template("pages/patient/documents.html", groups=_by_category(shown), types=DOCUMENT_TYPES)
+    page = dossier_access.documents_page(shown, int(typed))
+    if page is None:
+        abort(404)
+    return render_template("pages/patient/documents.html", page=page, types=DOCUMENT_TYPES)
 
 
 @bp.route("/documents/ajouter", methods=["GET", "POST"])

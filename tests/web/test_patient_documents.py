@@ -91,3 +91,52 @@ def test_the_patient_adds_a_document_typed_or_as_a_file(client, notifier, app):
     log_out(client, "/mon-dmp")
     pro_log_in(client, notifier, PETIT)  # every professional reads what the patient added
     assert client.get(f"/pro/dmp/{DOSSIER}/documents/{note.id}").status_code == 200
+
+
+def test_a_dossier_of_many_documents_is_shown_50_at_a_time_each_once(client, notifier, app):
+    from datetime import datetime, timedelta, timezone
+
+    from dmp_web.domain.documents import CATALOGUE, Document
+
+    repos = app.extensions["dmp.repos"]
+    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    kinds = ["consultation_report", "lab_results", "medication_prescription", "imaging_report"]
+    rows = [repos.documents.prepare(Document(
+        id=f"b{k:015x}", dossier_id=DOSSIER, type_code=kinds[k % 4], title=f"Note numéro {k}",
+        author_kind="holder", author_id=DOSSIER, author_name="le titulaire", created_at=start + timedelta(hours=k),
+        document_date=(start + timedelta(hours=k)).date())) for k in range(120)]
+    with repos.store.transaction("dossiers", DOSSIER[:2], DOSSIER, "documents.json") as db:
+        db.insert_multiple(rows)
+    total = len([d for d in repos.documents.list(DOSSIER) if not d.awaiting_explanation])
+    patient_log_in(client, notifier)
+    seen, headings, page, number = [], [], client.get("/mon-dmp/documents").soup, 1
+    while True:
+        rows_here = page.select("main li.document-row")
+        assert len(rows_here) == (50 if number * 50 <= total else total - 50 * (number - 1))
+        seen += [row["id"] for row in rows_here]
+        headings += [h.get_text(strip=True) for h in page.main.find_all("h2")]
+        text = page.main.get_text(" ", strip=True)
+        assert f"Votre DMP a {total} documents." in text and f"page {number} sur 3" in text
+        following = page.find("a", rel="next")
+        if following is None:
+            break
+        number += 1
+        page = client.get(following["href"]).soup
+    assert number == 3 and len(seen) == len(set(seen)) == total  # each document once, none lost
+    order = {category.label: n for n, category in enumerate(dict.fromkeys(t.category for t in CATALOGUE))}
+    ranks = [order[h] for h in headings]
+    assert ranks == sorted(ranks)  # the categories keep their order across the pages
+    assert page.find("a", rel="prev")["href"] == "/mon-dmp/documents?page=2"
+    for wrong in ("4", "0", "x", "-1"):
+        assert client.get(f"/mon-dmp/documents?page={wrong}").status_code == 404
+
+
+def test_the_list_read_from_memory_follows_every_change_of_the_documents(client, notifier, app):
+    repos = app.extensions["dmp.repos"]
+    before = repos.documents.list(DOSSIER)
+    before[0].title = "changé par un appelant"  # a caller's change never reaches the kept list
+    assert repos.documents.list(DOSSIER)[0].title != "changé par un appelant"
+    patient_log_in(client, notifier)
+    client.submit("/mon-dmp/documents/ajouter", {"title": "Une note de plus", "text": "Texte."})
+    assert "Une note de plus" in client.get("/mon-dmp/documents").soup.main.get_text(" ", strip=True)
+    assert len(repos.documents.list(DOSSIER)) == len(before) + 1
