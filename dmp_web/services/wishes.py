@@ -22,7 +22,7 @@ from ..notify import DeliveryFailed, Email, Sms
 from . import dossier_access
 from .context import Context
 from .login import Refused
-from .patient_accounts import holder_actor
+from .patient_accounts import holder_actor, holder_entry
 
 log = logging.getLogger(__name__)
 
@@ -104,24 +104,28 @@ def send_contact_code(ctx: Context, dossier_id: str, kind: str, value: str) -> N
 
 def confirm_contact(ctx: Context, dossier_id: str, kind: str, value: str, typed: str) -> tuple[CodeCheck, int]:
     """Check the code sent to `value`; only a right code changes the contact. Returns the
-    outcome and the tries left (5 tries, 10 minutes, once: the rules of Account.try_otp)."""
+    outcome and the tries left (5 tries, 10 minutes, once: the rules of Account.try_otp). The
+    account (the try counted, the new contact) and its entry commit together."""
     purpose = contact_purpose(kind, value)
     old = ""
-    with ctx.repos.accounts.updating(dossier_id) as account:
+    with ctx.repos.unit(dossier_id) as unit:
+        account = unit.account()
         check = account.try_otp(typed, purpose, ctx.now(), ctx.otp_pepper)
         tries_left = account.otp_tries_left()
         if check is CodeCheck.OK:
             old = getattr(account, kind) or ""
             setattr(account, kind, value)
-    if check is CodeCheck.OK:
-        what = "téléphone portable changé" if kind == "mobile" else "adresse e-mail changée"
-        _journal(ctx, dossier_id, "contact_changed", detail=f"{what}, confirmé par un code envoyé au nouveau contact")
-        if old:
-            _warn_old_contact(ctx, kind, old)
-    elif check is CodeCheck.WRONG:
-        _journal(ctx, dossier_id, "otp_wrong", allowed=False, reason="code faux")
-    elif check is CodeCheck.EXHAUSTED:
-        _journal(ctx, dossier_id, "otp_void", allowed=False, reason="5 codes faux")
+            what = "téléphone portable changé" if kind == "mobile" else "adresse e-mail changée"
+            unit.journal(**holder_entry(ctx, dossier_id, "contact_changed",
+                                        detail=f"{what}, confirmé par un code envoyé au nouveau contact"))
+        elif check is CodeCheck.WRONG:
+            unit.journal(**holder_entry(ctx, dossier_id, "otp_wrong", allowed=False, reason="code faux"))
+        elif check is CodeCheck.EXHAUSTED:
+            unit.journal(**holder_entry(ctx, dossier_id, "otp_void", allowed=False, reason="5 codes faux"))
+        unit.save_account(account)
+        unit.commit()
+    if old:
+        _warn_old_contact(ctx, kind, old)
     return check, tries_left
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from dmp_web.domain.actors import Holder, Profession, Professional
 from dmp_web.domain.dossier import Consent, Dossier
-from dmp_web.services import dossier_access, history, management, wishes
+from dmp_web.domain.accounts import Account
+from dmp_web.services import dossier_access, history, management, patient_accounts, wishes
 from dmp_web.services.context import Context
 
 from ..fakes import FakeClock
@@ -116,3 +117,30 @@ def test_a_use_case_that_fails_half_way_leaves_neither_change_nor_entry(ctx, mon
     with pytest.raises(RuntimeError):
         wishes.set_trusted_person(ctx, HOLDER, dossier(ctx), "Paul Roche", "mon mari", "0611223344")
     assert ctx.repos.wishes.get(DOSSIER).trusted_person.name == "" and journal(ctx) == []
+
+
+def with_account(ctx, step: int = 3) -> None:
+    ctx.repos.accounts.add(Account("fro7510", DOSSIER, "x", first_connection_step=step))
+
+
+def test_the_emergency_choice_and_the_first_connection_step_commit_with_their_entries(ctx):
+    with_account(ctx)
+    patient_accounts.save_emergency_choice(ctx, DOSSIER, False)
+    assert dossier(ctx).emergency_access is False and ctx.repos.accounts.get(DOSSIER).first_connection_done
+    assert [e.action for e in journal(ctx)] == ["emergency_access_set", "first_connection_done"]
+
+
+def test_an_account_change_that_fails_between_its_steps_leaves_neither_change_nor_entry(ctx, monkeypatch):
+    with_account(ctx)
+    real, calls = patient_accounts.holder_entry, []
+
+    def second_fails(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("killed between the two entries")
+        return real(*args, **kwargs)
+    monkeypatch.setattr(patient_accounts, "holder_entry", second_fails)
+    with pytest.raises(RuntimeError):
+        patient_accounts.save_emergency_choice(ctx, DOSSIER, False)
+    assert dossier(ctx).emergency_access is True and ctx.repos.accounts.get(DOSSIER).first_connection_step == 3
+    assert journal(ctx) == []
