@@ -194,7 +194,7 @@ class Export:
 
 
 # What the journal adds to an allowed "export": which copy it was (services/history.py tells it).
-COPY_PDF, COPY_ARCHIVE, COPY_POST = "copie PDF", "archive ZIP", "copie par courrier"
+COPY_PDF, COPY_ARCHIVE, COPY_POST = "copy_pdf", "copy_archive", "copy_post"
 
 
 def _export(ctx: Context, actor, dossier: Dossier, kind: str) -> tuple[Decision, DossierContent | None]:

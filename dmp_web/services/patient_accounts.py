@@ -26,6 +26,7 @@ from ..domain.credentials import (
     normalize_code,
     spend_a_check,
 )
+from ..domain.details import Change, JournaledDetail, noted
 from ..domain.dossier import Consent, Dossier, new_dossier_id
 from ..domain.identity import compute_ins_c
 from ..domain.journal import Actor
@@ -206,11 +207,12 @@ def create_dossier_online(
         created_at=now,
         consent=Consent(given_by="holder", recorded_by="online", at=now, channel="online"),
     )
-    return _open_dossier(ctx, dossier, person, mobile=mobile, email=email, how="en ligne")
+    return _open_dossier(ctx, dossier, person, mobile=mobile, email=email, detail=JournaledDetail(
+        note="created_online", consent={"given_by": "holder", "channel": "online"}))
 
 
-def _open_dossier(ctx: Context, dossier: Dossier, person: InsuredPerson, *, mobile: str, email: str, how: str,
-                  actor: Actor | None = None, detail: str = "", reason: str = "") -> NewCredentials:
+def _open_dossier(ctx: Context, dossier: Dossier, person: InsuredPerson, *, mobile: str, email: str,
+                  detail: JournaledDetail, actor: Actor | None = None, reason: str = "") -> NewCredentials:
     password = new_initial_password()
     ctx.repos.dossiers.add(dossier)
     account = ctx.repos.accounts.add(
@@ -225,7 +227,7 @@ def _open_dossier(ctx: Context, dossier: Dossier, person: InsuredPerson, *, mobi
     )
     ctx.repos.journal.append(
         dossier.id, dossier.created_at, actor or holder_actor(dossier.id), "dossier_created",
-        reason=reason, detail=detail or f"DMP créé {how}, avec le consentement du titulaire",
+        reason=reason, detail=detail.stored(),
     )
     return NewCredentials(
         dossier.id, account.login_id, password, dossier.ins_c, dossier.created_at.date(),
@@ -273,7 +275,7 @@ def save_personal_data(ctx: Context, dossier_id: str, mobile: str, email: str) -
         account.mobile, account.email = mobile, email
         account.first_connection_step = max(account.first_connection_step, 2)
         unit.save_account(account)
-        unit.journal(**holder_entry(ctx, dossier_id, "contact_changed", detail="téléphone portable et e-mail enregistrés"))
+        unit.journal(**holder_entry(ctx, dossier_id, "contact_changed", detail=noted("mobile_and_email_saved")))
         unit.commit()
 
 
@@ -297,7 +299,7 @@ def close_other_sessions(ctx: Context, dossier_id: str, keep: str) -> int:
     """«Fermer toutes les autres sessions»: journaled in the holder's history."""
     with ctx.repos.unit(dossier_id) as unit:
         ended = unit.end_sessions(session_owner("patient", dossier_id), keep=keep)
-        unit.journal(**holder_entry(ctx, dossier_id, "other_sessions_ended", detail=f"{ended} session(s) fermée(s)"))
+        unit.journal(**holder_entry(ctx, dossier_id, "other_sessions_ended", detail=JournaledDetail(counts={"ended": ended}).stored()))
         unit.commit()
     return ended
 
@@ -318,9 +320,9 @@ def save_connection_data(ctx: Context, dossier_id: str, current: str, new: str, 
             account.otp_channel = channel
             account.first_connection_step = max(account.first_connection_step, 3)
             unit.end_sessions(session_owner("patient", dossier_id), keep=session)
-            unit.journal(**holder_entry(ctx, dossier_id, "password_changed", detail="mot de passe initial remplacé"))
+            unit.journal(**holder_entry(ctx, dossier_id, "password_changed", detail=noted("initial_password_replaced")))
             unit.journal(**holder_entry(ctx, dossier_id, "otp_channel_changed",
-                                  detail=f"codes envoyés par {'SMS' if channel == 'sms' else 'e-mail'}"))
+                                  detail=noted("by_sms" if channel == "sms" else "by_email")))
         elif check is PasswordCheck.WRONG:
             unit.journal(**holder_entry(ctx, dossier_id, "login_password_wrong", allowed=False,
                                   reason="mot de passe actuel faux"))
@@ -348,7 +350,8 @@ def save_emergency_choice(ctx: Context, dossier_id: str, allowed: bool) -> None:
         account.first_connection_step = FIRST_CONNECTION_DONE
         unit.save_account(account)
         unit.journal(**holder_entry(ctx, dossier_id, "emergency_access_set",
-                              detail="accès en urgence autorisé" if allowed else "accès en urgence refusé"))
+                              detail=JournaledDetail(change=Change(
+                                  "emergency_access_allowed" if allowed else "emergency_access_refused")).stored()))
         unit.journal(**holder_entry(ctx, dossier_id, "first_connection_done"))
         unit.commit()
 
@@ -382,7 +385,7 @@ def finish_password_reset(ctx: Context, dossier_id: str, new: str) -> None:
         account.set_password(new, now)
         unit.save_account(account)
         unit.end_sessions(session_owner("patient", dossier_id))
-        unit.journal(**holder_entry(ctx, dossier_id, "password_changed", detail="nouveau mot de passe après un oubli"))
+        unit.journal(**holder_entry(ctx, dossier_id, "password_changed", detail=noted("password_after_reset")))
         unit.commit()
 
 
@@ -404,11 +407,11 @@ def send_identifier(ctx: Context, nir: str, vitale_serial: str, channel: str) ->
         letter = pdf.identifier_letter(full_name=_full_name(person), address_lines=person.address.lines(),
                                        login_id=account.login_id, **_letter_context(ctx))
         ctx.notifier.letters.enqueue(letter, [_full_name(person), *person.address.lines()], "identifier")
-        where = "par courrier"
+        way = "by_post"
     elif channel == "sms":
         ctx.notifier.sms.send(Sms(to=account.mobile, body=f"DMP - {text}"))
-        where = f"par SMS au {mask_mobile(account.mobile)}"
+        way = "by_sms"
     else:
         ctx.notifier.email.send(Email(to=account.email, subject="Votre identifiant DMP", body=f"Bonjour,\n\n{text}\n\nL’Assurance Maladie\n"))
-        where = f"par e-mail à {mask_email(account.email)}"
-    _journal(ctx, dossier.id, "identifier_sent", detail=f"identifiant envoyé {where}")
+        way = "by_email"
+    _journal(ctx, dossier.id, "identifier_sent", detail=noted(way))

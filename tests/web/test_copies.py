@@ -17,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pdfminer.pdftypes import resolve1
 
-from dmp_web.domain.access import read_detail
+from dmp_web.domain.details import read_detail
 from dmp_web.domain.actors import Holder
 from dmp_web.domain.uploads import check_upload
 from dmp_web.domain.wishes import Person, Wishes
@@ -276,7 +276,7 @@ def test_each_export_is_journaled_for_the_holder(client, notifier, app):
     assert len(entries) == 3
     assert all(e.allowed and e.actor_kind == "holder" and e.actor_id == DOSSIER for e in entries)
     # each says which copy it was, and the history tells it in words
-    assert [read_detail(e.detail).note for e in entries] == ["copie PDF", "archive ZIP", "copie par courrier"]
+    assert [read_detail(e.detail).note for e in entries] == ["copy_pdf", "copy_archive", "copy_post"]
     told = " ".join(pdf_text(client.get(PDF_URL).data).split())
     for sentence in ("Vous avez téléchargé une copie de votre DMP à imprimer",
                      "Vous avez téléchargé une copie complète de votre DMP, avec ses fichiers",

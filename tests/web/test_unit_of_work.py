@@ -61,7 +61,7 @@ def test_blocking_a_pharmacist_and_giving_rights_at_the_same_time_both_land(app,
         final = ctx().repos.dossiers.get(DOSSIER)
         details = [e.detail for e in ctx().repos.journal.entries(DOSSIER)[-2:]]
     assert PETIT in final.blocked_rpps and LEFEVRE in final.attending_rights_rpps
-    assert details[0].startswith("professionnel bloqué") and details[1].startswith("droits du médecin traitant donnés")
+    assert [d["change"]["what"] for d in details] == ["professional_blocked", "rights_granted"]
 
 
 def test_two_tabs_changing_the_wishes_at_the_same_time_both_land(app, monkeypatch):
@@ -117,7 +117,7 @@ def test_a_use_case_cut_after_its_commit_began_is_finished_with_its_entry(app, m
     assert count_after == count + 1 and blocked_after == [*blocked, PETIT] and not pending.exists()
     with restarted.app_context():
         last = ctx().repos.journal.entries(DOSSIER)[-1]
-        assert last.detail.startswith("professionnel bloqué") and ctx().repos.journal.check(DOSSIER) is None
+        assert last.detail["change"]["what"] == "professional_blocked" and ctx().repos.journal.check(DOSSIER) is None
 
 
 def test_a_unit_finished_after_others_wrote_its_entry_goes_after_theirs(app, monkeypatch):
@@ -133,8 +133,8 @@ def test_a_unit_finished_after_others_wrote_its_entry_goes_after_theirs(app, mon
         actions = [(e.action, e.detail) for e in repos.journal.entries(DOSSIER)[-3:]]
         assert repos.dossiers.get(DOSSIER).alert_new_documents is True
         assert repos.journal.check(DOSSIER) is None
-    assert actions == [("login_succeeded", ""), ("manage", "alerte par e-mail activée"),
-                       ("manage", "accès en urgence refusé")]
+    assert actions == [("login_succeeded", ""), ("manage", {"code": "holder", "change": {"what": "alerts_on"}}),
+                       ("manage", {"code": "holder", "change": {"what": "emergency_access_refused"}})]
 
 
 def test_a_journal_that_cannot_take_the_entry_leaves_the_change_unmade(app):
