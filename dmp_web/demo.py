@@ -7,6 +7,7 @@ from functools import cache
 from .domain.accounts import FIRST_CONNECTION_DONE, Account
 from .domain.actors import ActorKind, DeskAgent, ForbiddenActor, Profession, Professional
 from .domain.credentials import hash_secret
+from .domain.details import noted
 from .domain.documents import Document
 from .domain.dossier import Consent, Dossier
 from .domain.identity import compute_ins_c
@@ -157,7 +158,7 @@ def _demo_dossier(repos: Repositories) -> int:
         first_connection_step=FIRST_CONNECTION_DONE,
     ))
     repos.journal.append(demo["dossier_id"], created, Actor("system", "demo", "données de démonstration"),
-                         "dossier_created", detail="DMP de démonstration, créé avec le consentement du titulaire")
+                         "dossier_created", detail=noted("demo_data"))
     return 1
 
 

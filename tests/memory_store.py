@@ -4,10 +4,12 @@ its changes and journal entries land together; the journal is chained with a key
 from __future__ import annotations
 
 import copy
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from dmp_web.domain.access import EmergencyAccess
+from dmp_web.domain.accounts import Account
 from dmp_web.domain.documents import Document
 from dmp_web.domain.dossier import Dossier
 from dmp_web.domain.journal import ChainKey, Head, JournalEntry, check_chain, make_entry
@@ -70,6 +72,48 @@ class MemoryDossiers:
 
     def delete(self, dossier: Dossier, login_id: str | None) -> None:
         self.records.pop(dossier.id, None)
+
+
+class MemoryAccounts:
+    """Patients' accounts; like the store's, they change only in a unit of work."""
+
+    def __init__(self, repos: "MemoryRepositories"):
+        self.repos = repos
+        self.records: dict[str, Account] = {}
+
+    def get(self, dossier_id: str) -> Account | None:
+        found = self.records.get(dossier_id)
+        return copy.deepcopy(found) if found else None
+
+    def find_by_login(self, login_id: str) -> Account | None:
+        return next((self.get(a.dossier_id) for a in self.records.values() if a.login_id == login_id), None)
+
+    def add(self, account: Account) -> Account:
+        self.records[account.dossier_id] = copy.deepcopy(account)
+        return account
+
+    @contextmanager
+    def updating(self, dossier_id: str):
+        with self.repos.unit(dossier_id) as unit:
+            account = unit.account()
+            if account is None:
+                raise LookupError(dossier_id)
+            yield account
+            unit.save_account(account)
+            unit.commit()
+
+
+class MemorySessions:
+    """Only which sessions each account has (what ending them needs)."""
+
+    def __init__(self):
+        self.by_account: dict[str, list[str]] = {}
+
+    def listed(self, account: str) -> list[str]:
+        return list(self.by_account.get(account, []))
+
+    def end(self, account: str, digests: list[str]) -> None:
+        self.by_account[account] = [d for d in self.listed(account) if d not in digests]
 
 
 @dataclass
@@ -188,6 +232,17 @@ class MemoryUnit:
     def save_reimbursements(self, rows: list) -> None:
         self._ops.append(lambda: self.repos.reimbursements.rows.__setitem__(self.dossier_id, list(rows)))
 
+    def account(self) -> Account | None:
+        return self.repos.accounts.get(self.dossier_id)
+
+    def save_account(self, account: Account) -> None:
+        self._ops.append(lambda: self.repos.accounts.records.__setitem__(self.dossier_id, copy.deepcopy(account)))
+
+    def end_sessions(self, owner: str, keep: str | None = None) -> int:
+        digests = [d for d in self.repos.sessions.listed(owner) if d != keep]
+        self._ops.append(lambda: self.repos.sessions.end(owner, digests))
+        return len(digests)
+
     def add_emergency(self, access: EmergencyAccess) -> None:
         self._ops.append(lambda: self.repos.emergencies.accesses.setdefault(self.dossier_id, []).append(access))
 
@@ -218,7 +273,8 @@ class MemoryRepositories:
         self.emergencies = MemoryEmergencies()
         self.wishes = MemoryWishes()
         self.directory = MemoryDirectory(professionals)
-        self.accounts = None  # not faked yet: the account use cases run on the embedded store
+        self.accounts = MemoryAccounts(self)
+        self.sessions = MemorySessions()
         self.reimbursements = MemoryReimbursements()
         self.creation_codes = None
 

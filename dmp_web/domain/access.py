@@ -35,6 +35,7 @@ from .actors import (
     rpps_is_valid,
 )
 from .documents import DOCUMENT_TYPES, PATIENT_WRITABLE_TYPES, Document
+from .details import JournaledDetail
 from .dossier import Dossier
 from .habilitations import READ, WRITE, allows
 
@@ -137,10 +138,6 @@ REASONS = {
 }
 
 
-# How `Decision.detail` joins its parts; `read_detail` reads them back.
-_SEPARATOR, _DOCUMENT, _EMERGENCY = " ; ", "document ", "urgence "
-
-
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
@@ -155,14 +152,11 @@ class Decision:
     emergency_access: EmergencyAccess | None = None
 
     @property
-    def detail(self) -> str:
+    def detail(self) -> JournaledDetail:
         """What the journal keeps besides the sentence: the code, the document, the emergency."""
-        parts = [self.reason_code]
-        if self.document_id:
-            parts.append(f"{_DOCUMENT}{self.document_id}")
-        if self.emergency_access is not None:
-            parts.append(f"{_EMERGENCY}{self.emergency_access.kind.value} : {self.emergency_access.reason}")
-        return _SEPARATOR.join(parts)
+        access = self.emergency_access
+        return JournaledDetail(self.reason_code, self.document_id, access.kind.value if access else "",
+                               access.reason if access else "")
 
     def journal_fields(self) -> dict:
         """Keyword arguments for `journal.make_entry`, all but the previous hash."""
@@ -172,37 +166,9 @@ class Decision:
             "action": self.action,
             "allowed": self.allowed,
             "reason": self.reason,
-            "detail": self.detail,
+            "detail": self.detail.stored(),
             "emergency": self.emergency,
         }
-
-
-@dataclass(frozen=True)
-class JournaledDetail:
-    """A decision's journal detail (`Decision.detail`), read back into its parts."""
-
-    reason_code: str
-    document_id: str = ""
-    emergency_kind: str = ""  # an EmergencyKind value, when the emergency rule decided
-    emergency_reason: str = ""  # what the professional wrote, word for word
-    note: str = ""  # what a use case added after the parts (e.g. "caché aux professionnels")
-
-
-def read_detail(detail: str) -> JournaledDetail:
-    """The inverse of `Decision.detail`.
-
-    The document can only be the part right after the code, and the emergency reason, free text
-    that may hold " ; " or "document …", is the last part, taken whole: what a professional
-    writes can never pass for a document id."""
-    code, _, rest = detail.partition(_SEPARATOR)
-    document_id = ""
-    if rest.startswith(_DOCUMENT):
-        part, _, rest = rest.partition(_SEPARATOR)
-        document_id = part[len(_DOCUMENT):]
-    if rest.startswith(_EMERGENCY):
-        kind, _, reason = rest[len(_EMERGENCY):].partition(" : ")
-        return JournaledDetail(code, document_id, kind, reason)
-    return JournaledDetail(code, document_id, note=rest)
 
 
 class _Verdicts:

@@ -102,7 +102,7 @@ class JournalEntry:
     action: str
     allowed: bool
     reason: str
-    detail: str
+    detail: dict | str  # a dossier's: codes (domain/details.py), or the text of older entries
     emergency: bool
     prev_hash: str
     hash: str
@@ -175,7 +175,7 @@ def make_entry(
     *,
     allowed: bool = True,
     reason: str = "",
-    detail: str = "",
+    detail: dict | str = "",
     emergency: bool = False,
     seal_text: Callable[[str], str] | None = None,
 ) -> JournalEntry:

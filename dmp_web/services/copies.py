@@ -186,7 +186,7 @@ def render_copy(content: DossierContent) -> bytes:
 # Made by the background worker (services/copy_jobs.py), which asked the policy first.
 
 # What the journal adds to an allowed "export": which copy it was (services/history.py tells it).
-COPY_PDF, COPY_ARCHIVE, COPY_POST = "copie PDF", "archive ZIP", "copie par courrier"
+COPY_PDF, COPY_ARCHIVE, COPY_POST = "copy_pdf", "copy_archive", "copy_post"
 
 
 def send_copy_by_post(ctx: Context, actor, dossier: Dossier) -> str:

@@ -12,6 +12,7 @@ from datetime import date
 
 from ..domain.access import Decision, decide
 from ..domain.actors import DeskAgent, Profession, Professional
+from ..domain.details import JournaledDetail
 from ..domain.dossier import Consent, Dossier, new_dossier_id
 from ..domain.identity import compute_ins_c
 from ..domain.register import InsuredPerson
@@ -22,14 +23,6 @@ ADULT_AGE = 18
 
 # The legal representative's link with the minor: code name -> what the page and letter say.
 REPRESENTATIVE_LINKS = {"parent": "parent", "guardian": "tuteur ou tutrice"}
-
-# Where the DMP was created, by the kind of professional who asked (Consent.channel).
-_WHERE = {
-    "desk": "à l’accueil de la caisse",
-    "pharmacy": "à la pharmacie",
-    "doctor": "chez un professionnel de santé",
-}
-
 
 @dataclass(frozen=True)
 class CardChecked:
@@ -64,12 +57,6 @@ def consent_channel(actor) -> str:
     if isinstance(actor, Professional) and actor.profession is Profession.PHARMACIEN:
         return "pharmacy"
     return "doctor"
-
-
-def _where(actor, channel: str) -> str:
-    """Where the DMP was created, as the patient reads it in the history."""
-    place = getattr(actor, "caisse", "") or getattr(actor, "workplace", "")
-    return f"{_WHERE[channel]} ({place})" if place else _WHERE[channel]
 
 
 def may_create(ctx: Context, actor) -> Decision:
@@ -137,14 +124,14 @@ def create_dossier_at_desk(
         legal_representative_name=representative,
         legal_representative_link=link,
     )
+    consent = {"given_by": dossier.consent.given_by, "channel": channel, "asked_by": asked_by}
+    place = getattr(actor, "caisse", "") or getattr(actor, "workplace", "")
+    if place:
+        consent["place"] = place
     if minor:
-        who = f"du représentant légal, {representative} ({REPRESENTATIVE_LINKS[link]})"
-    else:
-        who = "du titulaire"
-    where = _where(actor, channel)
-    detail = f"DMP créé {where}. {asked_by} a demandé l’accord {who}, qui l’a donné."
-    creds = _open_dossier(ctx, dossier, person, mobile=mobile, email=email, how=where,
-                          actor=actor.ref, detail=detail, reason=decision.reason)
+        consent.update(representative=representative, link=link)
+    creds = _open_dossier(ctx, dossier, person, mobile=mobile, email=email, actor=actor.ref, reason=decision.reason,
+                          detail=JournaledDetail(decision.reason_code, note="created_at_desk", consent=consent))
     values = asdict(creds)
     if minor:
         # The representative acts for the child: the letter is addressed to them, about the child.

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable
 from datetime import date
 
 from ..domain.access import Decision, EmergencyAccess, EmergencyKind, decide
 from ..domain.actors import Professional
+from ..domain.details import Change as JournalChange
 from ..domain.documents import CATALOGUE, Category, Document
 from ..domain.dossier import Dossier
 from ..domain.identity import InvalidNir, ins_c_is_valid, normalize_nir
@@ -38,14 +39,14 @@ class RuleRefused(Exception):
     """Raised by a change when a rule of the domain refuses it on the fresh records (e.g. the
     médecin traitant cannot be blocked): `act` journals the refusal instead of the change."""
 
-    def __init__(self, decision: Decision, detail: str):
+    def __init__(self, decision: Decision, change: JournalChange):
         super().__init__(decision.reason_code)
-        self.decision, self.detail = decision, detail
+        self.decision, self.change = decision, change
 
 
 # change(unit, dossier, document, decision) stages what an allowed decision permits, on the
-# records read under the lock; it returns what its journal entry says instead of the decision's
-# own ({"detail": …, "action": …}, or None), or raises RuleRefused.
+# records read under the lock; it returns what its journal entry says besides the decision
+# ({"change": JournalChange(…), "action": …}, or None), or raises RuleRefused.
 Change = Callable[["UnitOfWork", Dossier, "Document | None", Decision], "dict | None"]
 
 
@@ -56,20 +57,21 @@ def act(ctx: Context, actor, action: str, dossier: Dossier, document: Document |
     Under the dossier's lock, the dossier (and the document) are read again, so a decision and a
     change never rest on what another request has changed since (no lost update). The decision's
     entry is journaled whatever it is; the change it allows commits with it, or neither does.
-    note: added to the detail of an allowed decision (which copy it was)."""
+    note: a code of domain/details.py NOTES, added to the detail of an allowed decision (which
+    copy it was)."""
     with ctx.repos.unit(dossier.id) as unit:
         fresh = unit.dossier() or dossier
         current = (unit.document(document.id) or document) if document is not None else None
         decision = _decide(ctx, actor, action, fresh, current, emergency)
-        fields = decision.journal_fields()
+        fields, said = decision.journal_fields(), {}
         if decision.allowed:
             try:
-                fields.update(change(unit, fresh, current, decision) or {} if change else {})
+                said = (change(unit, fresh, current, decision) if change else None) or {}
             except RuleRefused as refused:
-                decision = refused.decision
-                fields.update(allowed=False, reason=decision.reason, detail=refused.detail)
-            if note and decision.allowed:
-                fields["detail"] += f" ; {note}"
+                decision, said = refused.decision, {"change": refused.change}
+                fields.update(allowed=False, reason=decision.reason)
+        detail = replace(decision.detail, change=said.pop("change", None), note=note if decision.allowed else "")
+        fields.update(said, detail=detail.stored())
         unit.journal(**fields)
         unit.commit()
     return decision
@@ -189,7 +191,7 @@ def set_hidden(ctx: Context, actor, dossier: Dossier, document: Document, hidden
         unit.save_document(current)
 
     return act(ctx, actor, "hide_document", dossier, document, change=change,
-               note="caché aux professionnels" if hidden else "de nouveau visible")
+               note="hidden" if hidden else "shown")
 
 
 def release(ctx: Context, actor, dossier: Dossier, document: Document) -> Decision:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Mapping, Protocol
 
-from ..domain.access import REASONS, Decision, read_detail
+from ..domain.access import REASONS, Decision
+from ..domain.details import JournaledDetail, read_detail
 from ..domain.actors import FORBIDDEN_KINDS, ActorKind, Profession, Professional, SPECIALTIES
 from ..domain.dossier import Dossier
 from ..domain.journal import JournalEntry
@@ -43,18 +44,53 @@ _DONE_AND_TRIED = {
         "ouvrir votre DMP. C’était pendant un appel au 15",
     ),
 }
-# What set_hidden (services/dossier_access.py) adds to the detail once the change is made.
+# What set_hidden (services/dossier_access.py) notes once the change is made.
 _HIDE_NOTES = {
-    "caché aux professionnels": "caché {doc} aux professionnels",
-    "de nouveau visible": "montré de nouveau {doc} aux professionnels",
+    "hidden": "caché {doc} aux professionnels",
+    "shown": "montré de nouveau {doc} aux professionnels",
 }
 
-# Which copy an "export" was (services/copies.py adds it to the detail).
+# Which copy an "export" was (services/copies.py notes it).
 _EXPORT_NOTES = {
-    "copie PDF": "téléchargé une copie de votre DMP à imprimer",
-    "archive ZIP": "téléchargé une copie complète de votre DMP, avec ses fichiers",
-    "copie par courrier": "demandé une copie de votre DMP par courrier",
+    "copy_pdf": "demandé une copie de votre DMP à imprimer",
+    "copy_archive": "demandé une copie complète de votre DMP, avec ses fichiers",
+    "copy_post": "demandé une copie de votre DMP par courrier",
 }
+
+# What a setting's change was («Le changement : …»), and the emergency choice («Votre choix : …»).
+_WISHES = "volontés et droits : "
+_CHANGES = {
+    "attending_doctor": "médecin traitant : {name} (RPPS {rpps})",
+    "professional_blocked": "professionnel bloqué : {name} (RPPS {rpps})",
+    "professional_unblocked": "professionnel débloqué : {name} (RPPS {rpps})",
+    "rights_granted": "droits du médecin traitant donnés à {name} (RPPS {rpps})",
+    "rights_revoked": "droits du médecin traitant retirés à {name} (RPPS {rpps})",
+    "emergency_access_allowed": "accès en urgence autorisé",
+    "emergency_access_refused": "accès en urgence refusé",
+    "alerts_on": "alerte par e-mail activée",
+    "alerts_off": "alerte par e-mail arrêtée",
+    "dossier_closed": "DMP fermé par son titulaire",
+    "dossier_reopened": "DMP rouvert par son titulaire",
+    "trusted_person_set": _WISHES + "personne de confiance enregistrée",
+    "trusted_person_removed": _WISHES + "personne de confiance retirée",
+    "emergency_contact_is_trusted_person": _WISHES + "personne à prévenir en cas d’urgence : la personne de confiance",
+    "emergency_contact_set": _WISHES + "personne à prévenir en cas d’urgence enregistrée",
+    "emergency_contact_removed": _WISHES + "personne à prévenir en cas d’urgence retirée",
+    "advance_directives_written": _WISHES + "directives anticipées écrites",
+    "advance_directives_erased": _WISHES + "directives anticipées écrites effacées",
+    "organ_donation_set": _WISHES + "choix sur le don d’organes enregistré",
+    "health_facts_set": _WISHES + "groupe sanguin et allergies enregistrés",
+}
+
+
+def _changed(detail: JournaledDetail) -> str:
+    """What changed, as the old entries wrote it too; "" if the entry does not say."""
+    if detail.change is not None:
+        change = detail.change
+        return _CHANGES[change.what].format(name=change.name or change.rpps, rpps=change.rpps)
+    if detail.legacy and detail.code not in REASONS:  # an older entry: the use case's own text
+        return detail.legacy
+    return ""
 
 # The patient's own account, and what the Assurance Maladie does: sentences of their own.
 # {e} agrees with a woman («connectée»).
@@ -183,13 +219,14 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
     when = _when(entry.at)
     refused = not entry.allowed
     own = _OWN_SENTENCES.get(entry.action)
+    detail = read_detail(entry.detail)
     if own is not None:
         reason = f" Raison : {_as_told(entry.reason)}" if entry.reason else ""
-        choice = f" Votre choix : {_as_told(entry.detail)}" if entry.detail else ""
+        chosen = _changed(detail)
+        choice = f" Votre choix : {_as_told(chosen)}" if chosen else ""
         return HistoryLine(entry.at, own.format(when=when, e="e" if feminine else "", reason=reason, choice=choice),
                            entry.emergency, refused)
 
-    detail = read_detail(entry.detail)
     title = titles.get(detail.document_id) if detail.document_id else None
     doc = _quoted(title) if title else A_DOCUMENT
     actor = who(entry, professionals)
@@ -211,9 +248,9 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
                 text += f" {entry.reason.strip()}"
         else:
             text = f"{actor} {have} {done} {when}."
-            if entry.action == "manage" and entry.detail and detail.reason_code not in REASONS:
-                # the settings' use cases write what changed, for the patient to read
-                text += f" Le changement : {_as_told(entry.detail)}"
+            changed = _changed(detail) if entry.action == "manage" else ""
+            if changed:  # the settings' use cases say what changed, for the patient to read
+                text += f" Le changement : {_as_told(changed)}"
     if entry.emergency:
         text = _lowered(text)
         if detail.emergency_reason:

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from ..domain.accounts import Account, CodeCheck, PasswordCheck, TooMany, TooSoon
 from ..domain.credentials import normalize_code, spend_a_check
+from ..domain.details import noted
 from ..domain.journal import Actor
 from ..notify import DeliveryFailed, Email, Sms
 from ..store.directory import Directory
@@ -102,8 +103,7 @@ def send_otp(ctx: Context, source: AccountSource, account: Account, code: str, p
         ctx.notifier.email.send(
             Email(to=account.email, subject="Votre code DMP", body=f"Bonjour,\n\n{text}\n\nL’Assurance Maladie\n")
         )
-    source.record(source.key(account), "otp_sent",
-                  detail=f"code envoyé par {'SMS' if account.otp_channel == 'sms' else 'e-mail'}")
+    source.record(source.key(account), "otp_sent", detail=noted("by_sms" if account.otp_channel == "sms" else "by_email"))
 
 
 def warn_of_failures(ctx: Context, account: Account) -> None:
@@ -165,7 +165,7 @@ def check_otp(ctx: Context, source: AccountSource, key: str, typed: str, purpose
         tries_left = account.otp_tries_left()
     if check is CodeCheck.OK:
         source.record(key, "login_succeeded" if purpose == "login" else "password_reset_requested",
-                      detail="code à usage unique correct")
+                      detail=noted("otp_right"))
     elif check is CodeCheck.WRONG:
         source.record(key, "otp_wrong", allowed=False, reason="code faux")
     elif check is CodeCheck.EXHAUSTED:

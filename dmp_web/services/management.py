@@ -6,18 +6,20 @@ from typing import Callable
 
 from ..domain.access import Decision, can_block
 from ..domain.actors import Profession, Professional
+from ..domain.details import Change
 from ..domain.dossier import Dossier
 from .context import Context
 from .dossier_access import RuleRefused, act
 
 
-def _manage(ctx: Context, actor, dossier: Dossier, detail: str, change: Callable[[Dossier], None]) -> Decision:
-    """One "manage" decision; change(dossier) runs on the dossier read under its lock."""
+def _manage(ctx: Context, actor, dossier: Dossier, what: Change, change: Callable[[Dossier], None]) -> Decision:
+    """One "manage" decision, journaled with `what` changed; change(dossier) runs on the dossier
+    read under its lock."""
 
     def changed(unit, fresh: Dossier, _document, _decision) -> dict:
         change(fresh)
         unit.save_dossier(fresh)
-        return {"detail": detail}
+        return {"change": what}
 
     return act(ctx, actor, "manage", dossier, change=changed)
 
@@ -38,7 +40,7 @@ def set_attending_doctor(ctx: Context, actor, dossier: Dossier, rpps: str) -> De
         if doctor.rpps in d.blocked_rpps:
             d.blocked_rpps.remove(doctor.rpps)  # the médecin traitant can never be blocked
 
-    return _manage(ctx, actor, dossier, f"médecin traitant : {doctor.name} (RPPS {doctor.rpps})", change)
+    return _manage(ctx, actor, dossier, Change("attending_doctor", doctor.rpps, doctor.name), change)
 
 
 def block(ctx: Context, actor, dossier: Dossier, rpps: str) -> Decision | str:
@@ -50,17 +52,17 @@ def block(ctx: Context, actor, dossier: Dossier, rpps: str) -> Decision | str:
     def change(d: Dossier) -> None:
         allowed = can_block(d, rpps)  # on the dossier as it is now: the médecin traitant may have changed
         if not allowed.allowed:
-            raise RuleRefused(allowed, f"{allowed.reason_code} ; {professional.name}")
+            raise RuleRefused(allowed, Change("professional_blocked", rpps, professional.name))
         if rpps not in d.blocked_rpps:
             d.blocked_rpps.append(rpps)
 
-    return _manage(ctx, actor, dossier, f"professionnel bloqué : {professional.name} (RPPS {rpps})", change)
+    return _manage(ctx, actor, dossier, Change("professional_blocked", rpps, professional.name), change)
 
 
 def unblock(ctx: Context, actor, dossier: Dossier, rpps: str) -> Decision:
     professional = ctx.repos.directory.professional(rpps)
-    name = professional.name if professional else rpps
-    return _manage(ctx, actor, dossier, f"professionnel débloqué : {name} (RPPS {rpps})",
+    name = professional.name if professional else ""
+    return _manage(ctx, actor, dossier, Change("professional_unblocked", rpps, name),
                    lambda d: d.blocked_rpps.remove(rpps) if rpps in d.blocked_rpps else None)
 
 
@@ -69,25 +71,25 @@ def grant_rights(ctx: Context, actor, dossier: Dossier, rpps: str) -> Decision |
     doctor = _doctor(ctx, rpps)
     if doctor is None:
         return "unknown"
-    return _manage(ctx, actor, dossier, f"droits du médecin traitant donnés à {doctor.name} (RPPS {rpps})",
+    return _manage(ctx, actor, dossier, Change("rights_granted", rpps, doctor.name),
                    lambda d: d.attending_rights_rpps.append(rpps) if rpps not in d.attending_rights_rpps else None)
 
 
 def revoke_rights(ctx: Context, actor, dossier: Dossier, rpps: str) -> Decision:
     doctor = _doctor(ctx, rpps)
-    name = doctor.name if doctor else rpps
-    return _manage(ctx, actor, dossier, f"droits du médecin traitant retirés à {name} (RPPS {rpps})",
+    name = doctor.name if doctor else ""
+    return _manage(ctx, actor, dossier, Change("rights_revoked", rpps, name),
                    lambda d: d.attending_rights_rpps.remove(rpps) if rpps in d.attending_rights_rpps else None)
 
 
 def set_emergency_access(ctx: Context, actor, dossier: Dossier, allowed: bool) -> Decision:
-    detail = "accès en urgence autorisé" if allowed else "accès en urgence refusé"
-    return _manage(ctx, actor, dossier, detail, lambda d: setattr(d, "emergency_access", allowed))
+    what = Change("emergency_access_allowed" if allowed else "emergency_access_refused")
+    return _manage(ctx, actor, dossier, what, lambda d: setattr(d, "emergency_access", allowed))
 
 
 def set_alerts(ctx: Context, actor, dossier: Dossier, on: bool) -> Decision:
-    detail = "alerte par e-mail activée" if on else "alerte par e-mail arrêtée"
-    return _manage(ctx, actor, dossier, detail, lambda d: setattr(d, "alert_new_documents", on))
+    return _manage(ctx, actor, dossier, Change("alerts_on" if on else "alerts_off"),
+                   lambda d: setattr(d, "alert_new_documents", on))
 
 
 def close(ctx: Context, actor, dossier: Dossier) -> Decision:
@@ -97,11 +99,11 @@ def close(ctx: Context, actor, dossier: Dossier) -> Decision:
     def change(d: Dossier) -> None:
         d.status, d.closed_at = "closed", now
 
-    return _manage(ctx, actor, dossier, "DMP fermé par son titulaire", change)
+    return _manage(ctx, actor, dossier, Change("dossier_closed"), change)
 
 
 def reopen(ctx: Context, actor, dossier: Dossier) -> Decision:
     def change(d: Dossier) -> None:
         d.status, d.closed_at = "open", None
 
-    return _manage(ctx, actor, dossier, "DMP rouvert par son titulaire", change)
+    return _manage(ctx, actor, dossier, Change("dossier_reopened"), change)

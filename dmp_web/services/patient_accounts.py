@@ -26,6 +26,7 @@ from ..domain.credentials import (
     normalize_code,
     spend_a_check,
 )
+from ..domain.details import Change, JournaledDetail, noted
 from ..domain.dossier import Consent, Dossier, new_dossier_id
 from ..domain.identity import compute_ins_c
 from ..domain.journal import Actor
@@ -63,6 +64,11 @@ def _letter_context(ctx: Context) -> dict:
 
 def _journal(ctx: Context, dossier_id: str, action: str, **details) -> None:
     ctx.repos.journal.append(dossier_id, ctx.now(), holder_actor(dossier_id), action, **details)
+
+
+def holder_entry(ctx: Context, dossier_id: str, action: str, **details) -> dict:
+    """An entry of the holder, for `unit.journal` (a change of the account commits with it)."""
+    return {"at": ctx.now(), "actor": holder_actor(dossier_id), "action": action, **details}
 
 
 # -- creation online --------------------------------------------------------------------------
@@ -201,11 +207,12 @@ def create_dossier_online(
         created_at=now,
         consent=Consent(given_by="holder", recorded_by="online", at=now, channel="online"),
     )
-    return _open_dossier(ctx, dossier, person, mobile=mobile, email=email, how="en ligne")
+    return _open_dossier(ctx, dossier, person, mobile=mobile, email=email, detail=JournaledDetail(
+        note="created_online", consent={"given_by": "holder", "channel": "online"}))
 
 
-def _open_dossier(ctx: Context, dossier: Dossier, person: InsuredPerson, *, mobile: str, email: str, how: str,
-                  actor: Actor | None = None, detail: str = "", reason: str = "") -> NewCredentials:
+def _open_dossier(ctx: Context, dossier: Dossier, person: InsuredPerson, *, mobile: str, email: str,
+                  detail: JournaledDetail, actor: Actor | None = None, reason: str = "") -> NewCredentials:
     password = new_initial_password()
     ctx.repos.dossiers.add(dossier)
     account = ctx.repos.accounts.add(
@@ -220,7 +227,7 @@ def _open_dossier(ctx: Context, dossier: Dossier, person: InsuredPerson, *, mobi
     )
     ctx.repos.journal.append(
         dossier.id, dossier.created_at, actor or holder_actor(dossier.id), "dossier_created",
-        reason=reason, detail=detail or f"DMP créé {how}, avec le consentement du titulaire",
+        reason=reason, detail=detail.stored(),
     )
     return NewCredentials(
         dossier.id, account.login_id, password, dossier.ins_c, dossier.created_at.date(),
@@ -263,10 +270,13 @@ def record_logout(ctx: Context, dossier_id: str, expired: bool = False) -> None:
 # -- first connection -------------------------------------------------------------------------
 
 def save_personal_data(ctx: Context, dossier_id: str, mobile: str, email: str) -> None:
-    with ctx.repos.accounts.updating(dossier_id) as account:
+    with ctx.repos.unit(dossier_id) as unit:  # the account and its entry commit together
+        account = unit.account()
         account.mobile, account.email = mobile, email
         account.first_connection_step = max(account.first_connection_step, 2)
-    _journal(ctx, dossier_id, "contact_changed", detail="téléphone portable et e-mail enregistrés")
+        unit.save_account(account)
+        unit.journal(**holder_entry(ctx, dossier_id, "contact_changed", detail=noted("mobile_and_email_saved")))
+        unit.commit()
 
 
 def personal_words(ctx: Context, dossier_id: str) -> tuple[str, ...]:
@@ -280,11 +290,6 @@ def personal_words(ctx: Context, dossier_id: str) -> tuple[str, ...]:
             str(born.year), born.strftime("%d%m%Y"), born.strftime("%d%m%y"))
 
 
-def end_other_sessions(ctx: Context, dossier_id: str, keep: str | None = None) -> int:
-    """A new password ends every session of the account but the one that chose it (`keep`)."""
-    return ctx.repos.sessions.end_all(session_owner("patient", dossier_id), keep=keep)
-
-
 def open_sessions(ctx: Context, dossier_id: str):
     """The account's open sessions, oldest first: (digest, record) pairs."""
     return ctx.repos.sessions.of_account(session_owner("patient", dossier_id))
@@ -292,17 +297,21 @@ def open_sessions(ctx: Context, dossier_id: str):
 
 def close_other_sessions(ctx: Context, dossier_id: str, keep: str) -> int:
     """«Fermer toutes les autres sessions»: journaled in the holder's history."""
-    ended = end_other_sessions(ctx, dossier_id, keep=keep)
-    _journal(ctx, dossier_id, "other_sessions_ended", detail=f"{ended} session(s) fermée(s)")
+    with ctx.repos.unit(dossier_id) as unit:
+        ended = unit.end_sessions(session_owner("patient", dossier_id), keep=keep)
+        unit.journal(**holder_entry(ctx, dossier_id, "other_sessions_ended", detail=JournaledDetail(counts={"ended": ended}).stored()))
+        unit.commit()
     return ended
 
 
 def save_connection_data(ctx: Context, dossier_id: str, current: str, new: str, channel: str,
                          session: str | None = None) -> None:
     """Replace the initial password and choose the channel of future codes; the other sessions
-    of the account end (`session`: the digest of the one in use)."""
+    of the account end (`session`: the digest of the one in use). The account, the sessions
+    and the entries commit together: a wrong password counts, and is journaled, with it."""
     now = ctx.now()
-    with ctx.repos.accounts.updating(dossier_id) as account:
+    with ctx.repos.unit(dossier_id) as unit:
+        account = unit.account()
         check = account.try_password(current, now)
         problems = password_problems(new, account.login_id, account.password_hash,
                                      personal_words(ctx, dossier_id)) if check is PasswordCheck.OK else []
@@ -310,31 +319,41 @@ def save_connection_data(ctx: Context, dossier_id: str, current: str, new: str, 
             account.set_password(new, now)
             account.otp_channel = channel
             account.first_connection_step = max(account.first_connection_step, 3)
+            unit.end_sessions(session_owner("patient", dossier_id), keep=session)
+            unit.journal(**holder_entry(ctx, dossier_id, "password_changed", detail=noted("initial_password_replaced")))
+            unit.journal(**holder_entry(ctx, dossier_id, "otp_channel_changed",
+                                  detail=noted("by_sms" if channel == "sms" else "by_email")))
+        elif check is PasswordCheck.WRONG:
+            unit.journal(**holder_entry(ctx, dossier_id, "login_password_wrong", allowed=False,
+                                  reason="mot de passe actuel faux"))
+        elif check is PasswordCheck.LOCKED:
+            unit.journal(**holder_entry(ctx, dossier_id, "login_locked", allowed=False,
+                                  reason="essai trop tôt après des mots de passe faux"))
+        unit.save_account(account)
+        unit.commit()
     if check is PasswordCheck.WRONG:
-        _journal(ctx, dossier_id, "login_password_wrong", allowed=False, reason="mot de passe actuel faux")
         raise Refused("current_wrong")
     if check is PasswordCheck.LOCKED:
-        _journal(ctx, dossier_id, "login_locked", allowed=False, reason="essai trop tôt après des mots de passe faux")
         raise Refused("locked")
     if problems:
         raise Refused("password_" + problems[0])
-    end_other_sessions(ctx, dossier_id, keep=session)
-    _journal(ctx, dossier_id, "password_changed", detail="mot de passe initial remplacé")
-    _journal(ctx, dossier_id, "otp_channel_changed", detail=f"codes envoyés par {'SMS' if channel == 'sms' else 'e-mail'}")
 
 
 def save_emergency_choice(ctx: Context, dossier_id: str, allowed: bool) -> None:
-    with ctx.repos.unit(dossier_id) as unit:  # the choice and its entries commit together
+    """The last step of the first connection: the choice, the step done and their entries
+    commit together."""
+    with ctx.repos.unit(dossier_id) as unit:
         dossier = unit.dossier()
         dossier.emergency_access = allowed
         unit.save_dossier(dossier)
-        actor, now = holder_actor(dossier_id), ctx.now()
-        unit.journal(at=now, actor=actor, action="emergency_access_set",
-                     detail="accès en urgence autorisé" if allowed else "accès en urgence refusé")
-        unit.journal(at=now, actor=actor, action="first_connection_done")
-        unit.commit()
-    with ctx.repos.accounts.updating(dossier_id) as account:  # last: a crash before asks the step again
+        account = unit.account()
         account.first_connection_step = FIRST_CONNECTION_DONE
+        unit.save_account(account)
+        unit.journal(**holder_entry(ctx, dossier_id, "emergency_access_set",
+                              detail=JournaledDetail(change=Change(
+                                  "emergency_access_allowed" if allowed else "emergency_access_refused")).stored()))
+        unit.journal(**holder_entry(ctx, dossier_id, "first_connection_done"))
+        unit.commit()
 
 
 # -- forgotten password and identifier --------------------------------------------------------
@@ -355,15 +374,19 @@ def start_password_reset(ctx: Context, login_id: str, nir: str) -> str | None:
 
 
 def finish_password_reset(ctx: Context, dossier_id: str, new: str) -> None:
+    """The new password, the end of every session opened before it (they open nothing after
+    it) and the entry commit together."""
     now = ctx.now()
-    with ctx.repos.accounts.updating(dossier_id) as account:
+    with ctx.repos.unit(dossier_id) as unit:
+        account = unit.account()
         problems = password_problems(new, account.login_id, account.password_hash, personal_words(ctx, dossier_id))
-        if not problems:
-            account.set_password(new, now)
-    if problems:
-        raise Refused("password_" + problems[0])
-    end_other_sessions(ctx, dossier_id)  # a session opened before the reset opens nothing after it
-    _journal(ctx, dossier_id, "password_changed", detail="nouveau mot de passe après un oubli")
+        if problems:
+            raise Refused("password_" + problems[0])  # nothing committed: nothing changed
+        account.set_password(new, now)
+        unit.save_account(account)
+        unit.end_sessions(session_owner("patient", dossier_id))
+        unit.journal(**holder_entry(ctx, dossier_id, "password_changed", detail=noted("password_after_reset")))
+        unit.commit()
 
 
 def send_identifier(ctx: Context, nir: str, vitale_serial: str, channel: str) -> None:
@@ -384,11 +407,11 @@ def send_identifier(ctx: Context, nir: str, vitale_serial: str, channel: str) ->
         letter = pdf.identifier_letter(full_name=_full_name(person), address_lines=person.address.lines(),
                                        login_id=account.login_id, **_letter_context(ctx))
         ctx.notifier.letters.enqueue(letter, [_full_name(person), *person.address.lines()], "identifier")
-        where = "par courrier"
+        way = "by_post"
     elif channel == "sms":
         ctx.notifier.sms.send(Sms(to=account.mobile, body=f"DMP - {text}"))
-        where = f"par SMS au {mask_mobile(account.mobile)}"
+        way = "by_sms"
     else:
         ctx.notifier.email.send(Email(to=account.email, subject="Votre identifiant DMP", body=f"Bonjour,\n\n{text}\n\nL’Assurance Maladie\n"))
-        where = f"par e-mail à {mask_email(account.email)}"
-    _journal(ctx, dossier.id, "identifier_sent", detail=f"identifiant envoyé {where}")
+        way = "by_email"
+    _journal(ctx, dossier.id, "identifier_sent", detail=noted(way))

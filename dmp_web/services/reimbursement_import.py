@@ -21,6 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..domain.details import JournaledDetail
 from ..domain.journal import Actor
 from ..domain.reimbursements import (
     Reimbursement,
@@ -218,15 +219,10 @@ def _update(repos, dossier_id: str, incoming: list[Reimbursement], today: date, 
     with repos.unit(dossier_id) as unit:
         result = merge(unit.reimbursements(), incoming, today)
         if result.changed:
-            parts = []
-            if result.added:
-                parts.append(_count(result.added, "remboursement ajouté", "remboursements ajoutés"))
-            if result.dropped:
-                parts.append(_count(result.dropped, "remboursement retiré", "remboursements retirés")
-                             + " (plus de 24 mois)")
+            counts = {"added": result.added, "dropped": result.dropped}
             unit.save_reimbursements(result.rows)
-            unit.journal(at=now, actor=ASSURANCE_MALADIE, action="reimbursements_updated",
-                         reason=JOURNAL_REASON, detail=" ; ".join(parts))
+            unit.journal(at=now, actor=ASSURANCE_MALADIE, action="reimbursements_updated", reason=JOURNAL_REASON,
+                         detail=JournaledDetail(counts={k: n for k, n in counts.items() if n}).stored())
             unit.commit()
     return result
 

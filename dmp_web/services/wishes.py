@@ -15,6 +15,7 @@ from typing import Callable
 
 from ..domain.access import Decision
 from ..domain.accounts import CodeCheck, TooSoon
+from ..domain.details import Change, noted
 from ..domain.dossier import Dossier
 from ..domain.uploads import CheckedUpload
 from ..domain.wishes import BLOOD_GROUPS, ORGAN_DONATION, Person, Wishes
@@ -22,7 +23,7 @@ from ..notify import DeliveryFailed, Email, Sms
 from . import dossier_access
 from .context import Context
 from .login import Refused
-from .patient_accounts import holder_actor
+from .patient_accounts import holder_actor, holder_entry
 
 log = logging.getLogger(__name__)
 
@@ -98,43 +99,46 @@ def send_contact_code(ctx: Context, dossier_id: str, kind: str, value: str) -> N
         except TooSoon as wait:
             raise Refused("too_soon", seconds=wait.seconds_left) from None
     _send_contact_code(ctx, kind, value, code)
-    _journal(ctx, dossier_id, "otp_sent", detail="code envoyé " + (
-        "par SMS au nouveau numéro de portable" if kind == "mobile" else "par e-mail à la nouvelle adresse"))
+    _journal(ctx, dossier_id, "otp_sent",
+             detail=noted("to_new_mobile" if kind == "mobile" else "to_new_email"))
 
 
 def confirm_contact(ctx: Context, dossier_id: str, kind: str, value: str, typed: str) -> tuple[CodeCheck, int]:
     """Check the code sent to `value`; only a right code changes the contact. Returns the
-    outcome and the tries left (5 tries, 10 minutes, once: the rules of Account.try_otp)."""
+    outcome and the tries left (5 tries, 10 minutes, once: the rules of Account.try_otp). The
+    account (the try counted, the new contact) and its entry commit together."""
     purpose = contact_purpose(kind, value)
     old = ""
-    with ctx.repos.accounts.updating(dossier_id) as account:
+    with ctx.repos.unit(dossier_id) as unit:
+        account = unit.account()
         check = account.try_otp(typed, purpose, ctx.now(), ctx.otp_pepper)
         tries_left = account.otp_tries_left()
         if check is CodeCheck.OK:
             old = getattr(account, kind) or ""
             setattr(account, kind, value)
-    if check is CodeCheck.OK:
-        what = "téléphone portable changé" if kind == "mobile" else "adresse e-mail changée"
-        _journal(ctx, dossier_id, "contact_changed", detail=f"{what}, confirmé par un code envoyé au nouveau contact")
-        if old:
-            _warn_old_contact(ctx, kind, old)
-    elif check is CodeCheck.WRONG:
-        _journal(ctx, dossier_id, "otp_wrong", allowed=False, reason="code faux")
-    elif check is CodeCheck.EXHAUSTED:
-        _journal(ctx, dossier_id, "otp_void", allowed=False, reason="5 codes faux")
+            unit.journal(**holder_entry(ctx, dossier_id, "contact_changed", detail=noted(
+                "mobile_changed" if kind == "mobile" else "email_changed")))
+        elif check is CodeCheck.WRONG:
+            unit.journal(**holder_entry(ctx, dossier_id, "otp_wrong", allowed=False, reason="code faux"))
+        elif check is CodeCheck.EXHAUSTED:
+            unit.journal(**holder_entry(ctx, dossier_id, "otp_void", allowed=False, reason="5 codes faux"))
+        unit.save_account(account)
+        unit.commit()
+    if old:
+        _warn_old_contact(ctx, kind, old)
     return check, tries_left
 
 
 # -- wishes: each change is a "manage" decision, journaled --------------------------------------
 
-def _change(ctx: Context, actor, dossier: Dossier, change: Callable[[Wishes], None], detail: str) -> Decision:
+def _change(ctx: Context, actor, dossier: Dossier, change: Callable[[Wishes], None], what: str) -> Decision:
     # The decision and the change make one journal entry, as for the médecin traitant
     # (management.set_attending_doctor): the detail says what changed, never the data.
     def changed(unit, _dossier, _document, _decision) -> dict:
         wishes = unit.wishes()  # read under the dossier's lock: two tabs' changes both land
         change(wishes)
         unit.save_wishes(wishes)
-        return {"detail": f"volontés et droits : {detail}"}
+        return {"change": Change(what)}
 
     return dossier_access.act(ctx, actor, "manage", dossier, change=changed)
 
@@ -147,7 +151,7 @@ def set_trusted_person(ctx: Context, actor, dossier: Dossier, name: str, link: s
     def change(wishes: Wishes) -> None:
         wishes.trusted_person = _person(name, link, phone)
 
-    return _change(ctx, actor, dossier, change, "personne de confiance enregistrée")
+    return _change(ctx, actor, dossier, change, "trusted_person_set")
 
 
 def remove_trusted_person(ctx: Context, actor, dossier: Dossier) -> Decision:
@@ -158,7 +162,7 @@ def remove_trusted_person(ctx: Context, actor, dossier: Dossier) -> Decision:
             wishes.emergency_contact_is_trusted_person = False
         wishes.trusted_person = Person()
 
-    return _change(ctx, actor, dossier, change, "personne de confiance retirée")
+    return _change(ctx, actor, dossier, change, "trusted_person_removed")
 
 
 def set_emergency_contact(ctx: Context, actor, dossier: Dossier, *, same_as_trusted: bool,
@@ -171,9 +175,8 @@ def set_emergency_contact(ctx: Context, actor, dossier: Dossier, *, same_as_trus
             wishes.emergency_contact_is_trusted_person = False
             wishes.emergency_contact = _person(name, link, phone)
 
-    detail = ("personne à prévenir en cas d’urgence : la personne de confiance" if same_as_trusted
-              else "personne à prévenir en cas d’urgence enregistrée")
-    return _change(ctx, actor, dossier, change, detail)
+    return _change(ctx, actor, dossier, change,
+                   "emergency_contact_is_trusted_person" if same_as_trusted else "emergency_contact_set")
 
 
 def remove_emergency_contact(ctx: Context, actor, dossier: Dossier) -> Decision:
@@ -181,7 +184,7 @@ def remove_emergency_contact(ctx: Context, actor, dossier: Dossier) -> Decision:
         wishes.emergency_contact = Person()
         wishes.emergency_contact_is_trusted_person = False
 
-    return _change(ctx, actor, dossier, change, "personne à prévenir en cas d’urgence retirée")
+    return _change(ctx, actor, dossier, change, "emergency_contact_removed")
 
 
 def set_advance_directives(ctx: Context, actor, dossier: Dossier, text: str) -> Decision:
@@ -189,7 +192,7 @@ def set_advance_directives(ctx: Context, actor, dossier: Dossier, text: str) -> 
         wishes.advance_directives = text.strip()
 
     return _change(ctx, actor, dossier, change,
-                   "directives anticipées écrites" if text.strip() else "directives anticipées écrites effacées")
+                   "advance_directives_written" if text.strip() else "advance_directives_erased")
 
 
 def add_advance_directives_file(ctx: Context, actor, dossier: Dossier, upload: CheckedUpload,
@@ -209,7 +212,7 @@ def set_organ_donation(ctx: Context, actor, dossier: Dossier, choice: str) -> De
     def change(wishes: Wishes) -> None:
         wishes.organ_donation = choice
 
-    return _change(ctx, actor, dossier, change, "choix sur le don d’organes enregistré")
+    return _change(ctx, actor, dossier, change, "organ_donation_set")
 
 
 def set_health_facts(ctx: Context, actor, dossier: Dossier, blood_group: str, allergies: str) -> Decision:
@@ -221,7 +224,7 @@ def set_health_facts(ctx: Context, actor, dossier: Dossier, blood_group: str, al
         wishes.blood_group = blood_group
         wishes.allergies = allergies.strip()
 
-    return _change(ctx, actor, dossier, change, "groupe sanguin et allergies enregistrés")
+    return _change(ctx, actor, dossier, change, "health_facts_set")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Iterator
+from typing import Callable, Iterator
 
 from tinydb.table import Document
 
@@ -54,17 +54,6 @@ class _SingleRecord:
 
     def put(self, dossier_id: str, record) -> None:
         with self.store.transaction(*_folder(dossier_id), self.filename) as db:
-            db.upsert(Document(to_row(record), doc_id=1))
-
-    @contextmanager
-    def updating(self, dossier_id: str) -> Iterator:
-        """Read, change and write the record under its lock (concurrent requests queue up)."""
-        with self.store.transaction(*_folder(dossier_id), self.filename) as db:
-            row = db.get(doc_id=1)
-            if row is None:
-                raise LookupError(dossier_id)
-            record = from_row(self.cls, dict(row))
-            yield record
             db.upsert(Document(to_row(record), doc_id=1))
 
 
@@ -126,9 +115,13 @@ class DossierRepository:
 
 
 class AccountRepository:
-    def __init__(self, store: FileStore):
+    """A patient's account, beside the dossier. It changes only in the dossier's unit of work
+    (store/unit.py): under the dossier's lock, committed with its journal entries."""
+
+    def __init__(self, store: FileStore, unit: Callable[[str], DossierUnit]):
         self._records = _SingleRecord(store, "account.json", Account)
         self._by_login = ShardedTable(store, "account-by-login")
+        self._unit = unit
 
     def get(self, dossier_id: str) -> Account | None:
         return self._records.get(dossier_id)
@@ -148,8 +141,21 @@ class AccountRepository:
         self._records.put(account.dossier_id, account)
         return account
 
-    def updating(self, dossier_id: str):
-        return self._records.updating(dossier_id)
+    def save(self, account: Account) -> None:
+        """Write the account (a unit of work's change, at its commit, under its lock)."""
+        self._records.put(account.dossier_id, account)
+
+    @contextmanager
+    def updating(self, dossier_id: str) -> Iterator[Account]:
+        """Read, change and write the account in a unit of work of its own, with no journal
+        entry (a login step, whose entry comes after what it sends)."""
+        with self._unit(dossier_id) as unit:
+            account = unit.account()
+            if account is None:
+                raise LookupError(dossier_id)
+            yield account
+            unit.save_account(account)
+            unit.commit()
 
 
 class JournalKeyMissing(ValueError):
@@ -315,7 +321,7 @@ class Repositories:
                  chain: ChainKey | None = None):
         self.store = store
         self.dossiers = DossierRepository(store)
-        self.accounts = AccountRepository(store)
+        self.accounts = AccountRepository(store, self.unit)
         # journals need the data keys (to seal) and the journal key (to chain)
         self.journal = JournalRepository(store, sealer, chain) if sealer and chain else None
         self.creation_codes = CreationCodeRepository(store)

@@ -89,15 +89,21 @@ class SessionRepository:
                 found.append((digest, record))
         return sorted(found, key=lambda item: item[1].created_at)
 
+    def listed(self, account: str) -> list[str]:
+        """The digests the account's index lists (a session may have ended since)."""
+        return list(self._by_account.get(account) or {})
+
+    def end(self, account: str, digests: list[str]) -> None:
+        """End these sessions of the account; one already ended is no harm."""
+        for digest in digests:
+            self.delete(digest)
+            self._unlist(account, digest)
+
     def end_all(self, account: str, keep: str | None = None) -> int:
         """End every session of the account (but `keep`, the digest of the one in use)."""
-        ended = 0
-        for digest in list(self._by_account.get(account) or {}):
-            if digest != keep:
-                self.delete(digest)
-                self._unlist(account, digest)
-                ended += 1
-        return ended
+        digests = [d for d in self.listed(account) if d != keep]
+        self.end(account, digests)
+        return len(digests)
 
     def keep_form(self, account: str, form: dict, at: datetime) -> None:
         """What a form held when its session had ended: sealed, one per account (the last)."""

@@ -11,6 +11,10 @@ the unit writes its changes and entries as one sealed intent (pending/<id>.json)
 then deletes the intent. A crash after the intent is written is finished by the next unit of
 that dossier, or when the app starts (`recover_all`); a crash before it leaves nothing. Each
 change is idempotent, so applying one twice is harmless.
+
+The patient's account lives with the dossier and changes only here (`unit.account()`,
+`unit.save_account`, or `repos.accounts.updating`, itself a unit): under the same lock, so an
+account change and its journal entry commit together, and no two changes of it overlap.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..domain.access import EmergencyAccess
+from ..domain.accounts import Account
 from ..domain.documents import Document
 from ..domain.dossier import Dossier
 from ..domain.journal import Head, JournalEntry
@@ -89,6 +94,20 @@ class DossierUnit:
     def save_reimbursements(self, rows: list[Reimbursement]) -> None:
         self._ops.append({"op": "reimbursements", "sealed": self.repos.reimbursements.seal(rows)})
 
+    def account(self) -> Account | None:
+        return self.repos.accounts.get(self.dossier_id)
+
+    def save_account(self, account: Account) -> None:
+        self._ops.append({"op": "account", "row": to_row(account)})
+
+    def end_sessions(self, owner: str, keep: str | None = None) -> int:
+        """End the sessions of the account `owner` (but `keep`, the digest of the one in use) at
+        commit; how many. The ones listed now are ended, so applying it twice ends no other."""
+        digests = [d for d in self.repos.sessions.listed(owner) if d != keep]
+        if digests:
+            self._ops.append({"op": "sessions_end", "owner": owner, "digests": digests})
+        return len(digests)
+
     def add_emergency(self, access: EmergencyAccess) -> None:
         self._ops.append({"op": "emergency_add", "row": self.repos.emergencies.prepare(access)})
 
@@ -110,7 +129,7 @@ class DossierUnit:
             head = Head(head.count + 1, entry.hash)
         intent = {"ops": self._ops, "entries": [entry.as_dict() for entry in entries]}
         self._held.check_appendable()  # a journal that cannot take its entries: nothing is changed
-        if self._ops:  # entries alone need no intent: an append is atomic by itself
+        if _needs_intent(self._ops, self._entries):
             _write_intent(self.repos, self.dossier_id, intent)
         _apply(self.repos, self.dossier_id, intent, self._held)
         _delete_intent(self.repos, self.dossier_id)
@@ -119,6 +138,17 @@ class DossierUnit:
 
 
 # -- intents ----------------------------------------------------------------------------------
+
+# Changes that write one file: alone (a login step on the account), one atomic write is enough.
+_ONE_FILE = {"account"}
+
+
+def _needs_intent(ops: list[dict], entries: list[dict]) -> bool:
+    """Entries alone need no intent (an append is atomic by itself), nor one change of one file."""
+    if not ops:
+        return False
+    return bool(entries) or len(ops) > 1 or ops[0]["op"] not in _ONE_FILE
+
 
 def _intent_segments(dossier_id: str) -> tuple[str, str]:
     return ("pending", f"{dossier_id}.json")
@@ -162,6 +192,10 @@ def _apply(repos, dossier_id: str, intent: dict, held) -> None:
             repos.documents.save(from_row(Document, row))
         elif kind == "document_add":
             repos.documents.insert(dossier_id, row)
+        elif kind == "account":
+            repos.accounts.save(from_row(Account, row))
+        elif kind == "sessions_end":
+            repos.sessions.end(op["owner"], op["digests"])
         elif kind == "emergency_add":
             repos.emergencies.insert(dossier_id, row)
         else:  # pragma: no cover - only this module writes intents

@@ -15,7 +15,7 @@ import time
 import pytest
 
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
-from dmp_web.domain.access import read_detail
+from dmp_web.domain.details import read_detail
 from dmp_web.domain.journal import ChainKey
 from dmp_web.store.crypto import Sealer, decode_key
 from dmp_web.store.dossiers import Repositories

@@ -310,7 +310,7 @@ def test_break_glass_opens_the_dossier_and_says_it_is_an_emergency():
     decision = ask(PHARMACIST, "read_document", report, emergency=glass)
     assert outcome(decision) == (True, "emergency_break_glass", True)
     assert decision.emergency_access is glass
-    assert "Malaise à l'officine" in decision.detail and "break_glass" in decision.detail
+    assert (decision.detail.emergency_kind, decision.detail.emergency_reason) == ("break_glass", "Malaise à l'officine")
 
 
 def test_emergency_access_expires_after_24_hours():
@@ -516,7 +516,8 @@ def test_the_decision_carries_what_the_journal_needs():
     assert fields["actor"] == Actor("professional", PHARMACIST.rpps, "Paul Pharma (pharmacien)")
     assert fields["at"] == NOW and fields["emergency"] is True and fields["allowed"] is True
     assert fields["reason"] == REASONS["emergency_break_glass"]
-    assert "doc-1" in fields["detail"] and "emergency_break_glass" in fields["detail"]
+    assert fields["detail"] == {"code": "emergency_break_glass", "document": "doc-1",
+                                "emergency": {"kind": "break_glass", "reason": "Malaise"}}
     assert decision.dossier_id == DOSSIER_ID and decision.document_id == "doc-1"
 
 

@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from dmp_web.domain.access import REASONS, Decision, EmergencyAccess, EmergencyKind, JournaledDetail, read_detail
+from dmp_web.domain.access import REASONS, Decision, EmergencyAccess, EmergencyKind
+from dmp_web.domain.details import CHANGES, Change, JournaledDetail, read_detail
 from dmp_web.domain.actors import ActorKind, DeskAgent, ForbiddenActor, Holder, LegalRepresentative, Profession, Professional
 from dmp_web.domain.falc import check_text
 from dmp_web.domain.journal import ACTIONS, Actor, ChainKey, Head, make_entry
@@ -102,8 +103,8 @@ def test_the_document_list_the_release_the_copy_and_the_settings():
 
 def test_hiding_and_showing_again_say_which_way():
     fields = decided(HOLDER, "hide_document", "holder", document_id=REPORT)
-    hidden = entry(HOLDER, "hide_document", reason=fields.reason, detail=fields.detail + " ; caché aux professionnels")
-    shown = entry(HOLDER, "hide_document", reason=fields.reason, detail=fields.detail + " ; de nouveau visible")
+    hidden = entry(HOLDER, "hide_document", reason=fields.reason, detail={**fields.detail, "note": "hidden"})
+    shown = entry(HOLDER, "hide_document", reason=fields.reason, detail={**fields.detail, "note": "shown"})
     assert say(hidden) == f"Vous avez caché « Compte rendu d’hospitalisation » aux professionnels {WHEN}."
     assert say(shown) == f"Vous avez montré de nouveau « Compte rendu d’hospitalisation » aux professionnels {WHEN}."
     refused = decided(HOLDER, "hide_document", "pending_explanation", allowed=False, document_id=PENDING)
@@ -190,18 +191,35 @@ def test_a_written_reason_can_never_pass_for_a_document():
     assert "Compte rendu" not in say(read).split("La raison donnée")[0]
     assert read_detail(read.detail) == JournaledDetail(
         "emergency_break_glass", "", "break_glass", f"malaise ; document {REPORT} : urgence regulator : x")
+    old = f"emergency_break_glass ; urgence break_glass : malaise ; document {REPORT} : urgence regulator : x"
+    assert read_detail(old).document_id == ""  # nor in an entry written before codes
 
 
 @pytest.mark.parametrize("document_id, emergency, note", [
     ("", None, ""), (REPORT, None, ""), ("", "Patiente inconsciente", ""), (REPORT, "a ; b : c", ""),
-    (REPORT, None, "caché aux professionnels"),
+    (REPORT, None, "hidden"),
 ])
 def test_read_detail_reads_back_what_decision_detail_wrote(document_id, emergency, note):
     access = EmergencyAccess(EmergencyKind.BREAK_GLASS, BERNARD.rpps, emergency, AT) if emergency else None
     decision = Decision(True, "author", REASONS["author"], document_id=document_id, emergency_access=access)
-    detail = decision.detail + (f" ; {note}" if note else "")
-    assert read_detail(detail) == JournaledDetail(
+    stored = {**decision.detail.stored(), **({"note": note} if note else {})}
+    assert read_detail(stored) == JournaledDetail(
         "author", document_id, "break_glass" if emergency else "", emergency or "", note)
+
+
+# The text older entries kept, as the code before codes wrote it: read into the same parts.
+@pytest.mark.parametrize("old, parts", [
+    ("author", JournaledDetail("author", legacy="author")),
+    (f"author ; document {REPORT}", JournaledDetail("author", REPORT, legacy=f"author ; document {REPORT}")),
+    ("emergency_break_glass ; urgence break_glass : a ; b : c",
+     JournaledDetail("emergency_break_glass", "", "break_glass", "a ; b : c",
+                     legacy="emergency_break_glass ; urgence break_glass : a ; b : c")),
+    (f"holder ; document {REPORT} ; caché aux professionnels",
+     JournaledDetail("holder", REPORT, note="hidden", legacy=f"holder ; document {REPORT} ; caché aux professionnels")),
+    ("holder ; copie par courrier", JournaledDetail("holder", note="copy_post", legacy="holder ; copie par courrier")),
+])
+def test_read_detail_reads_the_text_of_entries_written_before_codes(old, parts):
+    assert read_detail(old) == parts
 
 
 # -- the patient's own account ---------------------------------------------------------------
@@ -234,6 +252,21 @@ def test_each_step_of_the_patients_account_has_its_sentence(action, reason, sent
 
 
 def test_the_emergency_choice_and_a_change_of_settings_say_what_was_chosen():
+    chosen = entry(HOLDER, "emergency_access_set",
+                   detail=JournaledDetail(change=Change("emergency_access_allowed")).stored())
+    assert say(chosen) == f"Vous avez fait votre choix pour l’accès en urgence {WHEN}. Votre choix : accès en urgence autorisé."
+    blocked = entry(HOLDER, "manage", reason=REASONS["holder"],
+                    detail=JournaledDetail("holder", change=Change("professional_blocked", LEFEVRE.rpps, LEFEVRE.name)).stored())
+    assert say(blocked) == (f"Vous avez changé les réglages de votre DMP {WHEN}. "
+                            "Le changement : professionnel bloqué : Dr Paul Lefèvre (RPPS 10001000024).")
+    refused = entry(HOLDER, "manage", allowed=False, reason=REASONS["attending_doctor_cannot_be_blocked"],
+                    detail=JournaledDetail("attending_doctor_cannot_be_blocked",
+                                           change=Change("professional_blocked", DURAND.rpps, DURAND.name)).stored())
+    assert say(refused) == (f"Vous avez essayé de changer les réglages de votre DMP {WHEN}. "
+                            "C’était refusé. Le médecin traitant ne peut pas être bloqué.")
+
+
+def test_entries_written_before_codes_read_into_the_same_sentences():
     chosen = entry(HOLDER, "emergency_access_set", detail="accès en urgence autorisé")
     assert say(chosen) == f"Vous avez fait votre choix pour l’accès en urgence {WHEN}. Votre choix : accès en urgence autorisé."
     blocked = entry(HOLDER, "manage", reason=REASONS["holder"], detail="professionnel bloqué : Dr Paul Lefèvre (RPPS 10001000024)")
@@ -243,6 +276,23 @@ def test_the_emergency_choice_and_a_change_of_settings_say_what_was_chosen():
                     detail="attending_doctor_cannot_be_blocked ; Dr Marie Durand")
     assert say(refused) == (f"Vous avez essayé de changer les réglages de votre DMP {WHEN}. "
                             "C’était refusé. Le médecin traitant ne peut pas être bloqué.")
+    hidden = entry(HOLDER, "hide_document", reason=REASONS["holder"],
+                   detail=f"holder ; document {REPORT} ; caché aux professionnels")
+    assert say(hidden) == f"Vous avez caché « Compte rendu d’hospitalisation » aux professionnels {WHEN}."
+    wishes = entry(HOLDER, "manage", reason=REASONS["holder"], detail="volontés et droits : directives anticipées écrites")
+    assert say(wishes) == (f"Vous avez changé les réglages de votre DMP {WHEN}. "
+                           "Le changement : volontés et droits : directives anticipées écrites.")
+    opened = entry(BERNARD, "break_glass", reason=REASONS["emergency_break_glass"], emergency=True,
+                   detail="emergency_break_glass ; urgence break_glass : Patiente inconsciente à domicile")
+    assert say(opened).endswith(" La raison donnée : « Patiente inconsciente à domicile ».")
+
+
+@pytest.mark.parametrize("what", sorted(CHANGES))
+def test_every_change_the_domain_declares_has_its_words(what):
+    changed = entry(HOLDER, "manage", reason=REASONS["holder"],
+                    detail=JournaledDetail("holder", change=Change(what, LEFEVRE.rpps, LEFEVRE.name)).stored())
+    told = say(changed).split("Le changement : ")[1]
+    assert told and "_" not in told  # French words, not the code
 
 
 def test_closing_reopening_and_the_reimbursements_of_the_assurance_maladie():
@@ -309,12 +359,13 @@ def test_the_filter_keeps_only_emergencies():
 def test_each_kind_of_copy_is_told_by_name():
     fields = Decision(True, "holder", REASONS["holder"], action="export", actor=HOLDER.ref,
                       dossier_id=DOSSIER, at=AT).journal_fields()
-    for note, told in [("copie PDF", "téléchargé une copie de votre DMP à imprimer"),
-                       ("archive ZIP", "téléchargé une copie complète de votre DMP, avec ses fichiers"),
-                       ("copie par courrier", "demandé une copie de votre DMP par courrier")]:
-        noted = {**fields, "detail": f"{fields['detail']} ; {note}"}
-        entry = make_entry(Head(), "d0551e4", CHAIN, noted.pop("at"), noted.pop("actor"), noted.pop("action"), **noted)
-        assert say(entry) == f"Vous avez {told} {WHEN}."
+    for note, old, told in [("copy_pdf", "copie PDF", "demandé une copie de votre DMP à imprimer"),
+                            ("copy_archive", "archive ZIP", "demandé une copie complète de votre DMP, avec ses fichiers"),
+                            ("copy_post", "copie par courrier", "demandé une copie de votre DMP par courrier")]:
+        for detail in ({**fields["detail"], "note": note}, f"holder ; {old}"):  # new entries, and older ones
+            kept = {**fields, "detail": detail}
+            entry = make_entry(Head(), "d0551e4", CHAIN, kept.pop("at"), kept.pop("actor"), kept.pop("action"), **kept)
+            assert say(entry) == f"Vous avez {told} {WHEN}."
 
 
 @pytest.mark.parametrize("action, sentence", [

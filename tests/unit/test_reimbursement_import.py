@@ -74,7 +74,7 @@ def test_each_row_goes_to_the_dossier_of_its_nir_and_the_summary_says_what_happe
     assert not any(r.act == "Radio du genou" for r in fatima)
     assert [(r.act, r.care_date) for r in _rows(app, JEANNE_DOSSIER)] == [("Soins infirmiers", date(2026, 11, 12))]
     entry, = _journal(app)
-    assert (entry.actor_kind, entry.actor_name, entry.detail) == ("system", "l’Assurance Maladie", "2 remboursements ajoutés")
+    assert (entry.actor_kind, entry.actor_name, entry.detail) == ("system", "l’Assurance Maladie", {"counts": {"added": 2}})
 
 
 def test_importing_the_same_file_again_changes_not_one_byte_of_the_store(tmp_path):
@@ -113,7 +113,7 @@ def test_the_window_follows_the_apps_clock_and_rows_that_aged_are_dropped_at_the
     days = sorted(r.care_date for r in _rows(app))
     assert days[0] == date(2024, 12, 3) and date(2024, 12, 2) not in days
     assert len(days) == len(DEMO_REIMBURSEMENTS)  # one added, one dropped
-    assert _journal(app)[-1].detail == "1 remboursement ajouté ; 1 remboursement retiré (plus de 24 mois)"
+    assert _journal(app)[-1].detail == {"counts": {"added": 1, "dropped": 1}}
 
 
 def test_rows_that_aged_are_dropped_even_from_dossiers_the_file_does_not_mention(tmp_path):
@@ -123,7 +123,7 @@ def test_rows_that_aged_are_dropped_even_from_dossiers_the_file_does_not_mention
     assert result.exit_code == 0, result.output
     assert "2 remboursements retirés des DMP : plus de 24 mois." in result.stdout.splitlines()
     assert min(r.care_date for r in _rows(app)) >= date(2025, 12, 28)
-    assert _journal(app)[-1].detail == "2 remboursements retirés (plus de 24 mois)"
+    assert _journal(app)[-1].detail == {"counts": {"dropped": 2}}
 
 
 def test_a_file_with_bad_rows_reports_each_by_line_and_imports_nothing_at_all(tmp_path):

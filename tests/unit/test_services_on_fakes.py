@@ -8,7 +8,8 @@ import pytest
 
 from dmp_web.domain.actors import Holder, Profession, Professional
 from dmp_web.domain.dossier import Consent, Dossier
-from dmp_web.services import dossier_access, history, management, wishes
+from dmp_web.domain.accounts import Account
+from dmp_web.services import dossier_access, history, management, patient_accounts, wishes
 from dmp_web.services.context import Context
 
 from ..fakes import FakeClock
@@ -44,7 +45,8 @@ def test_a_change_and_its_entry_land_together_and_the_chain_holds(ctx):
     assert management.block(ctx, HOLDER, dossier(ctx), PETIT.rpps).allowed
     assert PETIT.rpps in dossier(ctx).blocked_rpps
     [entry] = journal(ctx)
-    assert entry.action == "manage" and entry.detail == f"professionnel bloqué : Claire Petit (RPPS {PETIT.rpps})"
+    assert entry.action == "manage" and entry.detail == {
+        "code": "holder", "change": {"what": "professional_blocked", "rpps": PETIT.rpps, "name": "Claire Petit"}}
     assert ctx.repos.journal.check(DOSSIER) is None
 
 
@@ -56,7 +58,8 @@ def test_the_rule_decides_on_the_dossier_as_it_is_at_the_change(ctx):
     assert not refused.allowed and refused.reason_code == "attending_doctor_cannot_be_blocked"
     assert dossier(ctx).blocked_rpps == []
     last = journal(ctx)[-1]
-    assert not last.allowed and last.detail.startswith("attending_doctor_cannot_be_blocked ; Dr Paul Lefèvre")
+    assert not last.allowed and last.detail == {"code": "attending_doctor_cannot_be_blocked", "change": {
+        "what": "professional_blocked", "rpps": LEFEVRE.rpps, "name": "Dr Paul Lefèvre"}}
 
 
 def test_a_refused_actor_changes_nothing_and_the_refusal_is_journaled(ctx):
@@ -84,7 +87,7 @@ def test_hiding_a_document_reads_it_under_the_lock_and_notes_it(ctx):
                                   title="Consultation", document_date=None, text="x")
     assert dossier_access.set_hidden(ctx, HOLDER, dossier(ctx), done.document, True).allowed
     assert ctx.repos.documents.get(DOSSIER, done.document.id).hidden is True
-    assert journal(ctx)[-1].detail.endswith(" ; caché aux professionnels")
+    assert journal(ctx)[-1].detail == {"code": "holder", "document": done.document.id, "note": "hidden"}
 
 
 def test_an_emergency_access_is_kept_only_when_the_emergency_rule_opened_it(ctx):
@@ -98,7 +101,7 @@ def test_an_emergency_access_is_kept_only_when_the_emergency_rule_opened_it(ctx)
 def test_the_wishes_change_under_the_unit_and_say_what_changed(ctx):
     assert wishes.set_trusted_person(ctx, HOLDER, dossier(ctx), "Paul Roche", "mon mari", "0611223344").allowed
     assert ctx.repos.wishes.get(DOSSIER).trusted_person.name == "Paul Roche"
-    assert journal(ctx)[-1].detail == "volontés et droits : personne de confiance enregistrée"
+    assert journal(ctx)[-1].detail == {"code": "holder", "change": {"what": "trusted_person_set"}}
 
 
 def test_the_history_reads_one_page_of_the_journal(ctx):
@@ -116,3 +119,30 @@ def test_a_use_case_that_fails_half_way_leaves_neither_change_nor_entry(ctx, mon
     with pytest.raises(RuntimeError):
         wishes.set_trusted_person(ctx, HOLDER, dossier(ctx), "Paul Roche", "mon mari", "0611223344")
     assert ctx.repos.wishes.get(DOSSIER).trusted_person.name == "" and journal(ctx) == []
+
+
+def with_account(ctx, step: int = 3) -> None:
+    ctx.repos.accounts.add(Account("fro7510", DOSSIER, "x", first_connection_step=step))
+
+
+def test_the_emergency_choice_and_the_first_connection_step_commit_with_their_entries(ctx):
+    with_account(ctx)
+    patient_accounts.save_emergency_choice(ctx, DOSSIER, False)
+    assert dossier(ctx).emergency_access is False and ctx.repos.accounts.get(DOSSIER).first_connection_done
+    assert [e.action for e in journal(ctx)] == ["emergency_access_set", "first_connection_done"]
+
+
+def test_an_account_change_that_fails_between_its_steps_leaves_neither_change_nor_entry(ctx, monkeypatch):
+    with_account(ctx)
+    real, calls = patient_accounts.holder_entry, []
+
+    def second_fails(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("killed between the two entries")
+        return real(*args, **kwargs)
+    monkeypatch.setattr(patient_accounts, "holder_entry", second_fails)
+    with pytest.raises(RuntimeError):
+        patient_accounts.save_emergency_choice(ctx, DOSSIER, False)
+    assert dossier(ctx).emergency_access is True and ctx.repos.accounts.get(DOSSIER).first_connection_step == 3
+    assert journal(ctx) == []

@@ -28,8 +28,8 @@ def test_closing_asks_first_then_shuts_professionals_out_and_can_be_undone(clien
     reopened = client.post("/mon-dmp/rouvrir", data={"csrf_token": client.csrf_token("/mon-dmp")},
                            follow_redirects=True)
     assert "de nouveau ouvert" in reopened.soup.select_one("[aria-live]").get_text()
-    assert [e.detail for e in journal(app) if e.action == "manage"][-2:] == [
-        "DMP fermé par son titulaire", "DMP rouvert par son titulaire"]
+    assert [e.detail["change"] for e in journal(app) if e.action == "manage"][-2:] == [
+        {"what": "dossier_closed"}, {"what": "dossier_reopened"}]
 
 
 def test_the_purge_erases_only_dossiers_closed_10_years_ago_and_reports_them(client, notifier, app, clock):

@@ -17,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pdfminer.pdftypes import resolve1
 
-from dmp_web.domain.access import read_detail
+from dmp_web.domain.details import read_detail
 from dmp_web.domain.actors import Holder
 from dmp_web.domain.uploads import check_upload
 from dmp_web.domain.wishes import Person, Wishes
@@ -186,7 +186,7 @@ def test_the_copy_shows_identity_wishes_texts_files_and_history(big):
                      "Vous avez caché ce document aux professionnels",  # the hidden one stays in the copy
                      "scan-ordonnance.pdf", "photo-grain-de-beaute.png", "mesures-tension.txt",
                      "Vous vous êtes connectée le",
-                     "Vous avez téléchargé une copie de votre DMP à imprimer le 23 novembre 2026"):
+                     "Vous avez demandé une copie de votre DMP à imprimer le 23 novembre 2026"):
         assert expected in text, expected
 
 
@@ -327,11 +327,11 @@ def test_each_export_is_journaled_for_the_holder(client, notifier, app):
     assert len(entries) == 3
     assert all(e.allowed and e.actor_kind == "holder" and e.actor_id == DOSSIER for e in entries)
     # each says which copy it was, and the history tells it in words
-    assert [read_detail(e.detail).note for e in entries] == ["copie PDF", "archive ZIP", "copie par courrier"]
+    assert [read_detail(e.detail).note for e in entries] == ["copy_pdf", "copy_archive", "copy_post"]
     app.extensions["dmp.repos"].wishes.save(DOSSIER, Wishes(blood_group="A+"))  # a change: a new copy
     told = " ".join(pdf_text(made_copy(client, app, "a-imprimer").data).split())
-    for sentence in ("Vous avez téléchargé une copie de votre DMP à imprimer",
-                     "Vous avez téléchargé une copie complète de votre DMP, avec ses fichiers",
+    for sentence in ("Vous avez demandé une copie de votre DMP à imprimer",
+                     "Vous avez demandé une copie complète de votre DMP, avec ses fichiers",
                      "Vous avez demandé une copie de votre DMP par courrier"):
         assert sentence in told, sentence
 

@@ -51,7 +51,7 @@ def demo(tmp_path, old_key):
                                                    "identifier")
     text, data, wishes, reimbursements, journal, letters = sealed_content(app)
     assert text and data == b"%PDF-1.7 scan" and wishes.allergies and reimbursements
-    assert journal[0][1].startswith("DMP de démonstration") and letters[0][1] == b"%PDF-1.7 lettre"
+    assert journal[0][1] == {"note": "demo_data"} and letters[0][1] == b"%PDF-1.7 lettre"
     return app
 
 

@@ -121,10 +121,8 @@ def test_a_desk_agent_creates_an_adult_s_dmp_and_prints_the_letter(client, notif
     assert (entry.action, entry.actor_kind, entry.actor_id, entry.actor_name) == (
         "dossier_created", "desk_agent", "cpam0001", "Nadia Benoît")
     assert entry.allowed and entry.reason == REASONS["creation_by_desk_agent"]
-    assert entry.detail == (
-        "DMP créé à l’accueil de la caisse (CPAM de Paris). "
-        "Nadia Benoît a demandé l’accord du titulaire, qui l’a donné."
-    )
+    assert entry.detail == {"code": "creation_by_desk_agent", "note": "created_at_desk", "consent": {
+        "given_by": "holder", "channel": "desk", "asked_by": "Nadia Benoît", "place": "CPAM de Paris"}}
 
 
 def test_a_pharmacist_creates_a_minor_s_dmp_with_the_legal_representative_s_consent(client, notifier, app):
@@ -161,10 +159,9 @@ def test_a_pharmacist_creates_a_minor_s_dmp_with_the_legal_representative_s_cons
     [entry] = journal_of(app, dossier)
     assert (entry.action, entry.actor_kind, entry.actor_id) == ("dossier_created", "professional", PHARMACIEN)
     assert entry.reason == REASONS["creation_by_professional"]
-    assert entry.detail == (
-        "DMP créé à la pharmacie (Pharmacie des Lilas, Paris). Claire Petit (pharmacien) a demandé "
-        f"l’accord du représentant légal, {REPRESENTATIVE} (parent), qui l’a donné."
-    )
+    assert entry.detail == {"code": "creation_by_professional", "note": "created_at_desk", "consent": {
+        "given_by": "legal_representative", "channel": "pharmacy", "asked_by": "Claire Petit (pharmacien)",
+        "place": "Pharmacie des Lilas, Paris", "representative": REPRESENTATIVE, "link": "parent"}}
 
 
 @pytest.mark.parametrize("login_id, channel", [

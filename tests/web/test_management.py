@@ -102,8 +102,8 @@ def test_the_email_alert_is_turned_on_and_off(client, notifier, app):
     assert "Vous recevez un e-mail à chaque nouveau document." in page
     client.submit("/mon-dmp/gestion/alertes", {"choice": "no"})
     assert app.extensions["dmp.repos"].dossiers.get(DOSSIER).alert_new_documents is False
-    assert [e.detail for e in journal(app) if e.action == "manage"][-2:] == [
-        "alerte par e-mail activée", "alerte par e-mail arrêtée"]
+    assert [e.detail["change"] for e in journal(app) if e.action == "manage"][-2:] == [
+        {"what": "alerts_on"}, {"what": "alerts_off"}]
 
 
 def test_the_page_is_easy_to_read_without_a_medecin_traitant_too(client, notifier, app):

@@ -29,7 +29,7 @@ def test_hiding_by_plain_form_works_both_ways_and_changes_what_a_pharmacist_sees
     row = hidden.soup.find(id=f"doc-{LAB}")
     assert "Caché aux professionnels." in row.get_text() and "Autoriser l’accès" in row.button.get_text()
     hide = [e for e in journal(app) if e.action == "hide_document"]
-    assert len(hide) == 1 and hide[0].allowed and "caché aux professionnels" in hide[0].detail
+    assert len(hide) == 1 and hide[0].allowed and hide[0].detail["note"] == "hidden"
     log_out(client, "/mon-dmp")
 
     pro_log_in(client, notifier, PETIT)

@@ -169,7 +169,7 @@ def test_break_glass_opens_the_dossier_for_24_hours_and_is_journaled_as_an_emerg
     assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 200
     emergency = [e for e in journal(app) if e.action == "break_glass"]
     assert len(emergency) == 1 and emergency[0].emergency and emergency[0].actor_id == BERNARD
-    assert "Patiente inconsciente à domicile" in emergency[0].detail
+    assert emergency[0].detail["emergency"] == {"kind": "break_glass", "reason": "Patiente inconsciente à domicile"}
     assert journal(app)[-1].emergency  # the read itself is marked as an emergency
     clock.advance(hours=24)
     assert client.get("/pro").headers["Location"] == "/pro/connexion"  # the session ended long before
@@ -263,7 +263,7 @@ def test_the_patient_names_a_medecin_traitant_from_the_directory_who_then_sees_e
     dossier = repos.dossiers.get(DOSSIER)
     assert dossier.attending_doctor_rpps == LEFEVRE and LEFEVRE not in dossier.blocked_rpps
     entry = journal(app)[-1]
-    assert (entry.action, entry.allowed) == ("manage", True) and LEFEVRE in entry.detail
+    assert (entry.action, entry.allowed) == ("manage", True) and entry.detail["change"]["rpps"] == LEFEVRE
     log_out(client, "/mon-dmp")
     pro_log_in(client, notifier, LEFEVRE)
     assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 200  # hidden, yet shown

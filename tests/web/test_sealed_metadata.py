@@ -36,7 +36,7 @@ def test_a_title_a_file_name_a_reason_and_a_name_are_nowhere_in_clear(client, no
         "dossiers", DOSSIER[:2], DOSSIER, "journal").iterdir())
     assert b"Hugo Bernard" not in journal  # who read the dossier (the directory is public; this is not)
     reasons = [e.detail for e in app.extensions["dmp.repos"].journal.entries(DOSSIER) if e.action == "break_glass"]
-    assert len(reasons) == 1 and REASON in reasons[0]  # the journal reads back
+    assert len(reasons) == 1 and reasons[0]["emergency"]["reason"] == REASON  # the journal reads back
     documents = app.extensions["dmp.repos"].documents
     mine = next(d for d in documents.list(DOSSIER) if d.title == TITLE)  # and they read back
     assert documents.file(DOSSIER, mine.id).name == FILE_NAME

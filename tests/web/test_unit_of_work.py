@@ -61,7 +61,7 @@ def test_blocking_a_pharmacist_and_giving_rights_at_the_same_time_both_land(app,
         final = ctx().repos.dossiers.get(DOSSIER)
         details = [e.detail for e in ctx().repos.journal.entries(DOSSIER)[-2:]]
     assert PETIT in final.blocked_rpps and LEFEVRE in final.attending_rights_rpps
-    assert details[0].startswith("professionnel bloqué") and details[1].startswith("droits du médecin traitant donnés")
+    assert [d["change"]["what"] for d in details] == ["professional_blocked", "rights_granted"]
 
 
 def test_two_tabs_changing_the_wishes_at_the_same_time_both_land(app, monkeypatch):
@@ -117,7 +117,7 @@ def test_a_use_case_cut_after_its_commit_began_is_finished_with_its_entry(app, m
     assert count_after == count + 1 and blocked_after == [*blocked, PETIT] and not pending.exists()
     with restarted.app_context():
         last = ctx().repos.journal.entries(DOSSIER)[-1]
-        assert last.detail.startswith("professionnel bloqué") and ctx().repos.journal.check(DOSSIER) is None
+        assert last.detail["change"]["what"] == "professional_blocked" and ctx().repos.journal.check(DOSSIER) is None
 
 
 def test_a_unit_finished_after_others_wrote_its_entry_goes_after_theirs(app, monkeypatch):
@@ -133,8 +133,8 @@ def test_a_unit_finished_after_others_wrote_its_entry_goes_after_theirs(app, mon
         actions = [(e.action, e.detail) for e in repos.journal.entries(DOSSIER)[-3:]]
         assert repos.dossiers.get(DOSSIER).alert_new_documents is True
         assert repos.journal.check(DOSSIER) is None
-    assert actions == [("login_succeeded", ""), ("manage", "alerte par e-mail activée"),
-                       ("manage", "accès en urgence refusé")]
+    assert actions == [("login_succeeded", ""), ("manage", {"code": "holder", "change": {"what": "alerts_on"}}),
+                       ("manage", {"code": "holder", "change": {"what": "emergency_access_refused"}})]
 
 
 def test_a_journal_that_cannot_take_the_entry_leaves_the_change_unmade(app):
@@ -163,3 +163,90 @@ def test_an_intent_that_cannot_be_finished_is_set_aside_and_the_app_starts(app, 
     assert not pending.exists() and app.extensions["dmp.store"].path("pending-failed", f"{DOSSIER}.json").exists()
     check = restarted.test_cli_runner().invoke(args=["journal-check"])
     assert check.exit_code == 1 and "une modification n’a pas pu être finie" in check.output
+
+
+# -- the patient's account: its changes commit with their entries ------------------------------
+
+def account_and_journal(app):
+    with app.app_context():
+        repos = ctx().repos
+        return repos.accounts.get(DOSSIER), [e.action for e in repos.journal.entries(DOSSIER)]
+
+
+def open_sessions(app, how_many: int) -> list[str]:
+    from datetime import datetime, timezone
+
+    from dmp_web.store.sessions import SessionRecord
+    digests = [f"{n:064x}" for n in range(1, how_many + 1)]
+    with app.app_context():
+        for digest in digests:
+            at = datetime(2026, 11, 1, tzinfo=timezone.utc)
+            ctx().repos.sessions.put(digest, SessionRecord(at, at, account=f"patient:{DOSSIER}"))
+    return digests
+
+
+def test_a_contact_change_cut_before_its_commit_leaves_neither_the_change_nor_its_entry(app, monkeypatch):
+    from dmp_web.services import patient_accounts
+
+    before = account_and_journal(app)
+    monkeypatch.setattr(unit_module, "_write_intent", lambda *a: (_ for _ in ()).throw(OSError("disque plein")))
+    with app.app_context(), pytest.raises(OSError):
+        patient_accounts.save_personal_data(ctx(), DOSSIER, "0699887766", "autre@example.org")
+    assert account_and_journal(app) == before
+
+
+def test_a_password_change_cut_after_its_commit_began_is_finished_with_its_entries(app, monkeypatch, tmp_path):
+    from dmp_web.domain.credentials import verify_secret
+    from dmp_web.services import patient_accounts
+
+    kept, other = open_sessions(app, 2)
+    _, actions = account_and_journal(app)
+    monkeypatch.setattr(unit_module, "_apply", lambda *a: (_ for _ in ()).throw(SystemExit("kill -9")))
+    with app.app_context(), pytest.raises(SystemExit):
+        patient_accounts.save_connection_data(ctx(), DOSSIER, DEMO_LOGIN["password"], "Un-nouveau-mot-2026!",
+                                              "sms", session=kept)
+    monkeypatch.undo()
+    pending = app.extensions["dmp.store"].path("pending", f"{DOSSIER}.json")
+    assert pending.exists() and account_and_journal(app)[1] == actions  # neither yet
+    assert b"0611223344" not in pending.read_bytes()  # the account in the intent is sealed
+    restarted = make_app(tmp_path)  # the app starts again on the same data: it finishes the unit
+    account, actions_after = account_and_journal(restarted)
+    assert verify_secret("Un-nouveau-mot-2026!", account.password_hash) and account.otp_channel == "sms"
+    assert actions_after == [*actions, "password_changed", "otp_channel_changed"] and not pending.exists()
+    with restarted.app_context():
+        repos = ctx().repos
+        assert repos.sessions.listed(f"patient:{DOSSIER}") == [kept] and repos.sessions.get(other) is None
+        assert repos.journal.check(DOSSIER) is None
+
+
+def test_the_emergency_choice_and_the_first_connection_done_commit_together(app, monkeypatch, tmp_path):
+    from dmp_web.services import patient_accounts
+
+    with app.extensions["dmp.repos"].accounts.updating(DOSSIER) as account:
+        account.first_connection_step = 3  # in the middle of the first connection
+    monkeypatch.setattr(unit_module, "_apply", lambda *a: (_ for _ in ()).throw(SystemExit("kill -9")))
+    with app.app_context(), pytest.raises(SystemExit):
+        patient_accounts.save_emergency_choice(ctx(), DOSSIER, False)
+    monkeypatch.undo()
+    assert account_and_journal(app)[0].first_connection_step == 3  # the intent is not applied yet
+    restarted = make_app(tmp_path)
+    account, actions = account_and_journal(restarted)
+    with restarted.app_context():
+        assert ctx().repos.dossiers.get(DOSSIER).emergency_access is False
+    assert account.first_connection_done and actions[-2:] == ["emergency_access_set", "first_connection_done"]
+
+
+def test_a_login_step_finishes_a_cut_account_change_before_it_reads_the_account(app, monkeypatch):
+    """The account is read under the dossier's lock, after any unit a crash left: the login's
+    count of wrong passwords does not write over the contact change."""
+    from dmp_web.services import patient_accounts
+
+    monkeypatch.setattr(unit_module, "_apply", lambda *a: (_ for _ in ()).throw(SystemExit("kill -9")))
+    with app.app_context(), pytest.raises(SystemExit):
+        patient_accounts.save_personal_data(ctx(), DOSSIER, "0699887766", "autre@example.org")
+    monkeypatch.undo()
+    with app.app_context(), pytest.raises(patient_accounts.Refused):
+        patient_accounts.start_login(ctx(), DEMO_LOGIN["login_id"], "pas le bon mot de passe")
+    account, actions = account_and_journal(app)
+    assert (account.mobile, account.failed_passwords) == ("0699887766", 1)
+    assert actions[-2:] == ["contact_changed", "login_password_wrong"]

@@ -154,8 +154,8 @@ def test_a_new_mobile_gets_the_code_and_only_the_right_code_changes_it(patient, 
     actions = [e.action for e in entries]
     assert actions[-3:] == ["otp_sent", "otp_wrong", "contact_changed"]
     changed = entries[-1]
-    assert changed.allowed and changed.actor_kind == "holder" and "téléphone portable changé" in changed.detail
-    assert NEW_MOBILE not in "".join(e.detail + e.reason for e in entries)
+    assert changed.allowed and changed.actor_kind == "holder" and changed.detail == {"note": "mobile_changed"}
+    assert NEW_MOBILE not in "".join(str(e.detail) + e.reason for e in entries)
     assert app.extensions["dmp.repos"].journal.check(DOSSIER) is None
 
 
@@ -221,7 +221,7 @@ def test_a_new_email_gets_the_code_and_the_next_login_codes_go_there(patient, no
     done = patient.submit("/mon-dmp/informations/e-mail/code", {"code": notifier.last_otp()}, follow_redirects=True)
     assert flash(done) == "Votre adresse e-mail est changée."
     assert account(app).email == NEW_EMAIL
-    assert "adresse e-mail changée" in journal(app)[-1].detail
+    assert journal(app)[-1].detail == {"note": "email_changed"}
 
     log_out(patient, "/mon-dmp")
     before = len(notifier.outbox)
@@ -331,7 +331,7 @@ def test_the_trusted_person_is_saved_sealed_and_journaled(patient, app):
     assert wishes(app).trusted_person.phone == "0123456789"
     entry = last_manage(app)
     assert (entry.allowed, entry.actor_kind, entry.actor_id) == (True, "holder", DOSSIER)
-    assert entry.detail == "volontés et droits : personne de confiance enregistrée"
+    assert entry.detail == {"code": "holder", "change": {"what": "trusted_person_set"}}
     form = patient.get("/mon-dmp/volontes/personne-de-confiance").soup
     assert form.find(id="name")["value"] == "Paul Roche"  # the form shows what is saved
 
@@ -394,7 +394,7 @@ def test_the_emergency_contact_can_be_the_trusted_person(patient, app):
     assert "C’est votre personne de confiance : Paul Roche." in same.soup.main.get_text(" ", strip=True)
     assert wishes(app).emergency_contact_is_trusted_person
     assert wishes(app).contact_to_call().phone == "0612345678"
-    assert last_manage(app).detail == "volontés et droits : personne à prévenir en cas d’urgence : la personne de confiance"
+    assert last_manage(app).detail["change"] == {"what": "emergency_contact_is_trusted_person"}
     again = patient.get("/mon-dmp/volontes/personne-a-prevenir").soup
     assert again.find(id="same_person-0").has_attr("checked")
 
@@ -422,7 +422,7 @@ def test_typed_advance_directives_are_saved_shown_and_erased(patient, app):
     assert flash(saved) == "Vos directives anticipées sont enregistrées."
     shown = [p.get_text() for p in saved.soup.find(id="directives-ecrites").find_all("p")]
     assert shown == ["Je ne veux pas de réanimation.", "Je veux rester chez moi."]
-    assert last_manage(app).detail == "volontés et droits : directives anticipées écrites"
+    assert last_manage(app).detail["change"] == {"what": "advance_directives_written"}
     erased = patient.submit("/mon-dmp/volontes/directives-anticipees", {"remove": "1"}, follow_redirects=True)
     assert flash(erased) == "Vos directives anticipées écrites sont effacées."
     assert wishes(app).advance_directives == ""
@@ -452,7 +452,7 @@ def test_advance_directives_as_a_file_become_a_document_the_attending_doctor_rea
     link = added.soup.find("a", href=f"/mon-dmp/documents/{document.id}")
     assert link.get_text(" ", strip=True).startswith("Mes directives anticipées, ajouté le ")
     writes = [e for e in journal(app) if e.action == "write_document"]
-    assert writes[-1].allowed and document.id in writes[-1].detail
+    assert writes[-1].allowed and writes[-1].detail["document"] == document.id
     assert any(e.action == "list_documents" and e.actor_kind == "holder" for e in journal(app)[-3:])
     log_out(patient, "/mon-dmp")
 
@@ -483,7 +483,7 @@ def test_organ_donation_choice(patient, app):
     assert flash(saved) == "Votre choix sur le don d’organes est enregistré."
     assert "Vous avez dit non : vous ne voulez pas donner vos organes." in saved.soup.main.get_text(" ", strip=True)
     assert wishes(app).organ_donation == "no"
-    assert last_manage(app).detail == "volontés et droits : choix sur le don d’organes enregistré"
+    assert last_manage(app).detail["change"] == {"what": "organ_donation_set"}
     patient.submit("/mon-dmp/volontes/don-d-organes", {"choice": "yes"})
     assert patient.get("/mon-dmp/volontes/don-d-organes").soup.find(id="choice-0").has_attr("checked")
 
@@ -505,7 +505,7 @@ def test_blood_group_and_allergies_as_the_patient_states_them(patient, app):
     facts = saved.soup.find(id="sante").find_next("dl").get_text(" ", strip=True)
     assert facts == "Groupe sanguin O- Allergies connues Pénicilline"
     assert (wishes(app).blood_group, wishes(app).allergies) == ("O-", "Pénicilline")
-    assert last_manage(app).detail == "volontés et droits : groupe sanguin et allergies enregistrés"
+    assert last_manage(app).detail["change"] == {"what": "health_facts_set"}
 
 
 def test_every_change_of_the_wishes_is_a_manage_decision_in_the_journal(patient, app):
@@ -516,12 +516,9 @@ def test_every_change_of_the_wishes_is_a_manage_decision_in_the_journal(patient,
     patient.submit("/mon-dmp/volontes/don-d-organes", {"choice": "yes"})
     patient.submit("/mon-dmp/volontes/groupe-sanguin-et-allergies", {"blood_group": "A+", "allergies": ""})
     manage = [e for e in journal(app)[before:] if e.action == "manage"]
-    assert [e.detail.removeprefix("volontés et droits : ") for e in manage] == [
-        "personne de confiance enregistrée",
-        "personne à prévenir en cas d’urgence : la personne de confiance",
-        "directives anticipées écrites",
-        "choix sur le don d’organes enregistré",
-        "groupe sanguin et allergies enregistrés",
+    assert [e.detail["change"]["what"] for e in manage] == [
+        "trusted_person_set", "emergency_contact_is_trusted_person", "advance_directives_written",
+        "organ_donation_set", "health_facts_set",
     ]
     assert all(e.allowed and e.actor_kind == "holder" and e.actor_id == DOSSIER for e in manage)
     assert app.extensions["dmp.repos"].journal.check(DOSSIER) is None
