@@ -61,6 +61,21 @@ def init_app(app: Flask) -> None:
                    f"adresse publique {settings.site_url or '(aucune)'}, "
                    f"{settings.trusted_proxies} proxy(s) de confiance.")
 
+    @app.cli.command("db-upgrade")
+    def db_upgrade_command() -> None:
+        """Créer ou mettre à jour les tables de la base PostgreSQL (DMP_DATABASE_URL)."""
+        url = current_app.config["DMP_SETTINGS"].database_url
+        if not url:
+            fail("DMP_DATABASE_URL est vide : donnez l’adresse de la base PostgreSQL.")
+        from .store.pg.migrations import upgrade
+
+        try:
+            applied = upgrade(url)
+        except Exception as exc:  # psycopg's errors: the server, the network, a refused login
+            fail(f"La base n’a pas pu être mise à jour ({type(exc).__name__}).", action="schema_upgraded")
+        journal("schema_upgraded", detail=", ".join(applied) or "déjà à jour")
+        click.echo(f"Base mise à jour : {', '.join(applied)}." if applied else "La base est déjà à jour.")
+
     @app.cli.command("import-directory")
     @click.argument("extract", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_directory_command(extract: Path) -> None:

@@ -40,7 +40,7 @@ KNOWN = (
     "DMP_EXPORTS_DIR", "DMP_SESSION_IDLE_MINUTES", "DMP_LOCK_TIMEOUT_SECONDS", "DMP_CONTACT_EMAIL",
     "DMP_SITE_URL", "DMP_SMTP_HOST", "DMP_SMTP_PORT", "DMP_SMTP_FROM", "DMP_SMTP_USER",
     "DMP_SMTP_PASSWORD", "DMP_SMTP_STARTTLS", "DMP_SMS_EMAIL_DOMAIN", "DMP_TRUSTED_PROXIES",
-    "DMP_RATELIMIT_STORAGE_URL", "DMP_WORKER_EMBEDDED", "DMP_WORKER_THREADS",
+    "DMP_RATELIMIT_STORAGE_URL", "DMP_WORKER_EMBEDDED", "DMP_WORKER_THREADS", "DMP_DATABASE_URL",
     *SERVER_SETTINGS,
 )
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE)
@@ -80,6 +80,8 @@ class Settings:
     # or its own command, `flask --app app worker`, beside the web servers (production).
     worker_embedded: bool = False
     worker_threads: int = 2  # jobs made at once by one worker
+    # DMP_DATABASE_URL: the PostgreSQL store (issue 14, under way): only `db-upgrade` uses it yet
+    database_url: str | None = field(default=None, repr=False)
 
     @property
     def is_development(self) -> bool:
@@ -129,6 +131,7 @@ class Settings:
             workers=reader.number("DMP_WORKERS", None, int),
             worker_embedded=reader.boolean("DMP_WORKER_EMBEDDED", env == "development"),
             worker_threads=reader.number("DMP_WORKER_THREADS", 2, int),
+            database_url=reader.text("DMP_DATABASE_URL"),
         )
         reader.unknown_names()
         problems = reader.problems + [p for p in settings.problems() if p not in reader.problems]
@@ -145,6 +148,13 @@ class Settings:
             found.append(f"DMP_ENV : « {self.env} » n’est pas un environnement connu ({', '.join(ENVIRONMENTS)}).")
         if self.secret_key is not None and len(self.secret_key) < SECRET_KEY_MIN_LENGTH:
             found.append(f"DMP_SECRET_KEY : la clé doit avoir au moins {SECRET_KEY_MIN_LENGTH} caractères.")
+        if self.database_url is not None:
+            if not self.database_url.startswith(("postgresql://", "postgres://")):
+                found.append("DMP_DATABASE_URL : écrivez postgresql://utilisateur@hôte:port/base.")
+            elif self.is_production:
+                # the pages still keep their data in DMP_DATA_DIR: saying otherwise would mislead
+                found.append("DMP_DATABASE_URL : le stockage PostgreSQL n’est pas encore prêt pour la "
+                             "production ; enlevez ce réglage.")
         found += self._data_key_problems()
         url = urlsplit(self.site_url)
         if not self.is_development:

@@ -92,6 +92,30 @@ def redis_url():
         yield url
 
 
+@pytest.fixture(scope="session")
+def pg_server_url():
+    """A PostgreSQL 15 for the whole run (tests/pg_server.py)."""
+    from .pg_server import running_postgres
+
+    with running_postgres() as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_pg_url(pg_server_url):
+    """An empty database of that server, for one test, dropped afterwards."""
+    import secrets
+
+    import psycopg
+
+    name = f"t_{secrets.token_hex(6)}"
+    with psycopg.connect(pg_server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield pg_server_url.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(pg_server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
 def smtp_server():
     """A real SMTP server on 127.0.0.1; `.messages` holds what it received."""

@@ -83,6 +83,7 @@ OPERATOR_ACTIONS = {
     "letters_purged",
     "journals_anchored",
     "store_migrated",
+    "schema_upgraded",
 }
 
 

@@ -93,6 +93,7 @@ def test_booleans_accept_only_the_documented_words(tmp_path):
     ("DMP_PORT", "8000", ["0", "70000"]),
     ("DMP_TRUSTED_PROXIES", "1", ["-1", "6", "un"]),
     ("DMP_WORKERS", "4", ["0", "65"]),
+    ("DMP_WORKER_THREADS", "3", ["0", "17", "deux"]),
 ])
 def test_numbers_are_range_checked(tmp_path, name, good, bad):
     Settings.from_env(production_env(tmp_path, **{name: good}))
@@ -221,3 +222,21 @@ def test_rate_limits_count_in_redis_when_several_processes_run(tmp_path):
         assert problems_of(production_env(tmp_path, DMP_RATELIMIT_STORAGE_URL=wrong)) == [
             "DMP_RATELIMIT_STORAGE_URL : écrivez memory:// ou redis://hôte:port."], wrong
     assert Settings.from_env({"DMP_ENV": "development"}).ratelimit_storage_url == "memory://"
+
+
+def test_the_worker_runs_inside_the_web_process_in_development_only(tmp_path):
+    assert Settings.from_env(production_env(tmp_path)).worker_embedded is False
+    assert Settings.from_env({"DMP_ENV": "development"}).worker_embedded is True
+    assert Settings.from_env({"DMP_ENV": "testing"}).worker_embedded is False
+    assert Settings.from_env({"DMP_ENV": "development", "DMP_WORKER_EMBEDDED": "0"}).worker_embedded is False
+
+
+def test_the_database_url_is_a_postgresql_one_and_not_yet_for_production(tmp_path):
+    assert Settings.from_env({"DMP_ENV": "development", "DMP_DATABASE_URL": "postgresql://u@h:5432/dmp"}
+                             ).database_url == "postgresql://u@h:5432/dmp"
+    assert problems_of({"DMP_ENV": "development", "DMP_DATABASE_URL": "mysql://h/dmp"}) == [
+        "DMP_DATABASE_URL : écrivez postgresql://utilisateur@hôte:port/base."]
+    assert problems_of(production_env(tmp_path, DMP_DATABASE_URL="postgresql://u@h/dmp")) == [
+        "DMP_DATABASE_URL : le stockage PostgreSQL n’est pas encore prêt pour la production ; enlevez ce réglage."]
+    assert "postgresql://u:secret@h" not in repr(Settings.from_env(
+        {"DMP_ENV": "development", "DMP_DATABASE_URL": "postgresql://u:secret@h/dmp"}))

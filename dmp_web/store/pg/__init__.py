@@ -1,0 +1,30 @@
+"""The PostgreSQL store, for several servers (DMP_DATABASE_URL=postgresql://…).
+
+One pool of connections per process (psycopg 3, psycopg_pool). The schema is made and brought
+up to date by versioned SQL files in migrations/, applied in order by `flask --app app
+db-upgrade` (migrations.upgrade): each in its own transaction, recorded in `schema_version`,
+under an advisory lock so that two servers upgrading at once apply each file once.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+
+class Database:
+    def __init__(self, url: str, min_size: int = 1, max_size: int = 10):
+        self.url = url
+        self.pool = ConnectionPool(url, min_size=min_size, max_size=max_size, open=True,
+                                   kwargs={"autocommit": False})
+
+    @contextmanager
+    def transaction(self) -> Iterator[psycopg.Connection]:
+        """A connection in one transaction: committed on a clean exit, rolled back on an error."""
+        with self.pool.connection() as conn:
+            yield conn  # the pool commits on a clean exit and rolls back on an exception
+
+    def close(self) -> None:
+        self.pool.close()
