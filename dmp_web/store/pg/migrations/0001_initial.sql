@@ -84,7 +84,7 @@ CREATE TABLE journal_heads (
     journal_id   text PRIMARY KEY,
     count        bigint NOT NULL,
     last_hash    text NOT NULL,
-    purged_at    timestamptz,
+    purged_at    text,                        -- as the head's MAC covers it (ISO 8601)
     mac          text NOT NULL
 );
 

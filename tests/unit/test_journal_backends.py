@@ -1,0 +1,149 @@
+"""The journal behaves the same on both stores (files, PostgreSQL): appends, pages of entries,
+emergencies, the head, and `check` finding each attack (an edited entry, a removed one, a cut
+tail, a chain made again without the key, a forged head)."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import psycopg
+import pytest
+
+from dmp_web.domain.journal import Actor, ChainKey, Head
+from dmp_web.store.crypto import Sealer
+from dmp_web.store.dossiers import JournalRepository
+from dmp_web.store.files import FileStore
+from dmp_web.store.pg import Database
+from dmp_web.store.pg.journal import PgJournal
+from dmp_web.store.pg.migrations import upgrade
+
+DOSSIER = "d3m0f47140a0c5e55e0001"
+AT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+DOCTOR = Actor("professional", "10001000016", "Dr Marie Durand")
+
+
+class FileBackend:
+    name = "files"
+
+    def __init__(self, tmp_path, chain):
+        self.store = FileStore(tmp_path / "data")
+        self.journal = JournalRepository(self.store, Sealer(Sealer.generate_key()), chain)
+
+    def rows(self) -> list[dict]:
+        return self.journal.files(DOSSIER).rows()
+
+    def replace_rows(self, rows: list[dict]) -> None:
+        folder = self.store.path("dossiers", DOSSIER[:2], DOSSIER, "journal")
+        for path in folder.glob("*.jsonl"):
+            path.unlink()
+        for start in range(0, len(rows), 64):
+            lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in rows[start:start + 64]]
+            (folder / f"{start // 64:08d}.jsonl").write_text("\n".join(lines), encoding="utf-8")
+
+    def write_head(self, head: Head, mac: str) -> None:
+        path = self.store.path("journal-heads", DOSSIER[:2], DOSSIER[2:4], f"{DOSSIER}.json")
+        path.write_text(json.dumps({"count": head.count, "last_hash": head.last_hash, "purged_at": None,
+                                    "mac": mac}))
+
+    def close(self) -> None:
+        pass
+
+
+class PgBackend:
+    name = "postgresql"
+
+    def __init__(self, url, chain):
+        upgrade(url)
+        self.url = url
+        self.db = Database(url, max_size=4)
+        self.journal = PgJournal(self.db, Sealer(Sealer.generate_key()), chain)
+
+    def _sql(self, query: str, *args):
+        with psycopg.connect(self.url) as conn:
+            return conn.execute(query, args).fetchall() if query.startswith("SELECT") else conn.execute(query, args)
+
+    def rows(self) -> list[dict]:
+        return [r[0] for r in self._sql("SELECT stored FROM journal_entries WHERE journal_id = %s ORDER BY seq",
+                                        DOSSIER)]
+
+    def replace_rows(self, rows: list[dict]) -> None:
+        with psycopg.connect(self.url) as conn:
+            conn.execute("DELETE FROM journal_entries WHERE journal_id = %s", (DOSSIER,))
+            for row in rows:
+                conn.execute("INSERT INTO journal_entries (journal_id, seq, emergency, stored) VALUES (%s, %s, %s, %s)",
+                             (DOSSIER, row["seq"], row["emergency"], psycopg.types.json.Jsonb(row)))
+
+    def write_head(self, head: Head, mac: str) -> None:
+        self._sql("UPDATE journal_heads SET count = %s, last_hash = %s, mac = %s WHERE journal_id = %s",
+                  head.count, head.last_hash, mac, DOSSIER)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+@pytest.fixture(params=["files", "postgresql"])
+def backend(request, tmp_path):
+    chain = ChainKey(Sealer.generate_key())
+    made = FileBackend(tmp_path, chain) if request.param == "files" else \
+        PgBackend(request.getfixturevalue("fresh_pg_url"), chain)
+    made.chain = chain
+    yield made
+    made.close()
+
+
+def fill(journal, count: int = 70) -> None:
+    """More than a segment of the file store; every 10th an emergency."""
+    for n in range(count):
+        journal.append(DOSSIER, AT + timedelta(minutes=n), DOCTOR, "read_document", allowed=True,
+                       reason="Le médecin traitant peut lire.", detail=f'{{"document": "d{n:03d}"}}',
+                       emergency=n % 10 == 0)
+
+
+def test_entries_are_appended_paged_and_opened_the_same(backend):
+    journal = backend.journal
+    assert journal.count(DOSSIER) == 0 and journal.entries(DOSSIER) == [] and journal.check(DOSSIER) is None
+    fill(journal)
+    assert journal.count(DOSSIER) == 70
+    page = journal.entries(DOSSIER, 60, 80)
+    assert [e.seq for e in page] == list(range(60, 70))
+    assert page[0].actor_name == "Dr Marie Durand" and page[0].reason == "Le médecin traitant peut lire."
+    assert [e.seq for e in journal.emergencies(DOSSIER, 65)] == [60, 50, 40, 30, 20, 10, 0]
+    assert journal.head(DOSSIER).count == 70 and journal.check(DOSSIER) is None
+    stored = backend.rows()[5]
+    assert "Dr Marie Durand" not in json.dumps(stored) and stored["sealed"]  # private fields sealed
+
+
+def test_an_edited_entry_is_found(backend):
+    fill(backend.journal, 5)
+    rows = backend.rows()
+    rows[2] = {**rows[2], "action": "list_documents"}
+    backend.replace_rows(rows)
+    assert backend.journal.check(DOSSIER).kind == "changed"
+
+
+def test_a_removed_entry_and_a_cut_tail_are_found(backend):
+    fill(backend.journal, 5)
+    rows = backend.rows()
+    backend.replace_rows(rows[:2] + rows[3:])
+    assert backend.journal.check(DOSSIER).kind == "changed"
+    backend.replace_rows(rows[:4])  # the last entry cut: the head still counts 5
+    assert backend.journal.check(DOSSIER) is not None
+    backend.replace_rows([])
+    assert backend.journal.check(DOSSIER).kind == "deleted"
+
+
+def test_a_chain_made_again_without_the_key_and_a_forged_head_are_found(backend):
+    fill(backend.journal, 3)
+    rows = backend.rows()
+    other = ChainKey(Sealer.generate_key())  # whoever edits the store has no journal key
+    rows[1] = {**rows[1], "action": "list_documents"}
+    prev = rows[0]["hash"]
+    for row in rows[1:]:
+        row["prev_hash"] = prev
+        fields = {k: v for k, v in row.items() if k != "hash"}
+        row["hash"] = prev = other.mac(DOSSIER, fields)
+    backend.replace_rows(rows)
+    assert backend.journal.check(DOSSIER).kind == "changed"
+    forged = Head(3, prev)
+    backend.write_head(forged, other.head_mac(DOSSIER, forged))
+    assert backend.journal.check(DOSSIER).kind == "head_forged"
