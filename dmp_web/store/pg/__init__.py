@@ -1,6 +1,8 @@
 """The PostgreSQL store, for several servers (DMP_DATABASE_URL=postgresql://…).
 
-One pool of connections per process (psycopg 3, psycopg_pool). The schema is made and brought
+One pool of connections per process (psycopg 3, psycopg_pool). Repositories write within the
+caller's transaction when given one (`Database.using`): a unit of work is one transaction, its
+dossier's row locked `FOR UPDATE`, so its changes and journal entries commit together. The schema is made and brought
 up to date by versioned SQL files in migrations/, applied in order by `flask --app app
 db-upgrade` (migrations.upgrade): each in its own transaction, recorded in `schema_version`,
 under an advisory lock so that two servers upgrading at once apply each file once.
@@ -25,6 +27,17 @@ class Database:
         """A connection in one transaction: committed on a clean exit, rolled back on an error."""
         with self.pool.connection() as conn:
             yield conn  # the pool commits on a clean exit and rolls back on an exception
+
+    @contextmanager
+    def using(self, conn: psycopg.Connection | None = None) -> Iterator[psycopg.Connection]:
+        """The caller's connection (inside a unit of work: its transaction), or a transaction
+        of its own. Every PostgreSQL repository method that reads or writes takes `conn=None`
+        and goes through here, so one method serves both a unit of work and a lone call."""
+        if conn is not None:
+            yield conn
+        else:
+            with self.transaction() as own:
+                yield own
 
     def close(self) -> None:
         self.pool.close()
