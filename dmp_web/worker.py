@@ -50,7 +50,7 @@ class Worker:
     def run_one(self) -> bool:
         """Take one waiting job and make it; False when none was waiting."""
         ctx = _context(self.app)
-        job = ctx.repos.jobs.claim()
+        job = copy_jobs.take(ctx)
         if job is None:
             return False
         with self._lock:
@@ -132,6 +132,10 @@ def init_app(app: Flask) -> None:
                 threads[0].join(1.0)
         except KeyboardInterrupt:
             worker.stop.set()
+            return
+        # a thread that died is a worker that no longer works: exit 1, so systemd restarts it
+        click.echo("Le travail de fond s’est arrêté sur une erreur.", err=True)
+        raise SystemExit(1)
 
     if settings.worker_embedded:
         started = threading.Lock()

@@ -24,7 +24,8 @@ from typing import Mapping
 # What a use case adds to an entry: which way, which copy, how it was sent…
 NOTES = {
     "hidden", "shown",  # hide_document: hidden from professionals, or shown again
-    "copy_pdf", "copy_archive", "copy_post",  # export: which copy
+    "copy_pdf", "copy_archive", "copy_post",  # export: which copy was asked for
+    "download_pdf", "download_archive",  # export: a copy the worker made, downloaded
     "by_sms", "by_email", "by_post",  # otp_sent, otp_channel_changed, identifier_sent: the way
     "to_new_mobile", "to_new_email",  # otp_sent: the code that confirms a new contact
     "mobile_and_email_saved", "mobile_changed", "email_changed",  # contact_changed

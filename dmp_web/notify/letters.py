@@ -15,6 +15,8 @@ from ..store.crypto import Sealer
 from .outbox import new_file_id, write_private
 
 _LETTER_ID = re.compile(r"\d{8}T\d{6}-[0-9a-f]{12}")  # what new_file_id makes, and nothing else
+_ONCE = re.compile(r"[0-9a-f]{32}")
+ONCE_KEPT_SECONDS = 7 * 24 * 3600  # how long a letter's «once» key is kept
 
 
 class UnknownLetter(LookupError):
@@ -31,13 +33,26 @@ class LetterQueue:
             raise UnknownLetter(letter_id)  # an operator's typing never reaches a path
         return self.folder / f"{letter_id}{suffix}"
 
-    def enqueue(self, pdf: bytes, address_lines: list[str], kind: str) -> str:
-        """Store <letter_id>.pdf.sealed and <letter_id>.json; return letter_id."""
+    def enqueue(self, pdf: bytes, address_lines: list[str], kind: str, once: str | None = None) -> str:
+        """Store <letter_id>.pdf.sealed and <letter_id>.json; return letter_id.
+
+        once: a key of ours (a worker's job id, 32 hex characters): the same key queues one
+        letter only, so a job tried again after a crash never posts a second copy."""
         if not pdf.startswith(b"%PDF-"):
             raise ValueError("a queued letter must be a PDF")
         if not address_lines or not all(isinstance(line, str) and line.strip() for line in address_lines):
             raise ValueError("a queued letter needs an address, one non-empty line each")
         letter_id = new_file_id()
+        if once is not None:
+            if not _ONCE.fullmatch(once):
+                raise ValueError("not a key of ours")
+            marker = self.folder / f"{once}.once"
+            try:
+                letter_id = marker.read_text(encoding="utf-8").strip()
+                if self._path(letter_id, ".json").exists():
+                    return letter_id  # queued already
+            except FileNotFoundError:
+                write_private(self.folder, marker.name, letter_id.encode())  # the id first, then the letter
         record = {
             "letter_id": letter_id,
             "kind": kind,
@@ -94,6 +109,9 @@ class LetterQueue:
                 self._path(record["letter_id"], ".pdf.sealed").unlink(missing_ok=True)
                 self._path(record["letter_id"], ".json").unlink()
                 gone.append(record["letter_id"])
+        for marker in self.folder.glob("*.once"):  # a job retries within the hour, never weeks later
+            if marker.stat().st_mtime < now.timestamp() - ONCE_KEPT_SECONDS:
+                marker.unlink(missing_ok=True)
         return gone
 
     def reseal(self) -> int:

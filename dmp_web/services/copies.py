@@ -189,15 +189,17 @@ def render_copy(content: DossierContent) -> bytes:
 COPY_PDF, COPY_ARCHIVE, COPY_POST = "copy_pdf", "copy_archive", "copy_post"
 
 
-def send_copy_by_post(ctx: Context, actor, dossier: Dossier) -> str:
-    """Queue the printable copy for the post, to the register's address; the letter's id."""
+def send_copy_by_post(ctx: Context, actor, dossier: Dossier, once: str) -> str:
+    """Queue the printable copy for the post, to the register's address; the letter's id.
+    once: the job's id, so that a job tried again never posts a second letter."""
     content = gather(ctx, actor, dossier)
-    return ctx.notifier.letters.enqueue(render_copy(content), postal_address(ctx, dossier), LETTER_KIND)
+    return ctx.notifier.letters.enqueue(render_copy(content), postal_address(ctx, dossier), LETTER_KIND,
+                                        once=once)
 
 
-def arrival_date(ctx: Context) -> date:
-    """When a letter queued now should arrive: what the pages promise."""
-    return (ctx.now().astimezone(PARIS) + POST_DELAY).date()
+def arrival_date(ctx: Context, sent_at: datetime | None = None) -> date:
+    """When a letter queued now (or at `sent_at`) should arrive: what the pages promise."""
+    return ((sent_at or ctx.now()).astimezone(PARIS) + POST_DELAY).date()
 
 
 def postal_address(ctx: Context, dossier: Dossier) -> list[str]:

@@ -16,16 +16,19 @@ from typing import Iterator
 from ..domain.access import Decision
 from ..domain.actors import Holder
 from ..domain.dossier import Dossier
-from ..store.copies import DONE, FAILED, QUEUED, RUNNING_STATE, Job
+from ..store.copies import DONE, FAILED, QUEUED, RUNNING_STATE, Job, OutputBroken
 from . import copies, guides
 from .context import Context
 from .dossier_access import decide_and_journal, still_allowed
+from .patient_accounts import POST_DELAY
 
 # The copies a patient asks for, and what their journal entry adds (services/history.py tells it).
 DOSSIER_KINDS = {"pdf": copies.COPY_PDF, "archive": copies.COPY_ARCHIVE, "post": copies.COPY_POST}
+DOWNLOAD_NOTES = {"pdf": "download_pdf", "archive": "download_archive"}  # a download is journaled too
 BOOKLET = "booklet"
 KEPT_FOR = timedelta(days=1)  # a kept copy is offered again for a day at most
-ATTEMPTS = 3  # a job that raised is tried again, this many times in all
+ATTEMPTS = 3  # a job that raised (or killed its worker) is tried again, this many times in all
+BOOKLET_RETRY = timedelta(minutes=10)  # a booklet that failed is tried again after this, not sooner
 # What the waiting page says about each state.
 WAITING, READY, FAILED_STATE = "waiting", "ready", "failed"
 
@@ -59,12 +62,14 @@ def _fresh(job: Job, mark: str, now: datetime) -> bool:
 class CopyAsked:
     decision: Decision
     job: Job | None = None
+    sent_at: datetime | None = None  # by post: the same copy was sent then, none is sent again
 
 
-def ask_copy(ctx: Context, actor, dossier: Dossier, kind: str) -> CopyAsked:
+def ask_copy(ctx: Context, actor, dossier: Dossier, kind: str, *, again: bool = False) -> CopyAsked:
     """The patient asks for a copy (kind: "pdf", "archive", "post"): decided and journaled, then
-    the job, reused when a copy of the same content is waiting or was made less than a day ago.
-    A letter already on its way to the post is not sent twice."""
+    the job, reused when a copy of the same content is waiting or was made less than a day ago
+    (`again`: a new one all the same). By post, a letter on its way, or the same copy sent less
+    than the post's delay ago, is not sent twice."""
     decision = decide_and_journal(ctx, actor, "export", dossier, note=DOSSIER_KINDS[kind])
     if not decision.allowed:
         return CopyAsked(decision)
@@ -72,12 +77,13 @@ def ask_copy(ctx: Context, actor, dossier: Dossier, kind: str) -> CopyAsked:
     mark = content_mark(ctx, dossier)
     if kind == "post":
         def reusable(job: Job) -> bool:
-            return job.state in (QUEUED, RUNNING_STATE)
+            sent_lately = job.state == DONE and job.mark == mark and job.done_at and now - job.done_at < POST_DELAY
+            return job.state in (QUEUED, RUNNING_STATE) or bool(sent_lately)
     else:
         def reusable(job: Job) -> bool:
-            return _fresh(job, mark, now)
+            return not again and _fresh(job, mark, now)
     job = ctx.repos.jobs.request(kind, mark, now, dossier_id=dossier.id, reusable=reusable)
-    return CopyAsked(decision, job)
+    return CopyAsked(decision, job, job.done_at if kind == "post" and job.state == DONE else None)
 
 
 def _status(job: Job | None, mark: str, now: datetime) -> CopyStatus | None:
@@ -97,13 +103,36 @@ def copy_status(ctx: Context, dossier: Dossier, kind: str) -> CopyStatus | None:
     return _status(job, content_mark(ctx, dossier), ctx.now())
 
 
-def kept_copy(ctx: Context, actor, dossier: Dossier, kind: str) -> Iterator[bytes] | None:
-    """The bytes of the patient's ready copy, chunk by chunk (opened as they are sent), or None.
-    Its making was decided and journaled when it was asked for; the policy is asked again here."""
+@dataclass(frozen=True)
+class KeptCopy:
+    size: int
+    chunks: Iterator[bytes]  # opened as they are sent
+
+
+def kept_copy(ctx: Context, actor, dossier: Dossier, kind: str) -> KeptCopy | None:
+    """The patient's ready copy, or None (none ready, or it does not open: it is then marked
+    failed, so that the next ask makes it again). The download is decided and journaled."""
     status = copy_status(ctx, dossier, kind)
-    if status is None or status.state != READY or not still_allowed(ctx, actor, "export", dossier):
+    if status is None or status.state != READY:
         return None
-    return ctx.repos.jobs.output(status.job)
+    chunks = ctx.repos.jobs.output(status.job)
+    try:
+        first = next(chunks)  # a copy that does not open fails here, before any byte is sent
+    except (OutputBroken, StopIteration):
+        ctx.repos.jobs.broken(status.job, ctx.now())
+        return None
+    if not decide_and_journal(ctx, actor, "export", dossier, note=DOWNLOAD_NOTES[kind]).allowed:
+        return None
+    return KeptCopy(status.job.size, _sent(ctx, status.job, first, chunks))
+
+
+def _sent(ctx: Context, job: Job, first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    try:
+        yield from rest
+    except OutputBroken:  # cut after its first chunk: the size sent says the download is short
+        ctx.repos.jobs.broken(job, ctx.now())
+        raise
 
 
 # -- booklets: the same guides for everyone ---------------------------------------------------
@@ -126,15 +155,28 @@ def booklet_mark(slug: str) -> str:
 def ask_booklet(ctx: Context, slug: str) -> CopyStatus:
     """The booklet of a known slug (callers check it): ready, or queued now. At most one job per
     booklet and version of its text, whoever asks, so a stranger cannot queue more; a failed one is
-    asked again."""
+    asked again only BOOKLET_RETRY later."""
     mark, now = booklet_mark(slug), ctx.now()
-    job = ctx.repos.jobs.request(BOOKLET, mark, now, slug=slug,
-                                 reusable=lambda job: job.mark == mark and job.state != FAILED)
+
+    def reusable(job: Job) -> bool:
+        waited = job.state != FAILED or (job.done_at is not None and now - job.done_at < BOOKLET_RETRY)
+        return job.mark == mark and waited
+
+    job = ctx.repos.jobs.request(BOOKLET, mark, now, slug=slug, reusable=reusable)
+    if job.state == FAILED:
+        return CopyStatus(FAILED_STATE, job)
     return CopyStatus(READY if job.state == DONE else WAITING, job)
 
 
-def booklet_bytes(ctx: Context, status: CopyStatus) -> Iterator[bytes]:
-    return ctx.repos.jobs.output(status.job)
+def booklet_bytes(ctx: Context, status: CopyStatus) -> KeptCopy | None:
+    """The ready booklet, or None when it does not open (then made again at the next ask)."""
+    chunks = ctx.repos.jobs.output(status.job)
+    try:
+        first = next(chunks)
+    except (OutputBroken, StopIteration):
+        ctx.repos.jobs.broken(status.job, ctx.now())
+        return None
+    return KeptCopy(status.job.size, _sent(ctx, status.job, first, chunks))
 
 
 def queue_booklets(ctx: Context) -> None:
@@ -144,6 +186,11 @@ def queue_booklets(ctx: Context) -> None:
 
 
 # -- the worker's side ------------------------------------------------------------------------
+
+def take(ctx: Context) -> Job | None:
+    """The next job for this worker, or None."""
+    return ctx.repos.jobs.claim(ctx.now(), ATTEMPTS)
+
 
 def run(ctx: Context, job: Job) -> Job | None:
     """Make what the job asks and keep it; raises when it cannot (the worker tries again)."""
@@ -158,7 +205,7 @@ def run(ctx: Context, job: Job) -> Job | None:
     if dossier is None or not still_allowed(ctx, actor, "export", dossier):
         return ctx.repos.jobs.fail(job, ctx.now(), again=False)
     if job.kind == "post":
-        copies.send_copy_by_post(ctx, actor, dossier)
+        copies.send_copy_by_post(ctx, actor, dossier, once=job.id)
         return ctx.repos.jobs.finish(job, None, ctx.now())
     if job.kind == "pdf":
         content = copies.gather(ctx, actor, dossier)

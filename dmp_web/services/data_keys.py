@@ -50,6 +50,10 @@ def reseal_everything(repos, letters) -> Resealed:
         items += letters.reseal()
     except _ITEM_PROBLEMS as problem:
         failures.append(f"lettres à imprimer ({type(problem).__name__})")
+    try:
+        repos.jobs.forget_all()  # kept copies and booklets are made again when asked: deleted, not resealed
+    except _ITEM_PROBLEMS as problem:
+        failures.append(f"copies gardées ({type(problem).__name__})")
     return Resealed(len(dossier_ids), items, tuple(failures))
 
 

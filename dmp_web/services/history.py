@@ -55,6 +55,8 @@ _EXPORT_NOTES = {
     "copy_pdf": "demandé une copie de votre DMP à imprimer",
     "copy_archive": "demandé une copie complète de votre DMP, avec ses fichiers",
     "copy_post": "demandé une copie de votre DMP par courrier",
+    "download_pdf": "téléchargé la copie de votre DMP à imprimer",
+    "download_archive": "téléchargé l’archive de votre DMP, avec ses fichiers",
 }
 
 # What a setting's change was («Le changement : …»), and the emergency choice («Votre choix : …»).

@@ -31,11 +31,13 @@ QUEUE = "job-queue"
 RUNNING = "running"
 KEPT = "job-kept"  # one small file per dossier copy kept: the purge reads this folder, not every dossier
 CHUNK = 1024 * 1024
-_HEADER = struct.Struct(">IB")  # chunk number, 1 on the last chunk
+# Inside each sealed chunk: the job's id (a chunk of another copy is refused), the chunk's
+# number, 1 on the last chunk.
+_HEADER = struct.Struct(">16sIB")
 _LENGTH = struct.Struct(">I")
 
 # The files of a dossier's folder that a copy shows (not its journal, account or sessions).
-_CONTENT_RECORDS = ("dossier.json", "documents.json", "wishes.json", "reimbursements.json")
+_CONTENT_RECORDS = ("dossier.json", "documents.json", "wishes.json", "reimbursements.json", "emergencies.json")
 
 QUEUED, RUNNING_STATE, DONE, FAILED = "queued", "running", "done", "failed"
 
@@ -114,9 +116,11 @@ class JobStore:
     def get(self, kind: str, *, dossier_id: str = "", slug: str = "") -> Job | None:
         path = self.store.path(*self._record(dossier_id, slug, kind))
         try:
-            return Job.from_dict(json.loads(path.read_text("utf-8")))
+            job = Job.from_dict(json.loads(path.read_text("utf-8")))
         except FileNotFoundError:
             return None
+        # a record moved from another dossier's folder is not this dossier's copy
+        return job if (job.kind, job.dossier_id, job.slug) == (kind, dossier_id, slug) else None
 
     def _write(self, job: Job) -> None:
         path = self.store.path(*self._record(job.dossier_id, job.slug, job.kind))
@@ -156,8 +160,9 @@ class JobStore:
 
     # -- the queue ---------------------------------------------------------------------------
 
-    def claim(self) -> Job | None:
-        """Take the oldest waiting job (renamed into running/), marked running; None if none."""
+    def claim(self, now: datetime, attempts: int) -> Job | None:
+        """Take the oldest waiting job (renamed into running/), marked running; None if none.
+        A job taken `attempts` times already (its workers were killed) fails for good."""
         queue = self.store.path(QUEUE)
         running = queue / RUNNING
         running.mkdir(parents=True, exist_ok=True)
@@ -169,14 +174,18 @@ class JobStore:
             target = running / path.name
             try:
                 with self.store.writing():
+                    os.utime(path)  # the lease starts before the rename: never stale in running/
                     os.rename(path, target)
             except FileNotFoundError:
                 continue  # another worker took it
-            os.utime(target)  # the lease starts now
             entry = _read_entry(target)
             job = self._job_of(entry) if entry else None
             if job is None or job.state not in (QUEUED, RUNNING_STATE):
                 self._drop(target)  # replaced by a newer request, or the dossier is gone
+                continue
+            if job.attempts >= attempts:
+                self._update(job, state=FAILED, done_at=now)
+                self._drop(target)
                 continue
             started = self._update(job, state=RUNNING_STATE, attempts=job.attempts + 1)
             if started is None:
@@ -264,7 +273,7 @@ class JobStore:
             block = source.read(CHUNK)
             while True:
                 following = source.read(CHUNK)
-                token = self.sealer.seal(_HEADER.pack(number, 0 if following else 1) + block)
+                token = self.sealer.seal(_HEADER.pack(bytes.fromhex(job.id), number, 0 if following else 1) + block)
                 out.write(_LENGTH.pack(len(token)) + token)
                 size += len(block)
                 number += 1
@@ -280,8 +289,11 @@ class JobStore:
 
     def output(self, job: Job) -> Iterator[bytes]:
         """The clear bytes of a done job, chunk by chunk; OutputBroken if anything is amiss."""
-        path = self._output(job)
-        with open(path, "rb") as sealed:
+        try:
+            sealed = open(self._output(job), "rb")
+        except FileNotFoundError:
+            raise OutputBroken("the copy is gone") from None
+        with sealed:
             number = 0
             while True:
                 length = sealed.read(_LENGTH.size)
@@ -292,7 +304,9 @@ class JobStore:
                     clear = self.sealer.open(token)
                 except Exception as exc:  # a token that does not open: altered, or another key
                     raise OutputBroken("a chunk of the copy does not open") from exc
-                place, last = _HEADER.unpack_from(clear)
+                owner, place, last = _HEADER.unpack_from(clear)
+                if owner != bytes.fromhex(job.id):
+                    raise OutputBroken("a chunk of another copy")
                 if place != number:
                     raise OutputBroken("the chunks of the copy are out of order")
                 yield clear[_HEADER.size:]
@@ -306,8 +320,35 @@ class JobStore:
         with self.store.writing(), suppress(FileNotFoundError):
             self._output(job).unlink()
 
+    def broken(self, job: Job, now: datetime) -> None:
+        """A kept copy that does not open whole: failed, so that the next ask makes it again."""
+        if self._update(job, state=FAILED, done_at=now) is not None:
+            self._delete_output(job)
+        self._drop(self.store.path(KEPT, f"{_check_id(job.id)}.json"))
+
+    def forget_all(self) -> int:
+        """Delete every kept copy and booklet (reseal-data: they are made again when asked)."""
+        gone = 0
+        for job in list(self.kept()):
+            self.forget(job)
+            gone += 1
+        booklets = self.store.path("booklets")
+        if booklets.is_dir():
+            for record in booklets.glob("*.json"):
+                with suppress(OSError, ValueError, KeyError, TypeError):
+                    job = Job.from_dict(json.loads(record.read_text("utf-8")))
+                    with self.store.lock("booklets", record.name):
+                        self._delete_output(job)
+                        with self.store.writing():
+                            record.unlink(missing_ok=True)
+                    gone += 1
+        return gone
+
     def forget(self, job: Job) -> None:
         """Delete a kept copy and its record (expired), unless a newer job replaced it."""
+        if job.dossier_id and not self.store.path("dossiers", job.dossier_id[:2], job.dossier_id).is_dir():
+            self._drop(self.store.path(KEPT, f"{_check_id(job.id)}.json"))  # the dossier was erased
+            return
         with self.store.lock(*self._record(job.dossier_id, job.slug, job.kind)):
             current = self.get(job.kind, dossier_id=job.dossier_id, slug=job.slug)
             if current is not None and current.id == job.id:

@@ -6,7 +6,7 @@ is ready, then offers the download, which sends the kept copy as it is unsealed,
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
@@ -19,6 +19,7 @@ bp = Blueprint("copies", __name__, url_prefix="/mon-dmp/copie")
 bp.before_request(only_the_holder)
 
 _POSTED = "copies.expected_by"  # the arrival date the last posted copy promised, for its page
+_SENT = "copies.sent_at"  # when the same copy was sent already (none was sent again)
 # The two copies to download: the word in their page's address, their file.
 DOWNLOADS = {
     "a-imprimer": ("pdf", "application/pdf", "copie-dmp", "pdf"),
@@ -28,8 +29,9 @@ NO_REFRESH = "non"  # ?auto=non: the waiting page stops reloading itself
 
 
 def refresh_seconds() -> int:
-    """How often a waiting page reloads itself (DMP_REFRESH_SECONDS in the app's config, 5 by default)."""
-    return int(current_app.config.get("DMP_REFRESH_SECONDS", 5))
+    """How often a waiting page reloads itself (DMP_REFRESH_SECONDS in the app's config, 10 by
+    default: time enough to reach the link that stops it, the first thing after the heading)."""
+    return int(current_app.config.get("DMP_REFRESH_SECONDS", 10))
 
 
 def _download_or_404(which: str) -> tuple[str, str, str, str]:
@@ -56,7 +58,8 @@ def waiting(which):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)  # only a missing CSRF token fails a form with no field
-        if not copy_jobs.ask_copy(ctx(), holder(), dossier, kind).decision.allowed:
+        again = request.form.get("nouvelle") == "1"  # «Préparer une nouvelle copie», on the ready page
+        if not copy_jobs.ask_copy(ctx(), holder(), dossier, kind, again=again).decision.allowed:
             abort(403)
         return redirect(url_for("copies.waiting", which=which))
     status = copy_jobs.copy_status(ctx(), dossier, kind)
@@ -74,10 +77,11 @@ def waiting(which):
 
 def _send(which: str):
     kind, content_type, stem, extension = _download_or_404(which)
-    chunks = copy_jobs.kept_copy(ctx(), holder(), current_dossier(), kind)
-    if chunks is None:
+    kept = copy_jobs.kept_copy(ctx(), holder(), current_dossier(), kind)
+    if kept is None:
         return redirect(url_for("copies.waiting", which=which))
-    response = current_app.response_class(chunks, direct_passthrough=True, mimetype=content_type)
+    response = current_app.response_class(kept.chunks, direct_passthrough=True, mimetype=content_type)
+    response.content_length = kept.size  # a copy cut on its way is a short download, never a whole one
     response.headers["Content-Disposition"] = content_disposition(
         f"{stem}-{copies.today(ctx()).isoformat()}.{extension}")
     return response
@@ -99,9 +103,14 @@ def by_post():
     dossier = current_dossier()
     form = CopyForm()
     if form.validate_on_submit():
-        if not copy_jobs.ask_copy(ctx(), holder(), dossier, "post").decision.allowed:
+        asked = copy_jobs.ask_copy(ctx(), holder(), dossier, "post")
+        if not asked.decision.allowed:
             abort(403)
-        session[_POSTED] = copies.arrival_date(ctx()).isoformat()
+        if asked.sent_at is not None:  # the same copy went by post a few days ago: not twice
+            session[_SENT] = asked.sent_at.isoformat()
+        else:
+            session.pop(_SENT, None)
+        session[_POSTED] = copies.arrival_date(ctx(), asked.sent_at).isoformat()
         return redirect(url_for("copies.posted"))
     return render_template("pages/copies/by_post.html", form=form,
                            address=copies.postal_address(ctx(), dossier), expected_by=copies.arrival_date(ctx()))
@@ -112,5 +121,7 @@ def posted():
     expected = session.get(_POSTED)
     if not expected:
         return redirect(url_for("copies.by_post"))
+    sent = session.get(_SENT)
     return render_template("pages/copies/posted.html", expected_by=date.fromisoformat(expected),
+                           sent_on=datetime.fromisoformat(sent) if sent else None,
                            address=copies.postal_address(ctx(), current_dossier()))

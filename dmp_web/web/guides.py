@@ -24,16 +24,20 @@ def _guide_or_404(slug: str) -> guides.Guide:
 def _booklet(slug: str, filename: str, title: str):
     """The booklet made by the background worker; until it is, a page that waits for it."""
     status = copy_jobs.ask_booklet(ctx(), slug)
-    if status.state == copy_jobs.READY:
-        response = current_app.response_class(copy_jobs.booklet_bytes(ctx(), status), direct_passthrough=True,
-                                              mimetype="application/pdf")
+    kept = copy_jobs.booklet_bytes(ctx(), status) if status.state == copy_jobs.READY else None
+    if kept is not None:
+        response = current_app.response_class(kept.chunks, direct_passthrough=True, mimetype="application/pdf")
+        response.content_length = kept.size
         # inline: the browser opens it in its viewer, where the print button is
         response.headers["Content-Disposition"] = content_disposition(filename, inline=True)
         return response
-    auto = request.args.get("auto") != NO_REFRESH
-    response = current_app.make_response(render_template(
-        "pages/guides/waiting.html", title=title, auto=auto, refresh_seconds=refresh_seconds(),
-        url=request.path))
+    failed = status.state == copy_jobs.FAILED_STATE
+    auto = request.args.get("auto") != NO_REFRESH and not failed
+    # 202 Accepted with Retry-After: a script saving the PDF is told to come back later
+    response = current_app.make_response((render_template(
+        "pages/guides/waiting.html", title=title, auto=auto, failed=failed, refresh_seconds=refresh_seconds(),
+        url=request.path), 202))
+    response.headers["Retry-After"] = str(refresh_seconds())
     if auto:
         response.headers["Refresh"] = str(refresh_seconds())
     return response

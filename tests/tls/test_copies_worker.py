@@ -78,7 +78,7 @@ def test_every_ask_answers_at_once_with_the_waiting_page(copies_made):
         assert page.status == 200 and page.url.endswith("/mon-dmp/copie/a-imprimer")
         # answered before its copy was made: the request did not wait on the render
         assert page.h1 == "Votre copie est en préparation"
-        assert page.headers["Refresh"] == "5"
+        assert page.headers["Refresh"] == "10"
 
 
 def test_the_home_page_answers_while_the_copies_are_made(copies_made):

@@ -35,8 +35,8 @@ def test_asking_twice_gives_the_same_job_until_it_is_not_reusable(jobs):
     assert second.id != first.id
     assert jobs.get("pdf", dossier_id=DOSSIER).id == second.id
     # the first one's queue entry is dropped when a worker finds it replaced
-    taken = jobs.claim()
-    assert taken.id == second.id and taken.state == RUNNING_STATE and jobs.claim() is None
+    taken = jobs.claim(NOW, 3)
+    assert taken.id == second.id and taken.state == RUNNING_STATE and jobs.claim(NOW, 3) is None
 
 
 def test_eight_workers_at_once_take_each_job_once(jobs):
@@ -44,7 +44,7 @@ def test_eight_workers_at_once_take_each_job_once(jobs):
     taken, lock = [], threading.Lock()
 
     def work():
-        while (job := jobs.claim()) is not None:
+        while (job := jobs.claim(NOW, 3)) is not None:
             with lock:
                 taken.append(job.id)
 
@@ -58,22 +58,22 @@ def test_eight_workers_at_once_take_each_job_once(jobs):
 
 def test_a_killed_workers_job_goes_back_to_the_queue_after_its_lease(jobs):
     ask(jobs)
-    job = jobs.claim()
-    assert jobs.claim() is None
+    job = jobs.claim(NOW, 3)
+    assert jobs.claim(NOW, 3) is None
     assert jobs.requeue_stale(60) == 0  # still within its lease
     running = jobs.store.path(QUEUE, RUNNING, f"{job.id}.json")
     old = time.time() - 120
     os.utime(running, (old, old))  # its worker stopped renewing it
     assert jobs.requeue_stale(60) == 1
-    again = jobs.claim()
+    again = jobs.claim(NOW, 3)
     assert again.id == job.id and again.attempts == 2
 
 
 def test_a_job_replaced_while_it_ran_never_overwrites_its_successor(jobs):
     ask(jobs)
-    old = jobs.claim()
+    old = jobs.claim(NOW, 3)
     new = ask(jobs, mark="m2", reusable=lambda job: False)
-    assert jobs.claim().id == new.id
+    assert jobs.claim(NOW, 3).id == new.id
     jobs.finish(new, io.BytesIO(b"new copy"), NOW)
     assert jobs.finish(old, io.BytesIO(b"old copy"), NOW) is None  # too late: not recorded
     current = jobs.get("pdf", dossier_id=DOSSIER)
@@ -87,7 +87,7 @@ def test_a_kept_copy_is_sealed_chunked_and_refused_when_cut_or_reordered(jobs, m
     monkeypatch.setattr("dmp_web.store.copies.CHUNK", 1000)
     data = os.urandom(2500) + b"Fatima ROCHE"
     ask(jobs)
-    done = jobs.finish(jobs.claim(), io.BytesIO(data), NOW)
+    done = jobs.finish(jobs.claim(NOW, 3), io.BytesIO(data), NOW)
     assert done.size == len(data)
     [path] = jobs.store.root.rglob("*.bin")
     sealed = path.read_bytes()
@@ -115,17 +115,17 @@ def test_a_kept_copy_is_sealed_chunked_and_refused_when_cut_or_reordered(jobs, m
 
 def test_a_failed_job_is_queued_again_then_fails_for_good(jobs):
     ask(jobs)
-    job = jobs.claim()
+    job = jobs.claim(NOW, 3)
     assert jobs.fail(job, NOW, again=True).state == QUEUED
-    job = jobs.claim()
+    job = jobs.claim(NOW, 3)
     assert job.attempts == 2
     assert jobs.fail(job, NOW, again=False).state == FAILED
-    assert jobs.claim() is None and jobs.waiting() == 0
+    assert jobs.claim(NOW, 3) is None and jobs.waiting() == 0
 
 
 def test_kept_copies_are_listed_apart_and_forgotten(jobs):
     ask(jobs)
-    done = jobs.finish(jobs.claim(), io.BytesIO(b"copy"), NOW - timedelta(days=2))
+    done = jobs.finish(jobs.claim(NOW, 3), io.BytesIO(b"copy"), NOW - timedelta(days=2))
     assert [j.id for j in jobs.kept()] == [done.id]
     jobs.forget(done)
     assert list(jobs.kept()) == [] and jobs.get("pdf", dossier_id=DOSSIER) is None
@@ -136,5 +136,41 @@ def test_a_forged_job_id_in_the_queue_reaches_no_path(jobs):
     queue = jobs.store.path(QUEUE)
     queue.mkdir(parents=True)
     (queue / "x.json").write_text('{"id": "../../etc", "kind": "pdf", "dossier_id": "../x"}')
-    assert jobs.claim() is None
+    assert jobs.claim(NOW, 3) is None
     assert not (queue / RUNNING / "x.json").exists()
+
+
+def test_a_copy_of_another_job_or_dossier_is_never_served(jobs):
+    ask(jobs)
+    mine = jobs.finish(jobs.claim(NOW, 3), io.BytesIO(b"my copy"), NOW)
+    ask(jobs, dossier="d999otherdossier01")
+    theirs = jobs.finish(jobs.claim(NOW, 3), io.BytesIO(b"PATIENT B: secret"), NOW)
+    [mine_path] = [p for p in jobs.store.root.rglob("*.bin") if mine.id in p.name]
+    [their_path] = [p for p in jobs.store.root.rglob("*.bin") if theirs.id in p.name]
+    mine_path.write_bytes(their_path.read_bytes())  # another patient's file in my copy's place
+    with pytest.raises(OutputBroken):
+        b"".join(jobs.output(mine))
+    # a record moved from another dossier's folder is not this dossier's
+    theirs_record = jobs.store.path("dossiers", "d9", "d999otherdossier01", "copies", "pdf.json")
+    jobs.store.path("dossiers", DOSSIER[:2], DOSSIER, "copies", "pdf.json").write_bytes(theirs_record.read_bytes())
+    assert jobs.get("pdf", dossier_id=DOSSIER) is None
+
+
+def test_a_job_just_taken_is_within_its_lease_even_if_it_waited_long(jobs):
+    ask(jobs)
+    [waiting] = [p for p in jobs.store.path(QUEUE).iterdir() if p.is_file()]
+    os.utime(waiting, (0, 0))  # it waited for a long time
+    job = jobs.claim(NOW, 3)
+    assert jobs.requeue_stale(60) == 0  # another worker's heartbeat does not take it back
+    assert jobs.claim(NOW, 3) is None and job is not None
+
+
+def test_forgetting_a_copy_of_an_erased_dossier_makes_no_folder(jobs):
+    import shutil
+
+    ask(jobs)
+    done = jobs.finish(jobs.claim(NOW, 3), io.BytesIO(b"copy"), NOW)
+    folder = jobs.store.path("dossiers", DOSSIER[:2], DOSSIER)
+    shutil.rmtree(folder)  # purge-closed erased the dossier
+    jobs.forget(done)
+    assert not folder.exists() and list(jobs.kept()) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import json
 import re
 import subprocess
@@ -258,9 +259,12 @@ def test_asking_shows_a_page_that_waits_then_offers_the_download(client, notifie
     client.submit("/mon-dmp/copie", {}, action="/mon-dmp/copie/a-imprimer")
 
     waiting = client.get("/mon-dmp/copie/a-imprimer")
-    assert waiting.status_code == 200 and waiting.headers["Refresh"] == "5"  # reloads itself, no script
+    assert waiting.status_code == 200 and waiting.headers["Refresh"] == "10"  # reloads itself, no script
     assert waiting.soup.h1.get_text(strip=True) == "Votre copie est en préparation"
-    assert "se met à jour toute seule toutes les 5 secondes" in waiting.soup.main.get_text(" ", strip=True)
+    assert "se met à jour toute seule toutes les 10 secondes" in waiting.soup.main.get_text(" ", strip=True)
+    # the link that stops it comes first, so a reader reaches it before the page reloads
+    first = waiting.soup.main.h1.find_next(["a", "p"])
+    assert first.get_text(strip=True) == "Arrêter la mise à jour de la page"
     assert client.get(PDF_URL).headers["Location"] == "/mon-dmp/copie/a-imprimer"  # not made yet
     still = client.get("/mon-dmp/copie/a-imprimer?auto=non")  # the reader can stop the reloading
     assert "Refresh" not in still.headers
@@ -324,16 +328,21 @@ def test_each_export_is_journaled_for_the_holder(client, notifier, app):
     made_copy(client, app, "archive")
     client.submit(POST_URL, {})
     entries = exports(app)
-    assert len(entries) == 3
     assert all(e.allowed and e.actor_kind == "holder" and e.actor_id == DOSSIER for e in entries)
-    # each says which copy it was, and the history tells it in words
-    assert [read_detail(e.detail).note for e in entries] == ["copy_pdf", "copy_archive", "copy_post"]
+    # each ask and each download says which copy it was, and the history tells it in words
+    assert [read_detail(e.detail).note for e in entries] == [
+        "copy_pdf", "download_pdf", "copy_archive", "download_archive", "copy_post"]
     app.extensions["dmp.repos"].wishes.save(DOSSIER, Wishes(blood_group="A+"))  # a change: a new copy
     told = " ".join(pdf_text(made_copy(client, app, "a-imprimer").data).split())
     for sentence in ("Vous avez demandé une copie de votre DMP à imprimer",
+                     "Vous avez téléchargé la copie de votre DMP à imprimer",
                      "Vous avez demandé une copie complète de votre DMP, avec ses fichiers",
+                     "Vous avez téléchargé l’archive de votre DMP, avec ses fichiers",
                      "Vous avez demandé une copie de votre DMP par courrier"):
         assert sentence in told, sentence
+    before = len(exports(app))
+    client.get(PDF_URL)  # every download of the kept copy is journaled
+    assert [read_detail(e.detail).note for e in exports(app)[before:]] == ["download_pdf"]
 
 
 def test_a_closed_dossier_can_still_be_copied_with_its_documents(client, notifier, app):
@@ -352,7 +361,7 @@ def test_a_closed_dossier_can_still_be_copied_with_its_documents(client, notifie
     assert client.submit(POST_URL, {}).status_code == 302
     run_jobs(app)
     assert len(notifier.letters.list()) == 1
-    assert [e.allowed for e in exports(app)] == [True, True, True]
+    assert [e.allowed for e in exports(app)] == [True] * 5  # 3 asks, 2 downloads
 
 
 def test_a_copy_is_kept_sealed_and_offered_again_until_the_dossier_changes_or_a_day_passes(
@@ -368,7 +377,7 @@ def test_a_copy_is_kept_sealed_and_offered_again_until_the_dossier_changes_or_a_
     client.submit("/mon-dmp/copie", {}, action="/mon-dmp/copie/a-imprimer")
     assert run_jobs(app) == 0  # the same content: the kept copy is offered again
     assert client.get(PDF_URL).data == first
-    assert len(exports(app)) == 2  # but each ask is journaled
+    assert len(exports(app)) == 4  # but each ask and each download is journaled
 
     repos.wishes.save(DOSSIER, Wishes(blood_group="B+"))  # the dossier changed
     assert client.get(PDF_URL).headers["Location"] == "/mon-dmp/copie/a-imprimer"
@@ -457,7 +466,7 @@ def test_no_request_renders_a_copy_or_a_booklet(client, notifier, app, monkeypat
         assert client.submit("/mon-dmp/copie", {}, action=f"/mon-dmp/copie/{which}").status_code == 302
         assert client.get(f"/mon-dmp/copie/{which}").status_code == 200
     assert client.submit(POST_URL, {}).status_code == 302
-    assert client.get("/guides/tous.pdf").status_code == 200  # its waiting page
+    assert client.get("/guides/tous.pdf").status_code == 202  # its waiting page
     monkeypatch.setattr(render, "html_to_pdf", real)  # the worker renders
     assert run_jobs(app) == 4
     assert client.get(PDF_URL).data.startswith(b"%PDF") and client.get(ZIP_URL).data.startswith(b"PK")
@@ -485,3 +494,126 @@ def test_a_copy_that_keeps_failing_says_so_and_can_be_asked_again(client, notifi
     client.submit("/mon-dmp/copie/a-imprimer", {})  # «Demander encore»
     assert run_jobs(app) == 1
     assert client.get(PDF_URL).data.startswith(b"%PDF")
+
+
+# -- what the review of the worker found -------------------------------------------------------
+
+def test_a_post_job_tried_again_after_its_letter_left_posts_no_second_letter(client, notifier, app, monkeypatch):
+    from dmp_web.store.copies import JobStore
+    from dmp_web.store.files import StoreBusy
+
+    real, calls = JobStore.finish, []
+
+    def busy_once(self, job, source, now):
+        calls.append(job.id)
+        if len(calls) == 1:
+            raise StoreBusy("a backup holds the store")  # after the letter was queued
+        return real(self, job, source, now)
+
+    monkeypatch.setattr(JobStore, "finish", busy_once)
+    patient_log_in(client, notifier)
+    client.submit(POST_URL, {})
+    assert run_jobs(app) == 2 and len(calls) == 2  # tried again
+    assert len(notifier.letters.list()) == 1  # one letter: the second try found it queued
+
+
+def test_a_job_that_kills_its_worker_each_time_fails_for_good(client, notifier, app):
+    repos = app.extensions["dmp.repos"]
+    patient_log_in(client, notifier)
+    client.submit("/mon-dmp/copie", {}, action="/mon-dmp/copie/a-imprimer")
+    for _ in range(copy_jobs.ATTEMPTS):  # taken, then its worker killed: the lease puts it back
+        with app.test_request_context():
+            assert copy_jobs.take(ctx()) is not None
+        running = repos.store.path("job-queue", "running")
+        for path in running.iterdir():
+            os.utime(path, (0, 0))
+        assert repos.jobs.requeue_stale(60) == 1
+    with app.test_request_context():
+        assert copy_jobs.take(ctx()) is None  # not a fourth time
+    assert repos.jobs.get("pdf", dossier_id=DOSSIER).state == "failed"
+    page = client.get("/mon-dmp/copie/a-imprimer")
+    assert page.soup.h1.get_text(strip=True) == "La copie n’a pas pu être préparée"
+
+
+def test_a_copy_that_does_not_open_is_never_sent_and_is_made_again(client, notifier, app):
+    repos = app.extensions["dmp.repos"]
+    patient_log_in(client, notifier)
+    good = made_copy(client, app, "a-imprimer")
+    assert good.headers["Content-Length"] == str(len(good.data))  # a cut download shows as cut
+    job = repos.jobs.get("pdf", dossier_id=DOSSIER)
+    [kept] = [p for p in repos.store.root.rglob("*.bin") if job.id in p.name]
+    kept.write_bytes(kept.read_bytes()[:-10])  # cut
+    before = len(exports(app))
+    response = client.get(PDF_URL)
+    assert response.status_code == 302 and response.headers["Location"] == "/mon-dmp/copie/a-imprimer"
+    assert len(exports(app)) == before  # nothing left: no download journaled
+    assert client.get("/mon-dmp/copie/a-imprimer").soup.h1.get_text(strip=True) == (
+        "La copie n’a pas pu être préparée")
+    assert made_copy(client, app, "a-imprimer").data.startswith(b"%PDF")  # asked again, made again
+
+
+def test_the_ready_page_offers_a_new_copy_of_now(client, notifier, app):
+    repos = app.extensions["dmp.repos"]
+    patient_log_in(client, notifier)
+    made_copy(client, app, "a-imprimer")
+    first = repos.jobs.get("pdf", dossier_id=DOSSIER).id
+    ready = client.get("/mon-dmp/copie/a-imprimer").soup
+    button = ready.main.find("button", attrs={"name": "nouvelle"})
+    assert button.get_text(strip=True) == "Préparer une nouvelle copie" and button["value"] == "1"
+    client.submit("/mon-dmp/copie/a-imprimer", {"nouvelle": "1"})
+    assert repos.jobs.get("pdf", dossier_id=DOSSIER).id != first and run_jobs(app) == 1
+
+
+def test_the_same_copy_is_not_posted_twice_within_the_posts_delay(client, notifier, app, clock):
+    patient_log_in(client, notifier)
+    client.submit(POST_URL, {})
+    run_jobs(app)
+    clock.advance(days=2)
+    client = app.test_client()  # two days later: a new visit
+    patient_log_in(client, notifier)
+    client.submit(POST_URL, {})
+    assert run_jobs(app) == 0 and len(notifier.letters.list()) == 1
+    page = client.get(POSTED_URL).soup
+    assert page.h1.get_text(strip=True) == "Votre copie est déjà partie par courrier"
+    assert "Nous avons envoyé cette copie le 23 novembre 2026." in page.main.get_text(" ", strip=True)
+    assert "vers le 30 novembre 2026" in page.find(id="arrivee").get_text(" ", strip=True)
+    app.extensions["dmp.repos"].wishes.save(DOSSIER, Wishes(blood_group="AB+"))  # it changed: a new one
+    client.submit(POST_URL, {})
+    assert run_jobs(app) == 1 and len(notifier.letters.list()) == 2
+
+
+def test_a_failing_booklet_is_tried_again_only_after_a_while(client, app, clock, monkeypatch):
+    from dmp_web.services import guides as guides_service
+
+    renders = []
+
+    def broken(chosen, all_guides=False):
+        renders.append(1)
+        raise RuntimeError("the booklet does not render")
+
+    monkeypatch.setattr(guides_service, "booklet_pdf", broken)
+    client.get("/guides/tous.pdf")
+    run_jobs(app)
+    assert len(renders) == copy_jobs.ATTEMPTS
+    for _ in range(4):  # strangers asking again make no new job
+        page = client.get("/guides/tous.pdf")
+        assert page.status_code == 202 and "Refresh" not in page.headers
+        assert page.soup.h1.get_text(strip=True) == "Le guide à imprimer n’est pas prêt"
+    assert run_jobs(app) == 0 and len(renders) == copy_jobs.ATTEMPTS
+    clock.advance(minutes=11)
+    client.get("/guides/tous.pdf")
+    assert run_jobs(app) == copy_jobs.ATTEMPTS  # tried again, later
+
+
+def test_rotating_the_data_keys_deletes_the_kept_copies_and_booklets(client, notifier, app):
+    from dmp_web.services import data_keys
+
+    repos = app.extensions["dmp.repos"]
+    patient_log_in(client, notifier)
+    made_copy(client, app, "a-imprimer")
+    client.get("/guides/tous.pdf")
+    run_jobs(app)
+    assert len(list(repos.store.root.rglob("*.bin"))) == 2
+    data_keys.reseal_everything(repos, app.extensions["dmp.notifier"].letters)
+    assert list(repos.store.root.rglob("*.bin")) == []  # made again when asked, with the new key
+    assert client.get(PDF_URL).status_code == 302 and client.get("/guides/tous.pdf").status_code == 202

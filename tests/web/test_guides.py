@@ -295,7 +295,9 @@ def booklets(tmp_path_factory):
     with weasyprint_warnings() as records:
         for name, address in BOOKLETS.items():
             waiting = client.get(address)  # the first ask queues it; the worker makes it
-            assert waiting.status_code == 200 and waiting.headers["Refresh"] == "5"
+            # 202: accepted, to come back for; it reloads itself, and a script is told when
+            assert waiting.status_code == 202 and waiting.headers["Refresh"] == "10"
+            assert waiting.headers["Retry-After"] == "10"
             assert waiting.soup.h1.get_text(strip=True) == "Le guide à imprimer est en préparation"
             Worker(app).run_pending()
             response = client.get(address)

@@ -140,3 +140,26 @@ def test_the_list_read_from_memory_follows_every_change_of_the_documents(client,
     client.submit("/mon-dmp/documents/ajouter", {"title": "Une note de plus", "text": "Texte."})
     assert "Une note de plus" in client.get("/mon-dmp/documents").soup.main.get_text(" ", strip=True)
     assert len(repos.documents.list(DOSSIER)) == len(before) + 1
+
+
+def test_a_list_kept_in_memory_never_outlives_a_write_of_another_process(app):
+    """Two gunicorn processes: one writes, the other lists. The file's inode, size and time can
+    come back the same after a write (a coarse clock, a reused inode): the kept list follows
+    the file's bytes, not those."""
+    import dataclasses
+    import os
+
+    from dmp_web.store.documents import DocumentRepository
+
+    web1 = app.extensions["dmp.repos"].documents
+    web2 = DocumentRepository(web1.store, web1.sealer)
+    first = web1.list(DOSSIER)
+    web1.save(dataclasses.replace(first[1], hidden=True))
+    a, b = web1.list(DOSSIER)[:2]  # process 1 keeps {a shown, b hidden}
+    path = web1.store.path("dossiers", DOSSIER[:2], DOSSIER, "documents.json")
+    before = path.stat()
+    web2.save(dataclasses.replace(a, hidden=True))  # process 2: a hidden, b shown (the same size)
+    web2.save(dataclasses.replace(b, hidden=False))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # a clock that did not tick
+    seen = {d.id: d.hidden for d in web1.list(DOSSIER)}
+    assert seen[a.id] is True and seen[b.id] is False
