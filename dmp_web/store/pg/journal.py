@@ -14,7 +14,9 @@ from datetime import datetime
 import psycopg
 from psycopg.types.json import Jsonb
 
-from ...domain.journal import Actor, ChainKey, ChainProblem, Head, JournalEntry, check_chain, make_entry
+from ...domain.journal import (
+    OPERATOR_ACTIONS, OPERATORS_JOURNAL, Actor, ChainKey, ChainProblem, Head, JournalEntry, check_chain, make_entry,
+)
 from ..crypto import Sealer, decode_key, encode_key
 from ..dossiers import JournalKeyMissing
 from ..journal import HeadForged
@@ -39,6 +41,9 @@ class PgJournal:
                          (dossier_id, self.sealer.seal_text(encode_key(Sealer.generate_key()))))
             row = conn.execute("SELECT wrapped FROM journal_keys WHERE dossier_id = %s", (dossier_id,)).fetchone()
         return Sealer(decode_key(self.sealer.open_text(row[0]))) if row else None
+
+    def _seal_text(self, conn: psycopg.Connection, journal_id: str):
+        return self._dossier_sealer(conn, journal_id, create=True).seal_text
 
     # -- the head -----------------------------------------------------------------------------
 
@@ -68,8 +73,8 @@ class PgJournal:
         conn.execute("INSERT INTO journal_heads (journal_id, count, last_hash, mac) VALUES (%s, 0, %s, %s) "
                      "ON CONFLICT DO NOTHING", (dossier_id, Head().last_hash, self.chain.head_mac(dossier_id, Head())))
         head = self._head(conn, dossier_id, lock=True)
-        seal_text = self._dossier_sealer(conn, dossier_id, create=True).seal_text
-        entry = make_entry(head, dossier_id, self.chain, at, actor, action, seal_text=seal_text, **details)
+        entry = make_entry(head, dossier_id, self.chain, at, actor, action, seal_text=self._seal_text(conn, dossier_id),
+                           **details)
         conn.execute("INSERT INTO journal_entries (journal_id, seq, emergency, stored) VALUES (%s, %s, %s, %s)",
                      (dossier_id, entry.seq, entry.emergency, Jsonb(entry.as_dict())))
         self._write_head(conn, dossier_id, Head(head.count + 1, entry.hash))
@@ -138,3 +143,38 @@ class PgJournal:
 
 def _as_row(stored) -> dict:
     return stored if isinstance(stored, dict) else json.loads(stored)
+
+
+class PgOperatorsJournal(PgJournal):
+    """The operators' journal (journal_id 'operators'): who ran which command. Chained and
+    checked like a dossier's; kept in clear, as on files (it names no patient)."""
+
+    def __init__(self, db: Database, chain: ChainKey):
+        super().__init__(db, None, chain)
+
+    def _seal_text(self, conn, journal_id):
+        return None
+
+    def _opened(self, conn, journal_id, rows):
+        return [JournalEntry.from_dict(row) for row in rows]
+
+    def append(self, at: datetime, operator: Actor, action: str, detail: str = "", allowed: bool = True,
+               reason: str = "") -> JournalEntry:
+        if action not in OPERATOR_ACTIONS:
+            raise ValueError(f"not an operator's action: {action!r}")
+        return super().append(OPERATORS_JOURNAL, at, operator, action, detail=detail, allowed=allowed, reason=reason)
+
+    def entries(self) -> list[JournalEntry]:
+        return super().entries(OPERATORS_JOURNAL)
+
+    def check(self) -> ChainProblem | None:
+        with self.db.transaction() as conn:
+            try:
+                head = self._head(conn, OPERATORS_JOURNAL, lock=False)
+            except HeadForged:
+                return ChainProblem("head_forged")
+            rows = [_as_row(r[0]) for r in conn.execute(
+                "SELECT stored FROM journal_entries WHERE journal_id = %s ORDER BY seq", (OPERATORS_JOURNAL,))]
+        if head is None:
+            return ChainProblem("head_missing") if rows else None
+        return check_chain(rows, self.chain, OPERATORS_JOURNAL, head)
