@@ -14,9 +14,7 @@ from .domain.identity import compute_ins_c
 from .domain.journal import Actor
 from .domain.register import InsuredPerson, PostalAddress
 from .domain.reimbursements import Reimbursement
-from .store import FileStore
 from .store.dossiers import Repositories
-from .store.register import InsuredRegister
 
 DEMO_PASSWORD = "demo-dmp-2026"
 
@@ -90,11 +88,10 @@ def _demo_hash() -> str:
 
 def load_demo_data(repos: Repositories) -> dict[str, int]:
     """The register, the directory, a ready DMP with its documents (sealed with the repositories' keys)."""
-    store = repos.store
-    register = InsuredRegister(store)
     for person in INSURED:
-        register.put(person)
-    return {"insured persons": len(INSURED), "directory": _demo_directory(store), "dossiers": _demo_dossier(repos),
+        repos.register.put(person)
+    return {"insured persons": len(INSURED), "directory": _demo_directory(repos.directory),
+            "dossiers": _demo_dossier(repos),
             "documents": _demo_documents(repos), "reimbursements": _demo_reimbursements(repos)}
 
 
@@ -127,8 +124,7 @@ def _demo_documents(repos: Repositories) -> int:
     return len(DEMO_DOCUMENTS)
 
 
-def _demo_directory(store: FileStore) -> int:
-    directory = Repositories(store).directory
+def _demo_directory(directory) -> int:
     for n, actor in enumerate(DIRECTORY):
         login_id = directory.login_id_of(actor)
         if directory.actor(login_id) is None:

@@ -32,6 +32,7 @@ from .files import FileStore
 from .journal import JournalFiles
 from .unit import DossierUnit
 from .copies import JobStore
+from .register import InsuredRegister
 from .sharded import KeyTaken, ShardedTable
 
 
@@ -334,6 +335,7 @@ class Repositories:
         self.reimbursements = ReimbursementRepository(store, sealer) if sealer else None
         self.sessions = SessionRepository(store, session_sealer) if session_sealer else None
         self.jobs = JobStore(store, sealer) if sealer else None  # the worker's copies, sealed
+        self.register = InsuredRegister(store)  # the insured persons (the Assurance Maladie's)
 
     def unit(self, dossier_id: str) -> DossierUnit:
         """A unit of work on one dossier (store/unit.py)."""

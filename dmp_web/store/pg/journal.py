@@ -84,6 +84,12 @@ class PgJournal:
         with self.db.transaction() as conn:
             return self.append_in(conn, dossier_id, at, actor, action, **details)
 
+    def mark_purged_in(self, conn: psycopg.Connection, dossier_id: str, at_iso: str) -> None:
+        """The dossier was erased: its entries went with it; its head stays, saying when."""
+        head = self._head(conn, dossier_id, lock=True)
+        if head is not None:
+            self._write_head(conn, dossier_id, Head(head.count, head.last_hash, at_iso))
+
     # -- reading ------------------------------------------------------------------------------
 
     def head(self, dossier_id: str) -> Head | None:

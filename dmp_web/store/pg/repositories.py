@@ -1,0 +1,37 @@
+"""Every repository of the PostgreSQL store, with the ports' names (services/ports.py), so a
+service cannot tell it from the file store's `Repositories`."""
+from __future__ import annotations
+
+from ...domain.journal import ChainKey
+from ..crypto import Sealer
+from . import Database
+from .accounts import PgAccountRepository, PgCreationCodeRepository
+from .directory import PgDirectory
+from .documents import PgDocumentRepository, PgEmergencyRepository
+from .dossiers import PgDossiers
+from .journal import PgJournal, PgOperatorsJournal
+from .register import PgInsuredRegister
+from .sessions import PgSessionRepository
+from .unit import PgUnit
+from .wishes import PgReimbursementRepository, PgWishesRepository
+
+
+class PgRepositories:
+    def __init__(self, db: Database, sealer: Sealer, session_sealer: Sealer, chain: ChainKey):
+        self.db = db
+        self.dossiers = PgDossiers(db)
+        self.accounts = PgAccountRepository(db)
+        self.journal = PgJournal(db, sealer, chain)
+        self.creation_codes = PgCreationCodeRepository(db)
+        self.directory = PgDirectory(db)
+        self.operators = PgOperatorsJournal(db, chain)
+        self.emergencies = PgEmergencyRepository(db, sealer)
+        self.documents = PgDocumentRepository(db, sealer)
+        self.wishes = PgWishesRepository(db, sealer)
+        self.reimbursements = PgReimbursementRepository(db, sealer)
+        self.sessions = PgSessionRepository(db, session_sealer)
+        self.register = PgInsuredRegister(db)
+
+    def unit(self, dossier_id: str) -> PgUnit:
+        """A unit of work on one dossier: one transaction (store/pg/unit.py)."""
+        return PgUnit(self, dossier_id)
