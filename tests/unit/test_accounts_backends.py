@@ -104,6 +104,8 @@ def test_adding_the_same_account_again_keeps_its_login(backend):
     backend.accounts.add(account())
     again = backend.accounts.add(account())
     assert again.login_id == "hup7510" and backend.accounts.find_by_login("hup7510").dossier_id == DOSSIER_A
+    upper = backend.accounts.add(account(DOSSIER_B, "ABC1234"))
+    assert backend.accounts.add(account(DOSSIER_B, "ABC1234")).login_id == upper.login_id == "ABC1234"
 
 
 def test_a_login_taken_by_another_dossier_is_drawn_again(backend):

@@ -40,9 +40,7 @@ class PgAccountRepository:
     def dossier_of_login(self, login_id: str, conn: psycopg.Connection | None = None) -> str | None:
         """The dossier a login identifier opens (the login index), or None."""
         with self.db.using(conn) as c:
-            row = c.execute("SELECT dossier_id FROM dossier_keys WHERE kind = 'login' AND key = %s",
-                            (login_key(login_id),)).fetchone()
-        return row[0] if row else None
+            return _dossier_of_key(c, login_key(login_id))
 
     def find_by_login(self, login_id: str, conn: psycopg.Connection | None = None) -> Account | None:
         # two lookups, not a join: the index is partitioned by its key, the account by its dossier
@@ -58,7 +56,7 @@ class PgAccountRepository:
                 # DO NOTHING waits for a concurrent insert of the key: its outcome decides ours
                 made = c.execute("INSERT INTO dossier_keys (kind, key, dossier_id) VALUES ('login', %s, %s) "
                                  "ON CONFLICT DO NOTHING RETURNING 1", (account.login_id, account.dossier_id)).fetchone()
-                if made or self.dossier_of_login(account.login_id, c) == account.dossier_id:
+                if made or _dossier_of_key(c, account.login_id) == account.dossier_id:
                     break
                 account.login_id = new_login_id()
             self._write(c, account)
@@ -87,6 +85,11 @@ class PgAccountRepository:
             account = from_row(Account, row[0])
             yield account
             c.execute("UPDATE accounts SET record = %s WHERE dossier_id = %s", (Jsonb(to_row(account)), dossier_id))
+
+
+def _dossier_of_key(c: psycopg.Connection, key: str) -> str | None:
+    row = c.execute("SELECT dossier_id FROM dossier_keys WHERE kind = 'login' AND key = %s", (key,)).fetchone()
+    return row[0] if row else None
 
 
 class PgCreationCodeRepository:
