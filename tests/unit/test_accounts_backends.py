@@ -20,6 +20,7 @@ from dmp_web.store.files import FileStore
 from dmp_web.store.pg import Database
 from dmp_web.store.pg.accounts import PgAccountRepository, PgCreationCodeRepository
 from dmp_web.store.pg.migrations import upgrade
+from dmp_web.store.pg.repositories import PgRepositories
 from dmp_web.store.pg.register import PgInsuredRegister
 from dmp_web.store.register import InsuredRegister
 
@@ -178,6 +179,33 @@ def test_on_postgresql_updating_holds_the_account_row_in_the_callers_transaction
         assert made.accounts.get(DOSSIER_B) is None and made.accounts.find_by_login("abc1234") is None
     finally:
         made.close()
+
+
+def test_updating_waits_for_a_unit_of_work_of_the_dossier_and_neither_change_is_lost(backend, tmp_path):
+    if backend.name == "files":
+        sealer = Sealer(Sealer.generate_key())
+        repos = Repositories(FileStore(tmp_path / "data"), sealer, sealer, ChainKey(Sealer.generate_key()))
+    else:
+        key = Sealer.generate_key()
+        repos = PgRepositories(backend.db, Sealer(key), Sealer(key), ChainKey(Sealer.generate_key()))
+    repos.accounts.add(account())
+
+    def login_step():
+        with repos.accounts.updating(DOSSIER_A) as acc:
+            acc.failed_passwords += 1
+
+    with repos.unit(DOSSIER_A) as unit:
+        acc = unit.account()
+        thread = threading.Thread(target=login_step)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive()  # the login step waits for the unit
+        acc.email = "autre@example.org"
+        unit.save_account(acc)
+        unit.commit()
+    thread.join(30)
+    final = repos.accounts.get(DOSSIER_A)
+    assert (final.email, final.failed_passwords) == ("autre@example.org", 1)
 
 
 # -- creation codes ------------------------------------------------------------------------------

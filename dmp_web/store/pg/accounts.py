@@ -2,8 +2,9 @@
 
 An account is a row of `accounts` keyed by its dossier (its record: the file store's row, as
 jsonb); its login identifier is a `dossier_keys` row (kind 'login'), whose primary key makes it
-unique on every server. `updating` locks the account's row (`SELECT … FOR UPDATE`) for the
-whole change, so two changes of one account take turns and none is lost.
+unique on every server. `updating` takes the dossier's unit-of-work lock and locks the
+account's row (`SELECT … FOR UPDATE`) for the whole change, so two changes of one account take
+turns and none is lost.
 
 A creation code is a row of `creation_codes` by NIR, changed under its row lock. A first code
 for a NIR is made under the lock of a placeholder row inserted `ON CONFLICT DO NOTHING`: two
@@ -77,8 +78,13 @@ class PgAccountRepository:
     def updating(self, dossier_id: str, conn: psycopg.Connection | None = None) -> Iterator[Account]:
         """Read, change and write the account in one transaction, its row locked throughout: a
         concurrent change waits, then reads what this one wrote. An error in the block writes
-        nothing (its own transaction rolls back; the caller's is the caller's to end)."""
+        nothing (its own transaction rolls back; the caller's is the caller's to end).
+
+        On files this is a unit of work of the dossier; here it takes that unit's lock too (the
+        dossier's advisory lock, store/pg/unit.py; re-entrant inside a unit), so a unit that
+        read the account before cannot write back over this change."""
         with self.db.using(conn) as c:
+            c.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (dossier_id,))
             row = c.execute("SELECT record FROM accounts WHERE dossier_id = %s FOR UPDATE", (dossier_id,)).fetchone()
             if row is None:
                 raise LookupError(dossier_id)
