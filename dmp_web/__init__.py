@@ -59,27 +59,34 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     app.extensions["dmp.store"] = store
     from .notify import notifier_from_settings
     from .store.dossiers import Repositories
-    from .store.register import InsuredRegister
 
     from .domain.journal import ChainKey
     from .store.crypto import Sealer
 
     data_keys = settings.resolved_data_keys()
-    app.extensions["dmp.repos"] = Repositories(
-        store,
-        Sealer.from_keys(data_keys, "documents", legacy_secrets=settings.legacy_sealing_secrets()),
-        session_sealer=Sealer.from_keys(data_keys, "sessions"),
-        chain=ChainKey(settings.resolved_journal_key()),
-    )
-    from .store.unit import recover_all
+    sealer = Sealer.from_keys(data_keys, "documents", legacy_secrets=settings.legacy_sealing_secrets())
+    session_sealer = Sealer.from_keys(data_keys, "sessions")
+    chain = ChainKey(settings.resolved_journal_key())
+    if settings.database_url:
+        # PostgreSQL (issue 14, under way; refused in production): the tables must exist
+        # (db-upgrade); the file store stays for this server's temporary files and jobs.
+        from .store.pg import Database
+        from .store.pg.repositories import PgRepositories
 
-    recover_all(app.extensions["dmp.repos"])  # what a crash left half done is finished first
+        app.extensions["dmp.repos"] = PgRepositories(Database(settings.database_url), sealer, session_sealer,
+                                                     chain, store=store)
+        app.extensions["dmp.store_current"] = True  # the schema's version is db-upgrade's
+    else:
+        app.extensions["dmp.repos"] = Repositories(store, sealer, session_sealer=session_sealer, chain=chain)
+        from .store.unit import recover_all
+
+        recover_all(app.extensions["dmp.repos"])  # what a crash left half done is finished first
+        from .services.store_migration import STORE_VERSION, store_version
+
+        # data of an earlier version: pages answer «en travaux» until migrate-store has run
+        app.extensions["dmp.store_current"] = store_version(store) >= STORE_VERSION
     store.clean_leftovers()
-    from .services.store_migration import STORE_VERSION, store_version
-
-    # data of an earlier version: pages answer «en travaux» until migrate-store has run
-    app.extensions["dmp.store_current"] = store_version(store) >= STORE_VERSION
-    app.extensions["dmp.register"] = InsuredRegister(store)
+    app.extensions["dmp.register"] = app.extensions["dmp.repos"].register
     app.extensions["dmp.notifier"] = notifier_from_settings(
         settings.env, settings.exports_dir, settings.smtp, sms_email_domain=settings.sms_email_domain,
         letter_sealer=Sealer.from_keys(data_keys, "letters"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import os
 from pathlib import Path
 
 import pytest
@@ -32,11 +33,16 @@ def make_settings(root: Path, **overrides) -> Settings:
     return Settings(**values)
 
 
-def make_app(root: Path, **flask_config):
+def make_app(root: Path, database_url: str | None = None, **flask_config):
+    """The app on the file store in `root`, or on this (empty) PostgreSQL database."""
     # Rate limits count real time: tests that send many forms would trip them. The tests of the
     # limits (tests/web/test_limits.py) turn them on.
     flask_config.setdefault("RATELIMIT_ENABLED", False)
-    app = create_app(make_settings(root), **flask_config)
+    if database_url:
+        from dmp_web.store.pg.migrations import upgrade
+
+        upgrade(database_url)
+    app = create_app(make_settings(root, database_url=database_url), **flask_config)
     app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(TESTS_DIR / "templates")])
     app.register_blueprint(sample_form.bp)
     app.extensions["dmp.notifier"] = FakeNotifier(app.extensions["dmp.notifier"].letters)
@@ -69,9 +75,26 @@ class CheckedClient(FlaskClient):
         return self.post(action or path, data=form_data, follow_redirects=follow_redirects)
 
 
+def pytest_generate_tests(metafunc):
+    """A test module with `BOTH_STORES = True` runs its tests on the file store and on PostgreSQL."""
+    if "store_kind" in metafunc.fixturenames and (getattr(metafunc.module, "BOTH_STORES", False)
+                                                  or os.environ.get("DMP_TEST_EXPLORE_PG")):
+        metafunc.parametrize("store_kind", ["files", "postgresql"])
+
+
 @pytest.fixture
-def app(tmp_path):
-    return make_app(tmp_path)
+def store_kind():
+    return "files"
+
+
+@pytest.fixture
+def app(tmp_path, store_kind, request):
+    if store_kind == "files":
+        yield make_app(tmp_path)
+        return
+    made = make_app(tmp_path, database_url=request.getfixturevalue("fresh_pg_url"))
+    yield made
+    made.extensions["dmp.repos"].db.close()
 
 
 @pytest.fixture

@@ -58,9 +58,7 @@ def reseal_everything(repos, letters) -> Resealed:
 
 
 def _health(repos):
-    from ..store.health import HealthRecords
-
-    return HealthRecords(repos.store, repos.documents.sealer)
+    return repos.health()
 
 
 def unreadable(repos, letters) -> list[str]:

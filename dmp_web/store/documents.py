@@ -146,7 +146,12 @@ class DocumentRepository:
     def save(self, document: Document) -> None:
         """Store a changed document (hidden, released): its content stays as it was."""
         with self.store.transaction(*_folder(document.dossier_id), "documents.json") as db:
-            db.update(self._sealed(to_row(document)), _ID == document.id)
+            changes = self._sealed(to_row(document))
+            current = db.get(_ID == document.id)
+            if current and not current.get("sealed_meta") and current.get("file"):
+                # a row of before sealing: its file name is sealed with its title, or it would not open
+                changes["file"] = {**current["file"], "name": self.sealer.seal_text(current["file"]["name"])}
+            db.update(changes, _ID == document.id)
 
     def _row(self, dossier_id: str, document_id: str) -> dict | None:
         with self.store.snapshot(*_folder(dossier_id), "documents.json") as db:

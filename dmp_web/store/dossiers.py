@@ -337,6 +337,12 @@ class Repositories:
         self.jobs = JobStore(store, sealer) if sealer else None  # the worker's copies, sealed
         self.register = InsuredRegister(store)  # the insured persons (the Assurance Maladie's)
 
+    def health(self, lock_timeout: float = 1.0):
+        """The health check's records, on a view of the store that waits `lock_timeout` at most."""
+        from .health import HealthRecords
+
+        return HealthRecords(FileStore(self.store.root, lock_timeout=lock_timeout), self.documents.sealer)
+
     def unit(self, dossier_id: str) -> DossierUnit:
         """A unit of work on one dossier (store/unit.py)."""
         return DossierUnit(self, dossier_id)

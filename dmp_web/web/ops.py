@@ -4,8 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from ..services import health
-from ..store import FileStore
-from ..store.health import HealthRecords
 
 HEALTH_LOCK_TIMEOUT = 1.0  # seconds
 
@@ -17,8 +15,7 @@ def health_check():
     """200 when this instance can serve, 503 naming the failing part (never its details)."""
     ext = current_app.extensions
     # its own view of the store with a short wait: a probe answers in a second or two, always
-    store = FileStore(ext["dmp.store"].root, lock_timeout=HEALTH_LOCK_TIMEOUT)
-    parts = health.check(HealthRecords(store, ext["dmp.repos"].documents.sealer))
+    parts = health.check(ext["dmp.repos"].health(HEALTH_LOCK_TIMEOUT))
     parts["store_version"] = "ok" if ext["dmp.store_current"] else "outdated"
     healthy = all(state in health.HEALTHY for state in parts.values())
     return jsonify(status="ok" if healthy else "fail", checks=parts), 200 if healthy else 503

@@ -6,6 +6,8 @@ import pdfplumber
 
 from .patient_journey import MARCEL, NEW_PASSWORD, create_dossier, first_connection, log_in
 
+BOTH_STORES = True  # the journey runs on the file store and on PostgreSQL
+
 
 def test_the_whole_journey_works_without_javascript(client, notifier, app):
     sent = client.submit("/creer/code", {"nir": MARCEL.nir, "nir_confirm": MARCEL.nir}, follow_redirects=True)

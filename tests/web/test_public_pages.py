@@ -46,7 +46,8 @@ def test_site_map_links_to_every_page_it_lists(client):
     hrefs = [a["href"] for a in soup.main.select("a")]
     assert {"/", "/accessibilite", "/mentions-legales", "/plan-du-site"} <= set(hrefs)
     for href in hrefs:
-        assert client.get(href).status_code == 200
+        # a booklet not made yet answers its waiting page: 202, accepted, to come back for
+        assert client.get(href).status_code == (202 if href.endswith(".pdf") else 200), href
 
 
 def test_a_missing_page_says_what_to_do_next(client):

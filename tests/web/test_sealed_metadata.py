@@ -56,3 +56,22 @@ def test_rows_written_before_sealing_are_read_and_reseal_data_seals_them(app):
     assert app.test_cli_runner().invoke(args=["reseal-data"]).exit_code == 0
     assert b"Consultation du 12 octobre 2026" not in everything_stored(app)
     assert {d.title for d in app.extensions["dmp.repos"].documents.list(DOSSIER)} == titles
+
+
+def test_hiding_a_document_written_before_sealing_keeps_its_file_readable(app):
+    import dataclasses
+
+    from dmp_web.domain.uploads import check_upload
+
+    repos = app.extensions["dmp.repos"]
+    document = repos.documents.list(DOSSIER)[0]
+    data = b"%PDF-1.4\n%%EOF\n"
+    row = repos.documents.prepare(dataclasses.replace(document, id="d0c00000000000ff"), text="Texte.",
+                                  file_name="ancien-scan.pdf", content_type="application/pdf", data=data)
+    assert check_upload("ancien-scan.pdf", data)  # a file the deposit would take
+    row.update(title="Un document ancien", sealed_meta=False, file={**row["file"], "name": "ancien-scan.pdf"})
+    repos.documents.insert(DOSSIER, row)  # as an older version wrote it: title and file name in clear
+    old = repos.documents.get(DOSSIER, "d0c00000000000ff")
+    repos.documents.save(dataclasses.replace(old, hidden=True))  # hidden from professionals
+    assert repos.documents.file(DOSSIER, old.id).name == "ancien-scan.pdf"  # still opens
+    assert b"ancien-scan.pdf" not in everything_stored(app) and b"Un document ancien" not in everything_stored(app)

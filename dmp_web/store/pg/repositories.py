@@ -3,12 +3,14 @@ service cannot tell it from the file store's `Repositories`."""
 from __future__ import annotations
 
 from ...domain.journal import ChainKey
+from ..copies import JobStore
 from ..crypto import Sealer
 from . import Database
 from .accounts import PgAccountRepository, PgCreationCodeRepository
 from .directory import PgDirectory
 from .documents import PgDocumentRepository, PgEmergencyRepository
 from .dossiers import PgDossiers
+from .health import PgHealthRecords
 from .journal import PgJournal, PgOperatorsJournal
 from .register import PgInsuredRegister
 from .sessions import PgSessionRepository
@@ -17,8 +19,12 @@ from .wishes import PgReimbursementRepository, PgWishesRepository
 
 
 class PgRepositories:
-    def __init__(self, db: Database, sealer: Sealer, session_sealer: Sealer, chain: ChainKey):
+    def __init__(self, db: Database, sealer: Sealer, session_sealer: Sealer, chain: ChainKey, store=None):
         self.db = db
+        # The file store on this server's disk, for what stays local: temporary files, the
+        # batch commands' scratch folders and lock, and (until they move here) the worker's jobs.
+        self.store = store
+        self.jobs = JobStore(store, sealer) if store is not None else None
         self.dossiers = PgDossiers(db)
         self.accounts = PgAccountRepository(db)
         self.journal = PgJournal(db, sealer, chain)
@@ -31,6 +37,9 @@ class PgRepositories:
         self.reimbursements = PgReimbursementRepository(db, sealer)
         self.sessions = PgSessionRepository(db, session_sealer)
         self.register = PgInsuredRegister(db)
+
+    def health(self, lock_timeout: float = 1.0) -> PgHealthRecords:
+        return PgHealthRecords(self.db, self.documents.sealer)
 
     def unit(self, dossier_id: str) -> PgUnit:
         """A unit of work on one dossier: one transaction (store/pg/unit.py)."""
