@@ -47,7 +47,7 @@ def content_mark(ctx: Context, dossier: Dossier) -> str:
     """Changes whenever what a copy shows changes: the dossier's records and the person's identity.
     The history is not in it (every page view adds to it): a copy says when it was made."""
     person = ctx.register.get(dossier.holder_nir)
-    digest = hashlib.sha256(ctx.repos.jobs.records_mark(dossier.id).encode())
+    digest = hashlib.sha256(ctx.repos.content_mark(dossier.id).encode())
     digest.update(repr(person).encode())
     return digest.hexdigest()
 

@@ -337,6 +337,10 @@ class Repositories:
         self.jobs = JobStore(store, sealer) if sealer else None  # the worker's copies, sealed
         self.register = InsuredRegister(store)  # the insured persons (the Assurance Maladie's)
 
+    def content_mark(self, dossier_id: str) -> str:
+        """A digest of the dossier's own records as stored (store/copies.py)."""
+        return self.jobs.records_mark(dossier_id)
+
     def health(self, lock_timeout: float = 1.0):
         """The health check's records, on a view of the store that waits `lock_timeout` at most."""
         from .health import HealthRecords

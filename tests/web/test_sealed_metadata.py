@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
+from ..conftest import make_app
 from .pro_journey import BERNARD, DOSSIER, log_out, pro_log_in
 from .test_patient_documents import patient_log_in
 
@@ -16,8 +19,44 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def everything_stored(app) -> bytes:
-    """Every file of the store, the journals included."""
-    return b"".join(p.read_bytes() for p in app.extensions["dmp.store"].root.rglob("*") if p.is_file())
+    """Every file of the store, the journals included; on PostgreSQL, every row of every table too."""
+    files = b"".join(p.read_bytes() for p in app.extensions["dmp.store"].root.rglob("*") if p.is_file())
+    db = getattr(app.extensions["dmp.repos"], "db", None)
+    if db is None:
+        return files
+    with db.transaction() as conn:
+        tables = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+        rows = [r[0] for table in tables for r in conn.execute(f'SELECT t::text FROM "{table}" t')]
+    # bytea columns read as hex in a row's text: their clear bytes would show as hex too
+    return files + "\n".join(rows).encode() + b"".join(bytes.fromhex(h) for row in rows
+                                                         for h in _hex_fields(row))
+
+
+def journal_stored(app) -> bytes:
+    """The dossier's journal as stored: its segment files, or its rows."""
+    db = getattr(app.extensions["dmp.repos"], "db", None)
+    if db is None:
+        return b"".join(p.read_bytes() for p in app.extensions["dmp.store"].path(
+            "dossiers", DOSSIER[:2], DOSSIER, "journal").iterdir())
+    with db.transaction() as conn:
+        rows = conn.execute("SELECT stored::text FROM journal_entries WHERE journal_id = %s", (DOSSIER,)).fetchall()
+    assert rows
+    return "\n".join(r[0] for r in rows).encode()
+
+
+def _hex_fields(row_text: str) -> list[str]:
+    import re
+
+    return [h for h in re.findall(r"\\+x([0-9a-f]+)", row_text) if len(h) % 2 == 0]
+
+
+BOTH_STORES = True  # sealed at rest on the file store and on PostgreSQL
+
+
+@pytest.fixture
+def file_app(tmp_path):
+    """For the rows an older version of the file store wrote (PostgreSQL never had them)."""
+    return make_app(tmp_path)
 
 
 def test_a_title_a_file_name_a_reason_and_a_name_are_nowhere_in_clear(client, notifier, app):
@@ -32,8 +71,7 @@ def test_a_title_a_file_name_a_reason_and_a_name_are_nowhere_in_clear(client, no
     stored = everything_stored(app)
     for clear in (TITLE, FILE_NAME, REASON, TRUSTED):
         assert clear.encode() not in stored, clear
-    journal = b"".join(p.read_bytes() for p in app.extensions["dmp.store"].path(
-        "dossiers", DOSSIER[:2], DOSSIER, "journal").iterdir())
+    journal = journal_stored(app)
     assert b"Hugo Bernard" not in journal  # who read the dossier (the directory is public; this is not)
     reasons = [e.detail for e in app.extensions["dmp.repos"].journal.entries(DOSSIER) if e.action == "break_glass"]
     assert len(reasons) == 1 and reasons[0]["emergency"]["reason"] == REASON  # the journal reads back
@@ -43,7 +81,8 @@ def test_a_title_a_file_name_a_reason_and_a_name_are_nowhere_in_clear(client, no
     assert app.extensions["dmp.repos"].emergencies.all(DOSSIER)[-1].reason == REASON
 
 
-def test_rows_written_before_sealing_are_read_and_reseal_data_seals_them(app):
+def test_rows_written_before_sealing_are_read_and_reseal_data_seals_them(file_app):
+    app = file_app
     store = app.extensions["dmp.store"]
     with store.transaction("dossiers", DOSSIER[:2], DOSSIER, "documents.json") as db:  # as an older version wrote
         for row in db.all():
@@ -58,7 +97,8 @@ def test_rows_written_before_sealing_are_read_and_reseal_data_seals_them(app):
     assert {d.title for d in app.extensions["dmp.repos"].documents.list(DOSSIER)} == titles
 
 
-def test_hiding_a_document_written_before_sealing_keeps_its_file_readable(app):
+def test_hiding_a_document_written_before_sealing_keeps_its_file_readable(file_app):
+    app = file_app
     import dataclasses
 
     from dmp_web.domain.uploads import check_upload

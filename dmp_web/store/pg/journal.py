@@ -84,6 +84,24 @@ class PgJournal:
         with self.db.transaction() as conn:
             return self.append_in(conn, dossier_id, at, actor, action, **details)
 
+    def reseal(self, dossier_id: str) -> int:
+        """Wrap the dossier's journal key again with the first data key; 1 if it had one. The
+        entries, and so the chain, stay as they are."""
+        with self.db.transaction() as conn:
+            row = conn.execute("SELECT wrapped FROM journal_keys WHERE dossier_id = %s FOR UPDATE",
+                               (dossier_id,)).fetchone()
+            if row is None:
+                return 0
+            conn.execute("UPDATE journal_keys SET wrapped = %s WHERE dossier_id = %s",
+                         (self.sealer.reseal_text(row[0]), dossier_id))
+        return 1
+
+    def journal_ids(self) -> list[str]:
+        """Every dossier that has a journal head (a batch job's walk, never a page's)."""
+        with self.db.transaction() as conn:
+            return [r[0] for r in conn.execute(
+                "SELECT journal_id FROM journal_heads WHERE journal_id <> %s ORDER BY journal_id", (OPERATORS_JOURNAL,))]
+
     def mark_purged_in(self, conn: psycopg.Connection, dossier_id: str, at_iso: str) -> None:
         """The dossier was erased: its entries went with it; its head stays, saying when."""
         head = self._head(conn, dossier_id, lock=True)

@@ -38,6 +38,19 @@ class PgRepositories:
         self.sessions = PgSessionRepository(db, session_sealer)
         self.register = PgInsuredRegister(db)
 
+    def content_mark(self, dossier_id: str) -> str:
+        """A digest of the dossier's own records (settings, documents, wishes, reimbursements,
+        emergency accesses): it changes with any of them (a copy is made again)."""
+        with self.db.transaction() as conn:
+            return conn.execute(
+                "SELECT md5(concat_ws('|',"
+                " (SELECT record::text FROM dossiers WHERE dossier_id = %(d)s),"
+                " (SELECT string_agg(record::text, ',' ORDER BY document_id) FROM documents WHERE dossier_id = %(d)s),"
+                " (SELECT md5(sealed) FROM wishes WHERE dossier_id = %(d)s),"
+                " (SELECT md5(sealed) FROM reimbursements WHERE dossier_id = %(d)s),"
+                " (SELECT string_agg(record::text, ',' ORDER BY access_id) FROM emergencies WHERE dossier_id = %(d)s)"
+                "))", {"d": dossier_id}).fetchone()[0]
+
     def health(self, lock_timeout: float = 1.0) -> PgHealthRecords:
         return PgHealthRecords(self.db, self.documents.sealer)
 
