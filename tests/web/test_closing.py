@@ -5,6 +5,8 @@ from datetime import datetime, timezone
 from .pro_journey import DOSSIER, DURAND, FATIMA_NIR, journal, log_out, pro_log_in
 from .test_patient_documents import patient_log_in
 
+BOTH_STORES = True  # these journeys run on the file store and on PostgreSQL
+
 
 def _close(client):
     return client.post("/mon-dmp/fermer", data={"csrf_token": client.csrf_token("/mon-dmp/fermer")},

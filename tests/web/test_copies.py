@@ -32,6 +32,8 @@ from ..conftest import CheckedClient, make_app
 from .copy_dossier import DOSSIER, PENDING, grow_demo_dossier, sample_files
 from .pro_journey import LEFEVRE, log_out, pro_log_in
 
+BOTH_STORES = True  # these journeys run on the file store and on PostgreSQL
+
 PENDING_TITLE = "Échographie cardiaque du 3 novembre 2026"
 SECRET_FILE = "resultat-a-expliquer.pdf"
 PDF_URL, ZIP_URL = "/mon-dmp/copie/copie-dmp.pdf", "/mon-dmp/copie/archive-dmp.zip"

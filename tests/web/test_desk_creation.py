@@ -16,6 +16,8 @@ from dmp_web.domain.identity import nir_key
 from ..conftest import CheckedClient, field_error
 from .patient_journey import log_in
 
+BOTH_STORES = True  # these journeys run on the file store and on PostgreSQL
+
 MARCEL = next(p for p in INSURED if p.birth_name == "DUPUIS")  # an adult with no DMP yet
 LUCAS = next(p for p in INSURED if p.birth_name == "MOREAU")  # a minor, born in 2012
 JEANNE = next(p for p in INSURED if p.birth_name == "MARTIN")

@@ -9,6 +9,8 @@ from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
 
 from .pro_journey import BERNARD, DOSSIER, LEFEVRE, PETIT, journal, log_out, pro_log_in
 
+BOTH_STORES = True  # these journeys run on the file store and on PostgreSQL
+
 HISTORY = "/mon-dmp/historique"
 CONSULTATION = "d0c0000000000001"  # by Dr Durand; neither a pharmacist nor a nurse may read it
 LAB = "d0c0000000000002"

@@ -4,6 +4,8 @@ from ..conftest import field_error
 from .pro_journey import BERNARD, DOSSIER, DURAND, LEFEVRE, journal, log_out, pro_log_in
 from .test_patient_documents import patient_log_in
 
+BOTH_STORES = True  # these journeys run on the file store and on PostgreSQL
+
 CONSULTATION = "d0c0000000000001"
 
 

@@ -5,6 +5,8 @@ import io
 from ..conftest import field_error
 from .pro_journey import DOSSIER, DURAND, PETIT, journal, log_out, pro_log_in
 
+BOTH_STORES = True  # these journeys run on the file store and on PostgreSQL
+
 LAB = "d0c0000000000002"  # prise de sang, by Dr Durand; a pharmacist may read it
 
 
@@ -105,8 +107,8 @@ def test_a_dossier_of_many_documents_is_shown_50_at_a_time_each_once(client, not
         id=f"b{k:015x}", dossier_id=DOSSIER, type_code=kinds[k % 4], title=f"Note numéro {k}",
         author_kind="holder", author_id=DOSSIER, author_name="le titulaire", created_at=start + timedelta(hours=k),
         document_date=(start + timedelta(hours=k)).date())) for k in range(120)]
-    with repos.store.transaction("dossiers", DOSSIER[:2], DOSSIER, "documents.json") as db:
-        db.insert_multiple(rows)
+    for row in rows:
+        repos.documents.insert(DOSSIER, row)
     total = len([d for d in repos.documents.list(DOSSIER) if not d.awaiting_explanation])
     patient_log_in(client, notifier)
     seen, headings, page, number = [], [], client.get("/mon-dmp/documents").soup, 1
@@ -142,7 +144,7 @@ def test_the_list_read_from_memory_follows_every_change_of_the_documents(client,
     assert len(repos.documents.list(DOSSIER)) == len(before) + 1
 
 
-def test_a_list_kept_in_memory_never_outlives_a_write_of_another_process(app):
+def test_a_list_kept_in_memory_never_outlives_a_write_of_another_process(tmp_path):
     """Two gunicorn processes: one writes, the other lists. The file's inode, size and time can
     come back the same after a write (a coarse clock, a reused inode): the kept list follows
     the file's bytes, not those."""
@@ -151,7 +153,9 @@ def test_a_list_kept_in_memory_never_outlives_a_write_of_another_process(app):
 
     from dmp_web.store.documents import DocumentRepository
 
-    web1 = app.extensions["dmp.repos"].documents
+    from ..conftest import make_app
+
+    web1 = make_app(tmp_path).extensions["dmp.repos"].documents  # the file store's own cache
     web2 = DocumentRepository(web1.store, web1.sealer)
     first = web1.list(DOSSIER)
     web1.save(dataclasses.replace(first[1], hidden=True))

@@ -11,10 +11,13 @@ from dmp_web.domain.documents import DOCUMENT_TYPES
 from dmp_web.domain.habilitations import allows
 
 from ..conftest import field_error
+from ..stored import everything_stored
 from .pro_journey import (
     BERNARD, DOSSIER, DURAND, FATIMA_BIRTH, FATIMA_NIR, FORBIDDEN, HADDAD, LEFEVRE, PETIT, journal, log_out,
     pro_log_in,
 )
+
+BOTH_STORES = True  # these journeys run on the file store and on PostgreSQL
 
 CONSULTATION = "d0c0000000000001"  # by Dr Durand, consultation report
 PENDING = "d0c0000000000005"  # by Dr Lefèvre, imaging, to be explained first
@@ -123,8 +126,8 @@ def test_a_deposited_file_is_checked_sealed_and_sent_back_as_an_attachment(clien
     new = next(d for d in pdf.list(DOSSIER) if d.title == "Analyse scannée")
     stored = pdf.file(DOSSIER, new.id)
     assert (stored.name, stored.content_type) == ("scan.pdf", "application/pdf")
-    raw = (tmp_path / "data" / "dossiers" / DOSSIER[:2] / DOSSIER / "files" / f"{stored.blob_id}.bin").read_bytes()
-    assert b"%PDF" not in raw and b"abc1234" not in raw  # sealed at rest
+    raw = everything_stored(app)
+    assert real_pdf[:200] not in raw and b"abc1234" not in raw  # sealed at rest
     download = client.get(f"/pro/dmp/{DOSSIER}/documents/{new.id}/fichier")
     assert download.headers["Content-Type"] == "application/pdf"
     assert download.headers["Content-Disposition"] == 'attachment; filename="scan.pdf"'

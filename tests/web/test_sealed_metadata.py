@@ -8,6 +8,7 @@ import io
 import pytest
 
 from ..conftest import make_app
+from ..stored import everything_stored, journal_stored
 from .pro_journey import BERNARD, DOSSIER, log_out, pro_log_in
 from .test_patient_documents import patient_log_in
 
@@ -16,38 +17,6 @@ FILE_NAME = "glycemie-mars.pdf"
 REASON = "Malaise grave dans la cage d’escalier"
 TRUSTED = "Ghislaine Vauquelin"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def everything_stored(app) -> bytes:
-    """Every file of the store, the journals included; on PostgreSQL, every row of every table too."""
-    files = b"".join(p.read_bytes() for p in app.extensions["dmp.store"].root.rglob("*") if p.is_file())
-    db = getattr(app.extensions["dmp.repos"], "db", None)
-    if db is None:
-        return files
-    with db.transaction() as conn:
-        tables = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
-        rows = [r[0] for table in tables for r in conn.execute(f'SELECT t::text FROM "{table}" t')]
-    # bytea columns read as hex in a row's text: their clear bytes would show as hex too
-    return files + "\n".join(rows).encode() + b"".join(bytes.fromhex(h) for row in rows
-                                                         for h in _hex_fields(row))
-
-
-def journal_stored(app) -> bytes:
-    """The dossier's journal as stored: its segment files, or its rows."""
-    db = getattr(app.extensions["dmp.repos"], "db", None)
-    if db is None:
-        return b"".join(p.read_bytes() for p in app.extensions["dmp.store"].path(
-            "dossiers", DOSSIER[:2], DOSSIER, "journal").iterdir())
-    with db.transaction() as conn:
-        rows = conn.execute("SELECT stored::text FROM journal_entries WHERE journal_id = %s", (DOSSIER,)).fetchall()
-    assert rows
-    return "\n".join(r[0] for r in rows).encode()
-
-
-def _hex_fields(row_text: str) -> list[str]:
-    import re
-
-    return [h for h in re.findall(r"\\+x([0-9a-f]+)", row_text) if len(h) % 2 == 0]
 
 
 BOTH_STORES = True  # sealed at rest on the file store and on PostgreSQL
@@ -71,7 +40,7 @@ def test_a_title_a_file_name_a_reason_and_a_name_are_nowhere_in_clear(client, no
     stored = everything_stored(app)
     for clear in (TITLE, FILE_NAME, REASON, TRUSTED):
         assert clear.encode() not in stored, clear
-    journal = journal_stored(app)
+    journal = journal_stored(app, DOSSIER)
     assert b"Hugo Bernard" not in journal  # who read the dossier (the directory is public; this is not)
     reasons = [e.detail for e in app.extensions["dmp.repos"].journal.entries(DOSSIER) if e.action == "break_glass"]
     assert len(reasons) == 1 and reasons[0]["emergency"]["reason"] == REASON  # the journal reads back

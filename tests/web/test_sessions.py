@@ -11,6 +11,8 @@ from dmp_web.domain.accounts import session_owner
 from ..conftest import CheckedClient, make_app
 from .pro_journey import log_out
 
+BOTH_STORES = True  # these journeys run on the file store and on PostgreSQL
+
 COOKIE = "dmp_session"
 DOSSIER = DEMO_LOGIN["dossier_id"]
 NEW_PASSWORD = "un jardin de roses en hiver"

@@ -10,7 +10,10 @@ from dmp_web.services import wishes as wishes_service
 from dmp_web.web.deps import ctx
 
 from ..conftest import field_error
+from ..stored import everything_stored
 from .pro_journey import DOSSIER, DURAND, PETIT, journal, log_out, pro_log_in
+
+BOTH_STORES = True  # these journeys run on the file store and on PostgreSQL
 
 OLD_MOBILE, OLD_EMAIL = DEMO_LOGIN["mobile"], DEMO_LOGIN["email"]
 NEW_MOBILE = "0799887766"
@@ -345,12 +348,11 @@ def test_wishes_are_never_in_clear_in_the_store(patient, app):
     patient.submit("/mon-dmp/volontes/groupe-sanguin-et-allergies",
                    {"blood_group": "AB-", "allergies": "Pénicilline et Ornithorynque"})
     assert wishes(app).allergies == "Pénicilline et Ornithorynque"
-    data_dir = app.config["DMP_SETTINGS"].data_dir
-    raw = b"".join(p.read_bytes() for p in data_dir.rglob("*") if p.is_file())
+    raw = everything_stored(app)
     for secret in ("Zorglub", "Kiwiana", "Quenouille", "0612121212", "0145678901", "Xylophage", "Ornithorynque",
                    "acharnement"):
         assert secret.encode() not in raw, secret
-    assert (data_dir / "dossiers" / DOSSIER[:2] / DOSSIER / "wishes.json").exists()
+    assert wishes(app).trusted_person.name == "Paulette Zorglub"  # stored, sealed, and it opens
 
 
 def test_without_a_trusted_person_the_emergency_contact_needs_a_name_and_a_phone(patient, app):
