@@ -268,18 +268,11 @@ class JobStore:
         path = self._output(job)
         self.store.tmp_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = self.store.tmp_dir / f"job-{job.id}.bin"
-        size, number = 0, 0
+        size = 0
         with open(tmp, "wb") as out:
-            block = source.read(CHUNK)
-            while True:
-                following = source.read(CHUNK)
-                token = self.sealer.seal(_HEADER.pack(bytes.fromhex(job.id), number, 0 if following else 1) + block)
+            for token, length in sealed_chunks(self.sealer, job.id, source):
                 out.write(_LENGTH.pack(len(token)) + token)
-                size += len(block)
-                number += 1
-                if not following:
-                    break
-                block = following
+                size += length
             out.flush()
             os.fsync(out.fileno())
         with self.store.writing():
@@ -294,27 +287,13 @@ class JobStore:
         except FileNotFoundError:
             raise OutputBroken("the copy is gone") from None
         with sealed:
-            number = 0
-            while True:
-                length = sealed.read(_LENGTH.size)
-                if len(length) != _LENGTH.size:
-                    raise OutputBroken("the copy is cut short")
-                token = sealed.read(_LENGTH.unpack(length)[0])
-                try:
-                    clear = self.sealer.open(token)
-                except Exception as exc:  # a token that does not open: altered, or another key
-                    raise OutputBroken("a chunk of the copy does not open") from exc
-                owner, place, last = _HEADER.unpack_from(clear)
-                if owner != bytes.fromhex(job.id):
-                    raise OutputBroken("a chunk of another copy")
-                if place != number:
-                    raise OutputBroken("the chunks of the copy are out of order")
-                yield clear[_HEADER.size:]
-                number += 1
-                if last:
-                    if sealed.read(1):
-                        raise OutputBroken("the copy goes on past its last chunk")
-                    return
+            def tokens() -> Iterator[bytes]:
+                while length := sealed.read(_LENGTH.size):
+                    if len(length) != _LENGTH.size:
+                        raise OutputBroken("the copy is cut short")
+                    yield sealed.read(_LENGTH.unpack(length)[0])
+
+            yield from opened_chunks(self.sealer, job.id, tokens())
 
     def _delete_output(self, job: Job) -> None:
         with self.store.writing(), suppress(FileNotFoundError):
@@ -365,6 +344,42 @@ class JobStore:
         for path in sorted(folder.iterdir(), key=_mtime):
             with suppress(OSError, ValueError, KeyError, TypeError):
                 yield Job.from_dict(json.loads(path.read_text("utf-8")))
+
+
+def sealed_chunks(sealer: Sealer, job_id: str, source: IO[bytes]) -> Iterator[tuple[bytes, int]]:
+    """What a job made, read from `source`, as sealed chunks: (token, clear length) each. Every
+    chunk names its job and its place, and the last says it is the last (both stores)."""
+    owner, number = bytes.fromhex(_check_id(job_id)), 0
+    block = source.read(CHUNK)
+    while True:
+        following = source.read(CHUNK)
+        yield sealer.seal(_HEADER.pack(owner, number, 0 if following else 1) + block), len(block)
+        number += 1
+        if not following:
+            return
+        block = following
+
+
+def opened_chunks(sealer: Sealer, job_id: str, tokens: Iterator[bytes]) -> Iterator[bytes]:
+    """The clear chunks of `tokens`, in order; OutputBroken on any chunk that does not open, of
+    another job, out of place, after the last, or when the last never comes."""
+    owner, number = bytes.fromhex(_check_id(job_id)), 0
+    for token in tokens:
+        if number < 0:
+            raise OutputBroken("the copy goes on past its last chunk")
+        try:
+            clear = sealer.open(token)
+        except Exception as exc:  # a token that does not open: altered, or another key
+            raise OutputBroken("a chunk of the copy does not open") from exc
+        chunk_owner, place, last = _HEADER.unpack_from(clear)
+        if chunk_owner != owner:
+            raise OutputBroken("a chunk of another copy")
+        if place != number:
+            raise OutputBroken("the chunks of the copy are out of order")
+        yield clear[_HEADER.size:]
+        number = -1 if last else number + 1
+    if number >= 0:
+        raise OutputBroken("the copy is cut short")
 
 
 def _mtime(path: Path) -> float:

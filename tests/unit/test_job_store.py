@@ -14,13 +14,31 @@ import pytest
 from dmp_web.store.copies import DONE, FAILED, QUEUE, QUEUED, RUNNING, RUNNING_STATE, JobStore, OutputBroken
 from dmp_web.store.crypto import Sealer
 from dmp_web.store.files import FileStore
+from dmp_web.store.pg import Database
+from dmp_web.store.pg.jobs import PgJobStore
+from dmp_web.store.pg.migrations import upgrade
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 DOSSIER = "d3m0f47140a0c5e55e0001"
 
 
+@pytest.fixture(params=["files", "postgresql"])
+def jobs(request, tmp_path):
+    """The same job store on both: the queue a folder of files, or rows taken FOR UPDATE SKIP LOCKED."""
+    sealer = Sealer(Sealer.generate_key())
+    if request.param == "files":
+        yield JobStore(FileStore(tmp_path / "data"), sealer)
+        return
+    url = request.getfixturevalue("fresh_pg_url")
+    upgrade(url)
+    db = Database(url, max_size=10)
+    yield PgJobStore(db, sealer)
+    db.close()
+
+
 @pytest.fixture
-def jobs(tmp_path):
+def file_jobs(tmp_path):
+    """For what only the file store has: its queue folder, its leases in file times, its files."""
     return JobStore(FileStore(tmp_path / "data"), Sealer(Sealer.generate_key()))
 
 
@@ -56,7 +74,8 @@ def test_eight_workers_at_once_take_each_job_once(jobs):
     assert sorted(taken) == sorted(asked)  # each once, none lost
 
 
-def test_a_killed_workers_job_goes_back_to_the_queue_after_its_lease(jobs):
+def test_a_killed_workers_job_goes_back_to_the_queue_after_its_lease(file_jobs):
+    jobs = file_jobs
     ask(jobs)
     job = jobs.claim(NOW, 3)
     assert jobs.claim(NOW, 3) is None
@@ -79,11 +98,12 @@ def test_a_job_replaced_while_it_ran_never_overwrites_its_successor(jobs):
     current = jobs.get("pdf", dossier_id=DOSSIER)
     assert current.id == new.id and current.state == DONE
     assert b"".join(jobs.output(current)) == b"new copy"
-    bins = list(jobs.store.root.rglob("*.bin"))
-    assert [p.name for p in bins] == [f"pdf-{new.id}.bin"]  # the old one's output is gone
+    with pytest.raises(OutputBroken):  # the old one's output is gone
+        b"".join(jobs.output(old))
 
 
-def test_a_kept_copy_is_sealed_chunked_and_refused_when_cut_or_reordered(jobs, monkeypatch):
+def test_a_kept_copy_is_sealed_chunked_and_refused_when_cut_or_reordered(file_jobs, monkeypatch):
+    jobs = file_jobs
     monkeypatch.setattr("dmp_web.store.copies.CHUNK", 1000)
     data = os.urandom(2500) + b"Fatima ROCHE"
     ask(jobs)
@@ -129,10 +149,12 @@ def test_kept_copies_are_listed_apart_and_forgotten(jobs):
     assert [j.id for j in jobs.kept()] == [done.id]
     jobs.forget(done)
     assert list(jobs.kept()) == [] and jobs.get("pdf", dossier_id=DOSSIER) is None
-    assert list(jobs.store.root.rglob("*.bin")) == []
+    with pytest.raises(OutputBroken):  # its output is gone with it
+        b"".join(jobs.output(done))
 
 
-def test_a_forged_job_id_in_the_queue_reaches_no_path(jobs):
+def test_a_forged_job_id_in_the_queue_reaches_no_path(file_jobs):
+    jobs = file_jobs
     queue = jobs.store.path(QUEUE)
     queue.mkdir(parents=True)
     (queue / "x.json").write_text('{"id": "../../etc", "kind": "pdf", "dossier_id": "../x"}')
@@ -140,7 +162,8 @@ def test_a_forged_job_id_in_the_queue_reaches_no_path(jobs):
     assert not (queue / RUNNING / "x.json").exists()
 
 
-def test_a_copy_of_another_job_or_dossier_is_never_served(jobs):
+def test_a_copy_of_another_job_or_dossier_is_never_served(file_jobs):
+    jobs = file_jobs
     ask(jobs)
     mine = jobs.finish(jobs.claim(NOW, 3), io.BytesIO(b"my copy"), NOW)
     ask(jobs, dossier="d999otherdossier01")
@@ -156,7 +179,8 @@ def test_a_copy_of_another_job_or_dossier_is_never_served(jobs):
     assert jobs.get("pdf", dossier_id=DOSSIER) is None
 
 
-def test_a_job_just_taken_is_within_its_lease_even_if_it_waited_long(jobs):
+def test_a_job_just_taken_is_within_its_lease_even_if_it_waited_long(file_jobs):
+    jobs = file_jobs
     ask(jobs)
     [waiting] = [p for p in jobs.store.path(QUEUE).iterdir() if p.is_file()]
     os.utime(waiting, (0, 0))  # it waited for a long time
@@ -165,7 +189,8 @@ def test_a_job_just_taken_is_within_its_lease_even_if_it_waited_long(jobs):
     assert jobs.claim(NOW, 3) is None and job is not None
 
 
-def test_forgetting_a_copy_of_an_erased_dossier_makes_no_folder(jobs):
+def test_forgetting_a_copy_of_an_erased_dossier_makes_no_folder(file_jobs):
+    jobs = file_jobs
     import shutil
 
     ask(jobs)
@@ -174,3 +199,22 @@ def test_forgetting_a_copy_of_an_erased_dossier_makes_no_folder(jobs):
     shutil.rmtree(folder)  # purge-closed erased the dossier
     jobs.forget(done)
     assert not folder.exists() and list(jobs.kept()) == []
+
+
+def test_a_killed_workers_job_is_taken_again_once_its_lease_ran_out_on_postgresql(fresh_pg_url):
+    import psycopg
+
+    upgrade(fresh_pg_url)
+    db = Database(fresh_pg_url, max_size=4)
+    try:
+        jobs = PgJobStore(db, Sealer(Sealer.generate_key()))
+        ask(jobs)
+        job = jobs.claim(NOW, 3)
+        assert jobs.claim(NOW, 3) is None and jobs.requeue_stale(60) == 0  # within its lease
+        jobs.renew(job)
+        with psycopg.connect(fresh_pg_url) as conn:  # its worker was killed: no renewal for a minute
+            conn.execute("UPDATE jobs SET lease_until = now() - interval '1 second'")
+        again = jobs.claim(NOW, 3)
+        assert again.id == job.id and again.attempts == 2
+    finally:
+        db.close()

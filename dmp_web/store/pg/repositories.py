@@ -3,7 +3,6 @@ service cannot tell it from the file store's `Repositories`."""
 from __future__ import annotations
 
 from ...domain.journal import ChainKey
-from ..copies import JobStore
 from ..crypto import Sealer
 from . import Database
 from .accounts import PgAccountRepository, PgCreationCodeRepository
@@ -11,6 +10,7 @@ from .directory import PgDirectory
 from .documents import PgDocumentRepository, PgEmergencyRepository
 from .dossiers import PgDossiers
 from .health import PgHealthRecords
+from .jobs import PgJobStore
 from .journal import PgJournal, PgOperatorsJournal
 from .register import PgInsuredRegister
 from .sessions import PgSessionRepository
@@ -22,9 +22,9 @@ class PgRepositories:
     def __init__(self, db: Database, sealer: Sealer, session_sealer: Sealer, chain: ChainKey, store=None):
         self.db = db
         # The file store on this server's disk, for what stays local: temporary files, the
-        # batch commands' scratch folders and lock, and (until they move here) the worker's jobs.
+        # batch commands' scratch folders and their lock.
         self.store = store
-        self.jobs = JobStore(store, sealer) if store is not None else None
+        self.jobs = PgJobStore(db, sealer)  # shared by every server's workers
         self.dossiers = PgDossiers(db)
         self.accounts = PgAccountRepository(db)
         self.journal = PgJournal(db, sealer, chain)
