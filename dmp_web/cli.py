@@ -10,7 +10,7 @@ from flask import Flask, current_app
 
 
 # The purge and the key rotation both walk every dossier: they never run at the same time.
-BATCH_LOCK = "batch-jobs"
+from .store.dossiers import BATCH_LOCK  # noqa: F401 - the batch commands' lock, named once
 
 
 def init_app(app: Flask) -> None:
@@ -42,14 +42,12 @@ def init_app(app: Flask) -> None:
         from .domain.reimbursements import local_day
         from .services.csv_rows import count_lines, csv_lines
         from .services.register_import import RegisterImportRefused, import_register
-        from .store.register import InsuredRegister
-
-        store = current_app.extensions["dmp.store"]
-        register = InsuredRegister(store)
+        repos = current_app.extensions["dmp.repos"]
+        store, register = current_app.extensions["dmp.store"], repos.register
         total, today = count_lines(csv_file), local_day(current_app.extensions["dmp.clock"]())
         try:
             # one import at a time, never beside a purge; its buckets in a folder of its own
-            with store.lock(BATCH_LOCK), store.scratch() as scratch, \
+            with repos.batch_lock(), store.scratch() as scratch, \
                     terminal_progress(2 * total, "Vérification, puis import") as update:
                 count = import_register(lambda: csv_lines(csv_file, update), register, today, scratch,
                                         csv_file.stat().st_size)
@@ -73,7 +71,7 @@ def init_app(app: Flask) -> None:
         now = current_app.extensions["dmp.clock"]()
         store = current_app.extensions["dmp.store"]
         try:
-            with store.lock(BATCH_LOCK), store.scratch() as scratch, \
+            with current_app.extensions["dmp.repos"].batch_lock(), store.scratch() as scratch, \
                     terminal_progress(count_lines(csv_file), "Lecture du fichier") as update:
                 summary = import_reimbursements(csv_lines(csv_file, update), current_app.extensions["dmp.repos"],
                                                 now, scratch, csv_file.stat().st_size)
@@ -95,7 +93,7 @@ def init_app(app: Flask) -> None:
         from .services.purge import purge_closed
         from .web.deps import ctx
 
-        with current_app.extensions["dmp.store"].lock(BATCH_LOCK):
+        with current_app.extensions["dmp.repos"].batch_lock():
             purged = purge_closed(ctx(), dry_run=dry_run)
         verb = "serait effacé" if dry_run else "effacé"
         for item in purged:
@@ -158,6 +156,10 @@ def init_app(app: Flask) -> None:
         left as it was and listed (exit 1). Running it again changes nothing."""
         from .services.store_migration import migrate_store
 
+        if current_app.config["DMP_SETTINGS"].database_url:
+            click.echo("migrate-store met à jour un dossier de données en fichiers. "
+                       "Sur PostgreSQL, lancez db-upgrade.", err=True)
+            sys.exit(1)
         store = current_app.extensions["dmp.store"]
         with store.lock(BATCH_LOCK):
             done = migrate_store(current_app.extensions["dmp.repos"], current_app.extensions["dmp.notifier"].letters)
@@ -177,16 +179,14 @@ def init_app(app: Flask) -> None:
         from .notify.letters import LetterQueue
         from .services.data_keys import reseal_everything, unreadable
         from .store.crypto import Sealer
-        from .store.dossiers import Repositories
 
-        store = current_app.extensions["dmp.store"]
+        repos = current_app.extensions["dmp.repos"]
         settings = current_app.config["DMP_SETTINGS"]
         letters = current_app.extensions["dmp.notifier"].letters
         first_key = settings.resolved_data_keys()[:1]
-        with store.lock(BATCH_LOCK):  # never with the purge: it would write back what it erases
-            done = reseal_everything(current_app.extensions["dmp.repos"], letters)
-            left = unreadable(Repositories(store, Sealer.from_keys(first_key, "documents"),
-                                           chain=current_app.extensions["dmp.repos"].journal.chain),
+        with repos.batch_lock():  # never with the purge: it would write back what it erases
+            done = reseal_everything(repos, letters)
+            left = unreadable(repos.reopened(Sealer.from_keys(first_key, "documents")),
                               LetterQueue(letters.folder, Sealer.from_keys(first_key, "letters")))
         click.echo(f"{done.dossiers} DMP, {done.items} éléments scellés de nouveau avec la première clé.")
         for line in (*done.failures, *left):

@@ -32,6 +32,13 @@ def fail(message: str, action: str | None = None) -> None:
     sys.exit(1)
 
 
+def refuse_on_a_database(action: str) -> None:
+    """backup and restore copy the file store; a database is saved with its own tools."""
+    if current_app.config["DMP_SETTINGS"].database_url:
+        fail("Les données sont dans PostgreSQL : sauvegardez la base avec ses outils "
+             "(pg_basebackup et l’archivage des journaux, ou pg_dump).", action=action)
+
+
 @contextmanager
 def terminal_progress(length: int, label: str):
     """An update(n) function: a progress bar on a terminal, nothing at all elsewhere (a log)."""
@@ -175,6 +182,8 @@ def init_app(app: Flask) -> None:
         from .services.backup import BackupRefused, backup
         from .web.deps import ctx
 
+        refuse_on_a_database("backup_made")
+
         try:
             done = backup(current_app.extensions["dmp.store"], destination, ctx().now())
         except BackupRefused as refused:
@@ -190,6 +199,8 @@ def init_app(app: Flask) -> None:
         is checked against the backup's manifest first. Then run journal-check."""
         from .services.backup import BackupRefused, restore
         from .settings import DEVELOPMENT_SECRET_FILES
+
+        refuse_on_a_database("backup_restored")
         from .services.store_migration import VERSION_FILE
         from .store.files import TMP_FOLDER, WRITERS_LOCK
 

@@ -14,7 +14,6 @@ from typing import TextIO
 from ..domain.journal import OPERATORS_JOURNAL, ChainProblem
 from ..store.files import UnsafePath
 from ..store.journal import HeadForged
-from .store_migration import STORE_VERSION, store_version
 
 ANCHOR_KIND = "dmp-web journal anchor"
 
@@ -45,8 +44,9 @@ def _problem(repos, dossier_id: str) -> ChainProblem | None:
 
 
 def _read_problem(repos, dossier_id: str) -> ChainProblem | None:
-    if repos.store.exists("dossiers", dossier_id[:2], dossier_id, "journal.json"):
-        return ChainProblem("legacy" if store_version(repos.store) < STORE_VERSION else "planted")
+    legacy = repos.journal.legacy_problem(dossier_id)
+    if legacy is not None:
+        return legacy
     problem = repos.journal.check(dossier_id)
     if problem is None and repos.journal.head(dossier_id) is None:
         # every dossier has its creation entry: no journal at all is a journal deleted
@@ -62,9 +62,7 @@ def check_journals(repos, dossier_ids: list[str] | None = None) -> CheckReport:
         problem = _problem(repos, dossier_id)
         if problem is not None:
             problems.append(f"{_label(dossier_id)} : {problem.sentence()}")
-    from ..store.unit import failed_units
-
-    for dossier_id in failed_units(repos):
+    for dossier_id in repos.failed_units():
         if not dossier_ids or dossier_id in dossier_ids:
             problems.append(f"{_label(dossier_id)} : une modification n’a pas pu être finie après une panne "
                             "(voir pending-failed/).")
@@ -82,7 +80,7 @@ def write_anchor(repos, out: TextIO, now: datetime) -> int:
     """Write every head to `out`, then the MAC of all that; the number of journals anchored."""
     lines = []
     for journal_id in [*repos.journal.journal_ids(), OPERATORS_JOURNAL]:
-        head = repos.operators.files.head() if journal_id == OPERATORS_JOURNAL else repos.journal.head(journal_id)
+        head = repos.operators.head() if journal_id == OPERATORS_JOURNAL else repos.journal.head(journal_id)
         if head is not None:
             lines.append(json.dumps({"journal": journal_id, "count": head.count, "last_hash": head.last_hash}))
     body = "\n".join([json.dumps({"kind": ANCHOR_KIND, "at": now.isoformat(), "journals": len(lines)}), *lines]) + "\n"
@@ -106,9 +104,9 @@ def check_anchor(repos, text: str) -> tuple[int, list[str]]:
     problems = []
     for anchored in heads:
         journal_id, count = anchored["journal"], anchored["count"]
+        operators = journal_id == OPERATORS_JOURNAL
         try:
-            files = repos.operators.files if journal_id == OPERATORS_JOURNAL else repos.journal.files(journal_id)
-            head = files.head()
+            head = repos.operators.head() if operators else repos.journal.head(journal_id)
         except (UnsafePath, HeadForged, *_UNREADABLE):
             problems.append(f"{_label(journal_id)} : la tête de l’historique est illisible ou écrite sans la clé.")
             continue
@@ -119,9 +117,10 @@ def check_anchor(repos, text: str) -> tuple[int, list[str]]:
                             f"{head.count if head else 0} aujourd’hui ; des entrées ont été enlevées.")
             continue
         try:
-            rows = files.rows(count - 1, count, head=head) if count else []
+            row = (repos.operators.stored_row(count - 1) if operators else repos.journal.stored_row(journal_id, count - 1)) \
+                if count else None
         except _UNREADABLE:
-            rows = []
-        if count and (not rows or rows[0].get("hash") != anchored["last_hash"]):
+            row = None
+        if count and (not row or row.get("hash") != anchored["last_hash"]):
             problems.append(f"{_label(journal_id)} : l’entrée {count} n’est plus celle de l’ancre.")
     return len(heads), problems

@@ -260,6 +260,20 @@ class JournalRepository:
     def head(self, dossier_id: str) -> Head | None:
         return self.files(dossier_id).head()
 
+    def stored_row(self, dossier_id: str, seq: int) -> dict | None:
+        """Entry `seq` as stored (journal-check --anchor compares its hash)."""
+        files = self.files(dossier_id)
+        rows = files.rows(seq, seq + 1, head=files.head())
+        return rows[0] if rows else None
+
+    def legacy_problem(self, dossier_id: str) -> ChainProblem | None:
+        """A journal file of an older version beside the segments: not migrated, or planted."""
+        if not self.store.exists(*_folder(dossier_id), "journal.json"):
+            return None
+        from ..services.store_migration import STORE_VERSION, store_version
+
+        return ChainProblem("legacy" if store_version(self.store) < STORE_VERSION else "planted")
+
     def journal_ids(self) -> list[str]:
         """Every dossier that has a journal head (a batch job's walk, never a page's)."""
         root = self.store.path("journal-heads")
@@ -317,6 +331,9 @@ class CreationCodeRepository:
         return outcome[0]
 
 
+BATCH_LOCK = "batch-jobs"  # one batch command at a time (imports, purge, reseal, copies of the store)
+
+
 class Repositories:
     def __init__(self, store: FileStore, sealer: Sealer | None = None, session_sealer: Sealer | None = None,
                  chain: ChainKey | None = None):
@@ -340,6 +357,20 @@ class Repositories:
     def content_mark(self, dossier_id: str) -> str:
         """A digest of the dossier's own records as stored (store/copies.py)."""
         return self.jobs.records_mark(dossier_id)
+
+    def failed_units(self) -> list[str]:
+        """The dossiers whose unit of work could not be finished after a crash (pending-failed/)."""
+        from .unit import failed_units
+
+        return failed_units(self)
+
+    def batch_lock(self):
+        """One batch command at a time (imports, purge, reseal), on this store."""
+        return self.store.lock(BATCH_LOCK)
+
+    def reopened(self, sealer: Sealer) -> "Repositories":
+        """The same store seen with other data keys (reseal-data checks the first key alone)."""
+        return Repositories(self.store, sealer, chain=self.journal.chain)
 
     def health(self, lock_timeout: float = 1.0):
         """The health check's records, on a view of the store that waits `lock_timeout` at most."""

@@ -31,5 +31,12 @@ class OperatorsJournal:
     def check(self):
         return self.files.check()
 
+    def head(self):
+        return self.files.head()
+
+    def stored_row(self, seq: int) -> dict | None:
+        rows = self.files.rows(seq, seq + 1, head=self.files.head())
+        return rows[0] if rows else None
+
     def migrate_legacy(self) -> bool | None:
         return self.files.migrate_legacy(_LEGACY)

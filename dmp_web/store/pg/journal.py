@@ -114,6 +114,16 @@ class PgJournal:
         with self.db.transaction() as conn:
             return self._head(conn, dossier_id, lock=False)
 
+    def stored_row(self, dossier_id: str, seq: int) -> dict | None:
+        """Entry `seq` as stored (journal-check --anchor compares its hash)."""
+        with self.db.transaction() as conn:
+            row = conn.execute("SELECT stored FROM journal_entries WHERE journal_id = %s AND seq = %s",
+                               (dossier_id, seq)).fetchone()
+        return _as_row(row[0]) if row else None
+
+    def legacy_problem(self, dossier_id: str) -> ChainProblem | None:
+        return None  # a database never held the journal files of older versions
+
     def count(self, dossier_id: str) -> int:
         head = self.head(dossier_id)
         return head.count if head else 0
@@ -190,6 +200,12 @@ class PgOperatorsJournal(PgJournal):
 
     def entries(self) -> list[JournalEntry]:
         return super().entries(OPERATORS_JOURNAL)
+
+    def head(self) -> Head | None:
+        return super().head(OPERATORS_JOURNAL)
+
+    def stored_row(self, seq: int) -> dict | None:
+        return super().stored_row(OPERATORS_JOURNAL, seq)
 
     def check(self) -> ChainProblem | None:
         with self.db.transaction() as conn:

@@ -2,6 +2,8 @@
 service cannot tell it from the file store's `Repositories`."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from ...domain.journal import ChainKey
 from ..crypto import Sealer
 from . import Database
@@ -37,6 +39,25 @@ class PgRepositories:
         self.reimbursements = PgReimbursementRepository(db, sealer)
         self.sessions = PgSessionRepository(db, session_sealer)
         self.register = PgInsuredRegister(db)
+
+    def failed_units(self) -> list[str]:
+        return []  # a unit of work is a transaction: a crash rolls it back, nothing is left half done
+
+    @contextmanager
+    def batch_lock(self):
+        """One batch command at a time on every server: a session lock of the database."""
+        with self.db.pool.connection() as conn:
+            conn.autocommit = True
+            conn.execute("SELECT pg_advisory_lock(hashtextextended('dmp-batch-jobs', 0))")
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(hashtextextended('dmp-batch-jobs', 0))")
+                conn.autocommit = False
+
+    def reopened(self, sealer: Sealer) -> "PgRepositories":
+        """The same database seen with other data keys (reseal-data checks the first key alone)."""
+        return PgRepositories(self.db, sealer, sealer, self.journal.chain, store=self.store)
 
     def content_mark(self, dossier_id: str) -> str:
         """A digest of the dossier's own records (settings, documents, wishes, reimbursements,
