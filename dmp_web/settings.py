@@ -80,7 +80,7 @@ class Settings:
     # or its own command, `flask --app app worker`, beside the web servers (production).
     worker_embedded: bool = False
     worker_threads: int = 2  # jobs made at once by one worker
-    # DMP_DATABASE_URL: the PostgreSQL store (issue 14, under way): only `db-upgrade` uses it yet
+    # DMP_DATABASE_URL: the PostgreSQL store, for several servers (its password stays out of logs)
     database_url: str | None = field(default=None, repr=False)
 
     @property
@@ -148,13 +148,8 @@ class Settings:
             found.append(f"DMP_ENV : « {self.env} » n’est pas un environnement connu ({', '.join(ENVIRONMENTS)}).")
         if self.secret_key is not None and len(self.secret_key) < SECRET_KEY_MIN_LENGTH:
             found.append(f"DMP_SECRET_KEY : la clé doit avoir au moins {SECRET_KEY_MIN_LENGTH} caractères.")
-        if self.database_url is not None:
-            if not self.database_url.startswith(("postgresql://", "postgres://")):
-                found.append("DMP_DATABASE_URL : écrivez postgresql://utilisateur@hôte:port/base.")
-            elif self.is_production:
-                # the pages still keep their data in DMP_DATA_DIR: saying otherwise would mislead
-                found.append("DMP_DATABASE_URL : le stockage PostgreSQL n’est pas encore prêt pour la "
-                             "production ; enlevez ce réglage.")
+        if self.database_url is not None and not self.database_url.startswith(("postgresql://", "postgres://")):
+            found.append("DMP_DATABASE_URL : écrivez postgresql://utilisateur@hôte:port/base.")
         found += self._data_key_problems()
         url = urlsplit(self.site_url)
         if not self.is_development:

@@ -4,6 +4,7 @@ not there (nor a document without its entry). What a killed worker left half don
 by the next unit of work of the dossier, or when the app starts again."""
 from __future__ import annotations
 
+import http.client
 import os
 import random
 import re
@@ -49,7 +50,7 @@ def keep_adding(client: BrowserLike, name: str, stop: threading.Event, acknowled
         try:
             client.get("/mon-dmp/documents/ajouter")
             page = client.submit("main form", {"title": title, "text": f"Texte de {title}"})
-        except OSError:  # the worker died with the request: not acknowledged
+        except (OSError, http.client.HTTPException):  # the worker died with the request: not acknowledged
             failed.append(title)
             continue
         if page.url.endswith("/mon-dmp/documents") and "Votre document est ajouté." in page.soup.get_text():

@@ -231,12 +231,10 @@ def test_the_worker_runs_inside_the_web_process_in_development_only(tmp_path):
     assert Settings.from_env({"DMP_ENV": "development", "DMP_WORKER_EMBEDDED": "0"}).worker_embedded is False
 
 
-def test_the_database_url_is_a_postgresql_one_and_not_yet_for_production(tmp_path):
-    assert Settings.from_env({"DMP_ENV": "development", "DMP_DATABASE_URL": "postgresql://u@h:5432/dmp"}
+def test_the_database_url_is_a_postgresql_one(tmp_path):
+    assert Settings.from_env(production_env(tmp_path, DMP_DATABASE_URL="postgresql://u@h:5432/dmp")
                              ).database_url == "postgresql://u@h:5432/dmp"
     assert problems_of({"DMP_ENV": "development", "DMP_DATABASE_URL": "mysql://h/dmp"}) == [
         "DMP_DATABASE_URL : écrivez postgresql://utilisateur@hôte:port/base."]
-    assert problems_of(production_env(tmp_path, DMP_DATABASE_URL="postgresql://u@h/dmp")) == [
-        "DMP_DATABASE_URL : le stockage PostgreSQL n’est pas encore prêt pour la production ; enlevez ce réglage."]
     assert "postgresql://u:secret@h" not in repr(Settings.from_env(
         {"DMP_ENV": "development", "DMP_DATABASE_URL": "postgresql://u:secret@h/dmp"}))

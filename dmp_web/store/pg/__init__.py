@@ -9,6 +9,8 @@ under an advisory lock so that two servers upgrading at once apply each file onc
 """
 from __future__ import annotations
 
+import os
+import threading
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -19,8 +21,23 @@ from psycopg_pool import ConnectionPool
 class Database:
     def __init__(self, url: str, min_size: int = 1, max_size: int = 10):
         self.url = url
-        self.pool = ConnectionPool(url, min_size=min_size, max_size=max_size, open=True,
-                                   kwargs={"autocommit": False})
+        self._sizes = (min_size, max_size)
+        self._pool: ConnectionPool | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+
+    @property
+    def pool(self) -> ConnectionPool:
+        """This process's pool, opened at first use: gunicorn loads the app in its master, then
+        forks the workers, and a pool's connections and threads do not survive a fork."""
+        if self._pool is None or self._pid != os.getpid():
+            with self._lock:
+                if self._pool is None or self._pid != os.getpid():
+                    low, high = self._sizes
+                    self._pool = ConnectionPool(self.url, min_size=low, max_size=high, open=True,
+                                                kwargs={"autocommit": False})
+                    self._pid = os.getpid()
+        return self._pool
 
     @contextmanager
     def transaction(self) -> Iterator[psycopg.Connection]:
@@ -40,4 +57,6 @@ class Database:
                 yield own
 
     def close(self) -> None:
-        self.pool.close()
+        if self._pool is not None and self._pid == os.getpid():
+            self._pool.close()
+        self._pool = None
