@@ -138,4 +138,6 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
 
     cli.init_app(app)
     worker.init_app(app)
+    from . import copy_store_cli
+    copy_store_cli.init_app(app)
     return app

@@ -84,6 +84,7 @@ OPERATOR_ACTIONS = {
     "journals_anchored",
     "store_migrated",
     "schema_upgraded",
+    "store_copied",
 }
 
 

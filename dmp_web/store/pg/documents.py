@@ -74,8 +74,14 @@ class PgBlobStore:
 
     def put(self, dossier_id: str, data: bytes, conn: psycopg.Connection | None = None) -> str:
         """Store the bytes sealed, chunk by chunk; return the new blob's id."""
-        _check_dossier(dossier_id)
         blob_id = secrets.token_hex(16)
+        self.put_as(dossier_id, blob_id, data, conn)
+        return blob_id
+
+    def put_as(self, dossier_id: str, blob_id: str, data: bytes, conn: psycopg.Connection | None = None) -> None:
+        """Store the bytes under a blob id made elsewhere (copy-store keeps the file store's ids,
+        which the document rows name)."""
+        _check_blob(dossier_id, blob_id)
         owner, view = _owner(dossier_id, blob_id), memoryview(data)
         count = max(1, -(-len(view) // CHUNK))  # an empty file is one empty chunk, the last
         with self.db.using(conn) as c:
@@ -84,7 +90,6 @@ class PgBlobStore:
                 sealed = self.sealer.seal(_HEADER.pack(owner, number, number == count - 1) + block)
                 c.execute("INSERT INTO files (dossier_id, blob_id, chunk, sealed) VALUES (%s, %s, %s, %s)",
                           (dossier_id, blob_id, number, sealed))
-        return blob_id
 
     def chunks(self, dossier_id: str, blob_id: str, conn: psycopg.Connection | None = None) -> Iterator[bytes]:
         """The clear bytes, one chunk at a time (one chunk in memory); KeyError when there is no
