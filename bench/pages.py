@@ -1,7 +1,8 @@
 """p50 and p95 of the pages a patient and a professional use, at 1,000 and 100,000 dossiers,
 against a bare Flask route served the same way.
 
-Run: .venv/bin/python -m bench.pages [--sizes 1000,100000] [--requests 200] [--blocks 10] [--rebuild]
+Run: .venv/bin/python -m bench.pages [--store files|postgresql] [--sizes 1000,100000] [--requests 200]
+     [--blocks 10] [--rebuild]
 
 - Data: the demo data (its patient is the measured dossier, with its documents and history),
   then as many more dossiers as it takes to reach each size, each a real record made through
@@ -18,6 +19,13 @@ Run: .venv/bin/python -m bench.pages [--sizes 1000,100000] [--requests 200] [--b
   bare route, so both see the same machine load. The app cannot serve two data folders in one
   process at once (Flask-Login's user loader is shared), so the sizes take turns in blocks: the
   app is made again on the other folder, and its actors log in again.
+- --store postgresql: the same pages on PostgreSQL (bench/pg_cluster.py: a cluster kept in
+  /tmp/bench-pg-cache/cluster, fsync and synchronous_commit on), one database per size
+  (pages_<size>; the app's keys in /tmp/bench-pg-cache/pages/<size>). The demo data goes
+  through the app's repositories; so does the first added dossier, whose rows are then the
+  pattern the others are written by: the same rows (dossier_keys' NIR, INS-C and login, dossiers,
+  accounts, register), made by the same code (to_row, compute_ins_c), sent by COPY, 1,000
+  dossiers per transaction. Then VACUUM (ANALYZE) and a checkpoint, before anything is timed.
 """
 from __future__ import annotations
 
@@ -50,12 +58,18 @@ from dmp_web.domain.dossier import Consent, Dossier
 from dmp_web.domain.identity import compute_ins_c, nir_key
 from dmp_web.domain.register import InsuredPerson, PostalAddress
 from dmp_web.settings import Settings
+from dmp_web.store.codec import to_row
+from dmp_web.store.pg.migrations import upgrade
 from dmp_web.store import FileStore
 from dmp_web.store.dossiers import Repositories
-from dmp_web.store.register import InsuredRegister
+from dmp_web.store.register import InsuredRegister, _to_row as register_row
 from tests.browser.harness import LiveServer
 
+from . import pg_cluster
+
 CACHE = Path("/tmp/bench-pages-cache")
+PG_CACHE = pg_cluster.CACHE / "pages"
+PG_BATCH = 1000  # dossiers per transaction (6 rows each)
 SECRET = "bench-pages-secret-" + "k" * 32
 DOSSIER = DEMO_LOGIN["dossier_id"]
 DOCTOR = next(a for a in DIRECTORY if getattr(a, "rpps", "") == "10001000016")  # her médecin traitant
@@ -84,10 +98,11 @@ def bare_app() -> Flask:
     return app
 
 
-def settings(folder: Path, exports: Path) -> Settings:
+def settings(folder: Path, exports: Path, database_url: str | None = None) -> Settings:
     # testing: the data and journal keys are generated once and kept in the data folder, so a
     # cached folder opens again on the next run
-    return Settings(env="testing", secret_key=SECRET, data_dir=folder / "data", exports_dir=exports)
+    return Settings(env="testing", secret_key=SECRET, data_dir=folder / "data", exports_dir=exports,
+                    database_url=database_url)
 
 
 # -- building the dossiers ------------------------------------------------------------------
@@ -105,6 +120,11 @@ def person(n: int) -> InsuredPerson:
     )
 
 
+def dossier_id_of(n: int) -> str:
+    # ids look like new_dossier_id()'s (24 hex), so they spread over the folders the same way
+    return hashlib.sha256(f"bench-{n}".encode()).hexdigest()[:24]
+
+
 def _build_share(data_dir: str, numbers: range, password_hash: str) -> None:
     """One worker's dossiers, through the repositories as a creation makes them (no journal)."""
     store = FileStore(data_dir)
@@ -113,8 +133,7 @@ def _build_share(data_dir: str, numbers: range, password_hash: str) -> None:
     people = []
     for count, n in enumerate(numbers, 1):
         p = person(n)
-        # ids look like new_dossier_id()'s (24 hex), so they spread over the folders the same way
-        dossier_id = hashlib.sha256(f"bench-{n}".encode()).hexdigest()[:24]
+        dossier_id = dossier_id_of(n)
         repos.dossiers.add(Dossier(
             id=dossier_id, holder_nir=p.nir, ins_c=compute_ins_c(p.nir, p.first_names, p.birth_date),
             created_at=created, consent=Consent("holder", "online", created, "online"), emergency_access=True,
@@ -182,6 +201,119 @@ def ready_folder(size: int, rebuild: bool, jobs: int) -> tuple[Path, dict]:
         built = json.loads(marker.read_text())
         built["reused"] = True
     return folder, built
+
+
+# -- building on PostgreSQL ------------------------------------------------------------------
+
+PG_COLUMNS = {"dossier_keys": "kind, key, dossier_id", "dossiers": "dossier_id, record, status, closed_at",
+              "accounts": "dossier_id, login_id, record", "register": "nir, record"}
+
+
+def pg_records(n: int, login_id: str, password_hash: str) -> tuple[InsuredPerson, Dossier, Account]:
+    """The n-th person, dossier and account, as _build_share makes them."""
+    p = person(n)
+    created = datetime(2026, 1, 15, 10, 30, tzinfo=timezone.utc)
+    dossier = Dossier(id=dossier_id_of(n), holder_nir=p.nir, ins_c=compute_ins_c(p.nir, p.first_names, p.birth_date),
+                      created_at=created, consent=Consent("holder", "online", created, "online"),
+                      emergency_access=True)
+    account = Account(login_id=login_id, dossier_id=dossier.id, password_hash=password_hash, email=p.email,
+                      otp_channel="email", first_connection_step=FIRST_CONNECTION_DONE)
+    return p, dossier, account
+
+
+def pg_rows(p: InsuredPerson, dossier: Dossier, account: Account) -> dict[str, list[tuple]]:
+    """The rows PgDossiers.add, PgAccountRepository.add and PgInsuredRegister.put_many write
+    (store/pg/dossiers.py, accounts.py, register.py): jsonb records as dicts."""
+    return {
+        "dossier_keys": [("nir", dossier.holder_nir, dossier.id), ("ins_c", dossier.ins_c, dossier.id),
+                         ("login", account.login_id, dossier.id)],
+        "dossiers": [(dossier.id, to_row(dossier), dossier.status, None)],
+        "accounts": [(dossier.id, account.login_id, to_row(account))],
+        "register": [(p.nir, register_row(p))],
+    }
+
+
+def pg_written(conn, dossier_id: str, nir: str) -> dict[str, list[tuple]]:
+    """What the tables hold for one dossier, in pg_rows' form."""
+    def rows(sql, *args):
+        return [tuple(r) for r in conn.execute(sql, args)]
+    order = {"nir": 0, "ins_c": 1, "login": 2}
+    return {
+        "dossier_keys": sorted(rows("SELECT kind, key, dossier_id FROM dossier_keys WHERE dossier_id = %s", dossier_id),
+                               key=lambda r: order[r[0]]),
+        "dossiers": rows("SELECT dossier_id, record, status, closed_at FROM dossiers WHERE dossier_id = %s", dossier_id),
+        "accounts": rows("SELECT dossier_id, login_id, record FROM accounts WHERE dossier_id = %s", dossier_id),
+        "register": rows("SELECT nir, record FROM register WHERE nir = %s", nir),
+    }
+
+
+def build_pg(server: str, folder: Path, size: int) -> float:
+    """The demo data and size - 1 more dossiers in database pages_<size>; the seconds it took."""
+    from psycopg.types.json import Jsonb
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    start = time.perf_counter()
+    url = pg_cluster.fresh_database(server, f"pages_{size}")
+    upgrade(url)
+    with tempfile.TemporaryDirectory() as exports:
+        app = create_app(settings(folder, Path(exports), url))
+        repos = app.extensions["dmp.repos"]
+        try:
+            load_demo_data(repos)
+            password_hash = hash_secret("un mot de passe de banc d'essai")
+            demo_nirs = {p.nir for p in INSURED}
+            taken = {DEMO_LOGIN["login_id"]}
+
+            def login_id() -> str:  # unique, as add()'s redraw makes it
+                while (made := new_login_id()) in taken:
+                    pass
+                taken.add(made)
+                return made
+
+            # the first through the repositories: the pattern of the rows copied
+            first = pg_records(1, login_id(), password_hash)
+            with repos.db.transaction() as conn:
+                repos.dossiers.add(first[1], conn)
+                repos.accounts.add(first[2], conn)
+                repos.register.put_many([first[0]], conn)
+            with repos.db.transaction() as conn:
+                assert pg_written(conn, first[1].id, first[0].nir) == pg_rows(*first), "rows differ from the repositories'"
+            for batch_start in range(2, size, PG_BATCH):
+                tables: dict[str, list[tuple]] = {name: [] for name in PG_COLUMNS}
+                for n in range(batch_start, min(batch_start + PG_BATCH, size)):
+                    records = pg_records(n, login_id(), password_hash)
+                    assert records[0].nir not in demo_nirs
+                    for name, rows in pg_rows(*records).items():
+                        tables[name].extend(rows)
+                with repos.db.transaction() as conn, conn.cursor() as cursor:
+                    for name, rows in tables.items():
+                        with cursor.copy(f"COPY {name} ({PG_COLUMNS[name]}) FROM STDIN") as copy:
+                            for row in rows:
+                                copy.write_row([Jsonb(v) if isinstance(v, dict) else v for v in row])
+                if (batch_start - 1) % 20_000 == 0:
+                    print(f"  pages_{size}: {batch_start - 1:,} of {size:,}", file=sys.stderr, flush=True)
+        finally:
+            repos.db.close()
+    pg_cluster.settle(url)
+    seconds = time.perf_counter() - start
+    (folder / "built.json").write_text(json.dumps({"dossiers": size, "seconds": round(seconds, 1), "jobs": 1,
+                                                   "at": datetime.now().isoformat()}))
+    return seconds
+
+
+def ready_database(server: str, size: int, rebuild: bool) -> tuple[Path, dict, str]:
+    folder = PG_CACHE / str(size)
+    marker = folder / "built.json"  # written last: a build cut half-way is made again
+    name = f"pages_{size}"
+    if rebuild or not marker.exists() or not pg_cluster.has_database(server, name):
+        print(f"building {size:,} dossiers in database {name} ...", file=sys.stderr, flush=True)
+        build_pg(server, folder, size)
+        built = {**json.loads(marker.read_text()), "reused": False}
+    else:
+        built = {**json.loads(marker.read_text()), "reused": True}
+        upgrade(pg_cluster.database_url(server, name))  # the schema of the code measured
+    return folder, built, pg_cluster.database_url(server, name)
 
 
 # -- HTTP with a cookie jar -----------------------------------------------------------------
@@ -252,45 +384,54 @@ def fresh_codes(repos) -> None:
         account.otp_sends, account.otp = [], None
 
 
-def measure(folder: Path, size: int, requests: int, bare_port: int) -> dict[str, list[float]]:
+def measure(folder: Path, size: int, requests: int, bare_port: int,
+            database_url: str | None = None) -> dict[str, list[float]]:
     with tempfile.TemporaryDirectory() as exports:
-        app = create_app(settings(folder, Path(exports)), RATELIMIT_ENABLED=False)  # the page's cost, not the limits
+        # the page's cost, not the limits
+        app = create_app(settings(folder, Path(exports), database_url), RATELIMIT_ENABLED=False)
         repos = app.extensions["dmp.repos"]
-        found = len(repos.dossiers.all_ids())
-        assert found >= size, f"{folder}: {found} dossiers, expected {size}"
-        assert repos.dossiers.find_by_nir(person(size - 1).nir) is not None  # the last one made is found
-        fresh_codes(repos)
-        outbox = Path(exports) / "outbox" / "email"
-        with LiveServer(app) as ours:
-            port = ours.server.server_port
-            clients = {"patient": Client(port), "pro": Client(port)}
-            clients["patient"].log_in(outbox, "/connexion", DEMO_LOGIN["login_id"], DEMO_LOGIN["email"])
-            clients["pro"].log_in(outbox, "/pro/connexion", DOCTOR.rpps, "pro01@example.org")
-            find_form = {"csrf_token": clients["pro"].csrf("/pro/trouver"), "identifier": DEMO_LOGIN["nir"],
-                         "birth_date": PATIENT_PERSON.birth_date.strftime("%d/%m/%Y")}
-            bare = Client(bare_port)
+        with contextlib.ExitStack() as closing:
+            if database_url:
+                closing.callback(repos.db.close)
+            return _measure(app, repos, size, requests, bare_port, Path(exports))
 
-            def page(label, actor, method, path, expected):
-                status, location, _, elapsed = clients[actor].request(
-                    method, path, find_form if method == "POST" else None)
-                assert status == expected, (label, status, location)
-                if method == "POST":
-                    assert location == f"/pro/dmp/{DOSSIER}", location  # found, not an error page
-                return elapsed
 
-            def bare_route():
-                status, _, _, elapsed = bare.request("GET", "/")
-                assert status == 200
-                return elapsed
+def _measure(app, repos, size: int, requests: int, bare_port: int, exports: Path) -> dict[str, list[float]]:
+    found = len(repos.dossiers.all_ids())
+    assert found >= size, f"{found} dossiers, expected {size}"
+    assert repos.dossiers.find_by_nir(person(size - 1).nir) is not None  # the last one made is found
+    fresh_codes(repos)
+    outbox = exports / "outbox" / "email"
+    with LiveServer(app) as ours:
+        port = ours.server.server_port
+        clients = {"patient": Client(port), "pro": Client(port)}
+        clients["patient"].log_in(outbox, "/connexion", DEMO_LOGIN["login_id"], DEMO_LOGIN["email"])
+        clients["pro"].log_in(outbox, "/pro/connexion", DOCTOR.rpps, "pro01@example.org")
+        find_form = {"csrf_token": clients["pro"].csrf("/pro/trouver"), "identifier": DEMO_LOGIN["nir"],
+                     "birth_date": PATIENT_PERSON.birth_date.strftime("%d/%m/%Y")}
+        bare = Client(bare_port)
 
-            samples: dict[str, list[float]] = {label: [] for label, *_ in PAGES}
-            samples["bare"] = []
-            for round_number in range(WARM_UP + requests):
-                for spec in PAGES:
-                    page_time, bare_time = page(*spec), bare_route()
-                    if round_number >= WARM_UP:
-                        samples[spec[0]].append(page_time)
-                        samples["bare"].append(bare_time)
+        def page(label, actor, method, path, expected):
+            status, location, _, elapsed = clients[actor].request(
+                method, path, find_form if method == "POST" else None)
+            assert status == expected, (label, status, location)
+            if method == "POST":
+                assert location == f"/pro/dmp/{DOSSIER}", location  # found, not an error page
+            return elapsed
+
+        def bare_route():
+            status, _, _, elapsed = bare.request("GET", "/")
+            assert status == 200
+            return elapsed
+
+        samples: dict[str, list[float]] = {label: [] for label, *_ in PAGES}
+        samples["bare"] = []
+        for round_number in range(WARM_UP + requests):
+            for spec in PAGES:
+                page_time, bare_time = page(*spec), bare_route()
+                if round_number >= WARM_UP:
+                    samples[spec[0]].append(page_time)
+                    samples["bare"].append(bare_time)
     return samples
 
 
@@ -322,15 +463,24 @@ def table(results: dict[int, dict[str, list[float]]], small: int, large: int) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--store", choices=("files", "postgresql"), default="files")
     parser.add_argument("--sizes", default="1000,100000", help="two numbers of dossiers, smaller first")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page and size")
-    parser.add_argument("--rebuild", action="store_true", help="make the cached data folders again")
+    parser.add_argument("--rebuild", action="store_true", help="make the cached data folders (databases) again")
     parser.add_argument("--blocks", type=int, default=10, help="the sizes take turns this many times")
-    parser.add_argument("--jobs", type=int, default=2, help="processes that build the dossiers")
+    parser.add_argument("--jobs", type=int, default=2, help="processes that build the dossiers (files)")
     args = parser.parse_args()
+    if args.store == "postgresql":
+        with pg_cluster.running_cluster() as server:
+            run(args, lambda size: ready_database(server, size, args.rebuild))
+    else:
+        run(args, lambda size: (*ready_folder(size, args.rebuild, args.jobs), None))
+
+
+def run(args, ready) -> None:
     small, large = sorted(int(s) for s in args.sizes.split(","))
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one log line per request would skew timings
-    folders = {size: ready_folder(size, args.rebuild, args.jobs) for size in (small, large)}
+    folders = {size: ready(size) for size in (small, large)}
     results: dict[int, dict[str, list[float]]] = {small: {}, large: {}}
     started = time.perf_counter()
     with LiveServer(bare_app()) as bare:
@@ -338,14 +488,17 @@ def main() -> None:
         for block in range(args.blocks):
             for size in (small, large):
                 print(f"block {block + 1}/{args.blocks}: {size:,} dossiers", file=sys.stderr, flush=True)
+                folder, _, url = folders[size]
                 # the request log's JSON lines are written, as in production, but not to our table
                 with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
                     share = args.requests // args.blocks + (block < args.requests % args.blocks)
-                    for name, values in measure(folders[size][0], size, share, bare.server.server_port).items():
+                    for name, values in measure(folder, size, share, bare.server.server_port, url).items():
                         results[size].setdefault(name, []).extend(values)
-    for size, (folder, built) in folders.items():
+    print(f"store: {args.store}")
+    for size, (folder, built, url) in folders.items():
         how = "reused" if built["reused"] else "built now"
-        print(f"{size:,} dossiers: {folder} ({how}; build took {built['seconds']} s with {built['jobs']} processes)")
+        where = f"database pages_{size}" if url else str(folder)
+        print(f"{size:,} dossiers: {where} ({how}; build took {built['seconds']} s with {built['jobs']} processes)")
     print(f"requests per page and size: {args.requests}, in {args.blocks} blocks per size taking turns, each after "
           f"{WARM_UP} to warm up and a real login; timed in {time.perf_counter() - started:.0f} s; ms p50 / p95\n")
     print(table(results, small, large))
