@@ -94,6 +94,12 @@ def production_environment(root: Path, smtp: SmtpTestServer, port: int,
     }
 
 
+def own_redis_db(redis_url: str, number: int) -> str:
+    """The run's Redis, another of its databases: a module's logins from 127.0.0.1 never use up
+    the per-address limits of the modules after it."""
+    return redis_url.rsplit("/", 1)[0] + f"/{number}"
+
+
 def seed_demo_dossier(environment: dict[str, str]) -> None:
     """The demo patient and professionals, written straight into the store with the server's
     data key: production never runs demo-data, so the test puts them there before it starts."""

@@ -16,8 +16,10 @@ import pytest
 
 from ..smtp_server import free_port, running_smtp_server
 from .browserlike import BrowserLike
-from .server import PROJECT_ROOT, logged_in, make_certificate, production_environment, seed_demo_dossier, \
-    seed_patients, start_gunicorn, stop_process
+from .server import (
+    PROJECT_ROOT, logged_in, make_certificate, own_redis_db, production_environment, seed_demo_dossier, seed_patients,
+    start_gunicorn, stop_process,
+)
 
 PATIENTS = 8
 
@@ -27,7 +29,8 @@ def copies_made(tmp_path_factory, redis_url):
     root = tmp_path_factory.mktemp("copies-worker")
     cert, key = make_certificate(root)
     with running_smtp_server() as smtp:
-        environment = {**production_environment(root, smtp, free_port(), redis_url), "DMP_WORKER_THREADS": "2"}
+        environment = {**production_environment(root, smtp, free_port(), own_redis_db(redis_url, 2)),
+                       "DMP_WORKER_THREADS": "2"}
         seed_demo_dossier(environment)
         people = seed_patients(environment, PATIENTS, documents=100)
         server = start_gunicorn(root, environment, cert, key)

@@ -23,7 +23,7 @@ from dmp_web.store.pg.migrations import upgrade
 from dmp_web.store.pg.repositories import PgRepositories
 
 from ..smtp_server import free_port, running_smtp_server
-from .server import logged_in, make_certificate, production_environment, seed_patients, start_gunicorn
+from .server import logged_in, make_certificate, own_redis_db, production_environment, seed_patients, start_gunicorn
 from .test_workers_killed import keep_adding, worker_pids
 
 WRITERS = 8
@@ -65,7 +65,7 @@ def two_servers(tmp_path_factory, redis_url, pg_server_url):
     upgrade(url)
     with running_smtp_server() as smtp:
         ports = [free_port(), free_port()]
-        base = {**production_environment(root, smtp, ports[0], redis_url), "DMP_DATABASE_URL": url}
+        base = {**production_environment(root, smtp, ports[0], own_redis_db(redis_url, 3)), "DMP_DATABASE_URL": url}
         environments = [{**base, "DMP_BIND": f"127.0.0.1:{port}", "DMP_SITE_URL": f"https://127.0.0.1:{port}",
                          "DMP_DATA_DIR": str(root / f"data{n}"), "DMP_EXPORTS_DIR": str(root / f"exports{n}")}
                         for n, port in enumerate(ports)]
