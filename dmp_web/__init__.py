@@ -73,8 +73,8 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
         from .store.pg import Database
         from .store.pg.repositories import PgRepositories
 
-        app.extensions["dmp.repos"] = PgRepositories(Database(settings.database_url), sealer, session_sealer,
-                                                     chain, store=store)
+        database = Database(settings.database_url, lock_timeout=settings.lock_timeout_seconds)
+        app.extensions["dmp.repos"] = PgRepositories(database, sealer, session_sealer, chain, store=store)
         app.extensions["dmp.store_current"] = True  # the schema's version is db-upgrade's
     else:
         app.extensions["dmp.repos"] = Repositories(store, sealer, session_sealer=session_sealer, chain=chain)
@@ -87,10 +87,15 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
         app.extensions["dmp.store_current"] = store_version(store) >= STORE_VERSION
     store.clean_leftovers()
     app.extensions["dmp.register"] = app.extensions["dmp.repos"].register
+    letter_sealer = Sealer.from_keys(data_keys, "letters")
     app.extensions["dmp.notifier"] = notifier_from_settings(
         settings.env, settings.exports_dir, settings.smtp, sms_email_domain=settings.sms_email_domain,
-        letter_sealer=Sealer.from_keys(data_keys, "letters"),
+        letter_sealer=letter_sealer,
     )
+    if settings.database_url:  # the mail room sees the letters every server queued
+        from .store.pg.letters import PgLetterQueue
+
+        app.extensions["dmp.notifier"].letters = PgLetterQueue(app.extensions["dmp.repos"].db, letter_sealer)
     app.extensions["dmp.clock"] = utc_now  # tests put a clock they can move here
 
     from .web import request_log

@@ -176,7 +176,6 @@ def init_app(app: Flask) -> None:
     def reseal_data_command() -> None:
         """Seal all health data again with the first key of DMP_DATA_KEYS (key rotation), then
         check that the first key alone opens it all. Exits with 1 if anything is left."""
-        from .notify.letters import LetterQueue
         from .services.data_keys import reseal_everything, unreadable
         from .store.crypto import Sealer
 
@@ -187,7 +186,7 @@ def init_app(app: Flask) -> None:
         with repos.batch_lock():  # never with the purge: it would write back what it erases
             done = reseal_everything(repos, letters)
             left = unreadable(repos.reopened(Sealer.from_keys(first_key, "documents")),
-                              LetterQueue(letters.folder, Sealer.from_keys(first_key, "letters")))
+                              letters.reopened(Sealer.from_keys(first_key, "letters")))
         click.echo(f"{done.dossiers} DMP, {done.items} éléments scellés de nouveau avec la première clé.")
         for line in (*done.failures, *left):
             click.echo(f"Problème : {line}", err=True)

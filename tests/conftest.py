@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import os
 from pathlib import Path
 
 import pytest
@@ -77,8 +76,7 @@ class CheckedClient(FlaskClient):
 
 def pytest_generate_tests(metafunc):
     """A test module with `BOTH_STORES = True` runs its tests on the file store and on PostgreSQL."""
-    if "store_kind" in metafunc.fixturenames and (getattr(metafunc.module, "BOTH_STORES", False)
-                                                  or os.environ.get("DMP_TEST_EXPLORE_PG")):
+    if "store_kind" in metafunc.fixturenames and getattr(metafunc.module, "BOTH_STORES", False):
         metafunc.parametrize("store_kind", ["files", "postgresql"])
 
 

@@ -28,6 +28,10 @@ class LetterQueue:
         self.folder = Path(folder)
         self.sealer = sealer
 
+    def reopened(self, sealer: Sealer) -> "LetterQueue":
+        """The same letters seen with other keys (reseal-data checks the first key alone)."""
+        return LetterQueue(self.folder, sealer)
+
     def _path(self, letter_id: str, suffix: str) -> Path:
         if not isinstance(letter_id, str) or not _LETTER_ID.fullmatch(letter_id):
             raise UnknownLetter(letter_id)  # an operator's typing never reaches a path

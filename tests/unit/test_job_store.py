@@ -92,8 +92,9 @@ def test_a_job_replaced_while_it_ran_never_overwrites_its_successor(jobs):
     ask(jobs)
     old = jobs.claim(NOW, 3)
     new = ask(jobs, mark="m2", reusable=lambda job: False)
-    assert jobs.claim(NOW, 3).id == new.id
-    jobs.finish(new, io.BytesIO(b"new copy"), NOW)
+    taken = jobs.claim(NOW, 3)
+    assert taken.id == new.id
+    jobs.finish(taken, io.BytesIO(b"new copy"), NOW)
     assert jobs.finish(old, io.BytesIO(b"old copy"), NOW) is None  # too late: not recorded
     current = jobs.get("pdf", dossier_id=DOSSIER)
     assert current.id == new.id and current.state == DONE
@@ -216,5 +217,26 @@ def test_a_killed_workers_job_is_taken_again_once_its_lease_ran_out_on_postgresq
             conn.execute("UPDATE jobs SET lease_until = now() - interval '1 second'")
         again = jobs.claim(NOW, 3)
         assert again.id == job.id and again.attempts == 2
+    finally:
+        db.close()
+
+
+def test_a_worker_that_lost_its_lease_never_finishes_nor_fails_the_new_takers_work(fresh_pg_url):
+    import psycopg
+
+    upgrade(fresh_pg_url)
+    db = Database(fresh_pg_url, max_size=4)
+    try:
+        jobs = PgJobStore(db, Sealer(Sealer.generate_key()))
+        ask(jobs)
+        slow = jobs.claim(NOW, 3)
+        with psycopg.connect(fresh_pg_url) as conn:  # it stalled past its lease
+            conn.execute("UPDATE jobs SET lease_until = now() - interval '1 second'")
+        taker = jobs.claim(NOW, 3)
+        assert taker.id == slow.id and taker.attempts == 2
+        assert jobs.finish(slow, io.BytesIO(b"late copy"), NOW) is None  # not its job any more
+        assert jobs.fail(slow, NOW, again=True) is None
+        done = jobs.finish(taker, io.BytesIO(b"the copy"), NOW)
+        assert done.state == DONE and b"".join(jobs.output(done)) == b"the copy"
     finally:
         db.close()

@@ -121,3 +121,54 @@ def test_an_erase_leaves_a_purged_head_and_nothing_else(repos):
     assert repos.accounts.find_by_login(login) is None
     head = repos.journal.head(DOSSIER)
     assert head is not None and head.purged_at and repos.journal.check(DOSSIER) is None
+
+
+def test_a_unit_waits_for_the_dossiers_lock_no_longer_than_the_setting_on_postgresql(fresh_pg_url):
+    import threading as threads
+
+    from dmp_web.store.files import StoreBusy
+
+    upgrade(fresh_pg_url)
+    sealer, chain = Sealer(Sealer.generate_key()), ChainKey(Sealer.generate_key())
+    db = Database(fresh_pg_url, max_size=4, lock_timeout=0.3)
+    repos = PgRepositories(db, sealer, sealer, chain)
+    held, release = threads.Event(), threads.Event()
+
+    def hold():
+        with repos.unit(DOSSIER):
+            held.set()
+            release.wait(10)
+
+    holder = threads.Thread(target=hold)
+    holder.start()
+    try:
+        held.wait(10)
+        with pytest.raises(StoreBusy):
+            with repos.unit(DOSSIER):
+                pass
+    finally:
+        release.set()
+        holder.join()
+        db.close()
+
+
+def test_an_entry_is_never_appended_onto_a_cut_chain_on_postgresql(fresh_pg_url):
+    import psycopg
+
+    from dmp_web.store.journal import ChainBroken
+
+    upgrade(fresh_pg_url)
+    sealer, chain = Sealer(Sealer.generate_key()), ChainKey(Sealer.generate_key())
+    db = Database(fresh_pg_url, max_size=4)
+    repos = PgRepositories(db, sealer, sealer, chain)
+    try:
+        at = datetime(2026, 11, 23, tzinfo=timezone.utc)
+        for _ in range(3):
+            repos.journal.append(DOSSIER, at, Actor("holder", DOSSIER, ""), "read_dossier")
+        with psycopg.connect(fresh_pg_url) as conn:  # the last entry cut
+            conn.execute("DELETE FROM journal_entries WHERE seq = 2")
+        with pytest.raises(ChainBroken):
+            repos.journal.append(DOSSIER, at, Actor("holder", DOSSIER, ""), "read_dossier")
+        assert repos.journal.check(DOSSIER) is not None
+    finally:
+        db.close()

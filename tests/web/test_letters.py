@@ -3,10 +3,15 @@ it is noted as printed, and it is deleted once the retention period is over. Eac
 operators' journal."""
 from __future__ import annotations
 
+import pytest
+
 from dmp_web.domain.letters import KEPT_AFTER_PRINTING
+from dmp_web.notify.letters import UnknownLetter
 from dmp_web.worker import Worker
 
 from .test_patient_documents import patient_log_in
+
+BOTH_STORES = True  # the letters on files, or in the database every server shares
 
 POST_URL = "/mon-dmp/copie/courrier"
 
@@ -48,7 +53,11 @@ def test_the_mail_room_lists_takes_notes_and_purges_a_letter(client, notifier, a
     assert notifier.letters.pdf(letter_id).startswith(b"%PDF-")  # still there to print again
     clock.advance(days=1)
     assert "1 lettre(s) imprimée(s) effacée(s)." in runner.invoke(args=["letters", "purge"]).output
-    assert notifier.letters.list() == [] and not any(notifier.letters.folder.iterdir())
+    assert notifier.letters.list() == []
+    with pytest.raises(UnknownLetter):  # the PDF went with it
+        notifier.letters.pdf(letter_id)
+    if hasattr(notifier.letters, "folder"):  # on files, nothing is left in the folder
+        assert not any(notifier.letters.folder.iterdir())
 
     assert [(a, ok) for a, ok, _ in operators(app)][-4:] == [
         ("letter_taken", True), ("letter_printed", True), ("letters_purged", True), ("letters_purged", True)]

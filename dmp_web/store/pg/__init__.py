@@ -19,9 +19,13 @@ from psycopg_pool import ConnectionPool
 
 
 class Database:
-    def __init__(self, url: str, min_size: int = 1, max_size: int = 10):
+    def __init__(self, url: str, min_size: int = 1, max_size: int = 10, lock_timeout: float = 30.0):
         self.url = url
         self._sizes = (min_size, max_size)
+        # As on files (DMP_LOCK_TIMEOUT_SECONDS): a wait for a lock ends, and the request says
+        # the service is busy; a transaction left idle by a lost client does not hold its locks.
+        self._options = (f"-c lock_timeout={int(lock_timeout * 1000)} "
+                         "-c idle_in_transaction_session_timeout=60000 -c default_transaction_isolation=read\\ committed")
         self._pool: ConnectionPool | None = None
         self._pid = 0
         self._lock = threading.Lock()
@@ -35,7 +39,7 @@ class Database:
                 if self._pool is None or self._pid != os.getpid():
                     low, high = self._sizes
                     self._pool = ConnectionPool(self.url, min_size=low, max_size=high, open=True,
-                                                kwargs={"autocommit": False})
+                                                kwargs={"autocommit": False, "options": self._options})
                     self._pid = os.getpid()
         return self._pool
 

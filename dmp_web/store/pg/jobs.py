@@ -69,12 +69,16 @@ class PgJobStore:
                 conn.execute("DELETE FROM job_outputs WHERE dossier_id = %s AND job_id = %s", (dossier_id, current.id))
             return job
 
-    def _update(self, conn, job: Job, lease: bool = False, **changes) -> Job | None:
-        """Change the job's record if it is still the one recorded (a newer request replaces it)."""
+    def _update(self, conn, job: Job, lease: bool = False, taken: bool = False, **changes) -> Job | None:
+        """Change the job's record if it is still the one recorded (a newer request replaces it).
+        taken: only if this worker still holds it (running, the same attempt): a worker that lost
+        its lease to another never finishes nor fails the other's work."""
         name = self._name(job.kind, job.slug)
         self._lock(conn, job.dossier_id, name)
         current = self._current(conn, job.dossier_id, name)
         if current is None or current.id != job.id:
+            return None
+        if taken and (current.state != RUNNING_STATE or current.attempts != job.attempts):
             return None
         updated = replace(current, **changes)
         self._write(conn, updated, lease=lease)
@@ -102,7 +106,8 @@ class PgJobStore:
     def renew(self, job: Job) -> None:
         with self.db.transaction() as conn:
             conn.execute("UPDATE jobs SET lease_until = now() + make_interval(secs => %s) "
-                         "WHERE job_id = %s AND state = 'running'", (LEASE_SECONDS, job.id))
+                         "WHERE job_id = %s AND state = 'running' AND (record ->> 'attempts')::int = %s",
+                         (LEASE_SECONDS, job.id, job.attempts))
 
     def requeue_stale(self, lease_seconds: float) -> int:
         """Running jobs whose lease ran out go back to the queue; how many."""
@@ -123,11 +128,12 @@ class PgJobStore:
         with self.db.transaction() as conn:
             size = 0
             if source is not None:
+                conn.execute("DELETE FROM job_outputs WHERE dossier_id = %s AND job_id = %s", (job.dossier_id, job.id))
                 for number, (token, length) in enumerate(sealed_chunks(self.sealer, job.id, source)):
                     conn.execute("INSERT INTO job_outputs (dossier_id, job_id, chunk, sealed) VALUES (%s, %s, %s, %s)",
                                  (job.dossier_id, job.id, number, token))
                     size += length
-            done = self._update(conn, job, state=DONE, done_at=now, size=size)
+            done = self._update(conn, job, taken=True, state=DONE, done_at=now, size=size)
             if done is None:  # a newer request replaced it: its own job makes its copy
                 conn.rollback()
             return done
@@ -135,8 +141,8 @@ class PgJobStore:
     def fail(self, job: Job, now: datetime, *, again: bool) -> Job | None:
         with self.db.transaction() as conn:
             if again:
-                return self._update(conn, job, state=QUEUED)
-            return self._update(conn, job, state=FAILED, done_at=now)
+                return self._update(conn, job, taken=True, state=QUEUED)
+            return self._update(conn, job, taken=True, state=FAILED, done_at=now)
 
     def broken(self, job: Job, now: datetime) -> None:
         with self.db.transaction() as conn:

@@ -19,7 +19,7 @@ from ...domain.journal import (
 )
 from ..crypto import Sealer, decode_key, encode_key
 from ..dossiers import JournalKeyMissing
-from ..journal import HeadForged
+from ..journal import ChainBroken, HeadForged
 from . import Database
 
 
@@ -73,6 +73,11 @@ class PgJournal:
         conn.execute("INSERT INTO journal_heads (journal_id, count, last_hash, mac) VALUES (%s, 0, %s, %s) "
                      "ON CONFLICT DO NOTHING", (dossier_id, Head().last_hash, self.chain.head_mac(dossier_id, Head())))
         head = self._head(conn, dossier_id, lock=True)
+        if head.count:  # as on files: never append onto a chain whose last entry is not the head's
+            last = conn.execute("SELECT stored ->> 'hash' FROM journal_entries WHERE journal_id = %s AND seq = %s",
+                                (dossier_id, head.count - 1)).fetchone()
+            if last is None or last[0] != head.last_hash:
+                raise ChainBroken(dossier_id)
         entry = make_entry(head, dossier_id, self.chain, at, actor, action, seal_text=self._seal_text(conn, dossier_id),
                            **details)
         conn.execute("INSERT INTO journal_entries (journal_id, seq, emergency, stored) VALUES (%s, %s, %s, %s)",

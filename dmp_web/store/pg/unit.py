@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import psycopg
+
 from ...domain.access import EmergencyAccess
 from ...domain.accounts import Account
 from ...domain.documents import Document
@@ -17,6 +19,7 @@ from ...domain.dossier import Dossier
 from ...domain.journal import JournalEntry
 from ...domain.reimbursements import Reimbursement
 from ...domain.wishes import Wishes
+from ..files import StoreBusy
 from ..unit import UnitNotCommitted
 
 
@@ -30,7 +33,11 @@ class PgUnit:
     def __enter__(self) -> "PgUnit":
         self._connection = self.repos.db.pool.connection()
         self.conn = self._connection.__enter__()
-        self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (self.dossier_id,))
+        try:
+            self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (self.dossier_id,))
+        except psycopg.errors.LockNotAvailable as waited:  # lock_timeout: as the file store's StoreBusy
+            self._connection.__exit__(type(waited), waited, None)
+            raise StoreBusy(self.dossier_id) from None
         return self
 
     def __exit__(self, *exc) -> None:
