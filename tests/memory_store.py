@@ -210,6 +210,12 @@ class MemoryUnit:
     def wishes(self) -> Wishes:
         return self.repos.wishes.get(self.dossier_id)
 
+    def add_dossier(self, dossier: Dossier) -> None:
+        self.repos.dossiers.add(dossier)
+
+    def add_account(self, account):
+        return self.repos.accounts.add(account)
+
     def save_dossier(self, dossier: Dossier) -> None:
         self._ops.append(lambda: self.repos.dossiers.records.__setitem__(dossier.id, copy.deepcopy(dossier)))
 

@@ -214,21 +214,20 @@ def create_dossier_online(
 def _open_dossier(ctx: Context, dossier: Dossier, person: InsuredPerson, *, mobile: str, email: str,
                   detail: JournaledDetail, actor: Actor | None = None, reason: str = "") -> NewCredentials:
     password = new_initial_password()
-    ctx.repos.dossiers.add(dossier)
-    account = ctx.repos.accounts.add(
-        Account(
+    # one unit of work: on PostgreSQL the dossier, its account and its first entry commit together
+    with ctx.repos.unit(dossier.id) as unit:
+        unit.add_dossier(dossier)
+        account = unit.add_account(Account(
             login_id=new_login_id(),
             dossier_id=dossier.id,
             password_hash=hash_secret(password),
             mobile=mobile,
             email=email,
             otp_channel="sms" if mobile else "email",
-        )
-    )
-    ctx.repos.journal.append(
-        dossier.id, dossier.created_at, actor or holder_actor(dossier.id), "dossier_created",
-        reason=reason, detail=detail.stored(),
-    )
+        ))
+        unit.journal(at=dossier.created_at, actor=actor or holder_actor(dossier.id), action="dossier_created",
+                     allowed=True, reason=reason, detail=detail.stored(), emergency=False)
+        unit.commit()
     return NewCredentials(
         dossier.id, account.login_id, password, dossier.ins_c, dossier.created_at.date(),
         _full_name(person), person.address.lines(),

@@ -69,6 +69,16 @@ class DossierUnit:
 
     # -- changes, staged until commit ---------------------------------------------------------
 
+    def add_dossier(self, dossier: Dossier) -> None:
+        """A new dossier, written now (KeyTaken when the person has one): on files the NIR is
+        reserved first, and a creation cut short is taken over by the next one for that person
+        (DossierRepository.add)."""
+        self.repos.dossiers.add(dossier)
+
+    def add_account(self, account: Account) -> Account:
+        """The new dossier's account, written now, under a login no one else has (given back)."""
+        return self.repos.accounts.add(account)
+
     def save_dossier(self, dossier: Dossier) -> None:
         self._ops.append({"op": "dossier", "row": to_row(dossier)})
 

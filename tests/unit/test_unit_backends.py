@@ -172,3 +172,32 @@ def test_an_entry_is_never_appended_onto_a_cut_chain_on_postgresql(fresh_pg_url)
         assert repos.journal.check(DOSSIER) is not None
     finally:
         db.close()
+
+
+def test_a_creation_cut_short_leaves_nothing_on_postgresql(fresh_pg_url):
+    from dmp_web.domain.accounts import Account
+    from dmp_web.domain.dossier import Consent, Dossier
+
+    upgrade(fresh_pg_url)
+    sealer, chain = Sealer(Sealer.generate_key()), ChainKey(Sealer.generate_key())
+    db = Database(fresh_pg_url, max_size=4)
+    repos = PgRepositories(db, sealer, sealer, chain)
+    at = datetime(2026, 11, 23, tzinfo=timezone.utc)
+    made = Dossier(id="d0010000000000000001", holder_nir="148086912304582", ins_c="0123456789012345678901",
+                   created_at=at, consent=Consent("holder", "online", at, "online"))
+    try:
+        with pytest.raises(RuntimeError):
+            with repos.unit(made.id) as unit:
+                unit.add_dossier(made)
+                unit.add_account(Account(login_id="dup1234", dossier_id=made.id, password_hash="x"))
+                raise RuntimeError("the server died before the first entry")
+        assert repos.dossiers.find_by_nir(made.holder_nir) is None and repos.accounts.find_by_login("dup1234") is None
+        with repos.unit(made.id) as unit:  # the person may create their DMP at once
+            unit.add_dossier(made)
+            unit.add_account(Account(login_id="dup1234", dossier_id=made.id, password_hash="x"))
+            unit.journal(at=at, actor=Actor("holder", made.id, ""), action="dossier_created", allowed=True,
+                         reason="", detail="", emergency=False)
+            unit.commit()
+        assert repos.dossiers.find_by_nir(made.holder_nir).id == made.id and repos.journal.count(made.id) == 1
+    finally:
+        db.close()

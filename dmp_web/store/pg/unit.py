@@ -64,6 +64,15 @@ class PgUnit:
 
     # -- changes, in the transaction ----------------------------------------------------------
 
+    def add_dossier(self, dossier: Dossier) -> None:
+        """A new dossier (KeyTaken when the person has one): with its account and first entry,
+        in the same transaction, so a creation cut short leaves no NIR taken for nothing."""
+        self.repos.dossiers.add(dossier, conn=self.conn)
+
+    def add_account(self, account: Account) -> Account:
+        """The new dossier's account, under a login identifier no one else has (given back)."""
+        return self.repos.accounts.add(account, conn=self.conn)
+
     def save_dossier(self, dossier: Dossier) -> None:
         self.repos.dossiers.save(dossier, conn=self.conn)
 
