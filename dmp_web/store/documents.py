@@ -41,6 +41,22 @@ class StoredFile:
 LISTS_KEPT = 16  # opened document lists kept in memory, per process
 
 
+def sealed_row(sealer: Sealer, row: dict) -> dict:
+    """A document's row with its title sealed (its file name is sealed when the file is stored)."""
+    return {**row, "title": sealer.seal_text(row["title"]), "sealed_meta": True}
+
+
+def opened_row(sealer: Sealer, row: dict) -> dict:
+    """The row with its title and file name in clear (rows of before are clear already). Both
+    stores keep the same rows."""
+    row = dict(row)
+    if row.pop("sealed_meta", False):
+        row["title"] = sealer.open_text(row["title"])
+        if row.get("file"):
+            row["file"] = {**row["file"], "name": sealer.open_text(row["file"]["name"])}
+    return row
+
+
 class DocumentRepository:
     def __init__(self, store: FileStore, sealer: Sealer):
         self._listed: dict[tuple, list[Document]] = {}
@@ -74,16 +90,10 @@ class DocumentRepository:
                                                       content_type=content_type, data=data))
 
     def _sealed(self, row: dict) -> dict:
-        return {**row, "title": self.sealer.seal_text(row["title"]), "sealed_meta": True}
+        return sealed_row(self.sealer, row)
 
     def _opened(self, row: dict) -> dict:
-        """The row with its title and file name in clear (rows of before are clear already)."""
-        row = dict(row)
-        if row.pop("sealed_meta", False):
-            row["title"] = self.sealer.open_text(row["title"])
-            if row.get("file"):
-                row["file"] = {**row["file"], "name": self.sealer.open_text(row["file"]["name"])}
-        return row
+        return opened_row(self.sealer, row)
 
     def list(self, dossier_id: str) -> list[Document]:
         """Every document of the dossier, newest first. Opening 2,000 sealed titles costs about

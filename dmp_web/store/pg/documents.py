@@ -33,7 +33,7 @@ from ...domain.access import EMERGENCY_DURATION, EmergencyAccess
 from ...domain.documents import Document
 from ..codec import from_row, to_row
 from ..crypto import SealBroken, Sealer
-from ..documents import LISTS_KEPT, StoredFile
+from ..documents import LISTS_KEPT, StoredFile, opened_row, sealed_row
 from ..files import UnsafePath
 from . import Database
 
@@ -207,16 +207,10 @@ class PgDocumentRepository:
                                                           content_type=content_type, data=data, conn=c), c)
 
     def _sealed(self, row: dict) -> dict:
-        return {**row, "title": self.sealer.seal_text(row["title"]), "sealed_meta": True}
+        return sealed_row(self.sealer, row)
 
     def _opened(self, row: dict) -> dict:
-        """The row with its title and file name in clear (rows copied from before are clear already)."""
-        row = dict(row)
-        if row.pop("sealed_meta", False):
-            row["title"] = self.sealer.open_text(row["title"])
-            if row.get("file"):
-                row["file"] = {**row["file"], "name": self.sealer.open_text(row["file"]["name"])}
-        return row
+        return opened_row(self.sealer, row)
 
     def list(self, dossier_id: str, conn: psycopg.Connection | None = None) -> list[Document]:
         """Every document of the dossier, newest first (of one instant, in the order added).
