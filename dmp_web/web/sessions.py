@@ -96,6 +96,8 @@ class StoreSessionInterface(SessionInterface):
         stale = old is None or now - old.last_seen >= TOUCH_EVERY
         if not (fresh_id or session.modified or stale):
             return
+        if old is not None and not fresh_id and repo.get(session_digest(session.session_id)) is None:
+            return  # ended meanwhile (a password reset, « fermer les autres sessions »): never brought back
         if session.rotate and session.session_id:
             repo.delete(session_digest(session.session_id))
             old = None

@@ -9,6 +9,7 @@ from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
 from dmp_web.domain.accounts import session_owner
 
 from ..conftest import CheckedClient, make_app
+from ..stored import everything_stored
 from .pro_journey import log_out
 
 BOTH_STORES = True  # these journeys run on the file store and on PostgreSQL
@@ -43,9 +44,8 @@ def test_the_cookie_holds_only_a_random_id_and_the_store_no_usable_id(client, no
     log_in(client, notifier)
     cookie = cookie_of(client)
     assert re.fullmatch(r"[A-Za-z0-9_-]{43}", cookie)
-    store = app.extensions["dmp.store"].root
-    files = b"".join(p.read_bytes() for p in (store / "sessions").rglob("*.json"))
-    assert cookie.encode() not in files and b"_user_id" not in files  # hashed ids, sealed data
+    stored = everything_stored(app)
+    assert cookie.encode() not in stored and b"_user_id" not in stored  # hashed ids, sealed data
     assert opens_the_dossier(replay(app, cookie))  # a copied cookie works while the session lives
 
 
@@ -147,3 +147,23 @@ def test_purge_sessions_deletes_the_ended_ones_only(client, notifier, app, clock
     assert [s[1].account for s in app.extensions["dmp.repos"].sessions.of_account(
         session_owner("patient", DOSSIER))] == [session_owner("patient", DOSSIER)]
     assert app.extensions["dmp.repos"].operators.entries()[-1].action == "sessions_purged"
+
+
+def test_a_request_in_flight_never_brings_back_a_session_ended_meanwhile(client, notifier, app, clock):
+    from flask import request
+
+    log_in(client, notifier)
+    cookie = cookie_of(client)
+    repos = app.extensions["dmp.repos"]
+    owner = session_owner("patient", DOSSIER)
+
+    def ended_by_another_request():  # a password reset on another computer, while this one runs
+        if request.path == "/mon-dmp":
+            repos.sessions.end_all(owner)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, ended_by_another_request)
+    clock.advance(seconds=40)  # the session is saved at the end of this request (its last use)
+    client.get("/mon-dmp")
+    assert repos.sessions.of_account(owner) == []  # not saved back
+    app.before_request_funcs[None].remove(ended_by_another_request)
+    assert replay(app, cookie).status_code == 302
