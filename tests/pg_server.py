@@ -48,3 +48,12 @@ def running_postgres():
         if (data / "postmaster.pid").exists():
             _run([str(BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], as_postgres)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def upgraded_database(url: str, max_size: int = 6):
+    """The schema made in this empty database, and a pool on it (close it after)."""
+    from dmp_web.store.pg import Database
+    from dmp_web.store.pg.migrations import upgrade
+
+    upgrade(url)
+    return Database(url, max_size=max_size)

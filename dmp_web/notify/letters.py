@@ -147,12 +147,16 @@ class LetterQueue:
         return count
 
     def unreadable(self) -> list[str]:
-        """The letters this key ring cannot open, one line each."""
-        failures = []
-        for record in self._records():
-            try:
-                self._opened(record)
-                self.pdf(record["letter_id"])
-            except (ValueError, OSError) as problem:
-                failures.append(f"lettre {record['letter_id']} ({type(problem).__name__})")
-        return failures
+        return unreadable_letters(self)
+
+
+def unreadable_letters(queue) -> list[str]:
+    """The letters this queue's key ring cannot open, one line each (both queues)."""
+    failures = []
+    for record in queue._records():
+        try:
+            queue._opened(record)
+            queue.pdf(record["letter_id"])
+        except (ValueError, OSError) as problem:
+            failures.append(f"lettre {record['letter_id']} ({type(problem).__name__})")
+    return failures

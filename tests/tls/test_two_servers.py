@@ -6,12 +6,8 @@ server and 8 workers: test_workers_killed.py.)"""
 from __future__ import annotations
 
 import http.client
-import os
-import random
 import re
-import signal
 import threading
-import time
 
 import pytest
 
@@ -24,7 +20,7 @@ from dmp_web.store.pg.repositories import PgRepositories
 
 from ..smtp_server import free_port, running_smtp_server
 from .server import logged_in, make_certificate, own_redis_db, production_environment, seed_patients, start_gunicorn
-from .test_workers_killed import keep_adding, worker_pids
+from .test_workers_killed import keep_adding, keep_killing
 
 WRITERS = 8
 LOAD_SECONDS = 10
@@ -85,16 +81,7 @@ def two_servers(tmp_path_factory, redis_url, pg_server_url):
                         for n in range(WRITERS) if not n % 4]
             for thread in threads:
                 thread.start()
-            rng = random.Random(5)
-            deadline = time.monotonic() + LOAD_SECONDS
-            while time.monotonic() < deadline:
-                time.sleep(rng.uniform(0.1, 0.5))
-                server = rng.choice(servers)
-                pids = worker_pids(server.process.pid)
-                if pids:
-                    victim = rng.choice(pids)
-                    os.kill(victim, signal.SIGKILL)
-                    killed.append(victim)
+            killed += keep_killing(servers, LOAD_SECONDS, seed=5, pause=(0.1, 0.5))
             stop.set()
             for thread in threads:
                 thread.join(60)

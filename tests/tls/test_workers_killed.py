@@ -59,6 +59,20 @@ def keep_adding(client: BrowserLike, name: str, stop: threading.Event, acknowled
             failed.append(title)
 
 
+def keep_killing(servers, seconds: float, seed: int, pause: tuple[float, float]) -> list[int]:
+    """SIGKILL a random worker of a random server every pause seconds, for `seconds`; the pids."""
+    rng, killed = random.Random(seed), []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(rng.uniform(*pause))
+        pids = worker_pids(rng.choice(servers).process.pid)
+        if pids:
+            victim = rng.choice(pids)
+            os.kill(victim, signal.SIGKILL)
+            killed.append(victim)
+    return killed
+
+
 def worker_pids(master: int) -> list[int]:
     out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
     return [int(pid) for pid in out.stdout.split()]
@@ -80,15 +94,7 @@ def crashed_store(tmp_path_factory, redis_url):
                        for i, c in enumerate(clients)]
             for thread in threads:
                 thread.start()
-            rng = random.Random(11)
-            deadline = time.monotonic() + LOAD_SECONDS
-            while time.monotonic() < deadline:
-                time.sleep(rng.uniform(0.05, 0.4))
-                pids = worker_pids(server.process.pid)
-                if pids:
-                    victim = rng.choice(pids)
-                    os.kill(victim, signal.SIGKILL)
-                    killed.append(victim)
+            killed += keep_killing([server], LOAD_SECONDS, seed=11, pause=(0.05, 0.4))
             stop.set()
             for thread in threads:
                 thread.join(60)

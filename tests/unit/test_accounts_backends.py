@@ -17,12 +17,13 @@ from dmp_web.domain.register import InsuredPerson, PostalAddress
 from dmp_web.store.crypto import Sealer
 from dmp_web.store.dossiers import Repositories
 from dmp_web.store.files import FileStore
-from dmp_web.store.pg import Database
 from dmp_web.store.pg.accounts import PgAccountRepository, PgCreationCodeRepository
-from dmp_web.store.pg.migrations import upgrade
 from dmp_web.store.pg.repositories import PgRepositories
 from dmp_web.store.pg.register import PgInsuredRegister
 from dmp_web.store.register import InsuredRegister
+
+from ..pg_server import upgraded_database
+from ..threads import in_threads
 
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 NIR = "185057800608436"
@@ -47,9 +48,8 @@ class PgBackend:
     name = "postgresql"
 
     def __init__(self, url):
-        upgrade(url)
         self.url = url
-        self.db = Database(url, max_size=6)
+        self.db = upgraded_database(url, 6)
         self.accounts = PgAccountRepository(self.db)
         self.codes = PgCreationCodeRepository(self.db)
         self.register = PgInsuredRegister(self.db)
@@ -68,25 +68,6 @@ def backend(request, tmp_path):
 def account(dossier_id: str = DOSSIER_A, login_id: str = "hup7510") -> Account:
     return Account(login_id=login_id, dossier_id=dossier_id, password_hash=hash_secret("x"),
                    mobile="0611223344", email="marie@example.org")
-
-
-def in_threads(target, count: int) -> list[BaseException]:
-    """Run target(n) in `count` threads started together; the errors they raised."""
-    errors, start = [], threading.Barrier(count)
-
-    def run(n):
-        try:
-            start.wait()
-            target(n)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return errors
 
 
 # -- accounts -----------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ report, the activation links' index, the name search (same matching, order and l
 entry's account changed under its lock so that no code try is lost."""
 from __future__ import annotations
 
-import threading
 from datetime import datetime, timezone
 
 import pytest
@@ -13,10 +12,11 @@ from dmp_web.domain.accounts import Account
 from dmp_web.domain.actors import ActorKind, DeskAgent, ForbiddenActor, Profession, Professional, rpps_key
 from dmp_web.store.directory import Directory
 from dmp_web.store.files import FileStore
-from dmp_web.store.pg import Database
 from dmp_web.store.pg.directory import PgDirectory
-from dmp_web.store.pg.migrations import upgrade
 from dmp_web.store.sharded import KeyTaken
+
+from ..pg_server import upgraded_database
+from ..threads import in_threads
 
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 
@@ -48,8 +48,7 @@ class PgBackend:
     name = "postgresql"
 
     def __init__(self, url):
-        upgrade(url)
-        self.db = Database(url, max_size=6)
+        self.db = upgraded_database(url, 6)
         self.directory = PgDirectory(self.db)
 
     def close(self) -> None:
@@ -61,24 +60,6 @@ def backend(request, tmp_path):
     made = FileBackend(tmp_path) if request.param == "files" else PgBackend(request.getfixturevalue("fresh_pg_url"))
     yield made
     made.close()
-
-
-def in_threads(target, count: int) -> list[BaseException]:
-    errors, start = [], threading.Barrier(count)
-
-    def run(n):
-        try:
-            start.wait()
-            target(n)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return errors
 
 
 # -- entries ------------------------------------------------------------------------------------

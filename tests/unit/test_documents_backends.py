@@ -22,7 +22,6 @@ from dmp_web.store.blobs import BlobStore
 from dmp_web.store.crypto import SealBroken, Sealer
 from dmp_web.store.documents import DocumentRepository, EmergencyRepository, StoredFile
 from dmp_web.store.files import FileStore, UnsafePath
-from dmp_web.store.pg import Database
 from dmp_web.store.pg.documents import (
     CHUNK,
     ChunkBroken,
@@ -30,7 +29,8 @@ from dmp_web.store.pg.documents import (
     PgDocumentRepository,
     PgEmergencyRepository,
 )
-from dmp_web.store.pg.migrations import upgrade
+
+from ..pg_server import upgraded_database
 
 DOSSIER = "d3m0f47140a0c5e55e0001"
 OTHER = "d3m0f47140a0c5e55e0002"
@@ -99,9 +99,8 @@ class PgBackend:
     name = "postgresql"
 
     def __init__(self, url):
-        upgrade(url)
         self.url = url
-        self.db = Database(url, max_size=4)
+        self.db = upgraded_database(url, 4)
 
     def repos(self, sealer: Sealer) -> SimpleNamespace:
         return SimpleNamespace(documents=PgDocumentRepository(self.db, sealer),

@@ -12,10 +12,10 @@ import pytest
 from dmp_web.domain.accounts import KEPT_FORM_FOR, SESSION_MAX_AGE
 from dmp_web.store.crypto import Sealer
 from dmp_web.store.files import FileStore
-from dmp_web.store.pg import Database
-from dmp_web.store.pg.migrations import upgrade
 from dmp_web.store.pg.sessions import PgSessionRepository
 from dmp_web.store.sessions import SessionRecord, SessionRepository, session_digest
+
+from ..pg_server import upgraded_database
 
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 PATIENT, PRO = "patient:d3m0f47140a0c5e55e0001", "pro:10001000016"
@@ -42,9 +42,8 @@ class PgBackend:
     name = "postgresql"
 
     def __init__(self, url):
-        upgrade(url)
         self.url = url
-        self.db = Database(url, max_size=4)
+        self.db = upgraded_database(url, 4)
         self.sessions = PgSessionRepository(self.db, Sealer(Sealer.generate_key()))
 
     def stored_text(self) -> str:

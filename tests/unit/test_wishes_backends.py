@@ -16,11 +16,11 @@ from dmp_web.domain.reimbursements import Reimbursement
 from dmp_web.domain.wishes import Person, Wishes
 from dmp_web.store.crypto import SealBroken, Sealer
 from dmp_web.store.files import FileStore
-from dmp_web.store.pg import Database
-from dmp_web.store.pg.migrations import upgrade
 from dmp_web.store.pg.wishes import PgReimbursementRepository, PgWishesRepository
 from dmp_web.store.reimbursements import ReimbursementRepository
 from dmp_web.store.wishes import WishesRepository
+
+from ..pg_server import upgraded_database
 
 DOSSIER = "abcd1234abcd1234abcd1234"
 OTHER = "abcd1234abcd1234abcd9999"
@@ -60,9 +60,8 @@ class PgBackend:
     name = "postgresql"
 
     def __init__(self, url):
-        upgrade(url)
         self.url = url
-        self.db = Database(url, max_size=4)
+        self.db = upgraded_database(url, 4)
 
     def repos(self, sealer: Sealer) -> SimpleNamespace:
         return SimpleNamespace(wishes=PgWishesRepository(self.db, sealer),

@@ -8,7 +8,7 @@ import re
 from datetime import datetime, timezone
 
 from ...domain.letters import may_be_deleted
-from ...notify.letters import UnknownLetter
+from ...notify.letters import UnknownLetter, unreadable_letters
 from ...notify.outbox import new_file_id
 from ..crypto import Sealer
 from . import Database
@@ -106,11 +106,4 @@ class PgLetterQueue:
         return 0  # letters were sealed before they ever reached a database
 
     def unreadable(self) -> list[str]:
-        failures = []
-        for record in self._records():
-            try:
-                self._opened(record)
-                self.pdf(record["letter_id"])
-            except (ValueError, OSError) as problem:
-                failures.append(f"lettre {record['letter_id']} ({type(problem).__name__})")
-        return failures
+        return unreadable_letters(self)
