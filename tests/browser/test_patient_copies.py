@@ -49,6 +49,10 @@ def test_the_copy_pages_pass_axe_and_the_post_is_confirmed_then_queued(walker):
     assert "1 semaine environ" in w.text("arrivee")
     Worker(app).run_pending()
     assert len(w.notifier.letters.list()) == letters_before + 1
+    w.go("/mon-dmp/copie/courrier", "copie par courrier : confirmation, encore")
+    w.submit({}, "copie par courrier : déjà partie", button="Envoyer la copie par courrier")
+    assert w.browser.find_element(By.TAG_NAME, "h1").text == "Votre copie est déjà partie par courrier"
+    assert Worker(app).run_pending() == 0 and len(w.notifier.letters.list()) == letters_before + 1
     w.follow("Retour à mon DMP", "mon DMP, après la copie")
 
     assert w.problems == [], "\n".join(w.problems)
@@ -56,6 +60,32 @@ def test_the_copy_pages_pass_axe_and_the_post_is_confirmed_then_queued(walker):
     assert mine == journey_steps_of(app, {"copies"}) and mine <= w.visited
     assert JOURNEY_PAGES["copies.waiting"] == "tests/browser/test_patient_copies.py"
     assert {"/mon-dmp/copie/a-imprimer", "/mon-dmp/copie/archive"} <= w.visited
+
+
+def test_a_copy_and_a_booklet_that_fail_say_so_and_pass_axe(walker, monkeypatch):
+    from dmp_web.services import copies, guides
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the renderer is down")
+
+    w = walker
+    app = w.server.app
+    w.go("/connexion", "connexion")
+    w.submit({"login_id": "fro7510", "password": "demo-dmp-2026"}, "code")
+    w.submit({"code": w.notifier.last_otp()}, "mon DMP")
+    monkeypatch.setattr(copies, "render_copy", broken)
+    monkeypatch.setattr(guides, "booklet_pdf", broken)
+    w.go("/mon-dmp/copie/archive", "archive : la dernière, ou la page des copies")
+    ready = w.browser.find_element(By.TAG_NAME, "h1").text == "Votre archive est prête"  # an earlier test's
+    w.submit({}, "archive : demandée", button="Préparer une nouvelle copie" if ready else "Préparer l’archive (ZIP)")
+    Worker(app).run_pending()
+    w.go("/mon-dmp/copie/archive?auto=non", "archive : pas pu être préparée")
+    assert w.browser.find_element(By.TAG_NAME, "h1").text == "La copie n’a pas pu être préparée"
+    w.go("/guides/mes-droits.pdf", "livret : demandé")
+    Worker(app).run_pending()
+    w.go("/guides/mes-droits.pdf", "livret : pas prêt")
+    assert w.browser.find_element(By.TAG_NAME, "h1").text == "Le guide à imprimer n’est pas prêt"
+    assert w.problems == [], "\n".join(w.problems)
 
 
 def test_a_booklet_being_made_has_a_waiting_page_that_passes_axe(walker):
