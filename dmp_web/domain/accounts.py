@@ -23,7 +23,6 @@ PASSWORD_WARN_AFTER = 5
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 128
 PASSWORD_MIN_SCORE = 3  # zxcvbn's 0-4 scale: 3 is «safely unguessable» for an online attack
-CHANNELS = ("sms", "email")
 # A session ends after the idle time of the settings, and in any case this long after it began.
 SESSION_MAX_AGE = timedelta(hours=12)
 # A form posted after its session ended is kept this long, for its account only.
@@ -189,9 +188,6 @@ class Account:
         self.otp_sends.append(now)
         return code
 
-    def can_resend_otp(self, now: datetime) -> bool:
-        return self.otp is None or now >= self.otp.sent_at + OTP_RESEND_AFTER
-
     def try_otp(self, typed: str, purpose: str, now: datetime, pepper: bytes) -> CodeCheck:
         """Check a one-time code: valid 10 minutes, once, and void after 5 wrong tries."""
         otp = self.otp
@@ -209,9 +205,6 @@ class Account:
 
     def otp_tries_left(self) -> int:
         return OTP_MAX_TRIES - self.otp.tries if self.otp else 0
-
-    def contact_for(self, channel: str) -> str:
-        return self.mobile if channel == "sms" else self.email
 
     @property
     def first_connection_done(self) -> bool:

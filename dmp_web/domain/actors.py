@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import ClassVar, Union
+from typing import ClassVar
 
 from .journal import Actor
 
@@ -222,5 +222,3 @@ class ForbiddenActor:
     def ref(self) -> ActorRef:
         return ActorRef(self.kind.value, self.id, f"{self.name} ({self.kind.label})")
 
-
-AnyActor = Union[Holder, LegalRepresentative, Professional, DeskAgent, ForbiddenActor]

@@ -70,11 +70,6 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {doc_type.code: doc_type for doc_type 
 PATIENT_WRITABLE_TYPES = frozenset({"patient_note", "advance_directives"})
 
 
-def document_type(code: str) -> DocumentType:
-    """The type with this code; KeyError for a code the catalogue does not know."""
-    return DOCUMENT_TYPES[code]
-
-
 @dataclass
 class Document:
     id: str

@@ -133,8 +133,6 @@ PLAIN_WORDS: dict[Profession, str] = {
         "Ils peuvent ajouter des résultats de biologie."
     ),
 }
-# Said once on that page, for every profession.
-PLAIN_WORDS_ALL = "Tous les professionnels de santé peuvent lire les documents que vous avez ajoutés."
 
 
 def allows(profession: Profession | str, type_code: str, right: str) -> bool:

@@ -32,10 +32,6 @@ class InsuredPerson:
     usage_name: str = ""
     email: str = ""
 
-    @property
-    def display_name(self) -> str:
-        return f"{self.first_names.split()[0]} {self.usage_name or self.birth_name}"
-
     def age_on(self, day: date) -> int:
         before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
         return day.year - self.birth_date.year - before_birthday

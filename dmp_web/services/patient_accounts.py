@@ -42,13 +42,6 @@ Refused = login.Refused
 mask_email, mask_mobile = login.mask_email, login.mask_mobile
 
 
-def normalize_mobile(typed: str) -> str:
-    digits = re.sub(r"[\s.\-]", "", typed or "")
-    if digits.startswith("+33"):
-        digits = "0" + digits[3:]
-    return digits
-
-
 def holder_actor(dossier_id: str) -> Actor:
     return Actor("holder", dossier_id, "le titulaire")
 
