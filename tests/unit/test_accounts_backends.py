@@ -22,7 +22,7 @@ from dmp_web.store.pg.repositories import PgRepositories
 from dmp_web.store.pg.register import PgInsuredRegister
 from dmp_web.store.register import InsuredRegister
 
-from ..pg_server import upgraded_database
+from ..backends import FileSide, PgSide, both_stores
 from ..threads import in_threads
 
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
@@ -30,8 +30,7 @@ NIR = "185057800608436"
 DOSSIER_A, DOSSIER_B = "d3m0f47140a0c5e55e0001", "d3m0f47140a0c5e55e0002"
 
 
-class FileBackend:
-    name = "files"
+class FileBackend(FileSide):
 
     def __init__(self, tmp_path):
         sealer = Sealer(Sealer.generate_key())
@@ -40,29 +39,18 @@ class FileBackend:
         self.codes = repos.creation_codes
         self.register = InsuredRegister(repos.store)
 
-    def close(self) -> None:
-        pass
 
-
-class PgBackend:
-    name = "postgresql"
+class PgBackend(PgSide):
+    max_size = 6
 
     def __init__(self, url):
-        self.url = url
-        self.db = upgraded_database(url, 6)
+        super().__init__(url)
         self.accounts = PgAccountRepository(self.db)
         self.codes = PgCreationCodeRepository(self.db)
         self.register = PgInsuredRegister(self.db)
 
-    def close(self) -> None:
-        self.db.close()
 
-
-@pytest.fixture(params=["files", "postgresql"])
-def backend(request, tmp_path):
-    made = FileBackend(tmp_path) if request.param == "files" else PgBackend(request.getfixturevalue("fresh_pg_url"))
-    yield made
-    made.close()
+backend = both_stores(FileBackend, PgBackend)
 
 
 def account(dossier_id: str = DOSSIER_A, login_id: str = "hup7510") -> Account:

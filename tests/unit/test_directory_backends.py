@@ -15,7 +15,7 @@ from dmp_web.store.files import FileStore
 from dmp_web.store.pg.directory import PgDirectory
 from dmp_web.store.sharded import KeyTaken
 
-from ..pg_server import upgraded_database
+from ..backends import FileSide, PgSide, both_stores
 from ..threads import in_threads
 
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
@@ -34,32 +34,21 @@ def new_account() -> Account:
     return Account(login_id="", dossier_id="", password_hash="x", email="pro@example.org")
 
 
-class FileBackend:
-    name = "files"
+class FileBackend(FileSide):
 
     def __init__(self, tmp_path):
         self.directory = Directory(FileStore(tmp_path / "data"))
 
-    def close(self) -> None:
-        pass
 
-
-class PgBackend:
-    name = "postgresql"
+class PgBackend(PgSide):
+    max_size = 6
 
     def __init__(self, url):
-        self.db = upgraded_database(url, 6)
+        super().__init__(url)
         self.directory = PgDirectory(self.db)
 
-    def close(self) -> None:
-        self.db.close()
 
-
-@pytest.fixture(params=["files", "postgresql"])
-def backend(request, tmp_path):
-    made = FileBackend(tmp_path) if request.param == "files" else PgBackend(request.getfixturevalue("fresh_pg_url"))
-    yield made
-    made.close()
+backend = both_stores(FileBackend, PgBackend)
 
 
 # -- entries ------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from dmp_web.store.pg.documents import (
     PgEmergencyRepository,
 )
 
-from ..pg_server import upgraded_database
+from ..backends import FileSide, PgSide, both_stores
 
 DOSSIER = "d3m0f47140a0c5e55e0001"
 OTHER = "d3m0f47140a0c5e55e0002"
@@ -54,8 +54,7 @@ class CountingSealer(Sealer):
         return super().open_text(token)
 
 
-class FileBackend:
-    name = "files"
+class FileBackend(FileSide):
 
     def __init__(self, tmp_path):
         self.store = FileStore(tmp_path / "data")
@@ -91,16 +90,11 @@ class FileBackend:
                 db.update({"reason": documents.sealer.open_text(row["reason"]), "sealed": False},
                           doc_ids=[row.doc_id])
 
-    def close(self) -> None:
-        pass
 
-
-class PgBackend:
-    name = "postgresql"
+class PgBackend(PgSide):
 
     def __init__(self, url):
-        self.url = url
-        self.db = upgraded_database(url, 4)
+        super().__init__(url)
 
     def repos(self, sealer: Sealer) -> SimpleNamespace:
         return SimpleNamespace(documents=PgDocumentRepository(self.db, sealer),
@@ -151,9 +145,6 @@ class PgBackend:
                      Jsonb({**row, "reason": documents.sealer.open_text(row["reason"]), "sealed": False}),
                      dossier_id, access_id)
 
-    def close(self) -> None:
-        self.db.close()
-
 
 def _flipped(token: bytes) -> bytes:
     raw = bytearray(base64.urlsafe_b64decode(token))
@@ -161,14 +152,13 @@ def _flipped(token: bytes) -> bytes:
     return base64.urlsafe_b64encode(bytes(raw))
 
 
-@pytest.fixture(params=["files", "postgresql"])
-def backend(request, tmp_path):
-    made = FileBackend(tmp_path) if request.param == "files" else PgBackend(request.getfixturevalue("fresh_pg_url"))
+def with_repositories(made) -> None:
     made.key = Sealer.generate_key()
     made.sealer = Sealer(made.key)
     made.__dict__.update(vars(made.repos(made.sealer)))  # backend.documents, .emergencies, .blobs
-    yield made
-    made.close()
+
+
+backend = both_stores(FileBackend, PgBackend, ready=with_repositories)
 
 
 @pytest.fixture

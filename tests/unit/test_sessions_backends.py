@@ -7,7 +7,6 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import psycopg
-import pytest
 
 from dmp_web.domain.accounts import KEPT_FORM_FOR, SESSION_MAX_AGE
 from dmp_web.store.crypto import Sealer
@@ -15,7 +14,7 @@ from dmp_web.store.files import FileStore
 from dmp_web.store.pg.sessions import PgSessionRepository
 from dmp_web.store.sessions import SessionRecord, SessionRepository, session_digest
 
-from ..pg_server import upgraded_database
+from ..backends import FileSide, PgSide, both_stores
 
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 PATIENT, PRO = "patient:d3m0f47140a0c5e55e0001", "pro:10001000016"
@@ -23,8 +22,7 @@ IDLE = timedelta(minutes=15)
 SECRET = "jeton-csrf-tres-secret"
 
 
-class FileBackend:
-    name = "files"
+class FileBackend(FileSide):
 
     def __init__(self, tmp_path):
         self.store = FileStore(tmp_path / "data")
@@ -34,16 +32,11 @@ class FileBackend:
         """Everything the store holds, as text (to show what is sealed)."""
         return "".join(p.read_text("utf-8", "replace") for p in self.store.root.rglob("*.json"))
 
-    def close(self) -> None:
-        pass
 
-
-class PgBackend:
-    name = "postgresql"
+class PgBackend(PgSide):
 
     def __init__(self, url):
-        self.url = url
-        self.db = upgraded_database(url, 4)
+        super().__init__(url)
         self.sessions = PgSessionRepository(self.db, Sealer(Sealer.generate_key()))
 
     def stored_text(self) -> str:
@@ -51,15 +44,8 @@ class PgBackend:
             rows = conn.execute("SELECT record::text FROM sessions UNION ALL SELECT record::text FROM kept_forms")
             return "".join(r[0] for r in rows)
 
-    def close(self) -> None:
-        self.db.close()
 
-
-@pytest.fixture(params=["files", "postgresql"])
-def backend(request, tmp_path):
-    made = FileBackend(tmp_path) if request.param == "files" else PgBackend(request.getfixturevalue("fresh_pg_url"))
-    yield made
-    made.close()
+backend = both_stores(FileBackend, PgBackend)
 
 
 def record(account: str = PATIENT, at: datetime = AT, seen: datetime | None = None, **data) -> SessionRecord:

@@ -20,7 +20,7 @@ from dmp_web.store.pg.wishes import PgReimbursementRepository, PgWishesRepositor
 from dmp_web.store.reimbursements import ReimbursementRepository
 from dmp_web.store.wishes import WishesRepository
 
-from ..pg_server import upgraded_database
+from ..backends import FileSide, PgSide, both_stores
 
 DOSSIER = "abcd1234abcd1234abcd1234"
 OTHER = "abcd1234abcd1234abcd9999"
@@ -33,8 +33,7 @@ ROWS = [Reimbursement(NIR, date(2026, 10, 2), "Séance de kinésithérapie", "Ca
         Reimbursement(NIR, date(2026, 3, 14), "Consultation chez le psychiatre", "Dr Anne Vidal", 5000, 3500)]
 
 
-class FileBackend:
-    name = "files"
+class FileBackend(FileSide):
 
     def __init__(self, tmp_path):
         self.store = FileStore(tmp_path / "data")
@@ -52,16 +51,11 @@ class FileBackend:
         with self.store.lock("dossiers", dossier_id[:2], dossier_id, "unit"):
             yield {}
 
-    def close(self) -> None:
-        pass
 
-
-class PgBackend:
-    name = "postgresql"
+class PgBackend(PgSide):
 
     def __init__(self, url):
-        self.url = url
-        self.db = upgraded_database(url, 4)
+        super().__init__(url)
 
     def repos(self, sealer: Sealer) -> SimpleNamespace:
         return SimpleNamespace(wishes=PgWishesRepository(self.db, sealer),
@@ -89,17 +83,13 @@ class PgBackend:
             conn.execute("SELECT 1 FROM dossiers WHERE dossier_id = %s FOR UPDATE", (dossier_id,))
             yield {"conn": conn}
 
-    def close(self) -> None:
-        self.db.close()
 
-
-@pytest.fixture(params=["files", "postgresql"])
-def backend(request, tmp_path):
-    made = FileBackend(tmp_path) if request.param == "files" else PgBackend(request.getfixturevalue("fresh_pg_url"))
+def with_repositories(made) -> None:
     made.key = Sealer.generate_key()
     made.__dict__.update(vars(made.repos(Sealer(made.key))))  # backend.wishes, backend.reimbursements
-    yield made
-    made.close()
+
+
+backend = both_stores(FileBackend, PgBackend, ready=with_repositories)
 
 
 @pytest.fixture
