@@ -12,7 +12,7 @@ import argparse
 import os
 import tempfile
 import tracemalloc
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 
@@ -35,7 +35,7 @@ def main() -> None:
         app = create_app(settings)
         repos = app.extensions["dmp.repos"]
         load_demo_data(repos)
-        start = datetime(2026, 6, 1, tzinfo=timezone.utc)
+        start = datetime(2026, 6, 1, tzinfo=UTC)
         for n in range(args.files):
             document = Document(f"b16f{n:012x}", dossier_id, "patient_note", f"Gros fichier {n + 1}", "holder",
                                 dossier_id, "Fatima ROCHE", start + timedelta(days=n))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 from dmp_web.domain.access import EmergencyAccess
@@ -23,7 +23,7 @@ from dmp_web.domain.dossier import Consent, Dossier
 from dmp_web.domain.journal import Actor
 from dmp_web.domain.wishes import Wishes
 
-START = datetime(2026, 2, 1, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
 DOCTOR = "10001000016"
 
 

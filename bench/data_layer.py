@@ -20,7 +20,7 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from dmp_web.domain.journal import Actor, ChainKey, Head, make_entry
@@ -31,7 +31,7 @@ from dmp_web.store.files import FileStore
 from dmp_web.store.journal import SEGMENT
 from dmp_web.store.sharded import ShardedTable
 
-AT = datetime(2026, 11, 3, 9, 30, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
 HOLDER = Actor("holder", "ab12cd34ef56ab12cd34ef56", "le titulaire")
 SHARDS = 256 ** 3
 

@@ -12,7 +12,7 @@ import logging
 import statistics
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 from dmp_web.domain.documents import Document
@@ -25,7 +25,7 @@ TYPES = ["consultation_report", "lab_results", "medication_prescription", "imagi
 def timings(documents: int, requests: int, root: Path) -> tuple[float, float]:
     app = make_app(root, WTF_CSRF_ENABLED=False)
     repos = app.extensions["dmp.repos"]
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     rows = [repos.documents.prepare(Document(
         id=f"b{k:015x}", dossier_id=DOSSIER, type_code=TYPES[k % 4], title=f"Document {k}", author_kind="holder",
         author_id=DOSSIER, author_name="le titulaire", created_at=start + timedelta(hours=k),

@@ -43,7 +43,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -129,7 +129,7 @@ def _build_share(data_dir: str, numbers: range, password_hash: str) -> None:
     """One worker's dossiers, through the repositories as a creation makes them (no journal)."""
     store = FileStore(data_dir)
     repos, register = Repositories(store), InsuredRegister(store)
-    created = datetime(2026, 1, 15, 10, 30, tzinfo=timezone.utc)
+    created = datetime(2026, 1, 15, 10, 30, tzinfo=UTC)
     people = []
     for count, n in enumerate(numbers, 1):
         p = person(n)
@@ -212,7 +212,7 @@ PG_COLUMNS = {"dossier_keys": "kind, key, dossier_id", "dossiers": "dossier_id, 
 def pg_records(n: int, login_id: str, password_hash: str) -> tuple[InsuredPerson, Dossier, Account]:
     """The n-th person, dossier and account, as _build_share makes them."""
     p = person(n)
-    created = datetime(2026, 1, 15, 10, 30, tzinfo=timezone.utc)
+    created = datetime(2026, 1, 15, 10, 30, tzinfo=UTC)
     dossier = Dossier(id=dossier_id_of(n), holder_nir=p.nir, ins_c=compute_ins_c(p.nir, p.first_names, p.birth_date),
                       created_at=created, consent=Consent("holder", "online", created, "online"),
                       emergency_access=True)

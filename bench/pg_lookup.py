@@ -28,7 +28,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import psycopg
 from psycopg.types.json import Jsonb
@@ -122,7 +122,7 @@ def build_keys(server: str, size: int) -> float:
     start = time.perf_counter()
     url = pg_cluster.fresh_database(server, f"bench_keys_{size}")
     upgrade(url)
-    created = datetime(2026, 1, 15, 10, 30, tzinfo=timezone.utc)
+    created = datetime(2026, 1, 15, 10, 30, tzinfo=UTC)
     with psycopg.connect(url) as conn:
         with conn.cursor().copy("COPY dossiers (dossier_id, record, status) FROM STDIN") as copy:
             for n in range(DOSSIERS):

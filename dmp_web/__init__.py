@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 
 from flask import Flask
 from flask_htmx import HTMX
@@ -18,7 +18,7 @@ login_manager = LoginManager()
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def create_app(settings: Settings | None = None, **flask_config) -> Flask:

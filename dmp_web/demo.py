@@ -1,7 +1,7 @@
 """Demo data for a newcomer: loading it twice changes nothing."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from functools import cache
 
 from .domain.accounts import FIRST_CONNECTION_DONE, Account
@@ -118,7 +118,7 @@ def _demo_documents(repos: Repositories) -> int:
         ref = DIRECTORY[author].ref
         repos.documents.add(Document(
             id=doc_id, dossier_id=dossier_id, type_code=type_code, title=title, author_kind=ref.kind,
-            author_id=ref.id, author_name=ref.name, created_at=datetime(day.year, day.month, day.day, 14, tzinfo=timezone.utc),
+            author_id=ref.id, author_name=ref.name, created_at=datetime(day.year, day.month, day.day, 14, tzinfo=UTC),
             pending_explanation=pending, document_date=day,
         ), text=text)
     return len(DEMO_DOCUMENTS)
@@ -141,7 +141,7 @@ def _demo_dossier(repos: Repositories) -> int:
     if repos.dossiers.find_by_nir(demo["nir"]) is not None:
         return 1  # already there: running the command again changes nothing
     person = next(p for p in INSURED if p.nir == demo["nir"])
-    created = datetime(2026, 1, 15, 10, 30, tzinfo=timezone.utc)
+    created = datetime(2026, 1, 15, 10, 30, tzinfo=UTC)
     repos.dossiers.add(Dossier(
         id=demo["dossier_id"], holder_nir=person.nir,
         ins_c=compute_ins_c(person.nir, person.first_names, person.birth_date), created_at=created,

@@ -92,7 +92,7 @@ class Settings:
         return self.env == "production"
 
     @classmethod
-    def from_env(cls, environ: os._Environ | dict | None = None) -> "Settings":
+    def from_env(cls, environ: os._Environ | dict | None = None) -> Settings:
         """Read and check every DMP_* variable; SettingsError lists every problem at once."""
         reader = _Reader(os.environ if environ is None else environ)
         env = reader.choice("DMP_ENV", ENVIRONMENTS, "production")

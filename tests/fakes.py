@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from dmp_web.notify import LetterQueue
 
 
 class FakeClock:
     def __init__(self, start: datetime | None = None):
-        self.current = start or datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+        self.current = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.current

@@ -77,7 +77,7 @@ class MemoryDossiers:
 class MemoryAccounts:
     """Patients' accounts; like the store's, they change only in a unit of work."""
 
-    def __init__(self, repos: "MemoryRepositories"):
+    def __init__(self, repos: MemoryRepositories):
         self.repos = repos
         self.records: dict[str, Account] = {}
 
@@ -190,12 +190,12 @@ class MemoryDirectory:
 
 @dataclass
 class MemoryUnit:
-    repos: "MemoryRepositories"
+    repos: MemoryRepositories
     dossier_id: str
     _ops: list = field(default_factory=list)
     _entries: list = field(default_factory=list)
 
-    def __enter__(self) -> "MemoryUnit":
+    def __enter__(self) -> MemoryUnit:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -298,7 +298,7 @@ class CreationCode:
         recent = [s for s in self.sends if s.channel == "email" and now - s.at < timedelta(days=1)]
         return len(recent) < CREATION_CODE_EMAILS_PER_DAY
 
-    def renewed(self, code_hash: str, channel: str, now: datetime) -> "CreationCode":
+    def renewed(self, code_hash: str, channel: str, now: datetime) -> CreationCode:
         """A new current code; the ones still good stay good (at most CREATION_CODES_KEPT)."""
         kept = [] if self.used_at else [c for c in (EarlierCode(self.code_hash, self.expires_at), *self.earlier)
                                         if c.expires_at > now][: CREATION_CODES_KEPT - 1]

@@ -19,7 +19,7 @@ too, into the same codes where it can. They are never rewritten: the chain cover
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from collections.abc import Mapping
 
 # What a use case adds to an entry: which way, which copy, how it was sent…
 NOTES = {

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 import yaml
 

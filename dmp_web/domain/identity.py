@@ -54,7 +54,7 @@ def compute_ins_c(nir: str, first_name: str, birth_date) -> str:
     plus a 2-digit key (97 - number mod 97) that catches a mistyped digit.
     """
     name = unicodedata.normalize("NFKD", first_name.split()[0]).encode("ascii", "ignore").decode().upper()
-    seed = f"{name}|{birth_date.isoformat()}|{nir}".encode("utf-8")
+    seed = f"{name}|{birth_date.isoformat()}|{nir}".encode()
     number = int.from_bytes(hashlib.sha256(seed).digest()[:9], "big") % 10**20
     body = f"{number:020d}"
     return body + f"{97 - int(body) % 97:02d}"

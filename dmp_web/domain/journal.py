@@ -13,7 +13,7 @@ import hmac
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Callable
+from collections.abc import Callable
 
 GENESIS = "0" * 64
 OPERATORS_JOURNAL = "operators"  # the id of the operators' journal (dossier ids are hex)
@@ -120,7 +120,7 @@ class JournalEntry:
         return row
 
     @classmethod
-    def from_dict(cls, row: dict, open_text: Callable[[str], str] | None = None) -> "JournalEntry":
+    def from_dict(cls, row: dict, open_text: Callable[[str], str] | None = None) -> JournalEntry:
         """An entry from its stored form; open_text opens the private fields' token when there is one."""
         row = dict(row)
         if row.get("sealed"):

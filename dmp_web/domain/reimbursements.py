@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..formatting import PARIS
 

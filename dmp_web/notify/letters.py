@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from ..domain.letters import may_be_deleted
@@ -28,7 +28,7 @@ class LetterQueue:
         self.folder = Path(folder)
         self.sealer = sealer
 
-    def reopened(self, sealer: Sealer) -> "LetterQueue":
+    def reopened(self, sealer: Sealer) -> LetterQueue:
         """The same letters seen with other keys (reseal-data checks the first key alone)."""
         return LetterQueue(self.folder, sealer)
 
@@ -60,7 +60,7 @@ class LetterQueue:
         record = {
             "letter_id": letter_id,
             "kind": kind,
-            "queued_at": datetime.now(timezone.utc).isoformat(),
+            "queued_at": datetime.now(UTC).isoformat(),
             "printed_at": None,
             "address": self.sealer.seal_text(json.dumps(list(address_lines), ensure_ascii=False)),
         }

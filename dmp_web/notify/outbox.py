@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from ..store.files import atomic_write_bytes
@@ -14,7 +14,7 @@ log = logging.getLogger("dmp_web.notify")
 
 def new_file_id() -> str:
     """A name made by us alone (time + random), so no user input ever reaches a path."""
-    return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{secrets.token_hex(6)}"
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(6)}"
 
 
 def write_private(folder: Path, name: str, data: bytes) -> Path:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
@@ -37,7 +37,7 @@ class SmtpEmailSender:
         message["From"] = self.sender
         message["To"] = email.to
         message["Subject"] = email.subject  # non-ASCII is RFC 2047 encoded by the policy
-        message["Date"] = format_datetime(datetime.now(timezone.utc))
+        message["Date"] = format_datetime(datetime.now(UTC))
         # Given a domain, make_msgid skips socket.getfqdn(), which can wait on DNS.
         domain = parseaddr(self.sender)[1].rpartition("@")[2] or "localhost"
         message["Message-ID"] = make_msgid(domain=domain)

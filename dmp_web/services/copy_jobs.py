@@ -11,7 +11,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..domain.access import Decision
 from ..domain.actors import Holder

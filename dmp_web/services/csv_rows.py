@@ -8,7 +8,7 @@ import itertools
 import json
 import re
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from cryptography.fernet import Fernet
 
@@ -208,7 +208,7 @@ class SpillBuckets:
         self._buffers: dict[int, list[bytes]] = {}
         self._sizes: dict[int, int] = {}
 
-    def __enter__(self) -> "SpillBuckets":
+    def __enter__(self) -> SpillBuckets:
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         return self
 

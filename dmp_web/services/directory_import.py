@@ -19,7 +19,7 @@ import csv
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from ..domain.actors import Profession, Professional, rpps_is_valid
 from ..domain.rpps import OCCUPATIONAL_SPECIALTY, PROFESSION_CODES, person_name, place_name, plain_label, specialty_of

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
+from collections.abc import Callable
 from datetime import date
 
 from ..domain.access import Decision, EmergencyAccess, EmergencyKind, decide

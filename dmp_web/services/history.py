@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Mapping, Protocol
+from typing import Protocol
+from collections.abc import Mapping
 
 from ..domain.access import REASONS, Decision
 from ..domain.details import JournaledDetail, read_detail

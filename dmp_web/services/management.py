@@ -2,7 +2,7 @@
 "manage" decision of the policy, journaled with what changed."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..domain.access import Decision, can_block
 from ..domain.actors import Profession, Professional

@@ -11,7 +11,8 @@ their journal entries, or nothing does.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Callable, ContextManager, Iterable, Iterator, Protocol
+from typing import ContextManager, Protocol
+from collections.abc import Callable, Iterable, Iterator
 
 from ..domain.access import EmergencyAccess
 from ..domain.accounts import Account, CreationCode
@@ -26,7 +27,7 @@ from ..domain.wishes import Wishes
 class UnitOfWork(Protocol):
     """Changes to one dossier, under its lock, committed together with their journal entries."""
 
-    def __enter__(self) -> "UnitOfWork": ...
+    def __enter__(self) -> UnitOfWork: ...
 
     def __exit__(self, *exc) -> None: ...
 

@@ -10,7 +10,8 @@ import io
 import re
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Protocol
+from typing import Protocol
+from collections.abc import Callable, Iterable, Iterator
 
 from ..domain.register import VITALE_TYPES, InsuredPerson, PostalAddress
 from .csv_rows import FieldRefused as _Refused

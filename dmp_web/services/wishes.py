@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from ..domain.access import Decision
 from ..domain.accounts import CodeCheck, TooSoon

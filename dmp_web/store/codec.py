@@ -5,7 +5,7 @@ import dataclasses
 import types
 import typing
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 
 
 def to_row(obj) -> dict:
@@ -22,7 +22,7 @@ def _dump(value):
     return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def _hints(cls) -> dict:
     return typing.get_type_hints(cls)
 

@@ -22,7 +22,8 @@ from contextlib import suppress
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
+from collections.abc import Iterator
 
 from .crypto import Sealer
 from .files import FileStore, UnsafePath, fsync_dir
@@ -66,7 +67,7 @@ class Job:
         return row
 
     @classmethod
-    def from_dict(cls, row: dict) -> "Job":
+    def from_dict(cls, row: dict) -> Job:
         row = dict(row)
         row["requested_at"] = datetime.fromisoformat(row["requested_at"])
         row["done_at"] = datetime.fromisoformat(row["done_at"]) if row.get("done_at") else None
@@ -106,10 +107,8 @@ class JobStore:
         reimbursements): it changes with any of them, and reads no sealed text."""
         digest = hashlib.sha256()
         for name in _CONTENT_RECORDS:
-            try:
+            with suppress(FileNotFoundError):
                 digest.update(self.store.path("dossiers", dossier_id[:2], dossier_id, name).read_bytes())
-            except FileNotFoundError:
-                pass
             digest.update(b"\0")
         return digest.hexdigest()
 

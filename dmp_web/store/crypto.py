@@ -68,7 +68,7 @@ class Sealer:
 
     @classmethod
     def from_keys(cls, keys: list[bytes] | tuple[bytes, ...], purpose: str,
-                  legacy_secrets: tuple[str, ...] = ()) -> "Sealer":
+                  legacy_secrets: tuple[str, ...] = ()) -> Sealer:
         """The key ring for one purpose ("documents"…), each key derived from a data key
         (DMP_DATA_KEYS, newest first), so that one purpose's keys never open another's data.
 
@@ -81,7 +81,7 @@ class Sealer:
         return cls(*derived)
 
     @classmethod
-    def from_secret(cls, secret: str, purpose: str) -> "Sealer":
+    def from_secret(cls, secret: str, purpose: str) -> Sealer:
         """A key of its own for each purpose, derived from a secret text (tests, tools)."""
         if not secret:
             raise ValueError("a secret and a purpose are needed to derive a sealing key")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from contextlib import contextmanager
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..domain.accounts import Account
 from ..domain.actors import ActorKind, DeskAgent, ForbiddenActor, Professional

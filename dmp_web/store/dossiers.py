@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from tinydb.table import Document
 
@@ -368,7 +368,7 @@ class Repositories:
         """One batch command at a time (imports, purge, reseal), on this store."""
         return self.store.lock(BATCH_LOCK)
 
-    def reopened(self, sealer: Sealer) -> "Repositories":
+    def reopened(self, sealer: Sealer) -> Repositories:
         """The same store seen with other data keys (reseal-data checks the first key alone)."""
         return Repositories(self.store, sealer, chain=self.journal.chain)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from ..domain.journal import (
     Actor, ChainKey, ChainProblem, Head, JournalEntry, check_chain, legacy_chain_holds, make_entry,
@@ -71,7 +71,7 @@ class JournalFiles:
         return data.split(b"\n")[:valid] if valid and data else []  # an emptied file holds no line
 
     @contextmanager
-    def hold(self) -> Iterator["HeldJournal"]:
+    def hold(self) -> Iterator[HeldJournal]:
         """Hold the head's lock: every other append of this journal waits, in any process."""
         with self.store.lock(*self.head_segments):
             yield HeldJournal(self, self.head() or Head())

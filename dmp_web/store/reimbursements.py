@@ -5,7 +5,7 @@ The whole list is sealed as one token, so what care a person had, and when, neve
 from __future__ import annotations
 
 import json
-from typing import Iterator
+from collections.abc import Iterator
 
 from tinydb.table import Document as Row
 

@@ -43,14 +43,14 @@ class UnitNotCommitted(RuntimeError):
 
 
 class DossierUnit:
-    def __init__(self, repos: "Repositories", dossier_id: str):
+    def __init__(self, repos: Repositories, dossier_id: str):
         self.repos = repos
         self.dossier_id = dossier_id
         self._ops: list[dict] = []
         self._entries: list[dict] = []
         self._done = False
 
-    def __enter__(self) -> "DossierUnit":
+    def __enter__(self) -> DossierUnit:
         self._hold = self.repos.journal.files(self.dossier_id).hold()
         self._held = self._hold.__enter__()
         _finish_pending(self.repos, self.dossier_id, self._held)

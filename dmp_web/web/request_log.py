@@ -16,7 +16,7 @@ import time
 import traceback
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from flask import Flask, g, request
@@ -65,7 +65,7 @@ class JsonLines(logging.Formatter):
     """A record as one JSON object: its `fields` extra, or its message for the app's own logs."""
 
     def format(self, record: logging.LogRecord) -> str:
-        line = {"ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+        line = {"ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
                 "level": record.levelname.lower(), "logger": record.name}
         line["message"] = record.getMessage()
         fields = getattr(record, "fields", None)

@@ -9,7 +9,7 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 from pathlib import Path
 
 from dmp_web.demo import load_demo_data
@@ -149,7 +149,7 @@ def seed_patients(environment: dict[str, str], count: int, documents: int) -> li
     store = FileStore(environment["DMP_DATA_DIR"])
     repos = Repositories(store, sealer, chain=ChainKey(decode_key(environment["DMP_JOURNAL_KEY"])))
     register = InsuredRegister(store)
-    created = datetime(2026, 1, 15, 10, 30, tzinfo=timezone.utc)
+    created = datetime(2026, 1, 15, 10, 30, tzinfo=UTC)
     password_hash = hash_secret(DEMO_PASSWORD)
     people = []
     for n in range(count):

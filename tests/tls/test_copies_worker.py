@@ -91,7 +91,7 @@ def test_the_home_page_answers_while_the_copies_are_made(copies_made):
 def test_every_copy_is_made_by_the_worker_process_and_downloads_whole(copies_made):
     ready = copies_made["ready"]
     assert sorted(ready) == list(range(PATIENTS)), copies_made["worker_log"].read_text()
-    for n, response in ready.items():
+    for _n, response in ready.items():
         assert response.status == 200 and response.headers["Content-Type"] == "application/pdf"
         assert response.body.startswith(b"%PDF") and response.body.rstrip().endswith(b"%%EOF")
     assert copies_made["worker"].poll() is None  # still running

@@ -5,7 +5,7 @@ made once even when two threads make it at once), the register written and read 
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 
 import psycopg
 import pytest
@@ -25,7 +25,7 @@ from dmp_web.store.register import InsuredRegister
 from ..backends import FileSide, PgSide, both_stores
 from ..threads import in_threads
 
-AT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 NIR = "185057800608436"
 DOSSIER_A, DOSSIER_B = "d3m0f47140a0c5e55e0001", "d3m0f47140a0c5e55e0002"
 

@@ -4,7 +4,7 @@ report, the activation links' index, the name search (same matching, order and l
 entry's account changed under its lock so that no code try is lost."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -18,7 +18,7 @@ from dmp_web.store.sharded import KeyTaken
 from ..backends import FileSide, PgSide, both_stores
 from ..threads import in_threads
 
-AT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
 def rpps(n: int) -> str:

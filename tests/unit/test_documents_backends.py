@@ -9,7 +9,7 @@ import base64
 import re
 import secrets
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from types import SimpleNamespace
 
 import psycopg
@@ -34,7 +34,7 @@ from ..backends import FileSide, PgSide, both_stores
 
 DOSSIER = "d3m0f47140a0c5e55e0001"
 OTHER = "d3m0f47140a0c5e55e0002"
-AT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 MARKER = b"CLEAR-MARKER-compte-rendu-de-Jeanne-Martin"
 TITLE = "Bilan de mon diabète"
 FILE_NAME = "glycemie-mars.pdf"
@@ -367,11 +367,10 @@ def test_a_file_moved_to_another_dossier_is_refused(pg, three_chunks):
 
 
 def test_a_file_written_in_a_transaction_that_fails_is_not_kept(pg):
-    with pytest.raises(RuntimeError):
-        with pg.db.transaction() as conn:
-            blob_id = pg.blobs.put(DOSSIER, MARKER * 10, conn)
-            assert pg.blobs.get(DOSSIER, blob_id, conn) == MARKER * 10  # seen inside
-            raise RuntimeError("the unit of work fails")
+    with pytest.raises(RuntimeError), pg.db.transaction() as conn:
+        blob_id = pg.blobs.put(DOSSIER, MARKER * 10, conn)
+        assert pg.blobs.get(DOSSIER, blob_id, conn) == MARKER * 10  # seen inside
+        raise RuntimeError("the unit of work fails")
     assert pg.chunks(blob_id) == []
 
 
@@ -543,13 +542,12 @@ def test_a_save_of_a_row_written_before_sealing_keeps_its_file_name(pg):
 
 
 def test_a_document_added_in_a_transaction_that_fails_leaves_nothing(pg):
-    with pytest.raises(RuntimeError):
-        with pg.db.transaction() as conn:
-            pg.documents.add(document(1, title=TITLE), text=TEXT, file_name=FILE_NAME,
-                             content_type="application/pdf", data=PDF, conn=conn)
-            assert [d.title for d in pg.documents.list(DOSSIER, conn)] == [TITLE]  # seen inside
-            assert pg.documents.list(DOSSIER) == []  # not outside, before the commit
-            raise RuntimeError("the unit of work fails")
+    with pytest.raises(RuntimeError), pg.db.transaction() as conn:
+        pg.documents.add(document(1, title=TITLE), text=TEXT, file_name=FILE_NAME,
+                         content_type="application/pdf", data=PDF, conn=conn)
+        assert [d.title for d in pg.documents.list(DOSSIER, conn)] == [TITLE]  # seen inside
+        assert pg.documents.list(DOSSIER) == []  # not outside, before the commit
+        raise RuntimeError("the unit of work fails")
     assert pg.documents.list(DOSSIER) == [] and pg.sql("SELECT count(*) FROM files") == [(0,)]
 
 

@@ -4,7 +4,7 @@ purge, an erase leaves nothing; the operators' journal chained and checked."""
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -20,7 +20,7 @@ from dmp_web.store.pg.journal import PgOperatorsJournal
 from dmp_web.store.pg.migrations import upgrade
 from dmp_web.store.sharded import KeyTaken
 
-AT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
 def dossier(n: int = 1, nir: str = "275051305511212") -> Dossier:

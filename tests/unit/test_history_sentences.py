@@ -1,6 +1,6 @@
 """The history of accesses in plain French: one sentence per kind of journal entry, the titles
 the patient may not read never shown, and the pages of 20, newest first."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
@@ -13,7 +13,7 @@ from dmp_web.services.history import DESCRIBED_ACTIONS, NBSP, NoSuchPage, descri
 
 from ..memory_store import MemoryJournals
 
-AT = datetime(2026, 3, 5, 9, 12, tzinfo=timezone.utc)  # 10 h 12 in Paris
+AT = datetime(2026, 3, 5, 9, 12, tzinfo=UTC)  # 10 h 12 in Paris
 WHEN = "le 5 mars 2026 à 10 h 12"
 CHAIN = ChainKey(b"a test key of thirty-two bytes!!")
 DOSSIER = "d3m0f47140a0c5e55e0001"

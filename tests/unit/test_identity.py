@@ -2,6 +2,7 @@
 import pytest
 
 from dmp_web.domain.identity import InvalidNir, format_nir, nir_key, normalize_nir
+from datetime import UTC
 
 PEPPER = b"a one-time code pepper for tests!!"  # the key one-time codes are hashed with
 
@@ -57,13 +58,13 @@ def test_wrong_passwords_slow_down_then_wait_at_most_30_seconds():
 
 
 def test_a_login_code_goes_even_just_after_a_code_for_a_new_phone():
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     import pytest
 
     from dmp_web.domain.accounts import Account, TooSoon
 
-    now = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 1, 9, tzinfo=UTC)
     account = Account("abc1234", "d", "")
     account.issue_otp("contact:sms:0612345678", now, PEPPER)
     assert account.issue_otp("login", now + timedelta(seconds=5), PEPPER)  # not held back
@@ -74,14 +75,14 @@ def test_a_login_code_goes_even_just_after_a_code_for_a_new_phone():
 
 
 def test_creation_codes_keep_the_earlier_ones_and_obey_the_caps():
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from dmp_web.domain.accounts import (
         CREATION_CODE_EMAILS_PER_DAY, CREATION_CODE_LETTERS_PER_WEEK, CodeCheck, first_creation_code,
     )
     from dmp_web.domain.credentials import hash_secret
 
-    now = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 1, 9, tzinfo=UTC)
     record = first_creation_code("148086912304582", hash_secret("AAAABBBBCCCC"), "email", now)
     for n in range(CREATION_CODE_EMAILS_PER_DAY - 1):
         assert record.may_send("email", now)
@@ -96,13 +97,13 @@ def test_creation_codes_keep_the_earlier_ones_and_obey_the_caps():
 
 
 def test_an_account_gets_at_most_10_codes_a_day():
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     import pytest
 
     from dmp_web.domain.accounts import OTP_MAX_PER_DAY, Account, TooMany
 
-    now = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 1, 9, tzinfo=UTC)
     account = Account("abc1234", "d", "")
     for n in range(OTP_MAX_PER_DAY):
         account.issue_otp("login", now + timedelta(minutes=2 * n), PEPPER)

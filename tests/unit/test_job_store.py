@@ -7,7 +7,7 @@ import io
 import os
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
@@ -18,7 +18,7 @@ from dmp_web.store.pg import Database
 from dmp_web.store.pg.jobs import PgJobStore
 from dmp_web.store.pg.migrations import upgrade
 
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 DOSSIER = "d3m0f47140a0c5e55e0001"
 
 

@@ -4,7 +4,7 @@ tail, a chain made again without the key, a forged head)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import psycopg
 import pytest
@@ -18,7 +18,7 @@ from dmp_web.store.pg.journal import PgJournal
 from dmp_web.store.pg.migrations import upgrade
 
 DOSSIER = "d3m0f47140a0c5e55e0001"
-AT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 DOCTOR = Actor("professional", "10001000016", "Dr Marie Durand")
 
 

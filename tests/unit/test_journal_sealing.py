@@ -3,7 +3,7 @@ and a head kept apart; rotation of the data keys leaves every entry as it was.""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -13,7 +13,7 @@ from dmp_web.store.dossiers import JournalRepository
 from dmp_web.store.files import FileStore
 from dmp_web.store.journal import SEGMENT
 
-AT = datetime(2026, 11, 3, 9, 30, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
 NURSE = Actor("professional", "10001000040", "Hugo Bernard (infirmier)")
 SEALER = Sealer(Sealer.generate_key())
 CHAIN = ChainKey(Sealer.generate_key())

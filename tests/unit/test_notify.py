@@ -5,7 +5,7 @@ import json
 import logging
 import re
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 from aiosmtpd.smtp import AuthResult
@@ -216,7 +216,7 @@ def test_a_queued_letter_is_sealed_at_rest_address_and_pdf(tmp_path):
 def test_printed_letters_go_after_the_retention_period_and_unprinted_ones_never(tmp_path):
     queue = LetterQueue(tmp_path / "letters", SEALER)
     printed, waiting = (queue.enqueue(PDF, ["Mme Dupont"], kind="creation_code") for _ in range(2))
-    day = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+    day = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     assert queue.mark_printed(printed, day) is True and queue.mark_printed(printed, day) is False
     assert queue.purge(day + KEPT_AFTER_PRINTING - timedelta(seconds=1)) == []
     assert queue.purge(day + KEPT_AFTER_PRINTING + timedelta(days=3650)) == [printed]
@@ -227,7 +227,7 @@ def test_printed_letters_go_after_the_retention_period_and_unprinted_ones_never(
 @pytest.mark.parametrize("typed", ["../../etc/passwd", "20261201T121212-abcdefabcde/", "", "x" * 300])
 def test_a_letter_id_that_is_not_one_of_ours_reaches_no_path(tmp_path, typed):
     queue = LetterQueue(tmp_path / "letters", SEALER)
-    for call in (queue.pdf, lambda i: queue.mark_printed(i, datetime.now(timezone.utc))):
+    for call in (queue.pdf, lambda i: queue.mark_printed(i, datetime.now(UTC))):
         with pytest.raises(UnknownLetter):
             call(typed)
     with pytest.raises(UnknownLetter):

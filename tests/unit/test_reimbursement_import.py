@@ -1,6 +1,6 @@
 """`flask --app app import-reimbursements FILE`: each row goes to its dossier, for 24 months,
 once — a second import changes not one byte — and a file with a bad row is not imported at all."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 from dmp_web.demo import DEMO_LOGIN, DEMO_REIMBURSEMENTS
 from dmp_web.domain.dossier import Consent, Dossier
@@ -38,7 +38,7 @@ GOOD_SUMMARY = [
 
 def _app_with_jeanne(tmp_path):
     app = make_app(tmp_path)
-    created = datetime(2026, 2, 1, 10, tzinfo=timezone.utc)
+    created = datetime(2026, 2, 1, 10, tzinfo=UTC)
     app.extensions["dmp.repos"].dossiers.add(Dossier(
         id=JEANNE_DOSSIER, holder_nir=JEANNE, ins_c=compute_ins_c(JEANNE, "Jeanne", date(1942, 3, 14)),
         created_at=created, consent=Consent("holder", "online", created, "online"),
@@ -160,7 +160,7 @@ def test_a_closed_dmp_is_not_fed_and_the_summary_gives_its_lines(tmp_path):
     app = make_app(tmp_path)
     repos = app.extensions["dmp.repos"]
     dossier = repos.dossiers.get(FATIMA_DOSSIER)
-    dossier.status, dossier.closed_at = "closed", datetime(2026, 11, 1, tzinfo=timezone.utc)
+    dossier.status, dossier.closed_at = "closed", datetime(2026, 11, 1, tzinfo=UTC)
     repos.dossiers.save(dossier)
     result = _import(app, tmp_path, f"{HEADER}\n{FATIMA};2026-11-20;Séance d’orthophonie;Léa Martin;30,00;18,00\n")
     assert result.exit_code == 0, result.output

@@ -1,5 +1,5 @@
 """Reimbursements: the 24-month window, stable keys, and reading the Assurance Maladie's CSV file."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 import pytest
 
@@ -65,9 +65,9 @@ def test_a_row_of_the_first_day_of_the_window_is_kept_and_the_day_before_is_not(
 
 
 def test_the_day_is_the_day_in_paris_not_in_utc():
-    late_evening_utc = datetime(2026, 11, 22, 23, 30, tzinfo=timezone.utc)  # 0 h 30 on the 23rd in Paris
+    late_evening_utc = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)  # 0 h 30 on the 23rd in Paris
     assert local_day(late_evening_utc) == date(2026, 11, 23)
-    assert local_day(datetime(2026, 7, 1, 21, 59, tzinfo=timezone.utc)) == date(2026, 7, 1)  # summer: UTC+2
+    assert local_day(datetime(2026, 7, 1, 21, 59, tzinfo=UTC)) == date(2026, 7, 1)  # summer: UTC+2
 
 
 def test_shown_rows_are_the_last_24_months_newest_first():

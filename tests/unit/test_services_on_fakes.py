@@ -2,7 +2,7 @@
 of «decide → change → journal», with no file at all."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 
 import pytest
 
@@ -16,7 +16,7 @@ from ..fakes import FakeClock
 from ..memory_store import MemoryRepositories
 
 DOSSIER = "ab12cd34ef56ab12cd34ef56"
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 DURAND = Professional("10001000016", "Dr Marie Durand", Profession.MEDECIN, "medecine_generale")
 LEFEVRE = Professional("10001000024", "Dr Paul Lefèvre", Profession.MEDECIN, "cardiologie")
 PETIT = Professional("10001000032", "Claire Petit", Profession.PHARMACIEN)

@@ -4,7 +4,7 @@ taken once within their hour, and the purge ending the idle and the too old."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import psycopg
 
@@ -16,7 +16,7 @@ from dmp_web.store.sessions import SessionRecord, SessionRepository, session_dig
 
 from ..backends import FileSide, PgSide, both_stores
 
-AT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 PATIENT, PRO = "patient:d3m0f47140a0c5e55e0001", "pro:10001000016"
 IDLE = timedelta(minutes=15)
 SECRET = "jeton-csrf-tres-secret"
@@ -58,7 +58,7 @@ def test_a_session_is_kept_by_digest_its_data_sealed(backend):
     kept = record(csrf=SECRET, pending={"dossier": "x"})
     backend.sessions.put(digest, kept)
     assert backend.sessions.get(digest) == kept
-    assert SECRET not in backend.stored_text() and "s1" != digest  # the id never, the data sealed
+    assert SECRET not in backend.stored_text() and digest != "s1"  # the id never, the data sealed
     empty = record("", seen=AT + timedelta(minutes=1))
     backend.sessions.put(digest, empty, previous_account=PATIENT)
     assert backend.sessions.get(digest) == empty and backend.sessions.get(digest).data == {}

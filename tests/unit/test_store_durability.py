@@ -127,10 +127,9 @@ def test_a_transaction_that_raises_writes_nothing(tmp_path):
     store = FileStore(tmp_path)
     with store.transaction("d", "f.json") as db:
         db.insert({"n": 1})
-    with pytest.raises(RuntimeError):
-        with store.transaction("d", "f.json") as db:
-            db.insert({"n": 2})
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.transaction("d", "f.json") as db:
+        db.insert({"n": 2})
+        raise RuntimeError("boom")
     with store.snapshot("d", "f.json") as db:
         assert [r["n"] for r in db.all()] == [1]
 

@@ -5,7 +5,7 @@ purged head and nothing else."""
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -52,21 +52,20 @@ def context(repos) -> Context:
 
 def test_a_change_and_its_entry_commit_together_or_not_at_all(repos):
     before = repos.journal.count(DOSSIER)
-    with pytest.raises(RuntimeError):
-        with repos.unit(DOSSIER) as unit:
-            dossier = unit.dossier()
-            dossier.blocked_rpps = [*dossier.blocked_rpps, PHARMACIST]
-            unit.save_dossier(dossier)
-            unit.journal(at=datetime(2026, 11, 23, tzinfo=timezone.utc), actor=Actor("holder", DOSSIER, ""),
-                         action="manage", allowed=True, reason="", detail="", emergency=False)
-            raise RuntimeError("the request died before its commit")
+    with pytest.raises(RuntimeError), repos.unit(DOSSIER) as unit:
+        dossier = unit.dossier()
+        dossier.blocked_rpps = [*dossier.blocked_rpps, PHARMACIST]
+        unit.save_dossier(dossier)
+        unit.journal(at=datetime(2026, 11, 23, tzinfo=UTC), actor=Actor("holder", DOSSIER, ""),
+                     action="manage", allowed=True, reason="", detail="", emergency=False)
+        raise RuntimeError("the request died before its commit")
     assert PHARMACIST not in repos.dossiers.get(DOSSIER).blocked_rpps
     assert repos.journal.count(DOSSIER) == before
     with repos.unit(DOSSIER) as unit:
         dossier = unit.dossier()
         dossier.blocked_rpps = [*dossier.blocked_rpps, PHARMACIST]
         unit.save_dossier(dossier)
-        unit.journal(at=datetime(2026, 11, 23, tzinfo=timezone.utc), actor=Actor("holder", DOSSIER, ""),
+        unit.journal(at=datetime(2026, 11, 23, tzinfo=UTC), actor=Actor("holder", DOSSIER, ""),
                      action="manage", allowed=True, reason="", detail="", emergency=False)
         [entry] = unit.commit()
     assert PHARMACIST in repos.dossiers.get(DOSSIER).blocked_rpps
@@ -114,7 +113,7 @@ def test_a_decision_is_journaled_once_per_reading(repos):
 def test_an_erase_leaves_a_purged_head_and_nothing_else(repos):
     login = repos.accounts.get(DOSSIER).login_id
     with repos.unit(DOSSIER) as unit:
-        unit.erase(login, datetime(2026, 11, 23, tzinfo=timezone.utc))
+        unit.erase(login, datetime(2026, 11, 23, tzinfo=UTC))
         unit.commit()
     assert repos.dossiers.get(DOSSIER) is None and repos.accounts.get(DOSSIER) is None
     assert repos.dossiers.find_by_nir(DEMO_LOGIN["nir"]) is None and repos.documents.list(DOSSIER) == []
@@ -143,9 +142,8 @@ def test_a_unit_waits_for_the_dossiers_lock_no_longer_than_the_setting_on_postgr
     holder.start()
     try:
         held.wait(10)
-        with pytest.raises(StoreBusy):
-            with repos.unit(DOSSIER):
-                pass
+        with pytest.raises(StoreBusy), repos.unit(DOSSIER):
+            pass
     finally:
         release.set()
         holder.join()
@@ -162,7 +160,7 @@ def test_an_entry_is_never_appended_onto_a_cut_chain_on_postgresql(fresh_pg_url)
     db = Database(fresh_pg_url, max_size=4)
     repos = PgRepositories(db, sealer, sealer, chain)
     try:
-        at = datetime(2026, 11, 23, tzinfo=timezone.utc)
+        at = datetime(2026, 11, 23, tzinfo=UTC)
         for _ in range(3):
             repos.journal.append(DOSSIER, at, Actor("holder", DOSSIER, ""), "read_dossier")
         with psycopg.connect(fresh_pg_url) as conn:  # the last entry cut
@@ -182,15 +180,14 @@ def test_a_creation_cut_short_leaves_nothing_on_postgresql(fresh_pg_url):
     sealer, chain = Sealer(Sealer.generate_key()), ChainKey(Sealer.generate_key())
     db = Database(fresh_pg_url, max_size=4)
     repos = PgRepositories(db, sealer, sealer, chain)
-    at = datetime(2026, 11, 23, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 23, tzinfo=UTC)
     made = Dossier(id="d0010000000000000001", holder_nir="148086912304582", ins_c="0123456789012345678901",
                    created_at=at, consent=Consent("holder", "online", at, "online"))
     try:
-        with pytest.raises(RuntimeError):
-            with repos.unit(made.id) as unit:
-                unit.add_dossier(made)
-                unit.add_account(Account(login_id="dup1234", dossier_id=made.id, password_hash="x"))
-                raise RuntimeError("the server died before the first entry")
+        with pytest.raises(RuntimeError), repos.unit(made.id) as unit:
+            unit.add_dossier(made)
+            unit.add_account(Account(login_id="dup1234", dossier_id=made.id, password_hash="x"))
+            raise RuntimeError("the server died before the first entry")
         assert repos.dossiers.find_by_nir(made.holder_nir) is None and repos.accounts.find_by_login("dup1234") is None
         with repos.unit(made.id) as unit:  # the person may create their DMP at once
             unit.add_dossier(made)

@@ -185,12 +185,11 @@ def test_saves_at_once_never_fail_nor_mix_two_records(backend):
 
 def test_a_wishes_save_in_a_transaction_that_fails_is_not_kept(pg):
     pg.wishes.save(DOSSIER, Wishes(blood_group="B+"))
-    with pytest.raises(RuntimeError):
-        with pg.db.transaction() as conn:
-            pg.wishes.save(DOSSIER, WISHES, conn=conn)
-            assert pg.wishes.get(DOSSIER, conn=conn) == WISHES  # seen inside
-            assert pg.wishes.get(DOSSIER) == Wishes(blood_group="B+")  # not outside, before the commit
-            raise RuntimeError("the unit of work fails")
+    with pytest.raises(RuntimeError), pg.db.transaction() as conn:
+        pg.wishes.save(DOSSIER, WISHES, conn=conn)
+        assert pg.wishes.get(DOSSIER, conn=conn) == WISHES  # seen inside
+        assert pg.wishes.get(DOSSIER) == Wishes(blood_group="B+")  # not outside, before the commit
+        raise RuntimeError("the unit of work fails")
     assert pg.wishes.get(DOSSIER) == Wishes(blood_group="B+")
 
 
@@ -240,10 +239,9 @@ def test_reimbursements_sealed_again_open_with_the_new_key_alone(backend):
 
 
 def test_a_reimbursements_save_in_a_transaction_that_fails_is_not_kept(pg):
-    with pytest.raises(RuntimeError):
-        with pg.db.transaction() as conn:
-            pg.reimbursements.save_sealed(DOSSIER, pg.reimbursements.seal(ROWS), conn=conn)
-            assert pg.reimbursements.list(DOSSIER, conn=conn) == ROWS
-            assert list(pg.reimbursements.dossier_ids(conn=conn)) == [DOSSIER]
-            raise RuntimeError("the unit of work fails")
+    with pytest.raises(RuntimeError), pg.db.transaction() as conn:
+        pg.reimbursements.save_sealed(DOSSIER, pg.reimbursements.seal(ROWS), conn=conn)
+        assert pg.reimbursements.list(DOSSIER, conn=conn) == ROWS
+        assert list(pg.reimbursements.dossier_ids(conn=conn)) == [DOSSIER]
+        raise RuntimeError("the unit of work fails")
     assert pg.reimbursements.list(DOSSIER) == [] and list(pg.reimbursements.dossier_ids()) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from dmp_web.demo import DEMO_LOGIN, DIRECTORY
 from dmp_web.domain.actors import Holder
@@ -44,7 +44,7 @@ def sample_files() -> list[tuple[str, str, bytes]]:
     return [
         ("scan-ordonnance.pdf", "application/pdf", pdf),
         ("photo-grain-de-beaute.png", "image/png", tiny_png()),
-        ("mesures-tension.txt", "text/plain", "Lundi 13/8\nMardi 12/8\nMercredi 13/9\n".encode()),
+        ("mesures-tension.txt", "text/plain", b"Lundi 13/8\nMardi 12/8\nMercredi 13/9\n"),
     ]
 
 
@@ -52,7 +52,7 @@ def grow_demo_dossier(repos, visible: int = 20, files: int = 3, history: int = 2
     """Give the demo dossier `visible` documents the patient sees (the one still to be explained
     stays), `files` of them with a file, and a history of `history` more entries."""
     shown = [d for d in repos.documents.list(DOSSIER) if not d.awaiting_explanation]
-    start = datetime(2026, 6, 1, 9, 30, tzinfo=timezone.utc)
+    start = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
     samples = sample_files()
     added = []
     for n in range(visible - len(shown)):

@@ -1,6 +1,6 @@
 """Closing a DMP: no one reads or feeds it, the patient may reopen it; after 10 years the purge
 erases it, and says what it erased."""
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from .pro_journey import DOSSIER, DURAND, FATIMA_NIR, journal, log_out, pro_log_in
 from .test_patient_documents import patient_log_in
@@ -59,6 +59,6 @@ def test_the_purge_erases_only_dossiers_closed_10_years_ago_and_reports_them(cli
 def test_a_dossier_closed_on_29_february_is_kept_until_1_march_10_years_later():
     from dmp_web.domain.dossier import purge_due
 
-    closed = datetime(2028, 2, 29, 12, tzinfo=timezone.utc)
-    assert not purge_due(closed, datetime(2038, 2, 28, 23, tzinfo=timezone.utc))
-    assert purge_due(closed, datetime(2038, 3, 1, 12, tzinfo=timezone.utc))
+    closed = datetime(2028, 2, 29, 12, tzinfo=UTC)
+    assert not purge_due(closed, datetime(2038, 2, 28, 23, tzinfo=UTC))
+    assert purge_due(closed, datetime(2038, 3, 1, 12, tzinfo=UTC))

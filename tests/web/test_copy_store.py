@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import psycopg
 import pytest
@@ -21,7 +21,7 @@ from ..conftest import CheckedClient, make_app
 from .copy_dossier import DOSSIER, grow_demo_dossier
 from .patient_journey import log_in
 
-AT = datetime(2026, 6, 2, 10, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 6, 2, 10, 0, tzinfo=UTC)
 
 
 def copy(app, url):

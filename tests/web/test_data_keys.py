@@ -1,6 +1,6 @@
 """Health data is sealed with DMP_DATA_KEYS, not with the session secret; a new key can be put
 first and everything sealed again (`flask reseal-data`), after which the old key can go."""
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -17,7 +17,7 @@ DOSSIER = DEMO_LOGIN["dossier_id"]
 JOURNAL_KEY = encode_key(Sealer.generate_key())
 CONSULTATION = "d0c0000000000001"
 SCAN = Document("d0c00000000000f1", DOSSIER, "patient_note", "Mon scan", "holder", DOSSIER, "Fatima ROCHE",
-                datetime(2026, 11, 1, tzinfo=timezone.utc))
+                datetime(2026, 11, 1, tzinfo=UTC))
 
 
 def app_with(root, keys, secret="test-secret-key-" + "x" * 32, **settings):

@@ -139,7 +139,7 @@ def legacy_journal(app, rows_in_clear):
     store = app.extensions["dmp.store"]
     with store.transaction("dossiers", DOSSIER[:2], DOSSIER, "journal.json") as db:
         prev = "0" * 64
-        for n, detail in enumerate(rows_in_clear):
+        for _n, detail in enumerate(rows_in_clear):
             fields = {"at": "2026-01-15T10:30:00+00:00", "actor_kind": "system", "actor_id": "demo",
                       "actor_name": "données de démonstration", "action": "dossier_created", "allowed": True,
                       "reason": "", "detail": detail, "emergency": False, "prev_hash": prev}
@@ -164,7 +164,7 @@ def test_migrate_store_moves_an_older_journal_to_the_keyed_chain_and_seals_it(ap
     journal = app.extensions["dmp.repos"].journal
     assert [e.detail for e in journal.entries(DOSSIER)] == ["Malaise dans l’escalier", "deuxième entrée"]
     stored = b"".join(p.read_bytes() for p in folder(app).iterdir())
-    assert "Malaise".encode() not in stored  # sealed now
+    assert b"Malaise" not in stored  # sealed now
     assert run(app, "journal-check", DOSSIER).exit_code == 0
     assert "0 historique(s) mis à jour" in run(app, "migrate-store").output  # again: nothing changes
 

@@ -4,6 +4,7 @@ import io
 
 from ..conftest import field_error
 from .pro_journey import DOSSIER, DURAND, PETIT, journal, log_out, pro_log_in
+from datetime import UTC
 
 BOTH_STORES = True  # these journeys run on the file store and on PostgreSQL
 
@@ -96,12 +97,12 @@ def test_the_patient_adds_a_document_typed_or_as_a_file(client, notifier, app):
 
 
 def test_a_dossier_of_many_documents_is_shown_50_at_a_time_each_once(client, notifier, app):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from dmp_web.domain.documents import CATALOGUE, Document
 
     repos = app.extensions["dmp.repos"]
-    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
     kinds = ["consultation_report", "lab_results", "medication_prescription", "imaging_report"]
     rows = [repos.documents.prepare(Document(
         id=f"b{k:015x}", dossier_id=DOSSIER, type_code=kinds[k % 4], title=f"Note numéro {k}",

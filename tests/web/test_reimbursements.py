@@ -1,6 +1,6 @@
 """«Mes remboursements»: the last 24 months of care, newest first, read through the access
 policy and journaled; rows older than 24 months never show."""
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from dmp_web.demo import DEMO_LOGIN, DEMO_REIMBURSEMENTS
 from dmp_web.formatting import date_fr
@@ -103,7 +103,7 @@ def test_a_closed_dmp_shows_no_reimbursement_and_the_refusal_is_journaled(client
     patient_log_in(client, notifier)
     repos = app.extensions["dmp.repos"]
     dossier = repos.dossiers.get(DOSSIER)
-    dossier.status, dossier.closed_at = "closed", datetime(2026, 11, 20, tzinfo=timezone.utc)
+    dossier.status, dossier.closed_at = "closed", datetime(2026, 11, 20, tzinfo=UTC)
     repos.dossiers.save(dossier)
     response = client.get(PAGE)
     assert response.status_code == 403

@@ -17,6 +17,7 @@ from dmp_web.web.deps import ctx
 
 from ..conftest import make_app
 from .pro_journey import LEFEVRE, PETIT
+from datetime import UTC
 
 DOSSIER = DEMO_LOGIN["dossier_id"]
 HOLDER = Holder(DOSSIER)
@@ -174,13 +175,13 @@ def account_and_journal(app):
 
 
 def open_sessions(app, how_many: int) -> list[str]:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from dmp_web.store.sessions import SessionRecord
     digests = [f"{n:064x}" for n in range(1, how_many + 1)]
     with app.app_context():
         for digest in digests:
-            at = datetime(2026, 11, 1, tzinfo=timezone.utc)
+            at = datetime(2026, 11, 1, tzinfo=UTC)
             ctx().repos.sessions.put(digest, SessionRecord(at, at, account=f"patient:{DOSSIER}"))
     return digests
 

@@ -271,7 +271,7 @@ def test_asking_for_another_new_number_within_a_minute_is_refused_plainly(patien
 
 
 def test_the_code_pages_send_back_to_the_first_step_when_nothing_is_pending(patient):
-    for kind, path in (("telephone", "/mon-dmp/informations/telephone"), ("e-mail", "/mon-dmp/informations/e-mail")):
+    for _kind, path in (("telephone", "/mon-dmp/informations/telephone"), ("e-mail", "/mon-dmp/informations/e-mail")):
         assert patient.get(f"{path}/code").headers["Location"] == path
         token = patient.csrf_token(path)
         assert patient.post(f"{path}/code/nouveau", data={"csrf_token": token}).headers["Location"] == path

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from contextlib import contextmanager
-from typing import Iterator
+from collections.abc import Iterator
 
 import psycopg
 from psycopg_pool import ConnectionPool

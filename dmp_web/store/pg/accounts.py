@@ -13,7 +13,7 @@ servers making it at once queue on that row, and the second sees the first's cod
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import psycopg
 from psycopg.types.json import Jsonb

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from typing import Iterator
+from collections.abc import Iterator
 
 import psycopg
 from psycopg.types.json import Jsonb

@@ -24,7 +24,7 @@ import secrets
 import struct
 import threading
 from datetime import datetime
-from typing import Iterator
+from collections.abc import Iterator
 
 import psycopg
 from psycopg.types.json import Jsonb
@@ -62,7 +62,7 @@ def _check_dossier(dossier_id: str) -> None:
 
 
 def _owner(dossier_id: str, blob_id: str) -> bytes:
-    return hashlib.sha256(f"{dossier_id}/{blob_id}".encode("utf-8")).digest()[:16]
+    return hashlib.sha256(f"{dossier_id}/{blob_id}".encode()).digest()[:16]
 
 
 class PgBlobStore:

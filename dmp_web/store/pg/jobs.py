@@ -9,7 +9,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import replace
 from datetime import datetime
-from typing import IO, Iterator
+from typing import IO
+from collections.abc import Iterator
 
 from psycopg.types.json import Jsonb
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from ...domain.letters import may_be_deleted
 from ...notify.letters import UnknownLetter, unreadable_letters
@@ -22,7 +22,7 @@ class PgLetterQueue:
         self.db = db
         self.sealer = sealer
 
-    def reopened(self, sealer: Sealer) -> "PgLetterQueue":
+    def reopened(self, sealer: Sealer) -> PgLetterQueue:
         return PgLetterQueue(self.db, sealer)
 
     def enqueue(self, pdf: bytes, address_lines: list[str], kind: str, once: str | None = None) -> str:
@@ -37,7 +37,7 @@ class PgLetterQueue:
             made = conn.execute(
                 "INSERT INTO letters (letter_id, queued_at, sealed, kind, address, once) "
                 "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (once) DO NOTHING RETURNING letter_id",
-                (letter_id, datetime.now(timezone.utc), self.sealer.seal(pdf), kind,
+                (letter_id, datetime.now(UTC), self.sealer.seal(pdf), kind,
                  self.sealer.seal_text(json.dumps(list(address_lines), ensure_ascii=False)), once)).fetchone()
             if made is None:  # queued already by this job
                 return conn.execute("SELECT letter_id FROM letters WHERE once = %s", (once,)).fetchone()[0]

@@ -55,7 +55,7 @@ class PgRepositories:
                 conn.execute("SELECT pg_advisory_unlock(hashtextextended('dmp-batch-jobs', 0))")
                 conn.autocommit = False
 
-    def reopened(self, sealer: Sealer) -> "PgRepositories":
+    def reopened(self, sealer: Sealer) -> PgRepositories:
         """The same database seen with other data keys (reseal-data checks the first key alone)."""
         return PgRepositories(self.db, sealer, sealer, self.journal.chain, store=self.store)
 

@@ -30,7 +30,7 @@ class PgUnit:
         self._entries: list[dict] = []
         self._done = False
 
-    def __enter__(self) -> "PgUnit":
+    def __enter__(self) -> PgUnit:
         self._connection = self.repos.db.pool.connection()
         self.conn = self._connection.__enter__()
         try:

@@ -12,7 +12,7 @@ connection; else a transaction of its own.
 from __future__ import annotations
 
 import json
-from typing import Iterator
+from collections.abc import Iterator
 
 import psycopg
 
