@@ -37,7 +37,7 @@ NOT_PAGES: dict[str, str] = {
     "sample.bad_page_css": "the stylesheet of that broken page",
 }
 
-# Journey steps (dmp_web.web.navigation.JOURNEY_STEPS) by area: an area is a blueprint, or one
+# Journey steps (JOURNEY_STEPS below) by area: an area is a blueprint, or one
 # endpoint when a blueprint is walked by several tests. The browser test that walks an area
 # asserts it visited every GET step of it; a web test checks every step has an area.
 JOURNEY_AREAS: dict[str, str] = {
@@ -61,6 +61,70 @@ JOURNEY_AREAS: dict[str, str] = {
 }
 
 
+# Pages that are steps of a journey (they need what the step before put in the session) or
+# that only answer POST: they are reached from their journey, not from the site map.
+JOURNEY_STEPS: dict[str, str] = {
+    "creation.code_sent": "after asking for a creation code",
+    "creation.done": "after creating the DMP",
+    "creation.letter": "the PDF letter, after creating the DMP",
+    "auth.login_code": "after identifier and password",
+    "auth.resend_login_code": "a button of the code page (POST)",
+    "auth.logout": "the logout button (POST)",
+    "auth.session_notice": "asked by htmx 2 minutes before the session ends, after logging in",
+    "auth.stay_logged_in": "the button of that notice (POST)",
+    "auth.forgotten_password_code": "after the forgotten-password form",
+    "auth.resend_reset_code": "a button of the code page (POST)",
+    "auth.forgotten_password_new": "after the code of the forgotten-password journey",
+    "auth.identifier_sent": "after the forgotten-identifier form",
+    "patient.home": "after logging in",
+    "patient.attending_doctor": "the patient's space, after logging in",
+    "patient.documents": "the patient's space, after logging in",
+    "patient.add_document": "the patient's space, after logging in",
+    "patient.management": "the patient's space, after logging in",
+    "patient.block_search": "the patient's space, after logging in",
+    "patient.grant_rights": "the patient's space, after logging in",
+    "patient.emergency_choice": "the patient's space, after logging in",
+    "patient.alerts": "the patient's space, after logging in",
+    "patient.close": "the patient's space, after logging in",
+    "patient.account": "the patient's space, after logging in (Mon compte)",
+    "patient.close_other_sessions": "a button of Mon compte (POST)",
+    "reimbursements.index": "the patient's space, after logging in",
+    "history.history": "the patient's space, after logging in (Historique des accès)",
+    "wishes.informations": "the patient's space, after logging in (Mes informations)",
+    "wishes.new_mobile": "Mes informations, after logging in",
+    "wishes.mobile_code": "after typing a new mobile twice (the pending number is in the session)",
+    "wishes.resend_mobile_code": "a button of the new mobile's code page (POST)",
+    "wishes.new_email": "Mes informations, after logging in",
+    "wishes.email_code": "after typing a new e-mail twice (the pending address is in the session)",
+    "wishes.resend_email_code": "a button of the new e-mail's code page (POST)",
+    "wishes.summary": "Mes informations, after logging in (Volontés et droits)",
+    "wishes.trusted_person": "Volontés et droits, after logging in",
+    "wishes.emergency_contact": "Volontés et droits, after logging in",
+    "wishes.advance_directives": "Volontés et droits, after logging in",
+    "wishes.organ_donation": "Volontés et droits, after logging in",
+    "wishes.health_facts": "Volontés et droits, after logging in",
+    "patient.first_connection": "first connection, step 1, after logging in",
+    "patient.first_connection_password": "first connection, step 2",
+    "patient.first_connection_emergency": "first connection, step 3",
+    "pro.login_code": "after a professional's identifier and password",
+    "pro.resend_login_code": "a button of the code page (POST)",
+    "pro.home": "after a professional logs in",
+    "pro.find": "a professional's page, after logging in",
+    "desk.card": "creation at a desk, step 1 (Vitale card), after a professional logs in",
+    "desk.consent": "creation at a desk, step 2 (consent), after the Vitale card",
+    "desk.contact": "creation at a desk, step 3 (mobile), after the consent",
+    "desk.done": "after creating a DMP at a desk",
+    "desk.letter": "the PDF credential letter, after creating a DMP at a desk",
+    "desk.declined": "after the consent was refused at a desk",
+    "copies.index": "the patient's space, after logging in (Copie de mon DMP)",
+    "copies.waiting": "Copie de mon DMP: after asking for a copy (it waits, then offers the download)",
+    "copies.pdf_copy": "a download (PDF attachment) of the Copie de mon DMP page",
+    "copies.archive": "a download (ZIP attachment) of the Copie de mon DMP page",
+    "copies.by_post": "Copie de mon DMP: the confirmation page of the copy by post",
+    "copies.posted": "after the copy by post was queued (its arrival date is in the session)",
+}
+
+
 def area_of(endpoint: str) -> str | None:
     """The most specific area an endpoint belongs to."""
     if endpoint in JOURNEY_AREAS:
@@ -73,8 +137,6 @@ def journey_steps_of(app, areas: set[str]) -> set[str]:
     """The paths of the GET journey steps of these areas (no parameters: they are pages;
     a PDF or ZIP download is not)."""
     from flask import url_for
-
-    from dmp_web.web.navigation import JOURNEY_STEPS
 
     with app.test_request_context():
         return {
@@ -125,8 +187,6 @@ def get_rules(app):
 
 def pages_to_visit(app) -> list[Visit]:
     """Pages reachable by a plain visit; journey steps are covered by the journey tests."""
-    from dmp_web.web.navigation import JOURNEY_STEPS
-
     visits: list[Visit] = []
     for rule in sorted(get_rules(app), key=lambda r: r.rule):
         if rule.endpoint in NOT_PAGES or rule.endpoint in JOURNEY_STEPS or rule.arguments:
@@ -140,8 +200,6 @@ def pages_to_visit(app) -> list[Visit]:
 
 def unvisited_endpoints(app) -> set[str]:
     """GET endpoints that neither the visits above nor a browser journey test cover."""
-    from dmp_web.web.navigation import JOURNEY_STEPS
-
     covered = {v.endpoint for v in pages_to_visit(app)} | set(JOURNEY_STEPS) | set(JOURNEY_PAGES)
     return {
         r.endpoint for r in get_rules(app) if r.endpoint not in covered and r.endpoint not in NOT_PAGES

@@ -120,12 +120,6 @@ def rpps_is_valid(rpps: object) -> bool:
     )
 
 
-def rpps_key(first_10: str) -> str:
-    """The Luhn key that completes 10 digits into a valid RPPS number (for demo data and tests)."""
-    if len(first_10) != RPPS_LENGTH - 1 or not (first_10.isascii() and first_10.isdigit()):
-        raise ValueError("an RPPS number is 10 digits plus a key")
-    return str(-_luhn_sum(first_10 + "0") % 10)
-
 
 @dataclass(frozen=True)
 class Holder:

@@ -42,10 +42,6 @@ def normalize_nir(typed: str) -> str:
     return nir
 
 
-def format_nir(nir: str) -> str:
-    """The NIR as printed on the Vitale card: 1 85 05 49 588 157 80."""
-    return " ".join([nir[0], nir[1:3], nir[3:5], nir[5:7], nir[7:10], nir[10:13], nir[13:]])
-
 
 def compute_ins_c(nir: str, first_name: str, birth_date) -> str:
     """The INS-C: a number computed from identity data, used only for health data.

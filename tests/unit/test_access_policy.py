@@ -28,12 +28,12 @@ from dmp_web.domain.actors import (
     Profession,
     Professional,
     rpps_is_valid,
-    rpps_key,
 )
 from dmp_web.domain.documents import CATALOGUE, DOCUMENT_TYPES, Category, Document
 from dmp_web.domain.dossier import Consent, Dossier
 from dmp_web.domain.habilitations import MATRIX, PLAIN_WORDS
 from dmp_web.domain.journal import Actor, ChainKey, Head, make_entry
+from ..identities import rpps_key
 
 NOW = datetime(2026, 3, 2, 10, 0)
 DOSSIER_ID = "d-0001"

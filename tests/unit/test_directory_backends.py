@@ -9,7 +9,7 @@ from datetime import datetime, UTC
 import pytest
 
 from dmp_web.domain.accounts import Account
-from dmp_web.domain.actors import ActorKind, DeskAgent, ForbiddenActor, Profession, Professional, rpps_key
+from dmp_web.domain.actors import ActorKind, DeskAgent, ForbiddenActor, Profession, Professional
 from dmp_web.store.directory import Directory
 from dmp_web.store.files import FileStore
 from dmp_web.store.pg.directory import PgDirectory
@@ -17,6 +17,7 @@ from dmp_web.store.sharded import KeyTaken
 
 from ..backends import FileSide, PgSide, both_stores
 from ..threads import in_threads
+from ..identities import rpps_key
 
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 

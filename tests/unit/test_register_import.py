@@ -3,13 +3,14 @@ from datetime import date
 
 import pytest
 
-from dmp_web.domain.identity import format_nir, nir_key
+from dmp_web.domain.identity import nir_key
 from dmp_web.domain.register import InsuredPerson, PostalAddress
 from dmp_web.services.register_import import COLUMNS, parse_register_csv
 from dmp_web.store.register import InsuredRegister
 
 from ..conftest import make_app
 from ..store_files import store_files
+from ..identities import format_nir
 
 
 def _nir(first_13: str) -> str:

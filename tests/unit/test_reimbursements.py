@@ -3,7 +3,7 @@ from datetime import date, datetime, UTC
 
 import pytest
 
-from dmp_web.domain.identity import format_nir, nir_key
+from dmp_web.domain.identity import nir_key
 from dmp_web.domain.reimbursements import (
     Reimbursement,
     euros,
@@ -23,6 +23,7 @@ from dmp_web.services.reimbursement_import import (
     parse_reimbursement_csv,
     ReimbursementImportRefused,
 )
+from ..identities import format_nir
 
 NIR = "275051305511212"
 OTHER_NIR = "148086912304582"

@@ -10,6 +10,7 @@ import pytest
 
 from dmp_web.store import FileStore, KeyTaken, ShardedTable, UnsafePath
 from dmp_web.store import files as store_files
+from ..identities import rpps_key
 
 WRITERS = 4
 RECORDS_EACH = 200
@@ -208,7 +209,7 @@ def test_updating_a_keyed_record_holds_the_lock_so_no_increment_is_lost(tmp_path
 
 def test_professionals_are_found_by_name_words_or_rpps_without_reading_the_whole_directory(tmp_path):
     from dmp_web.domain.accounts import Account
-    from dmp_web.domain.actors import Profession, Professional, rpps_key
+    from dmp_web.domain.actors import Profession, Professional
     from dmp_web.store.directory import Directory
 
     directory = Directory(FileStore(tmp_path))

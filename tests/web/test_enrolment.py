@@ -8,12 +8,13 @@ import pytest
 from bs4 import BeautifulSoup
 
 from dmp_web import create_app
-from dmp_web.domain.actors import Profession, rpps_key
+from dmp_web.domain.actors import Profession
 from dmp_web.settings import Settings
 from dmp_web.store.crypto import Sealer, encode_key
 
 from ..fakes import FakeClock
 from ..store_files import store_files
+from ..identities import rpps_key
 
 SITE = "https://dmp.example.org"
 # The real extract has dozens of columns; these, with two we do not read, in its own order.

@@ -1,10 +1,10 @@
 """The first pages work with no JavaScript, speak plain French and send the security headers."""
 import pytest
 
-from dmp_web.web.navigation import JOURNEY_STEPS, endpoints_in_site_map
+from dmp_web.web.navigation import endpoints_in_site_map
 
 from ..conftest import make_app
-from ..pages import pages_to_visit, unvisited_endpoints
+from ..pages import JOURNEY_STEPS, pages_to_visit, unvisited_endpoints
 
 
 @pytest.mark.parametrize(
