@@ -39,7 +39,7 @@ def init_app(app: Flask) -> None:
     @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_register_command(csv_file: Path) -> None:
         """Import the register of insured persons from a CSV file: every row, or none if one is wrong."""
-        from .domain.reimbursements import local_day
+        from .domain.dates import local_day
         from .services.csv_rows import count_lines, csv_lines
         from .services.register_import import RegisterImportRefused, import_register
         repos = current_app.extensions["dmp.repos"]

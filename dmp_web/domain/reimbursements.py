@@ -9,10 +9,9 @@ import calendar
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from collections.abc import Iterable
 
-from ..formatting import PARIS
 
 WINDOW_MONTHS = 24
 
@@ -47,11 +46,6 @@ class Reimbursement:
     def identity(self) -> tuple:
         """Everything but the occurrence: rows equal on this are counted as occurrences."""
         return (self.nir, self.care_date, self.act, self.professional, self.paid_cents, self.reimbursed_cents)
-
-
-def local_day(now: datetime) -> date:
-    """The day it is in France: the window moves at midnight in Paris, not in UTC."""
-    return now.astimezone(PARIS).date() if now.tzinfo else now.date()
 
 
 def months_before(day: date, months: int) -> date:

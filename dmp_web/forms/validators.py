@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import re
 
+from flask import current_app
 from wtforms.validators import StopValidation, ValidationError
 
 from ..domain.credentials import CREATION_CODE_LENGTH, normalize_code
+from ..domain.dates import BadDate, local_day, read_day
 from ..domain.identity import InvalidNir, normalize_nir
 from ..notify.messages import is_plain_address
 
@@ -166,24 +168,19 @@ class FrenchDate:
         self.allow_future = allow_future
 
     def __call__(self, form, field):
-        from datetime import date
-
         raw = (field.raw_data[0] if field.raw_data else field.data or "")
         raw = raw.strip() if isinstance(raw, str) else ""
         if not raw:
             raise StopValidation(self.message)
-        found = re.fullmatch(r"(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})", raw) or re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", raw)
-        if not found:
-            raise StopValidation("Écrivez la date comme ceci : 14/03/1942")
-        parts = [int(p) for p in found.groups()]
-        day, month, year = (parts[2], parts[1], parts[0]) if len(found.group(1)) == 4 else parts
         try:
-            value = date(year, month, day)
-        except ValueError:
-            raise StopValidation("Cette date n’existe pas. Vérifiez le jour et le mois") from None
-        if not self.allow_future and value > date.today():
-            raise StopValidation("La date ne peut pas être dans le futur")
-        field.data = value
+            field.data = read_day(raw, local_day(current_app.extensions["dmp.clock"]()), typed=True,
+                                  allow_future=self.allow_future)
+        except BadDate as bad:
+            raise StopValidation({
+                "format": "Écrivez la date comme ceci : 14/03/1942",
+                "calendar": "Cette date n’existe pas. Vérifiez le jour et le mois",
+                "future": "La date ne peut pas être dans le futur",
+            }[bad.code]) from None
 
 
 class Rpps:

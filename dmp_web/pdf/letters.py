@@ -13,11 +13,11 @@ SITE_ADDRESS = "www.dmp.fr"
 
 
 def _letter(template_name: str, full_name: str, address_lines: list[str], *, site_address: str,
-            dated: datetime.date | None, **context) -> bytes:
+            dated: datetime.date, **context) -> bytes:
     return render_pdf(template_name, {
         "full_name": full_name,
         "address_lines": [line for line in address_lines if line.strip()],
-        "today": dated or datetime.date.today(),
+        "today": dated,
         "site_address": site_address,
         **context,
     })
@@ -25,7 +25,7 @@ def _letter(template_name: str, full_name: str, address_lines: list[str], *, sit
 
 def credential_letter(*, full_name: str, address_lines: list[str], login_id: str, initial_password: str,
                       ins_c: str, created_on: datetime.date, for_minor_name: str | None = None,
-                      site_address: str = SITE_ADDRESS, dated: datetime.date | None = None) -> bytes:
+                      site_address: str = SITE_ADDRESS, dated: datetime.date) -> bytes:
     """The letter given at creation: identifier, initial password, INS-C, first-login steps."""
     return _letter(
         "credential_letter.html", full_name, address_lines,
@@ -35,14 +35,14 @@ def credential_letter(*, full_name: str, address_lines: list[str], login_id: str
 
 
 def creation_code_letter(*, full_name: str, address_lines: list[str], code: str, expires_on: datetime.date,
-                         site_address: str = SITE_ADDRESS, dated: datetime.date | None = None) -> bytes:
+                         site_address: str = SITE_ADDRESS, dated: datetime.date) -> bytes:
     """The letter that carries the 12-character code used to create a DMP online."""
     return _letter("creation_code_letter.html", full_name, address_lines, code=code, expires_on=expires_on,
                    site_address=site_address, dated=dated)
 
 
 def identifier_letter(*, full_name: str, address_lines: list[str], login_id: str,
-                      site_address: str = SITE_ADDRESS, dated: datetime.date | None = None) -> bytes:
+                      site_address: str = SITE_ADDRESS, dated: datetime.date) -> bytes:
     """The letter sent when the patient forgot the login identifier."""
     return _letter("identifier_letter.html", full_name, address_lines, login_id=login_id,
                    site_address=site_address, dated=dated)

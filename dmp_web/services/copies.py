@@ -208,11 +208,6 @@ def postal_address(ctx: Context, dossier: Dossier) -> list[str]:
     return [_full_name(person), *person.address.lines()]
 
 
-def today(ctx: Context) -> date:
-    """Today in France: the date in the names of the downloaded files."""
-    return ctx.now().astimezone(PARIS).date()
-
-
 def _entry(name: str, moment: datetime) -> zipfile.ZipInfo:
     """A member of the archive, dated on Paris time, readable by its owner once unpacked."""
     local = moment.astimezone(PARIS) if moment.tzinfo else moment

@@ -7,11 +7,13 @@ import hashlib
 import itertools
 import json
 import re
+from datetime import date
 from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator
 
 from cryptography.fernet import Fernet
 
+from ..domain.dates import BadDate, read_day
 from ..domain.identity import InvalidNir, normalize_nir
 
 NIR_MESSAGES = {
@@ -75,6 +77,18 @@ def nir(raw: str) -> str:
         return normalize_nir(raw)
     except InvalidNir as error:
         raise FieldRefused(NIR_MESSAGES[error.code].format(length=error.length)) from None
+
+
+def past_day(raw: str, today: date, name: str = "la date") -> date:
+    """A day of the file (AAAA-MM-JJ or JJ/MM/AAAA), not after today; `name` says which, in the messages."""
+    try:
+        return read_day(raw, today, typed=False)
+    except BadDate as bad:
+        raise FieldRefused({
+            "format": f"{name} doit être écrite AAAA-MM-JJ ou JJ/MM/AAAA",
+            "calendar": f"{name} n'existe pas dans le calendrier",
+            "future": f"{name} est dans le futur",
+        }[bad.code]) from None
 
 
 # -- streaming: files bigger than memory -------------------------------------------------------

@@ -26,6 +26,7 @@ from ..domain.credentials import (
     normalize_code,
     spend_a_check,
 )
+from ..domain.dates import local_day
 from ..domain.details import Change, JournaledDetail, noted
 from ..domain.dossier import Consent, Dossier, new_dossier_id
 from ..domain.identity import compute_ins_c
@@ -52,7 +53,7 @@ def _full_name(person: InsuredPerson) -> str:
 
 def _letter_context(ctx: Context) -> dict:
     """What every letter prints besides its content: the site to type and today's date."""
-    return {"site_address": re.sub(r"^https?://", "", ctx.site_url), "dated": ctx.now().date()}
+    return {"site_address": re.sub(r"^https?://", "", ctx.site_url), "dated": local_day(ctx.now())}
 
 
 def _journal(ctx: Context, dossier_id: str, action: str, **details) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from ..domain.register import VITALE_TYPES, InsuredPerson, PostalAddress
 from .csv_rows import FieldRefused as _Refused
-from .csv_rows import Problems, RowCheck, SpillBuckets, csv_rows, decode_utf8
+from .csv_rows import Problems, RowCheck, SpillBuckets, csv_rows, decode_utf8, past_day
 from .csv_rows import nir as _nir
 
 COLUMNS = (
@@ -51,8 +51,6 @@ _VITALE_TYPES = {
 }
 assert set(_VITALE_TYPES.values()) == set(VITALE_TYPES)
 
-_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_FRENCH_DATE = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})")
 _VITALE_SERIAL = re.compile(r"[0-9]{16}")
 _POSTAL_CODE = re.compile(r"[0-9]{5}|2[AB][0-9]{3}")  # Corsica: 2A (Corse-du-Sud), 2B (Haute-Corse)
 
@@ -125,12 +123,11 @@ def check_register(lines: Iterable[str], today: date, spill_folder: Path,
     return count[0], problems
 
 
-def parse_register_csv(text: str, today: date | None = None, spill_folder: Path | None = None
+def parse_register_csv(text: str, today: date, spill_folder: Path | None = None
                        ) -> tuple[list[InsuredPerson], list[str]]:
     """A small file's people and its problems, in file order (for tests and short files)."""
     import tempfile
 
-    today = today or date.today()
     problems = Problems()
     people = list(read_people(io.StringIO(text, newline=""), today, problems))
     with tempfile.TemporaryDirectory() as folder:
@@ -227,18 +224,7 @@ def _sex(raw: str) -> str:
 
 
 def _birth_date(raw: str, today: date) -> date:
-    if match := _ISO_DATE.fullmatch(raw):
-        year, month, day = match.groups()
-    elif match := _FRENCH_DATE.fullmatch(raw):
-        day, month, year = match.groups()
-    else:
-        raise _Refused("la date de naissance doit être écrite AAAA-MM-JJ ou JJ/MM/AAAA")
-    try:
-        born = date(int(year), int(month), int(day))
-    except ValueError:
-        raise _Refused("la date de naissance n'existe pas dans le calendrier") from None
-    if born > today:
-        raise _Refused("la date de naissance est dans le futur")
+    born = past_day(raw, today, "la date de naissance")
     if born.year < OLDEST_BIRTH_YEAR:
         raise _Refused(f"la date de naissance est avant {OLDEST_BIRTH_YEAR}")
     return born

@@ -21,18 +21,18 @@ from datetime import date, datetime
 from pathlib import Path
 from collections.abc import Iterable, Iterator
 
+from ..domain.dates import local_day
 from ..domain.details import JournaledDetail
 from ..domain.journal import Actor
 from ..domain.reimbursements import (
     Reimbursement,
     in_window,
-    local_day,
     merge,
     number_occurrences,
     window_start,
 )
 from ..formatting import date_fr
-from .csv_rows import MAX_PROBLEMS, Problems, RowCheck, SpillBuckets, csv_rows, decode_utf8
+from .csv_rows import MAX_PROBLEMS, Problems, RowCheck, SpillBuckets, csv_rows, decode_utf8, past_day
 from .csv_rows import FieldRefused as _Refused
 from .csv_rows import nir as _nir
 
@@ -49,8 +49,6 @@ _TEXTS = {
 }
 _AMOUNTS = {"montant_paye": "le montant payé", "montant_rembourse": "le montant remboursé"}
 
-_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_FRENCH_DATE = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})")
 _AMOUNT = re.compile(r"([0-9]+)(?:[.,]([0-9]{1,2}))?")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
@@ -232,7 +230,7 @@ def _read_row(values: dict[str, str], today: date) -> tuple[Reimbursement | None
     check = RowCheck()
     problems = check.problems
     nir = check(_nir, values["nir"])
-    care_date = check(_care_date, values["date"], today)
+    care_date = check(past_day, values["date"], today)
     act = check(_text, values["acte"], "acte")
     professional = check(_text, values["professionnel"], "professionnel")
     paid = check(parse_amount, values["montant_paye"], _AMOUNTS["montant_paye"])
@@ -242,22 +240,6 @@ def _read_row(values: dict[str, str], today: date) -> tuple[Reimbursement | None
     if problems:
         return None, problems
     return Reimbursement(nir, care_date, act, professional, paid, reimbursed), []
-
-
-def _care_date(raw: str, today: date) -> date:
-    if match := _ISO_DATE.fullmatch(raw):
-        year, month, day = match.groups()
-    elif match := _FRENCH_DATE.fullmatch(raw):
-        day, month, year = match.groups()
-    else:
-        raise _Refused("la date doit être écrite AAAA-MM-JJ ou JJ/MM/AAAA")
-    try:
-        care_date = date(int(year), int(month), int(day))
-    except ValueError:
-        raise _Refused("la date n'existe pas dans le calendrier") from None
-    if care_date > today:
-        raise _Refused("la date est dans le futur")
-    return care_date
 
 
 def _text(raw: str, column: str) -> str:

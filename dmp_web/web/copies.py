@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
+from ..domain.dates import local_day
 from ..forms.copies import CopyForm
 from ..services import copies, copy_jobs
 from .deps import content_disposition, ctx
@@ -83,7 +84,7 @@ def _send(which: str):
     response = current_app.response_class(kept.chunks, direct_passthrough=True, mimetype=content_type)
     response.content_length = kept.size  # a copy cut on its way is a short download, never a whole one
     response.headers["Content-Disposition"] = content_disposition(
-        f"{stem}-{copies.today(ctx()).isoformat()}.{extension}")
+        f"{stem}-{local_day(ctx().now()).isoformat()}.{extension}")
     return response
 
 

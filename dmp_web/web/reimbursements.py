@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from ..domain.reimbursements import euros, local_day, shown, window_start
+from ..domain.dates import local_day
+from ..domain.reimbursements import euros, shown, window_start
 from ..services import dossier_access
 from .deps import ctx
 from .patient import current_dossier, holder, only_the_holder

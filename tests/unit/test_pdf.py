@@ -30,20 +30,21 @@ LOGIN_ID = "jmartin7Q4K"
 PASSWORD = "Il1O0<&>q9"  # look-alike characters, and characters HTML would swallow
 INS_C = "2850575123456789012345"
 CODE = "RMGADQEP2KRG"
+DATED = datetime.date(2025, 3, 1)
 SECRETS = (LOGIN_ID, PASSWORD, INS_C, CODE)
 
 LETTERS = {
     "credential": lambda: pdf_adapter.credential_letter(
         full_name="Jeanne Martin", address_lines=ADDRESS, login_id=LOGIN_ID,
-        initial_password=PASSWORD, ins_c=INS_C, created_on=datetime.date(2025, 3, 1)),
+        initial_password=PASSWORD, ins_c=INS_C, created_on=datetime.date(2025, 3, 1), dated=DATED),
     "credential_for_a_minor": lambda: pdf_adapter.credential_letter(
         full_name="Jeanne Martin", address_lines=ADDRESS, login_id=LOGIN_ID,
         initial_password=PASSWORD, ins_c=INS_C, created_on=datetime.date(2025, 3, 1),
-        for_minor_name="Léa Martin"),
+        for_minor_name="Léa Martin", dated=DATED),
     "creation_code": lambda: pdf_adapter.creation_code_letter(
-        full_name="Jeanne Martin", address_lines=ADDRESS, code=CODE, expires_on=datetime.date(2025, 4, 1)),
+        full_name="Jeanne Martin", address_lines=ADDRESS, code=CODE, expires_on=datetime.date(2025, 4, 1), dated=DATED),
     "identifier": lambda: pdf_adapter.identifier_letter(
-        full_name="Jeanne Martin", address_lines=ADDRESS, login_id=LOGIN_ID),
+        full_name="Jeanne Martin", address_lines=ADDRESS, login_id=LOGIN_ID, dated=DATED),
 }
 
 # What each letter must print: the secrets it carries and the words that explain them.
@@ -189,8 +190,8 @@ def test_every_sentence_of_a_letter_has_at_most_15_words(name):
         "credential": dict(login_id=LOGIN_ID, initial_password=PASSWORD, ins_c=INS_C,
                            created_on=datetime.date(2025, 3, 1), for_minor_name=None),
         "credential_for_a_minor": dict(login_id=LOGIN_ID, initial_password=PASSWORD, ins_c=INS_C,
-                                       created_on=datetime.date(2025, 3, 1), for_minor_name="Léa Martin"),
-        "creation_code": dict(code=CODE, expires_on=datetime.date(2025, 4, 1)),
+                                       created_on=datetime.date(2025, 3, 1), for_minor_name="Léa Martin", dated=DATED),
+        "creation_code": dict(code=CODE, expires_on=datetime.date(2025, 4, 1), dated=DATED),
         "identifier": dict(login_id=LOGIN_ID),
     }[name]
     template = "credential_letter.html" if name.startswith("credential") else f"{name}_letter.html"

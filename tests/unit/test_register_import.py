@@ -17,6 +17,7 @@ def _nir(first_13: str) -> str:
     return f"{first_13}{nir_key(first_13):02d}"
 
 
+TODAY = date(2026, 11, 23)
 CLAIRE = _nir("2860775123456")
 HENRI = _nir("1390169123045")
 AJACCIO = _nir("271052A004123")
@@ -145,7 +146,7 @@ def test_a_file_with_bad_rows_reports_each_problem_with_its_line_and_imports_no_
     ],
 )
 def test_a_wrong_nir_says_why_in_french(typed, message):
-    people, problems = parse_register_csv(_csv([_row(nir=typed)]))
+    people, problems = parse_register_csv(_csv([_row(nir=typed)]), TODAY)
     assert (people, problems) == ([], [f"ligne 2 : {message}"])
 
 
@@ -175,20 +176,20 @@ def test_a_birth_date_of_today_or_of_1900_is_accepted():
     ["claire@@example.fr", "claire@example", "claire @example.fr", "@example.fr", "claire@.example.fr", "claire@example.fr."],
 )
 def test_an_implausible_email_is_refused(email):
-    people, problems = parse_register_csv(_csv([_row(email=email)]))
+    people, problems = parse_register_csv(_csv([_row(email=email)]), TODAY)
     assert problems == ["ligne 2 : l'adresse e-mail doit ressembler à nom@exemple.fr"]
 
 
 @pytest.mark.parametrize("column", ["nom_usage", "complement_adresse", "email"])
 def test_usage_name_address_complement_and_email_may_be_empty(column):
-    people, problems = parse_register_csv(_csv([_row(**{column: ""})]))
+    people, problems = parse_register_csv(_csv([_row(**{column: ""})]), TODAY)
     assert problems == []
     assert len(people) == 1
 
 
 @pytest.mark.parametrize("column", ["nom_naissance", "prenoms", "lieu_naissance", "adresse", "ville"])
 def test_required_text_fields_may_not_be_empty(column):
-    people, problems = parse_register_csv(_csv([_row(**{column: "  "})]))
+    people, problems = parse_register_csv(_csv([_row(**{column: "  "})]), TODAY)
     assert people == []
     assert len(problems) == 1 and problems[0].startswith("ligne 2 : ") and problems[0].endswith("vide" if column != "prenoms" else "vides")
 
@@ -216,7 +217,7 @@ def test_semicolons_and_commas_both_separate_columns(tmp_path, separator):
 
 def test_a_comma_inside_a_quoted_field_does_not_split_it():
     text = _csv([_row(adresse="ADDRESS")], separator=",").replace("ADDRESS", '"7, rue Oberkampf"')
-    people, problems = parse_register_csv(text)
+    people, problems = parse_register_csv(text, TODAY)
     assert problems == []
     assert people[0].address.street == "7, rue Oberkampf"
 
@@ -230,7 +231,7 @@ def test_a_file_saved_with_a_utf8_byte_order_mark_and_windows_line_ends_is_read(
 
 
 def test_columns_may_come_in_any_order():
-    people, problems = parse_register_csv(_csv(GOOD_ROWS, columns=tuple(reversed(COLUMNS))))
+    people, problems = parse_register_csv(_csv(GOOD_ROWS, columns=tuple(reversed(COLUMNS))), TODAY)
     assert problems == []
     assert {p.nir: p for p in people} == EXPECTED
 
@@ -248,19 +249,19 @@ def test_a_missing_column_is_reported_once_for_the_header(tmp_path):
 
 
 def test_an_unknown_column_is_reported_once_for_the_header():
-    people, problems = parse_register_csv(_csv(GOOD_ROWS, columns=COLUMNS + ("telephone",)))
+    people, problems = parse_register_csv(_csv(GOOD_ROWS, columns=COLUMNS + ("telephone",)), TODAY)
     assert (people, problems) == ([], ["ligne 1 : colonne inconnue « telephone »"])
 
 
 def test_a_row_with_too_few_columns_is_reported():
     text = _csv(GOOD_ROWS) + "123;LEROY\n"
-    people, problems = parse_register_csv(text)
+    people, problems = parse_register_csv(text, TODAY)
     assert problems == ["ligne 4 : la ligne a 2 colonnes au lieu de 14 (séparateur « ; »)"]
 
 
 def test_an_empty_file_or_a_header_alone_is_refused(tmp_path):
-    assert parse_register_csv("")[1] == ["ligne 1 : il manque la ligne d'en-tête avec le nom des colonnes"]
-    assert parse_register_csv(_csv([]))[1] == ["ligne 2 : le fichier ne contient aucune personne"]
+    assert parse_register_csv("", TODAY)[1] == ["ligne 1 : il manque la ligne d'en-tête avec le nom des colonnes"]
+    assert parse_register_csv(_csv([]), TODAY)[1] == ["ligne 2 : le fichier ne contient aucune personne"]
 
 
 def test_a_file_not_in_utf8_is_refused_with_its_line(tmp_path):

@@ -8,7 +8,6 @@ from dmp_web.domain.reimbursements import (
     Reimbursement,
     euros,
     in_window,
-    local_day,
     merge,
     months_before,
     newest_first,
@@ -63,12 +62,6 @@ def test_a_day_that_does_not_exist_24_months_earlier_becomes_the_last_day_of_tha
 def test_a_row_of_the_first_day_of_the_window_is_kept_and_the_day_before_is_not():
     assert in_window(_row(day=date(2024, 11, 23)), TODAY)
     assert not in_window(_row(day=date(2024, 11, 22)), TODAY)
-
-
-def test_the_day_is_the_day_in_paris_not_in_utc():
-    late_evening_utc = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)  # 0 h 30 on the 23rd in Paris
-    assert local_day(late_evening_utc) == date(2026, 11, 23)
-    assert local_day(datetime(2026, 7, 1, 21, 59, tzinfo=UTC)) == date(2026, 7, 1)  # summer: UTC+2
 
 
 def test_shown_rows_are_the_last_24_months_newest_first():

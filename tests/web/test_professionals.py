@@ -1,6 +1,7 @@
 """Professionals read and feed a dossier only as the access policy allows; every decision is in
 the dossier's journal with actor, time, action and reason; nothing refused leaks by URL."""
 import io
+from datetime import date
 
 import pdfplumber
 import pytest
@@ -117,7 +118,8 @@ def test_a_deposited_file_is_checked_sealed_and_sent_back_as_an_attachment(clien
     pdf = app.extensions["dmp.repos"].documents
     from dmp_web import pdf as letters
 
-    real_pdf = letters.identifier_letter(full_name="Test", address_lines=["1 rue A", "75000 Paris"], login_id="abc1234")
+    real_pdf = letters.identifier_letter(full_name="Test", address_lines=["1 rue A", "75000 Paris"], login_id="abc1234",
+                                         dated=date(2026, 11, 23))
     response = client.post(f"/pro/dmp/{DOSSIER}/deposer", data={
         "csrf_token": client.csrf_token(f"/pro/dmp/{DOSSIER}/deposer"), "type_code": "lab_results",
         "title": "Analyse scannée", "document_date": "01/11/2026", "file": (io.BytesIO(real_pdf), "../../scan.png"),
