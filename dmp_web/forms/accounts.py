@@ -9,7 +9,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, StopValidati
 from .base import Form
 from ..domain.accounts import PASSWORD_MIN_LENGTH
 from ..services.glossary import find_term
-from .validators import CreationCodeFormat, EmailAddress, Mobile, Nir, OtpFormat, Rpps, SameAs, VitaleSerial
+from .validators import (CreationCodeFormat, EmailAddress, Mobile, Nir, OtpFormat, Rpps, SameAs, TextOrFile,
+                         VitaleSerial)
 
 NIR_LABEL = "Numéro de sécurité sociale"
 NIR_HINT = (
@@ -221,13 +222,10 @@ class PatientDocumentForm(Form):
     text = TextAreaField(
         "Texte du document",
         description="Écrivez le texte, ou joignez un fichier plus bas.",
-        validators=[Length(max=50_000, message="Le texte doit avoir 50 000 caractères au plus")],
+        validators=[Length(max=50_000, message="Le texte doit avoir 50 000 caractères au plus"),
+                    TextOrFile("Écrivez le texte du document ou joignez un fichier")],
     )
     file = FileField("Fichier", description="PDF, JPEG, PNG ou texte. 10 Mo au plus.")
-
-    def validate_text(self, field):
-        if not (field.data or "").strip() and not (self.file.data and getattr(self.file.data, "filename", "")):
-            raise StopValidation("Écrivez le texte du document ou joignez un fichier")
 
 
 class ProfessionalSearchForm(Form):

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from .base import Form
-from .validators import FrenchDate
+from .validators import FrenchDate, TextOrFile
 
 RPPS_HINT = "Soignants : votre numéro RPPS, à 11 chiffres. Agents de la caisse : votre identifiant d’agent."
 
@@ -59,7 +59,8 @@ class DepositForm(Form):
     text = TextAreaField(
         "Texte du document",
         description="Écrivez le texte, ou joignez un fichier plus bas.",
-        validators=[Length(max=50_000, message="Le texte doit avoir 50 000 caractères au plus")],
+        validators=[Length(max=50_000, message="Le texte doit avoir 50 000 caractères au plus"),
+                    TextOrFile("Écrivez le texte du document ou joignez un fichier")],
     )
     file = FileField(
         "Fichier",
@@ -69,10 +70,6 @@ class DepositForm(Form):
         "À expliquer au patient avant de le lui montrer",
         description="Le patient ne verra ce document qu’après votre explication.",
     )
-
-    def validate_text(self, field):
-        if not (field.data or "").strip() and not (self.file.data and getattr(self.file.data, "filename", "")):
-            raise StopValidation("Écrivez le texte du document ou joignez un fichier")
 
 
 class EmergencyForm(Form):

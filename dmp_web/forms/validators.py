@@ -9,6 +9,7 @@ from wtforms.validators import StopValidation, ValidationError
 from ..domain.credentials import CREATION_CODE_LENGTH, normalize_code
 from ..domain.dates import BadDate, local_day, read_day
 from ..domain.identity import InvalidNir, normalize_nir
+from ..domain.phones import BadPhone, read_phone
 from ..notify.messages import is_plain_address
 
 NIR_MESSAGES = {
@@ -23,7 +24,6 @@ NIR_MESSAGES_FOR_SOMEONE = {
     "empty": "Écrivez le numéro de sécurité sociale de la personne",
     "key": "Ce numéro de sécurité sociale n’existe pas. Vérifiez les 2 derniers chiffres sur sa carte",
 }
-_MOBILE = re.compile(r"^0[67]\d{8}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -52,6 +52,19 @@ class Nir:
             raise StopValidation(self.messages[problem.code])
 
 
+class TextOrFile:
+    """A text field that may stay empty when the form's file field has a file instead."""
+
+    def __init__(self, message: str, file_field: str = "file"):
+        self.message = message
+        self.file_field = file_field
+
+    def __call__(self, form, field):
+        upload = form[self.file_field].data
+        if not (field.data or "").strip() and not (upload and getattr(upload, "filename", "")):
+            raise StopValidation(self.message)
+
+
 class SameAs:
     """The second of two typed values must match the first."""
 
@@ -73,21 +86,23 @@ class Mobile:
         self.message = message or "Écrivez votre numéro de téléphone portable"
 
     def __call__(self, form, field):
-        value = _digits(field.data)
-        if value.startswith("+33"):
-            value = "0" + value[3:]
-        if not value:
-            if self.required:
-                raise StopValidation(self.message)
+        if not _digits(field.data) and not self.required:
             field.data = ""
             return
-        if not value.isdigit():
-            raise StopValidation("Le numéro de portable s’écrit avec des chiffres seulement")
-        if len(value) != 10:
-            raise StopValidation(f"Le numéro de portable a 10 chiffres. Vous en avez écrit {len(value)}")
-        if not _MOBILE.match(value):
-            raise StopValidation("Le numéro de portable commence par 06 ou 07")
-        field.data = value
+        try:
+            field.data = read_phone(field.data, mobile=True)
+        except BadPhone as bad:
+            raise StopValidation(phone_message(bad, self.message, "portable", "commence par 06 ou 07")) from None
+
+
+def phone_message(bad: BadPhone, empty: str, kind: str, prefix: str) -> str:
+    """What to do about a mistyped telephone number; kind: « portable » or « téléphone »."""
+    return {
+        "empty": empty,
+        "characters": f"Le numéro de {kind} s’écrit avec des chiffres seulement",
+        "length": f"Le numéro de {kind} a 10 chiffres. Vous en avez écrit {bad.length}",
+        "prefix": f"Le numéro de {kind} {prefix}",
+    }[bad.code]
 
 
 class EmailAddress:

@@ -1,7 +1,6 @@
 """Forms of «Mes informations / Volontés et droits»."""
 from __future__ import annotations
 
-import re
 
 from flask_wtf.file import FileField
 from wtforms import RadioField, StringField, TextAreaField
@@ -10,7 +9,8 @@ from wtforms.validators import AnyOf, InputRequired, Length, StopValidation
 
 from .base import Form
 from .accounts import _EMAIL_KW, _MOBILE_KW, MOBILE_HINT
-from .validators import EmailAddress, Mobile, SameAs
+from ..domain.phones import BadPhone, read_phone
+from .validators import EmailAddress, Mobile, SameAs, TextOrFile, phone_message
 
 PHONE_HINT = "10 chiffres, par exemple 01 23 45 67 89 ou 06 12 34 56 78."
 LINK_HINT = "Par exemple : ma fille, mon mari, mon voisin."
@@ -52,18 +52,11 @@ class Phone:
         self.message = message
 
     def __call__(self, form, field):
-        value = re.sub(r"[\s.\-\u00a0]", "", field.data or "")
-        if value.startswith("+33"):
-            value = "0" + value[3:]
-        if not value:
-            raise StopValidation(self.message)
-        if not value.isdigit():
-            raise StopValidation("Le numéro de téléphone s’écrit avec des chiffres seulement")
-        if len(value) != 10:
-            raise StopValidation(f"Le numéro de téléphone a 10 chiffres. Vous en avez écrit {len(value)}")
-        if not value.startswith("0") or value.startswith("00"):
-            raise StopValidation("Le numéro de téléphone commence par 0, puis un chiffre de 1 à 9")
-        field.data = value
+        try:
+            field.data = read_phone(field.data, mobile=False)
+        except BadPhone as bad:
+            raise StopValidation(phone_message(bad, self.message, "téléphone", "commence par 0, puis un chiffre de 1 à 9")
+                                 ) from None
 
 
 class Needed:
@@ -157,13 +150,10 @@ class AdvanceDirectivesForm(Form):
     text = TextAreaField(
         "Texte de mes directives",
         description="Écrivez ce que vous voulez, ou joignez un fichier plus bas.",
-        validators=[Length(max=20_000, message="Le texte doit avoir 20 000 caractères au plus")],
+        validators=[Length(max=20_000, message="Le texte doit avoir 20 000 caractères au plus"),
+                    TextOrFile("Écrivez vos directives anticipées ou joignez un fichier")],
     )
     file = FileField("Fichier de mes directives", description="Une page scannée ou une photo. PDF, JPEG, PNG ou texte. 10 Mo au plus.")
-
-    def validate_text(self, field):
-        if not (field.data or "").strip() and not (self.file.data and getattr(self.file.data, "filename", "")):
-            raise StopValidation("Écrivez vos directives anticipées ou joignez un fichier")
 
 
 class OrganDonationForm(Form):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .messages import Email, EmailSender, Sms, normalize_mobile
+from .messages import Email, EmailSender, Sms, check_mobile
 
 _DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 
@@ -17,5 +17,5 @@ class EmailToSmsGateway:
         self.domain = domain.lower()
 
     def send(self, sms: Sms) -> None:
-        number = normalize_mobile(sms.to)
+        number = check_mobile(sms.to)
         self.email.send(Email(to=f"{number}@{self.domain}", subject="SMS", body=sms.body))

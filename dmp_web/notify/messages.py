@@ -5,10 +5,11 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..domain.phones import BadPhone, read_phone
+
 # One plain address, ASCII only: no display name, no list, nothing a mail header could
 # read as a second recipient or a second header.
 _EMAIL_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
-_FRENCH_MOBILE = re.compile(r"0[67][0-9]{8}")
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,16 @@ def check_email(email: Email) -> None:
         raise ValueError("the subject is empty or holds a line break or a control character")
 
 
-def normalize_mobile(number: str) -> str:
-    """The 10 digits of a French mobile number (06 or 07), or ValueError."""
-    digits = (number or "").replace(" ", "")
-    if not _FRENCH_MOBILE.fullmatch(digits):
+def check_mobile(number: str) -> str:
+    """The 10 digits of a French mobile (06 or 07), spaces dropped; else ValueError. Adapters
+    tidy nothing else (no +33, dots or dashes): the forms did, so anything more is a bug upstream."""
+    try:
+        stored_form = read_phone(number, mobile=True)
+    except BadPhone:
+        stored_form = None
+    if stored_form != number.replace(" ", ""):
         raise ValueError("the SMS recipient is not a French mobile number (06 or 07 and 8 digits)")
-    return digits
+    return stored_form
 
 
 def mask_email(address: str) -> str:

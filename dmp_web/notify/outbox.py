@@ -7,7 +7,7 @@ from datetime import datetime, UTC
 from pathlib import Path
 
 from ..store.files import atomic_write_bytes
-from .messages import Email, Sms, check_email, mask_email, mask_mobile, normalize_mobile
+from .messages import Email, Sms, check_email, mask_email, mask_mobile, check_mobile
 
 log = logging.getLogger("dmp_web.notify")
 
@@ -41,7 +41,7 @@ class OutboxSmsGateway:
         self.folder = Path(folder)
 
     def send(self, sms: Sms) -> None:
-        number = normalize_mobile(sms.to)
+        number = check_mobile(sms.to)
         text = f"To: {number}\n\n{sms.body}\n"
         path = write_private(self.folder, f"{new_file_id()}.txt", text.encode("utf-8"))
         log.info("SMS to %s written to %s", mask_mobile(number), path)
