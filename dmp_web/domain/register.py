@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 VITALE_TYPES = ("with_photo", "without_photo")
+AGE_OF_MAJORITY = 18  # before it, a legal representative acts for the person (Code civil, art. 388)
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,7 @@ class PostalAddress:
     complement: str = ""
 
     def lines(self) -> list[str]:
-        return [l for l in (self.street, self.complement, f"{self.postal_code} {self.city}") if l]
+        return [line for line in (self.street, self.complement, f"{self.postal_code} {self.city}") if line]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,24 @@ class InsuredPerson:
     usage_name: str = ""
     email: str = ""
 
+    @property
+    def family_name(self) -> str:
+        """The name the person goes by: the usage name (a spouse's name, say), else the birth name."""
+        return self.usage_name or self.birth_name
+
+    @property
+    def full_name(self) -> str:
+        """Every given name and the family name, as on letters: « Jeanne Marie MARTIN »."""
+        return f"{self.first_names} {self.family_name}"
+
+    @property
+    def short_name(self) -> str:
+        """The first given name and the family name, as pages greet the person: « Jeanne MARTIN »."""
+        return f"{self.first_names.split()[0]} {self.family_name}"
+
     def age_on(self, day: date) -> int:
         before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
         return day.year - self.birth_date.year - before_birthday
+
+    def is_minor_on(self, day: date) -> bool:
+        return self.age_on(day) < AGE_OF_MAJORITY

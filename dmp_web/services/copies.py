@@ -139,9 +139,6 @@ def _professional_name(ctx: Context, rpps: str) -> str:
 
 # -- the PDF ---------------------------------------------------------------------------------------
 
-def _full_name(person: InsuredPerson) -> str:
-    return f"{person.first_names} {person.usage_name or person.birth_name}"
-
 
 def size_label(size: int) -> str:
     """1 octet, 820 octets, 12 Ko, 1,5 Mo: the French way, rounded up."""
@@ -164,7 +161,7 @@ def copy_context(content: DossierContent) -> dict:
     local = content.made_at.astimezone(PARIS) if content.made_at.tzinfo else content.made_at
     return {
         "content": content,
-        "full_name": _full_name(person),
+        "full_name": person.full_name,
         "made_on": date_fr(local),
         "made_at": time_fr(local),
         "birth_date": date_fr(person.birth_date),
@@ -205,7 +202,7 @@ def arrival_date(ctx: Context, sent_at: datetime | None = None) -> date:
 def postal_address(ctx: Context, dossier: Dossier) -> list[str]:
     """The holder's name and address, as the register of insured persons knows them."""
     person = ctx.register.get(dossier.holder_nir)
-    return [_full_name(person), *person.address.lines()]
+    return [person.full_name, *person.address.lines()]
 
 
 def _entry(name: str, moment: datetime) -> zipfile.ZipInfo:

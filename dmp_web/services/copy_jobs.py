@@ -19,7 +19,7 @@ from ..domain.dossier import Dossier
 from ..store.copies import DONE, FAILED, QUEUED, RUNNING_STATE, Job, OutputBroken
 from . import copies, guides
 from .context import Context
-from .dossier_access import decide_and_journal, still_allowed
+from .dossier_access import decide_and_journal, allowed_unjournaled
 from .patient_accounts import POST_DELAY
 
 # The copies a patient asks for, and what their journal entry adds (services/history.py tells it).
@@ -202,7 +202,7 @@ def run(ctx: Context, job: Job) -> Job | None:
         return ctx.repos.jobs.finish(job, io.BytesIO(data), ctx.now())
     dossier = ctx.repos.dossiers.get(job.dossier_id)
     actor = Holder(job.dossier_id)
-    if dossier is None or not still_allowed(ctx, actor, "export", dossier):
+    if dossier is None or not allowed_unjournaled(ctx, actor, "export", dossier):
         return ctx.repos.jobs.fail(job, ctx.now(), again=False)
     if job.kind == "post":
         copies.send_copy_by_post(ctx, actor, dossier, once=job.id)

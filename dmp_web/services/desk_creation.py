@@ -12,14 +12,14 @@ from datetime import date
 
 from ..domain.access import Decision, decide
 from ..domain.actors import DeskAgent, Profession, Professional
+from ..domain.dates import local_day
 from ..domain.details import JournaledDetail
 from ..domain.dossier import Consent, Dossier, new_dossier_id
 from ..domain.identity import compute_ins_c
 from ..domain.register import InsuredPerson
 from .context import Context
-from .patient_accounts import NewCredentials, Refused, _full_name, _open_dossier
+from .patient_accounts import NewCredentials, Refused, _open_dossier
 
-ADULT_AGE = 18
 
 # The legal representative's link with the minor: code name -> what the page and letter say.
 REPRESENTATIVE_LINKS = {"parent": "parent", "guardian": "tuteur ou tutrice"}
@@ -84,13 +84,13 @@ def _checked_person(ctx: Context, actor, nir: str, vitale_serial: str) -> Insure
 
 
 def _is_minor(ctx: Context, person: InsuredPerson) -> bool:
-    return person.age_on(ctx.now().date()) < ADULT_AGE
+    return person.is_minor_on(local_day(ctx.now()))
 
 
 def check_card(ctx: Context, actor, nir: str, vitale_serial: str) -> CardChecked:
     """Step 1: find the person in the register from the Vitale card data."""
     person = _checked_person(ctx, actor, nir, vitale_serial)
-    return CardChecked(nir, vitale_serial, _full_name(person), person.birth_date, _is_minor(ctx, person))
+    return CardChecked(nir, vitale_serial, person.full_name, person.birth_date, _is_minor(ctx, person))
 
 
 def create_dossier_at_desk(

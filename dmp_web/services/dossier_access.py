@@ -84,10 +84,12 @@ def decide_and_journal(ctx: Context, actor, action: str, dossier: Dossier, docum
     return act(ctx, actor, action, dossier, document, emergency=emergency, note=note)
 
 
-def still_allowed(ctx: Context, actor, action: str, dossier: Dossier) -> bool:
-    """The policy asked again, unjournaled, by work that carries out a decision journaled
-    before (the worker making a copy the patient asked for, the download of that copy)."""
-    return _decide(ctx, actor, action, dossier).allowed
+def allowed_unjournaled(ctx: Context, actor, action: str, dossier: Dossier, document: Document | None = None
+                        ) -> bool:
+    """The policy asked without a journal line: by work that carries out a decision journaled
+    before (the worker making a copy the patient asked for), or by a page that offers a button
+    only to those it would allow (the click itself is decided and journaled)."""
+    return _decide(ctx, actor, action, dossier, document).allowed
 
 
 def visible_documents(ctx: Context, actor, dossier: Dossier, action: str = "read_document") -> tuple[list[Document], int]:

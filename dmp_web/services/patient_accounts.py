@@ -31,7 +31,7 @@ from ..domain.details import Change, JournaledDetail, noted
 from ..domain.dossier import Consent, Dossier, new_dossier_id
 from ..domain.identity import compute_ins_c
 from ..domain.journal import Actor
-from ..domain.register import InsuredPerson
+from ..domain.register import AGE_OF_MAJORITY, InsuredPerson
 from ..notify import Email, Sms
 from . import login
 from .context import Context
@@ -46,9 +46,6 @@ mask_email, mask_mobile = login.mask_email, login.mask_mobile
 def holder_actor(dossier_id: str) -> Actor:
     return Actor("holder", dossier_id, "le titulaire")
 
-
-def _full_name(person: InsuredPerson) -> str:
-    return f"{person.first_names} {person.usage_name or person.birth_name}"
 
 
 def _letter_context(ctx: Context) -> dict:
@@ -74,7 +71,7 @@ def _eligible_person(ctx: Context, nir: str) -> InsuredPerson:
     existing = ctx.repos.dossiers.find_by_nir(nir)
     if existing is not None:
         raise Refused("already_has_dmp", dossier_id=existing.id)
-    if person.age_on(ctx.now().date()) < 18:
+    if person.is_minor_on(local_day(ctx.now())):
         raise Refused("minor")
     return person
 
@@ -115,7 +112,7 @@ def request_creation_code(ctx: Context, nir: str) -> None:
         elif refusal.code == "minor":
             _tell(ctx, person, "Créer votre DMP",
                   "Quelqu’un a demandé un code pour créer un DMP avec votre numéro.\n"
-                  "Avant 18 ans, le DMP se crée avec un parent, à la caisse ou chez un médecin.")
+                  f"Avant {AGE_OF_MAJORITY} ans, le DMP se crée avec un parent, à la caisse ou chez un médecin.")
         return
     now = ctx.now()
     code = new_creation_code()
@@ -141,13 +138,13 @@ def request_creation_code(ctx: Context, nir: str) -> None:
         )
     else:
         letter = pdf.creation_code_letter(
-            full_name=_full_name(person),
+            full_name=person.full_name,
             address_lines=person.address.lines(),
             code=code,
             expires_on=valid_until,
             **_letter_context(ctx),
         )
-        ctx.notifier.letters.enqueue(letter, [_full_name(person), *person.address.lines()], "creation_code")
+        ctx.notifier.letters.enqueue(letter, [person.full_name, *person.address.lines()], "creation_code")
     # recorded once sent: a code that could not go out counts for nothing
     ctx.repos.creation_codes.renew(nir, lambda record: record.renewed(hash_secret(code), channel, now) if record
                                    else first_creation_code(nir, hash_secret(code), channel, now))
@@ -224,7 +221,7 @@ def _open_dossier(ctx: Context, dossier: Dossier, person: InsuredPerson, *, mobi
         unit.commit()
     return NewCredentials(
         dossier.id, account.login_id, password, dossier.ins_c, dossier.created_at.date(),
-        _full_name(person), person.address.lines(),
+        person.full_name, person.address.lines(),
     )
 
 
@@ -397,9 +394,9 @@ def send_identifier(ctx: Context, nir: str, vitale_serial: str, channel: str) ->
         channel = "sms" if account.mobile else "post"
     text = f"Votre identifiant DMP est : {account.login_id}. Gardez-le bien."
     if channel == "post":
-        letter = pdf.identifier_letter(full_name=_full_name(person), address_lines=person.address.lines(),
+        letter = pdf.identifier_letter(full_name=person.full_name, address_lines=person.address.lines(),
                                        login_id=account.login_id, **_letter_context(ctx))
-        ctx.notifier.letters.enqueue(letter, [_full_name(person), *person.address.lines()], "identifier")
+        ctx.notifier.letters.enqueue(letter, [person.full_name, *person.address.lines()], "identifier")
         way = "by_post"
     elif channel == "sms":
         ctx.notifier.sms.send(Sms(to=account.mobile, body=f"DMP - {text}"))

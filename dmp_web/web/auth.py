@@ -10,54 +10,12 @@ from ..domain.accounts import KEPT_FORM_FOR, OTP_MAX_TRIES, Account, CodeCheck, 
 from ..forms.accounts import ForgottenIdentifierForm, LoginForm, NewPasswordForm, OtpForm, PasswordResetStartForm
 from ..forms.base import KEPT_FORM
 from ..services import login as logins, patient_accounts as accounts
-from .deps import code_wait_message, ctx
+from .deps import ctx
+from .messages import PASSWORD_MESSAGES, code_wait_message, login_refused, otp_message
 from .request_log import refuse
 from .sessions import rotate
 
 bp = Blueprint("auth", __name__)
-
-OTP_MESSAGES = {
-    CodeCheck.WRONG: "Ce code n’est pas le bon. Il vous reste {tries_left} {tries_word}",
-    CodeCheck.EXPIRED: "Ce code a plus de 10 minutes : il ne marche plus. Demandez un nouveau code",
-    CodeCheck.EXHAUSTED: "Ce code ne marche plus après 5 erreurs. Demandez un nouveau code",
-    CodeCheck.MISSING: "Ce code a déjà servi ou n’existe plus. Demandez un nouveau code",
-}
-PASSWORD_MESSAGES = {
-    "password_short": "Le mot de passe doit avoir au moins 12 caractères",
-    "password_long": "Le mot de passe doit avoir au plus 128 caractères",
-    "password_identifier": "Le mot de passe ne doit pas contenir votre identifiant",
-    "password_same": "Le nouveau mot de passe doit être différent de l’ancien",
-    "password_personal": "N’y mettez pas votre nom, votre date de naissance ni votre numéro",
-    "password_repeated": "N’écrivez pas la même lettre plusieurs fois, ni 1234 ou azerty",
-    "password_common": "Ce mot de passe est parmi les plus utilisés. Choisissez-en un autre",
-    "password_guessable": "Ce mot de passe est trop facile à deviner. Ajoutez 1 ou 2 mots",
-}
-
-
-# Why a login was refused -> (the request log's reason, the message under the password). A wrong
-# password, an unknown identifier and a try too soon after wrong ones read the same.
-WRONG_LOGIN = ("L’identifiant ou le mot de passe n’est pas le bon. Vérifiez les 2. "
-               "Après des erreurs, attendez 30 secondes entre 2 essais")
-LOGIN_REFUSALS = {
-    "wrong": ("wrong_credentials", WRONG_LOGIN),
-    "locked": ("locked", WRONG_LOGIN),
-    "too_many": ("rate_limit", "Vous avez reçu beaucoup de codes aujourd’hui. Réessayez demain"),
-    "deactivated": ("deactivated", "Ce compte est fermé. Parlez à la personne qui gère les comptes "
-                                   "dans votre établissement"),
-}
-
-
-def login_refused(form, refusal) -> None:
-    """Say on the form why the login was refused, and log it."""
-    reason, message = LOGIN_REFUSALS[refusal.code]
-    refuse(reason)
-    form.password.errors = [message]
-
-
-def otp_message(check: CodeCheck, tries_left: int) -> str:
-    """Why a one-time code was refused, in French (the last try in the singular)."""
-    return OTP_MESSAGES[check].format(tries_left=tries_left, tries_word="essai" if tries_left == 1 else "essais")
-
 
 class PatientUser(UserMixin):
     login_endpoint = "auth.login"
@@ -237,13 +195,25 @@ def resend(session_key: str, purpose: str, back_to: str, start_again: str, sourc
     pending = session.get(session_key)
     if not pending:
         return redirect(url_for(start_again))
-    try:
+
+    def send():
         if pending["dossier"] is None:
             raise logins.Refused("too_soon", seconds=60)  # as a real one does, within a minute
         logins.resend_otp(ctx(), source(), pending["dossier"], purpose)
+
+    return sent_again(send, back_to)
+
+
+def sent_again(send, back_to: str):
+    """The « new code » button of every code page: send, then say it went or how long to wait.
+    A refusal that is not a wait is the caller's to handle."""
+    try:
+        send()
     except logins.Refused as refusal:
+        if "seconds" not in refusal.details:
+            raise
         refuse("rate_limit")
-        flash(code_wait_message(refusal.details["seconds"]), "error")
+        flash(code_wait_message(refusal.details["seconds"]) + ".", "error")
     else:
         flash("Nous avons envoyé un nouveau code. Il remplace l’ancien.", "success")
     return redirect(url_for(back_to))

@@ -54,13 +54,6 @@ def unseal(key: str, max_age_seconds: int) -> dict | None:
         return None
 
 
-def code_wait_message(seconds: int) -> str:
-    """Why no new code goes now: the minute between 2 codes, or the codes of the day."""
-    if seconds > 120:
-        return "Vous avez reçu beaucoup de codes aujourd’hui. Réessayez demain."
-    return f"Attendez encore {seconds} secondes avant de demander un nouveau code."
-
-
 def hidden_as_not_found(reason: str = "dossier_not_found"):
     """End the request with a 404; the log says why (a policy refusal the page must not tell)."""
     refuse(reason)

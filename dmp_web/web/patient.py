@@ -17,7 +17,8 @@ from ..forms.accounts import (
 )
 from ..forms.accounts import EmergencyAccessForm, PersonalDataForm
 from ..services import patient_accounts as accounts
-from .auth import PASSWORD_MESSAGES, PatientUser
+from .auth import PatientUser
+from .messages import PASSWORD_MESSAGES
 from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
 from .sessions import current_digest
 

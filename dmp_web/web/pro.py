@@ -15,10 +15,9 @@ from ..forms.accounts import NewPasswordForm
 from ..forms.pro import DepositForm, EmergencyForm, PatientSearchForm, ProLoginForm
 from ..services import dossier_access, enrolment
 from ..services import login as logins
-from .auth import (
-    PASSWORD_MESSAGES, DirectoryUser, code_page, give_back_kept_form, login_refused, pending_login, resend, start_session,
-)
+from .auth import DirectoryUser, code_page, give_back_kept_form, pending_login, resend, start_session
 from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
+from .messages import PASSWORD_MESSAGES, login_refused
 from .request_log import refuse
 
 bp = Blueprint("pro", __name__, url_prefix="/pro")
@@ -177,7 +176,7 @@ def document(dossier_id, document_id):
     return render_template(
         "pages/pro/document.html", dossier=dossier, document=document, types=DOCUMENT_TYPES,
         text=repo.text(dossier.id, document.id), file=repo.file(dossier.id, document.id),
-        is_author=document.author_id == getattr(actor, "rpps", None),
+        may_release=dossier_access.allowed_unjournaled(ctx(), actor, "release_document", dossier, document),
     )
 
 

@@ -24,8 +24,9 @@ from ..forms.wishes import (
 from ..formatting import group_code
 from ..services import wishes as services
 from ..services.login import Refused
-from .auth import otp_message
-from .deps import checked_upload, code_wait_message, ctx, seal, unseal
+from .auth import sent_again
+from .deps import checked_upload, ctx, seal, unseal
+from .messages import code_wait_message, otp_message
 from .patient import current_dossier, holder, only_the_holder
 
 bp = Blueprint("wishes", __name__, url_prefix="/mon-dmp")
@@ -56,12 +57,6 @@ CONTACT = {
 }
 
 
-def _too_soon(seconds: int) -> str:
-    if seconds > 120:
-        return "Vous avez reçu beaucoup de codes aujourd’hui. Réessayez demain"
-    return f"Un code vient d’être envoyé. Attendez encore {seconds} secondes avant d’en demander un autre"
-
-
 @bp.get("/informations")
 def informations():
     dossier = current_dossier()
@@ -79,7 +74,7 @@ def _new_contact(kind: str):
         try:
             services.send_contact_code(ctx(), current_user.dossier_id, kind, value)
         except Refused as refusal:
-            form[kind].errors = [spec["same"] if refusal.code == "same" else _too_soon(refusal.details["seconds"])]
+            form[kind].errors = [spec["same"] if refusal.code == "same" else code_wait_message(refusal.details["seconds"])]
         else:
             seal(PENDING, {"kind": kind, "value": value})
             return redirect(url_for(spec["code"]))
@@ -116,15 +111,11 @@ def _resend(kind: str):
     if pending is None:
         return redirect(url_for(spec["start"]))
     try:
-        services.send_contact_code(ctx(), current_user.dossier_id, kind, pending["value"])
-    except Refused as refusal:
-        if refusal.code == "same":  # already changed, in another window
-            session.pop(PENDING, None)
-            return redirect(url_for("wishes.informations"))
-        flash(code_wait_message(refusal.details["seconds"]), "error")
-    else:
-        flash("Nous avons envoyé un nouveau code. Il remplace l’ancien.", "success")
-    return redirect(url_for(spec["code"]))
+        return sent_again(lambda: services.send_contact_code(ctx(), current_user.dossier_id, kind, pending["value"]),
+                          spec["code"])
+    except Refused:  # the same as the current one: already changed, in another window
+        session.pop(PENDING, None)
+        return redirect(url_for("wishes.informations"))
 
 
 @bp.route("/informations/telephone", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from dmp_web.web.auth import WRONG_LOGIN
+from dmp_web.web.messages import WRONG_LOGIN
 from dmp_web.web.creation import NO_MATCH
 
 from ..conftest import field_error

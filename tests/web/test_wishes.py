@@ -264,7 +264,7 @@ def test_asking_for_another_new_number_within_a_minute_is_refused_plainly(patien
     clock.advance(seconds=20)
     again = patient.submit("/mon-dmp/informations/telephone", {"mobile": "0700000002", "mobile_confirm": "0700000002"})
     assert field_error(again.soup, "mobile") == (
-        "Un code vient d’être envoyé. Attendez encore 40 secondes avant d’en demander un autre")
+        "Attendez encore 40 secondes avant de demander un nouveau code")
     # the code page still waits for the first number
     page = patient.get("/mon-dmp/informations/telephone/code").soup
     assert "07 99 88 77 66" in page.main.get_text(" ", strip=True)
