@@ -1,4 +1,6 @@
 """The first pages work with no JavaScript, speak plain French and send the security headers."""
+from pathlib import Path
+
 import pytest
 
 from dmp_web.web.navigation import endpoints_in_site_map
@@ -134,3 +136,54 @@ def test_every_journey_step_belongs_to_an_area_a_browser_journey_walks(app):
     from ..pages import area_of
 
     assert [endpoint for endpoint in JOURNEY_STEPS if area_of(endpoint) is None] == []
+
+
+def test_the_accessibility_statement_has_every_section_of_the_rgaa_model(client):
+    soup = client.get("/accessibilite").soup
+    headings = [h.get_text(strip=True) for h in soup.main.find_all(["h2", "h3"])]
+    assert headings == [
+        "Notre engagement",
+        "État de conformité",
+        "Résultats des tests",
+        "Contenus non accessibles",
+        "Ce qui ne suit pas encore les règles",
+        "Dérogations pour charge disproportionnée",
+        "Contenus non soumis à l’obligation d’accessibilité",
+        "Établissement de cette déclaration",
+        "Technologies utilisées",
+        "Environnement de test",
+        "Outils pour tester",
+        "Pages du site vérifiées",
+        "Retour d’information et contact",
+        "Voies de recours",
+    ]
+    text = " ".join(soup.main.get_text(" ", strip=True).split())
+    # no audit measured the criteria: the RGAA's own word for that state, not a rate we cannot show
+    assert "Ce site est non conforme au RGAA 4.1." in text
+    assert "1er décembre 2026" in text
+    address = soup.find(id="adresse-defenseur")
+    assert address.name == "address"
+    assert list(address.stripped_strings) == ["Défenseur des droits", "Libre réponse 71120", "75342 Paris CEDEX 07"]
+    assert soup.main.find("a", href="https://formulaire.defenseurdesdroits.fr/") is not None
+    assert soup.main.find("a", href="https://www.defenseurdesdroits.fr/saisir/delegues") is not None
+
+
+def test_the_accessibility_statement_gives_the_contact_address_and_names_the_tools_we_run(client, app):
+    soup = client.get("/accessibilite").soup
+    contact = app.config["DMP_SETTINGS"].contact_email
+    assert soup.main.find("a", href=f"mailto:{contact}").get_text(strip=True) == contact
+    (axe,) = (Path(__file__).parents[1] / "vendor").glob("axe-*.min.js")  # the axe the browser tests run
+    text = soup.main.get_text(" ", strip=True)
+    assert f"version {axe.name.removeprefix('axe-').removesuffix('.min.js')}." in text
+    assert f"après {app.config['DMP_SETTINGS'].session_idle_minutes} minutes sans action" in text
+
+
+def test_every_page_the_accessibility_statement_lists_is_a_page_the_browser_tests_check(client, app):
+    from ..pages import JOURNEY_STEPS
+
+    checked = {visit.path for visit in pages_to_visit(app)}
+    steps = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint in JOURNEY_STEPS}
+    items = client.get("/accessibilite").soup.find("h3", string="Pages du site vérifiées").find_next("ul")
+    listed = [a["href"] for a in items.find_all("a")]
+    assert len(listed) >= 20
+    assert [href for href in listed if href not in checked | steps] == []
