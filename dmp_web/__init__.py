@@ -53,6 +53,9 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     if settings.env == "development":
         # the developer reads where each e-mail and SMS of the outbox went, in the console
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+        # but not WeasyPrint's and fontTools' notes on every PDF they make (INFO: fonts, CSS rules skipped)
+        for noisy in ("weasyprint", "fontTools"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.exports_dir.mkdir(parents=True, exist_ok=True)
     store = FileStore(settings.data_dir, settings.lock_timeout_seconds)

@@ -103,13 +103,15 @@ class Settings:
             smtp = {
                 "host": reader.text("DMP_SMTP_HOST"),
                 "port": smtp_port,
-                "sender": reader.text("DMP_SMTP_FROM") or ("" if env == "production" else "ne-pas-repondre@dmp.example"),
+                "sender": reader.text("DMP_SMTP_FROM") or (
+                    "" if env == "production" else "ne-pas-repondre@dmp.example"),
                 "username": reader.text("DMP_SMTP_USER"),
                 "password": reader.text("DMP_SMTP_PASSWORD"),
                 "starttls": starttls,
             }
-        # Read by the server around the app, checked here all the same.
-        reader.number("DMP_PORT", 5000, int)
+        # Read by the server around the app, checked here all the same; in development the site's
+        # address (printed in letters and e-mails) follows it.
+        port = reader.number("DMP_PORT", 5000, int)
         reader.bind("DMP_BIND")
         settings = cls(
             env=env,
@@ -122,7 +124,8 @@ class Settings:
             session_idle_minutes=reader.number("DMP_SESSION_IDLE_MINUTES", 15, int),
             lock_timeout_seconds=reader.number("DMP_LOCK_TIMEOUT_SECONDS", 30.0, float),
             contact_email=reader.text("DMP_CONTACT_EMAIL") or ("" if env == "production" else cls.contact_email),
-            site_url=(reader.text("DMP_SITE_URL") or ("" if env == "production" else cls.site_url)).rstrip("/"),
+            site_url=(reader.text("DMP_SITE_URL") or ("" if env == "production" else f"http://127.0.0.1:{port}")
+                      ).rstrip("/"),
             smtp=smtp,
             sms_email_domain=reader.text("DMP_SMS_EMAIL_DOMAIN"),
             trusted_proxies=reader.number("DMP_TRUSTED_PROXIES", 0, int),
@@ -141,6 +144,15 @@ class Settings:
 
     def problems(self) -> list[str]:
         """What makes these settings unsafe to run, one French sentence each (empty: all good)."""
+        found = self._value_problems() + self._data_key_problems()
+        if not self.is_development:
+            found += self._outside_development_problems()
+        if self.is_production:
+            found += self._production_problems()
+        return found
+
+    def _value_problems(self) -> list[str]:
+        """Values that are wrong whatever the environment."""
         from .notify.messages import is_plain_address
 
         found = []
@@ -150,58 +162,75 @@ class Settings:
             found.append(f"DMP_SECRET_KEY : la clé doit avoir au moins {SECRET_KEY_MIN_LENGTH} caractères.")
         if self.database_url is not None and not self.database_url.startswith(("postgresql://", "postgres://")):
             found.append("DMP_DATABASE_URL : écrivez postgresql://utilisateur@hôte:port/base.")
-        found += self._data_key_problems()
         url = urlsplit(self.site_url)
-        if not self.is_development:
-            if not self.secret_key:
-                found.append("DMP_SECRET_KEY : obligatoire hors développement (elle signe les sessions).")
-            if not self.data_keys:
-                found.append("DMP_DATA_KEYS : obligatoire hors développement (créez une clé avec "
-                             "python -m dmp_web.store.crypto).")
-            if not self.journal_key:
-                found.append("DMP_JOURNAL_KEY : obligatoire hors développement (créez une clé avec "
-                             "python -m dmp_web.store.crypto ; elle n’est pas une clé de DMP_DATA_KEYS).")
-            if not self.site_url:
-                found.append("DMP_SITE_URL : obligatoire hors développement (l’adresse publique du site, en https://).")
-            elif url.scheme != "https" or not url.netloc:
-                found.append("DMP_SITE_URL : hors développement, l’adresse doit commencer par https://.")
-            if not self.smtp:
-                found.append("DMP_SMTP_HOST : obligatoire hors développement (sinon aucun e-mail ne part).")
-            if not self.sms_email_domain:
-                found.append("DMP_SMS_EMAIL_DOMAIN : obligatoire hors développement (sinon aucun SMS ne part).")
+        # outside development, a missing address has its own message (see below)
+        if (not self.is_production and (self.site_url or self.is_development)
+                and (url.scheme not in ("http", "https") or not url.netloc)):
+            found.append("DMP_SITE_URL : l’adresse doit commencer par http:// ou https://.")
+        if url.query or url.fragment:
+            found.append("DMP_SITE_URL : l’adresse ne doit avoir ni « ? » ni « # ».")
         storage = urlsplit(self.ratelimit_storage_url)
         if self.ratelimit_storage_url and (storage.scheme not in ("memory", "redis", "rediss")
                                            or (storage.scheme != "memory" and not storage.hostname)):
             found.append("DMP_RATELIMIT_STORAGE_URL : écrivez memory:// ou redis://hôte:port.")
-        if self.is_production:  # no default of the code's own folder or invented address here
-            if not self.ratelimit_storage_url:
-                found.append("DMP_RATELIMIT_STORAGE_URL : obligatoire en production (redis://hôte:port, "
-                             "partagé par tous les serveurs).")
-            elif storage.scheme == "memory" and self.workers != 1:
-                found.append("DMP_RATELIMIT_STORAGE_URL : memory:// compte dans chaque processus ; avec plusieurs "
-                             "processus (DMP_WORKERS), donnez redis://hôte:port.")
-            for name, folder in (("DMP_DATA_DIR", self.data_dir), ("DMP_EXPORTS_DIR", self.exports_dir)):
-                if not folder.is_absolute():
-                    found.append(f"{name} : obligatoire en production, avec un chemin complet (qui commence par /).")
-            if not self.contact_email:
-                found.append("DMP_CONTACT_EMAIL : obligatoire en production (l’adresse montrée aux usagers).")
-            if self.smtp and not self.smtp["sender"]:
-                found.append("DMP_SMTP_FROM : obligatoire en production (l’expéditeur des e-mails).")
-        elif url.scheme not in ("http", "https") or not url.netloc:
-            found.append("DMP_SITE_URL : l’adresse doit commencer par http:// ou https://.")
-        if url.query or url.fragment:
-            found.append("DMP_SITE_URL : l’adresse ne doit avoir ni « ? » ni « # ».")
         if self.contact_email and not is_plain_address(self.contact_email):
             found.append("DMP_CONTACT_EMAIL : ce n’est pas une adresse e-mail simple.")
         if self.sms_email_domain and not _DOMAIN.match(self.sms_email_domain):
             found.append("DMP_SMS_EMAIL_DOMAIN : ce n’est pas un nom de domaine.")
-        if self.smtp:
-            if self.smtp["sender"] and not is_plain_address(self.smtp["sender"]):
-                found.append("DMP_SMTP_FROM : ce n’est pas une adresse e-mail simple.")
-            if bool(self.smtp["username"]) != bool(self.smtp["password"]):
-                found.append("DMP_SMTP_USER et DMP_SMTP_PASSWORD vont ensemble : donnez les 2 ou aucun.")
-            if self.smtp["password"] and not self.smtp["starttls"] and not self.is_development:
-                found.append("DMP_SMTP_STARTTLS : le mot de passe SMTP partirait en clair ; mettez DMP_SMTP_STARTTLS=1.")
+        return found + self._smtp_problems()
+
+    def _smtp_problems(self) -> list[str]:
+        from .notify.messages import is_plain_address
+
+        if not self.smtp:
+            return []
+        found = []
+        if self.smtp["sender"] and not is_plain_address(self.smtp["sender"]):
+            found.append("DMP_SMTP_FROM : ce n’est pas une adresse e-mail simple.")
+        if bool(self.smtp["username"]) != bool(self.smtp["password"]):
+            found.append("DMP_SMTP_USER et DMP_SMTP_PASSWORD vont ensemble : donnez les 2 ou aucun.")
+        if self.smtp["password"] and not self.smtp["starttls"] and not self.is_development:
+            found.append("DMP_SMTP_STARTTLS : le mot de passe SMTP partirait en clair ; mettez DMP_SMTP_STARTTLS=1.")
+        return found
+
+    def _outside_development_problems(self) -> list[str]:
+        """Tests and production: real secrets, keys, an https address, real senders."""
+        found = []
+        if not self.secret_key:
+            found.append("DMP_SECRET_KEY : obligatoire hors développement (elle signe les sessions).")
+        if not self.data_keys:
+            found.append("DMP_DATA_KEYS : obligatoire hors développement (créez une clé avec "
+                         "python -m dmp_web.store.crypto).")
+        if not self.journal_key:
+            found.append("DMP_JOURNAL_KEY : obligatoire hors développement (créez une clé avec "
+                         "python -m dmp_web.store.crypto ; elle n’est pas une clé de DMP_DATA_KEYS).")
+        url = urlsplit(self.site_url)
+        if not self.site_url:
+            found.append("DMP_SITE_URL : obligatoire hors développement (l’adresse publique du site, en https://).")
+        elif url.scheme != "https" or not url.netloc:
+            found.append("DMP_SITE_URL : hors développement, l’adresse doit commencer par https://.")
+        if not self.smtp:
+            found.append("DMP_SMTP_HOST : obligatoire hors développement (sinon aucun e-mail ne part).")
+        if not self.sms_email_domain:
+            found.append("DMP_SMS_EMAIL_DOMAIN : obligatoire hors développement (sinon aucun SMS ne part).")
+        return found
+
+    def _production_problems(self) -> list[str]:
+        """No default of the code's own folder or invented address in production."""
+        found = []
+        if not self.ratelimit_storage_url:
+            found.append("DMP_RATELIMIT_STORAGE_URL : obligatoire en production (redis://hôte:port, "
+                         "partagé par tous les serveurs).")
+        elif urlsplit(self.ratelimit_storage_url).scheme == "memory" and self.workers != 1:
+            found.append("DMP_RATELIMIT_STORAGE_URL : memory:// compte dans chaque processus ; avec plusieurs "
+                         "processus (DMP_WORKERS), donnez redis://hôte:port.")
+        for name, folder in (("DMP_DATA_DIR", self.data_dir), ("DMP_EXPORTS_DIR", self.exports_dir)):
+            if not folder.is_absolute():
+                found.append(f"{name} : obligatoire en production, avec un chemin complet (qui commence par /).")
+        if not self.contact_email:
+            found.append("DMP_CONTACT_EMAIL : obligatoire en production (l’adresse montrée aux usagers).")
+        if self.smtp and not self.smtp["sender"]:
+            found.append("DMP_SMTP_FROM : obligatoire en production (l’expéditeur des e-mails).")
         return found
 
     def _data_key_problems(self) -> list[str]:

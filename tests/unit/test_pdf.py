@@ -351,3 +351,14 @@ def test_the_fetcher_never_follows_redirects():
     from dmp_web.pdf.fetcher import SafeURLFetcher
 
     assert not any(isinstance(h, HTTPRedirectHandler) for h in SafeURLFetcher().handlers)
+
+
+def test_in_development_weasyprint_notes_stay_out_of_the_console(tmp_path, caplog):
+    """The development console shows where e-mails went (INFO), not WeasyPrint's rendering steps."""
+    from dmp_web import create_app
+    from dmp_web.settings import Settings
+
+    create_app(Settings(env="development", data_dir=tmp_path / "data", exports_dir=tmp_path / "exports"))
+    with caplog.at_level(logging.INFO):
+        LETTERS["identifier"]()
+    assert [r.name for r in caplog.records if r.name.startswith("weasyprint")] == []

@@ -75,6 +75,13 @@ def test_in_development_the_site_url_may_be_plain_http():
         "http://localhost:8000")
 
 
+def test_in_development_the_site_url_follows_the_port_of_the_run_command():
+    """Letters and e-mails of a developer who runs on another port point at that port."""
+    assert Settings.from_env({"DMP_ENV": "development", "DMP_PORT": "8123"}).site_url == "http://127.0.0.1:8123"
+    assert Settings.from_env({"DMP_ENV": "development", "DMP_PORT": "8123",
+                              "DMP_SITE_URL": "http://localhost:8000"}).site_url == "http://localhost:8000"
+
+
 def test_booleans_accept_only_the_documented_words(tmp_path):
     for word, expected in (("1", True), ("TRUE", True), ("yes", True), ("on", True),
                            ("0", False), ("false", False), ("No", False), ("off", False)):
