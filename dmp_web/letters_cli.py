@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from .operator_cli import fail, journal
 
@@ -22,67 +23,75 @@ def _day(iso: str) -> str:
     return date_fr(datetime.fromisoformat(iso))
 
 
-def init_app(app: Flask) -> None:
-    @app.cli.group("letters")
-    def letters() -> None:
-        """The postal letters waiting for the mail room."""
+# Defined at module level, added to `flask` by init_app (AppGroup runs each in the app context).
+commands = AppGroup("commands")
 
-    @letters.command("list")
-    def list_command() -> None:
-        """One line per letter: its id, what it is, when it was queued and printed (no address)."""
-        from .domain.letters import KIND_LABELS
 
-        queued = _queue().list()
-        for letter in queued:
-            state = f"imprimée le {_day(letter['printed_at'])}" if letter["printed_at"] else "à imprimer"
-            click.echo(f"{letter['letter_id']}  {KIND_LABELS.get(letter['kind'], letter['kind'])}, "
-                       f"mise en file le {_day(letter['queued_at'])}, {state}")
-        waiting = sum(1 for letter in queued if not letter["printed_at"])
-        click.echo(f"{len(queued)} lettre(s), dont {waiting} à imprimer.")
+@commands.group("letters")
+def letters() -> None:
+    """The postal letters waiting for the mail room."""
 
-    @letters.command("pdf")
-    @click.argument("letter_id")
-    def pdf_command(letter_id: str) -> None:
-        """Write the letter's PDF to the standard output (e.g. `… | lp`), never to a terminal."""
-        from .notify.letters import UnknownLetter
+@letters.command("list")
+def list_command() -> None:
+    """One line per letter: its id, what it is, when it was queued and printed (no address)."""
+    from .domain.letters import KIND_LABELS
 
-        if sys.stdout.isatty():
-            fail("Le PDF ne s’affiche pas dans un terminal : envoyez-le à l’imprimante (… | lp) "
-                 "ou dans un fichier (… > lettre.pdf).")
+    queued = _queue().list()
+    for letter in queued:
+        state = f"imprimée le {_day(letter['printed_at'])}" if letter["printed_at"] else "à imprimer"
+        click.echo(f"{letter['letter_id']}  {KIND_LABELS.get(letter['kind'], letter['kind'])}, "
+                   f"mise en file le {_day(letter['queued_at'])}, {state}")
+    waiting = sum(1 for letter in queued if not letter["printed_at"])
+    click.echo(f"{len(queued)} lettre(s), dont {waiting} à imprimer.")
+
+@letters.command("pdf")
+@click.argument("letter_id")
+def pdf_command(letter_id: str) -> None:
+    """Write the letter's PDF to the standard output (e.g. `… | lp`), never to a terminal."""
+    from .notify.letters import UnknownLetter
+
+    if sys.stdout.isatty():
+        fail("Le PDF ne s’affiche pas dans un terminal : envoyez-le à l’imprimante (… | lp) "
+             "ou dans un fichier (… > lettre.pdf).")
+    try:
+        pdf = _queue().pdf(letter_id)
+    except UnknownLetter:
+        fail("Aucune lettre n’a cet identifiant.", "letter_taken")
+    journal("letter_taken", detail=letter_id)
+    sys.stdout.buffer.write(pdf)
+    sys.stdout.buffer.flush()
+
+@letters.command("printed")
+@click.argument("letter_ids", nargs=-1, required=True)
+def printed_command(letter_ids: tuple[str, ...]) -> None:
+    """Note these letters as printed: they are deleted once the retention period is over."""
+    from .domain.letters import KEPT_AFTER_PRINTING
+    from .notify.letters import UnknownLetter
+    from .web.deps import ctx
+
+    unknown = []
+    for letter_id in letter_ids:
         try:
-            pdf = _queue().pdf(letter_id)
+            if _queue().mark_printed(letter_id, ctx().now()):
+                journal("letter_printed", detail=letter_id)
+                click.echo(f"{letter_id} : imprimée, effacée dans {KEPT_AFTER_PRINTING.days} jours.")
+            else:
+                click.echo(f"{letter_id} : déjà notée imprimée.")
         except UnknownLetter:
-            fail("Aucune lettre n’a cet identifiant.", "letter_taken")
-        journal("letter_taken", detail=letter_id)
-        sys.stdout.buffer.write(pdf)
-        sys.stdout.buffer.flush()
+            unknown.append(letter_id)
+    if unknown:
+        fail(f"Aucune lettre n’a cet identifiant : {', '.join(unknown)}.", "letter_printed")
 
-    @letters.command("printed")
-    @click.argument("letter_ids", nargs=-1, required=True)
-    def printed_command(letter_ids: tuple[str, ...]) -> None:
-        """Note these letters as printed: they are deleted once the retention period is over."""
-        from .domain.letters import KEPT_AFTER_PRINTING
-        from .notify.letters import UnknownLetter
-        from .web.deps import ctx
+@letters.command("purge")
+def purge_command() -> None:
+    """Delete the letters printed more than the retention period ago. Run it daily."""
+    from .web.deps import ctx
 
-        unknown = []
-        for letter_id in letter_ids:
-            try:
-                if _queue().mark_printed(letter_id, ctx().now()):
-                    journal("letter_printed", detail=letter_id)
-                    click.echo(f"{letter_id} : imprimée, effacée dans {KEPT_AFTER_PRINTING.days} jours.")
-                else:
-                    click.echo(f"{letter_id} : déjà notée imprimée.")
-            except UnknownLetter:
-                unknown.append(letter_id)
-        if unknown:
-            fail(f"Aucune lettre n’a cet identifiant : {', '.join(unknown)}.", "letter_printed")
+    gone = _queue().purge(ctx().now())
+    journal("letters_purged", detail=f"{len(gone)} lettre(s)")
+    click.echo(f"{len(gone)} lettre(s) imprimée(s) effacée(s).")
 
-    @letters.command("purge")
-    def purge_command() -> None:
-        """Delete the letters printed more than the retention period ago. Run it daily."""
-        from .web.deps import ctx
 
-        gone = _queue().purge(ctx().now())
-        journal("letters_purged", detail=f"{len(gone)} lettre(s)")
-        click.echo(f"{len(gone)} lettre(s) imprimée(s) effacée(s).")
+def init_app(app: Flask) -> None:
+    for command in commands.commands.values():
+        app.cli.add_command(command)
