@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 KEPT_AFTER_PRINTING = timedelta(days=30)
+POST_DELAY = timedelta(days=7)  # what we tell people about a letter's journey
 
 
 def may_be_deleted(printed_at: datetime | None, now: datetime) -> bool:

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import IO
 
 from .. import pdf
+from ..domain.letters import POST_DELAY
 from ..domain.actors import ActorKind
 from ..domain.documents import DOCUMENT_TYPES, Document
 from ..domain.dossier import Dossier
@@ -28,7 +29,6 @@ from ..store.documents import StoredFile
 from .context import Context
 from .dossier_access import visible_documents
 from .history import describe
-from .patient_accounts import POST_DELAY
 
 PDF_NAME = "copie-dmp.pdf"
 MANIFEST_NAME = "manifeste.json"

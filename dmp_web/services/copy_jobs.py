@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from collections.abc import Iterator
 
+from ..domain.letters import POST_DELAY
 from ..domain.access import Decision
 from ..domain.actors import Holder
 from ..domain.dossier import Dossier
@@ -20,7 +21,6 @@ from ..store.copies import DONE, FAILED, QUEUED, RUNNING_STATE, Job, OutputBroke
 from . import copies, guides
 from .context import Context
 from .dossier_access import decide_and_journal, allowed_unjournaled
-from .patient_accounts import POST_DELAY
 
 # The copies a patient asks for, and what their journal entry adds (services/history.py tells it).
 DOSSIER_KINDS = {"pdf": copies.COPY_PDF, "archive": copies.COPY_ARCHIVE, "post": copies.COPY_POST}

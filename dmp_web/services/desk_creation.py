@@ -18,7 +18,8 @@ from ..domain.dossier import Consent, Dossier, new_dossier_id
 from ..domain.identity import compute_ins_c
 from ..domain.register import InsuredPerson
 from .context import Context
-from .patient_accounts import NewCredentials, Refused, _open_dossier
+from .dossier_opening import NewCredentials, open_dossier
+from .login import Refused
 
 
 # The legal representative's link with the minor: code name -> what the page and letter say.
@@ -130,7 +131,7 @@ def create_dossier_at_desk(
         consent["place"] = place
     if minor:
         consent.update(representative=representative, link=link)
-    creds = _open_dossier(ctx, dossier, person, mobile=mobile, email=email, actor=actor.ref, reason=decision.reason,
+    creds = open_dossier(ctx, dossier, person, mobile=mobile, email=email, actor=actor.ref, reason=decision.reason,
                           detail=JournaledDetail(decision.reason_code, note="created_at_desk", consent=consent))
     values = asdict(creds)
     if minor:

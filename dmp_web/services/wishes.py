@@ -23,7 +23,7 @@ from ..notify import DeliveryFailed, Email, Sms
 from . import dossier_access
 from .context import Context
 from .login import Refused
-from .patient_accounts import holder_actor, holder_entry
+from .holder import holder_actor, holder_entry
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from .. import htmx, login_manager
 from ..domain.accounts import KEPT_FORM_FOR, OTP_MAX_TRIES, Account, CodeCheck, session_owner
 from ..forms.accounts import ForgottenIdentifierForm, LoginForm, NewPasswordForm, OtpForm, PasswordResetStartForm
 from ..forms.base import KEPT_FORM
-from ..services import login as logins, patient_accounts as accounts
+from ..services import login as logins, patient_login
 from .deps import ctx
 from .messages import PASSWORD_MESSAGES, code_wait_message, login_refused, otp_message
 from .request_log import refuse
@@ -29,7 +29,7 @@ class PatientUser(UserMixin):
         return self.account.dossier_id
 
     def record_logout(self, expired: bool = False) -> None:
-        accounts.record_logout(ctx(), self.dossier_id, expired=expired)
+        patient_login.record_logout(ctx(), self.dossier_id, expired=expired)
 
 
 class DirectoryUser(UserMixin):
@@ -137,8 +137,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            started = accounts.start_login(ctx(), form.login_id.data, form.password.data)
-        except accounts.Refused as refusal:
+            started = patient_login.start_login(ctx(), form.login_id.data, form.password.data)
+        except logins.Refused as refusal:
             login_refused(form, refusal)
         else:
             session["pending_login"] = pending_login(started)
@@ -265,7 +265,7 @@ def forgotten_password():
     form = PasswordResetStartForm()
     if form.validate_on_submit():
         # The code page follows whatever was typed: a wrong pair must not read differently.
-        dossier_id = accounts.start_password_reset(ctx(), form.login_id.data, form.nir.data)
+        dossier_id = patient_login.start_password_reset(ctx(), form.login_id.data, form.nir.data)
         session["password_reset"] = {"dossier": dossier_id, "verified": False, "tries": 0}
         return redirect(url_for("auth.forgotten_password_code"))
     return render_template("pages/auth/forgotten_password.html", form=form)
@@ -294,8 +294,8 @@ def forgotten_password_new():
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.finish_password_reset(ctx(), pending["dossier"], form.new_password.data)
-        except accounts.Refused as refusal:
+            patient_login.finish_password_reset(ctx(), pending["dossier"], form.new_password.data)
+        except logins.Refused as refusal:
             form.new_password.errors = [PASSWORD_MESSAGES[refusal.code]]
         else:
             session.pop("password_reset", None)
@@ -310,7 +310,7 @@ def forgotten_password_new():
 def forgotten_identifier():
     form = ForgottenIdentifierForm()
     if form.validate_on_submit():
-        accounts.send_identifier(ctx(), form.nir.data, form.vitale_serial.data, form.channel.data)
+        patient_login.send_identifier(ctx(), form.nir.data, form.vitale_serial.data, form.channel.data)
         session["identifier_sent"] = form.channel.data  # what was asked: the same page either way
         return redirect(url_for("auth.identifier_sent"))
     return render_template("pages/auth/forgotten_identifier.html", form=form)

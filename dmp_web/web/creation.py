@@ -7,7 +7,8 @@ from datetime import date
 from flask import Blueprint, abort, make_response, redirect, render_template, session, url_for
 
 from ..forms.accounts import CreationCodeRequestForm, CreationForm
-from ..services import patient_accounts as accounts
+from ..services import dossier_opening, online_creation
+from ..services.login import Refused
 from .deps import content_disposition, ctx, seal, unseal
 
 bp = Blueprint("creation", __name__, url_prefix="/creer")
@@ -29,7 +30,7 @@ def start():
 def request_code():
     form = CreationCodeRequestForm()
     if form.validate_on_submit():
-        accounts.request_creation_code(ctx(), form.nir.data)  # the same next page, whatever the NIR
+        online_creation.request_creation_code(ctx(), form.nir.data)  # the same next page, whatever the NIR
         session["creation_code_asked"] = True
         return redirect(url_for("creation.code_sent"))
     return render_template("pages/creation/request_code.html", form=form)
@@ -47,7 +48,7 @@ def create():
     form = CreationForm()
     if form.validate_on_submit():
         try:
-            creds = accounts.create_dossier_online(
+            creds = online_creation.create_dossier_online(
                 ctx(),
                 code=form.code.data,
                 nir=form.nir.data,
@@ -56,7 +57,7 @@ def create():
                 mobile=form.mobile.data,
                 email=form.email.data,
             )
-        except accounts.Refused:
+        except Refused:
             form.code.errors = [NO_MATCH]
         else:
             values = asdict(creds)
@@ -66,12 +67,12 @@ def create():
     return render_template("pages/creation/create.html", form=form)
 
 
-def _credentials() -> accounts.NewCredentials:
+def _credentials() -> dossier_opening.NewCredentials:
     values = unseal("new_credentials", CREDENTIALS_SHOWN_FOR)
     if values is None:
         abort(404)
     values["created_on"] = date.fromisoformat(values["created_on"])
-    return accounts.NewCredentials(**values)
+    return dossier_opening.NewCredentials(**values)
 
 
 @bp.get("/termine")
@@ -81,7 +82,7 @@ def done():
 
 @bp.get("/lettre.pdf")
 def letter():
-    pdf = accounts.credential_letter(ctx(), _credentials())
+    pdf = dossier_opening.credential_letter(ctx(), _credentials())
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = content_disposition("lettre-dmp-identifiant.pdf")

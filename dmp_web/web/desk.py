@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from ..domain.actors import Holder
 from ..forms.desk import AdultConsentForm, DeskCardForm, DeskContactForm, MinorConsentForm, MinorContactForm
-from ..services import patient_accounts
+from ..services import dossier_opening
 from ..services import desk_creation as desk
 from .auth import PatientUser
 from .deps import content_disposition, ctx, seal, unseal
@@ -153,7 +153,7 @@ def done():
 
 @bp.get("/lettre.pdf")
 def letter():
-    pdf = patient_accounts.credential_letter(ctx(), _credentials())
+    pdf = dossier_opening.credential_letter(ctx(), _credentials())
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     # inline: the browser opens it, ready to print while the person is still there

@@ -16,7 +16,9 @@ from ..forms.accounts import (
     ProfessionalSearchForm,
 )
 from ..forms.accounts import EmergencyAccessForm, PersonalDataForm
-from ..services import patient_accounts as accounts
+from ..services import first_connection as first_steps
+from ..services import patient_login
+from ..services.login import Refused
 from .auth import PatientUser
 from .messages import PASSWORD_MESSAGES
 from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
@@ -101,7 +103,7 @@ def first_connection():
         }
     )
     if form.validate_on_submit():
-        accounts.save_personal_data(ctx(), account.dossier_id, form.mobile.data, form.email.data)
+        first_steps.save_personal_data(ctx(), account.dossier_id, form.mobile.data, form.email.data)
         return redirect(url_for("patient.first_connection_password"))
     dossier, person = _person()
     return render_template("pages/patient/first_connection_1.html", form=form, dossier=dossier, person=person)
@@ -113,11 +115,11 @@ def first_connection_password():
     form = ConnectionDataForm(data={} if request.method == "POST" else {"channel": account.otp_channel})
     if form.validate_on_submit():
         try:
-            accounts.save_connection_data(
+            first_steps.save_connection_data(
                 ctx(), account.dossier_id, form.current_password.data, form.new_password.data, form.channel.data,
                 session=current_digest(session),
             )
-        except accounts.Refused as refusal:
+        except Refused as refusal:
             if refusal.code == "current_wrong":
                 form.current_password.errors = ["Ce mot de passe n’est pas le bon. Vérifiez votre lettre"]
             elif refusal.code == "locked":
@@ -133,7 +135,7 @@ def first_connection_password():
 def first_connection_emergency():
     form = EmergencyAccessForm()
     if form.validate_on_submit():
-        accounts.save_emergency_choice(ctx(), current_user.dossier_id, form.choice.data == "yes")
+        first_steps.save_emergency_choice(ctx(), current_user.dossier_id, form.choice.data == "yes")
         return redirect(url_for("patient.home"))
     return render_template("pages/patient/first_connection_3.html", form=form)
 
@@ -330,12 +332,12 @@ def reopen():
 @bp.get("/compte")
 def account():
     """« Mon compte »: the sessions open on this account, and a button to end the others."""
-    return render_template("pages/patient/account.html", sessions=accounts.open_sessions(ctx(), current_user.dossier_id),
+    return render_template("pages/patient/account.html", sessions=patient_login.open_sessions(ctx(), current_user.dossier_id),
                            current=current_digest(session))
 
 
 @bp.post("/compte/fermer-les-autres-sessions")
 def close_other_sessions():
-    ended = accounts.close_other_sessions(ctx(), current_user.dossier_id, keep=current_digest(session))
+    ended = patient_login.close_other_sessions(ctx(), current_user.dossier_id, keep=current_digest(session))
     flash("Vos autres sessions sont fermées." if ended else "Vous n’aviez pas d’autre session ouverte.", "success")
     return redirect(url_for("patient.account"))

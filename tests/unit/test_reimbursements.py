@@ -1,5 +1,5 @@
 """Reimbursements: the 24-month window, stable keys, and reading the Assurance Maladie's CSV file."""
-from datetime import date, datetime, UTC
+from datetime import date
 
 import pytest
 

@@ -9,7 +9,7 @@ import pytest
 from dmp_web.domain.actors import Holder, Profession, Professional
 from dmp_web.domain.dossier import Consent, Dossier
 from dmp_web.domain.accounts import Account
-from dmp_web.services import dossier_access, history, management, patient_accounts, wishes
+from dmp_web.services import dossier_access, first_connection, history, management, wishes
 from dmp_web.services.context import Context
 
 from ..fakes import FakeClock
@@ -127,22 +127,22 @@ def with_account(ctx, step: int = 3) -> None:
 
 def test_the_emergency_choice_and_the_first_connection_step_commit_with_their_entries(ctx):
     with_account(ctx)
-    patient_accounts.save_emergency_choice(ctx, DOSSIER, False)
+    first_connection.save_emergency_choice(ctx, DOSSIER, False)
     assert dossier(ctx).emergency_access is False and ctx.repos.accounts.get(DOSSIER).first_connection_done
     assert [e.action for e in journal(ctx)] == ["emergency_access_set", "first_connection_done"]
 
 
 def test_an_account_change_that_fails_between_its_steps_leaves_neither_change_nor_entry(ctx, monkeypatch):
     with_account(ctx)
-    real, calls = patient_accounts.holder_entry, []
+    real, calls = first_connection.holder_entry, []
 
     def second_fails(*args, **kwargs):
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("killed between the two entries")
         return real(*args, **kwargs)
-    monkeypatch.setattr(patient_accounts, "holder_entry", second_fails)
+    monkeypatch.setattr(first_connection, "holder_entry", second_fails)
     with pytest.raises(RuntimeError):
-        patient_accounts.save_emergency_choice(ctx, DOSSIER, False)
+        first_connection.save_emergency_choice(ctx, DOSSIER, False)
     assert dossier(ctx).emergency_access is True and ctx.repos.accounts.get(DOSSIER).first_connection_step == 3
     assert journal(ctx) == []

@@ -8,7 +8,8 @@ import re
 
 from dmp_web.domain.actors import Holder
 from dmp_web.domain.details import CHANGES, NOTES
-from dmp_web.services import management, patient_accounts
+from dmp_web.services import first_connection, management, patient_login
+from dmp_web.services.holder import holder_actor
 from dmp_web.services.dossier_access import set_hidden
 from dmp_web.web.deps import ctx
 
@@ -36,8 +37,8 @@ def test_a_new_entry_keeps_codes_and_ids_in_its_sealed_detail_not_french(app):
         repos = ctx().repos
         set_hidden(ctx(), HOLDER, repos.dossiers.get(DOSSIER), repos.documents.get(DOSSIER, LAB), True)
         management.block(ctx(), HOLDER, repos.dossiers.get(DOSSIER), PETIT)
-        patient_accounts.save_emergency_choice(ctx(), DOSSIER, True)
-        patient_accounts.close_other_sessions(ctx(), DOSSIER, keep="0" * 64)
+        first_connection.save_emergency_choice(ctx(), DOSSIER, True)
+        patient_login.close_other_sessions(ctx(), DOSSIER, keep="0" * 64)
     new = sealed_details(app)
     assert {"code": "holder", "document": LAB, "note": "hidden"} in new
     assert {"code": "holder", "change": {"what": "professional_blocked", "rpps": PETIT,
@@ -54,7 +55,7 @@ def test_a_new_entry_keeps_codes_and_ids_in_its_sealed_detail_not_french(app):
 def test_entries_written_before_codes_read_into_the_same_sentences(client, notifier, app):
     """As the code before this one wrote them: the sentences are the ones it showed."""
     with app.app_context():
-        repos, now, holder = ctx().repos, ctx().now(), patient_accounts.holder_actor(DOSSIER)
+        repos, now, holder = ctx().repos, ctx().now(), holder_actor(DOSSIER)
         for action, detail in [
             ("hide_document", f"holder ; document {LAB} ; caché aux professionnels"),
             ("manage", f"professionnel bloqué : Claire Petit (RPPS {PETIT})"),

@@ -187,24 +187,24 @@ def open_sessions(app, how_many: int) -> list[str]:
 
 
 def test_a_contact_change_cut_before_its_commit_leaves_neither_the_change_nor_its_entry(app, monkeypatch):
-    from dmp_web.services import patient_accounts
+    from dmp_web.services import first_connection
 
     before = account_and_journal(app)
     monkeypatch.setattr(unit_module, "_write_intent", lambda *a: (_ for _ in ()).throw(OSError("disque plein")))
     with app.app_context(), pytest.raises(OSError):
-        patient_accounts.save_personal_data(ctx(), DOSSIER, "0699887766", "autre@example.org")
+        first_connection.save_personal_data(ctx(), DOSSIER, "0699887766", "autre@example.org")
     assert account_and_journal(app) == before
 
 
 def test_a_password_change_cut_after_its_commit_began_is_finished_with_its_entries(app, monkeypatch, tmp_path):
     from dmp_web.domain.credentials import verify_secret
-    from dmp_web.services import patient_accounts
+    from dmp_web.services import first_connection
 
     kept, other = open_sessions(app, 2)
     _, actions = account_and_journal(app)
     monkeypatch.setattr(unit_module, "_apply", lambda *a: (_ for _ in ()).throw(SystemExit("kill -9")))
     with app.app_context(), pytest.raises(SystemExit):
-        patient_accounts.save_connection_data(ctx(), DOSSIER, DEMO_LOGIN["password"], "Un-nouveau-mot-2026!",
+        first_connection.save_connection_data(ctx(), DOSSIER, DEMO_LOGIN["password"], "Un-nouveau-mot-2026!",
                                               "sms", session=kept)
     monkeypatch.undo()
     pending = app.extensions["dmp.store"].path("pending", f"{DOSSIER}.json")
@@ -221,13 +221,13 @@ def test_a_password_change_cut_after_its_commit_began_is_finished_with_its_entri
 
 
 def test_the_emergency_choice_and_the_first_connection_done_commit_together(app, monkeypatch, tmp_path):
-    from dmp_web.services import patient_accounts
+    from dmp_web.services import first_connection
 
     with app.extensions["dmp.repos"].accounts.updating(DOSSIER) as account:
         account.first_connection_step = 3  # in the middle of the first connection
     monkeypatch.setattr(unit_module, "_apply", lambda *a: (_ for _ in ()).throw(SystemExit("kill -9")))
     with app.app_context(), pytest.raises(SystemExit):
-        patient_accounts.save_emergency_choice(ctx(), DOSSIER, False)
+        first_connection.save_emergency_choice(ctx(), DOSSIER, False)
     monkeypatch.undo()
     assert account_and_journal(app)[0].first_connection_step == 3  # the intent is not applied yet
     restarted = make_app(tmp_path)
@@ -240,14 +240,14 @@ def test_the_emergency_choice_and_the_first_connection_done_commit_together(app,
 def test_a_login_step_finishes_a_cut_account_change_before_it_reads_the_account(app, monkeypatch):
     """The account is read under the dossier's lock, after any unit a crash left: the login's
     count of wrong passwords does not write over the contact change."""
-    from dmp_web.services import patient_accounts
+    from dmp_web.services import first_connection, patient_login
 
     monkeypatch.setattr(unit_module, "_apply", lambda *a: (_ for _ in ()).throw(SystemExit("kill -9")))
     with app.app_context(), pytest.raises(SystemExit):
-        patient_accounts.save_personal_data(ctx(), DOSSIER, "0699887766", "autre@example.org")
+        first_connection.save_personal_data(ctx(), DOSSIER, "0699887766", "autre@example.org")
     monkeypatch.undo()
-    with app.app_context(), pytest.raises(patient_accounts.Refused):
-        patient_accounts.start_login(ctx(), DEMO_LOGIN["login_id"], "pas le bon mot de passe")
+    with app.app_context(), pytest.raises(patient_login.Refused):
+        patient_login.start_login(ctx(), DEMO_LOGIN["login_id"], "pas le bon mot de passe")
     account, actions = account_and_journal(app)
     assert (account.mobile, account.failed_passwords) == ("0699887766", 1)
     assert actions[-2:] == ["contact_changed", "login_password_wrong"]

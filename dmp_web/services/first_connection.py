@@ -1,0 +1,71 @@
+"""The first connection, in three steps: the contacts, the password and the codes' channel, the
+emergency choice. Each step's changes and entries commit together."""
+from __future__ import annotations
+
+from ..domain.accounts import FIRST_CONNECTION_DONE, PasswordCheck, password_problems, session_owner
+from ..domain.details import Change, JournaledDetail, noted
+from .context import Context
+from .holder import holder_entry, personal_words
+from .login import Refused
+
+
+def save_personal_data(ctx: Context, dossier_id: str, mobile: str, email: str) -> None:
+    with ctx.repos.unit(dossier_id) as unit:  # the account and its entry commit together
+        account = unit.account()
+        account.mobile, account.email = mobile, email
+        account.first_connection_step = max(account.first_connection_step, 2)
+        unit.save_account(account)
+        unit.journal(**holder_entry(ctx, dossier_id, "contact_changed", detail=noted("mobile_and_email_saved")))
+        unit.commit()
+
+
+def save_connection_data(ctx: Context, dossier_id: str, current: str, new: str, channel: str,
+                         session: str | None = None) -> None:
+    """Replace the initial password and choose the channel of future codes; the other sessions
+    of the account end (`session`: the digest of the one in use). The account, the sessions
+    and the entries commit together: a wrong password counts, and is journaled, with it."""
+    now = ctx.now()
+    with ctx.repos.unit(dossier_id) as unit:
+        account = unit.account()
+        check = account.try_password(current, now)
+        problems = password_problems(new, account.login_id, account.password_hash,
+                                     personal_words(ctx, dossier_id)) if check is PasswordCheck.OK else []
+        if check is PasswordCheck.OK and not problems:
+            account.set_password(new, now)
+            account.otp_channel = channel
+            account.first_connection_step = max(account.first_connection_step, 3)
+            unit.end_sessions(session_owner("patient", dossier_id), keep=session)
+            unit.journal(**holder_entry(ctx, dossier_id, "password_changed", detail=noted("initial_password_replaced")))
+            unit.journal(**holder_entry(ctx, dossier_id, "otp_channel_changed",
+                                  detail=noted("by_sms" if channel == "sms" else "by_email")))
+        elif check is PasswordCheck.WRONG:
+            unit.journal(**holder_entry(ctx, dossier_id, "login_password_wrong", allowed=False,
+                                  reason="mot de passe actuel faux"))
+        elif check is PasswordCheck.LOCKED:
+            unit.journal(**holder_entry(ctx, dossier_id, "login_locked", allowed=False,
+                                  reason="essai trop tôt après des mots de passe faux"))
+        unit.save_account(account)
+        unit.commit()
+    if check is PasswordCheck.WRONG:
+        raise Refused("current_wrong")
+    if check is PasswordCheck.LOCKED:
+        raise Refused("locked")
+    if problems:
+        raise Refused("password_" + problems[0])
+
+
+def save_emergency_choice(ctx: Context, dossier_id: str, allowed: bool) -> None:
+    """The last step of the first connection: the choice, the step done and their entries
+    commit together."""
+    with ctx.repos.unit(dossier_id) as unit:
+        dossier = unit.dossier()
+        dossier.emergency_access = allowed
+        unit.save_dossier(dossier)
+        account = unit.account()
+        account.first_connection_step = FIRST_CONNECTION_DONE
+        unit.save_account(account)
+        unit.journal(**holder_entry(ctx, dossier_id, "emergency_access_set",
+                              detail=JournaledDetail(change=Change(
+                                  "emergency_access_allowed" if allowed else "emergency_access_refused")).stored()))
+        unit.journal(**holder_entry(ctx, dossier_id, "first_connection_done"))
+        unit.commit()

@@ -1,0 +1,107 @@
+"""The patient's login: identifier and password, then a one-time code; logging out; the open
+sessions; the forgotten password and the forgotten identifier. Each step is journaled."""
+from __future__ import annotations
+
+from contextlib import suppress
+
+from .. import pdf
+from ..domain.accounts import CodeCheck, password_problems, session_owner
+from ..domain.details import JournaledDetail, noted
+from ..notify import Email, Sms
+from . import login
+from .context import Context
+from .holder import holder_entry, journal_as_holder, letter_context, personal_words
+from .login import Refused
+
+
+def start_login(ctx: Context, login_id: str, password: str) -> login.LoginStarted:
+    return login.start_login(ctx, login.PatientAccounts(ctx), login_id, password)
+
+
+def check_otp(ctx: Context, dossier_id: str, typed: str, purpose: str) -> tuple[CodeCheck, int]:
+    return login.check_otp(ctx, login.PatientAccounts(ctx), dossier_id, typed, purpose)
+
+
+def resend_otp(ctx: Context, dossier_id: str, purpose: str) -> str:
+    return login.resend_otp(ctx, login.PatientAccounts(ctx), dossier_id, purpose)
+
+
+def record_logout(ctx: Context, dossier_id: str, expired: bool = False) -> None:
+    journal_as_holder(ctx, dossier_id, "session_expired" if expired else "logout")
+
+
+# -- open sessions ----------------------------------------------------------------------------
+
+def open_sessions(ctx: Context, dossier_id: str):
+    """The account's open sessions, oldest first: (digest, record) pairs."""
+    return ctx.repos.sessions.of_account(session_owner("patient", dossier_id))
+
+
+def close_other_sessions(ctx: Context, dossier_id: str, keep: str) -> int:
+    """«Fermer toutes les autres sessions»: journaled in the holder's history."""
+    with ctx.repos.unit(dossier_id) as unit:
+        ended = unit.end_sessions(session_owner("patient", dossier_id), keep=keep)
+        unit.journal(**holder_entry(ctx, dossier_id, "other_sessions_ended",
+                                    detail=JournaledDetail(counts={"ended": ended}).stored()))
+        unit.commit()
+    return ended
+
+
+# -- forgotten password and identifier --------------------------------------------------------
+
+def start_password_reset(ctx: Context, login_id: str, nir: str) -> str | None:
+    """Send a reset code if the identifier and the NIR are one DMP's; returns its id, or None.
+    The person's answer is the same either way (the code page), and a code sent less than a
+    minute ago is not sent again (it still works)."""
+    account = ctx.repos.accounts.find_by_login(login_id)
+    dossier = ctx.repos.dossiers.get(account.dossier_id) if account else None
+    if dossier is None or dossier.holder_nir != nir:
+        return None
+    with suppress(Refused):  # too soon: the code sent just before still works
+        resend_otp(ctx, dossier.id, "reset")
+    return dossier.id
+
+
+def finish_password_reset(ctx: Context, dossier_id: str, new: str) -> None:
+    """The new password, the end of every session opened before it (they open nothing after
+    it) and the entry commit together."""
+    now = ctx.now()
+    with ctx.repos.unit(dossier_id) as unit:
+        account = unit.account()
+        problems = password_problems(new, account.login_id, account.password_hash, personal_words(ctx, dossier_id))
+        if problems:
+            raise Refused("password_" + problems[0])  # nothing committed: nothing changed
+        account.set_password(new, now)
+        unit.save_account(account)
+        unit.end_sessions(session_owner("patient", dossier_id))
+        unit.journal(**holder_entry(ctx, dossier_id, "password_changed", detail=noted("password_after_reset")))
+        unit.commit()
+
+
+def send_identifier(ctx: Context, nir: str, vitale_serial: str, channel: str) -> None:
+    """Send the login identifier by SMS, e-mail or post, if the NIR and the card's serial number
+    are one DMP's (the answer is the same page either way). Without the chosen way (no mobile,
+    no e-mail), it goes by the other, or by post."""
+    person = ctx.register.get(nir)
+    dossier = ctx.repos.dossiers.find_by_nir(nir)
+    if person is None or dossier is None or person.vitale_serial != vitale_serial:
+        return
+    account = ctx.repos.accounts.get(dossier.id)
+    if channel == "sms" and not account.mobile:
+        channel = "email" if account.email else "post"
+    elif channel == "email" and not account.email:
+        channel = "sms" if account.mobile else "post"
+    text = f"Votre identifiant DMP est : {account.login_id}. Gardez-le bien."
+    if channel == "post":
+        letter = pdf.identifier_letter(full_name=person.full_name, address_lines=person.address.lines(),
+                                       login_id=account.login_id, **letter_context(ctx))
+        ctx.notifier.letters.enqueue(letter, [person.full_name, *person.address.lines()], "identifier")
+        way = "by_post"
+    elif channel == "sms":
+        ctx.notifier.sms.send(Sms(to=account.mobile, body=f"DMP - {text}"))
+        way = "by_sms"
+    else:
+        ctx.notifier.email.send(Email(to=account.email, subject="Votre identifiant DMP",
+                                      body=f"Bonjour,\n\n{text}\n\nL’Assurance Maladie\n"))
+        way = "by_email"
+    journal_as_holder(ctx, dossier.id, "identifier_sent", detail=noted(way))
