@@ -199,7 +199,7 @@ def test_htmx_gets_the_list_alone_and_a_plain_request_the_whole_page(client, not
     body = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and "<html" not in body and "<h1" not in body
     assert body.lstrip().startswith('<div id="historique-liste"')
-    assert 'id="flash-area" hx-swap-oob="innerHTML"' in body
+    assert 'id="flash-area" data-hx-swap-oob="innerHTML"' in body
     assert "La liste montre seulement les accès en urgence." in body
     assert "HX-Request" in fragment.headers["Vary"]
     from bs4 import BeautifulSoup
@@ -209,9 +209,10 @@ def test_htmx_gets_the_list_alone_and_a_plain_request_the_whole_page(client, not
     assert page.soup.h1.get_text(strip=True) == "Historique des accès"
     assert "HX-Request" in page.headers["Vary"]
     assert lines(page.soup) == swapped and len(swapped) == 2  # the same list, by either path
-    assert "hx-swap-oob" not in page.get_data(as_text=True)
+    assert "data-hx-swap-oob" not in page.get_data(as_text=True)
     form = page.soup.select_one("main form")
-    assert (form["hx-get"], form["hx-target"], form["hx-swap"]) == (HISTORY, "#historique-liste", "outerHTML")
+    htmx_attrs = (form["data-hx-get"], form["data-hx-target"], form["data-hx-swap"])
+    assert htmx_attrs == (HISTORY, "#historique-liste", "outerHTML")
     # a boosted request and htmx restoring its history both need the whole page
     for headers in ({"HX-Request": "true", "HX-Boosted": "true"},
                     {"HX-Request": "true", "HX-History-Restore-Request": "true"}):

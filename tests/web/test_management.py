@@ -55,7 +55,7 @@ def test_the_live_search_answers_a_fragment_to_htmx_and_a_page_otherwise(client,
     page = client.get("/mon-dmp/gestion/bloquer?q=petit")
     assert page.soup.h1.get_text(strip=True) == "Bloquer un professionnel de santé"
     form = page.soup.find("form", attrs={"role": "search"})
-    assert form["method"] == "get" and form["hx-get"] == "/mon-dmp/gestion/bloquer"
+    assert form["method"] == "get" and form["data-hx-get"] == "/mon-dmp/gestion/bloquer"
     empty = client.get("/mon-dmp/gestion/bloquer?q=")
     assert field_error(empty.soup, "q") == "Écrivez le nom ou le numéro du professionnel"
     nobody = client.get("/mon-dmp/gestion/bloquer?q=zzzz").soup.find(id="resultats")

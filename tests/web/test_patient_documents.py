@@ -60,7 +60,7 @@ def test_with_htmx_the_toggle_answers_only_the_row_and_the_message(client, notif
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body
     assert body.lstrip().startswith(f'<li id="doc-{LAB}"')
-    assert 'id="flash-area" hx-swap-oob="innerHTML"' in body and "caché aux professionnels" in body
+    assert 'id="flash-area" data-hx-swap-oob="innerHTML"' in body and "caché aux professionnels" in body
     assert f'id="acces-{LAB}"' in body  # same id: htmx gives the focus back to the button
     assert "Autoriser l’accès" in body and "Interdire l’accès" not in body  # the row as it is now
     assert "HX-Request" in response.headers["Vary"]

@@ -10,7 +10,7 @@ HX = {"HX-Request": "true"}
 def test_every_page_of_a_logged_in_person_asks_for_the_notice_2_minutes_before_the_end(client, notifier):
     patient_log_in(client, notifier)
     asker = client.get("/mon-dmp").soup.find(id="session-notice")
-    assert asker["hx-get"] == "/session/avis" and asker["hx-trigger"] == "load delay:780s"  # 15 min - 2
+    assert asker["data-hx-get"] == "/session/avis" and asker["data-hx-trigger"] == "load delay:780s"  # 15 min - 2
     assert asker.parent["aria-live"] == "polite"
     assert client.get("/").soup.find(id="session-notice") is not None
     client.post("/deconnexion", data={"csrf_token": client.csrf_token("/mon-dmp")})
