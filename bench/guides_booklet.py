@@ -3,7 +3,7 @@
 Run: .venv/bin/python -m bench.guides_booklet [--runs 5]
 Prints: the first booklet of a fresh process (WeasyPrint's import, the stylesheet and its fonts
 parsed once), then each later build of the booklet of all guides and of one guide, made afresh
-(the cache of services/guides.py emptied before each), then the cached answer the site gives
+(the cache of texts/guides.py emptied before each), then the cached answer the site gives
 after its first build. Timings are printed, never asserted.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import argparse
 import statistics
 import time
 
-from dmp_web.services import guides
+from dmp_web.texts import guides
 
 
 def timed(make) -> tuple[float, bytes]:

@@ -205,7 +205,7 @@ def reseal_data_command() -> None:
 def falc_check_command(paths: tuple[Path, ...], url_paths: tuple[str, ...]) -> None:
     """Check easy-to-read rules on guides (every guide of content/falc/ by default) or on pages."""
     from .domain.falc import check_text
-    from .services.page_text import check_page
+    from .texts.page_text import check_page
     from .settings import PROJECT_ROOT
 
     if not paths and not url_paths:

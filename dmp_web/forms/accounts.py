@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, StopValidati
 
 from .base import Form
 from ..domain.accounts import PASSWORD_MIN_LENGTH
-from ..services.glossary import find_term
+from ..texts.glossary import find_term
 from .validators import (CreationCodeFormat, EmailAddress, Mobile, Nir, OtpFormat, Rpps, SameAs, TextOrFile,
                          VitaleSerial)
 

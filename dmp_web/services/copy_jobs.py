@@ -18,7 +18,8 @@ from ..domain.access import Decision
 from ..domain.actors import Holder
 from ..domain.dossier import Dossier
 from ..store.copies import DONE, FAILED, QUEUED, RUNNING_STATE, Job, OutputBroken
-from . import copies, guides
+from ..texts import guides
+from . import copies
 from .context import Context
 from .dossier_access import decide_and_journal, allowed_unjournaled
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..domain.falc import Term
 from ..formatting import date_fr, group_code, time_fr
-from ..services.glossary import find_term
-from ..services.guides import PICTOGRAMS
+from ..texts.glossary import find_term
+from ..texts.guides import PICTOGRAMS
 
 
 def glossary_term(name: str) -> Term:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from ..services.glossary import sorted_terms
+from ..texts.glossary import sorted_terms
 
 bp = Blueprint("glossary", __name__)
 

@@ -1,13 +1,14 @@
 """The easy-to-read guides: a list, one page per guide, and their booklets to print (PDF).
 
-The guides are files of content/falc/ read by services/guides.py. A slug from the URL is only
+The guides are files of content/falc/ read by texts/guides.py. A slug from the URL is only
 compared with the slugs of the loaded guides: it never becomes a path.
 """
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from ..services import copy_jobs, guides
+from ..services import copy_jobs
+from ..texts import guides
 from .copies import NO_REFRESH, refresh_seconds
 from .deps import content_disposition, ctx
 

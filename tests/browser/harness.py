@@ -168,7 +168,7 @@ def overflows_at_width(driver, url: str, width: int) -> int:
 
 def easy_to_read_problems(driver) -> list[str]:
     """The FALC findings on the page as the browser shows it now (after any htmx swap)."""
-    from dmp_web.services.page_text import check_page
+    from dmp_web.texts.page_text import check_page
 
     return [f"FALC {finding}" for finding in check_page(driver.page_source).findings]
 

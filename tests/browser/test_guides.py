@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from selenium.webdriver.common.by import By
 
-from dmp_web.services.guides import load_guides
+from dmp_web.texts.guides import load_guides
 
 from ..pages import JOURNEY_PAGES
 from .harness import click_and_wait, overflows_at_width

@@ -63,7 +63,8 @@ def test_the_copy_pages_pass_axe_and_the_post_is_confirmed_then_queued(walker):
 
 
 def test_a_copy_and_a_booklet_that_fail_say_so_and_pass_axe(walker, monkeypatch):
-    from dmp_web.services import copies, guides
+    from dmp_web.services import copies
+    from dmp_web.texts import guides
 
     def broken(*args, **kwargs):
         raise RuntimeError("the renderer is down")

@@ -1,7 +1,7 @@
 """The label check of the easy-to-read guides: each «…» a guide quotes is on the screen it names.
 
 A guide names the screen of its labels with a line `<!-- écran : /path -->` (see
-dmp_web/services/guides.py). Each screen is opened with the test client as the visitor who can
+dmp_web/texts/guides.py). Each screen is opened with the test client as the visitor who can
 see it, chosen by its path:
 
 - /creer/termine and /mon-dmp/premiere-connexion/…: a new patient, who creates a DMP online

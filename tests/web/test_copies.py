@@ -607,7 +607,7 @@ def test_the_same_copy_is_not_posted_twice_within_the_posts_delay(client, notifi
 
 
 def test_a_failing_booklet_is_tried_again_only_after_a_while(client, app, clock, monkeypatch):
-    from dmp_web.services import guides as guides_service
+    from dmp_web.texts import guides as guides_service
 
     renders = []
 

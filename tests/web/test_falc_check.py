@@ -5,7 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from dmp_web.domain.falc import Block, words
-from dmp_web.services.page_text import visible_blocks
+from dmp_web.texts.page_text import visible_blocks
 
 
 def test_the_visible_text_of_a_page_is_its_header_main_and_footer_in_reading_order(client):
@@ -56,8 +56,8 @@ def test_generated_codes_and_an_author_s_own_text_are_not_read_and_echoes_are_ma
 
 
 def test_a_page_s_hard_words_are_explained_by_the_glossary_s_own_sentences(client):
-    from dmp_web.services.glossary import find_term
-    from dmp_web.services.page_text import check_page
+    from dmp_web.texts.glossary import find_term
+    from dmp_web.texts.page_text import check_page
 
     page = client.get("/creer")
     explanations = [p.get_text(" ", strip=True) for p in page.soup.select("main p.explain")]

@@ -1,7 +1,7 @@
 """«Les mots difficiles»: the glossary page shows every term of content/glossary.yaml, explained."""
 from dmp_web.domain.falc import check_blocks, load_glossary
-from dmp_web.services.glossary import find_term, sorted_terms
-from dmp_web.services.page_text import visible_blocks
+from dmp_web.texts.glossary import find_term, sorted_terms
+from dmp_web.texts.page_text import visible_blocks
 
 PAGE = "/glossaire"
 

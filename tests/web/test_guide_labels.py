@@ -10,7 +10,7 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 
-from dmp_web.services.guides import GUIDES_DIR, GuideError, load_guide, load_guides
+from dmp_web.texts.guides import GUIDES_DIR, GuideError, load_guide, load_guides
 
 from .guide_labels import missing_labels, visible_labels
 

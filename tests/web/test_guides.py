@@ -18,8 +18,8 @@ import pytest
 from pdfminer.pdftypes import resolve1
 
 from dmp_web.formatting import date_fr
-from dmp_web.services import guides as guides_service
-from dmp_web.services.guides import PICTOGRAMS, PICTOS_DIR, GuideError, load_guide, load_guides
+from dmp_web.texts import guides as guides_service
+from dmp_web.texts.guides import PICTOGRAMS, PICTOS_DIR, GuideError, load_guide, load_guides
 
 GUIDES = load_guides()
 SLUGS = [guide.slug for guide in GUIDES]

@@ -112,7 +112,7 @@ def test_the_page_is_easy_to_read_without_a_medecin_traitant_too(client, notifie
     """The browser tests see the demo DMP, which has a médecin traitant: this is the other state."""
     from dataclasses import replace
 
-    from dmp_web.services.page_text import check_page
+    from dmp_web.texts.page_text import check_page
 
     repos = app.extensions["dmp.repos"]
     repos.dossiers.save(replace(repos.dossiers.get(DOSSIER), attending_doctor_rpps=None))
