@@ -19,8 +19,10 @@ from pathlib import Path
 
 from tests.redis_server import running_redis
 from tests.smtp_server import free_port, running_smtp_server
-from tests.tls.server import PROJECT_ROOT, logged_in, make_certificate, production_environment, seed_demo_dossier, seed_patients, \
-    start_gunicorn, stop_process
+from tests.tls.server import (
+    PROJECT_ROOT, logged_in, make_certificate, production_environment, seed_demo_dossier, seed_patients, start_gunicorn,
+    stop_process,
+)
 from tests.tls.browserlike import BrowserLike
 
 

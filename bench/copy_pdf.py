@@ -55,7 +55,7 @@ def main() -> None:
                 whole.append(seconds)
                 seconds, content = timed(lambda: copies.gather(context, holder, dossier))
                 gather.append(seconds)
-                seconds, _ = timed(lambda: copies.render_copy(content))
+                seconds, _ = timed(lambda content=content: copies.render_copy(content))
                 render.append(seconds)
                 seconds, _ = timed(lambda: copies.archive_copy(context, holder, dossier))
                 archive.append(seconds)

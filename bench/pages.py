@@ -241,7 +241,8 @@ def pg_written(conn, dossier_id: str, nir: str) -> dict[str, list[tuple]]:
     return {
         "dossier_keys": sorted(rows("SELECT kind, key, dossier_id FROM dossier_keys WHERE dossier_id = %s", dossier_id),
                                key=lambda r: order[r[0]]),
-        "dossiers": rows("SELECT dossier_id, record, status, closed_at FROM dossiers WHERE dossier_id = %s", dossier_id),
+        "dossiers": rows("SELECT dossier_id, record, status, closed_at FROM dossiers WHERE dossier_id = %s",
+                         dossier_id),
         "accounts": rows("SELECT dossier_id, login_id, record FROM accounts WHERE dossier_id = %s", dossier_id),
         "register": rows("SELECT nir, record FROM register WHERE nir = %s", nir),
     }
@@ -278,7 +279,8 @@ def build_pg(server: str, folder: Path, size: int) -> float:
                 repos.accounts.add(first[2], conn)
                 repos.register.put_many([first[0]], conn)
             with repos.db.transaction() as conn:
-                assert pg_written(conn, first[1].id, first[0].nir) == pg_rows(*first), "rows differ from the repositories'"
+                written = pg_written(conn, first[1].id, first[0].nir)
+                assert written == pg_rows(*first), "rows differ from the repositories'"
             for batch_start in range(2, size, PG_BATCH):
                 tables: dict[str, list[tuple]] = {name: [] for name in PG_COLUMNS}
                 for n in range(batch_start, min(batch_start + PG_BATCH, size)):

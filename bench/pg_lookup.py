@@ -77,7 +77,7 @@ def interleaved(actions: list, samples: int) -> list[tuple[float, float]]:
     the machine's load falls on all of them."""
     times: list[list[float]] = [[] for _ in actions]
     for round_number in range(WARM_UP + samples):
-        for action, kept in zip(actions, times):
+        for action, kept in zip(actions, times, strict=True):
             start = time.perf_counter()
             action()
             if round_number >= WARM_UP:

@@ -16,6 +16,15 @@ from .operator_cli import fail, journal, terminal_progress
 from .store.dossiers import BATCH_LOCK  # noqa: F401 - the batch commands' lock, named once
 
 
+def _refused_import(problems: list[str], action: str, csv_file: Path) -> None:
+    """A CSV import that wrote nothing: its problems on the console, journaled, exit 1."""
+    for problem in problems:
+        click.echo(problem, err=True)
+    click.echo(f"Aucune ligne importée : {len(problems)} erreur{'s' if len(problems) > 1 else ''}.", err=True)
+    journal(action, detail=csv_file.name, allowed=False, reason=f"{len(problems)} erreur(s)")
+    sys.exit(1)
+
+
 # Defined at module level, added to `flask` by init_app (AppGroup runs each in the app context).
 commands = AppGroup("commands")
 
@@ -52,12 +61,7 @@ def import_register_command(csv_file: Path) -> None:
             count = import_register(lambda: csv_lines(csv_file, update), register, today, scratch,
                                     csv_file.stat().st_size)
     except RegisterImportRefused as refused:
-        for problem in refused.problems:
-            click.echo(problem, err=True)
-        errors = len(refused.problems)
-        click.echo(f"Aucune ligne importée : {errors} erreur{'s' if errors > 1 else ''}.", err=True)
-        journal("register_imported", detail=csv_file.name, allowed=False, reason=f"{errors} erreur(s)")
-        sys.exit(1)
+        _refused_import(refused.problems, "register_imported", csv_file)
     click.echo(f"{count} personne{'s' if count > 1 else ''} importée{'s' if count > 1 else ''}.")
     journal("register_imported", detail=f"{csv_file.name} : {count} personne(s)")
 
@@ -76,12 +80,7 @@ def import_reimbursements_command(csv_file: Path) -> None:
             summary = import_reimbursements(csv_lines(csv_file, update), current_app.extensions["dmp.repos"],
                                             now, scratch, csv_file.stat().st_size)
     except ReimbursementImportRefused as refused:
-        for problem in refused.problems:
-            click.echo(problem, err=True)
-        errors = len(refused.problems)
-        click.echo(f"Aucune ligne importée : {errors} erreur{'s' if errors > 1 else ''}.", err=True)
-        journal("reimbursements_imported", detail=csv_file.name, allowed=False, reason=f"{errors} erreur(s)")
-        sys.exit(1)
+        _refused_import(refused.problems, "reimbursements_imported", csv_file)
     for line in summary.lines():
         click.echo(line)
     journal("reimbursements_imported", detail=csv_file.name)

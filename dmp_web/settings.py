@@ -5,6 +5,8 @@ cookies and refuses to start without its secrets. Every variable is checked, and
 is reported at once, one line each: no value falls back silently to a default, so a typo
 (`DMP_SMTP_STARTTLS=ture`, `DMP_SESION_IDLE_MINUTES`) stops the start instead of being ignored.
 `flask --app app check-config` prints the same lines.
+
+Longer than 300 lines: one reader and one check per DMP_* variable, all reported at once.
 """
 from __future__ import annotations
 

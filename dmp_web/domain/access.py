@@ -15,6 +15,9 @@ The rules, in order (the first that applies decides):
 7. a valid emergency access (bris de glace, or the Centre 15 regulator) opens the dossier;
 8. otherwise the matrice d'habilitation (profession × document type) decides.
 The patient's side (holder, legal representative) and desk agents have their own short rules.
+
+Longer than 300 lines: the rules, their reasons in French and the tables they read stay together, in
+the order they apply.
 """
 from __future__ import annotations
 
@@ -218,7 +221,7 @@ def _is_author(professional: Professional, document: Document) -> bool:
     return document.author_kind == ActorKind.PROFESSIONAL.value and document.author_id == professional.rpps
 
 
-def decide(
+def decide(  # noqa: C901 - the policy's checks in the order they apply, one early return each
     actor,
     action: Action | str,
     dossier: Dossier | None,
@@ -295,7 +298,8 @@ def _patient_side(actor, kind, action, dossier, document, verdict) -> Decision:
     return verdict.allow(kind.value)
 
 
-def _professional(actor: Professional, action, dossier, document, verdict, *,
+def _professional(  # noqa: C901 - a professional's rules in order, as the module docstring lists them
+        actor: Professional, action, dossier, document, verdict, *,
                   now, emergency, blocked_rpps, attending_rights) -> Decision:
     is_attending_doctor = bool(dossier.attending_doctor_rpps) and actor.rpps == dossier.attending_doctor_rpps
     if actor.rpps in blocked_rpps and not is_attending_doctor:

@@ -1,6 +1,8 @@
 """The patient's account: password, lock-out, one-time codes, first connection.
 
 Pure rules: every function takes `now` and returns a result; nothing here reads a clock or a file.
+
+Longer than 300 lines: the password, lock-out, code and first-connection rules all act on Account.
 """
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 
-from .credentials import hash_secret, hash_short_lived, new_link_token, new_otp, spend_a_check, token_digest, verify_secret
+from .credentials import (
+    hash_secret, hash_short_lived, new_link_token, new_otp, spend_a_check, token_digest, verify_secret,
+)
 
 OTP_VALIDITY = timedelta(minutes=10)
 OTP_MAX_TRIES = 5

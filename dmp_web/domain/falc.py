@@ -8,6 +8,9 @@ It reads a text (a guide in Markdown, or a page's visible text as a list of bloc
 - a readability score under a threshold (Flesch adapted to French by Kandel and Moles).
 
 Pure Python: no Flask. The glossary is a content file (content/glossary.yaml), read here as data.
+
+Longer than 300 lines: the rules share the French sentence and word splitting, and most lines are
+word lists.
 """
 from __future__ import annotations
 
@@ -329,7 +332,8 @@ def _inline(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # The rules
 
-_ITALICS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])|(?<![\w_])_(?=[^\s_])([^_\n]*?[^\s_])_(?![\w_])")
+_ITALICS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])"
+                      r"|(?<![\w_])_(?=[^\s_])([^_\n]*?[^\s_])_(?![\w_])")
 _ARTICLES = r"(?:(?:le|la|les|un|une|des|votre|vos|ce|cette|ces|mon|ma|mes)\s+|l’)?"
 _DEFINES = r"\s+(?:veut dire|veulent dire|est|sont)\b"
 
@@ -486,7 +490,7 @@ def check_blocks(blocks: Sequence[Block], glossary: Glossary | None = None, min_
     findings: list[Finding] = []
     sentences: list[_Sentence] = []
     scored: list[_Sentence] = []
-    for (before, own), block in zip(_sentences_by_block(blocks), blocks):
+    for (before, own), block in zip(_sentences_by_block(blocks), blocks, strict=True):
         for position, sentence in enumerate(own):
             findings += _long_sentence(sentence)
             findings += _numbers_in_words(sentence)

@@ -156,7 +156,8 @@ class ChainKey:
         return "ChainKey(<hidden>)"
 
     def mac(self, journal_id: str, stored: dict) -> str:
-        return hmac.new(self._key, b"entry|" + _canonical({**stored, "journal": journal_id}), hashlib.sha256).hexdigest()
+        message = b"entry|" + _canonical({**stored, "journal": journal_id})
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
     def head_mac(self, journal_id: str, head: Head) -> str:
         fields = {"journal": journal_id, "count": head.count, "last_hash": head.last_hash, "purged_at": head.purged_at}

@@ -70,33 +70,26 @@ class MinorConsentForm(Form):
     )
 
 
-class DeskContactForm(Form):
-    mobile = StringField(
-        "Portable de la personne",
-        description="Les codes arriveront par SMS sur ce portable. " + MOBILE_HINT,
-        validators=[Mobile(message="Écrivez le numéro de portable de la personne")],
-        render_kw=_MOBILE_KW,
-    )
-    email = StringField(
-        "Adresse e-mail de la personne",
-        description="Elle peut servir plus tard pour recevoir les codes.",
-        validators=[EmailAddress(required=False)],
-        render_kw=_EMAIL_KW,
-    )
+def _contact_form(whose: str) -> type[Form]:
+    """The contacts typed at a desk: the person's, or for a minor the legal representative's
+    (the codes go to them). whose: « de la personne », « du représentant légal »."""
+
+    class ContactForm(Form):
+        mobile = StringField(
+            f"Portable {whose}",
+            description="Les codes arriveront par SMS sur ce portable. " + MOBILE_HINT,
+            validators=[Mobile(message=f"Écrivez le numéro de portable {whose}")],
+            render_kw=_MOBILE_KW,
+        )
+        email = StringField(
+            f"Adresse e-mail {whose}",
+            description="Elle peut servir plus tard pour recevoir les codes.",
+            validators=[EmailAddress(required=False)],
+            render_kw=_EMAIL_KW,
+        )
+
+    return ContactForm
 
 
-class MinorContactForm(Form):
-    """For a minor, the codes go to the legal representative."""
-
-    mobile = StringField(
-        "Portable du représentant légal",
-        description="Les codes arriveront par SMS sur ce portable. " + MOBILE_HINT,
-        validators=[Mobile(message="Écrivez le numéro de portable du représentant légal")],
-        render_kw=_MOBILE_KW,
-    )
-    email = StringField(
-        "Adresse e-mail du représentant légal",
-        description="Elle peut servir plus tard pour recevoir les codes.",
-        validators=[EmailAddress(required=False)],
-        render_kw=_EMAIL_KW,
-    )
+DeskContactForm = _contact_form("de la personne")
+MinorContactForm = _contact_form("du représentant légal")

@@ -48,7 +48,8 @@ class DepositForm(Form):
     title = StringField(
         "Titre du document",
         description="Par exemple : Compte rendu de consultation du 5 mars.",
-        validators=[DataRequired("Écrivez le titre du document"), Length(max=120, message="Le titre doit avoir 120 caractères au plus")],
+        validators=[DataRequired("Écrivez le titre du document"),
+                    Length(max=120, message="Le titre doit avoir 120 caractères au plus")],
     )
     document_date = StringField(
         "Date des soins",

@@ -48,8 +48,8 @@ class Nir:
             if problem.code == "length":
                 raise StopValidation(
                     f"Le numéro de sécurité sociale a 15 chiffres. Vous en avez écrit {problem.length}"
-                )
-            raise StopValidation(self.messages[problem.code])
+                ) from None
+            raise StopValidation(self.messages[problem.code]) from None
 
 
 class TextOrFile:
@@ -159,7 +159,7 @@ class VitaleSerial:
     field_flags = {"required": True}
 
     def __init__(self, someone: bool = False):
-        self.empty = "Écrivez le numéro de série de sa carte" if someone else "Écrivez le numéro de série de votre carte"
+        self.empty = f"Écrivez le numéro de série de {'sa' if someone else 'votre'} carte"
 
     def __call__(self, form, field):
         value = _digits(field.data)

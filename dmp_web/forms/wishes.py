@@ -55,8 +55,8 @@ class Phone:
         try:
             field.data = read_phone(field.data, mobile=False)
         except BadPhone as bad:
-            raise StopValidation(phone_message(bad, self.message, "téléphone", "commence par 0, puis un chiffre de 1 à 9")
-                                 ) from None
+            raise StopValidation(phone_message(bad, self.message, "téléphone",
+                                               "commence par 0, puis un chiffre de 1 à 9")) from None
 
 
 class Needed:
@@ -122,7 +122,8 @@ def _link() -> StringField:
 
 
 def _phone(message: str, unless=None) -> StringField:
-    return StringField("Son numéro de téléphone", description=PHONE_HINT, validators=[Needed(message, unless), Phone(message)],
+    return StringField("Son numéro de téléphone", description=PHONE_HINT,
+                       validators=[Needed(message, unless), Phone(message)],
                        render_kw={"autocomplete": "off", "inputmode": "tel", "type": "tel"})
 
 
@@ -153,7 +154,8 @@ class AdvanceDirectivesForm(Form):
         validators=[Length(max=20_000, message="Le texte doit avoir 20 000 caractères au plus"),
                     TextOrFile("Écrivez vos directives anticipées ou joignez un fichier")],
     )
-    file = FileField("Fichier de mes directives", description="Une page scannée ou une photo. PDF, JPEG, PNG ou texte. 10 Mo au plus.")
+    file = FileField("Fichier de mes directives",
+                     description="Une page scannée ou une photo. PDF, JPEG, PNG ou texte. 10 Mo au plus.")
 
 
 class OrganDonationForm(Form):

@@ -100,7 +100,19 @@ def backup(store: FileStore, destination: Path, now: datetime) -> BackupDone:
     return BackupDone(len(entries), total)
 
 
-def restore(source: Path, store_root: Path, ignore: tuple[str, ...] = (), replaced: tuple[str, ...] = ()) -> BackupDone:
+def _damage(source: Path, manifest: dict) -> list[str]:
+    """The backup's files that are missing, wrongly named or changed since it was made."""
+    problems = []
+    for relative, expected in manifest["files"].items():
+        if not _safe_relative(relative, source / DATA):
+            problems.append(f"fichier manquant ou nom refusé : {relative[:200]}")
+        elif _digest(source / DATA / relative) != expected["sha256"]:
+            problems.append(f"fichier modifié depuis la sauvegarde : {relative}")
+    return problems
+
+
+def restore(source: Path, store_root: Path, ignore: tuple[str, ...] = (), replaced: tuple[str, ...] = ()
+            ) -> BackupDone:
     """Copy a backup into an empty data folder, checking every file against the manifest first.
 
     ignore: files an empty folder may hold all the same (keys, locks); replaced: those of them
@@ -116,13 +128,7 @@ def restore(source: Path, store_root: Path, ignore: tuple[str, ...] = (), replac
     if not _empty_or_absent(store_root, ignore):
         raise BackupRefused(f"Le dossier des données {store_root} n’est pas vide : une restauration "
                             "n’écrase jamais des données.")
-    problems = []
-    for relative, expected in manifest["files"].items():
-        path = source / DATA / relative
-        if not _safe_relative(relative, source / DATA):
-            problems.append(f"fichier manquant ou nom refusé : {relative[:200]}")
-        elif _digest(path) != expected["sha256"]:
-            problems.append(f"fichier modifié depuis la sauvegarde : {relative}")
+    problems = _damage(source, manifest)
     if problems:
         raise BackupRefused("La sauvegarde est abîmée, rien n’est restauré :\n" + "\n".join(problems))
     total = 0

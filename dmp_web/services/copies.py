@@ -232,7 +232,7 @@ def build_archive(ctx: Context, actor, dossier: Dossier) -> IO[bytes]:
     content = gather(ctx, actor, dossier)
     copy = render_copy(content)
     items = [_item(PDF_NAME, "application/pdf", copy, description="La copie à imprimer de votre DMP")]
-    spooled = tempfile.SpooledTemporaryFile(max_size=ARCHIVE_IN_MEMORY)
+    spooled = tempfile.SpooledTemporaryFile(max_size=ARCHIVE_IN_MEMORY)  # noqa: SIM115 - returned open to the caller
     with zipfile.ZipFile(spooled, "w") as archive:
         archive.writestr(_entry(PDF_NAME, content.made_at), copy)
         for copied in content.files:

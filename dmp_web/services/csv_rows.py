@@ -123,7 +123,7 @@ class NotUtf8(ValueError):
         self.line = line
 
 
-def csv_rows(lines: Iterable[str], columns: tuple[str, ...], problems: Problems,
+def csv_rows(lines: Iterable[str], columns: tuple[str, ...], problems: Problems,  # noqa: C901 - each way a file breaks, once
              width_hint: Callable[[str], str] = lambda separator: "") -> Iterator[tuple[int, dict[str, str]]]:
     """Each row of a CSV text, read as it comes: (its line number, its values by column).
 
@@ -175,7 +175,7 @@ def csv_rows(lines: Iterable[str], columns: tuple[str, ...], problems: Problems,
             problems.add(f"ligne {number} : la ligne a {len(fields)} colonnes au lieu de {len(header)}"
                          f" (séparateur « {separator} »){width_hint(separator)}")
             continue
-        yield number, {name: f.strip() for name, f in zip(header, fields)}
+        yield number, {name: f.strip() for name, f in zip(header, fields, strict=True)}
 
 
 def csv_lines(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[str]:
@@ -263,5 +263,6 @@ class SpillBuckets:
             rows = []
             with open(path, "rb") as f:
                 while size := f.read(8):
-                    rows += [json.loads(line) for line in self._fernet.decrypt(f.read(int.from_bytes(size, "big"))).split(b"\n")]
+                    clear = self._fernet.decrypt(f.read(int.from_bytes(size, "big")))
+                    rows += [json.loads(line) for line in clear.split(b"\n")]
             yield rows

@@ -66,21 +66,22 @@ def unreadable(repos, letters) -> list[str]:
     alone, to check that the old key can go)."""
     failures = letters.unreadable()
     for dossier_id in _dossier_ids(repos):
-        reads = [("volontés", lambda: repos.wishes.get(dossier_id)),
-                 ("remboursements", lambda: repos.reimbursements.list(dossier_id)),
-                 ("accès en urgence", lambda: repos.emergencies.all(dossier_id)),
-                 ("historique", lambda: repos.journal.entries(dossier_id))]
+        reads = [("volontés", lambda dossier_id=dossier_id: repos.wishes.get(dossier_id)),
+                 ("remboursements", lambda dossier_id=dossier_id: repos.reimbursements.list(dossier_id)),
+                 ("accès en urgence", lambda dossier_id=dossier_id: repos.emergencies.all(dossier_id)),
+                 ("historique", lambda dossier_id=dossier_id: repos.journal.entries(dossier_id))]
         try:
             documents = repos.documents.list(dossier_id)  # their titles are sealed too
         except _ITEM_PROBLEMS as problem:
             failures.append(f"DMP {dossier_id} : titres des documents ({type(problem).__name__})")
             documents = []
         for document in documents:
-            reads.append((f"document {document.id}", lambda d=document: repos.documents.text(dossier_id, d.id)))
+            reads.append((f"document {document.id}",
+                          lambda d=document, dossier_id=dossier_id: repos.documents.text(dossier_id, d.id)))
             stored = repos.documents.file(dossier_id, document.id)
             if stored is not None:
                 reads.append((f"fichier du document {document.id}",
-                              lambda s=stored: repos.documents.file_data(dossier_id, s)))
+                              lambda s=stored, dossier_id=dossier_id: repos.documents.file_data(dossier_id, s)))
         for name, read in reads:
             try:
                 read()

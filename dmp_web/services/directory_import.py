@@ -110,7 +110,8 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
                 try:
                     yield data.decode("utf-8-sig" if number == 1 else "utf-8")
                 except UnicodeDecodeError:
-                    raise DirectoryImportRefused([f"ligne {number} : le fichier doit être enregistré en UTF-8"]) from None
+                    raise DirectoryImportRefused(
+                        [f"ligne {number} : le fichier doit être enregistré en UTF-8"]) from None
 
         reader = csv.reader(decoded(), delimiter="|", quoting=csv.QUOTE_NONE, strict=True)
         try:

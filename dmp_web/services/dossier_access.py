@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from collections.abc import Callable
 from datetime import date
 
+from ..domain.paging import PageLinks
 from ..domain.access import Decision, EmergencyAccess, EmergencyKind, decide
 from ..domain.actors import Professional
 from ..domain.details import Change as JournalChange
@@ -92,7 +93,8 @@ def allowed_unjournaled(ctx: Context, actor, action: str, dossier: Dossier, docu
     return _decide(ctx, actor, action, dossier, document).allowed
 
 
-def visible_documents(ctx: Context, actor, dossier: Dossier, action: str = "read_document") -> tuple[list[Document], int]:
+def visible_documents(ctx: Context, actor, dossier: Dossier, action: str = "read_document"
+                      ) -> tuple[list[Document], int]:
     """The documents this actor may read (or copy: action "copy_document"), and how many others
     were left out.
 
@@ -111,19 +113,11 @@ DOCUMENTS_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
-class DocumentsPage:
+class DocumentsPage(PageLinks):
     groups: list[tuple[Category, list[Document]]]  # this page's documents, by category, newest first
     number: int
     pages: int
     total: int
-
-    @property
-    def previous(self) -> int | None:
-        return self.number - 1 if self.number > 1 else None
-
-    @property
-    def next(self) -> int | None:
-        return self.number + 1 if self.number < self.pages else None
 
 
 def documents_page(documents: list[Document], number: int, per_page: int = DOCUMENTS_PER_PAGE) -> DocumentsPage | None:

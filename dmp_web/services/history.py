@@ -3,6 +3,8 @@ first, told to the patient in short French sentences.
 
 `describe` and `page_of` are pure; `read_history` asks the access policy, journals the reading
 and gathers what the sentences need (the titles the patient may read, the professionals' names).
+
+Longer than 300 lines: one short sentence per kind of journal entry, old text entries included.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from datetime import datetime
 from typing import Protocol
 from collections.abc import Mapping
 
+from ..domain.paging import PageLinks
 from ..domain.access import REASONS, Decision
 from ..domain.details import JournaledDetail, read_detail
 from ..domain.actors import FORBIDDEN_KINDS, ActorKind, Profession, Professional, SPECIALTIES
@@ -268,7 +271,7 @@ class NoSuchPage(LookupError):
 
 
 @dataclass(frozen=True)
-class HistoryPage:
+class HistoryPage(PageLinks):
     entries: list[JournalEntry]  # this page's, newest first
     number: int
     pages: int
@@ -276,14 +279,6 @@ class HistoryPage:
     # How many journal entries the pages are cut from. Reading a page is itself journaled, so
     # the next page is cut from the same first entries: it neither repeats nor skips a line.
     upto: int = 0
-
-    @property
-    def previous(self) -> int | None:
-        return self.number - 1 if self.number > 1 else None
-
-    @property
-    def next(self) -> int | None:
-        return self.number + 1 if self.number < self.pages else None
 
 
 class JournalReader(Protocol):

@@ -117,8 +117,9 @@ def check_anchor(repos, text: str) -> tuple[int, list[str]]:
                             f"{head.count if head else 0} aujourd’hui ; des entrées ont été enlevées.")
             continue
         try:
-            row = (repos.operators.stored_row(count - 1) if operators else repos.journal.stored_row(journal_id, count - 1)) \
-                if count else None
+            last = count - 1
+            row = None if not count else (
+                repos.operators.stored_row(last) if operators else repos.journal.stored_row(journal_id, last))
         except _UNREADABLE:
             row = None
         if count and (not row or row.get("hash") != anchored["last_hash"]):

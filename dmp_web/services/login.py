@@ -103,7 +103,8 @@ def send_otp(ctx: Context, source: AccountSource, account: Account, code: str, p
         ctx.notifier.email.send(
             Email(to=account.email, subject="Votre code DMP", body=f"Bonjour,\n\n{text}\n\nL’Assurance Maladie\n")
         )
-    source.record(source.key(account), "otp_sent", detail=noted("by_sms" if account.otp_channel == "sms" else "by_email"))
+    way = "by_sms" if account.otp_channel == "sms" else "by_email"
+    source.record(source.key(account), "otp_sent", detail=noted(way))
 
 
 def warn_of_failures(ctx: Context, account: Account) -> None:

@@ -11,7 +11,8 @@ their journal entries, or nothing does.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ContextManager, Protocol
+from contextlib import AbstractContextManager
+from typing import Protocol
 from collections.abc import Callable, Iterable, Iterator
 
 from ..domain.access import EmergencyAccess
@@ -92,7 +93,7 @@ class Accounts(Protocol):
 
     def add(self, account: Account) -> Account: ...
 
-    def updating(self, dossier_id: str) -> ContextManager[Account]:
+    def updating(self, dossier_id: str) -> AbstractContextManager[Account]:
         """The account read, changed and written in a unit of work of its own (no entry)."""
 
 

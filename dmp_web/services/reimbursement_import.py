@@ -152,7 +152,7 @@ def parse_reimbursement_csv(text: str, today: date) -> tuple[list[Line], list[st
     problems = Problems()
     lines = list(read_reimbursements(io.StringIO(text, newline=""), today, problems))
     numbered = number_occurrences(line.row for line in lines)
-    return [Line(line.number, row) for line, row in zip(lines, numbered)], problems.report()
+    return [Line(line.number, row) for line, row in zip(lines, numbered, strict=True)], problems.report()
 
 
 def import_reimbursements(lines: Iterable[str], repos, now: datetime, spill_folder: Path,

@@ -9,6 +9,9 @@
 - What a job made is written as sealed chunks of at most 1 MiB (`<kind>-<job id>.bin`), so an archive of
   large files is never held whole in memory; each chunk says its place and whether it is the last,
   so chunks cannot be swapped, repeated or cut off unseen.
+
+Longer than 300 lines: the queue, the leases and the sealed chunks share one folder layout and are
+read together.
 """
 from __future__ import annotations
 
@@ -282,7 +285,7 @@ class JobStore:
     def output(self, job: Job) -> Iterator[bytes]:
         """The clear bytes of a done job, chunk by chunk; OutputBroken if anything is amiss."""
         try:
-            sealed = open(self._output(job), "rb")
+            sealed = open(self._output(job), "rb")  # noqa: SIM115 - closed by the `with` below, once found
         except FileNotFoundError:
             raise OutputBroken("the copy is gone") from None
         with sealed:

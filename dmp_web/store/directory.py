@@ -66,7 +66,7 @@ class Directory:
             for word in _name_prefixes(actor.name):
                 self._by_name.update(word, lambda row, a=actor: {**(row or {}), a.rpps: a.name})
 
-    def put_professionals(self, professionals: list[Professional]) -> dict[str, str]:
+    def put_professionals(self, professionals: list[Professional]) -> dict[str, str]:  # noqa: C901 - shards, then the index, in one pass each
         """Add or update many professionals in one pass over the shards (the directory import).
 
         A new one gets an account with no password and no e-mail yet (an operator sends its

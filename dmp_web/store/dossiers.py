@@ -3,6 +3,8 @@
 Each dossier has its own folder (dossiers/<2 chars>/<id>/) holding dossier.json, account.json and
 its journal's segments, so a request reads the size of one dossier. Keyed indexes find a dossier by NIR or
 by login identifier without reading any other.
+
+Longer than 300 lines: these four repositories share the dossier's folder and its lock.
 """
 from __future__ import annotations
 

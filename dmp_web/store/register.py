@@ -22,7 +22,8 @@ class InsuredRegister:
 
     def put_many(self, people: list[InsuredPerson]) -> None:
         """Write many people, each shard once; a person already there as they are is not written."""
-        self._table.update_many({p.nir: (lambda _old, row=_to_row(p): row) for p in people})
+        rows = {p.nir: _to_row(p) for p in people}
+        self._table.update_many({nir: (lambda _old, row=row: row) for nir, row in rows.items()})
 
 
 def _to_row(person: InsuredPerson) -> dict:

@@ -24,6 +24,8 @@ The two comments above are the only HTML a guide may hold; italics are refused t
 
 The URL of a guide is the stem of its file (its slug); a slug from a URL is only ever looked up
 among the guides loaded from the folder, never joined to a path.
+
+Longer than 300 lines: the guide format, its checks and its rendering for the page and for print.
 """
 from __future__ import annotations
 
@@ -191,7 +193,8 @@ def html_to_text(fragment: str) -> str:
 
 def _anchor(heading: str, taken: set[str]) -> str:
     plain = heading.lower()
-    for accented, bare in (("àâä", "a"), ("éèêë", "e"), ("îï", "i"), ("ôö", "o"), ("ùûü", "u"), ("ç", "c"), ("œ", "oe")):
+    for accented, bare in (("àâä", "a"), ("éèêë", "e"), ("îï", "i"), ("ôö", "o"), ("ùûü", "u"), ("ç", "c"),
+                           ("œ", "oe")):
         for char in accented:
             plain = plain.replace(char, bare)
     anchor = "-".join(re.findall(r"[a-z0-9]+", plain))[:50].strip("-") or "partie"
@@ -223,31 +226,29 @@ def _check_pictogram(path: Path, name: str, line: int) -> None:
         raise GuideError(f"{path.name}, line {line}: unknown pictogram {name!r}")
 
 
-def load_guide(path: Path) -> Guide:
-    """Read and check one guide file; GuideError says what is wrong, and where."""
-    slug = path.stem
-    if not SLUG.fullmatch(slug) or slug == ALL_GUIDES_SLUG:
-        raise GuideError(f"{path.name}: a guide's file name is lowercase words joined by -, not {ALL_GUIDES_SLUG!r}")
-    meta, body, first_line = _front_matter(path, path.read_text(encoding="utf-8"))
-    _check_pictogram(path, meta["pictogram"], 1)
+def _directive(path: Path, number: int, kind: str, value: str, part: dict, screen: str | None) -> str | None:
+    """A <!-- picto : … --> sets the part's pictogram; a <!-- écran : /path --> is the screen of
+    the labels below it (returned: the screen in force after this line)."""
+    if kind == "picto":
+        _check_pictogram(path, value, number)
+        if part["pictogram"] is not None:
+            raise GuideError(f"{path.name}, line {number}: one pictogram per main idea")
+        part["pictogram"] = value
+        return screen
+    if not value.startswith("/"):
+        raise GuideError(f"{path.name}, line {number}: a screen is a path of the site, like /creer")
+    return value
 
-    # Split the body into the introduction and the main ideas (## headings), reading directives.
-    parts: list[dict] = [{"heading": None, "pictogram": meta["pictogram"], "lines": [], "line": first_line}]
+
+def _parts(path: Path, slug: str, pictogram: str, body: str, first_line: int) -> tuple[list[dict], list[Label]]:
+    """The body split into the introduction and the main ideas (## headings), reading directives."""
+    parts: list[dict] = [{"heading": None, "pictogram": pictogram, "lines": [], "line": first_line}]
     labels: list[Label] = []
     screen: str | None = None
     for number, line in enumerate(body.splitlines(), start=first_line):
         directive = _DIRECTIVE.match(line.strip())
         if directive:
-            kind, value = directive.groups()
-            if kind == "picto":
-                _check_pictogram(path, value, number)
-                if parts[-1]["pictogram"] is not None:
-                    raise GuideError(f"{path.name}, line {number}: one pictogram per main idea")
-                parts[-1]["pictogram"] = value
-            else:
-                if not value.startswith("/"):
-                    raise GuideError(f"{path.name}, line {number}: a screen is a path of the site, like /creer")
-                screen = value
+            screen = _directive(path, number, *directive.groups(), parts[-1], screen)
             continue
         if "<" in line or ">" in line:
             raise GuideError(f"{path.name}, line {number}: no HTML in a guide")
@@ -262,6 +263,11 @@ def load_guide(path: Path) -> Guide:
             labels.append(Label(" ".join(label.split()), screen, slug, number))
         parts[-1]["lines"].append(line)
 
+    return parts, labels
+
+
+def _sections(path: Path, parts: list[dict]) -> list[Section]:
+    """Each part rendered, checked (a pictogram, no italics) and given a unique anchor."""
     sections: list[Section] = []
     shown: set[str] = set()
     anchors: set[str] = set()
@@ -286,6 +292,19 @@ def load_guide(path: Path) -> Guide:
             print_heading=joined(part["heading"]) if part["heading"] else None,
         ))
         shown.add(name)
+    return sections
+
+
+def load_guide(path: Path) -> Guide:
+    """Read and check one guide file; GuideError says what is wrong, and where."""
+    slug = path.stem
+    if not SLUG.fullmatch(slug) or slug == ALL_GUIDES_SLUG:
+        raise GuideError(f"{path.name}: a guide's file name is lowercase words joined by -, not {ALL_GUIDES_SLUG!r}")
+    meta, body, first_line = _front_matter(path, path.read_text(encoding="utf-8"))
+    _check_pictogram(path, meta["pictogram"], 1)
+
+    parts, labels = _parts(path, slug, meta["pictogram"], body, first_line)
+    sections = _sections(path, parts)
     return Guide(
         slug=slug, title=meta["title"].strip(), audience=meta["audience"].strip(), summary=meta["summary"].strip(),
         pictogram=meta["pictogram"], order=meta["order"], version=meta["version"],

@@ -56,14 +56,15 @@ class _VisibleText(HTMLParser):
         if text:
             self.blocks.append(Block(text, self._kind(), self._where(), repeats=self.echo_depth > 0))
 
+    @staticmethod
+    def _not_read(tag: str, attributes: dict) -> bool:
+        """Scripts, styles, hidden elements, generated values and free text the check skips."""
+        return (tag in NOT_TEXT or "hidden" in attributes or attributes.get("translate") == "no"
+                or "data-free-text" in attributes)
+
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if self.skipping:
-            if tag not in VOID:
-                self.skipping.append(tag)
-            return
-        if tag in NOT_TEXT or "hidden" in attributes or attributes.get("translate") == "no" \
-                or "data-free-text" in attributes:
+        if self.skipping or self._not_read(tag, attributes):
             if tag not in VOID:
                 self.skipping.append(tag)
             return

@@ -1,5 +1,8 @@
 """Logging in: identifier and password, then a one-time code. Logging out, idle sessions,
-forgotten password and forgotten identifier."""
+forgotten password and forgotten identifier.
+
+Longer than 300 lines: the patients' and professionals' login journeys share the code step and the
+session end."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for

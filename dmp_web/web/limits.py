@@ -83,6 +83,14 @@ def init_app(app: Flask) -> Limiter:
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "dmp")
     limiter = Limiter(client_address, app=app)
+    _limit_anonymous_forms(app, limiter)
+    _answer_too_many(app, limiter)
+    _limit_new_sessions(app, limiter)
+    app.extensions["dmp.limiter"] = limiter
+    return limiter
+
+
+def _limit_anonymous_forms(app: Flask, limiter: Limiter) -> None:
     for endpoint in ANONYMOUS_FORMS:
         view = app.view_functions[endpoint]
         if endpoint in PER_TARGET:
@@ -92,6 +100,8 @@ def init_app(app: Flask) -> Limiter:
         view = limiter.shared_limit(PER_ADDRESS, scope="anonymous-forms", methods=["POST"])(view)
         app.view_functions[endpoint] = view
 
+
+def _answer_too_many(app: Flask, limiter: Limiter) -> None:
     @app.errorhandler(429)  # a RateLimitExceeded of the limiter, or any other 429
     def too_many(error):
         refuse("rate_limit")
@@ -103,6 +113,8 @@ def init_app(app: Flask) -> Limiter:
         response.headers["Retry-After"] = str(wait)
         return response
 
+
+def _limit_new_sessions(app: Flask, limiter: Limiter) -> None:
     new_sessions = parse_many(NEW_SESSIONS_PER_ADDRESS)
 
     @app.before_request
@@ -124,6 +136,3 @@ def init_app(app: Flask) -> Limiter:
                 limiter.limiter.hit(item, "new-sessions", address_block())
 
     app.extensions["dmp.count_new_session"] = count_new_session
-
-    app.extensions["dmp.limiter"] = limiter
-    return limiter

@@ -51,7 +51,7 @@ SECTIONS: list[tuple[str, list[Link]]] = [
 
 
 def site_map() -> list[tuple[str, list[tuple[str, str]]]]:
-    return [(title, [(url_for(l.endpoint), l.label) for l in links]) for title, links in SECTIONS]
+    return [(title, [(url_for(link.endpoint), link.label) for link in links]) for title, links in SECTIONS]
 
 
 def endpoints_in_site_map() -> set[str]:
@@ -86,5 +86,5 @@ def init_app(app) -> None:
             links = MENU_PRO if current_user.id.startswith("pro:") else MENU_LOGGED_IN
         from .auth import notice_delay
 
-        return {"main_menu": [(l.endpoint, l.label) for l in links],
+        return {"main_menu": [(link.endpoint, link.label) for link in links],
                 "session_notice_delay": notice_delay() if current_user.is_authenticated else None}

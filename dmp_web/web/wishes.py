@@ -74,7 +74,8 @@ def _new_contact(kind: str):
         try:
             services.send_contact_code(ctx(), current_user.dossier_id, kind, value)
         except Refused as refusal:
-            form[kind].errors = [spec["same"] if refusal.code == "same" else code_wait_message(refusal.details["seconds"])]
+            form[kind].errors = [spec["same"] if refusal.code == "same"
+                                 else code_wait_message(refusal.details["seconds"])]
         else:
             seal(PENDING, {"kind": kind, "value": value})
             return redirect(url_for(spec["code"]))
@@ -226,9 +227,9 @@ def advance_directives():
                 if not deposit.decision.allowed:
                     abort(403)
             text = (form.text.data or "").strip()
-            if text != wishes.advance_directives:
-                if not services.set_advance_directives(ctx(), holder(), dossier, text).allowed:
-                    abort(403)
+            if text != wishes.advance_directives and not services.set_advance_directives(
+                    ctx(), holder(), dossier, text).allowed:
+                abort(403)
             flash("Vos directives anticipées sont enregistrées.", "success")
             return redirect(url_for("wishes.summary"))
     return render_template("pages/wishes/advance_directives.html", form=form, wishes=wishes)

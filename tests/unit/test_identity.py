@@ -1,7 +1,9 @@
 """The NIR check: 15 characters, Corsica, spaces, the control key."""
 import pytest
 
-from dmp_web.domain.identity import InvalidNir, format_nir, nir_key, normalize_nir
+from dmp_web.domain.identity import InvalidNir, nir_key, normalize_nir
+
+from ..identities import format_nir
 from datetime import UTC
 
 PEPPER = b"a one-time code pepper for tests!!"  # the key one-time codes are hashed with

@@ -25,7 +25,8 @@ class Database:
         # As on files (DMP_LOCK_TIMEOUT_SECONDS): a wait for a lock ends, and the request says
         # the service is busy; a transaction left idle by a lost client does not hold its locks.
         self._options = (f"-c lock_timeout={int(lock_timeout * 1000)} "
-                         "-c idle_in_transaction_session_timeout=60000 -c default_transaction_isolation=read\\ committed")
+                         "-c idle_in_transaction_session_timeout=60000 "
+                         "-c default_transaction_isolation=read\\ committed")
         self._pool: ConnectionPool | None = None
         self._pid = 0
         self._lock = threading.Lock()

@@ -56,7 +56,8 @@ class PgAccountRepository:
             while True:
                 # DO NOTHING waits for a concurrent insert of the key: its outcome decides ours
                 made = c.execute("INSERT INTO dossier_keys (kind, key, dossier_id) VALUES ('login', %s, %s) "
-                                 "ON CONFLICT DO NOTHING RETURNING 1", (account.login_id, account.dossier_id)).fetchone()
+                                 "ON CONFLICT DO NOTHING RETURNING 1",
+                                 (account.login_id, account.dossier_id)).fetchone()
                 if made or _dossier_of_key(c, account.login_id) == account.dossier_id:
                     break
                 account.login_id = new_login_id()

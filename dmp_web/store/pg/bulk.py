@@ -209,7 +209,8 @@ class PgBulk:
             c.execute(f"DELETE FROM {table} WHERE dossier_id = %s", (dossier_id,))  # noqa: S608 - our names
             return
         c.execute(f"INSERT INTO {table} (dossier_id, sealed) VALUES (%s, %s) "  # noqa: S608
-                  "ON CONFLICT (dossier_id) DO UPDATE SET sealed = EXCLUDED.sealed", (dossier_id, token.encode("ascii")))
+                  "ON CONFLICT (dossier_id) DO UPDATE SET sealed = EXCLUDED.sealed",
+                  (dossier_id, token.encode("ascii")))
 
     @staticmethod
     def put_emergencies(c: psycopg.Connection, dossier_id: str, rows: list[dict]) -> None:
@@ -245,7 +246,8 @@ class PgBulk:
         if head is None:
             c.execute("DELETE FROM journal_heads WHERE journal_id = %s", (journal_id,))
             return
-        c.execute("INSERT INTO journal_heads (journal_id, count, last_hash, purged_at, mac) VALUES (%s, %s, %s, %s, %s) "
+        c.execute("INSERT INTO journal_heads (journal_id, count, last_hash, purged_at, mac) "
+                  "VALUES (%s, %s, %s, %s, %s) "
                   "ON CONFLICT (journal_id) DO UPDATE SET count = EXCLUDED.count, last_hash = EXCLUDED.last_hash, "
                   "purged_at = EXCLUDED.purged_at, mac = EXCLUDED.mac",
                   (journal_id, head["count"], head["last_hash"], head.get("purged_at"), head["mac"]))

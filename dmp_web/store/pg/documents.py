@@ -13,6 +13,9 @@ and the same behaviour as store/documents.py and store/blobs.py.
 
 Every method that reads or writes takes `conn=None`: inside a unit of work, its transaction's
 connection, so the change commits with the journal entries; else a transaction of its own.
+
+Longer than 300 lines: documents, their chunked files and emergency accesses share one transaction
+per dossier.
 """
 from __future__ import annotations
 

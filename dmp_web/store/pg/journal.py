@@ -105,7 +105,8 @@ class PgJournal:
         """Every dossier that has a journal head (a batch job's walk, never a page's)."""
         with self.db.transaction() as conn:
             return [r[0] for r in conn.execute(
-                "SELECT journal_id FROM journal_heads WHERE journal_id <> %s ORDER BY journal_id", (OPERATORS_JOURNAL,))]
+                "SELECT journal_id FROM journal_heads WHERE journal_id <> %s ORDER BY journal_id",
+                (OPERATORS_JOURNAL,))]
 
     def mark_purged_in(self, conn: psycopg.Connection, dossier_id: str, at_iso: str) -> None:
         """The dossier was erased: its entries went with it; its head stays, saying when."""
