@@ -236,10 +236,16 @@ def test_the_patient_who_asked_is_emailed_at_each_new_visible_document_without_i
 
 
 def test_without_the_alert_no_email_is_sent(client, notifier, app):
+    repos = app.extensions["dmp.repos"]
+    assert not repos.dossiers.get(DOSSIER).alert_new_documents and repos.accounts.get(DOSSIER).email
     pro_log_in(client, notifier, LEFEVRE)
     sent = len(notifier.outbox)
     client.submit(f"/pro/dmp/{DOSSIER}/deposer", {"type_code": "consultation_report", "title": "Visible",
                                                   "document_date": "20/11/2026", "text": "x"})
+    # the deposit happened (else "no e-mail" proves nothing), and only the alert is missing
+    assert any(d.title == "Visible" for d in repos.documents.list(DOSSIER))
+    last = journal(app)[-1]
+    assert (last.actor_id, last.action, last.allowed) == (LEFEVRE, "write_document", True)
     assert len(notifier.outbox) == sent
 
 
