@@ -54,7 +54,7 @@ ACCESS = "dmp_web/domain/access.py"
 DOSSIER_ACCESS = "dmp_web/services/dossier_access.py"
 MUTATIONS: tuple[Mutation, ...] = (
     M("test_anonymous_forms", "dmp_web/forms/validators.py",
-      "if not other.errors and _digits(field.data)", "if other.errors or _digits(field.data)",
+      "if not other.errors and _digits(field.data)", "if True or _digits(field.data)",
       "the NIR typed twice is always «not the same»"),
     M("test_anonymous_forms", "dmp_web/services/patient_accounts.py",
       '        elif refusal.code == "minor":', '        elif refusal.code == "unknown_nir":\n            raise\n'
@@ -140,8 +140,9 @@ MUTATIONS: tuple[Mutation, ...] = (
       ' or chain.mac(journal_id, fields) != stored:', ":",
       "an edited journal entry passes"),
     M("test_journal_check", "dmp_web/services/journal_check.py",
-      "        if head is None or head.count < count:", "        if head is None:",
-      "the anchor misses entries removed since"),
+      'if header.get("kind") != ANCHOR_KIND or mac != repos.journal.chain.text_mac(body.encode("utf-8")):',
+      'if header.get("kind") != ANCHOR_KIND:',
+      "an anchor edited without the key is believed"),
     M("test_journal_details", DOSSIER_ACCESS,
       'note=note if decision.allowed else "")', 'note="")',
       "the journal forgets which copy or hiding it was"),
