@@ -8,7 +8,9 @@ import pytest
 
 from dmp_web.demo import DEMO_LOGIN
 
-from ..conftest import CheckedClient
+from dmp_web.web.creation import NO_MATCH
+
+from ..conftest import CheckedClient, field_error
 
 HAS_DMP = DEMO_LOGIN["nir"]  # Fatima Roche
 INSURED = "148086912304582"  # Marcel Dupuis, no DMP yet
@@ -21,34 +23,39 @@ def without_tokens(html: str) -> str:
     return re.sub(r'(<input[^>]*name="csrf_token"[^>]*value=")[^"]+"', r'\1TOKEN"', html)
 
 
-def answers(app, path: str, data_for) -> dict[str, str]:
+def answers(app, path: str, data_for, reached: str) -> dict[str, str]:
+    """The page after the form, for each kind of NIR; each must be the step `reached` (its h1 or
+    the code's error), so that a form refused for everyone does not pass as «the same page»."""
     app.test_client_class = CheckedClient
     pages = {}
     for kind, nir in KINDS.items():
         client = app.test_client()
         page = client.submit(path, data_for(nir), follow_redirects=True)
+        assert reached in (page.soup.h1.get_text(strip=True), field_error(page.soup, "code")), (kind, page.soup.h1)
         # what the person typed comes back in the form: that is not the answer
         pages[kind] = without_tokens(page.get_data(as_text=True)).replace(nir, "NIR")
     return pages
 
 
-@pytest.mark.parametrize("path, data_for", [
-    ("/creer/code", lambda nir: {"nir": nir, "nir_confirm": nir}),
+@pytest.mark.parametrize("path, data_for, reached", [
+    ("/creer/code", lambda nir: {"nir": nir, "nir_confirm": nir}, "Votre demande est faite"),
     ("/creer/dossier", lambda nir: {"code": "ABCD EFGH JKLM", "nir": nir, "vitale_type": "with_photo",
                                     "vitale_serial": "1234567890123456", "mobile": "0612345678",
-                                    "email": "", "accept_terms": "y"}),
+                                    "email": "", "accept_terms": "y"}, NO_MATCH),
 ], ids=["code request", "creation"])
-def test_the_page_after_an_anonymous_form_is_the_same_for_every_kind_of_nir(app, path, data_for):
-    pages = answers(app, path, data_for)
+def test_the_page_after_an_anonymous_form_is_the_same_for_every_kind_of_nir(app, path, data_for, reached):
+    pages = answers(app, path, data_for, reached)
     assert len(set(pages.values())) == 1, {kind: len(page) for kind, page in pages.items()}
 
 
-@pytest.mark.parametrize("path, data_for", [
-    ("/mot-de-passe-oublie", lambda nir: {"login_id": DEMO_LOGIN["login_id"], "nir": nir}),
-    ("/identifiant-oublie", lambda nir: {"nir": nir, "vitale_serial": "3234567890123456", "channel": "sms"}),
+@pytest.mark.parametrize("path, data_for, reached", [
+    ("/mot-de-passe-oublie", lambda nir: {"login_id": DEMO_LOGIN["login_id"], "nir": nir},
+     "Mot de passe oublié : écrire le code reçu"),
+    ("/identifiant-oublie", lambda nir: {"nir": nir, "vitale_serial": "3234567890123456", "channel": "sms"},
+     "Votre demande est faite"),
 ], ids=["forgotten password", "forgotten identifier"])
-def test_the_forgotten_forms_answer_the_same_page_for_every_kind_of_nir(app, path, data_for):
-    pages = answers(app, path, data_for)
+def test_the_forgotten_forms_answer_the_same_page_for_every_kind_of_nir(app, path, data_for, reached):
+    pages = answers(app, path, data_for, reached)
     assert len(set(pages.values())) == 1, {kind: len(page) for kind, page in pages.items()}
 
 

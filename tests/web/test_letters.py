@@ -64,6 +64,18 @@ def test_the_mail_room_lists_takes_notes_and_purges_a_letter(client, notifier, a
     assert operators(app)[-4][2] == letter_id
 
 
+def test_a_letter_not_printed_yet_is_never_purged(client, notifier, app):
+    printed = queued_copy(client, notifier)
+    waiting = notifier.letters.enqueue(b"%PDF-1.7 lettre", ["Mme Fatima Roche", "13003 Marseille"], "identifier")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["letters", "printed", printed]).exit_code == 0
+    app.extensions["dmp.clock"].advance(days=KEPT_AFTER_PRINTING.days * 10)
+    # the purge does run (the printed one goes), and leaves the one still to print
+    assert "1 lettre(s) imprimée(s) effacée(s)." in runner.invoke(args=["letters", "purge"]).output
+    assert [letter["letter_id"] for letter in notifier.letters.list()] == [waiting]
+    assert notifier.letters.pdf(waiting) == b"%PDF-1.7 lettre"
+
+
 def test_an_unknown_or_forged_letter_id_is_refused_and_journaled(client, notifier, app):
     queued_copy(client, notifier)
     runner = app.test_cli_runner()

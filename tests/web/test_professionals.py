@@ -7,6 +7,7 @@ import pdfplumber
 import pytest
 
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
+from dmp_web.domain.access import REASONS
 from dmp_web.domain.actors import Profession
 from dmp_web.domain.documents import DOCUMENT_TYPES
 from dmp_web.domain.habilitations import allows
@@ -65,12 +66,18 @@ def test_a_hidden_document_is_refused_to_another_professional_and_shown_to_the_a
     pro_log_in(client, notifier, PETIT)
     assert client.get(f"/pro/dmp/{DOSSIER}/documents/{document.id}").status_code == 403
     log_out(client, "/pro")
+    # a doctor whose profession may read it is refused for the hiding alone, not by the matrix
+    assert allows(Profession.MEDECIN, document.type_code, "read")
+    pro_log_in(client, notifier, HADDAD)
+    assert client.get(f"/pro/dmp/{DOSSIER}/documents/{document.id}").status_code == 403
+    assert journal(app)[-1].reason == REASONS["hidden"]
+    log_out(client, "/pro")
     pro_log_in(client, notifier, DURAND)
     shown = client.get(f"/pro/dmp/{DOSSIER}/documents/{document.id}")
     assert shown.status_code == 200 and shown.soup.h1.get_text(strip=True) == document.title
-    entries = journal(app)[-2:]
+    entries = journal(app)[-3:]
     assert [(e.actor_id, e.action, e.allowed) for e in entries] == [
-        (PETIT, "read_document", False), (DURAND, "read_document", True)]
+        (PETIT, "read_document", False), (HADDAD, "read_document", False), (DURAND, "read_document", True)]
 
 
 def test_deposit_hold_until_explained_then_release(client, notifier, app):
@@ -238,10 +245,16 @@ def test_the_patient_who_asked_is_emailed_at_each_new_visible_document_without_i
 
 
 def test_without_the_alert_no_email_is_sent(client, notifier, app):
+    repos = app.extensions["dmp.repos"]
+    assert not repos.dossiers.get(DOSSIER).alert_new_documents and repos.accounts.get(DOSSIER).email
     pro_log_in(client, notifier, LEFEVRE)
     sent = len(notifier.outbox)
     client.submit(f"/pro/dmp/{DOSSIER}/deposer", {"type_code": "consultation_report", "title": "Visible",
                                                   "document_date": "20/11/2026", "text": "x"})
+    # the deposit happened (else "no e-mail" proves nothing), and only the alert is missing
+    assert any(d.title == "Visible" for d in repos.documents.list(DOSSIER))
+    last = journal(app)[-1]
+    assert (last.actor_id, last.action, last.allowed) == (LEFEVRE, "write_document", True)
     assert len(notifier.outbox) == sent
 
 
