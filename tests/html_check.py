@@ -10,11 +10,27 @@ import re
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 VNU_JAR = Path.home() / ".cache/dmp-web/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
 INSTALL_HINT = "Installez-le : bash scripts/test.sh (npm install vnu-jar, Java 11 ou plus)."
+
+
+@dataclass(frozen=True)
+class HtmlError:
+    message: str
+    line: int | None = None
+    extract: str = ""
+
+    @classmethod
+    def from_vnu(cls, message: dict) -> HtmlError:
+        return cls(message["message"], message.get("lastLine"), " ".join(message.get("extract", "").split()))
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line else ""
+        return f"{where}{self.message}" + (f"  [{self.extract}]" if self.extract else "")
 
 
 def missing_checker() -> str | None:
@@ -28,7 +44,7 @@ def file_name(index: int, name: str) -> str:
     return f"{index:03d}-{slug or 'page'}.html"
 
 
-def validate(pages: dict[str, str]) -> dict[str, list[str]]:
+def validate(pages: dict[str, str]) -> dict[str, list[HtmlError]]:
     """The HTML errors of each page (name -> document), from one run of the checker; a page
     without errors is not in the answer. Errors the checker could not tie to a page (it could
     not read a file) come under the name ''."""
@@ -44,17 +60,11 @@ def validate(pages: dict[str, str]) -> dict[str, list[str]]:
             capture_output=True, text=True, timeout=600,
         )
     if run.returncode not in (0, 1) or not run.stdout.strip():  # 1: errors found
-        return {"": [f"vnu.jar stopped (code {run.returncode}): {run.stderr.strip()[-2000:]}"]}
-    errors: dict[str, list[str]] = {}
+        return {"": [HtmlError(f"vnu.jar stopped (code {run.returncode}): {run.stderr.strip()[-2000:]}")]}
+    errors: dict[str, list[HtmlError]] = {}
     for message in json.loads(run.stdout)["messages"]:
         if message["type"] == "info":  # warnings: --errors-only leaves none, but be sure
             continue
         page = names.get(unquote(urlsplit(message.get("url", "")).path), "")
-        errors.setdefault(page, []).append(describe(message))
+        errors.setdefault(page, []).append(HtmlError.from_vnu(message))
     return errors
-
-
-def describe(message: dict) -> str:
-    extract = " ".join(message.get("extract", "").split())
-    where = f"line {message['lastLine']}: " if "lastLine" in message else ""
-    return f"{where}{message['message']}" + (f"  [{extract}]" if extract else "")
