@@ -9,4 +9,9 @@ bash scripts/setup.sh requirements-test.txt
 source scripts/lib.sh
 apt_install chromium chromium-driver w3m lynx poppler-utils fonts-dejavu-core openssl nginx-light redis-server \
   postgresql-15
+# The Nu HTML Checker (tests/html_check.py): vnu.jar from the npm registry, outside the repo; it runs on Java.
+command -v java >/dev/null || apt_install openjdk-17-jre-headless
+command -v npm >/dev/null || apt_install npm
+[ -f ~/.cache/dmp-web/vnu/node_modules/vnu-jar/build/dist/vnu.jar ] ||
+  npm install --silent --no-audit --no-fund --prefix ~/.cache/dmp-web/vnu vnu-jar@26.9.27
 exec .venv/bin/python -m pytest "$@"

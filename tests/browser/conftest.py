@@ -2,19 +2,27 @@ from __future__ import annotations
 
 import pytest
 
-from dmp_web.demo import DEMO_LOGIN, DIRECTORY
-
 from ..conftest import make_app
+from .demo_state import DemoState
 from .harness import LiveServer, missing_browser, start_chromium, stop_chromium
 from .walker import Walker
+
+VALID_HTML_MODULE = "test_valid_html.py"
+
+
+def pytest_collection_modifyitems(items):
+    """The HTML check validates the pages the other browser tests collected: it runs last."""
+    items.sort(key=lambda item: item.path.name == VALID_HTML_MODULE)  # a stable sort keeps the rest in order
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     # PROPAGATE_EXCEPTIONS off: our 500 page. A waiting page reloads itself every 5 s in the
     # product; here every 60 s, so that no reload replaces a page while its checks run.
-    app = make_app(tmp_path_factory.mktemp("live"), PROPAGATE_EXCEPTIONS=False, DMP_REFRESH_SECONDS=60)
+    root = tmp_path_factory.mktemp("live")
+    app = make_app(root, PROPAGATE_EXCEPTIONS=False, DMP_REFRESH_SECONDS=60)
     with LiveServer(app) as server:
+        server.demo = DemoState(app, root, tmp_path_factory.mktemp("live-demo"))
         yield server
 
 
@@ -28,24 +36,27 @@ def browser():
     stop_chromium(driver)
 
 
+@pytest.fixture(scope="session")
+def checked_pages() -> dict[str, str]:
+    """The HTML of every page the browser tests checked, by test and state, for test_valid_html.py."""
+    return {}
+
+
 @pytest.fixture
-def walker(browser, live_server):
+def walker(browser, live_server, checked_pages, request):
     """A fresh visitor (no cookies) who checks every page with axe and our layout rules."""
-    browser.delete_all_cookies()
-    return Walker(browser, live_server)
+    return Walker(browser, live_server, checked_pages, request.node.name)
 
 
 @pytest.fixture(autouse=True)
-def fresh_browser_session(request):
-    """Each browser test starts logged out: no session carries over from the test before; and
-    as on a new day for the demo accounts' codes (the live server's clock never moves, and the
-    tests together log them in more often than the daily cap of codes allows)."""
+def demo_data(request):
+    """Each browser test starts logged out, on the demo data as loaded (demo_state.py): nothing
+    a test before did, or left half done when it failed, carries over."""
     if "browser" in request.fixturenames:
-        request.getfixturevalue("browser").delete_all_cookies()
+        browser = request.getfixturevalue("browser")
+        browser.get("about:blank")  # the page before sends no more requests
+        browser.delete_all_cookies()
     if "live_server" in request.fixturenames:
-        repos = request.getfixturevalue("live_server").app.extensions["dmp.repos"]
-        with repos.accounts.updating(DEMO_LOGIN["dossier_id"]) as account:
-            account.otp_sends = []
-        for actor in DIRECTORY:
-            with repos.directory.updating_account(repos.directory.login_id_of(actor)) as account:
-                account.otp_sends = []
+        server = request.getfixturevalue("live_server")
+        server.wait_until_idle()
+        server.demo.put_back()

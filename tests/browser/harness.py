@@ -6,6 +6,7 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from axe_selenium_python import Axe
 from selenium import webdriver
@@ -38,11 +39,19 @@ CHROME_FLAGS = [
 
 
 class LiveServer:
+    """The app on 127.0.0.1, in a thread. It keeps the last page it sent the browser (the bytes
+    of a navigation's HTML answer, which the HTML check validates as the browser received them)
+    and counts the requests under way (a test waits for none before the store is reset)."""
+
     def __init__(self, app):
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, self._serve, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.last_page: tuple[str, list[bytes]] | None = None  # (request URI, body chunks)
+        self.swapped_since = False  # an htmx answer came after that page: the DOM changed
+        self._busy = 0
+        self._idle = threading.Condition()
 
     def __enter__(self):
         self.thread.start()
@@ -51,6 +60,53 @@ class LiveServer:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.thread.join(5)
+
+    def wait_until_idle(self, timeout: float = 10.0) -> None:
+        with self._idle:
+            self._idle.wait_for(lambda: self._busy == 0, timeout)
+
+    def _serve(self, environ, start_response):
+        with self._idle:
+            self._busy += 1
+        try:
+            yield from self._recorded(environ, start_response)
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    def _recorded(self, environ, start_response):
+        chunks: list[bytes] | None = None
+
+        def recording_start(status, headers, exc_info=None):
+            nonlocal chunks
+            is_html = any(k.lower() == "content-type" and v.startswith("text/html") for k, v in headers)
+            if is_html and not status.startswith("3"):
+                if environ.get("HTTP_SEC_FETCH_DEST") == "document":  # not htmx, not the favicon
+                    chunks = []
+                    self.last_page, self.swapped_since = (environ.get("REQUEST_URI", ""), chunks), False
+                elif environ.get("HTTP_HX_REQUEST"):
+                    self.swapped_since = True
+            return start_response(status, headers, exc_info)
+
+        body = self.app(environ, recording_start)
+        try:
+            for chunk in body:
+                if chunks is not None:
+                    chunks.append(chunk)  # before the browser has it: the page is whole once it loaded
+                yield chunk
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    def html_shown(self, driver) -> str:
+        """The HTML of the page the browser shows: the server's bytes if it still shows them as
+        sent, else (after an htmx swap) the DOM's serialisation, with its doctype."""
+        shown = urlsplit(driver.current_url)
+        uri = shown.path + (f"?{shown.query}" if shown.query else "")
+        if self.last_page and self.last_page[0] == uri and not self.swapped_since:
+            return b"".join(self.last_page[1]).decode("utf-8")
+        return "<!DOCTYPE html>\n" + driver.execute_script("return document.documentElement.outerHTML")
 
 
 def missing_browser() -> str | None:
@@ -151,14 +207,15 @@ def layout_problems(driver) -> list[str]:
     return driver.execute_script(LAYOUT_PROBLEMS)
 
 
-def overflows_at_width(driver, url: str, width: int) -> int:
-    """How many CSS pixels the page scrolls sideways at this viewport width (0 is right)."""
+def overflows_at_width(driver, width: int) -> int:
+    """How many CSS pixels the page shown scrolls sideways at this viewport width (0 is right).
+    The viewport is resized, not the page reloaded: the layout follows, and a form's error
+    state (the answer to a POST) stays on screen."""
     driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
         {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False},
     )
     try:
-        driver.get(url)
         return driver.execute_script(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
         )

@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 
 from ..pages import JOURNEY_PAGES
 
-KINE = "10001000057"  # a demo professional no other browser test logs in as
+KINE = "10001000057"  # a demo professional: Sophie Laurent, kinésithérapeute
 
 
 def test_the_activation_page_and_its_errors_pass_axe(walker):

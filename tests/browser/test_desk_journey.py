@@ -2,7 +2,6 @@
 every step and every error state, for an adult (desk agent) and a minor (pharmacien)."""
 from __future__ import annotations
 
-import pytest
 from selenium.webdriver.common.by import By
 
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD, INSURED
@@ -12,16 +11,9 @@ from ..web.test_desk_creation import DESK_AGENT, FATIMA, LUCAS, MUTUELLE, PHARMA
 from .harness import click_and_wait
 from .walker import Walker
 
-# People no other browser test creates a DMP for (the live server is shared by the session).
+# People who have no DMP yet in the demo data.
 ANTOINE = next(p for p in INSURED if p.birth_name == "SANTONI")
 JEANNE = next(p for p in INSURED if p.birth_name == "MARTIN")
-
-
-@pytest.fixture(autouse=True)
-def leave_no_session(browser):
-    """The browser is shared by the whole session: the next test must not find anyone logged in."""
-    yield
-    browser.delete_all_cookies()
 
 
 def pro_log_in(w: Walker, login_id: str) -> None:

@@ -16,8 +16,7 @@ from .harness import click_and_wait
 from .walker import Walker
 
 CONSULTATION = "d0c0000000000001"
-# The live server is shared by every browser test and its clock stands still, so an emergency
-# access stays open: ours is Sophie Laurent's (kinésithérapeute), whom no other journey uses.
+# The emergency access of this journey: Sophie Laurent's (kinésithérapeute).
 LAURENT = "10001000057"
 
 
@@ -44,7 +43,7 @@ def produce_history(w: Walker) -> None:
     """A refused pharmacist, a bris de glace and 21 emergency reads: 2 pages, even filtered."""
     visitor = Visitor(w.server.app, w.notifier)
     visitor.log_in("/connexion", DEMO_LOGIN["login_id"])
-    # the patient allows emergency access (another test may have said no)
+    # the patient allows emergency access
     assert visitor.submit("/mon-dmp/gestion/urgence", {"choice": "yes"}).status_code == 302
     visitor.log_out("/mon-dmp")
     visitor.log_in("/pro/connexion", PETIT)

@@ -27,7 +27,7 @@ def test_managing_access_passes_axe_and_the_live_search_works(walker):
     w.go("/mon-dmp/gestion/urgence", "urgence")
     w.submit({"choice": "no"}, "gestion : urgence refusée")
     w.go("/mon-dmp/gestion/urgence", "urgence, de nouveau")
-    w.submit({"choice": "yes"}, "gestion : urgence permise")  # the live server is shared: leave it as found
+    w.submit({"choice": "yes"}, "gestion : urgence permise")
     w.go("/mon-dmp/gestion/alertes", "alertes")
     w.submit({"choice": "yes"}, "gestion : alertes")
     w.go("/mon-dmp", "mon DMP")

@@ -1,4 +1,5 @@
-"""A browser user that checks every page it lands on: axe, our layout rules, easy-to-read text."""
+"""A browser user that checks every page it lands on: axe, our layout rules, easy-to-read text;
+and keeps each page's HTML for the HTML check (test_valid_html.py)."""
 from __future__ import annotations
 
 from urllib.parse import urlparse
@@ -11,9 +12,11 @@ from .harness import click_and_wait, describe, easy_to_read_problems, layout_pro
 class Walker:
     """Drives the browser like a person and checks each page it lands on."""
 
-    def __init__(self, browser, server):
+    def __init__(self, browser, server, pages: dict[str, str] | None = None, test: str = ""):
         self.browser = browser
         self.server = server
+        self.pages = pages  # the browser tier's collection, by "test · state" (the TLS tier keeps none)
+        self.test = test
         self.visited: set[str] = set()
         self.problems: list[str] = []
 
@@ -24,11 +27,19 @@ class Walker:
     def check(self, state: str) -> None:
         path = urlparse(self.browser.current_url).path
         self.visited.add(path)
+        if self.pages is not None:
+            self.keep_html(state)
         violations = run_axe(self.browser)
         if violations:
             self.problems.append(f"{state} ({path}):\n{describe(violations)}")
         for problem in layout_problems(self.browser) + easy_to_read_problems(self.browser):
             self.problems.append(f"{state} ({path}): {problem}")
+
+    def keep_html(self, state: str) -> None:
+        name = f"{self.test} · {state}"
+        while name in self.pages:  # a state seen twice in one test
+            name += " (encore)"
+        self.pages[name] = self.server.html_shown(self.browser)
 
     def go(self, path: str, state: str) -> None:
         self.browser.get(self.server.url + path)
