@@ -17,6 +17,7 @@ import threading
 import time
 from pathlib import Path
 
+from bench.common import percentile
 from tests.redis_server import running_redis
 from tests.smtp_server import free_port, running_smtp_server
 from tests.tls.server import (
@@ -24,11 +25,6 @@ from tests.tls.server import (
     stop_process,
 )
 from tests.tls.browserlike import BrowserLike
-
-
-def percentile(samples: list[float], q: int) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q / 100))]
 
 
 def timed_home(client: BrowserLike, url: str) -> float:

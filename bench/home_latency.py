@@ -10,27 +10,16 @@ from __future__ import annotations
 import argparse
 import http.client
 import logging
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from flask import Flask
 
+from bench.common import bare_app, percentile
 from dmp_web import create_app
 from dmp_web.demo import load_demo_data
 from dmp_web.settings import Settings
 from tests.browser.harness import LiveServer
-
-
-def bare_app() -> Flask:
-    app = Flask("bare")
-
-    @app.get("/")
-    def index():
-        return "<!DOCTYPE html><html lang='fr'><title>x</title><h1>x</h1></html>"
-
-    return app
 
 
 def timed_get(port: int, path: str) -> float:
@@ -42,10 +31,6 @@ def timed_get(port: int, path: str) -> float:
     conn.close()
     assert response.status == 200
     return time.perf_counter() - start
-
-
-def percentile(samples: list[float], q: float) -> float:
-    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
 
 
 def main() -> None:

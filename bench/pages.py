@@ -39,7 +39,6 @@ import multiprocessing
 import os
 import re
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -48,8 +47,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Flask
 
+from bench.common import bare_app, percentile
 from dmp_web import create_app
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD, DIRECTORY, INSURED, load_demo_data
 from dmp_web.domain.accounts import FIRST_CONNECTION_DONE, Account
@@ -86,16 +85,6 @@ PAGES = [
     ("professional's dossier view", "pro", "GET", f"/pro/dmp/{DOSSIER}", 200),
     ("professional's find by NIR (POST)", "pro", "POST", "/pro/trouver", 302),
 ]
-
-
-def bare_app() -> Flask:
-    app = Flask("bare")
-
-    @app.get("/")
-    def index():
-        return "<!DOCTYPE html><html lang='fr'><title>x</title><h1>x</h1></html>"
-
-    return app
 
 
 def settings(folder: Path, exports: Path, database_url: str | None = None) -> Settings:
@@ -373,10 +362,6 @@ class Client:
 
 # -- measuring ------------------------------------------------------------------------------
 
-def percentile(samples: list[float], q: int) -> float:
-    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1] * 1000
-
-
 def fresh_codes(repos) -> None:
     """As on a new day for the two accounts (as tests/browser/conftest.py does): a reused data
     folder's earlier runs do not count against the daily cap of codes, nor the one-a-minute rule."""
@@ -439,7 +424,7 @@ def _measure(app, repos, size: int, requests: int, bare_port: int, exports: Path
 
 def table(results: dict[int, dict[str, list[float]]], small: int, large: int) -> str:
     def cell(values):
-        return f"{percentile(values, 50):.2f} / {percentile(values, 95):.2f}"
+        return f"{percentile(values, 50) * 1000:.2f} / {percentile(values, 95) * 1000:.2f}"
 
     def short(size):
         return f"{size // 1000} k" if size % 1000 == 0 else f"{size:,}"
