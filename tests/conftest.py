@@ -1,4 +1,4 @@
-"""Fixtures: an app on a temporary store with the demo data, and a client that checks every page."""
+"""Fixtures: an app on a copy of the demo store (tests/demo_store.py), and a client that checks every page."""
 from __future__ import annotations
 
 import re
