@@ -1,4 +1,4 @@
-"""Fixtures: an app on a temporary store with the demo data, and a client that checks every page."""
+"""Fixtures: an app on a copy of the demo store (tests/demo_store.py), and a client that checks every page."""
 from __future__ import annotations
 
 import re
@@ -13,8 +13,10 @@ from dmp_web.demo import load_demo_data
 from dmp_web.settings import Settings
 
 from . import sample_form
+from .demo_store import FileTemplate, PgTemplate
 from .fakes import FakeClock, FakeNotifier
 from .pagecheck import check_page
+from .pg_server import create_database, drop_database
 from .redis_server import running_redis
 from .smtp_server import running_smtp_server
 
@@ -32,22 +34,44 @@ def make_settings(root: Path, **overrides) -> Settings:
     return Settings(**values)
 
 
-def make_app(root: Path, database_url: str | None = None, **flask_config):
-    """The app on the file store in `root`, or on this (empty) PostgreSQL database."""
+def _app_on(root: Path, database_url: str | None = None, **flask_config):
+    """The app as the tests drive it (a clock they move, a notifier that records), on what the
+    data folder in `root` and the database hold: nothing is loaded."""
     # Rate limits count real time: tests that send many forms would trip them. The tests of the
     # limits (tests/web/test_limits.py) turn them on.
     flask_config.setdefault("RATELIMIT_ENABLED", False)
-    if database_url:
-        from dmp_web.store.pg.migrations import upgrade
-
-        upgrade(database_url)
     app = create_app(make_settings(root, database_url=database_url), **flask_config)
     app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(TESTS_DIR / "templates")])
     app.register_blueprint(sample_form.bp)
     app.extensions["dmp.notifier"] = FakeNotifier(app.extensions["dmp.notifier"].letters)
     app.extensions["dmp.clock"] = FakeClock()
+    return app
+
+
+def _loaded_app(root: Path, database_url: str | None = None, **flask_config):
+    """The app with the demo data loaded the slow way, as `flask demo-data` does it."""
+    if database_url:
+        from dmp_web.store.pg.migrations import upgrade
+
+        upgrade(database_url)
+    app = _app_on(root, database_url, **flask_config)
     load_demo_data(app.extensions["dmp.repos"])
     return app
+
+
+_FILE_DEMO = FileTemplate(_loaded_app)
+
+
+def make_app(root: Path, database_url: str | None = None, **flask_config):
+    """The app on the file store in `root`, or on this PostgreSQL database, with the demo data.
+
+    A new file store is a copy of the run's demo store (tests/demo_store.py). A data folder that
+    exists already (the app started again on it) or a database gets the demo loaded, which
+    changes nothing where it is loaded already."""
+    if database_url is None and not (root / "data").exists():
+        _FILE_DEMO.copy_to(root / "data")
+        return _app_on(root, **flask_config)
+    return _loaded_app(root, database_url, **flask_config)
 
 
 class CheckedClient(FlaskClient):
@@ -90,9 +114,11 @@ def app(tmp_path, store_kind, request):
     if store_kind == "files":
         yield make_app(tmp_path)
         return
-    made = make_app(tmp_path, database_url=request.getfixturevalue("fresh_pg_url"))
+    url = request.getfixturevalue("demo_pg_template").copy_to(tmp_path / "data")
+    made = _app_on(tmp_path, database_url=url)
     yield made
     made.extensions["dmp.repos"].db.close()
+    drop_database(url)
 
 
 @pytest.fixture
@@ -122,19 +148,18 @@ def pg_server_url():
         yield url
 
 
+@pytest.fixture(scope="session")
+def demo_pg_template(pg_server_url) -> PgTemplate:
+    """The demo database, built once per run for the app on PostgreSQL to copy."""
+    return PgTemplate(pg_server_url, lambda root, url: _loaded_app(root, url).extensions["dmp.repos"].db.close())
+
+
 @pytest.fixture
 def fresh_pg_url(pg_server_url):
     """An empty database of that server, for one test, dropped afterwards."""
-    import secrets
-
-    import psycopg
-
-    name = f"t_{secrets.token_hex(6)}"
-    with psycopg.connect(pg_server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield pg_server_url.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(pg_server_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    url = create_database(pg_server_url)
+    yield url
+    drop_database(url)
 
 
 @pytest.fixture

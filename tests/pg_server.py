@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -48,6 +49,32 @@ def running_postgres():
         if (data / "postmaster.pid").exists():
             _run([str(BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], as_postgres)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def database_url(server_url: str, name: str) -> str:
+    """The URL of database `name` on the server of `server_url`."""
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def create_database(server_url: str, template: str | None = None) -> str:
+    """A new database on that server, empty or a copy of `template` (no one may be connected
+    to it: PostgreSQL copies its files); its URL."""
+    import psycopg
+
+    name = f"t_{secrets.token_hex(6)}"
+    copied = f' TEMPLATE "{template}"' if template else ""
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"{copied}')
+    return database_url(server_url, name)
+
+
+def drop_database(url: str) -> None:
+    """Drop the database of this URL, whoever is still connected to it."""
+    import psycopg
+
+    server_url, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def upgraded_database(url: str, max_size: int = 6):
