@@ -227,7 +227,9 @@ class MemoryUnit:
     def add_document(self, document: Document, *, text: str = "", file_name: str = "", content_type: str = "",
                      data: bytes | None = None) -> None:
         stored = _StoredDocument(copy.deepcopy(document), text, (file_name, content_type, data) if data else None)
-        self._ops.append(lambda: self.repos.documents.rows.setdefault(self.dossier_id, {}).__setitem__(document.id, stored))
+        def add():
+            self.repos.documents.rows.setdefault(self.dossier_id, {})[document.id] = stored
+        self._ops.append(add)
 
     def save_wishes(self, wishes: Wishes) -> None:
         self._ops.append(lambda: self.repos.wishes.records.__setitem__(self.dossier_id, copy.deepcopy(wishes)))

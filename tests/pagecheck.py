@@ -19,14 +19,15 @@ def text_of(node) -> str:
     return " ".join(node.get_text(" ", strip=True).split())
 
 
-def check_page(html: str, headers=None, url: str = "") -> BeautifulSoup:
-    soup = BeautifulSoup(html, "html.parser")
-    problems: list[str] = []
-
+def language_problems(soup: BeautifulSoup) -> list[str]:
     html_tag = soup.find("html")
     if not html_tag or html_tag.get("lang") != "fr":
-        problems.append('<html> must have lang="fr"')
+        return ['<html> must have lang="fr"']
+    return []
 
+
+def heading_problems(soup: BeautifulSoup) -> list[str]:
+    problems: list[str] = []
     h1s = soup.find_all("h1")
     if len(h1s) != 1:
         problems.append(f"one h1 expected, found {len(h1s)}")
@@ -37,19 +38,28 @@ def check_page(html: str, headers=None, url: str = "") -> BeautifulSoup:
             problems.append(f"title {title!r} must be the h1 {h1!r} followed by ' – DMP'")
         if title.startswith("Erreur : ") != bool(soup.select(".error-summary")):
             problems.append("'Erreur : ' starts the title exactly when an error summary is shown")
+    return problems
 
+
+def duplicate_id_problems(soup: BeautifulSoup) -> list[str]:
     ids = Counter(tag["id"] for tag in soup.find_all(id=True))
     duplicates = [i for i, n in ids.items() if n > 1]
     if duplicates:
-        problems.append(f"duplicate ids: {duplicates}")
+        return [f"duplicate ids: {duplicates}"]
+    return []
 
-    for landmark in ("header", "nav", "main", "footer"):
-        if not soup.find(landmark):
-            problems.append(f"missing <{landmark}> landmark")
+
+def landmark_problems(soup: BeautifulSoup) -> list[str]:
+    problems = [f"missing <{landmark}> landmark" for landmark in ("header", "nav", "main", "footer")
+                if not soup.find(landmark)]
     first_link = soup.find("a")
     if not first_link or first_link.get("href") != "#contenu" or not soup.find(id="contenu"):
         problems.append("the first link must be the skip link to #contenu")
+    return problems
 
+
+def form_problems(soup: BeautifulSoup) -> list[str]:
+    problems: list[str] = []
     for form in soup.find_all("form"):
         if not form.get("action") or not form.get("method"):
             problems.append(f"form without action or method: {form.get('action')!r}")
@@ -58,7 +68,11 @@ def check_page(html: str, headers=None, url: str = "") -> BeautifulSoup:
                 problems.append(f"POST form {form.get('action')!r} has no CSRF token")
             if not form.has_attr("novalidate"):
                 problems.append(f"form {form.get('action')!r} lacks novalidate")
+    return problems
 
+
+def label_problems(soup: BeautifulSoup) -> list[str]:
+    problems: list[str] = []
     for control in soup.find_all(["input", "select", "textarea"]):
         if control.get("type") in ("hidden", "submit"):
             continue
@@ -69,32 +83,49 @@ def check_page(html: str, headers=None, url: str = "") -> BeautifulSoup:
         for ref in tag["aria-describedby"].split():
             if not soup.find(id=ref):
                 problems.append(f"aria-describedby points at missing id {ref!r}")
+    return problems
 
+
+def pictogram_problems(soup: BeautifulSoup) -> list[str]:
     # easy-to-read: the page's main idea has its drawing beside it; each drawing has an alt, empty
     # when a heading beside it names the idea (templates/macros/easy.html)
+    problems: list[str] = []
     main = soup.find("main")
     pictograms = main.select("img[src*='/static/pictos/']") if main else []
     if main and not pictograms:
         problems.append("no pictogram beside the page's main idea")
     if any(not img.has_attr("alt") for img in pictograms):
         problems.append("a pictogram without an alt attribute")
+    return problems
 
-    for script in soup.find_all("script"):
-        if not script.get("src"):
-            problems.append("inline <script> (the CSP forbids it)")
+
+def inline_code_problems(soup: BeautifulSoup) -> list[str]:
+    problems = ["inline <script> (the CSP forbids it)" for script in soup.find_all("script") if not script.get("src")]
     if soup.find("style") or soup.find(style=True):
         problems.append("inline style (the CSP forbids it)")
+    return problems
 
+
+def header_problems(headers) -> list[str]:
+    problems = [f"header {name} must be {value!r}" for name, value in REQUIRED_HEADERS.items()
+                if headers.get(name) != value]
+    csp = headers.get("Content-Security-Policy", "")
+    if "frame-ancestors 'none'" not in csp or "unsafe-inline" in csp:
+        problems.append("Content-Security-Policy must forbid framing and inline code")
+    if "no-store" not in headers.get("Cache-Control", ""):
+        problems.append("pages must be sent with Cache-Control: no-store")
+    return problems
+
+
+PAGE_CHECKS = (language_problems, heading_problems, duplicate_id_problems, landmark_problems, form_problems,
+               label_problems, pictogram_problems, inline_code_problems)
+
+
+def check_page(html: str, headers=None, url: str = "") -> BeautifulSoup:
+    soup = BeautifulSoup(html, "html.parser")
+    problems = [problem for check in PAGE_CHECKS for problem in check(soup)]
     if headers is not None:
-        for name, value in REQUIRED_HEADERS.items():
-            if headers.get(name) != value:
-                problems.append(f"header {name} must be {value!r}")
-        csp = headers.get("Content-Security-Policy", "")
-        if "frame-ancestors 'none'" not in csp or "unsafe-inline" in csp:
-            problems.append("Content-Security-Policy must forbid framing and inline code")
-        if "no-store" not in headers.get("Cache-Control", ""):
-            problems.append("pages must be sent with Cache-Control: no-store")
-
+        problems += header_problems(headers)
     if problems:
         raise PageProblem(f"{url}: " + "; ".join(problems))
     return soup

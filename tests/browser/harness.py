@@ -159,7 +159,8 @@ def run_axe(driver) -> list[dict]:
 
 
 def describe(violations: list[dict]) -> str:
-    return "\n".join(f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"][:5]) for v in violations)
+    return "\n".join(f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"][:5])
+                     for v in violations)
 
 
 # Rules of our own that axe does not check: 20 px text, line height 1.5, no italics, no capitals,
@@ -246,7 +247,7 @@ def click_and_wait(driver, find, attempts: int = 3) -> None:
             if not raced or attempt == attempts - 1:
                 raise
             continue
-        WebDriverWait(driver, 10).until(lambda _: _replaced(old))
+        WebDriverWait(driver, 10).until(lambda _, old=old: _replaced(old))
         return
 
 

@@ -54,7 +54,8 @@ def test_a_guide_page_prints_its_text_at_16_points_beside_its_pictograms(browser
             const idea = document.querySelector('.idea');
             const picto = idea.querySelector('.idea__picto').getBoundingClientRect();
             const text = idea.querySelector('.idea__text').getBoundingClientRect();
-            return {smallest: Math.min(...texts.map(px)), hidden, beside: picto.right <= text.left && picto.top < text.bottom};
+            return {smallest: Math.min(...texts.map(px)), hidden,
+                    beside: picto.right <= text.left && picto.top < text.bottom};
         """)
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})

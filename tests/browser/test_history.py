@@ -50,7 +50,8 @@ def produce_history(w: Walker) -> None:
     assert visitor.client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 403
     visitor.log_out("/pro")
     visitor.log_in("/pro/connexion", LAURENT)
-    assert visitor.submit(f"/pro/dmp/{DOSSIER}/urgence", {"reason": "Patiente inconsciente à domicile"}).status_code == 302
+    assert visitor.submit(f"/pro/dmp/{DOSSIER}/urgence",
+                          {"reason": "Patiente inconsciente à domicile"}).status_code == 302
     for _ in range(21):
         assert visitor.client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 200
     visitor.log_out("/pro")

@@ -39,4 +39,5 @@ def test_hiding_a_document_swaps_its_row_and_keeps_the_focus(walker):
     w.submit({"title": "Mes allergies", "text": "Pénicilline."}, "document ajouté")
     assert w.problems == [], "\n".join(w.problems)
     assert {"/mon-dmp/documents", "/mon-dmp/documents/ajouter"} <= w.visited
-    assert {"/mon-dmp/documents", "/mon-dmp/documents/ajouter"} <= journey_steps_of(w.server.app, {"patient.documents", "patient.add_document"})
+    assert {"/mon-dmp/documents", "/mon-dmp/documents/ajouter"} <= journey_steps_of(
+        w.server.app, {"patient.documents", "patient.add_document"})

@@ -16,7 +16,8 @@ from .walker import Walker
 
 
 def click(w: Walker, text: str, state: str) -> None:
-    click_and_wait(w.browser, lambda: w.browser.find_element(By.XPATH, f"//main//*[self::a or self::button][normalize-space()='{text}']"))
+    xpath = f"//main//*[self::a or self::button][normalize-space()='{text}']"
+    click_and_wait(w.browser, lambda: w.browser.find_element(By.XPATH, xpath))
     w.check(state)
 
 

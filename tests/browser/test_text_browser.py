@@ -20,7 +20,8 @@ def squash(text: str) -> str:
 def w3m():
     path = shutil.which("w3m")
     if not path:
-        pytest.fail("w3m introuvable. Installez-le : sudo apt-get install -y w3m (ou lancez bash scripts/test.sh).", pytrace=False)
+        pytest.fail("w3m introuvable. Installez-le : sudo apt-get install -y w3m "
+                    "(ou lancez bash scripts/test.sh).", pytrace=False)
     return path
 
 

@@ -26,7 +26,8 @@ def flash(w: Walker) -> str:
 
 def uncheck_radios(w: Walker) -> None:
     """A radio group always sends a choice once one is checked: clear it to see the error state."""
-    w.browser.execute_script("document.querySelectorAll('main input[type=radio]').forEach((r) => { r.checked = false; });")
+    w.browser.execute_script("document.querySelectorAll('main input[type=radio]')"
+                             ".forEach((r) => { r.checked = false; });")
 
 
 def test_my_information_and_wishes_pass_axe_on_every_page_and_error(walker):

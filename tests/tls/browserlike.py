@@ -72,7 +72,8 @@ class BrowserLike:
         """Fill and send a form of the current page, its CSRF token included, as a browser would."""
         form = self.page.soup.select_one(form_selector)
         assert form is not None, f"no form {form_selector} on {self.page.url}"
-        fields = {i["name"]: i.get("value", "") for i in form.find_all("input") if i.get("name") and i.get("type") != "file"}
+        fields = {i["name"]: i.get("value", "") for i in form.find_all("input")
+                  if i.get("name") and i.get("type") != "file"}
         fields.update(values)
         action = urljoin(self.page.url, form.get("action") or self.page.url)
         headers = self._referrer_headers(action)

@@ -16,7 +16,7 @@ FILE_NAME = "Échographie du cœur.pdf"
 
 def last_code(smtp, to: str) -> str:
     """The 8-digit code of the last e-mail this address received."""
-    for message, recipients in zip(reversed(smtp.messages), reversed(smtp.recipients)):
+    for message, recipients in zip(reversed(smtp.messages), reversed(smtp.recipients), strict=True):
         if to in recipients:
             return re.search(r"\b(\d{8})\b", message.get_body(("plain",)).get_content()).group(1)
     raise AssertionError(f"no e-mail to {to}")

@@ -83,7 +83,8 @@ def test_plain_http_is_sent_to_https(deployed):
 def test_the_health_endpoint_answers_through_nginx(deployed):
     with urllib.request.urlopen(deployed.proxy.url + "/sante", context=ssl.create_default_context(
             cafile=str(deployed.cert)), timeout=5) as response:
-        assert json.loads(response.read()) == {"status": "ok", "checks": {"store": "ok", "data_keys": "ok", "store_version": "ok"}}
+        assert json.loads(response.read()) == {"status": "ok",
+                                               "checks": {"store": "ok", "data_keys": "ok", "store_version": "ok"}}
 
 
 def test_headers_a_client_writes_never_reach_the_app_unchecked(deployed):

@@ -133,7 +133,7 @@ def NO(code, emergency=False):
     return False, code, emergency
 
 
-def oracle(actor, action, doc, *, closed, blocked, emergency, patient_allows):
+def oracle(actor, action, doc, *, closed, blocked, emergency, patient_allows):  # noqa: C901 - one if per rule, in order
     kind = actor.kind
     patient_side = kind in (ActorKind.HOLDER, ActorKind.LEGAL_REPRESENTATIVE)
     if kind in FORBIDDEN_KINDS:

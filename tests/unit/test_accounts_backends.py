@@ -93,7 +93,7 @@ def test_two_dossiers_adding_one_login_at_once_get_two_logins(backend):
     assert errors == []
     logins = [backend.accounts.get(d).login_id for d in dossiers]
     assert len(set(logins)) == 4 and "hup7510" in logins  # the index entry is unique
-    for dossier, login in zip(dossiers, logins):
+    for dossier, login in zip(dossiers, logins, strict=True):
         assert backend.accounts.find_by_login(login).dossier_id == dossier
 
 

@@ -56,7 +56,8 @@ backend = both_stores(FileBackend, PgBackend)
 
 def test_actors_and_their_accounts_are_found_by_login_identifier(backend):
     directory = backend.directory
-    marie, agent = doctor(1, "Dr Marie Durand", workplace="Cabinet, Lyon"), DeskAgent("agt0001", "Luc Martin", "CPAM Lyon")
+    marie, agent = (doctor(1, "Dr Marie Durand", workplace="Cabinet, Lyon"),
+                    DeskAgent("agt0001", "Luc Martin", "CPAM Lyon"))
     banker = ForbiddenActor(ActorKind.BANK, "bnk0001", "Banque")
     for actor in (marie, agent, banker):
         directory.add(actor, new_account())
@@ -203,7 +204,7 @@ def test_professionals_are_found_by_name_words_or_rpps(backend):
 
 def test_the_search_sorts_by_name_and_stops_at_the_limit(backend):
     names = [f"Dr Martin {chr(ord('A') + n)}lain" for n in range(25)]
-    backend.directory.put_professionals([doctor(n, name) for n, name in zip(range(24, -1, -1), names)])
+    backend.directory.put_professionals([doctor(n, name) for n, name in zip(range(24, -1, -1), names, strict=True)])
     assert [p.name for p in backend.directory.search_professionals("martin")] == names[:20]
     assert [p.name for p in backend.directory.search_professionals("martin", limit=3)] == names[:3]
     assert [p.name for p in backend.directory.search_professionals("martin clain")] == ["Dr Martin Clain"]

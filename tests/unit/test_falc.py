@@ -295,7 +295,8 @@ def test_an_echo_is_checked_but_a_term_s_first_use_and_the_score_are_looked_for_
     summary = [Block("Il y a un problème", "heading", repeats=True),
                Block("Écrivez le numéro de votre carte Vitale.", "item", "main > li", repeats=True)]
     explained = [Block("Formulaire", "heading"), Block("Vous créez votre DMP. Il est gratuit. Il sert à tous."),
-                 Block("Il faut votre carte Vitale."), Block("La carte Vitale est la carte verte de l’Assurance Maladie.")]
+                 Block("Il faut votre carte Vitale."),
+                 Block("La carte Vitale est la carte verte de l’Assurance Maladie.")]
     assert check_blocks([*summary, *explained], GLOSSARY).findings == ()
     # the same words, not marked as an echo: their first use has no explanation nearby
     plain = [Block(b.text, b.kind, b.where) for b in summary]

@@ -6,7 +6,8 @@ import pytest
 
 from dmp_web.domain.access import REASONS, Decision, EmergencyAccess, EmergencyKind
 from dmp_web.domain.details import CHANGES, Change, JournaledDetail, read_detail
-from dmp_web.domain.actors import ActorKind, DeskAgent, ForbiddenActor, Holder, LegalRepresentative, Profession, Professional
+from dmp_web.domain.actors import (ActorKind, DeskAgent, ForbiddenActor, Holder, LegalRepresentative, Profession,
+                                   Professional)
 from dmp_web.domain.falc import check_text
 from dmp_web.domain.journal import ACTIONS, Actor, ChainKey, Head, make_entry
 from dmp_web.services.history import DESCRIBED_ACTIONS, NBSP, NoSuchPage, describe, page_of
@@ -25,7 +26,8 @@ DURAND = Professional("10001000016", "Dr Marie Durand", Profession.MEDECIN, "med
 LEFEVRE = Professional("10001000024", "Dr Paul Lefèvre", Profession.MEDECIN, "cardiologie")
 PETIT = Professional("10001000032", "Claire Petit", Profession.PHARMACIEN)
 BERNARD = Professional("10001000040", "Hugo Bernard", Profession.INFIRMIER)
-HADDAD = Professional("10001000073", "Dr Karim Haddad", Profession.MEDECIN, "medecine_urgence", emergency_regulator=True)
+HADDAD = Professional("10001000073", "Dr Karim Haddad", Profession.MEDECIN, "medecine_urgence",
+                      emergency_regulator=True)
 PROFESSIONALS = {p.rpps: p for p in (DURAND, LEFEVRE, PETIT, BERNARD, HADDAD)}
 HOLDER = Holder(DOSSIER)
 
@@ -47,7 +49,8 @@ def decided(actor, action, code, *, allowed=True, document_id="", emergency=None
 
 def say(journal_entry, feminine=False) -> str:
     """The sentence, its no-break spaces shown as spaces (a test below checks where they are)."""
-    return describe(journal_entry, titles=TITLES, professionals=PROFESSIONALS, feminine=feminine).sentence.replace(NBSP, " ")
+    return describe(journal_entry, titles=TITLES, professionals=PROFESSIONALS,
+                    feminine=feminine).sentence.replace(NBSP, " ")
 
 
 # -- decisions of the access policy ----------------------------------------------------------
@@ -129,7 +132,8 @@ def test_a_forbidden_actor_and_a_legal_representative_are_named_with_what_they_a
     insurer = ForbiddenActor(ActorKind.MUTUAL_INSURER, "mutuelle01", "Mutuelle Exemple")
     assert say(decided(insurer, "read_dossier", "forbidden_actor", allowed=False)) == (
         f"Mutuelle Exemple (mutuelle) a essayé d’ouvrir votre DMP {WHEN}. C’était refusé. La loi interdit "
-        "le DMP à la médecine du travail et aux mutuelles. Elle l’interdit aussi aux assurances, aux banques et aux employeurs.")
+        "le DMP à la médecine du travail et aux mutuelles. "
+        "Elle l’interdit aussi aux assurances, aux banques et aux employeurs.")
     parent = LegalRepresentative("rep01", "Jean Moreau", DOSSIER)
     assert say(decided(parent, "read_document", "legal_representative", document_id=REPORT)) == (
         f"Jean Moreau (représentant légal) a lu « Compte rendu d’hospitalisation » {WHEN}.")
@@ -254,9 +258,11 @@ def test_each_step_of_the_patients_account_has_its_sentence(action, reason, sent
 def test_the_emergency_choice_and_a_change_of_settings_say_what_was_chosen():
     chosen = entry(HOLDER, "emergency_access_set",
                    detail=JournaledDetail(change=Change("emergency_access_allowed")).stored())
-    assert say(chosen) == f"Vous avez fait votre choix pour l’accès en urgence {WHEN}. Votre choix : accès en urgence autorisé."
+    assert say(chosen) == (f"Vous avez fait votre choix pour l’accès en urgence {WHEN}. "
+                           "Votre choix : accès en urgence autorisé.")
     blocked = entry(HOLDER, "manage", reason=REASONS["holder"],
-                    detail=JournaledDetail("holder", change=Change("professional_blocked", LEFEVRE.rpps, LEFEVRE.name)).stored())
+                    detail=JournaledDetail("holder",
+                                           change=Change("professional_blocked", LEFEVRE.rpps, LEFEVRE.name)).stored())
     assert say(blocked) == (f"Vous avez changé les réglages de votre DMP {WHEN}. "
                             "Le changement : professionnel bloqué : Dr Paul Lefèvre (RPPS 10001000024).")
     refused = entry(HOLDER, "manage", allowed=False, reason=REASONS["attending_doctor_cannot_be_blocked"],
@@ -268,8 +274,10 @@ def test_the_emergency_choice_and_a_change_of_settings_say_what_was_chosen():
 
 def test_entries_written_before_codes_read_into_the_same_sentences():
     chosen = entry(HOLDER, "emergency_access_set", detail="accès en urgence autorisé")
-    assert say(chosen) == f"Vous avez fait votre choix pour l’accès en urgence {WHEN}. Votre choix : accès en urgence autorisé."
-    blocked = entry(HOLDER, "manage", reason=REASONS["holder"], detail="professionnel bloqué : Dr Paul Lefèvre (RPPS 10001000024)")
+    assert say(chosen) == (f"Vous avez fait votre choix pour l’accès en urgence {WHEN}. "
+                           "Votre choix : accès en urgence autorisé.")
+    blocked = entry(HOLDER, "manage", reason=REASONS["holder"],
+                    detail="professionnel bloqué : Dr Paul Lefèvre (RPPS 10001000024)")
     assert say(blocked) == (f"Vous avez changé les réglages de votre DMP {WHEN}. "
                             "Le changement : professionnel bloqué : Dr Paul Lefèvre (RPPS 10001000024).")
     refused = entry(HOLDER, "manage", allowed=False, reason=REASONS["attending_doctor_cannot_be_blocked"],
@@ -279,7 +287,8 @@ def test_entries_written_before_codes_read_into_the_same_sentences():
     hidden = entry(HOLDER, "hide_document", reason=REASONS["holder"],
                    detail=f"holder ; document {REPORT} ; caché aux professionnels")
     assert say(hidden) == f"Vous avez caché « Compte rendu d’hospitalisation » aux professionnels {WHEN}."
-    wishes = entry(HOLDER, "manage", reason=REASONS["holder"], detail="volontés et droits : directives anticipées écrites")
+    wishes = entry(HOLDER, "manage", reason=REASONS["holder"],
+                   detail="volontés et droits : directives anticipées écrites")
     assert say(wishes) == (f"Vous avez changé les réglages de votre DMP {WHEN}. "
                            "Le changement : volontés et droits : directives anticipées écrites.")
     opened = entry(BERNARD, "break_glass", reason=REASONS["emergency_break_glass"], emergency=True,
@@ -360,7 +369,8 @@ def test_each_kind_of_copy_is_told_by_name():
     fields = Decision(True, "holder", REASONS["holder"], action="export", actor=HOLDER.ref,
                       dossier_id=DOSSIER, at=AT).journal_fields()
     for note, old, told in [("copy_pdf", "copie PDF", "demandé une copie de votre DMP à imprimer"),
-                            ("copy_archive", "archive ZIP", "demandé une copie complète de votre DMP, avec ses fichiers"),
+                            ("copy_archive", "archive ZIP",
+                             "demandé une copie complète de votre DMP, avec ses fichiers"),
                             ("copy_post", "copie par courrier", "demandé une copie de votre DMP par courrier")]:
         for detail in ({**fields["detail"], "note": note}, f"holder ; {old}"):  # new entries, and older ones
             kept = {**fields, "detail": detail}

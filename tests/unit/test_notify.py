@@ -78,7 +78,8 @@ def test_the_smtp_sender_logs_in_when_it_has_a_username():
         assert len(server.messages) == 1
 
         with pytest.raises(DeliveryFailed, match="SMTPAuthenticationError 535"):
-            SmtpEmailSender(server.host, server.port, "dmp@dmp.example", username="dmp", password="wrong").send(OTP_EMAIL)
+            SmtpEmailSender(server.host, server.port, "dmp@dmp.example", username="dmp",
+                            password="wrong").send(OTP_EMAIL)
         assert len(server.messages) == 1
 
 

@@ -173,7 +173,8 @@ def test_a_birth_date_of_today_or_of_1900_is_accepted():
 
 @pytest.mark.parametrize(
     "email",
-    ["claire@@example.fr", "claire@example", "claire @example.fr", "@example.fr", "claire@.example.fr", "claire@example.fr."],
+    ["claire@@example.fr", "claire@example", "claire @example.fr", "@example.fr", "claire@.example.fr",
+     "claire@example.fr."],
 )
 def test_an_implausible_email_is_refused(email):
     people, problems = parse_register_csv(_csv([_row(email=email)]), TODAY)
@@ -191,7 +192,8 @@ def test_usage_name_address_complement_and_email_may_be_empty(column):
 def test_required_text_fields_may_not_be_empty(column):
     people, problems = parse_register_csv(_csv([_row(**{column: "  "})]), TODAY)
     assert people == []
-    assert len(problems) == 1 and problems[0].startswith("ligne 2 : ") and problems[0].endswith("vide" if column != "prenoms" else "vides")
+    assert (len(problems) == 1 and problems[0].startswith("ligne 2 : ")
+            and problems[0].endswith("vide" if column != "prenoms" else "vides"))
 
 
 def test_a_corsican_nir_and_postal_code_are_accepted(tmp_path):

@@ -74,7 +74,8 @@ def test_each_row_goes_to_the_dossier_of_its_nir_and_the_summary_says_what_happe
     assert not any(r.act == "Radio du genou" for r in fatima)
     assert [(r.act, r.care_date) for r in _rows(app, JEANNE_DOSSIER)] == [("Soins infirmiers", date(2026, 11, 12))]
     entry, = _journal(app)
-    assert (entry.actor_kind, entry.actor_name, entry.detail) == ("system", "l’Assurance Maladie", {"counts": {"added": 2}})
+    assert (entry.actor_kind, entry.actor_name, entry.detail) == ("system", "l’Assurance Maladie",
+                                                                  {"counts": {"added": 2}})
 
 
 def test_importing_the_same_file_again_changes_not_one_byte_of_the_store(tmp_path):
@@ -173,7 +174,8 @@ def test_reimbursements_are_sealed_at_rest(tmp_path):
     app = _app_with_jeanne(tmp_path)
     assert _import(app, tmp_path, GOOD_FILE).exit_code == 0
     raw = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
-    for clear in ("orthophonie", "Léa Martin", "Soins infirmiers", "Vaccin contre la grippe", "Séance de kinésithérapie", "2026-11-20"):
+    for clear in ("orthophonie", "Léa Martin", "Soins infirmiers", "Vaccin contre la grippe",
+                  "Séance de kinésithérapie", "2026-11-20"):
         assert clear.encode("utf-8") not in raw, clear
 
 

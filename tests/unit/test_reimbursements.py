@@ -151,7 +151,7 @@ def test_a_good_file_gives_each_row_with_its_line_number():
                                 professionnel="Dr Paul Lefèvre", montant_paye="96.49", montant_rembourse="67,54")])
     lines, problems = parse_reimbursement_csv(text, TODAY)
     assert problems == []
-    assert [(l.number, l.row) for l in lines] == [
+    assert [(line.number, line.row) for line in lines] == [
         (2, Reimbursement(NIR, date(2026, 10, 12), "Consultation", "Dr Marie Durand", 3000, 1900)),
         (3, Reimbursement(OTHER_NIR, date(2026, 11, 3), "Échographie du cœur", "Dr Paul Lefèvre", 9649, 6754)),
     ]
@@ -176,7 +176,7 @@ def test_with_commas_between_columns_an_amount_with_a_comma_says_how_to_write_it
 def test_a_byte_order_mark_and_windows_line_ends_are_read():
     data = ("\ufeff" + _csv([_line(), _line(date="2026-10-13")]).replace("\n", "\r\n")).encode("utf-8")
     lines, problems = parse_reimbursement_csv(decode_reimbursement_file(data), TODAY)
-    assert problems == [] and [l.number for l in lines] == [2, 3]
+    assert problems == [] and [line.number for line in lines] == [2, 3]
 
 
 def test_a_file_not_in_utf8_is_refused_with_the_line_of_the_first_wrong_byte():
@@ -229,7 +229,8 @@ def test_a_wrong_header_is_reported_on_line_1(columns, message):
 
 
 def test_an_empty_file_lacks_its_header_but_a_header_alone_is_a_file_with_no_row():
-    assert parse_reimbursement_csv("", TODAY) == ([], ["ligne 1 : il manque la ligne d'en-tête avec le nom des colonnes"])
+    assert parse_reimbursement_csv("", TODAY) == ([],
+                                                  ["ligne 1 : il manque la ligne d'en-tête avec le nom des colonnes"])
     assert parse_reimbursement_csv(_csv([]), TODAY) == ([], [])
 
 
@@ -242,7 +243,7 @@ def test_a_quoted_field_spanning_two_lines_keeps_the_next_rows_line_numbers_righ
 def test_two_identical_rows_of_a_file_are_two_acts():
     lines, problems = parse_reimbursement_csv(_csv([_line(), _line()]), TODAY)
     assert problems == []
-    assert [l.row.occurrence for l in lines] == [1, 2]
+    assert [line.row.occurrence for line in lines] == [1, 2]
 
 
 def test_a_file_whose_lines_end_with_a_carriage_return_alone_is_read_line_by_line(tmp_path):

@@ -41,8 +41,9 @@ def test_a_complete_production_configuration_passes(tmp_path):
 
 def test_the_default_environment_is_production_and_it_needs_its_secrets():
     problems = problems_of({})
-    names = ("DMP_SECRET_KEY", "DMP_DATA_KEYS", "DMP_JOURNAL_KEY", "DMP_SITE_URL", "DMP_SMTP_HOST", "DMP_SMS_EMAIL_DOMAIN",
-             "DMP_DATA_DIR", "DMP_EXPORTS_DIR", "DMP_CONTACT_EMAIL", "DMP_RATELIMIT_STORAGE_URL")
+    names = ("DMP_SECRET_KEY", "DMP_DATA_KEYS", "DMP_JOURNAL_KEY", "DMP_SITE_URL", "DMP_SMTP_HOST",
+             "DMP_SMS_EMAIL_DOMAIN", "DMP_DATA_DIR", "DMP_EXPORTS_DIR", "DMP_CONTACT_EMAIL",
+             "DMP_RATELIMIT_STORAGE_URL")
     for name in names:
         assert any(p.startswith(name + " :") for p in problems), name
     assert len(problems) == len(names)  # one line per problem, all at once
@@ -202,7 +203,8 @@ def test_in_production_the_session_cookie_is_secure_httponly_and_samesite_lax(tm
 
 
 def test_in_development_the_session_cookie_works_over_plain_http(tmp_path):
-    settings = Settings.from_env({"DMP_ENV": "development", "DMP_DATA_DIR": str(tmp_path / "d"), "DMP_EXPORTS_DIR": str(tmp_path / "e")})
+    settings = Settings.from_env({"DMP_ENV": "development", "DMP_DATA_DIR": str(tmp_path / "d"),
+                                  "DMP_EXPORTS_DIR": str(tmp_path / "e")})
     cookie = _session_cookie(create_app(settings))
     assert "Secure" not in cookie and "HttpOnly" in cookie
 

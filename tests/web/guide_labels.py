@@ -62,13 +62,15 @@ class Screens:
         if who not in self._clients:
             client = self.app.test_client()
             if who in ("patient", "professional"):
-                login, login_id = ("/connexion", DEMO_LOGIN["login_id"]) if who == "patient" else ("/pro/connexion", DURAND)
+                login, login_id = (("/connexion", DEMO_LOGIN["login_id"]) if who == "patient"
+                                   else ("/pro/connexion", DURAND))
                 client.submit(login, {"login_id": login_id, "password": DEMO_PASSWORD})
                 self._labels[f"{login}/code"] = visible_labels(self._page(client, f"{login}/code"))
                 client.submit(f"{login}/code", {"code": self.notifier.last_otp()})
             if who == "patient":
                 first = self._page(client, "/mon-dmp/documents").select_one("li.document-row form")
-                client.post(first["action"], data={"csrf_token": client.csrf_token("/mon-dmp/documents"), "hidden": "1"})
+                client.post(first["action"],
+                            data={"csrf_token": client.csrf_token("/mon-dmp/documents"), "hidden": "1"})
             self._clients[who] = client
         return self._clients[who]
 

@@ -167,7 +167,8 @@ def test_the_check_reports_a_journal_entry_changed_in_the_copy(tmp_path, fresh_p
                      "WHERE journal_id = %s AND seq = 0", (DOSSIER,))
     tampered = copy(app, fresh_pg_url)
     assert tampered.exit_code == 1
-    assert tampered.stderr.splitlines() == [f"DMP {DOSSIER} : dans la base, l’entrée 1 sur 1 a été modifiée ou enlevée."]
+    assert tampered.stderr.splitlines() == [f"DMP {DOSSIER} : dans la base, "
+                                            "l’entrée 1 sur 1 a été modifiée ou enlevée."]
     assert "1 problème." in tampered.stdout
     assert operators_actions(app)[-1] == ("store_copied", False)
 

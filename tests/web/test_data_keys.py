@@ -100,8 +100,9 @@ def production_app(root, key, legacy_secret=None):
     """Outside development: no secret of the data folder is taken as a legacy key."""
     smtp = {"host": "127.0.0.1", "port": 25, "sender": "x@dmp.example", "username": None, "password": None,
             "starttls": False}
-    return app_with(root, [key], env="production", legacy_sealing_secret=legacy_secret, smtp=smtp, journal_key=JOURNAL_KEY,
-                    sms_email_domain="sms.example.org", site_url="https://dmp.example.org", workers=1)
+    return app_with(root, [key], env="production", legacy_sealing_secret=legacy_secret, smtp=smtp,
+                    journal_key=JOURNAL_KEY, sms_email_domain="sms.example.org", site_url="https://dmp.example.org",
+                    workers=1)
 
 
 def test_data_sealed_with_the_old_session_secret_opens_and_moves_to_the_data_key(tmp_path):

@@ -40,7 +40,8 @@ def test_creation_code_and_one_time_code_arrive_through_a_real_smtp_server(tmp_p
     otp_mail = smtp_server.messages[-1]
     assert otp_mail["To"] == "marcel@example.org"  # no mobile given: codes go by e-mail
     otp = re.search(r"\b\d{8}\b", otp_mail.get_content()).group(0)
-    assert client.submit("/connexion/code", {"code": otp}).headers["Location"] == "/mon-dmp/premiere-connexion/coordonnees"
+    assert (client.submit("/connexion/code", {"code": otp}).headers["Location"]
+            == "/mon-dmp/premiere-connexion/coordonnees")
 
 
 class BrokenSender:

@@ -77,7 +77,7 @@ def run(app, *args):
 
 
 def mail_to(app, address: str):
-    for message, recipients in zip(reversed(app.smtp.messages), reversed(app.smtp.recipients)):
+    for message, recipients in zip(reversed(app.smtp.messages), reversed(app.smtp.recipients), strict=True):
         if address in recipients:
             return message.get_body(("plain",)).get_content()
     raise AssertionError(f"no e-mail to {address}")
@@ -174,7 +174,8 @@ def test_an_extract_without_the_columns_or_not_in_utf8_is_refused(production, tm
     assert "il manque les colonnes « Identifiant PP »" in run(production, "import-directory", str(other)).output
     latin = tmp_path / "latin1.txt"
     latin.write_bytes((HEADER + "\n").encode("utf-8") + GOOD[0].encode("latin-1"))  # one line in Latin-1
-    assert "ligne 2 : le fichier doit être enregistré en UTF-8" in run(production, "import-directory", str(latin)).output
+    assert ("ligne 2 : le fichier doit être enregistré en UTF-8"
+            in run(production, "import-directory", str(latin)).output)
 
 
 def activation_link(app, address: str) -> str:

@@ -42,7 +42,8 @@ def test_a_line_break_starts_a_new_block_and_hidden_or_script_text_is_not_read()
 
 def test_generated_codes_and_an_author_s_own_text_are_not_read_and_echoes_are_marked():
     html = ("<html><body><main><div class=\"flash-area\"><p>Votre carte Vitale est enregistrée.</p></div>"
-            "<div class=\"error-summary\"><h2>Il y a un problème</h2><ul><li><a href=\"#a\">Écrivez le code</a></li></ul></div>"
+            "<div class=\"error-summary\"><h2>Il y a un problème</h2>"
+            "<ul><li><a href=\"#a\">Écrivez le code</a></li></ul></div>"
             "<h1>Votre code</h1><p class=\"secret\" translate=\"no\">QYPS 7KJ2</p>"
             "<div class=\"document-text\" data-free-text><p>Patiente de 51 ANS, HTA.</p></div>"
             "<p>Gardez-le.</p></main></body></html>")
@@ -95,7 +96,8 @@ def test_the_command_prints_each_finding_with_its_file_and_line_and_fails(app, t
 
 
 def test_the_command_passes_a_clean_guide_and_gives_its_score(app, tmp_path):
-    guide = write(tmp_path, "guide.md", "---\ntitle: Un guide\n---\nLe DMP est gratuit.\n\nVous choisissez qui le lit.\n")
+    guide = write(tmp_path, "guide.md",
+                  "---\ntitle: Un guide\n---\nLe DMP est gratuit.\n\nVous choisissez qui le lit.\n")
     result = app.test_cli_runner().invoke(args=["falc-check", str(guide)])
     assert result.exit_code == 0, result.output
     # 9 words, 2 sentences, 14 syllables: 207 - 1.015 × 4.5 - 73.6 × 14 / 9 = 87.9

@@ -35,7 +35,7 @@ def test_radio_buttons_sit_in_a_fieldset_with_a_legend(client):
     soup = client.get("/essai/formulaire").soup
     fieldset = soup.find(id="channel-0").find_parent("fieldset")
     assert fieldset.legend.get_text(strip=True) == "Comment voulez-vous recevoir le code ?"
-    assert [l.get_text(strip=True) for l in fieldset.find_all("label")] == ["Par SMS", "Par e-mail"]
+    assert [label.get_text(strip=True) for label in fieldset.find_all("label")] == ["Par SMS", "Par e-mail"]
 
 
 def test_a_valid_form_goes_through_and_the_message_is_announced(client):

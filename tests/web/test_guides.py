@@ -41,7 +41,8 @@ def test_there_are_the_7_guides_of_the_issue_in_their_order():
     ("me-connecter", ["Le code à 8 chiffres", "La première connexion"]),
     ("mes-documents", ["Voir mes documents", "Ajouter un document", "Cacher un document"]),
     ("qui-peut-voir-mon-dmp", ["Les professionnels de santé", "Mon médecin traitant", "Bloquer", "En cas d’urgence"]),
-    ("mes-volontes", ["Ma personne de confiance", "La personne à prévenir", "Mes directives anticipées", "Le don d’organes"]),
+    ("mes-volontes", ["Ma personne de confiance", "La personne à prévenir", "Mes directives anticipées",
+                      "Le don d’organes"]),
     ("mes-droits", ["Savoir qui a ouvert mon DMP", "Avoir une copie", "Fermer mon DMP"]),
     ("aider-un-proche", ["Demander son accord", "pas à sa place", "Ses codes sont à elle"]),
 ])
@@ -65,7 +66,8 @@ def test_each_sentence_of_a_guide_stands_on_its_own_line(guide):
 def test_each_guide_speaks_to_the_reader_and_writes_numbers_in_digits(guide):
     text = guide.plain_text()
     assert re.search(r"\b(vous|votre|vos)\b", text)
-    spelled = re.findall(r"\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|cent)\b", text, re.I)
+    spelled = re.findall(r"\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|cent)\b",
+                         text, re.I)
     assert spelled == []
 
 
@@ -119,7 +121,8 @@ def test_every_pictogram_is_one_of_our_simple_drawings_with_its_alternative_text
         assert root.tag == f"{SVG}svg" and root.get("viewBox") == "0 0 64 64", path.name
         assert root.find(f"{SVG}title").text == PICTOGRAMS[path.stem]
         tags = {element.tag.removeprefix(SVG) for element in root.iter()}
-        assert tags <= {"svg", "title", "g", "path", "rect", "circle", "line"}, (path.name, tags)  # no text, script, image
+        # no text, script, image
+        assert tags <= {"svg", "title", "g", "path", "rect", "circle", "line"}, (path.name, tags)
         assert "href" not in path.read_text(encoding="utf-8")  # nothing fetched from elsewhere
         assert path.stat().st_size < 2000
 
@@ -143,7 +146,7 @@ def test_the_guides_page_lists_every_guide_in_order_with_its_booklet(client):
     assert soup.h1.get_text(strip=True) == "Les guides faciles à lire"
     cards = soup.select("li.guide-card")
     assert [card.h2.get_text(strip=True) for card in cards] == [g.title for g in GUIDES]
-    for card, guide in zip(cards, GUIDES):
+    for card, guide in zip(cards, GUIDES, strict=True):
         hrefs = [a["href"] for a in card.find_all("a")]
         assert hrefs == [f"/guides/{guide.slug}", f"/guides/{guide.slug}.pdf"]
         assert card.img["alt"] == ""  # beside the guide's title, which says it all
@@ -160,7 +163,7 @@ def test_each_guide_has_its_page_with_each_main_idea_beside_its_pictogram(client
     assert f"Version du {date_fr(guide.version)}" in soup.select_one(".guide-meta").get_text()
     ideas = soup.select("main .idea")
     assert len(ideas) == len(guide.sections)
-    for idea, section in zip(ideas, guide.sections):
+    for idea, section in zip(ideas, guide.sections, strict=True):
         picto = idea.find("img", class_="idea__picto")
         assert picto["src"] == f"/static/pictos/{section.pictogram}.svg"
         assert picto["alt"] == ("" if section.heading else section.pictogram_alt)  # a heading says it all
@@ -207,7 +210,8 @@ def test_the_guides_are_linked_from_the_home_page_the_menu_and_the_site_map(clie
     section = home.find("h2", id="guides")
     assert section.find_next("a")["href"] == "/guides"
     assert home.select_one("nav .nav a[href='/guides']").get_text(strip=True) == "Guides"
-    assert client.get("/plan-du-site").soup.main.find("a", href="/guides").get_text(strip=True) == "Les guides faciles à lire"
+    assert (client.get("/plan-du-site").soup.main.find("a", href="/guides").get_text(strip=True)
+            == "Les guides faciles à lire")
 
 
 # --- The booklets (PDF) ---------------------------------------------------------------------------

@@ -67,7 +67,8 @@ def test_a_policy_refusal_and_an_unknown_dossier_object_are_logged_with_their_re
     lines = logged()
     assert refusal_of(lines, "pro.document") == ["policy", "dossier_not_found"]
     assert refusal_of(lines, "pro.dossier") == ["dossier_not_found"]
-    assert {line["actor_kind"] for line in lines if line["route"] in ("pro.document", "pro.dossier")} == {"professional"}
+    assert {line["actor_kind"] for line in lines
+            if line["route"] in ("pro.document", "pro.dossier")} == {"professional"}
 
 
 def test_a_csrf_failure_a_wrong_password_and_a_try_too_soon_are_logged(client, logged):

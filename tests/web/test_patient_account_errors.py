@@ -41,7 +41,8 @@ def _creation_form(code, **overrides):
         ({"code": "ABCD EFGH"}, "code", "Le code a 12 caractères. Vous en avez écrit 8"),
         ({"vitale_type": ""}, "vitale_type", "Choisissez le type de votre carte : avec photo ou sans photo"),
         ({"vitale_serial": "12345"}, "vitale_serial", "Le numéro de série a 16 chiffres. Vous en avez écrit 5"),
-        ({"vitale_serial": "12345678901234AB"}, "vitale_serial", "Le numéro de série s’écrit avec des chiffres seulement"),
+        ({"vitale_serial": "12345678901234AB"}, "vitale_serial",
+         "Le numéro de série s’écrit avec des chiffres seulement"),
         ({"mobile": "", "email": ""}, "mobile", "Écrivez votre numéro de portable ou votre adresse e-mail"),
         ({"mobile": "0123456789"}, "mobile", "Le numéro de portable commence par 06 ou 07"),
         ({"mobile": "06123"}, "mobile", "Le numéro de portable a 10 chiffres. Vous en avez écrit 5"),
@@ -177,7 +178,8 @@ def test_a_one_time_code_lasts_10_minutes_and_works_once(client, notifier, clock
     code = notifier.last_otp()
     clock.advance(minutes=10)
     page = client.submit("/connexion/code", {"code": code})
-    assert field_error(page.soup, "code") == "Ce code a plus de 10 minutes : il ne marche plus. Demandez un nouveau code"
+    assert field_error(page.soup, "code") == ("Ce code a plus de 10 minutes : il ne marche plus. "
+                                              "Demandez un nouveau code")
     client.post("/connexion/code/nouveau", data={"csrf_token": client.csrf_token("/connexion/code")})
     fresh = notifier.last_otp()
     assert client.submit("/connexion/code", {"code": fresh}).status_code == 302
@@ -218,7 +220,8 @@ def test_first_connection_refuses_bad_inputs_with_their_messages(client, notifie
     step1 = client.submit("/mon-dmp/premiere-connexion/coordonnees", {
         "mobile": "0612345678", "mobile_confirm": "0612345679", "email": "a@b.fr", "email_confirm": "",
     })
-    assert field_error(step1.soup, "mobile_confirm") == "Les 2 numéros ne sont pas les mêmes. Écrivez 2 fois le même numéro"
+    assert field_error(step1.soup, "mobile_confirm") == ("Les 2 numéros ne sont pas les mêmes. "
+                                                         "Écrivez 2 fois le même numéro")
     assert field_error(step1.soup, "email_confirm") == "Écrivez encore une fois votre adresse e-mail"
     assert client.get("/mon-dmp/premiere-connexion/urgence").headers["Location"].endswith("/coordonnees")
     client.submit("/mon-dmp/premiere-connexion/coordonnees", {
@@ -226,17 +229,24 @@ def test_first_connection_refuses_bad_inputs_with_their_messages(client, notifie
     })
     base = {"current_password": created.initial_password, "channel": "sms"}
     cases = [
-        ({"new_password": "court", "new_password_confirm": "court"}, "new_password", "Le mot de passe doit avoir au moins 12 caractères"),
-        ({"new_password": f"mon {created.login_id} a moi", "new_password_confirm": f"mon {created.login_id} a moi"}, "new_password", "Le mot de passe ne doit pas contenir votre identifiant"),
-        ({"new_password": created.initial_password, "new_password_confirm": created.initial_password}, "new_password", "Le nouveau mot de passe doit être différent de l’ancien"),
-        ({"new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD + "x"}, "new_password_confirm", "Les 2 mots de passe ne sont pas les mêmes. Écrivez 2 fois le même"),
-        ({"new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD, "current_password": "faux"}, "current_password", "Ce mot de passe n’est pas le bon. Vérifiez votre lettre"),
-        ({"new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD, "channel": ""}, "channel", "Choisissez comment recevoir vos codes : par SMS ou par e-mail"),
+        ({"new_password": "court", "new_password_confirm": "court"}, "new_password",
+         "Le mot de passe doit avoir au moins 12 caractères"),
+        ({"new_password": f"mon {created.login_id} a moi", "new_password_confirm": f"mon {created.login_id} a moi"},
+         "new_password", "Le mot de passe ne doit pas contenir votre identifiant"),
+        ({"new_password": created.initial_password, "new_password_confirm": created.initial_password},
+         "new_password", "Le nouveau mot de passe doit être différent de l’ancien"),
+        ({"new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD + "x"},
+         "new_password_confirm", "Les 2 mots de passe ne sont pas les mêmes. Écrivez 2 fois le même"),
+        ({"new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD, "current_password": "faux"},
+         "current_password", "Ce mot de passe n’est pas le bon. Vérifiez votre lettre"),
+        ({"new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD, "channel": ""},
+         "channel", "Choisissez comment recevoir vos codes : par SMS ou par e-mail"),
     ]
     for overrides, field, message in cases:
         page = client.submit("/mon-dmp/premiere-connexion/mot-de-passe", {**base, **overrides})
         assert field_error(page.soup, field) == message, overrides
-    page = client.submit("/mon-dmp/premiere-connexion/mot-de-passe", {**base, "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD})
+    page = client.submit("/mon-dmp/premiere-connexion/mot-de-passe",
+                         {**base, "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD})
     assert page.headers["Location"].endswith("/urgence")
     blank = client.submit("/mon-dmp/premiere-connexion/urgence", {})
     assert field_error(blank.soup, "choice") == "Choisissez oui ou non"
@@ -249,7 +259,9 @@ def test_forgotten_password_sends_a_code_then_sets_a_new_password(client, notifi
     assert client.submit("/mot-de-passe-oublie", {"login_id": created.login_id, "nir": MARCEL.nir}).status_code == 302
     assert client.get("/mot-de-passe-oublie/nouveau").headers["Location"] == "/mot-de-passe-oublie"
     assert client.submit("/mot-de-passe-oublie/code", {"code": notifier.last_otp()}).status_code == 302
-    done = client.submit("/mot-de-passe-oublie/nouveau", {"new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD}, follow_redirects=True)
+    done = client.submit("/mot-de-passe-oublie/nouveau",
+                         {"new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD},
+                         follow_redirects=True)
     assert "Votre mot de passe est changé" in done.soup.select_one("[aria-live]").get_text()
     assert log_in(client, notifier, created.login_id, NEW_PASSWORD).status_code == 302
 

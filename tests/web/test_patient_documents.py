@@ -88,7 +88,8 @@ def test_the_patient_adds_a_document_typed_or_as_a_file(client, notifier, app):
     refused = client.post(url, data={"csrf_token": client.csrf_token(url), "title": "Exe", "text": "",
                                      "file": (io.BytesIO(b"MZ\x90\x00binary"), "prog.exe")},
                           content_type="multipart/form-data")
-    assert field_error(refused.soup, "file") == "Ce type de fichier n’est pas accepté. Choisissez un fichier PDF, JPEG, PNG ou texte"
+    assert field_error(refused.soup, "file") == ("Ce type de fichier n’est pas accepté. "
+                                                 "Choisissez un fichier PDF, JPEG, PNG ou texte")
     note = next(d for d in app.extensions["dmp.repos"].documents.list(DOSSIER) if d.title == "Mes allergies")
     assert (note.type_code, note.author_kind) == ("patient_note", "holder")
     log_out(client, "/mon-dmp")

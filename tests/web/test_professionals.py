@@ -87,7 +87,8 @@ def test_deposit_hold_until_explained_then_release(client, notifier, app):
         "text": "Tout va bien.", "pending_explanation": "y",
     }, follow_redirects=True)
     assert "Le document est ajouté au DMP." in page.soup.select_one("[aria-live]").get_text()
-    new = next(d for d in app.extensions["dmp.repos"].documents.list(DOSSIER) if d.title == "Consultation de cardiologie")
+    new = next(d for d in app.extensions["dmp.repos"].documents.list(DOSSIER)
+               if d.title == "Consultation de cardiologie")
     assert new.awaiting_explanation and new.author_id == LEFEVRE
     log_out(client, "/pro")
 
@@ -152,7 +153,8 @@ def test_a_bad_file_or_empty_deposit_gets_its_message(client, notifier):
         "csrf_token": client.csrf_token(url), "type_code": "lab_results", "title": "x", "document_date": "01/11/2026",
         "file": (io.BytesIO(b"<!DOCTYPE html><script>alert(1)</script>"), "page.html"),
     }, content_type="multipart/form-data")
-    assert field_error(html.soup, "file") == "Ce type de fichier n’est pas accepté. Choisissez un fichier PDF, JPEG, PNG ou texte"
+    assert field_error(html.soup, "file") == ("Ce type de fichier n’est pas accepté. "
+                                              "Choisissez un fichier PDF, JPEG, PNG ou texte")
     empty = client.submit(url, {"type_code": "", "title": "", "document_date": "", "text": ""})
     assert field_error(empty.soup, "type_code") == "Choisissez le type du document"
     assert field_error(empty.soup, "title") == "Écrivez le titre du document"
@@ -232,7 +234,8 @@ def test_the_patient_who_asked_is_emailed_at_each_new_visible_document_without_i
     pro_log_in(client, notifier, LEFEVRE)
     sent = len(notifier.outbox)
     client.submit(f"/pro/dmp/{DOSSIER}/deposer", {"type_code": "consultation_report", "title": "Bilan secret",
-                                                  "document_date": "20/11/2026", "text": "x", "pending_explanation": "y"})
+                                                  "document_date": "20/11/2026", "text": "x",
+                                                  "pending_explanation": "y"})
     assert len(notifier.outbox) == sent  # held until explained: no alert yet
     new = next(d for d in repos.documents.list(DOSSIER) if d.title == "Bilan secret")
     client.post(f"/pro/dmp/{DOSSIER}/documents/{new.id}/montrer", data={"csrf_token": client.csrf_token("/pro")})

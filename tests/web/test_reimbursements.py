@@ -85,7 +85,8 @@ def test_with_no_reimbursement_the_page_says_so_and_shows_no_table(client, notif
 
 def test_imported_rows_show_on_the_page(client, notifier, app, tmp_path):
     path = tmp_path / "remboursements.csv"
-    path.write_text(";".join(COLUMNS) + f"\n{DEMO_LOGIN['nir']};20/11/2026;Séance d’orthophonie;Léa Martin;30.00;18.00\n",
+    path.write_text(";".join(COLUMNS)
+                    + f"\n{DEMO_LOGIN['nir']};20/11/2026;Séance d’orthophonie;Léa Martin;30.00;18.00\n",
                     encoding="utf-8")
     assert app.test_cli_runner().invoke(args=["import-reimbursements", str(path)]).exit_code == 0
     patient_log_in(client, notifier)

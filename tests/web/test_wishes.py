@@ -84,7 +84,8 @@ def test_my_information_is_in_the_menu_and_shows_my_contact_details_and_the_way_
     ("0123456789", "0123456789", {"mobile": "Le numéro de portable commence par 06 ou 07",
                                    "mobile_confirm": "Le numéro de portable commence par 06 ou 07"}),
     (NEW_MOBILE, "0799887767", {"mobile": "",
-                                "mobile_confirm": "Les 2 numéros ne sont pas les mêmes. Écrivez 2 fois le même numéro"}),
+                                "mobile_confirm": "Les 2 numéros ne sont pas les mêmes. "
+                                                  "Écrivez 2 fois le même numéro"}),
     ("06 11 22 33 44", OLD_MOBILE, {"mobile": "C’est déjà votre numéro. Écrivez le nouveau numéro",
                                     "mobile_confirm": ""}),
 ])
@@ -201,7 +202,8 @@ def test_a_code_older_than_10_minutes_no_longer_works(patient, notifier, app, cl
     code = notifier.last_otp()
     clock.advance(minutes=10)
     late = patient.submit("/mon-dmp/informations/e-mail/code", {"code": code})
-    assert field_error(late.soup, "code") == "Ce code a plus de 10 minutes : il ne marche plus. Demandez un nouveau code"
+    assert field_error(late.soup, "code") == ("Ce code a plus de 10 minutes : il ne marche plus. "
+                                              "Demandez un nouveau code")
     assert account(app).email == OLD_EMAIL
 
 
@@ -324,7 +326,8 @@ def test_the_trusted_person_form_says_what_to_fix(patient, app, data, expected):
 
 def test_the_trusted_person_is_saved_sealed_and_journaled(patient, app):
     page = patient.get("/mon-dmp/volontes/personne-de-confiance").soup
-    assert page.find("label", attrs={"for": "link"}).get_text(strip=True) == "Qui est cette personne pour vous ? (facultatif)"
+    assert (page.find("label", attrs={"for": "link"}).get_text(strip=True)
+            == "Qui est cette personne pour vous ? (facultatif)")
     saved = patient.submit("/mon-dmp/volontes/personne-de-confiance",
                            {"name": " Paul Roche ", "link": "mon mari", "phone": "+33 1 23 45 67 89"},
                            follow_redirects=True)
@@ -428,7 +431,8 @@ def test_typed_advance_directives_are_saved_shown_and_erased(patient, app):
     erased = patient.submit("/mon-dmp/volontes/directives-anticipees", {"remove": "1"}, follow_redirects=True)
     assert flash(erased) == "Vos directives anticipées écrites sont effacées."
     assert wishes(app).advance_directives == ""
-    assert "Vous n’avez pas encore de directives anticipées dans votre DMP." in erased.soup.main.get_text(" ", strip=True)
+    assert ("Vous n’avez pas encore de directives anticipées dans votre DMP."
+            in erased.soup.main.get_text(" ", strip=True))
 
 
 def post_file(client, path, name, data, **fields):
@@ -449,7 +453,8 @@ def test_advance_directives_as_a_file_become_a_document_the_attending_doctor_rea
     assert flash(added) == "Vos directives anticipées sont enregistrées."
     document = next(d for d in app.extensions["dmp.repos"].documents.list(DOSSIER)
                     if d.type_code == "advance_directives")
-    assert (document.title, document.author_kind, document.author_id) == ("Mes directives anticipées", "holder", DOSSIER)
+    assert ((document.title, document.author_kind, document.author_id)
+            == ("Mes directives anticipées", "holder", DOSSIER))
     assert wishes(app).advance_directives == ""  # a file only: nothing typed was saved
     link = added.soup.find("a", href=f"/mon-dmp/documents/{document.id}")
     assert link.get_text(" ", strip=True).startswith("Mes directives anticipées, ajouté le ")
