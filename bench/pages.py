@@ -16,9 +16,8 @@ Run: .venv/bin/python -m bench.pages [--store files|postgresql] [--sizes 1000,10
   is then sent by hand with each request (http.client, a Cookie header).
 - Timing: werkzeug's threaded server on 127.0.0.1 in this process (tests/browser/harness.py),
   rate limits off, a new connection per request; each page request is followed by one to the
-  bare route, so both see the same machine load. The app cannot serve two data folders in one
-  process at once (Flask-Login's user loader is shared), so the sizes take turns in blocks: the
-  app is made again on the other folder, and its actors log in again.
+  bare route, so both see the same machine load. The sizes take turns in blocks: the app is made
+  again on the other folder, and its actors log in again.
 - --store postgresql: the same pages on PostgreSQL (bench/pg_cluster.py: a cluster kept in
   /tmp/bench-pg-cache/cluster, fsync and synchronous_commit on), one database per size
   (pages_<size>; the app's keys in /tmp/bench-pg-cache/pages/<size>). The demo data goes

@@ -49,23 +49,27 @@ class DirectoryUser(UserMixin):
         pass  # logging in or out touches no dossier
 
 
+@login_manager.user_loader
+def load_user(user_id: str):
+    """Whose session this is, read in the stores of the app serving the request: the one
+    LoginManager of the module serves every app of the process (tests, tools), so never a closure."""
+    repos = current_app.extensions["dmp.repos"]
+    kind, _, dossier_id = user_id.partition(":")
+    if kind == "patient":
+        account = repos.accounts.get(dossier_id)
+        return PatientUser(account) if account else None
+    if kind == "pro":
+        # read on every request: a deactivated account's sessions end at its next click
+        actor = repos.directory.active_actor(dossier_id)
+        return DirectoryUser(actor, dossier_id) if actor else None
+    return None
+
+
 def init_app(app) -> None:
     login_manager.login_view = "auth.login"
     login_manager.blueprint_login_views = {"pro": "pro.login", "desk": "pro.login"}
     login_manager.login_message = "Connectez-vous pour voir cette page."
     login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        kind, _, dossier_id = user_id.partition(":")
-        if kind == "patient":
-            account = app.extensions["dmp.repos"].accounts.get(dossier_id)
-            return PatientUser(account) if account else None
-        if kind == "pro":
-            # read on every request: a deactivated account's sessions end at its next click
-            actor = app.extensions["dmp.repos"].directory.active_actor(dossier_id)
-            return DirectoryUser(actor, dossier_id) if actor else None
-        return None
 
     @app.before_request
     def end_idle_sessions():

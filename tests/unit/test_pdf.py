@@ -11,7 +11,6 @@ import socket
 import subprocess
 import sys
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +23,8 @@ from dmp_web import pdf as pdf_adapter
 from dmp_web.formatting import date_fr
 from dmp_web.pdf import render
 from dmp_web.settings import PROJECT_ROOT
+
+from ..pdf_logs import weasyprint_records
 
 ADDRESS = ["12 rue des Lilas", "Appartement 3", "69003 Lyon"]
 LOGIN_ID = "jmartin7Q4K"
@@ -72,30 +73,6 @@ class Rendered:
             return " ".join(" ".join(page.extract_text() for page in doc.pages).split())
 
 
-class _Records(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record):
-        self.records.append(record)
-
-
-@contextmanager
-def weasyprint_logs():
-    """Every record WeasyPrint logs meanwhile; a missing alt or lang is only a log record."""
-    handler = _Records()
-    logger = logging.getLogger("weasyprint")
-    old_level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield handler.records
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(old_level)
-
-
 def poppler(tool: str, path: Path, *args: str) -> str:
     return subprocess.run([tool, *args, str(path)], capture_output=True, text=True, check=True).stdout
 
@@ -106,7 +83,7 @@ def letters(tmp_path_factory) -> dict[str, Rendered]:
     render._engine.cache_clear()  # so the stylesheet's own warnings are caught on the first letter
     rendered = {}
     for name, make in LETTERS.items():
-        with weasyprint_logs() as records:
+        with weasyprint_records() as records:
             data = make()
         path = folder / f"{name}.pdf"
         path.write_bytes(data)
@@ -281,7 +258,7 @@ def listener():
 
 
 def test_hostile_html_embeds_no_file_and_makes_no_network_request(tmp_path, listener):
-    with weasyprint_logs() as records:
+    with weasyprint_records() as records:
         data = render.html_to_pdf(hostile_html(listener.getsockname()[1]))
     path = tmp_path / "hostile.pdf"
     path.write_bytes(data)
@@ -358,7 +335,11 @@ def test_in_development_weasyprint_notes_stay_out_of_the_console(tmp_path, caplo
     from dmp_web import create_app
     from dmp_web.settings import Settings
 
-    create_app(Settings(env="development", data_dir=tmp_path / "data", exports_dir=tmp_path / "exports"))
-    with caplog.at_level(logging.INFO):
-        LETTERS["identifier"]()
+    weasyprint, old_level = logging.getLogger("weasyprint"), logging.getLogger("weasyprint").level
+    try:
+        create_app(Settings(env="development", data_dir=tmp_path / "data", exports_dir=tmp_path / "exports"))
+        with caplog.at_level(logging.INFO):
+            LETTERS["identifier"]()
+    finally:
+        weasyprint.setLevel(old_level)  # the app set it for the process: leave it as the other tests found it
     assert [r.name for r in caplog.records if r.name.startswith("weasyprint")] == []

@@ -9,7 +9,6 @@ import re
 import subprocess
 import xml.etree.ElementTree as ElementTree
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,8 @@ from pdfminer.pdftypes import resolve1
 from dmp_web.formatting import date_fr
 from dmp_web.texts import guides as guides_service
 from dmp_web.texts.guides import PICTOGRAMS, PICTOS_DIR, GuideError, load_guide, load_guides
+
+from ..pdf_logs import weasyprint_records
 
 GUIDES = load_guides()
 SLUGS = [guide.slug for guide in GUIDES]
@@ -216,26 +217,6 @@ def test_the_guides_are_linked_from_the_home_page_the_menu_and_the_site_map(clie
 
 # --- The booklets (PDF) ---------------------------------------------------------------------------
 
-class _Records(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record):
-        self.records.append(record)
-
-
-@contextmanager
-def weasyprint_warnings():
-    """A missing alt or lang is only a log record of WeasyPrint: collect them to fail on them."""
-    handler, logger = _Records(), logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    try:
-        yield handler.records
-    finally:
-        logger.removeHandler(handler)
-
-
 def poppler(tool: str, path, *args: str) -> str:
     return subprocess.run([tool, *args, str(path)], capture_output=True, text=True, check=True).stdout
 
@@ -296,7 +277,7 @@ def booklets(tmp_path_factory):
     client = app.test_client()
     guides_service._booklet.cache_clear()
     made = {}
-    with weasyprint_warnings() as records:
+    with weasyprint_records(logging.WARNING) as records:
         for name, address in BOOKLETS.items():
             waiting = client.get(address)  # the first ask queues it; the worker makes it
             # 202: accepted, to come back for; it reloads itself, and a script is told when

@@ -167,3 +167,15 @@ def test_a_request_in_flight_never_brings_back_a_session_ended_meanwhile(client,
     assert repos.sessions.of_account(owner) == []  # not saved back
     app.before_request_funcs[None].remove(ended_by_another_request)
     assert replay(app, cookie).status_code == 302
+
+
+def test_a_session_is_read_in_the_stores_of_the_app_that_serves_it(client, notifier, tmp_path):
+    """One LoginManager serves every app of a process: an app made later, with stores of its own
+    (here empty), must not become the one every session is read from."""
+    from dmp_web import create_app
+
+    from ..conftest import make_settings
+
+    log_in(client, notifier)
+    create_app(make_settings(tmp_path / "another"))  # no demo data: the holder is unknown there
+    assert opens_the_dossier(client.get("/mon-dmp"))
