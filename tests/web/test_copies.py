@@ -456,12 +456,12 @@ def test_every_fixed_sentence_of_the_copy_has_at_most_15_words(app):
 
 
 def test_the_copy_renders_without_any_weasyprint_warning(app):
-    from ..unit.test_pdf import weasyprint_logs
+    from ..pdf_logs import weasyprint_records
 
     with app.test_request_context():
         context = ctx()
         content = copies.gather(context, Holder(DOSSIER), context.repos.dossiers.get(DOSSIER))
-        with weasyprint_logs() as records:
+        with weasyprint_records() as records:
             copies.render_copy(content)
     assert [r.getMessage() for r in records if r.levelno >= 30] == []
 
