@@ -27,10 +27,10 @@ GLOSSARY_PATH = Path(__file__).resolve().parents[2] / "content" / "glossary.yaml
 
 MAX_WORDS = 15
 # Kandel & Moles read like Flesch: 60 to 70 is ordinary text, 70 to 80 fairly easy, 80 and more
-# easy. Measured with this module on the product's source documents (/work/shared/seeds): the
-# easy-to-read model guide (seed 000) scores 79; the official leaflet (001), the credential letter
-# (002), the regional announcement (003) and the blog post (004) score 61 to 69. 60 would let all
-# four ordinary texts pass; 70 is the line between them and easy-to-read text.
+# easy. Measured with this module on the documents the product was written from: a model
+# easy-to-read guide scores 79; an official leaflet, a credential letter, a regional announcement
+# and a blog post score 61 to 69. 60 would let all four ordinary texts pass; 70 is the line
+# between them and easy-to-read text.
 MIN_SCORE = 70.0
 # The score is an average: on a few words, one long word moves it by 10 points or more. Under
 # this many words (a page of 3 labels) it is shown but not reported; the other rules still apply.

@@ -1,8 +1,9 @@
 """TinyDB files that survive crashes and several writing processes.
 
-Measured on this machine (see TECH-NOTES): plain TinyDB loses records and corrupts JSON as soon
-as two processes write. What holds is: a file lock around the whole read-modify-write, a fresh
-TinyDB object inside the lock, and an atomic write (temporary file, fsync, os.replace, fsync of
+Measured when this store was written: plain TinyDB loses records and corrupts JSON as soon as two
+processes write (tests/unit/test_store_durability.py checks that this store does not). What holds
+is: a file lock around the whole read-modify-write, a fresh TinyDB object inside the lock, and an
+atomic write (temporary file, fsync, os.replace, fsync of
 the folder). Readers need no lock: os.replace swaps whole files, so a reader sees the old or the
 new version, never half of one.
 """
