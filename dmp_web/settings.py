@@ -196,7 +196,8 @@ class Settings:
         return found
 
     def _outside_development_problems(self) -> list[str]:
-        """Tests and production: real secrets, keys, an https address, real senders."""
+        """Anywhere but on a developer's machine (DMP_ENV=production): real secrets and keys, an https
+        address, real senders."""
         found = []
         if not self.secret_key:
             found.append("DMP_SECRET_KEY : obligatoire hors développement (elle signe les sessions).")

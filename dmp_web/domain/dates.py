@@ -10,9 +10,9 @@ from ..formatting import PARIS
 # Typed by a person: 14/03/1942, 14.3.1942, 14-03-1942, 14 03 1942, or 1942-03-14.
 _TYPED = re.compile(r"(?P<day>\d{1,2})[/.\- ](?P<month>\d{1,2})[/.\- ](?P<year>\d{4})"
                     r"|(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2})")
-# In a file made by software: exactly 14/03/1942 or 1942-03-14.
+# In a file made by software: exactly 14/03/1942 or 1942-03-14, in ASCII digits.
 _FILED = re.compile(r"(?P<day>\d{2})/(?P<month>\d{2})/(?P<year>\d{4})"
-                    r"|(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2})")
+                    r"|(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2})", re.ASCII)
 
 
 class BadDate(ValueError):

@@ -58,7 +58,7 @@ def check_mobile(number: str) -> str:
         stored_form = read_phone(number, mobile=True)
     except BadPhone:
         stored_form = None
-    if stored_form != number.replace(" ", ""):
+    if stored_form != (number or "").replace(" ", ""):
         raise ValueError("the SMS recipient is not a French mobile number (06 or 07 and 8 digits)")
     return stored_form
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from .. import pdf
 from ..domain.accounts import Account
+from ..domain.dates import local_day
 from ..domain.credentials import hash_secret, new_initial_password, new_login_id
 from ..domain.details import JournaledDetail
 from ..domain.dossier import Dossier
@@ -45,7 +46,7 @@ def open_dossier(ctx: Context, dossier: Dossier, person: InsuredPerson, *, mobil
                      allowed=True, reason=reason, detail=detail.stored(), emergency=False)
         unit.commit()
     return NewCredentials(
-        dossier.id, account.login_id, password, dossier.ins_c, dossier.created_at.date(),
+        dossier.id, account.login_id, password, dossier.ins_c, local_day(dossier.created_at),
         person.full_name, person.address.lines(),
     )
 

@@ -76,7 +76,7 @@ def request_creation_code(ctx: Context, nir: str) -> None:
     earlier = ctx.repos.creation_codes.get(nir)
     if earlier is not None and not earlier.may_send(channel, now):
         return  # over the caps: the codes already sent still work
-    valid_until = (now + CreationCode.VALIDITY).date()
+    valid_until = local_day(now + CreationCode.VALIDITY)  # a day in France, as the letter's own date
     if channel == "email":
         ctx.notifier.email.send(
             Email(

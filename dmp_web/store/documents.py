@@ -81,7 +81,7 @@ class DocumentRepository:
     def insert(self, dossier_id: str, row: dict) -> None:
         """Store a prepared row, once (a unit of work finished after a crash may insert it again)."""
         with self.store.transaction(*_folder(dossier_id), "documents.json") as db:
-            if not db.contains(row["id"] == _ID):
+            if not db.contains(_ID == row["id"]):
                 db.insert(row)
 
     def add(self, document: Document, *, text: str = "", file_name: str = "", content_type: str = "",
@@ -157,15 +157,15 @@ class DocumentRepository:
         """Store a changed document (hidden, released): its content stays as it was."""
         with self.store.transaction(*_folder(document.dossier_id), "documents.json") as db:
             changes = self._sealed(to_row(document))
-            current = db.get(document.id == _ID)
+            current = db.get(_ID == document.id)
             if current and not current.get("sealed_meta") and current.get("file"):
                 # a row of before sealing: its file name is sealed with its title, or it would not open
                 changes["file"] = {**current["file"], "name": self.sealer.seal_text(current["file"]["name"])}
-            db.update(changes, document.id == _ID)
+            db.update(changes, _ID == document.id)
 
     def _row(self, dossier_id: str, document_id: str) -> dict | None:
         with self.store.snapshot(*_folder(dossier_id), "documents.json") as db:
-            row = db.get(document_id == _ID)
+            row = db.get(_ID == document_id)
         return self._opened(row) if row else None
 
 

@@ -43,17 +43,17 @@ class ShardedTable:
 
     def get(self, key: str) -> dict | None:
         with self.store.snapshot(*self._segments(key)) as db:
-            found = db.get(key == _KEY)
+            found = db.get(_KEY == key)
         return dict(found["value"]) if found else None
 
     def put(self, key: str, value: dict) -> None:
         with self._transaction(self._segments(key)) as db:
-            db.upsert({"key": key, "value": value}, key == _KEY)
+            db.upsert({"key": key, "value": value}, _KEY == key)
 
     def add(self, key: str, value: dict) -> None:
         """Put a new key; refuse one that already holds a different value."""
         with self._transaction(self._segments(key)) as db:
-            found = db.get(key == _KEY)
+            found = db.get(_KEY == key)
             if found is not None:
                 if found["value"] != value:
                     raise KeyTaken(key)
@@ -63,12 +63,12 @@ class ShardedTable:
     def update(self, key: str, change: Callable[[dict | None], dict | None]) -> dict | None:
         """Read, change and write one record under its shard's lock; None deletes it."""
         with self._transaction(self._segments(key)) as db:
-            found = db.get(key == _KEY)
+            found = db.get(_KEY == key)
             new = change(dict(found["value"]) if found else None)
             if new is None:
-                db.remove(key == _KEY)
+                db.remove(_KEY == key)
             else:
-                db.upsert({"key": key, "value": new}, key == _KEY)
+                db.upsert({"key": key, "value": new}, _KEY == key)
             return new
 
     def update_many(self, changes: dict[str, Callable[[dict | None], dict | None]]) -> dict[str, dict | None]:
@@ -102,16 +102,16 @@ class ShardedTable:
     def updating(self, key: str) -> Iterator[dict]:
         """Hold the shard's lock while the caller changes the record in place; written on exit."""
         with self._transaction(self._segments(key)) as db:
-            found = db.get(key == _KEY)
+            found = db.get(_KEY == key)
             if found is None:
                 raise KeyError(key)
             value = dict(found["value"])
             yield value
-            db.update({"value": value}, key == _KEY)
+            db.update({"value": value}, _KEY == key)
 
     def delete(self, key: str) -> bool:
         with self._transaction(self._segments(key)) as db:
-            return bool(db.remove(key == _KEY))
+            return bool(db.remove(_KEY == key))
 
     def items(self) -> Iterator[tuple[str, dict]]:
         """Every record: for batch jobs (imports, purges), never for a page."""

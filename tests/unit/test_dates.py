@@ -25,7 +25,8 @@ def test_a_file_writes_a_day_in_one_of_two_exact_forms(written):
     assert read_day(written, TODAY, typed=False) == date(1942, 3, 14)
 
 
-@pytest.mark.parametrize("written", ["14.3.1942", "1942-3-14", "4/3/1942", "14 mars 1942", ""])
+@pytest.mark.parametrize("written", ["14.3.1942", "1942-3-14", "4/3/1942", "14 mars 1942", "",
+                                     "\u0661\u0669\u0664\u0662-\u0660\u0663-\u0661\u0664"])  # Arabic-Indic digits
 def test_a_file_day_in_any_other_form_is_refused(written):
     with pytest.raises(BadDate) as refused:
         read_day(written, TODAY, typed=False)

@@ -146,3 +146,20 @@ def test_an_account_change_that_fails_between_its_steps_leaves_neither_change_no
         first_connection.save_emergency_choice(ctx, DOSSIER, False)
     assert dossier(ctx).emergency_access is True and ctx.repos.accounts.get(DOSSIER).first_connection_step == 3
     assert journal(ctx) == []
+
+
+def test_a_dmp_opened_just_after_midnight_in_paris_is_dated_that_day_as_the_letter_is(ctx):
+    """The credential letter is headed with today in France; the creation day it prints must be
+    the same day, not the UTC one (23 h 30 UTC is 0 h 30 the next day in Paris)."""
+    from dmp_web.domain.details import JournaledDetail
+    from dmp_web.domain.register import InsuredPerson, PostalAddress
+    from dmp_web.services.dossier_opening import open_dossier
+    from dmp_web.services.holder import letter_context
+
+    late = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+    ctx = Context(repos=ctx.repos, register=None, notifier=None, clock=FakeClock(late), site_url="https://dmp.example")
+    person = InsuredPerson("148086912304582", "DUPUIS", "Marcel", "M", date(1948, 8, 2), "Lyon",
+                           "2234567890123456", "with_photo", PostalAddress("5 place Bellecour", "69002", "Lyon"))
+    new = Dossier("cd34ef56ab12cd34ef56ab12", person.nir, "x", late, Consent("holder", "online", late, "online"))
+    made = open_dossier(ctx, new, person, mobile="0612345678", email="", detail=JournaledDetail(note="created_online"))
+    assert made.created_on == letter_context(ctx)["dated"] == date(2026, 11, 23)
