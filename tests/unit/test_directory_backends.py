@@ -182,7 +182,7 @@ def test_an_activation_digest_finds_its_login_until_replaced_or_forgotten(backen
 # -- the search ---------------------------------------------------------------------------------
 
 def test_professionals_are_found_by_name_words_or_rpps(backend):
-    """The file store's case (test_store_durability), on both stores."""
+    """By name words, accents and case aside, or by RPPS number, on both stores."""
     directory = backend.directory
     people = [("Dr Paul Lefèvre", "1000200001"), ("Dr Paule Lefranc", "1000200002"), ("Claire Petit", "1000200003")]
     for name, first_10 in people:

@@ -10,7 +10,6 @@ import pytest
 
 from dmp_web.store import FileStore, KeyTaken, ShardedTable, UnsafePath
 from dmp_web.store import files as store_files
-from ..identities import rpps_key
 
 WRITERS = 4
 RECORDS_EACH = 200
@@ -205,26 +204,6 @@ def test_updating_a_keyed_record_holds_the_lock_so_no_increment_is_lost(tmp_path
         p.join(60)
         assert p.exitcode == 0
     assert ShardedTable(FileStore(tmp_path), "counters").get("k") == {"n": 150}
-
-
-def test_professionals_are_found_by_name_words_or_rpps_without_reading_the_whole_directory(tmp_path):
-    from dmp_web.domain.accounts import Account
-    from dmp_web.domain.actors import Profession, Professional
-    from dmp_web.store.directory import Directory
-
-    directory = Directory(FileStore(tmp_path))
-    people = [("Dr Paul Lefèvre", "1000200001"), ("Dr Paule Lefranc", "1000200002"), ("Claire Petit", "1000200003")]
-    for name, first_10 in people:
-        rpps = first_10 + rpps_key(first_10)
-        profession = Profession.MEDECIN if name.startswith("Dr") else Profession.PHARMACIEN
-        directory.add(Professional(rpps, name, profession, "cardiologie" if name.startswith("Dr") else ""),
-                      Account(login_id="", dossier_id="", password_hash="x"))
-    assert [p.name for p in directory.search_professionals("lefevre")] == ["Dr Paul Lefèvre"]
-    assert [p.name for p in directory.search_professionals("Lef")] == ["Dr Paul Lefèvre", "Dr Paule Lefranc"]
-    assert [p.name for p in directory.search_professionals("paul lef")] == ["Dr Paul Lefèvre", "Dr Paule Lefranc"]
-    petit = "1000200003" + rpps_key("1000200003")
-    assert [p.name for p in directory.search_professionals(petit)] == ["Claire Petit"]
-    assert directory.search_professionals("le") == [] and directory.search_professionals("dupont") == []
 
 
 def test_no_write_lands_while_a_backup_links_its_snapshot(tmp_path, monkeypatch):
