@@ -29,10 +29,15 @@ def jobs(request, tmp_path):
     if request.param == "files":
         yield JobStore(FileStore(tmp_path / "data"), sealer)
         return
-    url = request.getfixturevalue("fresh_pg_url")
-    upgrade(url)
-    db = Database(url, max_size=10)
-    yield PgJobStore(db, sealer)
+    yield request.getfixturevalue("pg_jobs")
+
+
+@pytest.fixture
+def pg_jobs(fresh_pg_url):
+    """The job store on this test's fresh PostgreSQL database, closed after it."""
+    upgrade(fresh_pg_url)
+    db = Database(fresh_pg_url, max_size=10)
+    yield PgJobStore(db, Sealer(Sealer.generate_key()))
     db.close()
 
 
@@ -202,41 +207,31 @@ def test_forgetting_a_copy_of_an_erased_dossier_makes_no_folder(file_jobs):
     assert not folder.exists() and list(jobs.kept()) == []
 
 
-def test_a_killed_workers_job_is_taken_again_once_its_lease_ran_out_on_postgresql(fresh_pg_url):
+def test_a_killed_workers_job_is_taken_again_once_its_lease_ran_out_on_postgresql(pg_jobs, fresh_pg_url):
     import psycopg
 
-    upgrade(fresh_pg_url)
-    db = Database(fresh_pg_url, max_size=4)
-    try:
-        jobs = PgJobStore(db, Sealer(Sealer.generate_key()))
-        ask(jobs)
-        job = jobs.claim(NOW, 3)
-        assert jobs.claim(NOW, 3) is None and jobs.requeue_stale(60) == 0  # within its lease
-        jobs.renew(job)
-        with psycopg.connect(fresh_pg_url) as conn:  # its worker was killed: no renewal for a minute
-            conn.execute("UPDATE jobs SET lease_until = now() - interval '1 second'")
-        again = jobs.claim(NOW, 3)
-        assert again.id == job.id and again.attempts == 2
-    finally:
-        db.close()
+    jobs = pg_jobs
+    ask(jobs)
+    job = jobs.claim(NOW, 3)
+    assert jobs.claim(NOW, 3) is None and jobs.requeue_stale(60) == 0  # within its lease
+    jobs.renew(job)
+    with psycopg.connect(fresh_pg_url) as conn:  # its worker was killed: no renewal for a minute
+        conn.execute("UPDATE jobs SET lease_until = now() - interval '1 second'")
+    again = jobs.claim(NOW, 3)
+    assert again.id == job.id and again.attempts == 2
 
 
-def test_a_worker_that_lost_its_lease_never_finishes_nor_fails_the_new_takers_work(fresh_pg_url):
+def test_a_worker_that_lost_its_lease_never_finishes_nor_fails_the_new_takers_work(pg_jobs, fresh_pg_url):
     import psycopg
 
-    upgrade(fresh_pg_url)
-    db = Database(fresh_pg_url, max_size=4)
-    try:
-        jobs = PgJobStore(db, Sealer(Sealer.generate_key()))
-        ask(jobs)
-        slow = jobs.claim(NOW, 3)
-        with psycopg.connect(fresh_pg_url) as conn:  # it stalled past its lease
-            conn.execute("UPDATE jobs SET lease_until = now() - interval '1 second'")
-        taker = jobs.claim(NOW, 3)
-        assert taker.id == slow.id and taker.attempts == 2
-        assert jobs.finish(slow, io.BytesIO(b"late copy"), NOW) is None  # not its job any more
-        assert jobs.fail(slow, NOW, again=True) is None
-        done = jobs.finish(taker, io.BytesIO(b"the copy"), NOW)
-        assert done.state == DONE and b"".join(jobs.output(done)) == b"the copy"
-    finally:
-        db.close()
+    jobs = pg_jobs
+    ask(jobs)
+    slow = jobs.claim(NOW, 3)
+    with psycopg.connect(fresh_pg_url) as conn:  # it stalled past its lease
+        conn.execute("UPDATE jobs SET lease_until = now() - interval '1 second'")
+    taker = jobs.claim(NOW, 3)
+    assert taker.id == slow.id and taker.attempts == 2
+    assert jobs.finish(slow, io.BytesIO(b"late copy"), NOW) is None  # not its job any more
+    assert jobs.fail(slow, NOW, again=True) is None
+    done = jobs.finish(taker, io.BytesIO(b"the copy"), NOW)
+    assert done.state == DONE and b"".join(jobs.output(done)) == b"the copy"

@@ -36,13 +36,25 @@ def repos(request, tmp_path):
         load_demo_data(made)
         yield made
         return
-    url = request.getfixturevalue("fresh_pg_url")
-    upgrade(url)
-    db = Database(url, max_size=8)
-    made = PgRepositories(db, sealer, sealer, chain)
+    made = request.getfixturevalue("pg_repos")(max_size=8)
     load_demo_data(made)
     yield made
-    db.close()
+
+
+@pytest.fixture
+def pg_repos(fresh_pg_url):
+    """pg_repos(**database_options): empty repositories on this test's fresh database, closed after it."""
+    opened = []
+
+    def make(**options) -> PgRepositories:
+        upgrade(fresh_pg_url)
+        sealer, chain = Sealer(Sealer.generate_key()), ChainKey(Sealer.generate_key())
+        opened.append(Database(fresh_pg_url, **{"max_size": 4, **options}))
+        return PgRepositories(opened[-1], sealer, sealer, chain)
+
+    yield make
+    for db in opened:
+        db.close()
 
 
 def context(repos) -> Context:
@@ -122,15 +134,12 @@ def test_an_erase_leaves_a_purged_head_and_nothing_else(repos):
     assert head is not None and head.purged_at and repos.journal.check(DOSSIER) is None
 
 
-def test_a_unit_waits_for_the_dossiers_lock_no_longer_than_the_setting_on_postgresql(fresh_pg_url):
+def test_a_unit_waits_for_the_dossiers_lock_no_longer_than_the_setting_on_postgresql(pg_repos):
     import threading as threads
 
     from dmp_web.store.files import StoreBusy
 
-    upgrade(fresh_pg_url)
-    sealer, chain = Sealer(Sealer.generate_key()), ChainKey(Sealer.generate_key())
-    db = Database(fresh_pg_url, max_size=4, lock_timeout=0.3)
-    repos = PgRepositories(db, sealer, sealer, chain)
+    repos = pg_repos(lock_timeout=0.3)
     held, release = threads.Event(), threads.Event()
 
     def hold():
@@ -147,54 +156,41 @@ def test_a_unit_waits_for_the_dossiers_lock_no_longer_than_the_setting_on_postgr
     finally:
         release.set()
         holder.join()
-        db.close()
 
 
-def test_an_entry_is_never_appended_onto_a_cut_chain_on_postgresql(fresh_pg_url):
+def test_an_entry_is_never_appended_onto_a_cut_chain_on_postgresql(pg_repos, fresh_pg_url):
     import psycopg
 
     from dmp_web.store.journal import ChainBroken
 
-    upgrade(fresh_pg_url)
-    sealer, chain = Sealer(Sealer.generate_key()), ChainKey(Sealer.generate_key())
-    db = Database(fresh_pg_url, max_size=4)
-    repos = PgRepositories(db, sealer, sealer, chain)
-    try:
-        at = datetime(2026, 11, 23, tzinfo=UTC)
-        for _ in range(3):
-            repos.journal.append(DOSSIER, at, Actor("holder", DOSSIER, ""), "read_dossier")
-        with psycopg.connect(fresh_pg_url) as conn:  # the last entry cut
-            conn.execute("DELETE FROM journal_entries WHERE seq = 2")
-        with pytest.raises(ChainBroken):
-            repos.journal.append(DOSSIER, at, Actor("holder", DOSSIER, ""), "read_dossier")
-        assert repos.journal.check(DOSSIER) is not None
-    finally:
-        db.close()
+    repos = pg_repos()
+    at = datetime(2026, 11, 23, tzinfo=UTC)
+    for _ in range(3):
+        repos.journal.append(DOSSIER, at, Actor("holder", DOSSIER, ""), "read_dossier")
+    with psycopg.connect(fresh_pg_url) as conn:  # the last entry cut
+        conn.execute("DELETE FROM journal_entries WHERE seq = 2")
+    with pytest.raises(ChainBroken):
+        repos.journal.append(DOSSIER, at, Actor("holder", DOSSIER, ""), "read_dossier")
+    assert repos.journal.check(DOSSIER) is not None
 
 
-def test_a_creation_cut_short_leaves_nothing_on_postgresql(fresh_pg_url):
+def test_a_creation_cut_short_leaves_nothing_on_postgresql(pg_repos):
     from dmp_web.domain.accounts import Account
     from dmp_web.domain.dossier import Consent, Dossier
 
-    upgrade(fresh_pg_url)
-    sealer, chain = Sealer(Sealer.generate_key()), ChainKey(Sealer.generate_key())
-    db = Database(fresh_pg_url, max_size=4)
-    repos = PgRepositories(db, sealer, sealer, chain)
+    repos = pg_repos()
     at = datetime(2026, 11, 23, tzinfo=UTC)
     made = Dossier(id="d0010000000000000001", holder_nir="148086912304582", ins_c="0123456789012345678901",
                    created_at=at, consent=Consent("holder", "online", at, "online"))
-    try:
-        with pytest.raises(RuntimeError), repos.unit(made.id) as unit:
-            unit.add_dossier(made)
-            unit.add_account(Account(login_id="dup1234", dossier_id=made.id, password_hash="x"))
-            raise RuntimeError("the server died before the first entry")
-        assert repos.dossiers.find_by_nir(made.holder_nir) is None and repos.accounts.find_by_login("dup1234") is None
-        with repos.unit(made.id) as unit:  # the person may create their DMP at once
-            unit.add_dossier(made)
-            unit.add_account(Account(login_id="dup1234", dossier_id=made.id, password_hash="x"))
-            unit.journal(at=at, actor=Actor("holder", made.id, ""), action="dossier_created", allowed=True,
-                         reason="", detail="", emergency=False)
-            unit.commit()
-        assert repos.dossiers.find_by_nir(made.holder_nir).id == made.id and repos.journal.count(made.id) == 1
-    finally:
-        db.close()
+    with pytest.raises(RuntimeError), repos.unit(made.id) as unit:
+        unit.add_dossier(made)
+        unit.add_account(Account(login_id="dup1234", dossier_id=made.id, password_hash="x"))
+        raise RuntimeError("the server died before the first entry")
+    assert repos.dossiers.find_by_nir(made.holder_nir) is None and repos.accounts.find_by_login("dup1234") is None
+    with repos.unit(made.id) as unit:  # the person may create their DMP at once
+        unit.add_dossier(made)
+        unit.add_account(Account(login_id="dup1234", dossier_id=made.id, password_hash="x"))
+        unit.journal(at=at, actor=Actor("holder", made.id, ""), action="dossier_created", allowed=True,
+                     reason="", detail="", emergency=False)
+        unit.commit()
+    assert repos.dossiers.find_by_nir(made.holder_nir).id == made.id and repos.journal.count(made.id) == 1
