@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO
 from collections.abc import Iterator
 
+from .chunks import chunk_content, sealed_chunk
 from .crypto import Sealer
 from .files import FileStore, UnsafePath, fsync_dir
 
@@ -37,7 +38,6 @@ KEPT = "job-kept"  # one small file per dossier copy kept: the purge reads this 
 CHUNK = 1024 * 1024
 # Inside each sealed chunk: the job's id (a chunk of another copy is refused), the chunk's
 # number, 1 on the last chunk.
-_HEADER = struct.Struct(">16sIB")
 _LENGTH = struct.Struct(">I")
 
 # The files of a dossier's folder that a copy shows (not its journal, account or sessions).
@@ -355,7 +355,7 @@ def sealed_chunks(sealer: Sealer, job_id: str, source: IO[bytes]) -> Iterator[tu
     block = source.read(CHUNK)
     while True:
         following = source.read(CHUNK)
-        yield sealer.seal(_HEADER.pack(owner, number, 0 if following else 1) + block), len(block)
+        yield sealed_chunk(sealer, owner, number, not following, block), len(block)
         number += 1
         if not following:
             return
@@ -373,12 +373,8 @@ def opened_chunks(sealer: Sealer, job_id: str, tokens: Iterator[bytes]) -> Itera
             clear = sealer.open(token)
         except Exception as exc:  # a token that does not open: altered, or another key
             raise OutputBroken("a chunk of the copy does not open") from exc
-        chunk_owner, place, last = _HEADER.unpack_from(clear)
-        if chunk_owner != owner:
-            raise OutputBroken("a chunk of another copy")
-        if place != number:
-            raise OutputBroken("the chunks of the copy are out of order")
-        yield clear[_HEADER.size:]
+        content, last = chunk_content(clear, owner, number, OutputBroken, "copy")
+        yield content
         number = -1 if last else number + 1
     if number >= 0:
         raise OutputBroken("the copy is cut short")

@@ -24,7 +24,6 @@ import hashlib
 import json
 import re
 import secrets
-import struct
 import threading
 from datetime import datetime
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ from collections.abc import Iterator
 import psycopg
 from psycopg.types.json import Jsonb
 
+from ..chunks import chunk_content, sealed_chunk
 from ...domain.access import EMERGENCY_DURATION, EmergencyAccess
 from ...domain.documents import Document
 from ..codec import from_row, to_row
@@ -45,7 +45,6 @@ _DOSSIER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")  # what the file st
 # Clear bytes per chunk: with its header, sealed (Fernet: padding, IV, MAC, then base64), a chunk
 # stays under 1 MiB as stored (the largest block that fits is 786,346 bytes).
 CHUNK = 768 * 1024 - 1024
-_HEADER = struct.Struct(">16sIB")  # whose (dossier and blob), place, 1 on the last chunk
 
 
 class ChunkBroken(SealBroken):
@@ -90,7 +89,7 @@ class PgBlobStore:
         with self.db.using(conn) as c:
             for number in range(count):
                 block = view[number * CHUNK:(number + 1) * CHUNK]
-                sealed = self.sealer.seal(_HEADER.pack(owner, number, number == count - 1) + block)
+                sealed = sealed_chunk(self.sealer, owner, number, number == count - 1, block)
                 c.execute("INSERT INTO files (dossier_id, blob_id, chunk, sealed) VALUES (%s, %s, %s, %s)",
                           (dossier_id, blob_id, number, sealed))
 
@@ -112,12 +111,8 @@ class PgBlobStore:
                         raise KeyError(blob_id)
                     raise ChunkBroken("the file is cut short")
                 clear = self.sealer.open(bytes(row[0]))
-                whose, place, last = _HEADER.unpack_from(clear)
-                if whose != owner:
-                    raise ChunkBroken("a chunk of another file")
-                if place != number:
-                    raise ChunkBroken("the chunks of the file are out of order")
-                yield clear[_HEADER.size:]
+                content, last = chunk_content(clear, owner, number, ChunkBroken, "file")
+                yield content
                 if last:
                     if _any_chunk(c, dossier_id, blob_id, number + 1):
                         raise ChunkBroken("the file goes on past its last chunk")
