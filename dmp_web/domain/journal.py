@@ -56,6 +56,8 @@ ACTIONS = {
     "dossier_reopened",
     "manage",
     "create_dossier",
+    "read_wish",
+    "open_emergency",  # refused: an allowed one is journaled as the access it opened, below
     # emergency accesses opened
     "break_glass",
     "regulator_access",

@@ -19,6 +19,7 @@ from ..domain.details import JournaledDetail, read_detail
 from ..domain.actors import FORBIDDEN_KINDS, ActorKind, Profession, Professional, SPECIALTIES
 from ..domain.dossier import Dossier
 from ..domain.journal import JournalEntry
+from ..domain.wishes import WishItem
 from ..formatting import date_fr, time_fr
 from . import dossier_access
 from .context import Context
@@ -47,6 +48,8 @@ _DONE_AND_TRIED = {
         "ouvert votre DMP. C’était pendant un appel au 15",
         "ouvrir votre DMP. C’était pendant un appel au 15",
     ),
+    "open_emergency": ("ouvert votre DMP en urgence", "ouvrir votre DMP en urgence"),
+    "read_wish": ("vu {wish}", "voir {wish}"),
 }
 # What set_hidden (services/dossier_access.py) notes once the change is made.
 _HIDE_NOTES = {
@@ -86,6 +89,12 @@ _CHANGES = {
     "advance_directives_erased": _WISHES + "directives anticipées écrites effacées",
     "organ_donation_set": _WISHES + "choix sur le don d’organes enregistré",
     "health_facts_set": _WISHES + "groupe sanguin et allergies enregistrés",
+    "regulator_access_allowed": "le médecin du centre 15 peut ouvrir votre DMP pendant un appel",
+    "regulator_access_refused": "le médecin du centre 15 ne peut pas ouvrir votre DMP",
+    "break_glass_allowed": "un soignant peut ouvrir votre DMP en urgence",
+    "break_glass_refused": "personne ne peut ouvrir votre DMP en urgence, sauf le centre 15 si vous le permettez",
+    "hidden_in_emergency_allowed": "en urgence, un soignant peut lire vos documents cachés",
+    "hidden_in_emergency_refused": "en urgence, vos documents cachés restent cachés",
 }
 
 
@@ -125,6 +134,8 @@ _OWN_SENTENCES = {
     "other_sessions_ended": "Vous avez fermé vos autres sessions {when}.",
     "reimbursements_updated": "L’Assurance Maladie a mis à jour vos remboursements {when}.",
 }
+
+_WISH_CODES = frozenset(item.value for item in WishItem)
 
 DESCRIBED_ACTIONS = frozenset(_DONE_AND_TRIED) | frozenset(_OWN_SENTENCES)
 
@@ -241,7 +252,8 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
         done = _HIDE_NOTES[detail.note]
     if entry.action == "export" and detail.note in _EXPORT_NOTES:
         done = _EXPORT_NOTES[detail.note]
-    done, tried = done.format(doc=doc), tried.format(doc=doc)
+    wish = WishItem(detail.wish).label if detail.wish in _WISH_CODES else "une de vos volontés"
+    done, tried = done.format(doc=doc, wish=wish), tried.format(doc=doc, wish=wish)
 
     if not actor:  # the system: the demo data, an import
         text = f"Votre DMP a été créé {when}." if entry.action == "dossier_created" else \

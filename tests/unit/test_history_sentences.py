@@ -185,7 +185,7 @@ def test_a_refused_emergency_is_shown_as_an_emergency_and_as_refused():
     assert line.emergency and line.refused
     assert line.sentence.replace(NBSP, " ") == (
         f"Accès en urgence : Hugo Bernard (infirmier) a essayé d’ouvrir votre DMP {WHEN}. "
-        "C’était refusé. Le patient ne permet pas l’accès à son DMP en urgence. "
+        "C’était refusé. Le patient ne permet pas d’ouvrir son DMP en urgence. "
         "La raison donnée : « Patiente inconsciente à domicile ».")
 
 

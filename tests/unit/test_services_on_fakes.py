@@ -22,13 +22,15 @@ LEFEVRE = Professional("10001000024", "Dr Paul Lefèvre", Profession.MEDECIN, "c
 PETIT = Professional("10001000032", "Claire Petit", Profession.PHARMACIEN)
 BERNARD = Professional("10001000040", "Hugo Bernard", Profession.INFIRMIER)
 HOLDER = Holder(DOSSIER)
+ON = {"regulator_access": True, "break_glass_access": True, "hidden_in_emergency": False}
+OFF = dict.fromkeys(ON, False)
 
 
 @pytest.fixture
 def ctx():
     repos = MemoryRepositories([DURAND, LEFEVRE, PETIT, BERNARD])
     repos.dossiers.add(Dossier(DOSSIER, "275051305511212", "x", NOW - timedelta(days=300),
-                               Consent("holder", "online", NOW, "online"), emergency_access=True,
+                               Consent("holder", "online", NOW, "online"), regulator_access=True, break_glass_access=True,
                                attending_doctor_rpps=DURAND.rpps))
     return Context(repos=repos, register=None, notifier=None, clock=FakeClock(NOW))
 
@@ -63,8 +65,8 @@ def test_the_rule_decides_on_the_dossier_as_it_is_at_the_change(ctx):
 
 
 def test_a_refused_actor_changes_nothing_and_the_refusal_is_journaled(ctx):
-    refused = management.set_emergency_access(ctx, PETIT, dossier(ctx), False)
-    assert not refused.allowed and dossier(ctx).emergency_access is True
+    (refused,) = management.set_emergency_switches(ctx, PETIT, dossier(ctx), {**ON, "break_glass_access": False})
+    assert not refused.allowed and dossier(ctx).break_glass_access is True
     assert [(e.action, e.allowed, e.actor_id) for e in journal(ctx)] == [("manage", False, PETIT.rpps)]
 
 
@@ -90,12 +92,28 @@ def test_hiding_a_document_reads_it_under_the_lock_and_notes_it(ctx):
     assert journal(ctx)[-1].detail == {"code": "holder", "document": done.document.id, "note": "hidden"}
 
 
-def test_an_emergency_access_is_kept_only_when_the_emergency_rule_opened_it(ctx):
-    assert dossier_access.open_emergency(ctx, PETIT, dossier(ctx), "Malaise à l’officine").allowed
-    assert [a.rpps for a in ctx.repos.emergencies.all(DOSSIER)] == [PETIT.rpps]
+def test_an_emergency_access_is_kept_only_when_the_policy_opened_it(ctx):
+    assert dossier_access.open_emergency(ctx, BERNARD, dossier(ctx), "Malaise à domicile").allowed
+    assert [a.rpps for a in ctx.repos.emergencies.all(DOSSIER)] == [BERNARD.rpps]
     assert journal(ctx)[-1].action == "break_glass"
-    dossier_access.open_emergency(ctx, DURAND, dossier(ctx), "Suivi")  # his own rights suffice
-    assert len(ctx.repos.emergencies.all(DOSSIER)) == 1 and journal(ctx)[-1].action == "read_dossier"
+    refused = dossier_access.open_emergency(ctx, PETIT, dossier(ctx), "Malaise à l’officine")  # not his profession's
+    assert (refused.allowed, refused.reason_code) == (False, "emergency_profession")
+    assert len(ctx.repos.emergencies.all(DOSSIER)) == 1
+    assert (journal(ctx)[-1].action, journal(ctx)[-1].allowed, journal(ctx)[-1].emergency) == \
+        ("open_emergency", False, True)
+
+
+def test_turning_bris_de_glace_off_ends_the_running_access_and_nothing_else(ctx):
+    assert dossier_access.open_emergency(ctx, BERNARD, dossier(ctx), "Malaise à domicile").allowed
+    assert dossier_access.emergency_in_force(ctx, BERNARD, dossier(ctx)) is not None
+    changed = management.set_emergency_switches(ctx, HOLDER, dossier(ctx), {**ON, "break_glass_access": False})
+    assert [d.allowed for d in changed] == [True]  # only the switch that changed, journaled
+    assert journal(ctx)[-1].detail["change"] == {"what": "break_glass_refused"}
+    assert dossier_access.emergency_in_force(ctx, BERNARD, dossier(ctx)) is None
+    again = management.set_emergency_switches(ctx, HOLDER, dossier(ctx), ON)
+    assert [d.allowed for d in again] == [True]
+    assert dossier_access.emergency_in_force(ctx, BERNARD, dossier(ctx)) is None  # ended, not revived
+    assert dossier_access.decide_and_journal(ctx, BERNARD, "read_dossier", dossier(ctx)).reason_code == "professional"
 
 
 def test_the_wishes_change_under_the_unit_and_say_what_changed(ctx):
@@ -127,9 +145,13 @@ def with_account(ctx, step: int = 3) -> None:
 
 def test_the_emergency_choice_and_the_first_connection_step_commit_with_their_entries(ctx):
     with_account(ctx)
-    first_connection.save_emergency_choice(ctx, DOSSIER, False)
-    assert dossier(ctx).emergency_access is False and ctx.repos.accounts.get(DOSSIER).first_connection_done
-    assert [e.action for e in journal(ctx)] == ["emergency_access_set", "first_connection_done"]
+    first_connection.save_emergency_choice(ctx, DOSSIER, {**OFF, "hidden_in_emergency": True})
+    saved = dossier(ctx)
+    assert (saved.regulator_access, saved.break_glass_access, saved.hidden_in_emergency) == (False, False, True)
+    assert ctx.repos.accounts.get(DOSSIER).first_connection_done
+    assert [e.action for e in journal(ctx)] == ["emergency_access_set"] * 3 + ["first_connection_done"]
+    assert [e.detail["change"]["what"] for e in journal(ctx)[:3]] == [
+        "regulator_access_refused", "break_glass_refused", "hidden_in_emergency_allowed"]
 
 
 def test_an_account_change_that_fails_between_its_steps_leaves_neither_change_nor_entry(ctx, monkeypatch):
@@ -143,8 +165,8 @@ def test_an_account_change_that_fails_between_its_steps_leaves_neither_change_no
         return real(*args, **kwargs)
     monkeypatch.setattr(first_connection, "holder_entry", second_fails)
     with pytest.raises(RuntimeError):
-        first_connection.save_emergency_choice(ctx, DOSSIER, False)
-    assert dossier(ctx).emergency_access is True and ctx.repos.accounts.get(DOSSIER).first_connection_step == 3
+        first_connection.save_emergency_choice(ctx, DOSSIER, OFF)
+    assert dossier(ctx).break_glass_access is True and ctx.repos.accounts.get(DOSSIER).first_connection_step == 3
     assert journal(ctx) == []
 
 
