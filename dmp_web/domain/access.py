@@ -364,19 +364,19 @@ def _release(actor: Professional, document: Document, verdict) -> Decision:
 
 
 def _read(actor: Professional, dossier, document, verdict, emergency: EmergencyAccess | None) -> Decision:
-    """The dossier, its list or one document, with the emergency access in force (or None)."""
-    journaled = {"emergency": True, "emergency_access": emergency} if emergency else {}
+    """The dossier, its list or one document. While an emergency access is in force, every read
+    is journaled as done under it (the patient's history shows what it was used for), but only
+    the third switch adds anything to the professional's rights: hidden documents."""
+    under = _Verdicts(**verdict.context, emergency=True, emergency_access=emergency) if emergency else verdict
     if document is None:
-        if emergency is None:
-            return verdict.allow("professional")
-        return verdict.allow(f"emergency_{emergency.kind.value}", **journaled)
+        return under.allow(f"emergency_{emergency.kind.value}") if emergency else verdict.allow("professional")
     if _is_author(actor, document):
-        return verdict.allow("author")
+        return under.allow("author")
     if document.hidden:
         if emergency is not None and dossier.hidden_in_emergency and allows(actor.profession, document.type_code, READ):
-            return verdict.allow("emergency_hidden", **journaled)
-        return verdict.refuse("hidden")
-    return _matrix(actor, READ, document, verdict)
+            return under.allow("emergency_hidden")
+        return under.refuse("hidden")
+    return _matrix(actor, READ, document, under)
 
 
 def emergency_in_force(dossier: Dossier, access: EmergencyAccess, actor: Professional, now: datetime) -> bool:

@@ -218,12 +218,13 @@ def oracle(actor, action, doc, wish, *, closed, blocked, emergency, switches):  
                (emergency == "regulator" and regulator_on and actor.emergency_regulator)
     if action != "read_document":
         return YES(f"emergency_{emergency}", True) if in_force else YES("professional")
+    # every read while an access is in force is journaled as an emergency one
     if is_author:
-        return YES("author")
+        return YES("author", in_force)
     may_read = "read" in MATRIX[actor.profession].get(doc.type_code, ())
     if doc.hidden:
-        return YES("emergency_hidden", True) if in_force and hidden_on and may_read else NO("hidden")
-    return YES("profession_may_read") if may_read else NO("profession_may_not_read")
+        return YES("emergency_hidden", True) if in_force and hidden_on and may_read else NO("hidden", in_force)
+    return YES("profession_may_read", in_force) if may_read else NO("profession_may_not_read", in_force)
 
 
 DOCUMENTS = {
@@ -380,11 +381,12 @@ def test_break_glass_opens_the_dossier_within_the_profession_rights():
     assert opened.emergency_access.reason == "Malaise, patiente inconsciente"
     glass = glass_of(NURSE)
     assert outcome(ask(NURSE, "read_dossier", emergency=glass)) == (True, "emergency_break_glass", True)
-    # a nurse reads lab results, not hospital reports: the emergency changes neither
+    # a nurse reads lab results, not hospital reports: the emergency changes neither, and each
+    # read is journaled as done under it
     assert outcome(ask(NURSE, "read_document", make_document("lab_results"), emergency=glass)) == \
-        (True, "profession_may_read", False)
-    assert outcome(ask(NURSE, "read_document", make_document("hospital_report"), emergency=glass)) == \
-        (False, "profession_may_not_read", False)
+        (True, "profession_may_read", True)
+    refused = ask(NURSE, "read_document", make_document("hospital_report"), emergency=glass)
+    assert outcome(refused) == (False, "profession_may_not_read", True) and refused.emergency_access is glass
 
 
 def test_hidden_documents_are_read_in_an_emergency_only_with_the_third_switch():

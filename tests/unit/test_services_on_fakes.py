@@ -30,8 +30,8 @@ OFF = dict.fromkeys(ON, False)
 def ctx():
     repos = MemoryRepositories([DURAND, LEFEVRE, PETIT, BERNARD])
     repos.dossiers.add(Dossier(DOSSIER, "275051305511212", "x", NOW - timedelta(days=300),
-                               Consent("holder", "online", NOW, "online"), regulator_access=True, break_glass_access=True,
-                               attending_doctor_rpps=DURAND.rpps))
+                               Consent("holder", "online", NOW, "online"), regulator_access=True,
+                               break_glass_access=True, attending_doctor_rpps=DURAND.rpps))
     return Context(repos=repos, register=None, notifier=None, clock=FakeClock(NOW))
 
 
