@@ -312,7 +312,8 @@ def test_the_patient_names_a_medecin_traitant_from_the_directory_who_then_sees_e
     assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 200  # hidden, yet shown
 
 
-def _state_every_wish(app):
+def state_every_wish(app):
+    """The demo patient states every wish (the browser journey shows them too)."""
     from dmp_web.domain.actors import Holder
     from dmp_web.services import wishes
     from dmp_web.web.deps import ctx
@@ -330,7 +331,7 @@ def _state_every_wish(app):
 def test_each_profession_sees_the_wishes_the_table_gives_it_each_view_journaled(client, notifier, app):
     from dmp_web.texts.page_text import check_page
 
-    _state_every_wish(app)
+    state_every_wish(app)
     seen = {}
     for rpps in (BERNARD, PETIT, DURAND):
         pro_log_in(client, notifier, rpps)
