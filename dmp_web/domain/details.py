@@ -43,6 +43,8 @@ CHANGES = {
     "trusted_person_set", "trusted_person_removed", "emergency_contact_is_trusted_person",
     "emergency_contact_set", "emergency_contact_removed", "advance_directives_written",
     "advance_directives_erased", "organ_donation_set", "health_facts_set",
+    # « Je ne connais pas cette personne » (domain/reports.py): the report, and a desk agent's handling
+    "professional_reported", "report_handled",
 }
 
 # What an entry may count.
