@@ -19,8 +19,10 @@ from ..domain.details import JournaledDetail, read_detail
 from ..domain.actors import FORBIDDEN_KINDS, ActorKind, Profession, Professional, SPECIALTIES
 from ..domain.dossier import Dossier
 from ..domain.journal import JournalEntry
+from ..domain.reports import Report
 from ..formatting import date_fr, time_fr
 from . import dossier_access
+from . import reports as patient_reports
 from .context import Context
 
 PER_PAGE = 20
@@ -86,6 +88,8 @@ _CHANGES = {
     "advance_directives_erased": _WISHES + "directives anticipées écrites effacées",
     "organ_donation_set": _WISHES + "choix sur le don d’organes enregistré",
     "health_facts_set": _WISHES + "groupe sanguin et allergies enregistrés",
+    "professional_reported": "signalement de {name} (RPPS {rpps})",
+    "report_handled": "signalement traité : {name} (RPPS {rpps})",
 }
 
 
@@ -124,6 +128,10 @@ _OWN_SENTENCES = {
     "first_connection_done": "Vous avez fini votre première connexion {when}.",
     "other_sessions_ended": "Vous avez fermé vos autres sessions {when}.",
     "reimbursements_updated": "L’Assurance Maladie a mis à jour vos remboursements {when}.",
+    # « Je ne connais pas cette personne » (services/reports.py): {name} is the reported professional,
+    # {actor} the desk agent who handled the report
+    "professional_reported": "Vous avez signalé {name} {when}. Vous ne connaissez pas cette personne.",
+    "report_handled": "{actor} a traité votre signalement {when}. Il parlait de {name}.",
 }
 
 DESCRIBED_ACTIONS = frozenset(_DONE_AND_TRIED) | frozenset(_OWN_SENTENCES)
@@ -135,6 +143,11 @@ class HistoryLine:
     text: str  # one to three short sentences
     emergency: bool
     refused: bool
+    # the professional who made this access (RPPS), the entry's place, and the patient's report
+    # of that professional when there is one (services/reports.py's on_history)
+    rpps: str = ""
+    seq: int = -1
+    report: Report | None = None
 
     @property
     def label(self) -> str:
@@ -230,8 +243,9 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
         reason = f" Raison : {_as_told(entry.reason)}" if entry.reason else ""
         chosen = _changed(detail)
         choice = f" Votre choix : {_as_told(chosen)}" if chosen else ""
-        return HistoryLine(entry.at, own.format(when=when, e="e" if feminine else "", reason=reason, choice=choice),
-                           entry.emergency, refused)
+        named = (detail.change.name or detail.change.rpps) if detail.change else ""
+        return HistoryLine(entry.at, own.format(when=when, e="e" if feminine else "", reason=reason, choice=choice,
+                                                name=named, actor=who(entry, {})), entry.emergency, refused)
 
     title = titles.get(detail.document_id) if detail.document_id else None
     doc = _quoted(title) if title else A_DOCUMENT
@@ -261,7 +275,8 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
         text = _lowered(text)
         if detail.emergency_reason:
             text += f" La raison donnée : {_quoted(detail.emergency_reason)}."
-    return HistoryLine(entry.at, text, entry.emergency, refused)
+    made_by = entry.actor_id if entry.actor_kind == ActorKind.PROFESSIONAL.value else ""
+    return HistoryLine(entry.at, text, entry.emergency, refused, rpps=made_by, seq=entry.seq)
 
 
 # -- the pages -------------------------------------------------------------------------------
@@ -341,4 +356,5 @@ def read_history(ctx: Context, actor, dossier: Dossier, *, page: int, emergencie
     rpps = {e.actor_id for e in chosen.entries if e.actor_kind == ActorKind.PROFESSIONAL.value}
     professionals = {n: p for n in rpps if (p := ctx.repos.directory.professional(n)) is not None}
     lines = [describe(e, titles=titles, professionals=professionals, feminine=feminine) for e in chosen.entries]
+    lines = patient_reports.on_history(ctx, dossier.id, lines)
     return History(decision, chosen, lines)
