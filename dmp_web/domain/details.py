@@ -47,6 +47,8 @@ CHANGES = {
     # the 3 emergency switches
     "regulator_access_allowed", "regulator_access_refused", "break_glass_allowed", "break_glass_refused",
     "hidden_in_emergency_allowed", "hidden_in_emergency_refused",
+    # « Je ne connais pas cette personne » (domain/reports.py): the report, and a desk agent's handling
+    "professional_reported", "report_handled",
 }
 
 # What an entry may count.

@@ -63,6 +63,9 @@ ACTIONS = {
     "regulator_access",
     # the Assurance Maladie's file added reimbursements, or dropped those older than 24 months
     "reimbursements_updated",
+    # « Je ne connais pas cette personne »: the patient's report, and a desk agent's handling of it
+    "professional_reported",
+    "report_handled",
 }
 
 

@@ -19,9 +19,11 @@ from ..domain.details import JournaledDetail, read_detail
 from ..domain.actors import FORBIDDEN_KINDS, ActorKind, Profession, Professional, SPECIALTIES
 from ..domain.dossier import Dossier
 from ..domain.journal import JournalEntry
+from ..domain.reports import Report
 from ..domain.wishes import WishItem
 from ..formatting import date_fr, time_fr
 from . import dossier_access
+from . import reports as patient_reports
 from .context import Context
 
 PER_PAGE = 20
@@ -95,6 +97,8 @@ _CHANGES = {
     "break_glass_refused": "personne ne peut ouvrir votre DMP en urgence, sauf le centre 15 si vous le permettez",
     "hidden_in_emergency_allowed": "en urgence, un soignant peut lire vos documents cachés",
     "hidden_in_emergency_refused": "en urgence, vos documents cachés restent cachés",
+    "professional_reported": "signalement de {name} (RPPS {rpps})",
+    "report_handled": "signalement traité : {name} (RPPS {rpps})",
 }
 
 
@@ -133,6 +137,10 @@ _OWN_SENTENCES = {
     "first_connection_done": "Vous avez fini votre première connexion {when}.",
     "other_sessions_ended": "Vous avez fermé vos autres sessions {when}.",
     "reimbursements_updated": "L’Assurance Maladie a mis à jour vos remboursements {when}.",
+    # « Je ne connais pas cette personne » (services/reports.py): {name} is the reported professional,
+    # {actor} the desk agent who handled the report
+    "professional_reported": "Vous avez signalé {name} {when}. Vous ne connaissez pas cette personne.",
+    "report_handled": "{actor} a traité votre signalement {when}. Il parlait de {name}.",
 }
 
 _WISH_CODES = frozenset(item.value for item in WishItem)
@@ -146,6 +154,11 @@ class HistoryLine:
     text: str  # one to three short sentences
     emergency: bool
     refused: bool
+    # the professional who made this access (RPPS), the entry's place, and the patient's report
+    # of that professional when there is one (services/reports.py's on_history)
+    rpps: str = ""
+    seq: int = -1
+    report: Report | None = None
 
     @property
     def label(self) -> str:
@@ -241,8 +254,9 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
         reason = f" Raison : {_as_told(entry.reason)}" if entry.reason else ""
         chosen = _changed(detail)
         choice = f" Votre choix : {_as_told(chosen)}" if chosen else ""
-        return HistoryLine(entry.at, own.format(when=when, e="e" if feminine else "", reason=reason, choice=choice),
-                           entry.emergency, refused)
+        named = (detail.change.name or detail.change.rpps) if detail.change else ""
+        return HistoryLine(entry.at, own.format(when=when, e="e" if feminine else "", reason=reason, choice=choice,
+                                                name=named, actor=who(entry, {})), entry.emergency, refused)
 
     title = titles.get(detail.document_id) if detail.document_id else None
     doc = _quoted(title) if title else A_DOCUMENT
@@ -273,7 +287,8 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
         text = _lowered(text)
         if detail.emergency_reason:
             text += f" La raison donnée : {_quoted(detail.emergency_reason)}."
-    return HistoryLine(entry.at, text, entry.emergency, refused)
+    made_by = entry.actor_id if entry.actor_kind == ActorKind.PROFESSIONAL.value else ""
+    return HistoryLine(entry.at, text, entry.emergency, refused, rpps=made_by, seq=entry.seq)
 
 
 # -- the pages -------------------------------------------------------------------------------
@@ -353,4 +368,5 @@ def read_history(ctx: Context, actor, dossier: Dossier, *, page: int, emergencie
     rpps = {e.actor_id for e in chosen.entries if e.actor_kind == ActorKind.PROFESSIONAL.value}
     professionals = {n: p for n in rpps if (p := ctx.repos.directory.professional(n)) is not None}
     lines = [describe(e, titles=titles, professionals=professionals, feminine=feminine) for e in chosen.entries]
+    lines = patient_reports.on_history(ctx, dossier.id, lines)
     return History(decision, chosen, lines)

@@ -13,7 +13,7 @@ from ..domain.documents import DOCUMENT_TYPES
 from ..domain.habilitations import BREAK_GLASS_PROFESSIONS, allows, may_break_glass, professions_in_words
 from ..forms.accounts import NewPasswordForm
 from ..forms.pro import DepositForm, EmergencyForm, PatientSearchForm, ProLoginForm
-from ..services import dossier_access, enrolment, wishes
+from ..services import dossier_access, enrolment, reports, wishes
 from ..services import login as logins
 from .auth import DirectoryUser, code_page, give_back_kept_form, pending_login, resend, start_session
 from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
@@ -108,6 +108,7 @@ def home():
         actor=actor,
         is_professional=isinstance(actor, Professional),
         is_desk_agent=isinstance(actor, DeskAgent),
+        open_reports=reports.open_count(ctx(), actor) if isinstance(actor, DeskAgent) else 0,
     )
 
 

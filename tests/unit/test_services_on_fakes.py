@@ -185,3 +185,51 @@ def test_a_dmp_opened_just_after_midnight_in_paris_is_dated_that_day_as_the_lett
     new = Dossier("cd34ef56ab12cd34ef56ab12", person.nir, "x", late, Consent("holder", "online", late, "online"))
     made = open_dossier(ctx, new, person, mobile="0612345678", email="", detail=JournaledDetail(note="created_online"))
     assert made.created_on == letter_context(ctx)["dated"] == date(2026, 11, 23)
+
+
+# -- « Je ne connais pas cette personne » (services/reports.py) ---------------------------------
+
+def _access(ctx, professional) -> int:
+    dossier_access.decide_and_journal(ctx, professional, "read_dossier", dossier(ctx))
+    return len(journal(ctx)) - 1
+
+
+def test_a_report_and_its_block_are_two_entries_and_the_queue_holds_it(ctx):
+    from dmp_web.domain.actors import DeskAgent
+    from dmp_web.services import reports
+
+    seq = _access(ctx, PETIT)
+    done = reports.report(ctx, HOLDER, dossier(ctx), seq, sentence=" Jamais vue. ", block=True)
+    assert done.blocked and PETIT.rpps in dossier(ctx).blocked_rpps
+    assert [(e.action, e.detail["change"]["what"]) for e in journal(ctx)[-2:]] == [
+        ("manage", "professional_blocked"), ("professional_reported", "professional_reported")]
+    assert ctx.repos.reports.of_dossier(DOSSIER) == [done.report] and done.report.sentence == "Jamais vue."
+    with pytest.raises(reports.NotADeskAgent):
+        reports.queue(ctx, PETIT)
+    agent = DeskAgent("cpam0001", "Nadia Benoît")
+    assert [r.id for r in ctx.repos.reports.open_reports()] == [done.report.id]
+    reports.handle(ctx, agent, done.report.id, "Vu avec la pharmacie.")
+    assert ctx.repos.reports.open_reports() == [] and journal(ctx)[-1].actor_kind == "desk_agent"
+    assert ctx.repos.journal.check(DOSSIER) is None
+
+
+def test_a_block_asked_on_a_page_shown_before_the_doctor_became_attending_is_refused_the_report_made(ctx):
+    from dmp_web.services import reports
+
+    seq = _access(ctx, LEFEVRE)
+    seen_before = dossier(ctx)
+    assert management.set_attending_doctor(ctx, HOLDER, dossier(ctx), LEFEVRE.rpps).allowed
+    done = reports.report(ctx, HOLDER, seen_before, seq, sentence="", block=True)
+    assert not done.blocked and done.block_refused == "Le médecin traitant ne peut pas être bloqué."
+    assert dossier(ctx).blocked_rpps == []
+    assert [(e.action, e.allowed) for e in journal(ctx)[-2:]] == [("manage", False), ("professional_reported", True)]
+
+
+def test_only_a_professional_s_access_can_be_reported(ctx):
+    from dmp_web.services import reports
+
+    management.set_alerts(ctx, HOLDER, dossier(ctx), True)
+    with pytest.raises(reports.NotReportable):
+        reports.report(ctx, HOLDER, dossier(ctx), len(journal(ctx)) - 1, sentence="", block=False)
+    with pytest.raises(reports.NotReportable):
+        reports.reportable(ctx, HOLDER, dossier(ctx), 99)
