@@ -32,6 +32,10 @@ NOTES = {
     "initial_password_replaced", "password_after_reset",  # password_changed
     "otp_right",  # login_succeeded, password_reset_requested
     "created_online", "created_at_desk", "demo_data",  # dossier_created
+    # emergency_notice, openings_notice (services/notices.py): who was told, and which way
+    "to_holder_by_sms", "to_holder_by_email", "to_holder_by_post",
+    "to_attending_doctor_by_sms", "to_attending_doctor_by_email", "to_attending_doctor_unreachable",
+    "to_trusted_person_by_sms", "to_trusted_person_by_email",
 }
 
 # What a "manage" decision changed (the patient's settings, the wishes), and the emergency
@@ -43,6 +47,8 @@ CHANGES = {
     "trusted_person_set", "trusted_person_removed", "emergency_contact_is_trusted_person",
     "emergency_contact_set", "emergency_contact_removed", "advance_directives_written",
     "advance_directives_erased", "organ_donation_set", "health_facts_set",
+    # the notices of services/notices.py: the hourly message, the trusted person told of emergencies
+    "opening_alerts_on", "opening_alerts_off", "trusted_person_set_told_of_emergencies",
 }
 
 # What an entry may count.

@@ -61,6 +61,9 @@ ACTIONS = {
     "regulator_access",
     # the Assurance Maladie's file added reimbursements, or dropped those older than 24 months
     "reimbursements_updated",
+    # we told someone that a professional opened the DMP (services/notices.py), or could not
+    "emergency_notice",
+    "openings_notice",
 }
 
 

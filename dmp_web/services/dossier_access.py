@@ -19,6 +19,7 @@ from ..domain.dossier import Dossier
 from ..domain.identity import InvalidNir, ins_c_is_valid, normalize_nir
 from ..domain.uploads import CheckedUpload
 from ..notify import Email
+from . import notices
 from .context import Context
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -216,7 +217,10 @@ def open_emergency(ctx: Context, actor: Professional, dossier: Dossier, reason: 
         unit.add_emergency(access)
         return {"action": "regulator_access" if kind is EmergencyKind.REGULATOR else "break_glass"}
 
-    return act(ctx, actor, "read_dossier", dossier, emergency=access, change=change)
+    decision = act(ctx, actor, "read_dossier", dossier, emergency=access, change=change)
+    if decision.allowed and decision.emergency:
+        notices.emergency_opened(ctx, actor, dossier, access)  # the patient and their close ones are told
+    return decision
 
 
 def _alert_patient(ctx: Context, dossier: Dossier) -> None:

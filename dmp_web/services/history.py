@@ -86,6 +86,11 @@ _CHANGES = {
     "advance_directives_erased": _WISHES + "directives anticipées écrites effacées",
     "organ_donation_set": _WISHES + "choix sur le don d’organes enregistré",
     "health_facts_set": _WISHES + "groupe sanguin et allergies enregistrés",
+    # services/notices.py
+    "opening_alerts_on": "message quand un soignant ouvre votre DMP activé",
+    "opening_alerts_off": "message quand un soignant ouvre votre DMP arrêté",
+    "trusted_person_set_told_of_emergencies": _WISHES + "personne de confiance enregistrée, à prévenir des "
+                                                        "accès en urgence",
 }
 
 
@@ -124,7 +129,34 @@ _OWN_SENTENCES = {
     "first_connection_done": "Vous avez fini votre première connexion {when}.",
     "other_sessions_ended": "Vous avez fermé vos autres sessions {when}.",
     "reimbursements_updated": "L’Assurance Maladie a mis à jour vos remboursements {when}.",
+    # services/notices.py: {told} says to whom and how (_TOLD), {reason} why it did not go
+    "emergency_notice": "{told} {when}. C’était pour un accès en urgence à votre DMP.{reason}",
+    "openings_notice": "{told} {when}. C’était pour dire qui a ouvert votre DMP.{reason}",
 }
+
+# Who was told of an access to the DMP, and how (services/notices.py): (sent, not sent).
+_TOLD = {
+    "to_holder_by_sms": ("Nous vous avons envoyé un SMS", "Nous n’avons pas pu vous envoyer de SMS"),
+    "to_holder_by_email": ("Nous vous avons envoyé un e-mail", "Nous n’avons pas pu vous envoyer d’e-mail"),
+    "to_holder_by_post": ("Nous vous avons envoyé une lettre", "Nous n’avons pas pu vous envoyer de lettre"),
+    "to_attending_doctor_by_sms": ("Nous avons prévenu votre médecin traitant par SMS",
+                                   "Nous n’avons pas pu prévenir votre médecin traitant par SMS"),
+    "to_attending_doctor_by_email": ("Nous avons prévenu votre médecin traitant par e-mail",
+                                     "Nous n’avons pas pu prévenir votre médecin traitant par e-mail"),
+    "to_attending_doctor_unreachable": ("Nous avons prévenu votre médecin traitant",
+                                        "Nous n’avons pas pu prévenir votre médecin traitant"),
+    "to_trusted_person_by_sms": ("Nous avons prévenu votre personne de confiance par SMS",
+                                 "Nous n’avons pas pu prévenir votre personne de confiance par SMS"),
+    "to_trusted_person_by_email": ("Nous avons prévenu votre personne de confiance par e-mail",
+                                   "Nous n’avons pas pu prévenir votre personne de confiance par e-mail"),
+}
+
+
+def _told(note: str, sent: bool) -> str:
+    said = _TOLD.get(note)
+    if said is None:
+        return "Nous avons envoyé un message" if sent else "Nous n’avons pas pu envoyer un message"
+    return said[0] if sent else said[1]
 
 DESCRIBED_ACTIONS = frozenset(_DONE_AND_TRIED) | frozenset(_OWN_SENTENCES)
 
@@ -230,8 +262,8 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
         reason = f" Raison : {_as_told(entry.reason)}" if entry.reason else ""
         chosen = _changed(detail)
         choice = f" Votre choix : {_as_told(chosen)}" if chosen else ""
-        return HistoryLine(entry.at, own.format(when=when, e="e" if feminine else "", reason=reason, choice=choice),
-                           entry.emergency, refused)
+        return HistoryLine(entry.at, own.format(when=when, e="e" if feminine else "", reason=reason, choice=choice,
+                                                told=_told(detail.note, entry.allowed)), entry.emergency, refused)
 
     title = titles.get(detail.document_id) if detail.document_id else None
     doc = _quoted(title) if title else A_DOCUMENT

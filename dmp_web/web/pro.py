@@ -13,7 +13,7 @@ from ..domain.documents import DOCUMENT_TYPES
 from ..domain.habilitations import allows
 from ..forms.accounts import NewPasswordForm
 from ..forms.pro import DepositForm, EmergencyForm, PatientSearchForm, ProLoginForm
-from ..services import dossier_access, enrolment
+from ..services import dossier_access, enrolment, notices
 from ..services import login as logins
 from .auth import DirectoryUser, code_page, give_back_kept_form, pending_login, resend, start_session
 from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
@@ -159,6 +159,7 @@ def find():
 @login_required
 def dossier(dossier_id):
     actor, dossier, _ = decided("read_dossier", dossier_id)
+    notices.dossier_opened(ctx(), actor, dossier)  # the patient who asked it is told (1 message an hour)
     documents, left_out = dossier_access.visible_documents(ctx(), actor, dossier)
     person = ctx().register.get(dossier.holder_nir)
     return render_template(
