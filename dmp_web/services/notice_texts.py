@@ -102,7 +102,7 @@ def emergency_letter_lines(told: EmergencyTold) -> list[str]:
 
 def emergency_sms_to_others(told: EmergencyTold, role: str) -> str:
     """To the médecin traitant («votre patient») or the trusted person («la personne»)."""
-    return (f"DMP - {_whose(told, role)} a été ouvert en urgence {when_words(told.at)}. "
+    return (f"DMP - {_whose(told, role)} a été ouvert en urgence. C’était {when_words(told.at)}. "
             f"Par : {told.who}. Raison : {reason_words(told.reason, SMS_REASON_MAX)}.")
 
 
@@ -114,7 +114,8 @@ def emergency_email_to_others(told: EmergencyTold, role: str) -> str:
     why = ("Vous êtes son médecin traitant." if role == "attending_doctor"
            else "Vous êtes sa personne de confiance. Elle nous a demandé de vous prévenir.")
     return (f"Bonjour,\n\n"
-            f"{_whose(told, role)} a été ouvert en urgence {when_words(told.at)}.\n"
+            f"{_whose(told, role)} a été ouvert en urgence.\n"
+            f"C’était {when_words(told.at)}.\n"
             f"Par : {told.who}.\n"
             f"{told.how}\n"
             f"Sa raison : {reason_words(told.reason)}.\n\n"
