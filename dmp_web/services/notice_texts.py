@@ -18,7 +18,7 @@ from ..formatting import date_fr, time_fr
 SIGNATURE = "L’Assurance Maladie"
 NOT_NORMAL = "Ce n’est pas normal ? Appelez votre caisse d’assurance maladie."
 SMS_REASON_MAX = 120  # an SMS stays short: a longer reason is cut, the history has it whole
-TIMES_SHOWN = 5  # a professional who opened the DMP many times in the hour: the first 5 times
+TIMES_SHOWN = 3  # a professional who opened the DMP more often: the first and last times
 
 
 def professional_words(professional: Professional) -> str:
@@ -132,22 +132,35 @@ def _whose(told: EmergencyTold, role: str) -> str:
 OPENINGS_SUBJECT = "Un soignant a ouvert votre DMP"
 
 
-def _times(opening: Opening) -> str:
-    """«le 23 novembre 2026 à 9 h 00, à 9 h 20»: each opening's minute once, the first 5."""
-    minutes: list[datetime] = []
+def _minutes(opening: Opening) -> list[datetime]:
+    """Each opening's minute once (a professional reads several pages in a minute)."""
+    kept: list[datetime] = []
     for at in opening.times:
-        if not minutes or (date_fr(at), time_fr(at)) != (date_fr(minutes[-1]), time_fr(minutes[-1])):
-            minutes.append(at)
-    shown, said, day = minutes[:TIMES_SHOWN], [], ""
-    for at in shown:
-        said.append(when_words(at) if date_fr(at) != day else f"à {time_fr(at)}")
-        day = date_fr(at)
-    more = len(minutes) - len(shown)
-    return ", ".join(said) + (f", et encore {more} fois" if more else "")
+        if not kept or (date_fr(at), time_fr(at)) != (date_fr(kept[-1]), time_fr(kept[-1])):
+            kept.append(at)
+    return kept
+
+
+def opening_line(opening: Opening) -> str:
+    """«Hugo Bernard (infirmier) : le 23 novembre 2026 à 10 h 00.»; for several times, how many,
+    then when (up to 3 times said, else the first and the last)."""
+    minutes = _minutes(opening)
+    who = capitalized(opening.who)
+    if len(minutes) == 1:
+        return f"{who} : {when_words(minutes[0])}."
+    first, last = minutes[0], minutes[-1]
+    if len(minutes) <= TIMES_SHOWN and date_fr(first) == date_fr(last):
+        hours = [time_fr(at) for at in minutes]
+        when = f"le {date_fr(first)} à {', '.join(hours[:-1])} et {hours[-1]}"
+    elif date_fr(first) == date_fr(last):
+        when = f"le {date_fr(first)}, de {time_fr(first)} à {time_fr(last)}"
+    else:
+        when = f"du {date_fr(first)} à {time_fr(first)} au {date_fr(last)} à {time_fr(last)}"
+    return f"{who} a ouvert votre DMP {len(minutes)} fois. C’était {when}."
 
 
 def openings_lines(openings: list[Opening]) -> list[str]:
-    return [f"{capitalized(o.who)} : {_times(o)}." for o in openings]
+    return [opening_line(o) for o in openings]
 
 
 def openings_sms(openings: list[Opening]) -> str:

@@ -368,3 +368,18 @@ def test_the_trusted_person_gets_an_sms_on_a_mobile_else_an_email(client, notifi
     open_emergency(client, notifier)
     trusted = [m for m in notifier.outbox if getattr(m, "to", "") in (phone, email)]
     assert len(trusted) == 1 and isinstance(trusted[0], Email if channel == "email" else Sms)
+
+
+@pytest.mark.parametrize("path, reachable", [("/mon-dmp/gestion/alertes", False),
+                                             ("/mon-dmp/gestion/alertes", True),
+                                             ("/mon-dmp/volontes/personne-de-confiance", True)])
+def test_the_pages_are_easy_to_read_with_and_without_contacts(client, notifier, app, path, reachable):
+    """The browser tests see the demo DMP, which has a mobile and an e-mail: this is the other state."""
+    from dmp_web.texts.page_text import check_page
+
+    patient_log_in(client, notifier)
+    if not reachable:
+        set_contacts(app, "", "")
+    page = client.get(path)
+    assert (page.soup.find(id="sans-contact") is None) == reachable
+    assert check_page(page.get_data(as_text=True)).findings == ()
