@@ -166,12 +166,11 @@ def test_a_dmp_opened_just_after_midnight_in_paris_is_dated_that_day_as_the_lett
 
 
 def test_the_emergency_notices_reach_the_attending_doctor_the_way_he_chose_or_say_he_could_not_be(ctx):
-
-    from ..fakes import FakeNotifier
-
     from types import SimpleNamespace
 
     from dmp_web.demo import INSURED
+
+    from ..fakes import FakeNotifier
 
     ctx.notifier = FakeNotifier(letters=None)
     ctx.register = SimpleNamespace(get=lambda nir: next((p for p in INSURED if p.nir == nir), None))
