@@ -134,21 +134,24 @@ _OWN_SENTENCES = {
     "openings_notice": "{told} {when}. C’était pour dire qui a ouvert votre DMP.{reason}",
 }
 
-# Who was told of an access to the DMP, and how (services/notices.py): (sent, not sent).
+# Who was told of an access to the DMP, and how (services/notices.py): (sent, not sent). In
+# words without a hard term, so the history needs no explanation beside them: «votre médecin» is
+# the médecin traitant, «la personne à qui vous faites confiance» the personne de confiance.
 _TOLD = {
-    "to_holder_by_sms": ("Nous vous avons envoyé un SMS", "Nous n’avons pas pu vous envoyer de SMS"),
+    "to_holder_by_sms": ("Nous vous avons envoyé un message sur votre portable",
+                         "Nous n’avons pas pu vous envoyer de message sur votre portable"),
     "to_holder_by_email": ("Nous vous avons envoyé un e-mail", "Nous n’avons pas pu vous envoyer d’e-mail"),
     "to_holder_by_post": ("Nous vous avons envoyé une lettre", "Nous n’avons pas pu vous envoyer de lettre"),
-    "to_attending_doctor_by_sms": ("Nous avons prévenu votre médecin traitant par SMS",
-                                   "Nous n’avons pas pu prévenir votre médecin traitant par SMS"),
-    "to_attending_doctor_by_email": ("Nous avons prévenu votre médecin traitant par e-mail",
-                                     "Nous n’avons pas pu prévenir votre médecin traitant par e-mail"),
-    "to_attending_doctor_unreachable": ("Nous avons prévenu votre médecin traitant",
-                                        "Nous n’avons pas pu prévenir votre médecin traitant"),
-    "to_trusted_person_by_sms": ("Nous avons prévenu votre personne de confiance par SMS",
-                                 "Nous n’avons pas pu prévenir votre personne de confiance par SMS"),
-    "to_trusted_person_by_email": ("Nous avons prévenu votre personne de confiance par e-mail",
-                                   "Nous n’avons pas pu prévenir votre personne de confiance par e-mail"),
+    "to_attending_doctor_by_sms": ("Nous avons envoyé un message sur le portable de votre médecin",
+                                   "Nous n’avons pas pu envoyer de message sur le portable de votre médecin"),
+    "to_attending_doctor_by_email": ("Nous avons envoyé un e-mail à votre médecin",
+                                     "Nous n’avons pas pu envoyer d’e-mail à votre médecin"),
+    "to_attending_doctor_unreachable": ("Nous avons prévenu votre médecin",
+                                        "Nous n’avons pas pu prévenir votre médecin"),
+    "to_trusted_person_by_sms": ("Nous avons envoyé un message à la personne à qui vous faites confiance",
+                                 "Nous n’avons pas pu écrire à la personne à qui vous faites confiance"),
+    "to_trusted_person_by_email": ("Nous avons envoyé un e-mail à la personne à qui vous faites confiance",
+                                   "Nous n’avons pas pu écrire à la personne à qui vous faites confiance"),
 }
 
 

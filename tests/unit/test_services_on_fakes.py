@@ -186,4 +186,4 @@ def test_the_emergency_notices_reach_the_attending_doctor_the_way_he_chose_or_sa
     assert (last.action, last.allowed, last.detail) == (
         "emergency_notice", False, {"note": "to_attending_doctor_unreachable"})
     assert history.describe(last, titles={}, professionals={}).text.startswith(
-        "Nous n’avons pas pu prévenir votre médecin traitant le 23 novembre 2026")
+        "Nous n’avons pas pu prévenir votre médecin le 23 novembre 2026")

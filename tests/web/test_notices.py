@@ -118,8 +118,9 @@ def test_break_glass_tells_the_patient_the_attending_doctor_and_the_trusted_pers
     assert_no_document_in(to_patient[2], to_doctor[2], text)
     assert told_sentences(app) == [
         f"Nous vous avons envoyé un e-mail {WHEN}. C’était pour un accès en urgence à votre DMP.",
-        f"Nous avons prévenu votre médecin traitant par e-mail {WHEN}. C’était pour un accès en urgence à votre DMP.",
-        f"Nous avons prévenu votre personne de confiance par SMS {WHEN}. C’était pour un accès en urgence à votre DMP.",
+        f"Nous avons envoyé un e-mail à votre médecin {WHEN}. C’était pour un accès en urgence à votre DMP.",
+        f"Nous avons envoyé un message à la personne à qui vous faites confiance {WHEN}. "
+        "C’était pour un accès en urgence à votre DMP.",
     ]
 
 
@@ -142,7 +143,7 @@ def test_the_regulator_tells_the_patient_by_sms_and_the_trusted_person_only_if_t
     assert [m[0] for m in mails(smtp_server)] == [DURAND_MAIL]
     assert "pendant un appel au 15" in mails(smtp_server)[0][2]
     assert [line.split(" le ")[0] for line in told_sentences(app)] == [
-        "Nous vous avons envoyé un SMS", "Nous avons prévenu votre médecin traitant par e-mail"]
+        "Nous vous avons envoyé un message sur votre portable", "Nous avons envoyé un e-mail à votre médecin"]
 
 
 def test_without_mobile_or_email_the_patient_gets_a_letter_in_the_mail_room_queue(
@@ -382,4 +383,27 @@ def test_the_pages_are_easy_to_read_with_and_without_contacts(client, notifier, 
         set_contacts(app, "", "")
     page = client.get(path)
     assert (page.soup.find(id="sans-contact") is None) == reachable
+    assert check_page(page.get_data(as_text=True)).findings == ()
+
+
+def test_the_history_tells_each_notice_in_easy_french(client, notifier, app, tmp_path, smtp_server):
+    from dmp_web.texts.page_text import check_page
+
+    from dmp_web.domain.wishes import Person, Wishes
+
+    # saved straight in the store: the history line of the wishes' change is not this test's
+    app.extensions["dmp.repos"].wishes.save(DOSSIER, Wishes(
+        trusted_person=Person("Paul Roche", "mon mari", "0123456789", "paul.roche@example.org"),
+        tell_trusted_person_of_emergencies=True))
+    smtp_server.refuse_recipients = "550 mailbox unavailable"
+    pro_log_in(client, notifier, HADDAD)
+    real_senders(app, tmp_path, smtp_server)
+    client.submit(f"/pro/dmp/{DOSSIER}/urgence", {"reason": "Appel au 15 : douleur dans la poitrine"})
+    log_out(client, "/pro")
+    app.extensions["dmp.notifier"] = notifier
+    patient_log_in(client, notifier)
+    page = client.get("/mon-dmp/historique")
+    text = " ".join(page.soup.main.get_text(" ").split())
+    assert "Nous n’avons pas pu écrire à la personne à qui vous faites confiance." in text
+    assert "Raison : le message n’est pas parti." in text
     assert check_page(page.get_data(as_text=True)).findings == ()
