@@ -19,8 +19,11 @@ from ..domain.details import JournaledDetail, read_detail
 from ..domain.actors import FORBIDDEN_KINDS, ActorKind, Profession, Professional, SPECIALTIES
 from ..domain.dossier import Dossier
 from ..domain.journal import JournalEntry
+from ..domain.reports import Report
+from ..domain.wishes import WishItem
 from ..formatting import date_fr, time_fr
 from . import dossier_access
+from . import reports as patient_reports
 from .context import Context
 
 PER_PAGE = 20
@@ -47,6 +50,8 @@ _DONE_AND_TRIED = {
         "ouvert votre DMP. C’était pendant un appel au 15",
         "ouvrir votre DMP. C’était pendant un appel au 15",
     ),
+    "open_emergency": ("ouvert votre DMP en urgence", "ouvrir votre DMP en urgence"),
+    "read_wish": ("vu {wish}", "voir {wish}"),
 }
 # What set_hidden (services/dossier_access.py) notes once the change is made.
 _HIDE_NOTES = {
@@ -86,6 +91,14 @@ _CHANGES = {
     "advance_directives_erased": _WISHES + "directives anticipées écrites effacées",
     "organ_donation_set": _WISHES + "choix sur le don d’organes enregistré",
     "health_facts_set": _WISHES + "groupe sanguin et allergies enregistrés",
+    "regulator_access_allowed": "le médecin du centre 15 peut ouvrir votre DMP pendant un appel",
+    "regulator_access_refused": "le médecin du centre 15 ne peut pas ouvrir votre DMP",
+    "break_glass_allowed": "un soignant peut ouvrir votre DMP en urgence",
+    "break_glass_refused": "personne ne peut ouvrir votre DMP en urgence, sauf le centre 15 si vous le permettez",
+    "hidden_in_emergency_allowed": "en urgence, un soignant peut lire vos documents cachés",
+    "hidden_in_emergency_refused": "en urgence, vos documents cachés restent cachés",
+    "professional_reported": "signalement de {name} (RPPS {rpps})",
+    "report_handled": "signalement traité : {name} (RPPS {rpps})",
     # services/notices.py
     "opening_alerts_on": "message quand un soignant ouvre votre DMP activé",
     "opening_alerts_off": "message quand un soignant ouvre votre DMP arrêté",
@@ -129,10 +142,16 @@ _OWN_SENTENCES = {
     "first_connection_done": "Vous avez fini votre première connexion {when}.",
     "other_sessions_ended": "Vous avez fermé vos autres sessions {when}.",
     "reimbursements_updated": "L’Assurance Maladie a mis à jour vos remboursements {when}.",
+    # « Je ne connais pas cette personne » (services/reports.py): {name} is the reported professional,
+    # {actor} the desk agent who handled the report
+    "professional_reported": "Vous avez signalé {name} {when}. Vous ne connaissez pas cette personne.",
+    "report_handled": "{actor} a traité votre signalement {when}. Il parlait de {name}.",
     # services/notices.py: {told} says to whom and how (_TOLD), {reason} why it did not go
     "emergency_notice": "{told} {when}. C’était pour un accès en urgence à votre DMP.{reason}",
     "openings_notice": "{told} {when}. C’était pour dire qui a ouvert votre DMP.{reason}",
 }
+
+_WISH_CODES = frozenset(item.value for item in WishItem)
 
 # Who was told of an access to the DMP, and how (services/notices.py): (sent, not sent). In
 # words without a hard term, so the history needs no explanation beside them: «votre médecin» is
@@ -161,6 +180,7 @@ def _told(note: str, sent: bool) -> str:
         return "Nous avons envoyé un message" if sent else "Nous n’avons pas pu envoyer un message"
     return said[0] if sent else said[1]
 
+
 DESCRIBED_ACTIONS = frozenset(_DONE_AND_TRIED) | frozenset(_OWN_SENTENCES)
 
 
@@ -170,6 +190,11 @@ class HistoryLine:
     text: str  # one to three short sentences
     emergency: bool
     refused: bool
+    # the professional who made this access (RPPS), the entry's place, and the patient's report
+    # of that professional when there is one (services/reports.py's on_history)
+    rpps: str = ""
+    seq: int = -1
+    report: Report | None = None
 
     @property
     def label(self) -> str:
@@ -265,8 +290,10 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
         reason = f" Raison : {_as_told(entry.reason)}" if entry.reason else ""
         chosen = _changed(detail)
         choice = f" Votre choix : {_as_told(chosen)}" if chosen else ""
+        named = (detail.change.name or detail.change.rpps) if detail.change else ""
+        told = _told(detail.note, entry.allowed)
         return HistoryLine(entry.at, own.format(when=when, e="e" if feminine else "", reason=reason, choice=choice,
-                                                told=_told(detail.note, entry.allowed)), entry.emergency, refused)
+                                                name=named, actor=who(entry, {}), told=told), entry.emergency, refused)
 
     title = titles.get(detail.document_id) if detail.document_id else None
     doc = _quoted(title) if title else A_DOCUMENT
@@ -276,7 +303,8 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
         done = _HIDE_NOTES[detail.note]
     if entry.action == "export" and detail.note in _EXPORT_NOTES:
         done = _EXPORT_NOTES[detail.note]
-    done, tried = done.format(doc=doc), tried.format(doc=doc)
+    wish = WishItem(detail.wish).label if detail.wish in _WISH_CODES else "une de vos volontés"
+    done, tried = done.format(doc=doc, wish=wish), tried.format(doc=doc, wish=wish)
 
     if not actor:  # the system: the demo data, an import
         text = f"Votre DMP a été créé {when}." if entry.action == "dossier_created" else \
@@ -296,7 +324,8 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
         text = _lowered(text)
         if detail.emergency_reason:
             text += f" La raison donnée : {_quoted(detail.emergency_reason)}."
-    return HistoryLine(entry.at, text, entry.emergency, refused)
+    made_by = entry.actor_id if entry.actor_kind == ActorKind.PROFESSIONAL.value else ""
+    return HistoryLine(entry.at, text, entry.emergency, refused, rpps=made_by, seq=entry.seq)
 
 
 # -- the pages -------------------------------------------------------------------------------
@@ -376,4 +405,5 @@ def read_history(ctx: Context, actor, dossier: Dossier, *, page: int, emergencie
     rpps = {e.actor_id for e in chosen.entries if e.actor_kind == ActorKind.PROFESSIONAL.value}
     professionals = {n: p for n in rpps if (p := ctx.repos.directory.professional(n)) is not None}
     lines = [describe(e, titles=titles, professionals=professionals, feminine=feminine) for e in chosen.entries]
+    lines = patient_reports.on_history(ctx, dossier.id, lines)
     return History(decision, chosen, lines)

@@ -23,6 +23,7 @@ from ..domain.dossier import Dossier
 from ..domain.journal import Actor, ChainProblem, Head, JournalEntry
 from ..domain.notices import OpeningDigest
 from ..domain.reimbursements import Reimbursement
+from ..domain.reports import Report
 from ..domain.wishes import Wishes
 
 
@@ -65,6 +66,10 @@ class UnitOfWork(Protocol):
     def end_sessions(self, owner: str, keep: str | None = None) -> int: ...
 
     def erase(self, login_id: str | None, at: datetime) -> None: ...
+
+    def reports(self) -> list[Report]: ...
+
+    def save_report(self, report: Report) -> None: ...
 
     def journal(self, **fields) -> None: ...
 
@@ -172,6 +177,16 @@ class OpeningNotices(Protocol):
     def forget(self, dossier_id: str) -> None: ...
 
 
+class Reports(Protocol):
+    """The patients' reports of a professional (domain/reports.py); saved only in a unit of work."""
+
+    def of_dossier(self, dossier_id: str) -> list[Report]: ...
+
+    def find(self, report_id: str) -> Report | None: ...
+
+    def open_reports(self) -> list[Report]: ...
+
+
 class Repositories(Protocol):
     """Everything a use case may read or change, through one object."""
 
@@ -184,6 +199,7 @@ class Repositories(Protocol):
     reimbursements: Reimbursements
     creation_codes: CreationCodes
     directory: Directory
+    reports: Reports
     opening_notices: OpeningNotices
 
     def unit(self, dossier_id: str) -> UnitOfWork: ...

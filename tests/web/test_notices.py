@@ -189,17 +189,19 @@ def test_a_failed_delivery_is_journaled_and_logged_and_the_access_stays_open(
     assert all("example.org" not in line and REASON not in line for line in logged)
 
 
-def test_no_notice_when_the_emergency_is_refused_or_not_needed(client, notifier, app):
-    pro_log_in(client, notifier, DURAND)  # the médecin traitant reads by her own rights: no emergency opens
+def test_no_notice_when_the_emergency_is_refused_and_the_attending_doctor_is_not_told_of_her_own(
+        client, notifier, app):
+    pro_log_in(client, notifier, DURAND)  # the médecin traitant herself opens an emergency access
     client.submit(f"/pro/dmp/{DOSSIER}/urgence", {"reason": REASON})
+    assert [e.detail["note"] for e in journal(app) if e.action == "emergency_notice"] == ["to_holder_by_email"]
     log_out(client, "/pro")
     repos = app.extensions["dmp.repos"]
     dossier = repos.dossiers.get(DOSSIER)
-    dossier.emergency_access = False
+    dossier.break_glass_access = False
     repos.dossiers.save(dossier)
     sent_before = len(notifier.outbox)
-    open_emergency(client, notifier, BERNARD)
-    assert [e for e in journal(app) if e.action == "emergency_notice"] == []
+    assert open_emergency(client, notifier, BERNARD).status_code == 403
+    assert len([e for e in journal(app) if e.action == "emergency_notice"]) == 1
     assert len(notifier.outbox) == sent_before + 1  # the login code only
 
 

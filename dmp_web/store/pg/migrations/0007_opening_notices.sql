@@ -1,4 +1,4 @@
--- DMP web, PostgreSQL schema version 6: where each dossier's hourly message «un soignant a
+-- DMP web, PostgreSQL schema version 7: where each dossier's hourly message «un soignant a
 -- ouvert votre DMP» stands (dmp_web/store/pg/notices.py), shared by every server, so one server
 -- only tells each opening. `record` is the state as the file store keeps it (last message,
 -- journal place told, due time); `due_at` is the worker's queue, found by its index. Neither
