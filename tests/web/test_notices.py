@@ -230,10 +230,14 @@ def test_the_box_needs_a_mobile_or_an_email_and_is_journaled(client, notifier, a
     assert set_trusted_person(client, tell=True, phone="0123456789", email="Paul.Roche@example.org").status_code == 302
     wishes = app.extensions["dmp.repos"].wishes.get(DOSSIER)
     assert wishes.tell_trusted_person_of_emergencies and wishes.trusted_person.email == "paul.roche@example.org"
+    summary = client.get("/mon-dmp/volontes").soup
+    assert summary.find(id="confiance-prevenue").get_text() == "Nous la prévenons si on ouvre votre DMP en urgence."
+    assert "paul.roche@example.org" in summary.main.get_text(" ")
     form = client.get("/mon-dmp/volontes/personne-de-confiance").soup
     assert form.find(id="tell").has_attr("checked") and form.find(id="email")["value"] == "paul.roche@example.org"
     set_trusted_person(client, tell=False)
     assert not app.extensions["dmp.repos"].wishes.get(DOSSIER).tell_trusted_person_of_emergencies
+    assert client.get("/mon-dmp/volontes").soup.find(id="confiance-prevenue") is None
     assert [e.detail["change"]["what"] for e in journal(app) if e.action == "manage"][-2:] == [
         "trusted_person_set_told_of_emergencies", "trusted_person_set"]
     history_page = client.get("/mon-dmp/historique").soup.main.get_text(" ")
