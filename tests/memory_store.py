@@ -180,12 +180,39 @@ class MemoryReimbursements:
 class MemoryDirectory:
     def __init__(self, professionals=()):
         self.by_rpps = {p.rpps: p for p in professionals}
+        self.accounts: dict = {}  # RPPS -> the professional's login Account (its contacts)
 
     def professional(self, rpps: str):
         return self.by_rpps.get(rpps)
 
     def search_professionals(self, text: str):
         return [p for p in self.by_rpps.values() if text.lower() in p.name.lower()]
+
+    def account(self, login_id: str):
+        return self.accounts.get(login_id)
+
+
+class MemoryOpeningNotices:
+    """The hourly message's state (store/notices.py): one record per dossier; due ones listed."""
+
+    def __init__(self):
+        self.rows: dict = {}
+
+    def get(self, dossier_id: str):
+        return self.rows.get(dossier_id)
+
+    def update(self, dossier_id: str, change):
+        state = change(self.rows.get(dossier_id))
+        if state is not None:
+            self.rows[dossier_id] = state
+        return state
+
+    def due(self, now: datetime, limit: int = 100) -> list[str]:
+        waiting = sorted((s.due_at, d) for d, s in self.rows.items() if s.due_at is not None and s.due_at <= now)
+        return [d for _, d in waiting[:limit]]
+
+    def forget(self, dossier_id: str) -> None:
+        self.rows.pop(dossier_id, None)
 
 
 class MemoryReports:
@@ -306,6 +333,7 @@ class MemoryRepositories:
         self.reimbursements = MemoryReimbursements()
         self.creation_codes = None
         self.reports = MemoryReports()
+        self.opening_notices = MemoryOpeningNotices()
 
     def unit(self, dossier_id: str) -> MemoryUnit:
         return MemoryUnit(self, dossier_id)

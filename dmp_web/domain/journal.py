@@ -67,6 +67,9 @@ ACTIONS = {
     # « Je ne connais pas cette personne »: the patient's report, and a desk agent's handling of it
     "professional_reported",
     "report_handled",
+    # we told someone that a professional opened the DMP (services/notices.py), or could not
+    "emergency_notice",
+    "openings_notice",
 }
 
 

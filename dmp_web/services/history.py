@@ -100,6 +100,11 @@ _CHANGES = {
     "hidden_in_emergency_refused": "en urgence, vos documents cachés restent cachés",
     "professional_reported": "signalement de {name} (RPPS {rpps})",
     "report_handled": "signalement traité : {name} (RPPS {rpps})",
+    # services/notices.py
+    "opening_alerts_on": "message quand un soignant ouvre votre DMP activé",
+    "opening_alerts_off": "message quand un soignant ouvre votre DMP arrêté",
+    "trusted_person_set_told_of_emergencies": _WISHES + "personne de confiance enregistrée, à prévenir des "
+                                                        "accès en urgence",
 }
 
 
@@ -142,9 +147,40 @@ _OWN_SENTENCES = {
     # {actor} the desk agent who handled the report
     "professional_reported": "Vous avez signalé {name} {when}. Vous ne connaissez pas cette personne.",
     "report_handled": "{actor} a traité votre signalement {when}. Il parlait de {name}.",
+    # services/notices.py: {told} says to whom and how (_TOLD), {reason} why it did not go
+    "emergency_notice": "{told} {when}. C’était pour un accès en urgence à votre DMP.{reason}",
+    "openings_notice": "{told} {when}. C’était pour dire qui a ouvert votre DMP.{reason}",
 }
 
 _WISH_CODES = frozenset(item.value for item in WishItem)
+
+# Who was told of an access to the DMP, and how (services/notices.py): (sent, not sent). In
+# words without a hard term, so the history needs no explanation beside them: «votre médecin» is
+# the médecin traitant, «la personne à qui vous faites confiance» the personne de confiance.
+_TOLD = {
+    "to_holder_by_sms": ("Nous vous avons envoyé un message sur votre portable",
+                         "Nous n’avons pas pu vous envoyer de message sur votre portable"),
+    "to_holder_by_email": ("Nous vous avons envoyé un e-mail", "Nous n’avons pas pu vous envoyer d’e-mail"),
+    "to_holder_by_post": ("Nous vous avons envoyé une lettre", "Nous n’avons pas pu vous envoyer de lettre"),
+    "to_attending_doctor_by_sms": ("Nous avons envoyé un message sur le portable de votre médecin",
+                                   "Nous n’avons pas pu envoyer de message sur le portable de votre médecin"),
+    "to_attending_doctor_by_email": ("Nous avons envoyé un e-mail à votre médecin",
+                                     "Nous n’avons pas pu envoyer d’e-mail à votre médecin"),
+    "to_attending_doctor_unreachable": ("Nous avons prévenu votre médecin",
+                                        "Nous n’avons pas pu prévenir votre médecin"),
+    "to_trusted_person_by_sms": ("Nous avons envoyé un message à la personne à qui vous faites confiance",
+                                 "Nous n’avons pas pu écrire à la personne à qui vous faites confiance"),
+    "to_trusted_person_by_email": ("Nous avons envoyé un e-mail à la personne à qui vous faites confiance",
+                                   "Nous n’avons pas pu écrire à la personne à qui vous faites confiance"),
+}
+
+
+def _told(note: str, sent: bool) -> str:
+    said = _TOLD.get(note)
+    if said is None:
+        return "Nous avons envoyé un message" if sent else "Nous n’avons pas pu envoyer un message"
+    return said[0] if sent else said[1]
+
 
 DESCRIBED_ACTIONS = frozenset(_DONE_AND_TRIED) | frozenset(_OWN_SENTENCES)
 
@@ -256,8 +292,9 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
         chosen = _changed(detail)
         choice = f" Votre choix : {_as_told(chosen)}" if chosen else ""
         named = (detail.change.name or detail.change.rpps) if detail.change else ""
+        told = _told(detail.note, entry.allowed)
         return HistoryLine(entry.at, own.format(when=when, e="e" if feminine else "", reason=reason, choice=choice,
-                                                name=named, actor=who(entry, {})), entry.emergency, refused)
+                                                name=named, actor=who(entry, {}), told=told), entry.emergency, refused)
 
     title = titles.get(detail.document_id) if detail.document_id else None
     doc = _quoted(title) if title else A_DOCUMENT

@@ -36,6 +36,7 @@ from .journal import JournalFiles
 from .unit import DossierUnit
 from .copies import JobStore
 from .register import InsuredRegister
+from .notices import OpeningNoticeRepository
 from .sharded import KeyTaken, ShardedTable
 
 
@@ -357,6 +358,7 @@ class Repositories:
         self.sessions = SessionRepository(store, session_sealer) if session_sealer else None
         self.jobs = JobStore(store, sealer) if sealer else None  # the worker's copies, sealed
         self.register = InsuredRegister(store)  # the insured persons (the Assurance Maladie's)
+        self.opening_notices = OpeningNoticeRepository(store)  # the hourly «who opened my DMP» message
 
     def content_mark(self, dossier_id: str) -> str:
         """A digest of the dossier's own records as stored (store/copies.py)."""
