@@ -31,7 +31,8 @@ def ctx():
     repos = MemoryRepositories([DURAND, LEFEVRE, PETIT, BERNARD])
     repos.dossiers.add(Dossier(DOSSIER, "275051305511212", "x", NOW - timedelta(days=300),
                                Consent("holder", "online", NOW, "online"), regulator_access=True,
-                               break_glass_access=True, attending_doctor_rpps=DURAND.rpps))
+                               break_glass_access=True, attending_doctor_rpps=DURAND.rpps,
+                               care_team_rpps=[LEFEVRE.rpps, PETIT.rpps, BERNARD.rpps]))
     return Context(repos=repos, register=None, notifier=None, clock=FakeClock(NOW))
 
 
