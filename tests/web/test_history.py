@@ -1,6 +1,7 @@
 """«Historique des accès» through the real routes: what professionals did or were refused, in
-plain sentences, newest first, 20 per page; emergencies stand out and can be filtered, by the
-plain GET form or by htmx swapping the list."""
+plain sentences, newest first, 20 per page; by default only what others than the patient did
+(«Seulement les soignants»); «Tout voir» adds the patient's own actions, a repeated one on one
+line; emergencies stand out and can be filtered, by the plain GET form or by htmx swapping the list."""
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from .pro_journey import BERNARD, DOSSIER, LEFEVRE, PETIT, journal, log_out, pro
 BOTH_STORES = True  # these journeys run on the file store and on PostgreSQL
 
 HISTORY = "/mon-dmp/historique"
+EVERYTHING = {"acces": "tous"}
 CONSULTATION = "d0c0000000000001"  # by Dr Durand; neither a pharmacist nor a nurse may read it
 LAB = "d0c0000000000002"
 PENDING = "d0c0000000000005"  # by Dr Lefèvre, «Échographie cardiaque…», still to be explained
@@ -66,7 +68,7 @@ def test_a_refused_attempt_and_a_break_glass_are_told_in_plain_sentences(client,
     break_glass(client, notifier)
     patient_log_in(client, notifier)
 
-    page = client.get(HISTORY)
+    page = client.get(HISTORY, query_string=EVERYTHING)
     shown = lines(page.soup)
     assert shown[0] == f"{NOW} | Vous avez ouvert votre DMP."  # this very reading, newest first
     assert f"{NOW} | Vous vous êtes connectée." in shown
@@ -114,7 +116,7 @@ def test_hiding_a_document_and_showing_it_again_are_in_the_history(client, notif
     patient_log_in(client, notifier)
     for hidden in ("1", "0"):
         client.submit("/mon-dmp/documents", {"hidden": hidden}, action=f"/mon-dmp/documents/{LAB}/acces")
-    shown = lines(client.get(HISTORY).soup)
+    shown = lines(client.get(HISTORY, query_string=EVERYTHING).soup)
     title = "« Prise de sang du 20 octobre 2026 »"
     assert [s for s in shown if title in s] == [f"{NOW} | Vous avez montré de nouveau {title} aux professionnels.",
                                                 f"{NOW} | Vous avez caché {title} aux professionnels."]
@@ -134,11 +136,11 @@ def test_the_plain_form_filters_the_emergencies(client, notifier):
 
     form = client.get(HISTORY).soup.select_one("main form")
     assert (form["method"], form["action"]) == ("get", HISTORY)
-    assert [r["value"] for r in form.select("input[name=acces]")] == ["tous", "urgence"]
-    assert form.select_one("input[name=acces][checked]")["value"] == "tous"
+    assert [r["value"] for r in form.select("input[name=acces]")] == ["soignants", "tous", "urgence"]
+    assert form.select_one("input[name=acces][checked]")["value"] == "soignants"
     assert form.button.get_text(strip=True) == "Filtrer"
     assert [label.get_text(strip=True) for label in form.select("label")] == [
-        "Tous les accès", "Seulement les accès en urgence"]
+        "Seulement les soignants", "Tout voir", "Seulement les accès en urgence"]
 
     filtered = client.get(HISTORY, query_string={"acces": "urgence"}).soup
     shown = lines(filtered)
@@ -152,23 +154,25 @@ def test_the_plain_form_filters_the_emergencies(client, notifier):
 
 def test_pages_of_20_newest_first_with_plain_links(client, notifier, app):
     patient_log_in(client, notifier)
-    for _ in range(25):  # each list of documents is one journaled decision
+    for _ in range(12):  # 2 journaled decisions each, told on 2 lines: nothing repeats in a row
         client.get("/mon-dmp/documents")
-    first = client.get(HISTORY).soup
-    assert len(journal(app)) == 30  # created, 3 for the login, 25 lists, this reading: 2 pages
+        client.get(f"/mon-dmp/documents/{LAB}")
+    first = client.get(HISTORY, query_string=EVERYTHING).soup
+    assert len(journal(app)) == 29  # created, 3 for the login, 24 readings, this one
     assert len(lines(first)) == 20 and link(first, "Page précédente") is None
-    # the next page is cut from the same 30 entries: reading it is journaled, and that must not
+    # the next page is cut from the same 29 entries: reading it is journaled, and that must not
     # push the last line of page 1 onto page 2
-    assert link(first, "Page suivante") == f"{HISTORY}?page=2&lignes=30"
-    assert "Vous êtes à la page 1 sur 2." in first.find(id="historique-liste").get_text()
-    assert lines(first)[1] == f"{NOW} | Vous avez regardé la liste de vos documents."
+    assert link(first, "Page suivante") == f"{HISTORY}?page=2&acces=tous&lignes=29"
+    # the lines of the whole history are not counted before its last page
+    assert "Vous êtes à la page 1." in first.find(id="historique-liste").get_text()
+    assert lines(first)[1] == f"{NOW} | Vous avez lu « Prise de sang du 20 octobre 2026 »."
 
     second = client.get(link(first, "Page suivante")).soup
-    assert len(journal(app)) == 31 and len(lines(second)) == 10
+    assert len(journal(app)) == 30 and len(lines(second)) == 9
     listed = f"{NOW} | Vous avez regardé la liste de vos documents."
-    assert (lines(first) + lines(second)).count(listed) == 25  # each once, none repeated
+    assert (lines(first) + lines(second)).count(listed) == 12  # each once, none repeated
     assert link(second, "Page suivante") is None
-    assert link(second, "Page précédente") == f"{HISTORY}?page=1&lignes=30"
+    assert link(second, "Page précédente") == f"{HISTORY}?page=1&acces=tous&lignes=29"
     assert "Vous êtes à la page 2 sur 2." in second.find(id="historique-liste").get_text()
     assert lines(second)[-4:] == [  # the oldest come last
         f"{NOW} | Vous vous êtes connectée.", f"{NOW} | Un code de connexion vous a été envoyé.",
@@ -176,7 +180,8 @@ def test_pages_of_20_newest_first_with_plain_links(client, notifier, app):
 
 
 @pytest.mark.parametrize("query", ["page=0", "page=-1", "page=abc", "page=99", "page=", "acces=tout", "acces=",
-                                   "lignes=999", "lignes=-1", "lignes=x", "page=2&lignes=3"])
+                                   "lignes=999", "lignes=-1", "lignes=x", "page=2&lignes=3", "page=2&acces=tous",
+                                   "page=2&acces=soignants"])
 def test_a_page_or_a_choice_the_history_does_not_have_is_not_found(client, notifier, query):
     patient_log_in(client, notifier)
     assert client.get(f"{HISTORY}?{query}").status_code == 404

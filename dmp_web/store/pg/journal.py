@@ -171,7 +171,8 @@ class PgJournal:
         `limit` newest after skipping `skip`, newest first (the partial index journal_others)."""
         where = f"journal_id = %s AND seq < %s AND {_BY_OTHERS}"
         with self.db.transaction() as conn:
-            total = conn.execute(f"SELECT count(*) FROM journal_entries WHERE {where}", (dossier_id, upto)).fetchone()[0]
+            total = conn.execute(f"SELECT count(*) FROM journal_entries WHERE {where}",
+                                 (dossier_id, upto)).fetchone()[0]
             rows = [_as_row(r[0]) for r in conn.execute(
                 f"SELECT stored FROM journal_entries WHERE {where} ORDER BY seq DESC OFFSET %s LIMIT %s",
                 (dossier_id, upto, skip, limit))]
