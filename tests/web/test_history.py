@@ -8,7 +8,7 @@ import pytest
 
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
 
-from .pro_journey import BERNARD, DOSSIER, LEFEVRE, PETIT, journal, log_out, pro_log_in
+from .pro_journey import BERNARD, DOSSIER, DURAND, LEFEVRE, PETIT, journal, log_out, pro_log_in
 
 BOTH_STORES = True  # these journeys run on the file store and on PostgreSQL
 
@@ -234,3 +234,119 @@ def test_a_closed_dossier_refuses_its_history_as_it_refuses_every_read(client, n
     assert page.status_code == 403 and page.soup.h1.get_text(strip=True) == "Votre DMP est fermé"
     last = journal(app)[-1]
     assert (last.action, last.allowed) == ("read_dossier", False)
+
+
+# -- «Seulement les soignants» (the default) and «Tout voir» --------------------------------------
+
+DURAND_READ = f"{NOW} | Le docteur Marie Durand a lu « Consultation du 12 octobre 2026 »."
+LISTED = "Vous avez regardé la liste de vos documents"
+
+
+def test_by_default_the_history_shows_the_carers_and_not_the_patient_s_own_readings(client, notifier, app):
+    patient_log_in(client, notifier)
+    for _ in range(3):
+        client.get("/mon-dmp/documents")
+    log_out(client, "/mon-dmp")
+    pro_log_in(client, notifier, DURAND)
+    assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 200
+    log_out(client, "/pro")
+    pro_log_in(client, notifier, PETIT)
+    assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 403
+    log_out(client, "/pro")
+    patient_log_in(client, notifier)
+
+    page = client.get(HISTORY).soup
+    shown = lines(page)
+    assert DURAND_READ in shown and REFUSED_TO_PHARMACIST in shown
+    assert shown[-1] == "Le 15 janvier 2026 à 11 h 30 | Votre DMP a été créé."
+    assert not [line for line in shown if " | Vous " in line]  # no reading, login or page of the patient's
+    listing = page.find(id="historique-liste")
+    assert listing.h2.get_text(strip=True) == "Seulement les soignants"
+    others = [e for e in journal(app) if e.actor_kind not in ("holder", "legal_representative")]
+    assert len(shown) == len(others) and f"Il y a {len(others)} actions faites par d’autres personnes que vous." \
+        in listing.get_text(" ", strip=True)
+    assert page.select_one("input[name=acces][checked]")["value"] == "soignants"
+    # the same view when chosen in the form: its address
+    assert lines(client.get(HISTORY, query_string={"acces": "soignants"}).soup) == shown
+    everything = lines(client.get(HISTORY, query_string=EVERYTHING).soup)
+    assert DURAND_READ in everything and f"{NOW} | {LISTED} 3 fois." in everything
+
+
+def test_a_history_with_no_carer_yet_says_so(client, notifier):
+    patient_log_in(client, notifier)
+    listing = client.get(HISTORY).soup.find(id="historique-liste")
+    # the demo's creation is the only entry of others than the patient
+    assert lines(listing) == ["Le 15 janvier 2026 à 11 h 30 | Votre DMP a été créé."]
+    assert "Il y a 1 action faite par d’autres personnes que vous." in listing.get_text(" ", strip=True)
+
+
+def test_everything_tells_30_readings_in_a_row_on_one_line_with_how_many_and_when(client, notifier, clock):
+    patient_log_in(client, notifier)
+    for _ in range(30):
+        clock.advance(minutes=3)
+        client.get("/mon-dmp/documents")
+    page = client.get(HISTORY, query_string=EVERYTHING).soup
+    shown = lines(page)
+    assert shown[:2] == ["Le 23 novembre 2026 à 11 h 30 | Vous avez ouvert votre DMP.",
+                         f"Le 23 novembre 2026, de 10 h 03 à 11 h 30 | {LISTED} 30 fois."]
+    assert len(shown) == 6 and sum(LISTED in line for line in shown) == 1  # + the login's 3, the creation
+    text = page.find(id="historique-liste").get_text(" ", strip=True)
+    assert "Il y a 35 actions dans votre historique." in text and "Vous êtes à la page" not in text
+    assert "c’est écrit sur 1 seule ligne" in text
+
+
+def test_grouping_never_joins_different_actions_nor_a_professional_s_lines(client, notifier):
+    patient_log_in(client, notifier)
+    for path in ("/mon-dmp/documents", f"/mon-dmp/documents/{LAB}", f"/mon-dmp/documents/{LAB}",
+                 f"/mon-dmp/documents/{CONSULTATION}", "/mon-dmp/documents", "/mon-dmp/documents"):
+        assert client.get(path).status_code == 200
+    log_out(client, "/mon-dmp")
+    pro_log_in(client, notifier, DURAND)
+    for _ in range(3):
+        assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 200
+    log_out(client, "/pro")
+    break_glass(client, notifier, reads=2)
+    patient_log_in(client, notifier)
+
+    shown = [line.removeprefix(f"{NOW} | ") for line in lines(client.get(HISTORY, query_string=EVERYTHING).soup)]
+    own = shown[shown.index("Vous vous êtes déconnectée."):]
+    assert own[1:6] == [f"{LISTED} 2 fois.", "Vous avez lu « Consultation du 12 octobre 2026 ».",
+                        "Vous avez lu « Prise de sang du 20 octobre 2026 » 2 fois.", f"{LISTED}.",
+                        "Vous vous êtes connectée."]
+    assert shown.count(DURAND_READ.removeprefix(f"{NOW} | ")) == 3  # a professional's: each on its own line
+    assert len([line for line in shown if line.startswith("Accès en urgence | Hugo Bernard (infirmier) a lu")]) == 2
+    assert not [line for line in shown if "fois" in line and not line.startswith("Vous")]
+
+
+def test_the_default_view_has_pages_cut_from_the_same_entries(client, notifier, app):
+    pro_log_in(client, notifier, DURAND)
+    for _ in range(12):
+        client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}")
+        client.get(f"/pro/dmp/{DOSSIER}/documents/{LAB}")
+    log_out(client, "/pro")
+    patient_log_in(client, notifier)
+    for _ in range(5):  # the patient's own: never on these pages
+        client.get("/mon-dmp/documents")
+
+    first = client.get(HISTORY).soup
+    entries = journal(app)
+    others = [e for e in entries if e.actor_kind not in ("holder", "legal_representative")]
+    assert len(others) > 20 and len(lines(first)) == 20
+    pages = -(-len(others) // 20)
+    assert f"Vous êtes à la page 1 sur {pages}." in first.find(id="historique-liste").get_text()
+    assert link(first, "Page suivante") == f"{HISTORY}?page=2&lignes={len(entries)}"
+    client.get("/mon-dmp/documents")
+    second = client.get(link(first, "Page suivante")).soup
+    assert len(lines(first)) + len(lines(second)) == len(others)
+    assert lines(second)[-1] == "Le 15 janvier 2026 à 11 h 30 | Votre DMP a été créé."
+    assert link(second, "Page précédente") == f"{HISTORY}?page=1&lignes={len(entries)}"
+    assert not [line for line in lines(first) + lines(second) if " | Vous " in line]
+
+
+def test_htmx_swaps_the_list_of_each_view(client, notifier):
+    patient_log_in(client, notifier)
+    for acces, heading, said in [("soignants", "Seulement les soignants", "seulement les soignants"),
+                                 ("tous", "Tout l’historique", "tout l’historique")]:
+        body = client.get(HISTORY, query_string={"acces": acces}, headers={"HX-Request": "true"}).get_data(as_text=True)
+        assert body.lstrip().startswith('<div id="historique-liste"') and f"<h2>{heading}</h2>" in body
+        assert f"La liste montre {said}" in body
