@@ -137,9 +137,12 @@ class JournalFiles:
         except (FileNotFoundError, ValueError, KeyError, TypeError, AttributeError):
             covered, seqs = 0, []
         if covered < head.count:
-            added = self.rows(covered, head.count, head=head)
-            seqs += [row["seq"] for row in added if keep(row)]
-            index = {"count": head.count, "hash": added[-1]["hash"] if added else head.last_hash, "seqs": seqs}
+            last_hash = head.last_hash
+            for number in range(covered // SEGMENT, -(-head.count // SEGMENT)):  # a segment at a time
+                added = self.rows(max(covered, number * SEGMENT), min(head.count, (number + 1) * SEGMENT), head=head)
+                seqs += [row["seq"] for row in added if keep(row)]
+                last_hash = added[-1]["hash"] if added else last_hash
+            index = {"count": head.count, "hash": last_hash, "seqs": seqs}
             index["mac"] = self.chain.index_mac(self.journal_id, {**index, "name": name})
             self.store.write_bytes(path, json.dumps(index, separators=(",", ":")).encode("utf-8"))
         return seqs

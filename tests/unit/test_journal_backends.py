@@ -180,6 +180,16 @@ def test_a_chain_made_again_without_the_key_and_a_forged_head_are_found(backend)
     assert backend.journal.check(DOSSIER).kind == "head_forged"
 
 
+def test_the_others_appended_since_a_reading_are_all_found_across_segments(backend):
+    journal = backend.journal
+    fill_mixed(journal, 70)
+    assert journal.others(DOSSIER, 70)[0] == 11  # read once at 70 entries, in the middle of a segment
+    for n in range(70, 210):  # more than 2 segments more
+        journal.append(DOSSIER, AT, DOCTOR if n % 7 == 0 else HOLDER, "list_documents")
+    total, entries = journal.others(DOSSIER, 210)
+    assert total == 11 + 20 and [e.seq for e in entries[:3]] == [203, 196, 189] and entries[-1].seq == 0
+
+
 def test_on_files_an_index_changed_by_hand_is_made_again_never_read(tmp_path):
     """The file store keeps the seqs of the others' entries in a derived index: one that hides an
     entry (changed without the journal key) or that covers another journal is not believed."""
