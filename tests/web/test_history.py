@@ -253,11 +253,15 @@ def test_by_default_the_history_shows_the_carers_and_not_the_patient_s_own_readi
     pro_log_in(client, notifier, PETIT)
     assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 403
     log_out(client, "/pro")
+    pro_log_in(client, notifier, "mutuelle01")  # an actor the law keeps out
+    assert client.get(f"/pro/dmp/{DOSSIER}").status_code == 403
+    log_out(client, "/pro")
     patient_log_in(client, notifier)
 
     page = client.get(HISTORY).soup
     shown = lines(page)
     assert DURAND_READ in shown and REFUSED_TO_PHARMACIST in shown
+    assert [line for line in shown if "(mutuelle) a essayé d’ouvrir votre DMP" in line and "C’était refusé" in line]
     assert shown[-1] == "Le 15 janvier 2026 à 11 h 30 | Votre DMP a été créé."
     assert not [line for line in shown if " | Vous " in line]  # no reading, login or page of the patient's
     listing = page.find(id="historique-liste")
