@@ -147,7 +147,7 @@ def _demo_dossier(repos: Repositories) -> int:
         id=demo["dossier_id"], holder_nir=person.nir,
         ins_c=compute_ins_c(person.nir, person.first_names, person.birth_date), created_at=created,
         consent=Consent(given_by="holder", recorded_by="pharmacie des Lilas", at=created, channel="pharmacy"),
-        emergency_access=True, attending_doctor_rpps="10001000016",
+        regulator_access=True, break_glass_access=True, attending_doctor_rpps="10001000016",
     ))
     repos.accounts.add(Account(
         login_id=demo["login_id"], dossier_id=demo["dossier_id"], password_hash=_demo_hash(),

@@ -193,6 +193,20 @@ class MemoryDirectory:
         return [p for p in self.by_rpps.values() if text.lower() in p.name.lower()]
 
 
+class MemoryReports:
+    def __init__(self):
+        self.by_id: dict = {}
+
+    def of_dossier(self, dossier_id: str) -> list:
+        return sorted((r for r in self.by_id.values() if r.dossier_id == dossier_id), key=lambda r: r.reported_at)
+
+    def find(self, report_id: str):
+        return self.by_id.get(report_id)
+
+    def open_reports(self) -> list:
+        return sorted((r for r in self.by_id.values() if r.is_open), key=lambda r: r.reported_at)
+
+
 @dataclass
 class MemoryUnit:
     repos: MemoryRepositories
@@ -265,6 +279,12 @@ class MemoryUnit:
             self.repos.journal.by_dossier.pop(self.dossier_id, None)
         self._ops.append(erase)
 
+    def reports(self) -> list:
+        return self.repos.reports.of_dossier(self.dossier_id)
+
+    def save_report(self, report) -> None:
+        self._ops.append(lambda: self.repos.reports.by_id.__setitem__(report.id, report))
+
     def journal(self, **fields) -> None:
         self._entries.append(fields)
 
@@ -290,6 +310,7 @@ class MemoryRepositories:
         self.sessions = MemorySessions()
         self.reimbursements = MemoryReimbursements()
         self.creation_codes = None
+        self.reports = MemoryReports()
 
     def unit(self, dossier_id: str) -> MemoryUnit:
         return MemoryUnit(self, dossier_id)

@@ -58,6 +58,7 @@ JOURNEY_AREAS: dict[str, str] = {
     "history": "tests/browser/test_history.py",
     "wishes": "tests/browser/test_wishes.py",
     "copies": "tests/browser/test_patient_copies.py",
+    "reports": "tests/browser/test_reports.py",
 }
 
 
@@ -122,6 +123,7 @@ JOURNEY_STEPS: dict[str, str] = {
     "copies.archive": "a download (ZIP attachment) of the Copie de mon DMP page",
     "copies.by_post": "Copie de mon DMP: the confirmation page of the copy by post",
     "copies.posted": "after the copy by post was queued (its arrival date is in the session)",
+    "reports.queue": "a desk agent's page, after logging in (Signalements des patients)",
 }
 
 
@@ -156,6 +158,8 @@ JOURNEY_PAGES: dict[str, str] = {
     "guides.guide": "tests/browser/test_guides.py",
     "copies.waiting": "tests/browser/test_patient_copies.py",
     "pro.activation": "tests/browser/test_activation.py",
+    "reports.report": "tests/browser/test_reports.py",
+    "reports.handle": "tests/browser/test_reports.py",
 }
 
 # Pages that need parameters or a logged-in user; later issues add theirs here.

@@ -8,12 +8,18 @@ The rules, in order (the first that applies decides):
 2. a closed dossier is refused, except that its holder may still export it, read its documents
    into that copy, and manage it (reopen);
 3. a blocked professional is refused — but a block on the médecin traitant has no effect;
-4. the médecin traitant, and the doctors the patient gave the same rights, see everything,
-   hidden documents included;
-5. a document's author always sees it;
-6. a hidden document is refused to other professionals;
-7. a valid emergency access (bris de glace, or the Centre 15 regulator) opens the dossier;
-8. otherwise the matrice d'habilitation (profession × document type) decides.
+4. opening an emergency access: the Centre 15 regulator during a call, or bris de glace by the
+   professions that act in emergencies, each only if the patient's switch for it is on;
+5. the médecin traitant, and the doctors the patient gave the same rights, see everything,
+   hidden documents and wishes included;
+6. a wish (trusted person, directives…) is shown to the professions of WISH_READERS;
+7. a document's author always sees it;
+8. a hidden document is refused to other professionals — except during an emergency access in
+   force, when the patient's third switch allows it and the matrix gives its type;
+9. otherwise the matrice d'habilitation (profession × document type) decides: an emergency
+   access opens the dossier, it never widens what the profession may read.
+An emergency access is in force while it runs and its switch stays on (`emergency_in_force`); one
+that is not is ignored, so the professional keeps their ordinary rights and no more.
 The patient's side (holder, legal representative) and desk agents have their own short rules.
 
 Longer than 300 lines: the rules, their reasons in French and the tables they read stay together, in
@@ -40,7 +46,8 @@ from .actors import (
 from .documents import DOCUMENT_TYPES, PATIENT_WRITABLE_TYPES, Document
 from .details import JournaledDetail
 from .dossier import Dossier
-from .habilitations import READ, WRITE, allows
+from .habilitations import READ, WRITE, allows, may_break_glass, may_see_wish
+from .wishes import WishItem
 
 EMERGENCY_DURATION = timedelta(hours=24)
 
@@ -58,6 +65,8 @@ class Action(str, Enum):
     COPY_DOCUMENT = "copy_document"
     MANAGE = "manage"  # the patient's settings: blocks, rights, emergency choice, close, reopen
     CREATE_DOSSIER = "create_dossier"
+    OPEN_EMERGENCY = "open_emergency"  # bris de glace, or the regulator during a call
+    READ_WISH = "read_wish"  # one item of the wishes (domain/wishes.py WishItem)
 
 
 DOCUMENT_ACTIONS = frozenset(
@@ -124,7 +133,13 @@ REASONS = {
     "hidden": "Le patient a caché ce document aux soignants.",
     "emergency_break_glass": "Accès en urgence, permis par le patient, pour 24 heures.",
     "emergency_regulator": "Accès du médecin du centre 15 pendant un appel, pour 24 heures.",
-    "emergency_refused_by_patient": "Le patient ne permet pas l’accès à son DMP en urgence.",
+    "emergency_refused_by_patient": "Le patient ne permet pas d’ouvrir son DMP en urgence.",
+    "regulator_refused_by_patient": "Le patient ne permet pas au médecin du centre 15 d’ouvrir son DMP.",
+    "emergency_profession": "Le métier de ce soignant ne permet pas d’ouvrir un DMP en urgence.",
+    "emergency_hidden": "Pendant un accès en urgence, le patient permet de lire ses documents cachés.",
+    "professionals_only": "Seul un soignant peut ouvrir un DMP en urgence.",
+    "profession_may_see_wish": "Le métier de ce soignant lui permet de voir cette information.",
+    "profession_may_not_see_wish": "Le métier de ce soignant ne lui permet pas de voir cette information.",
     "emergency_not_yours": "Un autre soignant a ouvert cet accès en urgence.",
     "not_a_regulator": "Seul le médecin du centre 15 peut ouvrir le DMP pendant un appel.",
     "emergency_reason_missing": "Pour un accès en urgence, il faut écrire la raison.",
@@ -153,13 +168,14 @@ class Decision:
     document_id: str = ""
     at: datetime | None = None
     emergency_access: EmergencyAccess | None = None
+    wish: str = ""  # a WishItem value, for "read_wish"
 
     @property
     def detail(self) -> JournaledDetail:
-        """What the journal keeps besides the sentence: the code, the document, the emergency."""
+        """What the journal keeps besides the sentence: the code, the document or the wish, the emergency."""
         access = self.emergency_access
         return JournaledDetail(self.reason_code, self.document_id, access.kind.value if access else "",
-                               access.reason if access else "")
+                               access.reason if access else "", wish=self.wish)
 
     def journal_fields(self) -> dict:
         """Keyword arguments for `journal.make_entry`, all but the previous hash."""
@@ -231,19 +247,19 @@ def decide(  # noqa: C901 - the policy's checks in the order they apply, one ear
     emergency: EmergencyAccess | None = None,
     blocked_rpps: frozenset[str] | set[str] = frozenset(),
     attending_rights: frozenset[str] | set[str] = frozenset(),
+    wish: WishItem | str | None = None,
 ) -> Decision:
-    """May `actor` do `action` on `dossier` (and `document`)? The decision says why.
+    """May `actor` do `action` on `dossier` (and `document`, or `wish`)? The decision says why.
 
     `dossier` is None only for "create_dossier" when the person has no DMP yet; `document` is
-    required for the document actions (for "write_document", the document about to be added).
+    required for the document actions (for "write_document", the document about to be added),
+    `wish` for "read_wish", `emergency` (the access about to be opened) for "open_emergency";
+    otherwise `emergency` is the actor's latest access, which counts only while in force.
     `blocked_rpps` and `attending_rights` are the patient's settings, as RPPS numbers.
     An unknown action or a missing argument is the caller's bug and raises ValueError.
     """
     action = Action(action)
-    if action in DOCUMENT_ACTIONS and document is None:
-        raise ValueError(f"{action.value} needs a document")
-    if action is not Action.CREATE_DOSSIER and dossier is None:
-        raise ValueError(f"{action.value} needs a dossier")
+    _check_arguments(action, dossier, document, wish, emergency)
     if action not in DOCUMENT_ACTIONS:
         document = None
     verdict = _Verdicts(
@@ -252,6 +268,7 @@ def decide(  # noqa: C901 - the policy's checks in the order they apply, one ear
         dossier_id=dossier.id if dossier is not None else "",
         document_id=document.id if document is not None else "",
         at=now,
+        wish=WishItem(wish).value if action is Action.READ_WISH else "",
     )
 
     kind = _kind_of(actor)
@@ -275,6 +292,17 @@ def decide(  # noqa: C901 - the policy's checks in the order they apply, one ear
     )
 
 
+def _check_arguments(action: Action, dossier, document, wish, emergency) -> None:
+    if action in DOCUMENT_ACTIONS and document is None:
+        raise ValueError(f"{action.value} needs a document")
+    if action is not Action.CREATE_DOSSIER and dossier is None:
+        raise ValueError(f"{action.value} needs a dossier")
+    if action is Action.READ_WISH and wish is None:
+        raise ValueError("read_wish needs a wish")
+    if action is Action.OPEN_EMERGENCY and emergency is None:
+        raise ValueError("open_emergency needs the access to open")
+
+
 def _creation(kind: ActorKind, dossier: Dossier | None, verdict: _Verdicts) -> Decision:
     # The consent itself is asked and recorded by the creation use case, not here.
     if kind in PATIENT_SIDE_KINDS:
@@ -291,6 +319,8 @@ def _patient_side(actor, kind, action, dossier, document, verdict) -> Decision:
         return verdict.refuse("not_your_dossier")
     if action is Action.RELEASE_DOCUMENT:
         return verdict.refuse("author_only")
+    if action is Action.OPEN_EMERGENCY:
+        return verdict.refuse("professionals_only")
     if action in (Action.READ_DOCUMENT, Action.HIDE_DOCUMENT, Action.COPY_DOCUMENT) and document.awaiting_explanation:
         return verdict.refuse("pending_explanation")
     if action is Action.WRITE_DOCUMENT and document.type_code not in PATIENT_WRITABLE_TYPES:
@@ -298,51 +328,85 @@ def _patient_side(actor, kind, action, dossier, document, verdict) -> Decision:
     return verdict.allow(kind.value)
 
 
-def _professional(  # noqa: C901 - a professional's rules in order, as the module docstring lists them
-        actor: Professional, action, dossier, document, verdict, *,
+def _professional(actor: Professional, action, dossier, document, verdict, *,
                   now, emergency, blocked_rpps, attending_rights) -> Decision:
     is_attending_doctor = bool(dossier.attending_doctor_rpps) and actor.rpps == dossier.attending_doctor_rpps
     if actor.rpps in blocked_rpps and not is_attending_doctor:
         return verdict.refuse("blocked")
     if action in PATIENT_ONLY_ACTIONS:
         return verdict.refuse("patient_only")
+    if action is Action.OPEN_EMERGENCY:
+        return _opening(actor, dossier, emergency, verdict)
     if action is Action.RELEASE_DOCUMENT:
-        if not _is_author(actor, document):
-            return verdict.refuse("author_only")
-        if not document.awaiting_explanation:
-            return verdict.refuse("not_pending")
-        return verdict.allow("author")
+        return _release(actor, document, verdict)
     if action is Action.WRITE_DOCUMENT:
         # A new document is neither hidden nor anyone's yet: only the matrix speaks.
         return _matrix(actor, WRITE, document, verdict)
-
-    # What is left are the reads: the dossier, its list, one document.
+    # What is left are the reads: the dossier, its list, one document, one wish.
     is_doctor = actor.profession is Profession.MEDECIN
     if is_doctor and is_attending_doctor:
         return verdict.allow("attending_doctor")
     if is_doctor and actor.rpps in attending_rights:
         return verdict.allow("attending_rights")
-    if document is not None and _is_author(actor, document):
-        return verdict.allow("author")
-    if document is not None and document.hidden:
-        return verdict.refuse("hidden")
-    if emergency is not None and emergency.active(now):  # an expired one does not count
-        return _emergency(actor, dossier, emergency, verdict)
+    if action is Action.READ_WISH:
+        may = may_see_wish(actor.profession, verdict.context["wish"])
+        return verdict.allow("profession_may_see_wish") if may else verdict.refuse("profession_may_not_see_wish")
+    in_force = emergency is not None and emergency_in_force(dossier, emergency, actor, now)
+    return _read(actor, dossier, document, verdict, emergency if in_force else None)
+
+
+def _release(actor: Professional, document: Document, verdict) -> Decision:
+    if not _is_author(actor, document):
+        return verdict.refuse("author_only")
+    if not document.awaiting_explanation:
+        return verdict.refuse("not_pending")
+    return verdict.allow("author")
+
+
+def _read(actor: Professional, dossier, document, verdict, emergency: EmergencyAccess | None) -> Decision:
+    """The dossier, its list or one document. While an emergency access is in force, every read
+    is journaled as done under it (the patient's history shows what it was used for), but only
+    the third switch adds anything to the professional's rights: hidden documents."""
+    under = _Verdicts(**verdict.context, emergency=True, emergency_access=emergency) if emergency else verdict
     if document is None:
-        return verdict.allow("professional")
-    return _matrix(actor, READ, document, verdict)
+        return under.allow(f"emergency_{emergency.kind.value}") if emergency else verdict.allow("professional")
+    if _is_author(actor, document):
+        return under.allow("author")
+    if document.hidden:
+        if emergency is not None and dossier.hidden_in_emergency and allows(actor.profession, document.type_code, READ):
+            return under.allow("emergency_hidden")
+        return under.refuse("hidden")
+    return _matrix(actor, READ, document, under)
 
 
-def _emergency(actor: Professional, dossier: Dossier, emergency: EmergencyAccess, verdict) -> Decision:
+def emergency_in_force(dossier: Dossier, access: EmergencyAccess, actor: Professional, now: datetime) -> bool:
+    """Does this access still open the dossier to this professional? It is theirs, it runs, and the
+    patient's switch for its kind is on and was not turned off since it was opened."""
+    if access.rpps != actor.rpps or not access.active(now):
+        return False
+    if access.kind is EmergencyKind.REGULATOR:
+        switch, ended_at, may = dossier.regulator_access, dossier.regulator_ended_at, actor.emergency_regulator
+    else:
+        switch, ended_at = dossier.break_glass_access, dossier.break_glass_ended_at
+        may = may_break_glass(actor.profession)
+    return may and switch is True and (ended_at is None or access.started_at > ended_at)
+
+
+def _opening(actor: Professional, dossier: Dossier, emergency: EmergencyAccess, verdict) -> Decision:
+    """Opening an emergency access: each refusal says why, and is an emergency decision."""
     journaled = {"emergency": True, "emergency_access": emergency}
     if emergency.rpps != actor.rpps:
         return verdict.refuse("emergency_not_yours", **journaled)
-    if dossier.emergency_access is not True:
-        return verdict.refuse("emergency_refused_by_patient", **journaled)
     if emergency.kind is EmergencyKind.REGULATOR:
         if not actor.emergency_regulator:
             return verdict.refuse("not_a_regulator", **journaled)
+        if dossier.regulator_access is not True:
+            return verdict.refuse("regulator_refused_by_patient", **journaled)
         return verdict.allow("emergency_regulator", **journaled)
+    if not may_break_glass(actor.profession):
+        return verdict.refuse("emergency_profession", **journaled)
+    if dossier.break_glass_access is not True:
+        return verdict.refuse("emergency_refused_by_patient", **journaled)
     if not emergency.reason.strip():
         return verdict.refuse("emergency_reason_missing", **journaled)
     return verdict.allow("emergency_break_glass", **journaled)

@@ -4,6 +4,7 @@ An entry's detail is stored as a small JSON object (`JournaledDetail.stored`), i
 sealed token of the entry's private fields:
 
     {"code": "holder", "document": "d0c…", "note": "hidden"}
+    {"code": "profession_may_see_wish", "wish": "health_facts"}
     {"code": "emergency_break_glass", "emergency": {"kind": "break_glass", "reason": "…as typed"}}
     {"code": "holder", "change": {"what": "professional_blocked", "rpps": "…", "name": "Claire Petit"}}
     {"note": "by_sms"}   {"counts": {"ended": 2}}
@@ -43,6 +44,11 @@ CHANGES = {
     "trusted_person_set", "trusted_person_removed", "emergency_contact_is_trusted_person",
     "emergency_contact_set", "emergency_contact_removed", "advance_directives_written",
     "advance_directives_erased", "organ_donation_set", "health_facts_set",
+    # the 3 emergency switches
+    "regulator_access_allowed", "regulator_access_refused", "break_glass_allowed", "break_glass_refused",
+    "hidden_in_emergency_allowed", "hidden_in_emergency_refused",
+    # « Je ne connais pas cette personne » (domain/reports.py): the report, and a desk agent's handling
+    "professional_reported", "report_handled",
 }
 
 # What an entry may count.
@@ -72,6 +78,7 @@ class JournaledDetail:
     emergency_kind: str = ""  # an EmergencyKind value, when the emergency rule decided
     emergency_reason: str = ""  # what the professional wrote, word for word
     note: str = ""  # one of NOTES
+    wish: str = ""  # a WishItem value: which of the wishes a professional was shown
     change: Change | None = None
     counts: Mapping[str, int] = field(default_factory=dict)
     consent: Mapping[str, str] = field(default_factory=dict)
@@ -86,7 +93,8 @@ class JournaledDetail:
     def stored(self) -> dict:
         """The stored form: only the parts there are."""
         row: dict = {}
-        for key, value in (("code", self.code), ("document", self.document_id), ("note", self.note)):
+        for key, value in (("code", self.code), ("document", self.document_id), ("note", self.note),
+                           ("wish", self.wish)):
             if value:
                 row[key] = value
         if self.emergency_kind:
@@ -110,7 +118,7 @@ def read_detail(detail: Mapping | str) -> JournaledDetail:
     return JournaledDetail(
         code=detail.get("code", ""), document_id=detail.get("document", ""),
         emergency_kind=emergency.get("kind", ""), emergency_reason=emergency.get("reason", ""),
-        note=detail.get("note", ""), change=Change(**change) if change else None,
+        note=detail.get("note", ""), wish=detail.get("wish", ""), change=Change(**change) if change else None,
         counts=dict(detail.get("counts") or {}), consent=dict(detail.get("consent") or {}),
     )
 

@@ -30,6 +30,16 @@ class Dossier:
     consent: Consent
     status: str = "open"  # "open" or "closed"
     closed_at: datetime | None = None
+    # The patient's 3 emergency switches (first connection, step 3, then «Gestion du DMP»); None
+    # until chosen, which the policy reads as no. Turning one of the first two off ends the
+    # accesses of its kind opened before (`*_ended_at`), so turning it on again revives none.
+    regulator_access: bool | None = None  # the SAMU–Centre 15 regulator, during a call
+    break_glass_access: bool | None = None  # bris de glace
+    hidden_in_emergency: bool = False  # hidden documents may be read during an emergency access
+    regulator_ended_at: datetime | None = None
+    break_glass_ended_at: datetime | None = None
+    # Rows written before the switches said one yes or no for both kinds of emergency: read into
+    # the first two switches by __post_init__, then always None.
     emergency_access: bool | None = None
     attending_doctor_rpps: str = ""
     # the patient's settings the access policy reads (managed from «Gestion du DMP»)
@@ -39,6 +49,42 @@ class Dossier:
     # a minor's parent or guardian, who consented and acts for them (created at a desk)
     legal_representative_name: str = ""
     legal_representative_link: str = ""  # "parent" or "guardian"
+
+    def __post_init__(self):
+        if self.emergency_access is not None:
+            if self.regulator_access is None:
+                self.regulator_access = self.emergency_access
+            if self.break_glass_access is None:
+                self.break_glass_access = self.emergency_access
+            self.emergency_access = None
+
+    @property
+    def emergency_chosen(self) -> bool:
+        return self.regulator_access is not None or self.break_glass_access is not None
+
+    @property
+    def any_emergency_allowed(self) -> bool:
+        return bool(self.regulator_access or self.break_glass_access)
+
+
+# The 3 emergency switches: the dossier's field, and the journal's change codes when on and off.
+EMERGENCY_SWITCHES = {
+    "regulator_access": ("regulator_access_allowed", "regulator_access_refused"),
+    "break_glass_access": ("break_glass_allowed", "break_glass_refused"),
+    "hidden_in_emergency": ("hidden_in_emergency_allowed", "hidden_in_emergency_refused"),
+}
+_ENDS = {"regulator_access": "regulator_ended_at", "break_glass_access": "break_glass_ended_at"}
+
+
+def switch_emergency(dossier: Dossier, name: str, on: bool, now: datetime) -> str:
+    """Set one switch; turning the regulator's or bris de glace's off ends the accesses of that kind
+    opened until now (the third one needs no end: the policy reads it at each document).
+    Returns the journal's change code."""
+    allowed_code, refused_code = EMERGENCY_SWITCHES[name]
+    if not on and getattr(dossier, name) and name in _ENDS:
+        setattr(dossier, _ENDS[name], now)
+    setattr(dossier, name, on)
+    return allowed_code if on else refused_code
 
 
 RETENTION_YEARS = 10  # a closed dossier is kept this long, then purged

@@ -1,12 +1,15 @@
-"""The matrice d'habilitation: what each profession may read and write, by document type.
+"""The matrice d'habilitation: what each profession may read and write, by document type; which
+professions may open a dossier in an emergency; who may be shown each of the patient's wishes.
 
-It is the last rule of the access policy (`access.decide`): the médecin traitant, a document's
-author, hidden documents and emergencies are decided before it.
+The matrix is the last rule of the access policy (`access.decide`): the médecin traitant, a
+document's author, hidden documents and emergencies are decided before it. An emergency access
+never widens it. The pages that explain these rights to patients are built from these tables.
 """
 from __future__ import annotations
 
 from .actors import Profession
 from .documents import DOCUMENT_TYPES
+from .wishes import WishItem
 
 READ = "read"
 WRITE = "write"
@@ -143,3 +146,63 @@ def allows(profession: Profession | str, type_code: str, right: str) -> bool:
 def types_with(profession: Profession | str, right: str) -> list[str]:
     """The document type codes a profession may read (or write), in catalogue order."""
     return [code for code in DOCUMENT_TYPES if allows(profession, code, right)]
+
+
+# -- emergencies --------------------------------------------------------------------------------
+
+# Bris de glace is for the professions that care for a patient whose life is in danger right now:
+# médecins (emergency rooms, SMUR, any doctor on the spot), infirmiers (emergency and intensive
+# care nurses, nurses at home who find a patient unwell) and sages-femmes (an emergency in the
+# delivery room). Pharmaciens, kinés, dentistes and biologistes do not treat a life-threatening
+# emergency themselves: they call the 15, whose regulator has its own access. Even then, the
+# access reads only what the matrix gives the profession.
+BREAK_GLASS_PROFESSIONS = frozenset({Profession.MEDECIN, Profession.INFIRMIER, Profession.SAGE_FEMME})
+
+
+def may_break_glass(profession: Profession | str) -> bool:
+    return Profession(profession) in BREAK_GLASS_PROFESSIONS
+
+
+# -- the wishes ---------------------------------------------------------------------------------
+
+# Why these choices. Blood group and allergies: every profession, since each gives a drug, an
+# injection, a test or a care that an allergy can forbid. The people to call: the professions
+# that may face an emergency (those of bris de glace), who must warn someone or ask the trusted
+# person when the patient cannot speak. Typed directives anticipées: the same professions as the
+# directives file of the matrix (médecins, infirmiers), so the two never disagree. Organ donation:
+# médecins only, who alone speak with the family about it.
+WISH_READERS: dict[WishItem, frozenset[Profession]] = {
+    WishItem.HEALTH_FACTS: frozenset(Profession),
+    WishItem.TRUSTED_PERSON: BREAK_GLASS_PROFESSIONS,
+    WishItem.EMERGENCY_CONTACT: BREAK_GLASS_PROFESSIONS,
+    WishItem.ADVANCE_DIRECTIVES: frozenset(p for p in Profession if allows(p, "advance_directives", READ)),
+    WishItem.ORGAN_DONATION: frozenset({Profession.MEDECIN}),
+}
+
+
+def may_see_wish(profession: Profession | str, item: WishItem | str) -> bool:
+    return Profession(profession) in WISH_READERS[WishItem(item)]
+
+
+def professions_in_words(professions: frozenset[Profession]) -> str:
+    """«les médecins, les infirmiers et les sages-femmes», in the order of Profession."""
+    names = [PLURALS[p] for p in Profession if p in professions]
+    if len(names) == len(Profession):
+        return "tous les soignants"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+
+
+def wish_readers_in_words(item: WishItem | str) -> str:
+    """Who may be shown this item of the wishes, in words (besides the médecin traitant)."""
+    return professions_in_words(WISH_READERS[WishItem(item)])
+
+
+PLURALS = {
+    Profession.MEDECIN: "les médecins",
+    Profession.PHARMACIEN: "les pharmaciens",
+    Profession.INFIRMIER: "les infirmiers",
+    Profession.MASSEUR_KINESITHERAPEUTE: "les kinés",
+    Profession.SAGE_FEMME: "les sages-femmes",
+    Profession.CHIRURGIEN_DENTISTE: "les dentistes",
+    Profession.BIOLOGISTE: "les biologistes",
+}

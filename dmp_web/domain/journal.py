@@ -56,11 +56,16 @@ ACTIONS = {
     "dossier_reopened",
     "manage",
     "create_dossier",
+    "read_wish",
+    "open_emergency",  # refused: an allowed one is journaled as the access it opened, below
     # emergency accesses opened
     "break_glass",
     "regulator_access",
     # the Assurance Maladie's file added reimbursements, or dropped those older than 24 months
     "reimbursements_updated",
+    # « Je ne connais pas cette personne »: the patient's report, and a desk agent's handling of it
+    "professional_reported",
+    "report_handled",
 }
 
 

@@ -3,8 +3,33 @@ on care and organ donation, blood group and allergies as the patient states them
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 ORGAN_DONATION = ("yes", "no", "unsaid")
+
+
+class WishItem(str, Enum):
+    """What a professional may be shown of the wishes, one item at a time (domain/habilitations.py
+    WISH_READERS says to whom). A directives file is a document: the matrix decides it."""
+
+    TRUSTED_PERSON = "trusted_person"
+    EMERGENCY_CONTACT = "emergency_contact"
+    ADVANCE_DIRECTIVES = "advance_directives"  # as typed on the wishes page
+    ORGAN_DONATION = "organ_donation"
+    HEALTH_FACTS = "health_facts"  # blood group and allergies, as the patient states them
+
+    @property
+    def label(self) -> str:
+        return WISH_LABELS[self]
+
+
+WISH_LABELS = {
+    WishItem.TRUSTED_PERSON: "votre personne de confiance",
+    WishItem.EMERGENCY_CONTACT: "la personne à prévenir en cas d’urgence",
+    WishItem.ADVANCE_DIRECTIVES: "vos directives anticipées",
+    WishItem.ORGAN_DONATION: "votre choix sur le don d’organes",
+    WishItem.HEALTH_FACTS: "votre groupe sanguin et vos allergies",
+}
 BLOOD_GROUPS = ("A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-", "unknown")
 
 
@@ -31,3 +56,13 @@ class Wishes:
 
     def contact_to_call(self) -> Person:
         return self.trusted_person if self.emergency_contact_is_trusted_person else self.emergency_contact
+
+    def stated(self, item: WishItem) -> bool:
+        """Has the patient said something for this item? (Nothing to show, nothing to journal.)"""
+        return {
+            WishItem.TRUSTED_PERSON: self.trusted_person.is_set,
+            WishItem.EMERGENCY_CONTACT: self.contact_to_call().is_set,
+            WishItem.ADVANCE_DIRECTIVES: bool(self.advance_directives),
+            WishItem.ORGAN_DONATION: self.organ_donation != "unsaid",
+            WishItem.HEALTH_FACTS: self.blood_group != "unknown" or bool(self.allergies),
+        }[WishItem(item)]

@@ -8,6 +8,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, StopValidati
 
 from .base import Form
 from ..domain.accounts import PASSWORD_MIN_LENGTH
+from ..domain.dossier import EMERGENCY_SWITCHES
+from ..domain.habilitations import BREAK_GLASS_PROFESSIONS, professions_in_words
 from ..texts.glossary import find_term
 from .validators import (CreationCodeFormat, EmailAddress, Mobile, Nir, OtpFormat, Rpps, SameAs, TextOrFile,
                          VitaleSerial)
@@ -171,12 +173,37 @@ class ConnectionDataForm(Form):
     )
 
 
+def _yes_or_no(label: str, description: str) -> RadioField:
+    return RadioField(label, description=description,
+                      choices=[SelectChoice("yes", "Oui"), SelectChoice("no", "Non")],
+                      validators=[InputRequired("Choisissez oui ou non")])
+
+
 class EmergencyAccessForm(Form):
-    choice = RadioField(
-        "En cas d’urgence, un soignant peut-il ouvrir votre DMP ?",
-        choices=[SelectChoice("yes", "Oui"), SelectChoice("no", "Non")],
-        validators=[InputRequired("Choisissez oui ou non")],
+    """The 3 emergency switches (domain/dossier.py EMERGENCY_SWITCHES), in that order."""
+
+    regulator_access = _yes_or_no(
+        "Pendant un appel au 15, le médecin du SAMU peut-il ouvrir votre DMP ?",
+        "Le 15 est le numéro des urgences médicales.",
     )
+    break_glass_access = _yes_or_no(
+        "Si votre vie est en danger, un soignant peut-il ouvrir votre DMP ?",
+        f"Seuls {professions_in_words(BREAK_GLASS_PROFESSIONS)} le peuvent. Ils lisent ce que leur métier permet.",
+    )
+    hidden_in_emergency = _yes_or_no(
+        "Pendant un accès en urgence, le soignant peut-il lire vos documents cachés ?",
+        "Un document caché est un document que vous avez interdit aux soignants.",
+    )
+
+    def switches(self) -> dict[str, bool]:
+        return {name: self[name].data == "yes" for name in EMERGENCY_SWITCHES}
+
+    @staticmethod
+    def data_of(dossier) -> dict[str, str]:
+        """The form's answers for the switches as they are (none when not chosen yet)."""
+        if not dossier.emergency_chosen:
+            return {}
+        return {name: "yes" if getattr(dossier, name) else "no" for name in EMERGENCY_SWITCHES}
 
 
 class PasswordResetStartForm(Form):

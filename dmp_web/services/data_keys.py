@@ -1,5 +1,5 @@
 """Key rotation for the health data sealed at rest (documents, files, wishes, reimbursements,
-emergency reasons, the journals' keys).
+emergency reasons, the journals' keys, the patients' reports).
 
 The procedure (README): give every running instance the new key first in DMP_DATA_KEYS, the old
 one after it; run `flask reseal-data`, which seals everything again with the first key and then
@@ -24,7 +24,7 @@ class Resealed:
 
 def _parts(repos):
     return (("documents", repos.documents), ("volontés", repos.wishes), ("remboursements", repos.reimbursements),
-            ("accès en urgence", repos.emergencies), ("historique", repos.journal))
+            ("accès en urgence", repos.emergencies), ("historique", repos.journal), ("signalements", repos.reports))
 
 
 def _dossier_ids(repos) -> list[str]:
@@ -69,7 +69,8 @@ def unreadable(repos, letters) -> list[str]:
         reads = [("volontés", lambda dossier_id=dossier_id: repos.wishes.get(dossier_id)),
                  ("remboursements", lambda dossier_id=dossier_id: repos.reimbursements.list(dossier_id)),
                  ("accès en urgence", lambda dossier_id=dossier_id: repos.emergencies.all(dossier_id)),
-                 ("historique", lambda dossier_id=dossier_id: repos.journal.entries(dossier_id))]
+                 ("historique", lambda dossier_id=dossier_id: repos.journal.entries(dossier_id)),
+                 ("signalements", lambda dossier_id=dossier_id: repos.reports.of_dossier(dossier_id))]
         try:
             documents = repos.documents.list(dossier_id)  # their titles are sealed too
         except _ITEM_PROBLEMS as problem:

@@ -12,12 +12,14 @@ from datetime import date
 
 from ..domain.paging import PageLinks
 from ..domain.access import Decision, EmergencyAccess, EmergencyKind, decide
+from ..domain.access import emergency_in_force as access_in_force
 from ..domain.actors import Professional
 from ..domain.details import Change as JournalChange
 from ..domain.documents import CATALOGUE, Category, Document
 from ..domain.dossier import Dossier
 from ..domain.identity import InvalidNir, ins_c_is_valid, normalize_nir
 from ..domain.uploads import CheckedUpload
+from ..domain.wishes import WishItem
 from ..notify import Email
 from .context import Context
 
@@ -26,14 +28,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def _decide(ctx: Context, actor, action: str, dossier: Dossier, document: Document | None = None,
-            emergency: EmergencyAccess | None = None) -> Decision:
+            emergency: EmergencyAccess | None = None, wish: WishItem | None = None) -> Decision:
     now = ctx.now()
     if emergency is None and isinstance(actor, Professional):
         emergency = ctx.repos.emergencies.active_for(dossier.id, actor.rpps, now)
     return decide(
         actor, action, dossier, document, now=now, emergency=emergency,
         blocked_rpps=frozenset(dossier.blocked_rpps),
-        attending_rights=frozenset(dossier.attending_rights_rpps),
+        attending_rights=frozenset(dossier.attending_rights_rpps), wish=wish,
     )
 
 
@@ -53,7 +55,8 @@ Change = Callable[["UnitOfWork", Dossier, "Document | None", Decision], "dict | 
 
 
 def act(ctx: Context, actor, action: str, dossier: Dossier, document: Document | None = None, *,
-        change: Change | None = None, emergency: EmergencyAccess | None = None, note: str = "") -> Decision:
+        change: Change | None = None, emergency: EmergencyAccess | None = None, note: str = "",
+        wish: WishItem | None = None) -> Decision:
     """The one door: decide → change → journal, for every use case on a dossier.
 
     Under the dossier's lock, the dossier (and the document) are read again, so a decision and a
@@ -64,7 +67,7 @@ def act(ctx: Context, actor, action: str, dossier: Dossier, document: Document |
     with ctx.repos.unit(dossier.id) as unit:
         fresh = unit.dossier() or dossier
         current = (unit.document(document.id) or document) if document is not None else None
-        decision = _decide(ctx, actor, action, fresh, current, emergency)
+        decision = _decide(ctx, actor, action, fresh, current, emergency, wish)
         fields, said = decision.journal_fields(), {}
         if decision.allowed:
             try:
@@ -80,17 +83,28 @@ def act(ctx: Context, actor, action: str, dossier: Dossier, document: Document |
 
 
 def decide_and_journal(ctx: Context, actor, action: str, dossier: Dossier, document: Document | None = None,
-                       emergency: EmergencyAccess | None = None, note: str = "") -> Decision:
+                       emergency: EmergencyAccess | None = None, note: str = "", wish: WishItem | None = None
+                       ) -> Decision:
     """A decision that changes nothing (a reading, a copy): `act` without a change."""
-    return act(ctx, actor, action, dossier, document, emergency=emergency, note=note)
+    return act(ctx, actor, action, dossier, document, emergency=emergency, note=note, wish=wish)
 
 
-def allowed_unjournaled(ctx: Context, actor, action: str, dossier: Dossier, document: Document | None = None
-                        ) -> bool:
+def allowed_unjournaled(ctx: Context, actor, action: str, dossier: Dossier, document: Document | None = None,
+                        wish: WishItem | None = None) -> bool:
     """The policy asked without a journal line: by work that carries out a decision journaled
     before (the worker making a copy the patient asked for), or by a page that offers a button
     only to those it would allow (the click itself is decided and journaled)."""
-    return _decide(ctx, actor, action, dossier, document).allowed
+    return _decide(ctx, actor, action, dossier, document, wish=wish).allowed
+
+
+def emergency_in_force(ctx: Context, actor, dossier: Dossier) -> EmergencyAccess | None:
+    """This professional's emergency access on the dossier, while it opens the dossier (it runs
+    and the patient's switch for it stayed on); None otherwise."""
+    if not isinstance(actor, Professional):
+        return None
+    now = ctx.now()
+    access = ctx.repos.emergencies.active_for(dossier.id, actor.rpps, now)
+    return access if access is not None and access_in_force(dossier, access, actor, now) else None
 
 
 def visible_documents(ctx: Context, actor, dossier: Dossier, action: str = "read_document"
@@ -206,17 +220,16 @@ def release(ctx: Context, actor, dossier: Dossier, document: Document) -> Decisi
 
 
 def open_emergency(ctx: Context, actor: Professional, dossier: Dossier, reason: str) -> Decision:
-    """Bris de glace (or the Centre 15 regulator during a call): 24 hours, if the patient allowed it."""
+    """Bris de glace (or the Centre 15 regulator during a call): 24 hours, if the patient's switch
+    for it is on and the profession may; it opens the dossier within the profession's rights."""
     kind = EmergencyKind.REGULATOR if actor.emergency_regulator else EmergencyKind.BREAK_GLASS
     access = EmergencyAccess(kind, actor.rpps, reason.strip(), ctx.now())
 
-    def change(unit, _dossier, _document, decision: Decision) -> dict | None:
-        if not decision.emergency:
-            return None  # allowed without it (the actor's own rights): nothing is opened
+    def change(unit, _dossier, _document, _decision: Decision) -> dict:
         unit.add_emergency(access)
         return {"action": "regulator_access" if kind is EmergencyKind.REGULATOR else "break_glass"}
 
-    return act(ctx, actor, "read_dossier", dossier, emergency=access, change=change)
+    return act(ctx, actor, "open_emergency", dossier, emergency=access, change=change)
 
 
 def _alert_patient(ctx: Context, dossier: Dossier) -> None:

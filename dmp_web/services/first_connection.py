@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..domain.accounts import FIRST_CONNECTION_DONE, PasswordCheck, password_problems, session_owner
 from ..domain.details import Change, JournaledDetail, noted
+from ..domain.dossier import EMERGENCY_SWITCHES, switch_emergency
 from .context import Context
 from .holder import holder_entry, personal_words
 from .login import Refused
@@ -54,18 +55,19 @@ def save_connection_data(ctx: Context, dossier_id: str, current: str, new: str, 
         raise Refused("password_" + problems[0])
 
 
-def save_emergency_choice(ctx: Context, dossier_id: str, allowed: bool) -> None:
-    """The last step of the first connection: the choice, the step done and their entries
-    commit together."""
+def save_emergency_choice(ctx: Context, dossier_id: str, switches: dict[str, bool]) -> None:
+    """The last step of the first connection: the 3 emergency switches (EMERGENCY_SWITCHES, each
+    on or off), the step done and their entries commit together."""
+    now = ctx.now()
     with ctx.repos.unit(dossier_id) as unit:
         dossier = unit.dossier()
-        dossier.emergency_access = allowed
+        changes = [switch_emergency(dossier, name, switches[name], now) for name in EMERGENCY_SWITCHES]
         unit.save_dossier(dossier)
         account = unit.account()
         account.first_connection_step = FIRST_CONNECTION_DONE
         unit.save_account(account)
-        unit.journal(**holder_entry(ctx, dossier_id, "emergency_access_set",
-                              detail=JournaledDetail(change=Change(
-                                  "emergency_access_allowed" if allowed else "emergency_access_refused")).stored()))
+        for what in changes:
+            unit.journal(**holder_entry(ctx, dossier_id, "emergency_access_set",
+                                        detail=JournaledDetail(change=Change(what)).stored()))
         unit.journal(**holder_entry(ctx, dossier_id, "first_connection_done"))
         unit.commit()

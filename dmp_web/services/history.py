@@ -19,8 +19,11 @@ from ..domain.details import JournaledDetail, read_detail
 from ..domain.actors import FORBIDDEN_KINDS, ActorKind, Profession, Professional, SPECIALTIES
 from ..domain.dossier import Dossier
 from ..domain.journal import HOLDER_SIDE, JournalEntry
+from ..domain.reports import Report
+from ..domain.wishes import WishItem
 from ..formatting import date_fr, time_fr
 from . import dossier_access
+from . import reports as patient_reports
 from .context import Context
 
 PER_PAGE = 20
@@ -47,6 +50,8 @@ _DONE_AND_TRIED = {
         "ouvert votre DMP. C’était pendant un appel au 15",
         "ouvrir votre DMP. C’était pendant un appel au 15",
     ),
+    "open_emergency": ("ouvert votre DMP en urgence", "ouvrir votre DMP en urgence"),
+    "read_wish": ("vu {wish}", "voir {wish}"),
 }
 # What set_hidden (services/dossier_access.py) notes once the change is made.
 _HIDE_NOTES = {
@@ -86,6 +91,14 @@ _CHANGES = {
     "advance_directives_erased": _WISHES + "directives anticipées écrites effacées",
     "organ_donation_set": _WISHES + "choix sur le don d’organes enregistré",
     "health_facts_set": _WISHES + "groupe sanguin et allergies enregistrés",
+    "regulator_access_allowed": "le médecin du centre 15 peut ouvrir votre DMP pendant un appel",
+    "regulator_access_refused": "le médecin du centre 15 ne peut pas ouvrir votre DMP",
+    "break_glass_allowed": "un soignant peut ouvrir votre DMP en urgence",
+    "break_glass_refused": "personne ne peut ouvrir votre DMP en urgence, sauf le centre 15 si vous le permettez",
+    "hidden_in_emergency_allowed": "en urgence, un soignant peut lire vos documents cachés",
+    "hidden_in_emergency_refused": "en urgence, vos documents cachés restent cachés",
+    "professional_reported": "signalement de {name} (RPPS {rpps})",
+    "report_handled": "signalement traité : {name} (RPPS {rpps})",
 }
 
 
@@ -124,7 +137,13 @@ _OWN_SENTENCES = {
     "first_connection_done": "Vous avez fini votre première connexion {when}.",
     "other_sessions_ended": "Vous avez fermé vos autres sessions {when}.",
     "reimbursements_updated": "L’Assurance Maladie a mis à jour vos remboursements {when}.",
+    # « Je ne connais pas cette personne » (services/reports.py): {name} is the reported professional,
+    # {actor} the desk agent who handled the report
+    "professional_reported": "Vous avez signalé {name} {when}. Vous ne connaissez pas cette personne.",
+    "report_handled": "{actor} a traité votre signalement {when}. Il parlait de {name}.",
 }
+
+_WISH_CODES = frozenset(item.value for item in WishItem)
 
 DESCRIBED_ACTIONS = frozenset(_DONE_AND_TRIED) | frozenset(_OWN_SENTENCES)
 
@@ -135,6 +154,11 @@ class HistoryLine:
     text: str  # one to three short sentences (for a repeated action: its newest time's)
     emergency: bool
     refused: bool
+    # the professional who made this access (RPPS), the entry's place, and the patient's report
+    # of that professional when there is one (services/reports.py's on_history)
+    rpps: str = ""
+    seq: int = -1
+    report: Report | None = None
     # The patient's own action done `times` times in a row, told once: the first time was `since`.
     times: int = 1
     since: datetime | None = None
@@ -247,8 +271,9 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
         reason = f" Raison : {_as_told(entry.reason)}" if entry.reason else ""
         chosen = _changed(detail)
         choice = f" Votre choix : {_as_told(chosen)}" if chosen else ""
-        return HistoryLine(entry.at, own.format(when=when, e="e" if feminine else "", reason=reason, choice=choice),
-                           entry.emergency, refused)
+        named = (detail.change.name or detail.change.rpps) if detail.change else ""
+        return HistoryLine(entry.at, own.format(when=when, e="e" if feminine else "", reason=reason, choice=choice,
+                                                name=named, actor=who(entry, {})), entry.emergency, refused)
 
     title = titles.get(detail.document_id) if detail.document_id else None
     doc = _quoted(title) if title else A_DOCUMENT
@@ -258,7 +283,8 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
         done = _HIDE_NOTES[detail.note]
     if entry.action == "export" and detail.note in _EXPORT_NOTES:
         done = _EXPORT_NOTES[detail.note]
-    done, tried = done.format(doc=doc), tried.format(doc=doc)
+    wish = WishItem(detail.wish).label if detail.wish in _WISH_CODES else "une de vos volontés"
+    done, tried = done.format(doc=doc, wish=wish), tried.format(doc=doc, wish=wish)
 
     if not actor:  # the system: the demo data, an import
         text = f"Votre DMP a été créé {when}." if entry.action == "dossier_created" else \
@@ -278,7 +304,8 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
         text = _lowered(text)
         if detail.emergency_reason:
             text += f" La raison donnée : {_quoted(detail.emergency_reason)}."
-    return HistoryLine(entry.at, text, entry.emergency, refused)
+    made_by = entry.actor_id if entry.actor_kind == ActorKind.PROFESSIONAL.value else ""
+    return HistoryLine(entry.at, text, entry.emergency, refused, rpps=made_by, seq=entry.seq)
 
 
 # -- the pages -------------------------------------------------------------------------------
@@ -414,4 +441,5 @@ def read_history(ctx: Context, actor, dossier: Dossier, *, page: int, view: str 
     for group in chosen.groups:
         line = describe(group[0], titles=titles, professionals=professionals, feminine=feminine)
         lines.append(replace(line, times=len(group), since=group[-1].at) if len(group) > 1 else line)
+    lines = patient_reports.on_history(ctx, dossier.id, lines)
     return History(decision, chosen, lines)

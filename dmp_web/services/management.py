@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ..domain.access import Decision, can_block
 from ..domain.actors import Profession, Professional
 from ..domain.details import Change
-from ..domain.dossier import Dossier
+from ..domain.dossier import EMERGENCY_SWITCHES, Dossier, switch_emergency
 from .context import Context
 from .dossier_access import RuleRefused, act
 
@@ -82,9 +82,17 @@ def revoke_rights(ctx: Context, actor, dossier: Dossier, rpps: str) -> Decision:
                    lambda d: d.attending_rights_rpps.remove(rpps) if rpps in d.attending_rights_rpps else None)
 
 
-def set_emergency_access(ctx: Context, actor, dossier: Dossier, allowed: bool) -> Decision:
-    what = Change("emergency_access_allowed" if allowed else "emergency_access_refused")
-    return _manage(ctx, actor, dossier, what, lambda d: setattr(d, "emergency_access", allowed))
+def set_emergency_switches(ctx: Context, actor, dossier: Dossier, switches: dict[str, bool]) -> list[Decision]:
+    """The 3 emergency switches (EMERGENCY_SWITCHES): one "manage" decision per switch that
+    changes, each journaled with its change; turning one off ends the accesses it covers."""
+    decisions = []
+    for name, (on_code, off_code) in EMERGENCY_SWITCHES.items():
+        on, current = switches[name], getattr(dossier, name)
+        if current is not None and bool(current) == on:
+            continue  # unchanged: nothing to journal
+        decisions.append(_manage(ctx, actor, dossier, Change(on_code if on else off_code),
+                                 lambda d, name=name, on=on: switch_emergency(d, name, on, ctx.now())))
+    return decisions
 
 
 def set_alerts(ctx: Context, actor, dossier: Dossier, on: bool) -> Decision:

@@ -22,6 +22,7 @@ from ..domain.documents import Document
 from ..domain.dossier import Dossier
 from ..domain.journal import Actor, ChainProblem, Head, JournalEntry
 from ..domain.reimbursements import Reimbursement
+from ..domain.reports import Report
 from ..domain.wishes import Wishes
 
 
@@ -64,6 +65,10 @@ class UnitOfWork(Protocol):
     def end_sessions(self, owner: str, keep: str | None = None) -> int: ...
 
     def erase(self, login_id: str | None, at: datetime) -> None: ...
+
+    def reports(self) -> list[Report]: ...
+
+    def save_report(self, report: Report) -> None: ...
 
     def journal(self, **fields) -> None: ...
 
@@ -157,6 +162,16 @@ class Directory(Protocol):
     def search_professionals(self, text: str) -> Iterable[Professional]: ...
 
 
+class Reports(Protocol):
+    """The patients' reports of a professional (domain/reports.py); saved only in a unit of work."""
+
+    def of_dossier(self, dossier_id: str) -> list[Report]: ...
+
+    def find(self, report_id: str) -> Report | None: ...
+
+    def open_reports(self) -> list[Report]: ...
+
+
 class Repositories(Protocol):
     """Everything a use case may read or change, through one object."""
 
@@ -169,5 +184,6 @@ class Repositories(Protocol):
     reimbursements: Reimbursements
     creation_codes: CreationCodes
     directory: Directory
+    reports: Reports
 
     def unit(self, dossier_id: str) -> UnitOfWork: ...

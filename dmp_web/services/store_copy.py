@@ -48,6 +48,7 @@ LABELS = {
     "documents": "Documents", "files": "Fichiers des documents", "wishes": "Souhaits",
     "reimbursements": "Remboursements", "emergencies": "Accès en urgence", "journal_keys": "Clés des historiques",
     "journal_heads": "Têtes d’historique", "journal_entries": "Entrées d’historique",
+    "reports": "Signalements des patients",
 }
 
 
@@ -190,7 +191,8 @@ def _in_files(store: FileStore, dossier_id: str) -> DossierRows:
         wishes=wishes["sealed"] if wishes else None,
         reimbursements=reimbursements["sealed"] if reimbursements else None,
         emergencies=_read(store, (*folder, "emergencies.json")), journal_key=key["sealed"] if key else None,
-        head=head, **_journal_end(head))
+        head=head, **_journal_end(head),
+        reports=sorted(_read(store, (*folder, "reports.json")), key=lambda r: (r["reported_at"], r["id"])))
 
 
 def _journal_end(head: dict | None) -> dict:
@@ -211,6 +213,7 @@ def _count(counts: Counter, rows: DossierRows) -> None:
     counts["journal_keys"] += rows.journal_key is not None
     counts["journal_heads"] += rows.head is not None
     counts["journal_entries"] += rows.entries
+    counts["reports"] += len(rows.reports)
 
 
 # -- one dossier, in one transaction -------------------------------------------------------------
@@ -266,6 +269,8 @@ def _write_dossier(files, bulk: PgBulk, c, dossier_id: str, source: DossierRows,
         bulk.put_emergencies(c, dossier_id, source.emergencies)
     if source.journal_key != there.journal_key:
         bulk.put_journal_key(c, dossier_id, source.journal_key)
+    if source.reports != there.reports:
+        bulk.put_reports(c, dossier_id, source.reports)
     _copy_journal(bulk, c, files.journal.files(dossier_id), source, there)
 
 

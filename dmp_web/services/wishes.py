@@ -18,7 +18,7 @@ from ..domain.accounts import CodeCheck, TooSoon
 from ..domain.details import Change, noted
 from ..domain.dossier import Dossier
 from ..domain.uploads import CheckedUpload
-from ..domain.wishes import BLOOD_GROUPS, ORGAN_DONATION, Person, Wishes
+from ..domain.wishes import BLOOD_GROUPS, ORGAN_DONATION, Person, WishItem, Wishes
 from ..notify import DeliveryFailed, Email, Sms
 from . import dossier_access
 from .context import Context
@@ -242,3 +242,20 @@ def summary(ctx: Context, actor, dossier: Dossier) -> Summary:
         files = sorted((d for d in shown if d.type_code == "advance_directives"),
                        key=lambda d: d.created_at, reverse=True)
     return Summary(ctx.repos.wishes.get(dossier.id), files)
+
+
+@dataclass(frozen=True)
+class ShownWishes:
+    wishes: Wishes
+    items: list[WishItem]  # what this professional is shown, each item decided and journaled
+
+
+def shown_to_professional(ctx: Context, actor, dossier: Dossier) -> ShownWishes:
+    """The wishes on a professional's dossier page: each item the patient stated and the policy
+    gives this professional (domain/habilitations.py WISH_READERS) is one journaled "read_wish".
+    An item the policy would refuse is not asked for: the page offers nothing to try."""
+    wishes = ctx.repos.wishes.get(dossier.id)
+    items = [item for item in WishItem if wishes.stated(item)
+             and dossier_access.allowed_unjournaled(ctx, actor, "read_wish", dossier, wish=item)
+             and dossier_access.decide_and_journal(ctx, actor, "read_wish", dossier, wish=item).allowed]
+    return ShownWishes(wishes, items)

@@ -30,6 +30,7 @@ from .sessions import SessionRepository
 from .documents import DocumentRepository, EmergencyRepository
 from .wishes import WishesRepository
 from .reimbursements import ReimbursementRepository
+from .reports import ReportRepository
 from .files import FileStore
 from .journal import JournalFiles
 from .unit import DossierUnit
@@ -367,6 +368,7 @@ class Repositories:
         self.documents = DocumentRepository(store, sealer) if sealer else None
         self.wishes = WishesRepository(store, sealer) if sealer else None
         self.reimbursements = ReimbursementRepository(store, sealer) if sealer else None
+        self.reports = ReportRepository(store, sealer) if sealer else None  # « je ne connais pas cette personne »
         self.sessions = SessionRepository(store, session_sealer) if session_sealer else None
         self.jobs = JobStore(store, sealer) if sealer else None  # the worker's copies, sealed
         self.register = InsuredRegister(store)  # the insured persons (the Assurance Maladie's)

@@ -29,6 +29,7 @@ from ..domain.documents import Document
 from ..domain.dossier import Dossier
 from ..domain.journal import Head, JournalEntry
 from ..domain.reimbursements import Reimbursement
+from ..domain.reports import Report
 from ..domain.wishes import Wishes
 from .codec import from_row, to_row
 
@@ -121,6 +122,12 @@ class DossierUnit:
     def add_emergency(self, access: EmergencyAccess) -> None:
         self._ops.append({"op": "emergency_add", "row": self.repos.emergencies.prepare(access)})
 
+    def reports(self) -> list[Report]:
+        return self.repos.reports.of_dossier(self.dossier_id)
+
+    def save_report(self, report: Report) -> None:
+        self._ops.append({"op": "report", "row": self.repos.reports.prepare(report)})
+
     def erase(self, login_id: str | None, at: datetime) -> None:
         """Erase the dossier (purge-closed): its head is marked first, so that a crash in the
         middle never leaves a journal gone with no word of why."""
@@ -189,6 +196,7 @@ def _apply(repos, dossier_id: str, intent: dict, held) -> None:  # noqa: C901 - 
         kind, row = op["op"], op.get("row")
         if kind == "erase":
             held.mark_purged(op["at"])
+            repos.reports.forget(dossier_id)  # its reports leave the desk agents' indexes
             dossier = repos.dossiers.get(dossier_id)
             if dossier is not None:
                 repos.dossiers.delete(dossier, op["login_id"])
@@ -208,6 +216,8 @@ def _apply(repos, dossier_id: str, intent: dict, held) -> None:  # noqa: C901 - 
             repos.sessions.end(op["owner"], op["digests"])
         elif kind == "emergency_add":
             repos.emergencies.insert(dossier_id, row)
+        elif kind == "report":
+            repos.reports.save_row(dossier_id, row)
         else:  # pragma: no cover - only this module writes intents
             raise ValueError(f"unknown change {kind!r}")
     for stored in intent["entries"]:

@@ -1,7 +1,9 @@
-"""Jinja filters and globals: French dates and times, codes in groups, glossary explanations."""
+"""Jinja filters and globals: French dates and times, codes in groups, glossary explanations, who
+sees each of the wishes."""
 from __future__ import annotations
 
 from ..domain.falc import Term
+from ..domain.habilitations import wish_readers_in_words
 from ..formatting import date_fr, group_code, time_fr
 from ..texts.glossary import find_term
 from ..texts.guides import PICTOGRAMS
@@ -21,9 +23,16 @@ def pictogram_alt(name: str) -> str:
     return PICTOGRAMS[name]
 
 
+def wish_readers(item: str) -> str:
+    """«Qui peut le voir» of one item of the wishes, from the table the policy reads."""
+    words = wish_readers_in_words(item)
+    return f"{words[0].upper()}{words[1:]} peuvent le voir."
+
+
 def init_app(app) -> None:
     app.add_template_filter(date_fr)
     app.add_template_filter(time_fr)
     app.add_template_filter(group_code, "spaced")
     app.add_template_global(glossary_term)
     app.add_template_global(pictogram_alt)
+    app.add_template_global(wish_readers)

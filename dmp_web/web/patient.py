@@ -137,7 +137,7 @@ def first_connection_password():
 def first_connection_emergency():
     form = EmergencyAccessForm()
     if form.validate_on_submit():
-        first_steps.save_emergency_choice(ctx(), current_user.dossier_id, form.choice.data == "yes")
+        first_steps.save_emergency_choice(ctx(), current_user.dossier_id, form.switches())
         return redirect(url_for("patient.home"))
     return render_template("pages/patient/first_connection_3.html", form=form)
 
@@ -289,12 +289,14 @@ def revoke_rights():
 @bp.route("/gestion/urgence", methods=["GET", "POST"])
 def emergency_choice():
     dossier = current_dossier()
-    form = EmergencyAccessForm(data=None if request.method == "POST" else
-                               {"choice": "yes" if dossier.emergency_access else "no"})
+    form = EmergencyAccessForm(data=None if request.method == "POST" else EmergencyAccessForm.data_of(dossier))
     if form.validate_on_submit():
-        allowed = form.choice.data == "yes"
-        return _managed(management.set_emergency_access(ctx(), holder(), dossier, allowed),
-                        "Votre choix pour l’accès en urgence est enregistré.")
+        decisions = management.set_emergency_switches(ctx(), holder(), dossier, form.switches())
+        if not all(decision.allowed for decision in decisions):
+            abort(403)
+        flash("Vos choix pour l’accès en urgence sont enregistrés." if decisions else "Vous n’avez rien changé.",
+              "success")
+        return redirect(url_for("patient.management"))
     return render_template("pages/patient/emergency_choice.html", form=form)
 
 

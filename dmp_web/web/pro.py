@@ -10,10 +10,10 @@ from wtforms.fields.choices import SelectChoice
 from ..domain.access import REASONS
 from ..domain.actors import FORBIDDEN_KINDS, DeskAgent, Professional
 from ..domain.documents import DOCUMENT_TYPES
-from ..domain.habilitations import allows
+from ..domain.habilitations import BREAK_GLASS_PROFESSIONS, allows, may_break_glass, professions_in_words
 from ..forms.accounts import NewPasswordForm
 from ..forms.pro import DepositForm, EmergencyForm, PatientSearchForm, ProLoginForm
-from ..services import dossier_access, enrolment
+from ..services import dossier_access, enrolment, reports, wishes
 from ..services import login as logins
 from .auth import DirectoryUser, code_page, give_back_kept_form, pending_login, resend, start_session
 from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
@@ -108,6 +108,7 @@ def home():
         actor=actor,
         is_professional=isinstance(actor, Professional),
         is_desk_agent=isinstance(actor, DeskAgent),
+        open_reports=reports.open_count(ctx(), actor) if isinstance(actor, DeskAgent) else 0,
     )
 
 
@@ -163,8 +164,9 @@ def dossier(dossier_id):
     person = ctx().register.get(dossier.holder_nir)
     return render_template(
         "pages/pro/dossier.html", actor=actor, dossier=dossier, person=person, documents=documents,
-        left_out=left_out, types=DOCUMENT_TYPES,
-        emergency=ctx().repos.emergencies.active_for(dossier.id, actor.rpps, ctx().now()),
+        left_out=left_out, types=DOCUMENT_TYPES, shown=wishes.shown_to_professional(ctx(), actor, dossier),
+        emergency=dossier_access.emergency_in_force(ctx(), actor, dossier),
+        may_open_emergency=actor.emergency_regulator or may_break_glass(actor.profession),
     )
 
 
@@ -240,4 +242,6 @@ def emergency(dossier_id):
             return refused(decision)
         flash("L’accès en urgence est ouvert pour 24 heures. Le patient le verra.", "success")
         return redirect(url_for("pro.dossier", dossier_id=dossier.id))
-    return render_template("pages/pro/emergency.html", form=form, dossier=dossier, regulator=actor.emergency_regulator)
+    return render_template("pages/pro/emergency.html", form=form, dossier=dossier, regulator=actor.emergency_regulator,
+                           may_break_glass=may_break_glass(actor.profession),
+                           who_may=professions_in_words(BREAK_GLASS_PROFESSIONS))

@@ -5,7 +5,8 @@ from flask import Blueprint, render_template
 
 from ..domain.actors import PROFESSION_LABELS, Profession
 from ..domain.documents import DOCUMENT_TYPES
-from ..domain.habilitations import types_with
+from ..domain.habilitations import BREAK_GLASS_PROFESSIONS, professions_in_words, types_with
+from ..domain.wishes import WishItem
 from .navigation import site_map
 
 bp = Blueprint("public", __name__)
@@ -33,10 +34,12 @@ def legal():
 
 @bp.get("/qui-voit-mon-dmp")
 def rights():
-    """The habilitation matrix in plain words, built from the same data the policy reads."""
+    """The habilitation matrix, who may open a dossier in an emergency and who sees each of the
+    wishes, in plain words, built from the same tables the policy reads."""
     rows = [
         (PROFESSION_LABELS[profession], [DOCUMENT_TYPES[c].label for c in types_with(profession, "read")],
          [DOCUMENT_TYPES[c].label for c in types_with(profession, "write")])
         for profession in Profession
     ]
-    return render_template("pages/public/rights.html", rows=rows)
+    return render_template("pages/public/rights.html", rows=rows, wish_items=list(WishItem),
+                           break_glass_professions=professions_in_words(BREAK_GLASS_PROFESSIONS))

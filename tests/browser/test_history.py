@@ -12,13 +12,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
 
 from ..pages import journey_steps_of
-from ..web.pro_journey import DOSSIER, PETIT
+from ..web.patient_journey import EMERGENCY_SWITCHES
+from ..web.pro_journey import BERNARD, DOSSIER, PETIT
 from .harness import click_and_wait
 from .walker import Walker
 
 CONSULTATION = "d0c0000000000001"
-# The emergency access of this journey: Sophie Laurent's (kinésithérapeute).
-LAURENT = "10001000057"
+LAB = "d0c0000000000002"  # prise de sang, which a nurse may read
 
 
 class Visitor:
@@ -45,16 +45,16 @@ def produce_history(w: Walker) -> None:
     visitor = Visitor(w.server.app, w.notifier)
     visitor.log_in("/connexion", DEMO_LOGIN["login_id"])
     # the patient allows emergency access
-    assert visitor.submit("/mon-dmp/gestion/urgence", {"choice": "yes"}).status_code == 302
+    assert visitor.submit("/mon-dmp/gestion/urgence", EMERGENCY_SWITCHES).status_code == 302
     visitor.log_out("/mon-dmp")
     visitor.log_in("/pro/connexion", PETIT)
     assert visitor.client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 403
     visitor.log_out("/pro")
-    visitor.log_in("/pro/connexion", LAURENT)
+    visitor.log_in("/pro/connexion", BERNARD)  # a nurse: her profession may break glass
     assert visitor.submit(f"/pro/dmp/{DOSSIER}/urgence",
                           {"reason": "Patiente inconsciente à domicile"}).status_code == 302
-    for _ in range(21):
-        assert visitor.client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 200
+    for _ in range(21):  # within a nurse's rights, each read journaled as an emergency one
+        assert visitor.client.get(f"/pro/dmp/{DOSSIER}/documents/{LAB}").status_code == 200
     visitor.log_out("/pro")
 
 

@@ -4,6 +4,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from ..pages import journey_steps_of
+from ..web.patient_journey import EMERGENCY_SWITCHES
 
 
 def test_managing_access_passes_axe_and_the_live_search_works(walker):
@@ -25,9 +26,9 @@ def test_managing_access_passes_axe_and_the_live_search_works(walker):
     w.go("/mon-dmp/gestion/droits", "donner les droits")
     w.submit({"rpps": "123"}, "donner les droits : RPPS trop court")
     w.go("/mon-dmp/gestion/urgence", "urgence")
-    w.submit({"choice": "no"}, "gestion : urgence refusée")
+    w.submit({**EMERGENCY_SWITCHES, "break_glass_access": "no"}, "gestion : urgence refusée")
     w.go("/mon-dmp/gestion/urgence", "urgence, de nouveau")
-    w.submit({"choice": "yes"}, "gestion : urgence permise")
+    w.submit({**EMERGENCY_SWITCHES, "hidden_in_emergency": "yes"}, "gestion : urgence permise")
     w.go("/mon-dmp/gestion/alertes", "alertes")
     w.submit({"choice": "yes"}, "gestion : alertes")
     w.go("/mon-dmp", "mon DMP")

@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from ..pages import journey_steps_of
-from ..web.patient_journey import MARCEL, NEW_PASSWORD
+from ..web.patient_journey import EMERGENCY_SWITCHES, MARCEL, NEW_PASSWORD
 from .harness import click_and_wait
 
 
@@ -63,7 +63,7 @@ def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
     w.submit({"current_password": password, "new_password": NEW_PASSWORD,
               "new_password_confirm": NEW_PASSWORD, "channel": "email"}, "étape 3")
     w.submit({}, "étape 3 : sans choix")
-    w.submit({"choice": "yes"}, "mon DMP")
+    w.submit(EMERGENCY_SWITCHES, "mon DMP")
     assert w.browser.find_element(By.TAG_NAME, "h1").text == "Mon DMP"
     w.follow("Mon médecin traitant", "mon médecin traitant")
     w.submit({"rpps": "123"}, "mon médecin traitant : RPPS trop court")

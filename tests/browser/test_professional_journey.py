@@ -10,7 +10,8 @@ from selenium.webdriver.common.by import By
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
 
 from ..pages import JOURNEY_PAGES, journey_steps_of
-from ..web.pro_journey import BERNARD, DOSSIER, DURAND, FATIMA_BIRTH, FATIMA_NIR
+from ..web.pro_journey import BERNARD, DOSSIER, DURAND, FATIMA_BIRTH, FATIMA_NIR, PETIT
+from ..web.test_professionals import state_every_wish
 from .harness import click_and_wait
 from .walker import Walker
 
@@ -53,6 +54,7 @@ def test_the_professional_journeys_pass_axe_on_every_step_and_error(walker):
     click(w, "Montrer au patient", "document montré")
     log_out(w)
 
+    state_every_wish(w.server.app)  # the wishes block of the professional's page, in its fullest state
     pro_login(w, BERNARD, "infirmier")
     w.go(f"/pro/dmp/{DOSSIER}/documents/d0c0000000000001", "infirmier : document refusé")
     assert w.browser.find_element(By.TAG_NAME, "h1").text == "Accès refusé"
@@ -60,6 +62,11 @@ def test_the_professional_journeys_pass_axe_on_every_step_and_error(walker):
     click(w, "Accès en urgence (bris de glace)", "bris de glace")
     w.submit({"reason": "court"}, "bris de glace : raison trop courte")
     w.submit({"reason": "Patiente inconsciente à domicile"}, "bris de glace : ouvert")
+    log_out(w)
+
+    pro_login(w, PETIT, "pharmacienne")
+    w.go(f"/pro/dmp/{DOSSIER}", "pharmacienne : le DMP, sans bris de glace")
+    w.go(f"/pro/dmp/{DOSSIER}/urgence", "pharmacienne : bris de glace pas pour son métier")
     log_out(w)
 
     pro_login(w, "mutuelle01", "mutuelle")

@@ -1,6 +1,7 @@
-"""The access policy: every actor × document type × hidden × pending × blocked × emergency ×
-patient's emergency choice × closed × action, checked against a plain oracle; then the key
-rules one by one, the catalogue of document types and the matrice d'habilitation."""
+"""The access policy: every actor × document type (or wish) × hidden × pending × blocked ×
+emergency × the patient's 3 emergency switches × closed × action, checked against a plain
+oracle; then the key rules one by one, the catalogue of document types and the matrice
+d'habilitation."""
 import inspect
 import itertools
 import re
@@ -33,6 +34,7 @@ from dmp_web.domain.documents import CATALOGUE, DOCUMENT_TYPES, Category, Docume
 from dmp_web.domain.dossier import Consent, Dossier
 from dmp_web.domain.habilitations import MATRIX, PLAIN_WORDS
 from dmp_web.domain.journal import Actor, ChainKey, Head, make_entry
+from dmp_web.domain.wishes import WishItem
 from ..identities import rpps_key
 
 NOW = datetime(2026, 3, 2, 10, 0)
@@ -54,7 +56,8 @@ SOMEONE_BLOCKED = make_rpps(98)
 ATTENDING_RIGHTS = frozenset({WITH_RIGHTS, NURSE_WITH_RIGHTS})
 
 
-def make_dossier(*, closed=False, emergency_access=True, attending=ATTENDING, dossier_id=DOSSIER_ID):
+def make_dossier(*, closed=False, regulator=True, break_glass=True, hidden=False, ended_at=None,
+                 attending=ATTENDING, dossier_id=DOSSIER_ID):
     return Dossier(
         id=dossier_id,
         holder_nir="242037505604161",
@@ -63,7 +66,11 @@ def make_dossier(*, closed=False, emergency_access=True, attending=ATTENDING, do
         consent=Consent("holder", "online", datetime(2025, 1, 6, 9, 0), "online"),
         status="closed" if closed else "open",
         closed_at=datetime(2026, 1, 1) if closed else None,
-        emergency_access=emergency_access,
+        regulator_access=regulator,
+        break_glass_access=break_glass,
+        hidden_in_emergency=hidden,
+        regulator_ended_at=ended_at,
+        break_glass_ended_at=ended_at,
         attending_doctor_rpps=attending,
     )
 
@@ -108,7 +115,9 @@ ACTORS = {
     "author_nurse": Professional(AUTHOR, "Inès Auteur", Profession.INFIRMIER),
 }
 
-EMERGENCIES = ("none", "break_glass", "regulator", "expired")
+# "ended": opened 1 hour ago, before the patient turned its switch off (30 minutes ago) and on again
+EMERGENCIES = ("none", "break_glass", "regulator", "expired", "ended")
+SWITCHED_OFF_AT = NOW - timedelta(minutes=30)
 
 
 def make_emergency(name, rpps):
@@ -116,6 +125,8 @@ def make_emergency(name, rpps):
         return None
     if name == "expired":
         return EmergencyAccess("break_glass", rpps, "Patient inconscient", NOW - timedelta(hours=25))
+    if name == "ended":
+        return EmergencyAccess("break_glass", rpps, "Patient inconscient", NOW - timedelta(hours=1))
     return EmergencyAccess(name, rpps, "Patient inconscient", NOW - timedelta(hours=1))
 
 
@@ -133,7 +144,18 @@ def NO(code, emergency=False):
     return False, code, emergency
 
 
-def oracle(actor, action, doc, *, closed, blocked, emergency, patient_allows):  # noqa: C901 - one if per rule, in order
+# Written here again, apart from domain/habilitations.py: who acts in emergencies, who sees each wish.
+ORACLE_BREAK_GLASS = {"medecin", "infirmier", "sage_femme"}
+ORACLE_WISHES = {
+    "health_facts": {p.value for p in Profession},
+    "trusted_person": ORACLE_BREAK_GLASS,
+    "emergency_contact": ORACLE_BREAK_GLASS,
+    "advance_directives": {"medecin", "infirmier"},
+    "organ_donation": {"medecin"},
+}
+
+
+def oracle(actor, action, doc, wish, *, closed, blocked, emergency, switches):  # noqa: C901 - one if per rule, in order
     kind = actor.kind
     patient_side = kind in (ActorKind.HOLDER, ActorKind.LEGAL_REPRESENTATIVE)
     if kind in FORBIDDEN_KINDS:
@@ -151,6 +173,8 @@ def oracle(actor, action, doc, *, closed, blocked, emergency, patient_allows):  
             return NO("not_your_dossier")
         if action == "release_document":
             return NO("author_only")
+        if action == "open_emergency":
+            return NO("professionals_only")
         if action in ("read_document", "hide_document", "copy_document") and doc.pending_explanation:
             return NO("pending_explanation")
         if action == "write_document" and doc.type_code not in ("patient_note", "advance_directives"):
@@ -158,13 +182,23 @@ def oracle(actor, action, doc, *, closed, blocked, emergency, patient_allows):  
         return YES(kind.value)
 
     # a professional
+    regulator_on, break_glass_on, hidden_on = switches
     is_attending = actor.rpps == ATTENDING
     is_author = actor.rpps == AUTHOR
     is_doctor = actor.profession == "medecin"
+    may_break_glass = actor.profession.value in ORACLE_BREAK_GLASS
     if blocked and not is_attending:
         return NO("blocked")
     if action in ("hide_document", "export", "copy_document", "manage"):
         return NO("patient_only")
+    if action == "open_emergency":  # the access about to be opened: its kind is the table's
+        if emergency == "regulator":
+            if not actor.emergency_regulator:
+                return NO("not_a_regulator", True)
+            return YES("emergency_regulator", True) if regulator_on else NO("regulator_refused_by_patient", True)
+        if not may_break_glass:
+            return NO("emergency_profession", True)
+        return YES("emergency_break_glass", True) if break_glass_on else NO("emergency_refused_by_patient", True)
     if action == "release_document":
         if not is_author:
             return NO("author_only")
@@ -176,20 +210,21 @@ def oracle(actor, action, doc, *, closed, blocked, emergency, patient_allows):  
         return YES("attending_doctor")
     if is_doctor and actor.rpps in ATTENDING_RIGHTS:
         return YES("attending_rights")
-    if action == "read_document" and is_author:
-        return YES("author")
-    if action == "read_document" and doc.hidden:
-        return NO("hidden")
-    if emergency in ("break_glass", "regulator"):  # "expired" does not count
-        if not patient_allows:
-            return NO("emergency_refused_by_patient", True)
-        if emergency == "regulator" and not actor.emergency_regulator:
-            return NO("not_a_regulator", True)
-        return YES(f"emergency_{emergency}", True)
+    if action == "read_wish":
+        may = actor.profession.value in ORACLE_WISHES[wish]
+        return YES("profession_may_see_wish") if may else NO("profession_may_not_see_wish")
+    # "expired" and "ended" do not count; each kind needs its switch and who may use it
+    in_force = (emergency == "break_glass" and break_glass_on and may_break_glass) or \
+               (emergency == "regulator" and regulator_on and actor.emergency_regulator)
     if action != "read_document":
-        return YES("professional")
-    may = "read" in MATRIX[actor.profession].get(doc.type_code, ())
-    return YES("profession_may_read") if may else NO("profession_may_not_read")
+        return YES(f"emergency_{emergency}", True) if in_force else YES("professional")
+    # every read while an access is in force is journaled as an emergency one
+    if is_author:
+        return YES("author", in_force)
+    may_read = "read" in MATRIX[actor.profession].get(doc.type_code, ())
+    if doc.hidden:
+        return YES("emergency_hidden", True) if in_force and hidden_on and may_read else NO("hidden", in_force)
+    return YES("profession_may_read", in_force) if may_read else NO("profession_may_not_read", in_force)
 
 
 DOCUMENTS = {
@@ -198,11 +233,26 @@ DOCUMENTS = {
     for hidden in (False, True)
     for pending in (False, True)
 }
+SWITCHES = list(itertools.product((False, True), repeat=3))  # regulator, bris de glace, hidden documents
 DOSSIERS = {
-    (closed, allows): make_dossier(closed=closed, emergency_access=allows)
+    (closed, switches, ended): make_dossier(closed=closed, regulator=switches[0], break_glass=switches[1],
+                                            hidden=switches[2], ended_at=SWITCHED_OFF_AT if ended else None)
     for closed in (False, True)
-    for allows in (False, True)
+    for switches in SWITCHES
+    for ended in (False, True)
 }
+WISHES = [item.value for item in WishItem]
+
+
+def _cases():
+    """Every action × (document type, or wish for "read_wish") × hidden × pending × blocked ×
+    emergency × switches × closed; "open_emergency" is always asked with an access to open."""
+    both = (False, True)
+    for action in Action:
+        targets = WISHES if action is Action.READ_WISH else [t.code for t in CATALOGUE]
+        emergencies = [e for e in EMERGENCIES if e in ("break_glass", "regulator")] \
+            if action is Action.OPEN_EMERGENCY else EMERGENCIES
+        yield from itertools.product([action], targets, both, both, both, emergencies, SWITCHES, both)
 
 
 @pytest.mark.parametrize("actor_name", sorted(ACTORS))
@@ -210,12 +260,11 @@ def test_every_decision_follows_the_rules_in_order(actor_name):
     actor = ACTORS[actor_name]
     rpps = getattr(actor, "rpps", "")
     mismatches = []
-    both = (False, True)
-    cases = itertools.product(Action, CATALOGUE, both, both, both, EMERGENCIES, both, both)
     count = 0
-    for action, doc_type, hidden, pending, blocked, emergency, patient_allows, closed in cases:
-        doc = DOCUMENTS[doc_type.code, hidden, pending]
-        dossier = DOSSIERS[closed, patient_allows]
+    for action, target, hidden, pending, blocked, emergency, switches, closed in _cases():
+        wish = target if action is Action.READ_WISH else None
+        doc = DOCUMENTS["hospital_report" if wish else target, hidden, pending]
+        dossier = DOSSIERS[closed, switches, emergency == "ended"]
         decision = decide(
             actor,
             action,
@@ -225,16 +274,21 @@ def test_every_decision_follows_the_rules_in_order(actor_name):
             emergency=make_emergency(emergency, rpps),
             blocked_rpps=frozenset({rpps}) if blocked and rpps else frozenset({SOMEONE_BLOCKED}),
             attending_rights=ATTENDING_RIGHTS,
+            wish=wish,
         )
-        expected = oracle(actor, action.value, doc, closed=closed, blocked=blocked, emergency=emergency,
-                          patient_allows=patient_allows)
+        expected = oracle(actor, action.value, doc, wish, closed=closed, blocked=blocked, emergency=emergency,
+                          switches=switches)
         count += 1
         if outcome(decision) != expected:
-            case = (action.value, doc_type.code, hidden, pending, blocked, emergency, patient_allows, closed)
+            case = (action.value, target, hidden, pending, blocked, emergency, switches, closed)
             mismatches.append((case, outcome(decision), expected))
         assert decision.reason == REASONS[decision.reason_code]
         assert decision.actor == actor.ref and decision.action == action.value and decision.at == NOW
-    assert count == len(Action) * len(CATALOGUE) * 2 * 2 * 2 * len(EMERGENCIES) * 2 * 2
+        assert decision.wish == (wish or "")
+    per_switches_and_flags = len(SWITCHES) * 2 * 2 * 2 * 2
+    assert count == per_switches_and_flags * (
+        (len(Action) - 2) * len(CATALOGUE) * len(EMERGENCIES)
+        + len(WISHES) * len(EMERGENCIES) + len(CATALOGUE) * 2)
     assert not mismatches, f"{len(mismatches)} decisions differ, first ones: {mismatches[:5]}"
 
 
@@ -289,72 +343,138 @@ def test_a_mutual_insurer_is_refused_whatever_it_tries(kind):
         decision = decide(
             actor, action, dossier, make_document(doc_type.code), now=NOW,
             emergency=EmergencyAccess("break_glass", "m-1", "urgence", NOW),
-            attending_rights=frozenset({"m-1"}),
+            attending_rights=frozenset({"m-1"}), wish=WishItem.HEALTH_FACTS,
         )
         assert (decision.allowed, decision.reason_code) == (False, "forbidden_actor")
         assert "mutuelles" in decision.reason and "employeurs" in decision.reason
 
 
-def test_break_glass_is_refused_when_the_patient_said_no():
+NURSE = Professional(make_rpps(11), "Nina Urgences", Profession.INFIRMIER)
+
+
+def glass_of(professional, reason="Malaise, patiente inconsciente", at=NOW):
+    return EmergencyAccess("break_glass", professional.rpps, reason, at)
+
+
+def test_break_glass_is_refused_when_the_patient_said_no_or_nothing_yet():
     for said in (False, None):
-        glass = EmergencyAccess("break_glass", PHARMACIST.rpps, "Malaise à l'officine", NOW)
-        dossier = make_dossier(emergency_access=said)
-        decision = ask(PHARMACIST, "read_dossier", dossier=dossier, emergency=glass)
+        decision = ask(NURSE, "open_emergency", dossier=make_dossier(break_glass=said), emergency=glass_of(NURSE))
         assert outcome(decision) == (False, "emergency_refused_by_patient", True)
+    # the regulator's switch is another one
+    regulator_only = make_dossier(regulator=True, break_glass=False)
+    assert not ask(NURSE, "open_emergency", dossier=regulator_only, emergency=glass_of(NURSE)).allowed
 
 
-def test_break_glass_opens_the_dossier_and_says_it_is_an_emergency():
-    glass = EmergencyAccess("break_glass", PHARMACIST.rpps, "Malaise à l'officine", NOW)
+def test_a_pharmacist_may_not_break_glass_and_never_reads_more_than_the_matrix():
+    decision = ask(PHARMACIST, "open_emergency", emergency=glass_of(PHARMACIST))
+    assert outcome(decision) == (False, "emergency_profession", True)
+    assert decision.reason == "Le métier de ce soignant ne permet pas d’ouvrir un DMP en urgence."
+    # an access recorded all the same (an older rule, a forged row) opens nothing more
     report = make_document("hospital_report")
-    assert ask(PHARMACIST, "read_document", report).reason_code == "profession_may_not_read"
-    decision = ask(PHARMACIST, "read_document", report, emergency=glass)
-    assert outcome(decision) == (True, "emergency_break_glass", True)
-    assert decision.emergency_access is glass
-    assert (decision.detail.emergency_kind, decision.detail.emergency_reason) == ("break_glass", "Malaise à l'officine")
+    read = ask(PHARMACIST, "read_document", report, emergency=glass_of(PHARMACIST))
+    assert outcome(read) == (False, "profession_may_not_read", False)
+
+
+def test_break_glass_opens_the_dossier_within_the_profession_rights():
+    opened = ask(NURSE, "open_emergency", emergency=glass_of(NURSE))
+    assert outcome(opened) == (True, "emergency_break_glass", True)
+    assert opened.emergency_access.reason == "Malaise, patiente inconsciente"
+    glass = glass_of(NURSE)
+    assert outcome(ask(NURSE, "read_dossier", emergency=glass)) == (True, "emergency_break_glass", True)
+    # a nurse reads lab results, not hospital reports: the emergency changes neither, and each
+    # read is journaled as done under it
+    assert outcome(ask(NURSE, "read_document", make_document("lab_results"), emergency=glass)) == \
+        (True, "profession_may_read", True)
+    refused = ask(NURSE, "read_document", make_document("hospital_report"), emergency=glass)
+    assert outcome(refused) == (False, "profession_may_not_read", True) and refused.emergency_access is glass
+
+
+def test_hidden_documents_are_read_in_an_emergency_only_with_the_third_switch():
+    glass, hidden_results = glass_of(NURSE), make_document("lab_results", hidden=True)
+    assert ask(NURSE, "read_document", hidden_results, emergency=glass).reason_code == "hidden"
+    allowing = make_dossier(hidden=True)
+    decision = ask(NURSE, "read_document", hidden_results, dossier=allowing, emergency=glass)
+    assert outcome(decision) == (True, "emergency_hidden", True)
+    # still within the matrix: a hidden hospital report stays out of a nurse's reach
+    hidden_report = make_document("hospital_report", hidden=True)
+    assert not ask(NURSE, "read_document", hidden_report, dossier=allowing, emergency=glass).allowed
+    # and without an emergency, the switch opens nothing
+    assert ask(NURSE, "read_document", hidden_results, dossier=allowing).reason_code == "hidden"
 
 
 def test_emergency_access_expires_after_24_hours():
-    glass = EmergencyAccess("break_glass", PHARMACIST.rpps, "Malaise", NOW)
-    report = make_document("hospital_report")
+    glass = glass_of(NURSE)
     assert glass.expires_at == NOW + timedelta(hours=24)
-    one_minute_before = NOW + timedelta(hours=23, minutes=59)
-    just_before = ask(PHARMACIST, "read_document", report, now=one_minute_before, emergency=glass)
+    just_before = ask(NURSE, "read_dossier", now=NOW + timedelta(hours=23, minutes=59), emergency=glass)
     assert just_before.allowed and just_before.emergency
-    at_24_hours = ask(PHARMACIST, "read_document", report, now=NOW + timedelta(hours=24), emergency=glass)
-    # an expired emergency does not count: the matrix decides again
-    assert outcome(at_24_hours) == (False, "profession_may_not_read", False)
+    at_24_hours = ask(NURSE, "read_dossier", now=NOW + timedelta(hours=24), emergency=glass)
+    # an expired emergency does not count: the professional's ordinary rights decide again
+    assert outcome(at_24_hours) == (True, "professional", False)
 
 
-def test_the_regulator_access_needs_the_regulator_flag():
+def test_turning_a_switch_off_ends_its_accesses_and_keeps_the_ordinary_rights():
+    from dmp_web.domain.dossier import switch_emergency
+
+    glass, results = glass_of(NURSE, at=NOW - timedelta(hours=1)), make_document("lab_results")
+    dossier = make_dossier()
+    assert ask(NURSE, "read_dossier", dossier=dossier, emergency=glass).emergency
+    assert switch_emergency(dossier, "break_glass_access", False, NOW - timedelta(minutes=5)) == "break_glass_refused"
+    assert outcome(ask(NURSE, "read_dossier", dossier=dossier, emergency=glass)) == (True, "professional", False)
+    assert outcome(ask(NURSE, "read_document", results, dossier=dossier, emergency=glass)) == \
+        (True, "profession_may_read", False)
+    # on again: the access opened before stays ended; a new one opens
+    assert switch_emergency(dossier, "break_glass_access", True, NOW) == "break_glass_allowed"
+    assert not ask(NURSE, "read_dossier", dossier=dossier, emergency=glass).emergency
+    assert ask(NURSE, "read_dossier", dossier=dossier, emergency=glass_of(NURSE, at=NOW)).emergency
+    # the regulator's switch ends only the regulator's accesses
+    regulator = doctor(REGULATOR, "medecine_urgence", emergency_regulator=True)
+    call = EmergencyAccess("regulator", REGULATOR, "Appel au 15", NOW - timedelta(hours=1))
+    switch_emergency(dossier, "regulator_access", False, NOW)
+    assert not ask(regulator, "read_dossier", dossier=dossier, emergency=call).emergency
+    assert ask(NURSE, "read_dossier", dossier=dossier, emergency=glass_of(NURSE, at=NOW)).emergency
+
+
+def test_the_regulator_access_needs_the_regulator_flag_and_its_switch():
     regulator = doctor(REGULATOR, "medecine_urgence", emergency_regulator=True)
     urgentist = doctor(OTHER, "medecine_urgence")
+
     def call(rpps):
         return EmergencyAccess("regulator", rpps, "Appel au 15", NOW)
-    allowed = ask(regulator, "read_dossier", emergency=call(REGULATOR))
-    assert (allowed.allowed, allowed.reason_code, allowed.emergency) == (True, "emergency_regulator", True)
-    refused = ask(urgentist, "read_dossier", emergency=call(OTHER))
+    allowed = ask(regulator, "open_emergency", emergency=call(REGULATOR))
+    assert outcome(allowed) == (True, "emergency_regulator", True)
+    refused = ask(urgentist, "open_emergency", emergency=call(OTHER))
     assert (refused.allowed, refused.reason_code) == (False, "not_a_regulator")
+    said_no = ask(regulator, "open_emergency", dossier=make_dossier(regulator=False), emergency=call(REGULATOR))
+    assert (said_no.allowed, said_no.reason_code) == (False, "regulator_refused_by_patient")
 
 
 def test_break_glass_needs_a_written_reason():
-    blank = EmergencyAccess("break_glass", PHARMACIST.rpps, "   ", NOW)
-    decision = ask(PHARMACIST, "read_dossier", emergency=blank)
+    decision = ask(NURSE, "open_emergency", emergency=glass_of(NURSE, reason="   "))
     assert (decision.allowed, decision.reason_code) == (False, "emergency_reason_missing")
 
 
-def test_an_emergency_opened_by_another_professional_is_refused():
-    someone_elses = EmergencyAccess("break_glass", OTHER, "Malaise", NOW)
-    decision = ask(PHARMACIST, "read_dossier", emergency=someone_elses)
+def test_an_emergency_opened_by_another_professional_is_refused_and_counts_for_nobody_else():
+    someone_elses = glass_of(doctor(OTHER))
+    decision = ask(NURSE, "open_emergency", emergency=someone_elses)
     assert (decision.allowed, decision.reason_code) == (False, "emergency_not_yours")
+    assert not ask(NURSE, "read_dossier", emergency=someone_elses).emergency
 
 
-def test_an_emergency_does_not_open_a_hidden_document_nor_a_block():
-    glass = EmergencyAccess("break_glass", PHARMACIST.rpps, "Malaise", NOW)
-    hidden = ask(PHARMACIST, "read_document", make_document(hidden=True), emergency=glass)
-    assert hidden.reason_code == "hidden"
-    blocked = ask(PHARMACIST, "read_dossier", emergency=glass,
-                     blocked_rpps={PHARMACIST.rpps})
+def test_an_emergency_does_not_open_a_block():
+    blocked = ask(NURSE, "read_dossier", emergency=glass_of(NURSE), blocked_rpps={NURSE.rpps})
     assert blocked.reason_code == "blocked"
+    opening = ask(NURSE, "open_emergency", emergency=glass_of(NURSE), blocked_rpps={NURSE.rpps})
+    assert opening.reason_code == "blocked"
+
+
+def test_the_wishes_are_shown_by_profession_and_fully_to_the_attending_doctor():
+    assert ask(PHARMACIST, "read_wish", wish=WishItem.HEALTH_FACTS).reason_code == "profession_may_see_wish"
+    assert ask(PHARMACIST, "read_wish", wish="trusted_person").reason_code == "profession_may_not_see_wish"
+    assert ask(NURSE, "read_wish", wish="organ_donation").reason_code == "profession_may_not_see_wish"
+    assert ask(doctor(ATTENDING), "read_wish", wish="organ_donation").reason_code == "attending_doctor"
+    assert ask(NURSE, "read_wish", wish="trusted_person", blocked_rpps={NURSE.rpps}).reason_code == "blocked"
+    with pytest.raises(ValueError):
+        ask(NURSE, "read_wish")
 
 
 def test_a_document_pending_explanation_is_invisible_to_the_patient_until_released():
@@ -422,7 +542,8 @@ def test_a_desk_agent_may_only_create_a_dossier():
     created = decide(agent, "create_dossier", None, now=NOW)
     assert (created.allowed, created.reason_code) == (True, "creation_by_desk_agent")
     for action in set(Action) - {Action.CREATE_DOSSIER}:
-        decision = ask(agent, action, make_document())
+        decision = ask(agent, action, make_document(), wish="health_facts",
+                       emergency=EmergencyAccess("break_glass", "agent-7", "urgence", NOW))
         assert (decision.allowed, decision.reason_code) == (False, "desk_agent_creates_only")
 
 
@@ -509,15 +630,18 @@ def test_an_unknown_action_or_a_missing_document_is_a_bug_not_a_decision():
 
 
 def test_the_decision_carries_what_the_journal_needs():
-    glass = EmergencyAccess("break_glass", PHARMACIST.rpps, "Malaise", NOW)
-    decision = ask(PHARMACIST, "read_document", make_document(), emergency=glass)
+    glass = glass_of(NURSE, reason="Malaise")
+    decision = ask(NURSE, "read_document", make_document("lab_results", hidden=True), emergency=glass,
+                   dossier=make_dossier(hidden=True))
     fields = decision.journal_fields()
     inspect.signature(make_entry).bind(Head(), DOSSIER_ID, ChainKey(b"k" * 32), **fields)  # exactly these
-    assert fields["actor"] == Actor("professional", PHARMACIST.rpps, "Paul Pharma (pharmacien)")
+    assert fields["actor"] == Actor("professional", NURSE.rpps, "Nina Urgences (infirmier)")
     assert fields["at"] == NOW and fields["emergency"] is True and fields["allowed"] is True
-    assert fields["reason"] == REASONS["emergency_break_glass"]
-    assert fields["detail"] == {"code": "emergency_break_glass", "document": "doc-1",
+    assert fields["reason"] == REASONS["emergency_hidden"]
+    assert fields["detail"] == {"code": "emergency_hidden", "document": "doc-1",
                                 "emergency": {"kind": "break_glass", "reason": "Malaise"}}
+    wish = ask(NURSE, "read_wish", wish="trusted_person").journal_fields()
+    assert wish["detail"] == {"code": "profession_may_see_wish", "wish": "trusted_person"}
     assert decision.dossier_id == DOSSIER_ID and decision.document_id == "doc-1"
 
 

@@ -105,3 +105,16 @@ def test_the_operators_journal_is_chained_and_checked(stores):
     assert operators.entries()[0].detail == "12 fichiers" and operators.check() is None
     with pytest.raises(ValueError):
         operators.append(AT, Actor("operator", "eve", "eve"), "read_document")
+
+
+def test_a_row_written_before_the_three_emergency_switches_reads_into_them(stores):
+    dossiers, _ = stores
+    said_yes, said_no, never = dossier(1), dossier(2, "175051305511299"), dossier(3, "260057512312345")
+    for old, answer in ((said_yes, True), (said_no, False)):
+        old.emergency_access = answer  # as the rows of before stored it, after __post_init__
+    for old in (said_yes, said_no, never):
+        dossiers.add(old)
+    read = [dossiers.get(d.id) for d in (said_yes, said_no, never)]
+    assert [(d.regulator_access, d.break_glass_access, d.hidden_in_emergency, d.emergency_access) for d in read] == [
+        (True, True, False, None), (False, False, False, None), (None, None, False, None)]
+    assert [d.emergency_chosen for d in read] == [True, True, False]

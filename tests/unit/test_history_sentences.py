@@ -186,7 +186,7 @@ def test_a_refused_emergency_is_shown_as_an_emergency_and_as_refused():
     assert line.emergency and line.refused
     assert line.sentence.replace(NBSP, " ") == (
         f"Accès en urgence : Hugo Bernard (infirmier) a essayé d’ouvrir votre DMP {WHEN}. "
-        "C’était refusé. Le patient ne permet pas l’accès à son DMP en urgence. "
+        "C’était refusé. Le patient ne permet pas d’ouvrir son DMP en urgence. "
         "La raison donnée : « Patiente inconsciente à domicile ».")
 
 
@@ -443,3 +443,26 @@ def test_a_stranger_typing_the_holder_s_nir_reads_plainly_in_the_history(action,
     assert line.sentence.replace(NBSP, " ") == sentence and line.refused
     # short sentences (the words of the DMP are explained on the history page itself)
     assert [f.code for f in check_text(line.sentence.replace(NBSP, " ")).findings if f.code != "unexplained_term"] == []
+
+
+def test_the_three_emergency_switches_and_the_wishes_a_professional_saw_are_told():
+    said = [say(entry(HOLDER, "emergency_access_set", detail=JournaledDetail(change=Change(what)).stored()))
+            for what in ("regulator_access_allowed", "break_glass_refused", "hidden_in_emergency_allowed")]
+    assert said == [
+        f"Vous avez fait votre choix pour l’accès en urgence {WHEN}. "
+        "Votre choix : le médecin du centre 15 peut ouvrir votre DMP pendant un appel.",
+        f"Vous avez fait votre choix pour l’accès en urgence {WHEN}. "
+        "Votre choix : personne ne peut ouvrir votre DMP en urgence, sauf le centre 15 si vous le permettez.",
+        f"Vous avez fait votre choix pour l’accès en urgence {WHEN}. "
+        "Votre choix : en urgence, un soignant peut lire vos documents cachés.",
+    ]
+    seen = Decision(True, "profession_may_see_wish", REASONS["profession_may_see_wish"], action="read_wish",
+                    actor=BERNARD.ref, dossier_id=DOSSIER, at=AT, wish="trusted_person").journal_fields()
+    line = make_entry(Head(), "d0551e4", CHAIN, seen.pop("at"), seen.pop("actor"), seen.pop("action"), **seen)
+    assert say(line) == f"Hugo Bernard (infirmier) a vu votre personne de confiance {WHEN}."
+    refused_opening = decided(PETIT, "open_emergency", "emergency_profession", allowed=False,
+                              emergency=EmergencyAccess("break_glass", PETIT.rpps, "Malaise à l’officine", AT))
+    assert say(refused_opening) == (
+        f"Accès en urgence : Claire Petit (pharmacien) a essayé d’ouvrir votre DMP en urgence {WHEN}. "
+        "C’était refusé. Le métier de ce soignant ne permet pas d’ouvrir un DMP en urgence. "
+        "La raison donnée : « Malaise à l’officine ».")

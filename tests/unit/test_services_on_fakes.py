@@ -22,14 +22,16 @@ LEFEVRE = Professional("10001000024", "Dr Paul Lefèvre", Profession.MEDECIN, "c
 PETIT = Professional("10001000032", "Claire Petit", Profession.PHARMACIEN)
 BERNARD = Professional("10001000040", "Hugo Bernard", Profession.INFIRMIER)
 HOLDER = Holder(DOSSIER)
+ON = {"regulator_access": True, "break_glass_access": True, "hidden_in_emergency": False}
+OFF = dict.fromkeys(ON, False)
 
 
 @pytest.fixture
 def ctx():
     repos = MemoryRepositories([DURAND, LEFEVRE, PETIT, BERNARD])
     repos.dossiers.add(Dossier(DOSSIER, "275051305511212", "x", NOW - timedelta(days=300),
-                               Consent("holder", "online", NOW, "online"), emergency_access=True,
-                               attending_doctor_rpps=DURAND.rpps))
+                               Consent("holder", "online", NOW, "online"), regulator_access=True,
+                               break_glass_access=True, attending_doctor_rpps=DURAND.rpps))
     return Context(repos=repos, register=None, notifier=None, clock=FakeClock(NOW))
 
 
@@ -63,8 +65,8 @@ def test_the_rule_decides_on_the_dossier_as_it_is_at_the_change(ctx):
 
 
 def test_a_refused_actor_changes_nothing_and_the_refusal_is_journaled(ctx):
-    refused = management.set_emergency_access(ctx, PETIT, dossier(ctx), False)
-    assert not refused.allowed and dossier(ctx).emergency_access is True
+    (refused,) = management.set_emergency_switches(ctx, PETIT, dossier(ctx), {**ON, "break_glass_access": False})
+    assert not refused.allowed and dossier(ctx).break_glass_access is True
     assert [(e.action, e.allowed, e.actor_id) for e in journal(ctx)] == [("manage", False, PETIT.rpps)]
 
 
@@ -90,12 +92,28 @@ def test_hiding_a_document_reads_it_under_the_lock_and_notes_it(ctx):
     assert journal(ctx)[-1].detail == {"code": "holder", "document": done.document.id, "note": "hidden"}
 
 
-def test_an_emergency_access_is_kept_only_when_the_emergency_rule_opened_it(ctx):
-    assert dossier_access.open_emergency(ctx, PETIT, dossier(ctx), "Malaise à l’officine").allowed
-    assert [a.rpps for a in ctx.repos.emergencies.all(DOSSIER)] == [PETIT.rpps]
+def test_an_emergency_access_is_kept_only_when_the_policy_opened_it(ctx):
+    assert dossier_access.open_emergency(ctx, BERNARD, dossier(ctx), "Malaise à domicile").allowed
+    assert [a.rpps for a in ctx.repos.emergencies.all(DOSSIER)] == [BERNARD.rpps]
     assert journal(ctx)[-1].action == "break_glass"
-    dossier_access.open_emergency(ctx, DURAND, dossier(ctx), "Suivi")  # his own rights suffice
-    assert len(ctx.repos.emergencies.all(DOSSIER)) == 1 and journal(ctx)[-1].action == "read_dossier"
+    refused = dossier_access.open_emergency(ctx, PETIT, dossier(ctx), "Malaise à l’officine")  # not his profession's
+    assert (refused.allowed, refused.reason_code) == (False, "emergency_profession")
+    assert len(ctx.repos.emergencies.all(DOSSIER)) == 1
+    assert (journal(ctx)[-1].action, journal(ctx)[-1].allowed, journal(ctx)[-1].emergency) == \
+        ("open_emergency", False, True)
+
+
+def test_turning_bris_de_glace_off_ends_the_running_access_and_nothing_else(ctx):
+    assert dossier_access.open_emergency(ctx, BERNARD, dossier(ctx), "Malaise à domicile").allowed
+    assert dossier_access.emergency_in_force(ctx, BERNARD, dossier(ctx)) is not None
+    changed = management.set_emergency_switches(ctx, HOLDER, dossier(ctx), {**ON, "break_glass_access": False})
+    assert [d.allowed for d in changed] == [True]  # only the switch that changed, journaled
+    assert journal(ctx)[-1].detail["change"] == {"what": "break_glass_refused"}
+    assert dossier_access.emergency_in_force(ctx, BERNARD, dossier(ctx)) is None
+    again = management.set_emergency_switches(ctx, HOLDER, dossier(ctx), ON)
+    assert [d.allowed for d in again] == [True]
+    assert dossier_access.emergency_in_force(ctx, BERNARD, dossier(ctx)) is None  # ended, not revived
+    assert dossier_access.decide_and_journal(ctx, BERNARD, "read_dossier", dossier(ctx)).reason_code == "professional"
 
 
 def test_the_wishes_change_under_the_unit_and_say_what_changed(ctx):
@@ -127,9 +145,13 @@ def with_account(ctx, step: int = 3) -> None:
 
 def test_the_emergency_choice_and_the_first_connection_step_commit_with_their_entries(ctx):
     with_account(ctx)
-    first_connection.save_emergency_choice(ctx, DOSSIER, False)
-    assert dossier(ctx).emergency_access is False and ctx.repos.accounts.get(DOSSIER).first_connection_done
-    assert [e.action for e in journal(ctx)] == ["emergency_access_set", "first_connection_done"]
+    first_connection.save_emergency_choice(ctx, DOSSIER, {**OFF, "hidden_in_emergency": True})
+    saved = dossier(ctx)
+    assert (saved.regulator_access, saved.break_glass_access, saved.hidden_in_emergency) == (False, False, True)
+    assert ctx.repos.accounts.get(DOSSIER).first_connection_done
+    assert [e.action for e in journal(ctx)] == ["emergency_access_set"] * 3 + ["first_connection_done"]
+    assert [e.detail["change"]["what"] for e in journal(ctx)[:3]] == [
+        "regulator_access_refused", "break_glass_refused", "hidden_in_emergency_allowed"]
 
 
 def test_an_account_change_that_fails_between_its_steps_leaves_neither_change_nor_entry(ctx, monkeypatch):
@@ -143,8 +165,8 @@ def test_an_account_change_that_fails_between_its_steps_leaves_neither_change_no
         return real(*args, **kwargs)
     monkeypatch.setattr(first_connection, "holder_entry", second_fails)
     with pytest.raises(RuntimeError):
-        first_connection.save_emergency_choice(ctx, DOSSIER, False)
-    assert dossier(ctx).emergency_access is True and ctx.repos.accounts.get(DOSSIER).first_connection_step == 3
+        first_connection.save_emergency_choice(ctx, DOSSIER, OFF)
+    assert dossier(ctx).break_glass_access is True and ctx.repos.accounts.get(DOSSIER).first_connection_step == 3
     assert journal(ctx) == []
 
 
@@ -163,3 +185,51 @@ def test_a_dmp_opened_just_after_midnight_in_paris_is_dated_that_day_as_the_lett
     new = Dossier("cd34ef56ab12cd34ef56ab12", person.nir, "x", late, Consent("holder", "online", late, "online"))
     made = open_dossier(ctx, new, person, mobile="0612345678", email="", detail=JournaledDetail(note="created_online"))
     assert made.created_on == letter_context(ctx)["dated"] == date(2026, 11, 23)
+
+
+# -- « Je ne connais pas cette personne » (services/reports.py) ---------------------------------
+
+def _access(ctx, professional) -> int:
+    dossier_access.decide_and_journal(ctx, professional, "read_dossier", dossier(ctx))
+    return len(journal(ctx)) - 1
+
+
+def test_a_report_and_its_block_are_two_entries_and_the_queue_holds_it(ctx):
+    from dmp_web.domain.actors import DeskAgent
+    from dmp_web.services import reports
+
+    seq = _access(ctx, PETIT)
+    done = reports.report(ctx, HOLDER, dossier(ctx), seq, sentence=" Jamais vue. ", block=True)
+    assert done.blocked and PETIT.rpps in dossier(ctx).blocked_rpps
+    assert [(e.action, e.detail["change"]["what"]) for e in journal(ctx)[-2:]] == [
+        ("manage", "professional_blocked"), ("professional_reported", "professional_reported")]
+    assert ctx.repos.reports.of_dossier(DOSSIER) == [done.report] and done.report.sentence == "Jamais vue."
+    with pytest.raises(reports.NotADeskAgent):
+        reports.queue(ctx, PETIT)
+    agent = DeskAgent("cpam0001", "Nadia Benoît")
+    assert [r.id for r in ctx.repos.reports.open_reports()] == [done.report.id]
+    reports.handle(ctx, agent, done.report.id, "Vu avec la pharmacie.")
+    assert ctx.repos.reports.open_reports() == [] and journal(ctx)[-1].actor_kind == "desk_agent"
+    assert ctx.repos.journal.check(DOSSIER) is None
+
+
+def test_a_block_asked_on_a_page_shown_before_the_doctor_became_attending_is_refused_the_report_made(ctx):
+    from dmp_web.services import reports
+
+    seq = _access(ctx, LEFEVRE)
+    seen_before = dossier(ctx)
+    assert management.set_attending_doctor(ctx, HOLDER, dossier(ctx), LEFEVRE.rpps).allowed
+    done = reports.report(ctx, HOLDER, seen_before, seq, sentence="", block=True)
+    assert not done.blocked and done.block_refused == "Le médecin traitant ne peut pas être bloqué."
+    assert dossier(ctx).blocked_rpps == []
+    assert [(e.action, e.allowed) for e in journal(ctx)[-2:]] == [("manage", False), ("professional_reported", True)]
+
+
+def test_only_a_professional_s_access_can_be_reported(ctx):
+    from dmp_web.services import reports
+
+    management.set_alerts(ctx, HOLDER, dossier(ctx), True)
+    with pytest.raises(reports.NotReportable):
+        reports.report(ctx, HOLDER, dossier(ctx), len(journal(ctx)) - 1, sentence="", block=False)
+    with pytest.raises(reports.NotReportable):
+        reports.reportable(ctx, HOLDER, dossier(ctx), 99)

@@ -48,6 +48,11 @@ def log_in(client, notifier, login_id, password):
     return client.submit("/connexion/code", {"code": notifier.last_otp()})
 
 
+# The 3 emergency switches of the first connection's step 3 and of «Gestion du DMP»: the first
+# two on, hidden documents kept hidden.
+EMERGENCY_SWITCHES = {"regulator_access": "yes", "break_glass_access": "yes", "hidden_in_emergency": "no"}
+
+
 def first_connection(client, created: Created, email="marcel@example.org", channel="email"):
     client.submit("/mon-dmp/premiere-connexion/coordonnees", {
         "mobile": "0612345678", "mobile_confirm": "06 12 34 56 78", "email": email, "email_confirm": email,
@@ -56,4 +61,4 @@ def first_connection(client, created: Created, email="marcel@example.org", chann
         "current_password": created.initial_password, "new_password": NEW_PASSWORD,
         "new_password_confirm": NEW_PASSWORD, "channel": channel,
     })
-    return client.submit("/mon-dmp/premiere-connexion/urgence", {"choice": "yes"})
+    return client.submit("/mon-dmp/premiere-connexion/urgence", EMERGENCY_SWITCHES)

@@ -13,6 +13,7 @@ from bench.copy_store import add_dossiers, extra_id
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD, INSURED
 from dmp_web.domain.access import EmergencyAccess
 from dmp_web.domain.journal import OPERATORS_JOURNAL, Actor
+from dmp_web.domain.reports import Report
 from dmp_web.domain.wishes import Wishes
 from dmp_web.settings import DEVELOPMENT_SECRET_FILES
 from dmp_web.store.pg.bulk import PgBulk
@@ -66,6 +67,11 @@ def grown_store(root):
         unit.journal(at=AT, actor=Actor("holder", DOSSIER, "le titulaire"), action="manage")
         unit.commit()
     repos.emergencies.add(DOSSIER, EmergencyAccess("break_glass", "10001000073", "malaise", AT))
+    with repos.unit(DOSSIER) as unit:  # « je ne connais pas cette personne », its sentence sealed
+        unit.save_report(Report("0123456789abcdef", DOSSIER, "10001000032", "Claire Petit", 3, AT, AT,
+                                sentence="Je ne la connais pas."))
+        unit.journal(at=AT, actor=Actor("holder", DOSSIER, "le titulaire"), action="professional_reported")
+        unit.commit()
     add_dossiers(repos, 300)
     gone = repos.dossiers.get(extra_id(1))
     with repos.unit(gone.id) as unit:  # erased (purge-closed): only its head stays, marked
@@ -82,7 +88,7 @@ def test_a_grown_store_is_copied_whole_and_an_app_on_the_copy_shows_the_same(tmp
     first = copy(files_app, fresh_pg_url)
     assert first.exit_code == 0, first.output
     assert "301 DMP copié(s), 0 déjà dans la base" in first.output
-    assert "Vérification : 302 historique(s) et 16 tables comptées, 0 problème." in first.output
+    assert "Vérification : 302 historique(s) et 17 tables comptées, 0 problème." in first.output
     assert "Les sessions ne sont pas copiées" in first.output
     for person in INSURED:  # no NIR, no name, no address of the database (it may hold a password)
         assert person.nir not in first.output and person.birth_name not in first.output
@@ -106,6 +112,7 @@ def test_a_grown_store_is_copied_whole_and_an_app_on_the_copy_shows_the_same(tmp
         assert pg.wishes.get(dossier_id) == files.wishes.get(dossier_id)
         assert pg.emergencies.all(dossier_id) == files.emergencies.all(dossier_id)
         assert pg.reimbursements.list(dossier_id) == files.reimbursements.list(dossier_id)
+        assert pg.reports.of_dossier(dossier_id) == files.reports.of_dossier(dossier_id)
     assert pg.dossiers.find_by_nir(f"2{7:014d}").id == extra_id(7)
     assert pg.accounts.find_by_login("cps000007").dossier_id == extra_id(7)
     assert pg.journal.head(extra_id(1)) == files.journal.head(extra_id(1)) and pg.journal.head(extra_id(1)).purged_at

@@ -40,12 +40,13 @@ def link(soup, text):
 
 
 def break_glass(client, notifier, reads=1):
-    """The nurse opens the dossier in an emergency, then reads the consultation report."""
+    """The nurse opens the dossier in an emergency, then reads the lab results: within her
+    profession's rights, each read is journaled as done under the emergency access."""
     pro_log_in(client, notifier, BERNARD)
     assert client.submit(f"/pro/dmp/{DOSSIER}/urgence",
                          {"reason": "Patiente inconsciente à domicile"}).status_code == 302
     for _ in range(reads):
-        assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 200
+        assert client.get(f"/pro/dmp/{DOSSIER}/documents/{LAB}").status_code == 200
     log_out(client, "/pro")
 
 
@@ -75,7 +76,7 @@ def test_a_refused_attempt_and_a_break_glass_are_told_in_plain_sentences(client,
     assert REFUSED_TO_PHARMACIST in shown
     reason = "La raison donnée : « Patiente inconsciente à domicile »."
     assert f"{NOW} | Accès en urgence | Hugo Bernard (infirmier) a ouvert votre DMP en urgence. {reason}" in shown
-    assert (f"{NOW} | Accès en urgence | Hugo Bernard (infirmier) a lu « Consultation du 12 octobre 2026 ». {reason}"
+    assert (f"{NOW} | Accès en urgence | Hugo Bernard (infirmier) a lu « Prise de sang du 20 octobre 2026 ». {reason}"
             in shown)
     assert shown[-1] == "Le 15 janvier 2026 à 11 h 30 | Votre DMP a été créé."
     # an emergency says so in words, in its own element, and not by colour alone

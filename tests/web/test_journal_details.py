@@ -8,6 +8,7 @@ import re
 
 from dmp_web.domain.actors import Holder
 from dmp_web.domain.details import CHANGES, NOTES
+from dmp_web.domain.dossier import EMERGENCY_SWITCHES
 from dmp_web.services import first_connection, management, patient_login
 from dmp_web.services.holder import holder_actor
 from dmp_web.services.dossier_access import set_hidden
@@ -37,13 +38,14 @@ def test_a_new_entry_keeps_codes_and_ids_in_its_sealed_detail_not_french(app):
         repos = ctx().repos
         set_hidden(ctx(), HOLDER, repos.dossiers.get(DOSSIER), repos.documents.get(DOSSIER, LAB), True)
         management.block(ctx(), HOLDER, repos.dossiers.get(DOSSIER), PETIT)
-        first_connection.save_emergency_choice(ctx(), DOSSIER, True)
+        first_connection.save_emergency_choice(ctx(), DOSSIER, dict.fromkeys(EMERGENCY_SWITCHES, True))
         patient_login.close_other_sessions(ctx(), DOSSIER, keep="0" * 64)
     new = sealed_details(app)
     assert {"code": "holder", "document": LAB, "note": "hidden"} in new
     assert {"code": "holder", "change": {"what": "professional_blocked", "rpps": PETIT,
                                          "name": "Claire Petit"}} in new
-    assert {"change": {"what": "emergency_access_allowed"}} in new and {"counts": {"ended": 0}} in new
+    assert {"change": {"what": "regulator_access_allowed"}} in new and {"counts": {"ended": 0}} in new
+    assert {"change": {"what": "hidden_in_emergency_allowed"}} in new
     for detail in new:
         if detail == "":
             continue  # an entry that says nothing more than its action

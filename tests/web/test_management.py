@@ -1,6 +1,7 @@
 """«Gestion du DMP»: block and unblock, the médecin traitant who cannot be blocked, rights given
 and taken back, the emergency choice, the e-mail alert — each through the policy, journaled."""
 from ..conftest import field_error
+from .patient_journey import EMERGENCY_SWITCHES
 from .pro_journey import BERNARD, DOSSIER, DURAND, LEFEVRE, journal, log_out, pro_log_in
 from .test_patient_documents import patient_log_in
 
@@ -83,17 +84,25 @@ def test_the_attending_doctors_rights_are_given_and_taken_back(client, notifier,
     assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 403
 
 
-def test_the_emergency_choice_can_be_changed_at_any_time(client, notifier, app):
+def test_the_emergency_choices_can_be_changed_at_any_time(client, notifier, app):
     patient_log_in(client, notifier)
     page = client.get("/mon-dmp/gestion/urgence").soup
-    assert page.find(id="choice-0").has_attr("checked")  # the demo patient said yes
-    assert field_error(client.submit("/mon-dmp/gestion/urgence", {}).soup, "choice") == "Choisissez oui ou non"
-    client.submit("/mon-dmp/gestion/urgence", {"choice": "no"})
-    assert app.extensions["dmp.repos"].dossiers.get(DOSSIER).emergency_access is False
+    # the demo patient allowed the regulator and bris de glace, and keeps hidden documents hidden
+    assert page.find(id="regulator_access-0").has_attr("checked")
+    assert page.find(id="break_glass_access-0").has_attr("checked")
+    assert page.find(id="hidden_in_emergency-1").has_attr("checked")
+    blank = client.submit("/mon-dmp/gestion/urgence", {}).soup
+    for name in EMERGENCY_SWITCHES:
+        assert field_error(blank, name) == "Choisissez oui ou non"
+    client.submit("/mon-dmp/gestion/urgence", {**EMERGENCY_SWITCHES, "break_glass_access": "no"})
+    saved = app.extensions["dmp.repos"].dossiers.get(DOSSIER)
+    assert (saved.regulator_access, saved.break_glass_access, saved.hidden_in_emergency) == (True, False, False)
+    assert "Un soignant ne peut pas ouvrir votre DMP en urgence." in client.get("/mon-dmp/gestion").text
     log_out(client, "/mon-dmp")
     pro_log_in(client, notifier, BERNARD)
     refused = client.submit(f"/pro/dmp/{DOSSIER}/urgence", {"reason": "Patiente inconsciente à domicile"})
     assert refused.status_code == 403
+    assert "Le patient ne permet pas d’ouvrir son DMP en urgence." in refused.text
 
 
 def test_the_email_alert_is_turned_on_and_off(client, notifier, app):

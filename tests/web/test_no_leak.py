@@ -12,7 +12,8 @@ from .pro_journey import DOSSIER, FORBIDDEN, pro_log_in
 
 SAMPLE_VALUES = {"dossier_id": DOSSIER, "document_id": DEMO_DOCUMENTS[0][0], "kind": "panne", "slug": "mes-documents",
                  "which": "a-imprimer",
-                 "token": "x" * 43}
+                 "token": "x" * 43,
+                 "seq": "1", "report_id": "0123456789abcdef"}  # « je ne connais pas cette personne »
 
 
 def _secrets_of_the_dossier(app):
@@ -52,7 +53,7 @@ def test_a_forbidden_actor_walking_every_route_never_sees_the_dossier(client, no
         body = response.get_data(as_text=True)
         for secret in secrets:
             assert secret not in body, f"{url} shows {secret!r} to {login_id}"
-        if url.startswith(("/pro/dmp", "/mon-dmp", "/pro/trouver", "/pro/creer")) or url == "/pro":
+        if url.startswith(("/pro/dmp", "/mon-dmp", "/pro/trouver", "/pro/creer", "/pro/signalements")) or url == "/pro":
             assert response.status_code in (302, 403), (url, response.status_code)
     assert walked > 30
     repos = app.extensions["dmp.repos"]

@@ -45,13 +45,13 @@ def test_the_whole_journey_works_without_javascript(client, notifier, app):
 
     dossier = app.extensions["dmp.repos"].dossiers.find_by_nir(MARCEL.nir)
     assert dossier.consent.given_by == "holder" and dossier.consent.channel == "online"
-    assert dossier.emergency_access is True
+    assert (dossier.regulator_access, dossier.break_glass_access, dossier.hidden_in_emergency) == (True, True, False)
     actions = [e.action for e in app.extensions["dmp.repos"].journal.entries(dossier.id)]
     assert actions == [
         "dossier_created",
         "login_password_ok", "otp_sent", "login_succeeded",
         "contact_changed", "password_changed", "otp_channel_changed",
-        "emergency_access_set", "first_connection_done",
+        "emergency_access_set", "emergency_access_set", "emergency_access_set", "first_connection_done",
         "logout",
         "login_password_ok", "otp_sent", "login_succeeded",
     ]

@@ -173,28 +173,50 @@ def test_a_pharmacist_is_offered_only_the_types_it_may_write(client, notifier):
     assert forced.status_code == 200 and field_error(forced.soup, "type_code")
 
 
-def test_break_glass_opens_the_dossier_for_24_hours_and_is_journaled_as_an_emergency(client, notifier, app, clock):
+def test_break_glass_opens_the_dossier_for_24_hours_within_the_profession_and_is_journaled(
+        client, notifier, app, clock):
     pro_log_in(client, notifier, BERNARD)  # a nurse does not read consultation reports
     assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 403
     short = client.submit(f"/pro/dmp/{DOSSIER}/urgence", {"reason": "malaise"})
     assert field_error(short.soup, "reason") == "Écrivez la raison en 10 à 500 caractères"
     opened = client.submit(f"/pro/dmp/{DOSSIER}/urgence", {"reason": "Patiente inconsciente à domicile"})
     assert opened.headers["Location"] == f"/pro/dmp/{DOSSIER}"
-    assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 200
     emergency = [e for e in journal(app) if e.action == "break_glass"]
     assert len(emergency) == 1 and emergency[0].emergency and emergency[0].actor_id == BERNARD
     assert emergency[0].detail["emergency"] == {"kind": "break_glass", "reason": "Patiente inconsciente à domicile"}
-    assert journal(app)[-1].emergency  # the read itself is marked as an emergency
+    page = client.get(f"/pro/dmp/{DOSSIER}")
+    assert "Accès en urgence ouvert jusqu’au" in page.text
+    assert page.soup.find("a", href=f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}") is None
+    # never wider than a nurse's rights: the consultation report stays closed, the read is journaled
+    assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 403
+    last = journal(app)[-1]
+    assert (last.action, last.allowed, last.emergency) == ("read_document", False, True)
     clock.advance(hours=24)
     assert client.get("/pro").headers["Location"] == "/pro/connexion"  # the session ended long before
     pro_log_in(client, notifier, BERNARD)
-    assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 403
+    assert "Accès en urgence ouvert" not in client.get(f"/pro/dmp/{DOSSIER}").text
+    assert not journal(app)[-1].emergency
+
+
+def test_a_pharmacist_is_told_why_bris_de_glace_is_not_for_her_and_the_refusal_is_journaled(client, notifier, app):
+    pro_log_in(client, notifier, PETIT)
+    assert client.get(f"/pro/dmp/{DOSSIER}").soup.find("a", string="Accès en urgence (bris de glace)") is None
+    page = client.get(f"/pro/dmp/{DOSSIER}/urgence")
+    assert "Votre métier ne permet pas d’ouvrir un DMP en urgence." in page.text
+    assert "les médecins, les infirmiers et les sages-femmes" in page.text and page.soup.find("textarea") is None
+    forged = client.submit(f"/pro/dmp/{DOSSIER}", {"reason": "Malaise à l’officine, patiente pâle"},
+                           action=f"/pro/dmp/{DOSSIER}/urgence")
+    assert forged.status_code == 403
+    assert "Le métier de ce soignant ne permet pas d’ouvrir un DMP en urgence." in forged.text
+    last = journal(app)[-1]
+    assert (last.action, last.allowed, last.emergency, last.actor_id) == ("open_emergency", False, True, PETIT)
+    assert app.extensions["dmp.repos"].emergencies.all(DOSSIER) == []
 
 
 def test_emergency_access_is_refused_when_the_patient_said_no(client, notifier, app):
     repos = app.extensions["dmp.repos"]
     dossier = repos.dossiers.get(DOSSIER)
-    dossier.emergency_access = False
+    dossier.break_glass_access = False
     repos.dossiers.save(dossier)
     pro_log_in(client, notifier, BERNARD)
     refused = client.submit(f"/pro/dmp/{DOSSIER}/urgence", {"reason": "Patiente inconsciente à domicile"})
@@ -288,3 +310,42 @@ def test_the_patient_names_a_medecin_traitant_from_the_directory_who_then_sees_e
     log_out(client, "/mon-dmp")
     pro_log_in(client, notifier, LEFEVRE)
     assert client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 200  # hidden, yet shown
+
+
+def state_every_wish(app):
+    """The demo patient states every wish (the browser journey shows them too)."""
+    from dmp_web.domain.actors import Holder
+    from dmp_web.services import wishes
+    from dmp_web.web.deps import ctx
+
+    with app.app_context():
+        dossiers, holder = ctx().repos.dossiers, Holder(DOSSIER)
+        wishes.set_trusted_person(ctx(), holder, dossiers.get(DOSSIER), "Paul Roche", "mon mari", "0611223344")
+        wishes.set_emergency_contact(ctx(), holder, dossiers.get(DOSSIER), same_as_trusted=False,
+                                     name="Lina Roche", link="ma fille", phone="0622334455")
+        wishes.set_advance_directives(ctx(), holder, dossiers.get(DOSSIER), "Pas d’acharnement.")
+        wishes.set_organ_donation(ctx(), holder, dossiers.get(DOSSIER), "yes")
+        wishes.set_health_facts(ctx(), holder, dossiers.get(DOSSIER), "O+", "Pénicilline")
+
+
+def test_each_profession_sees_the_wishes_the_table_gives_it_each_view_journaled(client, notifier, app):
+    from dmp_web.texts.page_text import check_page
+
+    state_every_wish(app)
+    seen = {}
+    for rpps in (BERNARD, PETIT, DURAND):
+        pro_log_in(client, notifier, rpps)
+        before = len(journal(app))
+        page = client.get(f"/pro/dmp/{DOSSIER}")
+        block = page.soup.find("h2", string="Les volontés du patient").find_next("dl").get_text(" ")
+        seen[rpps] = {label for label, shown in (
+            ("trusted", "Paul Roche"), ("contact", "Lina Roche"), ("directives", "Pas d’acharnement."),
+            ("organs", "Le patient veut donner ses organes."), ("facts", "Pénicilline")) if shown in block}
+        wish_entries = [e for e in journal(app)[before:] if e.action == "read_wish"]
+        assert all(e.allowed and e.actor_id == rpps for e in wish_entries)
+        assert len(wish_entries) == len(seen[rpps])
+        assert check_page(page.get_data(as_text=True)).findings == ()
+        log_out(client, "/pro")
+    assert seen[BERNARD] == {"trusted", "contact", "directives", "facts"}  # a nurse: not organ donation
+    assert seen[PETIT] == {"facts"}  # a pharmacist: blood group and allergies only
+    assert seen[DURAND] == {"trusted", "contact", "directives", "organs", "facts"}  # the médecin traitant

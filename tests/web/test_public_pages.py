@@ -187,3 +187,28 @@ def test_every_page_the_accessibility_statement_lists_is_a_page_the_browser_test
     listed = [a["href"] for a in items.find_all("a")]
     assert len(listed) >= 20
     assert [href for href in listed if href not in checked | steps] == []
+
+
+def test_who_sees_the_wishes_and_who_may_open_in_an_emergency_come_from_the_policy_tables(client, monkeypatch):
+    from dmp_web.domain import habilitations
+    from dmp_web.domain.actors import Profession
+    from dmp_web.domain.wishes import WishItem
+    from dmp_web.web import public
+
+    def said():
+        main = client.get("/qui-voit-mon-dmp").soup.main
+        wishes = main.find("h2", string="Vos volontés et vos informations").find_next("ul")
+        return main.get_text(" "), [" ".join(li.get_text(" ").split()) for li in wishes.find_all("li")]
+
+    text, wishes = said()
+    assert "Seuls les médecins, les infirmiers et les sages-femmes le peuvent." in text
+    assert "Votre choix sur le don d’organes : les médecins peuvent le voir." in wishes
+    assert "Votre groupe sanguin et vos allergies : tous les soignants peuvent le voir." in wishes
+    assert "En cas d’urgence, un médecin peut ouvrir votre DMP" not in text  # the old, untrue promise
+    # the page reads the tables the policy reads: change them, the page follows
+    monkeypatch.setitem(habilitations.WISH_READERS, WishItem.ORGAN_DONATION,
+                        frozenset({Profession.MEDECIN, Profession.INFIRMIER}))
+    monkeypatch.setattr(public, "BREAK_GLASS_PROFESSIONS", frozenset({Profession.MEDECIN}))
+    text, wishes = said()
+    assert "Votre choix sur le don d’organes : les médecins et les infirmiers peuvent le voir." in wishes
+    assert "Seuls les médecins le peuvent." in text

@@ -10,6 +10,7 @@ import pytest
 
 from dmp_web.demo import DEMO_LOGIN
 from dmp_web.domain.actors import Holder
+from dmp_web.domain.dossier import EMERGENCY_SWITCHES
 from dmp_web.domain.wishes import Person
 from dmp_web.services import management, wishes
 from dmp_web.store import unit as unit_module
@@ -130,12 +131,14 @@ def test_a_unit_finished_after_others_wrote_its_entry_goes_after_theirs(app, mon
     with app.app_context():
         repos = ctx().repos
         repos.journal.append(DOSSIER, ctx().now(), HOLDER.ref, "login_succeeded")  # not a unit: no wait
-        management.set_emergency_access(ctx(), HOLDER, repos.dossiers.get(DOSSIER), False)  # finishes the first
+        management.set_emergency_switches(ctx(), HOLDER, repos.dossiers.get(DOSSIER),  # finishes the first
+                                          {"regulator_access": True, "break_glass_access": False,
+                                           "hidden_in_emergency": False})
         actions = [(e.action, e.detail) for e in repos.journal.entries(DOSSIER)[-3:]]
         assert repos.dossiers.get(DOSSIER).alert_new_documents is True
         assert repos.journal.check(DOSSIER) is None
     assert actions == [("login_succeeded", ""), ("manage", {"code": "holder", "change": {"what": "alerts_on"}}),
-                       ("manage", {"code": "holder", "change": {"what": "emergency_access_refused"}})]
+                       ("manage", {"code": "holder", "change": {"what": "break_glass_refused"}})]
 
 
 def test_a_journal_that_cannot_take_the_entry_leaves_the_change_unmade(app):
@@ -227,13 +230,13 @@ def test_the_emergency_choice_and_the_first_connection_done_commit_together(app,
         account.first_connection_step = 3  # in the middle of the first connection
     monkeypatch.setattr(unit_module, "_apply", lambda *a: (_ for _ in ()).throw(SystemExit("kill -9")))
     with app.app_context(), pytest.raises(SystemExit):
-        first_connection.save_emergency_choice(ctx(), DOSSIER, False)
+        first_connection.save_emergency_choice(ctx(), DOSSIER, dict.fromkeys(EMERGENCY_SWITCHES, False))
     monkeypatch.undo()
     assert account_and_journal(app)[0].first_connection_step == 3  # the intent is not applied yet
     restarted = make_app(tmp_path)
     account, actions = account_and_journal(restarted)
     with restarted.app_context():
-        assert ctx().repos.dossiers.get(DOSSIER).emergency_access is False
+        assert ctx().repos.dossiers.get(DOSSIER).break_glass_access is False
     assert account.first_connection_done and actions[-2:] == ["emergency_access_set", "first_connection_done"]
 
 

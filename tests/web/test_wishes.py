@@ -581,3 +581,16 @@ def test_the_change_stands_when_the_old_number_cannot_be_warned(patient, notifie
     done = patient.submit("/mon-dmp/informations/telephone/code", {"code": code}, follow_redirects=True)
     assert flash(done) == "Votre numéro de portable est changé."
     assert account(app).mobile == NEW_MOBILE
+
+
+def test_each_wish_says_who_may_see_it_from_the_table_the_policy_reads(patient):
+    from dmp_web.domain.habilitations import wish_readers_in_words
+    from dmp_web.domain.wishes import WishItem
+
+    main = patient.get("/mon-dmp/volontes").soup.main
+    said = " ".join(main.get_text(" ").split())
+    assert "Les professionnels de santé qui vous soignent peuvent lire ces informations." not in said
+    for item in WishItem:
+        words = wish_readers_in_words(item)
+        assert f"{words[0].upper()}{words[1:]} peuvent le voir." in said, item
+    assert "Les médecins et les infirmiers peuvent le voir." in said  # the typed directives

@@ -36,6 +36,7 @@ class DossierRows:
     head: dict | None = None
     entries: int = 0
     last_hash: str | None = None
+    reports: list = field(default_factory=list)  # the patients' reports, rows as stored, oldest first
 
 
 # A journal's head as stored, how many entries it has, the last one's hash.
@@ -57,7 +58,8 @@ SELECT (SELECT record FROM dossiers WHERE dossier_id = %(d)s),
        (SELECT convert_from(sealed, 'UTF8') FROM wishes WHERE dossier_id = %(d)s),
        (SELECT convert_from(sealed, 'UTF8') FROM reimbursements WHERE dossier_id = %(d)s),
        (SELECT jsonb_agg(record ORDER BY added) FROM emergencies WHERE dossier_id = %(d)s),
-       (SELECT wrapped FROM journal_keys WHERE dossier_id = %(d)s),""" + _JOURNAL_COLUMNS
+       (SELECT wrapped FROM journal_keys WHERE dossier_id = %(d)s),""" + _JOURNAL_COLUMNS + """,
+       (SELECT jsonb_agg(record ORDER BY reported_at, report_id) FROM reports WHERE dossier_id = %(d)s)"""
 
 # What verify counts, table by table (the names are the report's keys).
 COUNTS = {
@@ -77,6 +79,7 @@ COUNTS = {
     "journal_keys": "SELECT count(*) FROM journal_keys",
     "journal_heads": "SELECT count(*) FROM journal_heads",
     "journal_entries": "SELECT count(*) FROM journal_entries",
+    "reports": "SELECT count(*) FROM reports",
 }
 
 
@@ -144,7 +147,7 @@ class PgBulk:
             dossier=row[0], account=row[1], keys={tuple(k) for k in row[2] or ()},
             documents={r["id"]: r for r in row[3] or ()}, blobs=set(row[4] or ()), wishes=row[5],
             reimbursements=row[6], emergencies=list(row[7] or ()), journal_key=row[8], head=row[9],
-            entries=row[10], last_hash=row[11])
+            entries=row[10], last_hash=row[11], reports=list(row[12] or ()))
 
     @staticmethod
     def put_dossier(c: psycopg.Connection, record: dict) -> None:
@@ -224,6 +227,16 @@ class PgBulk:
                 "ON CONFLICT DO NOTHING",
                 [(dossier_id, _access_id(r), r["rpps"], datetime.fromisoformat(r["started_at"]) + EMERGENCY_DURATION,
                   Jsonb(r)) for r in rows])
+
+    @staticmethod
+    def put_reports(c: psycopg.Connection, dossier_id: str, rows: list[dict]) -> None:
+        """The patients' reports as `rows` (the file store's, sealed texts as they are)."""
+        c.execute("DELETE FROM reports WHERE dossier_id = %s", (dossier_id,))
+        with c.cursor() as cur:
+            cur.executemany("INSERT INTO reports (dossier_id, report_id, status, reported_at, record) "
+                            "VALUES (%s, %s, %s, %s, %s)",
+                            [(dossier_id, r["id"], r["status"], datetime.fromisoformat(r["reported_at"]), Jsonb(r))
+                             for r in rows])
 
     @staticmethod
     def put_journal_key(c: psycopg.Connection, dossier_id: str, wrapped: str | None) -> None:

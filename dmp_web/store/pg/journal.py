@@ -24,7 +24,7 @@ from . import Database
 
 
 # Not by the holder's side (domain/journal.py's HOLDER_SIDE), written as the partial index
-# journal_others (migrations/0006) writes it, so that the planner reads that index; the
+# journal_others (migrations/0007) writes it, so that the planner reads that index; the
 # contract test (tests/unit/test_journal_backends.py) checks both stores keep the same entries.
 _BY_OTHERS = "(stored ->> 'actor_kind') NOT IN ('holder', 'legal_representative')"
 

@@ -15,6 +15,7 @@ from .health import PgHealthRecords
 from .jobs import PgJobStore
 from .journal import PgJournal, PgOperatorsJournal
 from .register import PgInsuredRegister
+from .reports import PgReportRepository
 from .sessions import PgSessionRepository
 from .unit import PgUnit
 from .wishes import PgReimbursementRepository, PgWishesRepository
@@ -37,6 +38,7 @@ class PgRepositories:
         self.documents = PgDocumentRepository(db, sealer)
         self.wishes = PgWishesRepository(db, sealer)
         self.reimbursements = PgReimbursementRepository(db, sealer)
+        self.reports = PgReportRepository(db, sealer)  # « je ne connais pas cette personne »
         self.sessions = PgSessionRepository(db, session_sealer)
         self.register = PgInsuredRegister(db)
 

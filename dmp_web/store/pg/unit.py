@@ -18,6 +18,7 @@ from ...domain.documents import Document
 from ...domain.dossier import Dossier
 from ...domain.journal import JournalEntry
 from ...domain.reimbursements import Reimbursement
+from ...domain.reports import Report
 from ...domain.wishes import Wishes
 from ..files import StoreBusy
 from ..unit import UnitNotCommitted
@@ -62,6 +63,9 @@ class PgUnit:
     def account(self) -> Account | None:
         return self.repos.accounts.get(self.dossier_id, conn=self.conn)
 
+    def reports(self) -> list[Report]:
+        return self.repos.reports.of_dossier(self.dossier_id, conn=self.conn)
+
     # -- changes, in the transaction ----------------------------------------------------------
 
     def add_dossier(self, dossier: Dossier) -> None:
@@ -95,6 +99,9 @@ class PgUnit:
 
     def save_account(self, account: Account) -> None:
         self.repos.accounts.save(account, conn=self.conn)
+
+    def save_report(self, report: Report) -> None:
+        self.repos.reports.save(report, conn=self.conn)
 
     def end_sessions(self, owner: str, keep: str | None = None) -> int:
         digests = [d for d in self.repos.sessions.listed(owner, conn=self.conn) if d != keep]
