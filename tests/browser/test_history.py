@@ -119,7 +119,8 @@ def test_the_history_pages_pass_axe_with_the_filter_and_page_2(walker):
     assert len(entries(w)) == 20
     w.check("historique, tout voir (htmx)")
     click_link(w, "Page suivante", "historique, tout voir, page 2")
-    assert query(w)["acces"] == "tous" and "Vous vous êtes connectée" in w.browser.find_element(By.TAG_NAME, "main").text
+    assert query(w)["acces"] == "tous"
+    assert "Vous vous êtes connectée" in w.browser.find_element(By.TAG_NAME, "main").text
     w.go("/mon-dmp/historique?page=999", "historique, page qui n’existe pas")
     assert w.browser.find_element(By.TAG_NAME, "h1").text == "Page introuvable"
 
