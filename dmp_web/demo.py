@@ -148,6 +148,8 @@ def _demo_dossier(repos: Repositories) -> int:
         ins_c=compute_ins_c(person.nir, person.first_names, person.birth_date), created_at=created,
         consent=Consent(given_by="holder", recorded_by="pharmacie des Lilas", at=created, channel="pharmacy"),
         regulator_access=True, break_glass_access=True, attending_doctor_rpps="10001000016",
+        # those who care for her; the sage-femme and the Centre 15 regulator are not in it
+        care_team_rpps=["10001000024", "10001000032", "10001000040", "10001000057"],
     ))
     repos.accounts.add(Account(
         login_id=demo["login_id"], dossier_id=demo["dossier_id"], password_hash=_demo_hash(),

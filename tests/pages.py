@@ -154,6 +154,7 @@ JOURNEY_PAGES: dict[str, str] = {
     "pro.document": "tests/browser/test_professional_journey.py",
     "pro.deposit": "tests/browser/test_professional_journey.py",
     "pro.emergency": "tests/browser/test_professional_journey.py",
+    "pro.consent": "tests/browser/test_professional_journey.py",
     "patient.document": "tests/browser/test_professional_journey.py",
     "guides.guide": "tests/browser/test_guides.py",
     "copies.waiting": "tests/browser/test_patient_copies.py",

@@ -12,6 +12,9 @@ The rules, in order (the first that applies decides):
    professions that act in emergencies, each only if the patient's switch for it is on;
 5. the médecin traitant, and the doctors the patient gave the same rights, see everything,
    hidden documents and wishes included;
+5b. any other professional reads only once in the patient's care team: they noted the patient's
+   agreement during a consultation (arrêté of 26 October 2023), or deposited a document here —
+   or while an emergency access of theirs is in force;
 6. a wish (trusted person, directives…) is shown to the professions of WISH_READERS;
 7. a document's author always sees it;
 8. a hidden document is refused to other professionals — except during an emergency access in
@@ -66,6 +69,7 @@ class Action(str, Enum):
     MANAGE = "manage"  # the patient's settings: blocks, rights, emergency choice, close, reopen
     CREATE_DOSSIER = "create_dossier"
     OPEN_EMERGENCY = "open_emergency"  # bris de glace, or the regulator during a call
+    RECORD_CONSENT = "record_consent"  # a professional notes the patient agreed: they join the care team
     READ_WISH = "read_wish"  # one item of the wishes (domain/wishes.py WishItem)
 
 
@@ -137,7 +141,9 @@ REASONS = {
     "regulator_refused_by_patient": "Le patient ne permet pas au médecin du centre 15 d’ouvrir son DMP.",
     "emergency_profession": "Le métier de ce soignant ne permet pas d’ouvrir un DMP en urgence.",
     "emergency_hidden": "Pendant un accès en urgence, le patient permet de lire ses documents cachés.",
-    "professionals_only": "Seul un soignant peut ouvrir un DMP en urgence.",
+    "professionals_only": "Seul un soignant peut faire cela.",
+    "consent_needed": "Ce soignant doit d’abord noter que le patient est d’accord.",
+    "consent_recorded": "Le patient a dit au soignant qu’il est d’accord, pendant la consultation.",
     "profession_may_see_wish": "Le métier de ce soignant lui permet de voir cette information.",
     "profession_may_not_see_wish": "Le métier de ce soignant ne lui permet pas de voir cette information.",
     "emergency_not_yours": "Un autre soignant a ouvert cet accès en urgence.",
@@ -319,7 +325,7 @@ def _patient_side(actor, kind, action, dossier, document, verdict) -> Decision:
         return verdict.refuse("not_your_dossier")
     if action is Action.RELEASE_DOCUMENT:
         return verdict.refuse("author_only")
-    if action is Action.OPEN_EMERGENCY:
+    if action in (Action.OPEN_EMERGENCY, Action.RECORD_CONSENT):
         return verdict.refuse("professionals_only")
     if action in (Action.READ_DOCUMENT, Action.HIDE_DOCUMENT, Action.COPY_DOCUMENT) and document.awaiting_explanation:
         return verdict.refuse("pending_explanation")
@@ -335,24 +341,36 @@ def _professional(actor: Professional, action, dossier, document, verdict, *,
         return verdict.refuse("blocked")
     if action in PATIENT_ONLY_ACTIONS:
         return verdict.refuse("patient_only")
-    if action is Action.OPEN_EMERGENCY:
-        return _opening(actor, dossier, emergency, verdict)
-    if action is Action.RELEASE_DOCUMENT:
-        return _release(actor, document, verdict)
-    if action is Action.WRITE_DOCUMENT:
-        # A new document is neither hidden nor anyone's yet: only the matrix speaks.
-        return _matrix(actor, WRITE, document, verdict)
+    if action not in READS:
+        return _not_a_read(actor, action, dossier, document, emergency, verdict)
     # What is left are the reads: the dossier, its list, one document, one wish.
     is_doctor = actor.profession is Profession.MEDECIN
     if is_doctor and is_attending_doctor:
         return verdict.allow("attending_doctor")
     if is_doctor and actor.rpps in attending_rights:
         return verdict.allow("attending_rights")
+    in_force = emergency is not None and emergency_in_force(dossier, emergency, actor, now)
+    if not in_force and actor.rpps not in dossier.care_team_rpps:
+        return verdict.refuse("consent_needed")
     if action is Action.READ_WISH:
         may = may_see_wish(actor.profession, verdict.context["wish"])
         return verdict.allow("profession_may_see_wish") if may else verdict.refuse("profession_may_not_see_wish")
-    in_force = emergency is not None and emergency_in_force(dossier, emergency, actor, now)
     return _read(actor, dossier, document, verdict, emergency if in_force else None)
+
+
+READS = frozenset({Action.READ_DOSSIER, Action.LIST_DOCUMENTS, Action.READ_DOCUMENT, Action.READ_WISH})
+
+
+def _not_a_read(actor: Professional, action, dossier, document, emergency, verdict) -> Decision:
+    """What a professional may do besides reading (the patient's own actions were refused before)."""
+    if action is Action.OPEN_EMERGENCY:
+        return _opening(actor, dossier, emergency, verdict)
+    if action is Action.RECORD_CONSENT:
+        return verdict.allow("consent_recorded")
+    if action is Action.RELEASE_DOCUMENT:
+        return _release(actor, document, verdict)
+    # Writing: a new document is neither hidden nor anyone's yet, only the matrix speaks.
+    return _matrix(actor, WRITE, document, verdict)
 
 
 def _release(actor: Professional, document: Document, verdict) -> Decision:

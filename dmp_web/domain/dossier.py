@@ -45,6 +45,9 @@ class Dossier:
     # the patient's settings the access policy reads (managed from «Gestion du DMP»)
     blocked_rpps: list[str] = field(default_factory=list)
     attending_rights_rpps: list[str] = field(default_factory=list)
+    # the care team («équipe de soins»): professionals who noted the patient's agreement, or
+    # deposited a document; the médecin traitant and the doctors given his rights need not be in it
+    care_team_rpps: list[str] = field(default_factory=list)
     alert_new_documents: bool = False
     # a minor's parent or guardian, who consented and acts for them (created at a desk)
     legal_representative_name: str = ""
@@ -85,6 +88,18 @@ def switch_emergency(dossier: Dossier, name: str, on: bool, now: datetime) -> st
         setattr(dossier, _ENDS[name], now)
     setattr(dossier, name, on)
     return allowed_code if on else refused_code
+
+
+def emergency_switches_in_words(dossier: Dossier) -> list[str]:
+    """The 3 switches as they stand, in easy French: the patient's pages and the paper copy."""
+    return [
+        "Pendant un appel au 15, le médecin du SAMU peut ouvrir votre DMP." if dossier.regulator_access
+        else "Le médecin du SAMU ne peut pas ouvrir votre DMP.",
+        "Si votre vie est en danger, un soignant peut ouvrir votre DMP." if dossier.break_glass_access
+        else "Un soignant ne peut pas ouvrir votre DMP en urgence.",
+        "Pendant un accès en urgence, le soignant peut lire vos documents cachés." if dossier.hidden_in_emergency
+        else "Pendant un accès en urgence, vos documents cachés restent cachés.",
+    ]
 
 
 RETENTION_YEARS = 10  # a closed dossier is kept this long, then purged

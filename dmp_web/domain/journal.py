@@ -57,6 +57,7 @@ ACTIONS = {
     "manage",
     "create_dossier",
     "read_wish",
+    "record_consent",
     "open_emergency",  # refused: an allowed one is journaled as the access it opened, below
     # emergency accesses opened
     "break_glass",

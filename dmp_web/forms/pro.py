@@ -80,3 +80,11 @@ class EmergencyForm(Form):
         validators=[DataRequired("Écrivez la raison de l’accès en urgence"),
                     Length(min=10, max=500, message="Écrivez la raison en 10 à 500 caractères")],
     )
+
+
+class CareTeamConsentForm(Form):
+    agreed = BooleanField(
+        "Le patient m’a dit oui, pendant cette consultation, pour que j’ouvre son DMP.",
+        description="Cochez seulement si le patient vous l’a dit aujourd’hui.",
+        validators=[DataRequired("Cochez la case si le patient est d’accord. Sinon, n’ouvrez pas son DMP")],
+    )

@@ -9,11 +9,10 @@ from __future__ import annotations
 import threading
 from functools import cache
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..formatting import date_fr, group_code
 from ..settings import PROJECT_ROOT
-from ..texts.glossary import find_term
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates" / "pdf"
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -27,25 +26,14 @@ _render_lock = threading.Lock()
 @cache
 def environment() -> Environment:
     env = Environment(
-        # templates/pdf/, and the pages' macros a paper says the same way (macros/emergency.html)
-        loader=ChoiceLoader([FileSystemLoader(TEMPLATES_DIR),
-                             PrefixLoader({"macros": FileSystemLoader(PROJECT_ROOT / "templates" / "macros")})]),
+        loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,
         undefined=StrictUndefined,  # a missing value on a posted letter must fail, not print blank
         trim_blocks=True,
         lstrip_blocks=True,
     )
     env.filters.update(french_date=date_fr, grouped=group_code)
-    env.globals.update(glossary_term=_glossary_term)  # what macros/easy.html's explain() reads
     return env
-
-
-def _glossary_term(name: str):
-    """As the pages' glossary_term (web/filters.py): a term missing from the glossary fails loudly."""
-    term = find_term(name)
-    if term is None:
-        raise LookupError(f"«{name}» is not in content/glossary.yaml")
-    return term
 
 
 @cache

@@ -20,7 +20,7 @@ from .. import pdf
 from ..domain.letters import POST_DELAY
 from ..domain.actors import ActorKind
 from ..domain.documents import DOCUMENT_TYPES, Document
-from ..domain.dossier import Dossier
+from ..domain.dossier import Dossier, emergency_switches_in_words
 from ..domain.journal import HOLDER_SIDE, JournalEntry
 from ..domain.register import InsuredPerson
 from ..domain.wishes import Wishes
@@ -72,6 +72,10 @@ class DossierContent:
     full_history: bool = False  # the archive's copy: every entry; on paper, what matters (_on_paper)
     blocked: list[str] = field(default_factory=list)  # professionals the patient blocked
     attending_rights: list[str] = field(default_factory=list)  # doctors with the médecin traitant's rights
+
+    @property
+    def emergency_switches(self) -> list[str]:
+        return emergency_switches_in_words(self.dossier)
 
 
 def _documents_for_copy(ctx: Context, actor, dossier: Dossier) -> list[Document]:

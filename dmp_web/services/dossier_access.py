@@ -183,9 +183,12 @@ def deposit(ctx: Context, actor, dossier: Dossier, *, type_code: str, title: str
         pending_explanation=pending_explanation, document_date=document_date,
     )
 
-    def store(unit, _dossier, _document, _decision) -> None:
+    def store(unit, fresh: Dossier, _document, _decision) -> None:
         unit.add_document(document, text=text, file_name=upload.clean_name if upload else "",
                           content_type=upload.content_type if upload else "", data=data if upload else None)
+        if isinstance(actor, Professional) and actor.rpps not in fresh.care_team_rpps:
+            fresh.care_team_rpps.append(actor.rpps)  # who deposited here is in the care team
+            unit.save_dossier(fresh)
 
     decision = act(ctx, actor, "write_document", dossier, document, change=store)
     if not decision.allowed:
@@ -217,6 +220,25 @@ def release(ctx: Context, actor, dossier: Dossier, document: Document) -> Decisi
     if decision.allowed:
         _alert_patient(ctx, dossier)
     return decision
+
+
+def needs_consent(ctx: Context, actor, dossier: Dossier) -> bool:
+    """Would this professional be refused only because the patient's agreement is not noted yet?
+    Asked before the dossier page, so a first visit leads to the consent step, not a refusal."""
+    if not isinstance(actor, Professional):
+        return False
+    return _decide(ctx, actor, "read_dossier", dossier).reason_code == "consent_needed"
+
+
+def record_consent(ctx: Context, actor, dossier: Dossier) -> Decision:
+    """The professional notes that the patient agreed, during this consultation, that they read
+    the DMP: they join the care team (journaled; the patient may remove them, which blocks)."""
+    def change(unit, fresh: Dossier, _document, _decision) -> None:
+        if actor.rpps not in fresh.care_team_rpps:
+            fresh.care_team_rpps.append(actor.rpps)
+            unit.save_dossier(fresh)
+
+    return act(ctx, actor, "record_consent", dossier, change=change)
 
 
 def open_emergency(ctx: Context, actor: Professional, dossier: Dossier, reason: str) -> Decision:

@@ -52,6 +52,7 @@ _DONE_AND_TRIED = {
     ),
     "open_emergency": ("ouvert votre DMP en urgence", "ouvrir votre DMP en urgence"),
     "read_wish": ("vu {wish}", "voir {wish}"),
+    "record_consent": ("noté votre accord pour lire votre DMP", "noter votre accord pour lire votre DMP"),
 }
 # What set_hidden (services/dossier_access.py) notes once the change is made.
 _HIDE_NOTES = {

@@ -55,6 +55,8 @@ def block(ctx: Context, actor, dossier: Dossier, rpps: str) -> Decision | str:
             raise RuleRefused(allowed, Change("professional_blocked", rpps, professional.name))
         if rpps not in d.blocked_rpps:
             d.blocked_rpps.append(rpps)
+        if rpps in d.care_team_rpps:
+            d.care_team_rpps.remove(rpps)  # removing someone from the care team is this block
 
     return _manage(ctx, actor, dossier, Change("professional_blocked", rpps, professional.name), change)
 

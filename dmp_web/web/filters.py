@@ -2,6 +2,7 @@
 sees each of the wishes."""
 from __future__ import annotations
 
+from ..domain.dossier import emergency_switches_in_words
 from ..domain.falc import Term
 from ..domain.habilitations import wish_readers_in_words
 from ..formatting import date_fr, group_code, time_fr
@@ -36,3 +37,4 @@ def init_app(app) -> None:
     app.add_template_global(glossary_term)
     app.add_template_global(pictogram_alt)
     app.add_template_global(wish_readers)
+    app.add_template_global(emergency_switches_in_words)

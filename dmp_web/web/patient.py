@@ -234,7 +234,8 @@ def management_page():
     directory = ctx().repos.directory
     attending = directory.professional(dossier.attending_doctor_rpps) if dossier.attending_doctor_rpps else None
     return render_template("pages/patient/management.html", dossier=dossier, attending=attending,
-                           blocked=_people(dossier.blocked_rpps), with_rights=_people(dossier.attending_rights_rpps))
+                           blocked=_people(dossier.blocked_rpps), with_rights=_people(dossier.attending_rights_rpps),
+                           care_team=_people(dossier.care_team_rpps))
 
 
 @bp.get("/gestion/bloquer")

@@ -12,7 +12,7 @@ from ..domain.actors import FORBIDDEN_KINDS, DeskAgent, Professional
 from ..domain.documents import DOCUMENT_TYPES
 from ..domain.habilitations import BREAK_GLASS_PROFESSIONS, allows, may_break_glass, professions_in_words
 from ..forms.accounts import NewPasswordForm
-from ..forms.pro import DepositForm, EmergencyForm, PatientSearchForm, ProLoginForm
+from ..forms.pro import CareTeamConsentForm, DepositForm, EmergencyForm, PatientSearchForm, ProLoginForm
 from ..services import dossier_access, enrolment, reports, wishes
 from ..services import login as logins
 from .auth import DirectoryUser, code_page, give_back_kept_form, pending_login, resend, start_session
@@ -128,9 +128,12 @@ def _dossier(dossier_id: str):
 
 
 def decided(action: str, dossier_id: str, document_id: str | None = None):
-    """Load the dossier (and document), ask the policy, journal; a refusal ends the request."""
+    """Load the dossier (and document), ask the policy, journal; a refusal ends the request.
+    A professional outside the care team is first sent to note the patient's agreement."""
     actor = current_actor()
     dossier = _dossier(dossier_id)
+    if dossier_access.needs_consent(ctx(), actor, dossier):
+        abort(redirect(url_for("pro.consent", dossier_id=dossier.id)))
     document = document_or_404(dossier, document_id) if document_id else None
     decision = dossier_access.decide_and_journal(ctx(), actor, action, dossier, document)
     if not decision.allowed:
@@ -168,6 +171,26 @@ def dossier(dossier_id):
         emergency=dossier_access.emergency_in_force(ctx(), actor, dossier),
         may_open_emergency=actor.emergency_regulator or may_break_glass(actor.profession),
     )
+
+
+@bp.route("/dmp/<dossier_id>/accord", methods=["GET", "POST"])
+@login_required
+def consent(dossier_id):
+    """Outside the care team, a professional notes that the patient agreed before the first read."""
+    actor = current_actor()
+    dossier = _dossier(dossier_id)
+    if not dossier_access.needs_consent(ctx(), actor, dossier):
+        return redirect(url_for("pro.dossier", dossier_id=dossier.id))
+    form = CareTeamConsentForm()
+    if form.validate_on_submit():
+        decision = dossier_access.record_consent(ctx(), actor, dossier)
+        if not decision.allowed:
+            return refused(decision)
+        flash("L’accord du patient est noté. Vous êtes dans son équipe de soins.", "success")
+        return redirect(url_for("pro.dossier", dossier_id=dossier.id))
+    return render_template("pages/pro/consent.html", form=form, dossier=dossier,
+                           person=ctx().register.get(dossier.holder_nir),
+                           may_open_emergency=actor.emergency_regulator or may_break_glass(actor.profession))
 
 
 @bp.get("/dmp/<dossier_id>/documents/<document_id>")

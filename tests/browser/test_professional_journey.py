@@ -11,7 +11,7 @@ from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
 
 from ..pages import JOURNEY_PAGES, journey_steps_of
 from ..web.pro_journey import BERNARD, DOSSIER, DURAND, FATIMA_BIRTH, FATIMA_NIR, PETIT
-from ..web.test_professionals import state_every_wish
+from ..web.test_professionals import GARCIA, state_every_wish
 from .harness import click_and_wait
 from .walker import Walker
 
@@ -69,6 +69,13 @@ def test_the_professional_journeys_pass_axe_on_every_step_and_error(walker):
     w.go(f"/pro/dmp/{DOSSIER}/urgence", "pharmacienne : bris de glace pas pour son métier")
     log_out(w)
 
+    pro_login(w, GARCIA, "sage-femme")  # outside the care team: the consent step first
+    w.go(f"/pro/dmp/{DOSSIER}", "sage-femme : l’accord du patient")
+    assert w.browser.find_element(By.TAG_NAME, "h1").text == "L’accord du patient"
+    w.submit({}, "sage-femme : accord pas coché", button="Noter l’accord et ouvrir le DMP")
+    w.submit({"agreed": "y"}, "sage-femme : le DMP", button="Noter l’accord et ouvrir le DMP")
+    log_out(w)
+
     pro_login(w, "mutuelle01", "mutuelle")
     assert w.browser.find_element(By.TAG_NAME, "h1").text == "Accès interdit"
     w.go(f"/pro/dmp/{DOSSIER}", "mutuelle : DMP refusé")
@@ -85,6 +92,7 @@ def test_the_professional_journeys_pass_axe_on_every_step_and_error(walker):
         "pro.document": rf"^/pro/dmp/{DOSSIER}/documents/[0-9a-f]{{16}}$",
         "pro.deposit": rf"^/pro/dmp/{DOSSIER}/deposer$",
         "pro.emergency": rf"^/pro/dmp/{DOSSIER}/urgence$",
+        "pro.consent": rf"^/pro/dmp/{DOSSIER}/accord$",
         "patient.document": r"^/mon-dmp/documents/[0-9a-f]{16}$",
     }
     mine = {e for e, owner in JOURNEY_PAGES.items() if owner.endswith("test_professional_journey.py")}

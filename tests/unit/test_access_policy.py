@@ -57,7 +57,7 @@ ATTENDING_RIGHTS = frozenset({WITH_RIGHTS, NURSE_WITH_RIGHTS})
 
 
 def make_dossier(*, closed=False, regulator=True, break_glass=True, hidden=False, ended_at=None,
-                 attending=ATTENDING, dossier_id=DOSSIER_ID):
+                 attending=ATTENDING, dossier_id=DOSSIER_ID, in_team=True):
     return Dossier(
         id=dossier_id,
         holder_nir="242037505604161",
@@ -72,6 +72,7 @@ def make_dossier(*, closed=False, regulator=True, break_glass=True, hidden=False
         regulator_ended_at=ended_at,
         break_glass_ended_at=ended_at,
         attending_doctor_rpps=attending,
+        care_team_rpps=[make_rpps(n) for n in range(1, 100)] if in_team else [],
     )
 
 
@@ -155,7 +156,7 @@ ORACLE_WISHES = {
 }
 
 
-def oracle(actor, action, doc, wish, *, closed, blocked, emergency, switches):  # noqa: C901 - one if per rule, in order
+def oracle(actor, action, doc, wish, *, closed, blocked, emergency, switches, in_team):  # noqa: C901 - one if per rule, in order
     kind = actor.kind
     patient_side = kind in (ActorKind.HOLDER, ActorKind.LEGAL_REPRESENTATIVE)
     if kind in FORBIDDEN_KINDS:
@@ -173,7 +174,7 @@ def oracle(actor, action, doc, wish, *, closed, blocked, emergency, switches):  
             return NO("not_your_dossier")
         if action == "release_document":
             return NO("author_only")
-        if action == "open_emergency":
+        if action in ("open_emergency", "record_consent"):
             return NO("professionals_only")
         if action in ("read_document", "hide_document", "copy_document") and doc.pending_explanation:
             return NO("pending_explanation")
@@ -199,6 +200,8 @@ def oracle(actor, action, doc, wish, *, closed, blocked, emergency, switches):  
         if not may_break_glass:
             return NO("emergency_profession", True)
         return YES("emergency_break_glass", True) if break_glass_on else NO("emergency_refused_by_patient", True)
+    if action == "record_consent":
+        return YES("consent_recorded")
     if action == "release_document":
         if not is_author:
             return NO("author_only")
@@ -210,12 +213,14 @@ def oracle(actor, action, doc, wish, *, closed, blocked, emergency, switches):  
         return YES("attending_doctor")
     if is_doctor and actor.rpps in ATTENDING_RIGHTS:
         return YES("attending_rights")
-    if action == "read_wish":
-        may = actor.profession.value in ORACLE_WISHES[wish]
-        return YES("profession_may_see_wish") if may else NO("profession_may_not_see_wish")
     # "expired" and "ended" do not count; each kind needs its switch and who may use it
     in_force = (emergency == "break_glass" and break_glass_on and may_break_glass) or \
                (emergency == "regulator" and regulator_on and actor.emergency_regulator)
+    if not in_team and not in_force:
+        return NO("consent_needed")
+    if action == "read_wish":
+        may = actor.profession.value in ORACLE_WISHES[wish]
+        return YES("profession_may_see_wish") if may else NO("profession_may_not_see_wish")
     if action != "read_document":
         return YES(f"emergency_{emergency}", True) if in_force else YES("professional")
     # every read while an access is in force is journaled as an emergency one
@@ -235,24 +240,28 @@ DOCUMENTS = {
 }
 SWITCHES = list(itertools.product((False, True), repeat=3))  # regulator, bris de glace, hidden documents
 DOSSIERS = {
-    (closed, switches, ended): make_dossier(closed=closed, regulator=switches[0], break_glass=switches[1],
-                                            hidden=switches[2], ended_at=SWITCHED_OFF_AT if ended else None)
+    (closed, switches, ended, in_team): make_dossier(
+        closed=closed, regulator=switches[0], break_glass=switches[1], hidden=switches[2],
+        ended_at=SWITCHED_OFF_AT if ended else None, in_team=in_team)
     for closed in (False, True)
     for switches in SWITCHES
     for ended in (False, True)
+    for in_team in (False, True)
 }
 WISHES = [item.value for item in WishItem]
 
 
-def _cases():
+def _cases(actor):
     """Every action × (document type, or wish for "read_wish") × hidden × pending × blocked ×
-    emergency × switches × closed; "open_emergency" is always asked with an access to open."""
+    emergency × switches × closed, and for professionals × in the care team or not;
+    "open_emergency" is always asked with an access to open."""
     both = (False, True)
+    teams = both if actor.kind is ActorKind.PROFESSIONAL else (True,)
     for action in Action:
         targets = WISHES if action is Action.READ_WISH else [t.code for t in CATALOGUE]
         emergencies = [e for e in EMERGENCIES if e in ("break_glass", "regulator")] \
             if action is Action.OPEN_EMERGENCY else EMERGENCIES
-        yield from itertools.product([action], targets, both, both, both, emergencies, SWITCHES, both)
+        yield from itertools.product([action], targets, both, both, both, emergencies, SWITCHES, both, teams)
 
 
 @pytest.mark.parametrize("actor_name", sorted(ACTORS))
@@ -261,10 +270,10 @@ def test_every_decision_follows_the_rules_in_order(actor_name):
     rpps = getattr(actor, "rpps", "")
     mismatches = []
     count = 0
-    for action, target, hidden, pending, blocked, emergency, switches, closed in _cases():
+    for action, target, hidden, pending, blocked, emergency, switches, closed, in_team in _cases(actor):
         wish = target if action is Action.READ_WISH else None
         doc = DOCUMENTS["hospital_report" if wish else target, hidden, pending]
-        dossier = DOSSIERS[closed, switches, emergency == "ended"]
+        dossier = DOSSIERS[closed, switches, emergency == "ended", in_team]
         decision = decide(
             actor,
             action,
@@ -277,15 +286,15 @@ def test_every_decision_follows_the_rules_in_order(actor_name):
             wish=wish,
         )
         expected = oracle(actor, action.value, doc, wish, closed=closed, blocked=blocked, emergency=emergency,
-                          switches=switches)
+                          switches=switches, in_team=in_team)
         count += 1
         if outcome(decision) != expected:
-            case = (action.value, target, hidden, pending, blocked, emergency, switches, closed)
+            case = (action.value, target, hidden, pending, blocked, emergency, switches, closed, in_team)
             mismatches.append((case, outcome(decision), expected))
         assert decision.reason == REASONS[decision.reason_code]
         assert decision.actor == actor.ref and decision.action == action.value and decision.at == NOW
         assert decision.wish == (wish or "")
-    per_switches_and_flags = len(SWITCHES) * 2 * 2 * 2 * 2
+    per_switches_and_flags = len(SWITCHES) * 2 * 2 * 2 * 2 * (2 if actor.kind is ActorKind.PROFESSIONAL else 1)
     assert count == per_switches_and_flags * (
         (len(Action) - 2) * len(CATALOGUE) * len(EMERGENCIES)
         + len(WISHES) * len(EMERGENCIES) + len(CATALOGUE) * 2)
@@ -808,3 +817,23 @@ def test_the_plain_words_say_what_the_matrix_says(profession):
     for code, word in PLAIN_KEYWORDS.items():
         assert (word in reads) == habilitations.allows(profession, code, "read"), (code, "read")
         assert (word in writes) == habilitations.allows(profession, code, "write"), (code, "write")
+
+
+def test_outside_the_care_team_a_professional_first_notes_the_patients_agreement():
+    outside = make_dossier(in_team=False)
+    report = make_document("lab_results")
+    for action, document in (("read_dossier", None), ("list_documents", None), ("read_document", report)):
+        refused = ask(NURSE, action, document, dossier=outside)
+        assert (refused.allowed, refused.reason_code) == (False, "consent_needed")
+    assert ask(NURSE, "read_wish", dossier=outside, wish="health_facts").reason_code == "consent_needed"
+    noted = ask(NURSE, "record_consent", dossier=outside)
+    assert (noted.allowed, noted.reason_code) == (True, "consent_recorded")
+    outside.care_team_rpps.append(NURSE.rpps)
+    assert ask(NURSE, "read_document", report, dossier=outside).reason_code == "profession_may_read"
+    # neither the médecin traitant, nor an emergency in force, nor a deposit need the step
+    assert ask(doctor(ATTENDING), "read_dossier", dossier=make_dossier(in_team=False)).allowed
+    assert ask(NURSE, "read_dossier", dossier=make_dossier(in_team=False), emergency=glass_of(NURSE)).emergency
+    assert ask(NURSE, "write_document", make_document("nursing_note"), dossier=make_dossier(in_team=False)).allowed
+    # a blocked professional cannot note an agreement
+    assert ask(NURSE, "record_consent", blocked_rpps={NURSE.rpps}).reason_code == "blocked"
+    assert ask(Holder(DOSSIER_ID), "record_consent").reason_code == "professionals_only"

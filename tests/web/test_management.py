@@ -33,7 +33,8 @@ def test_a_professional_found_by_name_is_blocked_then_unblocked(client, notifier
     assert "n’est plus bloqué" in unblocked.soup.select_one("[aria-live]").get_text()
     log_out(client, "/mon-dmp")
     pro_log_in(client, notifier, LEFEVRE)
-    assert client.get(f"/pro/dmp/{DOSSIER}").status_code == 200
+    # no longer blocked, and no longer in the care team the block took him out of: he asks again
+    assert client.get(f"/pro/dmp/{DOSSIER}").headers["Location"] == f"/pro/dmp/{DOSSIER}/accord"
 
 
 def test_the_medecin_traitant_cannot_be_blocked_and_the_page_says_why(client, notifier, app):

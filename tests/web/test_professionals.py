@@ -69,13 +69,14 @@ def test_a_hidden_document_is_refused_to_another_professional_and_shown_to_the_a
     # a doctor whose profession may read it is refused for the hiding alone, not by the matrix
     assert allows(Profession.MEDECIN, document.type_code, "read")
     pro_log_in(client, notifier, HADDAD)
+    client.submit(f"/pro/dmp/{DOSSIER}/accord", {"agreed": "y"})  # in the care team first
     assert client.get(f"/pro/dmp/{DOSSIER}/documents/{document.id}").status_code == 403
     assert journal(app)[-1].reason == REASONS["hidden"]
     log_out(client, "/pro")
     pro_log_in(client, notifier, DURAND)
     shown = client.get(f"/pro/dmp/{DOSSIER}/documents/{document.id}")
     assert shown.status_code == 200 and shown.soup.h1.get_text(strip=True) == document.title
-    entries = journal(app)[-3:]
+    entries = [e for e in journal(app) if e.action == "read_document"][-3:]
     assert [(e.actor_id, e.action, e.allowed) for e in entries] == [
         (PETIT, "read_document", False), (HADDAD, "read_document", False), (DURAND, "read_document", True)]
 
@@ -349,3 +350,59 @@ def test_each_profession_sees_the_wishes_the_table_gives_it_each_view_journaled(
     assert seen[BERNARD] == {"trusted", "contact", "directives", "facts"}  # a nurse: not organ donation
     assert seen[PETIT] == {"facts"}  # a pharmacist: blood group and allergies only
     assert seen[DURAND] == {"trusted", "contact", "directives", "organs", "facts"}  # the médecin traitant
+
+
+GARCIA = "10001000065"  # sage-femme, not in the demo patient's care team
+
+
+def test_outside_the_care_team_the_agreement_is_noted_once_before_the_first_read(client, notifier, app):
+    pro_log_in(client, notifier, GARCIA)
+    before = len(journal(app))
+    first = client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}")
+    assert first.headers["Location"] == f"/pro/dmp/{DOSSIER}/accord"
+    assert len(journal(app)) == before  # sent to the step, not refused: nothing to tell the patient yet
+    page = client.get(f"/pro/dmp/{DOSSIER}/accord")
+    assert "Vous n’êtes pas encore dans l’équipe de soins de Fatima ROCHE." in page.soup.main.get_text(" ")
+    empty = client.submit(f"/pro/dmp/{DOSSIER}/accord", {})
+    assert field_error(empty.soup, "agreed") == "Cochez la case si le patient est d’accord. Sinon, n’ouvrez pas son DMP"
+    assert len(journal(app)) == before
+    noted = client.submit(f"/pro/dmp/{DOSSIER}/accord", {"agreed": "y"})
+    assert noted.headers["Location"] == f"/pro/dmp/{DOSSIER}"
+    last = journal(app)[-1]
+    assert (last.action, last.allowed, last.actor_id) == ("record_consent", True, GARCIA)
+    assert client.get(f"/pro/dmp/{DOSSIER}").status_code == 200
+    assert client.get(f"/pro/dmp/{DOSSIER}/accord").headers["Location"] == f"/pro/dmp/{DOSSIER}"  # once
+    assert GARCIA in app.extensions["dmp.repos"].dossiers.get(DOSSIER).care_team_rpps
+    log_out(client, "/pro")
+    # the patient sees her in the care team, and removing her is a block
+    from .test_patient_documents import patient_log_in
+
+    patient_log_in(client, notifier)
+    history = client.get("/mon-dmp/historique").soup.main.get_text(" ")
+    assert "Inès Garcia (sage-femme) a noté votre accord pour lire votre DMP" in " ".join(history.split())
+    management = client.get("/mon-dmp/gestion").soup
+    team = management.find("h2", string="Mon équipe de soins").find_parent("div")
+    assert "Inès Garcia" in team.get_text() and team.find("button", id=f"block-{GARCIA}")
+    client.submit("/mon-dmp/gestion", {"rpps": GARCIA}, action="/mon-dmp/gestion/bloquer")
+    dossier = app.extensions["dmp.repos"].dossiers.get(DOSSIER)
+    assert GARCIA not in dossier.care_team_rpps and GARCIA in dossier.blocked_rpps
+    log_out(client, "/mon-dmp")
+    pro_log_in(client, notifier, GARCIA)
+    assert client.get(f"/pro/dmp/{DOSSIER}").status_code == 403
+    client.submit("/pro", {"agreed": "y"}, action=f"/pro/dmp/{DOSSIER}/accord")  # blocked: nothing to note
+    assert GARCIA not in app.extensions["dmp.repos"].dossiers.get(DOSSIER).care_team_rpps
+
+
+def test_a_deposit_puts_its_author_in_the_care_team(client, notifier, app):
+    from dmp_web.domain.actors import Profession, Professional
+    from dmp_web.services import dossier_access
+    from dmp_web.web.deps import ctx
+
+    garcia = Professional(GARCIA, "Inès Garcia", Profession.SAGE_FEMME)
+    with app.app_context():
+        dossier = ctx().repos.dossiers.get(DOSSIER)
+        assert dossier_access.needs_consent(ctx(), garcia, dossier)
+        done = dossier_access.deposit(ctx(), garcia, dossier, type_code="consultation_report",
+                                      title="Consultation de suivi", document_date=None, text="RAS.")
+        assert done.decision.allowed
+        assert not dossier_access.needs_consent(ctx(), garcia, ctx().repos.dossiers.get(DOSSIER))
