@@ -12,7 +12,7 @@ from dmp_web.domain.access import EmergencyAccess
 from dmp_web.domain.accounts import Account
 from dmp_web.domain.documents import Document
 from dmp_web.domain.dossier import Dossier
-from dmp_web.domain.journal import ChainKey, Head, JournalEntry, check_chain, make_entry
+from dmp_web.domain.journal import HOLDER_SIDE, ChainKey, Head, JournalEntry, check_chain, make_entry
 from dmp_web.domain.wishes import Wishes
 
 
@@ -38,6 +38,11 @@ class MemoryJournals:
 
     def emergencies(self, dossier_id: str, upto: int) -> list[JournalEntry]:
         return [e for e in reversed(self.entries(dossier_id, 0, upto)) if e.emergency]
+
+    def others(self, dossier_id: str, upto: int, skip: int = 0,
+               limit: int | None = None) -> tuple[int, list[JournalEntry]]:
+        chosen = [e for e in reversed(self.entries(dossier_id, 0, upto)) if e.actor_kind not in HOLDER_SIDE]
+        return len(chosen), chosen[skip:None if limit is None else skip + limit]
 
     def head(self, dossier_id: str) -> Head | None:
         return self._head(dossier_id) if dossier_id in self.by_dossier else None

@@ -97,6 +97,11 @@ OPERATOR_ACTIONS = {
 }
 
 
+# The patient's own side of a journal: the holder and their legal representative. The history's
+# default view and the paper copy show the others (professionals, desk agents, refused actors…).
+HOLDER_SIDE = frozenset({"holder", "legal_representative"})
+
+
 @dataclass(frozen=True)
 class Actor:
     kind: str  # "holder", "legal_representative", "professional", "desk_agent", "system", "anonymous"
@@ -171,6 +176,11 @@ class ChainKey:
     def head_mac(self, journal_id: str, head: Head) -> str:
         fields = {"journal": journal_id, "count": head.count, "last_hash": head.last_hash, "purged_at": head.purged_at}
         return hmac.new(self._key, b"head|" + _canonical(fields), hashlib.sha256).hexdigest()
+
+    def index_mac(self, journal_id: str, index: dict) -> str:
+        """A MAC over a derived index of a journal (store/journal.py's seqs_where): an index
+        changed by hand, to hide an entry from a filtered page, is made again instead of read."""
+        return hmac.new(self._key, b"index|" + _canonical({**index, "journal": journal_id}), hashlib.sha256).hexdigest()
 
     def text_mac(self, text: bytes) -> str:
         """A MAC over a whole text (the anchor file of journal-anchor)."""
