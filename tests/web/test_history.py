@@ -355,3 +355,22 @@ def test_htmx_swaps_the_list_of_each_view(client, notifier):
         body = client.get(HISTORY, query_string={"acces": acces}, headers={"HX-Request": "true"}).get_data(as_text=True)
         assert body.lstrip().startswith('<div id="historique-liste"') and f"<h2>{heading}</h2>" in body
         assert f"La liste montre {said}" in body
+
+
+def test_the_hard_words_of_the_lines_shown_are_explained_on_the_page(client, notifier):
+    """A block's line names a RPPS number, a wish's line the personne de confiance: each page of
+    the history explains the glossary words its own lines use, and only those."""
+    from dmp_web.texts.page_text import check_page
+
+    patient_log_in(client, notifier)
+    plain = client.get(HISTORY, query_string={"acces": "tous"})
+    assert "Le RPPS est le numéro" not in plain.get_data(as_text=True)
+    token = client.csrf_token("/mon-dmp/gestion")
+    client.post("/mon-dmp/gestion/bloquer", data={"csrf_token": token, "rpps": PETIT}, follow_redirects=True)
+    client.submit("/mon-dmp/volontes/personne-de-confiance",
+                  {"name": "Paul Roche", "link": "mon mari", "phone": "0611223344"}, follow_redirects=True)
+    page = client.get(HISTORY, query_string={"acces": "tous"})
+    text = " ".join(page.soup.find(id="historique-liste").get_text(" ").split())
+    assert "(RPPS 10001000032)" in text and "Le RPPS est le numéro à 11 chiffres" in text
+    assert "personne de confiance" in text
+    assert check_page(page.get_data(as_text=True)).findings == ()
