@@ -12,9 +12,10 @@ The rules, in order (the first that applies decides):
    professions that act in emergencies, each only if the patient's switch for it is on;
 5. the médecin traitant, and the doctors the patient gave the same rights, see everything,
    hidden documents and wishes included;
-5b. any other professional reads only once in the patient's care team: they noted the patient's
-   agreement during a consultation (arrêté of 26 October 2023), or deposited a document here —
-   or while an emergency access of theirs is in force;
+5b. any other professional reads or writes only once in the patient's care team, where they
+   noted the patient's agreement during a consultation (arrêté of 26 October 2023), or while an
+   emergency access of theirs is in force; the author of a document still reads it (those
+   deposited before the care team existed too);
 6. a wish (trusted person, directives…) is shown to the professions of WISH_READERS;
 7. a document's author always sees it;
 8. a hidden document is refused to other professionals — except during an emergency access in
@@ -336,41 +337,41 @@ def _patient_side(actor, kind, action, dossier, document, verdict) -> Decision:
 
 def _professional(actor: Professional, action, dossier, document, verdict, *,
                   now, emergency, blocked_rpps, attending_rights) -> Decision:
+    is_doctor = actor.profession is Profession.MEDECIN
     is_attending_doctor = bool(dossier.attending_doctor_rpps) and actor.rpps == dossier.attending_doctor_rpps
     if actor.rpps in blocked_rpps and not is_attending_doctor:
         return verdict.refuse("blocked")
     if action in PATIENT_ONLY_ACTIONS:
         return verdict.refuse("patient_only")
-    if action not in READS:
-        return _not_a_read(actor, action, dossier, document, emergency, verdict)
-    # What is left are the reads: the dossier, its list, one document, one wish.
-    is_doctor = actor.profession is Profession.MEDECIN
-    if is_doctor and is_attending_doctor:
-        return verdict.allow("attending_doctor")
-    if is_doctor and actor.rpps in attending_rights:
-        return verdict.allow("attending_rights")
+    if action in (Action.OPEN_EMERGENCY, Action.RECORD_CONSENT, Action.RELEASE_DOCUMENT):
+        return _opening_or_release(actor, action, dossier, document, emergency, verdict)
     in_force = emergency is not None and emergency_in_force(dossier, emergency, actor, now)
-    if not in_force and actor.rpps not in dossier.care_team_rpps:
+    # While an emergency access is in force, every decision is journaled as made under it.
+    under = _Verdicts(**verdict.context, emergency=True, emergency_access=emergency) if in_force else verdict
+    with_rights = is_doctor and (is_attending_doctor or actor.rpps in attending_rights)
+    in_team = with_rights or actor.rpps in dossier.care_team_rpps
+    if action is Action.WRITE_DOCUMENT:
+        # A new document is neither hidden nor anyone's yet: the care team, then the matrix.
+        return _matrix(actor, WRITE, document, under) if in_team or in_force else verdict.refuse("consent_needed")
+    if with_rights:
+        return verdict.allow("attending_doctor" if is_attending_doctor else "attending_rights")
+    if document is not None and _is_author(actor, document):
+        return under.allow("author")  # their own document: those deposited before the care team too
+    if not in_team and not in_force:
         return verdict.refuse("consent_needed")
     if action is Action.READ_WISH:
         may = may_see_wish(actor.profession, verdict.context["wish"])
-        return verdict.allow("profession_may_see_wish") if may else verdict.refuse("profession_may_not_see_wish")
-    return _read(actor, dossier, document, verdict, emergency if in_force else None)
+        return under.allow("profession_may_see_wish") if may else under.refuse("profession_may_not_see_wish")
+    return _read(actor, dossier, document, under, emergency if in_force else None)
 
 
-READS = frozenset({Action.READ_DOSSIER, Action.LIST_DOCUMENTS, Action.READ_DOCUMENT, Action.READ_WISH})
-
-
-def _not_a_read(actor: Professional, action, dossier, document, emergency, verdict) -> Decision:
-    """What a professional may do besides reading (the patient's own actions were refused before)."""
+def _opening_or_release(actor: Professional, action, dossier, document, emergency, verdict) -> Decision:
+    """Opening an emergency access, noting the patient's agreement, releasing one's document."""
     if action is Action.OPEN_EMERGENCY:
         return _opening(actor, dossier, emergency, verdict)
     if action is Action.RECORD_CONSENT:
         return verdict.allow("consent_recorded")
-    if action is Action.RELEASE_DOCUMENT:
-        return _release(actor, document, verdict)
-    # Writing: a new document is neither hidden nor anyone's yet, only the matrix speaks.
-    return _matrix(actor, WRITE, document, verdict)
+    return _release(actor, document, verdict)
 
 
 def _release(actor: Professional, document: Document, verdict) -> Decision:
@@ -382,19 +383,16 @@ def _release(actor: Professional, document: Document, verdict) -> Decision:
 
 
 def _read(actor: Professional, dossier, document, verdict, emergency: EmergencyAccess | None) -> Decision:
-    """The dossier, its list or one document. While an emergency access is in force, every read
-    is journaled as done under it (the patient's history shows what it was used for), but only
-    the third switch adds anything to the professional's rights: hidden documents."""
-    under = _Verdicts(**verdict.context, emergency=True, emergency_access=emergency) if emergency else verdict
+    """The dossier, its list or one document, with the emergency access in force (or None) and
+    the verdicts that journal under it: only the third switch adds anything to the profession's
+    rights, hidden documents."""
     if document is None:
-        return under.allow(f"emergency_{emergency.kind.value}") if emergency else verdict.allow("professional")
-    if _is_author(actor, document):
-        return under.allow("author")
+        return verdict.allow(f"emergency_{emergency.kind.value}") if emergency else verdict.allow("professional")
     if document.hidden:
         if emergency is not None and dossier.hidden_in_emergency and allows(actor.profession, document.type_code, READ):
-            return under.allow("emergency_hidden")
-        return under.refuse("hidden")
-    return _matrix(actor, READ, document, under)
+            return verdict.allow("emergency_hidden")
+        return verdict.refuse("hidden")
+    return _matrix(actor, READ, document, verdict)
 
 
 def emergency_in_force(dossier: Dossier, access: EmergencyAccess, actor: Professional, now: datetime) -> bool:

@@ -45,8 +45,8 @@ class Dossier:
     # the patient's settings the access policy reads (managed from «Gestion du DMP»)
     blocked_rpps: list[str] = field(default_factory=list)
     attending_rights_rpps: list[str] = field(default_factory=list)
-    # the care team («équipe de soins»): professionals who noted the patient's agreement, or
-    # deposited a document; the médecin traitant and the doctors given his rights need not be in it
+    # the care team («équipe de soins»): professionals who noted the patient's agreement; the
+    # médecin traitant and the doctors given his rights need not be in it
     care_team_rpps: list[str] = field(default_factory=list)
     alert_new_documents: bool = False
     # «Me prévenir quand un soignant ouvre mon DMP»: since when the patient asked it (None: not

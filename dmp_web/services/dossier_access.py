@@ -184,12 +184,9 @@ def deposit(ctx: Context, actor, dossier: Dossier, *, type_code: str, title: str
         pending_explanation=pending_explanation, document_date=document_date,
     )
 
-    def store(unit, fresh: Dossier, _document, _decision) -> None:
+    def store(unit, _dossier, _document, _decision) -> None:
         unit.add_document(document, text=text, file_name=upload.clean_name if upload else "",
                           content_type=upload.content_type if upload else "", data=data if upload else None)
-        if isinstance(actor, Professional) and actor.rpps not in fresh.care_team_rpps:
-            fresh.care_team_rpps.append(actor.rpps)  # who deposited here is in the care team
-            unit.save_dossier(fresh)
 
     decision = act(ctx, actor, "write_document", dossier, document, change=store)
     if not decision.allowed:

@@ -95,7 +95,7 @@ _CHANGES = {
     "regulator_access_allowed": "le médecin du centre 15 peut ouvrir votre DMP pendant un appel",
     "regulator_access_refused": "le médecin du centre 15 ne peut pas ouvrir votre DMP",
     "break_glass_allowed": "un soignant peut ouvrir votre DMP en urgence",
-    "break_glass_refused": "personne ne peut ouvrir votre DMP en urgence, sauf le centre 15 si vous le permettez",
+    "break_glass_refused": "un soignant ne peut pas ouvrir votre DMP en urgence",
     "hidden_in_emergency_allowed": "en urgence, un soignant peut lire vos documents cachés",
     "hidden_in_emergency_refused": "en urgence, vos documents cachés restent cachés",
     "professional_reported": "signalement de {name} (RPPS {rpps})",

@@ -39,11 +39,12 @@ def only_the_holder():
     if not isinstance(current_user._get_current_object(), PatientUser):
         return redirect(url_for("auth.login"))
     account = current_user.account
-    if not account.first_connection_done:
-        step_endpoint = STEPS[account.first_connection_step]
-        allowed = [STEPS[n] for n in STEPS if n <= account.first_connection_step]
-        if request.endpoint not in allowed:
-            return redirect(url_for(step_endpoint))
+    if account.first_connection_done:
+        # done once: its steps are closed («Gestion du DMP» and «Mes informations» change the rest)
+        return redirect(url_for("patient.home")) if request.endpoint in STEPS.values() else None
+    allowed = [STEPS[n] for n in STEPS if n <= account.first_connection_step]
+    if request.endpoint not in allowed:
+        return redirect(url_for(STEPS[account.first_connection_step]))
     return None
 
 
@@ -235,7 +236,7 @@ def management_page():
     attending = directory.professional(dossier.attending_doctor_rpps) if dossier.attending_doctor_rpps else None
     return render_template("pages/patient/management.html", dossier=dossier, attending=attending,
                            blocked=_people(dossier.blocked_rpps), with_rights=_people(dossier.attending_rights_rpps),
-                           care_team=_people(dossier.care_team_rpps))
+                           care_team=_people(r for r in dossier.care_team_rpps if r != dossier.attending_doctor_rpps))
 
 
 @bp.get("/gestion/bloquer")

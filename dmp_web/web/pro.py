@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -183,6 +183,9 @@ def consent(dossier_id):
     if not dossier_access.needs_consent(ctx(), actor, dossier):
         return redirect(url_for("pro.dossier", dossier_id=dossier.id))
     form = CareTeamConsentForm()
+    if request.method == "GET":
+        # The patient's name shows here: the visit is a refused opening, journaled (who looked).
+        dossier_access.decide_and_journal(ctx(), actor, "read_dossier", dossier)
     if form.validate_on_submit():
         decision = dossier_access.record_consent(ctx(), actor, dossier)
         if not decision.allowed:

@@ -206,26 +206,30 @@ def oracle(actor, action, doc, wish, *, closed, blocked, emergency, switches, in
         if not is_author:
             return NO("author_only")
         return YES("author") if doc.pending_explanation else NO("not_pending")
+    # "expired" and "ended" do not count; each kind needs its switch and who may use it
+    in_force = (emergency == "break_glass" and break_glass_on and may_break_glass) or \
+               (emergency == "regulator" and regulator_on and actor.emergency_regulator)
+    with_rights = is_doctor and (is_attending or actor.rpps in ATTENDING_RIGHTS)
+    team = in_team or with_rights
     if action == "write_document":
+        if not team and not in_force:
+            return NO("consent_needed")
         may = "write" in MATRIX[actor.profession].get(doc.type_code, ())
-        return YES("profession_may_write") if may else NO("profession_may_not_write")
+        return YES("profession_may_write", in_force) if may else NO("profession_may_not_write", in_force)
     if is_doctor and is_attending:
         return YES("attending_doctor")
     if is_doctor and actor.rpps in ATTENDING_RIGHTS:
         return YES("attending_rights")
-    # "expired" and "ended" do not count; each kind needs its switch and who may use it
-    in_force = (emergency == "break_glass" and break_glass_on and may_break_glass) or \
-               (emergency == "regulator" and regulator_on and actor.emergency_regulator)
-    if not in_team and not in_force:
+    # every decision while an access is in force is journaled as an emergency one
+    if action == "read_document" and is_author:
+        return YES("author", in_force)
+    if not team and not in_force:
         return NO("consent_needed")
     if action == "read_wish":
         may = actor.profession.value in ORACLE_WISHES[wish]
-        return YES("profession_may_see_wish") if may else NO("profession_may_not_see_wish")
+        return YES("profession_may_see_wish", in_force) if may else NO("profession_may_not_see_wish", in_force)
     if action != "read_document":
         return YES(f"emergency_{emergency}", True) if in_force else YES("professional")
-    # every read while an access is in force is journaled as an emergency one
-    if is_author:
-        return YES("author", in_force)
     may_read = "read" in MATRIX[actor.profession].get(doc.type_code, ())
     if doc.hidden:
         return YES("emergency_hidden", True) if in_force and hidden_on and may_read else NO("hidden", in_force)
@@ -830,10 +834,17 @@ def test_outside_the_care_team_a_professional_first_notes_the_patients_agreement
     assert (noted.allowed, noted.reason_code) == (True, "consent_recorded")
     outside.care_team_rpps.append(NURSE.rpps)
     assert ask(NURSE, "read_document", report, dossier=outside).reason_code == "profession_may_read"
-    # neither the médecin traitant, nor an emergency in force, nor a deposit need the step
+    # neither the médecin traitant nor an emergency in force need the step; a deposit does
     assert ask(doctor(ATTENDING), "read_dossier", dossier=make_dossier(in_team=False)).allowed
+    assert ask(doctor(ATTENDING), "write_document", make_document(), dossier=make_dossier(in_team=False)).allowed
     assert ask(NURSE, "read_dossier", dossier=make_dossier(in_team=False), emergency=glass_of(NURSE)).emergency
-    assert ask(NURSE, "write_document", make_document("nursing_note"), dossier=make_dossier(in_team=False)).allowed
+    note = make_document("nursing_note")
+    assert ask(NURSE, "write_document", note, dossier=make_dossier(in_team=False)).reason_code == "consent_needed"
+    written = ask(NURSE, "write_document", note, dossier=make_dossier(in_team=False), emergency=glass_of(NURSE))
+    assert outcome(written) == (True, "profession_may_write", True)  # journaled as done under the emergency
+    # the author of a document deposited before the care team existed still reads it
+    own = make_document("nursing_note", author=NURSE.rpps)
+    assert ask(NURSE, "read_document", own, dossier=make_dossier(in_team=False)).reason_code == "author"
     # a blocked professional cannot note an agreement
     assert ask(NURSE, "record_consent", blocked_rpps={NURSE.rpps}).reason_code == "blocked"
     assert ask(Holder(DOSSIER_ID), "record_consent").reason_code == "professionals_only"

@@ -452,7 +452,7 @@ def test_the_three_emergency_switches_and_the_wishes_a_professional_saw_are_told
         f"Vous avez fait votre choix pour l’accès en urgence {WHEN}. "
         "Votre choix : le médecin du centre 15 peut ouvrir votre DMP pendant un appel.",
         f"Vous avez fait votre choix pour l’accès en urgence {WHEN}. "
-        "Votre choix : personne ne peut ouvrir votre DMP en urgence, sauf le centre 15 si vous le permettez.",
+        "Votre choix : un soignant ne peut pas ouvrir votre DMP en urgence.",
         f"Vous avez fait votre choix pour l’accès en urgence {WHEN}. "
         "Votre choix : en urgence, un soignant peut lire vos documents cachés.",
     ]

@@ -240,7 +240,7 @@ def test_the_box_needs_a_mobile_or_an_email_and_is_journaled(client, notifier, a
     assert client.get("/mon-dmp/volontes").soup.find(id="confiance-prevenue") is None
     assert [e.detail["change"]["what"] for e in journal(app) if e.action == "manage"][-2:] == [
         "trusted_person_set_told_of_emergencies", "trusted_person_set"]
-    history_page = client.get("/mon-dmp/historique").soup.main.get_text(" ")
+    history_page = client.get("/mon-dmp/historique", query_string={"acces": "tous"}).soup.main.get_text(" ")
     assert "personne de confiance enregistrée, à prévenir des accès en urgence" in " ".join(history_page.split())
 
 

@@ -393,16 +393,26 @@ def test_outside_the_care_team_the_agreement_is_noted_once_before_the_first_read
     assert GARCIA not in app.extensions["dmp.repos"].dossiers.get(DOSSIER).care_team_rpps
 
 
-def test_a_deposit_puts_its_author_in_the_care_team(client, notifier, app):
-    from dmp_web.domain.actors import Profession, Professional
-    from dmp_web.services import dossier_access
+def test_a_deposit_needs_the_care_team_and_one_under_bris_de_glace_does_not_outlive_it(client, notifier, app):
+    """A deposit is no way into the care team: under an emergency it is journaled as one, and the
+    switch turned off leaves its author with the consent step, as before."""
+    from dmp_web.domain.actors import Holder, Profession, Professional
+    from dmp_web.services import dossier_access, management
     from dmp_web.web.deps import ctx
 
     garcia = Professional(GARCIA, "Inès Garcia", Profession.SAGE_FEMME)
     with app.app_context():
-        dossier = ctx().repos.dossiers.get(DOSSIER)
-        assert dossier_access.needs_consent(ctx(), garcia, dossier)
-        done = dossier_access.deposit(ctx(), garcia, dossier, type_code="consultation_report",
-                                      title="Consultation de suivi", document_date=None, text="RAS.")
-        assert done.decision.allowed
-        assert not dossier_access.needs_consent(ctx(), garcia, ctx().repos.dossiers.get(DOSSIER))
+        def deposit():
+            return dossier_access.deposit(ctx(), garcia, ctx().repos.dossiers.get(DOSSIER),
+                                          type_code="consultation_report", title="Consultation de suivi",
+                                          document_date=None, text="RAS.")
+        assert deposit().decision.reason_code == "consent_needed"
+        assert dossier_access.open_emergency(ctx(), garcia, ctx().repos.dossiers.get(DOSSIER),
+                                             "Hémorragie pendant l’accouchement").allowed
+        done = deposit()
+        assert done.decision.allowed and done.decision.emergency
+        assert journal(app)[-1].emergency and journal(app)[-1].action == "write_document"
+        holder = Holder(DOSSIER)
+        management.set_emergency_switches(ctx(), holder, ctx().repos.dossiers.get(DOSSIER), {
+            "regulator_access": True, "break_glass_access": False, "hidden_in_emergency": False})
+        assert dossier_access.needs_consent(ctx(), garcia, ctx().repos.dossiers.get(DOSSIER))
