@@ -49,6 +49,8 @@ CHANGES = {
     "hidden_in_emergency_allowed", "hidden_in_emergency_refused",
     # « Je ne connais pas cette personne » (domain/reports.py): the report, and a desk agent's handling
     "professional_reported", "report_handled",
+    # sharing codes (domain/sharing.py): the patient made one, or cancelled one
+    "sharing_code_made", "sharing_code_cancelled",
 }
 
 # What an entry may count.

@@ -67,6 +67,9 @@ ACTIONS = {
     # « Je ne connais pas cette personne »: the patient's report, and a desk agent's handling of it
     "professional_reported",
     "report_handled",
+    # sharing codes: a professional's use refused (an allowed one is journaled as the code used)
+    "use_sharing_code",
+    "sharing_code_used",
 }
 
 

@@ -169,6 +169,18 @@ class Reports(Protocol):
     def open_reports(self) -> list[Report]: ...
 
 
+class SharingCodes(Protocol):
+    """A sharing code's digest → its dossier (domain/sharing.py); the dossier says if it is live."""
+
+    def add(self, digest: str, dossier_id: str, expires_at: datetime) -> None: ...
+
+    def find(self, digest: str, now: datetime) -> str | None: ...
+
+    def forget(self, digest: str) -> None: ...
+
+    def purge(self, now: datetime) -> int: ...
+
+
 class Repositories(Protocol):
     """Everything a use case may read or change, through one object."""
 
@@ -182,5 +194,6 @@ class Repositories(Protocol):
     creation_codes: CreationCodes
     directory: Directory
     reports: Reports
+    sharing_codes: SharingCodes
 
     def unit(self, dossier_id: str) -> UnitOfWork: ...

@@ -31,6 +31,7 @@ from .documents import DocumentRepository, EmergencyRepository
 from .wishes import WishesRepository
 from .reimbursements import ReimbursementRepository
 from .reports import ReportRepository
+from .sharing import SharingCodeIndex
 from .files import FileStore
 from .journal import JournalFiles
 from .unit import DossierUnit
@@ -357,6 +358,7 @@ class Repositories:
         self.sessions = SessionRepository(store, session_sealer) if session_sealer else None
         self.jobs = JobStore(store, sealer) if sealer else None  # the worker's copies, sealed
         self.register = InsuredRegister(store)  # the insured persons (the Assurance Maladie's)
+        self.sharing_codes = SharingCodeIndex(store)  # a sharing code's digest -> its dossier
 
     def content_mark(self, dossier_id: str) -> str:
         """A digest of the dossier's own records as stored (store/copies.py)."""

@@ -17,6 +17,7 @@ from .journal import PgJournal, PgOperatorsJournal
 from .register import PgInsuredRegister
 from .reports import PgReportRepository
 from .sessions import PgSessionRepository
+from .sharing import PgSharingCodeIndex
 from .unit import PgUnit
 from .wishes import PgReimbursementRepository, PgWishesRepository
 
@@ -41,6 +42,7 @@ class PgRepositories:
         self.reports = PgReportRepository(db, sealer)  # « je ne connais pas cette personne »
         self.sessions = PgSessionRepository(db, session_sealer)
         self.register = PgInsuredRegister(db)
+        self.sharing_codes = PgSharingCodeIndex(db)  # a sharing code's digest -> its dossier
 
     def failed_units(self) -> list[str]:
         return []  # a unit of work is a transaction: a crash rolls it back, nothing is left half done
