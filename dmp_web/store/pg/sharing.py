@@ -21,10 +21,13 @@ class PgSharingCodeIndex:
                       "expires_at = EXCLUDED.expires_at", (digest, dossier_id, expires_at))
 
     def find(self, digest: str, now: datetime, conn: psycopg.Connection | None = None) -> str | None:
-        """The dossier of a code not yet expired; None otherwise (the purge drops expired rows)."""
+        """The dossier of a code not yet expired; None otherwise (an expired row is dropped)."""
         with self.db.using(conn) as c:
-            row = c.execute("SELECT dossier_id FROM sharing_codes WHERE code_digest = %s AND expires_at > %s",
-                            (digest, now)).fetchone()
+            row = c.execute("SELECT dossier_id, expires_at FROM sharing_codes WHERE code_digest = %s",
+                            (digest,)).fetchone()
+            if row is not None and row[1] <= now:
+                c.execute("DELETE FROM sharing_codes WHERE code_digest = %s", (digest,))
+                return None
         return row[0] if row else None
 
     def forget(self, digest: str, conn: psycopg.Connection | None = None) -> None:
