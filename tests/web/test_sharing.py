@@ -218,3 +218,33 @@ def test_the_code_form_answers_429_after_10_tries_an_hour(limited):
                             ).status_code for c in "ABCDEFGHJKM"]
     assert statuses[:10] == [200] * 10 and statuses[10] == 429
     assert client.get(FORM).status_code == 200  # the page itself is not counted
+
+
+def test_the_pages_are_easy_to_read(client, notifier, app):
+    from dmp_web.texts.page_text import check_page
+
+    def easy(response):
+        findings = check_page(response.get_data(as_text=True)).findings
+        assert findings == (), [(f.code, f.text) for f in findings]
+
+    patient_log_in(client, notifier)
+    easy(client.get(PAGE))  # no code yet
+    easy(client.submit(PAGE, {}, follow_redirects=True))  # the code shown, and listed
+    easy(client.get("/mon-dmp/gestion"))
+    log_out(client, "/mon-dmp")
+    pro_log_in(client, notifier, GARCIA)
+    easy(client.get(FORM))
+    easy(use(client, "", ""))
+    easy(use(client, "KD4R 7TMP"))
+    easy(client.get(f"/pro/dmp/{DOSSIER}/accord"))
+    easy(client.get("/pro"))
+    assert client.get(PAGE).status_code == 302  # a professional is not the patient
+    log_out(client, "/pro")
+    code = made_code(client, notifier)
+    pro_log_in(client, notifier, GARCIA)
+    use(client, code)
+    log_out(client, "/pro")
+    patient_log_in(client, notifier)
+    with_share = client.get(PAGE)
+    assert "Inès Garcia peut lire votre DMP jusqu’au 24 novembre 2026 à 10 h 00." in with_share.soup.main.get_text(" ")
+    easy(with_share)
