@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from .services import copy_jobs
+from .services import copy_jobs, notices
 from .store.copies import Job
 
 log = logging.getLogger("dmp_web.worker")
@@ -73,9 +73,14 @@ class Worker:
             made += 1
         return made
 
+    def flush_notices(self) -> int:
+        """Send the hourly messages «un soignant a ouvert votre DMP» whose hour is over (their
+        state is in the store: any worker of any server sends each once); how many."""
+        return notices.flush_due(_context(self.app))
+
     def _heartbeat(self) -> None:
-        """Renew the leases of the jobs in hand; put back those of killed workers; delete the
-        copies kept for a day (about every PURGE_SECONDS)."""
+        """Renew the leases of the jobs in hand; put back those of killed workers; send the
+        hourly messages that are due; delete the copies kept for a day (about every PURGE_SECONDS)."""
         last_purge = 0.0
         while not self.stop.wait(LEASE_SECONDS / 4):
             try:
@@ -85,6 +90,7 @@ class Worker:
                 for job in held:
                     ctx.repos.jobs.renew(job)
                 ctx.repos.jobs.requeue_stale(LEASE_SECONDS)
+                notices.flush_due(ctx)
                 if time.monotonic() - last_purge > PURGE_SECONDS:
                     copy_jobs.purge_expired(ctx)
                     last_purge = time.monotonic()
@@ -123,6 +129,7 @@ def init_app(app: Flask) -> None:
         worker = Worker(app, settings.worker_threads)
         if once:
             click.echo(f"{worker.run_pending()} travail(s) fait(s).")
+            click.echo(f"{worker.flush_notices()} message(s) d’ouverture du DMP envoyé(s).")
             return
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
         threads = worker.start()

@@ -12,7 +12,7 @@ from dmp_web.domain.access import EmergencyAccess
 from dmp_web.domain.accounts import Account
 from dmp_web.domain.documents import Document
 from dmp_web.domain.dossier import Dossier
-from dmp_web.domain.journal import ChainKey, Head, JournalEntry, check_chain, make_entry
+from dmp_web.domain.journal import HOLDER_SIDE, ChainKey, Head, JournalEntry, check_chain, make_entry
 from dmp_web.domain.wishes import Wishes
 
 
@@ -38,6 +38,11 @@ class MemoryJournals:
 
     def emergencies(self, dossier_id: str, upto: int) -> list[JournalEntry]:
         return [e for e in reversed(self.entries(dossier_id, 0, upto)) if e.emergency]
+
+    def others(self, dossier_id: str, upto: int, skip: int = 0,
+               limit: int | None = None) -> tuple[int, list[JournalEntry]]:
+        chosen = [e for e in reversed(self.entries(dossier_id, 0, upto)) if e.actor_kind not in HOLDER_SIDE]
+        return len(chosen), chosen[skip:None if limit is None else skip + limit]
 
     def head(self, dossier_id: str) -> Head | None:
         return self._head(dossier_id) if dossier_id in self.by_dossier else None
@@ -180,12 +185,39 @@ class MemoryReimbursements:
 class MemoryDirectory:
     def __init__(self, professionals=()):
         self.by_rpps = {p.rpps: p for p in professionals}
+        self.accounts: dict = {}  # RPPS -> the professional's login Account (its contacts)
 
     def professional(self, rpps: str):
         return self.by_rpps.get(rpps)
 
     def search_professionals(self, text: str):
         return [p for p in self.by_rpps.values() if text.lower() in p.name.lower()]
+
+    def account(self, login_id: str):
+        return self.accounts.get(login_id)
+
+
+class MemoryOpeningNotices:
+    """The hourly message's state (store/notices.py): one record per dossier; due ones listed."""
+
+    def __init__(self):
+        self.rows: dict = {}
+
+    def get(self, dossier_id: str):
+        return self.rows.get(dossier_id)
+
+    def update(self, dossier_id: str, change):
+        state = change(self.rows.get(dossier_id))
+        if state is not None:
+            self.rows[dossier_id] = state
+        return state
+
+    def due(self, now: datetime, limit: int = 100) -> list[str]:
+        waiting = sorted((s.due_at, d) for d, s in self.rows.items() if s.due_at is not None and s.due_at <= now)
+        return [d for _, d in waiting[:limit]]
+
+    def forget(self, dossier_id: str) -> None:
+        self.rows.pop(dossier_id, None)
 
 
 class MemoryReports:
@@ -329,6 +361,7 @@ class MemoryRepositories:
         self.reimbursements = MemoryReimbursements()
         self.creation_codes = None
         self.reports = MemoryReports()
+        self.opening_notices = MemoryOpeningNotices()
         self.sharing_codes = MemorySharingCodes()
 
     def unit(self, dossier_id: str) -> MemoryUnit:

@@ -33,6 +33,10 @@ NOTES = {
     "initial_password_replaced", "password_after_reset",  # password_changed
     "otp_right",  # login_succeeded, password_reset_requested
     "created_online", "created_at_desk", "demo_data",  # dossier_created
+    # emergency_notice, openings_notice (services/notices.py): who was told, and which way
+    "to_holder_by_sms", "to_holder_by_email", "to_holder_by_post",
+    "to_attending_doctor_by_sms", "to_attending_doctor_by_email", "to_attending_doctor_unreachable",
+    "to_trusted_person_by_sms", "to_trusted_person_by_email",
 }
 
 # What a "manage" decision changed (the patient's settings, the wishes), and the emergency
@@ -49,6 +53,8 @@ CHANGES = {
     "hidden_in_emergency_allowed", "hidden_in_emergency_refused",
     # « Je ne connais pas cette personne » (domain/reports.py): the report, and a desk agent's handling
     "professional_reported", "report_handled",
+    # the notices of services/notices.py: the hourly message, the trusted person told of emergencies
+    "opening_alerts_on", "opening_alerts_off", "trusted_person_set_told_of_emergencies",
     # sharing codes (domain/sharing.py): the patient made one, or cancelled one
     "sharing_code_made", "sharing_code_cancelled",
 }

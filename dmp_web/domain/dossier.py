@@ -51,6 +51,9 @@ class Dossier:
     # deposited a document; the médecin traitant and the doctors given his rights need not be in it
     care_team_rpps: list[str] = field(default_factory=list)
     alert_new_documents: bool = False
+    # «Me prévenir quand un soignant ouvre mon DMP»: since when the patient asked it (None: not
+    # asked). The moment, not a yes: the hourly message never lists openings from before it.
+    alert_openings_since: datetime | None = None
     # a minor's parent or guardian, who consented and acts for them (created at a desk)
     legal_representative_name: str = ""
     legal_representative_link: str = ""  # "parent" or "guardian"
@@ -58,6 +61,10 @@ class Dossier:
     # professionals who used one and may read, as the care team does, for 24 hours
     sharing_codes: list[SharingCode] = field(default_factory=list)
     shares: list[Share] = field(default_factory=list)
+
+    @property
+    def alert_openings(self) -> bool:
+        return self.alert_openings_since is not None
 
     def __post_init__(self):
         if self.emergency_access is not None:

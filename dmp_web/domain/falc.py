@@ -355,6 +355,11 @@ class _Sentence:
         self.clean = _ITALICS.sub(lambda m: m.group(1) or m.group(2), normalize(self.text))
 
 
+def uses(term: Term, text: str) -> bool:
+    """Does this text use the term, in any of its written forms?"""
+    return _finds(term, text)
+
+
 def _finds(term: Term, sentence: str) -> bool:
     flags = 0 if term.is_acronym else re.IGNORECASE
     return any(re.search(_term_pattern(form), sentence, flags) for form in term.written_forms)

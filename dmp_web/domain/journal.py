@@ -67,6 +67,9 @@ ACTIONS = {
     # « Je ne connais pas cette personne »: the patient's report, and a desk agent's handling of it
     "professional_reported",
     "report_handled",
+    # we told someone that a professional opened the DMP (services/notices.py), or could not
+    "emergency_notice",
+    "openings_notice",
     # sharing codes: a professional's use refused (an allowed one is journaled as the code used)
     "use_sharing_code",
     "sharing_code_used",
@@ -95,6 +98,11 @@ OPERATOR_ACTIONS = {
     "schema_upgraded",
     "store_copied",
 }
+
+
+# The patient's own side of a journal: the holder and their legal representative. The history's
+# default view and the paper copy show the others (professionals, desk agents, refused actors…).
+HOLDER_SIDE = frozenset({"holder", "legal_representative"})
 
 
 @dataclass(frozen=True)
@@ -171,6 +179,11 @@ class ChainKey:
     def head_mac(self, journal_id: str, head: Head) -> str:
         fields = {"journal": journal_id, "count": head.count, "last_hash": head.last_hash, "purged_at": head.purged_at}
         return hmac.new(self._key, b"head|" + _canonical(fields), hashlib.sha256).hexdigest()
+
+    def index_mac(self, journal_id: str, index: dict) -> str:
+        """A MAC over a derived index of a journal (store/journal.py's seqs_where): an index
+        changed by hand, to hide an entry from a filtered page, is made again instead of read."""
+        return hmac.new(self._key, b"index|" + _canonical({**index, "journal": journal_id}), hashlib.sha256).hexdigest()
 
     def text_mac(self, text: bytes) -> str:
         """A MAC over a whole text (the anchor file of journal-anchor)."""

@@ -16,4 +16,5 @@ KIND_LABELS = {
     "creation_code": "code pour créer le DMP",
     "identifier": "identifiant oublié",
     "dossier_copy": "copie du DMP",
+    "emergency_notice": "accès en urgence au DMP",  # services/notices.py
 }

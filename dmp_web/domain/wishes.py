@@ -38,6 +38,7 @@ class Person:
     name: str = ""
     link: str = ""  # «ma fille», «mon voisin»…
     phone: str = ""
+    email: str = ""  # the trusted person's, optional: their notice of an emergency access goes there
 
     @property
     def is_set(self) -> bool:
@@ -49,6 +50,8 @@ class Wishes:
     trusted_person: Person = field(default_factory=Person)  # personne de confiance
     emergency_contact: Person = field(default_factory=Person)  # personne à prévenir en cas d'urgence
     emergency_contact_is_trusted_person: bool = False
+    # «Prévenir ma personne de confiance quand on ouvre mon DMP en urgence» (services/notices.py)
+    tell_trusted_person_of_emergencies: bool = False
     advance_directives: str = ""  # directives anticipées, typed (a file is a document of that type)
     organ_donation: str = "unsaid"
     blood_group: str = "unknown"

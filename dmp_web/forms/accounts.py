@@ -279,3 +279,8 @@ class AlertsForm(Form):
         choices=[SelectChoice("yes", "Oui"), SelectChoice("no", "Non")],
         validators=[InputRequired("Choisissez oui ou non")],
     )
+    openings = RadioField(
+        "Me prévenir quand un soignant ouvre mon DMP",
+        choices=[SelectChoice("yes", "Oui"), SelectChoice("no", "Non")],
+        validators=[InputRequired("Choisissez oui ou non")],
+    )

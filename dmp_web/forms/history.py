@@ -7,16 +7,18 @@ from wtforms.validators import InputRequired
 
 from .base import Form
 
-ALL, EMERGENCIES = "tous", "urgence"
+CARERS, ALL, EMERGENCIES = "soignants", "tous", "urgence"
 
 
 class HistoryFilterForm(Form):
     class Meta:
         csrf = False  # it only reads: nothing to protect, and the address can be bookmarked
 
+    # The carers first, and by default: the page answers «who looked at my DMP?»
     acces = RadioField(
         "Quels accès voulez-vous voir ?",
-        choices=[SelectChoice(ALL, "Tous les accès"), SelectChoice(EMERGENCIES, "Seulement les accès en urgence")],
-        default=ALL,
+        choices=[SelectChoice(CARERS, "Seulement les soignants"), SelectChoice(ALL, "Tout voir"),
+                 SelectChoice(EMERGENCIES, "Seulement les accès en urgence")],
+        default=CARERS,
         validators=[InputRequired("Choisissez quels accès voir")],
     )

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 
 from flask_wtf.file import FileField
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, StopValidation
 
 from .base import Form
 from .accounts import _EMAIL_KW, _MOBILE_KW, MOBILE_HINT
+from ..domain.notices import trusted_person_channel
 from ..domain.phones import BadPhone, read_phone
 from .validators import EmailAddress, Mobile, SameAs, TextOrFile, phone_message
 
@@ -131,6 +132,21 @@ class TrustedPersonForm(Form):
     name = _name("Écrivez le prénom et le nom de votre personne de confiance")
     link = _link()
     phone = _phone("Écrivez le numéro de téléphone de votre personne de confiance")
+    email = StringField(
+        "Son adresse e-mail, si vous voulez", description="Par exemple : prenom.nom@exemple.fr",
+        validators=[EmailAddress(required=False)],
+        render_kw={**_EMAIL_KW, "autocomplete": "off"},
+    )
+    tell = BooleanField(
+        "Prévenir ma personne de confiance quand on ouvre mon DMP en urgence",
+        description="Elle reçoit un SMS sur son portable, ou un e-mail. "
+                    "Le message dit qui a ouvert votre DMP, quand, et la raison donnée.",
+    )
+
+    def validate_tell(self, field) -> None:
+        """To be told, the person needs a mobile (an SMS) or an e-mail: a fixed line gets neither."""
+        if field.data and not self.phone.errors and trusted_person_channel(self.phone.data, self.email.data) is None:
+            raise StopValidation("Pour la prévenir, écrivez son numéro de portable ou son adresse e-mail")
 
 
 class EmergencyContactForm(Form):

@@ -46,3 +46,11 @@ def identifier_letter(*, full_name: str, address_lines: list[str], login_id: str
     """The letter sent when the patient forgot the login identifier."""
     return _letter("identifier_letter.html", full_name, address_lines, login_id=login_id,
                    site_address=site_address, dated=dated)
+
+
+def emergency_notice_letter(*, full_name: str, address_lines: list[str], told: list[str],
+                            site_address: str = SITE_ADDRESS, dated: datetime.date) -> bytes:
+    """The letter that tells a patient without mobile or e-mail of an emergency access to their
+    DMP: who, when, which kind, the reason (services/notice_texts.py writes those lines)."""
+    return _letter("emergency_notice_letter.html", full_name, address_lines, told=told,
+                   site_address=site_address, dated=dated)

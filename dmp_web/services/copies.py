@@ -21,7 +21,7 @@ from ..domain.letters import POST_DELAY
 from ..domain.actors import ActorKind
 from ..domain.documents import DOCUMENT_TYPES, Document
 from ..domain.dossier import Dossier, emergency_switches_in_words
-from ..domain.journal import JournalEntry
+from ..domain.journal import HOLDER_SIDE, JournalEntry
 from ..domain.register import InsuredPerson
 from ..domain.wishes import Wishes
 from ..formatting import PARIS, date_fr, time_fr
@@ -69,6 +69,7 @@ class DossierContent:
     history: list[str]
     made_at: datetime
     files: list[CopiedDocument] = field(default_factory=list)
+    full_history: bool = False  # the archive's copy: every entry; on paper, what matters (_on_paper)
     blocked: list[str] = field(default_factory=list)  # professionals the patient blocked
     attending_rights: list[str] = field(default_factory=list)  # doctors with the médecin traitant's rights
 
@@ -89,8 +90,10 @@ def _archive_name(number: int, stored: StoredFile) -> str:
     return f"{FILES_FOLDER}/{number:02d}-{stored.name}"
 
 
-def gather(ctx: Context, actor, dossier: Dossier) -> DossierContent:
-    """Read what the copy shows. Call it only after an allowed "export" decision."""
+def gather(ctx: Context, actor, dossier: Dossier, *, full_history: bool = False) -> DossierContent:
+    """Read what the copy shows. Call it only after an allowed "export" decision.
+
+    The history is the paper's (_on_paper), or every entry for the archive (`full_history`)."""
     repo = ctx.repos.documents
     copied, files = [], []
     for document in _documents_for_copy(ctx, actor, dossier):
@@ -108,6 +111,8 @@ def gather(ctx: Context, actor, dossier: Dossier) -> DossierContent:
         if stored:
             files.append(item)
     entries = ctx.repos.journal.entries(dossier.id)
+    if not full_history:
+        entries = [entry for entry in entries if _on_paper(entry)]
     person = ctx.register.get(dossier.holder_nir)
     doctor = ctx.repos.directory.professional(dossier.attending_doctor_rpps) if dossier.attending_doctor_rpps else None
     return DossierContent(
@@ -120,13 +125,28 @@ def gather(ctx: Context, actor, dossier: Dossier) -> DossierContent:
                          feminine=person.sex == "F"),
         made_at=ctx.now(),
         files=files,
+        full_history=full_history,
         blocked=[_professional_name(ctx, rpps) for rpps in dossier.blocked_rpps],
         attending_rights=[_professional_name(ctx, rpps) for rpps in dossier.attending_rights_rpps],
     )
 
 
+# The patient's own entries a copy on paper keeps: the changes of who may read the dossier and
+# what they may read (médecin traitant, blocks, rights, the emergency choice, hidden documents,
+# closing). They explain the professionals' lines around them (a refusal after a block, a read
+# by a doctor given rights); the patient's readings, logins and copies would bury those lines,
+# and stay in the archive, which has every entry.
+PAPER_OWN_ACTIONS = frozenset({"manage", "hide_document", "emergency_access_set", "dossier_closed", "dossier_reopened"})
+
+
+def _on_paper(entry: JournalEntry) -> bool:
+    """Whether the paper copy's history tells this entry: every entry of others than the
+    patient's side (professionals, desk agents, refused actors…), and the patient's changes."""
+    return entry.actor_kind not in HOLDER_SIDE or (entry.allowed and entry.action in PAPER_OWN_ACTIONS)
+
+
 def _history(ctx: Context, entries: list[JournalEntry], titles: dict[str, str], *, feminine: bool) -> list[str]:
-    """The whole access history, newest first, in the sentences of the history page.
+    """The access history, newest first, in the sentences of the history page.
 
     `titles` are the documents in the copy: any other stays «un document»."""
     rpps = {e.actor_id for e in entries if e.actor_kind == ActorKind.PROFESSIONAL.value}
@@ -233,9 +253,9 @@ def build_archive(ctx: Context, actor, dossier: Dossier) -> IO[bytes]:
     dossier of large files does not fill the memory). The caller closes it.
 
     Each file is read, written to the archive and let go before the next one."""
-    content = gather(ctx, actor, dossier)
+    content = gather(ctx, actor, dossier, full_history=True)  # «all my data»: the history's every entry
     copy = render_copy(content)
-    items = [_item(PDF_NAME, "application/pdf", copy, description="La copie à imprimer de votre DMP")]
+    items = [_item(PDF_NAME, "application/pdf", copy, description="La copie de votre DMP, avec tout l’historique")]
     spooled = tempfile.SpooledTemporaryFile(max_size=ARCHIVE_IN_MEMORY)  # noqa: SIM115 - returned open to the caller
     with zipfile.ZipFile(spooled, "w") as archive:
         archive.writestr(_entry(PDF_NAME, content.made_at), copy)

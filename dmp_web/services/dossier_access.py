@@ -21,6 +21,7 @@ from ..domain.identity import InvalidNir, ins_c_is_valid, normalize_nir
 from ..domain.uploads import CheckedUpload
 from ..domain.wishes import WishItem
 from ..notify import Email
+from . import notices
 from .context import Context
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -251,7 +252,10 @@ def open_emergency(ctx: Context, actor: Professional, dossier: Dossier, reason: 
         unit.add_emergency(access)
         return {"action": "regulator_access" if kind is EmergencyKind.REGULATOR else "break_glass"}
 
-    return act(ctx, actor, "open_emergency", dossier, emergency=access, change=change)
+    decision = act(ctx, actor, "open_emergency", dossier, emergency=access, change=change)
+    if decision.allowed and decision.emergency:
+        notices.emergency_opened(ctx, actor, dossier, access)  # the patient and their close ones are told
+    return decision
 
 
 def _alert_patient(ctx: Context, dossier: Dossier) -> None:

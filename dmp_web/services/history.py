@@ -8,17 +8,17 @@ Longer than 300 lines: one short sentence per kind of journal entry, old text en
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from ..domain.paging import PageLinks
 from ..domain.access import REASONS, Decision
 from ..domain.details import JournaledDetail, read_detail
 from ..domain.actors import FORBIDDEN_KINDS, ActorKind, Profession, Professional, SPECIALTIES
 from ..domain.dossier import Dossier
-from ..domain.journal import JournalEntry
+from ..domain.journal import HOLDER_SIDE, JournalEntry
 from ..domain.reports import Report
 from ..domain.sharing import SHARE_DURATION
 from ..domain.wishes import WishItem
@@ -104,6 +104,11 @@ _CHANGES = {
     "hidden_in_emergency_refused": "en urgence, vos documents cachés restent cachés",
     "professional_reported": "signalement de {name} (RPPS {rpps})",
     "report_handled": "signalement traité : {name} (RPPS {rpps})",
+    # services/notices.py
+    "opening_alerts_on": "message quand un soignant ouvre votre DMP activé",
+    "opening_alerts_off": "message quand un soignant ouvre votre DMP arrêté",
+    "trusted_person_set_told_of_emergencies": _WISHES + "personne de confiance enregistrée, à prévenir des "
+                                                        "accès en urgence",
     "sharing_code_made": "code de partage créé, valable 24 heures",
     "sharing_code_cancelled": "code de partage annulé",
 }
@@ -148,9 +153,40 @@ _OWN_SENTENCES = {
     # {actor} the desk agent who handled the report
     "professional_reported": "Vous avez signalé {name} {when}. Vous ne connaissez pas cette personne.",
     "report_handled": "{actor} a traité votre signalement {when}. Il parlait de {name}.",
+    # services/notices.py: {told} says to whom and how (_TOLD), {reason} why it did not go
+    "emergency_notice": "{told} {when}. C’était pour un accès en urgence à votre DMP.{reason}",
+    "openings_notice": "{told} {when}. C’était pour dire qui a ouvert votre DMP.{reason}",
 }
 
 _WISH_CODES = frozenset(item.value for item in WishItem)
+
+# Who was told of an access to the DMP, and how (services/notices.py): (sent, not sent). In
+# words without a hard term, so the history needs no explanation beside them: «votre médecin» is
+# the médecin traitant, «la personne à qui vous faites confiance» the personne de confiance.
+_TOLD = {
+    "to_holder_by_sms": ("Nous vous avons envoyé un message sur votre portable",
+                         "Nous n’avons pas pu vous envoyer de message sur votre portable"),
+    "to_holder_by_email": ("Nous vous avons envoyé un e-mail", "Nous n’avons pas pu vous envoyer d’e-mail"),
+    "to_holder_by_post": ("Nous vous avons envoyé une lettre", "Nous n’avons pas pu vous envoyer de lettre"),
+    "to_attending_doctor_by_sms": ("Nous avons envoyé un message sur le portable de votre médecin",
+                                   "Nous n’avons pas pu envoyer de message sur le portable de votre médecin"),
+    "to_attending_doctor_by_email": ("Nous avons envoyé un e-mail à votre médecin",
+                                     "Nous n’avons pas pu envoyer d’e-mail à votre médecin"),
+    "to_attending_doctor_unreachable": ("Nous avons prévenu votre médecin",
+                                        "Nous n’avons pas pu prévenir votre médecin"),
+    "to_trusted_person_by_sms": ("Nous avons envoyé un message à la personne à qui vous faites confiance",
+                                 "Nous n’avons pas pu écrire à la personne à qui vous faites confiance"),
+    "to_trusted_person_by_email": ("Nous avons envoyé un e-mail à la personne à qui vous faites confiance",
+                                   "Nous n’avons pas pu écrire à la personne à qui vous faites confiance"),
+}
+
+
+def _told(note: str, sent: bool) -> str:
+    said = _TOLD.get(note)
+    if said is None:
+        return "Nous avons envoyé un message" if sent else "Nous n’avons pas pu envoyer un message"
+    return said[0] if sent else said[1]
+
 
 DESCRIBED_ACTIONS = frozenset(_DONE_AND_TRIED) | frozenset(_OWN_SENTENCES)
 
@@ -158,7 +194,7 @@ DESCRIBED_ACTIONS = frozenset(_DONE_AND_TRIED) | frozenset(_OWN_SENTENCES)
 @dataclass(frozen=True)
 class HistoryLine:
     at: datetime
-    text: str  # one to three short sentences
+    text: str  # one to three short sentences (for a repeated action: its newest time's)
     emergency: bool
     refused: bool
     # the professional who made this access (RPPS), the entry's place, and the patient's report
@@ -166,6 +202,9 @@ class HistoryLine:
     rpps: str = ""
     seq: int = -1
     report: Report | None = None
+    # The patient's own action done `times` times in a row, told once: the first time was `since`.
+    times: int = 1
+    since: datetime | None = None
 
     @property
     def label(self) -> str:
@@ -174,18 +213,24 @@ class HistoryLine:
 
     @property
     def sentence(self) -> str:
-        return f"{self.label} : {self.text}" if self.label else self.text
+        told = f"{self.what} C’était {self._moment}." if self.times > 1 else self.text
+        return f"{self.label} : {told}" if self.label else told
+
+    @property
+    def _moment(self) -> str:
+        return _between(self.since, self.at) if self.times > 1 and self.since else _when(self.at)
 
     @property
     def when(self) -> str:
         """«Le 12 octobre 2026 à 10 h 05»: the page shows it on a line of its own."""
-        return _when(self.at)[:1].upper() + _when(self.at)[1:]
+        return self._moment[:1].upper() + self._moment[1:]
 
     @property
     def what(self) -> str:
         """The text without its date and time, for the page that shows them above it; a
-        sentence of its own, so it starts with a capital even after the emergency label."""
-        what = self.text.replace(f" {_when(self.at)}", "")
+        sentence of its own, so it starts with a capital even after the emergency label.
+        A repeated action says how many times instead («… 30 fois.»)."""
+        what = self.text.replace(f" {_when(self.at)}", f" {self.times} fois" if self.times > 1 else "")
         return what[:1].upper() + what[1:]
 
 
@@ -194,6 +239,14 @@ NBSP = "\u00a0"  # a line never breaks inside «10 h 12», nor right inside the 
 
 def _when(at: datetime) -> str:
     return f"le {date_fr(at)} à {time_fr(at).replace(' ', NBSP)}"
+
+
+def _between(first: datetime, last: datetime) -> str:
+    """«le 3 mars 2026, de 9 h 05 à 11 h 40», or «du 2 mars 2026 à 9 h 05 au 3 mars 2026 à 11 h 40»."""
+    start, end = time_fr(first).replace(" ", NBSP), time_fr(last).replace(" ", NBSP)
+    if date_fr(first) != date_fr(last):
+        return f"du {date_fr(first)} à {start} au {date_fr(last)} à {end}"
+    return _when(last) if start == end else f"le {date_fr(last)}, de {start} à {end}"
 
 
 def _quoted(text: str) -> str:
@@ -262,8 +315,9 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
         chosen = _changed(detail)
         choice = f" Votre choix : {_as_told(chosen)}" if chosen else ""
         named = (detail.change.name or detail.change.rpps) if detail.change else ""
+        told = _told(detail.note, entry.allowed)
         return HistoryLine(entry.at, own.format(when=when, e="e" if feminine else "", reason=reason, choice=choice,
-                                                name=named, actor=who(entry, {})), entry.emergency, refused)
+                                                name=named, actor=who(entry, {}), told=told), entry.emergency, refused)
 
     title = titles.get(detail.document_id) if detail.document_id else None
     doc = _quoted(title) if title else A_DOCUMENT
@@ -312,15 +366,26 @@ class NoSuchPage(LookupError):
     """A page number the history does not have."""
 
 
+# The three views of the history: the entries of others than the patient (the default: «who
+# looked at my DMP?»), everything (the patient's own repeated actions told once), the emergencies.
+OTHERS, EVERYTHING, EMERGENCIES = "others", "everything", "emergencies"
+VIEWS = (OTHERS, EVERYTHING, EMERGENCIES)
+
+
 @dataclass(frozen=True)
 class HistoryPage(PageLinks):
     entries: list[JournalEntry]  # this page's, newest first
     number: int
-    pages: int
+    pages: int | None  # None: more pages follow, how many is not counted (see page_of)
     total: int  # entries in the whole (filtered) history
     # How many journal entries the pages are cut from. Reading a page is itself journaled, so
     # the next page is cut from the same first entries: it neither repeats nor skips a line.
     upto: int = 0
+    groups: list[list[JournalEntry]] = field(default_factory=list)  # one per line of the page, newest first
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.pages is None else super().next
 
 
 class JournalReader(Protocol):
@@ -332,31 +397,72 @@ class JournalReader(Protocol):
 
     def emergencies(self, dossier_id: str, upto: int) -> list[JournalEntry]: ...
 
+    def others(self, dossier_id: str, upto: int, skip: int = 0,
+               limit: int | None = None) -> tuple[int, list[JournalEntry]]: ...
 
-def page_of(journal: JournalReader, dossier_id: str, number: int, *, emergencies_only: bool = False,
+
+def repeats(before: JournalEntry, entry: JournalEntry) -> bool:
+    """Whether `entry` tells the same as `before` and joins its line: the same action of the
+    patient's side, with the same outcome and details (so the same sentence: two documents read
+    stay two lines). A professional's entry, or an emergency, always has a line of its own."""
+    same = ("actor_kind", "actor_id", "action", "allowed", "reason", "detail")
+    return (before.actor_kind in HOLDER_SIDE and not before.emergency and not entry.emergency
+            and all(getattr(before, name) == getattr(entry, name) for name in same))
+
+
+def _newest_first(journal: JournalReader, dossier_id: str, upto: int, chunk: int = 64) -> Iterator[JournalEntry]:
+    """The first `upto` entries from the newest, read `chunk` at a time (a file segment each)."""
+    stop = upto
+    while stop > 0:
+        start = (stop - 1) // chunk * chunk
+        yield from reversed(journal.entries(dossier_id, start, stop))
+        stop = start
+
+
+def grouped(entries: Iterable[JournalEntry], lines: int) -> tuple[list[list[JournalEntry]], bool]:
+    """The first `lines` lines of these entries (newest first), a repeated action on one line;
+    and whether a line follows. Reads one entry past the last line, never the rest."""
+    found: list[list[JournalEntry]] = []
+    for entry in entries:
+        if found and repeats(found[-1][-1], entry):
+            found[-1].append(entry)
+        elif len(found) == lines:
+            return found, True
+        else:
+            found.append([entry])
+    return found, False
+
+
+def page_of(journal: JournalReader, dossier_id: str, number: int, *, view: str = EVERYTHING,
             per_page: int = PER_PAGE, upto: int | None = None) -> HistoryPage:
     """Page `number` (from 1) of the first `upto` entries (all by default), newest first;
-    NoSuchPage outside 1..pages, or for more entries than the journal holds. Only the page's
-    entries are read (the filter on emergencies reads the emergencies).
+    NoSuchPage outside 1..pages, or for more entries than the journal holds.
 
+    Only what the page needs is read: the others' and the emergencies' entries come from their
+    own store queries; the whole history is read from its newest entry to the page's last line
+    (its lines, repeats joined, are not counted: `pages` is None until the last page).
     An empty history still has its page 1, which says there is nothing yet."""
     count = journal.count(dossier_id)
-    if upto is None:
-        upto = count
-    if not 0 <= upto <= count:
+    upto = count if upto is None else upto
+    if not 0 <= upto <= count or number < 1 or view not in VIEWS:
         raise NoSuchPage(number)
     # the journal is append-only: its first `upto` entries never change
-    chosen = journal.emergencies(dossier_id, upto) if emergencies_only else None
-    total = len(chosen) if chosen is not None else upto
-    pages = max(1, -(-total // per_page))
-    if not 1 <= number <= pages:
-        raise NoSuchPage(number)
     start = (number - 1) * per_page
-    if chosen is not None:
-        shown = chosen[start:start + per_page]
+    if view == EVERYTHING:
+        lines, more = grouped(_newest_first(journal, dossier_id, upto), start + per_page)
+        if number > 1 and len(lines) <= start:
+            raise NoSuchPage(number)
+        shown = lines[start:]
+        return HistoryPage([e for line in shown for e in line], number, None if more else number, upto, upto, shown)
+    if view == OTHERS:
+        total, chosen = journal.others(dossier_id, upto, start, per_page)
     else:
-        shown = list(reversed(journal.entries(dossier_id, max(0, upto - start - per_page), upto - start)))
-    return HistoryPage(shown, number, pages, total, upto)
+        emergencies = journal.emergencies(dossier_id, upto)
+        total, chosen = len(emergencies), emergencies[start:start + per_page]
+    pages = max(1, -(-total // per_page))
+    if number > pages:
+        raise NoSuchPage(number)
+    return HistoryPage(chosen, number, pages, total, upto, [[e] for e in chosen])
 
 
 # -- the use case ----------------------------------------------------------------------------
@@ -368,20 +474,24 @@ class History:
     lines: list[HistoryLine] | None = None
 
 
-def read_history(ctx: Context, actor, dossier: Dossier, *, page: int, emergencies_only: bool,
+def read_history(ctx: Context, actor, dossier: Dossier, *, page: int, view: str = OTHERS,
                  feminine: bool = False, upto: int | None = None) -> History:
-    """The patient reads their history: one journaled decision ("read_dossier"), then the page,
-    cut from the first `upto` entries when the page before said so (see HistoryPage.upto).
+    """The patient reads their history: one journaled decision ("read_dossier"), then the page
+    of the view (VIEWS), cut from the first `upto` entries when the page before said so (see
+    HistoryPage.upto). A repeated action of the patient is one line, saying how many times.
 
     Raises NoSuchPage for a page the history does not have (the reading is journaled first)."""
     decision = dossier_access.decide_and_journal(ctx, actor, "read_dossier", dossier)
     if not decision.allowed:
         return History(decision)
-    chosen = page_of(ctx.repos.journal, dossier.id, page, emergencies_only=emergencies_only, upto=upto)
+    chosen = page_of(ctx.repos.journal, dossier.id, page, view=view, upto=upto)
     readable, _ = dossier_access.visible_documents(ctx, actor, dossier)
     titles = {document.id: document.title for document in readable}
     rpps = {e.actor_id for e in chosen.entries if e.actor_kind == ActorKind.PROFESSIONAL.value}
     professionals = {n: p for n in rpps if (p := ctx.repos.directory.professional(n)) is not None}
-    lines = [describe(e, titles=titles, professionals=professionals, feminine=feminine) for e in chosen.entries]
+    lines = []
+    for group in chosen.groups:
+        line = describe(group[0], titles=titles, professionals=professionals, feminine=feminine)
+        lines.append(replace(line, times=len(group), since=group[-1].at) if len(group) > 1 else line)
     lines = patient_reports.on_history(ctx, dossier.id, lines)
     return History(decision, chosen, lines)

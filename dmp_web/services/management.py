@@ -102,6 +102,18 @@ def set_alerts(ctx: Context, actor, dossier: Dossier, on: bool) -> Decision:
                    lambda d: setattr(d, "alert_new_documents", on))
 
 
+def set_opening_alerts(ctx: Context, actor, dossier: Dossier, on: bool) -> Decision:
+    """«Me prévenir quand un soignant ouvre mon DMP» (services/notices.py sends it): the moment
+    it is asked is kept, so the first message never lists openings from before."""
+    since = ctx.now() if on else None
+
+    def change(d: Dossier) -> None:
+        if not (on and d.alert_openings):  # asked again: it still counts from the first time
+            d.alert_openings_since = since
+
+    return _manage(ctx, actor, dossier, Change("opening_alerts_on" if on else "opening_alerts_off"), change)
+
+
 def close(ctx: Context, actor, dossier: Dossier) -> Decision:
     """Close the DMP: no one reads or feeds it; the patient may still ask a copy and reopen it."""
     now = ctx.now()

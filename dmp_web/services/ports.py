@@ -21,6 +21,7 @@ from ..domain.actors import Professional
 from ..domain.documents import Document
 from ..domain.dossier import Dossier
 from ..domain.journal import Actor, ChainProblem, Head, JournalEntry
+from ..domain.notices import OpeningDigest
 from ..domain.reimbursements import Reimbursement
 from ..domain.reports import Report
 from ..domain.wishes import Wishes
@@ -111,6 +112,9 @@ class Journal(Protocol):
 
     def emergencies(self, dossier_id: str, upto: int) -> list[JournalEntry]: ...
 
+    def others(self, dossier_id: str, upto: int, skip: int = 0,
+               limit: int | None = None) -> tuple[int, list[JournalEntry]]: ...
+
     def head(self, dossier_id: str) -> Head | None: ...
 
     def check(self, dossier_id: str) -> ChainProblem | None: ...
@@ -158,6 +162,23 @@ class Directory(Protocol):
 
     def search_professionals(self, text: str) -> Iterable[Professional]: ...
 
+    def account(self, login_id: str) -> Account | None:
+        """A professional's login account: its e-mail and mobile reach them (services/notices.py)."""
+
+
+class OpeningNotices(Protocol):
+    """Where each dossier's hourly message «un soignant a ouvert votre DMP» stands."""
+
+    def get(self, dossier_id: str) -> OpeningDigest | None: ...
+
+    def update(self, dossier_id: str, change: Callable[[OpeningDigest | None], OpeningDigest | None]
+               ) -> OpeningDigest | None:
+        """Read, change and write one dossier's state under its lock; the queue follows due_at."""
+
+    def due(self, now: datetime, limit: int = 100) -> list[str]: ...
+
+    def forget(self, dossier_id: str) -> None: ...
+
 
 class Reports(Protocol):
     """The patients' reports of a professional (domain/reports.py); saved only in a unit of work."""
@@ -194,6 +215,7 @@ class Repositories(Protocol):
     creation_codes: CreationCodes
     directory: Directory
     reports: Reports
+    opening_notices: OpeningNotices
     sharing_codes: SharingCodes
 
     def unit(self, dossier_id: str) -> UnitOfWork: ...

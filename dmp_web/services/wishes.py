@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from collections.abc import Callable
 
 from ..domain.access import Decision
@@ -147,11 +147,16 @@ def _person(name: str, link: str, phone: str) -> Person:
     return Person(name.strip(), (link or "").strip(), phone)
 
 
-def set_trusted_person(ctx: Context, actor, dossier: Dossier, name: str, link: str, phone: str) -> Decision:
+def set_trusted_person(ctx: Context, actor, dossier: Dossier, name: str, link: str, phone: str, *,
+                       email: str = "", tell: bool = False) -> Decision:
+    """tell: the patient ticked «Prévenir ma personne de confiance quand on ouvre mon DMP en
+    urgence» (services/notices.py sends it to `phone` if a mobile, else to `email`)."""
     def change(wishes: Wishes) -> None:
-        wishes.trusted_person = _person(name, link, phone)
+        wishes.trusted_person = replace(_person(name, link, phone), email=email.strip())
+        wishes.tell_trusted_person_of_emergencies = tell
 
-    return _change(ctx, actor, dossier, change, "trusted_person_set")
+    return _change(ctx, actor, dossier, change,
+                   "trusted_person_set_told_of_emergencies" if tell else "trusted_person_set")
 
 
 def remove_trusted_person(ctx: Context, actor, dossier: Dossier) -> Decision:
@@ -161,6 +166,7 @@ def remove_trusted_person(ctx: Context, actor, dossier: Dossier) -> Decision:
             wishes.emergency_contact = wishes.trusted_person
             wishes.emergency_contact_is_trusted_person = False
         wishes.trusted_person = Person()
+        wishes.tell_trusted_person_of_emergencies = False
 
     return _change(ctx, actor, dossier, change, "trusted_person_removed")
 

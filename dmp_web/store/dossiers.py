@@ -19,7 +19,7 @@ from ..domain.accounts import Account, CreationCode
 from ..domain.credentials import new_login_id
 from ..domain.dossier import Dossier
 from ..domain.journal import (
-    OPERATORS_JOURNAL, Actor, ChainKey, ChainProblem, Head, JournalEntry, make_entry,
+    HOLDER_SIDE, OPERATORS_JOURNAL, Actor, ChainKey, ChainProblem, Head, JournalEntry, make_entry,
 )
 from .codec import from_row, to_row
 from .crypto import Sealer, decode_key, encode_key
@@ -37,6 +37,7 @@ from .journal import JournalFiles
 from .unit import DossierUnit
 from .copies import JobStore
 from .register import InsuredRegister
+from .notices import OpeningNoticeRepository
 from .sharded import KeyTaken, ShardedTable
 
 
@@ -163,6 +164,10 @@ class AccountRepository:
             unit.commit()
 
 
+def _by_others(row: dict) -> bool:
+    return row["actor_kind"] not in HOLDER_SIDE
+
+
 class JournalKeyMissing(ValueError):
     """The key that sealed a journal's entries is gone: they open for no one."""
 
@@ -252,6 +257,17 @@ class JournalRepository:
         head = files.head() or Head()
         rows = files.rows_where(lambda row: row["emergency"] and row["seq"] < upto, head)
         return self._opened(dossier_id, list(rows))
+
+    def others(self, dossier_id: str, upto: int, skip: int = 0,
+               limit: int | None = None) -> tuple[int, list[JournalEntry]]:
+        """Among the first `upto` entries, those not by the holder's side (HOLDER_SIDE): how many,
+        and the `limit` newest after skipping `skip`, newest first. An index of their seqs
+        (JournalFiles.seqs_where) spares reading the holder's own entries."""
+        files = self.files(dossier_id)
+        head = files.head() or Head()
+        seqs = [n for n in files.seqs_where("others", _by_others, head) if n < upto]
+        chosen = list(reversed(seqs))[skip:None if limit is None else skip + limit]
+        return len(seqs), self._opened(dossier_id, files.rows_at(chosen, head))
 
     def check(self, dossier_id: str) -> ChainProblem | None:
         problem = self.files(dossier_id).check()
@@ -358,6 +374,7 @@ class Repositories:
         self.sessions = SessionRepository(store, session_sealer) if session_sealer else None
         self.jobs = JobStore(store, sealer) if sealer else None  # the worker's copies, sealed
         self.register = InsuredRegister(store)  # the insured persons (the Assurance Maladie's)
+        self.opening_notices = OpeningNoticeRepository(store)  # the hourly «who opened my DMP» message
         self.sharing_codes = SharingCodeIndex(store)  # a sharing code's digest -> its dossier
 
     def content_mark(self, dossier_id: str) -> str:

@@ -105,6 +105,48 @@ class JournalFiles:
                 if keep(row):
                     yield row
 
+    def rows_at(self, seqs: list[int], head: Head) -> list[dict]:
+        """The stored entries of these seqs (within the head's count), in that order, each segment read once."""
+        lines: dict[int, list[bytes]] = {}
+        found = []
+        for seq in seqs:
+            number, offset = divmod(seq, SEGMENT)
+            if number not in lines:
+                lines[number] = self._lines(number, min(SEGMENT, head.count - number * SEGMENT))
+            if 0 <= seq < head.count and offset < len(lines[number]):
+                found.append(json.loads(lines[number][offset]))
+        return found
+
+    def seqs_where(self, name: str, keep: Callable[[dict], bool], head: Head) -> list[int]:
+        """The seqs of the entries keep(row) accepts, oldest first, from an index kept beside the
+        segments (index-<name>.json), so a filtered page does not read the whole journal.
+
+        The index is derived, never trusted alone: it says how many entries it covers and the
+        hash of the last one. If that entry is not the journal's any more (a journal put back or
+        chained again), it is made again from the segments; otherwise only the entries appended
+        since are read, and the index is written again (replaced in one step, like a segment)."""
+        path = self.store.path(*self.folder, f"index-{name}.json")
+        try:
+            index = json.loads(path.read_text(encoding="utf-8"))
+            mac = index.pop("mac")
+            covered, seqs = int(index["count"]), [int(n) for n in index["seqs"]]
+            last = self.rows(covered - 1, covered, head=head) if covered else []
+            if (mac != self.chain.index_mac(self.journal_id, {**index, "name": name}) or covered > head.count
+                    or (covered and (not last or last[0]["hash"] != index["hash"]))):
+                covered, seqs = 0, []
+        except (FileNotFoundError, ValueError, KeyError, TypeError, AttributeError):
+            covered, seqs = 0, []
+        if covered < head.count:
+            last_hash = head.last_hash
+            for number in range(covered // SEGMENT, -(-head.count // SEGMENT)):  # a segment at a time
+                added = self.rows(max(covered, number * SEGMENT), min(head.count, (number + 1) * SEGMENT), head=head)
+                seqs += [row["seq"] for row in added if keep(row)]
+                last_hash = added[-1]["hash"] if added else last_hash
+            index = {"count": head.count, "hash": last_hash, "seqs": seqs}
+            index["mac"] = self.chain.index_mac(self.journal_id, {**index, "name": name})
+            self.store.write_bytes(path, json.dumps(index, separators=(",", ":")).encode("utf-8"))
+        return seqs
+
     def check(self) -> ChainProblem | None:
         """What is wrong with this journal, or None when every entry holds and none is missing."""
         try:

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..domain.falc import Glossary, Term, load_glossary
+from collections.abc import Iterable
+
+from ..domain.falc import Glossary, Term, load_glossary, uses
 
 
 def _sort_key(term: Term) -> str:
@@ -22,3 +24,11 @@ def find_term(name: str, glossary: Glossary | None = None) -> Term | None:
         if wanted in (form.casefold() for form in term.written_forms):
             return term
     return None
+
+
+def terms_in(texts: Iterable[str], known: Iterable[str] = ()) -> list[Term]:
+    """The glossary's terms these texts use (generated sentences, such as the history's lines),
+    in the glossary's order, but those of `known` (explained on the page already)."""
+    text = " ".join(texts)
+    skip = {name.casefold() for name in known}
+    return [term for term in load_glossary() if term.term.casefold() not in skip and uses(term, text)]

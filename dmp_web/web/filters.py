@@ -6,7 +6,7 @@ from ..domain.dossier import emergency_switches_in_words
 from ..domain.falc import Term
 from ..domain.habilitations import wish_readers_in_words
 from ..formatting import date_fr, group_code, time_fr
-from ..texts.glossary import find_term
+from ..texts.glossary import find_term, terms_in
 from ..texts.guides import PICTOGRAMS
 
 
@@ -38,3 +38,4 @@ def init_app(app) -> None:
     app.add_template_global(pictogram_alt)
     app.add_template_global(wish_readers)
     app.add_template_global(emergency_switches_in_words)
+    app.add_template_global(terms_in)

@@ -304,12 +304,18 @@ def emergency_choice():
 @bp.route("/gestion/alertes", methods=["GET", "POST"])
 def alerts():
     dossier = current_dossier()
-    form = AlertsForm(data=None if request.method == "POST" else
-                      {"choice": "yes" if dossier.alert_new_documents else "no"})
+    form = AlertsForm(data=None if request.method == "POST" else {
+        "choice": "yes" if dossier.alert_new_documents else "no",
+        "openings": "yes" if dossier.alert_openings else "no"})
     if form.validate_on_submit():
-        return _managed(management.set_alerts(ctx(), holder(), dossier, form.choice.data == "yes"),
-                        "Votre choix pour les e-mails est enregistré.")
-    return render_template("pages/patient/alerts.html", form=form)
+        decision = management.set_alerts(ctx(), holder(), dossier, form.choice.data == "yes")
+        openings = form.openings.data == "yes"
+        if decision.allowed and openings != dossier.alert_openings:  # journaled when it changes
+            decision = management.set_opening_alerts(ctx(), holder(), dossier, openings)
+        return _managed(decision, "Vos choix pour les alertes sont enregistrés.")
+    account = ctx().repos.accounts.get(dossier.id)
+    return render_template("pages/patient/alerts.html", form=form,
+                           reachable=bool(account and (account.mobile or account.email)))
 
 
 # -- closing the DMP, reopening it --------------------------------------------------------------

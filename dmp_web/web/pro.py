@@ -13,7 +13,7 @@ from ..domain.documents import DOCUMENT_TYPES
 from ..domain.habilitations import BREAK_GLASS_PROFESSIONS, allows, may_break_glass, professions_in_words
 from ..forms.accounts import NewPasswordForm
 from ..forms.pro import CareTeamConsentForm, DepositForm, EmergencyForm, PatientSearchForm, ProLoginForm
-from ..services import dossier_access, enrolment, reports, wishes
+from ..services import dossier_access, enrolment, notices, reports, wishes
 from ..services import login as logins
 from .auth import DirectoryUser, code_page, give_back_kept_form, pending_login, resend, start_session
 from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
@@ -163,6 +163,7 @@ def find():
 @login_required
 def dossier(dossier_id):
     actor, dossier, _ = decided("read_dossier", dossier_id)
+    notices.dossier_opened(ctx(), actor, dossier)  # the patient who asked it is told (1 message an hour)
     documents, left_out = dossier_access.visible_documents(ctx(), actor, dossier)
     person = ctx().register.get(dossier.holder_nir)
     return render_template(
@@ -263,7 +264,7 @@ def emergency(dossier_id):
         decision = dossier_access.open_emergency(ctx(), actor, dossier, form.reason.data)
         if not decision.allowed:
             return refused(decision)
-        flash("L’accès en urgence est ouvert pour 24 heures. Le patient le verra.", "success")
+        flash("L’accès en urgence est ouvert pour 24 heures. Le patient est prévenu.", "success")
         return redirect(url_for("pro.dossier", dossier_id=dossier.id))
     return render_template("pages/pro/emergency.html", form=form, dossier=dossier, regulator=actor.emergency_regulator,
                            may_break_glass=may_break_glass(actor.profession),

@@ -181,10 +181,11 @@ def trusted_person():
         return _saved(services.remove_trusted_person(ctx(), holder(), dossier),
                       "Vous n’avez plus de personne de confiance dans votre DMP.")
     wishes = ctx().repos.wishes.get(dossier.id)
-    form = TrustedPersonForm(data=_initial(asdict(wishes.trusted_person)))
+    form = TrustedPersonForm(data=_initial({**asdict(wishes.trusted_person),
+                                             "tell": wishes.tell_trusted_person_of_emergencies}))
     if form.validate_on_submit():
         decision = services.set_trusted_person(ctx(), holder(), dossier, form.name.data, form.link.data,
-                                               form.phone.data)
+                                               form.phone.data, email=form.email.data or "", tell=form.tell.data)
         return _saved(decision, "Votre personne de confiance est enregistrée.")
     return render_template("pages/wishes/trusted_person.html", form=form, wishes=wishes)
 

@@ -1,5 +1,6 @@
-"""«Historique des accès» in Chromium: the list, page 2, the emergencies filtered by htmx in place
-and by plain links; axe and our layout rules pass on every one of them."""
+"""«Historique des accès» in Chromium: the carers' list (the default), page 2, the emergencies
+filtered by htmx in place and by plain links, then «Tout voir»; axe and our layout rules pass on
+every one of them."""
 from __future__ import annotations
 
 import re
@@ -83,7 +84,7 @@ def test_the_history_pages_pass_axe_with_the_filter_and_page_2(walker):
     w.submit({"code": w.notifier.last_otp()}, "mon DMP")
     click_link(w, "Historique des accès", "historique des accès")
     assert w.browser.find_element(By.TAG_NAME, "h1").text == "Historique des accès"
-    assert len(entries(w)) == 20
+    assert heading(w.browser) == "Seulement les soignants" and len(entries(w)) == 20
     label = w.browser.find_element(By.CSS_SELECTOR, "li.history-entry--emergency strong")
     assert label.is_displayed() and label.text == "Accès en urgence"
 
@@ -112,11 +113,14 @@ def test_the_history_pages_pass_axe_with_the_filter_and_page_2(walker):
     checked = w.browser.find_element(By.CSS_SELECTOR, "input[name=acces]:checked")
     assert checked.get_attribute("value") == "urgence"  # the plain page shows the choice it applies
 
-    w.browser.find_element(By.XPATH, "//label[normalize-space()='Tous les accès']").click()
+    w.browser.find_element(By.XPATH, "//label[normalize-space()='Tout voir']").click()
     w.browser.find_element(By.XPATH, "//main//button[normalize-space()='Filtrer']").click()
-    WebDriverWait(w.browser, 10).until(lambda d: heading(d) == "Tous les accès")
+    WebDriverWait(w.browser, 10).until(lambda d: heading(d) == "Tout l’historique")
     assert len(entries(w)) == 20
-    w.check("historique, tous les accès de nouveau (htmx)")
+    w.check("historique, tout voir (htmx)")
+    click_link(w, "Page suivante", "historique, tout voir, page 2")
+    assert query(w)["acces"] == "tous"
+    assert "Vous vous êtes connectée" in w.browser.find_element(By.TAG_NAME, "main").text
     w.go("/mon-dmp/historique?page=999", "historique, page qui n’existe pas")
     assert w.browser.find_element(By.TAG_NAME, "h1").text == "Page introuvable"
 

@@ -30,7 +30,7 @@ def test_managing_access_passes_axe_and_the_live_search_works(walker):
     w.go("/mon-dmp/gestion/urgence", "urgence, de nouveau")
     w.submit({**EMERGENCY_SWITCHES, "hidden_in_emergency": "yes"}, "gestion : urgence permise")
     w.go("/mon-dmp/gestion/alertes", "alertes")
-    w.submit({"choice": "yes"}, "gestion : alertes")
+    w.submit({"choice": "yes", "openings": "yes"}, "gestion : alertes")
     w.go("/mon-dmp", "mon DMP")
     w.follow("Fermer mon DMP", "fermer mon DMP")
     w.submit({}, "mon DMP fermé", button="Fermer mon DMP")

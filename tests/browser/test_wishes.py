@@ -80,7 +80,8 @@ def walk(w: Walker) -> None:
     click(w, "Définir une personne de confiance", "personne de confiance")
     w.submit({}, "personne de confiance : vide")
     w.submit({"name": "Paul Roche", "link": "mon mari", "phone": "01 23"}, "personne de confiance : téléphone court")
-    w.submit({"phone": "01 23 45 67 89"}, "volontés et droits : personne de confiance")
+    w.submit({"phone": "01 23 45 67 89", "tell": "y"}, "personne de confiance : à prévenir, sans portable ni e-mail")
+    w.submit({"email": "paul.roche@example.org"}, "volontés et droits : personne de confiance")
     assert flash(w) == "Votre personne de confiance est enregistrée."
 
     click(w, "Définir une personne en cas d’urgence", "personne à prévenir, avec le choix")

@@ -10,7 +10,8 @@ from dmp_web.domain.actors import (ActorKind, DeskAgent, ForbiddenActor, Holder,
                                    Professional)
 from dmp_web.domain.falc import check_text
 from dmp_web.domain.journal import ACTIONS, Actor, ChainKey, Head, make_entry
-from dmp_web.services.history import DESCRIBED_ACTIONS, NBSP, NoSuchPage, describe, page_of
+from dmp_web.services.history import (DESCRIBED_ACTIONS, EMERGENCIES, NBSP, OTHERS, VIEWS, NoSuchPage, describe,
+                                      page_of)
 
 from ..memory_store import MemoryJournals
 
@@ -331,16 +332,18 @@ def journal_with(entries) -> MemoryJournals:
 
 
 def journal_of(count, emergency_every=0):
-    return [entry(HOLDER, "login_succeeded", at=AT + timedelta(minutes=n),
+    """Entries each told on its own line: their details differ."""
+    return [entry(HOLDER, "login_succeeded", at=AT + timedelta(minutes=n), detail=f"n{n}",
                   emergency=bool(emergency_every) and n % emergency_every == 0) for n in range(count)]
 
 
-def test_pages_hold_20_entries_newest_first():
+def test_pages_hold_20_lines_newest_first():
     entries = journal_of(45)
     journal = journal_with(entries)
     first, last = page_of(journal, DOSSIER, 1), page_of(journal, DOSSIER, 3)
-    assert (first.pages, first.total, len(first.entries), len(last.entries)) == (3, 45, 20, 5)
-    assert first.entries[0] is entries[-1] and last.entries[-1] is entries[0]
+    # the lines are not counted before the last page: repeats join, and that needs reading them
+    assert (first.pages, first.total, len(first.entries), len(last.entries)) == (None, 45, 20, 5)
+    assert last.pages == 3 and first.entries[0] is entries[-1] and last.entries[-1] is entries[0]
     assert (first.previous, first.next, last.previous, last.next) == (None, 2, 2, None)
     assert page_of(journal, DOSSIER, 2).entries == list(reversed(entries))[20:40]
     assert page_of(journal, DOSSIER, 1, upto=44).entries[0] is entries[-2]  # a page cut where the one before was
@@ -352,17 +355,64 @@ def test_a_page_the_history_does_not_have_is_refused(number):
         page_of(journal_with(journal_of(45)), DOSSIER, number)
 
 
-def test_an_empty_history_has_one_empty_page():
-    page = page_of(journal_with([]), DOSSIER, 1)
-    assert (page.entries, page.pages, page.total) == ([], 1, 0)
+def test_an_empty_history_has_one_empty_page_in_each_view():
+    for view in VIEWS:
+        page = page_of(journal_with([]), DOSSIER, 1, view=view)
+        assert (page.entries, page.pages, page.total, page.next) == ([], 1, 0, None)
 
 
 def test_the_filter_keeps_only_emergencies():
     entries = journal_with(journal_of(45, emergency_every=3))  # 15 of them
-    page = page_of(entries, DOSSIER, 1, emergencies_only=True)
+    page = page_of(entries, DOSSIER, 1, view=EMERGENCIES)
     assert (page.total, page.pages) == (15, 1) and all(e.emergency for e in page.entries)
     with pytest.raises(NoSuchPage):
-        page_of(entries, DOSSIER, 2, emergencies_only=True)
+        page_of(entries, DOSSIER, 2, view=EMERGENCIES)
+
+
+def test_the_carers_view_keeps_the_entries_of_others_than_the_patient_s_side():
+    mother = LegalRepresentative("r1", "Anne Benali", DOSSIER)
+    entries = [entry(DURAND if n % 3 == 0 else mother if n % 3 == 1 else HOLDER, "list_documents",
+                     at=AT + timedelta(minutes=n)) for n in range(66)]
+    journal = journal_with(entries)
+    first, second = page_of(journal, DOSSIER, 1, view=OTHERS), page_of(journal, DOSSIER, 2, view=OTHERS)
+    assert (first.total, first.pages, len(first.entries), len(second.entries)) == (22, 2, 20, 2)
+    assert {e.actor_id for e in first.entries + second.entries} == {DURAND.rpps}
+    assert first.entries[0] is entries[63] and second.entries[-1] is entries[0]
+
+
+def test_a_repeated_action_of_the_patient_is_one_line_never_a_professional_s():
+    listed = [entry(HOLDER, "list_documents", at=AT + timedelta(minutes=n)) for n in range(30)]
+    read = [entry(DURAND, "read_document", detail=f'{{"document": "{REPORT}"}}', at=AT + timedelta(minutes=40 + n))
+            for n in range(2)]
+    page = page_of(journal_with([*listed, *read, entry(HOLDER, "list_documents", allowed=False,
+                                                           at=AT + timedelta(hours=1))]), DOSSIER, 1)
+    assert [len(group) for group in page.groups] == [1, 1, 1, 30]  # refused: another outcome
+    assert page.groups[3][0] is listed[-1] and page.groups[3][-1] is listed[0]
+
+
+def test_a_page_of_lines_reads_the_journal_only_down_to_its_last_line():
+    entries = journal_of(1000)
+    journal = journal_with(entries)
+    asked = []
+    reading = journal.entries
+    journal.entries = lambda *args: asked.append(args) or reading(*args)
+    page_of(journal, DOSSIER, 1)
+    assert asked == [(DOSSIER, 960, 1000)]  # one chunk, not the 1,000 entries
+
+
+def test_a_repeated_action_says_how_many_times_and_from_when_to_when():
+    from dataclasses import replace
+
+    line = describe(entry(HOLDER, "list_documents", at=AT + timedelta(days=1, hours=2)), titles=TITLES,
+                    professionals=PROFESSIONALS)
+    told = replace(line, times=30, since=AT)
+    assert told.what == "Vous avez regardé la liste de vos documents 30 fois."
+    assert told.when.replace(NBSP, " ") == "Du 5 mars 2026 à 10 h 12 au 6 mars 2026 à 12 h 12"
+    assert told.sentence.replace(NBSP, " ") == ("Vous avez regardé la liste de vos documents 30 fois. "
+                                                "C’était du 5 mars 2026 à 10 h 12 au 6 mars 2026 à 12 h 12.")
+    same_day = replace(line, times=2, since=AT + timedelta(days=1))
+    assert same_day.when.replace(NBSP, " ") == "Le 6 mars 2026, de 10 h 12 à 12 h 12"
+    assert [f.code for f in check_text(told.sentence.replace(NBSP, " ")).findings] == []
 
 
 def test_each_kind_of_copy_is_told_by_name():

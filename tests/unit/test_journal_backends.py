@@ -113,6 +113,37 @@ def test_entries_are_appended_paged_and_opened_the_same(backend):
     assert "Dr Marie Durand" not in json.dumps(stored) and stored["sealed"]  # private fields sealed
 
 
+HOLDER = Actor("holder", DOSSIER, "le titulaire")
+MOTHER = Actor("legal_representative", "r1", "sa mère")
+AGENT = Actor("desk_agent", "a1", "Agent Martin")
+
+
+def fill_mixed(journal, count: int = 150) -> None:
+    """The holder's own entries mostly; every 7th a doctor's, every 20th the legal
+    representative's, every 30th a desk agent's: more than 2 segments of the file store."""
+    for n in range(count):
+        actor = DOCTOR if n % 7 == 0 else MOTHER if n % 20 == 0 else AGENT if n % 30 == 0 else HOLDER
+        journal.append(DOSSIER, AT + timedelta(minutes=n), actor, "list_documents", detail=f"n{n}")
+
+
+def test_the_entries_of_others_than_the_holder_s_side_are_counted_and_paged_newest_first(backend):
+    journal = backend.journal
+    assert journal.others(DOSSIER, 0) == (0, [])
+    fill_mixed(journal)
+    others = [n for n in range(150) if n % 7 == 0 or (n % 30 == 0 and n % 20)]
+    total, entries = journal.others(DOSSIER, 150)
+    assert total == len(others) and [e.seq for e in entries] == others[::-1]
+    assert {e.actor_kind for e in entries} == {"professional", "desk_agent"} and entries[0].detail == "n147"
+    total, page = journal.others(DOSSIER, 120, skip=5, limit=4)  # cut where an earlier page was
+    assert total == len([n for n in others if n < 120]) and [e.seq for e in page] == [90, 84, 77, 70]
+    assert [e.actor_name for e in page[:2]] == ["Agent Martin", "Dr Marie Durand"]  # opened
+    assert journal.others(DOSSIER, 150, skip=len(others), limit=4) == (len(others), [])
+    journal.append(DOSSIER, AT, AGENT, "read_dossier")  # appended after a first reading
+    journal.append(DOSSIER, AT, HOLDER, "read_dossier")
+    total, newest = journal.others(DOSSIER, 152, limit=1)
+    assert total == len(others) + 1 and [e.seq for e in newest] == [150]
+
+
 def test_an_edited_entry_is_found(backend):
     fill(backend.journal, 5)
     rows = backend.rows()
@@ -147,3 +178,29 @@ def test_a_chain_made_again_without_the_key_and_a_forged_head_are_found(backend)
     forged = Head(3, prev)
     backend.write_head(forged, other.head_mac(DOSSIER, forged))
     assert backend.journal.check(DOSSIER).kind == "head_forged"
+
+
+def test_the_others_appended_since_a_reading_are_all_found_across_segments(backend):
+    journal = backend.journal
+    fill_mixed(journal, 70)
+    assert journal.others(DOSSIER, 70)[0] == 11  # read once at 70 entries, in the middle of a segment
+    for n in range(70, 210):  # more than 2 segments more
+        journal.append(DOSSIER, AT, DOCTOR if n % 7 == 0 else HOLDER, "list_documents")
+    total, entries = journal.others(DOSSIER, 210)
+    assert total == 11 + 20 and [e.seq for e in entries[:3]] == [203, 196, 189] and entries[-1].seq == 0
+
+
+def test_on_files_an_index_changed_by_hand_is_made_again_never_read(tmp_path):
+    """The file store keeps the seqs of the others' entries in a derived index: one that hides an
+    entry (changed without the journal key) or that covers another journal is not believed."""
+    backend = FileBackend(tmp_path, ChainKey(Sealer.generate_key()))
+    fill_mixed(backend.journal, 30)
+    assert backend.journal.others(DOSSIER, 30)[0] == 5  # 0, 7, 14, 21, 28: the index is made
+    path = backend.store.path("dossiers", DOSSIER[:2], DOSSIER, "journal", "index-others.json")
+    index = json.loads(path.read_text())
+    path.write_text(json.dumps({**index, "seqs": index["seqs"][:-1]}))  # the newest doctor hidden
+    assert [e.seq for e in backend.journal.others(DOSSIER, 30)[1]] == [28, 21, 14, 7, 0]
+    rows = backend.rows()
+    backend.replace_rows(rows[:10])  # a shorter journal put back, with a head of its own
+    backend.write_head(Head(10, rows[9]["hash"]), backend.journal.chain.head_mac(DOSSIER, Head(10, rows[9]["hash"])))
+    assert [e.seq for e in backend.journal.others(DOSSIER, 10)[1]] == [7, 0]

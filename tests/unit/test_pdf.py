@@ -33,6 +33,10 @@ INS_C = "2850575123456789012345"
 CODE = "RMGADQEP2KRG"
 DATED = datetime.date(2025, 3, 1)
 SECRETS = (LOGIN_ID, PASSWORD, INS_C, CODE)
+EMERGENCY_TOLD = ["Votre DMP a été ouvert en urgence le 1er mars 2025 à 10 h 00.",  # services/notice_texts.py
+                  "Par : le docteur Karim Haddad (médecin, médecine d’urgence).",
+                  "C’était pendant un appel au 15. Ce médecin répond aux appels du Centre 15.",
+                  "Sa raison : « Malaise dans la rue »."]
 
 LETTERS = {
     "credential": lambda: pdf_adapter.credential_letter(
@@ -46,6 +50,8 @@ LETTERS = {
         full_name="Jeanne Martin", address_lines=ADDRESS, code=CODE, expires_on=datetime.date(2025, 4, 1), dated=DATED),
     "identifier": lambda: pdf_adapter.identifier_letter(
         full_name="Jeanne Martin", address_lines=ADDRESS, login_id=LOGIN_ID, dated=DATED),
+    "emergency_notice": lambda: pdf_adapter.emergency_notice_letter(
+        full_name="Jeanne Martin", address_lines=ADDRESS, dated=DATED, told=EMERGENCY_TOLD),
 }
 
 # What each letter must print: the secrets it carries and the words that explain them.
@@ -59,6 +65,8 @@ EXPECTED_TEXT = {
     "creation_code": ["RMGA DQEP 2KRG", CODE, "1er avril 2025", "« créer votre DMP »",
                       "numéro de sécurité sociale", "carte Vitale"],
     "identifier": [LOGIN_ID, "mot de passe oublié"],
+    "emergency_notice": ["ouvert en urgence le 1er mars 2025 à 10 h 00", "le docteur Karim Haddad",
+                         "« Malaise dans la rue »", "Cet accès dure 24 heures", "caisse d’assurance maladie"],
 }
 
 
@@ -170,6 +178,7 @@ def test_every_sentence_of_a_letter_has_at_most_15_words(name):
                                        created_on=datetime.date(2025, 3, 1), for_minor_name="Léa Martin", dated=DATED),
         "creation_code": dict(code=CODE, expires_on=datetime.date(2025, 4, 1), dated=DATED),
         "identifier": dict(login_id=LOGIN_ID),
+        "emergency_notice": dict(told=EMERGENCY_TOLD),
     }[name]
     template = "credential_letter.html" if name.startswith("credential") else f"{name}_letter.html"
     html = render.render_html(template, dict(full_name="Jeanne Martin", address_lines=ADDRESS,

@@ -31,7 +31,8 @@ def ctx():
     repos = MemoryRepositories([DURAND, LEFEVRE, PETIT, BERNARD])
     repos.dossiers.add(Dossier(DOSSIER, "275051305511212", "x", NOW - timedelta(days=300),
                                Consent("holder", "online", NOW, "online"), regulator_access=True,
-                               break_glass_access=True, attending_doctor_rpps=DURAND.rpps))
+                               break_glass_access=True, attending_doctor_rpps=DURAND.rpps,
+                               care_team_rpps=[LEFEVRE.rpps, PETIT.rpps, BERNARD.rpps]))
     return Context(repos=repos, register=None, notifier=None, clock=FakeClock(NOW))
 
 
@@ -125,8 +126,8 @@ def test_the_wishes_change_under_the_unit_and_say_what_changed(ctx):
 def test_the_history_reads_one_page_of_the_journal(ctx):
     for n in range(25):
         management.set_alerts(ctx, HOLDER, dossier(ctx), n % 2 == 0)
-    read = history.read_history(ctx, HOLDER, dossier(ctx), page=1, emergencies_only=False)
-    assert read.decision.allowed and (read.page.total, read.page.pages, len(read.lines)) == (26, 2, 20)
+    read = history.read_history(ctx, HOLDER, dossier(ctx), page=1, view=history.EVERYTHING)
+    assert read.decision.allowed and (read.page.total, read.page.pages, len(read.lines)) == (26, None, 20)
     assert read.page.entries[0].action == "read_dossier"  # the reading itself, newest first
 
 
@@ -233,3 +234,25 @@ def test_only_a_professional_s_access_can_be_reported(ctx):
         reports.report(ctx, HOLDER, dossier(ctx), len(journal(ctx)) - 1, sentence="", block=False)
     with pytest.raises(reports.NotReportable):
         reports.reportable(ctx, HOLDER, dossier(ctx), 99)
+def test_the_emergency_notices_reach_the_attending_doctor_the_way_he_chose_or_say_he_could_not_be(ctx):
+    from types import SimpleNamespace
+
+    from dmp_web.demo import INSURED
+
+    from ..fakes import FakeNotifier
+
+    ctx.notifier = FakeNotifier(letters=None)
+    ctx.register = SimpleNamespace(get=lambda nir: next((p for p in INSURED if p.nir == nir), None))
+    ctx.repos.accounts.add(Account("pat0001", DOSSIER, "", mobile="0611223344", otp_channel="sms"))
+    ctx.repos.directory.accounts[DURAND.rpps] = Account(DURAND.rpps, "", "", mobile="0622334455",
+                                                         email="durand@example.org", otp_channel="sms")
+    assert dossier_access.open_emergency(ctx, LEFEVRE, dossier(ctx), "Malaise au cabinet, patiente confuse").emergency
+    assert [(m.to, type(m).__name__) for m in ctx.notifier.outbox] == [("0611223344", "Sms"), ("0622334455", "Sms")]
+    assert "votre patient" in ctx.notifier.outbox[1].body and "Malaise au cabinet" in ctx.notifier.outbox[1].body
+    del ctx.repos.directory.accounts[DURAND.rpps]
+    dossier_access.open_emergency(ctx, BERNARD, dossier(ctx), "Chute dans l’escalier, inconsciente")
+    last = journal(ctx)[-1]
+    assert (last.action, last.allowed, last.detail) == (
+        "emergency_notice", False, {"note": "to_attending_doctor_unreachable"})
+    assert history.describe(last, titles={}, professionals={}).text.startswith(
+        "Nous n’avons pas pu prévenir votre médecin le 23 novembre 2026")

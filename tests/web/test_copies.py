@@ -215,9 +215,33 @@ def test_the_copy_shows_identity_wishes_texts_files_and_history(big):
                      "Fer : 1 comprimé par jour pendant 3 mois.",  # a document's text
                      "Vous avez caché ce document aux professionnels",  # the hidden one stays in the copy
                      "scan-ordonnance.pdf", "photo-grain-de-beaute.png", "mesures-tension.txt",
-                     "Vous vous êtes connectée le",
-                     "Vous avez demandé une copie de votre DMP à imprimer le 23 novembre 2026"):
+                     "Le docteur Marie Durand a lu"):
         assert expected in text, expected
+
+
+def history_part(text: str) -> str:
+    """The history of a copy: after its heading's last mention (the first is in the contents)."""
+    return text[text.rindex("L’historique des accès"):]
+
+
+def test_the_paper_history_keeps_what_others_did_and_the_archive_every_entry(big):
+    paper = history_part(" ".join(big["pages"]))
+    assert paper.count("Le docteur Marie Durand a ") > 10  # read, or tried to read and refused
+    for own in ("Vous vous êtes connectée", "Vous avez demandé une copie", "Vous avez écrit votre mot de passe",
+                "Un code de connexion vous a été envoyé"):
+        assert own not in paper, own
+    assert "Tout l’historique est dans l’archive de votre DMP." in paper
+    assert "à la page « Copie de mon DMP »" in paper
+
+    archived = history_part(pdf_text(read_zip(big["zip"].data)["copie-dmp.pdf"]))
+    entries = big["app"].extensions["dmp.repos"].journal.entries(DOSSIER)
+    logins = sum(e.action == "login_succeeded" for e in entries)
+    assert logins > 10 and archived.count("Vous vous êtes connectée") == logins  # each one, none joined
+    assert archived.count("Le docteur Marie Durand a ") == paper.count("Le docteur Marie Durand a ")
+    for own in ("Vous avez demandé une copie de votre DMP à imprimer le 23 novembre 2026",
+                "Vous avez téléchargé la copie de votre DMP à imprimer", "Vous avez écrit votre mot de passe"):
+        assert own in archived, own
+    assert "Tout l’historique est dans l’archive" not in archived
 
 
 def test_a_document_still_to_be_explained_is_nowhere_in_the_copies(big):
@@ -339,6 +363,27 @@ def test_the_copy_by_post_is_confirmed_then_queued_to_the_register_address(clien
     assert len(exports(app)) == 2  # each ask is journaled
 
 
+def test_the_paper_copies_keep_the_patient_s_changes_of_who_reads_and_not_their_readings(client, notifier, app):
+    patient_log_in(client, notifier)
+    for _ in range(3):
+        client.get("/mon-dmp/documents")
+    lab = "d0c0000000000002"
+    client.submit("/mon-dmp/documents", {"hidden": "1"}, action=f"/mon-dmp/documents/{lab}/acces")
+    client.submit(POST_URL, {})
+    printed = history_part(pdf_text(made_copy(client, app, "a-imprimer").data))
+    [letter] = notifier.letters.list()  # the letter by post: the same content
+    posted = history_part(pdf_text(notifier.letters.pdf(letter["letter_id"])))
+    for paper in (printed, posted):
+        assert "Vous avez caché « Prise de sang du 20 octobre 2026 » aux professionnels" in paper
+        assert "Votre DMP a été créé le 15 janvier 2026" in paper
+        for own in ("Vous avez regardé la liste de vos documents", "Vous vous êtes connectée",
+                    "Vous avez demandé une copie"):
+            assert own not in paper, own
+    archived = history_part(pdf_text(read_zip(made_copy(client, app, "archive").data)["copie-dmp.pdf"]))
+    assert archived.count("Vous avez regardé la liste de vos documents") == 4  # and the hiding form's page
+    assert "Vous avez caché « Prise de sang du 20 octobre 2026 » aux professionnels" in archived
+
+
 def test_the_posted_page_without_a_letter_sent_goes_back_to_the_confirmation(client, notifier):
     patient_log_in(client, notifier)
     response = client.get(POSTED_URL)
@@ -362,7 +407,7 @@ def test_each_export_is_journaled_for_the_holder(client, notifier, app):
     assert [read_detail(e.detail).note for e in entries] == [
         "copy_pdf", "download_pdf", "copy_archive", "download_archive", "copy_post"]
     app.extensions["dmp.repos"].wishes.save(DOSSIER, Wishes(blood_group="A+"))  # a change: a new copy
-    told = " ".join(pdf_text(made_copy(client, app, "a-imprimer").data).split())
+    told = " ".join(pdf_text(read_zip(made_copy(client, app, "archive").data)["copie-dmp.pdf"]).split())
     for sentence in ("Vous avez demandé une copie de votre DMP à imprimer",
                      "Vous avez téléchargé la copie de votre DMP à imprimer",
                      "Vous avez demandé une copie complète de votre DMP, avec ses fichiers",
@@ -370,8 +415,8 @@ def test_each_export_is_journaled_for_the_holder(client, notifier, app):
                      "Vous avez demandé une copie de votre DMP par courrier"):
         assert sentence in told, sentence
     before = len(exports(app))
-    client.get(PDF_URL)  # every download of the kept copy is journaled
-    assert [read_detail(e.detail).note for e in exports(app)[before:]] == ["download_pdf"]
+    client.get(ZIP_URL)  # every download of the kept copy is journaled
+    assert [read_detail(e.detail).note for e in exports(app)[before:]] == ["download_archive"]
 
 
 def test_a_closed_dossier_can_still_be_copied_with_its_documents(client, notifier, app):

@@ -67,7 +67,7 @@ def test_entries_written_before_codes_read_into_the_same_sentences(client, notif
                                  detail=detail)
         repos.journal.append(DOSSIER, now, holder, "emergency_access_set", detail="accès en urgence refusé")
     patient_log_in(client, notifier)
-    told = [line.split(" | ")[-1] for line in lines(client.get(HISTORY).soup)]
+    told = [line.split(" | ")[-1] for line in lines(client.get(HISTORY, query_string={"acces": "tous"}).soup)]
     assert "Vous avez fait votre choix pour l’accès en urgence. Votre choix : accès en urgence refusé." in told
     assert "Vous avez demandé une copie de votre DMP par courrier." in told
     assert ("Vous avez changé les réglages de votre DMP. "

@@ -55,7 +55,7 @@ def flashes(page) -> str:
 def test_the_link_shows_on_a_professionals_line_and_not_on_the_patients_own_lines(client, notifier):
     opens_the_dossier(client, notifier, PETIT)
     patient_log_in(client, notifier)
-    page = client.get(HISTORY).soup
+    page = client.get(HISTORY, query_string={"acces": "tous"}).soup  # the patient's own lines too
     offered = report_links(page)
     assert [text for text, _ in offered] == ["Claire Petit (pharmacien) a ouvert votre DMP."]
     own = [li for li in entries(page) if li.find_all("p")[1].get_text(strip=True).startswith("Vous")]
@@ -84,7 +84,9 @@ def test_a_report_without_a_block_reaches_the_desk_agents_queue(client, notifier
     assert PETIT not in app.extensions["dmp.repos"].dossiers.get(DOSSIER).blocked_rpps
     last = journal(app)[-2]  # then the history's own reading, after the redirect
     assert (last.actor_kind, last.action, last.allowed) == ("holder", "professional_reported", True)
-    assert f"{NOW} | Vous avez signalé Claire Petit. Vous ne connaissez pas cette personne." in lines(done.soup)
+    assert "Signalé le" in " ".join(lines(done.soup))  # the history's default view: the carers' lines
+    everything = lines(client.get(HISTORY, query_string={"acces": "tous"}).soup)
+    assert f"{NOW} | Vous avez signalé Claire Petit. Vous ne connaissez pas cette personne." in everything
     log_out(client, "/mon-dmp")
 
     pro_log_in(client, notifier, DESK_AGENT)
@@ -111,7 +113,7 @@ def test_a_report_with_a_block_blocks_the_professional_and_both_are_journaled(cl
     assert (blocked.action, blocked.allowed, blocked.detail["change"]["what"]) == ("manage", True,
                                                                                     "professional_blocked")
     assert reported.action == "professional_reported"
-    shown = lines(done.soup)
+    shown = lines(client.get(HISTORY, query_string={"acces": "tous"}).soup)
     assert (f"{NOW} | Vous avez changé les réglages de votre DMP. "
             f"Le changement : professionnel bloqué : Claire Petit (RPPS {PETIT}).") in shown
     log_out(client, "/mon-dmp")

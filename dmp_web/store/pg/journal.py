@@ -23,6 +23,12 @@ from ..journal import ChainBroken, HeadForged
 from . import Database
 
 
+# Not by the holder's side (domain/journal.py's HOLDER_SIDE), written as the partial index
+# journal_others (migrations/0007) writes it, so that the planner reads that index; the
+# contract test (tests/unit/test_journal_backends.py) checks both stores keep the same entries.
+_BY_OTHERS = "(stored ->> 'actor_kind') NOT IN ('holder', 'legal_representative')"
+
+
 class PgJournal:
     def __init__(self, db: Database, sealer: Sealer, chain: ChainKey):
         self.db = db
@@ -158,6 +164,19 @@ class PgJournal:
                 "SELECT stored FROM journal_entries WHERE journal_id = %s AND emergency AND seq < %s "
                 "ORDER BY seq DESC", (dossier_id, upto))]
             return self._opened(conn, dossier_id, rows)
+
+    def others(self, dossier_id: str, upto: int, skip: int = 0,
+               limit: int | None = None) -> tuple[int, list[JournalEntry]]:
+        """Among the first `upto` entries, those not by the holder's side: how many, and the
+        `limit` newest after skipping `skip`, newest first (the partial index journal_others)."""
+        where = f"journal_id = %s AND seq < %s AND {_BY_OTHERS}"
+        with self.db.transaction() as conn:
+            total = conn.execute(f"SELECT count(*) FROM journal_entries WHERE {where}",
+                                 (dossier_id, upto)).fetchone()[0]
+            rows = [_as_row(r[0]) for r in conn.execute(
+                f"SELECT stored FROM journal_entries WHERE {where} ORDER BY seq DESC OFFSET %s LIMIT %s",
+                (dossier_id, upto, skip, limit))]
+            return total, self._opened(conn, dossier_id, rows)
 
     def check(self, dossier_id: str) -> ChainProblem | None:
         """What is wrong with this journal, or None when every entry holds and none is missing."""

@@ -13,6 +13,7 @@ from .documents import PgDocumentRepository, PgEmergencyRepository
 from .dossiers import PgDossiers
 from .health import PgHealthRecords
 from .jobs import PgJobStore
+from .notices import PgOpeningNoticeRepository
 from .journal import PgJournal, PgOperatorsJournal
 from .register import PgInsuredRegister
 from .reports import PgReportRepository
@@ -42,6 +43,7 @@ class PgRepositories:
         self.reports = PgReportRepository(db, sealer)  # « je ne connais pas cette personne »
         self.sessions = PgSessionRepository(db, session_sealer)
         self.register = PgInsuredRegister(db)
+        self.opening_notices = PgOpeningNoticeRepository(db)  # the hourly «who opened my DMP» message
         self.sharing_codes = PgSharingCodeIndex(db)  # a sharing code's digest -> its dossier
 
     def failed_units(self) -> list[str]:

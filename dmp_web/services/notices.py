@@ -1,0 +1,213 @@
+"""Who is told when a professional opens a DMP, and how each sending is journaled.
+
+- After every emergency access (bris de glace, the Centre 15 regulator): the patient (SMS or
+  e-mail, by post when they have neither), the médecin traitant, and the trusted person when
+  the patient ticked the box (`emergency_opened`, called by dossier_access.open_emergency).
+- When the patient asked it («Me prévenir quand un soignant ouvre mon DMP»): one message an hour
+  at most, listing who opened the DMP (`dossier_opened`, called by the professional's dossier
+  page; `flush_due`, called by the background worker).
+
+The hourly message: each opening is journaled already (the "read_dossier" decision), so the
+message is made from the journal, and the store keeps only where it stands (repos.opening_notices:
+last message, journal place told, due time), shared by every server on both stores. The first
+opening after an hour without a message is told at once; the next ones wait for the end of that
+hour, when the worker sends them together. The state changes under its lock, so two servers
+never tell one opening twice. By post nothing goes: a letter an hour is no use (the page says so).
+
+A notice never breaks the professional's access: the access is committed before, a failed
+delivery is journaled as failed and logged, and any other error is logged.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from .. import pdf
+from ..domain.access import EmergencyAccess
+from ..domain.actors import ActorKind, Professional
+from ..domain.details import noted
+from ..domain.dossier import Dossier
+from ..domain.journal import Actor, JournalEntry
+from ..domain.notices import DIGEST_LOOKBACK, POST, SMS, Opening, OpeningDigest, channel_for, trusted_person_channel
+from ..notify import DeliveryFailed, Email, Sms
+from . import notice_texts as texts
+from .context import Context
+from .holder import letter_context
+
+log = logging.getLogger(__name__)
+
+ASSURANCE_MALADIE = Actor("system", "assurance_maladie", "l’Assurance Maladie")  # «Nous avons prévenu…»
+LETTER_KIND = "emergency_notice"
+NOT_SENT = "le message n’est pas parti"
+NO_CONTACT = "nous n’avons ni son portable ni son e-mail"
+JOURNAL_PAGE = 50  # entries read at a time, from the newest, for the hourly message
+
+
+def _journal(ctx: Context, dossier_id: str, action: str, note: str, failure: str = "") -> None:
+    ctx.repos.journal.append(dossier_id, ctx.now(), ASSURANCE_MALADIE, action, allowed=not failure,
+                             reason=failure, detail=noted(note))
+
+
+def _sent(ctx: Context, dossier_id: str, action: str, note: str, send: Callable[[], object]) -> bool:
+    """Send, then journal that it went or that it did not; a failure is logged, never raised."""
+    try:
+        send()
+    except (DeliveryFailed, ValueError, OSError) as failed:  # ValueError: an address the sender refuses
+        log.warning("notice not sent: action=%s note=%s error=%s", action, note, type(failed).__name__)
+        _journal(ctx, dossier_id, action, note, NOT_SENT)
+        return False
+    _journal(ctx, dossier_id, action, note)
+    return True
+
+
+def _message(ctx: Context, channel: str, *, to_mobile: str, to_email: str, sms: str, subject: str,
+             body: str) -> Callable[[], None]:
+    if channel == SMS:
+        return lambda: ctx.notifier.sms.send(Sms(to=to_mobile, body=sms))
+    return lambda: ctx.notifier.email.send(Email(to=to_email, subject=subject, body=body))
+
+
+# -- after an emergency access ----------------------------------------------------------------
+
+def emergency_opened(ctx: Context, actor: Professional, dossier: Dossier, access: EmergencyAccess) -> None:
+    """An emergency access was just opened (its decision journaled): tell who must know."""
+    try:
+        person = ctx.register.get(dossier.holder_nir)
+        told = texts.EmergencyTold(texts.professional_words(actor), access.started_at, access.kind, access.reason,
+                                   person.short_name if person else "")
+        _tell_holder(ctx, dossier, told, person)
+        _tell_attending_doctor(ctx, dossier, told, actor)
+        _tell_trusted_person(ctx, dossier, told)
+    except Exception as exc:  # the access is open already: a notice never takes it back
+        log.error("emergency notices stopped: error=%s", type(exc).__name__)
+
+
+def _tell_holder(ctx: Context, dossier: Dossier, told: texts.EmergencyTold, person) -> None:
+    account = ctx.repos.accounts.get(dossier.id)
+    channel = channel_for(account.mobile, account.email, account.otp_channel) if account else None
+    if channel is None:
+        _sent(ctx, dossier.id, "emergency_notice", f"to_holder_by_{POST}", lambda: _letter(ctx, told, person))
+        return
+    _sent(ctx, dossier.id, "emergency_notice", f"to_holder_by_{channel}", _message(
+        ctx, channel, to_mobile=account.mobile, to_email=account.email, sms=texts.emergency_sms_to_holder(told),
+        subject=texts.EMERGENCY_SUBJECT, body=texts.emergency_email_to_holder(told, ctx.site_url)))
+
+
+def _letter(ctx: Context, told: texts.EmergencyTold, person) -> None:
+    """The letter for the post, to the address the register of insured persons knows."""
+    if person is None:
+        raise ValueError("no postal address")
+    letter = pdf.emergency_notice_letter(full_name=person.full_name, address_lines=person.address.lines(),
+                                         told=texts.emergency_letter_lines(told), **letter_context(ctx))
+    ctx.notifier.letters.enqueue(letter, [person.full_name, *person.address.lines()], LETTER_KIND)
+
+
+def _tell_attending_doctor(ctx: Context, dossier: Dossier, told: texts.EmergencyTold, actor: Professional) -> None:
+    rpps = dossier.attending_doctor_rpps
+    if not rpps or rpps == actor.rpps:
+        return
+    account = ctx.repos.directory.account(rpps)
+    channel = channel_for(account.mobile, account.email, account.otp_channel) if account else None
+    if channel is None:
+        _journal(ctx, dossier.id, "emergency_notice", "to_attending_doctor_unreachable", NO_CONTACT)
+        return
+    _sent(ctx, dossier.id, "emergency_notice", f"to_attending_doctor_by_{channel}", _message(
+        ctx, channel, to_mobile=account.mobile, to_email=account.email,
+        sms=texts.emergency_sms_to_others(told, "attending_doctor"), subject=texts.emergency_subject_to_others(told),
+        body=texts.emergency_email_to_others(told, "attending_doctor")))
+
+
+def _tell_trusted_person(ctx: Context, dossier: Dossier, told: texts.EmergencyTold) -> None:
+    wishes = ctx.repos.wishes.get(dossier.id)
+    trusted = wishes.trusted_person
+    if not (wishes.tell_trusted_person_of_emergencies and trusted.is_set):
+        return
+    channel = trusted_person_channel(trusted.phone, trusted.email)
+    if channel is None:  # the form asks a mobile or an e-mail with the box: an older record
+        log.warning("trusted person not told: no mobile and no e-mail")
+        return
+    _sent(ctx, dossier.id, "emergency_notice", f"to_trusted_person_by_{channel}", _message(
+        ctx, channel, to_mobile=trusted.phone, to_email=trusted.email,
+        sms=texts.emergency_sms_to_others(told, "trusted_person"), subject=texts.emergency_subject_to_others(told),
+        body=texts.emergency_email_to_others(told, "trusted_person")))
+
+
+# -- the hourly message: who opened the DMP ---------------------------------------------------
+
+def dossier_opened(ctx: Context, actor, dossier: Dossier) -> None:
+    """A professional opened the DMP (the "read_dossier" decision allowed and journaled): tell
+    the patient now, or with the others at the end of the hour, if they asked it."""
+    if not dossier.alert_openings or not isinstance(actor, Professional):
+        return
+    try:
+        _tell_openings(ctx, dossier.id, opening=True)
+    except Exception as exc:  # the professional reads on: the worker tries again at the due time
+        log.error("openings notice stopped: error=%s", type(exc).__name__)
+
+
+def flush_due(ctx: Context) -> int:
+    """Send the hourly messages whose hour is over (the worker, every few seconds); how many."""
+    sent = 0
+    for dossier_id in ctx.repos.opening_notices.due(ctx.now()):
+        try:
+            sent += _tell_openings(ctx, dossier_id, opening=False)
+        except Exception as exc:  # one dossier's failure never stops the others
+            log.error("openings notice stopped: error=%s", type(exc).__name__)
+    return sent
+
+
+def _tell_openings(ctx: Context, dossier_id: str, *, opening: bool) -> int:
+    now = ctx.now()
+    dossier = ctx.repos.dossiers.get(dossier_id)
+    if dossier is None:
+        ctx.repos.opening_notices.forget(dossier_id)
+        return 0
+    account = ctx.repos.accounts.get(dossier_id)
+    channel = channel_for(account.mobile, account.email, account.otp_channel) if account else None
+    told: list[Opening] = []
+
+    def change(state: OpeningDigest | None) -> OpeningDigest | None:
+        state = state or OpeningDigest()
+        if opening and not state.may_send(now):
+            return state.waiting()
+        if not opening and not state.is_due(now):
+            return None  # sent meanwhile, by another server
+        count = ctx.repos.journal.count(dossier_id)
+        if channel is not None and dossier.alert_openings:
+            told.extend(_openings(ctx, dossier, state.upto, count))
+        return state.sent(now, count) if told else state.nothing_to_send(count)
+
+    ctx.repos.opening_notices.update(dossier_id, change)
+    if not told:
+        return 0
+    return int(_sent(ctx, dossier_id, "openings_notice", f"to_holder_by_{channel}", _message(
+        ctx, channel, to_mobile=account.mobile, to_email=account.email, sms=texts.openings_sms(told),
+        subject=texts.OPENINGS_SUBJECT, body=texts.openings_email(told, ctx.site_url))))
+
+
+def _openings(ctx: Context, dossier: Dossier, start: int, count: int) -> list[Opening]:
+    """The professionals who opened the DMP in journal[start:count], in order, each with their
+    times; read from the newest, never before the patient asked it nor older than a day."""
+    cutoff = max(dossier.alert_openings_since, ctx.now() - DIGEST_LOOKBACK)
+    found: list[JournalEntry] = []
+    stop = count
+    while stop > start:
+        page = ctx.repos.journal.entries(dossier.id, max(start, stop - JOURNAL_PAGE), stop)
+        if not page:
+            break
+        kept = [e for e in page if e.at >= cutoff]
+        found[:0] = kept
+        if len(kept) < len(page):
+            break
+        stop -= len(page)
+    times: dict[str, list] = {}
+    for entry in found:
+        if entry.actor_kind == ActorKind.PROFESSIONAL.value and entry.action == "read_dossier" and entry.allowed:
+            times.setdefault(entry.actor_id, []).append(entry)
+    openings = []
+    for rpps, entries in times.items():
+        professional = ctx.repos.directory.professional(rpps)
+        who = texts.professional_words(professional) if professional else entries[0].actor_name
+        openings.append(Opening(rpps, who, tuple(e.at for e in entries)))
+    return openings
+
