@@ -234,6 +234,29 @@ class MemoryReports:
         return sorted((r for r in self.by_id.values() if r.is_open), key=lambda r: r.reported_at)
 
 
+class MemorySharingCodes:
+    """A sharing code's digest -> (its dossier, when it expires)."""
+
+    def __init__(self):
+        self.rows: dict[str, tuple[str, datetime]] = {}
+
+    def add(self, digest: str, dossier_id: str, expires_at: datetime) -> None:
+        self.rows[digest] = (dossier_id, expires_at)
+
+    def find(self, digest: str, now: datetime) -> str | None:
+        row = self.rows.get(digest)
+        return row[0] if row and now < row[1] else None
+
+    def forget(self, digest: str) -> None:
+        self.rows.pop(digest, None)
+
+    def purge(self, now: datetime) -> int:
+        expired = [digest for digest, (_, until) in self.rows.items() if until <= now]
+        for digest in expired:
+            del self.rows[digest]
+        return len(expired)
+
+
 @dataclass
 class MemoryUnit:
     repos: MemoryRepositories
@@ -339,6 +362,7 @@ class MemoryRepositories:
         self.creation_codes = None
         self.reports = MemoryReports()
         self.opening_notices = MemoryOpeningNotices()
+        self.sharing_codes = MemorySharingCodes()
 
     def unit(self, dossier_id: str) -> MemoryUnit:
         return MemoryUnit(self, dossier_id)

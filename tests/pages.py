@@ -59,6 +59,10 @@ JOURNEY_AREAS: dict[str, str] = {
     "wishes": "tests/browser/test_wishes.py",
     "copies": "tests/browser/test_patient_copies.py",
     "reports": "tests/browser/test_reports.py",
+    # sharing codes: the patient's page in the management journey, the professional's form in theirs
+    "sharing.patient_page": "tests/browser/test_management.py",
+    "sharing.cancel": "tests/browser/test_management.py",
+    "sharing.use": "tests/browser/test_professional_journey.py",
 }
 
 
@@ -124,6 +128,10 @@ JOURNEY_STEPS: dict[str, str] = {
     "copies.by_post": "Copie de mon DMP: the confirmation page of the copy by post",
     "copies.posted": "after the copy by post was queued (its arrival date is in the session)",
     "reports.queue": "a desk agent's page, after logging in (Signalements des patients)",
+    # sharing codes (web/sharing.py)
+    "sharing.patient_page": "Gestion du DMP, after logging in (Donner un code de partage)",
+    "sharing.cancel": "a button of Donner un code de partage (POST)",
+    "sharing.use": "a professional's page, after logging in (J’ai un code de partage)",
 }
 
 

@@ -14,8 +14,9 @@ The rules, in order (the first that applies decides):
    hidden documents and wishes included;
 5b. any other professional reads or writes only once in the patient's care team, where they
    noted the patient's agreement during a consultation (arrêté of 26 October 2023), or while an
-   emergency access of theirs is in force; the author of a document still reads it (those
-   deposited before the care team existed too);
+   emergency access of theirs is in force, or for the 24 hours after they used one of the
+   patient's sharing codes (domain/sharing.py: a share counts as the care team, no more); the
+   author of a document still reads it (those deposited before the care team existed too);
 6. a wish (trusted person, directives…) is shown to the professions of WISH_READERS;
 7. a document's author always sees it;
 8. a hidden document is refused to other professionals — except during an emergency access in
@@ -51,6 +52,7 @@ from .documents import DOCUMENT_TYPES, PATIENT_WRITABLE_TYPES, Document
 from .details import JournaledDetail
 from .dossier import Dossier
 from .habilitations import READ, WRITE, allows, may_break_glass, may_see_wish
+from .sharing import may_make_code, shared_with
 from .wishes import WishItem
 
 EMERGENCY_DURATION = timedelta(hours=24)
@@ -72,6 +74,7 @@ class Action(str, Enum):
     OPEN_EMERGENCY = "open_emergency"  # bris de glace, or the regulator during a call
     RECORD_CONSENT = "record_consent"  # a professional notes the patient agreed: they join the care team
     READ_WISH = "read_wish"  # one item of the wishes (domain/wishes.py WishItem)
+    USE_SHARING_CODE = "use_sharing_code"  # a professional types the patient's code (domain/sharing.py)
 
 
 DOCUMENT_ACTIONS = frozenset(
@@ -160,6 +163,10 @@ REASONS = {
     "may_block": "Le patient peut bloquer ce soignant.",
     "attending_doctor_cannot_be_blocked": "Le médecin traitant ne peut pas être bloqué.",
     "rpps_invalid": "Ce numéro RPPS n’est pas valide.",
+    # sharing codes (domain/sharing.py)
+    "sharing_code": "Le patient a donné un code de partage à ce soignant, pour 24 heures.",
+    "may_make_sharing_code": "Le patient peut donner un code de partage.",
+    "too_many_sharing_codes": "Le patient a déjà 3 codes de partage en cours.",
 }
 
 
@@ -326,7 +333,7 @@ def _patient_side(actor, kind, action, dossier, document, verdict) -> Decision:
         return verdict.refuse("not_your_dossier")
     if action is Action.RELEASE_DOCUMENT:
         return verdict.refuse("author_only")
-    if action in (Action.OPEN_EMERGENCY, Action.RECORD_CONSENT):
+    if action in (Action.OPEN_EMERGENCY, Action.RECORD_CONSENT, Action.USE_SHARING_CODE):
         return verdict.refuse("professionals_only")
     if action in (Action.READ_DOCUMENT, Action.HIDE_DOCUMENT, Action.COPY_DOCUMENT) and document.awaiting_explanation:
         return verdict.refuse("pending_explanation")
@@ -343,13 +350,13 @@ def _professional(actor: Professional, action, dossier, document, verdict, *,
         return verdict.refuse("blocked")
     if action in PATIENT_ONLY_ACTIONS:
         return verdict.refuse("patient_only")
-    if action in (Action.OPEN_EMERGENCY, Action.RECORD_CONSENT, Action.RELEASE_DOCUMENT):
+    if action in (Action.OPEN_EMERGENCY, Action.RECORD_CONSENT, Action.USE_SHARING_CODE, Action.RELEASE_DOCUMENT):
         return _opening_or_release(actor, action, dossier, document, emergency, verdict)
     in_force = emergency is not None and emergency_in_force(dossier, emergency, actor, now)
     # While an emergency access is in force, every decision is journaled as made under it.
     under = _Verdicts(**verdict.context, emergency=True, emergency_access=emergency) if in_force else verdict
     with_rights = is_doctor and (is_attending_doctor or actor.rpps in attending_rights)
-    in_team = with_rights or actor.rpps in dossier.care_team_rpps
+    in_team = with_rights or actor.rpps in dossier.care_team_rpps or shared_with(dossier, actor.rpps, now)
     if action is Action.WRITE_DOCUMENT:
         # A new document is neither hidden nor anyone's yet: the care team, then the matrix.
         return _matrix(actor, WRITE, document, under) if in_team or in_force else verdict.refuse("consent_needed")
@@ -366,11 +373,14 @@ def _professional(actor: Professional, action, dossier, document, verdict, *,
 
 
 def _opening_or_release(actor: Professional, action, dossier, document, emergency, verdict) -> Decision:
-    """Opening an emergency access, noting the patient's agreement, releasing one's document."""
+    """Opening an emergency access, noting the patient’s agreement or using their sharing code, releasing
+    one’s document."""
     if action is Action.OPEN_EMERGENCY:
         return _opening(actor, dossier, emergency, verdict)
     if action is Action.RECORD_CONSENT:
         return verdict.allow("consent_recorded")
+    if action is Action.USE_SHARING_CODE:  # the code itself is checked by the use case, under the lock
+        return verdict.allow("sharing_code")
     return _release(actor, document, verdict)
 
 
@@ -445,3 +455,13 @@ def can_block(dossier: Dossier, rpps: str) -> Decision:
     if rpps == dossier.attending_doctor_rpps:
         return verdict.refuse("attending_doctor_cannot_be_blocked")
     return verdict.allow("may_block")
+
+
+def can_make_sharing_code(dossier: Dossier, now: datetime) -> Decision:
+    """May the patient make one more sharing code? Not on a closed DMP (it would open nothing), nor
+    past 3 live ones (domain/sharing.py says why)."""
+    verdict = _Verdicts(action=Action.MANAGE.value, dossier_id=dossier.id)
+    if dossier.status != "open":
+        return verdict.refuse("dossier_closed")
+    return verdict.allow("may_make_sharing_code") if may_make_code(dossier, now) else verdict.refuse(
+        "too_many_sharing_codes")

@@ -55,6 +55,8 @@ CHANGES = {
     "professional_reported", "report_handled",
     # the notices of services/notices.py: the hourly message, the trusted person told of emergencies
     "opening_alerts_on", "opening_alerts_off", "trusted_person_set_told_of_emergencies",
+    # sharing codes (domain/sharing.py): the patient made one, or cancelled one
+    "sharing_code_made", "sharing_code_cancelled",
 }
 
 # What an entry may count.

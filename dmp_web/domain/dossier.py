@@ -5,6 +5,8 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .sharing import Share, SharingCode
+
 
 def new_dossier_id() -> str:
     return secrets.token_hex(12)
@@ -55,6 +57,10 @@ class Dossier:
     # a minor's parent or guardian, who consented and acts for them (created at a desk)
     legal_representative_name: str = ""
     legal_representative_link: str = ""  # "parent" or "guardian"
+    # sharing codes (domain/sharing.py): the live codes the patient made (digests only), and the
+    # professionals who used one and may read, as the care team does, for 24 hours
+    sharing_codes: list[SharingCode] = field(default_factory=list)
+    shares: list[Share] = field(default_factory=list)
 
     @property
     def alert_openings(self) -> bool:

@@ -70,6 +70,9 @@ ACTIONS = {
     # we told someone that a professional opened the DMP (services/notices.py), or could not
     "emergency_notice",
     "openings_notice",
+    # sharing codes: a professional's use refused (an allowed one is journaled as the code used)
+    "use_sharing_code",
+    "sharing_code_used",
 }
 
 

@@ -20,6 +20,7 @@ from ..domain.actors import FORBIDDEN_KINDS, ActorKind, Profession, Professional
 from ..domain.dossier import Dossier
 from ..domain.journal import HOLDER_SIDE, JournalEntry
 from ..domain.reports import Report
+from ..domain.sharing import SHARE_DURATION
 from ..domain.wishes import WishItem
 from ..formatting import date_fr, time_fr
 from . import dossier_access
@@ -53,6 +54,9 @@ _DONE_AND_TRIED = {
     "open_emergency": ("ouvert votre DMP en urgence", "ouvrir votre DMP en urgence"),
     "read_wish": ("vu {wish}", "voir {wish}"),
     "record_consent": ("noté votre accord pour lire votre DMP", "noter votre accord pour lire votre DMP"),
+    # sharing codes (services/sharing.py): a refused use is "use_sharing_code", an allowed one the code used
+    "use_sharing_code": ("utilisé votre code de partage", "utiliser votre code de partage"),
+    "sharing_code_used": ("utilisé votre code de partage", "utiliser votre code de partage"),
 }
 # What set_hidden (services/dossier_access.py) notes once the change is made.
 _HIDE_NOTES = {
@@ -105,6 +109,8 @@ _CHANGES = {
     "opening_alerts_off": "message quand un soignant ouvre votre DMP arrêté",
     "trusted_person_set_told_of_emergencies": _WISHES + "personne de confiance enregistrée, à prévenir des "
                                                         "accès en urgence",
+    "sharing_code_made": "code de partage créé, valable 24 heures",
+    "sharing_code_cancelled": "code de partage annulé",
 }
 
 
@@ -338,12 +344,20 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
             changed = _changed(detail) if entry.action == "manage" else ""
             if changed:  # the settings' use cases say what changed, for the patient to read
                 text += f" Le changement : {_as_told(changed)}"
+            text += _shared_until(entry)
     if entry.emergency:
         text = _lowered(text)
         if detail.emergency_reason:
             text += f" La raison donnée : {_quoted(detail.emergency_reason)}."
     made_by = entry.actor_id if entry.actor_kind == ActorKind.PROFESSIONAL.value else ""
     return HistoryLine(entry.at, text, entry.emergency, refused, rpps=made_by, seq=entry.seq)
+
+
+def _shared_until(entry: JournalEntry) -> str:
+    """After a sharing code was used: until when its professional may read (domain/sharing.py)."""
+    if entry.action != "sharing_code_used":
+        return ""
+    return f" Ce soignant peut lire votre DMP jusqu’au {_when(entry.at + SHARE_DURATION).removeprefix('le ')}."
 
 
 # -- the pages -------------------------------------------------------------------------------

@@ -190,6 +190,18 @@ class Reports(Protocol):
     def open_reports(self) -> list[Report]: ...
 
 
+class SharingCodes(Protocol):
+    """A sharing code's digest → its dossier (domain/sharing.py); the dossier says if it is live."""
+
+    def add(self, digest: str, dossier_id: str, expires_at: datetime) -> None: ...
+
+    def find(self, digest: str, now: datetime) -> str | None: ...
+
+    def forget(self, digest: str) -> None: ...
+
+    def purge(self, now: datetime) -> int: ...
+
+
 class Repositories(Protocol):
     """Everything a use case may read or change, through one object."""
 
@@ -204,5 +216,6 @@ class Repositories(Protocol):
     directory: Directory
     reports: Reports
     opening_notices: OpeningNotices
+    sharing_codes: SharingCodes
 
     def unit(self, dossier_id: str) -> UnitOfWork: ...

@@ -14,7 +14,8 @@ file store's first ones are a problem, never written over.
 Not copied: sessions and kept forms (everyone logs in again), the worker's jobs and kept copies
 (they stay on the server's disk, where the PostgreSQL app still keeps them), the postal letters
 (in the exports folder), the health probe (written at each check), where the hourly messages
-«un soignant a ouvert votre DMP» stand (the first opening after the move starts a new hour).
+«un soignant a ouvert votre DMP» stand (the first opening after the move starts a new hour), the
+sharing codes' index (a code lives 24 hours: one made before the move is made again).
 
 Longer than 300 lines: the copy and its verification go table by table, the same tables.
 """

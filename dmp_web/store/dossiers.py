@@ -31,6 +31,7 @@ from .documents import DocumentRepository, EmergencyRepository
 from .wishes import WishesRepository
 from .reimbursements import ReimbursementRepository
 from .reports import ReportRepository
+from .sharing import SharingCodeIndex
 from .files import FileStore
 from .journal import JournalFiles
 from .unit import DossierUnit
@@ -374,6 +375,7 @@ class Repositories:
         self.jobs = JobStore(store, sealer) if sealer else None  # the worker's copies, sealed
         self.register = InsuredRegister(store)  # the insured persons (the Assurance Maladie's)
         self.opening_notices = OpeningNoticeRepository(store)  # the hourly «who opened my DMP» message
+        self.sharing_codes = SharingCodeIndex(store)  # a sharing code's digest -> its dossier
 
     def content_mark(self, dossier_id: str) -> str:
         """A digest of the dossier's own records as stored (store/copies.py)."""

@@ -25,6 +25,7 @@ from contextlib import suppress
 
 from flask import Flask, abort, g, render_template, request, session
 from flask_limiter import Limiter, RateLimitExceeded
+from flask_login import current_user
 from limits import parse_many
 
 from .request_log import refuse
@@ -84,6 +85,7 @@ def init_app(app: Flask) -> Limiter:
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "dmp")
     limiter = Limiter(client_address, app=app)
     _limit_anonymous_forms(app, limiter)
+    _limit_secret_forms(app, limiter)
     _answer_too_many(app, limiter)
     _limit_new_sessions(app, limiter)
     app.extensions["dmp.limiter"] = limiter
@@ -98,6 +100,25 @@ def _limit_anonymous_forms(app: Flask, limiter: Limiter) -> None:
             view = limiter.limit(limit, key_func=_target_key(field, with_address), methods=["POST"],
                                  scope=f"target:{endpoint}")(view)
         view = limiter.shared_limit(PER_ADDRESS, scope="anonymous-forms", methods=["POST"])(view)
+        app.view_functions[endpoint] = view
+
+
+# Forms where a logged-in person tries a secret that opens someone else's DMP: a sharing code
+# (domain/sharing.py) with the patient's birth date. Counted by the person's account (a stolen
+# professional account must not try codes by the thousand) and by address. A right code is
+# typed once or twice; 10 tries an hour leave room for typing errors, not for guessing.
+SECRET_FORMS = {"sharing.use": ("10 per hour; 30 per day", "30 per hour; 100 per day")}
+
+
+def _account_key() -> str:
+    return f"account|{current_user.get_id() or 'anonymous'}"
+
+
+def _limit_secret_forms(app: Flask, limiter: Limiter) -> None:
+    for endpoint, (per_account, per_address) in SECRET_FORMS.items():
+        view = app.view_functions[endpoint]
+        view = limiter.limit(per_account, key_func=_account_key, methods=["POST"], scope=f"account:{endpoint}")(view)
+        view = limiter.limit(per_address, key_func=address_block, methods=["POST"], scope=f"address:{endpoint}")(view)
         app.view_functions[endpoint] = view
 
 

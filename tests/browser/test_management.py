@@ -4,6 +4,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from ..pages import journey_steps_of
+from .harness import click_and_wait
 from ..web.patient_journey import EMERGENCY_SWITCHES
 
 
@@ -31,6 +32,10 @@ def test_managing_access_passes_axe_and_the_live_search_works(walker):
     w.submit({**EMERGENCY_SWITCHES, "hidden_in_emergency": "yes"}, "gestion : urgence permise")
     w.go("/mon-dmp/gestion/alertes", "alertes")
     w.submit({"choice": "yes", "openings": "yes"}, "gestion : alertes")
+    w.follow("Donner un code de partage", "code de partage")  # sharing codes: made, shown once, cancelled
+    w.submit({}, "code de partage : créé", button="Créer un code de partage")
+    click_and_wait(w.browser, lambda: w.browser.find_element(By.CSS_SELECTOR, "main button[id^=annuler-]"))
+    w.check("code de partage : annulé")
     w.go("/mon-dmp", "mon DMP")
     w.follow("Fermer mon DMP", "fermer mon DMP")
     w.submit({}, "mon DMP fermé", button="Fermer mon DMP")
@@ -38,7 +43,7 @@ def test_managing_access_passes_axe_and_the_live_search_works(walker):
     w.submit({}, "mon DMP rouvert", button="Rouvrir mon DMP")
     assert w.problems == [], "\n".join(w.problems)
     mine = {"/mon-dmp/gestion", "/mon-dmp/gestion/bloquer", "/mon-dmp/gestion/droits",
-            "/mon-dmp/gestion/urgence", "/mon-dmp/gestion/alertes", "/mon-dmp/fermer"}
+            "/mon-dmp/gestion/urgence", "/mon-dmp/gestion/alertes", "/mon-dmp/fermer", "/mon-dmp/gestion/partage"}
     areas = {"patient.management", "patient.block_search", "patient.grant_rights", "patient.emergency_choice",
-             "patient.alerts", "patient.close"}
+             "patient.alerts", "patient.close", "sharing.patient_page", "sharing.cancel"}
     assert mine == journey_steps_of(w.server.app, areas) and mine <= w.visited

@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
 
 from ..pages import JOURNEY_PAGES, journey_steps_of
-from ..web.pro_journey import BERNARD, DOSSIER, DURAND, FATIMA_BIRTH, FATIMA_NIR, PETIT
+from ..web.pro_journey import BERNARD, DOSSIER, DURAND, FATIMA_BIRTH, FATIMA_NIR, HADDAD, PETIT
 from ..web.test_professionals import GARCIA, state_every_wish
 from .harness import click_and_wait
 from .walker import Walker
@@ -30,6 +30,16 @@ def pro_login(w: Walker, login_id: str, state: str) -> None:
     w.go("/pro/connexion", f"{state} : connexion")
     w.submit({"login_id": login_id, "password": DEMO_PASSWORD}, f"{state} : code")
     w.submit({"code": w.notifier.last_otp()}, f"{state} : espace")
+
+
+def sharing_code(w: Walker) -> str:
+    """A code the patient made (her own page is walked by test_management.py)."""
+    from dmp_web.domain.actors import Holder
+    from dmp_web.services import sharing
+    from dmp_web.web.deps import ctx
+
+    with w.server.app.app_context():
+        return sharing.make_code(ctx(), Holder(DOSSIER), ctx().repos.dossiers.get(DOSSIER)).code
 
 
 def test_the_professional_journeys_pass_axe_on_every_step_and_error(walker):
@@ -76,6 +86,12 @@ def test_the_professional_journeys_pass_axe_on_every_step_and_error(walker):
     w.submit({"agreed": "y"}, "sage-femme : le DMP", button="Noter l’accord et ouvrir le DMP")
     log_out(w)
 
+    pro_login(w, HADDAD, "régulateur")  # outside the care team too: the patient gave him a sharing code
+    click(w, "J’ai un code de partage", "code de partage")
+    w.submit({}, "code de partage : vide")
+    w.submit({"code": sharing_code(w), "birth_date": FATIMA_BIRTH}, "régulateur : le DMP, avec un code")
+    log_out(w)
+
     pro_login(w, "mutuelle01", "mutuelle")
     assert w.browser.find_element(By.TAG_NAME, "h1").text == "Accès interdit"
     w.go(f"/pro/dmp/{DOSSIER}", "mutuelle : DMP refusé")
@@ -100,4 +116,4 @@ def test_the_professional_journeys_pass_axe_on_every_step_and_error(walker):
     for endpoint, pattern in patterns.items():
         assert any(re.match(pattern, path) for path in w.visited), endpoint
     assert urlparse(w.browser.current_url).path.startswith("/mon-dmp/documents/")
-    assert journey_steps_of(w.server.app, {"pro"}) - w.visited == set()
+    assert journey_steps_of(w.server.app, {"pro", "sharing.use"}) - w.visited == set()

@@ -156,7 +156,8 @@ ORACLE_WISHES = {
 }
 
 
-def oracle(actor, action, doc, wish, *, closed, blocked, emergency, switches, in_team):  # noqa: C901 - one if per rule, in order
+def oracle(actor, action, doc, wish, *, closed, blocked, emergency, switches, in_team,  # noqa: C901 - one if per rule, in order
+           shared="none"):
     kind = actor.kind
     patient_side = kind in (ActorKind.HOLDER, ActorKind.LEGAL_REPRESENTATIVE)
     if kind in FORBIDDEN_KINDS:
@@ -174,7 +175,7 @@ def oracle(actor, action, doc, wish, *, closed, blocked, emergency, switches, in
             return NO("not_your_dossier")
         if action == "release_document":
             return NO("author_only")
-        if action in ("open_emergency", "record_consent"):
+        if action in ("open_emergency", "record_consent", "use_sharing_code"):
             return NO("professionals_only")
         if action in ("read_document", "hide_document", "copy_document") and doc.pending_explanation:
             return NO("pending_explanation")
@@ -202,6 +203,8 @@ def oracle(actor, action, doc, wish, *, closed, blocked, emergency, switches, in
         return YES("emergency_break_glass", True) if break_glass_on else NO("emergency_refused_by_patient", True)
     if action == "record_consent":
         return YES("consent_recorded")
+    if action == "use_sharing_code":
+        return YES("sharing_code")
     if action == "release_document":
         if not is_author:
             return NO("author_only")
@@ -210,7 +213,8 @@ def oracle(actor, action, doc, wish, *, closed, blocked, emergency, switches, in
     in_force = (emergency == "break_glass" and break_glass_on and may_break_glass) or \
                (emergency == "regulator" and regulator_on and actor.emergency_regulator)
     with_rights = is_doctor and (is_attending or actor.rpps in ATTENDING_RIGHTS)
-    team = in_team or with_rights
+    # a code the professional used in the last 24 hours counts as the care team, no more
+    team = in_team or with_rights or shared == "active"
     if action == "write_document":
         if not team and not in_force:
             return NO("consent_needed")
@@ -848,3 +852,80 @@ def test_outside_the_care_team_a_professional_first_notes_the_patients_agreement
     # a blocked professional cannot note an agreement
     assert ask(NURSE, "record_consent", blocked_rpps={NURSE.rpps}).reason_code == "blocked"
     assert ask(Holder(DOSSIER_ID), "record_consent").reason_code == "professionals_only"
+
+
+# -- sharing codes: a share counts as the care team, never more, and for 24 hours ----------------
+
+# How long ago the professional used the patient's code; the oracle says a share lasts 24 hours.
+SHARE_AGES = {"just_used": timedelta(0), "used_23h59_ago": timedelta(hours=23, minutes=59),
+              "used_24h_ago": timedelta(hours=24), "used_3_days_ago": timedelta(days=3)}
+SHARE_STATES = (*SHARE_AGES, "shared_with_someone_else", "none")
+
+
+def shared_dossier(state, rpps, *, closed):
+    """A dossier outside whose care team the professional is, with the share of the table, made by
+    the domain's own use of a code (so its length is the domain's, checked against the oracle's)."""
+    from dmp_web.domain import sharing
+
+    dossier = make_dossier(in_team=False, closed=closed)
+    if state == "none":
+        return dossier
+    age = SHARE_AGES.get(state, timedelta(hours=1))
+    used_at = NOW - age
+    code_made_at = used_at - timedelta(hours=2)
+    _, record = sharing.make_code(dossier, code_made_at, b"p" * 32)
+    sharing.use_code(dossier, record, make_rpps(97) if state == "shared_with_someone_else" else rpps, used_at)
+    return dossier
+
+
+def oracle_share(state):
+    return "active" if state in ("just_used", "used_23h59_ago") else state
+
+
+@pytest.mark.parametrize("profession", list(Profession), ids=lambda p: p.value)
+def test_a_share_opens_only_the_matrix_and_only_for_24_hours(profession):
+    actor = professional(profession)
+    both = (False, True)
+    mismatches, count = [], 0
+    dossiers = {(state, closed): shared_dossier(state, actor.rpps, closed=closed)
+                for state in SHARE_STATES for closed in both}
+    actions = [a for a in Action if a is not Action.OPEN_EMERGENCY]  # opening one: the table above
+    for state, action, target, hidden, pending, blocked, closed in itertools.product(
+            SHARE_STATES, actions, [t.code for t in CATALOGUE], both, both, both, both):
+        wish = WISHES[len(target) % len(WISHES)] if action is Action.READ_WISH else None
+        doc = DOCUMENTS[target, hidden, pending]
+        decision = decide(actor, action, dossiers[state, closed], doc if action in access.DOCUMENT_ACTIONS else None,
+                          now=NOW, blocked_rpps=frozenset({actor.rpps}) if blocked else frozenset(), wish=wish)
+        expected = oracle(actor, action.value, doc, wish, closed=closed, blocked=blocked, emergency="none",
+                          switches=(True, True, True), in_team=False, shared=oracle_share(state))
+        count += 1
+        if outcome(decision) != expected:
+            mismatches.append(((state, action.value, target, hidden, pending, blocked, closed),
+                               outcome(decision), expected))
+    assert count == len(SHARE_STATES) * len(actions) * len(CATALOGUE) * 16
+    assert not mismatches, f"{len(mismatches)} decisions differ, first ones: {mismatches[:5]}"
+
+
+def test_only_a_professional_uses_a_sharing_code_and_not_once_blocked_or_closed():
+    assert ask(NURSE, "use_sharing_code", dossier=make_dossier(in_team=False)).reason_code == "sharing_code"
+    assert ask(NURSE, "use_sharing_code", blocked_rpps={NURSE.rpps}).reason_code == "blocked"
+    assert ask(NURSE, "use_sharing_code", dossier=make_dossier(closed=True)).reason_code == "dossier_closed"
+    for patient_side in (Holder(DOSSIER_ID), LegalRepresentative("rep-1", "Claire", DOSSIER_ID)):
+        assert ask(patient_side, "use_sharing_code").reason_code == "professionals_only"
+    assert ask(DeskAgent("agent-7", "Agent"), "use_sharing_code").reason_code == "desk_agent_creates_only"
+
+
+def test_the_patient_keeps_at_most_3_live_sharing_codes():
+    from dmp_web.domain import sharing
+
+    dossier = make_dossier()
+    for n in range(3):
+        assert access.can_make_sharing_code(dossier, NOW).allowed, n
+        sharing.make_code(dossier, NOW, b"p" * 32)
+    refused = access.can_make_sharing_code(dossier, NOW)
+    assert (refused.allowed, refused.reason_code) == (False, "too_many_sharing_codes")
+    dossier.sharing_codes[0].cancelled_at = NOW  # a cancelled code frees its place, so does an expired one
+    assert access.can_make_sharing_code(dossier, NOW).allowed
+    assert access.can_make_sharing_code(make_dossier(), NOW).reason_code == "may_make_sharing_code"
+    dossier.sharing_codes[0].cancelled_at = None
+    assert access.can_make_sharing_code(dossier, NOW + timedelta(hours=24)).allowed

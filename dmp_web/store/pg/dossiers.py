@@ -82,6 +82,7 @@ class PgDossiers:
         """Erase a dossier: every row it has, and its keys, in one transaction."""
         with self.db.using(conn) as c:
             c.execute("DELETE FROM dossier_keys WHERE dossier_id = %s", (dossier.id,))
+            c.execute("DELETE FROM sharing_codes WHERE dossier_id = %s", (dossier.id,))
             for table in DOSSIER_TABLES:
                 column = "journal_id" if table == "journal_entries" else "dossier_id"
                 c.execute(f"DELETE FROM {table} WHERE {column} = %s", (dossier.id,))  # noqa: S608 - our names

@@ -18,6 +18,7 @@ from .journal import PgJournal, PgOperatorsJournal
 from .register import PgInsuredRegister
 from .reports import PgReportRepository
 from .sessions import PgSessionRepository
+from .sharing import PgSharingCodeIndex
 from .unit import PgUnit
 from .wishes import PgReimbursementRepository, PgWishesRepository
 
@@ -43,6 +44,7 @@ class PgRepositories:
         self.sessions = PgSessionRepository(db, session_sealer)
         self.register = PgInsuredRegister(db)
         self.opening_notices = PgOpeningNoticeRepository(db)  # the hourly «who opened my DMP» message
+        self.sharing_codes = PgSharingCodeIndex(db)  # a sharing code's digest -> its dossier
 
     def failed_units(self) -> list[str]:
         return []  # a unit of work is a transaction: a crash rolls it back, nothing is left half done
