@@ -360,12 +360,15 @@ def test_outside_the_care_team_the_agreement_is_noted_once_before_the_first_read
     before = len(journal(app))
     first = client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}")
     assert first.headers["Location"] == f"/pro/dmp/{DOSSIER}/accord"
-    assert len(journal(app)) == before  # sent to the step, not refused: nothing to tell the patient yet
+    assert len(journal(app)) == before  # sent to the step: the step's page journals the visit
     page = client.get(f"/pro/dmp/{DOSSIER}/accord")
     assert "Vous n’êtes pas encore dans l’équipe de soins de Fatima ROCHE." in page.soup.main.get_text(" ")
+    # the page shows the patient's name: the visit is a refused opening, for the patient to see
+    assert [(e.action, e.allowed, e.actor_id, e.reason) for e in journal(app)[before:]] == [
+        ("read_dossier", False, GARCIA, REASONS["consent_needed"])]
     empty = client.submit(f"/pro/dmp/{DOSSIER}/accord", {})
     assert field_error(empty.soup, "agreed") == "Cochez la case si le patient est d’accord. Sinon, n’ouvrez pas son DMP"
-    assert len(journal(app)) == before
+    assert not [e for e in journal(app)[before:] if e.allowed]  # nothing noted without the box
     noted = client.submit(f"/pro/dmp/{DOSSIER}/accord", {"agreed": "y"})
     assert noted.headers["Location"] == f"/pro/dmp/{DOSSIER}"
     last = journal(app)[-1]

@@ -200,15 +200,18 @@ def test_who_sees_the_wishes_and_who_may_open_in_an_emergency_come_from_the_poli
         wishes = main.find("h2", string="Vos volontés et vos informations").find_next("ul")
         return main.get_text(" "), [" ".join(li.get_text(" ").split()) for li in wishes.find_all("li")]
 
+    from dmp_web.texts.page_text import check_page
+
     text, wishes = said()
+    assert check_page(client.get("/qui-voit-mon-dmp").get_data(as_text=True)).findings == ()
     assert "Seuls les médecins, les infirmiers et les sages-femmes le peuvent." in text
-    assert "Votre choix sur le don d’organes : les médecins peuvent le voir." in wishes
-    assert "Votre groupe sanguin et vos allergies : tous les soignants peuvent le voir." in wishes
+    assert "Votre choix sur le don d’organes. Les médecins peuvent le voir." in wishes
+    assert "Votre groupe sanguin et vos allergies. Tous les soignants peuvent le voir." in wishes
     assert "En cas d’urgence, un médecin peut ouvrir votre DMP" not in text  # the old, untrue promise
     # the page reads the tables the policy reads: change them, the page follows
     monkeypatch.setitem(habilitations.WISH_READERS, WishItem.ORGAN_DONATION,
                         frozenset({Profession.MEDECIN, Profession.INFIRMIER}))
     monkeypatch.setattr(public, "BREAK_GLASS_PROFESSIONS", frozenset({Profession.MEDECIN}))
     text, wishes = said()
-    assert "Votre choix sur le don d’organes : les médecins et les infirmiers peuvent le voir." in wishes
+    assert "Votre choix sur le don d’organes. Les médecins et les infirmiers peuvent le voir." in wishes
     assert "Seuls les médecins le peuvent." in text
