@@ -70,6 +70,11 @@ class OpeningDigest:
     def sent(self, now: datetime, upto: int) -> OpeningDigest:
         return OpeningDigest(last_sent_at=now, upto=upto, due_at=None)
 
+    def not_sent(self, before: OpeningDigest, now: datetime) -> OpeningDigest:
+        """The message did not go: its openings are told with the next one, tried again in an hour
+        (at most one failed try an hour; openings older than a day drop off by themselves)."""
+        return OpeningDigest(last_sent_at=before.last_sent_at, upto=before.upto, due_at=now + DIGEST_EVERY)
+
     def nothing_to_send(self, upto: int) -> OpeningDigest:
         """Nothing was left to tell (told already by another server): nothing waits."""
         return replace(self, upto=max(self.upto, upto), due_at=None)

@@ -244,13 +244,14 @@ def open_emergency(ctx: Context, actor: Professional, dossier: Dossier, reason: 
     for it is on and the profession may; it opens the dossier within the profession's rights."""
     kind = EmergencyKind.REGULATOR if actor.emergency_regulator else EmergencyKind.BREAK_GLASS
     access = EmergencyAccess(kind, actor.rpps, reason.strip(), ctx.now())
+    running = emergency_in_force(ctx, actor, dossier)  # opened again: journaled, told once only
 
     def change(unit, _dossier, _document, _decision: Decision) -> dict:
         unit.add_emergency(access)
         return {"action": "regulator_access" if kind is EmergencyKind.REGULATOR else "break_glass"}
 
     decision = act(ctx, actor, "open_emergency", dossier, emergency=access, change=change)
-    if decision.allowed and decision.emergency:
+    if decision.allowed and decision.emergency and running is None:
         notices.emergency_opened(ctx, actor, dossier, access)  # the patient and their close ones are told
     return decision
 

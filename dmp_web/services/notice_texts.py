@@ -16,6 +16,12 @@ from ..domain.notices import Opening
 from ..formatting import date_fr, time_fr
 
 SIGNATURE = "L’Assurance Maladie"
+# The glossary's words for the hard words of the messages (content/glossary.yaml): a message is
+# read alone, so it explains them itself, but in an SMS, which stays short.
+DMP_MEANS = "Le DMP est votre carnet de santé sur internet."
+DMP_OF_SOMEONE = "Le DMP est le carnet de santé sur internet."
+BREAK_GLASS_MEANS = "Le bris de glace veut dire qu’un soignant ouvre un dossier en urgence."
+TRUSTED_PERSON_MEANS = "La personne de confiance est un proche qui parle pour le patient aux médecins."
 NOT_NORMAL = "Ce n’est pas normal ? Appelez votre caisse d’assurance maladie."
 SMS_REASON_MAX = 120  # an SMS stays short: a longer reason is cut, the history has it whole
 TIMES_SHOWN = 3  # a professional who opened the DMP more often: the first and last times
@@ -71,7 +77,7 @@ class EmergencyTold:
     def how(self) -> str:
         if self.kind is EmergencyKind.REGULATOR:
             return "C’était pendant un appel au 15. Ce médecin répond aux appels du Centre 15."
-        return "C’était un accès « bris de glace ». Un soignant ouvre le DMP en urgence."
+        return "C’était un accès « bris de glace ». " + BREAK_GLASS_MEANS
 
 
 def emergency_sms_to_holder(told: EmergencyTold) -> str:
@@ -85,6 +91,7 @@ EMERGENCY_SUBJECT = "Votre DMP a été ouvert en urgence"
 def emergency_email_to_holder(told: EmergencyTold, site_url: str) -> str:
     return (f"Bonjour,\n\n"
             f"Votre DMP a été ouvert en urgence {when_words(told.at)}.\n"
+            f"{DMP_MEANS}\n"
             f"Par : {told.who}.\n"
             f"{told.how}\n"
             f"Sa raison : {reason_words(told.reason)}.\n\n"
@@ -96,7 +103,7 @@ def emergency_email_to_holder(told: EmergencyTold, site_url: str) -> str:
 
 def emergency_letter_lines(told: EmergencyTold) -> list[str]:
     """The letter's paragraphs (templates/pdf/emergency_notice_letter.html prints them)."""
-    return [f"Votre DMP a été ouvert en urgence {when_words(told.at)}.", f"Par : {told.who}.", told.how,
+    return [f"Votre DMP a été ouvert en urgence {when_words(told.at)}.", DMP_MEANS, f"Par : {told.who}.", told.how,
             f"Sa raison : {reason_words(told.reason)}."]
 
 
@@ -111,10 +118,13 @@ def emergency_subject_to_others(told: EmergencyTold) -> str:
 
 
 def emergency_email_to_others(told: EmergencyTold, role: str) -> str:
-    why = ("Vous êtes son médecin traitant." if role == "attending_doctor"
-           else "Vous êtes sa personne de confiance. Elle nous a demandé de vous prévenir.")
+    why = ("Vous êtes son médecin traitant. Le médecin traitant est le médecin choisi par le patient."
+           if role == "attending_doctor"
+           else f"Vous êtes la personne de confiance de {told.patient_name}. {TRUSTED_PERSON_MEANS}\n"
+                f"C’est votre proche, {told.patient_name}, qui nous a demandé de vous prévenir.")
     return (f"Bonjour,\n\n"
             f"{_whose(told, role)} a été ouvert en urgence.\n"
+            f"{DMP_OF_SOMEONE}\n"
             f"C’était {when_words(told.at)}.\n"
             f"Par : {told.who}.\n"
             f"{told.how}\n"
@@ -169,10 +179,10 @@ def openings_sms(openings: list[Opening]) -> str:
 
 
 def openings_email(openings: list[Opening], site_url: str) -> str:
-    first = ("Un professionnel de santé a ouvert votre DMP." if len(openings) == 1
-             else "Des professionnels de santé ont ouvert votre DMP.")
+    first = ("Un soignant a ouvert votre DMP." if len(openings) == 1
+             else "Des soignants ont ouvert votre DMP.")
     listed = "\n".join(f"- {line}" for line in openings_lines(openings))
-    return (f"Bonjour,\n\n{first}\n\n{listed}\n\n"
+    return (f"Bonjour,\n\n{first}\n{DMP_MEANS}\n\n{listed}\n\n"
             "Vous avez demandé ce message. Il part 1 fois par heure au plus.\n"
             "Pour l’arrêter, allez dans « Gestion du DMP ».\n"
             f"Tout est dans l’historique de votre DMP : {site_url}/connexion\n\n"

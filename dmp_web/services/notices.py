@@ -4,8 +4,8 @@
   e-mail, by post when they have neither), the médecin traitant, and the trusted person when
   the patient ticked the box (`emergency_opened`, called by dossier_access.open_emergency).
 - When the patient asked it («Me prévenir quand un soignant ouvre mon DMP»): one message an hour
-  at most, listing who opened the DMP (`dossier_opened`, called by the professional's dossier
-  page; `flush_due`, called by the background worker).
+  at most, listing who opened the DMP (`dossier_opened`, called by every page of a dossier a
+  professional is let in, web/pro.py `decided`; `flush_due`, called by the background worker).
 
 The hourly message: each opening is journaled already (the "read_dossier" decision), so the
 message is made from the journal, and the store keeps only where it stands (repos.opening_notices:
@@ -41,6 +41,8 @@ LETTER_KIND = "emergency_notice"
 NOT_SENT = "le message n’est pas parti"
 NO_CONTACT = "nous n’avons ni son portable ni son e-mail"
 JOURNAL_PAGE = 50  # entries read at a time, from the newest, for the hourly message
+# What counts as opening the DMP: its page, or a document reached by its address (a bookmark)
+OPENINGS = frozenset({"read_dossier", "read_document"})
 
 
 def _journal(ctx: Context, dossier_id: str, action: str, note: str, failure: str = "") -> None:
@@ -165,9 +167,11 @@ def _tell_openings(ctx: Context, dossier_id: str, *, opening: bool) -> int:
     account = ctx.repos.accounts.get(dossier_id)
     channel = channel_for(account.mobile, account.email, account.otp_channel) if account else None
     told: list[Opening] = []
+    before: list[OpeningDigest] = []
 
     def change(state: OpeningDigest | None) -> OpeningDigest | None:
         state = state or OpeningDigest()
+        before[:] = [state]
         if opening and not state.may_send(now):
             return state.waiting()
         if not opening and not state.is_due(now):
@@ -180,9 +184,13 @@ def _tell_openings(ctx: Context, dossier_id: str, *, opening: bool) -> int:
     ctx.repos.opening_notices.update(dossier_id, change)
     if not told:
         return 0
-    return int(_sent(ctx, dossier_id, "openings_notice", f"to_holder_by_{channel}", _message(
+    went = _sent(ctx, dossier_id, "openings_notice", f"to_holder_by_{channel}", _message(
         ctx, channel, to_mobile=account.mobile, to_email=account.email, sms=texts.openings_sms(told),
-        subject=texts.OPENINGS_SUBJECT, body=texts.openings_email(told, ctx.site_url))))
+        subject=texts.OPENINGS_SUBJECT, body=texts.openings_email(told, ctx.site_url)))
+    if not went:  # marked sent under the lock, so no other server sends it meanwhile: undo that
+        ctx.repos.opening_notices.update(
+            dossier_id, lambda state: state.not_sent(before[0], now) if state and state.last_sent_at == now else None)
+    return int(went)
 
 
 def _openings(ctx: Context, dossier: Dossier, start: int, count: int) -> list[Opening]:
@@ -202,7 +210,7 @@ def _openings(ctx: Context, dossier: Dossier, start: int, count: int) -> list[Op
         stop -= len(page)
     times: dict[str, list] = {}
     for entry in found:
-        if entry.actor_kind == ActorKind.PROFESSIONAL.value and entry.action == "read_dossier" and entry.allowed:
+        if entry.actor_kind == ActorKind.PROFESSIONAL.value and entry.action in OPENINGS and entry.allowed:
             times.setdefault(entry.actor_id, []).append(entry)
     openings = []
     for rpps, entries in times.items():

@@ -103,11 +103,17 @@ def _limit_anonymous_forms(app: Flask, limiter: Limiter) -> None:
         app.view_functions[endpoint] = view
 
 
-# Forms where a logged-in person tries a secret that opens someone else's DMP: a sharing code
-# (domain/sharing.py) with the patient's birth date. Counted by the person's account (a stolen
-# professional account must not try codes by the thousand) and by address. A right code is
-# typed once or twice; 10 tries an hour leave room for typing errors, not for guessing.
-SECRET_FORMS = {"sharing.use": ("10 per hour; 30 per day", "30 per hour; 100 per day")}
+# Forms where a logged-in professional opens someone else's DMP without its patient: counted by
+# account (a stolen account must not run through them by the thousand) and by address.
+# - a sharing code (domain/sharing.py) with the patient's birth date: a right code is typed once or
+#   twice; 10 tries an hour leave room for typing errors, not for guessing;
+# - bris de glace, which also sends messages and letters to the patient and their close ones: a
+#   SAMU regulator takes many calls in a shift, so the limits are wide; a hospital's staff share
+#   one address.
+SECRET_FORMS = {
+    "sharing.use": ("10 per hour; 30 per day", "30 per hour; 100 per day"),
+    "pro.emergency": ("30 per hour; 200 per day", "300 per hour; 2000 per day"),
+}
 
 
 def _account_key() -> str:

@@ -138,6 +138,7 @@ def decided(action: str, dossier_id: str, document_id: str | None = None):
     decision = dossier_access.decide_and_journal(ctx(), actor, action, dossier, document)
     if not decision.allowed:
         abort(refused(decision))
+    notices.dossier_opened(ctx(), actor, dossier)  # the patient who asked it is told (1 message an hour)
     return actor, dossier, document
 
 
@@ -163,7 +164,6 @@ def find():
 @login_required
 def dossier(dossier_id):
     actor, dossier, _ = decided("read_dossier", dossier_id)
-    notices.dossier_opened(ctx(), actor, dossier)  # the patient who asked it is told (1 message an hour)
     documents, left_out = dossier_access.visible_documents(ctx(), actor, dossier)
     person = ctx().register.get(dossier.holder_nir)
     return render_template(

@@ -109,7 +109,7 @@ def test_break_glass_tells_the_patient_the_attending_doctor_and_the_trusted_pers
                  "C’était un accès « bris de glace ».", f"Sa raison : « {REASON} ».", "/connexion"):
         assert said in to_patient[2]
     assert to_doctor[:2] == (DURAND_MAIL, "Le DMP de Fatima ROCHE a été ouvert en urgence")
-    assert f"Le DMP de votre patient Fatima ROCHE a été ouvert en urgence.\nC’était {WHEN}." in to_doctor[2]
+    assert f"Le DMP de votre patient Fatima ROCHE a été ouvert en urgence.\nLe DMP est le carnet de santé sur internet.\nC’était {WHEN}." in to_doctor[2]
     assert "le docteur Paul Lefèvre (médecin, cardiologie)" in to_doctor[2] and REASON in to_doctor[2]
     ((number, text),) = sms_sent(tmp_path)
     assert number == TRUSTED_MOBILE
@@ -216,7 +216,7 @@ def test_every_emergency_message_is_easy_to_read(client, notifier, app, tmp_path
     assert [m[0] for m in mails(smtp_server)] == [DEMO_LOGIN["email"], DURAND_MAIL, "paul.roche@example.org"]
     for body in bodies:
         # the reason is the professional's own words (not ours to check); the rest is ours
-        report = check_text(body.replace(f"« {REASON} »", "« sa raison »"), glossary=())
+        report = check_text(body.replace(f"« {REASON} »", "« sa raison »"))  # with the glossary
         assert report.findings == (), (body, report.findings)
 
 
@@ -308,7 +308,7 @@ def test_several_openings_within_an_hour_make_one_message_and_the_next_hour_anot
     assert worker.flush_notices() == 1  # 11 h 00
     assert worker.flush_notices() == 0  # sent once
     second = to_patient()[1][2]
-    assert "Des professionnels de santé ont ouvert votre DMP." in second
+    assert "Des soignants ont ouvert votre DMP." in second
     assert "- Hugo Bernard (infirmier) : le 23 novembre 2026 à 10 h 10." in second
     assert "- Claire Petit (pharmacien) : le 23 novembre 2026 à 10 h 20." in second
     assert "Marie Durand" not in second  # told already
