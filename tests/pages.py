@@ -93,6 +93,8 @@ JOURNEY_STEPS: dict[str, str] = {
     "patient.close": "the patient's space, after logging in",
     "patient.account": "the patient's space, after logging in (Mon compte)",
     "patient.close_other_sessions": "a button of Mon compte (POST)",
+    "patient.change_password": "Mon compte, after logging in (Changer mon mot de passe)",
+    "patient.otp_channel": "Mon compte, after logging in (Recevoir mes codes par SMS ou par e-mail)",
     "reimbursements.index": "the patient's space, after logging in",
     "history.history": "the patient's space, after logging in (Historique des accès)",
     "wishes.informations": "the patient's space, after logging in (Mes informations)",

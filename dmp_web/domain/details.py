@@ -37,6 +37,8 @@ NOTES = {
     "to_holder_by_sms", "to_holder_by_email", "to_holder_by_post",
     "to_attending_doctor_by_sms", "to_attending_doctor_by_email", "to_attending_doctor_unreachable",
     "to_trusted_person_by_sms", "to_trusted_person_by_email",
+    # « Mon compte » (services/account_settings.py): password_changed
+    "password_changed_in_account",
 }
 
 # What a "manage" decision changed (the patient's settings, the wishes), and the emergency

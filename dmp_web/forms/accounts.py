@@ -215,6 +215,27 @@ class NewPasswordForm(Form):
     new_password, new_password_confirm = _new_password_fields()
 
 
+# -- « Mon compte » (services/account_settings.py) ----------------------------------------------
+
+class ChangePasswordForm(Form):
+    current_password = PasswordField(
+        "Mot de passe actuel",
+        description="C’est le mot de passe que vous écrivez pour vous connecter.",
+        validators=[DataRequired("Écrivez votre mot de passe actuel")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password, new_password_confirm = _new_password_fields()
+
+
+class OtpChannelForm(Form):
+    channel = RadioField(
+        "Comment voulez-vous recevoir vos codes de connexion ?",
+        description=SMS_MEANING,
+        choices=CHANNEL_CHOICES,
+        validators=[InputRequired("Choisissez comment recevoir vos codes : par SMS ou par e-mail")],
+    )
+
+
 class ForgottenIdentifierForm(Form):
     nir = _nir()
     vitale_serial = CreationForm.vitale_serial

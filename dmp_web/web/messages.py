@@ -22,6 +22,12 @@ PASSWORD_MESSAGES = {
     "password_guessable": "Ce mot de passe est trop facile à deviner. Ajoutez 1 ou 2 mots",
 }
 
+# « Mon compte »: why the current password was refused (services/account_settings.py)
+CURRENT_PASSWORD_MESSAGES = {
+    "wrong": "Ce mot de passe n’est pas le bon. Après 3 erreurs, attendez 30 secondes entre 2 essais",
+    "locked": "Après des erreurs, attendez 30 secondes entre 2 essais",
+}
+
 
 # Why a login was refused -> (the request log's reason, the message under the password). A wrong
 # password, an unknown identifier and a try too soon after wrong ones read the same.

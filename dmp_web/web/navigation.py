@@ -67,6 +67,7 @@ MAIN_MENU: list[Link] = [
 ]
 MENU_LOGGED_IN: list[Link] = [
     Link("patient.home", "Mon DMP"),
+    Link("patient.account", "Mon compte"),
     Link("public.sitemap", "Plan du site"),
 ]
 MENU_PRO: list[Link] = [

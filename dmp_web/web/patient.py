@@ -14,15 +14,15 @@ from ..domain.actors import Holder
 from ..domain.documents import DOCUMENT_TYPES
 from ..services import dossier_access, management
 from ..forms.accounts import (
-    AlertsForm, AttendingDoctorForm, ConnectionDataForm, GrantRightsForm, PatientDocumentForm,
-    ProfessionalSearchForm,
+    AlertsForm, AttendingDoctorForm, ChangePasswordForm, ConnectionDataForm, GrantRightsForm, OtpChannelForm,
+    PatientDocumentForm, ProfessionalSearchForm,
 )
 from ..forms.accounts import EmergencyAccessForm, PersonalDataForm
 from ..services import first_connection as first_steps
-from ..services import patient_login
+from ..services import account_settings, patient_login
 from ..services.login import Refused
 from .auth import PatientUser
-from .messages import PASSWORD_MESSAGES
+from .messages import CURRENT_PASSWORD_MESSAGES, PASSWORD_MESSAGES
 from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
 from .sessions import current_digest
 
@@ -344,10 +344,51 @@ def reopen():
 
 @bp.get("/compte")
 def account():
-    """« Mon compte »: the sessions open on this account, and a button to end the others."""
-    return render_template("pages/patient/account.html",
+    """« Mon compte »: the password, the codes' channel, the contacts, and the open sessions."""
+    return render_template("pages/patient/account.html", account=current_user.account,
                            sessions=patient_login.open_sessions(ctx(), current_user.dossier_id),
                            current=current_digest(session))
+
+
+@bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            account_settings.change_password(ctx(), current_user.dossier_id, form.current_password.data,
+                                             form.new_password.data, session=current_digest(session))
+        except Refused as refusal:
+            if refusal.details["current"]:
+                form.current_password.errors = [CURRENT_PASSWORD_MESSAGES[refusal.details["current"]]]
+            if refusal.details["problems"]:
+                form.new_password.errors = [PASSWORD_MESSAGES["password_" + p] for p in refusal.details["problems"]]
+        else:
+            flash("Votre mot de passe est changé. Vos autres sessions sont fermées.", "success")
+            return redirect(url_for("patient.account"))
+    return render_template("pages/patient/change_password.html", form=form)
+
+
+@bp.route("/compte/codes", methods=["GET", "POST"])
+def otp_channel():
+    account = current_user.account
+    form = OtpChannelForm(data={} if request.method == "POST" else {"channel": account.otp_channel})
+    if form.validate_on_submit():
+        try:
+            changed = account_settings.choose_otp_channel(ctx(), account.dossier_id, form.channel.data)
+        except Refused as refusal:
+            form.channel.errors = [NO_CONTACT[refusal.code]]
+        else:
+            flash(("Vos prochains codes arrivent par SMS." if form.channel.data == "sms" else
+                   "Vos prochains codes arrivent par e-mail.") if changed else "Rien n’a changé.", "success")
+            return redirect(url_for("patient.account"))
+    return render_template("pages/patient/otp_channel.html", form=form, account=account,
+                           missing=account_settings.missing_contacts(account))
+
+
+NO_CONTACT = {
+    "no_mobile": "Vous n’avez pas de numéro de portable. Ajoutez-le dans Mes informations",
+    "no_email": "Vous n’avez pas d’adresse e-mail. Ajoutez-la dans Mes informations",
+}
 
 
 @bp.post("/compte/fermer-les-autres-sessions")

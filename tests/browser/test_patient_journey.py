@@ -90,6 +90,24 @@ def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
     assert "Vos autres sessions sont fermées." in w.browser.find_element(By.ID, "flash-area").text
     assert "Vous êtes connecté sur 1 appareil." in w.browser.find_element(By.TAG_NAME, "main").text
     assert other.get("/mon-dmp").status_code == 302  # that session is closed
+    w.follow("Changer mon mot de passe", "changer mon mot de passe")
+    w.submit({"current_password": "mauvais", "new_password": "court", "new_password_confirm": "autre"},
+             "changer mon mot de passe : erreurs")
+    assert w.title().startswith("Erreur : ")
+    w.submit({"current_password": NEW_PASSWORD, "new_password": NEW_PASSWORD + " vert",
+              "new_password_confirm": NEW_PASSWORD + " vert"}, "mon compte : mot de passe changé")
+    assert "Votre mot de passe est changé." in w.browser.find_element(By.ID, "flash-area").text
+    w.follow("Recevoir mes codes par SMS ou par e-mail", "mes codes")
+    w.submit({"channel": "sms"}, "mon compte : codes par SMS")
+    accounts = w.server.app.extensions["dmp.repos"].accounts
+    dossier_id = accounts.find_by_login(login_id).dossier_id
+    with accounts.updating(dossier_id) as account:
+        email, account.email = account.email, ""
+    w.go("/mon-dmp/compte/codes", "mes codes : sans e-mail")
+    w.submit({"channel": "email"}, "mes codes : e-mail refusé")
+    assert w.title().startswith("Erreur : ")
+    with accounts.updating(dossier_id) as account:
+        account.email = email
 
     # forgotten password and identifier, with their steps
     w.go("/mot-de-passe-oublie", "mot de passe oublié")

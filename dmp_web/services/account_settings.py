@@ -1,0 +1,99 @@
+"""« Mon compte »: the holder changes their password, or the channel of their login codes.
+
+A password change checks the current password as the login does (wrong ones count and lock the
+same way), ends the other sessions, and tells the account's contacts: if someone else did it,
+the holder learns it there. Each change and its entries commit together."""
+from __future__ import annotations
+
+import logging
+
+from ..domain.accounts import Account, PasswordCheck, password_problems, session_owner
+from ..domain.details import noted
+from ..notify import DeliveryFailed, Email, Sms
+from .context import Context
+from .holder import holder_entry, personal_words
+from .login import Refused, warn_of_failures
+
+log = logging.getLogger(__name__)
+
+PASSWORD_CHANGED_NOTICE = "Le mot de passe de votre DMP a changé. Ce n’est pas vous ? Appelez votre caisse."
+CHANNEL_CONTACT = {"sms": "mobile", "email": "email"}
+
+
+def change_password(ctx: Context, dossier_id: str, current: str, new: str, session: str | None = None) -> None:
+    """Replace the password; the other sessions end (`session`: the digest of the one in use).
+
+    Raises Refused('refused', current=…, problems=[…]) with every reason at once: `current` is
+    'wrong' or 'locked' (a try too soon after wrong ones), or None when it was right; `problems`
+    are password_problems' codes for the new one. Whether the new one is the current one is
+    checked only once the current one is right: no way round the lock."""
+    now = ctx.now()
+    with ctx.repos.unit(dossier_id) as unit:
+        account = unit.account()
+        check = account.try_password(current, now)
+        right = check is PasswordCheck.OK
+        problems = password_problems(new, account.login_id, account.password_hash if right else None,
+                                     personal_words(ctx, dossier_id))
+        if right and not problems:
+            account.set_password(new, now)
+            unit.end_sessions(session_owner("patient", dossier_id), keep=session)
+            unit.journal(**holder_entry(ctx, dossier_id, "password_changed",
+                                        detail=noted("password_changed_in_account")))
+        elif check is PasswordCheck.WRONG:
+            unit.journal(**holder_entry(ctx, dossier_id, "login_password_wrong", allowed=False,
+                                        reason="mot de passe actuel faux"))
+        elif check is PasswordCheck.LOCKED:
+            unit.journal(**holder_entry(ctx, dossier_id, "login_locked", allowed=False,
+                                        reason="essai trop tôt après des mots de passe faux"))
+        unit.save_account(account)
+        unit.commit()
+    if check is PasswordCheck.WRONG and account.warn_of_failures:
+        warn_of_failures(ctx, account)
+    if not right or problems:
+        raise Refused("refused", current=None if right else check.value, problems=problems)
+    _tell_contacts(ctx, account)
+
+
+def _tell_contacts(ctx: Context, account: Account) -> None:
+    """The notice goes to the mobile and to the e-mail. The change is made: a notice that cannot
+    be sent is logged, not shown as a failure."""
+    if account.mobile:
+        try:
+            ctx.notifier.sms.send(Sms(to=account.mobile, body=f"DMP - {PASSWORD_CHANGED_NOTICE}"))
+        except (DeliveryFailed, ValueError):
+            log.warning("the notice of a new password could not be sent by SMS")
+    if account.email:
+        try:
+            ctx.notifier.email.send(Email(
+                to=account.email, subject="Le mot de passe de votre DMP a changé",
+                body="Bonjour,\n\nLe mot de passe de votre DMP a changé.\n\n"
+                     "Ce n’est pas vous ? Appelez votre caisse.\n\nL’Assurance Maladie\n",
+            ))
+        except (DeliveryFailed, ValueError):
+            log.warning("the notice of a new password could not be sent by e-mail")
+
+
+def missing_contacts(account: Account) -> list[str]:
+    """The channels this account cannot use: 'sms' without a mobile, 'email' without an e-mail."""
+    return [channel for channel, contact in CHANNEL_CONTACT.items() if not getattr(account, contact)]
+
+
+def choose_otp_channel(ctx: Context, dossier_id: str, channel: str) -> bool:
+    """Send the next login codes by `channel` ('sms' or 'email'); False when it was already so.
+
+    Raises Refused('no_mobile' | 'no_email') when the account has no such contact: a code must
+    reach the holder."""
+    if channel not in CHANNEL_CONTACT:
+        raise ValueError(channel)
+    with ctx.repos.unit(dossier_id) as unit:
+        account = unit.account()
+        if not getattr(account, CHANNEL_CONTACT[channel]):
+            raise Refused("no_" + CHANNEL_CONTACT[channel])  # nothing committed: nothing changed
+        if account.otp_channel == channel:
+            return False
+        account.otp_channel = channel
+        unit.save_account(account)
+        unit.journal(**holder_entry(ctx, dossier_id, "otp_channel_changed",
+                                    detail=noted("by_sms" if channel == "sms" else "by_email")))
+        unit.commit()
+    return True
