@@ -107,7 +107,13 @@ def _limit_anonymous_forms(app: Flask, limiter: Limiter) -> None:
 # (domain/sharing.py) with the patient's birth date. Counted by the person's account (a stolen
 # professional account must not try codes by the thousand) and by address. A right code is
 # typed once or twice; 10 tries an hour leave room for typing errors, not for guessing.
-SECRET_FORMS = {"sharing.use": ("10 per hour; 30 per day", "30 per hour; 100 per day")}
+SECRET_FORMS = {
+    "sharing.use": ("10 per hour; 30 per day", "30 per hour; 100 per day"),
+    # « Aider une personne qui a déjà un DMP »: a desk agent types a NIR and a card's serial. A desk
+    # sees about 1 person every 10 minutes, with a typing error now and then; a stolen agent
+    # account must not scan NIRs (the same refusal for every wrong card tells nothing either).
+    "desk_help.find": ("20 per hour; 60 per day", "60 per hour; 300 per day"),
+}
 
 
 def _account_key() -> str:
