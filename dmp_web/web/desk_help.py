@@ -84,8 +84,8 @@ def identity():
 @bp.get("/actions")
 def actions():
     _state, found = _visit()
-    return render_template("pages/desk_help/actions.html", person=found, form=DeskActionForm(),
-                           identifier_form=DeskIdentifierForm())
+    # the buttons' forms need only the CSRF token: `form` is the identifier's, with its errors
+    return render_template("pages/desk_help/actions.html", person=found, form=DeskIdentifierForm())
 
 
 @bp.post("/nouvelle-lettre")
@@ -111,7 +111,7 @@ def _letter() -> DeskCredentials:
 @bp.get("/lettre")
 def letter_page():
     _visit()
-    return render_template("pages/desk_help/letter.html", creds=_letter(), form=DeskActionForm())
+    return render_template("pages/desk_help/letter.html", creds=_letter())
 
 
 @bp.get("/lettre.pdf")
@@ -139,8 +139,7 @@ def identifier():
     state, found = _visit()
     form = DeskIdentifierForm()
     if not form.validate_on_submit():
-        return render_template("pages/desk_help/actions.html", person=found, form=DeskActionForm(),
-                               identifier_form=form), 400
+        return render_template("pages/desk_help/actions.html", person=found, form=form), 400
     way = desk.resend_identifier(ctx(), _actor(), *_card(state), form.channel.data)
     flash(f"L’identifiant est envoyé {WAYS[way]}.", "success")
     return redirect(url_for("desk_help.actions"))
