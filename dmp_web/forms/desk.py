@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from .base import Form
-from .accounts import _EMAIL_KW, _MOBILE_KW, _NIR_KW, MOBILE_HINT, NIR_LABEL
+from .accounts import _EMAIL_KW, _MOBILE_KW, _NIR_KW, MOBILE_HINT, NIR_LABEL, SMS_MEANING
 from .validators import EmailAddress, Mobile, Nir, VitaleSerial
 
 YES_NO = [SelectChoice("yes", "Oui"), SelectChoice("no", "Non")]
@@ -145,7 +145,7 @@ class DeskNewContactForm(Form):
 class DeskIdentifierForm(Form):
     channel = RadioField(
         "Comment envoyer l’identifiant ?",
-        description="Sans portable ou sans e-mail, il part par l’autre moyen, ou par courrier.",
+        description=SMS_MEANING,
         choices=[SelectChoice("sms", "Par SMS, sur le portable de la personne"),
                  SelectChoice("email", "Par e-mail"),
                  SelectChoice("post", "Par courrier, à l’adresse connue de l’Assurance Maladie")],

@@ -181,7 +181,8 @@ def test_the_mobile_or_the_e_mail_is_changed(client, notifier, app):
 def test_the_identifier_is_sent_again(client, notifier, app):
     helping(client, notifier)
     refused = post(client, IDENTIFIER)
-    assert refused.status_code == 400 and "Choisissez comment envoyer l’identifiant" in field_error(refused.soup, "channel")
+    assert refused.status_code == 400
+    assert "Choisissez comment envoyer l’identifiant" in field_error(refused.soup, "channel")
     sent = post(client, IDENTIFIER, {"channel": "sms"})
     assert sent.headers["Location"] == ACTIONS
     assert "L’identifiant est envoyé par SMS." in main_text(client.get(ACTIONS))
@@ -275,3 +276,34 @@ def test_the_search_answers_429_after_20_tries_an_hour(tmp_path):
                                         "vitale_serial": f"{n:016d}"}).status_code for n in range(21)]
     assert statuses[:20] == [200] * 20 and statuses[20] == 429
     assert client.get(FIND).status_code == 200  # the page itself is not counted
+
+
+def test_the_pages_are_easy_to_read(client, notifier, app):
+    from dmp_web.texts.page_text import check_page
+
+    def easy(response):
+        findings = check_page(response.get_data(as_text=True)).findings
+        assert findings == (), [(f.code, f.text) for f in findings]
+
+    pro_log_in(client, notifier, DESK_AGENT)
+    easy(client.get("/pro"))
+    easy(client.get(FIND))
+    easy(client.submit(FIND, {}))
+    easy(find(client, FATIMA, nir_again=MARCEL.nir))
+    easy(find(client, FATIMA, serial=MARCEL.vitale_serial))
+    find(client, FATIMA)
+    easy(client.get(CARD))
+    easy(client.submit(CARD, {}))
+    client.submit(CARD, {"seen": "y"})
+    easy(client.get(ACTIONS))
+    easy(post(client, IDENTIFIER))
+    easy(client.get(CONTACT))
+    easy(client.submit(CONTACT, {}))
+    easy(client.get(CLOSE))
+    post(client, "/pro/aider/nouvelle-lettre")
+    easy(client.get(LETTER_PAGE))
+    post(client, CLOSE)
+    easy(client.get(ACTIONS))  # closed: the reopen button
+    post(client, END)
+    pro_log_in(other := other_client(app), notifier, PHARMACIEN)
+    easy(other.get(FIND))  # the refusal
