@@ -124,6 +124,8 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     app.register_blueprint(patient.bp)
     app.register_blueprint(pro.bp)
     app.register_blueprint(desk.bp)
+    from .web import desk_help
+    app.register_blueprint(desk_help.bp)  # a desk agent helps a person who already has a DMP
     from .web import wishes
     app.register_blueprint(wishes.bp)
     from .web import reimbursements

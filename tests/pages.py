@@ -54,6 +54,7 @@ JOURNEY_AREAS: dict[str, str] = {
     "patient.close": "tests/browser/test_management.py",
     "pro": "tests/browser/test_professional_journey.py",
     "desk": "tests/browser/test_desk_journey.py",
+    "desk_help": "tests/browser/test_desk_journey.py",
     "reimbursements": "tests/browser/test_reimbursements.py",
     "history": "tests/browser/test_history.py",
     "wishes": "tests/browser/test_wishes.py",
@@ -134,6 +135,18 @@ JOURNEY_STEPS: dict[str, str] = {
     "sharing.patient_page": "Gestion du DMP, after logging in (Donner un code de partage)",
     "sharing.cancel": "a button of Donner un code de partage (POST)",
     "sharing.use": "a professional's page, after logging in (J’ai un code de partage)",
+    # a desk agent helps a person who already has a DMP (web/desk_help.py)
+    "desk_help.find": "a desk agent's page, after logging in (Aider une personne qui a déjà un DMP)",
+    "desk_help.identity": "after the Vitale card was found (the card's numbers are in the session)",
+    "desk_help.actions": "after the desk agent ticked that they saw the card",
+    "desk_help.new_letter": "a button of the actions page (POST)",
+    "desk_help.letter_page": "after a new letter was made (its password is in the session)",
+    "desk_help.letter": "the PDF credential letter, after a new letter was made",
+    "desk_help.contact": "a link of the actions page, after the card was seen",
+    "desk_help.identifier": "a form of the actions page (POST)",
+    "desk_help.close": "a link of the actions page, after the card was seen",
+    "desk_help.reopen": "a button of the actions page (POST)",
+    "desk_help.end": "a button of the actions page (POST)",
 }
 
 

@@ -25,7 +25,11 @@ The rules, in order (the first that applies decides):
    access opens the dossier, it never widens what the profession may read.
 An emergency access is in force while it runs and its switch stays on (`emergency_in_force`); one
 that is not is ignored, so the professional keeps their ordinary rights and no more.
-The patient's side (holder, legal representative) and desk agents have their own short rules.
+The patient's side (holder, legal representative) and desk agents have their own short rules: a
+desk agent creates DMPs, and helps a holder who came to the desk with their Vitale card
+("desk_help": a new letter, the contacts, the identifier, closing or reopening at their request);
+they read nothing. The card itself is checked by the use case (services/desk_help.py), as the
+code is for a sharing code: the policy only says who may give that help, closed DMP included.
 
 Longer than 300 lines: the rules, their reasons in French and the tables they read stay together, in
 the order they apply.
@@ -75,6 +79,9 @@ class Action(str, Enum):
     RECORD_CONSENT = "record_consent"  # a professional notes the patient agreed: they join the care team
     READ_WISH = "read_wish"  # one item of the wishes (domain/wishes.py WishItem)
     USE_SHARING_CODE = "use_sharing_code"  # a professional types the patient's code (domain/sharing.py)
+    # A desk agent acts on the account at the holder's request, the Vitale card seen: a new
+    # credential letter, the contacts, the identifier sent again, closing or reopening.
+    DESK_HELP = "desk_help"
 
 
 DOCUMENT_ACTIONS = frozenset(
@@ -125,7 +132,7 @@ REASONS = {
     "creation_by_professional": "Le soignant crée le DMP avec l’accord du patient.",
     "creation_not_for_patient": "Le patient crée son DMP en ligne, à sa caisse ou chez un soignant.",
     "dossier_exists": "Cette personne a déjà un DMP.",
-    "desk_agent_creates_only": "L’agent de la caisse peut seulement créer un DMP.",
+    "desk_agent_creates_only": "L’agent de la caisse ne lit pas les DMP. Il les crée et aide les patients.",
     "holder": "Le patient agit sur son propre DMP.",
     "legal_representative": "Le représentant légal agit pour le patient.",
     "not_your_dossier": "Ce DMP est celui d’une autre personne.",
@@ -167,6 +174,9 @@ REASONS = {
     "sharing_code": "Le patient a donné un code de partage à ce soignant, pour 24 heures.",
     "may_make_sharing_code": "Le patient peut donner un code de partage.",
     "too_many_sharing_codes": "Le patient a déjà 3 codes de partage en cours.",
+    # a desk agent helps with an existing DMP (services/desk_help.py)
+    "desk_agent_helps": "L’agent de la caisse aide le patient, à sa demande. Il a vu sa carte Vitale.",
+    "desk_agents_only": "Seul un agent de la caisse peut faire cela, à la demande du patient.",
 }
 
 
@@ -265,7 +275,8 @@ def decide(  # noqa: C901 - the policy's checks in the order they apply, one ear
 ) -> Decision:
     """May `actor` do `action` on `dossier` (and `document`, or `wish`)? The decision says why.
 
-    `dossier` is None only for "create_dossier" when the person has no DMP yet; `document` is
+    `dossier` is None only for "create_dossier" when the person has no DMP yet, and for
+    "desk_help" before the person is found (may this actor help at all?); `document` is
     required for the document actions (for "write_document", the document about to be added),
     `wish` for "read_wish", `emergency` (the access about to be opened) for "open_emergency";
     otherwise `emergency` is the actor's latest access, which counts only while in force.
@@ -292,6 +303,8 @@ def decide(  # noqa: C901 - the policy's checks in the order they apply, one ear
         return verdict.refuse("forbidden_actor")
     if action is Action.CREATE_DOSSIER:
         return _creation(kind, dossier, verdict)
+    if action is Action.DESK_HELP:  # closed DMP too: the person may ask to reopen it
+        return verdict.allow("desk_agent_helps") if kind is ActorKind.DESK_AGENT else verdict.refuse("desk_agents_only")
     if document is not None and document.dossier_id != dossier.id:
         return verdict.refuse("document_elsewhere")
     if dossier.status != "open" and not (kind in PATIENT_SIDE_KINDS and action in ON_A_CLOSED_DOSSIER):
@@ -309,7 +322,7 @@ def decide(  # noqa: C901 - the policy's checks in the order they apply, one ear
 def _check_arguments(action: Action, dossier, document, wish, emergency) -> None:
     if action in DOCUMENT_ACTIONS and document is None:
         raise ValueError(f"{action.value} needs a document")
-    if action is not Action.CREATE_DOSSIER and dossier is None:
+    if action not in (Action.CREATE_DOSSIER, Action.DESK_HELP) and dossier is None:
         raise ValueError(f"{action.value} needs a dossier")
     if action is Action.READ_WISH and wish is None:
         raise ValueError("read_wish needs a wish")

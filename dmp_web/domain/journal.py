@@ -73,6 +73,14 @@ ACTIONS = {
     # sharing codes: a professional's use refused (an allowed one is journaled as the code used)
     "use_sharing_code",
     "sharing_code_used",
+    # a desk agent helps with an existing DMP (services/desk_help.py): refused, then each act done
+    "desk_help",
+    "desk_identity_checked",
+    "desk_letter_printed",
+    "desk_contact_changed",
+    "desk_identifier_sent",
+    "desk_dossier_closed",
+    "desk_dossier_reopened",
 }
 
 

@@ -1,12 +1,12 @@
 """Forms of the creation of a DMP with a professional: Vitale card, consent, contact."""
 from __future__ import annotations
 
-from wtforms import RadioField, StringField
+from wtforms import BooleanField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from .base import Form
-from .accounts import _EMAIL_KW, _MOBILE_KW, _NIR_KW, MOBILE_HINT, NIR_LABEL
+from .accounts import _EMAIL_KW, _MOBILE_KW, _NIR_KW, MOBILE_HINT, NIR_LABEL, SMS_MEANING
 from .validators import EmailAddress, Mobile, Nir, VitaleSerial
 
 YES_NO = [SelectChoice("yes", "Oui"), SelectChoice("no", "Non")]
@@ -93,3 +93,65 @@ def _contact_form(whose: str) -> type[Form]:
 
 DeskContactForm = _contact_form("de la personne")
 MinorContactForm = _contact_form("du représentant légal")
+
+
+# -- helping a person who already has a DMP (web/desk_help.py) --------------------------------
+
+def _same_nir(form, field):
+    if form.nir.data and field.data != form.nir.data:
+        raise ValidationError("Les 2 numéros de sécurité sociale ne sont pas les mêmes. Écrivez-les de nouveau")
+
+
+class DeskFindForm(Form):
+    """The NIR typed twice (a slip of one digit must not find someone else) and the card's serial."""
+
+    nir = DeskCardForm.nir
+    nir_again = StringField(
+        "Numéro de sécurité sociale, une 2e fois",
+        description="Écrivez le même numéro encore une fois.",
+        validators=[Nir(someone=True), _same_nir],
+        render_kw=_NIR_KW,
+    )
+    vitale_serial = DeskCardForm.vitale_serial
+
+
+class CardSeenForm(Form):
+    seen = BooleanField(
+        "J’ai vu la carte Vitale de la personne. Son nom est celui écrit ci-dessus.",
+        description="Cochez seulement si la personne est devant vous, avec sa carte.",
+        validators=[DataRequired("Cochez la case si vous avez vu la carte Vitale")],
+    )
+
+
+class DeskNewContactForm(Form):
+    mobile = StringField(
+        "Nouveau portable",
+        description="Laissez vide pour ne pas le changer. " + MOBILE_HINT,
+        validators=[Mobile(required=False)],
+        render_kw=_MOBILE_KW,
+    )
+    email = StringField(
+        "Nouvelle adresse e-mail",
+        description="Laissez vide pour ne pas la changer.",
+        validators=[EmailAddress(required=False)],
+        render_kw=_EMAIL_KW,
+    )
+
+    def validate_email(self, field):
+        if not (field.data or self.mobile.data) and not self.mobile.errors:
+            raise ValidationError("Écrivez un nouveau portable ou une nouvelle adresse e-mail")
+
+
+class DeskIdentifierForm(Form):
+    channel = RadioField(
+        "Comment envoyer l’identifiant ?",
+        description=SMS_MEANING,
+        choices=[SelectChoice("sms", "Par SMS, sur le portable de la personne"),
+                 SelectChoice("email", "Par e-mail"),
+                 SelectChoice("post", "Par courrier, à l’adresse connue de l’Assurance Maladie")],
+        validators=[InputRequired("Choisissez comment envoyer l’identifiant")],
+    )
+
+
+class DeskActionForm(Form):
+    """A button only (new letter, close, reopen, end of the visit): the CSRF token."""

@@ -69,18 +69,25 @@ def _checked_person(ctx: Context, actor, nir: str, vitale_serial: str) -> Insure
     """The person of this Vitale card, who has no DMP yet; the policy is asked on the way."""
     if not may_create(ctx, actor).allowed:
         raise Refused("not_allowed")
-    person = ctx.register.get(nir)
-    if person is None:
-        raise Refused("unknown_nir")
     # Checked before the existing dossier, so nobody learns who has a DMP without the card.
-    if vitale_serial != person.vitale_serial:
-        raise Refused("vitale_mismatch")
+    person = card_person(ctx, nir, vitale_serial)
     existing = ctx.repos.dossiers.find_by_nir(nir)
     if existing is not None:
         decision = decide(actor, "create_dossier", existing, now=ctx.now())
         # The patient sees in the history that someone with their card tried to create a DMP.
         ctx.repos.journal.append(existing.id, **decision.journal_fields())
         raise Refused("already_has_dmp")
+    return person
+
+
+def card_person(ctx: Context, nir: str, vitale_serial: str) -> InsuredPerson:
+    """The person of the register whose Vitale card has these 2 numbers ("unknown_nir",
+    "vitale_mismatch" otherwise). Also used to find a person who has a DMP (services/desk_help.py)."""
+    person = ctx.register.get(nir)
+    if person is None:
+        raise Refused("unknown_nir")
+    if vitale_serial != person.vitale_serial:
+        raise Refused("vitale_mismatch")
     return person
 
 

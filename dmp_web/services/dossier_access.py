@@ -51,7 +51,7 @@ class RuleRefused(Exception):
 
 # change(unit, dossier, document, decision) stages what an allowed decision permits, on the
 # records read under the lock; it returns what its journal entry says besides the decision
-# ({"change": JournalChange(…), "action": …}, or None), or raises RuleRefused.
+# ({"change": JournalChange(…), "action": …, "note": …, "consent": …}, or None), or raises RuleRefused.
 Change = Callable[["UnitOfWork", Dossier, "Document | None", Decision], "dict | None"]
 
 
@@ -76,7 +76,8 @@ def act(ctx: Context, actor, action: str, dossier: Dossier, document: Document |
             except RuleRefused as refused:
                 decision, said = refused.decision, {"change": refused.change}
                 fields.update(allowed=False, reason=decision.reason)
-        detail = replace(decision.detail, change=said.pop("change", None), note=note if decision.allowed else "")
+        detail = replace(decision.detail, change=said.pop("change", None), note=said.pop("note", "") or (
+            note if decision.allowed else ""), consent=said.pop("consent", {}))
         fields.update(said, detail=detail.stored())
         unit.journal(**fields)
         unit.commit()

@@ -57,6 +57,15 @@ _DONE_AND_TRIED = {
     # sharing codes (services/sharing.py): a refused use is "use_sharing_code", an allowed one the code used
     "use_sharing_code": ("utilisé votre code de partage", "utiliser votre code de partage"),
     "sharing_code_used": ("utilisé votre code de partage", "utiliser votre code de partage"),
+    # a desk agent helps with an existing DMP (services/desk_help.py); _at_desk adds where
+    "desk_help": ("aidé avec votre DMP", "vous aider avec votre DMP"),
+    "desk_identity_checked": ("vérifié votre carte Vitale pour vous aider", "vérifier votre carte Vitale"),
+    "desk_letter_printed": ("fait une nouvelle lettre avec un nouveau mot de passe",
+                            "faire une nouvelle lettre avec un nouveau mot de passe"),
+    "desk_contact_changed": ("changé votre portable ou votre e-mail", "changer votre portable ou votre e-mail"),
+    "desk_identifier_sent": ("envoyé de nouveau votre identifiant", "envoyer de nouveau votre identifiant"),
+    "desk_dossier_closed": ("fermé votre DMP à votre demande", "fermer votre DMP"),
+    "desk_dossier_reopened": ("rouvert votre DMP à votre demande", "rouvrir votre DMP"),
 }
 # What set_hidden (services/dossier_access.py) notes once the change is made.
 _HIDE_NOTES = {
@@ -345,12 +354,25 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
             if changed:  # the settings' use cases say what changed, for the patient to read
                 text += f" Le changement : {_as_told(changed)}"
             text += _shared_until(entry)
+            text += _at_desk(entry, detail)
     if entry.emergency:
         text = _lowered(text)
         if detail.emergency_reason:
             text += f" La raison donnée : {_quoted(detail.emergency_reason)}."
     made_by = entry.actor_id if entry.actor_kind == ActorKind.PROFESSIONAL.value else ""
     return HistoryLine(entry.at, text, entry.emergency, refused, rpps=made_by, seq=entry.seq)
+
+
+def _at_desk(entry: JournalEntry, detail: JournaledDetail) -> str:
+    """After a desk agent's help (services/desk_help.py): at which caisse the person asked."""
+    if entry.action not in _DESK_HELP:
+        return ""
+    place = detail.consent.get("place", "")
+    return f" C’était à l’accueil de la caisse{' : ' + place if place else ''}."
+
+
+_DESK_HELP = frozenset({"desk_identity_checked", "desk_letter_printed", "desk_contact_changed", "desk_identifier_sent",
+                        "desk_dossier_closed", "desk_dossier_reopened"})
 
 
 def _shared_until(entry: JournalEntry) -> str:

@@ -12,16 +12,18 @@ from .context import Context
 from .dossier_access import RuleRefused, act
 
 
-def _manage(ctx: Context, actor, dossier: Dossier, what: Change, change: Callable[[Dossier], None]) -> Decision:
+def _manage(ctx: Context, actor, dossier: Dossier, what: Change, change: Callable[[Dossier], None],
+            action: str = "manage", entry: dict | None = None) -> Decision:
     """One "manage" decision, journaled with `what` changed; change(dossier) runs on the dossier
-    read under its lock."""
+    read under its lock. A desk agent closes or reopens as action "desk_help", and `entry` says
+    what its journal entry adds (services/desk_help.py)."""
 
     def changed(unit, fresh: Dossier, _document, _decision) -> dict:
         change(fresh)
         unit.save_dossier(fresh)
-        return {"change": what}
+        return {"change": what, **(entry or {})}
 
-    return act(ctx, actor, "manage", dossier, change=changed)
+    return act(ctx, actor, action, dossier, change=changed)
 
 
 def _doctor(ctx: Context, rpps: str) -> Professional | None:
@@ -114,18 +116,19 @@ def set_opening_alerts(ctx: Context, actor, dossier: Dossier, on: bool) -> Decis
     return _manage(ctx, actor, dossier, Change("opening_alerts_on" if on else "opening_alerts_off"), change)
 
 
-def close(ctx: Context, actor, dossier: Dossier) -> Decision:
-    """Close the DMP: no one reads or feeds it; the patient may still ask a copy and reopen it."""
+def close(ctx: Context, actor, dossier: Dossier, *, action: str = "manage", entry: dict | None = None) -> Decision:
+    """Close the DMP: no one reads or feeds it; the patient may still ask a copy and reopen it.
+    At the desk, the agent closes it at the person's request: action "desk_help"."""
     now = ctx.now()
 
     def change(d: Dossier) -> None:
         d.status, d.closed_at = "closed", now
 
-    return _manage(ctx, actor, dossier, Change("dossier_closed"), change)
+    return _manage(ctx, actor, dossier, Change("dossier_closed"), change, action, entry)
 
 
-def reopen(ctx: Context, actor, dossier: Dossier) -> Decision:
+def reopen(ctx: Context, actor, dossier: Dossier, *, action: str = "manage", entry: dict | None = None) -> Decision:
     def change(d: Dossier) -> None:
         d.status, d.closed_at = "open", None
 
-    return _manage(ctx, actor, dossier, Change("dossier_reopened"), change)
+    return _manage(ctx, actor, dossier, Change("dossier_reopened"), change, action, entry)

@@ -81,27 +81,36 @@ def finish_password_reset(ctx: Context, dossier_id: str, new: str) -> None:
 def send_identifier(ctx: Context, nir: str, vitale_serial: str, channel: str) -> None:
     """Send the login identifier by SMS, e-mail or post, if the NIR and the card's serial number
     are one DMP's (the answer is the same page either way). Without the chosen way (no mobile,
-    no e-mail), it goes by the other, or by post."""
+    no e-mail), it goes by the other, or by post (identifier_way)."""
     person = ctx.register.get(nir)
     dossier = ctx.repos.dossiers.find_by_nir(nir)
     if person is None or dossier is None or person.vitale_serial != vitale_serial:
         return
     account = ctx.repos.accounts.get(dossier.id)
+    way = identifier_way(account, channel)
+    deliver_identifier(ctx, person, account, way)
+    journal_as_holder(ctx, dossier.id, "identifier_sent", detail=noted(way))
+
+
+def identifier_way(account, channel: str) -> str:
+    """The way the identifier goes (a note: "by_sms", "by_email", "by_post"): the chosen channel,
+    or without it (no mobile, no e-mail) the other, or by post."""
     if channel == "sms" and not account.mobile:
         channel = "email" if account.email else "post"
     elif channel == "email" and not account.email:
         channel = "sms" if account.mobile else "post"
+    return {"sms": "by_sms", "email": "by_email"}.get(channel, "by_post")
+
+
+def deliver_identifier(ctx: Context, person, account, way: str) -> None:
+    """Send the login identifier that way (identifier_way); the caller journals it."""
     text = f"Votre identifiant DMP est : {account.login_id}. Gardez-le bien."
-    if channel == "post":
+    if way == "by_post":
         letter = pdf.identifier_letter(full_name=person.full_name, address_lines=person.address.lines(),
                                        login_id=account.login_id, **letter_context(ctx))
         ctx.notifier.letters.enqueue(letter, [person.full_name, *person.address.lines()], "identifier")
-        way = "by_post"
-    elif channel == "sms":
+    elif way == "by_sms":
         ctx.notifier.sms.send(Sms(to=account.mobile, body=f"DMP - {text}"))
-        way = "by_sms"
     else:
         ctx.notifier.email.send(Email(to=account.email, subject="Votre identifiant DMP",
                                       body=f"Bonjour,\n\n{text}\n\nL’Assurance Maladie\n"))
-        way = "by_email"
-    journal_as_holder(ctx, dossier.id, "identifier_sent", detail=noted(way))

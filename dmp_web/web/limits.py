@@ -103,16 +103,20 @@ def _limit_anonymous_forms(app: Flask, limiter: Limiter) -> None:
         app.view_functions[endpoint] = view
 
 
-# Forms where a logged-in professional opens someone else's DMP without its patient: counted by
+# Forms where a logged-in person opens someone else's DMP without its patient online: counted by
 # account (a stolen account must not run through them by the thousand) and by address.
 # - a sharing code (domain/sharing.py) with the patient's birth date: a right code is typed once or
 #   twice; 10 tries an hour leave room for typing errors, not for guessing;
 # - bris de glace, which also sends messages and letters to the patient and their close ones: a
 #   SAMU regulator takes many calls in a shift, so the limits are wide; a hospital's staff share
-#   one address.
+#   one address;
+# - « Aider une personne qui a déjà un DMP »: a desk agent types a NIR and a card's serial. A desk
+#   sees about 1 person every 10 minutes, with a typing error now and then; a stolen agent
+#   account must not scan NIRs (the same refusal for every wrong card tells nothing either).
 SECRET_FORMS = {
     "sharing.use": ("10 per hour; 30 per day", "30 per hour; 100 per day"),
     "pro.emergency": ("30 per hour; 200 per day", "300 per hour; 2000 per day"),
+    "desk_help.find": ("20 per hour; 60 per day", "60 per hour; 300 per day"),
 }
 
 

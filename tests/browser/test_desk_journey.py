@@ -109,3 +109,45 @@ def test_the_refusal_pages_pass_axe_for_a_mutual_insurer_and_a_patient(walker):
     w.go("/pro/creer", "création refusée au patient")
     assert h1(w) == "Vous ne pouvez pas créer de DMP ici"
     assert w.problems == [], "\n".join(w.problems)
+
+
+def test_a_desk_agent_helps_a_person_who_already_has_a_dmp_and_every_step_passes_axe(walker):
+    w = walker
+    pro_log_in(w, DESK_AGENT)
+    click(w, "Aider une personne qui a déjà un DMP", "aider : la carte Vitale")
+    w.submit({}, "aider : champs vides")
+    assert w.title().startswith("Erreur : ")
+    w.submit({"nir": FATIMA.nir, "nir_again": ANTOINE.nir, "vitale_serial": FATIMA.vitale_serial},
+             "aider : les 2 numéros ne sont pas les mêmes")
+    assert "ne sont pas les mêmes" in w.text("nir_again-error")
+    w.submit({"nir": FATIMA.nir, "nir_again": FATIMA.nir, "vitale_serial": JEANNE.vitale_serial},
+             "aider : pas de DMP avec ces numéros")
+    assert "Nous ne trouvons pas de DMP" in w.text("vitale_serial-error")
+    w.submit({"nir": FATIMA.nir, "nir_again": FATIMA.nir, "vitale_serial": FATIMA.vitale_serial},
+             "aider : vérifier la carte")
+    assert h1(w) == "Vérifier la carte Vitale"
+    w.submit({}, "aider : la case n’est pas cochée")
+    assert w.title().startswith("Erreur : ")
+    w.submit({"seen": "y"}, "aider : les actions")
+    assert h1(w) == "Aider Fatima ROCHE"
+    w.submit({}, "aider : identifiant sans choix", button="Envoyer l’identifiant")
+    assert w.title().startswith("Erreur : ")
+    w.submit({"channel": "sms"}, "aider : identifiant envoyé", button="Envoyer l’identifiant")
+    click(w, "Changer le portable ou l’e-mail", "aider : changer le portable ou l’e-mail")
+    w.submit({"mobile": "01 23"}, "aider : portable faux")
+    assert w.title().startswith("Erreur : ")
+    w.submit({"mobile": "07 11 22 33 44"}, "aider : portable changé")
+    click(w, "Fermer le DMP", "aider : fermer le DMP")
+    w.submit({}, "aider : DMP fermé", button="Fermer le DMP")
+    assert w.text("etat") == "Son DMP est fermé."
+    w.submit({}, "aider : DMP rouvert", button="Rouvrir le DMP")
+    assert w.text("etat") == "Son DMP est ouvert."
+    w.submit({}, "aider : la nouvelle lettre", button="Faire une nouvelle lettre")
+    assert h1(w) == "La nouvelle lettre est prête"
+    assert len(w.text("identifiant")) == 7
+    click(w, "Retour aux actions", "aider : retour aux actions")
+    w.submit({}, "aider : la visite est finie", button="J’ai fini")
+    assert h1(w) != "Aider Fatima ROCHE"
+
+    assert w.problems == [], "\n".join(w.problems)
+    assert journey_steps_of(w.server.app, {"desk_help"}) - w.visited == set()

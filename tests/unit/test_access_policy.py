@@ -165,6 +165,8 @@ def oracle(actor, action, doc, wish, *, closed, blocked, emergency, switches, in
     if action == "create_dossier":
         # the person of the table already has a DMP
         return NO("creation_not_for_patient") if patient_side else NO("dossier_exists")
+    if action == "desk_help":  # only a desk agent, at the person's request; a closed DMP too (to reopen it)
+        return YES("desk_agent_helps") if kind is ActorKind.DESK_AGENT else NO("desk_agents_only")
     if closed and not (patient_side and action in ("export", "copy_document", "manage")):
         return NO("dossier_closed")
     if kind is ActorKind.DESK_AGENT:
@@ -554,11 +556,14 @@ def test_the_holder_copies_the_documents_of_a_closed_dossier_but_not_one_still_t
     assert ask(doctor(ATTENDING), "copy_document", report, dossier=closed).reason_code == "dossier_closed"
 
 
-def test_a_desk_agent_may_only_create_a_dossier():
+def test_a_desk_agent_may_only_create_a_dossier_or_help_its_holder():
     agent = DeskAgent("agent-7", "Agent Accueil")
     created = decide(agent, "create_dossier", None, now=NOW)
     assert (created.allowed, created.reason_code) == (True, "creation_by_desk_agent")
-    for action in set(Action) - {Action.CREATE_DOSSIER}:
+    for dossier in (None, make_dossier(), make_dossier(closed=True)):
+        helps = decide(agent, "desk_help", dossier, now=NOW)
+        assert (helps.allowed, helps.reason_code) == (True, "desk_agent_helps")
+    for action in set(Action) - {Action.CREATE_DOSSIER, Action.DESK_HELP}:
         decision = ask(agent, action, make_document(), wish="health_facts",
                        emergency=EmergencyAccess("break_glass", "agent-7", "urgence", NOW))
         assert (decision.allowed, decision.reason_code) == (False, "desk_agent_creates_only")

@@ -1,0 +1,176 @@
+"""A desk agent helps a person who already has a DMP: the person shows their Vitale card at the
+caisse's desk, the agent types its 2 numbers (the NIR twice) and says they saw the card.
+
+Then, at the person's request: a new credential letter with a new initial password (every
+session ends, the first connection starts again), a new mobile or e-mail, the identifier sent
+again, the DMP closed or reopened. Each act is one "desk_help" decision of the access policy
+(domain/access.py: only desk agents, closed DMP included), journaled in the person's journal
+with the agent's name and their caisse (the entry's `consent`: the person asked, at that desk).
+
+The card is checked again at every act (desk_creation.card_person): the web keeps the 2 numbers
+sealed in the agent's session for this visit, never in a URL.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..domain.access import Decision, decide
+from ..domain.accounts import session_owner
+from ..domain.credentials import new_initial_password
+from ..domain.dates import local_day
+from ..domain.dossier import Dossier
+from ..domain.register import InsuredPerson
+from . import management
+from .context import Context
+from .desk_creation import DeskCredentials, card_person
+from .dossier_access import act
+from .login import Refused
+from .patient_login import deliver_identifier, identifier_way
+
+FIRST_STEP = 1  # the first connection starts again: identity, new password, emergency choice
+
+
+@dataclass(frozen=True)
+class Found:
+    """The person found from their Vitale card, and what the agent's pages need of their DMP."""
+
+    dossier_id: str
+    full_name: str
+    birth_date: date
+    representative_name: str  # a minor's legal representative; "" for an adult
+    closed: bool
+    has_mobile: bool
+    has_email: bool
+
+
+def may_help(ctx: Context, actor) -> Decision:
+    """May this actor help people with their DMP at all? Desk agents only."""
+    return decide(actor, "desk_help", None, now=ctx.now())
+
+
+def _person_and_dossier(ctx: Context, actor, nir: str, vitale_serial: str) -> tuple[InsuredPerson, Dossier]:
+    """The person of this card and their DMP. One refusal, "not_found", whatever is wrong: the
+    page never tells whether this NIR is someone's, or whether that person has a DMP."""
+    if not may_help(ctx, actor).allowed:
+        raise Refused("not_allowed")
+    try:
+        person = card_person(ctx, nir, vitale_serial)
+    except Refused:
+        raise Refused("not_found") from None
+    dossier = ctx.repos.dossiers.find_by_nir(person.nir)
+    if dossier is None:
+        raise Refused("not_found")
+    return person, dossier
+
+
+def find(ctx: Context, actor, nir: str, vitale_serial: str) -> Found:
+    person, dossier = _person_and_dossier(ctx, actor, nir, vitale_serial)
+    account = ctx.repos.accounts.get(dossier.id)
+    return Found(dossier.id, person.full_name, person.birth_date, dossier.legal_representative_name,
+                 dossier.status != "open", bool(account and account.mobile), bool(account and account.email))
+
+
+def _said(actor, action: str, note: str = "") -> dict:
+    """What the entry of an act adds: the act, its note, and who asked where (the person, at this desk)."""
+    said = {"action": action, "consent": {"given_by": "holder", "channel": "desk", "asked_by": actor.ref.name}}
+    if getattr(actor, "caisse", ""):
+        said["consent"]["place"] = actor.caisse
+    if note:
+        said["note"] = note
+    return said
+
+
+def _help(ctx: Context, actor, dossier: Dossier, action: str, stage=None, note: str = "") -> Decision:
+    """One "desk_help" decision, journaled as `action`; stage(unit, dossier) makes the change."""
+
+    def change(unit, fresh, _document, _decision) -> dict:
+        if stage is not None:
+            stage(unit, fresh)
+        return _said(actor, action, note)
+
+    decision = act(ctx, actor, "desk_help", dossier, change=change)
+    if not decision.allowed:
+        raise Refused("not_allowed")
+    return decision
+
+
+def confirm_identity(ctx: Context, actor, nir: str, vitale_serial: str) -> Found:
+    """The agent says they saw the card: journaled, so the person sees who looked for their DMP."""
+    _person, dossier = _person_and_dossier(ctx, actor, nir, vitale_serial)
+    _help(ctx, actor, dossier, "desk_identity_checked")
+    return find(ctx, actor, nir, vitale_serial)
+
+
+def new_letter(ctx: Context, actor, nir: str, vitale_serial: str) -> DeskCredentials:
+    """A new initial password, printed on a new credential letter (the same as at creation). The
+    old password stops working, every session ends, and the first connection starts again."""
+    person, dossier = _person_and_dossier(ctx, actor, nir, vitale_serial)
+    password = new_initial_password()
+
+    def stage(unit, fresh: Dossier) -> None:
+        account = unit.account()
+        account.set_password(password, ctx.now())
+        account.first_connection_step = FIRST_STEP
+        account.otp = None  # a code sent before is void
+        unit.save_account(account)
+        unit.end_sessions(session_owner("patient", fresh.id))
+
+    _help(ctx, actor, dossier, "desk_letter_printed", stage)
+    account = ctx.repos.accounts.get(dossier.id)
+    representative = dossier.legal_representative_name
+    return DeskCredentials(
+        dossier.id, account.login_id, password, dossier.ins_c, local_day(ctx.now()),
+        representative or person.full_name, person.address.lines(),
+        # a minor's letter goes to the representative, about the child, as at creation
+        for_minor_name=person.full_name if representative else "",
+    )
+
+
+def change_contact(ctx: Context, actor, nir: str, vitale_serial: str, *, mobile: str, email: str) -> None:
+    """A new mobile, a new e-mail, or both ("" leaves one as it is)."""
+    if not (mobile or email):
+        raise Refused("nothing_to_change")
+    _person, dossier = _person_and_dossier(ctx, actor, nir, vitale_serial)
+
+    def stage(unit, _fresh) -> None:
+        account = unit.account()
+        if mobile:
+            account.mobile = mobile
+        if email:
+            account.email = email
+        unit.save_account(account)
+
+    note = "mobile_and_email_saved" if mobile and email else "mobile_changed" if mobile else "email_changed"
+    _help(ctx, actor, dossier, "desk_contact_changed", stage, note)
+
+
+def resend_identifier(ctx: Context, actor, nir: str, vitale_serial: str, channel: str) -> str:
+    """The identifier again, by SMS, e-mail or post (patient_login.identifier_way): the way it went."""
+    person, dossier = _person_and_dossier(ctx, actor, nir, vitale_serial)
+    account = ctx.repos.accounts.get(dossier.id)
+    way = identifier_way(account, channel)
+    _help(ctx, actor, dossier, "desk_identifier_sent", note=way)
+    deliver_identifier(ctx, person, account, way)
+    return way
+
+
+def close(ctx: Context, actor, nir: str, vitale_serial: str) -> None:
+    """Close the DMP at the person's request (management.close, as the desk's "desk_help")."""
+    _person, dossier = _person_and_dossier(ctx, actor, nir, vitale_serial)
+    if dossier.status != "open":
+        raise Refused("already_closed")
+    _settle(management.close(ctx, actor, dossier, action="desk_help", entry=_said(actor, "desk_dossier_closed")))
+
+
+def reopen(ctx: Context, actor, nir: str, vitale_serial: str) -> None:
+    _person, dossier = _person_and_dossier(ctx, actor, nir, vitale_serial)
+    if dossier.status == "open":
+        raise Refused("already_open")
+    _settle(management.reopen(ctx, actor, dossier, action="desk_help", entry=_said(actor, "desk_dossier_reopened")))
+
+
+def _settle(decision: Decision) -> None:
+    if not decision.allowed:
+        raise Refused("not_allowed")
+
