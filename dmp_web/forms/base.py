@@ -9,6 +9,7 @@ from flask import g, request, session
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
 from werkzeug.datastructures import MultiDict
+from wtforms.i18n import get_translations
 
 KEPT_FORM = "kept_form"  # session key: {"path": …, "form": {name: [values]}}
 
@@ -25,8 +26,36 @@ def kept_formdata() -> MultiDict | None:
     return g.kept_formdata
 
 
+class FrenchMessages:
+    """WTForms' own messages, which a forged or odd request can bring to a page, in French: ours
+    for those a person may meet (in easy French, with the French apostrophe), else WTForms'
+    French translation. Every field of ours has its own messages; these are the fallback."""
+
+    OURS = {
+        "Not a valid choice.": "Ce choix n’est pas dans la liste. Choisissez une des réponses.",
+        "Not a valid choices.": "Un de ces choix n’est pas dans la liste. Choisissez dans la liste.",
+        "Invalid Choice: could not coerce.": "Ce choix n’est pas dans la liste. Choisissez une des réponses.",
+        "This field is required.": "Répondez à cette question.",
+        "Invalid input.": "Ce que vous avez écrit ne va pas. Vérifiez-le.",
+    }
+
+    def __init__(self):
+        self._wtforms = get_translations(["fr"])
+
+    def gettext(self, message: str) -> str:
+        return self.OURS.get(message) or self._wtforms.gettext(message).replace("'", "’")
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._wtforms.ngettext(singular, plural, n).replace("'", "’")
+
+
+FRENCH = FrenchMessages()
+
+
 class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return FRENCH  # no Babel here: WTForms would answer in English
         def wrap_formdata(self, form, formdata):
             if formdata is _Auto and not _is_submitted():
                 kept = kept_formdata()
