@@ -135,6 +135,7 @@ def test_the_page_is_easy_to_read_without_a_medecin_traitant_too(client, notifie
 def test_a_forged_choice_gets_a_french_message_not_wtforms_english(client, notifier, app):
     patient_log_in(client, notifier)
     forged = client.submit("/mon-dmp/gestion/urgence", {**EMERGENCY_SWITCHES, "regulator_access": "peut-être"})
-    assert field_error(forged.soup, "regulator_access") == "Ce choix n’est pas dans la liste. Choisissez une des réponses."
+    message = field_error(forged.soup, "regulator_access")
+    assert message == "Ce choix n’est pas dans la liste. Choisissez une des réponses."
     assert "Not a valid" not in forged.get_data(as_text=True)
     assert app.extensions["dmp.repos"].dossiers.get(DOSSIER).regulator_access is True  # nothing changed
