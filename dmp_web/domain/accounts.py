@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from .credentials import (
-    hash_secret, hash_short_lived, new_link_token, new_otp, spend_a_check, token_digest, verify_secret,
+    hash_secret, hash_short_lived, new_link_token, new_otp, spend_a_check, token_digest, verify_secret, without_spaces,
 )
 
 OTP_VALIDITY = timedelta(minutes=10)
@@ -118,10 +118,24 @@ class Account:
     def locked(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
 
+    @property
+    def on_initial_password(self) -> bool:
+        """Still on the initial password of the credential letter: it is stored by its hash
+        alone when the DMP opens, and every password chosen later goes through `set_password`,
+        which dates it."""
+        return self.password_changed_at is None
+
     def try_password(self, password: str, now: datetime) -> PasswordCheck:
         """Check a password. After wrong ones, a try before the delay is not checked (LOCKED):
         a guesser gets at most one try per delay. An account without a password yet (activation
-        link not used) answers as a wrong one, in as long as a real check."""
+        link not used) answers as a wrong one, in as long as a real check.
+
+        The initial password is printed in groups of 4 («78AZ K2KG SWWF»): typed so, it is
+        the same password, so its spaces are dropped, and a wrong one still counts as wrong. Only
+        the initial one: its letters (CODE_ALPHABET) have no space, while a chosen password may
+        have some («un jardin de roses en hiver»), and they are then part of it."""
+        if self.on_initial_password:
+            password = without_spaces(password)
         if self.locked(now):
             spend_a_check(password)  # as long as a check: the answer's time tells nothing
             return PasswordCheck.LOCKED
@@ -209,6 +223,10 @@ class Account:
 
     def otp_tries_left(self) -> int:
         return OTP_MAX_TRIES - self.otp.tries if self.otp else 0
+
+    def otp_channels(self) -> list[str]:
+        """The ways login codes can reach this person: «sms» with a mobile, «email» with an e-mail."""
+        return [channel for channel, contact in (("sms", self.mobile), ("email", self.email)) if contact]
 
     @property
     def first_connection_done(self) -> bool:

@@ -42,6 +42,11 @@ def normalize_code(typed: str) -> str:
     return re.sub(r"[\s\-\u00a0]", "", typed or "").upper()
 
 
+def without_spaces(typed: str) -> str:
+    """A secret printed in groups (the initial password), without the spaces typed between them."""
+    return re.sub(r"[\s\u00a0\u202f]", "", typed or "")
+
+
 def hash_secret(value: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(value.encode("utf-8"), salt=salt, **_SCRYPT)

@@ -32,6 +32,9 @@ _NIR_KW = {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "char
 _MOBILE_KW = {"autocomplete": "tel", "inputmode": "tel", "type": "tel"}
 _EMAIL_KW = {"autocomplete": "email", "inputmode": "email", "type": "email", "spellcheck": "false"}
 _OTP_KW = {"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+# The initial password is printed in groups of 4: Account.try_password takes it with or without the spaces.
+GROUPS_HINT = "Pour le mot de passe initial de votre lettre, vous pouvez laisser les espaces."
+NO_CONTACT = "Écrivez votre numéro de portable ou votre adresse e-mail. Il en faut au moins 1"
 CHANNEL_CHOICES = [SelectChoice("sms", "Par SMS sur mon téléphone portable"), SelectChoice("email", "Par e-mail")]
 
 
@@ -101,6 +104,7 @@ class LoginForm(Form):
     )
     password = PasswordField(
         "Mot de passe",
+        description=GROUPS_HINT,
         validators=[DataRequired("Écrivez votre mot de passe")],
         render_kw={"autocomplete": "current-password"},
     )
@@ -116,24 +120,37 @@ class OtpForm(Form):
 
 
 class PersonalDataForm(Form):
-    mobile = StringField("Téléphone portable", description=MOBILE_HINT, validators=[Mobile()], render_kw=_MOBILE_KW)
+    """The first connection's contacts: a mobile, an e-mail, or both, each typed twice.
+
+    The old site made both mandatory (seed 000_f8adec4ce39b194d: « Mon numéro de téléphone
+    portable et mon adresse mail sont obligatoires »). We ask for one at least: the login codes
+    need one way to reach the person, and no more. Many of our users are elderly, with a mobile
+    and no e-mail, or an e-mail and no mobile; a desk may create their DMP with one contact
+    only, and they must still finish the first connection (issue 17)."""
+
+    mobile = StringField("Téléphone portable", description=MOBILE_HINT, validators=[Mobile(required=False)],
+                         render_kw=_MOBILE_KW)
     mobile_confirm = StringField(
         "Écrivez encore une fois votre téléphone portable",
         validators=[
-            Mobile(message="Écrivez encore une fois votre numéro de téléphone portable"),
+            Mobile(required=False, message="Écrivez encore une fois votre numéro de téléphone portable"),
             SameAs("mobile", "Les 2 numéros ne sont pas les mêmes. Écrivez 2 fois le même numéro"),
         ],
         render_kw=_MOBILE_KW,
     )
-    email = StringField("Adresse e-mail", validators=[EmailAddress()], render_kw=_EMAIL_KW)
+    email = StringField("Adresse e-mail", validators=[EmailAddress(required=False)], render_kw=_EMAIL_KW)
     email_confirm = StringField(
         "Écrivez encore une fois votre adresse e-mail",
         validators=[
-            EmailAddress(message="Écrivez encore une fois votre adresse e-mail"),
+            EmailAddress(required=False, message="Écrivez encore une fois votre adresse e-mail"),
             SameAs("email", "Les 2 adresses ne sont pas les mêmes. Écrivez 2 fois la même adresse"),
         ],
         render_kw=_EMAIL_KW,
     )
+
+    def validate_mobile(self, field):
+        if not field.data and not (self.email.data or "").strip():
+            raise StopValidation(NO_CONTACT)
 
 
 def _new_password_fields():
@@ -159,6 +176,7 @@ class ConnectionDataForm(Form):
         "Mot de passe actuel",
         description=(
             "C’est le mot de passe initial, écrit sur votre lettre. "
+            "Vous pouvez laisser ses espaces. "
             "Vous l’avez changé après un oubli ? Écrivez le nouveau."
         ),
         validators=[DataRequired("Écrivez votre mot de passe actuel")],
@@ -171,6 +189,17 @@ class ConnectionDataForm(Form):
         choices=CHANNEL_CHOICES,
         validators=[InputRequired("Choisissez comment recevoir vos codes : par SMS ou par e-mail")],
     )
+
+    def offer_channels(self, channels: list[str]) -> None:
+        """Only the channels the person has (Account.otp_channels); with one, no question."""
+        if len(channels) < 2:
+            del self.channel
+            self.only_channel = channels[0] if channels else ""
+        else:
+            self.channel.choices = [c for c in CHANNEL_CHOICES if c.value in channels]
+
+    def chosen_channel(self) -> str:
+        return self.channel.data if "channel" in self else self.only_channel
 
 
 def _yes_or_no(label: str, description: str) -> RadioField:

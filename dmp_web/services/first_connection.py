@@ -11,9 +11,13 @@ from .login import Refused
 
 
 def save_personal_data(ctx: Context, dossier_id: str, mobile: str, email: str) -> None:
+    """A mobile, an e-mail or both (the form asks for one at least: PersonalDataForm says why).
+    The codes' channel follows: it is one the person has."""
     with ctx.repos.unit(dossier_id) as unit:  # the account and its entry commit together
         account = unit.account()
         account.mobile, account.email = mobile, email
+        if account.otp_channel not in account.otp_channels():
+            account.otp_channel = next(iter(account.otp_channels()), account.otp_channel)
         account.first_connection_step = max(account.first_connection_step, 2)
         unit.save_account(account)
         unit.journal(**holder_entry(ctx, dossier_id, "contact_changed", detail=noted("mobile_and_email_saved")))
@@ -24,10 +28,13 @@ def save_connection_data(ctx: Context, dossier_id: str, current: str, new: str, 
                          session: str | None = None) -> None:
     """Replace the initial password and choose the channel of future codes; the other sessions
     of the account end (`session`: the digest of the one in use). The account, the sessions
-    and the entries commit together: a wrong password counts, and is journaled, with it."""
+    and the entries commit together: a wrong password counts, and is journaled, with it.
+    A channel the person has no contact for is not taken: the codes keep their way."""
     now = ctx.now()
     with ctx.repos.unit(dossier_id) as unit:
         account = unit.account()
+        if channel not in account.otp_channels():
+            channel = account.otp_channel
         check = account.try_password(current, now)
         problems = password_problems(new, account.login_id, account.password_hash,
                                      personal_words(ctx, dossier_id)) if check is PasswordCheck.OK else []

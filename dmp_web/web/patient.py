@@ -107,7 +107,8 @@ def first_connection():
     )
     if form.validate_on_submit():
         first_steps.save_personal_data(ctx(), account.dossier_id, form.mobile.data, form.email.data)
-        return redirect(url_for("patient.first_connection_password"))
+        # back here after the password step (its contacts changed): on to the step not done yet
+        return redirect(url_for(STEPS[max(account.first_connection_step, 2)]))
     dossier, person = _person()
     return render_template("pages/patient/first_connection_1.html", form=form, dossier=dossier, person=person)
 
@@ -115,11 +116,15 @@ def first_connection():
 @bp.route("/premiere-connexion/mot-de-passe", methods=["GET", "POST"])
 def first_connection_password():
     account = current_user.account
+    if account.first_connection_step > 2:
+        # the initial password is replaced once; a first connection taken up again goes on at step 3
+        return redirect(url_for(STEPS[3]))
     form = ConnectionDataForm(data={} if request.method == "POST" else {"channel": account.otp_channel})
+    form.offer_channels(account.otp_channels())
     if form.validate_on_submit():
         try:
             first_steps.save_connection_data(
-                ctx(), account.dossier_id, form.current_password.data, form.new_password.data, form.channel.data,
+                ctx(), account.dossier_id, form.current_password.data, form.new_password.data, form.chosen_channel(),
                 session=current_digest(session),
             )
         except Refused as refusal:
