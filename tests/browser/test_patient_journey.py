@@ -43,7 +43,8 @@ def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
     assert w.title().startswith("Erreur : ")
     w.submit({"code": w.notifier.last_creation_code()}, "DMP créé")
     login_id = w.text("identifiant")
-    password = w.text("mot-de-passe").replace(" ", "")
+    grouped = w.text("mot-de-passe")  # in groups of 4, as printed: typed so, it logs in
+    password = grouped.replace(" ", "")
     pdf = w.browser.execute_async_script(
         "const done = arguments[0]; fetch('/creer/lettre.pdf').then(async (r) =>"
         " done([r.headers.get('content-type'), new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5))]));"
@@ -52,9 +53,11 @@ def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
 
     w.follow("Me connecter", "connexion")
     w.submit({"login_id": login_id, "password": "mauvais"}, "connexion : mot de passe faux")
-    w.submit({"login_id": login_id, "password": password}, "code de connexion")
+    w.submit({"login_id": login_id, "password": grouped}, "code de connexion")
     w.submit({"code": "12"}, "code de connexion : trop court")
     w.submit({"code": w.notifier.last_otp()}, "première connexion, étape 1")
+    w.submit({"mobile": "", "mobile_confirm": "", "email": "", "email_confirm": ""}, "étape 1 : aucun contact")
+    assert "Il en faut au moins 1" in w.text("mobile-error")
     w.submit({"mobile": "06", "mobile_confirm": "", "email": "x", "email_confirm": ""}, "étape 1 : erreurs")
     w.submit({"mobile": "0612345678", "mobile_confirm": "0612345678",
               "email": "marcel@example.org", "email_confirm": "marcel@example.org"}, "étape 2")
