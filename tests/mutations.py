@@ -267,6 +267,22 @@ MUTATIONS: tuple[Mutation, ...] = (
       "    if old:\n        _warn_old_contact(ctx, kind, old)",
       "    if False:\n        _warn_old_contact(ctx, kind, old)",
       "the old number or address is not told of the change"),
+    # the first connection with one contact, the initial password in groups, the resumed first connection
+    M("test_patient_journey", "dmp_web/forms/accounts.py",
+      "        if not field.data and not (self.email.data or \"\").strip():\n", "        if False:\n",
+      "the first connection goes on with neither mobile nor e-mail"),
+    M("test_patient_journey", "dmp_web/domain/accounts.py",
+      "            password = without_spaces(password)\n", "            pass\n",
+      "the initial password typed in its groups of 4 is refused"),
+    M("test_patient_journey", "dmp_web/web/patient.py",
+      "    if account.first_connection_step > 2:\n", "    if False:\n",
+      "a resumed first connection asks for the password change again"),
+    M("test_patient_journey", "dmp_web/services/first_connection.py",
+      "            account.otp_channel = next(iter(account.otp_channels()), account.otp_channel)\n", "",
+      "after step 1 with an e-mail only, the login codes go to no mobile"),
+    M("test_patient_journey", "dmp_web/web/patient.py",
+      "    form.offer_channels(account.otp_channels())\n", "",
+      "step 2 asks for a channel the person has no contact for"),
 )
 
 

@@ -11,8 +11,8 @@ from ..domain.accounts import PASSWORD_MIN_LENGTH
 from ..domain.dossier import EMERGENCY_SWITCHES
 from ..domain.habilitations import BREAK_GLASS_PROFESSIONS, professions_in_words
 from ..texts.glossary import find_term
-from .validators import (CreationCodeFormat, EmailAddress, Mobile, Nir, OtpFormat, Rpps, SameAs, TextOrFile,
-                         VitaleSerial)
+from .validators import (CreationCodeFormat, EmailAddress, Mobile, Nir, OtpFormat, RequiredWith, Rpps, SameAs,
+                         TextOrFile, VitaleSerial)
 
 NIR_LABEL = "Numéro de sécurité sociale"
 NIR_HINT = (
@@ -133,7 +133,8 @@ class PersonalDataForm(Form):
     mobile_confirm = StringField(
         "Écrivez encore une fois votre téléphone portable",
         validators=[
-            Mobile(required=False, message="Écrivez encore une fois votre numéro de téléphone portable"),
+            RequiredWith("mobile", "Écrivez encore une fois votre numéro de téléphone portable"),
+            Mobile(required=False),
             SameAs("mobile", "Les 2 numéros ne sont pas les mêmes. Écrivez 2 fois le même numéro"),
         ],
         render_kw=_MOBILE_KW,
@@ -142,7 +143,8 @@ class PersonalDataForm(Form):
     email_confirm = StringField(
         "Écrivez encore une fois votre adresse e-mail",
         validators=[
-            EmailAddress(required=False, message="Écrivez encore une fois votre adresse e-mail"),
+            RequiredWith("email", "Écrivez encore une fois votre adresse e-mail"),
+            EmailAddress(required=False),
             SameAs("email", "Les 2 adresses ne sont pas les mêmes. Écrivez 2 fois la même adresse"),
         ],
         render_kw=_EMAIL_KW,

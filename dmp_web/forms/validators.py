@@ -215,3 +215,17 @@ class Rpps:
         if not rpps_is_valid(value):
             raise StopValidation("Ce numéro n’existe pas. Vérifiez-le avec votre médecin")
         field.data = value
+
+
+class RequiredWith:
+    """A field that confirms another (typed twice) is needed when the other is filled, and only then."""
+
+    field_flags: dict = {}
+
+    def __init__(self, other: str, message: str):
+        self.other = other
+        self.message = message
+
+    def __call__(self, form, field):
+        if (form[self.other].data or "").strip() and not (field.data or "").strip():
+            raise StopValidation(self.message)
