@@ -20,6 +20,12 @@ from .sessions import rotate
 
 bp = Blueprint("auth", __name__)
 
+# The first connection's steps (web/patient.py): a login lands on the one not done yet, so an
+# interrupted first connection goes on where it stopped.
+FIRST_CONNECTION_STEPS = {
+    1: "patient.first_connection", 2: "patient.first_connection_password", 3: "patient.first_connection_emergency",
+}
+
 class PatientUser(UserMixin):
     login_endpoint = "auth.login"
 
@@ -133,7 +139,7 @@ def _after_login():
     if isinstance(current_user._get_current_object(), DirectoryUser):
         return give_back_kept_form() or redirect(url_for("pro.home"))
     if not current_user.account.first_connection_done:
-        return redirect(url_for("patient.first_connection"))
+        return redirect(url_for(FIRST_CONNECTION_STEPS[current_user.account.first_connection_step]))
     return give_back_kept_form() or redirect(url_for("patient.home"))
 
 

@@ -21,14 +21,14 @@ from ..forms.accounts import EmergencyAccessForm, PersonalDataForm
 from ..services import first_connection as first_steps
 from ..services import account_settings, patient_login
 from ..services.login import Refused
-from .auth import PatientUser
+from .auth import FIRST_CONNECTION_STEPS, PatientUser
 from .messages import CURRENT_PASSWORD_MESSAGES, PASSWORD_MESSAGES
 from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
 from .sessions import current_digest
 
 bp = Blueprint("patient", __name__, url_prefix="/mon-dmp")
 
-STEPS = {1: "patient.first_connection", 2: "patient.first_connection_password", 3: "patient.first_connection_emergency"}
+STEPS = FIRST_CONNECTION_STEPS
 
 
 @login_required

@@ -224,7 +224,9 @@ def test_an_interrupted_first_connection_resumes_and_never_asks_for_a_second_pas
     assert notifier.outbox[-1].to == "marcel@example.org"
     assert client.get("/mon-dmp").headers["Location"] == STEP_3
     assert client.get(STEP_2).headers["Location"] == STEP_3  # the password is replaced once
-    assert client.post(STEP_2, data={}).headers["Location"] == STEP_3
+    again = {"csrf_token": client.csrf_token(STEP_3), "current_password": NEW_PASSWORD,
+             "new_password": NEW_PASSWORD + " bis", "new_password_confirm": NEW_PASSWORD + " bis", "channel": "sms"}
+    assert client.post(STEP_2, data=again).headers["Location"] == STEP_3
     assert client.get(STEP_1).status_code == 200  # the contacts can still be corrected…
     assert _contacts(client, mobile="0612345678").headers["Location"] == STEP_3  # …then on to step 3
     assert _account(app).otp_channel == "sms"  # the e-mail is gone: the codes follow the mobile
