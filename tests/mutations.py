@@ -286,6 +286,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("test_patient_journey", "dmp_web/web/patient.py",
       "    form.offer_channels(account.otp_channels())\n", "",
       "step 2 asks for a channel the person has no contact for"),
+    M("test_desk_existing", "dmp_web/services/desk_help.py",
+      "        account.set_initial_password(password)\n", "        account.set_password(password, ctx.now())\n",
+      "the new letter's password typed in its groups of 4 is refused"),
 )
 
 

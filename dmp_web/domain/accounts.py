@@ -162,6 +162,14 @@ class Account:
         self.failed_passwords = 0
         self.locked_until = None
 
+    def set_initial_password(self, initial_password: str) -> None:
+        """A new initial password (a new credential letter): undated, like the first one, so it is
+        taken with or without the spaces of its printed groups (`on_initial_password`)."""
+        self.password_hash = hash_secret(initial_password)
+        self.password_changed_at = None
+        self.failed_passwords = 0
+        self.locked_until = None
+
     # -- activation by a link, for accounts created by an operator ---------------------------
     def issue_activation(self, now: datetime) -> str:
         """A new link token (any older link stops working); only its digest is kept."""

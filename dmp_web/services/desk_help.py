@@ -110,7 +110,7 @@ def new_letter(ctx: Context, actor, nir: str, vitale_serial: str) -> DeskCredent
 
     def stage(unit, fresh: Dossier) -> None:
         account = unit.account()
-        account.set_password(password, ctx.now())
+        account.set_initial_password(password)
         account.first_connection_step = FIRST_STEP
         account.otp = None  # a code sent before is void
         unit.save_account(account)

@@ -147,7 +147,8 @@ def test_a_new_letter_replaces_the_password_ends_the_sessions_and_restarts_the_f
     assert response.headers["Location"] == LETTER_PAGE
     page = client.get(LETTER_PAGE)
     login_id = page.soup.find(id="identifiant").get_text(strip=True)
-    password = page.soup.find(id="mot-de-passe").get_text(strip=True).replace(" ", "")
+    grouped = page.soup.find(id="mot-de-passe").get_text(strip=True)  # in groups of 4, as printed
+    password = grouped.replace(" ", "")
     assert login_id == DEMO_LOGIN["login_id"] and len(password) == 12
     text = letter_text(client)
     assert login_id in text and FATIMA.full_name in text
@@ -156,7 +157,7 @@ def test_a_new_letter_replaces_the_password_ends_the_sessions_and_restarts_the_f
     assert account(app).first_connection_step == 1
     old = other_client(app).submit("/connexion", {"login_id": login_id, "password": DEMO_LOGIN["password"]})
     assert old.status_code == 200  # the old password: refused, the form again
-    landing = log_in(other_client(app), notifier, login_id, password)
+    landing = log_in(other_client(app), notifier, login_id, grouped)  # typed with its spaces, it logs in
     assert landing.headers["Location"] == "/mon-dmp/premiere-connexion/coordonnees"
     assert history_text(app, "desk_letter_printed").startswith(
         "Nadia Benoît (agent d'accueil de la caisse) a fait une nouvelle lettre avec un nouveau mot de passe le ")
