@@ -11,7 +11,7 @@ from ..domain.accounts import Account, PasswordCheck, password_problems, session
 from ..domain.details import noted
 from ..notify import DeliveryFailed, Email, Sms
 from .context import Context
-from .holder import holder_entry, personal_words
+from .holder import holder_entry, journal_current_password_refused, personal_words
 from .login import Refused, warn_of_failures
 
 log = logging.getLogger(__name__)
@@ -39,12 +39,8 @@ def change_password(ctx: Context, dossier_id: str, current: str, new: str, sessi
             unit.end_sessions(session_owner("patient", dossier_id), keep=session)
             unit.journal(**holder_entry(ctx, dossier_id, "password_changed",
                                         detail=noted("password_changed_in_account")))
-        elif check is PasswordCheck.WRONG:
-            unit.journal(**holder_entry(ctx, dossier_id, "login_password_wrong", allowed=False,
-                                        reason="mot de passe actuel faux"))
-        elif check is PasswordCheck.LOCKED:
-            unit.journal(**holder_entry(ctx, dossier_id, "login_locked", allowed=False,
-                                        reason="essai trop tôt après des mots de passe faux"))
+        else:
+            journal_current_password_refused(ctx, unit, dossier_id, check)
         unit.save_account(account)
         unit.commit()
     if check is PasswordCheck.WRONG and account.warn_of_failures:

@@ -6,7 +6,7 @@ from ..domain.accounts import FIRST_CONNECTION_DONE, PasswordCheck, password_pro
 from ..domain.details import Change, JournaledDetail, noted
 from ..domain.dossier import EMERGENCY_SWITCHES, switch_emergency
 from .context import Context
-from .holder import holder_entry, personal_words
+from .holder import holder_entry, journal_current_password_refused, personal_words
 from .login import Refused
 
 
@@ -46,12 +46,8 @@ def save_connection_data(ctx: Context, dossier_id: str, current: str, new: str, 
             unit.journal(**holder_entry(ctx, dossier_id, "password_changed", detail=noted("initial_password_replaced")))
             unit.journal(**holder_entry(ctx, dossier_id, "otp_channel_changed",
                                   detail=noted("by_sms" if channel == "sms" else "by_email")))
-        elif check is PasswordCheck.WRONG:
-            unit.journal(**holder_entry(ctx, dossier_id, "login_password_wrong", allowed=False,
-                                  reason="mot de passe actuel faux"))
-        elif check is PasswordCheck.LOCKED:
-            unit.journal(**holder_entry(ctx, dossier_id, "login_locked", allowed=False,
-                                  reason="essai trop tôt après des mots de passe faux"))
+        else:
+            journal_current_password_refused(ctx, unit, dossier_id, check)
         unit.save_account(account)
         unit.commit()
     if check is PasswordCheck.WRONG:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..domain.accounts import PasswordCheck
 from ..domain.dates import local_day
 from ..domain.journal import Actor
 from .context import Context
@@ -21,6 +22,17 @@ def holder_entry(ctx: Context, dossier_id: str, action: str, **details) -> dict:
 def journal_as_holder(ctx: Context, dossier_id: str, action: str, **details) -> None:
     """An entry of the holder, written at once (no other change goes with it)."""
     ctx.repos.journal.append(dossier_id, ctx.now(), holder_actor(dossier_id), action, **details)
+
+
+def journal_current_password_refused(ctx: Context, unit, dossier_id: str, check: PasswordCheck) -> None:
+    """A password change's «mot de passe actuel» refused (first connection, «Mon compte»): the
+    entry goes with the try counted, in the caller's unit of work; nothing for a right one."""
+    if check is PasswordCheck.WRONG:
+        unit.journal(**holder_entry(ctx, dossier_id, "login_password_wrong", allowed=False,
+                                    reason="mot de passe actuel faux"))
+    elif check is PasswordCheck.LOCKED:
+        unit.journal(**holder_entry(ctx, dossier_id, "login_locked", allowed=False,
+                                    reason="essai trop tôt après des mots de passe faux"))
 
 
 def personal_words(ctx: Context, dossier_id: str) -> tuple[str, ...]:
