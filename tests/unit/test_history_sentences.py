@@ -466,3 +466,14 @@ def test_the_three_emergency_switches_and_the_wishes_a_professional_saw_are_told
         f"Accès en urgence : Claire Petit (pharmacien) a essayé d’ouvrir votre DMP en urgence {WHEN}. "
         "C’était refusé. Le métier de ce soignant ne permet pas d’ouvrir un DMP en urgence. "
         "La raison donnée : « Malaise à l’officine ».")
+
+
+def test_no_change_of_settings_is_told_with_the_word_titulaire():
+    """« titulaire » is the law's word, not the patient's: the history says « vous »."""
+    for what in sorted(CHANGES):
+        line = say(entry(HOLDER, "manage", reason=REASONS["holder"],
+                         detail=JournaledDetail("holder", change=Change(what, LEFEVRE.rpps, LEFEVRE.name)).stored()))
+        assert "titulaire" not in line, what
+    closed = entry(HOLDER, "manage", reason=REASONS["holder"],
+                   detail=JournaledDetail("holder", change=Change("dossier_closed")).stored())
+    assert say(closed) == f"Vous avez changé les réglages de votre DMP {WHEN}. Le changement : DMP fermé."
