@@ -259,12 +259,7 @@ class ChangePasswordForm(Form):
 
 
 class OtpChannelForm(Form):
-    channel = RadioField(
-        "Comment voulez-vous recevoir vos codes de connexion ?",
-        description=SMS_MEANING,
-        choices=CHANNEL_CHOICES,
-        validators=[InputRequired("Choisissez comment recevoir vos codes : par SMS ou par e-mail")],
-    )
+    channel = ConnectionDataForm.channel  # the same question as the first connection's, later («Mon compte»)
 
 
 class ForgottenIdentifierForm(Form):

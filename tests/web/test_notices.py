@@ -284,7 +284,9 @@ def test_several_openings_within_an_hour_make_one_message_and_the_next_hour_anot
     ask_openings(client, notifier)
     senders = real_senders(app, tmp_path, smtp_server)
     # the logins' codes go by e-mail too: the professionals' messages are told apart by address
-    to_patient = lambda: [m for m in mails(smtp_server) if m[0] == DEMO_LOGIN["email"]]  # noqa: E731
+
+    def to_patient():
+        return [m for m in mails(smtp_server) if m[0] == DEMO_LOGIN["email"]]
     worker = Worker(app)
 
     def pro_opens(login_id):
