@@ -84,23 +84,23 @@ class MemoryAccounts:
 
     def __init__(self, repos: MemoryRepositories):
         self.repos = repos
-        self.records: dict[str, Account] = {}
+        self.records: dict[tuple[str, str], Account] = {}  # (dossier id, slot) -> account
 
-    def get(self, dossier_id: str) -> Account | None:
-        found = self.records.get(dossier_id)
+    def get(self, dossier_id: str, slot: str = "") -> Account | None:
+        found = self.records.get((dossier_id, slot))
         return copy.deepcopy(found) if found else None
 
     def find_by_login(self, login_id: str) -> Account | None:
-        return next((self.get(a.dossier_id) for a in self.records.values() if a.login_id == login_id), None)
+        return next((copy.deepcopy(a) for a in self.records.values() if a.login_id == login_id), None)
 
     def add(self, account: Account) -> Account:
-        self.records[account.dossier_id] = copy.deepcopy(account)
+        self.records[(account.dossier_id, account.slot)] = copy.deepcopy(account)
         return account
 
     @contextmanager
-    def updating(self, dossier_id: str):
+    def updating(self, dossier_id: str, slot: str = ""):
         with self.repos.unit(dossier_id) as unit:
-            account = unit.account()
+            account = unit.account(slot)
             if account is None:
                 raise LookupError(dossier_id)
             yield account
@@ -309,11 +309,12 @@ class MemoryUnit:
     def save_reimbursements(self, rows: list) -> None:
         self._ops.append(lambda: self.repos.reimbursements.rows.__setitem__(self.dossier_id, list(rows)))
 
-    def account(self) -> Account | None:
-        return self.repos.accounts.get(self.dossier_id)
+    def account(self, slot: str = "") -> Account | None:
+        return self.repos.accounts.get(self.dossier_id, slot)
 
     def save_account(self, account: Account) -> None:
-        self._ops.append(lambda: self.repos.accounts.records.__setitem__(self.dossier_id, copy.deepcopy(account)))
+        self._ops.append(lambda: self.repos.accounts.records.__setitem__((self.dossier_id, account.slot),
+                                                                         copy.deepcopy(account)))
 
     def end_sessions(self, owner: str, keep: str | None = None) -> int:
         digests = [d for d in self.repos.sessions.listed(owner) if d != keep]

@@ -5,6 +5,7 @@ from wtforms import BooleanField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ..domain.representatives import CHOSEN_LINKS
 from .base import Form
 from .accounts import _EMAIL_KW, _MOBILE_KW, _NIR_KW, MOBILE_HINT, NIR_LABEL, SMS_MEANING
 from .validators import EmailAddress, Mobile, Nir, VitaleSerial
@@ -12,6 +13,7 @@ from .validators import EmailAddress, Mobile, Nir, VitaleSerial
 YES_NO = [SelectChoice("yes", "Oui"), SelectChoice("no", "Non")]
 ASK_ALOUD = "Posez la question à voix haute. Attendez la réponse."
 REPRESENTATIVE_NAME_MAX = 80
+LINK_CHOICES = {"mother": "Sa mère", "father": "Son père", "tutrice": "Sa tutrice", "tuteur": "Son tuteur"}
 
 
 def _strip(value):
@@ -42,7 +44,9 @@ class AdultConsentForm(Form):
     )
 
 
-class MinorConsentForm(Form):
+class RepresentativeForm(Form):
+    """Who the legal representative is: at the creation of a minor's DMP, and for a second one."""
+
     representative_name = StringField(
         "Prénom et nom du représentant légal",
         description="C’est la personne qui agit pour l’enfant. Par exemple, son père ou sa mère.",
@@ -56,12 +60,12 @@ class MinorConsentForm(Form):
     )
     representative_link = RadioField(
         "Quel est son lien avec l’enfant ?",
-        choices=[
-            SelectChoice("parent", "Parent : le père ou la mère"),
-            SelectChoice("guardian", "Tuteur ou tutrice"),
-        ],
-        validators=[InputRequired("Choisissez le lien avec l’enfant : parent, tuteur ou tutrice")],
+        choices=[SelectChoice(code, LINK_CHOICES[code]) for code in CHOSEN_LINKS],
+        validators=[InputRequired("Choisissez le lien avec l’enfant : mère, père, tutrice ou tuteur")],
     )
+
+
+class MinorConsentForm(RepresentativeForm):
     consent = RadioField(
         "Le représentant légal accepte-t-il la création du DMP de l’enfant ?",
         description=ASK_ALOUD,

@@ -21,6 +21,7 @@ from ..domain.credentials import new_initial_password
 from ..domain.dates import local_day
 from ..domain.dossier import Dossier
 from ..domain.register import InsuredPerson
+from ..domain.representatives import FIRST_SLOT
 from . import management
 from .context import Context
 from .desk_creation import DeskCredentials, card_person
@@ -67,7 +68,8 @@ def _person_and_dossier(ctx: Context, actor, nir: str, vitale_serial: str) -> tu
 def find(ctx: Context, actor, nir: str, vitale_serial: str) -> Found:
     person, dossier = _person_and_dossier(ctx, actor, nir, vitale_serial)
     account = ctx.repos.accounts.get(dossier.id)
-    return Found(dossier.id, person.full_name, person.birth_date, dossier.legal_representative_name,
+    first = dossier.representative_in(FIRST_SLOT)
+    return Found(dossier.id, person.full_name, person.birth_date, first.full_name if first else "",
                  dossier.status != "open", bool(account and account.mobile), bool(account and account.email))
 
 
@@ -118,7 +120,8 @@ def new_letter(ctx: Context, actor, nir: str, vitale_serial: str) -> DeskCredent
 
     _help(ctx, actor, dossier, "desk_letter_printed", stage)
     account = ctx.repos.accounts.get(dossier.id)
-    representative = dossier.legal_representative_name
+    first = dossier.representative_in(FIRST_SLOT)
+    representative = first.full_name if first else ""
     return DeskCredentials(
         dossier.id, account.login_id, password, dossier.ins_c, local_day(ctx.now()),
         representative or person.full_name, person.address.lines(),
