@@ -5,6 +5,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .actors import Holder, LegalRepresentative
 from .representatives import (
     FIRST_SLOT, MAX_REPRESENTATIVES, SECOND_SLOT, Representative, representative_id_of,
 )
@@ -91,6 +92,13 @@ class Dossier:
     def representative_in(self, slot: str) -> Representative | None:
         """Who the account of this slot belongs to, if a representative still acting (else the holder)."""
         return next((r for r in self.active_representatives if r.slot == slot), None)
+
+    def acting_in(self, slot: str) -> Holder | LegalRepresentative:
+        """Who logs in with the account of this slot, as the access policy knows them."""
+        representative = self.representative_in(slot)
+        if representative is not None:
+            return LegalRepresentative(representative.id, representative.full_name, self.id)
+        return Holder(self.id)
 
     def representative(self, representative_id: str) -> Representative | None:
         return next((r for r in self.representatives if r.id == representative_id), None)

@@ -11,7 +11,7 @@ from ..domain.accounts import Account, PasswordCheck, password_problems, session
 from ..domain.details import noted
 from ..notify import DeliveryFailed, Email, Sms
 from .context import Context
-from .holder import holder_entry, journal_current_password_refused, personal_words
+from .holder import holder_entry, journal_current_password_refused, personal_words, split_account_key
 from .login import Refused, warn_of_failures
 
 log = logging.getLogger(__name__)
@@ -20,27 +20,28 @@ PASSWORD_CHANGED_NOTICE = "Le mot de passe de votre DMP a changé. Ce n’est pa
 CHANNEL_CONTACT = {"sms": "mobile", "email": "email"}
 
 
-def change_password(ctx: Context, dossier_id: str, current: str, new: str, session: str | None = None) -> None:
+def change_password(ctx: Context, key: str, current: str, new: str, session: str | None = None) -> None:
     """Replace the password; the other sessions end (`session`: the digest of the one in use).
 
     Raises Refused('refused', current=…, problems=[…]) with every reason at once: `current` is
     'wrong' or 'locked' (a try too soon after wrong ones), or None when it was right; `problems`
     are password_problems' codes for the new one. Whether the new one is the current one is
     checked only once the current one is right: no way round the lock."""
+    dossier_id, slot = split_account_key(key)
     now = ctx.now()
     with ctx.repos.unit(dossier_id) as unit:
-        account = unit.account()
+        account = unit.account(slot)
         check = account.try_password(current, now)
         right = check is PasswordCheck.OK
         problems = password_problems(new, account.login_id, account.password_hash if right else None,
-                                     personal_words(ctx, dossier_id))
+                                     personal_words(ctx, key))
         if right and not problems:
             account.set_password(new, now)
-            unit.end_sessions(session_owner("patient", dossier_id), keep=session)
-            unit.journal(**holder_entry(ctx, dossier_id, "password_changed",
+            unit.end_sessions(session_owner("patient", dossier_id, slot), keep=session)
+            unit.journal(**holder_entry(ctx, key, "password_changed",
                                         detail=noted("password_changed_in_account")))
         else:
-            journal_current_password_refused(ctx, unit, dossier_id, check)
+            journal_current_password_refused(ctx, unit, key, check)
         unit.save_account(account)
         unit.commit()
     if check is PasswordCheck.WRONG and account.warn_of_failures:
@@ -74,22 +75,23 @@ def missing_contacts(account: Account) -> list[str]:
     return [channel for channel, contact in CHANNEL_CONTACT.items() if not getattr(account, contact)]
 
 
-def choose_otp_channel(ctx: Context, dossier_id: str, channel: str) -> bool:
+def choose_otp_channel(ctx: Context, key: str, channel: str) -> bool:
     """Send the next login codes by `channel` ('sms' or 'email'); False when it was already so.
 
     Raises Refused('no_mobile' | 'no_email') when the account has no such contact: a code must
     reach the holder."""
+    dossier_id, slot = split_account_key(key)
     if channel not in CHANNEL_CONTACT:
         raise ValueError(channel)
     with ctx.repos.unit(dossier_id) as unit:
-        account = unit.account()
+        account = unit.account(slot)
         if not getattr(account, CHANNEL_CONTACT[channel]):
             raise Refused("no_" + CHANNEL_CONTACT[channel])  # nothing committed: nothing changed
         if account.otp_channel == channel:
             return False
         account.otp_channel = channel
         unit.save_account(account)
-        unit.journal(**holder_entry(ctx, dossier_id, "otp_channel_changed",
+        unit.journal(**holder_entry(ctx, key, "otp_channel_changed",
                                     detail=noted("by_sms" if channel == "sms" else "by_email")))
         unit.commit()
     return True
