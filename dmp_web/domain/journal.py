@@ -81,6 +81,10 @@ ACTIONS = {
     "desk_identifier_sent",
     "desk_dossier_closed",
     "desk_dossier_reopened",
+    # a minor's legal representatives (domain/representatives.py): a second one added at a desk,
+    # and at 18 their access ended and the young adult sent a letter of their own
+    "desk_representative_added",
+    "representatives_ended",
 }
 
 

@@ -30,6 +30,15 @@ LINKS = {
     "parent": "parent",
     "guardian": "tuteur ou tutrice",
 }
+# «Vous êtes sa mère»: the banner of every page of the representative's space.
+THEIR_LINK = {
+    "mother": "sa mère",
+    "father": "son père",
+    "tutrice": "sa tutrice",
+    "tuteur": "son tuteur",
+    "parent": "son parent",
+    "guardian": "son tuteur ou sa tutrice",
+}
 # What a desk agent chooses from (the two old codes are only read).
 CHOSEN_LINKS = ("mother", "father", "tutrice", "tuteur")
 FEMININE_LINKS = frozenset({"mother", "tutrice"})
@@ -51,6 +60,10 @@ class Representative:
     @property
     def link_word(self) -> str:
         return LINKS.get(self.link, "représentant légal")
+
+    @property
+    def their_link(self) -> str:
+        return THEIR_LINK.get(self.link, "son représentant légal")
 
     @property
     def title(self) -> str:

@@ -5,7 +5,7 @@ from wtforms import BooleanField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from ..domain.representatives import CHOSEN_LINKS
+from ..domain.representatives import CHOSEN_LINKS, THEIR_LINK
 from .base import Form
 from .accounts import _EMAIL_KW, _MOBILE_KW, _NIR_KW, MOBILE_HINT, NIR_LABEL, SMS_MEANING
 from .validators import EmailAddress, Mobile, Nir, VitaleSerial
@@ -13,7 +13,6 @@ from .validators import EmailAddress, Mobile, Nir, VitaleSerial
 YES_NO = [SelectChoice("yes", "Oui"), SelectChoice("no", "Non")]
 ASK_ALOUD = "Posez la question à voix haute. Attendez la réponse."
 REPRESENTATIVE_NAME_MAX = 80
-LINK_CHOICES = {"mother": "Sa mère", "father": "Son père", "tutrice": "Sa tutrice", "tuteur": "Son tuteur"}
 
 
 def _strip(value):
@@ -60,7 +59,7 @@ class RepresentativeForm(Form):
     )
     representative_link = RadioField(
         "Quel est son lien avec l’enfant ?",
-        choices=[SelectChoice(code, LINK_CHOICES[code]) for code in CHOSEN_LINKS],
+        choices=[SelectChoice(code, THEIR_LINK[code].capitalize()) for code in CHOSEN_LINKS],
         validators=[InputRequired("Choisissez le lien avec l’enfant : mère, père, tutrice ou tuteur")],
     )
 
@@ -97,6 +96,10 @@ def _contact_form(whose: str) -> type[Form]:
 
 DeskContactForm = _contact_form("de la personne")
 MinorContactForm = _contact_form("du représentant légal")
+
+
+class SecondRepresentativeForm(RepresentativeForm, MinorContactForm):
+    """A minor's second legal representative, added at a desk: who, and where their codes go."""
 
 
 # -- helping a person who already has a DMP (web/desk_help.py) --------------------------------

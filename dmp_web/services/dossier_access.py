@@ -176,13 +176,17 @@ class Deposit:
 
 def deposit(ctx: Context, actor, dossier: Dossier, *, type_code: str, title: str, document_date: date | None,
             text: str = "", upload: CheckedUpload | None = None, data: bytes | None = None,
-            pending_explanation: bool = False) -> Deposit:
-    """Add a document (typed text or a checked file) if the policy lets this actor write it."""
+            pending_explanation: bool = False, hidden_from_representatives: bool = False) -> Deposit:
+    """Add a document (typed text or a checked file) if the policy lets this actor write it.
+
+    `hidden_from_representatives`: a professional keeps it from a minor's legal representatives
+    at the minor's request; it means nothing on a DMP without any (an adult's)."""
     ref = actor.ref
+    kept = hidden_from_representatives and ref.kind == "professional" and bool(dossier.active_representatives)
     document = Document(
         id=secrets.token_hex(8), dossier_id=dossier.id, type_code=type_code, title=title.strip(),
         author_kind=ref.kind, author_id=ref.id, author_name=ref.name, created_at=ctx.now(),
-        pending_explanation=pending_explanation, document_date=document_date,
+        pending_explanation=pending_explanation, document_date=document_date, hidden_from_representatives=kept,
     )
 
     def store(unit, _dossier, _document, _decision) -> None:
@@ -192,8 +196,9 @@ def deposit(ctx: Context, actor, dossier: Dossier, *, type_code: str, title: str
     decision = act(ctx, actor, "write_document", dossier, document, change=store)
     if not decision.allowed:
         return Deposit(decision, None)
-    if not pending_explanation and ref.kind not in ("holder", "legal_representative"):
-        _alert_patient(ctx, dossier)  # not for what the patient added themselves
+    # not for what the patient added themselves, nor to representatives for what is kept from them
+    if not pending_explanation and not kept and ref.kind not in ("holder", "legal_representative"):
+        _alert_patient(ctx, dossier)
     return Deposit(decision, document)
 
 

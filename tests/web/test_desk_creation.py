@@ -287,7 +287,7 @@ def test_a_minor_s_consent_needs_the_representative_s_name_link_and_answer(clien
     assert page.soup.title.get_text().startswith("Erreur : ")
     assert field_error(page.soup, "representative_name") == "Écrivez le prénom et le nom du représentant légal"
     assert field_error(page.soup, "representative_link") == (
-        "Choisissez le lien avec l’enfant : parent, tuteur ou tutrice")
+        "Choisissez le lien avec l’enfant : mère, père, tutrice ou tuteur")
     assert field_error(page.soup, "consent") == "Choisissez oui ou non : le représentant légal accepte-t-il ?"
     page = client.submit(CONSENT, {"representative_name": "x" * 81, "representative_link": "mother", "consent": "yes"})
     assert field_error(page.soup, "representative_name") == "Écrivez au plus 80 caractères"
