@@ -54,6 +54,11 @@ class Dossier:
     # «Me prévenir quand un soignant ouvre mon DMP»: since when the patient asked it (None: not
     # asked). The moment, not a yes: the hourly message never lists openings from before it.
     alert_openings_since: datetime | None = None
+    # «Recevoir mes messages par courrier»: every notice to the patient is a letter (services/notices.py
+    # tell_holder); «Recevoir mon historique par courrier»: a letter each month with the month's accesses
+    # (services/history_letters.py)
+    notices_by_post: bool = False
+    history_by_post: bool = False
     # a minor's parent or guardian, who consented and acts for them (created at a desk)
     legal_representative_name: str = ""
     legal_representative_link: str = ""  # "parent" or "guardian"
