@@ -81,6 +81,12 @@ ACTIONS = {
     "desk_identifier_sent",
     "desk_dossier_closed",
     "desk_dossier_reopened",
+    # every notice to the patient (services/notices.py tell_holder), and the monthly history letter
+    "document_notice",
+    "report_notice",
+    "password_notice",
+    "contact_notice",
+    "history_letter",
 }
 
 
@@ -105,6 +111,7 @@ OPERATOR_ACTIONS = {
     "store_migrated",
     "schema_upgraded",
     "store_copied",
+    "history_letters_queued",  # flask letters history (services/history_letters.py)
 }
 
 

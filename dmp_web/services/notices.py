@@ -111,7 +111,7 @@ def tell_holder(ctx: Context, dossier: Dossier, notice: texts.HolderNotice, *, a
             went = _sent(ctx, dossier.id, notice.action, note, send) and went
         return went
     except Exception as exc:  # a notice never undoes nor blocks what caused it
-        log.error("notice stopped: action=%s error=%s", notice.action, type(exc).__name__)
+        log.exception("notice stopped: action=%s error=%s", notice.action, type(exc).__name__)
         return False
 
 
