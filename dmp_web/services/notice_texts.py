@@ -222,10 +222,10 @@ def new_document_notice(site_url: str) -> HolderNotice:
         sms="DMP - Un nouveau document est dans votre DMP. Connectez-vous pour le lire.",
         subject="Un nouveau document dans votre DMP",
         email=_email("Un nouveau document est dans votre DMP.", DMP_MEANS,
-                     f"Connectez-vous pour le lire : {site_url}/connexion", "",
-                     "Vous avez demandé ce message dans « Mes alertes »."),
+                     f"Pour le lire, allez sur : {site_url}/connexion", "",
+                     "Ce message ne dit pas ce qu’il y a dans le document.", "Vous avez demandé ce message."),
         letter_title="Un nouveau document est dans votre DMP",
-        letter_lines=("Un professionnel de santé a mis un nouveau document dans votre DMP.",
+        letter_lines=("Un soignant a mis un nouveau document dans votre DMP.",
                       "Cette lettre ne dit pas ce qu’il y a dans le document.",
                       "Vous avez demandé ce courrier dans « Mes alertes »."))
 
@@ -237,6 +237,7 @@ def report_handled_notice(site_url: str) -> HolderNotice:
         sms="DMP - Votre caisse a traité votre signalement. La réponse est dans l’historique de votre DMP.",
         subject="Votre signalement est traité",
         email=_email("Vous nous avez dit que vous ne connaissez pas un soignant.",
+                     "Ce soignant avait ouvert votre DMP.", DMP_MEANS,
                      "Votre caisse d’assurance maladie a traité votre signalement.",
                      f"La réponse est dans l’historique de votre DMP : {site_url}/connexion"),
         letter_title="Votre signalement est traité",
@@ -252,7 +253,8 @@ PASSWORD_CHANGED = "Le mot de passe de votre DMP a changé. Ce n’est pas vous 
 def password_notice() -> HolderNotice:
     return HolderNotice(
         "password_notice", sms=f"DMP - {PASSWORD_CHANGED}", subject="Le mot de passe de votre DMP a changé",
-        email=_email("Le mot de passe de votre DMP a changé.", "", "Ce n’est pas vous ? Appelez votre caisse."),
+        email=_email("Le mot de passe de votre DMP a changé.", DMP_MEANS, "",
+                     "Ce n’est pas vous ? Appelez votre caisse."),
         letter_title="Le mot de passe de votre DMP a changé",
         letter_lines=("Le mot de passe de votre DMP a changé.", "Ce n’est pas vous ? Appelez vite votre caisse."))
 
@@ -265,5 +267,5 @@ def contact_notice(mobile: bool, email: bool) -> HolderNotice:
     not_you = "Ce n’est pas vous ? Appelez vite votre caisse."
     return HolderNotice(
         "contact_notice", sms=f"DMP - {what}. {where} {not_you}", subject=what,
-        email=_email(f"{what}.", where, "", not_you),
+        email=_email(f"{what}.", DMP_MEANS, where, "", not_you),
         letter_title=what, letter_lines=(f"{what}.", where, not_you))

@@ -52,7 +52,7 @@ def _journal(ctx: Context, dossier_id: str, action: str, note: str, failure: str
                              reason=failure, detail=noted(note))
 
 
-def _sent(ctx: Context, dossier_id: str, action: str, note: str, send: Callable[[], object]) -> bool:
+def send_journaled(ctx: Context, dossier_id: str, action: str, note: str, send: Callable[[], object]) -> bool:
     """Send, then journal that it went or that it did not; a failure is logged, never raised."""
     try:
         send()
@@ -108,7 +108,7 @@ def tell_holder(ctx: Context, dossier: Dossier, notice: texts.HolderNotice, *, a
             send = (lambda: _post(ctx, dossier, notice)) if way == POST else _message(
                 ctx, way, to_mobile=mobile, to_email=email, sms=notice.sms, subject=notice.subject,
                 body=notice.email)
-            went = _sent(ctx, dossier.id, notice.action, note, send) and went
+            went = send_journaled(ctx, dossier.id, notice.action, note, send) and went
         return went
     except Exception as exc:  # a notice never undoes nor blocks what caused it
         log.exception("notice stopped: action=%s error=%s", notice.action, type(exc).__name__)
@@ -169,7 +169,7 @@ def _tell_attending_doctor(ctx: Context, dossier: Dossier, told: texts.Emergency
     if channel is None:
         _journal(ctx, dossier.id, "emergency_notice", "to_attending_doctor_unreachable", NO_CONTACT)
         return
-    _sent(ctx, dossier.id, "emergency_notice", f"to_attending_doctor_by_{channel}", _message(
+    send_journaled(ctx, dossier.id, "emergency_notice", f"to_attending_doctor_by_{channel}", _message(
         ctx, channel, to_mobile=account.mobile, to_email=account.email,
         sms=texts.emergency_sms_to_others(told, "attending_doctor"), subject=texts.emergency_subject_to_others(told),
         body=texts.emergency_email_to_others(told, "attending_doctor")))
@@ -184,7 +184,7 @@ def _tell_trusted_person(ctx: Context, dossier: Dossier, told: texts.EmergencyTo
     if channel is None:  # the form asks a mobile or an e-mail with the box: an older record
         log.warning("trusted person not told: no mobile and no e-mail")
         return
-    _sent(ctx, dossier.id, "emergency_notice", f"to_trusted_person_by_{channel}", _message(
+    send_journaled(ctx, dossier.id, "emergency_notice", f"to_trusted_person_by_{channel}", _message(
         ctx, channel, to_mobile=trusted.phone, to_email=trusted.email,
         sms=texts.emergency_sms_to_others(told, "trusted_person"), subject=texts.emergency_subject_to_others(told),
         body=texts.emergency_email_to_others(told, "trusted_person")))
@@ -240,7 +240,7 @@ def _tell_openings(ctx: Context, dossier_id: str, *, opening: bool) -> int:
     ctx.repos.opening_notices.update(dossier_id, change)
     if not told:
         return 0
-    went = _sent(ctx, dossier_id, "openings_notice", f"to_holder_by_{channel}", _message(
+    went = send_journaled(ctx, dossier_id, "openings_notice", f"to_holder_by_{channel}", _message(
         ctx, channel, to_mobile=account.mobile, to_email=account.email, sms=texts.openings_sms(told),
         subject=texts.OPENINGS_SUBJECT, body=texts.openings_email(told, ctx.site_url)))
     if not went:  # marked sent under the lock, so no other server sends it meanwhile: undo that
