@@ -250,7 +250,8 @@ def test_the_box_needs_a_mobile_or_an_email_and_is_journaled(client, notifier, a
 
 def ask_openings(client, notifier, on: bool = True):
     patient_log_in(client, notifier)
-    response = client.submit("/mon-dmp/gestion/alertes", {"choice": "no", "openings": "yes" if on else "no", **NO_LETTERS})
+    response = client.submit("/mon-dmp/gestion/alertes",
+                             {"choice": "no", "openings": "yes" if on else "no", **NO_LETTERS})
     log_out(client, "/mon-dmp")
     return response
 

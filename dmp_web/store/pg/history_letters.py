@@ -26,7 +26,8 @@ class PgHistoryLetters:
                change: Callable[[HistoryLetter | None], HistoryLetter | None]) -> HistoryLetter | None:
         """Read, change and write one letter's state under its lock (store/history_letters.py says the same)."""
         with self.db.transaction() as c:
-            c.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"history-letter:{dossier_id}:{month}",))
+            c.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                      (f"history-letter:{dossier_id}:{month}",))
             row = c.execute("SELECT record FROM history_letters WHERE dossier_id = %s AND month = %s",
                             (dossier_id, month)).fetchone()
             state = change(from_row(HistoryLetter, row[0]) if row else None)
