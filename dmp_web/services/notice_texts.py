@@ -253,8 +253,8 @@ PASSWORD_CHANGED = "Le mot de passe de votre DMP a changé. Ce n’est pas vous 
 def password_notice() -> HolderNotice:
     return HolderNotice(
         "password_notice", sms=f"DMP - {PASSWORD_CHANGED}", subject="Le mot de passe de votre DMP a changé",
-        email=_email("Le mot de passe de votre DMP a changé.", DMP_MEANS, "",
-                     "Ce n’est pas vous ? Appelez votre caisse."),
+        email=_email("Le mot de passe de votre DMP a changé. Ce n’est pas vous ? Appelez votre caisse.", "",
+                     DMP_MEANS),
         letter_title="Le mot de passe de votre DMP a changé",
         letter_lines=("Le mot de passe de votre DMP a changé.", "Ce n’est pas vous ? Appelez vite votre caisse."))
 
