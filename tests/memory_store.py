@@ -197,6 +197,22 @@ class MemoryDirectory:
         return self.accounts.get(login_id)
 
 
+class MemoryHistoryLetters:
+    """The monthly history letters' state (store/history_letters.py): one record per dossier and month."""
+
+    def __init__(self):
+        self.rows: dict = {}
+
+    def get(self, dossier_id: str, month: str):
+        return self.rows.get((dossier_id, month))
+
+    def update(self, dossier_id: str, month: str, change):
+        state = change(self.rows.get((dossier_id, month)))
+        if state is not None:
+            self.rows[(dossier_id, month)] = state
+        return state
+
+
 class MemoryOpeningNotices:
     """The hourly message's state (store/notices.py): one record per dossier; due ones listed."""
 
@@ -364,6 +380,7 @@ class MemoryRepositories:
         self.reports = MemoryReports()
         self.opening_notices = MemoryOpeningNotices()
         self.sharing_codes = MemorySharingCodes()
+        self.history_letters = MemoryHistoryLetters()
 
     def unit(self, dossier_id: str) -> MemoryUnit:
         return MemoryUnit(self, dossier_id)

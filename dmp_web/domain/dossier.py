@@ -58,6 +58,11 @@ class Dossier:
     # «Me prévenir quand un soignant ouvre mon DMP»: since when the patient asked it (None: not
     # asked). The moment, not a yes: the hourly message never lists openings from before it.
     alert_openings_since: datetime | None = None
+    # «Recevoir mes messages par courrier»: every notice to the patient is a letter (services/notices.py
+    # tell_holder); «Recevoir mon historique par courrier»: a letter each month with the month's accesses
+    # (services/history_letters.py)
+    notices_by_post: bool = False
+    history_by_post: bool = False
     # a minor's parents or guardian, who act for them until 18 (domain/representatives.py)
     representatives: list[Representative] = field(default_factory=list)
     # Rows written before there could be two said one name and link: read into `representatives`

@@ -5,18 +5,13 @@ same way), ends the other sessions, and tells the account's contacts: if someone
 the holder learns it there. Each change and its entries commit together."""
 from __future__ import annotations
 
-import logging
-
 from ..domain.accounts import Account, PasswordCheck, password_problems, session_owner
 from ..domain.details import noted
-from ..notify import DeliveryFailed, Email, Sms
+from . import notices
 from .context import Context
 from .holder import holder_entry, journal_current_password_refused, personal_words, split_account_key
 from .login import Refused, warn_of_failures
 
-log = logging.getLogger(__name__)
-
-PASSWORD_CHANGED_NOTICE = "Le mot de passe de votre DMP a changé. Ce n’est pas vous ? Appelez votre caisse."
 CHANNEL_CONTACT = {"sms": "mobile", "email": "email"}
 
 
@@ -52,22 +47,10 @@ def change_password(ctx: Context, key: str, current: str, new: str, session: str
 
 
 def _tell_contacts(ctx: Context, account: Account) -> None:
-    """The notice goes to the mobile and to the e-mail. The change is made: a notice that cannot
-    be sent is logged, not shown as a failure."""
-    if account.mobile:
-        try:
-            ctx.notifier.sms.send(Sms(to=account.mobile, body=f"DMP - {PASSWORD_CHANGED_NOTICE}"))
-        except (DeliveryFailed, ValueError):
-            log.warning("the notice of a new password could not be sent by SMS")
-    if account.email:
-        try:
-            ctx.notifier.email.send(Email(
-                to=account.email, subject="Le mot de passe de votre DMP a changé",
-                body="Bonjour,\n\nLe mot de passe de votre DMP a changé.\n\n"
-                     "Ce n’est pas vous ? Appelez votre caisse.\n\nL’Assurance Maladie\n",
-            ))
-        except (DeliveryFailed, ValueError):
-            log.warning("the notice of a new password could not be sent by e-mail")
+    """Each contact hears it (or a letter goes, services/notices.py): if someone else changed
+    the password, the holder learns it there. A notice that cannot be sent is journaled, not
+    shown as a failure: the change is made."""
+    notices.password_changed(ctx, account.dossier_id)
 
 
 def missing_contacts(account: Account) -> list[str]:

@@ -13,7 +13,7 @@ sealed in the agent's session for this visit, never in a URL.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ..domain.access import Decision, decide
@@ -23,7 +23,7 @@ from ..domain.dates import local_day
 from ..domain.dossier import Dossier, add_representative as add_representative_to
 from ..domain.register import InsuredPerson
 from ..domain.representatives import CHOSEN_LINKS, FIRST_SLOT
-from . import management
+from . import management, notices
 from .context import Context
 from .desk_creation import DeskCredentials, card_person
 from .dossier_access import act
@@ -165,9 +165,11 @@ def change_contact(ctx: Context, actor, nir: str, vitale_serial: str, *, mobile:
     if not (mobile or email):
         raise Refused("nothing_to_change")
     _person, dossier = _person_and_dossier(ctx, actor, nir, vitale_serial)
+    before = []
 
     def stage(unit, _fresh) -> None:
         account = unit.account()
+        before[:] = [replace(account)]
         if mobile:
             account.mobile = mobile
         if email:
@@ -176,6 +178,8 @@ def change_contact(ctx: Context, actor, nir: str, vitale_serial: str, *, mobile:
 
     note = "mobile_and_email_saved" if mobile and email else "mobile_changed" if mobile else "email_changed"
     _help(ctx, actor, dossier, "desk_contact_changed", stage, note)
+    # the contacts of before hear it (services/notices.py): if the person did not ask it, they learn it
+    notices.contact_changed(ctx, dossier, before[0], mobile=bool(mobile), email=bool(email))
 
 
 def resend_identifier(ctx: Context, actor, nir: str, vitale_serial: str, channel: str) -> str:

@@ -20,7 +20,6 @@ from ..domain.dossier import Dossier
 from ..domain.identity import InvalidNir, ins_c_is_valid, normalize_nir
 from ..domain.uploads import CheckedUpload
 from ..domain.wishes import WishItem
-from ..notify import Email
 from . import notices
 from .context import Context
 
@@ -263,14 +262,6 @@ def open_emergency(ctx: Context, actor: Professional, dossier: Dossier, reason: 
 
 
 def _alert_patient(ctx: Context, dossier: Dossier) -> None:
-    """The patient asked to be told of each new document: say so, never what it is."""
-    if not dossier.alert_new_documents:
-        return
-    account = ctx.repos.accounts.get(dossier.id)
-    if account and account.email:
-        ctx.notifier.email.send(Email(
-            to=account.email, subject="Un nouveau document dans votre DMP",
-            body="Bonjour,\n\nUn nouveau document est dans votre DMP.\n"
-                 f"Connectez-vous pour le lire : {ctx.site_url}/connexion\n\nL’Assurance Maladie\n",
-        ))
-
+    """The patient asked to be told of each new document: say so, never what it is (by their
+    channels, or by post: services/notices.py)."""
+    notices.new_document(ctx, dossier)

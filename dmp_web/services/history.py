@@ -122,6 +122,11 @@ _CHANGES = {
                                                         "accès en urgence",
     "sharing_code_made": "code de partage créé, valable 24 heures",
     "sharing_code_cancelled": "code de partage annulé",
+    # « Mes alertes »: letters (services/notices.py, services/history_letters.py)
+    "notices_by_post_on": "vous recevez vos messages par courrier",
+    "notices_by_post_off": "vous ne recevez plus vos messages par courrier",
+    "history_by_post_on": "vous recevez votre historique par courrier chaque mois",
+    "history_by_post_off": "vous ne recevez plus votre historique par courrier",
 }
 
 
@@ -170,6 +175,12 @@ _OWN_SENTENCES = {
     # services/notices.py: {told} says to whom and how (_TOLD), {reason} why it did not go
     "emergency_notice": "{told} {when}. C’était pour un accès en urgence à votre DMP.{reason}",
     "openings_notice": "{told} {when}. C’était pour dire qui a ouvert votre DMP.{reason}",
+    # every notice to the patient (services/notices.py tell_holder), and the monthly letter
+    "document_notice": "{told} {when}. C’était pour dire qu’un document est arrivé.{reason}",
+    "report_notice": "{told} {when}. C’était pour dire que votre signalement est traité.{reason}",
+    "password_notice": "{told} {when}. C’était pour dire que votre mot de passe a changé.{reason}",
+    "contact_notice": "{told} {when}. C’était pour dire que votre portable ou votre e-mail a changé.{reason}",
+    "history_letter": "{told} {when}. C’était la liste des accès à votre DMP pendant 1 mois.{reason}",
 }
 
 # The same steps of an account, done by a minor's other legal representative: {actor} names them
@@ -213,6 +224,11 @@ _TOLD = {
                                  "Nous n’avons pas pu écrire à la personne à qui vous faites confiance"),
     "to_trusted_person_by_email": ("Nous avons envoyé un e-mail à la personne à qui vous faites confiance",
                                    "Nous n’avons pas pu écrire à la personne à qui vous faites confiance"),
+    # services/notices.py contact_changed: the contact the desk replaced
+    "to_old_mobile_by_sms": ("Nous avons envoyé un message sur votre ancien portable",
+                             "Nous n’avons pas pu envoyer de message sur votre ancien portable"),
+    "to_old_email_by_email": ("Nous avons envoyé un e-mail à votre ancienne adresse",
+                              "Nous n’avons pas pu envoyer d’e-mail à votre ancienne adresse"),
 }
 
 

@@ -38,6 +38,7 @@ from .journal import JournalFiles
 from .unit import DossierUnit
 from .copies import JobStore
 from .register import InsuredRegister
+from .history_letters import HistoryLetterRepository
 from .notices import OpeningNoticeRepository
 from .sharded import KeyTaken, ShardedTable
 
@@ -389,6 +390,7 @@ class Repositories:
         self.register = InsuredRegister(store)  # the insured persons (the Assurance Maladie's)
         self.opening_notices = OpeningNoticeRepository(store)  # the hourly «who opened my DMP» message
         self.sharing_codes = SharingCodeIndex(store)  # a sharing code's digest -> its dossier
+        self.history_letters = HistoryLetterRepository(store)  # «Recevoir mon historique par courrier»
 
     def content_mark(self, dossier_id: str) -> str:
         """A digest of the dossier's own records as stored (store/copies.py)."""

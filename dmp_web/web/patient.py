@@ -310,14 +310,15 @@ def emergency_choice():
 @bp.route("/gestion/alertes", methods=["GET", "POST"])
 def alerts():
     dossier = current_dossier()
-    form = AlertsForm(data=None if request.method == "POST" else {
-        "choice": "yes" if dossier.alert_new_documents else "no",
-        "openings": "yes" if dossier.alert_openings else "no"})
+    form = AlertsForm(data=None if request.method == "POST" else AlertsForm.data_of(dossier))
     if form.validate_on_submit():
         decision = management.set_alerts(ctx(), holder(), dossier, form.choice.data == "yes")
         openings = form.openings.data == "yes"
         if decision.allowed and openings != dossier.alert_openings:  # journaled when it changes
             decision = management.set_opening_alerts(ctx(), holder(), dossier, openings)
+        if decision.allowed:  # each letter asked or stopped is journaled when it changes
+            decision = next((d for d in management.set_post_choices(ctx(), holder(), dossier, form.post_choices())
+                             if not d.allowed), decision)
         return _managed(decision, "Vos choix pour les alertes sont enregistrés.")
     account = ctx().repos.accounts.get(dossier.id)
     return render_template("pages/patient/alerts.html", form=form,
