@@ -89,7 +89,7 @@ def emergency_opened(ctx: Context, actor: Professional, dossier: Dossier, access
 # -- every notice to the patient ---------------------------------------------------------------
 
 def tell_holder(ctx: Context, dossier: Dossier, notice: texts.HolderNotice, *, account: Account | None = None,
-                every: bool = False, old: frozenset[str] = frozenset()) -> bool:
+                every: bool = False, old: frozenset[str] = frozenset(), addressee: str = "") -> bool:
     """Tell the patient, the way domain/notices.py `holder_channels` chooses (a letter in the
     mail-room queue without mobile and e-mail, or when they asked for letters); each sending is
     journaled, sent or not. Never raises: the action that caused the notice is done already.
@@ -99,10 +99,11 @@ def tell_holder(ctx: Context, dossier: Dossier, notice: texts.HolderNotice, *, a
     ("mobile", "email"), so the history says «votre ancien portable».
 
     A minor's DMP: each legal representative is told on their own account (a letter bears their
-    name), unless `account` says whose."""
+    name), unless `account` says whose (and `addressee` whom a letter names)."""
     try:
         went = True
         for told, to_name in _told_accounts(ctx, dossier, account):
+            to_name = addressee or to_name
             mobile, email = (told.mobile, told.email) if told else ("", "")
             ways = holder_channels(mobile, email, told.otp_channel if told else SMS, dossier.notices_by_post,
                                    every=every)
