@@ -47,3 +47,11 @@ def de_before(name: str) -> str:
     first, second = plain[:1], plain[1:2]
     elided = bool(plain) and (first in _VOWELS or first == "h" or (first == "y" and second not in _VOWELS))
     return "d’" if elided else "de "
+
+
+def author_words(kind: str, name: str, *, professional: bool = False) -> str:
+    """Who added a document, as the reader says it: the patient's own document is «vous» to the
+    patient and «le patient» to a professional, never the journal's «le titulaire»."""
+    if kind == "holder":
+        return "le patient" if professional else "vous"
+    return name

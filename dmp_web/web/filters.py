@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..domain.dossier import emergency_switches_in_words
 from ..domain.falc import Term
 from ..domain.habilitations import wish_readers_in_words
-from ..formatting import date_fr, de, de_before, group_code, time_fr
+from ..formatting import author_words, date_fr, de, de_before, group_code, time_fr
 from ..texts.glossary import find_term, terms_in
 from ..texts.guides import PICTOGRAMS
 
@@ -42,6 +42,11 @@ def agreed(word: str, person) -> str:
     return f"{word}e" if getattr(person, "sex", "") == "F" else word
 
 
+def author_of(document, pro: bool = False) -> str:
+    """The author of a document in the reader's words («vous», «le patient», or the name kept)."""
+    return author_words(document.author_kind, document.author_name, professional=pro)
+
+
 def init_app(app) -> None:
     app.add_template_filter(date_fr)
     app.add_template_filter(time_fr)
@@ -50,6 +55,7 @@ def init_app(app) -> None:
     app.add_template_filter(de_before)
     app.add_template_global(subject)
     app.add_template_global(agreed)
+    app.add_template_global(author_of)
     app.add_template_global(glossary_term)
     app.add_template_global(pictogram_alt)
     app.add_template_global(wish_readers)
