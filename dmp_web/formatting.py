@@ -49,9 +49,10 @@ def de_before(name: str) -> str:
     return "d’" if elided else "de "
 
 
-def author_words(kind: str, name: str, *, professional: bool = False) -> str:
+def author_words(kind: str, name: str, *, professional: bool = False, short: bool = False) -> str:
     """Who added a document, as the reader says it: the patient's own document is «vous» to the
-    patient and «le patient» to a professional, never the journal's «le titulaire»."""
+    patient and «le patient» to a professional, never the journal's «le titulaire». `short`:
+    the name without the job kept beside it («Dr Marie Durand», not «… (médecin, …)»)."""
     if kind == "holder":
         return "le patient" if professional else "vous"
-    return name
+    return name.split(" (", 1)[0] if short else name

@@ -42,9 +42,9 @@ def agreed(word: str, person) -> str:
     return f"{word}e" if getattr(person, "sex", "") == "F" else word
 
 
-def author_of(document, pro: bool = False) -> str:
+def author_of(document, pro: bool = False, short: bool = False) -> str:
     """The author of a document in the reader's words («vous», «le patient», or the name kept)."""
-    return author_words(document.author_kind, document.author_name, professional=pro)
+    return author_words(document.author_kind, document.author_name, professional=pro, short=short)
 
 
 def init_app(app) -> None:

@@ -7,8 +7,9 @@ from dataclasses import replace
 import pytest
 
 from dmp_web.domain.actors import Profession, Professional
-from dmp_web.domain.falc import check_text, load_glossary, split_sentences
+from dmp_web.domain.falc import MIN_SCORE, check_text, load_glossary, split_sentences
 from dmp_web.formatting import de, de_before
+from dmp_web.texts.page_text import check_page
 
 from .pro_journey import BERNARD, DOSSIER, DURAND, FATIMA_NIR, LEFEVRE, PETIT, journal, log_out, pro_log_in
 from .test_history import lines, patient_log_in
@@ -205,3 +206,35 @@ def test_a_profession_label_follows_the_sex_and_is_the_usual_word_when_unknown(p
     assert unknown.profession_label == man and unknown.pronoun == ""
     with pytest.raises(ValueError):
         Professional(rpps, "A", profession, specialty, sex="X")
+
+
+# -- easy to read -------------------------------------------------------------------------------
+
+DOCUMENTS_PAGE = "/mon-dmp/documents"
+LAB = "d0c0000000000002"
+COMFORTABLE_SCORE = MIN_SCORE + 5  # not on the edge: one more row or a longer name keeps it above
+
+
+def test_my_documents_reaches_the_readability_target_with_room_to_spare(client, notifier):
+    patient_log_in(client, notifier)
+    plain = check_page(client.get(DOCUMENTS_PAGE).get_data(as_text=True))
+    assert plain.findings == () and plain.score >= COMFORTABLE_SCORE
+    client.submit(DOCUMENTS_PAGE, {"hidden": "1"}, action=f"{DOCUMENTS_PAGE}/{LAB}/acces")
+    page = client.get(DOCUMENTS_PAGE)
+    row = page.soup.find(id=f"doc-{LAB}").get_text(" ", strip=True)
+    assert "Par Dr Marie Durand." in row and "Caché aux professionnels." in row
+    hidden = check_page(page.get_data(as_text=True))
+    assert hidden.findings == () and hidden.score >= COMFORTABLE_SCORE
+
+
+@pytest.mark.parametrize("path", [DOCTOR_PAGE, CARE_TEAM_PAGE, HISTORY, "/mon-dmp/gestion/bloquer?q=durand"])
+def test_the_patient_pages_whose_words_agree_stay_easy_to_read(client, notifier, path):
+    patient_log_in(client, notifier)
+    report = check_page(client.get(path).get_data(as_text=True))
+    assert report.findings == ()
+
+
+@pytest.mark.parametrize(("login_id", "path"), PRO_PAGES)
+def test_the_professionals_pages_stay_easy_to_read(client, notifier, login_id, path):
+    pro_log_in(client, notifier, login_id)
+    assert check_page(client.get(path).get_data(as_text=True)).findings == ()
