@@ -8,9 +8,14 @@ import pytest
 
 from dmp_web.domain.actors import Profession, Professional
 from dmp_web.domain.falc import MIN_SCORE, check_text, load_glossary, split_sentences
-from dmp_web.formatting import de, de_before
+from dmp_web.formatting import author_words, de, de_before
+from dmp_web.services.copies import DossierContent
+from dmp_web.services.directory_import import DirectoryImportRefused, check_directory_file, import_directory
+from dmp_web.store.directory import Directory
+from dmp_web.store.files import FileStore
 from dmp_web.texts.page_text import check_page
 
+from ..identities import rpps_key
 from .pro_journey import BERNARD, DOSSIER, DURAND, FATIMA_NIR, LEFEVRE, PETIT, journal, log_out, pro_log_in
 from .test_history import lines, patient_log_in
 
@@ -103,8 +108,25 @@ def test_the_history_explains_rpps_when_a_line_names_one(client, notifier, app):
     page = client.get(HISTORY, query_string={"acces": "tous"})
     text = main_text(page)
     assert f"(RPPS {PETIT})" in text
-    assert "RPPS veut dire répertoire partagé des professionnels de santé." in text or \
-        next(t for t in load_glossary() if t.term == "RPPS").explanation in text
+    assert next(t for t in load_glossary() if t.term == "RPPS").explanation in text
+
+
+def test_the_copy_explains_the_hard_words_its_history_and_lists_use():
+    content = DossierContent(dossier=None, person=None, wishes=None, attending_doctor="", documents=[],
+                             history=["Vous avez fait un changement. Le changement : professionnel bloqué : "
+                                      f"Claire Petit (RPPS {PETIT})."],
+                             made_at=None, blocked=[f"Claire Petit (RPPS {PETIT})"])
+    assert [term.term for term in content.terms] == ["RPPS"]
+    assert DossierContent(dossier=None, person=None, wishes=None, attending_doctor="", documents=[],
+                          history=["Vous avez lu votre DMP."], made_at=None).terms == []
+
+
+def test_a_patient_s_own_document_is_told_by_vous_or_le_patient_never_le_titulaire():
+    assert author_words("holder", "le titulaire") == "vous"
+    assert author_words("holder", "le titulaire", professional=True) == "le patient"
+    kept = "Dr Marie Durand (médecin, médecine générale)"
+    assert author_words("professional", kept) == kept
+    assert author_words("professional", kept, short=True) == "Dr Marie Durand"
 
 
 # -- the professionals' pages -------------------------------------------------------------------
@@ -238,3 +260,33 @@ def test_the_patient_pages_whose_words_agree_stay_easy_to_read(client, notifier,
 def test_the_professionals_pages_stay_easy_to_read(client, notifier, login_id, path):
     pro_log_in(client, notifier, login_id)
     assert check_page(client.get(path).get_data(as_text=True)).findings == ()
+
+
+# -- the directory's import: the civility column ------------------------------------------------
+
+EXTRACT_HEADER = ("Type d'identifiant PP|Identifiant PP|Code civilité|Nom d'exercice|Prénom d'exercice|"
+                  "Code profession|Libellé profession|Libellé savoir-faire|Raison sociale site|"
+                  "Libellé commune (coord. structure)")
+
+
+def test_the_import_reads_the_civility_when_the_extract_has_it(tmp_path):
+    numbers = [f"1{n:09d}" + rpps_key(f"1{n:09d}") for n in (1, 2, 3)]
+    extract = tmp_path / "rpps.txt"
+    extract.write_text("\n".join([
+        EXTRACT_HEADER,
+        f"8|{numbers[0]}|MME|PETIT|Claire|21|Pharmacien||Pharmacie du Port|MARSEILLE",
+        f"8|{numbers[1]}|M|BERNARD|Hugo|60|Infirmier|||LYON",
+        f"8|{numbers[2]}||ROUX|Camille|60|Infirmier|||LYON",
+    ]) + "\n", encoding="utf-8")
+    directory = Directory(FileStore(tmp_path / "data"))
+    check_directory_file(extract)
+    import_directory(extract, directory)
+    said = [directory.professional(n).description for n in numbers]
+    assert said == ["pharmacienne", "infirmier", "infirmier"]
+    assert [directory.professional(n).sex for n in numbers] == ["F", "M", ""]
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text(f"{EXTRACT_HEADER}\n8|{numbers[0]}|DR|PETIT|Claire|21|Pharmacien||Pharmacie|PARIS\n",
+                     encoding="utf-8")
+    with pytest.raises(DirectoryImportRefused) as refused:
+        check_directory_file(wrong)
+    assert refused.value.problems == ["ligne 2 : la civilité « DR » est inconnue (M, MME ou vide)"]
