@@ -143,6 +143,7 @@ JOURNEY_STEPS: dict[str, str] = {
     "desk_help.letter_page": "after a new letter was made (its password is in the session)",
     "desk_help.letter": "the PDF credential letter, after a new letter was made",
     "desk_help.contact": "a link of the actions page, after the card was seen",
+    "desk_help.second_representative": "a link of the actions page, on a minor's DMP with 1 legal representative",
     "desk_help.identifier": "a form of the actions page (POST)",
     "desk_help.close": "a link of the actions page, after the card was seen",
     "desk_help.reopen": "a button of the actions page (POST)",

@@ -17,4 +17,10 @@ KIND_LABELS = {
     "identifier": "identifiant oublié",
     "dossier_copy": "copie du DMP",
     "emergency_notice": "accès en urgence au DMP",  # services/notices.py
+    # services/notices.py tell_holder: the patient without contact, or who asked for letters
+    "document_notice": "nouveau document dans le DMP",
+    "report_notice": "signalement traité",
+    "password_notice": "mot de passe changé",
+    "contact_notice": "portable ou e-mail changé",
+    "history_letter": "historique du mois",  # services/history_letters.py
 }

@@ -5,6 +5,7 @@ from wtforms import BooleanField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ..domain.representatives import CHOSEN_LINKS, THEIR_LINK
 from .base import Form
 from .accounts import _EMAIL_KW, _MOBILE_KW, _NIR_KW, MOBILE_HINT, NIR_LABEL, SMS_MEANING
 from .validators import EmailAddress, Mobile, Nir, VitaleSerial
@@ -42,7 +43,9 @@ class AdultConsentForm(Form):
     )
 
 
-class MinorConsentForm(Form):
+class RepresentativeForm(Form):
+    """Who the legal representative is: at the creation of a minor's DMP, and for a second one."""
+
     representative_name = StringField(
         "Prénom et nom du représentant légal",
         description="C’est la personne qui agit pour l’enfant. Par exemple, son père ou sa mère.",
@@ -56,12 +59,12 @@ class MinorConsentForm(Form):
     )
     representative_link = RadioField(
         "Quel est son lien avec l’enfant ?",
-        choices=[
-            SelectChoice("parent", "Parent : le père ou la mère"),
-            SelectChoice("guardian", "Tuteur ou tutrice"),
-        ],
-        validators=[InputRequired("Choisissez le lien avec l’enfant : parent, tuteur ou tutrice")],
+        choices=[SelectChoice(code, THEIR_LINK[code].capitalize()) for code in CHOSEN_LINKS],
+        validators=[InputRequired("Choisissez le lien avec l’enfant : mère, père, tutrice ou tuteur")],
     )
+
+
+class MinorConsentForm(RepresentativeForm):
     consent = RadioField(
         "Le représentant légal accepte-t-il la création du DMP de l’enfant ?",
         description=ASK_ALOUD,
@@ -93,6 +96,10 @@ def _contact_form(whose: str) -> type[Form]:
 
 DeskContactForm = _contact_form("de la personne")
 MinorContactForm = _contact_form("du représentant légal")
+
+
+class SecondRepresentativeForm(RepresentativeForm, MinorContactForm):
+    """A minor's second legal representative, added at a desk: who, and where their codes go."""
 
 
 # -- helping a person who already has a DMP (web/desk_help.py) --------------------------------

@@ -54,3 +54,18 @@ def emergency_notice_letter(*, full_name: str, address_lines: list[str], told: l
     DMP: who, when, which kind, the reason (services/notice_texts.py writes those lines)."""
     return _letter("emergency_notice_letter.html", full_name, address_lines, told=told,
                    site_address=site_address, dated=dated)
+
+
+def notice_letter(template_name: str, *, full_name: str, address_lines: list[str], title: str, told: list[str],
+                  site_address: str = SITE_ADDRESS, dated: datetime.date) -> bytes:
+    """A notice to the patient by post (services/notices.py tell_holder): its title and its
+    lines, which never say what a document holds. The emergency access has its own template."""
+    return _letter(template_name, full_name, address_lines, title=title, told=told, site_address=site_address,
+                   dated=dated)
+
+
+def history_letter(*, full_name: str, address_lines: list[str], month: str, lines: list[tuple[str, str]],
+                   site_address: str = SITE_ADDRESS, dated: datetime.date) -> bytes:
+    """The month's accesses by post (services/history_letters.py): (when, what) for each, oldest first."""
+    return _letter("history_letter.html", full_name, address_lines, month=month, lines=lines,
+                   site_address=site_address, dated=dated)

@@ -83,7 +83,7 @@ def test_a_minor_s_dmp_created_at_the_pharmacy_passes_axe_on_every_step_and_erro
     assert h1(w) == "L’accord du représentant légal"
     w.submit({}, "accord du représentant : champs vides")
     assert w.title().startswith("Erreur : ")
-    w.submit({"representative_name": REPRESENTATIVE, "representative_link": "parent", "consent": "yes"},
+    w.submit({"representative_name": REPRESENTATIVE, "representative_link": "mother", "consent": "yes"},
              "le téléphone du représentant légal")
     w.submit({}, "téléphone du représentant : vide")
     assert w.title().startswith("Erreur : ")
