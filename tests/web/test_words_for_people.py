@@ -161,6 +161,7 @@ PRO_PAGES = [  # (who logs in, path): the pages of the professionals' space, log
     (BERNARD, f"/pro/dmp/{DOSSIER}/urgence"),
     (GARCIA, f"/pro/dmp/{DOSSIER}/accord"),
     (PETIT, f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}"),  # refused: the page that says why
+    ("mutuelle01", "/pro"),  # an actor the law keeps out: the page that refuses them
 ]
 # Every sentence of those pages with «votre» or «vos»: each means the professional's own thing.
 PROFESSIONALS_OWN = {
@@ -172,6 +173,7 @@ PROFESSIONALS_OWN = {
     "Votre réponse est notée dans son historique.",
     "Numéro RPPS ou identifiant Soignants : votre numéro RPPS, à 11 chiffres.",
     "Agents de la caisse : votre identifiant d’agent.",
+    "Votre compte : Mutuelle Exemple (mutuelle).",
 }
 
 
