@@ -121,6 +121,20 @@ def test_the_copy_explains_the_hard_words_its_history_and_lists_use():
                           history=["Vous avez lu votre DMP."], made_at=None).terms == []
 
 
+def test_a_document_the_patient_added_says_par_vous_to_them_and_le_patient_to_a_professional(client, notifier, app):
+    patient_log_in(client, notifier)
+    client.submit(DOCUMENTS_PAGE + "/ajouter", {"title": "Mes allergies", "text": "Pénicilline."})
+    note = next(d for d in app.extensions["dmp.repos"].documents.list(DOSSIER) if d.title == "Mes allergies")
+    row = client.get(DOCUMENTS_PAGE).soup.find(id=f"doc-{note.id}").get_text(" ", strip=True)
+    assert "Par vous." in row and "titulaire" not in row
+    shown = client.get(f"/mon-dmp/documents/{note.id}").soup.main
+    assert shown.find("dt", string="Auteur").find_next("dd").get_text(strip=True) == "Vous"
+    log_out(client, "/mon-dmp")
+    pro_log_in(client, notifier, DURAND)
+    read = client.get(f"/pro/dmp/{DOSSIER}/documents/{note.id}").soup.main
+    assert read.find("dt", string="Auteur").find_next("dd").get_text(strip=True) == "Le patient"
+
+
 def test_a_patient_s_own_document_is_told_by_vous_or_le_patient_never_le_titulaire():
     assert author_words("holder", "le titulaire") == "vous"
     assert author_words("holder", "le titulaire", professional=True) == "le patient"
