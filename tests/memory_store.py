@@ -97,6 +97,9 @@ class MemoryAccounts:
         self.records[(account.dossier_id, account.slot)] = copy.deepcopy(account)
         return account
 
+    def retire_login(self, dossier_id: str, login_id: str) -> None:
+        pass  # find_by_login reads the records themselves: a replaced account answers no more
+
     @contextmanager
     def updating(self, dossier_id: str, slot: str = ""):
         with self.repos.unit(dossier_id) as unit:

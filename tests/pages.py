@@ -55,6 +55,7 @@ JOURNEY_AREAS: dict[str, str] = {
     "pro": "tests/browser/test_professional_journey.py",
     "desk": "tests/browser/test_desk_journey.py",
     "desk_help": "tests/browser/test_desk_journey.py",
+    "desk_help.second_representative": "tests/browser/test_desk_journey.py",  # on a minor's DMP
     "reimbursements": "tests/browser/test_reimbursements.py",
     "history": "tests/browser/test_history.py",
     "wishes": "tests/browser/test_wishes.py",

@@ -91,6 +91,7 @@ ACTIONS = {
     "password_notice",
     "contact_notice",
     "history_letter",
+    "representatives_notice",
 }
 
 
@@ -104,6 +105,7 @@ OPERATOR_ACTIONS = {
     "register_imported",
     "reimbursements_imported",
     "closed_dossiers_purged",
+    "representatives_ended",  # end-representatives: the DMP of those who turned 18
     "data_resealed",
     "backup_made",
     "backup_restored",

@@ -23,4 +23,7 @@ KIND_LABELS = {
     "password_notice": "mot de passe changé",
     "contact_notice": "portable ou e-mail changé",
     "history_letter": "historique du mois",  # services/history_letters.py
+    # services/coming_of_age.py: at 18, to the representatives, and the young adult's own letter
+    "representatives_notice": "fin de l’accès des parents à 18 ans",
+    "credential_letter_at_18": "identifiant et mot de passe à 18 ans",
 }

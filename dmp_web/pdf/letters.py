@@ -25,11 +25,12 @@ def _letter(template_name: str, full_name: str, address_lines: list[str], *, sit
 
 def credential_letter(*, full_name: str, address_lines: list[str], login_id: str, initial_password: str,
                       ins_c: str, created_on: datetime.date, for_minor_name: str | None = None,
-                      site_address: str = SITE_ADDRESS, dated: datetime.date) -> bytes:
-    """The letter given at creation: identifier, initial password, INS-C, first-login steps."""
+                      at_18: bool = False, site_address: str = SITE_ADDRESS, dated: datetime.date) -> bytes:
+    """The letter given at creation: identifier, initial password, INS-C, first-login steps
+    (`at_18`: the young adult's own, when the representatives' access ends)."""
     return _letter(
         "credential_letter.html", full_name, address_lines,
-        login_id=login_id, initial_password=initial_password, ins_c=ins_c,
+        login_id=login_id, initial_password=initial_password, ins_c=ins_c, at_18=at_18,
         created_on=created_on, for_minor_name=for_minor_name, site_address=site_address, dated=dated,
     )
 

@@ -50,7 +50,7 @@ def _tell_contacts(ctx: Context, account: Account) -> None:
     """Each contact hears it (or a letter goes, services/notices.py): if someone else changed
     the password, the holder learns it there. A notice that cannot be sent is journaled, not
     shown as a failure: the change is made."""
-    notices.password_changed(ctx, account.dossier_id)
+    notices.password_changed(ctx, account)
 
 
 def missing_contacts(account: Account) -> list[str]:

@@ -182,6 +182,8 @@ _OWN_SENTENCES = {
     "password_notice": "{told} {when}. C’était pour dire que votre mot de passe a changé.{reason}",
     "contact_notice": "{told} {when}. C’était pour dire que votre portable ou votre e-mail a changé.{reason}",
     "history_letter": "{told} {when}. C’était la liste des accès à votre DMP pendant 1 mois.{reason}",
+    "representatives_notice": "{told} {when}. C’était pour dire à vos parents ou tuteur que leur accès est fini."
+                              "{reason}",
 }
 
 # The same steps of an account, done by a minor's other legal representative: {actor} names them

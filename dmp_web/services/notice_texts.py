@@ -259,6 +259,16 @@ def password_notice() -> HolderNotice:
         letter_lines=("Le mot de passe de votre DMP a changé.", "Ce n’est pas vous ? Appelez vite votre caisse."))
 
 
+def representative_ended_notice(child: str) -> HolderNotice:
+    """At 18 (services/coming_of_age.py): to each legal representative, on their own account."""
+    said = f"{child} a 18 ans. Vous n’avez plus accès à son DMP."
+    mine = "Son DMP est maintenant à lui seul. Il a reçu son identifiant par courrier."
+    return HolderNotice(
+        "representatives_notice", sms=f"DMP - {said}", subject="Vous n’avez plus accès à ce DMP",
+        email=_email(said, mine, "", DMP_MEANS),
+        letter_title="Vous n’avez plus accès à ce DMP", letter_lines=(said, mine))
+
+
 def contact_notice(mobile: bool, email: bool) -> HolderNotice:
     """The desk changed the mobile, the e-mail or both: sent to the contacts of before."""
     what = ("Le portable et l’e-mail de votre DMP ont changé" if mobile and email

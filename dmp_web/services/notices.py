@@ -89,48 +89,64 @@ def emergency_opened(ctx: Context, actor: Professional, dossier: Dossier, access
 # -- every notice to the patient ---------------------------------------------------------------
 
 def tell_holder(ctx: Context, dossier: Dossier, notice: texts.HolderNotice, *, account: Account | None = None,
-                every: bool = False, old: frozenset[str] = frozenset()) -> bool:
+                every: bool = False, old: frozenset[str] = frozenset(), addressee: str = "") -> bool:
     """Tell the patient, the way domain/notices.py `holder_channels` chooses (a letter in the
     mail-room queue without mobile and e-mail, or when they asked for letters); each sending is
     journaled, sent or not. Never raises: the action that caused the notice is done already.
 
     account: the contacts to use (the ones before a change), else the account's now; every: to
     each contact (a notice about the account itself); old: the contacts the desk just replaced
-    ("mobile", "email"), so the history says «votre ancien portable»."""
+    ("mobile", "email"), so the history says «votre ancien portable».
+
+    A minor's DMP: each legal representative is told on their own account (a letter bears their
+    name), unless `account` says whose (and `addressee` whom a letter names)."""
     try:
-        account = account or ctx.repos.accounts.get(dossier.id)
-        mobile, email = (account.mobile, account.email) if account else ("", "")
-        ways = holder_channels(mobile, email, account.otp_channel if account else SMS, dossier.notices_by_post,
-                               every=every)
         went = True
-        for way in ways:
-            note = _OLD_NOTES.get(way, "") if _OLD_CONTACT.get(way) in old else f"to_holder_by_{way}"
-            send = (lambda: _post(ctx, dossier, notice)) if way == POST else _message(
-                ctx, way, to_mobile=mobile, to_email=email, sms=notice.sms, subject=notice.subject,
-                body=notice.email)
-            went = send_journaled(ctx, dossier.id, notice.action, note, send) and went
+        for told, to_name in _told_accounts(ctx, dossier, account):
+            to_name = addressee or to_name
+            mobile, email = (told.mobile, told.email) if told else ("", "")
+            ways = holder_channels(mobile, email, told.otp_channel if told else SMS, dossier.notices_by_post,
+                                   every=every)
+            for way in ways:
+                note = _OLD_NOTES.get(way, "") if _OLD_CONTACT.get(way) in old else f"to_holder_by_{way}"
+                send = (lambda name=to_name: _post(ctx, dossier, notice, name)) if way == POST else _message(
+                    ctx, way, to_mobile=mobile, to_email=email, sms=notice.sms, subject=notice.subject,
+                    body=notice.email)
+                went = send_journaled(ctx, dossier.id, notice.action, note, send) and went
         return went
     except Exception as exc:  # a notice never undoes nor blocks what caused it
         log.exception("notice stopped: action=%s error=%s", notice.action, type(exc).__name__)
         return False
 
 
+def _told_accounts(ctx: Context, dossier: Dossier, account: Account | None) -> list[tuple[Account | None, str]]:
+    """The accounts a notice goes to, each with the name a letter bears ("": the holder's)."""
+    if account is not None:
+        representative = dossier.representative_in(account.slot)
+        return [(account, representative.full_name if representative else "")]
+    if dossier.active_representatives:
+        return [(ctx.repos.accounts.get(dossier.id, r.slot), r.full_name) for r in dossier.active_representatives]
+    return [(ctx.repos.accounts.get(dossier.id), "")]
+
+
 _OLD_CONTACT = {SMS: "mobile", EMAIL: "email"}
 _OLD_NOTES = {SMS: "to_old_mobile_by_sms", EMAIL: "to_old_email_by_email"}
 
 
-def _post(ctx: Context, dossier: Dossier, notice: texts.HolderNotice) -> None:
-    """The letter for the post, to the address the register of insured persons knows."""
+def _post(ctx: Context, dossier: Dossier, notice: texts.HolderNotice, to_name: str = "") -> None:
+    """The letter for the post, to the address the register of insured persons knows (for a
+    minor, to a legal representative at the minor's address)."""
     person = ctx.register.get(dossier.holder_nir)
     if person is None:
         raise ValueError("no postal address")
+    to_name = to_name or person.full_name
     try:
-        letter = pdf.notice_letter(notice.letter_template, full_name=person.full_name,
+        letter = pdf.notice_letter(notice.letter_template, full_name=to_name,
                                    address_lines=person.address.lines(), title=notice.letter_title,
                                    told=list(notice.letter_lines), **letter_context(ctx))
     except Exception as exc:  # journaled as not sent, like a message the gateway refused
         raise DeliveryFailed(f"letter not made: {type(exc).__name__}") from exc
-    ctx.notifier.letters.enqueue(letter, [person.full_name, *person.address.lines()], notice.action)
+    ctx.notifier.letters.enqueue(letter, [to_name, *person.address.lines()], notice.action)
 
 
 def new_document(ctx: Context, dossier: Dossier) -> None:
@@ -146,11 +162,11 @@ def report_handled(ctx: Context, dossier_id: str) -> None:
         tell_holder(ctx, dossier, texts.report_handled_notice(ctx.site_url))
 
 
-def password_changed(ctx: Context, dossier_id: str) -> None:
-    """The password changed: each contact hears it, so the one who did not do it learns it."""
-    dossier = ctx.repos.dossiers.get(dossier_id)
+def password_changed(ctx: Context, account: Account) -> None:
+    """The password changed: each contact of that account hears it, so the one who did not do it learns it."""
+    dossier = ctx.repos.dossiers.get(account.dossier_id)
     if dossier is not None:
-        tell_holder(ctx, dossier, texts.password_notice(), every=True)
+        tell_holder(ctx, dossier, texts.password_notice(), account=account, every=True)
 
 
 def contact_changed(ctx: Context, dossier: Dossier, before: Account, *, mobile: bool, email: bool) -> None:

@@ -100,6 +100,8 @@ class Accounts(Protocol):
 
     def add(self, account: Account) -> Account: ...
 
+    def retire_login(self, dossier_id: str, login_id: str) -> None: ...
+
     def updating(self, dossier_id: str, slot: str = "") -> AbstractContextManager[Account]:
         """The account read, changed and written in a unit of work of its own (no entry)."""
 

@@ -165,6 +165,13 @@ class AccountRepository:
         """Write the account (a unit of work's change, at its commit, under its lock)."""
         self._records(account.slot).put(account.dossier_id, account)
 
+    def retire_login(self, dossier_id: str, login_id: str) -> None:
+        """The identifier opens nothing any more (a representative's, at the minor's 18)."""
+        key = login_id.strip().lower()
+        ref = self._by_login.get(key)
+        if ref and ref["dossier"] == dossier_id:
+            self._by_login.delete(key)
+
     @contextmanager
     def updating(self, dossier_id: str, slot: str = "") -> Iterator[Account]:
         """Read, change and write the account in a unit of work of its own, with no journal

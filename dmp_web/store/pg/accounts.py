@@ -75,6 +75,12 @@ class PgAccountRepository:
         with self.db.using(conn) as c:
             self._write(c, account)
 
+    def retire_login(self, dossier_id: str, login_id: str, conn: psycopg.Connection | None = None) -> None:
+        """The identifier opens nothing any more (a representative's, at the minor's 18)."""
+        with self.db.using(conn) as c:
+            c.execute("DELETE FROM dossier_keys WHERE kind = 'login' AND key = %s AND dossier_id = %s",
+                      (login_key(login_id), dossier_id))
+
     @staticmethod
     def _write(c: psycopg.Connection, account: Account) -> None:
         c.execute("INSERT INTO accounts (dossier_id, slot, login_id, record) VALUES (%s, %s, %s, %s) "
