@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 
 from .base import Form
+from .buttons import yes_or_no
 from ..domain.accounts import PASSWORD_MIN_LENGTH
 from ..domain.dossier import EMERGENCY_SWITCHES
 from ..domain.habilitations import BREAK_GLASS_PROFESSIONS, professions_in_words
@@ -204,37 +205,35 @@ class ConnectionDataForm(Form):
         return self.channel.data if "channel" in self else self.only_channel
 
 
-def _yes_or_no(label: str, description: str) -> RadioField:
-    return RadioField(label, description=description,
-                      choices=[SelectChoice("yes", "Oui"), SelectChoice("no", "Non")],
-                      validators=[InputRequired("Choisissez oui ou non")])
-
-
-class EmergencyAccessForm(Form):
-    """The 3 emergency switches (domain/dossier.py EMERGENCY_SWITCHES), in that order."""
-
-    regulator_access = _yes_or_no(
+EMERGENCY_QUESTIONS = {  # domain/dossier.py EMERGENCY_SWITCHES, in that order: (question, hint)
+    "regulator_access": (
         "Pendant un appel au 15, le médecin du SAMU peut-il ouvrir votre DMP ?",
         "Le 15 est le numéro des urgences médicales.",
-    )
-    break_glass_access = _yes_or_no(
+    ),
+    "break_glass_access": (
         "Si votre vie est en danger, un soignant peut-il ouvrir votre DMP ?",
         f"Seuls {professions_in_words(BREAK_GLASS_PROFESSIONS)} le peuvent. Ils lisent ce que leur métier permet.",
-    )
-    hidden_in_emergency = _yes_or_no(
+    ),
+    "hidden_in_emergency": (
         "Pendant un accès en urgence, le soignant peut-il lire vos documents cachés ?",
         "Un document caché est un document que vous avez interdit aux soignants.",
-    )
+    ),
+}
 
-    def switches(self) -> dict[str, bool]:
-        return {name: self[name].data == "yes" for name in EMERGENCY_SWITCHES}
 
-    @staticmethod
-    def data_of(dossier) -> dict[str, str]:
-        """The form's answers for the switches as they are (none when not chosen yet)."""
-        if not dossier.emergency_chosen:
-            return {}
-        return {name: "yes" if getattr(dossier, name) else "no" for name in EMERGENCY_SWITCHES}
+def emergency_question_form(switch: str) -> Form:
+    """One emergency switch per page, answered by a press on « Oui » or « Non » (forms/buttons.py);
+    the field keeps the switch's name, so a POST reads as the old one-page form did."""
+    label, hint = EMERGENCY_QUESTIONS[switch]
+
+    return type("EmergencyQuestionForm", (Form,), {switch: yes_or_no(label, hint)})()
+
+
+def emergency_answers_of(dossier) -> dict[str, str]:
+    """The switches as they are, as answers (none when not chosen yet)."""
+    if not dossier.emergency_chosen:
+        return {}
+    return {name: "yes" if getattr(dossier, name) else "no" for name in EMERGENCY_SWITCHES}
 
 
 class PasswordResetStartForm(Form):

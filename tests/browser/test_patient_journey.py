@@ -65,8 +65,10 @@ def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
              "étape 2 : mot de passe trop court")
     w.submit({"current_password": password, "new_password": NEW_PASSWORD,
               "new_password_confirm": NEW_PASSWORD, "channel": "email"}, "étape 3")
-    w.submit({}, "étape 3 : sans choix")
-    w.submit(EMERGENCY_SWITCHES, "mon DMP")
+    assert w.browser.find_elements(By.CSS_SELECTOR, "main input[type=radio]") == []  # nothing chosen by default
+    w.submit_without_button("étape 3 : sans choix")
+    assert w.title().startswith("Erreur : ")
+    w.press_answers(EMERGENCY_SWITCHES, "étape 3")
     assert w.browser.find_element(By.TAG_NAME, "h1").text == "Mon DMP"
     w.follow("Mon médecin traitant", "mon médecin traitant")
     w.submit({"rpps": "123"}, "mon médecin traitant : RPPS trop court")

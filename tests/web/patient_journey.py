@@ -61,4 +61,19 @@ def first_connection(client, created: Created, email="marcel@example.org", chann
         "current_password": created.initial_password, "new_password": NEW_PASSWORD,
         "new_password_confirm": NEW_PASSWORD, "channel": channel,
     })
-    return client.submit("/mon-dmp/premiere-connexion/urgence", EMERGENCY_SWITCHES)
+    return answer_emergency(client, STEP_3, EMERGENCY_SWITCHES)
+
+
+STEP_3 = "/mon-dmp/premiere-connexion/urgence"
+MANAGE_EMERGENCY = "/mon-dmp/gestion/urgence"
+
+
+def answer_emergency(client, base: str, switches: dict):
+    """The 3 emergency questions, one page each, each answered by pressing its « Oui » or « Non »
+    button (its name and value); returns the answer to the last press."""
+    response = None
+    for number, (name, answer) in enumerate(switches.items(), 1):
+        path = base if number == 1 else f"{base}/{number}"
+        response = client.submit(path, {name: answer})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response

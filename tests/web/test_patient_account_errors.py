@@ -249,7 +249,7 @@ def test_first_connection_refuses_bad_inputs_with_their_messages(client, notifie
                          {**base, "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD})
     assert page.headers["Location"].endswith("/urgence")
     blank = client.submit("/mon-dmp/premiere-connexion/urgence", {})
-    assert field_error(blank.soup, "break_glass_access") == "Choisissez oui ou non"
+    assert field_error(blank.soup, "regulator_access") == "Appuyez sur Oui ou sur Non"
 
 
 def test_forgotten_password_sends_a_code_then_sets_a_new_password(client, notifier, app, created):
