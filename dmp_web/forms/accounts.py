@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 
 from .base import Form
-from .buttons import yes_or_no
+from .buttons import ButtonChoiceField, yes_or_no
 from ..domain.accounts import PASSWORD_MIN_LENGTH
 from ..domain.dossier import EMERGENCY_SWITCHES
 from ..domain.habilitations import BREAK_GLASS_PROFESSIONS, professions_in_words
@@ -56,25 +56,47 @@ class CreationCodeRequestForm(Form):
     )
 
 
-class CreationForm(Form):
+# « Créer votre DMP » (web/creation.py): one question per page (GOV.UK pattern), then « Vérifiez
+# vos réponses ». Each form is one step; CREATION_STEPS in web/creation.py puts them in order.
+
+class CreationCodeForm(Form):
     code = StringField(
         "Code pour créer votre DMP",
         description="Ce code a 12 caractères. Vous l’avez reçu par e-mail ou par courrier.",
         validators=[CreationCodeFormat()],
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
     )
+
+
+class CreationNirForm(Form):
     nir = _nir()
-    vitale_type = RadioField(
+
+
+VITALE_TYPES = [SelectChoice("without_photo", "Sans photo"), SelectChoice("with_photo", "Avec photo")]
+
+
+class VitaleTypeForm(Form):
+    # pressed as a button: a radio group would start on « Sans photo » in lynx
+    vitale_type = ButtonChoiceField(
         "Quel est le type de votre carte Vitale ?",
-        choices=[SelectChoice("without_photo", "Sans photo"), SelectChoice("with_photo", "Avec photo")],
-        validators=[InputRequired("Choisissez le type de votre carte : avec photo ou sans photo")],
+        description="Regardez le recto de votre carte : la face avec votre nom.",
+        choices=VITALE_TYPES,
+        message="Appuyez sur Sans photo ou sur Avec photo",
     )
+
+
+class VitaleSerialForm(Form):
     vitale_serial = StringField(
         "Numéro de série de votre carte Vitale",
         description="Il a 16 chiffres. Il est écrit en petit sur votre carte.",
         validators=[VitaleSerial()],
         render_kw={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"},
     )
+
+
+class CreationContactForm(Form):
+    """One question: how to reach the person with the login codes (a mobile, an e-mail, or both)."""
+
     mobile = StringField(
         "Votre numéro de téléphone portable",
         description="Donnez votre portable ou votre e-mail, ou les 2. " + MOBILE_HINT,
@@ -86,14 +108,22 @@ class CreationForm(Form):
         validators=[EmailAddress(required=False)],
         render_kw=_EMAIL_KW,
     )
+
+    def validate_mobile(self, field):
+        if not field.data and not (self.email.data or "").strip():
+            raise StopValidation("Écrivez votre numéro de portable ou votre adresse e-mail")
+
+
+class TermsForm(Form):
     accept_terms = BooleanField(
         "J’ai lu et j’accepte les conditions d’utilisation du DMP",
         validators=[DataRequired("Cochez la case pour accepter les conditions d’utilisation")],
     )
 
-    def validate_mobile(self, field):
-        if not field.data and not self.email.data and not self.email.errors:
-            raise StopValidation("Écrivez votre numéro de portable ou votre adresse e-mail")
+
+class CheckAnswersForm(Form):
+    """« Vérifiez vos réponses »: the button that creates the DMP (the CSRF token); a refusal is
+    one message for the whole page (form_errors), the same whichever answer was wrong."""
 
 
 class LoginForm(Form):
@@ -263,7 +293,7 @@ class OtpChannelForm(Form):
 
 class ForgottenIdentifierForm(Form):
     nir = _nir()
-    vitale_serial = CreationForm.vitale_serial
+    vitale_serial = VitaleSerialForm.vitale_serial
     channel = RadioField(
         "Comment voulez-vous recevoir votre identifiant ?",
         description=SMS_MEANING,

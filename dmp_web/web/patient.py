@@ -146,41 +146,46 @@ QUESTIONS = list(EMERGENCY_SWITCHES)
 ANSWER_WORDS = {"yes": "oui", "no": "non"}
 
 
-def _emergency_question(number: int, template: str, save, current: dict | None = None):
-    """Question `number` of the 3 emergency switches, one per page, each answered by a press on
-    « Oui » or « Non ». The answers wait in the session, for this page only; `save` gets the 3 at
-    once, so the service and its journal are those of the one-page form."""
-    if not 1 <= number <= len(QUESTIONS):
+def _question_url(number: int) -> str:
+    return url_for(request.endpoint, question=number) if number > 1 else url_for(request.endpoint)
+
+
+def _emergency_question(template: str, save, current: dict | None = None):
+    """Question ?question=N of the 3 emergency switches, one per page, each answered by a press
+    on « Oui » or « Non ». The answers wait in the session, for this page only; `save` gets the 3
+    at once, so the service and its journal are those of the one-page form."""
+    typed = request.args.get("question", "1")
+    if typed not in {str(n) for n in range(1, len(QUESTIONS) + 1)}:
         abort(404)
+    number = int(typed)
     answers = unseal(EMERGENCY_ANSWERS, EMERGENCY_ANSWERS_KEPT_FOR) or {}
     if answers.get("for") != request.endpoint:
         answers = {"for": request.endpoint}
     unanswered = [n for n, name in enumerate(QUESTIONS[:number - 1], 1) if name not in answers]
     if unanswered:
-        return redirect(url_for(request.endpoint, question=unanswered[0]))
+        return redirect(_question_url(unanswered[0]))
     switch = QUESTIONS[number - 1]
     form = emergency_question_form(switch)
     if form.validate_on_submit():
         answers[switch] = form[switch].data
         if number < len(QUESTIONS):
             seal(EMERGENCY_ANSWERS, answers)
-            return redirect(url_for(request.endpoint, question=number + 1))
+            return redirect(_question_url(number + 1))
         session.pop(EMERGENCY_ANSWERS, None)
         return save({name: answers[name] == "yes" for name in QUESTIONS})
     now = (current or {}).get(switch)
     return render_template(template, form=form, field=form[switch], number=number, total=len(QUESTIONS),
-                           current=ANSWER_WORDS.get(now),
-                           back=url_for(request.endpoint, question=number - 1) if number > 1 else None)
+                           current=ANSWER_WORDS.get(now), action=_question_url(number),
+                           back=_question_url(number - 1) if number > 1 else None)
 
 
-@bp.route("/premiere-connexion/urgence", methods=["GET", "POST"], defaults={"question": 1})
-@bp.route("/premiere-connexion/urgence/<int:question>", methods=["GET", "POST"])
-def first_connection_emergency(question: int):
+@bp.route("/premiere-connexion/urgence", methods=["GET", "POST"])
+def first_connection_emergency():
     def save(switches):
         first_steps.save_emergency_choice(ctx(), current_user.dossier_id, switches)
         return redirect(url_for("patient.home"))
 
-    return _emergency_question(question, "pages/patient/first_connection_3.html", save)
+    return _emergency_question("pages/patient/first_connection_3.html", save)
 
 
 @bp.route("/medecin-traitant", methods=["GET", "POST"])
@@ -328,9 +333,8 @@ def revoke_rights():
                     "Ce médecin n’a plus les droits du médecin traitant.")
 
 
-@bp.route("/gestion/urgence", methods=["GET", "POST"], defaults={"question": 1})
-@bp.route("/gestion/urgence/<int:question>", methods=["GET", "POST"])
-def emergency_choice(question: int):
+@bp.route("/gestion/urgence", methods=["GET", "POST"])
+def emergency_choice():
     dossier = current_dossier()
 
     def save(switches):
@@ -341,7 +345,7 @@ def emergency_choice(question: int):
               "success")
         return redirect(url_for("patient.management"))
 
-    return _emergency_question(question, "pages/patient/emergency_choice.html", save, emergency_answers_of(dossier))
+    return _emergency_question("pages/patient/emergency_choice.html", save, emergency_answers_of(dossier))
 
 
 @bp.route("/gestion/alertes", methods=["GET", "POST"])

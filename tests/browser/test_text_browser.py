@@ -121,4 +121,5 @@ def test_in_lynx_no_emergency_question_starts_on_an_answer(lynx, live_server, tm
     yes = re.search(r"\(\[(\d+)\]yes\) Oui", dumped)
     assert yes, dumped
     _lynx_press(lynx, tmp_path, url, cookies, int(yes.group(1)))
-    assert visitor.client.get("/mon-dmp/gestion/urgence/2").status_code == 200  # lynx's press answered question 1
+    # lynx's press answered question 1: question 2 opens (else it sends back to question 1)
+    assert visitor.client.get("/mon-dmp/gestion/urgence?question=2").status_code == 200

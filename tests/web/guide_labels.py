@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
 
 from ..conftest import CheckedClient
-from .patient_journey import MARCEL, NEW_PASSWORD, ask_creation_code, log_in
+from .patient_journey import MARCEL, NEW_PASSWORD, ask_creation_code, log_in, submit_creation
 from .pro_journey import DURAND
 
 VISIBLE_LABELS = ["a", "button", "h1", "h2", "h3", "h4", "label", "legend", "dt", "summary", "caption", "th"]
@@ -83,7 +83,7 @@ class Screens:
     def _new_patient(self) -> dict[str, BeautifulSoup]:
         client = self.app.test_client()
         ask_creation_code(client, MARCEL)
-        client.submit("/creer/dossier", {
+        submit_creation(client, {
             "code": self.notifier.last_creation_code(), "nir": MARCEL.nir, "vitale_type": MARCEL.vitale_type,
             "vitale_serial": MARCEL.vitale_serial, "mobile": "06 12 34 56 78", "accept_terms": "y",
         })

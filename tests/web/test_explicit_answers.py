@@ -42,7 +42,7 @@ def _holder_dossier(app):
 def test_the_first_connection_asks_each_emergency_question_alone_with_2_buttons(client, notifier, app):
     _at_step_3(client, notifier)
     for number, name in enumerate(QUESTIONS, 1):
-        path = STEP_3 if number == 1 else f"{STEP_3}/{number}"
+        path = STEP_3 if number == 1 else f"{STEP_3}?question={number}"
         page = client.get(path)
         assert page.soup.main.select("input[type=radio]") == []  # nothing a browser could pre-select
         assert [n for n in QUESTIONS if page.soup.main.select(f"button[name={n}]")] == [name]
@@ -71,12 +71,13 @@ def test_step_3_sent_with_no_button_pressed_is_refused_and_saves_nothing(client,
 
 def test_a_later_question_cannot_be_answered_before_the_earlier_ones(client, notifier, app):
     _at_step_3(client, notifier)
-    assert client.get(f"{STEP_3}/3").headers["Location"] == STEP_3
-    assert client.submit(STEP_3, {"regulator_access": "no"}).headers["Location"] == f"{STEP_3}/2"
-    assert client.get(f"{STEP_3}/3").headers["Location"] == f"{STEP_3}/2"
-    assert client.get(f"{STEP_3}/4").status_code == 404
-    assert client.submit(f"{STEP_3}/2", {"break_glass_access": "no"}).headers["Location"] == f"{STEP_3}/3"
-    assert client.submit(f"{STEP_3}/3", {"hidden_in_emergency": "no"}).headers["Location"] == "/mon-dmp"
+    assert client.get(f"{STEP_3}?question=3").headers["Location"] == STEP_3
+    assert client.submit(STEP_3, {"regulator_access": "no"}).headers["Location"] == f"{STEP_3}?question=2"
+    assert client.get(f"{STEP_3}?question=3").headers["Location"] == f"{STEP_3}?question=2"
+    assert client.get(f"{STEP_3}?question=4").status_code == 404
+    assert client.submit(f"{STEP_3}?question=2", {"break_glass_access": "no"}).headers["Location"] == (
+        f"{STEP_3}?question=3")
+    assert client.submit(f"{STEP_3}?question=3", {"hidden_in_emergency": "no"}).headers["Location"] == "/mon-dmp"
     dossier = _holder_dossier(app)
     assert (dossier.regulator_access, dossier.break_glass_access, dossier.hidden_in_emergency) == (False, False, False)
     entries = app.extensions["dmp.repos"].journal.entries(dossier.id)
@@ -105,7 +106,7 @@ def test_the_answers_of_the_first_connection_are_not_those_of_gestion_du_dmp(cli
     """The answers wait in the session for one page only: question 2 of « Gestion du DMP » does
     not take the first answer of another page."""
     patient_log_in(client, notifier)
-    assert client.get(f"{MANAGE_EMERGENCY}/2").headers["Location"] == MANAGE_EMERGENCY
+    assert client.get(f"{MANAGE_EMERGENCY}?question=2").headers["Location"] == MANAGE_EMERGENCY
 
 
 def test_the_desk_consent_has_no_default_and_refuses_a_post_without_an_answer(client, notifier, app):
