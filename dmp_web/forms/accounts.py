@@ -251,12 +251,17 @@ EMERGENCY_QUESTIONS = {  # domain/dossier.py EMERGENCY_SWITCHES, in that order: 
 }
 
 
-def emergency_question_form(switch: str) -> Form:
-    """One emergency switch per page, answered by a press on « Oui » or « Non » (forms/buttons.py);
-    the field keeps the switch's name, so a POST reads as the old one-page form did."""
-    label, hint = EMERGENCY_QUESTIONS[switch]
+# One form per emergency switch, answered by a press on « Oui » or « Non » (forms/buttons.py); the
+# field keeps the switch's name, so a POST reads as the old one-page form's did.
+EMERGENCY_QUESTION_FORMS = {
+    switch: type("EmergencyQuestionForm", (Form,), {switch: yes_or_no(label, hint)})
+    for switch, (label, hint) in EMERGENCY_QUESTIONS.items()
+}
 
-    return type("EmergencyQuestionForm", (Form,), {switch: yes_or_no(label, hint)})()
+
+def emergency_question_form(switch: str) -> Form:
+    """The page of one emergency switch (web/patient.py asks them one per page)."""
+    return EMERGENCY_QUESTION_FORMS[switch]()
 
 
 def emergency_answers_of(dossier) -> dict[str, str]:
