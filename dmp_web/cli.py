@@ -101,6 +101,23 @@ def purge_closed_command(dry_run: bool) -> None:
     if not dry_run:
         journal("closed_dossiers_purged", detail=f"{len(purged)} DMP effacé(s)")
 
+@commands.command("end-representatives")
+@click.option("--dry-run", is_flag=True, help="Say which DMP would change, change nothing.")
+def end_representatives_command(dry_run: bool) -> None:
+    """At 18: end the legal representatives' access, post the young adult's own letter."""
+    from .services.coming_of_age import end_representatives
+    from .web.deps import ctx
+
+    with current_app.extensions["dmp.repos"].batch_lock():
+        done = end_representatives(ctx(), dry_run=dry_run)
+    for item in done:
+        click.echo(f"DMP {item.dossier_id} : {item.representatives} représentant(s) légal(aux)"
+                   f"{' à arrêter' if dry_run else ' arrêté(s)'}")
+    click.echo(f"{len(done)} DMP {'à changer' if dry_run else 'changé(s)'}.")
+    if not dry_run:
+        journal("representatives_ended", detail=f"{len(done)} DMP")
+
+
 @commands.command("journal-check")
 @click.argument("dossier_ids", nargs=-1)
 @click.option("--anchor", "anchor", type=click.Path(exists=True, dir_okay=False, path_type=Path),

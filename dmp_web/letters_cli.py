@@ -91,6 +91,29 @@ def purge_command() -> None:
     journal("letters_purged", detail=f"{len(gone)} lettre(s)")
     click.echo(f"{len(gone)} lettre(s) imprimée(s) effacée(s).")
 
+@letters.command("history")
+@click.option("--month", default=None, metavar="AAAA-MM", help="Le mois (par défaut : le mois passé).")
+def history_command(month: str | None) -> None:
+    """Queue the month's history letter of every DMP that asked it. Run it each month, early on
+    the 1st: running it again, or on another server, queues nothing twice."""
+    from .domain.history_letters import month_words, read_month
+    from .services.history_letters import queue_month
+    from .web.deps import ctx
+
+    if month is not None:
+        try:
+            month = read_month(month)
+        except ValueError:
+            fail("Écrivez le mois ainsi : --month 2026-11.", "history_letters_queued")
+    run = queue_month(ctx(), month)
+    said = (f"{month_words(run.month)} : {run.queued} lettre(s) mise(s) en file, {run.empty} sans accès, "
+            f"{run.already} déjà envoyée(s), {run.failed} en échec.")
+    journal("history_letters_queued", detail=said, allowed=not run.failed,
+            reason="une lettre n’est pas partie" if run.failed else "")
+    click.echo(said)
+    if run.failed:
+        sys.exit(1)
+
 
 def init_app(app: Flask) -> None:
     for command in commands.commands.values():

@@ -84,23 +84,26 @@ class MemoryAccounts:
 
     def __init__(self, repos: MemoryRepositories):
         self.repos = repos
-        self.records: dict[str, Account] = {}
+        self.records: dict[tuple[str, str], Account] = {}  # (dossier id, slot) -> account
 
-    def get(self, dossier_id: str) -> Account | None:
-        found = self.records.get(dossier_id)
+    def get(self, dossier_id: str, slot: str = "") -> Account | None:
+        found = self.records.get((dossier_id, slot))
         return copy.deepcopy(found) if found else None
 
     def find_by_login(self, login_id: str) -> Account | None:
-        return next((self.get(a.dossier_id) for a in self.records.values() if a.login_id == login_id), None)
+        return next((copy.deepcopy(a) for a in self.records.values() if a.login_id == login_id), None)
 
     def add(self, account: Account) -> Account:
-        self.records[account.dossier_id] = copy.deepcopy(account)
+        self.records[(account.dossier_id, account.slot)] = copy.deepcopy(account)
         return account
 
+    def retire_login(self, dossier_id: str, login_id: str) -> None:
+        pass  # find_by_login reads the records themselves: a replaced account answers no more
+
     @contextmanager
-    def updating(self, dossier_id: str):
+    def updating(self, dossier_id: str, slot: str = ""):
         with self.repos.unit(dossier_id) as unit:
-            account = unit.account()
+            account = unit.account(slot)
             if account is None:
                 raise LookupError(dossier_id)
             yield account
@@ -195,6 +198,22 @@ class MemoryDirectory:
 
     def account(self, login_id: str):
         return self.accounts.get(login_id)
+
+
+class MemoryHistoryLetters:
+    """The monthly history letters' state (store/history_letters.py): one record per dossier and month."""
+
+    def __init__(self):
+        self.rows: dict = {}
+
+    def get(self, dossier_id: str, month: str):
+        return self.rows.get((dossier_id, month))
+
+    def update(self, dossier_id: str, month: str, change):
+        state = change(self.rows.get((dossier_id, month)))
+        if state is not None:
+            self.rows[(dossier_id, month)] = state
+        return state
 
 
 class MemoryOpeningNotices:
@@ -309,11 +328,12 @@ class MemoryUnit:
     def save_reimbursements(self, rows: list) -> None:
         self._ops.append(lambda: self.repos.reimbursements.rows.__setitem__(self.dossier_id, list(rows)))
 
-    def account(self) -> Account | None:
-        return self.repos.accounts.get(self.dossier_id)
+    def account(self, slot: str = "") -> Account | None:
+        return self.repos.accounts.get(self.dossier_id, slot)
 
     def save_account(self, account: Account) -> None:
-        self._ops.append(lambda: self.repos.accounts.records.__setitem__(self.dossier_id, copy.deepcopy(account)))
+        self._ops.append(lambda: self.repos.accounts.records.__setitem__((self.dossier_id, account.slot),
+                                                                         copy.deepcopy(account)))
 
     def end_sessions(self, owner: str, keep: str | None = None) -> int:
         digests = [d for d in self.repos.sessions.listed(owner) if d != keep]
@@ -363,6 +383,7 @@ class MemoryRepositories:
         self.reports = MemoryReports()
         self.opening_notices = MemoryOpeningNotices()
         self.sharing_codes = MemorySharingCodes()
+        self.history_letters = MemoryHistoryLetters()
 
     def unit(self, dossier_id: str) -> MemoryUnit:
         return MemoryUnit(self, dossier_id)

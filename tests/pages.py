@@ -55,6 +55,7 @@ JOURNEY_AREAS: dict[str, str] = {
     "pro": "tests/browser/test_professional_journey.py",
     "desk": "tests/browser/test_desk_journey.py",
     "desk_help": "tests/browser/test_desk_journey.py",
+    "desk_help.second_representative": "tests/browser/test_desk_journey.py",  # on a minor's DMP
     "reimbursements": "tests/browser/test_reimbursements.py",
     "history": "tests/browser/test_history.py",
     "wishes": "tests/browser/test_wishes.py",
@@ -143,6 +144,7 @@ JOURNEY_STEPS: dict[str, str] = {
     "desk_help.letter_page": "after a new letter was made (its password is in the session)",
     "desk_help.letter": "the PDF credential letter, after a new letter was made",
     "desk_help.contact": "a link of the actions page, after the card was seen",
+    "desk_help.second_representative": "a link of the actions page, on a minor's DMP with 1 legal representative",
     "desk_help.identifier": "a form of the actions page (POST)",
     "desk_help.close": "a link of the actions page, after the card was seen",
     "desk_help.reopen": "a button of the actions page (POST)",

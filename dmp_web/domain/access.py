@@ -30,6 +30,9 @@ desk agent creates DMPs, and helps a holder who came to the desk with their Vita
 ("desk_help": a new letter, the contacts, the identifier, closing or reopening at their request);
 they read nothing. The card itself is checked by the use case (services/desk_help.py), as the
 code is for a sharing code: the policy only says who may give that help, closed DMP included.
+A minor's legal representative acts as the holder would, while they are one of the dossier's
+active representatives (domain/representatives.py), and never sees a document its professional
+marked «caché aux représentants légaux».
 
 Longer than 300 lines: the rules, their reasons in French and the tables they read stay together, in
 the order they apply.
@@ -135,6 +138,8 @@ REASONS = {
     "desk_agent_creates_only": "L’agent de la caisse ne lit pas les DMP. Il les crée et aide les patients.",
     "holder": "Le patient agit sur son propre DMP.",
     "legal_representative": "Le représentant légal agit pour le patient.",
+    "not_a_representative": "Cette personne n’agit plus pour le patient.",
+    "hidden_from_representatives": "Ce document est caché aux représentants légaux. Le patient l’a demandé.",
     "not_your_dossier": "Ce DMP est celui d’une autre personne.",
     "pending_explanation": "Ce document sera visible quand un soignant l’aura expliqué au patient.",
     "patient_writes_own_notes_only": "Le patient peut ajouter ses documents, pas ceux des soignants.",
@@ -344,6 +349,13 @@ def _creation(kind: ActorKind, dossier: Dossier | None, verdict: _Verdicts) -> D
 def _patient_side(actor, kind, action, dossier, document, verdict) -> Decision:
     if actor.dossier_id != dossier.id:
         return verdict.refuse("not_your_dossier")
+    if kind is ActorKind.LEGAL_REPRESENTATIVE:
+        # only while they act for a minor: at 18 (or once replaced) their access is over
+        representative = dossier.representative(actor.id)
+        if representative is None or not representative.active:
+            return verdict.refuse("not_a_representative")
+        if document is not None and document.hidden_from_representatives and action is not Action.WRITE_DOCUMENT:
+            return verdict.refuse("hidden_from_representatives")
     if action is Action.RELEASE_DOCUMENT:
         return verdict.refuse("author_only")
     if action in (Action.OPEN_EMERGENCY, Action.RECORD_CONSENT, Action.USE_SHARING_CODE):

@@ -35,9 +35,10 @@ KEPT_FORM_FOR = timedelta(hours=1)
 FIRST_CONNECTION_DONE = 4
 
 
-def session_owner(kind: str, key: str) -> str:
-    """Whose a session is: «patient:<dossier id>» or «pro:<login id>» (also the login's user id)."""
-    return f"{kind}:{key}"
+def session_owner(kind: str, key: str, slot: str = "") -> str:
+    """Whose a session is: «patient:<dossier id>», «patient:<dossier id>:r2» for a second legal
+    representative, or «pro:<login id>» (also the login's user id)."""
+    return f"{kind}:{key}:{slot}" if slot else f"{kind}:{key}"
 
 
 def password_delay(failures: int) -> timedelta:
@@ -102,6 +103,9 @@ class Account:
     login_id: str
     dossier_id: str
     password_hash: str
+    # which of the dossier's accounts: "" the first (the holder's, or a minor's first legal
+    # representative's), "r2" a second representative's (domain/representatives.py)
+    slot: str = ""
     mobile: str = ""
     email: str = ""
     otp_channel: str = "sms"

@@ -39,6 +39,9 @@ NOTES = {
     "to_trusted_person_by_sms", "to_trusted_person_by_email",
     # « Mon compte » (services/account_settings.py): password_changed
     "password_changed_in_account",
+    # every notice to the patient (services/notices.py tell_holder): the old contact told of a
+    # new one at the desk (contact_notice)
+    "to_old_mobile_by_sms", "to_old_email_by_email",
 }
 
 # What a "manage" decision changed (the patient's settings, the wishes), and the emergency
@@ -59,6 +62,9 @@ CHANGES = {
     "opening_alerts_on", "opening_alerts_off", "trusted_person_set_told_of_emergencies",
     # sharing codes (domain/sharing.py): the patient made one, or cancelled one
     "sharing_code_made", "sharing_code_cancelled",
+    # « Mes alertes »: every message by post, and the monthly history by post (services/notices.py,
+    # services/history_letters.py)
+    "notices_by_post_on", "notices_by_post_off", "history_by_post_on", "history_by_post_off",
 }
 
 # What an entry may count.

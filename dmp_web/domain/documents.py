@@ -84,6 +84,10 @@ class Document:
     pending_explanation: bool = False  # deposited «à expliquer au patient avant de le montrer»
     released_at: datetime | None = None  # when its author released it to the patient
     document_date: date | None = None  # the date of the care it reports (an exam, a stay...)
+    # «caché aux représentants légaux» (the DMP's INVISIBLE_REPRESENTANTS_LEGAUX): set by its
+    # professional at a minor's request; the minor's parents or guardian never see it, the minor
+    # does once 18 (domain/representatives.py)
+    hidden_from_representatives: bool = False
 
     @property
     def awaiting_explanation(self) -> bool:

@@ -5,6 +5,10 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .actors import Holder, LegalRepresentative
+from .representatives import (
+    FIRST_SLOT, MAX_REPRESENTATIVES, SECOND_SLOT, Representative, representative_id_of,
+)
 from .sharing import Share, SharingCode
 
 
@@ -54,9 +58,17 @@ class Dossier:
     # «Me prévenir quand un soignant ouvre mon DMP»: since when the patient asked it (None: not
     # asked). The moment, not a yes: the hourly message never lists openings from before it.
     alert_openings_since: datetime | None = None
-    # a minor's parent or guardian, who consented and acts for them (created at a desk)
+    # «Recevoir mes messages par courrier»: every notice to the patient is a letter (services/notices.py
+    # tell_holder); «Recevoir mon historique par courrier»: a letter each month with the month's accesses
+    # (services/history_letters.py)
+    notices_by_post: bool = False
+    history_by_post: bool = False
+    # a minor's parents or guardian, who act for them until 18 (domain/representatives.py)
+    representatives: list[Representative] = field(default_factory=list)
+    # Rows written before there could be two said one name and link: read into `representatives`
+    # by __post_init__, then always "".
     legal_representative_name: str = ""
-    legal_representative_link: str = ""  # "parent" or "guardian"
+    legal_representative_link: str = ""
     # sharing codes (domain/sharing.py): the live codes the patient made (digests only), and the
     # professionals who used one and may read, as the care team does, for 24 hours
     sharing_codes: list[SharingCode] = field(default_factory=list)
@@ -73,6 +85,32 @@ class Dossier:
             if self.break_glass_access is None:
                 self.break_glass_access = self.emergency_access
             self.emergency_access = None
+        if self.legal_representative_name and not self.representatives:
+            self.representatives = [Representative("r1", self.legal_representative_name,
+                                                   self.legal_representative_link or "parent")]
+        self.legal_representative_name = self.legal_representative_link = ""
+
+    @property
+    def active_representatives(self) -> list[Representative]:
+        return [r for r in self.representatives if r.active]
+
+    def representative_in(self, slot: str) -> Representative | None:
+        """Who the account of this slot belongs to, if a representative still acting (else the holder)."""
+        return next((r for r in self.active_representatives if r.slot == slot), None)
+
+    def acting_in(self, slot: str) -> Holder | LegalRepresentative:
+        """Who logs in with the account of this slot, as the access policy knows them."""
+        representative = self.representative_in(slot)
+        if representative is not None:
+            return LegalRepresentative(representative.id, representative.full_name, self.id)
+        return Holder(self.id)
+
+    def representative(self, representative_id: str) -> Representative | None:
+        return next((r for r in self.representatives if r.id == representative_id), None)
+
+    @property
+    def may_add_representative(self) -> bool:
+        return bool(self.active_representatives) and len(self.representatives) < MAX_REPRESENTATIVES
 
     @property
     def emergency_chosen(self) -> bool:
@@ -81,6 +119,16 @@ class Dossier:
     @property
     def any_emergency_allowed(self) -> bool:
         return bool(self.regulator_access or self.break_glass_access)
+
+
+def add_representative(dossier: Dossier, full_name: str, link: str, now: datetime) -> Representative:
+    """The first one at the creation (the dossier's first account), the second later, at a desk."""
+    if dossier.representatives and not dossier.may_add_representative:
+        raise ValueError("a minor has 2 legal representatives at most, while a minor")
+    slot = SECOND_SLOT if dossier.representatives else FIRST_SLOT
+    representative = Representative(representative_id_of(slot), full_name.strip(), link, slot, added_at=now)
+    dossier.representatives.append(representative)
+    return representative
 
 
 # The 3 emergency switches: the dossier's field, and the journal's change codes when on and off.

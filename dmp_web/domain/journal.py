@@ -81,6 +81,17 @@ ACTIONS = {
     "desk_identifier_sent",
     "desk_dossier_closed",
     "desk_dossier_reopened",
+    # a minor's legal representatives (domain/representatives.py): a second one added at a desk,
+    # and at 18 their access ended and the young adult sent a letter of their own
+    "desk_representative_added",
+    "representatives_ended",
+    # every notice to the patient (services/notices.py tell_holder), and the monthly history letter
+    "document_notice",
+    "report_notice",
+    "password_notice",
+    "contact_notice",
+    "history_letter",
+    "representatives_notice",
 }
 
 
@@ -94,6 +105,7 @@ OPERATOR_ACTIONS = {
     "register_imported",
     "reimbursements_imported",
     "closed_dossiers_purged",
+    "representatives_ended",  # end-representatives: the DMP of those who turned 18
     "data_resealed",
     "backup_made",
     "backup_restored",
@@ -105,6 +117,7 @@ OPERATOR_ACTIONS = {
     "store_migrated",
     "schema_upgraded",
     "store_copied",
+    "history_letters_queued",  # flask letters history (services/history_letters.py)
 }
 
 

@@ -17,4 +17,13 @@ KIND_LABELS = {
     "identifier": "identifiant oublié",
     "dossier_copy": "copie du DMP",
     "emergency_notice": "accès en urgence au DMP",  # services/notices.py
+    # services/notices.py tell_holder: the patient without contact, or who asked for letters
+    "document_notice": "nouveau document dans le DMP",
+    "report_notice": "signalement traité",
+    "password_notice": "mot de passe changé",
+    "contact_notice": "portable ou e-mail changé",
+    "history_letter": "historique du mois",  # services/history_letters.py
+    # services/coming_of_age.py: at 18, to the representatives, and the young adult's own letter
+    "representatives_notice": "fin de l’accès des parents à 18 ans",
+    "credential_letter_at_18": "identifiant et mot de passe à 18 ans",
 }

@@ -40,6 +40,22 @@ def channel_for(mobile: str, email: str, preferred: str) -> str | None:
     return next((way for way in (SMS, EMAIL) if ways[way]), None)
 
 
+def holder_channels(mobile: str, email: str, preferred: str, by_post: bool, *, every: bool = False
+                    ) -> tuple[str, ...]:
+    """How the patient is told of anything (a new document, an emergency access, a report handled,
+    a new password, a new contact): the way of their login codes, the other contact if that one is
+    missing, and a letter when they have neither or asked for letters («Recevoir mes messages par
+    courrier»).
+
+    every: a notice about the account itself (a new password, a new contact) goes to each contact
+    the patient has: whoever made the change may hold one of them, so the other one must hear it."""
+    if by_post:
+        return (POST,)
+    if every:
+        return tuple(way for way, contact in ((SMS, mobile), (EMAIL, email)) if contact) or (POST,)
+    return (channel_for(mobile, email, preferred) or POST,)
+
+
 def trusted_person_channel(phone: str, email: str) -> str | None:
     """The trusted person gets an SMS when their phone is a mobile (read at once, in an
     emergency), else an e-mail when the patient gave one; None when neither can be used."""

@@ -356,7 +356,7 @@ class GrantRightsForm(Form):
 
 class AlertsForm(Form):
     choice = RadioField(
-        "Voulez-vous un e-mail à chaque nouveau document ?",
+        "Voulez-vous un message à chaque nouveau document ?",
         choices=[SelectChoice("yes", "Oui"), SelectChoice("no", "Non")],
         validators=[InputRequired("Choisissez oui ou non")],
     )
@@ -365,3 +365,25 @@ class AlertsForm(Form):
         choices=[SelectChoice("yes", "Oui"), SelectChoice("no", "Non")],
         validators=[InputRequired("Choisissez oui ou non")],
     )
+    # services/management.py POST_CHOICES: the dossier's fields of the same names
+    notices_by_post = RadioField(
+        "Recevoir mes messages par courrier",
+        choices=[SelectChoice("yes", "Oui"), SelectChoice("no", "Non")],
+        validators=[InputRequired("Choisissez oui ou non")],
+    )
+    history_by_post = RadioField(
+        "Recevoir mon historique par courrier",
+        choices=[SelectChoice("yes", "Oui"), SelectChoice("no", "Non")],
+        validators=[InputRequired("Choisissez oui ou non")],
+    )
+
+    POST_FIELDS = ("notices_by_post", "history_by_post")
+
+    @classmethod
+    def data_of(cls, dossier) -> dict:
+        said = {"choice": dossier.alert_new_documents, "openings": dossier.alert_openings,
+                **{name: getattr(dossier, name) for name in cls.POST_FIELDS}}
+        return {name: "yes" if on else "no" for name, on in said.items()}
+
+    def post_choices(self) -> dict[str, bool]:
+        return {name: self[name].data == "yes" for name in self.POST_FIELDS}

@@ -5,6 +5,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ..domain.representatives import CHOSEN_LINKS, THEIR_LINK
 from .base import Form
 from .buttons import yes_or_no
 from .accounts import _EMAIL_KW, _MOBILE_KW, _NIR_KW, MOBILE_HINT, NIR_LABEL, SMS_MEANING
@@ -42,8 +43,9 @@ class AdultConsentForm(Form):
 
 
 class RepresentativeForm(Form):
-    """Who gives a minor's consent; the question itself is on the next page (MinorConsentForm),
-    alone, so that the Enter key in the name field cannot press « Oui »."""
+    """Who the legal representative is: at the creation of a minor's DMP, and for a second one.
+    At the creation, the consent question is on the next page (MinorConsentForm), alone, so that
+    the Enter key in the name field cannot press « Oui »."""
 
     representative_name = StringField(
         "Prénom et nom du représentant légal",
@@ -60,12 +62,9 @@ class RepresentativeForm(Form):
     # choice in lynx, which would record « parent » untouched).
     representative_link = SelectField(
         "Quel est son lien avec l’enfant ?",
-        choices=[
-            SelectChoice("", "Choisissez dans la liste"),
-            SelectChoice("parent", "Parent : le père ou la mère"),
-            SelectChoice("guardian", "Tuteur ou tutrice"),
-        ],
-        validators=[DataRequired("Choisissez le lien avec l’enfant : parent, tuteur ou tutrice")],
+        choices=[SelectChoice("", "Choisissez dans la liste"),
+                 *(SelectChoice(code, THEIR_LINK[code].capitalize()) for code in CHOSEN_LINKS)],
+        validators=[InputRequired("Choisissez le lien avec l’enfant : mère, père, tutrice ou tuteur")],
     )
 
 
@@ -100,6 +99,10 @@ def _contact_form(whose: str) -> type[Form]:
 
 DeskContactForm = _contact_form("de la personne")
 MinorContactForm = _contact_form("du représentant légal")
+
+
+class SecondRepresentativeForm(RepresentativeForm, MinorContactForm):
+    """A minor's second legal representative, added at a desk: who, and where their codes go."""
 
 
 # -- helping a person who already has a DMP (web/desk_help.py) --------------------------------

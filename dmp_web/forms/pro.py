@@ -71,6 +71,12 @@ class DepositForm(Form):
         "À expliquer au patient avant de le lui montrer",
         description="Le patient ne verra ce document qu’après votre explication.",
     )
+    # shown only on a minor's DMP (templates/pages/pro/deposit.html); ignored on any other
+    hidden_from_representatives = BooleanField(
+        "Cacher ce document aux parents ou au tuteur",
+        description="Le patient a moins de 18 ans et vous l’a demandé. "
+                    "Ses représentants légaux ne verront jamais ce document. Le patient le verra à 18 ans.",
+    )
 
 
 class EmergencyForm(Form):

@@ -1,5 +1,8 @@
 """PDF adapter: letters, dossier copies and guides rendered by WeasyPrint (imported lazily)."""
-from .letters import credential_letter, creation_code_letter, emergency_notice_letter, identifier_letter
+from .letters import (
+    credential_letter, creation_code_letter, emergency_notice_letter, history_letter, identifier_letter, notice_letter,
+)
 from .render import render_pdf
 
-__all__ = ["render_pdf", "credential_letter", "creation_code_letter", "identifier_letter", "emergency_notice_letter"]
+__all__ = ["render_pdf", "credential_letter", "creation_code_letter", "identifier_letter", "emergency_notice_letter",
+           "notice_letter", "history_letter"]

@@ -29,12 +29,13 @@ def _letter(template_name: str, full_name: str, address_lines: list[str], *, sit
 
 def credential_letter(*, full_name: str, address_lines: list[str], login_id: str, initial_password: str,
                       ins_c: str, created_on: datetime.date, for_minor_name: str | None = None,
-                      site_address: str = SITE_ADDRESS, dated: datetime.date,
+                      at_18: bool = False, site_address: str = SITE_ADDRESS, dated: datetime.date,
                       help_line: HelpLine = HELP_LINE) -> bytes:
-    """The letter given at creation: identifier, initial password, INS-C, first-login steps."""
+    """The letter given at creation: identifier, initial password, INS-C, first-login steps
+    (`at_18`: the young adult's own, when the representatives' access ends)."""
     return _letter(
         "credential_letter.html", full_name, address_lines,
-        login_id=login_id, initial_password=initial_password, ins_c=ins_c,
+        login_id=login_id, initial_password=initial_password, ins_c=ins_c, at_18=at_18,
         created_on=created_on, for_minor_name=for_minor_name, site_address=site_address, dated=dated,
         help_line=help_line,
     )
@@ -62,4 +63,19 @@ def emergency_notice_letter(*, full_name: str, address_lines: list[str], told: l
     """The letter that tells a patient without mobile or e-mail of an emergency access to their
     DMP: who, when, which kind, the reason (services/notice_texts.py writes those lines)."""
     return _letter("emergency_notice_letter.html", full_name, address_lines, told=told,
+                   site_address=site_address, dated=dated, help_line=help_line)
+
+
+def notice_letter(template_name: str, *, full_name: str, address_lines: list[str], title: str, told: list[str],
+                  site_address: str = SITE_ADDRESS, dated: datetime.date, help_line: HelpLine = HELP_LINE) -> bytes:
+    """A notice to the patient by post (services/notices.py tell_holder): its title and its
+    lines, which never say what a document holds. The emergency access has its own template."""
+    return _letter(template_name, full_name, address_lines, title=title, told=told, site_address=site_address,
+                   dated=dated, help_line=help_line)
+
+
+def history_letter(*, full_name: str, address_lines: list[str], month: str, lines: list[tuple[str, str]],
+                   site_address: str = SITE_ADDRESS, dated: datetime.date, help_line: HelpLine = HELP_LINE) -> bytes:
+    """The month's accesses by post (services/history_letters.py): (when, what) for each, oldest first."""
+    return _letter("history_letter.html", full_name, address_lines, month=month, lines=lines,
                    site_address=site_address, dated=dated, help_line=help_line)

@@ -5,42 +5,38 @@ same way), ends the other sessions, and tells the account's contacts: if someone
 the holder learns it there. Each change and its entries commit together."""
 from __future__ import annotations
 
-import logging
-
 from ..domain.accounts import Account, PasswordCheck, password_problems, session_owner
 from ..domain.details import noted
-from ..notify import DeliveryFailed, Email, Sms
+from . import notices
 from .context import Context
-from .holder import holder_entry, journal_current_password_refused, personal_words
+from .holder import holder_entry, journal_current_password_refused, personal_words, split_account_key
 from .login import Refused, warn_of_failures
 
-log = logging.getLogger(__name__)
-
-PASSWORD_CHANGED_NOTICE = "Le mot de passe de votre DMP a changé. Ce n’est pas vous ? Appelez votre caisse."
 CHANNEL_CONTACT = {"sms": "mobile", "email": "email"}
 
 
-def change_password(ctx: Context, dossier_id: str, current: str, new: str, session: str | None = None) -> None:
+def change_password(ctx: Context, key: str, current: str, new: str, session: str | None = None) -> None:
     """Replace the password; the other sessions end (`session`: the digest of the one in use).
 
     Raises Refused('refused', current=…, problems=[…]) with every reason at once: `current` is
     'wrong' or 'locked' (a try too soon after wrong ones), or None when it was right; `problems`
     are password_problems' codes for the new one. Whether the new one is the current one is
     checked only once the current one is right: no way round the lock."""
+    dossier_id, slot = split_account_key(key)
     now = ctx.now()
     with ctx.repos.unit(dossier_id) as unit:
-        account = unit.account()
+        account = unit.account(slot)
         check = account.try_password(current, now)
         right = check is PasswordCheck.OK
         problems = password_problems(new, account.login_id, account.password_hash if right else None,
-                                     personal_words(ctx, dossier_id))
+                                     personal_words(ctx, key))
         if right and not problems:
             account.set_password(new, now)
-            unit.end_sessions(session_owner("patient", dossier_id), keep=session)
-            unit.journal(**holder_entry(ctx, dossier_id, "password_changed",
+            unit.end_sessions(session_owner("patient", dossier_id, slot), keep=session)
+            unit.journal(**holder_entry(ctx, key, "password_changed",
                                         detail=noted("password_changed_in_account")))
         else:
-            journal_current_password_refused(ctx, unit, dossier_id, check)
+            journal_current_password_refused(ctx, unit, key, check)
         unit.save_account(account)
         unit.commit()
     if check is PasswordCheck.WRONG and account.warn_of_failures:
@@ -51,22 +47,10 @@ def change_password(ctx: Context, dossier_id: str, current: str, new: str, sessi
 
 
 def _tell_contacts(ctx: Context, account: Account) -> None:
-    """The notice goes to the mobile and to the e-mail. The change is made: a notice that cannot
-    be sent is logged, not shown as a failure."""
-    if account.mobile:
-        try:
-            ctx.notifier.sms.send(Sms(to=account.mobile, body=f"DMP - {PASSWORD_CHANGED_NOTICE}"))
-        except (DeliveryFailed, ValueError):
-            log.warning("the notice of a new password could not be sent by SMS")
-    if account.email:
-        try:
-            ctx.notifier.email.send(Email(
-                to=account.email, subject="Le mot de passe de votre DMP a changé",
-                body="Bonjour,\n\nLe mot de passe de votre DMP a changé.\n\n"
-                     "Ce n’est pas vous ? Appelez votre caisse.\n\nL’Assurance Maladie\n",
-            ))
-        except (DeliveryFailed, ValueError):
-            log.warning("the notice of a new password could not be sent by e-mail")
+    """Each contact hears it (or a letter goes, services/notices.py): if someone else changed
+    the password, the holder learns it there. A notice that cannot be sent is journaled, not
+    shown as a failure: the change is made."""
+    notices.password_changed(ctx, account)
 
 
 def missing_contacts(account: Account) -> list[str]:
@@ -74,22 +58,23 @@ def missing_contacts(account: Account) -> list[str]:
     return [channel for channel, contact in CHANNEL_CONTACT.items() if not getattr(account, contact)]
 
 
-def choose_otp_channel(ctx: Context, dossier_id: str, channel: str) -> bool:
+def choose_otp_channel(ctx: Context, key: str, channel: str) -> bool:
     """Send the next login codes by `channel` ('sms' or 'email'); False when it was already so.
 
     Raises Refused('no_mobile' | 'no_email') when the account has no such contact: a code must
     reach the holder."""
+    dossier_id, slot = split_account_key(key)
     if channel not in CHANNEL_CONTACT:
         raise ValueError(channel)
     with ctx.repos.unit(dossier_id) as unit:
-        account = unit.account()
+        account = unit.account(slot)
         if not getattr(account, CHANNEL_CONTACT[channel]):
             raise Refused("no_" + CHANNEL_CONTACT[channel])  # nothing committed: nothing changed
         if account.otp_channel == channel:
             return False
         account.otp_channel = channel
         unit.save_account(account)
-        unit.journal(**holder_entry(ctx, dossier_id, "otp_channel_changed",
+        unit.journal(**holder_entry(ctx, key, "otp_channel_changed",
                                     detail=noted("by_sms" if channel == "sms" else "by_email")))
         unit.commit()
     return True

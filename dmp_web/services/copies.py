@@ -20,6 +20,7 @@ from .. import pdf
 from ..domain.letters import POST_DELAY
 from ..domain.actors import ActorKind
 from ..domain.documents import DOCUMENT_TYPES, Document
+from ..domain.details import read_detail
 from ..domain.dossier import Dossier, emergency_switches_in_words
 from ..domain.journal import HOLDER_SIDE, JournalEntry
 from ..domain.register import InsuredPerson
@@ -28,7 +29,7 @@ from ..formatting import PARIS, date_fr, time_fr
 from ..store.documents import StoredFile
 from .context import Context
 from .dossier_access import visible_documents
-from .history import describe
+from .history import describe, kept_from, speakers
 
 PDF_NAME = "copie-dmp.pdf"
 MANIFEST_NAME = "manifeste.json"
@@ -111,8 +112,9 @@ def gather(ctx: Context, actor, dossier: Dossier, *, full_history: bool = False)
         if stored:
             files.append(item)
     entries = ctx.repos.journal.entries(dossier.id)
-    if not full_history:
-        entries = [entry for entry in entries if _on_paper(entry)]
+    kept = kept_from(ctx, actor, dossier)
+    entries = [entry for entry in entries if (full_history or _on_paper(entry))
+               and read_detail(entry.detail).document_id not in kept]
     person = ctx.register.get(dossier.holder_nir)
     doctor = ctx.repos.directory.professional(dossier.attending_doctor_rpps) if dossier.attending_doctor_rpps else None
     return DossierContent(
@@ -122,7 +124,7 @@ def gather(ctx: Context, actor, dossier: Dossier, *, full_history: bool = False)
         attending_doctor=doctor.name if doctor else "",
         documents=copied,
         history=_history(ctx, entries, {item.document.id: item.document.title for item in copied},
-                         feminine=person.sex == "F"),
+                         feminine=person.sex == "F", representatives=speakers(dossier, actor)),
         made_at=ctx.now(),
         files=files,
         full_history=full_history,
@@ -145,13 +147,15 @@ def _on_paper(entry: JournalEntry) -> bool:
     return entry.actor_kind not in HOLDER_SIDE or (entry.allowed and entry.action in PAPER_OWN_ACTIONS)
 
 
-def _history(ctx: Context, entries: list[JournalEntry], titles: dict[str, str], *, feminine: bool) -> list[str]:
+def _history(ctx: Context, entries: list[JournalEntry], titles: dict[str, str], *, feminine: bool,
+             representatives: dict) -> list[str]:
     """The access history, newest first, in the sentences of the history page.
 
     `titles` are the documents in the copy: any other stays «un document»."""
     rpps = {e.actor_id for e in entries if e.actor_kind == ActorKind.PROFESSIONAL.value}
     professionals = {n: p for n in rpps if (p := ctx.repos.directory.professional(n)) is not None}
-    lines = (describe(entry, titles=titles, professionals=professionals, feminine=feminine).sentence
+    lines = (describe(entry, titles=titles, professionals=professionals, feminine=feminine,
+                      representatives=representatives).sentence
              for entry in reversed(entries))
     return [_TIME.sub("\\1\u00a0h\u00a0\\2", line) for line in lines]  # «10 h 05» never cut on paper
 

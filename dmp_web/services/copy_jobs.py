@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from ..domain.letters import POST_DELAY
 from ..domain.access import Decision
-from ..domain.actors import Holder
+from ..domain.representatives import FIRST_SLOT
 from ..domain.dossier import Dossier
 from ..store.copies import DONE, FAILED, QUEUED, RUNNING_STATE, Job, OutputBroken
 from ..texts import guides
@@ -205,7 +205,9 @@ def run(ctx: Context, job: Job) -> Job | None:
                                   help_line=ctx.help_line, site_address=site_address(ctx))
         return ctx.repos.jobs.finish(job, io.BytesIO(data), ctx.now())
     dossier = ctx.repos.dossiers.get(job.dossier_id)
-    actor = Holder(job.dossier_id)
+    # the copy is the account owners': while a minor, their representatives', who never see what
+    # is hidden from them (both see the same documents); at 18, the young adult's
+    actor = dossier.acting_in(FIRST_SLOT) if dossier is not None else None
     if dossier is None or not allowed_unjournaled(ctx, actor, "export", dossier):
         return ctx.repos.jobs.fail(job, ctx.now(), again=False)
     if job.kind == "post":

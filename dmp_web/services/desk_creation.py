@@ -14,16 +14,18 @@ from ..domain.access import Decision, decide
 from ..domain.actors import DeskAgent, Profession, Professional
 from ..domain.dates import local_day
 from ..domain.details import JournaledDetail
-from ..domain.dossier import Consent, Dossier, new_dossier_id
+from ..domain.dossier import Consent, Dossier, add_representative, new_dossier_id
 from ..domain.identity import compute_ins_c
 from ..domain.register import InsuredPerson
+from ..domain.representatives import CHOSEN_LINKS, LINKS
 from .context import Context
 from .dossier_opening import NewCredentials, open_dossier
 from .login import Refused
 
 
-# The legal representative's link with the minor: code name -> what the page and letter say.
-REPRESENTATIVE_LINKS = {"parent": "parent", "guardian": "tuteur ou tutrice"}
+# The links a desk agent chooses from: code name -> what the page and letter say.
+REPRESENTATIVE_LINKS = {code: LINKS[code] for code in CHOSEN_LINKS}
+
 
 @dataclass(frozen=True)
 class CardChecked:
@@ -129,9 +131,9 @@ def create_dossier_at_desk(
             channel=channel,
             representative_name=representative,
         ),
-        legal_representative_name=representative,
-        legal_representative_link=link,
     )
+    if minor:
+        add_representative(dossier, representative, link, now)
     consent = {"given_by": dossier.consent.given_by, "channel": channel, "asked_by": asked_by}
     place = getattr(actor, "caisse", "") or getattr(actor, "workplace", "")
     if place:

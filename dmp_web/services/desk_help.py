@@ -3,25 +3,27 @@ caisse's desk, the agent types its 2 numbers (the NIR twice) and says they saw t
 
 Then, at the person's request: a new credential letter with a new initial password (every
 session ends, the first connection starts again), a new mobile or e-mail, the identifier sent
-again, the DMP closed or reopened. Each act is one "desk_help" decision of the access policy
-(domain/access.py: only desk agents, closed DMP included), journaled in the person's journal
-with the agent's name and their caisse (the entry's `consent`: the person asked, at that desk).
+again, the DMP closed or reopened, and for a minor a second legal representative. Each act is
+one "desk_help" decision of the access policy (domain/access.py: only desk agents, closed DMP
+included), journaled in the person's journal with the agent's name and their caisse (the
+entry's `consent`: the person asked, at that desk).
 
 The card is checked again at every act (desk_creation.card_person): the web keeps the 2 numbers
 sealed in the agent's session for this visit, never in a URL.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ..domain.access import Decision, decide
-from ..domain.accounts import session_owner
-from ..domain.credentials import new_initial_password
+from ..domain.accounts import Account, session_owner
+from ..domain.credentials import hash_secret, new_initial_password, new_login_id
 from ..domain.dates import local_day
-from ..domain.dossier import Dossier
+from ..domain.dossier import Dossier, add_representative as add_representative_to
 from ..domain.register import InsuredPerson
-from . import management
+from ..domain.representatives import CHOSEN_LINKS, FIRST_SLOT
+from . import management, notices
 from .context import Context
 from .desk_creation import DeskCredentials, card_person
 from .dossier_access import act
@@ -42,6 +44,7 @@ class Found:
     closed: bool
     has_mobile: bool
     has_email: bool
+    may_add_representative: bool = False  # a minor's DMP with one legal representative
 
 
 def may_help(ctx: Context, actor) -> Decision:
@@ -67,8 +70,10 @@ def _person_and_dossier(ctx: Context, actor, nir: str, vitale_serial: str) -> tu
 def find(ctx: Context, actor, nir: str, vitale_serial: str) -> Found:
     person, dossier = _person_and_dossier(ctx, actor, nir, vitale_serial)
     account = ctx.repos.accounts.get(dossier.id)
-    return Found(dossier.id, person.full_name, person.birth_date, dossier.legal_representative_name,
-                 dossier.status != "open", bool(account and account.mobile), bool(account and account.email))
+    first = dossier.representative_in(FIRST_SLOT)
+    return Found(dossier.id, person.full_name, person.birth_date, first.full_name if first else "",
+                 dossier.status != "open", bool(account and account.mobile), bool(account and account.email),
+                 may_add_representative=dossier.may_add_representative and dossier.status == "open")
 
 
 def _said(actor, action: str, note: str = "") -> dict:
@@ -118,7 +123,8 @@ def new_letter(ctx: Context, actor, nir: str, vitale_serial: str) -> DeskCredent
 
     _help(ctx, actor, dossier, "desk_letter_printed", stage)
     account = ctx.repos.accounts.get(dossier.id)
-    representative = dossier.legal_representative_name
+    first = dossier.representative_in(FIRST_SLOT)
+    representative = first.full_name if first else ""
     return DeskCredentials(
         dossier.id, account.login_id, password, dossier.ins_c, local_day(ctx.now()),
         representative or person.full_name, person.address.lines(),
@@ -127,14 +133,43 @@ def new_letter(ctx: Context, actor, nir: str, vitale_serial: str) -> DeskCredent
     )
 
 
+def add_representative(ctx: Context, actor, nir: str, vitale_serial: str, *, name: str, link: str,
+                       mobile: str, email: str) -> DeskCredentials:
+    """A minor's second legal representative (the other parent): an account of their own, in
+    the dossier's second slot, with their own identifier and initial password, printed on a
+    letter for them. Refused('no_more_representatives') on an adult's DMP, or with 2 already."""
+    person, dossier = _person_and_dossier(ctx, actor, nir, vitale_serial)
+    if not (dossier.may_add_representative and dossier.status == "open"):
+        raise Refused("no_more_representatives")
+    if link not in CHOSEN_LINKS or not name.strip() or not (mobile or email):
+        raise ValueError("a representative needs a name, a link and a mobile or an e-mail")
+    password = new_initial_password()
+    made: list[Account] = []
+
+    def stage(unit, fresh: Dossier) -> None:
+        representative = add_representative_to(fresh, name, link, ctx.now())
+        unit.save_dossier(fresh)
+        made.append(unit.add_account(Account(
+            login_id=new_login_id(), dossier_id=fresh.id, password_hash=hash_secret(password),
+            slot=representative.slot, mobile=mobile, email=email, otp_channel="sms" if mobile else "email")))
+
+    _help(ctx, actor, dossier, "desk_representative_added", stage)
+    return DeskCredentials(
+        dossier.id, made[0].login_id, password, dossier.ins_c, local_day(ctx.now()),
+        name.strip(), person.address.lines(), for_minor_name=person.full_name,
+    )
+
+
 def change_contact(ctx: Context, actor, nir: str, vitale_serial: str, *, mobile: str, email: str) -> None:
     """A new mobile, a new e-mail, or both ("" leaves one as it is)."""
     if not (mobile or email):
         raise Refused("nothing_to_change")
     _person, dossier = _person_and_dossier(ctx, actor, nir, vitale_serial)
+    before = []
 
     def stage(unit, _fresh) -> None:
         account = unit.account()
+        before[:] = [replace(account)]
         if mobile:
             account.mobile = mobile
         if email:
@@ -143,6 +178,8 @@ def change_contact(ctx: Context, actor, nir: str, vitale_serial: str, *, mobile:
 
     note = "mobile_and_email_saved" if mobile and email else "mobile_changed" if mobile else "email_changed"
     _help(ctx, actor, dossier, "desk_contact_changed", stage, note)
+    # the contacts of before hear it (services/notices.py): if the person did not ask it, they learn it
+    notices.contact_changed(ctx, dossier, before[0], mobile=bool(mobile), email=bool(email))
 
 
 def resend_identifier(ctx: Context, actor, nir: str, vitale_serial: str, channel: str) -> str:

@@ -20,7 +20,6 @@ from ..domain.dossier import Dossier
 from ..domain.identity import InvalidNir, ins_c_is_valid, normalize_nir
 from ..domain.uploads import CheckedUpload
 from ..domain.wishes import WishItem
-from ..notify import Email
 from . import notices
 from .context import Context
 
@@ -176,13 +175,17 @@ class Deposit:
 
 def deposit(ctx: Context, actor, dossier: Dossier, *, type_code: str, title: str, document_date: date | None,
             text: str = "", upload: CheckedUpload | None = None, data: bytes | None = None,
-            pending_explanation: bool = False) -> Deposit:
-    """Add a document (typed text or a checked file) if the policy lets this actor write it."""
+            pending_explanation: bool = False, hidden_from_representatives: bool = False) -> Deposit:
+    """Add a document (typed text or a checked file) if the policy lets this actor write it.
+
+    `hidden_from_representatives`: a professional keeps it from a minor's legal representatives
+    at the minor's request; it means nothing on a DMP without any (an adult's)."""
     ref = actor.ref
+    kept = hidden_from_representatives and ref.kind == "professional" and bool(dossier.active_representatives)
     document = Document(
         id=secrets.token_hex(8), dossier_id=dossier.id, type_code=type_code, title=title.strip(),
         author_kind=ref.kind, author_id=ref.id, author_name=ref.name, created_at=ctx.now(),
-        pending_explanation=pending_explanation, document_date=document_date,
+        pending_explanation=pending_explanation, document_date=document_date, hidden_from_representatives=kept,
     )
 
     def store(unit, _dossier, _document, _decision) -> None:
@@ -192,8 +195,9 @@ def deposit(ctx: Context, actor, dossier: Dossier, *, type_code: str, title: str
     decision = act(ctx, actor, "write_document", dossier, document, change=store)
     if not decision.allowed:
         return Deposit(decision, None)
-    if not pending_explanation and ref.kind not in ("holder", "legal_representative"):
-        _alert_patient(ctx, dossier)  # not for what the patient added themselves
+    # not for what the patient added themselves, nor to representatives for what is kept from them
+    if not pending_explanation and not kept and ref.kind not in ("holder", "legal_representative"):
+        _alert_patient(ctx, dossier)
     return Deposit(decision, document)
 
 
@@ -258,14 +262,6 @@ def open_emergency(ctx: Context, actor: Professional, dossier: Dossier, reason: 
 
 
 def _alert_patient(ctx: Context, dossier: Dossier) -> None:
-    """The patient asked to be told of each new document: say so, never what it is."""
-    if not dossier.alert_new_documents:
-        return
-    account = ctx.repos.accounts.get(dossier.id)
-    if account and account.email:
-        ctx.notifier.email.send(Email(
-            to=account.email, subject="Un nouveau document dans votre DMP",
-            body="Bonjour,\n\nUn nouveau document est dans votre DMP.\n"
-                 f"Connectez-vous pour le lire : {ctx.site_url}/connexion\n\nL’Assurance Maladie\n",
-        ))
-
+    """The patient asked to be told of each new document: say so, never what it is (by their
+    channels, or by post: services/notices.py)."""
+    notices.new_document(ctx, dossier)

@@ -6,48 +6,50 @@ from ..domain.accounts import FIRST_CONNECTION_DONE, PasswordCheck, password_pro
 from ..domain.details import Change, JournaledDetail, noted
 from ..domain.dossier import EMERGENCY_SWITCHES, switch_emergency
 from .context import Context
-from .holder import holder_entry, journal_current_password_refused, personal_words
+from .holder import holder_entry, journal_current_password_refused, personal_words, split_account_key
 from .login import Refused
 
 
-def save_personal_data(ctx: Context, dossier_id: str, mobile: str, email: str) -> None:
+def save_personal_data(ctx: Context, key: str, mobile: str, email: str) -> None:
     """A mobile, an e-mail or both (the form asks for one at least: PersonalDataForm says why).
     The codes' channel follows: it is one the person has."""
+    dossier_id, slot = split_account_key(key)
     with ctx.repos.unit(dossier_id) as unit:  # the account and its entry commit together
-        account = unit.account()
+        account = unit.account(slot)
         account.mobile, account.email = mobile, email
         if account.otp_channel not in account.otp_channels():
             account.otp_channel = next(iter(account.otp_channels()), account.otp_channel)
         account.first_connection_step = max(account.first_connection_step, 2)
         unit.save_account(account)
-        unit.journal(**holder_entry(ctx, dossier_id, "contact_changed", detail=noted("mobile_and_email_saved")))
+        unit.journal(**holder_entry(ctx, key, "contact_changed", detail=noted("mobile_and_email_saved")))
         unit.commit()
 
 
-def save_connection_data(ctx: Context, dossier_id: str, current: str, new: str, channel: str,
+def save_connection_data(ctx: Context, key: str, current: str, new: str, channel: str,
                          session: str | None = None) -> None:
     """Replace the initial password and choose the channel of future codes; the other sessions
     of the account end (`session`: the digest of the one in use). The account, the sessions
     and the entries commit together: a wrong password counts, and is journaled, with it.
     A channel the person has no contact for is not taken: the codes keep their way."""
+    dossier_id, slot = split_account_key(key)
     now = ctx.now()
     with ctx.repos.unit(dossier_id) as unit:
-        account = unit.account()
+        account = unit.account(slot)
         if channel not in account.otp_channels():
             channel = account.otp_channel
         check = account.try_password(current, now)
         problems = password_problems(new, account.login_id, account.password_hash,
-                                     personal_words(ctx, dossier_id)) if check is PasswordCheck.OK else []
+                                     personal_words(ctx, key)) if check is PasswordCheck.OK else []
         if check is PasswordCheck.OK and not problems:
             account.set_password(new, now)
             account.otp_channel = channel
             account.first_connection_step = max(account.first_connection_step, 3)
-            unit.end_sessions(session_owner("patient", dossier_id), keep=session)
-            unit.journal(**holder_entry(ctx, dossier_id, "password_changed", detail=noted("initial_password_replaced")))
-            unit.journal(**holder_entry(ctx, dossier_id, "otp_channel_changed",
+            unit.end_sessions(session_owner("patient", dossier_id, slot), keep=session)
+            unit.journal(**holder_entry(ctx, key, "password_changed", detail=noted("initial_password_replaced")))
+            unit.journal(**holder_entry(ctx, key, "otp_channel_changed",
                                   detail=noted("by_sms" if channel == "sms" else "by_email")))
         else:
-            journal_current_password_refused(ctx, unit, dossier_id, check)
+            journal_current_password_refused(ctx, unit, key, check)
         unit.save_account(account)
         unit.commit()
     if check is PasswordCheck.WRONG:
@@ -58,19 +60,20 @@ def save_connection_data(ctx: Context, dossier_id: str, current: str, new: str, 
         raise Refused("password_" + problems[0])
 
 
-def save_emergency_choice(ctx: Context, dossier_id: str, switches: dict[str, bool]) -> None:
+def save_emergency_choice(ctx: Context, key: str, switches: dict[str, bool]) -> None:
     """The last step of the first connection: the 3 emergency switches (EMERGENCY_SWITCHES, each
     on or off), the step done and their entries commit together."""
+    dossier_id, slot = split_account_key(key)
     now = ctx.now()
     with ctx.repos.unit(dossier_id) as unit:
         dossier = unit.dossier()
         changes = [switch_emergency(dossier, name, switches[name], now) for name in EMERGENCY_SWITCHES]
         unit.save_dossier(dossier)
-        account = unit.account()
+        account = unit.account(slot)
         account.first_connection_step = FIRST_CONNECTION_DONE
         unit.save_account(account)
         for what in changes:
-            unit.journal(**holder_entry(ctx, dossier_id, "emergency_access_set",
+            unit.journal(**holder_entry(ctx, key, "emergency_access_set",
                                         detail=JournaledDetail(change=Change(what)).stored()))
-        unit.journal(**holder_entry(ctx, dossier_id, "first_connection_done"))
+        unit.journal(**holder_entry(ctx, key, "first_connection_done"))
         unit.commit()

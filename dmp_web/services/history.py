@@ -16,8 +16,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from ..domain.paging import PageLinks
 from ..domain.access import REASONS, Decision
 from ..domain.details import JournaledDetail, read_detail
-from ..domain.actors import FORBIDDEN_KINDS, ActorKind, Profession, Professional, SPECIALTIES
+from ..domain.actors import FORBIDDEN_KINDS, ActorKind, LegalRepresentative, Profession, Professional, SPECIALTIES
 from ..domain.dossier import Dossier
+from ..domain.representatives import FEMININE_LINKS, named_by
 from ..domain.journal import HOLDER_SIDE, JournalEntry
 from ..domain.reports import Report
 from ..domain.sharing import SHARE_DURATION
@@ -66,6 +67,7 @@ _DONE_AND_TRIED = {
     "desk_identifier_sent": ("envoyé de nouveau votre identifiant", "envoyer de nouveau votre identifiant"),
     "desk_dossier_closed": ("fermé votre DMP à votre demande", "fermer votre DMP"),
     "desk_dossier_reopened": ("rouvert votre DMP à votre demande", "rouvrir votre DMP"),
+    "desk_representative_added": ("ajouté un 2e représentant légal", "ajouter un 2e représentant légal"),
 }
 # What set_hidden (services/dossier_access.py) notes once the change is made.
 _HIDE_NOTES = {
@@ -120,6 +122,11 @@ _CHANGES = {
                                                         "accès en urgence",
     "sharing_code_made": "code de partage créé, valable 24 heures",
     "sharing_code_cancelled": "code de partage annulé",
+    # « Mes alertes »: letters (services/notices.py, services/history_letters.py)
+    "notices_by_post_on": "vous recevez vos messages par courrier",
+    "notices_by_post_off": "vous ne recevez plus vos messages par courrier",
+    "history_by_post_on": "vous recevez votre historique par courrier chaque mois",
+    "history_by_post_off": "vous ne recevez plus votre historique par courrier",
 }
 
 
@@ -158,6 +165,9 @@ _OWN_SENTENCES = {
     "first_connection_done": "Vous avez fini votre première connexion {when}.",
     "other_sessions_ended": "Vous avez fermé vos autres sessions {when}.",
     "reimbursements_updated": "L’Assurance Maladie a mis à jour vos remboursements {when}.",
+    # services/coming_of_age.py: at 18, the parents' or guardian's access ended, a letter to you
+    "representatives_ended": ("Vous avez eu 18 ans. Vos représentants légaux n’ont plus accès à votre DMP "
+                              "depuis {when}. Une lettre vous donne votre identifiant."),
     # « Je ne connais pas cette personne » (services/reports.py): {name} is the reported professional,
     # {actor} the desk agent who handled the report
     "professional_reported": "Vous avez signalé {name} {when}. Vous ne connaissez pas cette personne.",
@@ -165,7 +175,36 @@ _OWN_SENTENCES = {
     # services/notices.py: {told} says to whom and how (_TOLD), {reason} why it did not go
     "emergency_notice": "{told} {when}. C’était pour un accès en urgence à votre DMP.{reason}",
     "openings_notice": "{told} {when}. C’était pour dire qui a ouvert votre DMP.{reason}",
+    # every notice to the patient (services/notices.py tell_holder), and the monthly letter
+    "document_notice": "{told} {when}. C’était pour dire qu’un document est arrivé.{reason}",
+    "report_notice": "{told} {when}. C’était pour dire que votre signalement est traité.{reason}",
+    "password_notice": "{told} {when}. C’était pour dire que votre mot de passe a changé.{reason}",
+    "contact_notice": "{told} {when}. C’était pour dire que votre portable ou votre e-mail a changé.{reason}",
+    "history_letter": "{told} {when}. C’était la liste des accès à votre DMP pendant 1 mois.{reason}",
+    "representatives_notice": "{told} {when}. C’était pour dire à vos parents ou tuteur que leur accès est fini."
+                              "{reason}",
 }
+
+# The same steps of an account, done by a minor's other legal representative: {actor} names them
+# («Votre mère, Sophie Moreau,»), {e} agrees with them. Any other is told by THEIR_OTHER.
+_THEIR_SENTENCES = {
+    "login_password_ok": "{actor} a écrit son mot de passe {when}.",
+    "login_password_wrong": "{actor} a écrit un mot de passe faux {when}.",
+    "otp_sent": "{actor} a reçu un code de connexion {when}.",
+    "otp_wrong": "{actor} a écrit un code de connexion faux {when}.",
+    "login_succeeded": "{actor} s’est connecté{e} {when}.",
+    "logout": "{actor} s’est déconnecté{e} {when}.",
+    "session_expired": "{actor} a été déconnecté{e} {when}, car il n’utilisait plus le site.",
+    "password_changed": "{actor} a changé son mot de passe {when}.",
+    "password_reset_requested": "{actor} a demandé un nouveau mot de passe {when}.",
+    "contact_changed": "{actor} a enregistré son téléphone ou son e-mail {when}.",
+    "otp_channel_changed": "{actor} a choisi comment recevoir ses codes de connexion {when}.",
+    "emergency_access_set": "{actor} a fait un choix pour l’accès en urgence {when}.{choice}",
+    "first_connection_done": "{actor} a fini sa première connexion {when}.",
+    "other_sessions_ended": "{actor} a fermé ses autres sessions {when}.",
+    "professional_reported": "{actor} a signalé {name} {when}. Il ne connaît pas cette personne.",
+}
+THEIR_OTHER = "{actor} a utilisé son compte {when}."
 
 _WISH_CODES = frozenset(item.value for item in WishItem)
 
@@ -187,6 +226,11 @@ _TOLD = {
                                  "Nous n’avons pas pu écrire à la personne à qui vous faites confiance"),
     "to_trusted_person_by_email": ("Nous avons envoyé un e-mail à la personne à qui vous faites confiance",
                                    "Nous n’avons pas pu écrire à la personne à qui vous faites confiance"),
+    # services/notices.py contact_changed: the contact the desk replaced
+    "to_old_mobile_by_sms": ("Nous avons envoyé un message sur votre ancien portable",
+                             "Nous n’avons pas pu envoyer de message sur votre ancien portable"),
+    "to_old_email_by_email": ("Nous avons envoyé un e-mail à votre ancienne adresse",
+                              "Nous n’avons pas pu envoyer d’e-mail à votre ancienne adresse"),
 }
 
 
@@ -275,11 +319,29 @@ def _as_told(text: str) -> str:
     return text + "."
 
 
-def who(entry: JournalEntry, professionals: Mapping[str, Professional]) -> str:
-    """The actor as the patient reads them, at the start of a sentence ("" for the system)."""
+@dataclass(frozen=True)
+class Speaker:
+    name: str  # at the start of a sentence
+    feminine: bool
+
+
+def speakers(dossier: Dossier, reader) -> dict[str, Speaker]:
+    """How a minor's legal representatives start a sentence for this reader: «Vous» for their
+    own acts, «Votre mère, Sophie Moreau,» for the young person, «Marc Moreau (père)» for the other."""
+    reader_id = reader.id if isinstance(reader, LegalRepresentative) else None
+    return {r.id: Speaker("Vous" if r.id == reader_id else named_by(r, reader_is_holder=reader_id is None),
+                          r.link in FEMININE_LINKS) for r in dossier.representatives}
+
+
+def who(entry: JournalEntry, professionals: Mapping[str, Professional],
+        representatives: Mapping[str, Speaker] | None = None) -> str:
+    """The actor as the patient reads them, at the start of a sentence ("" for the system);
+    `representatives`: `speakers` of the dossier."""
     kind = entry.actor_kind
     if kind == ActorKind.HOLDER.value:
         return "Vous"
+    if kind == ActorKind.LEGAL_REPRESENTATIVE.value and representatives and entry.actor_id in representatives:
+        return representatives[entry.actor_id].name
     if kind == "system":
         return ""
     if kind == ActorKind.PROFESSIONAL.value:
@@ -304,33 +366,53 @@ def who(entry: JournalEntry, professionals: Mapping[str, Professional]) -> str:
     return f"{name} {suffix}"
 
 
+def _own_line(entry: JournalEntry, detail: JournaledDetail, when: str, feminine: bool,
+              representatives: Mapping[str, Speaker] | None) -> HistoryLine:
+    """A step of the patient's own account (_OWN_SENTENCES), or of a minor's other representative."""
+    own, whose = _OWN_SENTENCES[entry.action], "Votre"
+    speaker = _other_representative(entry, representatives)
+    if speaker is not None:  # their account's steps, in the third person
+        own, feminine, whose = _THEIR_SENTENCES.get(entry.action, THEIR_OTHER), speaker.feminine, "Son"
+    reason = f" Raison : {_as_told(entry.reason)}" if entry.reason else ""
+    chosen = _changed(detail)
+    choice = f" {whose} choix : {_as_told(chosen)}" if chosen else ""
+    named = (detail.change.name or detail.change.rpps) if detail.change else ""
+    told = _told(detail.note, entry.allowed)
+    return HistoryLine(entry.at, own.format(when=when, e="e" if feminine else "", reason=reason, choice=choice,
+                                            name=named, actor=who(entry, {}, representatives), told=told),
+                       entry.emergency, not entry.allowed)
+
+
+def _other_representative(entry: JournalEntry, representatives: Mapping[str, Speaker] | None) -> Speaker | None:
+    """The speaker of an entry by a minor's legal representative other than the reader."""
+    if entry.actor_kind != ActorKind.LEGAL_REPRESENTATIVE.value or not representatives:
+        return None
+    speaker = representatives.get(entry.actor_id)
+    return speaker if speaker is not None and speaker.name != "Vous" else None
+
+
 def _lowered(actor: str) -> str:
     """The actor after «Accès en urgence :»: «le docteur …», names unchanged."""
     return actor[0].lower() + actor[1:] if actor.startswith(("Le ", "Vous", "Un ", "Quelqu")) else actor
 
 
 def describe(entry: JournalEntry, *, titles: Mapping[str, str],
-             professionals: Mapping[str, Professional], feminine: bool = False) -> HistoryLine:
+             professionals: Mapping[str, Professional], feminine: bool = False,
+             representatives: Mapping[str, Speaker] | None = None) -> HistoryLine:
     """One journal entry in plain French.
 
     `titles` holds only the documents the patient may read: any other document is «un document».
-    `professionals` gives the name and profession of the RPPS numbers the entries carry."""
+    `professionals` gives the name and profession of the RPPS numbers the entries carry,
+    `representatives` how a minor's legal representatives are named (`speakers`)."""
     when = _when(entry.at)
     refused = not entry.allowed
-    own = _OWN_SENTENCES.get(entry.action)
     detail = read_detail(entry.detail)
-    if own is not None:
-        reason = f" Raison : {_as_told(entry.reason)}" if entry.reason else ""
-        chosen = _changed(detail)
-        choice = f" Votre choix : {_as_told(chosen)}" if chosen else ""
-        named = (detail.change.name or detail.change.rpps) if detail.change else ""
-        told = _told(detail.note, entry.allowed)
-        return HistoryLine(entry.at, own.format(when=when, e="e" if feminine else "", reason=reason, choice=choice,
-                                                name=named, actor=who(entry, {}), told=told), entry.emergency, refused)
+    if entry.action in _OWN_SENTENCES:
+        return _own_line(entry, detail, when, feminine, representatives)
 
     title = titles.get(detail.document_id) if detail.document_id else None
     doc = _quoted(title) if title else A_DOCUMENT
-    actor = who(entry, professionals)
+    actor = who(entry, professionals, representatives)
     done, tried = _DONE_AND_TRIED.get(entry.action, ("fait une action sur votre DMP", "agir sur votre DMP"))
     if entry.action == "hide_document" and detail.note in _HIDE_NOTES:
         done = _HIDE_NOTES[detail.note]
@@ -372,6 +454,7 @@ def _at_desk(entry: JournalEntry, detail: JournaledDetail) -> str:
 
 
 _DESK_HELP = frozenset({"desk_identity_checked", "desk_letter_printed", "desk_contact_changed", "desk_identifier_sent",
+                        "desk_representative_added",
                         "desk_dossier_closed", "desk_dossier_reopened"})
 
 
@@ -496,6 +579,14 @@ class History:
     lines: list[HistoryLine] | None = None
 
 
+def kept_from(ctx: Context, reader, dossier: Dossier) -> set[str]:
+    """The documents whose very lines a minor's legal representative never reads: the ones
+    hidden from them (domain/representatives.py). None for anyone else."""
+    if not isinstance(reader, LegalRepresentative):
+        return set()
+    return {d.id for d in ctx.repos.documents.list(dossier.id) if d.hidden_from_representatives}
+
+
 def read_history(ctx: Context, actor, dossier: Dossier, *, page: int, view: str = OTHERS,
                  feminine: bool = False, upto: int | None = None) -> History:
     """The patient reads their history: one journaled decision ("read_dossier"), then the page
@@ -511,9 +602,14 @@ def read_history(ctx: Context, actor, dossier: Dossier, *, page: int, view: str 
     titles = {document.id: document.title for document in readable}
     rpps = {e.actor_id for e in chosen.entries if e.actor_kind == ActorKind.PROFESSIONAL.value}
     professionals = {n: p for n in rpps if (p := ctx.repos.directory.professional(n)) is not None}
+    named = speakers(dossier, actor)
+    kept_from_reader = kept_from(ctx, actor, dossier)
     lines = []
     for group in chosen.groups:
-        line = describe(group[0], titles=titles, professionals=professionals, feminine=feminine)
+        if read_detail(group[0].detail).document_id in kept_from_reader:
+            continue  # a document hidden from the representatives: not even that it exists
+        line = describe(group[0], titles=titles, professionals=professionals, feminine=feminine,
+                        representatives=named)
         lines.append(replace(line, times=len(group), since=group[-1].at) if len(group) > 1 else line)
     lines = patient_reports.on_history(ctx, dossier.id, lines)
     return History(decision, chosen, lines)

@@ -1,43 +1,65 @@
 """The holder of a DMP as the services see them: their journal actor, their entries, the words
-their password must not contain, and what every letter to them prints besides its content."""
+their password must not contain, and what every letter to them prints besides its content.
+
+An account is named by its key: the dossier id for the dossier's first account, «<dossier
+id>:r2» for a minor's second legal representative (domain/representatives.py). Whoever logs in
+with it is the actor of its entries (`patient_actor`): the holder, or a representative."""
 from __future__ import annotations
 
 import re
 
 from ..domain.accounts import PasswordCheck
 from ..domain.dates import local_day
+from ..domain.actors import Holder, LegalRepresentative
 from ..domain.journal import Actor
 from .context import Context
+
+
+def account_key(dossier_id: str, slot: str = "") -> str:
+    return f"{dossier_id}:{slot}" if slot else dossier_id
+
+
+def split_account_key(key: str) -> tuple[str, str]:
+    """(dossier id, slot) of an account key."""
+    dossier_id, _, slot = key.partition(":")
+    return dossier_id, slot
 
 
 def holder_actor(dossier_id: str) -> Actor:
     return Actor("holder", dossier_id, "le titulaire")
 
 
-def holder_entry(ctx: Context, dossier_id: str, action: str, **details) -> dict:
-    """An entry of the holder, for `unit.journal` (a change of the account commits with it)."""
-    return {"at": ctx.now(), "actor": holder_actor(dossier_id), "action": action, **details}
+def patient_actor(ctx: Context, key: str) -> Holder | LegalRepresentative:
+    """Who acts with this account: the holder, or the minor's legal representative of its slot."""
+    dossier_id, slot = split_account_key(key)
+    dossier = ctx.repos.dossiers.get(dossier_id)
+    return dossier.acting_in(slot) if dossier is not None else Holder(dossier_id)
 
 
-def journal_as_holder(ctx: Context, dossier_id: str, action: str, **details) -> None:
-    """An entry of the holder, written at once (no other change goes with it)."""
-    ctx.repos.journal.append(dossier_id, ctx.now(), holder_actor(dossier_id), action, **details)
+def holder_entry(ctx: Context, key: str, action: str, **details) -> dict:
+    """An entry of the account's owner, for `unit.journal` (a change of the account commits with it)."""
+    return {"at": ctx.now(), "actor": patient_actor(ctx, key).ref, "action": action, **details}
 
 
-def journal_current_password_refused(ctx: Context, unit, dossier_id: str, check: PasswordCheck) -> None:
+def journal_as_holder(ctx: Context, key: str, action: str, **details) -> None:
+    """An entry of the account's owner, written at once (no other change goes with it)."""
+    ctx.repos.journal.append(split_account_key(key)[0], ctx.now(), patient_actor(ctx, key).ref, action, **details)
+
+
+def journal_current_password_refused(ctx: Context, unit, key: str, check: PasswordCheck) -> None:
     """A password change's «mot de passe actuel» refused (first connection, «Mon compte»): the
     entry goes with the try counted, in the caller's unit of work; nothing for a right one."""
     if check is PasswordCheck.WRONG:
-        unit.journal(**holder_entry(ctx, dossier_id, "login_password_wrong", allowed=False,
+        unit.journal(**holder_entry(ctx, key, "login_password_wrong", allowed=False,
                                     reason="mot de passe actuel faux"))
     elif check is PasswordCheck.LOCKED:
-        unit.journal(**holder_entry(ctx, dossier_id, "login_locked", allowed=False,
+        unit.journal(**holder_entry(ctx, key, "login_locked", allowed=False,
                                     reason="essai trop tôt après des mots de passe faux"))
 
 
-def personal_words(ctx: Context, dossier_id: str) -> tuple[str, ...]:
+def personal_words(ctx: Context, key: str) -> tuple[str, ...]:
     """What a password must not contain: the holder's names, NIR and birth date."""
-    dossier = ctx.repos.dossiers.get(dossier_id)
+    dossier = ctx.repos.dossiers.get(split_account_key(key)[0])
     person = ctx.register.get(dossier.holder_nir) if dossier else None
     if person is None:
         return ()

@@ -10,9 +10,9 @@ from typing import Protocol
 from ..domain.accounts import Account, CodeCheck, PasswordCheck, TooMany, TooSoon
 from ..domain.credentials import normalize_code, spend_a_check
 from ..domain.details import noted
-from ..domain.journal import Actor
 from ..notify import DeliveryFailed, Email, Sms
 from ..store.directory import Directory
+from . import holder
 from .context import Context
 
 log = logging.getLogger(__name__)
@@ -44,13 +44,13 @@ class PatientAccounts:
         return self.ctx.repos.accounts.find_by_login(login_id)
 
     def key(self, account: Account) -> str:
-        return account.dossier_id
+        return holder.account_key(account.dossier_id, account.slot)
 
     def updating(self, key: str):
-        return self.ctx.repos.accounts.updating(key)
+        return self.ctx.repos.accounts.updating(*holder.split_account_key(key))
 
     def record(self, key: str, action: str, **details) -> None:
-        self.ctx.repos.journal.append(key, self.ctx.now(), Actor("holder", key, "le titulaire"), action, **details)
+        holder.journal_as_holder(self.ctx, key, action, **details)
 
 
 class DirectoryAccounts:

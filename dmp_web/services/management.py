@@ -116,6 +116,27 @@ def set_opening_alerts(ctx: Context, actor, dossier: Dossier, on: bool) -> Decis
     return _manage(ctx, actor, dossier, Change("opening_alerts_on" if on else "opening_alerts_off"), change)
 
 
+# «Recevoir mes messages par courrier», «Recevoir mon historique par courrier» (« Mes alertes »):
+# the dossier's field, and the journal's change codes when on and off.
+POST_CHOICES = {
+    "notices_by_post": ("notices_by_post_on", "notices_by_post_off"),
+    "history_by_post": ("history_by_post_on", "history_by_post_off"),
+}
+
+
+def set_post_choices(ctx: Context, actor, dossier: Dossier, choices: dict[str, bool]) -> list[Decision]:
+    """The letters the patient asks for (POST_CHOICES): one "manage" decision per choice that
+    changes, journaled with its change, as the emergency switches are."""
+    decisions = []
+    for name, (on_code, off_code) in POST_CHOICES.items():
+        on = choices[name]
+        if getattr(dossier, name) == on:
+            continue  # unchanged: nothing to journal
+        decisions.append(_manage(ctx, actor, dossier, Change(on_code if on else off_code),
+                                 lambda d, name=name, on=on: setattr(d, name, on)))
+    return decisions
+
+
 def close(ctx: Context, actor, dossier: Dossier, *, action: str = "manage", entry: dict | None = None) -> Decision:
     """Close the DMP: no one reads or feeds it; the patient may still ask a copy and reopen it.
     At the desk, the agent closes it at the person's request: action "desk_help"."""

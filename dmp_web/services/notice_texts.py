@@ -187,3 +187,95 @@ def openings_email(openings: list[Opening], site_url: str) -> str:
             "Pour l’arrêter, allez dans « Gestion du DMP ».\n"
             f"Tout est dans l’historique de votre DMP : {site_url}/connexion\n\n"
             f"{NOT_NORMAL}\n\n{SIGNATURE}\n")
+
+
+# -- every notice to the patient (services/notices.py tell_holder) -------------------------------
+
+@dataclass(frozen=True)
+class HolderNotice:
+    """One notice to the patient in the 3 forms it may take: SMS, e-mail, letter. `action` is the
+    journal's action of its sending and the letter's kind in the mail room."""
+
+    action: str
+    sms: str
+    subject: str
+    email: str
+    letter_title: str
+    letter_lines: tuple[str, ...]
+    letter_template: str = "notice_letter.html"
+
+
+def _email(*lines: str) -> str:
+    return "Bonjour,\n\n" + "\n".join(lines) + f"\n\n{SIGNATURE}\n"
+
+
+def emergency_notice(told: EmergencyTold, site_url: str) -> HolderNotice:
+    return HolderNotice("emergency_notice", emergency_sms_to_holder(told), EMERGENCY_SUBJECT,
+                        emergency_email_to_holder(told, site_url), EMERGENCY_SUBJECT,
+                        tuple(emergency_letter_lines(told)), "emergency_notice_letter.html")
+
+
+def new_document_notice(site_url: str) -> HolderNotice:
+    """A new document: never which one, nor what it says."""
+    return HolderNotice(
+        "document_notice",
+        sms="DMP - Un nouveau document est dans votre DMP. Connectez-vous pour le lire.",
+        subject="Un nouveau document dans votre DMP",
+        email=_email("Un nouveau document est dans votre DMP.", DMP_MEANS,
+                     f"Pour le lire, allez sur : {site_url}/connexion", "",
+                     "Ce message ne dit pas ce qu’il y a dans le document.", "Vous avez demandé ce message."),
+        letter_title="Un nouveau document est dans votre DMP",
+        letter_lines=("Un soignant a mis un nouveau document dans votre DMP.",
+                      "Cette lettre ne dit pas ce qu’il y a dans le document.",
+                      "Vous avez demandé ce courrier dans « Mes alertes »."))
+
+
+def report_handled_notice(site_url: str) -> HolderNotice:
+    """A desk agent handled the patient's report «Je ne connais pas cette personne»."""
+    return HolderNotice(
+        "report_notice",
+        sms="DMP - Votre caisse a traité votre signalement. La réponse est dans l’historique de votre DMP.",
+        subject="Votre signalement est traité",
+        email=_email("Vous nous avez dit que vous ne connaissez pas un soignant.",
+                     "Ce soignant avait ouvert votre DMP.", DMP_MEANS,
+                     "Votre caisse d’assurance maladie a traité votre signalement.",
+                     f"La réponse est dans l’historique de votre DMP : {site_url}/connexion"),
+        letter_title="Votre signalement est traité",
+        letter_lines=("Vous nous avez dit que vous ne connaissez pas un soignant.",
+                      "Ce soignant avait ouvert votre DMP.",
+                      "Votre caisse d’assurance maladie a traité votre signalement.",
+                      "La réponse est dans l’historique de votre DMP."))
+
+
+PASSWORD_CHANGED = "Le mot de passe de votre DMP a changé. Ce n’est pas vous ? Appelez votre caisse."
+
+
+def password_notice() -> HolderNotice:
+    return HolderNotice(
+        "password_notice", sms=f"DMP - {PASSWORD_CHANGED}", subject="Le mot de passe de votre DMP a changé",
+        email=_email("Le mot de passe de votre DMP a changé. Ce n’est pas vous ? Appelez votre caisse.", "",
+                     DMP_MEANS),
+        letter_title="Le mot de passe de votre DMP a changé",
+        letter_lines=("Le mot de passe de votre DMP a changé.", "Ce n’est pas vous ? Appelez vite votre caisse."))
+
+
+def representative_ended_notice(child: str) -> HolderNotice:
+    """At 18 (services/coming_of_age.py): to each legal representative, on their own account."""
+    said = f"{child} a 18 ans. Vous n’avez plus accès à son DMP."
+    mine = "Son DMP est maintenant à lui seul. Il a reçu son identifiant par courrier."
+    return HolderNotice(
+        "representatives_notice", sms=f"DMP - {said}", subject="Vous n’avez plus accès à ce DMP",
+        email=_email(said, mine, "", DMP_MEANS),
+        letter_title="Vous n’avez plus accès à ce DMP", letter_lines=(said, mine))
+
+
+def contact_notice(mobile: bool, email: bool) -> HolderNotice:
+    """The desk changed the mobile, the e-mail or both: sent to the contacts of before."""
+    what = ("Le portable et l’e-mail de votre DMP ont changé" if mobile and email
+            else "Le portable de votre DMP a changé" if mobile else "L’e-mail de votre DMP a changé")
+    where = "C’était à l’accueil de votre caisse."
+    not_you = "Ce n’est pas vous ? Appelez vite votre caisse."
+    return HolderNotice(
+        "contact_notice", sms=f"DMP - {what}. {where} {not_you}", subject=what,
+        email=_email(f"{what}.", DMP_MEANS, where, "", not_you),
+        letter_title=what, letter_lines=(f"{what}.", where, not_you))

@@ -28,7 +28,10 @@ from ..domain.actors import ActorKind, Professional
 from ..domain.details import noted
 from ..domain.dossier import Dossier
 from ..domain.journal import Actor, JournalEntry
-from ..domain.notices import DIGEST_LOOKBACK, POST, SMS, Opening, OpeningDigest, channel_for, trusted_person_channel
+from ..domain.accounts import Account
+from ..domain.notices import (
+    DIGEST_LOOKBACK, EMAIL, POST, SMS, Opening, OpeningDigest, channel_for, holder_channels, trusted_person_channel,
+)
 from ..notify import DeliveryFailed, Email, Sms
 from . import notice_texts as texts
 from .context import Context
@@ -37,7 +40,6 @@ from .holder import letter_context
 log = logging.getLogger(__name__)
 
 ASSURANCE_MALADIE = Actor("system", "assurance_maladie", "l’Assurance Maladie")  # «Nous avons prévenu…»
-LETTER_KIND = "emergency_notice"
 NOT_SENT = "le message n’est pas parti"
 NO_CONTACT = "nous n’avons ni son portable ni son e-mail"
 JOURNAL_PAGE = 50  # entries read at a time, from the newest, for the hourly message
@@ -50,7 +52,7 @@ def _journal(ctx: Context, dossier_id: str, action: str, note: str, failure: str
                              reason=failure, detail=noted(note))
 
 
-def _sent(ctx: Context, dossier_id: str, action: str, note: str, send: Callable[[], object]) -> bool:
+def send_journaled(ctx: Context, dossier_id: str, action: str, note: str, send: Callable[[], object]) -> bool:
     """Send, then journal that it went or that it did not; a failure is logged, never raised."""
     try:
         send()
@@ -77,31 +79,101 @@ def emergency_opened(ctx: Context, actor: Professional, dossier: Dossier, access
         person = ctx.register.get(dossier.holder_nir)
         told = texts.EmergencyTold(texts.professional_words(actor), access.started_at, access.kind, access.reason,
                                    person.short_name if person else "")
-        _tell_holder(ctx, dossier, told, person)
+        tell_holder(ctx, dossier, texts.emergency_notice(told, ctx.site_url))
         _tell_attending_doctor(ctx, dossier, told, actor)
         _tell_trusted_person(ctx, dossier, told)
     except Exception as exc:  # the access is open already: a notice never takes it back
         log.error("emergency notices stopped: error=%s", type(exc).__name__)
 
 
-def _tell_holder(ctx: Context, dossier: Dossier, told: texts.EmergencyTold, person) -> None:
-    account = ctx.repos.accounts.get(dossier.id)
-    channel = channel_for(account.mobile, account.email, account.otp_channel) if account else None
-    if channel is None:
-        _sent(ctx, dossier.id, "emergency_notice", f"to_holder_by_{POST}", lambda: _letter(ctx, told, person))
-        return
-    _sent(ctx, dossier.id, "emergency_notice", f"to_holder_by_{channel}", _message(
-        ctx, channel, to_mobile=account.mobile, to_email=account.email, sms=texts.emergency_sms_to_holder(told),
-        subject=texts.EMERGENCY_SUBJECT, body=texts.emergency_email_to_holder(told, ctx.site_url)))
+# -- every notice to the patient ---------------------------------------------------------------
+
+def tell_holder(ctx: Context, dossier: Dossier, notice: texts.HolderNotice, *, account: Account | None = None,
+                every: bool = False, old: frozenset[str] = frozenset(), addressee: str = "") -> bool:
+    """Tell the patient, the way domain/notices.py `holder_channels` chooses (a letter in the
+    mail-room queue without mobile and e-mail, or when they asked for letters); each sending is
+    journaled, sent or not. Never raises: the action that caused the notice is done already.
+
+    account: the contacts to use (the ones before a change), else the account's now; every: to
+    each contact (a notice about the account itself); old: the contacts the desk just replaced
+    ("mobile", "email"), so the history says «votre ancien portable».
+
+    A minor's DMP: each legal representative is told on their own account (a letter bears their
+    name), unless `account` says whose (and `addressee` whom a letter names)."""
+    try:
+        went = True
+        for told, to_name in _told_accounts(ctx, dossier, account):
+            to_name = addressee or to_name
+            mobile, email = (told.mobile, told.email) if told else ("", "")
+            ways = holder_channels(mobile, email, told.otp_channel if told else SMS, dossier.notices_by_post,
+                                   every=every)
+            for way in ways:
+                note = _OLD_NOTES.get(way, "") if _OLD_CONTACT.get(way) in old else f"to_holder_by_{way}"
+                send = (lambda name=to_name: _post(ctx, dossier, notice, name)) if way == POST else _message(
+                    ctx, way, to_mobile=mobile, to_email=email, sms=notice.sms, subject=notice.subject,
+                    body=notice.email)
+                went = send_journaled(ctx, dossier.id, notice.action, note, send) and went
+        return went
+    except Exception as exc:  # a notice never undoes nor blocks what caused it
+        log.exception("notice stopped: action=%s error=%s", notice.action, type(exc).__name__)
+        return False
 
 
-def _letter(ctx: Context, told: texts.EmergencyTold, person) -> None:
-    """The letter for the post, to the address the register of insured persons knows."""
+def _told_accounts(ctx: Context, dossier: Dossier, account: Account | None) -> list[tuple[Account | None, str]]:
+    """The accounts a notice goes to, each with the name a letter bears ("": the holder's)."""
+    if account is not None:
+        representative = dossier.representative_in(account.slot)
+        return [(account, representative.full_name if representative else "")]
+    if dossier.active_representatives:
+        return [(ctx.repos.accounts.get(dossier.id, r.slot), r.full_name) for r in dossier.active_representatives]
+    return [(ctx.repos.accounts.get(dossier.id), "")]
+
+
+_OLD_CONTACT = {SMS: "mobile", EMAIL: "email"}
+_OLD_NOTES = {SMS: "to_old_mobile_by_sms", EMAIL: "to_old_email_by_email"}
+
+
+def _post(ctx: Context, dossier: Dossier, notice: texts.HolderNotice, to_name: str = "") -> None:
+    """The letter for the post, to the address the register of insured persons knows (for a
+    minor, to a legal representative at the minor's address)."""
+    person = ctx.register.get(dossier.holder_nir)
     if person is None:
         raise ValueError("no postal address")
-    letter = pdf.emergency_notice_letter(full_name=person.full_name, address_lines=person.address.lines(),
-                                         told=texts.emergency_letter_lines(told), **letter_context(ctx))
-    ctx.notifier.letters.enqueue(letter, [person.full_name, *person.address.lines()], LETTER_KIND)
+    to_name = to_name or person.full_name
+    try:
+        letter = pdf.notice_letter(notice.letter_template, full_name=to_name,
+                                   address_lines=person.address.lines(), title=notice.letter_title,
+                                   told=list(notice.letter_lines), **letter_context(ctx))
+    except Exception as exc:  # journaled as not sent, like a message the gateway refused
+        raise DeliveryFailed(f"letter not made: {type(exc).__name__}") from exc
+    ctx.notifier.letters.enqueue(letter, [to_name, *person.address.lines()], notice.action)
+
+
+def new_document(ctx: Context, dossier: Dossier) -> None:
+    """A document arrived, and the patient asked to be told («Mes alertes»): never which one."""
+    if dossier.alert_new_documents:
+        tell_holder(ctx, dossier, texts.new_document_notice(ctx.site_url))
+
+
+def report_handled(ctx: Context, dossier_id: str) -> None:
+    """A desk agent handled the patient's report of a professional."""
+    dossier = ctx.repos.dossiers.get(dossier_id)
+    if dossier is not None:
+        tell_holder(ctx, dossier, texts.report_handled_notice(ctx.site_url))
+
+
+def password_changed(ctx: Context, account: Account) -> None:
+    """The password changed: each contact of that account hears it, so the one who did not do it learns it."""
+    dossier = ctx.repos.dossiers.get(account.dossier_id)
+    if dossier is not None:
+        tell_holder(ctx, dossier, texts.password_notice(), account=account, every=True)
+
+
+def contact_changed(ctx: Context, dossier: Dossier, before: Account, *, mobile: bool, email: bool) -> None:
+    """The desk replaced the mobile or the e-mail: the contacts of before hear it (a letter when
+    there were none), so a person who did not ask it learns it where they still read."""
+    old = frozenset(name for name, changed in (("mobile", mobile), ("email", email)) if changed)
+    tell_holder(ctx, dossier, texts.contact_notice(mobile, email), account=before, every=True, old=old)
 
 
 def _tell_attending_doctor(ctx: Context, dossier: Dossier, told: texts.EmergencyTold, actor: Professional) -> None:
@@ -113,7 +185,7 @@ def _tell_attending_doctor(ctx: Context, dossier: Dossier, told: texts.Emergency
     if channel is None:
         _journal(ctx, dossier.id, "emergency_notice", "to_attending_doctor_unreachable", NO_CONTACT)
         return
-    _sent(ctx, dossier.id, "emergency_notice", f"to_attending_doctor_by_{channel}", _message(
+    send_journaled(ctx, dossier.id, "emergency_notice", f"to_attending_doctor_by_{channel}", _message(
         ctx, channel, to_mobile=account.mobile, to_email=account.email,
         sms=texts.emergency_sms_to_others(told, "attending_doctor"), subject=texts.emergency_subject_to_others(told),
         body=texts.emergency_email_to_others(told, "attending_doctor")))
@@ -128,7 +200,7 @@ def _tell_trusted_person(ctx: Context, dossier: Dossier, told: texts.EmergencyTo
     if channel is None:  # the form asks a mobile or an e-mail with the box: an older record
         log.warning("trusted person not told: no mobile and no e-mail")
         return
-    _sent(ctx, dossier.id, "emergency_notice", f"to_trusted_person_by_{channel}", _message(
+    send_journaled(ctx, dossier.id, "emergency_notice", f"to_trusted_person_by_{channel}", _message(
         ctx, channel, to_mobile=trusted.phone, to_email=trusted.email,
         sms=texts.emergency_sms_to_others(told, "trusted_person"), subject=texts.emergency_subject_to_others(told),
         body=texts.emergency_email_to_others(told, "trusted_person")))
@@ -184,7 +256,7 @@ def _tell_openings(ctx: Context, dossier_id: str, *, opening: bool) -> int:
     ctx.repos.opening_notices.update(dossier_id, change)
     if not told:
         return 0
-    went = _sent(ctx, dossier_id, "openings_notice", f"to_holder_by_{channel}", _message(
+    went = send_journaled(ctx, dossier_id, "openings_notice", f"to_holder_by_{channel}", _message(
         ctx, channel, to_mobile=account.mobile, to_email=account.email, sms=texts.openings_sms(told),
         subject=texts.OPENINGS_SUBJECT, body=texts.openings_email(told, ctx.site_url)))
     if not went:  # marked sent under the lock, so no other server sends it meanwhile: undo that

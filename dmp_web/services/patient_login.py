@@ -10,7 +10,7 @@ from ..domain.details import JournaledDetail, noted
 from ..notify import Email, Sms
 from . import login
 from .context import Context
-from .holder import holder_entry, journal_as_holder, letter_context, personal_words
+from .holder import account_key, holder_entry, journal_as_holder, letter_context, personal_words, split_account_key
 from .login import Refused
 
 
@@ -26,22 +26,24 @@ def resend_otp(ctx: Context, dossier_id: str, purpose: str) -> str:
     return login.resend_otp(ctx, login.PatientAccounts(ctx), dossier_id, purpose)
 
 
-def record_logout(ctx: Context, dossier_id: str, expired: bool = False) -> None:
-    journal_as_holder(ctx, dossier_id, "session_expired" if expired else "logout")
+def record_logout(ctx: Context, key: str, expired: bool = False) -> None:
+    journal_as_holder(ctx, key, "session_expired" if expired else "logout")
 
 
 # -- open sessions ----------------------------------------------------------------------------
 
-def open_sessions(ctx: Context, dossier_id: str):
+def open_sessions(ctx: Context, key: str):
     """The account's open sessions, oldest first: (digest, record) pairs."""
-    return ctx.repos.sessions.of_account(session_owner("patient", dossier_id))
+    dossier_id, slot = split_account_key(key)
+    return ctx.repos.sessions.of_account(session_owner("patient", dossier_id, slot))
 
 
-def close_other_sessions(ctx: Context, dossier_id: str, keep: str) -> int:
+def close_other_sessions(ctx: Context, key: str, keep: str) -> int:
     """«Fermer toutes les autres sessions»: journaled in the holder's history."""
+    dossier_id, slot = split_account_key(key)
     with ctx.repos.unit(dossier_id) as unit:
-        ended = unit.end_sessions(session_owner("patient", dossier_id), keep=keep)
-        unit.journal(**holder_entry(ctx, dossier_id, "other_sessions_ended",
+        ended = unit.end_sessions(session_owner("patient", dossier_id, slot), keep=keep)
+        unit.journal(**holder_entry(ctx, key, "other_sessions_ended",
                                     detail=JournaledDetail(counts={"ended": ended}).stored()))
         unit.commit()
     return ended
@@ -50,31 +52,33 @@ def close_other_sessions(ctx: Context, dossier_id: str, keep: str) -> int:
 # -- forgotten password and identifier --------------------------------------------------------
 
 def start_password_reset(ctx: Context, login_id: str, nir: str) -> str | None:
-    """Send a reset code if the identifier and the NIR are one DMP's; returns its id, or None.
+    """Send a reset code if the identifier and the NIR are one DMP's; returns its account's key, or None.
     The person's answer is the same either way (the code page), and a code sent less than a
     minute ago is not sent again (it still works)."""
     account = ctx.repos.accounts.find_by_login(login_id)
     dossier = ctx.repos.dossiers.get(account.dossier_id) if account else None
     if dossier is None or dossier.holder_nir != nir:
         return None
+    key = account_key(dossier.id, account.slot)
     with suppress(Refused):  # too soon: the code sent just before still works
-        resend_otp(ctx, dossier.id, "reset")
-    return dossier.id
+        resend_otp(ctx, key, "reset")
+    return key
 
 
-def finish_password_reset(ctx: Context, dossier_id: str, new: str) -> None:
+def finish_password_reset(ctx: Context, key: str, new: str) -> None:
     """The new password, the end of every session opened before it (they open nothing after
     it) and the entry commit together."""
+    dossier_id, slot = split_account_key(key)
     now = ctx.now()
     with ctx.repos.unit(dossier_id) as unit:
-        account = unit.account()
-        problems = password_problems(new, account.login_id, account.password_hash, personal_words(ctx, dossier_id))
+        account = unit.account(slot)
+        problems = password_problems(new, account.login_id, account.password_hash, personal_words(ctx, key))
         if problems:
             raise Refused("password_" + problems[0])  # nothing committed: nothing changed
         account.set_password(new, now)
         unit.save_account(account)
-        unit.end_sessions(session_owner("patient", dossier_id))
-        unit.journal(**holder_entry(ctx, dossier_id, "password_changed", detail=noted("password_after_reset")))
+        unit.end_sessions(session_owner("patient", dossier_id, slot))
+        unit.journal(**holder_entry(ctx, key, "password_changed", detail=noted("password_after_reset")))
         unit.commit()
 
 

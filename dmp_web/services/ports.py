@@ -21,6 +21,7 @@ from ..domain.actors import Professional
 from ..domain.documents import Document
 from ..domain.dossier import Dossier
 from ..domain.journal import Actor, ChainProblem, Head, JournalEntry
+from ..domain.history_letters import HistoryLetter
 from ..domain.notices import OpeningDigest
 from ..domain.reimbursements import Reimbursement
 from ..domain.reports import Report
@@ -59,7 +60,7 @@ class UnitOfWork(Protocol):
 
     def add_emergency(self, access: EmergencyAccess) -> None: ...
 
-    def account(self) -> Account | None: ...
+    def account(self, slot: str = "") -> Account | None: ...
 
     def save_account(self, account: Account) -> None: ...
 
@@ -93,13 +94,15 @@ class Dossiers(Protocol):
 
 
 class Accounts(Protocol):
-    def get(self, dossier_id: str) -> Account | None: ...
+    def get(self, dossier_id: str, slot: str = "") -> Account | None: ...
 
     def find_by_login(self, login_id: str) -> Account | None: ...
 
     def add(self, account: Account) -> Account: ...
 
-    def updating(self, dossier_id: str) -> AbstractContextManager[Account]:
+    def retire_login(self, dossier_id: str, login_id: str) -> None: ...
+
+    def updating(self, dossier_id: str, slot: str = "") -> AbstractContextManager[Account]:
         """The account read, changed and written in a unit of work of its own (no entry)."""
 
 
@@ -180,6 +183,16 @@ class OpeningNotices(Protocol):
     def forget(self, dossier_id: str) -> None: ...
 
 
+class HistoryLetters(Protocol):
+    """Where each dossier's monthly history letter stands (domain/history_letters.py)."""
+
+    def get(self, dossier_id: str, month: str) -> HistoryLetter | None: ...
+
+    def update(self, dossier_id: str, month: str,
+               change: Callable[[HistoryLetter | None], HistoryLetter | None]) -> HistoryLetter | None:
+        """Read, change and write one letter's state under its lock."""
+
+
 class Reports(Protocol):
     """The patients' reports of a professional (domain/reports.py); saved only in a unit of work."""
 
@@ -217,5 +230,6 @@ class Repositories(Protocol):
     reports: Reports
     opening_notices: OpeningNotices
     sharing_codes: SharingCodes
+    history_letters: HistoryLetters
 
     def unit(self, dossier_id: str) -> UnitOfWork: ...

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain.dossier import purge_due
+from ..domain.representatives import SLOTS
 from .context import Context
 
 
@@ -25,6 +26,10 @@ def purge_closed(ctx: Context, dry_run: bool = False) -> list[Purged]:
             if dossier is None or dossier.status != "closed" or not purge_due(dossier.closed_at, now):
                 continue
             if not dry_run:
+                for slot in SLOTS[1:]:  # a minor's second representative: their identifier goes too
+                    other = ctx.repos.accounts.get(dossier_id, slot)
+                    if other is not None:
+                        ctx.repos.accounts.retire_login(dossier_id, other.login_id)
                 account = ctx.repos.accounts.get(dossier_id)
                 unit.erase(account.login_id if account else None, now)  # its head says why the journal is gone
                 unit.commit()

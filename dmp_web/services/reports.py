@@ -21,7 +21,7 @@ from ..domain.journal import Actor
 from ..domain.reports import (
     Report, ReportRefused, covering, handled, may_handle_reports, new_report, open_report,
 )
-from . import dossier_access, management
+from . import dossier_access, management, notices
 from .context import Context
 
 
@@ -180,6 +180,7 @@ def handle(ctx: Context, actor, report_id: str, note: str) -> Report:
         unit.journal(at=done.handled_at, actor=Actor(ref.kind, ref.id, ref.name), action="report_handled",
                      detail=JournaledDetail(change=what).stored())
         unit.commit()
+    notices.report_handled(ctx, found.dossier_id)  # by their channels, or by post
     return done
 
 

@@ -29,6 +29,7 @@ from collections.abc import Callable
 import psycopg
 
 from ..domain.journal import OPERATORS_JOURNAL, Head
+from ..domain.representatives import SLOTS
 from ..store.crypto import SealBroken
 from ..store.dossiers import journal_head_segments
 from ..store.files import FileStore
@@ -175,20 +176,20 @@ def _head(store: FileStore, segments: tuple[str, ...]) -> dict | None:
 def _in_files(store: FileStore, dossier_id: str) -> DossierRows:
     folder = ("dossiers", dossier_id[:2], dossier_id)
     dossier = _single(store, (*folder, "dossier.json"))
-    account = _single(store, (*folder, "account.json"))
+    accounts = {slot: found for slot in SLOTS
+                if (found := _single(store, (*folder, f"account-{slot}.json" if slot else "account.json")))}
     keys = set()
     if dossier is not None:
         keys |= {(kind, dossier[field]) for kind, field in (("nir", "holder_nir"), ("ins_c", "ins_c"))
                  if dossier.get(field)}
-    if account is not None:
-        keys.add(("login", account["login_id"]))
+    keys |= {("login", account["login_id"]) for account in accounts.values()}
     documents = {row["id"]: row for row in _read(store, (*folder, "documents.json"))}
     wishes = _single(store, (*folder, "wishes.json"))
     reimbursements = _single(store, (*folder, "reimbursements.json"))
     key = _single(store, (*folder, "journal-key.json"))
     head = _head(store, journal_head_segments(dossier_id))
     return DossierRows(
-        dossier=dossier, account=account, keys=keys, documents=documents,
+        dossier=dossier, accounts=accounts, keys=keys, documents=documents,
         blobs={row["file"]["blob_id"] for row in documents.values() if row.get("file")},
         wishes=wishes["sealed"] if wishes else None,
         reimbursements=reimbursements["sealed"] if reimbursements else None,
@@ -205,7 +206,7 @@ def _journal_end(head: dict | None) -> dict:
 
 def _count(counts: Counter, rows: DossierRows) -> None:
     counts["dossiers"] += rows.dossier is not None
-    counts["accounts"] += rows.account is not None
+    counts["accounts"] += len(rows.accounts)
     counts["dossier_keys"] += len(rows.keys)
     counts["documents"] += len(rows.documents)
     counts["files"] += len(rows.blobs)
@@ -250,8 +251,8 @@ def _write_dossier(files, bulk: PgBulk, c, dossier_id: str, source: DossierRows,
         bulk.put_dossier(c, source.dossier)
     if source.keys != there.keys and bulk.put_keys(c, dossier_id, source.keys, there.keys):
         raise CopyRefused("une de ses clés (NIR, INS-C ou identifiant) mène déjà à un autre DMP dans la base.")
-    if source.account != there.account:
-        bulk.put_account(c, source.account, dossier_id)
+    if source.accounts != there.accounts:
+        bulk.put_accounts(c, dossier_id, source.accounts, there.accounts)
     if source.documents != there.documents:
         bulk.put_documents(c, dossier_id, list(source.documents.values()), there.documents)
     for blob_id in sorted(source.blobs - there.blobs):

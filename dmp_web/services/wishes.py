@@ -23,7 +23,7 @@ from ..notify import DeliveryFailed, Email, Sms
 from . import dossier_access
 from .context import Context
 from .login import Refused
-from .holder import holder_actor, holder_entry
+from .holder import holder_entry, patient_actor, split_account_key
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +41,8 @@ def contact_purpose(kind: str, value: str) -> str:
     return f"contact:{kind}:{digest}"
 
 
-def _journal(ctx: Context, dossier_id: str, action: str, **details) -> None:
-    ctx.repos.journal.append(dossier_id, ctx.now(), holder_actor(dossier_id), action, **details)
+def _journal(ctx: Context, key: str, action: str, **details) -> None:
+    ctx.repos.journal.append(split_account_key(key)[0], ctx.now(), patient_actor(ctx, key).ref, action, **details)
 
 
 def _send_contact_code(ctx: Context, kind: str, value: str, code: str) -> None:
@@ -84,44 +84,46 @@ def _warn_old_contact(ctx: Context, kind: str, old: str) -> None:
         log.warning("the warning to the old %s could not be sent", kind)
 
 
-def send_contact_code(ctx: Context, dossier_id: str, kind: str, value: str) -> None:
+def send_contact_code(ctx: Context, key: str, kind: str, value: str) -> None:
     """Send a code to the new mobile or e-mail (never to the old one); the previous code is void.
 
     Raises Refused('same') when it is already the account's value, and
     Refused('too_soon', seconds=…) within 60 seconds of the last code."""
+    dossier_id, slot = split_account_key(key)
     purpose = contact_purpose(kind, value)
-    account = ctx.repos.accounts.get(dossier_id)
+    account = ctx.repos.accounts.get(dossier_id, slot)
     if getattr(account, kind) == value:
         raise Refused("same")
-    with ctx.repos.accounts.updating(dossier_id) as account:
+    with ctx.repos.accounts.updating(dossier_id, slot) as account:
         try:
             code = account.issue_otp(purpose, ctx.now(), ctx.otp_pepper)
         except TooSoon as wait:
             raise Refused("too_soon", seconds=wait.seconds_left) from None
     _send_contact_code(ctx, kind, value, code)
-    _journal(ctx, dossier_id, "otp_sent",
+    _journal(ctx, key, "otp_sent",
              detail=noted("to_new_mobile" if kind == "mobile" else "to_new_email"))
 
 
-def confirm_contact(ctx: Context, dossier_id: str, kind: str, value: str, typed: str) -> tuple[CodeCheck, int]:
+def confirm_contact(ctx: Context, key: str, kind: str, value: str, typed: str) -> tuple[CodeCheck, int]:
     """Check the code sent to `value`; only a right code changes the contact. Returns the
     outcome and the tries left (5 tries, 10 minutes, once: the rules of Account.try_otp). The
     account (the try counted, the new contact) and its entry commit together."""
+    dossier_id, slot = split_account_key(key)
     purpose = contact_purpose(kind, value)
     old = ""
     with ctx.repos.unit(dossier_id) as unit:
-        account = unit.account()
+        account = unit.account(slot)
         check = account.try_otp(typed, purpose, ctx.now(), ctx.otp_pepper)
         tries_left = account.otp_tries_left()
         if check is CodeCheck.OK:
             old = getattr(account, kind) or ""
             setattr(account, kind, value)
-            unit.journal(**holder_entry(ctx, dossier_id, "contact_changed", detail=noted(
+            unit.journal(**holder_entry(ctx, key, "contact_changed", detail=noted(
                 "mobile_changed" if kind == "mobile" else "email_changed")))
         elif check is CodeCheck.WRONG:
-            unit.journal(**holder_entry(ctx, dossier_id, "otp_wrong", allowed=False, reason="code faux"))
+            unit.journal(**holder_entry(ctx, key, "otp_wrong", allowed=False, reason="code faux"))
         elif check is CodeCheck.EXHAUSTED:
-            unit.journal(**holder_entry(ctx, dossier_id, "otp_void", allowed=False, reason="5 codes faux"))
+            unit.journal(**holder_entry(ctx, key, "otp_void", allowed=False, reason="5 codes faux"))
         unit.save_account(account)
         unit.commit()
     if old:

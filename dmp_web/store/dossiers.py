@@ -8,6 +8,7 @@ Longer than 300 lines: these four repositories share the dossier's folder and it
 """
 from __future__ import annotations
 
+import re
 import shutil
 from contextlib import contextmanager
 from datetime import datetime
@@ -37,8 +38,12 @@ from .journal import JournalFiles
 from .unit import DossierUnit
 from .copies import JobStore
 from .register import InsuredRegister
+from .history_letters import HistoryLetterRepository
 from .notices import OpeningNoticeRepository
 from .sharded import KeyTaken, ShardedTable
+
+
+_SLOT = re.compile(r"r[0-9]")  # an account slot is part of a file name: never anything else
 
 
 def _folder(dossier_id: str) -> tuple[str, str, str]:
@@ -121,42 +126,58 @@ class DossierRepository:
 
 
 class AccountRepository:
-    """A patient's account, beside the dossier. It changes only in the dossier's unit of work
-    (store/unit.py): under the dossier's lock, committed with its journal entries."""
+    """The accounts of a dossier, beside it: the holder's, or while the holder is a minor, their
+    legal representatives' (one slot each, domain/representatives.py). An account changes only
+    in the dossier's unit of work (store/unit.py): under the dossier's lock, committed with its
+    journal entries."""
 
     def __init__(self, store: FileStore, unit: Callable[[str], DossierUnit]):
-        self._records = _SingleRecord(store, "account.json", Account)
+        self._store = store
         self._by_login = ShardedTable(store, "account-by-login")
         self._unit = unit
 
-    def get(self, dossier_id: str) -> Account | None:
-        return self._records.get(dossier_id)
+    def _records(self, slot: str) -> _SingleRecord:
+        if slot and not _SLOT.fullmatch(slot):
+            raise ValueError(f"not an account slot: {slot!r}")
+        return _SingleRecord(self._store, f"account-{slot}.json" if slot else "account.json", Account)
+
+    def get(self, dossier_id: str, slot: str = "") -> Account | None:
+        return self._records(slot).get(dossier_id)
 
     def find_by_login(self, login_id: str) -> Account | None:
         ref = self._by_login.get(login_id.strip().lower())
-        return self.get(ref["dossier"]) if ref else None
+        account = self.get(ref["dossier"], ref.get("slot", "")) if ref else None
+        # a slot given to someone else (a young adult at 18) no longer answers to the old identifier
+        return account if account and account.login_id.lower() == login_id.strip().lower() else None
 
     def add(self, account: Account) -> Account:
         """Store a new account under a login identifier no one else has."""
         while True:
             try:
-                self._by_login.add(account.login_id, {"dossier": account.dossier_id})
+                self._by_login.add(account.login_id, {"dossier": account.dossier_id, "slot": account.slot})
                 break
             except KeyTaken:
                 account.login_id = new_login_id()
-        self._records.put(account.dossier_id, account)
+        self._records(account.slot).put(account.dossier_id, account)
         return account
 
     def save(self, account: Account) -> None:
         """Write the account (a unit of work's change, at its commit, under its lock)."""
-        self._records.put(account.dossier_id, account)
+        self._records(account.slot).put(account.dossier_id, account)
+
+    def retire_login(self, dossier_id: str, login_id: str) -> None:
+        """The identifier opens nothing any more (a representative's, at the minor's 18)."""
+        key = login_id.strip().lower()
+        ref = self._by_login.get(key)
+        if ref and ref["dossier"] == dossier_id:
+            self._by_login.delete(key)
 
     @contextmanager
-    def updating(self, dossier_id: str) -> Iterator[Account]:
+    def updating(self, dossier_id: str, slot: str = "") -> Iterator[Account]:
         """Read, change and write the account in a unit of work of its own, with no journal
         entry (a login step, whose entry comes after what it sends)."""
         with self._unit(dossier_id) as unit:
-            account = unit.account()
+            account = unit.account(slot)
             if account is None:
                 raise LookupError(dossier_id)
             yield account
@@ -376,6 +397,7 @@ class Repositories:
         self.register = InsuredRegister(store)  # the insured persons (the Assurance Maladie's)
         self.opening_notices = OpeningNoticeRepository(store)  # the hourly «who opened my DMP» message
         self.sharing_codes = SharingCodeIndex(store)  # a sharing code's digest -> its dossier
+        self.history_letters = HistoryLetterRepository(store)  # «Recevoir mon historique par courrier»
 
     def content_mark(self, dossier_id: str) -> str:
         """A digest of the dossier's own records as stored (store/copies.py)."""

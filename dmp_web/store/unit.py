@@ -105,8 +105,8 @@ class DossierUnit:
     def save_reimbursements(self, rows: list[Reimbursement]) -> None:
         self._ops.append({"op": "reimbursements", "sealed": self.repos.reimbursements.seal(rows)})
 
-    def account(self) -> Account | None:
-        return self.repos.accounts.get(self.dossier_id)
+    def account(self, slot: str = "") -> Account | None:
+        return self.repos.accounts.get(self.dossier_id, slot)
 
     def save_account(self, account: Account) -> None:
         self._ops.append({"op": "account", "row": to_row(account)})

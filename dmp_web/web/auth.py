@@ -13,6 +13,7 @@ from ..domain.accounts import KEPT_FORM_FOR, OTP_MAX_TRIES, Account, CodeCheck, 
 from ..forms.accounts import ForgottenIdentifierForm, LoginForm, NewPasswordForm, OtpForm, PasswordResetStartForm
 from ..forms.base import KEPT_FORM
 from ..services import login as logins, patient_login
+from ..services.holder import account_key, split_account_key
 from .deps import ctx
 from .messages import PASSWORD_MESSAGES, code_wait_message, login_refused, otp_message
 from .request_log import refuse
@@ -31,14 +32,19 @@ class PatientUser(UserMixin):
 
     def __init__(self, account: Account):
         self.account = account
-        self.id = session_owner("patient", account.dossier_id)
+        self.id = session_owner("patient", account.dossier_id, account.slot)
 
     @property
     def dossier_id(self) -> str:
         return self.account.dossier_id
 
+    @property
+    def key(self) -> str:
+        """The account's key for the services: the dossier's first account, or a second representative's."""
+        return account_key(self.account.dossier_id, self.account.slot)
+
     def record_logout(self, expired: bool = False) -> None:
-        patient_login.record_logout(ctx(), self.dossier_id, expired=expired)
+        patient_login.record_logout(ctx(), self.key, expired=expired)
 
 
 class DirectoryUser(UserMixin):
@@ -62,7 +68,7 @@ def load_user(user_id: str):
     repos = current_app.extensions["dmp.repos"]
     kind, _, dossier_id = user_id.partition(":")
     if kind == "patient":
-        account = repos.accounts.get(dossier_id)
+        account = repos.accounts.get(*split_account_key(dossier_id))
         return PatientUser(account) if account else None
     if kind == "pro":
         # read on every request: a deactivated account's sessions end at its next click
@@ -193,7 +199,7 @@ def code_page(session_key: str, purpose: str, start_again: str, template: str, o
 @bp.route("/connexion/code", methods=["GET", "POST"])
 def login_code():
     def logged_in(pending):
-        start_session(PatientUser(ctx().repos.accounts.get(pending["dossier"])))
+        start_session(PatientUser(ctx().repos.accounts.get(*split_account_key(pending["dossier"]))))
         return _after_login()
 
     return code_page("pending_login", "login", "auth.login", "pages/auth/login_code.html", logged_in)
@@ -278,8 +284,8 @@ def forgotten_password():
     form = PasswordResetStartForm()
     if form.validate_on_submit():
         # The code page follows whatever was typed: a wrong pair must not read differently.
-        dossier_id = patient_login.start_password_reset(ctx(), form.login_id.data, form.nir.data)
-        session["password_reset"] = {"dossier": dossier_id, "verified": False, "tries": 0}
+        key = patient_login.start_password_reset(ctx(), form.login_id.data, form.nir.data)
+        session["password_reset"] = {"dossier": key, "verified": False, "tries": 0}
         return redirect(url_for("auth.forgotten_password_code"))
     return render_template("pages/auth/forgotten_password.html", form=form)
 

@@ -10,7 +10,9 @@ from datetime import date
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, session, url_for
 from flask_login import current_user
 
-from ..forms.desk import CardSeenForm, DeskActionForm, DeskFindForm, DeskIdentifierForm, DeskNewContactForm
+from ..forms.desk import (
+    CardSeenForm, DeskActionForm, DeskFindForm, DeskIdentifierForm, DeskNewContactForm, SecondRepresentativeForm,
+)
 from ..services import desk_help as desk
 from ..services import dossier_opening
 from ..services.desk_creation import DeskCredentials
@@ -93,25 +95,48 @@ def new_letter():
     state, _found = _visit()
     if not DeskActionForm().validate_on_submit():
         abort(400)
-    creds = desk.new_letter(ctx(), _actor(), *_card(state))
-    values = asdict(creds)
-    values["created_on"] = creds.created_on.isoformat()
-    seal(LETTER, values)
+    _keep_letter(desk.new_letter(ctx(), _actor(), *_card(state)))
     return redirect(url_for("desk_help.letter_page"))
 
 
-def _letter() -> DeskCredentials:
-    values = unseal(LETTER, VISIT_KEPT_FOR)
-    if not values:
+@bp.route("/representant", methods=["GET", "POST"])
+def second_representative():
+    state, found = _visit()
+    if not found.may_add_representative:
         abort(404)
+    form = SecondRepresentativeForm()
+    if form.validate_on_submit():
+        _keep_letter(desk.add_representative(
+            ctx(), _actor(), *_card(state), name=form.representative_name.data, link=form.representative_link.data,
+            mobile=form.mobile.data, email=form.email.data), for_new_representative=True)
+        return redirect(url_for("desk_help.letter_page"))
+    return render_template("pages/desk_help/representative.html", form=form, person=found)
+
+
+def _keep_letter(creds: DeskCredentials, *, for_new_representative: bool = False) -> None:
+    values = asdict(creds)
+    values["created_on"] = creds.created_on.isoformat()
+    seal(LETTER, {"creds": values, "for_new_representative": for_new_representative})
+
+
+def _kept_letter() -> tuple[DeskCredentials, bool]:
+    kept = unseal(LETTER, VISIT_KEPT_FOR)
+    if not kept:
+        abort(404)
+    values = kept["creds"]
     values["created_on"] = date.fromisoformat(values["created_on"])
-    return DeskCredentials(**values)
+    return DeskCredentials(**values), kept["for_new_representative"]
+
+
+def _letter() -> DeskCredentials:
+    return _kept_letter()[0]
 
 
 @bp.get("/lettre")
 def letter_page():
     _visit()
-    return render_template("pages/desk_help/letter.html", creds=_letter())
+    creds, for_new_representative = _kept_letter()
+    return render_template("pages/desk_help/letter.html", creds=creds, for_new_representative=for_new_representative)
 
 
 @bp.get("/lettre.pdf")

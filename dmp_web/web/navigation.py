@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import current_app, url_for
 
 
 @dataclass(frozen=True)
@@ -89,4 +89,29 @@ def init_app(app) -> None:
         from .auth import notice_delay
 
         return {"main_menu": [(link.endpoint, link.label) for link in links],
-                "session_notice_delay": notice_delay() if current_user.is_authenticated else None}
+                "session_notice_delay": notice_delay() if current_user.is_authenticated else None,
+                "acting_for": _acting_for(current_user)}
+
+
+@dataclass(frozen=True)
+class ActingFor:
+    """A minor's legal representative logged in: the banner of every page says for whom they act."""
+
+    child: str  # the minor's full name
+    name: str  # the representative's
+    their_link: str  # «sa mère»
+
+
+def _acting_for(user) -> ActingFor | None:
+    from .auth import PatientUser
+
+    user = getattr(user, "_get_current_object", lambda: user)()
+    if not isinstance(user, PatientUser):
+        return None
+    repos = current_app.extensions["dmp.repos"]
+    dossier = repos.dossiers.get(user.dossier_id)
+    representative = dossier.representative_in(user.account.slot) if dossier else None
+    if representative is None:
+        return None
+    person = current_app.extensions["dmp.register"].get(dossier.holder_nir)
+    return ActingFor(person.full_name if person else "", representative.full_name, representative.their_link)

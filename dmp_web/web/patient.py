@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 
 from .. import htmx
 
-from ..domain.actors import Holder
 from ..domain.documents import DOCUMENT_TYPES
 from ..services import dossier_access, management
 from ..forms.accounts import (
@@ -58,8 +57,9 @@ def current_dossier():
 
 
 def holder():
-    """The logged-in holder, as the access policy knows them."""
-    return Holder(current_user.dossier_id)
+    """Who is logged in, as the access policy knows them: the holder, or a minor's legal
+    representative (the account's slot says which)."""
+    return current_dossier().acting_in(current_user.account.slot)
 
 
 def _person():
@@ -107,7 +107,7 @@ def first_connection():
         }
     )
     if form.validate_on_submit():
-        first_steps.save_personal_data(ctx(), account.dossier_id, form.mobile.data, form.email.data)
+        first_steps.save_personal_data(ctx(), current_user.key, form.mobile.data, form.email.data)
         # back here after the password step (its contacts changed): on to the step not done yet
         return redirect(url_for(STEPS[max(account.first_connection_step, 2)]))
     dossier, person = _person()
@@ -125,7 +125,7 @@ def first_connection_password():
     if form.validate_on_submit():
         try:
             first_steps.save_connection_data(
-                ctx(), account.dossier_id, form.current_password.data, form.new_password.data, form.chosen_channel(),
+                ctx(), current_user.key, form.current_password.data, form.new_password.data, form.chosen_channel(),
                 session=current_digest(session),
             )
         except Refused as refusal:
@@ -182,7 +182,7 @@ def _emergency_question(template: str, save, current: dict | None = None):
 @bp.route("/premiere-connexion/urgence", methods=["GET", "POST"])
 def first_connection_emergency():
     def save(switches):
-        first_steps.save_emergency_choice(ctx(), current_user.dossier_id, switches)
+        first_steps.save_emergency_choice(ctx(), current_user.key, switches)
         return redirect(url_for("patient.home"))
 
     return _emergency_question("pages/patient/first_connection_3.html", save)
@@ -351,14 +351,15 @@ def emergency_choice():
 @bp.route("/gestion/alertes", methods=["GET", "POST"])
 def alerts():
     dossier = current_dossier()
-    form = AlertsForm(data=None if request.method == "POST" else {
-        "choice": "yes" if dossier.alert_new_documents else "no",
-        "openings": "yes" if dossier.alert_openings else "no"})
+    form = AlertsForm(data=None if request.method == "POST" else AlertsForm.data_of(dossier))
     if form.validate_on_submit():
         decision = management.set_alerts(ctx(), holder(), dossier, form.choice.data == "yes")
         openings = form.openings.data == "yes"
         if decision.allowed and openings != dossier.alert_openings:  # journaled when it changes
             decision = management.set_opening_alerts(ctx(), holder(), dossier, openings)
+        if decision.allowed:  # each letter asked or stopped is journaled when it changes
+            decision = next((d for d in management.set_post_choices(ctx(), holder(), dossier, form.post_choices())
+                             if not d.allowed), decision)
         return _managed(decision, "Vos choix pour les alertes sont enregistrés.")
     account = ctx().repos.accounts.get(dossier.id)
     return render_template("pages/patient/alerts.html", form=form,
@@ -401,7 +402,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            account_settings.change_password(ctx(), current_user.dossier_id, form.current_password.data,
+            account_settings.change_password(ctx(), current_user.key, form.current_password.data,
                                              form.new_password.data, session=current_digest(session))
         except Refused as refusal:
             if refusal.details["current"]:
@@ -420,7 +421,7 @@ def otp_channel():
     form = OtpChannelForm(data={} if request.method == "POST" else {"channel": account.otp_channel})
     if form.validate_on_submit():
         try:
-            changed = account_settings.choose_otp_channel(ctx(), account.dossier_id, form.channel.data)
+            changed = account_settings.choose_otp_channel(ctx(), current_user.key, form.channel.data)
         except Refused as refusal:
             form.channel.errors = [NO_CONTACT[refusal.code]]
         else:
@@ -439,6 +440,6 @@ NO_CONTACT = {
 
 @bp.post("/compte/fermer-les-autres-sessions")
 def close_other_sessions():
-    ended = patient_login.close_other_sessions(ctx(), current_user.dossier_id, keep=current_digest(session))
+    ended = patient_login.close_other_sessions(ctx(), current_user.key, keep=current_digest(session))
     flash("Vos autres sessions sont fermées." if ended else "Vous n’aviez pas d’autre session ouverte.", "success")
     return redirect(url_for("patient.account"))

@@ -234,6 +234,7 @@ def deposit(dossier_id):
                 ctx(), actor, dossier, type_code=form.type_code.data, title=form.title.data,
                 document_date=form.document_date.data, text=form.text.data or "", upload=upload, data=data,
                 pending_explanation=form.pending_explanation.data,
+                hidden_from_representatives=form.hidden_from_representatives.data,
             )
             if not result.decision.allowed:
                 return refused(result.decision)

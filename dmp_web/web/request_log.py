@@ -113,7 +113,11 @@ def _actor_kind() -> str:
     if not user.is_authenticated:
         return "anonymous"
     actor = getattr(user, "actor", None)
-    return actor.kind.value if actor is not None else "holder"
+    if actor is not None:
+        return actor.kind.value
+    # a patient's account: a second slot is a minor's second legal representative's (the first
+    # slot's owner is not read here: one line of log is not worth a read of the dossier)
+    return "legal_representative" if user.account.slot else "holder"
 
 
 def _log_exception_without_data(app: Flask):

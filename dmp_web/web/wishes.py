@@ -72,7 +72,7 @@ def _new_contact(kind: str):
     if form.validate_on_submit():
         value = form[kind].data
         try:
-            services.send_contact_code(ctx(), current_user.dossier_id, kind, value)
+            services.send_contact_code(ctx(), current_user.key, kind, value)
         except Refused as refusal:
             form[kind].errors = [spec["same"] if refusal.code == "same"
                                  else code_wait_message(refusal.details["seconds"])]
@@ -94,7 +94,7 @@ def _contact_code(kind: str):
         return redirect(url_for(spec["start"]))
     form = OtpForm()
     if form.validate_on_submit():
-        check, tries_left = services.confirm_contact(ctx(), current_user.dossier_id, kind, pending["value"],
+        check, tries_left = services.confirm_contact(ctx(), current_user.key, kind, pending["value"],
                                                      form.code.data)
         if check is CodeCheck.OK:
             session.pop(PENDING, None)
@@ -112,7 +112,7 @@ def _resend(kind: str):
     if pending is None:
         return redirect(url_for(spec["start"]))
     try:
-        return sent_again(lambda: services.send_contact_code(ctx(), current_user.dossier_id, kind, pending["value"]),
+        return sent_again(lambda: services.send_contact_code(ctx(), current_user.key, kind, pending["value"]),
                           spec["code"])
     except Refused:  # the same as the current one: already changed, in another window
         session.pop(PENDING, None)

@@ -84,7 +84,8 @@ def test_a_minor_s_dmp_created_at_the_pharmacy_passes_axe_on_every_step_and_erro
     assert h1(w) == "Le représentant légal"
     w.submit({}, "représentant légal : champs vides")
     assert w.title().startswith("Erreur : ")
-    w.submit({"representative_name": REPRESENTATIVE, "representative_link": "parent"}, "l’accord du représentant légal")
+    w.submit({"representative_name": REPRESENTATIVE, "representative_link": "mother"},
+             "l’accord du représentant légal")
     assert h1(w) == "L’accord du représentant légal"
     w.submit_without_button("accord du représentant : sans réponse")
     assert w.title().startswith("Erreur : ")
@@ -155,3 +156,36 @@ def test_a_desk_agent_helps_a_person_who_already_has_a_dmp_and_every_step_passes
 
     assert w.problems == [], "\n".join(w.problems)
     assert journey_steps_of(w.server.app, {"desk_help"}) - w.visited == set()
+
+
+def test_a_minor_s_second_representative_is_added_at_the_desk_and_logs_in_under_the_banner(walker):
+    w = walker
+    pro_log_in(w, PHARMACIEN)
+    click(w, "Créer un DMP", "la carte Vitale")
+    w.submit({"nir": LUCAS.nir, "vitale_serial": LUCAS.vitale_serial}, "le représentant légal")
+    w.submit({"representative_name": REPRESENTATIVE, "representative_link": "mother"},
+             "l’accord du représentant légal")
+    w.submit({}, "le téléphone du représentant légal", button="Oui")
+    w.submit({"mobile": "07 98 76 54 32"}, "le DMP de l’enfant est créé")
+    w.browser.delete_all_cookies()
+    pro_log_in(w, DESK_AGENT)
+    click(w, "Aider une personne qui a déjà un DMP", "aider : la carte Vitale")
+    w.submit({"nir": LUCAS.nir, "nir_again": LUCAS.nir, "vitale_serial": LUCAS.vitale_serial},
+             "aider : vérifier la carte")
+    w.submit({"seen": "y"}, "aider : les actions d’un mineur")
+    click(w, "Ajouter le 2e représentant légal", "aider : le 2e représentant légal")
+    w.submit({}, "aider : 2e représentant, champs vides")
+    assert w.title().startswith("Erreur : ")
+    w.submit({"representative_name": "Marc MOREAU", "representative_link": "father", "mobile": "06 11 22 33 44"},
+             "aider : la lettre du 2e représentant")
+    assert h1(w) == "La nouvelle lettre est prête"
+    login_id, password = w.text("identifiant"), w.text("mot-de-passe")
+    w.browser.delete_all_cookies()
+    w.go("/connexion", "connexion du 2e représentant")
+    w.submit({"login_id": login_id, "password": password}, "code du 2e représentant")
+    w.submit({"code": w.notifier.last_otp()}, "première connexion du 2e représentant, sous le bandeau")
+    banner = w.browser.find_element(By.CLASS_NAME, "acting-for").text
+    assert banner == "Vous agissez pour Lucas MOREAU. Vous êtes son père."
+
+    assert w.problems == [], "\n".join(w.problems)
+    assert journey_steps_of(w.server.app, {"desk_help.second_representative"}) - w.visited == set()

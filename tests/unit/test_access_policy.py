@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from dmp_web.domain.representatives import Representative
 from dmp_web.domain import access, actors, habilitations
 from dmp_web.domain.access import (
     Action,
@@ -73,6 +74,8 @@ def make_dossier(*, closed=False, regulator=True, break_glass=True, hidden=False
         break_glass_ended_at=ended_at,
         attending_doctor_rpps=attending,
         care_team_rpps=[make_rpps(n) for n in range(1, 100)] if in_team else [],
+        # the table's legal representative acts for the patient (tests/unit/test_representatives_policy.py)
+        representatives=[Representative("rep-1", "Claire Moreau", "mother")],
     )
 
 

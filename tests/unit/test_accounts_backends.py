@@ -97,6 +97,24 @@ def test_two_dossiers_adding_one_login_at_once_get_two_logins(backend):
         assert backend.accounts.find_by_login(login).dossier_id == dossier
 
 
+def test_a_dossier_s_second_slot_is_an_account_of_its_own_found_by_its_own_login(backend):
+    first = backend.accounts.add(account())
+    second = backend.accounts.add(Account(login_id="bob2222", dossier_id=DOSSIER_A, password_hash="", slot="r2",
+                                          email="pere@example.org"))
+    assert backend.accounts.get(DOSSIER_A) == first and backend.accounts.get(DOSSIER_A, "r2") == second
+    assert backend.accounts.find_by_login("BOB2222") == second
+    assert backend.accounts.find_by_login("hup7510") == first
+    with backend.accounts.updating(DOSSIER_A, "r2") as acc:
+        acc.failed_passwords = 1
+    tries = [backend.accounts.get(DOSSIER_A, slot).failed_passwords for slot in ("r2", "")]
+    assert tries == [1, 0]
+    # at 18 the first slot becomes the young adult's: the old identifier opens nothing any more
+    backend.accounts.add(Account(login_id="ado1818", dossier_id=DOSSIER_A, password_hash="", email="lucas@example.org"))
+    assert backend.accounts.get(DOSSIER_A).login_id == "ado1818"
+    assert backend.accounts.find_by_login("hup7510") is None
+    assert backend.accounts.find_by_login("ado1818").email == "lucas@example.org"
+
+
 def test_save_writes_the_account(backend):
     added = backend.accounts.add(account())
     added.email = "autre@example.org"
@@ -135,7 +153,7 @@ def test_on_postgresql_updating_holds_the_account_row_in_the_callers_transaction
     made = PgBackend(fresh_pg_url)
     try:
         made.accounts.add(account())
-        with made.db.transaction() as conn, made.accounts.updating(DOSSIER_A, conn) as acc:
+        with made.db.transaction() as conn, made.accounts.updating(DOSSIER_A, conn=conn) as acc:
             acc.failed_passwords = 1
             with psycopg.connect(fresh_pg_url) as other:  # another server: the row is locked
                 other.execute("SET lock_timeout = '100ms'")

@@ -12,7 +12,7 @@ from dmp_web.store.pg import Database
 from dmp_web.store.pg.migrations import FOLDER, current_version, migrations, upgrade
 
 DOSSIER_TABLES = {"dossiers", "accounts", "documents", "files", "wishes", "reimbursements", "emergencies",
-                  "journal_keys", "job_outputs", "reports", "opening_notices"}
+                  "journal_keys", "job_outputs", "reports", "opening_notices", "history_letters"}
 
 
 def tables(url: str) -> set[str]:

@@ -96,8 +96,10 @@ def test_the_password_changes_the_other_sessions_end_and_this_one_stays(patient,
     assert told == [("Sms", MOBILE), ("Email", EMAIL)]
     assert all(NOTICE in " ".join(m.body.split()) for m in notifier.outbox[before:])
     assert NEW_PASSWORD not in "".join(m.body for m in notifier.outbox[before:])
-    assert journal(app)[-1].action == "password_changed"
-    assert journal(app)[-1].detail == {"note": "password_changed_in_account"}
+    (changed,) = [e for e in journal(app) if e.action == "password_changed"]
+    assert changed.detail == {"note": "password_changed_in_account"}
+    assert [(e.action, e.detail) for e in journal(app)[-2:]] == [  # each sending journaled (services/notices.py)
+        ("password_notice", {"note": "to_holder_by_sms"}), ("password_notice", {"note": "to_holder_by_email"})]
     assert any("Vous avez changé votre mot de passe" in line for line in history_lines(patient))
 
     log_out(patient, "/mon-dmp")
@@ -116,7 +118,9 @@ def test_the_change_stands_when_the_notice_cannot_be_sent(patient, notifier, app
     done = change(patient, DEMO_PASSWORD, follow_redirects=True)
     assert flash(done) == "Votre mot de passe est changé. Vos autres sessions sont fermées."
     assert notifier.outbox[-1].to == EMAIL  # the e-mail still goes
-    assert journal(app)[-1].action == "password_changed"
+    assert [(e.action, e.allowed, e.reason) for e in journal(app)[-3:]] == [
+        ("password_changed", True, ""), ("password_notice", False, "le message n’est pas parti"),
+        ("password_notice", True, "")]
 
 
 def test_a_wrong_current_password_is_refused_counted_and_journaled(patient, app):

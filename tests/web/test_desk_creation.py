@@ -145,9 +145,9 @@ def test_a_pharmacist_creates_a_minor_s_dmp_with_the_legal_representative_s_cons
     representative_page = client.get(REPRESENTATIVE_PAGE)
     assert "Cette personne a moins de 18 ans." in main_text(representative_page)
     answers = {
-        "representative_name": f"  {REPRESENTATIVE} ", "representative_link": "parent", "consent": "yes",
+        "representative_name": f"  {REPRESENTATIVE} ", "representative_link": "mother", "consent": "yes",
     }
-    who = {"representative_name": answers["representative_name"], "representative_link": "parent"}
+    who = {"representative_name": answers["representative_name"], "representative_link": "mother"}
     assert client.submit(REPRESENTATIVE_PAGE, who).headers["Location"] == CONSENT
     consent_page = client.get(CONSENT)
     assert consent_page.soup.h1.get_text(strip=True) == "L’accord du représentant légal"
@@ -172,14 +172,16 @@ def test_a_pharmacist_creates_a_minor_s_dmp_with_the_legal_representative_s_cons
     consent = dossier.consent
     assert (consent.given_by, consent.recorded_by, consent.channel, consent.representative_name) == (
         "legal_representative", "Claire Petit (pharmacien)", "pharmacy", REPRESENTATIVE)
-    assert (dossier.legal_representative_name, dossier.legal_representative_link) == (REPRESENTATIVE, "parent")
+    [representative] = dossier.representatives
+    assert (representative.id, representative.full_name, representative.link, representative.slot) == (
+        "r1", REPRESENTATIVE, "mother", "")
     assert app.extensions["dmp.repos"].accounts.get(dossier.id).mobile == "0798765432"
     [entry] = journal_of(app, dossier)
     assert (entry.action, entry.actor_kind, entry.actor_id) == ("dossier_created", "professional", PHARMACIEN)
     assert entry.reason == REASONS["creation_by_professional"]
     assert entry.detail == {"code": "creation_by_professional", "note": "created_at_desk", "consent": {
         "given_by": "legal_representative", "channel": "pharmacy", "asked_by": "Claire Petit (pharmacien)",
-        "place": "Pharmacie des Lilas, Paris", "representative": REPRESENTATIVE, "link": "parent"}}
+        "place": "Pharmacie des Lilas, Paris", "representative": REPRESENTATIVE, "link": "mother"}}
 
 
 @pytest.mark.parametrize("login_id, channel", [
@@ -203,9 +205,9 @@ def test_the_patient_logs_in_with_the_printed_identifier_and_password(client, no
 def test_the_legal_representative_logs_in_to_the_minor_s_dmp_with_the_letter(client, notifier, app):
     pro_log_in(client, notifier, PHARMACIEN)
     printed = create_at_desk(client, LUCAS, {
-        "representative_name": REPRESENTATIVE, "representative_link": "guardian", "consent": "yes",
+        "representative_name": REPRESENTATIVE, "representative_link": "tuteur", "consent": "yes",
     }, mobile="0798765432")
-    assert dossier_of(app, LUCAS).legal_representative_link == "guardian"
+    assert dossier_of(app, LUCAS).representatives[0].link == "tuteur"
     landing = log_in(other_client(app), notifier, printed.login_id, printed.initial_password)
     assert landing.headers["Location"] == "/mon-dmp/premiere-connexion/coordonnees"
     assert notifier.outbox[-1].to == "0798765432"
@@ -301,12 +303,12 @@ def test_a_minor_s_consent_needs_the_representative_s_name_link_and_answer(clien
     assert page.soup.title.get_text().startswith("Erreur : ")
     assert field_error(page.soup, "representative_name") == "Écrivez le prénom et le nom du représentant légal"
     assert field_error(page.soup, "representative_link") == (
-        "Choisissez le lien avec l’enfant : parent, tuteur ou tutrice")
-    page = client.submit(REPRESENTATIVE_PAGE, {"representative_name": "x" * 81, "representative_link": "parent"})
+        "Choisissez le lien avec l’enfant : mère, père, tutrice ou tuteur")
+    page = client.submit(REPRESENTATIVE_PAGE, {"representative_name": "x" * 81, "representative_link": "mother"})
     assert field_error(page.soup, "representative_name") == "Écrivez au plus 80 caractères"
     assert client.submit(REPRESENTATIVE_PAGE, {"representative_name": REPRESENTATIVE, "representative_link": "mère"}
                          ).status_code == 200  # a forged link is refused
-    assert client.submit(REPRESENTATIVE_PAGE, {"representative_name": REPRESENTATIVE, "representative_link": "parent"}
+    assert client.submit(REPRESENTATIVE_PAGE, {"representative_name": REPRESENTATIVE, "representative_link": "mother"}
                          ).headers["Location"] == CONSENT
     page = client.submit(CONSENT, {})
     assert field_error(page.soup, "consent") == "Appuyez sur Oui ou sur Non : le représentant légal accepte-t-il ?"
@@ -331,7 +333,7 @@ def test_the_mobile_step_says_what_is_wrong(client, notifier, app, mobile, email
 def test_a_minor_s_mobile_is_the_representative_s(client, notifier):
     pro_log_in(client, notifier, PHARMACIEN)
     show_card(client, LUCAS)
-    give_consent(client, {"representative_name": REPRESENTATIVE, "representative_link": "parent", "consent": "yes"})
+    give_consent(client, {"representative_name": REPRESENTATIVE, "representative_link": "mother", "consent": "yes"})
     page = client.submit(CONTACT, {"mobile": ""})
     assert field_error(page.soup, "mobile") == "Écrivez le numéro de portable du représentant légal"
 
@@ -354,7 +356,7 @@ def test_a_dmp_created_meanwhile_sends_the_professional_back_to_the_first_step(c
 
 @pytest.mark.parametrize("person, answers", [
     (MARCEL, {"consent": "no"}),
-    (LUCAS, {"representative_name": REPRESENTATIVE, "representative_link": "parent", "consent": "no"}),
+    (LUCAS, {"representative_name": REPRESENTATIVE, "representative_link": "mother", "consent": "no"}),
 ])
 def test_when_the_answer_is_no_nothing_is_created(client, notifier, app, person, answers):
     pro_log_in(client, notifier, PHARMACIEN)
@@ -376,7 +378,7 @@ def _tries_every_route(client, app):
     token = client.csrf_token(START)  # from the logout button of the refusal page
     answers = {
         START: {"nir": MARCEL.nir, "vitale_serial": MARCEL.vitale_serial},
-        REPRESENTATIVE_PAGE: {"representative_name": REPRESENTATIVE, "representative_link": "parent"},
+        REPRESENTATIVE_PAGE: {"representative_name": REPRESENTATIVE, "representative_link": "mother"},
         CONSENT: {"consent": "yes"},
         CONTACT: {"mobile": "0612345678"},
     }

@@ -128,18 +128,18 @@ def test_a_minor_s_representative_link_starts_on_no_choice(client, notifier, app
     show_card(client, LUCAS)
     page = client.get(REPRESENTATIVE_PAGE)
     select = page.soup.main.find("select", attrs={"name": "representative_link"})
-    assert [o["value"] for o in select.find_all("option")] == ["", "parent", "guardian"]
+    assert [o["value"] for o in select.find_all("option")] == ["", "mother", "father", "tutrice", "tuteur"]
     assert select.find("option", selected=True) is None  # the first option, empty, is what a browser shows
     assert page.soup.main.select("button[name=consent]") == []  # the consent is asked alone, next
     untouched = client.submit(REPRESENTATIVE_PAGE, {"representative_name": REPRESENTATIVE, "representative_link": ""})
     assert field_error(untouched.soup, "representative_link") == (
-        "Choisissez le lien avec l’enfant : parent, tuteur ou tutrice")
+        "Choisissez le lien avec l’enfant : mère, père, tutrice ou tuteur")
 
 
 @pytest.mark.parametrize("path", [CONSENT, REPRESENTATIVE_PAGE])
 def test_the_consent_pages_are_easy_to_read(client, notifier, path):
     pro_log_in(client, notifier, PHARMACIEN)
     show_card(client, LUCAS)
-    client.submit(REPRESENTATIVE_PAGE, {"representative_name": REPRESENTATIVE, "representative_link": "parent"})
+    client.submit(REPRESENTATIVE_PAGE, {"representative_name": REPRESENTATIVE, "representative_link": "mother"})
     report = check_page(client.get(path).get_data(as_text=True))
     assert report.ok, report.findings

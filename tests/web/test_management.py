@@ -106,13 +106,16 @@ def test_the_emergency_choices_can_be_changed_at_any_time(client, notifier, app)
     assert "Le patient ne permet pas d’ouvrir son DMP en urgence." in refused.text
 
 
+NO_LETTERS = {"notices_by_post": "no", "history_by_post": "no"}  # « Mes alertes »: the letters asked
+
+
 def test_the_email_alert_is_turned_on_and_off(client, notifier, app):
     patient_log_in(client, notifier)
-    client.submit("/mon-dmp/gestion/alertes", {"choice": "yes", "openings": "no"})
+    client.submit("/mon-dmp/gestion/alertes", {"choice": "yes", "openings": "no", **NO_LETTERS})
     assert app.extensions["dmp.repos"].dossiers.get(DOSSIER).alert_new_documents is True
     page = client.get("/mon-dmp/gestion").soup.main.get_text(" ")
-    assert "Vous recevez un e-mail à chaque nouveau document." in page
-    client.submit("/mon-dmp/gestion/alertes", {"choice": "no", "openings": "no"})
+    assert "Vous recevez un message à chaque nouveau document." in page
+    client.submit("/mon-dmp/gestion/alertes", {"choice": "no", "openings": "no", **NO_LETTERS})
     assert app.extensions["dmp.repos"].dossiers.get(DOSSIER).alert_new_documents is False
     assert [e.detail["change"] for e in journal(app) if e.action == "manage"][-2:] == [
         {"what": "alerts_on"}, {"what": "alerts_off"}]

@@ -28,6 +28,7 @@ REASON = "Patiente inconsciente à domicile, allergies à vérifier"
 WHEN = "le 23 novembre 2026 à 10 h 00"  # the test clock (9 h 00 UTC), in France
 DURAND_MAIL = "pro01@example.org"  # the médecin traitant's directory account
 TRUSTED_MOBILE = "0699887766"
+NO_LETTERS = {"notices_by_post": "no", "history_by_post": "no"}  # « Mes alertes »: the letters asked
 SECRETS = [words for row in DEMO_DOCUMENTS for words in (row[2], *row[5].splitlines())]  # titles, contents
 
 
@@ -249,7 +250,8 @@ def test_the_box_needs_a_mobile_or_an_email_and_is_journaled(client, notifier, a
 
 def ask_openings(client, notifier, on: bool = True):
     patient_log_in(client, notifier)
-    response = client.submit("/mon-dmp/gestion/alertes", {"choice": "no", "openings": "yes" if on else "no"})
+    response = client.submit("/mon-dmp/gestion/alertes",
+                             {"choice": "no", "openings": "yes" if on else "no", **NO_LETTERS})
     log_out(client, "/mon-dmp")
     return response
 
@@ -265,13 +267,13 @@ def test_the_alerts_page_stores_and_journals_the_second_choice(client, notifier,
     page = client.get("/mon-dmp/gestion/alertes").soup
     assert page.find(id="openings-1").has_attr("checked")  # «Non» until asked
     assert "Nous n’envoyons pas ce message par courrier." in page.main.get_text(" ")
-    missing = client.submit("/mon-dmp/gestion/alertes", {"choice": "no"})
+    missing = client.submit("/mon-dmp/gestion/alertes", {"choice": "no", **NO_LETTERS})
     assert field_error(missing.soup, "openings") == "Choisissez oui ou non"
-    client.submit("/mon-dmp/gestion/alertes", {"choice": "no", "openings": "yes"})
+    client.submit("/mon-dmp/gestion/alertes", {"choice": "no", "openings": "yes", **NO_LETTERS})
     dossier = app.extensions["dmp.repos"].dossiers.get(DOSSIER)
     assert dossier.alert_openings and dossier.alert_openings_since == clock()
     assert client.get("/mon-dmp/gestion/alertes").soup.find(id="openings-0").has_attr("checked")
-    client.submit("/mon-dmp/gestion/alertes", {"choice": "no", "openings": "no"})
+    client.submit("/mon-dmp/gestion/alertes", {"choice": "no", "openings": "no", **NO_LETTERS})
     assert not app.extensions["dmp.repos"].dossiers.get(DOSSIER).alert_openings
     assert [e.detail["change"]["what"] for e in journal(app) if e.action == "manage"][-4:] == [
         "alerts_off", "opening_alerts_on", "alerts_off", "opening_alerts_off"]

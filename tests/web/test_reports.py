@@ -162,8 +162,9 @@ def test_the_agent_marks_it_handled_and_the_patients_history_line_shows_the_stat
     assert "Le signalement est traité." in flashes(done)
     assert "Il n’y a pas de signalement à traiter." in done.soup.main.get_text(" ", strip=True)
     assert "Ce signalement est déjà traité." in client.get(handle).soup.main.get_text(" ", strip=True)
-    last = journal(app)[-1]
+    last, notice = journal(app)[-2:]
     assert (last.actor_kind, last.actor_id, last.action) == ("desk_agent", DESK_AGENT, "report_handled")
+    assert (notice.action, notice.detail) == ("report_notice", {"note": "to_holder_by_email"})  # her codes' way
     log_out(client, "/pro")
 
     patient_log_in(client, notifier)

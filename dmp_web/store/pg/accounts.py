@@ -1,8 +1,8 @@
 """Patients' accounts and creation codes in PostgreSQL: the same records as on files.
 
-An account is a row of `accounts` keyed by its dossier (its record: the file store's row, as
-jsonb); its login identifier is a `dossier_keys` row (kind 'login'), whose primary key makes it
-unique on every server. `updating` takes the dossier's unit-of-work lock and locks the
+An account is a row of `accounts` keyed by its dossier and slot (its record: the file store's
+row, as jsonb); its login identifier is a `dossier_keys` row (kind 'login'), whose primary key
+makes it unique on every server. `updating` takes the dossier's unit-of-work lock and locks the
 account's row (`SELECT … FOR UPDATE`) for the whole change, so two changes of one account take
 turns and none is lost.
 
@@ -33,9 +33,10 @@ class PgAccountRepository:
     def __init__(self, db: Database):
         self.db = db
 
-    def get(self, dossier_id: str, conn: psycopg.Connection | None = None) -> Account | None:
+    def get(self, dossier_id: str, slot: str = "", conn: psycopg.Connection | None = None) -> Account | None:
         with self.db.using(conn) as c:
-            row = c.execute("SELECT record FROM accounts WHERE dossier_id = %s", (dossier_id,)).fetchone()
+            row = c.execute("SELECT record FROM accounts WHERE dossier_id = %s AND slot = %s",
+                            (dossier_id, slot)).fetchone()
         return from_row(Account, row[0]) if row else None
 
     def dossier_of_login(self, login_id: str, conn: psycopg.Connection | None = None) -> str | None:
@@ -47,7 +48,12 @@ class PgAccountRepository:
         # two lookups, not a join: the index is partitioned by its key, the account by its dossier
         with self.db.using(conn) as c:
             dossier_id = self.dossier_of_login(login_id, c)
-            return self.get(dossier_id, c) if dossier_id else None
+            if not dossier_id:
+                return None
+            # a slot given to someone else (a young adult at 18) no longer answers to the old identifier
+            row = c.execute("SELECT record FROM accounts WHERE dossier_id = %s AND lower(login_id) = %s",
+                            (dossier_id, login_key(login_id))).fetchone()
+            return from_row(Account, row[0]) if row else None
 
     def add(self, account: Account, conn: psycopg.Connection | None = None) -> Account:
         """Store a new account under a login identifier no one else has (a taken one is drawn
@@ -69,14 +75,20 @@ class PgAccountRepository:
         with self.db.using(conn) as c:
             self._write(c, account)
 
+    def retire_login(self, dossier_id: str, login_id: str, conn: psycopg.Connection | None = None) -> None:
+        """The identifier opens nothing any more (a representative's, at the minor's 18)."""
+        with self.db.using(conn) as c:
+            c.execute("DELETE FROM dossier_keys WHERE kind = 'login' AND key = %s AND dossier_id = %s",
+                      (login_key(login_id), dossier_id))
+
     @staticmethod
     def _write(c: psycopg.Connection, account: Account) -> None:
-        c.execute("INSERT INTO accounts (dossier_id, login_id, record) VALUES (%s, %s, %s) "
-                  "ON CONFLICT (dossier_id) DO UPDATE SET record = EXCLUDED.record",
-                  (account.dossier_id, account.login_id, Jsonb(to_row(account))))
+        c.execute("INSERT INTO accounts (dossier_id, slot, login_id, record) VALUES (%s, %s, %s, %s) "
+                  "ON CONFLICT (dossier_id, slot) DO UPDATE SET login_id = EXCLUDED.login_id, record = EXCLUDED.record",
+                  (account.dossier_id, account.slot, account.login_id, Jsonb(to_row(account))))
 
     @contextmanager
-    def updating(self, dossier_id: str, conn: psycopg.Connection | None = None) -> Iterator[Account]:
+    def updating(self, dossier_id: str, slot: str = "", conn: psycopg.Connection | None = None) -> Iterator[Account]:
         """Read, change and write the account in one transaction, its row locked throughout: a
         concurrent change waits, then reads what this one wrote. An error in the block writes
         nothing (its own transaction rolls back; the caller's is the caller's to end).
@@ -86,12 +98,14 @@ class PgAccountRepository:
         read the account before cannot write back over this change."""
         with self.db.using(conn) as c:
             c.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (dossier_id,))
-            row = c.execute("SELECT record FROM accounts WHERE dossier_id = %s FOR UPDATE", (dossier_id,)).fetchone()
+            row = c.execute("SELECT record FROM accounts WHERE dossier_id = %s AND slot = %s FOR UPDATE",
+                            (dossier_id, slot)).fetchone()
             if row is None:
                 raise LookupError(dossier_id)
             account = from_row(Account, row[0])
             yield account
-            c.execute("UPDATE accounts SET record = %s WHERE dossier_id = %s", (Jsonb(to_row(account)), dossier_id))
+            c.execute("UPDATE accounts SET record = %s WHERE dossier_id = %s AND slot = %s",
+                      (Jsonb(to_row(account)), dossier_id, slot))
 
 
 def _dossier_of_key(c: psycopg.Connection, key: str) -> str | None:

@@ -25,7 +25,7 @@ class DossierRows:
     """A dossier's rows on PostgreSQL (its journal: the head as stored, how many entries, the last hash)."""
 
     dossier: dict | None = None
-    account: dict | None = None
+    accounts: dict = field(default_factory=dict)  # slot -> record
     keys: set = field(default_factory=set)  # (kind, key)
     documents: dict = field(default_factory=dict)  # document id -> record, in the order added
     blobs: set = field(default_factory=set)
@@ -51,7 +51,7 @@ _JOURNAL = "SELECT " + _JOURNAL_COLUMNS
 # Every row of a dossier in one round trip.
 _STATE = """
 SELECT (SELECT record FROM dossiers WHERE dossier_id = %(d)s),
-       (SELECT record FROM accounts WHERE dossier_id = %(d)s),
+       (SELECT jsonb_object_agg(slot, record) FROM accounts WHERE dossier_id = %(d)s),
        (SELECT jsonb_agg(jsonb_build_array(kind, key)) FROM dossier_keys WHERE dossier_id = %(d)s),
        (SELECT jsonb_agg(record ORDER BY added) FROM documents WHERE dossier_id = %(d)s),
        (SELECT array_agg(blob_id) FROM files WHERE dossier_id = %(d)s AND chunk = 0),
@@ -144,7 +144,7 @@ class PgBulk:
     def state(c: psycopg.Connection, dossier_id: str) -> DossierRows:
         row = c.execute(_STATE, {"d": dossier_id}).fetchone()
         return DossierRows(
-            dossier=row[0], account=row[1], keys={tuple(k) for k in row[2] or ()},
+            dossier=row[0], accounts=row[1] or {}, keys={tuple(k) for k in row[2] or ()},
             documents={r["id"]: r for r in row[3] or ()}, blobs=set(row[4] or ()), wishes=row[5],
             reimbursements=row[6], emergencies=list(row[7] or ()), journal_key=row[8], head=row[9],
             entries=row[10], last_hash=row[11], reports=list(row[12] or ()))
@@ -173,13 +173,15 @@ class PgBulk:
         return taken
 
     @staticmethod
-    def put_account(c: psycopg.Connection, record: dict | None, dossier_id: str) -> None:
-        if record is None:
-            c.execute("DELETE FROM accounts WHERE dossier_id = %s", (dossier_id,))
-            return
-        c.execute("INSERT INTO accounts (dossier_id, login_id, record) VALUES (%s, %s, %s) "
-                  "ON CONFLICT (dossier_id) DO UPDATE SET login_id = EXCLUDED.login_id, record = EXCLUDED.record",
-                  (dossier_id, record["login_id"], Jsonb(record)))
+    def put_accounts(c: psycopg.Connection, dossier_id: str, records: dict, present: dict) -> None:
+        """The dossier's accounts as `records` (slot -> record)."""
+        for slot in present.keys() - records.keys():
+            c.execute("DELETE FROM accounts WHERE dossier_id = %s AND slot = %s", (dossier_id, slot))
+        for slot, record in records.items():
+            if present.get(slot) != record:
+                c.execute("INSERT INTO accounts (dossier_id, slot, login_id, record) VALUES (%s, %s, %s, %s) "
+                          "ON CONFLICT (dossier_id, slot) DO UPDATE SET login_id = EXCLUDED.login_id, "
+                          "record = EXCLUDED.record", (dossier_id, slot, record["login_id"], Jsonb(record)))
 
     @staticmethod
     def put_documents(c: psycopg.Connection, dossier_id: str, rows: list[dict], present: dict) -> None:

@@ -20,7 +20,7 @@ from . import Database
 
 # The tables whose rows belong to one dossier (docs/scaling.md), which an erase empties.
 DOSSIER_TABLES = ("accounts", "documents", "files", "wishes", "reimbursements", "emergencies", "journal_keys",
-                  "jobs", "job_outputs", "reports", "opening_notices", "journal_entries")
+                  "jobs", "job_outputs", "reports", "opening_notices", "journal_entries", "history_letters")
 
 
 class PgDossiers:

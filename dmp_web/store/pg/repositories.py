@@ -13,6 +13,7 @@ from .documents import PgDocumentRepository, PgEmergencyRepository
 from .dossiers import PgDossiers
 from .health import PgHealthRecords
 from .jobs import PgJobStore
+from .history_letters import PgHistoryLetters
 from .notices import PgOpeningNoticeRepository
 from .journal import PgJournal, PgOperatorsJournal
 from .register import PgInsuredRegister
@@ -45,6 +46,7 @@ class PgRepositories:
         self.register = PgInsuredRegister(db)
         self.opening_notices = PgOpeningNoticeRepository(db)  # the hourly «who opened my DMP» message
         self.sharing_codes = PgSharingCodeIndex(db)  # a sharing code's digest -> its dossier
+        self.history_letters = PgHistoryLetters(db)  # «Recevoir mon historique par courrier»
 
     def failed_units(self) -> list[str]:
         return []  # a unit of work is a transaction: a crash rolls it back, nothing is left half done

@@ -60,8 +60,8 @@ class PgUnit:
     def reimbursements(self) -> list[Reimbursement]:
         return self.repos.reimbursements.list(self.dossier_id, conn=self.conn)
 
-    def account(self) -> Account | None:
-        return self.repos.accounts.get(self.dossier_id, conn=self.conn)
+    def account(self, slot: str = "") -> Account | None:
+        return self.repos.accounts.get(self.dossier_id, slot, conn=self.conn)
 
     def reports(self) -> list[Report]:
         return self.repos.reports.of_dossier(self.dossier_id, conn=self.conn)
