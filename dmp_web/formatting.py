@@ -1,6 +1,7 @@
-"""Dates, times and codes written the French way, for pages, letters and messages alike."""
+"""Dates, times, codes and «de» before a name written the French way, for pages, letters and messages alike."""
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -27,3 +28,31 @@ def group_code(code: str, size: int = 4) -> str:
     """RMGA DQEP 2KRG: a long code cut into groups, easier to read and copy."""
     code = "".join(code.split())
     return " ".join(code[i : i + size] for i in range(0, len(code), size))
+
+
+# «y» before a vowel sounds like a consonant («de Yann»), before a consonant like a vowel («d’Yves»).
+_VOWELS = "aeiou"
+
+
+def de(name: str) -> str:
+    """«de Marie», «d’Antoine», «d’Hugo»: «de» before a name, with the elision French needs
+    before a vowel or a mute h. Names with a sounded h (rare among first names) are not told
+    apart: «d’» is the usual written form for them too."""
+    return f"{de_before(name)}{name.strip()}"
+
+
+def de_before(name: str) -> str:
+    """Only the «de » or «d’» of `de`, for a name the page marks up on its own."""
+    plain = unicodedata.normalize("NFKD", name.strip()).encode("ascii", "ignore").decode().casefold()
+    first, second = plain[:1], plain[1:2]
+    elided = bool(plain) and (first in _VOWELS or first == "h" or (first == "y" and second not in _VOWELS))
+    return "d’" if elided else "de "
+
+
+def author_words(kind: str, name: str, *, professional: bool = False, short: bool = False) -> str:
+    """Who added a document, as the reader says it: the patient's own document is «vous» to the
+    patient and «le patient» to a professional, never the journal's «le titulaire». `short`:
+    the name without the job kept beside it («Dr Marie Durand», not «… (médecin, …)»)."""
+    if kind == "holder":
+        return "le patient" if professional else "vous"
+    return name.split(" (", 1)[0] if short else name

@@ -69,6 +69,11 @@ class Profession(str, Enum):
     def label(self) -> str:
         return PROFESSION_LABELS[self]
 
+    def label_for(self, sex: str) -> str:
+        """The label that agrees with the person: «pharmacienne» for a woman, «pharmacien» for a
+        man or when the directory does not say."""
+        return FEMININE_LABELS[self] if sex == FEMALE else PROFESSION_LABELS[self]
+
 
 # Everyday words, as patients say them (easy-to-read French): «kiné» rather than the official
 # «masseur-kinésithérapeute», «dentiste» rather than «chirurgien-dentiste».
@@ -81,6 +86,21 @@ PROFESSION_LABELS = {
     Profession.CHIRURGIEN_DENTISTE: "dentiste",
     Profession.BIOLOGISTE: "biologiste",
 }
+# The same words for a woman. «médecin» and «sage-femme» are the same for both (the Académie
+# keeps «médecin»; a man who is a midwife is a «sage-femme» too).
+FEMININE_LABELS = {
+    Profession.MEDECIN: "médecin",
+    Profession.PHARMACIEN: "pharmacienne",
+    Profession.INFIRMIER: "infirmière",
+    Profession.MASSEUR_KINESITHERAPEUTE: "kiné",
+    Profession.SAGE_FEMME: "sage-femme",
+    Profession.CHIRURGIEN_DENTISTE: "dentiste",
+    Profession.BIOLOGISTE: "biologiste",
+}
+
+# A professional's sex, as the directory gives it (its « civilité »): "F", "M", or "" when unknown.
+FEMALE, MALE, UNKNOWN_SEX = "F", "M", ""
+SEXES = (FEMALE, MALE, UNKNOWN_SEX)
 
 # Specialties of médecins (a short list; the code names follow the French titles).
 SPECIALTIES = {
@@ -158,11 +178,14 @@ class Professional:
     specialty: str = ""
     emergency_regulator: bool = False  # the SAMU–Centre 15 regulator doctor
     workplace: str = ""
+    sex: str = UNKNOWN_SEX  # "F", "M" or "" (the directory may not say): the words agree with it
     kind: ClassVar[ActorKind] = ActorKind.PROFESSIONAL
 
     def __post_init__(self):
         if not rpps_is_valid(self.rpps):
             raise ValueError(f"invalid RPPS number {self.rpps!r}")
+        if self.sex not in SEXES:
+            raise ValueError(f"a professional's sex is F, M or empty, not {self.sex!r}")
         object.__setattr__(self, "profession", Profession(self.profession))
         if self.profession is Profession.MEDECIN:
             if self.specialty not in SPECIALTIES:
@@ -174,11 +197,27 @@ class Professional:
                 raise ValueError("the Centre 15 regulator is a médecin")
 
     @property
+    def profession_label(self) -> str:
+        """«pharmacienne», «infirmier»: the profession in words that agree with the person."""
+        return self.profession.label_for(self.sex)
+
+    @property
     def description(self) -> str:
-        """«médecin, cardiologie», «pharmacien»: what the patient reads in the history."""
+        """«médecin, cardiologie», «pharmacienne»: what the patient reads in the history."""
         if self.specialty:
-            return f"{self.profession.label}, {SPECIALTIES[self.specialty]}"
-        return self.profession.label
+            return f"{self.profession_label}, {SPECIALTIES[self.specialty]}"
+        return self.profession_label
+
+    @property
+    def pronoun(self) -> str:
+        """«Elle» or «Il»; "" when the sex is not known: then write a sentence that needs none
+        («Ce médecin peut…»)."""
+        return {FEMALE: "Elle", MALE: "Il"}.get(self.sex, "")
+
+    @property
+    def doctor_title(self) -> str:
+        """«la docteure» or «le docteur», before a médecin's name without its «Dr»."""
+        return "la docteure" if self.sex == FEMALE else "le docteur"
 
     @property
     def ref(self) -> ActorRef:

@@ -81,6 +81,9 @@ class Term:
     explanation: str
     expansion: str = ""  # what the letters stand for, for an acronym
     forms: tuple[str, ...] = ()  # other written forms, e.g. the plural
+    # the same sentence for a professional's page, where «votre» would mean the professional's
+    # («le carnet de santé du patient»); "" when the explanation already suits them
+    for_professionals: str = ""
 
     @property
     def is_acronym(self) -> bool:
@@ -97,6 +100,10 @@ class Term:
         plain = unicodedata.normalize("NFKD", self.term).encode("ascii", "ignore").decode().lower()
         return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
+    def explanation_for(self, professional: bool = False) -> str:
+        """The sentence to show: the professionals' own one on their pages, when there is one."""
+        return (self.for_professionals or self.explanation) if professional else self.explanation
+
     @property
     def meaning_sentence(self) -> str:
         """«DMP veut dire dossier médical partagé.» for an acronym, else nothing."""
@@ -109,14 +116,16 @@ Glossary = tuple[Term, ...]
 def parse_glossary(entries: Sequence[dict]) -> Glossary:
     terms = []
     for entry in entries:
-        unknown = set(entry) - {"term", "explanation", "expansion", "forms"}
+        unknown = set(entry) - {"term", "explanation", "expansion", "forms", "for_professionals"}
         if unknown or not entry.get("term") or not entry.get("explanation"):
-            raise ValueError(f"glossary entry {entry!r}: needs term and explanation, knows only expansion and forms")
+            raise ValueError(f"glossary entry {entry!r}: needs term and explanation, "
+                             "knows only expansion, forms and for_professionals")
         terms.append(Term(
             term=str(entry["term"]).strip(),
             explanation=" ".join(str(entry["explanation"]).split()),
             expansion=" ".join(str(entry.get("expansion") or "").split()),
             forms=tuple(str(f).strip() for f in entry.get("forms") or ()),
+            for_professionals=" ".join(str(entry.get("for_professionals") or "").split()),
         ))
     return tuple(terms)
 

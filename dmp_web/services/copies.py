@@ -25,8 +25,10 @@ from ..domain.dossier import Dossier, emergency_switches_in_words
 from ..domain.journal import HOLDER_SIDE, JournalEntry
 from ..domain.register import InsuredPerson
 from ..domain.wishes import Wishes
-from ..formatting import PARIS, date_fr, time_fr
+from ..domain.falc import Term
+from ..formatting import PARIS, author_words, date_fr, time_fr
 from ..store.documents import StoredFile
+from ..texts.glossary import terms_in
 from .context import Context
 from .dossier_access import visible_documents
 from .history import describe, kept_from, speakers
@@ -77,6 +79,12 @@ class DossierContent:
     @property
     def emergency_switches(self) -> list[str]:
         return emergency_switches_in_words(self.dossier)
+
+    @property
+    def terms(self) -> list[Term]:
+        """The hard words the history and the lists of professionals use («RPPS»…), explained
+        after the history as the history page does (the copy explains «DMP» at its top)."""
+        return terms_in([*self.history, *self.blocked, *self.attending_rights], known=("DMP",))
 
 
 def _documents_for_copy(ctx: Context, actor, dossier: Dossier) -> list[Document]:
@@ -270,7 +278,7 @@ def build_archive(ctx: Context, actor, dossier: Dossier) -> IO[bytes]:
             items.append(_item(copied.archive_name, copied.file.content_type, data, document={
                 "title": document.title,
                 "type": copied.type_label,
-                "author": document.author_name,
+                "author": author_words(document.author_kind, document.author_name),
                 "added_on": document.created_at.date().isoformat(),
                 "care_date": document.document_date.isoformat() if document.document_date else None,
             }))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable, Iterator
 
-from ..domain.actors import Profession, Professional, rpps_is_valid
+from ..domain.actors import FEMALE, MALE, UNKNOWN_SEX, Profession, Professional, rpps_is_valid
 from ..domain.rpps import OCCUPATIONAL_SPECIALTY, PROFESSION_CODES, person_name, place_name, plain_label, specialty_of
 
 RPPS = "Identifiant PP"
@@ -34,10 +34,12 @@ SPECIALTY_LABEL = "Libellé savoir-faire"
 SITE = "Raison sociale site"
 SIGN = "Enseigne commerciale site"
 TOWN = "Libellé commune (coord. structure)"
+CIVILITY = "Code civilité"  # M or MME (MLLE in old lines): the words of the pages agree with it
 REQUIRED_COLUMNS = (RPPS, LAST_NAME, FIRST_NAME, PROFESSION_CODE, PROFESSION_LABEL, SPECIALTY_LABEL, SITE, TOWN)
-OPTIONAL_COLUMNS = (ID_TYPE, SIGN)
+OPTIONAL_COLUMNS = (ID_TYPE, SIGN, CIVILITY)
 MAX_FIELD = 200  # longer than any name or place in the extract: a longer one is a broken line
 ID_TYPES = {"8": "rpps", "0": "adeli"}
+CIVILITIES = {"M": MALE, "MME": FEMALE, "MLLE": FEMALE, "": UNKNOWN_SEX}
 BATCH = 20_000
 MAX_PROBLEMS_LISTED = 200
 
@@ -60,6 +62,7 @@ class DirectoryLine:
     profession_label: str
     specialty_label: str
     workplace: str
+    sex: str = UNKNOWN_SEX
 
 
 @dataclass
@@ -148,6 +151,9 @@ def _line(number: int, row: list[str], columns: dict[str, int], width: int) -> D
     for name, what in ((LAST_NAME, "le nom"), (FIRST_NAME, "le prénom")):
         if not get[name]:
             raise ValueError(f"ligne {number} : {what} est vide")
+    sex = CIVILITIES.get(get.get(CIVILITY, "").upper().rstrip("."))
+    if sex is None:
+        raise ValueError(f"ligne {number} : la civilité « {get[CIVILITY]} » est inconnue (M, MME ou vide)")
     if not get[PROFESSION_CODE].isdigit():
         raise ValueError(f"ligne {number} : le code de profession « {get[PROFESSION_CODE]} » n’est pas un nombre")
     profession = PROFESSION_CODES.get(get[PROFESSION_CODE])
@@ -155,7 +161,7 @@ def _line(number: int, row: list[str], columns: dict[str, int], width: int) -> D
         number=number, rpps=get[RPPS], id_type=id_type,
         name=person_name(get[FIRST_NAME], get[LAST_NAME], is_doctor=profession is Profession.MEDECIN),
         profession_code=get[PROFESSION_CODE], profession_label=get[PROFESSION_LABEL],
-        specialty_label=get[SPECIALTY_LABEL], workplace=place_name(get[SITE] or get.get(SIGN, ""), get[TOWN]),
+        specialty_label=get[SPECIALTY_LABEL], workplace=place_name(get[SITE] or get.get(SIGN, ""), get[TOWN]), sex=sex,
     )
 
 
@@ -212,7 +218,7 @@ def _professional(line: DirectoryLine, summary: DirectoryImport) -> Professional
         if specialty is None:
             summary.unknown_specialties[line.specialty_label] += 1
             return None
-    return Professional(line.rpps, line.name, profession, specialty, workplace=line.workplace)
+    return Professional(line.rpps, line.name, profession, specialty, workplace=line.workplace, sex=line.sex)
 
 
 def import_directory(path: Path, directory, progress: Callable[[int], None] = lambda n: None) -> DirectoryImport:

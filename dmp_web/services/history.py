@@ -23,7 +23,7 @@ from ..domain.journal import HOLDER_SIDE, JournalEntry
 from ..domain.reports import Report
 from ..domain.sharing import SHARE_DURATION
 from ..domain.wishes import WishItem
-from ..formatting import date_fr, time_fr
+from ..formatting import date_fr, de, time_fr
 from . import dossier_access
 from . import reports as patient_reports
 from .context import Context
@@ -113,7 +113,7 @@ _CHANGES = {
     "break_glass_refused": "un soignant ne peut pas ouvrir votre DMP en urgence",
     "hidden_in_emergency_allowed": "en urgence, un soignant peut lire vos documents cachés",
     "hidden_in_emergency_refused": "en urgence, vos documents cachés restent cachés",
-    "professional_reported": "signalement de {name} (RPPS {rpps})",
+    "professional_reported": "signalement {de_name} (RPPS {rpps})",
     "report_handled": "signalement traité : {name} (RPPS {rpps})",
     # services/notices.py
     "opening_alerts_on": "message quand un soignant ouvre votre DMP activé",
@@ -134,7 +134,8 @@ def _changed(detail: JournaledDetail) -> str:
     """What changed, as the old entries wrote it too; "" if the entry does not say."""
     if detail.change is not None:
         change = detail.change
-        return _CHANGES[change.what].format(name=change.name or change.rpps, rpps=change.rpps)
+        name = change.name or change.rpps
+        return _CHANGES[change.what].format(name=name, rpps=change.rpps, de_name=de(name))
     if detail.legacy and detail.code not in REASONS:  # an older entry: the use case's own text
         return detail.legacy
     return ""
@@ -171,7 +172,7 @@ _OWN_SENTENCES = {
     # « Je ne connais pas cette personne » (services/reports.py): {name} is the reported professional,
     # {actor} the desk agent who handled the report
     "professional_reported": "Vous avez signalé {name} {when}. Vous ne connaissez pas cette personne.",
-    "report_handled": "{actor} a traité votre signalement {when}. Il parlait de {name}.",
+    "report_handled": "{actor} a traité votre signalement {when}. Il parlait {de_name}.",
     # services/notices.py: {told} says to whom and how (_TOLD), {reason} why it did not go
     "emergency_notice": "{told} {when}. C’était pour un accès en urgence à votre DMP.{reason}",
     "openings_notice": "{told} {when}. C’était pour dire qui a ouvert votre DMP.{reason}",
@@ -351,10 +352,11 @@ def who(entry: JournalEntry, professionals: Mapping[str, Professional],
         if professional.profession is Profession.MEDECIN:
             name = professional.name.removeprefix("Dr ").strip()
             # «docteur» already says «médecin»; a specialty other than general practice helps
+            title = professional.doctor_title.capitalize()
             if professional.specialty and professional.specialty != "medecine_generale":
-                return f"Le docteur {name} ({SPECIALTIES[professional.specialty]})"
-            return f"Le docteur {name}"
-        return f"{professional.name} ({professional.profession.label})"
+                return f"{title} {name} ({SPECIALTIES[professional.specialty]})"
+            return f"{title} {name}"
+        return f"{professional.name} ({professional.profession_label})"
     try:
         actor_kind = ActorKind(kind)
     except ValueError:
@@ -379,7 +381,8 @@ def _own_line(entry: JournalEntry, detail: JournaledDetail, when: str, feminine:
     named = (detail.change.name or detail.change.rpps) if detail.change else ""
     told = _told(detail.note, entry.allowed)
     return HistoryLine(entry.at, own.format(when=when, e="e" if feminine else "", reason=reason, choice=choice,
-                                            name=named, actor=who(entry, {}, representatives), told=told),
+                                            name=named, de_name=de(named), actor=who(entry, {}, representatives),
+                                            told=told),
                        entry.emergency, not entry.allowed)
 
 
@@ -393,7 +396,7 @@ def _other_representative(entry: JournalEntry, representatives: Mapping[str, Spe
 
 def _lowered(actor: str) -> str:
     """The actor after «Accès en urgence :»: «le docteur …», names unchanged."""
-    return actor[0].lower() + actor[1:] if actor.startswith(("Le ", "Vous", "Un ", "Quelqu")) else actor
+    return actor[0].lower() + actor[1:] if actor.startswith(("Le ", "La ", "Vous", "Un ", "Quelqu")) else actor
 
 
 def describe(entry: JournalEntry, *, titles: Mapping[str, str],

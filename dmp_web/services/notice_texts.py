@@ -13,7 +13,7 @@ from datetime import datetime
 from ..domain.access import EmergencyKind
 from ..domain.actors import Profession, Professional, SPECIALTIES
 from ..domain.notices import Opening
-from ..formatting import date_fr, time_fr
+from ..formatting import date_fr, de, time_fr
 
 SIGNATURE = "L’Assurance Maladie"
 # The glossary's words for the hard words of the messages (content/glossary.yaml): a message is
@@ -31,11 +31,11 @@ def professional_words(professional: Professional) -> str:
     """«le docteur Marie Durand (médecin)», «Paul Bernard (infirmier)»: who, and their job."""
     if professional.profession is Profession.MEDECIN:
         name = professional.name.removeprefix("Dr ").strip()
-        job = professional.profession.label
+        job = professional.profession_label
         if professional.specialty and professional.specialty != "medecine_generale":
             job = f"{job}, {SPECIALTIES[professional.specialty]}"
-        return f"le docteur {name} ({job})"
-    return f"{professional.name} ({professional.profession.label})"
+        return f"{professional.doctor_title} {name} ({job})"
+    return f"{professional.name} ({professional.profession_label})"
 
 
 def capitalized(text: str) -> str:
@@ -114,13 +114,13 @@ def emergency_sms_to_others(told: EmergencyTold, role: str) -> str:
 
 
 def emergency_subject_to_others(told: EmergencyTold) -> str:
-    return f"Le DMP de {told.patient_name} a été ouvert en urgence"
+    return f"Le DMP {de(told.patient_name)} a été ouvert en urgence"
 
 
 def emergency_email_to_others(told: EmergencyTold, role: str) -> str:
     why = ("Vous êtes son médecin traitant. Le médecin traitant est le médecin choisi par le patient."
            if role == "attending_doctor"
-           else f"Vous êtes la personne de confiance de {told.patient_name}. {TRUSTED_PERSON_MEANS}\n"
+           else f"Vous êtes la personne de confiance {de(told.patient_name)}. {TRUSTED_PERSON_MEANS}\n"
                 f"C’est votre proche, {told.patient_name}, qui nous a demandé de vous prévenir.")
     return (f"Bonjour,\n\n"
             f"{_whose(told, role)} a été ouvert en urgence.\n"
@@ -134,7 +134,7 @@ def emergency_email_to_others(told: EmergencyTold, role: str) -> str:
 
 def _whose(told: EmergencyTold, role: str) -> str:
     return (f"Le DMP de votre patient {told.patient_name}" if role == "attending_doctor"
-            else f"Le DMP de {told.patient_name}")
+            else f"Le DMP {de(told.patient_name)}")
 
 
 # -- the hourly message: who opened the DMP ------------------------------------------------------

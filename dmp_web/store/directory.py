@@ -20,6 +20,8 @@ def _actor_row(actor) -> dict:
         row.update(rpps=actor.rpps, name=actor.name, profession=actor.profession.value,
                    specialty=actor.specialty, emergency_regulator=actor.emergency_regulator,
                    workplace=actor.workplace)
+        if actor.sex:  # kept only when known, so an entry written before the field is unchanged
+            row["sex"] = actor.sex
     elif isinstance(actor, DeskAgent):
         row.update(id=actor.id, name=actor.name, caisse=actor.caisse)
     else:

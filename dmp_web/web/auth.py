@@ -94,8 +94,9 @@ def init_app(app) -> None:
         session.clear()
         rotate(session)
         minutes = current_app.config["DMP_SETTINGS"].session_idle_minutes
-        flash(f"Vous n’avez rien fait pendant {minutes} minutes. Pour votre sécurité, nous vous avons "
-              "déconnecté.", "info")
+        # words that need no agreement with the person («déconnecté» or «déconnectée»)
+        flash(f"Vous n’avez rien fait pendant {minutes} minutes. Pour votre sécurité, la connexion est "
+              "fermée.", "info")
         if kept:
             flash("Nous avons gardé ce que vous avez écrit, pendant 1 heure. Reconnectez-vous pour le "
                   "retrouver.", "info")
@@ -262,7 +263,7 @@ def session_notice():
 def stay_logged_in():
     if htmx and not htmx.boosted:
         return render_template("partials/_session_kept.html")
-    flash("Vous restez connecté.", "success")
+    flash("La connexion reste ouverte.", "success")
     return redirect(url_for("pro.home" if isinstance(current_user._get_current_object(), DirectoryUser)
                             else "patient.home"))
 
@@ -273,7 +274,7 @@ def logout():
     current_user.record_logout()
     logout_user()
     session.clear()
-    flash("Vous êtes déconnecté. À bientôt.", "success")
+    flash("La connexion est fermée. À bientôt.", "success")  # no «déconnecté(e)» to agree
     return redirect(url_for("public.home"))
 
 

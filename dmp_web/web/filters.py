@@ -1,11 +1,11 @@
 """Jinja filters and globals: French dates and times, codes in groups, glossary explanations, who
-sees each of the wishes."""
+sees each of the wishes, and words that agree with a person («de»/«d’», «Elle»/«Il», «bloquée»)."""
 from __future__ import annotations
 
 from ..domain.dossier import emergency_switches_in_words
 from ..domain.falc import Term
 from ..domain.habilitations import wish_readers_in_words
-from ..formatting import date_fr, group_code, time_fr
+from ..formatting import author_words, date_fr, de, de_before, group_code, time_fr
 from ..texts.glossary import find_term, terms_in
 from ..texts.guides import PICTOGRAMS
 
@@ -30,10 +30,32 @@ def wish_readers(item: str) -> str:
     return f"{words[0].upper()}{words[1:]} peuvent le voir."
 
 
+def subject(person, neutral: str) -> str:
+    """«Elle» or «Il» for a person whose sex is known, else a subject that needs none («Ce
+    médecin»). The verb after it must not agree (a participle goes through `agreed`)."""
+    return getattr(person, "pronoun", "") or neutral
+
+
+def agreed(word: str, person) -> str:
+    """A participle or adjective that agrees with the person: «bloquée» for a woman; the
+    masculine when the sex is not known (French's unmarked form)."""
+    return f"{word}e" if getattr(person, "sex", "") == "F" else word
+
+
+def author_of(document, pro: bool = False, short: bool = False) -> str:
+    """The author of a document in the reader's words («vous», «le patient», or the name kept)."""
+    return author_words(document.author_kind, document.author_name, professional=pro, short=short)
+
+
 def init_app(app) -> None:
     app.add_template_filter(date_fr)
     app.add_template_filter(time_fr)
     app.add_template_filter(group_code, "spaced")
+    app.add_template_filter(de)
+    app.add_template_filter(de_before)
+    app.add_template_global(subject)
+    app.add_template_global(agreed)
+    app.add_template_global(author_of)
     app.add_template_global(glossary_term)
     app.add_template_global(pictogram_alt)
     app.add_template_global(wish_readers)

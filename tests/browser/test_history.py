@@ -91,7 +91,7 @@ def test_the_history_pages_pass_axe_with_the_filter_and_page_2(walker):
     click_link(w, "Page suivante", "historique, page 2")
     assert query(w).keys() == {"page", "lignes"} and query(w)["page"] == "2"
     main = w.browser.find_element(By.TAG_NAME, "main").text
-    assert "Claire Petit (pharmacien) a essayé de lire « Consultation du 12 octobre 2026 »" in main
+    assert "Claire Petit (pharmacienne) a essayé de lire « Consultation du 12 octobre 2026 »" in main
     click_link(w, "Page précédente", "historique, page 1 de nouveau")
 
     # htmx: the list is swapped in place, the focus stays on «Filtrer», the change is announced

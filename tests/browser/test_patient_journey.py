@@ -98,7 +98,7 @@ def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
     assert w.browser.find_element(By.TAG_NAME, "h1").text == "Mon DMP"
     w.go("/session/avis", "avis de fin de session")
     w.browser.find_element(By.XPATH, "//button[normalize-space()='Rester connecté']").click()
-    WebDriverWait(w.browser, 10).until(lambda b: "Vous restez connecté." in b.find_element(By.ID, "contenu").text)
+    WebDriverWait(w.browser, 10).until(lambda b: "La connexion reste ouverte." in b.find_element(By.ID, "contenu").text)
     assert w.browser.current_url.endswith("/session/avis")  # htmx swapped the notice: no new page
     w.check("avis de fin de session : rester connecté (htmx)")
     w.go("/mon-dmp", "mon DMP, après l’avis")

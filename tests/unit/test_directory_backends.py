@@ -223,3 +223,19 @@ def test_a_desk_agent_is_never_a_search_result(backend):
     backend.directory.add(DeskAgent("agt0001", "Luc Durand"), new_account())
     backend.directory.put_professionals([doctor(1, "Dr Marie Durand")])
     assert [p.rpps for p in backend.directory.search_professionals("durand")] == [rpps(1)]
+
+
+# -- the professional's sex (the words of the pages agree with it) --------------------------------
+
+def test_a_professional_s_sex_is_kept_and_an_entry_without_it_stays_unchanged(backend):
+    directory = backend.directory
+    directory.add(doctor(1, "Dr Marie Durand", sex="F"), new_account())
+    assert directory.put_professionals([doctor(2, "Dr Jean Petit", sex="M"), doctor(3, "Dr Camille Roux")]) == {
+        rpps(2): "added", rpps(3): "added"}
+    assert [directory.professional(rpps(n)).sex for n in (1, 2, 3)] == ["F", "M", ""]
+    assert directory.professional(rpps(1)).description == "médecin, cardiologie"
+    # an entry written before the field, or without a sex, is the same entry: no change to write
+    assert directory.put_professionals([doctor(3, "Dr Camille Roux")]) == {rpps(3): "unchanged"}
+    assert directory.put_professionals([doctor(3, "Dr Camille Roux", sex="F")]) == {rpps(3): "updated"}
+    assert directory.professional(rpps(3)).sex == "F"
+    assert [p.sex for p in directory.search_professionals("roux")] == ["F"]

@@ -70,8 +70,9 @@ def test_the_queue_is_oldest_first_and_a_handled_report_leaves_it(store):
     assert [r.id for r in store.reports.open_reports()] == [second.id]
     stored = store.reports.find(first.id)
     assert stored == done and (stored.status, stored.note, stored.handled_by_name) == (HANDLED, NOTE, "Nadia Benoît")
-    last = store.journal.entries(DOSSIER)[-1]
-    assert (last.actor_kind, last.actor_id, last.action) == ("desk_agent", "cpam0001", "report_handled")
+    handled, told = store.journal.entries(DOSSIER)[-2:]  # the handling, then the notice that says so
+    assert (handled.actor_kind, handled.actor_id, handled.action) == ("desk_agent", "cpam0001", "report_handled")
+    assert (told.actor_kind, told.action) == ("system", "report_notice")
 
 
 def test_one_open_report_per_professional_and_a_new_one_once_handled(store):

@@ -215,7 +215,7 @@ def test_the_copy_shows_identity_wishes_texts_files_and_history(big):
                      "Fer : 1 comprimé par jour pendant 3 mois.",  # a document's text
                      "Vous avez caché ce document aux professionnels",  # the hidden one stays in the copy
                      "scan-ordonnance.pdf", "photo-grain-de-beaute.png", "mesures-tension.txt",
-                     "Le docteur Marie Durand a lu"):
+                     "La docteure Marie Durand a lu"):
         assert expected in text, expected
 
 
@@ -226,7 +226,7 @@ def history_part(text: str) -> str:
 
 def test_the_paper_history_keeps_what_others_did_and_the_archive_every_entry(big):
     paper = history_part(" ".join(big["pages"]))
-    assert paper.count("Le docteur Marie Durand a ") > 10  # read, or tried to read and refused
+    assert paper.count("La docteure Marie Durand a ") > 10  # read, or tried to read and refused
     for own in ("Vous vous êtes connectée", "Vous avez demandé une copie", "Vous avez écrit votre mot de passe",
                 "Un code de connexion vous a été envoyé"):
         assert own not in paper, own
@@ -237,7 +237,7 @@ def test_the_paper_history_keeps_what_others_did_and_the_archive_every_entry(big
     entries = big["app"].extensions["dmp.repos"].journal.entries(DOSSIER)
     logins = sum(e.action == "login_succeeded" for e in entries)
     assert logins > 10 and archived.count("Vous vous êtes connectée") == logins  # each one, none joined
-    assert archived.count("Le docteur Marie Durand a ") == paper.count("Le docteur Marie Durand a ")
+    assert archived.count("La docteure Marie Durand a ") == paper.count("La docteure Marie Durand a ")
     for own in ("Vous avez demandé une copie de votre DMP à imprimer le 23 novembre 2026",
                 "Vous avez téléchargé la copie de votre DMP à imprimer", "Vous avez écrit votre mot de passe"):
         assert own in archived, own

@@ -171,7 +171,7 @@ def test_a_pharmacist_creates_a_minor_s_dmp_with_the_legal_representative_s_cons
     dossier = dossier_of(app, LUCAS)
     consent = dossier.consent
     assert (consent.given_by, consent.recorded_by, consent.channel, consent.representative_name) == (
-        "legal_representative", "Claire Petit (pharmacien)", "pharmacy", REPRESENTATIVE)
+        "legal_representative", "Claire Petit (pharmacienne)", "pharmacy", REPRESENTATIVE)
     [representative] = dossier.representatives
     assert (representative.id, representative.full_name, representative.link, representative.slot) == (
         "r1", REPRESENTATIVE, "mother", "")
@@ -180,7 +180,7 @@ def test_a_pharmacist_creates_a_minor_s_dmp_with_the_legal_representative_s_cons
     assert (entry.action, entry.actor_kind, entry.actor_id) == ("dossier_created", "professional", PHARMACIEN)
     assert entry.reason == REASONS["creation_by_professional"]
     assert entry.detail == {"code": "creation_by_professional", "note": "created_at_desk", "consent": {
-        "given_by": "legal_representative", "channel": "pharmacy", "asked_by": "Claire Petit (pharmacien)",
+        "given_by": "legal_representative", "channel": "pharmacy", "asked_by": "Claire Petit (pharmacienne)",
         "place": "Pharmacie des Lilas, Paris", "representative": REPRESENTATIVE, "link": "mother"}}
 
 

@@ -19,7 +19,7 @@ LAB = "d0c0000000000002"
 PENDING = "d0c0000000000005"  # by Dr Lefèvre, «Échographie cardiaque…», still to be explained
 NOW = "Le 23 novembre 2026 à 10 h 00"  # the test clock, Paris time: each entry's first line
 REFUSED_TO_PHARMACIST = (
-    f"{NOW} | Claire Petit (pharmacien) a essayé de lire « Consultation du 12 octobre 2026 ». "
+    f"{NOW} | Claire Petit (pharmacienne) a essayé de lire « Consultation du 12 octobre 2026 ». "
     "C’était refusé. Le métier de ce soignant ne lui permet pas de lire ce type de document.")
 
 
@@ -109,7 +109,7 @@ def test_the_title_of_a_document_still_to_be_explained_never_shows(client, notif
     page = client.get(HISTORY)
     shown = lines(page.soup)
     assert f"{NOW} | Le docteur Paul Lefèvre (cardiologie) a lu un document." in shown
-    assert any(s.startswith(f"{NOW} | Claire Petit (pharmacien) a essayé de lire un document.") for s in shown)
+    assert any(s.startswith(f"{NOW} | Claire Petit (pharmacienne) a essayé de lire un document.") for s in shown)
     assert "chographie" not in page.get_data(as_text=True)
 
 
@@ -239,7 +239,7 @@ def test_a_closed_dossier_refuses_its_history_as_it_refuses_every_read(client, n
 
 # -- «Seulement les soignants» (the default) and «Tout voir» --------------------------------------
 
-DURAND_READ = f"{NOW} | Le docteur Marie Durand a lu « Consultation du 12 octobre 2026 »."
+DURAND_READ = f"{NOW} | La docteure Marie Durand a lu « Consultation du 12 octobre 2026 »."
 LISTED = "Vous avez regardé la liste de vos documents"
 
 

@@ -40,7 +40,7 @@ def test_a_professional_found_by_name_is_blocked_then_unblocked(client, notifier
 def test_the_medecin_traitant_cannot_be_blocked_and_the_page_says_why(client, notifier, app):
     patient_log_in(client, notifier)
     search = client.get("/mon-dmp/gestion/bloquer?q=durand").soup.find(id="resultats")
-    assert "C’est votre médecin traitant. Il ne peut pas être bloqué." in search.get_text()
+    assert "C’est votre médecin traitant. Elle ne peut pas être bloquée." in search.get_text()
     assert search.find("button") is None
     forced = _post(client, "/mon-dmp/gestion/bloquer", rpps=DURAND)
     assert "Le médecin traitant ne peut pas être bloqué." in forced.soup.select_one("[aria-live]").get_text()

@@ -301,7 +301,7 @@ def test_several_openings_within_an_hour_make_one_message_and_the_next_hour_anot
     pro_opens(DURAND)  # 10 h 00 in France: nothing sent in the last hour, told at once
     ((_, subject, first),) = to_patient()
     assert subject == "Un soignant a ouvert votre DMP"
-    assert f"- Le docteur Marie Durand (médecin) : {WHEN}." in first
+    assert f"- La docteure Marie Durand (médecin) : {WHEN}." in first
     clock.advance(minutes=10)
     pro_opens(BERNARD)
     clock.advance(minutes=10)
@@ -315,13 +315,13 @@ def test_several_openings_within_an_hour_make_one_message_and_the_next_hour_anot
     second = to_patient()[1][2]
     assert "Des soignants ont ouvert votre DMP." in second
     assert "- Hugo Bernard (infirmier) : le 23 novembre 2026 à 10 h 10." in second
-    assert "- Claire Petit (pharmacien) : le 23 novembre 2026 à 10 h 20." in second
+    assert "- Claire Petit (pharmacienne) : le 23 novembre 2026 à 10 h 20." in second
     assert "Marie Durand" not in second  # told already
     clock.advance(minutes=5)
     pro_opens(DURAND)  # 11 h 05: within the hour of the last message, it waits
     assert len(to_patient()) == 2
     clock.advance(minutes=55)
-    assert worker.flush_notices() == 1 and "Le docteur Marie Durand (médecin) : le 23 novembre 2026 à 11 h 05." in \
+    assert worker.flush_notices() == 1 and "La docteure Marie Durand (médecin) : le 23 novembre 2026 à 11 h 05." in \
         to_patient()[2][2]
     assert_no_document_in(*(m[2] for m in to_patient()))
     assert told_sentences(app) == [

@@ -41,7 +41,7 @@ def test_the_whole_journey_works_without_javascript(client, notifier, app):
     assert "Bonjour Marcel DUPUIS." in home.main.get_text(" ")
 
     out = client.post("/deconnexion", data={"csrf_token": client.csrf_token("/mon-dmp")}, follow_redirects=True)
-    assert "Vous êtes déconnecté" in out.soup.select_one("[aria-live]").get_text()
+    assert "La connexion est fermée." in out.soup.select_one("[aria-live]").get_text()
     assert client.get("/mon-dmp").headers["Location"].startswith("/connexion")
 
     again = log_in(client, notifier, created.login_id, NEW_PASSWORD)

@@ -57,13 +57,13 @@ def test_the_link_shows_on_a_professionals_line_and_not_on_the_patients_own_line
     patient_log_in(client, notifier)
     page = client.get(HISTORY, query_string={"acces": "tous"}).soup  # the patient's own lines too
     offered = report_links(page)
-    assert [text for text, _ in offered] == ["Claire Petit (pharmacien) a ouvert votre DMP."]
+    assert [text for text, _ in offered] == ["Claire Petit (pharmacienne) a ouvert votre DMP."]
     own = [li for li in entries(page) if li.find_all("p")[1].get_text(strip=True).startswith("Vous")]
     assert own and all(li.find("a") is None for li in own)
     report = client.get(offered[0][1]).soup
     assert report.h1.get_text(strip=True) == LINK
     summary = report.select_one("dl.summary-list").get_text(" ", strip=True)
-    assert f"Claire Petit (pharmacien) Numéro RPPS {PETIT} Quand Le {TODAY} à 10 h 00" in summary
+    assert f"Claire Petit (pharmacienne) Numéro RPPS {PETIT} Quand Le {TODAY} à 10 h 00" in summary
     assert report.find("input", attrs={"name": "block", "type": "checkbox"}) is not None
 
 
@@ -96,7 +96,7 @@ def test_a_report_without_a_block_reaches_the_desk_agents_queue(client, notifier
     queue = client.get(QUEUE).soup.main
     shown = queue.select_one("dl.summary-list").get_text(" ", strip=True)
     ins_c = app.extensions["dmp.repos"].dossiers.get(DOSSIER).ins_c
-    for seen in ("Fatima ROCHE", ins_c, "Claire Petit (pharmacien)", PETIT, SENTENCE,
+    for seen in ("Fatima ROCHE", ins_c, "Claire Petit (pharmacienne)", PETIT, SENTENCE,
                  "Le patient n’a pas bloqué ce soignant."):
         assert seen in shown, seen
     text = queue.get_text(" ", strip=True)
@@ -126,7 +126,7 @@ def test_a_report_with_a_block_blocks_the_professional_and_both_are_journaled(cl
 
 def test_the_medecin_traitant_cannot_be_blocked_and_the_page_says_so(client, notifier, app):
     opens_the_dossier(client, notifier, DURAND)
-    path = report_page_of(client, notifier, "Le docteur Marie Durand")
+    path = report_page_of(client, notifier, "La docteure Marie Durand")
     page = client.get(path).soup.main
     assert "Ce soignant est votre médecin traitant. Vous ne pouvez pas le bloquer." in page.get_text(" ", strip=True)
     assert page.find("input", attrs={"name": "block"}) is None
@@ -145,7 +145,7 @@ def test_the_agent_marks_it_handled_and_the_patients_history_line_shows_the_stat
     opens_the_dossier(client, notifier, PETIT)
     path = report_page_of(client, notifier, "Claire Petit")
     reported = send_report(client, path, sentence=SENTENCE)
-    line = next(li for li in entries(reported.soup) if "Claire Petit (pharmacien) a ouvert" in li.get_text())
+    line = next(li for li in entries(reported.soup) if "Claire Petit (pharmacienne) a ouvert" in li.get_text())
     assert line.select_one(".history-entry__report").get_text(" ", strip=True) == \
         f"Signalé le {TODAY}. La caisse va regarder."
     assert report_links(reported.soup) == []  # one open report per professional: no second link
@@ -169,7 +169,7 @@ def test_the_agent_marks_it_handled_and_the_patients_history_line_shows_the_stat
 
     patient_log_in(client, notifier)
     page = client.get(HISTORY).soup
-    line = next(li for li in entries(page) if "Claire Petit (pharmacien) a ouvert" in li.get_text())
+    line = next(li for li in entries(page) if "Claire Petit (pharmacienne) a ouvert" in li.get_text())
     told = " ".join(p.get_text(" ", strip=True) for p in line.find_all("p")[2:])
     assert told == f"Traité par la caisse le 24 novembre 2026. La réponse de la caisse : {NOTE}"
     assert line.find("p", attrs={"data-free-text": True}).get_text() == NOTE

@@ -30,7 +30,7 @@ def test_asking_for_the_notice_does_not_keep_the_session_open_but_the_button_doe
     clock.advance(minutes=13)
     token = client.csrf_token("/session/avis")
     kept = client.post("/session/rester-connecte", data={"csrf_token": token}, headers=HX)
-    assert "Vous restez connecté." in kept.get_data(as_text=True)
+    assert "La connexion reste ouverte." in kept.get_data(as_text=True)
     clock.advance(minutes=14)  # 27 minutes after the login, 14 after the button
     assert client.get("/mon-dmp").status_code == 200
 
@@ -41,4 +41,4 @@ def test_without_htmx_the_notice_and_the_button_are_whole_pages(client, notifier
     assert page.soup.h1.get_text(strip=True) == "Votre session"
     assert page.soup.find("button", string="Rester connecté") is not None
     stayed = client.submit("/session/avis", {}, action="/session/rester-connecte", follow_redirects=True)
-    assert "Vous restez connecté." in stayed.soup.select_one("[aria-live]").get_text()
+    assert "La connexion reste ouverte." in stayed.soup.select_one("[aria-live]").get_text()
