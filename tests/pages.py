@@ -146,6 +146,7 @@ JOURNEY_STEPS: dict[str, str] = {
     "desk_help.contact": "a link of the actions page, after the card was seen",
     "desk_help.second_representative": "a link of the actions page, on a minor's DMP with 1 legal representative",
     "desk_help.identifier": "a form of the actions page (POST)",
+    "desk_help.whom": "the buttons of the actions page on a minor's DMP with 2 representatives (POST)",
     "desk_help.close": "a link of the actions page, after the card was seen",
     "desk_help.reopen": "a button of the actions page (POST)",
     "desk_help.end": "a button of the actions page (POST)",

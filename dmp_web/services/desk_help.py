@@ -45,6 +45,8 @@ class Found:
     has_mobile: bool
     has_email: bool
     may_add_representative: bool = False  # a minor's DMP with one legal representative
+    # a minor's representatives while they act: (slot, name); with 2, the agent says whom they help
+    representatives: tuple[tuple[str, str], ...] = ()
 
 
 def may_help(ctx: Context, actor) -> Decision:
@@ -67,13 +69,24 @@ def _person_and_dossier(ctx: Context, actor, nir: str, vitale_serial: str) -> tu
     return person, dossier
 
 
-def find(ctx: Context, actor, nir: str, vitale_serial: str) -> Found:
+def find(ctx: Context, actor, nir: str, vitale_serial: str, slot: str = FIRST_SLOT) -> Found:
+    """The person and their DMP; for a minor, `slot` says which representative's account the
+    agent helps with (its name, its contacts)."""
     person, dossier = _person_and_dossier(ctx, actor, nir, vitale_serial)
-    account = ctx.repos.accounts.get(dossier.id)
-    first = dossier.representative_in(FIRST_SLOT)
-    return Found(dossier.id, person.full_name, person.birth_date, first.full_name if first else "",
+    slot = _helped_slot(dossier, slot)
+    account = ctx.repos.accounts.get(dossier.id, slot)
+    helped = dossier.representative_in(slot)
+    return Found(dossier.id, person.full_name, person.birth_date, helped.full_name if helped else "",
                  dossier.status != "open", bool(account and account.mobile), bool(account and account.email),
-                 may_add_representative=dossier.may_add_representative and dossier.status == "open")
+                 may_add_representative=dossier.may_add_representative and dossier.status == "open",
+                 representatives=tuple((r.slot, r.full_name) for r in dossier.active_representatives))
+
+
+def _helped_slot(dossier: Dossier, slot: str) -> str:
+    """The account the agent acts on: the first one, or an active representative's."""
+    if slot == FIRST_SLOT or dossier.representative_in(slot) is not None:
+        return slot
+    raise Refused("not_found")
 
 
 def _said(actor, action: str, note: str = "") -> dict:
@@ -107,24 +120,25 @@ def confirm_identity(ctx: Context, actor, nir: str, vitale_serial: str) -> Found
     return find(ctx, actor, nir, vitale_serial)
 
 
-def new_letter(ctx: Context, actor, nir: str, vitale_serial: str) -> DeskCredentials:
+def new_letter(ctx: Context, actor, nir: str, vitale_serial: str, slot: str = FIRST_SLOT) -> DeskCredentials:
     """A new initial password, printed on a new credential letter (the same as at creation). The
     old password stops working, every session ends, and the first connection starts again."""
     person, dossier = _person_and_dossier(ctx, actor, nir, vitale_serial)
+    slot = _helped_slot(dossier, slot)
     password = new_initial_password()
 
     def stage(unit, fresh: Dossier) -> None:
-        account = unit.account()
+        account = unit.account(slot)
         account.set_initial_password(password)
         account.first_connection_step = FIRST_STEP
         account.otp = None  # a code sent before is void
         unit.save_account(account)
-        unit.end_sessions(session_owner("patient", fresh.id))
+        unit.end_sessions(session_owner("patient", fresh.id, slot))
 
     _help(ctx, actor, dossier, "desk_letter_printed", stage)
-    account = ctx.repos.accounts.get(dossier.id)
-    first = dossier.representative_in(FIRST_SLOT)
-    representative = first.full_name if first else ""
+    account = ctx.repos.accounts.get(dossier.id, slot)
+    helped = dossier.representative_in(slot)
+    representative = helped.full_name if helped else ""
     return DeskCredentials(
         dossier.id, account.login_id, password, dossier.ins_c, local_day(ctx.now()),
         representative or person.full_name, person.address.lines(),
@@ -160,15 +174,17 @@ def add_representative(ctx: Context, actor, nir: str, vitale_serial: str, *, nam
     )
 
 
-def change_contact(ctx: Context, actor, nir: str, vitale_serial: str, *, mobile: str, email: str) -> None:
+def change_contact(ctx: Context, actor, nir: str, vitale_serial: str, *, mobile: str, email: str,
+                   slot: str = FIRST_SLOT) -> None:
     """A new mobile, a new e-mail, or both ("" leaves one as it is)."""
     if not (mobile or email):
         raise Refused("nothing_to_change")
     _person, dossier = _person_and_dossier(ctx, actor, nir, vitale_serial)
+    slot = _helped_slot(dossier, slot)
     before = []
 
     def stage(unit, _fresh) -> None:
-        account = unit.account()
+        account = unit.account(slot)
         before[:] = [replace(account)]
         if mobile:
             account.mobile = mobile
@@ -182,10 +198,11 @@ def change_contact(ctx: Context, actor, nir: str, vitale_serial: str, *, mobile:
     notices.contact_changed(ctx, dossier, before[0], mobile=bool(mobile), email=bool(email))
 
 
-def resend_identifier(ctx: Context, actor, nir: str, vitale_serial: str, channel: str) -> str:
+def resend_identifier(ctx: Context, actor, nir: str, vitale_serial: str, channel: str,
+                      slot: str = FIRST_SLOT) -> str:
     """The identifier again, by SMS, e-mail or post (patient_login.identifier_way): the way it went."""
     person, dossier = _person_and_dossier(ctx, actor, nir, vitale_serial)
-    account = ctx.repos.accounts.get(dossier.id)
+    account = ctx.repos.accounts.get(dossier.id, _helped_slot(dossier, slot))
     way = identifier_way(account, channel)
     _help(ctx, actor, dossier, "desk_identifier_sent", note=way)
     deliver_identifier(ctx, person, account, way)

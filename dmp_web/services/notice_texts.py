@@ -72,6 +72,7 @@ class EmergencyTold:
     kind: EmergencyKind
     reason: str
     patient_name: str = ""  # for the médecin traitant and the trusted person: whose DMP it is
+    patient_sex: str = ""  # "F" or "M", as the register says: «votre patiente», «votre patient»
 
     @property
     def how(self) -> str:
@@ -133,7 +134,8 @@ def emergency_email_to_others(told: EmergencyTold, role: str) -> str:
 
 
 def _whose(told: EmergencyTold, role: str) -> str:
-    return (f"Le DMP de votre patient {told.patient_name}" if role == "attending_doctor"
+    patient = "votre patiente" if told.patient_sex == "F" else "votre patient"
+    return (f"Le DMP de {patient} {told.patient_name}" if role == "attending_doctor"
             else f"Le DMP {de(told.patient_name)}")
 
 

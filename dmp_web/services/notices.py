@@ -78,7 +78,7 @@ def emergency_opened(ctx: Context, actor: Professional, dossier: Dossier, access
     try:
         person = ctx.register.get(dossier.holder_nir)
         told = texts.EmergencyTold(texts.professional_words(actor), access.started_at, access.kind, access.reason,
-                                   person.short_name if person else "")
+                                   person.short_name if person else "", person.sex if person else "")
         tell_holder(ctx, dossier, texts.emergency_notice(told, ctx.site_url))
         _tell_attending_doctor(ctx, dossier, told, actor)
         _tell_trusted_person(ctx, dossier, told)

@@ -51,7 +51,7 @@ LABELS = {
     "documents": "Documents", "files": "Fichiers des documents", "wishes": "Souhaits",
     "reimbursements": "Remboursements", "emergencies": "Accès en urgence", "journal_keys": "Clés des historiques",
     "journal_heads": "Têtes d’historique", "journal_entries": "Entrées d’historique",
-    "reports": "Signalements des patients",
+    "reports": "Signalements des patients", "history_letters": "Historiques mensuels par courrier",
 }
 
 
@@ -195,7 +195,8 @@ def _in_files(store: FileStore, dossier_id: str) -> DossierRows:
         reimbursements=reimbursements["sealed"] if reimbursements else None,
         emergencies=_read(store, (*folder, "emergencies.json")), journal_key=key["sealed"] if key else None,
         head=head, **_journal_end(head),
-        reports=sorted(_read(store, (*folder, "reports.json")), key=lambda r: (r["reported_at"], r["id"])))
+        reports=sorted(_read(store, (*folder, "reports.json")), key=lambda r: (r["reported_at"], r["id"])),
+        history_letters={row["month"]: row for row in _read(store, (*folder, "history-letters.json"))})
 
 
 def _journal_end(head: dict | None) -> dict:
@@ -217,6 +218,7 @@ def _count(counts: Counter, rows: DossierRows) -> None:
     counts["journal_heads"] += rows.head is not None
     counts["journal_entries"] += rows.entries
     counts["reports"] += len(rows.reports)
+    counts["history_letters"] += len(rows.history_letters)
 
 
 # -- one dossier, in one transaction -------------------------------------------------------------
@@ -274,6 +276,8 @@ def _write_dossier(files, bulk: PgBulk, c, dossier_id: str, source: DossierRows,
         bulk.put_journal_key(c, dossier_id, source.journal_key)
     if source.reports != there.reports:
         bulk.put_reports(c, dossier_id, source.reports)
+    if source.history_letters != there.history_letters:
+        bulk.put_history_letters(c, dossier_id, source.history_letters)
     _copy_journal(bulk, c, files.journal.files(dossier_id), source, there)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..forms.desk import (
@@ -46,7 +46,7 @@ def _visit(seen: bool = True) -> tuple[dict, desk.Found]:
     if state is None or (seen and not state.get("seen")):
         abort(redirect(url_for("desk_help.find")))
     try:
-        found = desk.find(ctx(), _actor(), state["nir"], state["vitale_serial"])
+        found = desk.find(ctx(), _actor(), state["nir"], state["vitale_serial"], state.get("slot", ""))
     except Refused:
         session.pop(VISIT, None)
         abort(redirect(url_for("desk_help.find")))
@@ -95,8 +95,21 @@ def new_letter():
     state, _found = _visit()
     if not DeskActionForm().validate_on_submit():
         abort(400)
-    _keep_letter(desk.new_letter(ctx(), _actor(), *_card(state)))
+    _keep_letter(desk.new_letter(ctx(), _actor(), *_card(state), slot=state.get("slot", "")))
     return redirect(url_for("desk_help.letter_page"))
+
+
+@bp.post("/pour-qui")
+def whom():
+    """A minor's DMP with 2 representatives: the agent presses the name of the one at the desk."""
+    state, found = _visit()
+    slot = request.form.get("slot", "")
+    if not DeskActionForm().validate_on_submit():
+        abort(400)
+    if slot not in {s for s, _name in found.representatives}:
+        abort(404)  # no such representative on this DMP
+    seal(VISIT, {**state, "slot": slot})
+    return redirect(url_for("desk_help.actions"))
 
 
 @bp.route("/representant", methods=["GET", "POST"])
@@ -153,7 +166,8 @@ def contact():
     state, found = _visit()
     form = DeskNewContactForm()
     if form.validate_on_submit():
-        desk.change_contact(ctx(), _actor(), *_card(state), mobile=form.mobile.data, email=form.email.data)
+        desk.change_contact(ctx(), _actor(), *_card(state), mobile=form.mobile.data, email=form.email.data,
+                            slot=state.get("slot", ""))
         flash("Le changement est enregistré.", "success")
         return redirect(url_for("desk_help.actions"))
     return render_template("pages/desk_help/contact.html", form=form, person=found)
@@ -165,7 +179,7 @@ def identifier():
     form = DeskIdentifierForm()
     if not form.validate_on_submit():
         return render_template("pages/desk_help/actions.html", person=found, form=form), 400
-    way = desk.resend_identifier(ctx(), _actor(), *_card(state), form.channel.data)
+    way = desk.resend_identifier(ctx(), _actor(), *_card(state), form.channel.data, slot=state.get("slot", ""))
     flash(f"L’identifiant est envoyé {WAYS[way]}.", "success")
     return redirect(url_for("desk_help.actions"))
 

@@ -180,6 +180,9 @@ def test_a_minor_s_second_representative_is_added_at_the_desk_and_logs_in_under_
              "aider : la lettre du 2e représentant")
     assert h1(w) == "La nouvelle lettre est prête"
     login_id, password = w.text("identifiant"), w.text("mot-de-passe")
+    click(w, "Retour aux actions", "aider : les actions, 2 représentants légaux")
+    w.submit({}, "aider : le 2e représentant est à la caisse", button="Marc MOREAU")
+    assert w.text("aide").startswith("Vous aidez Marc MOREAU.")
     w.browser.delete_all_cookies()
     w.go("/connexion", "connexion du 2e représentant")
     w.submit({"login_id": login_id, "password": password}, "code du 2e représentant")

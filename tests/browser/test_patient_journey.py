@@ -105,10 +105,10 @@ def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
     other = second_session(w.server.app, login_id, NEW_PASSWORD)  # the same person, on another computer
     w.follow("Mon compte", "mon compte")
     main = w.browser.find_element(By.TAG_NAME, "main").text
-    assert "Vous êtes connecté sur 2 appareils." in main and "Chrome, Linux : cet appareil." in main
+    assert "Votre DMP est ouvert sur 2 appareils." in main and "Chrome, Linux : cet appareil." in main
     w.submit({}, "mon compte : autres sessions fermées", button="Fermer toutes les autres sessions")
     assert "Vos autres sessions sont fermées." in w.browser.find_element(By.ID, "flash-area").text
-    assert "Vous êtes connecté sur 1 appareil." in w.browser.find_element(By.TAG_NAME, "main").text
+    assert "Votre DMP est ouvert sur 1 appareil." in w.browser.find_element(By.TAG_NAME, "main").text
     assert other.get("/mon-dmp").status_code == 302  # that session is closed
     w.follow("Changer mon mot de passe", "changer mon mot de passe")
     w.submit({"current_password": "mauvais", "new_password": "court", "new_password_confirm": "autre"},

@@ -12,6 +12,8 @@ import pytest
 from bench.copy_store import add_dossiers, extra_id
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD, INSURED
 from dmp_web.domain.access import EmergencyAccess
+from dmp_web.domain.accounts import Account
+from dmp_web.domain.history_letters import HistoryLetter
 from dmp_web.domain.journal import OPERATORS_JOURNAL, Actor
 from dmp_web.domain.reports import Report
 from dmp_web.domain.wishes import Wishes
@@ -72,6 +74,10 @@ def grown_store(root):
                                 sentence="Je ne la connais pas."))
         unit.journal(at=AT, actor=Actor("holder", DOSSIER, "le titulaire"), action="professional_reported")
         unit.commit()
+    # a second account in the dossier (a minor's second representative's slot), a monthly letter sent
+    repos.accounts.add(Account(login_id="rep2000", dossier_id=DOSSIER, password_hash="", slot="r2",
+                               mobile="0611223344"))
+    repos.history_letters.update(DOSSIER, "2026-10", lambda _none: HistoryLetter("2026-10", "a" * 32, AT))
     add_dossiers(repos, 300)
     gone = repos.dossiers.get(extra_id(1))
     with repos.unit(gone.id) as unit:  # erased (purge-closed): only its head stays, marked
@@ -88,7 +94,7 @@ def test_a_grown_store_is_copied_whole_and_an_app_on_the_copy_shows_the_same(tmp
     first = copy(files_app, fresh_pg_url)
     assert first.exit_code == 0, first.output
     assert "301 DMP copié(s), 0 déjà dans la base" in first.output
-    assert "Vérification : 302 historique(s) et 17 tables comptées, 0 problème." in first.output
+    assert "Vérification : 302 historique(s) et 18 tables comptées, 0 problème." in first.output
     assert "Les sessions ne sont pas copiées" in first.output
     for person in INSURED:  # no NIR, no name, no address of the database (it may hold a password)
         assert person.nir not in first.output and person.birth_name not in first.output
@@ -113,6 +119,9 @@ def test_a_grown_store_is_copied_whole_and_an_app_on_the_copy_shows_the_same(tmp
         assert pg.emergencies.all(dossier_id) == files.emergencies.all(dossier_id)
         assert pg.reimbursements.list(dossier_id) == files.reimbursements.list(dossier_id)
         assert pg.reports.of_dossier(dossier_id) == files.reports.of_dossier(dossier_id)
+    assert pg.accounts.get(DOSSIER, "r2") == files.accounts.get(DOSSIER, "r2") is not None
+    assert pg.accounts.find_by_login("rep2000").slot == "r2"
+    assert pg.history_letters.get(DOSSIER, "2026-10") == files.history_letters.get(DOSSIER, "2026-10") is not None
     assert pg.dossiers.find_by_nir(f"2{7:014d}").id == extra_id(7)
     assert pg.accounts.find_by_login("cps000007").dossier_id == extra_id(7)
     assert pg.journal.head(extra_id(1)) == files.journal.head(extra_id(1)) and pg.journal.head(extra_id(1)).purged_at

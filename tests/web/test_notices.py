@@ -110,7 +110,7 @@ def test_break_glass_tells_the_patient_the_attending_doctor_and_the_trusted_pers
                  "C’était un accès « bris de glace ».", f"Sa raison : « {REASON} ».", "/connexion"):
         assert said in to_patient[2]
     assert to_doctor[:2] == (DURAND_MAIL, "Le DMP de Fatima ROCHE a été ouvert en urgence")
-    assert (f"Le DMP de votre patient Fatima ROCHE a été ouvert en urgence.\n"
+    assert (f"Le DMP de votre patiente Fatima ROCHE a été ouvert en urgence.\n"
             f"Le DMP est le carnet de santé sur internet.\nC’était {WHEN}.") in to_doctor[2]
     assert "le docteur Paul Lefèvre (médecin, cardiologie)" in to_doctor[2] and REASON in to_doctor[2]
     ((number, text),) = sms_sent(tmp_path)

@@ -159,3 +159,31 @@ def test_an_adult_s_dmp_offers_no_representative_and_no_hiding_from_them(client,
         "hidden_from_representatives": "y"})
     forged = next(d for d in app.extensions["dmp.repos"].documents.list(DOSSIER) if d.title == "Forgé")
     assert not forged.hidden_from_representatives  # means nothing on an adult's DMP
+
+
+def test_the_desk_helps_the_representative_at_the_desk_with_their_own_account(client, notifier, app):
+    lucas_with_his_mother(client, notifier, app)
+    father = add_the_father(client, notifier, app)
+    dossier = dossier_of(app, LUCAS)
+    accounts = app.extensions["dmp.repos"].accounts
+    mother_login = accounts.get(dossier.id).login_id
+    desk = other_client(app)
+    pro_log_in(desk, notifier, DESK_AGENT)
+    card_seen(desk, LUCAS)
+    page = desk.get(ACTIONS)
+    assert main_text(page).count("Vous aidez Sophie MOREAU.") == 1  # the first one, until told otherwise
+    buttons = [b.get_text(strip=True) for b in page.soup.select("form[action='/pro/aider/pour-qui'] button")]
+    assert buttons == [REPRESENTATIVE, FATHER]
+    token = desk.csrf_token(ACTIONS)
+    assert desk.post("/pro/aider/pour-qui", data={"csrf_token": token, "slot": "r9"}).status_code == 404
+    assert desk.post("/pro/aider/pour-qui", data={"csrf_token": token, "slot": SECOND_SLOT}).status_code == 302
+    assert "Vous aidez Marc MOREAU." in main_text(desk.get(ACTIONS))
+    desk.submit("/pro/aider/contact", {"mobile": "07 00 00 00 01"})
+    assert accounts.get(dossier.id, SECOND_SLOT).mobile == "0700000001"
+    assert accounts.get(dossier.id).mobile == "0612345678"  # the mother's is untouched
+    letter = desk.post("/pro/aider/nouvelle-lettre", data={"csrf_token": desk.csrf_token(ACTIONS)},
+                       follow_redirects=True)
+    assert "Donnez la lettre à Marc MOREAU, représentant légal de Lucas MOREAU." in main_text(letter)
+    assert letter.soup.find(id="identifiant").get_text(strip=True) == father.login_id
+    assert accounts.get(dossier.id, SECOND_SLOT).first_connection_step == 1
+    assert accounts.get(dossier.id).login_id == mother_login and accounts.get(dossier.id).first_connection_step == 4

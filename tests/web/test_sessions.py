@@ -113,6 +113,7 @@ def test_mon_compte_lists_the_sessions_and_closes_the_others_without_javascript(
     page = client.get("/mon-dmp/compte").soup
     items = [li.get_text(" ", strip=True) for li in page.main.select(".session-list li")]
     assert len(items) == 2 and sum("cet appareil" in item for item in items) == 1
+    assert "Votre DMP est ouvert sur 2 appareils." in page.main.get_text(" ")  # nothing to agree with the person
     closed = client.submit("/mon-dmp/compte", {}, action="/mon-dmp/compte/fermer-les-autres-sessions",
                            follow_redirects=True)
     assert "Vos autres sessions sont fermées." in closed.soup.select_one("[aria-live]").get_text()

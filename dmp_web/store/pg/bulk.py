@@ -37,6 +37,7 @@ class DossierRows:
     entries: int = 0
     last_hash: str | None = None
     reports: list = field(default_factory=list)  # the patients' reports, rows as stored, oldest first
+    history_letters: dict = field(default_factory=dict)  # month -> the monthly letter's state
 
 
 # A journal's head as stored, how many entries it has, the last one's hash.
@@ -59,7 +60,8 @@ SELECT (SELECT record FROM dossiers WHERE dossier_id = %(d)s),
        (SELECT convert_from(sealed, 'UTF8') FROM reimbursements WHERE dossier_id = %(d)s),
        (SELECT jsonb_agg(record ORDER BY added) FROM emergencies WHERE dossier_id = %(d)s),
        (SELECT wrapped FROM journal_keys WHERE dossier_id = %(d)s),""" + _JOURNAL_COLUMNS + """,
-       (SELECT jsonb_agg(record ORDER BY reported_at, report_id) FROM reports WHERE dossier_id = %(d)s)"""
+       (SELECT jsonb_agg(record ORDER BY reported_at, report_id) FROM reports WHERE dossier_id = %(d)s),
+       (SELECT jsonb_object_agg(month, record) FROM history_letters WHERE dossier_id = %(d)s)"""
 
 # What verify counts, table by table (the names are the report's keys).
 COUNTS = {
@@ -80,6 +82,7 @@ COUNTS = {
     "journal_heads": "SELECT count(*) FROM journal_heads",
     "journal_entries": "SELECT count(*) FROM journal_entries",
     "reports": "SELECT count(*) FROM reports",
+    "history_letters": "SELECT count(*) FROM history_letters",
 }
 
 
@@ -147,7 +150,7 @@ class PgBulk:
             dossier=row[0], accounts=row[1] or {}, keys={tuple(k) for k in row[2] or ()},
             documents={r["id"]: r for r in row[3] or ()}, blobs=set(row[4] or ()), wishes=row[5],
             reimbursements=row[6], emergencies=list(row[7] or ()), journal_key=row[8], head=row[9],
-            entries=row[10], last_hash=row[11], reports=list(row[12] or ()))
+            entries=row[10], last_hash=row[11], reports=list(row[12] or ()), history_letters=row[13] or {})
 
     @staticmethod
     def put_dossier(c: psycopg.Connection, record: dict) -> None:
@@ -229,6 +232,14 @@ class PgBulk:
                 "ON CONFLICT DO NOTHING",
                 [(dossier_id, _access_id(r), r["rpps"], datetime.fromisoformat(r["started_at"]) + EMERGENCY_DURATION,
                   Jsonb(r)) for r in rows])
+
+    @staticmethod
+    def put_history_letters(c: psycopg.Connection, dossier_id: str, records: dict) -> None:
+        """The monthly letters' states as `records` (month -> record): a month sent stays sent."""
+        c.execute("DELETE FROM history_letters WHERE dossier_id = %s", (dossier_id,))
+        for month, record in records.items():
+            c.execute("INSERT INTO history_letters (dossier_id, month, record) VALUES (%s, %s, %s)",
+                      (dossier_id, month, Jsonb(record)))
 
     @staticmethod
     def put_reports(c: psycopg.Connection, dossier_id: str, rows: list[dict]) -> None:
