@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .domain.help_line import DEFAULT_HOURS, DEFAULT_PHONE, HelpLine
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("production", "development", "testing")
 SECRET_KEY_MIN_LENGTH = 32
@@ -43,6 +45,7 @@ KNOWN = (
     "DMP_SITE_URL", "DMP_SMTP_HOST", "DMP_SMTP_PORT", "DMP_SMTP_FROM", "DMP_SMTP_USER",
     "DMP_SMTP_PASSWORD", "DMP_SMTP_STARTTLS", "DMP_SMS_EMAIL_DOMAIN", "DMP_TRUSTED_PROXIES",
     "DMP_RATELIMIT_STORAGE_URL", "DMP_WORKER_EMBEDDED", "DMP_WORKER_THREADS", "DMP_DATABASE_URL",
+    "DMP_HELP_PHONE", "DMP_HELP_HOURS",
     *SERVER_SETTINGS,
 )
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE)
@@ -84,6 +87,13 @@ class Settings:
     worker_threads: int = 2  # jobs made at once by one worker
     # DMP_DATABASE_URL: the PostgreSQL store, for several servers (its password stays out of logs)
     database_url: str | None = field(default=None, repr=False)
+    # The help line printed on letters, guides, the contact and error pages (domain/help_line.py)
+    help_phone: str = DEFAULT_PHONE
+    help_hours: str = DEFAULT_HOURS
+
+    @property
+    def help_line(self) -> HelpLine:
+        return HelpLine(self.help_phone, self.help_hours)
 
     @property
     def is_development(self) -> bool:
@@ -137,6 +147,8 @@ class Settings:
             worker_embedded=reader.boolean("DMP_WORKER_EMBEDDED", env == "development"),
             worker_threads=reader.number("DMP_WORKER_THREADS", 2, int),
             database_url=reader.text("DMP_DATABASE_URL"),
+            help_phone=reader.text("DMP_HELP_PHONE") or DEFAULT_PHONE,
+            help_hours=reader.text("DMP_HELP_HOURS") or DEFAULT_HOURS,
         )
         reader.unknown_names()
         problems = reader.problems + [p for p in settings.problems() if p not in reader.problems]
@@ -179,7 +191,7 @@ class Settings:
             found.append("DMP_CONTACT_EMAIL : ce n’est pas une adresse e-mail simple.")
         if self.sms_email_domain and not _DOMAIN.match(self.sms_email_domain):
             found.append("DMP_SMS_EMAIL_DOMAIN : ce n’est pas un nom de domaine.")
-        return found + self._smtp_problems()
+        return found + self.help_line.problems() + self._smtp_problems()
 
     def _smtp_problems(self) -> list[str]:
         from .notify.messages import is_plain_address

@@ -150,6 +150,9 @@ JOURNEY_STEPS: dict[str, str] = {
     "desk_help.close": "a link of the actions page, after the card was seen",
     "desk_help.reopen": "a button of the actions page (POST)",
     "desk_help.end": "a button of the actions page (POST)",
+    # one question per page (issue 17, item 5: fewer ways to fail)
+    "desk.representative": "creation at a desk for a minor, step 2 (the legal representative), after the card",
+    "creation.check": "Créer votre DMP: « Vérifiez vos réponses », after the 6 questions (answers in the session)",
 }
 
 

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 
 from .base import Form
+from .buttons import ButtonChoiceField, yes_or_no
 from ..domain.accounts import PASSWORD_MIN_LENGTH
 from ..domain.dossier import EMERGENCY_SWITCHES
 from ..domain.habilitations import BREAK_GLASS_PROFESSIONS, professions_in_words
@@ -55,25 +56,47 @@ class CreationCodeRequestForm(Form):
     )
 
 
-class CreationForm(Form):
+# « Créer votre DMP » (web/creation.py): one question per page (GOV.UK pattern), then « Vérifiez
+# vos réponses ». Each form is one step; CREATION_STEPS in web/creation.py puts them in order.
+
+class CreationCodeForm(Form):
     code = StringField(
         "Code pour créer votre DMP",
         description="Ce code a 12 caractères. Vous l’avez reçu par e-mail ou par courrier.",
         validators=[CreationCodeFormat()],
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
     )
+
+
+class CreationNirForm(Form):
     nir = _nir()
-    vitale_type = RadioField(
+
+
+VITALE_TYPES = [SelectChoice("without_photo", "Sans photo"), SelectChoice("with_photo", "Avec photo")]
+
+
+class VitaleTypeForm(Form):
+    # pressed as a button: a radio group would start on « Sans photo » in lynx
+    vitale_type = ButtonChoiceField(
         "Quel est le type de votre carte Vitale ?",
-        choices=[SelectChoice("without_photo", "Sans photo"), SelectChoice("with_photo", "Avec photo")],
-        validators=[InputRequired("Choisissez le type de votre carte : avec photo ou sans photo")],
+        description="Regardez le recto de votre carte : la face avec votre nom.",
+        choices=VITALE_TYPES,
+        message="Appuyez sur Sans photo ou sur Avec photo",
     )
+
+
+class VitaleSerialForm(Form):
     vitale_serial = StringField(
         "Numéro de série de votre carte Vitale",
         description="Il a 16 chiffres. Il est écrit en petit sur votre carte.",
         validators=[VitaleSerial()],
         render_kw={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"},
     )
+
+
+class CreationContactForm(Form):
+    """One question: how to reach the person with the login codes (a mobile, an e-mail, or both)."""
+
     mobile = StringField(
         "Votre numéro de téléphone portable",
         description="Donnez votre portable ou votre e-mail, ou les 2. " + MOBILE_HINT,
@@ -85,14 +108,22 @@ class CreationForm(Form):
         validators=[EmailAddress(required=False)],
         render_kw=_EMAIL_KW,
     )
+
+    def validate_mobile(self, field):
+        if not field.data and not (self.email.data or "").strip():
+            raise StopValidation("Écrivez votre numéro de portable ou votre adresse e-mail")
+
+
+class TermsForm(Form):
     accept_terms = BooleanField(
         "J’ai lu et j’accepte les conditions d’utilisation du DMP",
         validators=[DataRequired("Cochez la case pour accepter les conditions d’utilisation")],
     )
 
-    def validate_mobile(self, field):
-        if not field.data and not self.email.data and not self.email.errors:
-            raise StopValidation("Écrivez votre numéro de portable ou votre adresse e-mail")
+
+class CheckAnswersForm(Form):
+    """« Vérifiez vos réponses »: the button that creates the DMP (the CSRF token); a refusal is
+    one message for the whole page (form_errors), the same whichever answer was wrong."""
 
 
 class LoginForm(Form):
@@ -204,37 +235,40 @@ class ConnectionDataForm(Form):
         return self.channel.data if "channel" in self else self.only_channel
 
 
-def _yes_or_no(label: str, description: str) -> RadioField:
-    return RadioField(label, description=description,
-                      choices=[SelectChoice("yes", "Oui"), SelectChoice("no", "Non")],
-                      validators=[InputRequired("Choisissez oui ou non")])
-
-
-class EmergencyAccessForm(Form):
-    """The 3 emergency switches (domain/dossier.py EMERGENCY_SWITCHES), in that order."""
-
-    regulator_access = _yes_or_no(
+EMERGENCY_QUESTIONS = {  # domain/dossier.py EMERGENCY_SWITCHES, in that order: (question, hint)
+    "regulator_access": (
         "Pendant un appel au 15, le médecin du SAMU peut-il ouvrir votre DMP ?",
         "Le 15 est le numéro des urgences médicales.",
-    )
-    break_glass_access = _yes_or_no(
+    ),
+    "break_glass_access": (
         "Si votre vie est en danger, un soignant peut-il ouvrir votre DMP ?",
         f"Seuls {professions_in_words(BREAK_GLASS_PROFESSIONS)} le peuvent. Ils lisent ce que leur métier permet.",
-    )
-    hidden_in_emergency = _yes_or_no(
+    ),
+    "hidden_in_emergency": (
         "Pendant un accès en urgence, le soignant peut-il lire vos documents cachés ?",
         "Un document caché est un document que vous avez interdit aux soignants.",
-    )
+    ),
+}
 
-    def switches(self) -> dict[str, bool]:
-        return {name: self[name].data == "yes" for name in EMERGENCY_SWITCHES}
 
-    @staticmethod
-    def data_of(dossier) -> dict[str, str]:
-        """The form's answers for the switches as they are (none when not chosen yet)."""
-        if not dossier.emergency_chosen:
-            return {}
-        return {name: "yes" if getattr(dossier, name) else "no" for name in EMERGENCY_SWITCHES}
+# One form per emergency switch, answered by a press on « Oui » or « Non » (forms/buttons.py); the
+# field keeps the switch's name, so a POST reads as the old one-page form's did.
+EMERGENCY_QUESTION_FORMS = {
+    switch: type("EmergencyQuestionForm", (Form,), {switch: yes_or_no(label, hint)})
+    for switch, (label, hint) in EMERGENCY_QUESTIONS.items()
+}
+
+
+def emergency_question_form(switch: str) -> Form:
+    """The page of one emergency switch (web/patient.py asks them one per page)."""
+    return EMERGENCY_QUESTION_FORMS[switch]()
+
+
+def emergency_answers_of(dossier) -> dict[str, str]:
+    """The switches as they are, as answers (none when not chosen yet)."""
+    if not dossier.emergency_chosen:
+        return {}
+    return {name: "yes" if getattr(dossier, name) else "no" for name in EMERGENCY_SWITCHES}
 
 
 class PasswordResetStartForm(Form):
@@ -264,7 +298,7 @@ class OtpChannelForm(Form):
 
 class ForgottenIdentifierForm(Form):
     nir = _nir()
-    vitale_serial = CreationForm.vitale_serial
+    vitale_serial = VitaleSerialForm.vitale_serial
     channel = RadioField(
         "Comment voulez-vous recevoir votre identifiant ?",
         description=SMS_MEANING,

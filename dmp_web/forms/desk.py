@@ -1,16 +1,16 @@
 """Forms of the creation of a DMP with a professional: Vitale card, consent, contact."""
 from __future__ import annotations
 
-from wtforms import BooleanField, RadioField, StringField
+from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..domain.representatives import CHOSEN_LINKS, THEIR_LINK
 from .base import Form
+from .buttons import yes_or_no
 from .accounts import _EMAIL_KW, _MOBILE_KW, _NIR_KW, MOBILE_HINT, NIR_LABEL, SMS_MEANING
 from .validators import EmailAddress, Mobile, Nir, VitaleSerial
 
-YES_NO = [SelectChoice("yes", "Oui"), SelectChoice("no", "Non")]
 ASK_ALOUD = "Posez la question à voix haute. Attendez la réponse."
 REPRESENTATIVE_NAME_MAX = 80
 
@@ -35,16 +35,17 @@ class DeskCardForm(Form):
 
 
 class AdultConsentForm(Form):
-    consent = RadioField(
+    consent = yes_or_no(
         "La personne accepte-t-elle la création de son DMP ?",
-        description=ASK_ALOUD,
-        choices=YES_NO,
-        validators=[InputRequired("Choisissez oui ou non : la personne accepte-t-elle ?")],
+        ASK_ALOUD,
+        "Appuyez sur Oui ou sur Non : la personne accepte-t-elle ?",
     )
 
 
 class RepresentativeForm(Form):
-    """Who the legal representative is: at the creation of a minor's DMP, and for a second one."""
+    """Who the legal representative is: at the creation of a minor's DMP, and for a second one.
+    At the creation, the consent question is on the next page (MinorConsentForm), alone, so that
+    the Enter key in the name field cannot press « Oui »."""
 
     representative_name = StringField(
         "Prénom et nom du représentant légal",
@@ -57,19 +58,21 @@ class RepresentativeForm(Form):
         ],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
-    representative_link = RadioField(
+    # A list that starts on « Choisissez » (a radio group with no default starts on its first
+    # choice in lynx, which would record « parent » untouched).
+    representative_link = SelectField(
         "Quel est son lien avec l’enfant ?",
-        choices=[SelectChoice(code, THEIR_LINK[code].capitalize()) for code in CHOSEN_LINKS],
+        choices=[SelectChoice("", "Choisissez dans la liste"),
+                 *(SelectChoice(code, THEIR_LINK[code].capitalize()) for code in CHOSEN_LINKS)],
         validators=[InputRequired("Choisissez le lien avec l’enfant : mère, père, tutrice ou tuteur")],
     )
 
 
-class MinorConsentForm(RepresentativeForm):
-    consent = RadioField(
+class MinorConsentForm(Form):
+    consent = yes_or_no(
         "Le représentant légal accepte-t-il la création du DMP de l’enfant ?",
-        description=ASK_ALOUD,
-        choices=YES_NO,
-        validators=[InputRequired("Choisissez oui ou non : le représentant légal accepte-t-il ?")],
+        ASK_ALOUD,
+        "Appuyez sur Oui ou sur Non : le représentant légal accepte-t-il ?",
     )
 
 

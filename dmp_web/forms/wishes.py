@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, StopValidation
 
@@ -42,6 +42,13 @@ def _choice(label: str, choices: list[SelectChoice], message: str, **kw) -> Radi
     values = [choice.value for choice in choices]
     return RadioField(label, choices=choices, validate_choice=False,
                       validators=[InputRequired(message), AnyOf(values, message=message)], **kw)
+
+
+def _listed(label: str, choices: list[SelectChoice], message: str) -> SelectField:
+    """A list with an empty first option (macro `select`): an answer needs a choice in every browser."""
+    values = [choice.value for choice in choices]
+    return SelectField(label, choices=[SelectChoice("", "Choisissez dans la liste"), *choices], validate_choice=False,
+                       validators=[InputRequired(message), AnyOf(values, message=message)])
 
 
 class Phone:
@@ -154,7 +161,9 @@ class EmergencyContactForm(Form):
 
     The view removes `same_person` when there is no trusted person yet."""
 
-    same_person = _choice("Qui faut-il prévenir en cas d’urgence ?", SAME_PERSON_CHOICES,
+    # A list that starts on « Choisissez »: a radio group with nothing saved yet starts on its first
+    # choice in lynx, and « Enregistrer » untouched made the trusted person the one to call.
+    same_person = _listed("Qui faut-il prévenir en cas d’urgence ?", SAME_PERSON_CHOICES,
                           "Choisissez qui prévenir : votre personne de confiance ou une autre personne")
     name = _name("Écrivez le prénom et le nom de la personne à prévenir", unless=("same_person", "same"))
     link = _link()

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from collections.abc import Callable
 
+from ..domain.help_line import HelpLine
 from ..notify import Notifier
 from .ports import Repositories
 from .register_import import Register
@@ -18,6 +19,7 @@ class Context:
     clock: Callable[[], datetime]
     site_url: str = "http://127.0.0.1:5000"
     otp_pepper: bytes = b""  # the key one-time codes are hashed with (deps.ctx derives it); empty: refused
+    help_line: HelpLine = HelpLine()  # printed on every letter (services/holder.py letter_context)
 
     def now(self) -> datetime:
         return self.clock()

@@ -21,6 +21,7 @@ from ..store.copies import DONE, FAILED, QUEUED, RUNNING_STATE, Job, OutputBroke
 from ..texts import guides
 from . import copies
 from .context import Context
+from .holder import site_address
 from .dossier_access import decide_and_journal, allowed_unjournaled
 
 # The copies a patient asks for, and what their journal entry adds (services/history.py tells it).
@@ -149,15 +150,16 @@ def _booklet_guides(slug: str) -> tuple[guides.Guide, ...] | None:
     return (guide,) if guide else None
 
 
-def booklet_mark(slug: str) -> str:
-    return hashlib.sha256(repr(_booklet_guides(slug)).encode()).hexdigest()
+def booklet_mark(ctx: Context, slug: str) -> str:
+    """The version of a booklet: its guides' text, and the help line and site it prints."""
+    return hashlib.sha256(repr((_booklet_guides(slug), ctx.help_line, site_address(ctx))).encode()).hexdigest()
 
 
 def ask_booklet(ctx: Context, slug: str) -> CopyStatus:
     """The booklet of a known slug (callers check it): ready, or queued now. At most one job per
     booklet and version of its text, whoever asks, so a stranger cannot queue more; a failed one is
     asked again only BOOKLET_RETRY later."""
-    mark, now = booklet_mark(slug), ctx.now()
+    mark, now = booklet_mark(ctx, slug), ctx.now()
 
     def reusable(job: Job) -> bool:
         waited = job.state != FAILED or (job.done_at is not None and now - job.done_at < BOOKLET_RETRY)
@@ -197,9 +199,10 @@ def run(ctx: Context, job: Job) -> Job | None:
     """Make what the job asks and keep it; raises when it cannot (the worker tries again)."""
     if job.kind == BOOKLET:
         chosen = _booklet_guides(job.slug)
-        if chosen is None or booklet_mark(job.slug) != job.mark:
+        if chosen is None or booklet_mark(ctx, job.slug) != job.mark:
             return ctx.repos.jobs.fail(job, ctx.now(), again=False)  # the guide changed or left
-        data = guides.booklet_pdf(chosen, all_guides=job.slug == guides.ALL_GUIDES_SLUG)
+        data = guides.booklet_pdf(chosen, all_guides=job.slug == guides.ALL_GUIDES_SLUG,
+                                  help_line=ctx.help_line, site_address=site_address(ctx))
         return ctx.repos.jobs.finish(job, io.BytesIO(data), ctx.now())
     dossier = ctx.repos.dossiers.get(job.dossier_id)
     # the copy is the account owners': while a minor, their representatives', who never see what

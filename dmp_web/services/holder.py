@@ -69,5 +69,11 @@ def personal_words(ctx: Context, key: str) -> tuple[str, ...]:
 
 
 def letter_context(ctx: Context) -> dict:
-    """What every letter prints besides its content: the site to type and today's date."""
-    return {"site_address": re.sub(r"^https?://", "", ctx.site_url), "dated": local_day(ctx.now())}
+    """What every letter prints besides its content: the site to type, the help line (its shared
+    layout, templates/pdf/_letter.html, prints both) and today's date."""
+    return {"site_address": site_address(ctx), "help_line": ctx.help_line, "dated": local_day(ctx.now())}
+
+
+def site_address(ctx: Context) -> str:
+    """The site's address as a person types it: no « https:// »."""
+    return re.sub(r"^https?://", "", ctx.site_url)

@@ -39,6 +39,7 @@ from pathlib import Path
 import markdown
 import yaml
 
+from ..domain.help_line import HelpLine
 from ..settings import PROJECT_ROOT
 
 GUIDES_DIR = PROJECT_ROOT / "content" / "falc"
@@ -336,13 +337,19 @@ def guide_by_slug(slug: str, folder: Path = GUIDES_DIR) -> Guide | None:
     return next((g for g in load_guides(folder) if g.slug == slug), None)
 
 
+DEFAULT_HELP_LINE = HelpLine()
+
+
 @lru_cache(maxsize=16)
-def _booklet(guides: tuple[Guide, ...], all_guides: bool) -> bytes:
+def _booklet(guides: tuple[Guide, ...], all_guides: bool, help_line: HelpLine, site_address: str) -> bytes:
     from ..pdf.render import render_pdf
 
-    return render_pdf("guide.html", {"guides": guides, "all_guides": all_guides})
+    return render_pdf("guide.html", {"guides": guides, "all_guides": all_guides, "help_line": help_line,
+                                     "site_address": site_address})
 
 
-def booklet_pdf(guides: tuple[Guide, ...] | list[Guide], all_guides: bool = False) -> bytes:
-    """The A4 booklet (tagged PDF/UA) of these guides; made once per version of their text."""
-    return _booklet(tuple(guides), all_guides)
+def booklet_pdf(guides: tuple[Guide, ...] | list[Guide], all_guides: bool = False, *,
+                help_line: HelpLine = DEFAULT_HELP_LINE, site_address: str = "www.dmp.fr") -> bytes:
+    """The A4 booklet (tagged PDF/UA) of these guides, each ending on the site and the help line
+    (the deployment's, from the caller); made once per version of their text."""
+    return _booklet(tuple(guides), all_guides, help_line, site_address)

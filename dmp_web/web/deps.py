@@ -25,6 +25,7 @@ def ctx() -> Context:
         clock=ext["dmp.clock"],
         site_url=current_app.config["DMP_SETTINGS"].site_url,
         otp_pepper=_otp_pepper(),
+        help_line=current_app.config["DMP_SETTINGS"].help_line,
     )
 
 

@@ -9,7 +9,8 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_login import current_user
 
 from ..domain.actors import Holder
-from ..forms.desk import AdultConsentForm, DeskCardForm, DeskContactForm, MinorConsentForm, MinorContactForm
+from ..forms.desk import (AdultConsentForm, DeskCardForm, DeskContactForm, MinorConsentForm, MinorContactForm,
+                          RepresentativeForm)
 from ..services import dossier_opening
 from ..services import desk_creation as desk
 from .auth import PatientUser
@@ -87,25 +88,41 @@ def card():
         else:
             session.pop(CREDENTIALS, None)  # the previous person's credentials are not shown any more
             seal(JOURNEY, {"nir": found.nir, "vitale_serial": found.vitale_serial})
-            return redirect(url_for("desk.consent"))
+            return redirect(url_for("desk.representative" if found.minor else "desk.consent"))
     return render_template("pages/desk/card.html", form=form)
+
+
+@bp.route("/representant", methods=["GET", "POST"])
+def representative():
+    """A minor's legal representative: their name and link, before the consent question."""
+    state, found = _journey()
+    if not found.minor:
+        return redirect(url_for("desk.consent"))
+    form = RepresentativeForm(data=state.get("representative", {}))
+    if form.validate_on_submit():
+        state["representative"] = {"representative_name": form.representative_name.data,
+                                   "representative_link": form.representative_link.data}
+        seal(JOURNEY, state)
+        return redirect(url_for("desk.consent"))
+    return render_template("pages/desk/representative.html", form=form, person=found)
 
 
 @bp.route("/accord", methods=["GET", "POST"])
 def consent():
+    """One question, answered by a press on « Oui » or « Non » (forms/buttons.py)."""
     state, found = _journey()
+    if found.minor and "representative" not in state:
+        return redirect(url_for("desk.representative"))
     form = MinorConsentForm() if found.minor else AdultConsentForm()
     if form.validate_on_submit():
         if form.consent.data != "yes":
             session.pop(JOURNEY, None)
             return redirect(url_for("desk.declined"))
-        state["consent"] = {"accepted": True}
-        if found.minor:
-            state["consent"].update(representative_name=form.representative_name.data,
-                                    representative_link=form.representative_link.data)
+        state["consent"] = {"accepted": True, **state.get("representative", {})}
         seal(JOURNEY, state)
         return redirect(url_for("desk.contact"))
-    return render_template("pages/desk/consent.html", form=form, person=found)
+    return render_template("pages/desk/consent.html", form=form, person=found,
+                           representative=state.get("representative", {}).get("representative_name", ""))
 
 
 @bp.route("/telephone", methods=["GET", "POST"])

@@ -33,16 +33,18 @@ from .request_log import refuse
 # Every form a stranger can send, counted together by address.
 PER_ADDRESS = "20 per minute; 200 per hour; 1000 per day"
 ANONYMOUS_FORMS = (
-    "creation.request_code", "creation.create",
+    "creation.request_code", "creation.create", "creation.check",
     "auth.login", "auth.login_code", "auth.resend_login_code",
     "auth.forgotten_password", "auth.forgotten_password_code", "auth.resend_reset_code",
     "auth.forgotten_password_new", "auth.forgotten_identifier",
     "pro.login", "pro.login_code", "pro.resend_login_code", "pro.activation",
 )
 # endpoint -> (the form field naming the target, the limit, counted with the address too?)
+# A field of None: the target is in the session, and the blueprint puts it in g.limit_target
+# (« Créer votre DMP » asks its questions one per page: the NIR is sent before the creation).
 PER_TARGET = {
     "creation.request_code": ("nir", "5 per hour; 10 per day", False),
-    "creation.create": ("nir", "10 per hour", False),
+    "creation.check": (None, "10 per hour", False),
     "auth.forgotten_password": ("login_id", "5 per hour; 10 per day", False),
     "auth.forgotten_identifier": ("nir", "5 per hour; 10 per day", False),
     "auth.login": ("login_id", "10 per 10 minutes", True),
@@ -73,7 +75,8 @@ def client_address() -> str:
 def _target_key(field: str, with_address: bool):
     def key() -> str:
         # spaces, dots and case do not make a new target: «1 85 07…» is «18507…»
-        target = re.sub(r"[\s.\-]", "", request.form.get(field, "")).lower()[:64]
+        typed = request.form.get(field, "") if field else g.get("limit_target", "")
+        target = re.sub(r"[\s.\-]", "", typed).lower()[:64]
         return f"{client_address()}|{target}" if with_address else target
     return key
 

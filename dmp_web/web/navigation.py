@@ -45,6 +45,7 @@ SECTIONS: list[tuple[str, list[Link]]] = [
             Link("public.accessibility", "Accessibilité du site"),
             Link("public.legal", "Mentions légales"),
             Link("public.sitemap", "Plan du site"),
+            Link("public.contact", "Nous contacter"),  # the help line (issue 17, item 5)
         ],
     ),
 ]

@@ -16,13 +16,14 @@ from ..forms.accounts import (
     AlertsForm, AttendingDoctorForm, ChangePasswordForm, ConnectionDataForm, GrantRightsForm, OtpChannelForm,
     PatientDocumentForm, ProfessionalSearchForm,
 )
-from ..forms.accounts import EmergencyAccessForm, PersonalDataForm
+from ..domain.dossier import EMERGENCY_SWITCHES
+from ..forms.accounts import PersonalDataForm, emergency_answers_of, emergency_question_form
 from ..services import first_connection as first_steps
 from ..services import account_settings, patient_login
 from ..services.login import Refused
 from .auth import FIRST_CONNECTION_STEPS, PatientUser
 from .messages import CURRENT_PASSWORD_MESSAGES, PASSWORD_MESSAGES
-from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
+from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, seal, send_document_file, unseal
 from .sessions import current_digest
 
 bp = Blueprint("patient", __name__, url_prefix="/mon-dmp")
@@ -139,13 +140,52 @@ def first_connection_password():
     return render_template("pages/patient/first_connection_2.html", form=form, account=account)
 
 
+EMERGENCY_ANSWERS = "emergency_answers"  # the answers so far, sealed, until the last question
+EMERGENCY_ANSWERS_KEPT_FOR = 30 * 60
+QUESTIONS = list(EMERGENCY_SWITCHES)
+ANSWER_WORDS = {"yes": "oui", "no": "non"}
+
+
+def _question_url(number: int) -> str:
+    return url_for(request.endpoint, question=number) if number > 1 else url_for(request.endpoint)
+
+
+def _emergency_question(template: str, save, current: dict | None = None):
+    """Question ?question=N of the 3 emergency switches, one per page, each answered by a press
+    on « Oui » or « Non ». The answers wait in the session, for this page only; `save` gets the 3
+    at once, so the service and its journal are those of the one-page form."""
+    typed = request.args.get("question", "1")
+    if typed not in {str(n) for n in range(1, len(QUESTIONS) + 1)}:
+        abort(404)
+    number = int(typed)
+    answers = unseal(EMERGENCY_ANSWERS, EMERGENCY_ANSWERS_KEPT_FOR) or {}
+    if answers.get("for") != request.endpoint:
+        answers = {"for": request.endpoint}
+    unanswered = [n for n, name in enumerate(QUESTIONS[:number - 1], 1) if name not in answers]
+    if unanswered:
+        return redirect(_question_url(unanswered[0]))
+    switch = QUESTIONS[number - 1]
+    form = emergency_question_form(switch)
+    if form.validate_on_submit():
+        answers[switch] = form[switch].data
+        if number < len(QUESTIONS):
+            seal(EMERGENCY_ANSWERS, answers)
+            return redirect(_question_url(number + 1))
+        session.pop(EMERGENCY_ANSWERS, None)
+        return save({name: answers[name] == "yes" for name in QUESTIONS})
+    now = (current or {}).get(switch)
+    return render_template(template, form=form, field=form[switch], number=number, total=len(QUESTIONS),
+                           current=ANSWER_WORDS.get(now), action=_question_url(number),
+                           back=_question_url(number - 1) if number > 1 else None)
+
+
 @bp.route("/premiere-connexion/urgence", methods=["GET", "POST"])
 def first_connection_emergency():
-    form = EmergencyAccessForm()
-    if form.validate_on_submit():
-        first_steps.save_emergency_choice(ctx(), current_user.key, form.switches())
+    def save(switches):
+        first_steps.save_emergency_choice(ctx(), current_user.key, switches)
         return redirect(url_for("patient.home"))
-    return render_template("pages/patient/first_connection_3.html", form=form)
+
+    return _emergency_question("pages/patient/first_connection_3.html", save)
 
 
 @bp.route("/medecin-traitant", methods=["GET", "POST"])
@@ -296,15 +336,16 @@ def revoke_rights():
 @bp.route("/gestion/urgence", methods=["GET", "POST"])
 def emergency_choice():
     dossier = current_dossier()
-    form = EmergencyAccessForm(data=None if request.method == "POST" else EmergencyAccessForm.data_of(dossier))
-    if form.validate_on_submit():
-        decisions = management.set_emergency_switches(ctx(), holder(), dossier, form.switches())
+
+    def save(switches):
+        decisions = management.set_emergency_switches(ctx(), holder(), dossier, switches)
         if not all(decision.allowed for decision in decisions):
             abort(403)
         flash("Vos choix pour l’accès en urgence sont enregistrés." if decisions else "Vous n’avez rien changé.",
               "success")
         return redirect(url_for("patient.management"))
-    return render_template("pages/patient/emergency_choice.html", form=form)
+
+    return _emergency_question("pages/patient/emergency_choice.html", save, emergency_answers_of(dossier))
 
 
 @bp.route("/gestion/alertes", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""Pages anyone can read: home, site map, accessibility, legal notice."""
+"""Pages anyone can read: home, site map, accessibility, legal notice, contact."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
@@ -30,6 +30,12 @@ def accessibility():
 @bp.get("/mentions-legales")
 def legal():
     return render_template("pages/public/legal.html")
+
+
+@bp.get("/nous-contacter")
+def contact():
+    """The help line and its hours (DMP_HELP_PHONE, DMP_HELP_HOURS), the site, the places to go."""
+    return render_template("pages/public/contact.html")
 
 
 @bp.get("/qui-voit-mon-dmp")

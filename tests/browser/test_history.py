@@ -12,7 +12,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
 
 from ..pages import journey_steps_of
-from ..web.patient_journey import EMERGENCY_SWITCHES
+from ..web.patient_journey import EMERGENCY_SWITCHES, answer_emergency
 from ..web.pro_journey import BERNARD, DOSSIER, PETIT
 from .harness import click_and_wait
 from .walker import Walker
@@ -45,7 +45,7 @@ def produce_history(w: Walker) -> None:
     visitor = Visitor(w.server.app, w.notifier)
     visitor.log_in("/connexion", DEMO_LOGIN["login_id"])
     # the patient allows emergency access
-    assert visitor.submit("/mon-dmp/gestion/urgence", EMERGENCY_SWITCHES).status_code == 302
+    assert answer_emergency(visitor, "/mon-dmp/gestion/urgence", EMERGENCY_SWITCHES).status_code == 302
     visitor.log_out("/mon-dmp")
     visitor.log_in("/pro/connexion", PETIT)
     assert visitor.client.get(f"/pro/dmp/{DOSSIER}/documents/{CONSULTATION}").status_code == 403

@@ -27,9 +27,11 @@ def test_managing_access_passes_axe_and_the_live_search_works(walker):
     w.go("/mon-dmp/gestion/droits", "donner les droits")
     w.submit({"rpps": "123"}, "donner les droits : RPPS trop court")
     w.go("/mon-dmp/gestion/urgence", "urgence")
-    w.submit({**EMERGENCY_SWITCHES, "break_glass_access": "no"}, "gestion : urgence refusée")
+    w.submit_without_button("urgence : sans réponse")
+    assert w.title().startswith("Erreur : ")
+    w.press_answers({**EMERGENCY_SWITCHES, "break_glass_access": "no"}, "gestion : urgence refusée")
     w.go("/mon-dmp/gestion/urgence", "urgence, de nouveau")
-    w.submit({**EMERGENCY_SWITCHES, "hidden_in_emergency": "yes"}, "gestion : urgence permise")
+    w.press_answers({**EMERGENCY_SWITCHES, "hidden_in_emergency": "yes"}, "gestion : urgence permise")
     w.go("/mon-dmp/gestion/alertes", "alertes")
     w.submit({"choice": "yes", "openings": "yes"}, "gestion : alertes")
     w.follow("Donner un code de partage", "code de partage")  # sharing codes: made, shown once, cancelled

@@ -36,12 +36,27 @@ def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
     w.submit({"nir": MARCEL.nir, "nir_confirm": MARCEL.nir}, "code envoyé")
     assert "Si ce numéro peut avoir un DMP, nous envoyons un code" in w.browser.find_element(By.TAG_NAME, "main").text
 
-    w.follow("J’ai mon code", "créer le DMP")
-    w.submit({"code": "AAAABBBBCCCC", "nir": MARCEL.nir, "vitale_type": "with_photo",
-              "vitale_serial": MARCEL.vitale_serial, "mobile": "0612345678", "accept_terms": "y"},
-             "créer le DMP : code faux")
+    w.follow("J’ai mon code", "créer le DMP : le code")
+    w.submit({}, "créer le DMP : code vide")  # one question per page, then « Vérifiez vos réponses »
     assert w.title().startswith("Erreur : ")
-    w.submit({"code": w.notifier.last_creation_code()}, "DMP créé")
+    w.submit({"code": "AAAABBBBCCCC"}, "créer le DMP : le numéro")
+    w.submit({"nir": MARCEL.nir}, "créer le DMP : la carte")
+    assert w.browser.find_elements(By.CSS_SELECTOR, "main input[type=radio]") == []  # nothing chosen by default
+    w.submit_without_button("créer le DMP : carte sans réponse")
+    assert w.title().startswith("Erreur : ")
+    w.submit({}, "créer le DMP : le numéro de série",
+             button="Avec photo" if MARCEL.vitale_type == "with_photo" else "Sans photo")
+    w.submit({"vitale_serial": MARCEL.vitale_serial}, "créer le DMP : le contact")
+    w.submit({"mobile": "0612345678", "email": "marcel@"}, "créer le DMP : contact faux")
+    assert w.title().startswith("Erreur : ")
+    w.submit({"email": ""}, "créer le DMP : l’accord")
+    w.submit({"accept_terms": "y"}, "vérifiez vos réponses")
+    w.submit({}, "vérifiez vos réponses : code faux", button="Créer mon DMP")
+    assert w.title().startswith("Erreur : ")
+    click_and_wait(w.browser, lambda: w.browser.find_element(By.CSS_SELECTOR, "#reponses a[href='/creer/dossier']"))
+    w.check("créer le DMP : modifier le code")
+    w.submit({"code": w.notifier.last_creation_code()}, "vérifiez vos réponses, code modifié")
+    w.submit({}, "DMP créé", button="Créer mon DMP")
     login_id = w.text("identifiant")
     grouped = w.text("mot-de-passe")  # in groups of 4, as printed: typed so, it logs in
     password = grouped.replace(" ", "")
@@ -65,8 +80,10 @@ def test_the_patient_journey_passes_axe_on_every_step_and_error(walker):
              "étape 2 : mot de passe trop court")
     w.submit({"current_password": password, "new_password": NEW_PASSWORD,
               "new_password_confirm": NEW_PASSWORD, "channel": "email"}, "étape 3")
-    w.submit({}, "étape 3 : sans choix")
-    w.submit(EMERGENCY_SWITCHES, "mon DMP")
+    assert w.browser.find_elements(By.CSS_SELECTOR, "main input[type=radio]") == []  # nothing chosen by default
+    w.submit_without_button("étape 3 : sans choix")
+    assert w.title().startswith("Erreur : ")
+    w.press_answers(EMERGENCY_SWITCHES, "étape 3")
     assert w.browser.find_element(By.TAG_NAME, "h1").text == "Mon DMP"
     w.follow("Mon médecin traitant", "mon médecin traitant")
     w.submit({"rpps": "123"}, "mon médecin traitant : RPPS trop court")

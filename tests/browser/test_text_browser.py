@@ -1,6 +1,8 @@
-"""Every page read by w3m, a text browser with no CSS and no JavaScript."""
+"""Every page read by w3m, a text browser with no CSS and no JavaScript; lynx presses the yes/no questions."""
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 
@@ -41,3 +43,83 @@ def test_page_reads_as_plain_text(w3m, live_server, visit):
     assert heading in text
     assert first_paragraph in text
     assert text.index("Aller au contenu") < text.index(heading)  # the skip link reads first
+
+
+# -- lynx: a question with consequences is never answered by default (issue 17, item 5) ----------
+# lynx pre-selects the first radio of a group with no default: « Valider » left untouched sent
+# « Oui ». The questions are now pressed as buttons (forms/buttons.py); lynx drives them here.
+
+@pytest.fixture(scope="session")
+def lynx():
+    path = shutil.which("lynx")
+    if not path:
+        pytest.fail("lynx introuvable. Installez-le : sudo apt-get install -y lynx "
+                    "(ou lancez bash scripts/test.sh).", pytrace=False)
+    return path
+
+
+def _lynx_cookies(tmp_path, live_server, client) -> str:
+    """A lynx configuration that sends the test client's session cookie (the same server-side
+    session): lynx reads a cookie file only when its cookies are persistent."""
+    host = live_server.url.split("//")[1].split(":")[0]
+    value = client.get_cookie("dmp_session").value
+    cookies = tmp_path / "cookies.txt"
+    cookies.write_text(f"{host}\tFALSE\t/\tFALSE\t2147483647\tdmp_session\t{value}\n")
+    config = tmp_path / "lynx.cfg"
+    config.write_text(f"PERSISTENT_COOKIES:TRUE\nCOOKIE_FILE:{cookies}\nCOOKIE_SAVE_FILE:{cookies}\n"
+                      "ACCEPT_ALL_COOKIES:TRUE\nCHARACTER_SET:utf-8\n")
+    return str(config)
+
+
+def _lynx_dump(lynx, url, config) -> str:
+    return subprocess.run([lynx, f"-cfg={config}", "-dump", "-number_fields", "-width=200",
+                           "-display_charset=utf-8", url], capture_output=True, text=True, timeout=30,
+                          check=True).stdout
+
+
+def _lynx_press(lynx, tmp_path, url, config, number: int) -> None:
+    """Open url in lynx, move down to link or field `number` (-number_fields counts both; lynx starts
+    on the 1st) and press it."""
+    script = tmp_path / "keys.txt"
+    script.write_text("key Down Arrow\n" * (number - 1) + "key ^J\nkey q\nkey y\n")
+    subprocess.run([lynx, f"-cfg={config}", f"-cmd_script={script}", url], capture_output=True, timeout=30,
+                   check=False, env={**os.environ, "TERM": "vt100"})
+
+
+def test_in_lynx_the_desk_consent_is_answered_only_by_a_press(lynx, live_server, tmp_path):
+    from ..web.test_desk_creation import DESK_AGENT, MARCEL
+    from .test_history import Visitor
+
+    visitor = Visitor(live_server.app, live_server.app.extensions["dmp.notifier"])
+    visitor.log_in("/pro/connexion", DESK_AGENT)
+    card = visitor.submit("/pro/creer", {"nir": MARCEL.nir, "vitale_serial": MARCEL.vitale_serial})
+    assert card.headers["Location"] == "/pro/creer/accord"
+    cookies = _lynx_cookies(tmp_path, live_server, visitor.client)
+    url = live_server.url + "/pro/creer/accord"
+    dumped = _lynx_dump(lynx, url, cookies)
+    assert "L’accord de la personne" in dumped
+    assert "(*)" not in dumped and "BUTTON) Valider" not in dumped  # nothing pre-selected, no « Valider »
+    no = re.search(r"\(\[(\d+)\]no\) Non", dumped)
+    assert re.search(r"\(\[\d+\]yes\) Oui", dumped) and no, dumped
+    _lynx_press(lynx, tmp_path, url, cookies, int(no.group(1)))
+    # lynx sent the button pressed: « Non », so the journey ended and no DMP was made
+    assert visitor.client.get("/pro/creer/telephone").headers["Location"] == "/pro/creer"
+    assert live_server.app.extensions["dmp.repos"].dossiers.find_by_nir(MARCEL.nir) is None
+
+
+def test_in_lynx_no_emergency_question_starts_on_an_answer(lynx, live_server, tmp_path):
+    from dmp_web.demo import DEMO_LOGIN
+
+    from .test_history import Visitor
+
+    visitor = Visitor(live_server.app, live_server.app.extensions["dmp.notifier"])
+    visitor.log_in("/connexion", DEMO_LOGIN["login_id"])
+    cookies = _lynx_cookies(tmp_path, live_server, visitor.client)
+    url = live_server.url + "/mon-dmp/gestion/urgence"
+    dumped = _lynx_dump(lynx, url, cookies)
+    assert "Question 1 sur 3" in dumped and "(*)" not in dumped and "( )" not in dumped
+    yes = re.search(r"\(\[(\d+)\]yes\) Oui", dumped)
+    assert yes, dumped
+    _lynx_press(lynx, tmp_path, url, cookies, int(yes.group(1)))
+    # lynx's press answered question 1: question 2 opens (else it sends back to question 1)
+    assert visitor.client.get("/mon-dmp/gestion/urgence?question=2").status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from .harness import click_and_wait, describe, easy_to_read_problems, layout_problems, run_axe
 
@@ -53,7 +54,9 @@ class Walker:
     def fill(self, values: dict) -> None:
         for name, value in values.items():
             field = self.browser.find_element(By.CSS_SELECTOR, f"main form [name='{name}']")
-            if field.get_attribute("type") in ("radio", "checkbox"):
+            if field.tag_name == "select":
+                Select(field).select_by_value(value)
+            elif field.get_attribute("type") in ("radio", "checkbox"):
                 self.browser.find_element(By.CSS_SELECTOR, f"main form [name='{name}'][value='{value}']").click()
             else:
                 field.clear()
@@ -66,8 +69,30 @@ class Walker:
         click_and_wait(self.browser, lambda: self.browser.find_element(*locator))
         self.check(state)
 
+    def press_answers(self, answers: dict, state: str) -> None:
+        """Questions answered by buttons, one per page (forms/buttons.py): presses each answer's
+        button in turn (« Oui » for yes, « Non » for no); state names the pages landed on."""
+        for number, answer in enumerate(answers.values(), 1):
+            self.submit({}, f"{state}, après la question {number}", button={"yes": "Oui", "no": "Non"}[answer])
+
+    def submit_without_button(self, state: str) -> None:
+        """Send the page's form with no button pressed, as a script would: the error state of a
+        question answered by pressing « Oui » or « Non » (forms/buttons.py)."""
+        click_and_wait(self.browser, lambda: _FormSubmitter(self.browser))
+        self.check(state)
+
     def text(self, element_id: str) -> str:
         return self.browser.find_element(By.ID, element_id).text
 
     def title(self) -> str:
         return self.browser.title
+
+
+class _FormSubmitter:
+    """Stands for a button for click_and_wait: its click sends the main form, no button pressed."""
+
+    def __init__(self, browser):
+        self.browser = browser
+
+    def click(self) -> None:
+        self.browser.execute_script("document.querySelector('main form').submit()")

@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from pdfminer.pdftypes import resolve1
 
 from dmp_web import pdf as pdf_adapter
+from dmp_web.domain.help_line import HelpLine
 from dmp_web.formatting import date_fr
 from dmp_web.pdf import render
 from dmp_web.settings import PROJECT_ROOT
@@ -183,12 +184,21 @@ def test_every_sentence_of_a_letter_has_at_most_15_words(name):
     template = "credential_letter.html" if name.startswith("credential") else f"{name}_letter.html"
     html = render.render_html(template, dict(full_name="Jeanne Martin", address_lines=ADDRESS,
                                              today=datetime.date(2025, 3, 5), site_address="www.dmp.fr",
-                                             **context))
+                                             help_line=HelpLine(), **context))
     main = BeautifulSoup(html, "html.parser").main
     for node in main.find_all(["h1", "h2", "p", "li"]):
         for sentence in re.split(r"(?<=[.!?])\s+", node.get_text(" ", strip=True)):
             words = [w for w in sentence.split() if any(c.isalnum() for c in w)]
             assert len(words) <= 15, f"{len(words)} words: {sentence!r}"
+
+
+@pytest.mark.parametrize("name", LETTERS)
+def test_every_letter_ends_with_the_help_line_and_the_site(letters, name):
+    """The letters' shared layout (templates/pdf/_letter.html) prints them, so a new letter has them too."""
+    text = " ".join(letters[name].text().split())
+    help_at = text.index("Besoin d’aide ? Appelez le 0 810 331 133. "
+                         "Nos conseillers répondent du lundi au vendredi, de 8 h 30 à 17 h 30.")
+    assert "Le site internet du DMP : www.dmp.fr." in text[help_at:]
 
 
 def test_the_credential_letter_shows_the_password_exactly_as_typed_not_as_html(letters):

@@ -23,11 +23,12 @@ from bs4 import BeautifulSoup
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
 
 from ..conftest import CheckedClient
-from .patient_journey import MARCEL, NEW_PASSWORD, ask_creation_code, log_in
+from .patient_journey import CHECK_ANSWERS, CREATION_PAGES, MARCEL, NEW_PASSWORD, ask_creation_code, log_in
 from .pro_journey import DURAND
 
 VISIBLE_LABELS = ["a", "button", "h1", "h2", "h3", "h4", "label", "legend", "dt", "summary", "caption", "th"]
 NEW_PATIENT_SCREENS = (
+    *(path for path, _ in CREATION_PAGES[1:]), CHECK_ANSWERS,
     "/creer/termine",
     "/mon-dmp/premiere-connexion/coordonnees",
     "/mon-dmp/premiere-connexion/mot-de-passe",
@@ -83,15 +84,21 @@ class Screens:
     def _new_patient(self) -> dict[str, BeautifulSoup]:
         client = self.app.test_client()
         ask_creation_code(client, MARCEL)
-        client.submit("/creer/dossier", {
+        answers = {
             "code": self.notifier.last_creation_code(), "nir": MARCEL.nir, "vitale_type": MARCEL.vitale_type,
-            "vitale_serial": MARCEL.vitale_serial, "mobile": "06 12 34 56 78", "accept_terms": "y",
-        })
+            "vitale_serial": MARCEL.vitale_serial, "mobile": "06 12 34 56 78", "email": "", "accept_terms": "y",
+        }
+        soups = {}
+        for path, names in CREATION_PAGES:  # one question per page, each seen on the way
+            soups[path] = self._page(client, path)
+            client.submit(path, {name: answers[name] for name in names})
+        soups[CHECK_ANSWERS] = self._page(client, CHECK_ANSWERS)
+        client.submit(CHECK_ANSWERS, {})
         done = self._page(client, "/creer/termine")
         login_id = done.find(id="identifiant").get_text(strip=True)
         password = done.find(id="mot-de-passe").get_text(strip=True).replace(" ", "")
         log_in(client, self.notifier, login_id, password)
-        soups = {"/creer/termine": done}
+        soups["/creer/termine"] = done
         steps = [
             ("/mon-dmp/premiere-connexion/coordonnees", {
                 "mobile": "0612345678", "mobile_confirm": "0612345678",

@@ -20,10 +20,32 @@ def ask_creation_code(client, person=MARCEL):
     return client.submit("/creer/code", {"nir": person.nir, "nir_confirm": person.nir})
 
 
+# « Créer votre DMP », one question per page (web/creation.py CREATION_STEPS), then the check page
+CREATION_PAGES = [
+    ("/creer/dossier", ("code",)),
+    ("/creer/dossier?question=numero", ("nir",)),
+    ("/creer/dossier?question=carte", ("vitale_type",)),
+    ("/creer/dossier?question=numero-de-serie", ("vitale_serial",)),
+    ("/creer/dossier?question=contact", ("mobile", "email")),
+    ("/creer/dossier?question=accord", ("accept_terms",)),
+]
+CHECK_ANSWERS = "/creer/dossier/verifier"
+
+
+def submit_creation(client, answers: dict, follow_redirects: bool = False):
+    """Answers each question on its page, then presses « Créer mon DMP » on « Vérifiez vos
+    réponses ». A page that refuses its answer is returned (its errors); else the check page's answer."""
+    for path, names in CREATION_PAGES:
+        response = client.submit(path, {name: answers.get(name, "") for name in names})
+        if response.status_code != 302:
+            return response
+    return client.submit(CHECK_ANSWERS, {}, follow_redirects=follow_redirects)
+
+
 def create_dossier(client, notifier, person=MARCEL, mobile="06 12 34 56 78", email="") -> Created:
     assert ask_creation_code(client, person).status_code == 302
-    response = client.submit(
-        "/creer/dossier",
+    response = submit_creation(
+        client,
         {
             "code": notifier.last_creation_code(),
             "nir": person.nir,
@@ -61,4 +83,19 @@ def first_connection(client, created: Created, email="marcel@example.org", chann
         "current_password": created.initial_password, "new_password": NEW_PASSWORD,
         "new_password_confirm": NEW_PASSWORD, "channel": channel,
     })
-    return client.submit("/mon-dmp/premiere-connexion/urgence", EMERGENCY_SWITCHES)
+    return answer_emergency(client, STEP_3, EMERGENCY_SWITCHES)
+
+
+STEP_3 = "/mon-dmp/premiere-connexion/urgence"
+MANAGE_EMERGENCY = "/mon-dmp/gestion/urgence"
+
+
+def answer_emergency(client, base: str, switches: dict):
+    """The 3 emergency questions, one page each, each answered by pressing its « Oui » or « Non »
+    button (its name and value); returns the answer to the last press."""
+    response = None
+    for number, (name, answer) in enumerate(switches.items(), 1):
+        path = base if number == 1 else f"{base}?question={number}"
+        response = client.submit(path, {name: answer})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response

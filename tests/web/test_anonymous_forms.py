@@ -11,6 +11,7 @@ from dmp_web.demo import DEMO_LOGIN
 from dmp_web.web.creation import NO_MATCH
 
 from ..conftest import CheckedClient, field_error
+from .patient_journey import submit_creation
 
 HAS_DMP = DEMO_LOGIN["nir"]  # Fatima Roche
 INSURED = "148086912304582"  # Marcel Dupuis, no DMP yet
@@ -30,8 +31,13 @@ def answers(app, path: str, data_for, reached: str) -> dict[str, str]:
     pages = {}
     for kind, nir in KINDS.items():
         client = app.test_client()
-        page = client.submit(path, data_for(nir), follow_redirects=True)
-        assert reached in (page.soup.h1.get_text(strip=True), field_error(page.soup, "code")), (kind, page.soup.h1)
+        if path == "/creer/dossier":  # one question per page, then « Vérifiez vos réponses »
+            page = submit_creation(client, data_for(nir), follow_redirects=True)
+        else:
+            page = client.submit(path, data_for(nir), follow_redirects=True)
+        summary = [a.get_text(strip=True) for a in page.soup.select(".error-summary a")]
+        assert reached in (page.soup.h1.get_text(strip=True), field_error(page.soup, "code"), *summary), (
+            kind, page.soup.h1)
         # what the person typed comes back in the form: that is not the answer
         pages[kind] = without_tokens(page.get_data(as_text=True)).replace(nir, "NIR")
     return pages

@@ -656,7 +656,7 @@ def test_a_failing_booklet_is_tried_again_only_after_a_while(client, app, clock,
 
     renders = []
 
-    def broken(chosen, all_guides=False):
+    def broken(chosen, all_guides=False, **printed):
         renders.append(1)
         raise RuntimeError("the booklet does not render")
 

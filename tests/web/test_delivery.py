@@ -7,7 +7,7 @@ from dmp_web.notify import DeliveryFailed, Email, Sms
 from dmp_web.notify.email_sms import EmailToSmsGateway
 
 from ..conftest import CheckedClient, make_app
-from .patient_journey import MARCEL
+from .patient_journey import MARCEL, submit_creation
 
 
 def test_creation_code_and_one_time_code_arrive_through_a_real_smtp_server(tmp_path, smtp_server):
@@ -28,7 +28,7 @@ def test_creation_code_and_one_time_code_arrive_through_a_real_smtp_server(tmp_p
     assert creation_mail["Subject"] == "Votre code pour créer votre DMP"
     code = re.search(r"[A-Z2-9]{4} [A-Z2-9]{4} [A-Z2-9]{4}", creation_mail.get_content()).group(0)
 
-    client.submit("/creer/dossier", {
+    submit_creation(client, {
         "code": code, "nir": MARCEL.nir, "vitale_type": MARCEL.vitale_type,
         "vitale_serial": MARCEL.vitale_serial, "email": "marcel@example.org", "accept_terms": "y",
     })

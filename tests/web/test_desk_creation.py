@@ -33,8 +33,9 @@ START, CONSENT, CONTACT, DONE, LETTER, DECLINED = (
     "/pro/creer", "/pro/creer/accord", "/pro/creer/telephone", "/pro/creer/termine",
     "/pro/creer/lettre.pdf", "/pro/creer/pas-cree",
 )
-GET_ROUTES = [START, CONSENT, CONTACT, DONE, LETTER, DECLINED]
-POST_ROUTES = [START, CONSENT, CONTACT]
+REPRESENTATIVE_PAGE = "/pro/creer/representant"  # a minor's: the representative, before the consent
+GET_ROUTES = [START, REPRESENTATIVE_PAGE, CONSENT, CONTACT, DONE, LETTER, DECLINED]
+POST_ROUTES = [START, REPRESENTATIVE_PAGE, CONSENT, CONTACT]
 
 
 @dataclass
@@ -53,9 +54,19 @@ def show_card(client, person):
     return client.submit(START, {"nir": person.nir, "vitale_serial": person.vitale_serial})
 
 
+def give_consent(client, answers: dict):
+    """The consent step: for a minor, the representative's page first; then the question, whose
+    answer is the button pressed (« Oui » / « Non », sent as consent=yes / no)."""
+    representative = {k: v for k, v in answers.items() if k.startswith("representative_")}
+    if representative:
+        assert client.submit(REPRESENTATIVE_PAGE, representative).headers["Location"] == CONSENT
+    return client.submit(CONSENT, {"consent": answers["consent"]})
+
+
 def create_at_desk(client, person, consent: dict, mobile="06 12 34 56 78", email="") -> Printed:
-    assert show_card(client, person).headers["Location"] == CONSENT
-    assert client.submit(CONSENT, consent).headers["Location"] == CONTACT
+    expected = REPRESENTATIVE_PAGE if "representative_name" in consent else CONSENT
+    assert show_card(client, person).headers["Location"] == expected
+    assert give_consent(client, consent).headers["Location"] == CONTACT
     response = client.submit(CONTACT, {"mobile": mobile, "email": email})
     assert response.headers["Location"] == DONE, response.get_data(as_text=True)[:2000]
     page = client.get(DONE).soup
@@ -130,13 +141,18 @@ def test_a_desk_agent_creates_an_adult_s_dmp_and_prints_the_letter(client, notif
 def test_a_pharmacist_creates_a_minor_s_dmp_with_the_legal_representative_s_consent(client, notifier, app):
     pro_log_in(client, notifier, PHARMACIEN)
     show_card(client, LUCAS)
-    consent_page = client.get(CONSENT)
-    assert consent_page.soup.h1.get_text(strip=True) == "L’accord du représentant légal"
-    assert "Cette personne a moins de 18 ans." in main_text(consent_page)
+    assert client.get(CONSENT).headers["Location"] == REPRESENTATIVE_PAGE  # who answers, first
+    representative_page = client.get(REPRESENTATIVE_PAGE)
+    assert "Cette personne a moins de 18 ans." in main_text(representative_page)
     answers = {
         "representative_name": f"  {REPRESENTATIVE} ", "representative_link": "mother", "consent": "yes",
     }
-    assert client.submit(CONSENT, answers).headers["Location"] == CONTACT
+    who = {"representative_name": answers["representative_name"], "representative_link": "mother"}
+    assert client.submit(REPRESENTATIVE_PAGE, who).headers["Location"] == CONSENT
+    consent_page = client.get(CONSENT)
+    assert consent_page.soup.h1.get_text(strip=True) == "L’accord du représentant légal"
+    assert consent_page.soup.find(id="representant").get_text(strip=True) == REPRESENTATIVE
+    assert client.submit(CONSENT, {"consent": "yes"}).headers["Location"] == CONTACT
     contact_page = client.get(CONTACT)
     assert contact_page.soup.find("label", attrs={"for": "mobile"}).get_text(strip=True) == (
         "Portable du représentant légal")
@@ -277,20 +293,25 @@ def test_the_consent_question_must_be_answered(client, notifier):
     show_card(client, MARCEL)
     page = client.submit(CONSENT, {})
     assert page.soup.title.get_text().startswith("Erreur : ")
-    assert field_error(page.soup, "consent") == "Choisissez oui ou non : la personne accepte-t-elle ?"
+    assert field_error(page.soup, "consent") == "Appuyez sur Oui ou sur Non : la personne accepte-t-elle ?"
 
 
 def test_a_minor_s_consent_needs_the_representative_s_name_link_and_answer(client, notifier):
     pro_log_in(client, notifier, PHARMACIEN)
     show_card(client, LUCAS)
-    page = client.submit(CONSENT, {"representative_name": "   "})
+    page = client.submit(REPRESENTATIVE_PAGE, {"representative_name": "   "})
     assert page.soup.title.get_text().startswith("Erreur : ")
     assert field_error(page.soup, "representative_name") == "Écrivez le prénom et le nom du représentant légal"
     assert field_error(page.soup, "representative_link") == (
         "Choisissez le lien avec l’enfant : mère, père, tutrice ou tuteur")
-    assert field_error(page.soup, "consent") == "Choisissez oui ou non : le représentant légal accepte-t-il ?"
-    page = client.submit(CONSENT, {"representative_name": "x" * 81, "representative_link": "mother", "consent": "yes"})
+    page = client.submit(REPRESENTATIVE_PAGE, {"representative_name": "x" * 81, "representative_link": "mother"})
     assert field_error(page.soup, "representative_name") == "Écrivez au plus 80 caractères"
+    assert client.submit(REPRESENTATIVE_PAGE, {"representative_name": REPRESENTATIVE, "representative_link": "mère"}
+                         ).status_code == 200  # a forged link is refused
+    assert client.submit(REPRESENTATIVE_PAGE, {"representative_name": REPRESENTATIVE, "representative_link": "mother"}
+                         ).headers["Location"] == CONSENT
+    page = client.submit(CONSENT, {})
+    assert field_error(page.soup, "consent") == "Appuyez sur Oui ou sur Non : le représentant légal accepte-t-il ?"
 
 
 @pytest.mark.parametrize("mobile, email, field, message", [
@@ -312,7 +333,7 @@ def test_the_mobile_step_says_what_is_wrong(client, notifier, app, mobile, email
 def test_a_minor_s_mobile_is_the_representative_s(client, notifier):
     pro_log_in(client, notifier, PHARMACIEN)
     show_card(client, LUCAS)
-    client.submit(CONSENT, {"representative_name": REPRESENTATIVE, "representative_link": "mother", "consent": "yes"})
+    give_consent(client, {"representative_name": REPRESENTATIVE, "representative_link": "mother", "consent": "yes"})
     page = client.submit(CONTACT, {"mobile": ""})
     assert field_error(page.soup, "mobile") == "Écrivez le numéro de portable du représentant légal"
 
@@ -340,7 +361,7 @@ def test_a_dmp_created_meanwhile_sends_the_professional_back_to_the_first_step(c
 def test_when_the_answer_is_no_nothing_is_created(client, notifier, app, person, answers):
     pro_log_in(client, notifier, PHARMACIEN)
     show_card(client, person)
-    response = client.submit(CONSENT, answers)
+    response = give_consent(client, answers)
     assert response.headers["Location"] == DECLINED
     page = client.get(DECLINED)
     assert page.soup.h1.get_text(strip=True) == "Le DMP n’est pas créé"
@@ -357,6 +378,7 @@ def _tries_every_route(client, app):
     token = client.csrf_token(START)  # from the logout button of the refusal page
     answers = {
         START: {"nir": MARCEL.nir, "vitale_serial": MARCEL.vitale_serial},
+        REPRESENTATIVE_PAGE: {"representative_name": REPRESENTATIVE, "representative_link": "mother"},
         CONSENT: {"consent": "yes"},
         CONTACT: {"mobile": "0612345678"},
     }

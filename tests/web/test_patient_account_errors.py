@@ -8,7 +8,8 @@ from dmp_web.web.messages import WRONG_LOGIN
 from dmp_web.web.creation import NO_MATCH
 
 from ..conftest import field_error
-from .patient_journey import JEANNE, MARCEL, NEW_PASSWORD, ask_creation_code, create_dossier, first_connection, log_in
+from .patient_journey import (JEANNE, MARCEL, NEW_PASSWORD, ask_creation_code, create_dossier, first_connection, log_in,
+                              submit_creation)
 
 KID = "112013306307811"  # Lucas Moreau, born 2012
 
@@ -34,12 +35,19 @@ def _creation_form(code, **overrides):
     return data
 
 
+def refusal(page) -> str:
+    """The one message of a refused creation, on « Vérifiez vos réponses » (its error summary)."""
+    assert page.soup.find("h1").get_text(strip=True) == "Vérifiez vos réponses"
+    return " ".join(a.get_text(strip=True) for a in page.soup.select(".error-summary a"))
+
+
 @pytest.mark.parametrize(
     "overrides, field, message",
     [
         ({"code": ""}, "code", "Écrivez le code reçu par e-mail ou par courrier"),
         ({"code": "ABCD EFGH"}, "code", "Le code a 12 caractères. Vous en avez écrit 8"),
-        ({"vitale_type": ""}, "vitale_type", "Choisissez le type de votre carte : avec photo ou sans photo"),
+        ({"vitale_type": ""}, "vitale_type", "Appuyez sur Sans photo ou sur Avec photo"),
+        ({"vitale_type": "hologram"}, "vitale_type", "Appuyez sur Sans photo ou sur Avec photo"),
         ({"vitale_serial": "12345"}, "vitale_serial", "Le numéro de série a 16 chiffres. Vous en avez écrit 5"),
         ({"vitale_serial": "12345678901234AB"}, "vitale_serial",
          "Le numéro de série s’écrit avec des chiffres seulement"),
@@ -54,27 +62,27 @@ def _creation_form(code, **overrides):
 )
 def test_each_bad_creation_input_gets_its_message(client, notifier, overrides, field, message):
     ask_creation_code(client)
-    page = client.submit("/creer/dossier", {**_creation_form(notifier.last_creation_code()), **overrides})
+    page = submit_creation(client, {**_creation_form(notifier.last_creation_code()), **overrides})
     assert page.status_code == 200
-    assert field_error(page.soup, field) == message
+    assert (refusal(page) if message == NO_MATCH else field_error(page.soup, field)) == message
     assert page.soup.title.get_text().startswith("Erreur : ")
 
 
 def test_a_creation_code_works_once(client, notifier, app):
     ask_creation_code(client)
     code = notifier.last_creation_code()
-    assert client.submit("/creer/dossier", _creation_form(code)).status_code == 302
+    assert submit_creation(client, _creation_form(code)).status_code == 302
     app.extensions["dmp.repos"].dossiers._by_nir.delete(MARCEL.nir)  # as if the DMP were not there
-    page = client.submit("/creer/dossier", _creation_form(code))
-    assert field_error(page.soup, "code") == NO_MATCH
+    page = submit_creation(client, _creation_form(code))
+    assert refusal(page) == NO_MATCH
 
 
 def test_a_creation_code_expires_after_60_days(client, notifier, clock):
     ask_creation_code(client)
     code = notifier.last_creation_code()
     clock.advance(days=60)
-    page = client.submit("/creer/dossier", _creation_form(code))
-    assert field_error(page.soup, "code") == NO_MATCH
+    page = submit_creation(client, _creation_form(code))
+    assert refusal(page) == NO_MATCH
 
 
 def test_a_new_creation_code_does_not_void_the_one_already_sent(client, notifier):
@@ -82,7 +90,7 @@ def test_a_new_creation_code_does_not_void_the_one_already_sent(client, notifier
     first = notifier.last_creation_code()
     ask_creation_code(client)
     assert notifier.last_creation_code() != first
-    assert client.submit("/creer/dossier", _creation_form(first)).headers["Location"] == "/creer/termine"
+    assert submit_creation(client, _creation_form(first)).headers["Location"] == "/creer/termine"
 
 
 def test_creation_codes_go_at_most_3_a_day_by_e_mail_whoever_asks(client, notifier, clock):
@@ -99,11 +107,11 @@ def test_a_creation_code_dies_after_5_wrong_tries(client, notifier):
     ask_creation_code(client)
     good = notifier.last_creation_code()
     messages = [
-        field_error(client.submit("/creer/dossier", _creation_form("AAAA" * 3)).soup, "code") for _ in range(5)
+        refusal(submit_creation(client, _creation_form("AAAA" * 3))) for _ in range(5)
     ]
     assert messages == [NO_MATCH] * 5
-    page = client.submit("/creer/dossier", _creation_form(good))
-    assert field_error(page.soup, "code") == NO_MATCH
+    page = submit_creation(client, _creation_form(good))
+    assert refusal(page) == NO_MATCH
 
 
 # -- login ------------------------------------------------------------------------------------
@@ -249,7 +257,7 @@ def test_first_connection_refuses_bad_inputs_with_their_messages(client, notifie
                          {**base, "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD})
     assert page.headers["Location"].endswith("/urgence")
     blank = client.submit("/mon-dmp/premiere-connexion/urgence", {})
-    assert field_error(blank.soup, "break_glass_access") == "Choisissez oui ou non"
+    assert field_error(blank.soup, "regulator_access") == "Appuyez sur Oui ou sur Non"
 
 
 def test_forgotten_password_sends_a_code_then_sets_a_new_password(client, notifier, app, created):

@@ -7,7 +7,8 @@ import pdfplumber
 from dmp_web.formatting import group_code
 
 from ..conftest import field_error
-from .patient_journey import EMERGENCY_SWITCHES, MARCEL, NEW_PASSWORD, create_dossier, first_connection, log_in
+from .patient_journey import (EMERGENCY_SWITCHES, MARCEL, NEW_PASSWORD, answer_emergency, create_dossier,
+                              first_connection, log_in)
 from .test_desk_creation import DESK_AGENT, create_at_desk, other_client, pro_log_in
 
 BOTH_STORES = True  # the journey runs on the file store and on PostgreSQL
@@ -125,7 +126,7 @@ def test_a_dmp_created_at_a_desk_with_a_mobile_only_finishes_the_first_connectio
     assert step_2.soup.find(id="canal").get_text(" ", strip=True) == (
         "Vos codes de connexion arriveront par SMS sur votre portable : 0611111111.")
     assert _password_step(patient, printed.initial_password).headers["Location"] == STEP_3
-    assert patient.submit(STEP_3, EMERGENCY_SWITCHES).headers["Location"] == "/mon-dmp"
+    assert answer_emergency(patient, STEP_3, EMERGENCY_SWITCHES).headers["Location"] == "/mon-dmp"
     _log_out(patient)
 
     assert log_in(patient, notifier, printed.login_id, NEW_PASSWORD).headers["Location"] == "/mon-dmp"
@@ -147,7 +148,7 @@ def test_a_first_connection_with_an_email_only_sends_the_next_codes_by_email(cli
     assert step_2.soup.find(id="canal").get_text(" ", strip=True) == (
         "Vos codes de connexion arriveront par e-mail à l’adresse : marcel@example.org.")
     assert _password_step(client, created.initial_password, channel="sms").headers["Location"] == STEP_3  # forged
-    assert client.submit(STEP_3, EMERGENCY_SWITCHES).headers["Location"] == "/mon-dmp"
+    assert answer_emergency(client, STEP_3, EMERGENCY_SWITCHES).headers["Location"] == "/mon-dmp"
     _log_out(client)
     assert log_in(client, notifier, created.login_id, NEW_PASSWORD).headers["Location"] == "/mon-dmp"
     assert notifier.outbox[-1].to == "marcel@example.org"
@@ -230,7 +231,7 @@ def test_an_interrupted_first_connection_resumes_and_never_asks_for_a_second_pas
     assert client.get(STEP_1).status_code == 200  # the contacts can still be corrected…
     assert _contacts(client, mobile="0612345678").headers["Location"] == STEP_3  # …then on to step 3
     assert _account(app).otp_channel == "sms"  # the e-mail is gone: the codes follow the mobile
-    assert client.submit(STEP_3, EMERGENCY_SWITCHES).headers["Location"] == "/mon-dmp"
+    assert answer_emergency(client, STEP_3, EMERGENCY_SWITCHES).headers["Location"] == "/mon-dmp"
     dossier_id = app.extensions["dmp.repos"].dossiers.find_by_nir(MARCEL.nir).id
     actions = [e.action for e in app.extensions["dmp.repos"].journal.entries(dossier_id)]
     assert actions.count("password_changed") == 1

@@ -3,6 +3,7 @@ defect found in review; it fails on main as it stands and passes once the defect
 from dmp_web.domain.details import read_detail
 from dmp_web.texts.page_text import check_page
 
+from .patient_journey import MANAGE_EMERGENCY, answer_emergency
 from .pro_journey import DOSSIER, journal, log_out, pro_log_in
 from .test_patient_documents import patient_log_in
 
@@ -11,7 +12,7 @@ CONSULTATION = "d0c0000000000001"  # by Dr Durand, a consultation report: a sage
 
 
 def _switches(client, regulator="yes", break_glass="yes", hidden="no"):
-    return client.submit("/mon-dmp/gestion/urgence", {
+    return answer_emergency(client, MANAGE_EMERGENCY, {
         "regulator_access": regulator, "break_glass_access": break_glass, "hidden_in_emergency": hidden})
 
 

@@ -377,10 +377,13 @@ def test_without_a_trusted_person_the_emergency_contact_needs_a_name_and_a_phone
 def test_the_emergency_contact_can_be_the_trusted_person(patient, app):
     patient.submit("/mon-dmp/volontes/personne-de-confiance", {"name": "Paul Roche", "link": "", "phone": "0612345678"})
     page = patient.get("/mon-dmp/volontes/personne-a-prevenir").soup
-    legend = page.find("legend").get_text(strip=True)
-    assert legend == "Qui faut-il prévenir en cas d’urgence ?"
-    labels = [label.get_text(strip=True) for label in page.select(".choice__label")]
-    assert labels == ["C’est la même personne que ma personne de confiance", "C’est une autre personne"]
+    label = page.find("label", attrs={"for": "same_person"}).get_text(strip=True)
+    assert label == "Qui faut-il prévenir en cas d’urgence ?"
+    options = [(o["value"], o.get_text(strip=True)) for o in page.find(id="same_person").find_all("option")]
+    assert options == [("", "Choisissez dans la liste"),  # nothing chosen by default, in lynx too
+                       ("same", "C’est la même personne que ma personne de confiance"),
+                       ("other", "C’est une autre personne")]
+    assert page.find(id="same_person").find("option", selected=True) is None
 
     nothing = patient.submit("/mon-dmp/volontes/personne-a-prevenir", {"name": "", "phone": ""})
     assert errors(nothing.soup, "same_person", "name", "phone") == {
@@ -388,7 +391,7 @@ def test_the_emergency_contact_can_be_the_trusted_person(patient, app):
         "name": "Écrivez le prénom et le nom de la personne à prévenir",
         "phone": "Écrivez le numéro de téléphone de la personne à prévenir",
     }
-    assert nothing.soup.select_one(".error-summary a")["href"] == "#same_person-0"
+    assert nothing.soup.select_one(".error-summary a")["href"] == "#same_person"
     other = patient.submit("/mon-dmp/volontes/personne-a-prevenir", {"same_person": "other", "name": "", "phone": ""})
     assert errors(other.soup, "same_person", "name") == {
         "same_person": "", "name": "Écrivez le prénom et le nom de la personne à prévenir"}
@@ -401,7 +404,7 @@ def test_the_emergency_contact_can_be_the_trusted_person(patient, app):
     assert wishes(app).contact_to_call().phone == "0612345678"
     assert last_manage(app).detail["change"] == {"what": "emergency_contact_is_trusted_person"}
     again = patient.get("/mon-dmp/volontes/personne-a-prevenir").soup
-    assert again.find(id="same_person-0").has_attr("checked")
+    assert again.find(id="same_person").find("option", selected=True)["value"] == "same"
 
     # no trusted person any more: they stay the person to call
     removed = patient.submit("/mon-dmp/volontes/personne-de-confiance", {"remove": "1"}, follow_redirects=True)
