@@ -440,9 +440,11 @@ def _numbers_in_words(sentence: _Sentence) -> list[Finding]:
 _UPPER = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒ"
 _LOWER = "a-zàâäçéèêëîïôöùûüÿæœ"
 _CAPITAL_WORD = rf"[{_UPPER}][{_UPPER}’-]*[{_UPPER}]"
-# «Fatima ROCHE», «Jean-Marc DE LA FONTAINE»: a first name, one space, the name in capitals.
+# «Fatima ROCHE», «Jean-Marc DE LA FONTAINE»: a first name, one space, the name in capitals; the
+# first name may follow an elided «de» («le DMP d’Antoine SANTONI»).
 _AFTER_FIRST_NAME = re.compile(
-    rf"(?<![\w’-])[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)? ((?:{_CAPITAL_WORD} )*{_CAPITAL_WORD})(?![\w’-])")
+    rf"(?:(?<=\b[dD]’)|(?<![\w’-]))[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)? "
+    rf"((?:{_CAPITAL_WORD} )*{_CAPITAL_WORD})(?![\w’-])")
 
 
 def _family_names(sentence: str, previous_block_text: str, acronyms: set[str]) -> set[str]:

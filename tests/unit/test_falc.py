@@ -168,6 +168,7 @@ def test_numbers_written_in_words_are_reported(sentence, number):
     "Bonjour Jean-Marc DE LA FONTAINE.",
     "Fatima ROCHE",  # alone, as in a table cell
     "Nom : BENALI",
+    "Le DMP d’Antoine SANTONI est créé.",  # the first name after an elided «de»
 ])
 def test_acronyms_and_family_names_may_be_in_capitals(text):
     assert "capitals" not in codes(text)
@@ -178,6 +179,7 @@ def test_acronyms_and_family_names_may_be_in_capitals(text):
     ("Attention : URGENT.", "URGENT"),
     ("Lisez BIEN ceci.", "BIEN"),  # a verb at the start of a sentence is not a first name
     ("Fatima : ÉTAPE 1.", "ÉTAPE"),
+    ("Il faut l’Avis URGENT.", "URGENT"),  # only «d’» comes before a first name
 ])
 def test_words_in_capitals_are_reported(text, word):
     report = check_text(text, GLOSSARY)
