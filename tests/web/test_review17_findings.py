@@ -126,3 +126,15 @@ def test_the_monthly_history_letter_leaves_out_what_is_hidden_from_the_represent
     text = letter_text(app, letter["letter_id"])
     assert "a ouvert votre DMP" in text  # the doctor's ordinary accesses are told
     assert "ajouté" not in text  # but not the document the parents must never know of
+
+
+# -- finding 6: the father's copy of the DMP speaks as if the mother were reading it ---------------
+# (the copy is made once for the dossier, as its first account: its «Vous» was the mother)
+
+def test_the_second_representative_s_copy_never_says_vous_for_the_first_one(client, notifier, app):
+    from .test_copies import made_copy, pdf_text
+
+    _father, dad = father_connected(client, notifier, app)  # both chose the emergency access
+    text = pdf_text(made_copy(dad, app).data)
+    assert "Sophie MOREAU (mère) a fait un choix pour l’accès en urgence" in text
+    assert "Vous avez fait votre choix pour l’accès en urgence" not in text  # her choice was «Vous» to him
