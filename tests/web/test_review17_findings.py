@@ -138,3 +138,18 @@ def test_the_second_representative_s_copy_never_says_vous_for_the_first_one(clie
     text = pdf_text(made_copy(dad, app).data)
     assert "Sophie MOREAU (mère) a fait un choix pour l’accès en urgence" in text
     assert "Vous avez fait votre choix pour l’accès en urgence" not in text  # her choice was «Vous» to him
+
+
+# -- finding 7: the forgotten identifier of a minor's DMP only ever goes to the first representative --
+
+def test_the_forgotten_identifier_goes_to_each_representative_on_their_own_contacts(client, notifier, app):
+    father, _dad = father_connected(client, notifier, app)
+    mother_login = app.extensions["dmp.repos"].accounts.get(dossier_of(app, LUCAS).id).login_id
+    sent = len(notifier.outbox)
+    asked = other_client(app).submit("/identifiant-oublie", {
+        "nir": LUCAS.nir, "vitale_serial": LUCAS.vitale_serial, "channel": "email"})
+    assert asked.headers["Location"] == "/identifiant-oublie/envoye"
+    told = {(m.to, next(w.rstrip(".") for w in m.body.split() if w.rstrip(".") in (mother_login, father.login_id)))
+            for m in notifier.outbox[sent:]}
+    # the father asked it as well as the mother could: each gets their own, never the other's
+    assert told == {("sophie@example.org", mother_login), ("marc@example.org", father.login_id)}
