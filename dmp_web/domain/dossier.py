@@ -103,6 +103,11 @@ class Dossier:
         representative = self.representative_in(slot)
         if representative is not None:
             return LegalRepresentative(representative.id, representative.full_name, self.id)
+        if slot != FIRST_SLOT:
+            # only the first slot becomes the holder's (at 18): any other is a representative's for
+            # good, and the policy refuses one who no longer acts (a request under way at 18)
+            ended = next((r for r in self.representatives if r.slot == slot), None)
+            return LegalRepresentative(representative_id_of(slot), ended.full_name if ended else "", self.id)
         return Holder(self.id)
 
     def representative(self, representative_id: str) -> Representative | None:

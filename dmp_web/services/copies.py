@@ -18,7 +18,7 @@ from typing import IO
 
 from .. import pdf
 from ..domain.letters import POST_DELAY
-from ..domain.actors import ActorKind
+from ..domain.actors import ActorKind, LegalRepresentative
 from ..domain.documents import DOCUMENT_TYPES, Document
 from ..domain.details import read_detail
 from ..domain.dossier import Dossier, emergency_switches_in_words
@@ -132,13 +132,20 @@ def gather(ctx: Context, actor, dossier: Dossier, *, full_history: bool = False)
         attending_doctor=doctor.name if doctor else "",
         documents=copied,
         history=_history(ctx, entries, {item.document.id: item.document.title for item in copied},
-                         feminine=person.sex == "F", representatives=speakers(dossier, actor)),
+                         feminine=person.sex == "F", representatives=speakers(dossier, _copy_reader(actor))),
         made_at=ctx.now(),
         files=files,
         full_history=full_history,
         blocked=[_professional_name(ctx, rpps) for rpps in dossier.blocked_rpps],
         attending_rights=[_professional_name(ctx, rpps) for rpps in dossier.attending_rights_rpps],
     )
+
+
+def _copy_reader(actor):
+    """Whom the copy's history speaks to. A minor's copy is made once for the dossier (copy_jobs:
+    the first account's), and either representative downloads it: none of them is «Vous», each
+    is named with their link («Sophie Moreau (mère)»)."""
+    return LegalRepresentative("", actor.name, actor.dossier_id) if isinstance(actor, LegalRepresentative) else actor
 
 
 # The patient's own entries a copy on paper keeps: the changes of who may read the dossier and

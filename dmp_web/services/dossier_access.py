@@ -220,7 +220,8 @@ def release(ctx: Context, actor, dossier: Dossier, document: Document) -> Decisi
         unit.save_document(current)
 
     decision = act(ctx, actor, "release_document", dossier, document, change=change)
-    if decision.allowed:
+    # as at its deposit: the representatives are never told of a document kept from them
+    if decision.allowed and not (document.hidden_from_representatives and dossier.active_representatives):
         _alert_patient(ctx, dossier)
     return decision
 

@@ -19,6 +19,7 @@ from datetime import datetime
 
 from .. import pdf
 from ..domain.actors import ActorKind
+from ..domain.details import read_detail
 from ..domain.dossier import Dossier
 from ..domain.history_letters import claim, month_bounds, month_words, previous_month
 from ..domain.journal import HOLDER_SIDE, JournalEntry
@@ -68,6 +69,14 @@ def letter_lines(ctx: Context, entries: list[JournalEntry]) -> list[tuple[str, s
     return lines
 
 
+def _kept_from_representatives(ctx: Context, dossier: Dossier) -> set[str]:
+    """While a minor's representatives act, they read these letters: the documents hidden from
+    them are left out, as from their history (services/history.py kept_from)."""
+    if not dossier.active_representatives:
+        return set()
+    return {d.id for d in ctx.repos.documents.list(dossier.id) if d.hidden_from_representatives}
+
+
 def queue_month(ctx: Context, month: str | None = None) -> MonthRun:
     """Queue the letters of `month` ("YYYY-MM"; the month before this one by default)."""
     run = MonthRun(month or previous_month(ctx.now()))
@@ -86,7 +95,8 @@ def queue_month(ctx: Context, month: str | None = None) -> MonthRun:
 
 def _one(ctx: Context, dossier: Dossier, month: str) -> str:
     start, end = month_bounds(month)
-    entries = accesses(ctx, dossier.id, start, end)
+    kept = _kept_from_representatives(ctx, dossier)
+    entries = [e for e in accesses(ctx, dossier.id, start, end) if read_detail(e.detail).document_id not in kept]
     if not entries:
         return "empty"
     now = ctx.now()

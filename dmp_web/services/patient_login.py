@@ -90,10 +90,14 @@ def send_identifier(ctx: Context, nir: str, vitale_serial: str, channel: str) ->
     dossier = ctx.repos.dossiers.find_by_nir(nir)
     if person is None or dossier is None or person.vitale_serial != vitale_serial:
         return
-    account = ctx.repos.accounts.get(dossier.id)
-    way = identifier_way(account, channel)
-    deliver_identifier(ctx, person, account, way)
-    journal_as_holder(ctx, dossier.id, "identifier_sent", detail=noted(way))
+    # a minor's card is either representative's: each gets their own identifier, on their own account
+    slots = [r.slot for r in dossier.active_representatives] or [""]
+    for account in (ctx.repos.accounts.get(dossier.id, slot) for slot in slots):
+        if account is None:
+            continue
+        way = identifier_way(account, channel)
+        deliver_identifier(ctx, person, account, way)
+        journal_as_holder(ctx, account_key(dossier.id, account.slot), "identifier_sent", detail=noted(way))
 
 
 def identifier_way(account, channel: str) -> str:

@@ -14,8 +14,8 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ..domain.actors import ActorKind, DeskAgent, Professional
-from ..domain.details import Change, JournaledDetail
+from ..domain.actors import ActorKind, DeskAgent, LegalRepresentative, Professional
+from ..domain.details import Change, JournaledDetail, read_detail
 from ..domain.dossier import Dossier
 from ..domain.journal import Actor
 from ..domain.reports import (
@@ -58,7 +58,7 @@ def reportable(ctx: Context, actor, dossier: Dossier, seq: int) -> Reportable:
         raise NotReportable(seq)  # a closed dossier: its history is not shown either
     found = ctx.repos.journal.entries(dossier.id, seq, seq + 1) if 0 <= seq < ctx.repos.journal.count(dossier.id) \
         else []
-    if not found or found[0].actor_kind != ActorKind.PROFESSIONAL.value:
+    if not found or found[0].actor_kind != ActorKind.PROFESSIONAL.value or _kept_from(ctx, actor, dossier, found[0]):
         raise NotReportable(seq)
     entry = found[0]
     professional: Professional | None = ctx.repos.directory.professional(entry.actor_id)
@@ -66,6 +66,16 @@ def reportable(ctx: Context, actor, dossier: Dossier, seq: int) -> Reportable:
     return Reportable(entry.seq, entry.at, entry.actor_id, name, professional.description if professional else "",
                       entry.actor_id == dossier.attending_doctor_rpps, entry.actor_id in dossier.blocked_rpps,
                       open_report(ctx.repos.reports.of_dossier(dossier.id), entry.actor_id))
+
+
+def _kept_from(ctx: Context, actor, dossier: Dossier, entry) -> bool:
+    """An access to a document hidden from a minor's legal representatives: the history never shows
+    them its line (services/history.py kept_from), so its page must not tell who made it, nor when."""
+    if not isinstance(actor, LegalRepresentative):
+        return False
+    document_id = read_detail(entry.detail).document_id
+    document = ctx.repos.documents.get(dossier.id, document_id) if document_id else None
+    return document is not None and document.hidden_from_representatives
 
 
 @dataclass(frozen=True)

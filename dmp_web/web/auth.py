@@ -69,7 +69,8 @@ def load_user(user_id: str):
     kind, _, dossier_id = user_id.partition(":")
     if kind == "patient":
         account = repos.accounts.get(*split_account_key(dossier_id))
-        return PatientUser(account) if account else None
+        # an ended representative's account (at 18) opens nothing, even by a session the batch missed
+        return PatientUser(account) if account and account.deactivated_at is None else None
     if kind == "pro":
         # read on every request: a deactivated account's sessions end at its next click
         actor = repos.directory.active_actor(dossier_id)

@@ -393,7 +393,7 @@ def reopen():
 def account():
     """« Mon compte »: the password, the codes' channel, the contacts, and the open sessions."""
     return render_template("pages/patient/account.html", account=current_user.account,
-                           sessions=patient_login.open_sessions(ctx(), current_user.dossier_id),
+                           sessions=patient_login.open_sessions(ctx(), current_user.key),
                            current=current_digest(session))
 
 

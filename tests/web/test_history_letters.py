@@ -46,8 +46,8 @@ def test_the_month_s_accesses_go_in_one_letter_and_never_twice(client, notifier,
     text = letter_text(app, letter["letter_id"])
     assert "L’historique de votre dossier médical partagé" in text
     assert "Elle dit qui a ouvert votre DMP en novembre 2026." in text
-    assert "Le 23 novembre 2026 à 10 h 00 : Claire Petit (pharmacien) a ouvert votre DMP." in text
-    assert "Claire Petit (pharmacien) a essayé de lire un document. C’était refusé." in text
+    assert "Le 23 novembre 2026 à 10 h 00 : Claire Petit (pharmacienne) a ouvert votre DMP." in text
+    assert "Claire Petit (pharmacienne) a essayé de lire un document. C’était refusé." in text
     assert title not in text  # never a title: «un document»
     assert_no_document_in(text)
     assert text.count("Le 23 novembre 2026 à") == 2  # her own acts (log in, « Mes alertes ») are left out
