@@ -1,7 +1,7 @@
 """«Gestion du DMP»: block and unblock, the médecin traitant who cannot be blocked, rights given
 and taken back, the emergency choice, the e-mail alert — each through the policy, journaled."""
 from ..conftest import field_error
-from .patient_journey import EMERGENCY_SWITCHES
+from .patient_journey import EMERGENCY_SWITCHES, MANAGE_EMERGENCY, answer_emergency
 from .pro_journey import BERNARD, DOSSIER, DURAND, LEFEVRE, journal, log_out, pro_log_in
 from .test_patient_documents import patient_log_in
 
@@ -87,15 +87,11 @@ def test_the_attending_doctors_rights_are_given_and_taken_back(client, notifier,
 
 def test_the_emergency_choices_can_be_changed_at_any_time(client, notifier, app):
     patient_log_in(client, notifier)
-    page = client.get("/mon-dmp/gestion/urgence").soup
-    # the demo patient allowed the regulator and bris de glace, and keeps hidden documents hidden
-    assert page.find(id="regulator_access-0").has_attr("checked")
-    assert page.find(id="break_glass_access-0").has_attr("checked")
-    assert page.find(id="hidden_in_emergency-1").has_attr("checked")
-    blank = client.submit("/mon-dmp/gestion/urgence", {}).soup
-    for name in EMERGENCY_SWITCHES:
-        assert field_error(blank, name) == "Choisissez oui ou non"
-    client.submit("/mon-dmp/gestion/urgence", {**EMERGENCY_SWITCHES, "break_glass_access": "no"})
+    # the demo patient allowed the regulator and bris de glace: the first question says so
+    assert "Votre choix actuel : oui." in client.get(MANAGE_EMERGENCY).soup.main.get_text(" ", strip=True)
+    blank = client.submit(MANAGE_EMERGENCY, {}).soup
+    assert field_error(blank, "regulator_access") == "Appuyez sur Oui ou sur Non"
+    answer_emergency(client, MANAGE_EMERGENCY, {**EMERGENCY_SWITCHES, "break_glass_access": "no"})
     saved = app.extensions["dmp.repos"].dossiers.get(DOSSIER)
     assert (saved.regulator_access, saved.break_glass_access, saved.hidden_in_emergency) == (True, False, False)
     assert "Un soignant ne peut pas ouvrir votre DMP en urgence." in client.get("/mon-dmp/gestion").text
@@ -137,8 +133,8 @@ def test_the_page_is_easy_to_read_without_a_medecin_traitant_too(client, notifie
 
 def test_a_forged_choice_gets_a_french_message_not_wtforms_english(client, notifier, app):
     patient_log_in(client, notifier)
-    forged = client.submit("/mon-dmp/gestion/urgence", {**EMERGENCY_SWITCHES, "regulator_access": "peut-être"})
+    forged = client.submit(MANAGE_EMERGENCY, {"regulator_access": "peut-être"})
     message = field_error(forged.soup, "regulator_access")
-    assert message == "Ce choix n’est pas dans la liste. Choisissez une des réponses."
+    assert message == "Appuyez sur Oui ou sur Non"
     assert "Not a valid" not in forged.get_data(as_text=True)
     assert app.extensions["dmp.repos"].dossiers.get(DOSSIER).regulator_access is True  # nothing changed
