@@ -82,8 +82,9 @@ def _come_of_age(ctx: Context, dossier_id: str, person) -> ComeOfAge | None:
             email=person.email, otp_channel="email"))
         unit.journal(at=now, actor=ASSURANCE_MALADIE, action="representatives_ended", allowed=True,
                      detail=noted("by_post"))
+        # before the commit: cut short here, the old identifiers open nothing, and the next run ends the rest
+        _retire_logins(ctx, [a for a in before.values() if a is not None and a.login_id != mine.login_id])
         unit.commit()
-    _retire_logins(ctx, [a for a in before.values() if a is not None and a.login_id != mine.login_id])
     for representative in ending:
         notices.tell_holder(ctx, dossier, texts.representative_ended_notice(person.full_name),
                             account=_as_theirs(before[representative.slot], representative.slot),

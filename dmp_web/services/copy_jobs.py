@@ -190,6 +190,12 @@ def queue_booklets(ctx: Context) -> None:
 
 # -- the worker's side ------------------------------------------------------------------------
 
+def asked_by_ended_representatives(dossier: Dossier, asked_at) -> bool:
+    """A copy asked by a minor's representatives and made after 18: it would carry, to their
+    address, what was hidden from them. Not made; the young adult asks his own."""
+    return any(r.ended_at is not None and r.ended_at > asked_at for r in dossier.representatives)
+
+
 def take(ctx: Context) -> Job | None:
     """The next job for this worker, or None."""
     return ctx.repos.jobs.claim(ctx.now(), ATTEMPTS)
@@ -208,6 +214,8 @@ def run(ctx: Context, job: Job) -> Job | None:
     # the copy is the account owners': while a minor, their representatives', who never see what
     # is hidden from them (both see the same documents); at 18, the young adult's
     actor = dossier.acting_in(FIRST_SLOT) if dossier is not None else None
+    if dossier is not None and asked_by_ended_representatives(dossier, job.requested_at):
+        return ctx.repos.jobs.fail(job, ctx.now(), again=False)  # never the young adult's to the parents
     if dossier is None or not allowed_unjournaled(ctx, actor, "export", dossier):
         return ctx.repos.jobs.fail(job, ctx.now(), again=False)
     if job.kind == "post":

@@ -236,8 +236,10 @@ def _tell_openings(ctx: Context, dossier_id: str, *, opening: bool) -> int:
     if dossier is None:
         ctx.repos.opening_notices.forget(dossier_id)
         return 0
-    account = ctx.repos.accounts.get(dossier_id)
-    channel = channel_for(account.mobile, account.email, account.otp_channel) if account else None
+    # each account owner with a way to be told: the holder, or each of a minor's representatives
+    ways = [(account, channel_for(account.mobile, account.email, account.otp_channel))
+            for account, _name in _told_accounts(ctx, dossier, None) if account is not None]
+    ways = [(account, channel) for account, channel in ways if channel is not None]
     told: list[Opening] = []
     before: list[OpeningDigest] = []
 
@@ -249,16 +251,18 @@ def _tell_openings(ctx: Context, dossier_id: str, *, opening: bool) -> int:
         if not opening and not state.is_due(now):
             return None  # sent meanwhile, by another server
         count = ctx.repos.journal.count(dossier_id)
-        if channel is not None and dossier.alert_openings:
+        if ways and dossier.alert_openings:
             told.extend(_openings(ctx, dossier, state.upto, count))
         return state.sent(now, count) if told else state.nothing_to_send(count)
 
     ctx.repos.opening_notices.update(dossier_id, change)
     if not told:
         return 0
-    went = send_journaled(ctx, dossier_id, "openings_notice", f"to_holder_by_{channel}", _message(
-        ctx, channel, to_mobile=account.mobile, to_email=account.email, sms=texts.openings_sms(told),
-        subject=texts.OPENINGS_SUBJECT, body=texts.openings_email(told, ctx.site_url)))
+    went = False
+    for account, channel in ways:
+        went = send_journaled(ctx, dossier_id, "openings_notice", f"to_holder_by_{channel}", _message(
+            ctx, channel, to_mobile=account.mobile, to_email=account.email, sms=texts.openings_sms(told),
+            subject=texts.OPENINGS_SUBJECT, body=texts.openings_email(told, ctx.site_url))) or went
     if not went:  # marked sent under the lock, so no other server sends it meanwhile: undo that
         ctx.repos.opening_notices.update(
             dossier_id, lambda state: state.not_sent(before[0], now) if state and state.last_sent_at == now else None)

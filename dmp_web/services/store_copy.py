@@ -182,7 +182,8 @@ def _in_files(store: FileStore, dossier_id: str) -> DossierRows:
     if dossier is not None:
         keys |= {(kind, dossier[field]) for kind, field in (("nir", "holder_nir"), ("ins_c", "ins_c"))
                  if dossier.get(field)}
-    keys |= {("login", account["login_id"]) for account in accounts.values()}
+    # a closed account (a representative's, at the minor's 18) kept its record, not its identifier
+    keys |= {("login", account["login_id"]) for account in accounts.values() if not account.get("deactivated_at")}
     documents = {row["id"]: row for row in _read(store, (*folder, "documents.json"))}
     wishes = _single(store, (*folder, "wishes.json"))
     reimbursements = _single(store, (*folder, "reimbursements.json"))

@@ -361,7 +361,7 @@ def alerts():
             decision = next((d for d in management.set_post_choices(ctx(), holder(), dossier, form.post_choices())
                              if not d.allowed), decision)
         return _managed(decision, "Vos choix pour les alertes sont enregistrés.")
-    account = ctx().repos.accounts.get(dossier.id)
+    account = current_user.account
     return render_template("pages/patient/alerts.html", form=form,
                            reachable=bool(account and (account.mobile or account.email)))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from dmp_web.store.copies import FAILED
+
 from .patient_journey import NEW_PASSWORD, Created, first_connection, log_in
 from .pro_journey import log_out
 from .test_desk_creation import DESK_AGENT, LUCAS, MEDECIN, dossier_of, main_text, other_client, pro_log_in
@@ -81,3 +83,16 @@ def test_at_18_the_representatives_lose_access_and_the_young_adult_gets_his_own_
     assert "Vos représentants légaux n’ont plus accès à votre DMP" in history
     assert "Votre mère, Sophie MOREAU, a fini sa première connexion" in history
     assert "Votre père, Marc MOREAU, a " in history
+
+
+def test_a_copy_the_representatives_asked_before_18_is_not_made_after(client, notifier, app, clock):
+    from .test_copies import run_jobs
+
+    lucas_with_his_mother(client, notifier, app)
+    asked = client.submit("/mon-dmp/copie", {}, action="/mon-dmp/copie/a-imprimer")
+    assert asked.status_code == 302
+    clock.advance(days=UNTIL_18)
+    assert app.test_cli_runner().invoke(args=["end-representatives"]).exit_code == 0
+    run_jobs(app)  # the worker comes after the batch
+    job = app.extensions["dmp.repos"].jobs.get("pdf", dossier_id=dossier_of(app, LUCAS).id)
+    assert job.state == FAILED  # nothing made that the parents could still fetch

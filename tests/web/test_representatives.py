@@ -187,3 +187,21 @@ def test_the_desk_helps_the_representative_at_the_desk_with_their_own_account(cl
     assert letter.soup.find(id="identifiant").get_text(strip=True) == father.login_id
     assert accounts.get(dossier.id, SECOND_SLOT).first_connection_step == 1
     assert accounts.get(dossier.id).login_id == mother_login and accounts.get(dossier.id).first_connection_step == 4
+
+
+def test_the_hourly_openings_message_goes_to_each_representative(client, notifier, app):
+    lucas_with_his_mother(client, notifier, app)
+    add_the_father(client, notifier, app)
+    client.submit("/mon-dmp/gestion/alertes", {"choice": "no", "openings": "yes", "notices_by_post": "no",
+                                               "history_by_post": "no"})
+    assert dossier_of(app, LUCAS).alert_openings
+    sent = len(notifier.outbox)
+    doctor = other_client(app)
+    pro_log_in(doctor, notifier, MEDECIN)
+    doctor.submit("/pro/trouver", {"identifier": LUCAS.nir, "birth_date": LUCAS_BIRTH})
+    doctor.submit(f"/pro/dmp/{dossier_of(app, LUCAS).id}/accord", {"agreed": "y"})
+    assert doctor.get(f"/pro/dmp/{dossier_of(app, LUCAS).id}").status_code == 200
+    told = [m for m in notifier.outbox[sent:] if "ouvert votre DMP" in getattr(m, "subject", "")
+            or m.body.startswith("DMP - Votre DMP a été ouvert.")]
+    # the mother's codes go by e-mail (first connection), the father's by SMS: one message each
+    assert sorted(m.to for m in told) == ["0611223344", "sophie@example.org"]
