@@ -84,7 +84,7 @@ def activate(ctx: Context, token: str, new_password: str) -> str:
         problems = password_problems(new_password, account.login_id,
                                      personal=tuple(w for w in actor.name.split() if w.lower() != "dr"))
         if problems:
-            raise Refused("password_" + problems[0])
+            raise Refused("refused", current=None, problems=problems)  # every reason at once
         account.activate(new_password, ctx.now())
     ctx.repos.directory.forget_activation(token_digest(token))
     ctx.repos.sessions.end_all(session_owner("pro", login_id))  # a new password: no old session goes on

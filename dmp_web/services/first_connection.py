@@ -30,7 +30,9 @@ def save_connection_data(ctx: Context, key: str, current: str, new: str, channel
     """Replace the initial password and choose the channel of future codes; the other sessions
     of the account end (`session`: the digest of the one in use). The account, the sessions
     and the entries commit together: a wrong password counts, and is journaled, with it.
-    A channel the person has no contact for is not taken: the codes keep their way."""
+    A channel the person has no contact for is not taken: the codes keep their way.
+
+    Raises Refused('refused', current=…, problems=[…]) as account_settings.change_password does."""
     dossier_id, slot = split_account_key(key)
     now = ctx.now()
     with ctx.repos.unit(dossier_id) as unit:
@@ -38,9 +40,11 @@ def save_connection_data(ctx: Context, key: str, current: str, new: str, channel
         if channel not in account.otp_channels():
             channel = account.otp_channel
         check = account.try_password(current, now)
-        problems = password_problems(new, account.login_id, account.password_hash,
-                                     personal_words(ctx, key)) if check is PasswordCheck.OK else []
-        if check is PasswordCheck.OK and not problems:
+        right = check is PasswordCheck.OK
+        # every reason at once, as « Mon compte » gives them (account_settings.change_password)
+        problems = password_problems(new, account.login_id, account.password_hash if right else None,
+                                     personal_words(ctx, key))
+        if right and not problems:
             account.set_password(new, now)
             account.otp_channel = channel
             account.first_connection_step = max(account.first_connection_step, 3)
@@ -52,12 +56,8 @@ def save_connection_data(ctx: Context, key: str, current: str, new: str, channel
             journal_current_password_refused(ctx, unit, key, check)
         unit.save_account(account)
         unit.commit()
-    if check is PasswordCheck.WRONG:
-        raise Refused("current_wrong")
-    if check is PasswordCheck.LOCKED:
-        raise Refused("locked")
-    if problems:
-        raise Refused("password_" + problems[0])
+    if not right or problems:
+        raise Refused("refused", current=None if right else check.value, problems=problems)
 
 
 def save_emergency_choice(ctx: Context, key: str, switches: dict[str, bool]) -> None:

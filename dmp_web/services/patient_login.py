@@ -74,7 +74,7 @@ def finish_password_reset(ctx: Context, key: str, new: str) -> None:
         account = unit.account(slot)
         problems = password_problems(new, account.login_id, account.password_hash, personal_words(ctx, key))
         if problems:
-            raise Refused("password_" + problems[0])  # nothing committed: nothing changed
+            raise Refused("refused", current=None, problems=problems)  # nothing committed: nothing changed
         account.set_password(new, now)
         unit.save_account(account)
         unit.end_sessions(session_owner("patient", dossier_id, slot))

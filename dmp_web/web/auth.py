@@ -15,7 +15,7 @@ from ..forms.base import KEPT_FORM
 from ..services import login as logins, patient_login
 from ..services.holder import account_key, split_account_key
 from .deps import ctx
-from .messages import PASSWORD_MESSAGES, code_wait_message, login_refused, otp_message
+from .messages import code_wait_message, login_refused, otp_message, show_password_refusal
 from .request_log import refuse
 from .sessions import rotate
 
@@ -317,7 +317,7 @@ def forgotten_password_new():
         try:
             patient_login.finish_password_reset(ctx(), pending["dossier"], form.new_password.data)
         except logins.Refused as refusal:
-            form.new_password.errors = [PASSWORD_MESSAGES[refusal.code]]
+            show_password_refusal(form, refusal)
         else:
             session.pop("password_reset", None)
             flash("Votre mot de passe est changé. Connectez-vous avec votre nouveau mot de passe.", "success")

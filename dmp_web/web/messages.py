@@ -27,6 +27,18 @@ CURRENT_PASSWORD_MESSAGES = {
     "wrong": "Ce mot de passe n’est pas le bon. Après 3 erreurs, attendez 30 secondes entre 2 essais",
     "locked": "Après des erreurs, attendez 30 secondes entre 2 essais",
 }
+# the first connection's current password is the letter's
+INITIAL_PASSWORD_MESSAGES = {**CURRENT_PASSWORD_MESSAGES,
+                             "wrong": "Ce mot de passe n’est pas le bon. Vérifiez votre lettre"}
+
+
+def show_password_refusal(form, refusal, current_messages=CURRENT_PASSWORD_MESSAGES) -> None:
+    """Every reason a new password was refused, under its fields, at once: the current password
+    (form.current_password, when the form has one) and each problem of the new one."""
+    current = refusal.details.get("current")
+    if current:
+        form.current_password.errors = [current_messages[current]]
+    form.new_password.errors = [PASSWORD_MESSAGES["password_" + p] for p in refusal.details.get("problems", [])]
 
 
 # Why a login was refused -> (the request log's reason, the message under the password). A wrong

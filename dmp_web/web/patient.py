@@ -22,7 +22,7 @@ from ..services import first_connection as first_steps
 from ..services import account_settings, patient_login
 from ..services.login import Refused
 from .auth import FIRST_CONNECTION_STEPS, PatientUser
-from .messages import CURRENT_PASSWORD_MESSAGES, PASSWORD_MESSAGES
+from .messages import INITIAL_PASSWORD_MESSAGES, show_password_refusal
 from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, seal, send_document_file, unseal
 from .sessions import current_digest
 
@@ -129,12 +129,7 @@ def first_connection_password():
                 session=current_digest(session),
             )
         except Refused as refusal:
-            if refusal.code == "current_wrong":
-                form.current_password.errors = ["Ce mot de passe n’est pas le bon. Vérifiez votre lettre"]
-            elif refusal.code == "locked":
-                form.current_password.errors = ["Après des erreurs, attendez 30 secondes entre 2 essais"]
-            else:
-                form.new_password.errors = [PASSWORD_MESSAGES[refusal.code]]
+            show_password_refusal(form, refusal, INITIAL_PASSWORD_MESSAGES)
         else:
             return redirect(url_for("patient.first_connection_emergency"))
     return render_template("pages/patient/first_connection_2.html", form=form, account=account)
@@ -405,10 +400,7 @@ def change_password():
             account_settings.change_password(ctx(), current_user.key, form.current_password.data,
                                              form.new_password.data, session=current_digest(session))
         except Refused as refusal:
-            if refusal.details["current"]:
-                form.current_password.errors = [CURRENT_PASSWORD_MESSAGES[refusal.details["current"]]]
-            if refusal.details["problems"]:
-                form.new_password.errors = [PASSWORD_MESSAGES["password_" + p] for p in refusal.details["problems"]]
+            show_password_refusal(form, refusal)
         else:
             flash("Votre mot de passe est changé. Vos autres sessions sont fermées.", "success")
             return redirect(url_for("patient.account"))

@@ -17,7 +17,7 @@ from ..services import dossier_access, enrolment, notices, reports, wishes
 from ..services import login as logins
 from .auth import DirectoryUser, code_page, give_back_kept_form, pending_login, resend, start_session
 from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
-from .messages import PASSWORD_MESSAGES, login_refused
+from .messages import login_refused, show_password_refusal
 from .request_log import refuse
 
 bp = Blueprint("pro", __name__, url_prefix="/pro")
@@ -87,9 +87,9 @@ def activation(token: str):
         try:
             enrolment.activate(ctx(), token, form.new_password.data)
         except logins.Refused as refusal:
-            if not refusal.code.startswith("password_"):
+            if refusal.code != "refused":
                 return redirect(url_for("pro.activation", token=token))  # used meanwhile: say so
-            form.new_password.errors = [PASSWORD_MESSAGES[refusal.code]]
+            show_password_refusal(form, refusal)
         else:
             flash("Votre mot de passe est choisi. Connectez-vous avec lui.", "success")
             return redirect(url_for("pro.login"))

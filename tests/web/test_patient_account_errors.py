@@ -366,3 +366,29 @@ def test_a_common_repeated_or_personal_password_is_refused_and_says_why(client, 
     good = client.submit("/mot-de-passe-oublie/nouveau", {"new_password": NEW_PASSWORD,
                                                           "new_password_confirm": NEW_PASSWORD})
     assert good.headers["Location"] == "/connexion"
+
+
+def test_the_first_connection_s_password_step_shows_every_error_at_once(client, notifier, app):
+    created = create_dossier(client, notifier)
+    log_in(client, notifier, created.login_id, created.initial_password)
+    client.submit("/mon-dmp/premiere-connexion/coordonnees", {
+        "mobile": "0612345678", "mobile_confirm": "0612345678", "email": "", "email_confirm": ""})
+    page = client.submit("/mon-dmp/premiere-connexion/mot-de-passe", {
+        "current_password": "PAS LE BON", "new_password": "azertyazerty", "new_password_confirm": "azertyazerty"})
+    assert field_error(page.soup, "current_password") == "Ce mot de passe n’est pas le bon. Vérifiez votre lettre"
+    assert field_error(page.soup, "new_password")  # the new one's problem too, on the same try
+    summary = [a["href"] for a in page.soup.select(".error-summary a")]
+    assert summary == ["#current_password", "#new_password"]
+
+
+def test_a_new_password_after_a_reset_shows_every_problem_at_once(client, notifier, app):
+    from dmp_web.services import patient_login
+    from dmp_web.services.login import Refused
+    from dmp_web.web.deps import ctx
+
+    created = create_dossier(client, notifier)
+    dossier = app.extensions["dmp.repos"].dossiers.find_by_nir(MARCEL.nir)
+    with app.test_request_context(), pytest.raises(Refused) as refused:
+        patient_login.finish_password_reset(ctx(), dossier.id, created.login_id + "1")
+    # too short and holding the identifier: both said on the same try
+    assert (refused.value.code, refused.value.details["problems"]) == ("refused", ["short", "identifier"])
