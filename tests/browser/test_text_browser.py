@@ -18,13 +18,17 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture(scope="session")
-def w3m():
-    path = shutil.which("w3m")
+def _tool(name: str) -> str:
+    path = shutil.which(name)
     if not path:
-        pytest.fail("w3m introuvable. Installez-le : sudo apt-get install -y w3m "
+        pytest.fail(f"{name} introuvable. Installez-le : sudo apt-get install -y {name} "
                     "(ou lancez bash scripts/test.sh).", pytrace=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def w3m():
+    return _tool("w3m")
 
 
 @pytest.mark.parametrize("visit", TEXT_VISITS, ids=[v.name for v in TEXT_VISITS])
@@ -51,11 +55,7 @@ def test_page_reads_as_plain_text(w3m, live_server, visit):
 
 @pytest.fixture(scope="session")
 def lynx():
-    path = shutil.which("lynx")
-    if not path:
-        pytest.fail("lynx introuvable. Installez-le : sudo apt-get install -y lynx "
-                    "(ou lancez bash scripts/test.sh).", pytrace=False)
-    return path
+    return _tool("lynx")
 
 
 def _lynx_cookies(tmp_path, live_server, client) -> str:
