@@ -48,6 +48,7 @@ from .actors import (
     PATIENT_SIDE_KINDS,
     ActorKind,
     ActorRef,
+    Carer,
     DeskAgent,
     Holder,
     LegalRepresentative,
@@ -56,6 +57,8 @@ from .actors import (
     rpps_is_valid,
 )
 from .documents import DOCUMENT_TYPES, PATIENT_WRITABLE_TYPES, Document
+from .carers import CarerGrant
+from .dates import local_day
 from .details import JournaledDetail
 from .dossier import Dossier
 from .habilitations import READ, WRITE, allows, may_break_glass, may_see_wish
@@ -139,6 +142,13 @@ REASONS = {
     "holder": "Le patient agit sur son propre DMP.",
     "legal_representative": "Le représentant légal agit pour le patient.",
     "not_a_representative": "Cette personne n’agit plus pour le patient.",
+    # carers (domain/carers.py): what the patient allowed them, and what a carer never does
+    "carer": "L’aidant agit dans ce que le patient lui permet.",
+    "not_a_carer": "Cette personne n’est pas un aidant du patient.",
+    "carer_not_in_force": "L’accès de cet aidant est fini, ou pas encore commencé.",
+    "carer_purpose": "Le patient n’a pas permis cela à cet aidant.",
+    "carer_may_not": "Un aidant ne peut pas faire cela. Seul le patient le peut.",
+    "hidden_from_carers": "Le patient a caché ce document à ses aidants.",
     "hidden_from_representatives": "Ce document est caché aux représentants légaux. Le patient l’a demandé.",
     "not_your_dossier": "Ce DMP est celui d’une autre personne.",
     "pending_explanation": "Ce document sera visible quand un soignant l’aura expliqué au patient.",
@@ -235,6 +245,7 @@ class _Verdicts:
 _CLASS_OF_KIND = {
     ActorKind.HOLDER: Holder,
     ActorKind.LEGAL_REPRESENTATIVE: LegalRepresentative,
+    ActorKind.CARER: Carer,
     ActorKind.PROFESSIONAL: Professional,
     ActorKind.DESK_AGENT: DeskAgent,
 }
@@ -318,6 +329,8 @@ def decide(  # noqa: C901 - the policy's checks in the order they apply, one ear
         return verdict.refuse("desk_agent_creates_only")
     if kind in PATIENT_SIDE_KINDS:
         return _patient_side(actor, kind, action, dossier, document, verdict)
+    if kind is ActorKind.CARER:
+        return _carer(actor, action, dossier, document, verdict, now)
     return _professional(
         actor, action, dossier, document, verdict,
         now=now, emergency=emergency, blocked_rpps=blocked_rpps, attending_rights=attending_rights,
@@ -337,6 +350,8 @@ def _check_arguments(action: Action, dossier, document, wish, emergency) -> None
 
 def _creation(kind: ActorKind, dossier: Dossier | None, verdict: _Verdicts) -> Decision:
     # The consent itself is asked and recorded by the creation use case, not here.
+    if kind is ActorKind.CARER:
+        return verdict.refuse("carer_may_not")
     if kind in PATIENT_SIDE_KINDS:
         return verdict.refuse("creation_not_for_patient")
     if dossier is not None:
@@ -365,6 +380,40 @@ def _patient_side(actor, kind, action, dossier, document, verdict) -> Decision:
     if action is Action.WRITE_DOCUMENT and document.type_code not in PATIENT_WRITABLE_TYPES:
         return verdict.refuse("patient_writes_own_notes_only")
     return verdict.allow(kind.value)
+
+
+# What a carer may ask at all; the grant's purpose then decides (domain/carers.py).
+CARER_ACTIONS = frozenset({Action.READ_DOSSIER, Action.LIST_DOCUMENTS, Action.READ_DOCUMENT, Action.WRITE_DOCUMENT})
+
+
+def _carer(actor: Carer, action, dossier, document, verdict, now: datetime) -> Decision:
+    grant: CarerGrant | None = dossier.carer_grant(actor.grant_id)
+    if grant is None or grant.carer_id != actor.id or actor.dossier_id != dossier.id:
+        return verdict.refuse("not_a_carer")
+    if not grant.in_force(local_day(now)):
+        return verdict.refuse("carer_not_in_force")
+    if action not in CARER_ACTIONS:
+        return verdict.refuse("carer_may_not")
+    if document is None:
+        return verdict.allow("carer")
+    if action is Action.WRITE_DOCUMENT:
+        return _carer_adds(grant, document, verdict)
+    if document.awaiting_explanation:
+        return verdict.refuse("pending_explanation")
+    if document.hidden_from_carers:
+        return verdict.refuse("hidden_from_carers")
+    doc_type = DOCUMENT_TYPES.get(document.type_code)
+    if doc_type is None or doc_type.category not in grant.rule.categories:
+        return verdict.refuse("carer_purpose")
+    return verdict.allow("carer")
+
+
+def _carer_adds(grant: CarerGrant, document: Document, verdict: _Verdicts) -> Decision:
+    if not grant.rule.may_add:
+        return verdict.refuse("carer_purpose")
+    if document.type_code not in PATIENT_WRITABLE_TYPES:
+        return verdict.refuse("patient_writes_own_notes_only")
+    return verdict.allow("carer")
 
 
 def _professional(actor: Professional, action, dossier, document, verdict, *,

@@ -18,6 +18,7 @@ RPPS_LENGTH = 11
 class ActorKind(str, Enum):
     HOLDER = "holder"
     LEGAL_REPRESENTATIVE = "legal_representative"
+    CARER = "carer"
     PROFESSIONAL = "professional"
     DESK_AGENT = "desk_agent"
     OCCUPATIONAL_DOCTOR = "occupational_doctor"
@@ -34,6 +35,7 @@ class ActorKind(str, Enum):
 KIND_LABELS = {
     ActorKind.HOLDER: "titulaire",
     ActorKind.LEGAL_REPRESENTATIVE: "représentant légal",
+    ActorKind.CARER: "aidant",
     ActorKind.PROFESSIONAL: "professionnel de santé",
     ActorKind.DESK_AGENT: "agent d'accueil de la caisse",
     ActorKind.OCCUPATIONAL_DOCTOR: "médecine du travail",
@@ -162,6 +164,21 @@ class LegalRepresentative:
     name: str
     dossier_id: str
     kind: ClassVar[ActorKind] = ActorKind.LEGAL_REPRESENTATIVE
+
+    @property
+    def ref(self) -> ActorRef:
+        return ActorRef(self.kind.value, self.id, self.name)
+
+
+@dataclass(frozen=True)
+class Carer:
+    """Someone the patient named to help them (domain/carers.py), acting under one grant."""
+
+    id: str  # the carer's own account
+    name: str
+    dossier_id: str
+    grant_id: str
+    kind: ClassVar[ActorKind] = ActorKind.CARER
 
     @property
     def ref(self) -> ActorRef:

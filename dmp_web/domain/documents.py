@@ -88,6 +88,7 @@ class Document:
     # professional at a minor's request; the minor's parents or guardian never see it, the minor
     # does once 18 (domain/representatives.py)
     hidden_from_representatives: bool = False
+    hidden_from_carers: bool = False  # the patient keeps it from their carers (domain/carers.py)
 
     @property
     def awaiting_explanation(self) -> bool:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .actors import Holder, LegalRepresentative
+from .carers import CarerGrant
 from .representatives import (
     FIRST_SLOT, MAX_REPRESENTATIVES, SECOND_SLOT, Representative, representative_id_of,
 )
@@ -73,6 +74,8 @@ class Dossier:
     # professionals who used one and may read, as the care team does, for 24 hours
     sharing_codes: list[SharingCode] = field(default_factory=list)
     shares: list[Share] = field(default_factory=list)
+    # the carers the patient named (domain/carers.py): invitations, grants in force, ended ones
+    carers: list[CarerGrant] = field(default_factory=list)
 
     @property
     def alert_openings(self) -> bool:
@@ -109,6 +112,9 @@ class Dossier:
             ended = next((r for r in self.representatives if r.slot == slot), None)
             return LegalRepresentative(representative_id_of(slot), ended.full_name if ended else "", self.id)
         return Holder(self.id)
+
+    def carer_grant(self, grant_id: str) -> CarerGrant | None:
+        return next((g for g in self.carers if g.id == grant_id), None)
 
     def representative(self, representative_id: str) -> Representative | None:
         return next((r for r in self.representatives if r.id == representative_id), None)
