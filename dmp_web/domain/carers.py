@@ -13,11 +13,15 @@ EU health data space regulation, art. 4: such an access may be limited to a purp
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 
 from .documents import Category
+from .sharing import new_sharing_code
 
 MAX_CARERS = 3  # invitations waiting included
 INVITATION_VALIDITY = timedelta(days=30)
@@ -70,3 +74,74 @@ class CarerGrant:
         """Accepted, not ended, and today within its dates."""
         return (self.accepted_at is not None and self.ended_at is None and self.starts_on <= today
                 and (self.ends_on is None or today <= self.ends_on))
+
+
+class CarerRefusal(Exception):
+    """Why an invitation cannot be made: "too_many" (3 carers), "dates" (the end before the start,
+    or a start in the past), "purpose" (not one of PURPOSES), "name" (empty)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def counted(dossier, now: datetime) -> list[CarerGrant]:
+    """The carers that count against MAX_CARERS: in force or to come, and invitations still open."""
+    return [g for g in dossier.carers if g.ended_at is None and (g.accepted_at is not None or g.invitation_open(now))]
+
+
+def invitation_digest(code: str, pepper: bytes) -> str:
+    """An invitation's code is kept and looked up as a digest, apart from the sharing codes' ones."""
+    if not isinstance(pepper, bytes) or len(pepper) < 32:
+        raise ValueError("an invitation code is hashed with a server key of at least 32 bytes")
+    return hmac.new(pepper, b"carer-invitation|" + code.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def invite(dossier, *, name: str, purpose: str, starts_on: date, ends_on: date | None, now: datetime,
+           today: date, pepper: bytes) -> tuple[str, CarerGrant]:
+    """A new invitation on the dossier: its code (shown or printed once, kept nowhere) and its grant."""
+    if not name.strip():
+        raise CarerRefusal("name")
+    if purpose not in {p.value for p in Purpose}:
+        raise CarerRefusal("purpose")
+    if starts_on < today or (ends_on is not None and ends_on < starts_on):
+        raise CarerRefusal("dates")
+    if len(counted(dossier, now)) >= MAX_CARERS:
+        raise CarerRefusal("too_many")
+    code = new_sharing_code()  # the same letters: nothing that reads like another
+    grant = CarerGrant(secrets.token_hex(8), name.strip(), purpose, starts_on, ends_on, now,
+                       invitation_digest(code, pepper))
+    dossier.carers.append(grant)
+    return code, grant
+
+
+def end(dossier, grant_id: str, now: datetime) -> CarerGrant | None:
+    """The patient ends a carer's access, or cancels an invitation, at once; None if there is none."""
+    grant = dossier.carer_grant(grant_id)
+    if grant is None or grant.ended_at is not None:
+        return None
+    grant.ended_at = now
+    return grant
+
+
+def expires_at(grant: CarerGrant) -> datetime:
+    return grant.invited_at + INVITATION_VALIDITY
+
+
+def in_words(grant: CarerGrant, today: date, now: datetime) -> str:
+    """One line of « Mes aidants »: who, what for, and where the access stands."""
+    dates = f"à partir du {grant.starts_on.strftime('%d/%m/%Y')}"
+    if grant.ends_on is not None:
+        dates += f", jusqu’au {grant.ends_on.strftime('%d/%m/%Y')}"
+    if grant.ended_at is not None:
+        state = "Cet accès est fini."
+    elif grant.accepted_at is None:
+        open_ = grant.invitation_open(now)
+        state = "L’invitation attend sa réponse." if open_ else "L’invitation n’a pas eu de réponse."
+    elif grant.in_force(today):
+        state = "Cet accès est ouvert."
+    elif today < grant.starts_on:
+        state = "Cet accès n’a pas encore commencé."
+    else:
+        state = "Cet accès est fini."
+    return f"{grant.name} : {grant.rule.words}, {dates}. {state}"

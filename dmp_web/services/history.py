@@ -121,6 +121,8 @@ _CHANGES = {
     "trusted_person_set_told_of_emergencies": _WISHES + "personne de confiance enregistrée, à prévenir des "
                                                         "accès en urgence",
     "sharing_code_made": "code de partage créé, valable 24 heures",
+    "carer_invited": "invitation pour {name}, qui pourra vous aider",
+    "carer_ended": "fin de l’accès de {name}, qui vous aidait",
     "sharing_code_cancelled": "code de partage annulé",
     # « Mes alertes »: letters (services/notices.py, services/history_letters.py)
     "notices_by_post_on": "vous recevez vos messages par courrier",
