@@ -1,4 +1,4 @@
--- DMP web, PostgreSQL schema version 11: the monthly history letters («Recevoir mon historique
+-- DMP web, PostgreSQL schema version 10: the monthly history letters («Recevoir mon historique
 -- par courrier», dmp_web/store/pg/history_letters.py): one row per dossier and month, claimed by
 -- a run of `flask letters history`, then queued, so no server ever posts one month twice.
 -- `record` is the state as the file store keeps it (the month, the letter queue's key, when it

@@ -1,4 +1,4 @@
--- DMP web, PostgreSQL schema version 13: a dossier has one account per slot
+-- DMP web, PostgreSQL schema version 11: a dossier has one account per slot
 -- (dmp_web/domain/representatives.py). The holder's, or a minor's first legal representative's,
 -- is slot ''; a second representative's is 'r2'. The login index (dossier_keys, kind 'login')
 -- still gives the dossier; the account is the one of that dossier with that login identifier
