@@ -26,24 +26,34 @@ def change_password(ctx: Context, key: str, current: str, new: str, session: str
     now = ctx.now()
     with ctx.repos.unit(dossier_id) as unit:
         account = unit.account(slot)
-        check = account.try_password(current, now)
-        right = check is PasswordCheck.OK
-        problems = password_problems(new, account.login_id, account.password_hash if right else None,
-                                     personal_words(ctx, key))
-        if right and not problems:
-            account.set_password(new, now)
+        refusal = replace_password(ctx, unit, key, account, current, new, now)
+        if refusal is None:
             unit.end_sessions(session_owner("patient", dossier_id, slot), keep=session)
             unit.journal(**holder_entry(ctx, key, "password_changed",
                                         detail=noted("password_changed_in_account")))
-        else:
-            journal_current_password_refused(ctx, unit, key, check)
         unit.save_account(account)
         unit.commit()
-    if check is PasswordCheck.WRONG and account.warn_of_failures:
-        warn_of_failures(ctx, account)
-    if not right or problems:
-        raise Refused("refused", current=None if right else check.value, problems=problems)
+    if refusal is not None:
+        if refusal.details["current"] == PasswordCheck.WRONG.value and account.warn_of_failures:
+            warn_of_failures(ctx, account)
+        raise refusal
     _tell_contacts(ctx, account)
+
+
+def replace_password(ctx: Context, unit, key: str, account: Account, current: str, new: str, now) -> Refused | None:
+    """The current password checked as a login checks it (a wrong one counts, and is journaled in
+    the caller's unit), and every problem of the new one, at once; the new one is set when both
+    pass (None). Whether the new one is the current one is checked only once the current one is
+    right: no way round the lock. The caller raises the refusal after its commit."""
+    check = account.try_password(current, now)
+    right = check is PasswordCheck.OK
+    problems = password_problems(new, account.login_id, account.password_hash if right else None,
+                                 personal_words(ctx, key))
+    if right and not problems:
+        account.set_password(new, now)
+        return None
+    journal_current_password_refused(ctx, unit, key, check)
+    return Refused("refused", current=None if right else check.value, problems=problems)
 
 
 def _tell_contacts(ctx: Context, account: Account) -> None:

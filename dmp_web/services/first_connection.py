@@ -2,12 +2,12 @@
 emergency choice. Each step's changes and entries commit together."""
 from __future__ import annotations
 
-from ..domain.accounts import FIRST_CONNECTION_DONE, PasswordCheck, password_problems, session_owner
+from ..domain.accounts import FIRST_CONNECTION_DONE, session_owner
 from ..domain.details import Change, JournaledDetail, noted
 from ..domain.dossier import EMERGENCY_SWITCHES, switch_emergency
 from .context import Context
-from .holder import holder_entry, journal_current_password_refused, personal_words, split_account_key
-from .login import Refused
+from .account_settings import replace_password
+from .holder import holder_entry, split_account_key
 
 
 def save_personal_data(ctx: Context, key: str, mobile: str, email: str) -> None:
@@ -39,25 +39,18 @@ def save_connection_data(ctx: Context, key: str, current: str, new: str, channel
         account = unit.account(slot)
         if channel not in account.otp_channels():
             channel = account.otp_channel
-        check = account.try_password(current, now)
-        right = check is PasswordCheck.OK
-        # every reason at once, as « Mon compte » gives them (account_settings.change_password)
-        problems = password_problems(new, account.login_id, account.password_hash if right else None,
-                                     personal_words(ctx, key))
-        if right and not problems:
-            account.set_password(new, now)
+        refusal = replace_password(ctx, unit, key, account, current, new, now)  # every reason at once
+        if refusal is None:
             account.otp_channel = channel
             account.first_connection_step = max(account.first_connection_step, 3)
             unit.end_sessions(session_owner("patient", dossier_id, slot), keep=session)
             unit.journal(**holder_entry(ctx, key, "password_changed", detail=noted("initial_password_replaced")))
             unit.journal(**holder_entry(ctx, key, "otp_channel_changed",
                                   detail=noted("by_sms" if channel == "sms" else "by_email")))
-        else:
-            journal_current_password_refused(ctx, unit, key, check)
         unit.save_account(account)
         unit.commit()
-    if not right or problems:
-        raise Refused("refused", current=None if right else check.value, problems=problems)
+    if refusal is not None:
+        raise refusal
 
 
 def save_emergency_choice(ctx: Context, key: str, switches: dict[str, bool]) -> None:
