@@ -122,11 +122,20 @@ def warn_of_failures(ctx: Context, account: Account) -> None:
         log.warning("the warning of wrong passwords could not be sent")  # the login answer stays the same
 
 
+def _may_receive_a_code(account: Account) -> None:
+    """Told only to whoever knows the password: a closed account, or one no code can reach (no
+    mobile, no e-mail: a young adult's own account at 18, before the caisse's desk adds one)."""
+    if account.deactivated_at is not None:
+        raise Refused("deactivated")
+    if not account.otp_channels():
+        raise Refused("no_contact")
+
+
 def start_login(ctx: Context, source: AccountSource, login_id: str, password: str) -> LoginStarted:
     """Check identifier and password, then send a one-time code (unless the one sent less than
     a minute ago for a login still works: `sent` says which).
-    Raises Refused('wrong'|'locked'|'deactivated'|'too_many'); 'wrong' and 'locked' read the same to the
-    person, whether the identifier exists or not."""
+    Raises Refused('wrong'|'locked'|'deactivated'|'no_contact'|'too_many'); 'wrong' and 'locked'
+    read the same to the person, whether the identifier exists or not."""
     found = source.find(login_id)
     if found is None:
         spend_a_check(password)
@@ -136,9 +145,8 @@ def start_login(ctx: Context, source: AccountSource, login_id: str, password: st
     code = None
     with source.updating(key) as account:
         check = account.try_password(password, now)
-        if check is PasswordCheck.OK and account.deactivated_at is not None:
-            raise Refused("deactivated")  # told only to whoever knows the password
         if check is PasswordCheck.OK:
+            _may_receive_a_code(account)
             try:
                 code = account.issue_otp("login", now, ctx.otp_pepper)
             except TooMany:

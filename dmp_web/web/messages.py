@@ -52,6 +52,8 @@ LOGIN_REFUSALS = {
     "too_many": ("rate_limit", CODES_OF_THE_DAY),
     "deactivated": ("deactivated", "Ce compte est fermé. Parlez à la personne qui gère les comptes "
                                    "dans votre établissement"),
+    "no_contact": ("no_contact", "Votre DMP n’a ni portable ni e-mail pour vos codes. Allez à l’accueil "
+                                 "de votre caisse d’assurance maladie"),
 }
 
 

@@ -39,6 +39,7 @@ REFUSALS = {
     "wrong_credentials": "wrong identifier or password",
     "wrong_code": "wrong or expired one-time code",
     "deactivated": "the account was deactivated by an operator",
+    "no_contact": "the account has no mobile nor e-mail for its login codes",
     "too_large": "the request body is over the limit",
     "link_void": "an activation link that is unknown, used or expired",
     "session_expired": "the session ended after the idle time",

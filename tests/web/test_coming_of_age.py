@@ -7,6 +7,7 @@ import re
 
 from dmp_web.store.copies import FAILED
 
+from ..conftest import field_error
 from .patient_journey import NEW_PASSWORD, Created, first_connection, log_in
 from .pro_journey import log_out
 from .test_desk_creation import DESK_AGENT, LUCAS, MEDECIN, dossier_of, main_text, other_client, pro_log_in
@@ -67,7 +68,11 @@ def test_at_18_the_representatives_lose_access_and_the_young_adult_gets_his_own_
     password = re.search(r"Votre mot de passe initial (\S+)", text).group(1)
     assert "Vous avez 18 ans. Votre dossier médical partagé est maintenant à vous seul." in text
 
-    # without a contact, the caisse's desk adds his mobile; then he logs in as himself
+    # without a contact no code can reach him: the login page says to go to the caisse
+    before_desk = other_client(app).submit("/connexion", {"login_id": account.login_id, "password": password})
+    assert field_error(before_desk.soup, "password") == (
+        "Votre DMP n’a ni portable ni e-mail pour vos codes. Allez à l’accueil de votre caisse d’assurance maladie")
+    # the caisse's desk adds his mobile; then he logs in as himself
     desk = other_client(app)
     pro_log_in(desk, notifier, DESK_AGENT)
     card_seen(desk, LUCAS)
