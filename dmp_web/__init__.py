@@ -144,6 +144,8 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     app.register_blueprint(glossary.bp)
     from .web import ops
     app.register_blueprint(ops.bp)
+    from .web import carers
+    app.register_blueprint(carers.bp)  # the carers' space: accept an invitation, act within its grant
 
     from .web import limits
 

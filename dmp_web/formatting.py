@@ -55,4 +55,6 @@ def author_words(kind: str, name: str, *, professional: bool = False, short: boo
     the name without the job kept beside it («Dr Marie Durand», not «… (médecin, …)»)."""
     if kind == "holder":
         return "le patient" if professional else "vous"
+    if kind == "carer" and not short:  # added by a carer the patient named (domain/carers.py)
+        return f"{name}, {'aidant du patient' if professional else 'votre aidant'}"
     return name.split(" (", 1)[0] if short else name

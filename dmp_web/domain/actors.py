@@ -186,6 +186,22 @@ class Carer:
 
 
 @dataclass(frozen=True)
+class CarerPerson:
+    """A carer's own account in the directory: one person, the carer of one patient or several
+    (`dossiers`, the DMP whose invitation they accepted). The policy never judges this record:
+    on a DMP, the carer acts as a `Carer`, under that DMP's grant."""
+
+    id: str  # their login identifier («ai» and 8 digits)
+    name: str
+    dossiers: tuple[str, ...] = ()
+    kind: ClassVar[ActorKind] = ActorKind.CARER
+
+    @property
+    def ref(self) -> ActorRef:
+        return ActorRef(self.kind.value, self.id, self.name)
+
+
+@dataclass(frozen=True)
 class Professional:
     """A health professional, known by RPPS number; médecins carry a specialty."""
 

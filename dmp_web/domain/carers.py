@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 
+from .dates import local_day
 from .documents import Category
 from .sharing import new_sharing_code
 
@@ -145,3 +146,54 @@ def in_words(grant: CarerGrant, today: date, now: datetime) -> str:
     else:
         state = "Cet accès est fini."
     return f"{grant.name} : {grant.rule.words}, {dates}. {state}"
+
+
+# -- the carer's side: accepting an invitation ------------------------------------------------
+
+CARER_ID_PREFIX = "ai"
+
+
+def new_carer_id() -> str:
+    """« ai » and 8 digits: short to type, never the shape of an RPPS number, a patient's
+    identifier or a desk agent's («ag» and 6 digits). The caller checks it is free."""
+    return f"{CARER_ID_PREFIX}{secrets.randbelow(10 ** 8):08d}"
+
+
+def is_carer_id(login_id: str) -> bool:
+    return len(login_id) == 10 and login_id.startswith(CARER_ID_PREFIX) and login_id[2:].isdigit()
+
+
+def invitation_of(dossier, digest: str, now: datetime) -> CarerGrant | None:
+    """The open invitation whose code has this digest, if any (else the code opens nothing)."""
+    return next((g for g in dossier.carers if g.code_digest == digest and g.invitation_open(now)), None)
+
+
+def accept(dossier, grant_id: str, carer_id: str, now: datetime) -> CarerGrant:
+    """The carer accepts with the invitation's code: the grant is theirs from now on.
+    CarerRefusal("invitation_closed") when it was cancelled, used or is over 30 days old;
+    CarerRefusal("already_carer") when this person already has a grant on this DMP still counted."""
+    grant = dossier.carer_grant(grant_id)
+    if grant is None or not grant.invitation_open(now):
+        raise CarerRefusal("invitation_closed")
+    today = local_day(now)
+    if any(g.carer_id == carer_id and g.ended_at is None and (g.ends_on is None or today <= g.ends_on)
+           for g in dossier.carers):
+        raise CarerRefusal("already_carer")
+    grant.accepted_at = now
+    grant.carer_id = carer_id
+    return grant
+
+
+def grant_of(dossier, carer_id: str) -> CarerGrant | None:
+    """This person's grant on the dossier, the latest they accepted (in force or not)."""
+    mine = [g for g in dossier.carers if g.carer_id == carer_id and g.accepted_at is not None]
+    return max(mine, key=lambda g: g.accepted_at) if mine else None
+
+
+def state_for_carer(grant: CarerGrant, today: date) -> str:
+    """Where the access stands, told to the carer: "open", "not_yet" or "over"."""
+    if grant.in_force(today):
+        return "open"
+    if grant.ended_at is None and today < grant.starts_on:
+        return "not_yet"
+    return "over"

@@ -92,6 +92,8 @@ ACTIONS = {
     "contact_notice",
     "history_letter",
     "representatives_notice",
+    # a carer (domain/carers.py) accepted the patient's invitation: their own act, on the DMP
+    "carer_accepted",
 }
 
 

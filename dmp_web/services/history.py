@@ -47,6 +47,7 @@ _DONE_AND_TRIED = {
     "dossier_closed": ("fermé votre DMP", "fermer votre DMP"),
     "dossier_reopened": ("rouvert votre DMP", "rouvrir votre DMP"),
     "dossier_created": ("créé votre DMP", "créer votre DMP"),
+    "carer_accepted": ("accepté votre invitation à vous aider", "accepter votre invitation"),
     "break_glass": ("ouvert votre DMP en urgence", "ouvrir votre DMP en urgence"),
     "regulator_access": (
         "ouvert votre DMP. C’était pendant un appel au 15",
@@ -347,18 +348,10 @@ def who(entry: JournalEntry, professionals: Mapping[str, Professional],
         return representatives[entry.actor_id].name
     if kind == "system":
         return ""
+    if kind == ActorKind.CARER.value:  # named as the patient wrote it, in the invitation
+        return f"{entry.actor_name or 'Quelqu’un'}, votre aidant,"
     if kind == ActorKind.PROFESSIONAL.value:
-        professional = professionals.get(entry.actor_id)
-        if professional is None:
-            return entry.actor_name or "Un professionnel de santé"
-        if professional.profession is Profession.MEDECIN:
-            name = professional.name.removeprefix("Dr ").strip()
-            # «docteur» already says «médecin»; a specialty other than general practice helps
-            title = professional.doctor_title.capitalize()
-            if professional.specialty and professional.specialty != "medecine_generale":
-                return f"{title} {name} ({SPECIALTIES[professional.specialty]})"
-            return f"{title} {name}"
-        return f"{professional.name} ({professional.profession_label})"
+        return _professional_words(entry, professionals.get(entry.actor_id))
     try:
         actor_kind = ActorKind(kind)
     except ValueError:
@@ -368,6 +361,19 @@ def who(entry: JournalEntry, professionals: Mapping[str, Professional],
     if actor_kind in FORBIDDEN_KINDS and name.endswith(suffix):
         return name  # the journal already says what they are
     return f"{name} {suffix}"
+
+
+def _professional_words(entry: JournalEntry, professional: Professional | None) -> str:
+    if professional is None:
+        return entry.actor_name or "Un professionnel de santé"
+    if professional.profession is Profession.MEDECIN:
+        name = professional.name.removeprefix("Dr ").strip()
+        # «docteur» already says «médecin»; a specialty other than general practice helps
+        title = professional.doctor_title.capitalize()
+        if professional.specialty and professional.specialty != "medecine_generale":
+            return f"{title} {name} ({SPECIALTIES[professional.specialty]})"
+        return f"{title} {name}"
+    return f"{professional.name} ({professional.profession_label})"
 
 
 def _own_line(entry: JournalEntry, detail: JournaledDetail, when: str, feminine: bool,

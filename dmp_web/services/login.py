@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..domain.accounts import Account, CodeCheck, PasswordCheck, TooMany, TooSoon
+from ..domain.actors import CarerPerson
 from ..domain.credentials import normalize_code, spend_a_check
 from ..domain.details import noted
 from ..notify import DeliveryFailed, Email, Sms
@@ -61,6 +62,8 @@ class DirectoryAccounts:
         self.directory = directory
 
     def find(self, login_id: str) -> Account | None:
+        if isinstance(self.directory.actor(login_id), CarerPerson):
+            return None  # a carer logs in on the carers' page (services/carer_accounts.py)
         return self.directory.account(login_id)
 
     def key(self, account: Account) -> str:

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from collections.abc import Iterator
 
 from ..domain.accounts import Account
-from ..domain.actors import ActorKind, DeskAgent, ForbiddenActor, Professional
+from ..domain.actors import ActorKind, CarerPerson, DeskAgent, ForbiddenActor, Professional
 from .codec import from_row, to_row
 from .files import FileStore
 from .sharded import ShardedTable
@@ -24,6 +24,8 @@ def _actor_row(actor) -> dict:
             row["sex"] = actor.sex
     elif isinstance(actor, DeskAgent):
         row.update(id=actor.id, name=actor.name, caisse=actor.caisse)
+    elif isinstance(actor, CarerPerson):
+        row.update(id=actor.id, name=actor.name, dossiers=list(actor.dossiers))
     else:
         row.update(id=actor.id, name=actor.name)
     return row
@@ -36,7 +38,16 @@ def _actor(row: dict):
         return Professional(**fields)
     if kind is ActorKind.DESK_AGENT:
         return DeskAgent(**fields)
+    if kind is ActorKind.CARER:
+        return CarerPerson(fields["id"], fields["name"], tuple(fields.get("dossiers", ())))
     return ForbiddenActor(kind=kind, **fields)
+
+
+def with_carer_dossier(actor_row: dict, dossier_id: str) -> dict:
+    if actor_row["kind"] != ActorKind.CARER.value:
+        raise ValueError("only a carer's entry lists the DMP they help with")
+    dossiers = actor_row.get("dossiers", [])
+    return actor_row if dossier_id in dossiers else {**actor_row, "dossiers": [*dossiers, dossier_id]}
 
 
 def name_words(text: str) -> list[str]:
@@ -161,6 +172,11 @@ class Directory:
     def professional(self, rpps: str) -> Professional | None:
         actor = self.actor(rpps)
         return actor if isinstance(actor, Professional) else None
+
+    def add_carer_dossier(self, login_id: str, dossier_id: str) -> None:
+        """A carer accepted an invitation: the DMP joins the ones their home page lists."""
+        with self._table.updating(login_id.strip()) as row:
+            row["actor"] = with_carer_dossier(row["actor"], dossier_id)
 
     @contextmanager
     def updating_account(self, login_id: str) -> Iterator[Account]:

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
 from .. import htmx, login_manager
+from ..domain.actors import CarerPerson
 from ..domain.accounts import KEPT_FORM_FOR, OTP_MAX_TRIES, Account, CodeCheck, session_owner
 from ..forms.accounts import ForgottenIdentifierForm, LoginForm, NewPasswordForm, OtpForm, PasswordResetStartForm
 from ..forms.base import KEPT_FORM
@@ -61,6 +62,21 @@ class DirectoryUser(UserMixin):
         pass  # logging in or out touches no dossier
 
 
+class CarerUser(UserMixin):
+    """A carer (domain/carers.py), with an account of their own in the directory: they act on
+    the DMP of the patients who invited them, each under its own grant (web/carers.py)."""
+
+    login_endpoint = "carer.login"
+
+    def __init__(self, actor):
+        self.actor = actor
+        self.login_id = actor.id
+        self.id = session_owner("carer", actor.id)
+
+    def record_logout(self, expired: bool = False) -> None:
+        pass  # as for the directory's others: logging in or out touches no DMP
+
+
 @login_manager.user_loader
 def load_user(user_id: str):
     """Whose session this is, read in the stores of the app serving the request: the one
@@ -74,13 +90,16 @@ def load_user(user_id: str):
     if kind == "pro":
         # read on every request: a deactivated account's sessions end at its next click
         actor = repos.directory.active_actor(dossier_id)
-        return DirectoryUser(actor, dossier_id) if actor else None
+        return DirectoryUser(actor, dossier_id) if actor and not isinstance(actor, CarerPerson) else None
+    if kind == "carer":
+        actor = repos.directory.active_actor(dossier_id)
+        return CarerUser(actor) if isinstance(actor, CarerPerson) else None
     return None
 
 
 def init_app(app) -> None:
     login_manager.login_view = "auth.login"
-    login_manager.blueprint_login_views = {"pro": "pro.login", "desk": "pro.login"}
+    login_manager.blueprint_login_views = {"pro": "pro.login", "desk": "pro.login", "carer": "carer.login"}
     login_manager.login_message = "Connectez-vous pour voir cette page."
     login_manager.login_message_category = "info"
 
@@ -146,6 +165,8 @@ def start_session(user) -> None:
 def _after_login():
     if isinstance(current_user._get_current_object(), DirectoryUser):
         return give_back_kept_form() or redirect(url_for("pro.home"))
+    if isinstance(current_user._get_current_object(), CarerUser):
+        return give_back_kept_form() or redirect(url_for("carer.home"))
     if not current_user.account.first_connection_done:
         return redirect(url_for(FIRST_CONNECTION_STEPS[current_user.account.first_connection_step]))
     return give_back_kept_form() or redirect(url_for("patient.home"))
@@ -265,8 +286,14 @@ def stay_logged_in():
     if htmx and not htmx.boosted:
         return render_template("partials/_session_kept.html")
     flash("La connexion reste ouverte.", "success")
-    return redirect(url_for("pro.home" if isinstance(current_user._get_current_object(), DirectoryUser)
-                            else "patient.home"))
+    return redirect(url_for(home_of(current_user._get_current_object())))
+
+
+def home_of(user) -> str:
+    """The first page of whoever is logged in."""
+    if isinstance(user, DirectoryUser):
+        return "pro.home"
+    return "carer.home" if isinstance(user, CarerUser) else "patient.home"
 
 
 @bp.post("/deconnexion")

@@ -38,6 +38,9 @@ ANONYMOUS_FORMS = (
     "auth.forgotten_password", "auth.forgotten_password_code", "auth.resend_reset_code",
     "auth.forgotten_password_new", "auth.forgotten_identifier",
     "pro.login", "pro.login_code", "pro.resend_login_code", "pro.activation",
+    "carer.login", "carer.login_code", "carer.resend_login_code",
+    "carer.accept", "carer.invitation", "carer.new_contact", "carer.new_password", "carer.new_account_code",
+    "carer.resend_new_account_code",
 )
 # endpoint -> (the form field naming the target, the limit, counted with the address too?)
 # A field of None: the target is in the session, and the blueprint puts it in g.limit_target
@@ -49,6 +52,7 @@ PER_TARGET = {
     "auth.forgotten_identifier": ("nir", "5 per hour; 10 per day", False),
     "auth.login": ("login_id", "10 per 10 minutes", True),
     "pro.login": ("login_id", "10 per 10 minutes", True),
+    "carer.login": ("login_id", "10 per 10 minutes", True),
 }
 
 

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from flask import current_app, url_for
 
+from ..domain.carers import grant_of
+from ..domain.dates import local_day
+
 
 @dataclass(frozen=True)
 class Link:
@@ -26,6 +29,13 @@ SECTIONS: list[tuple[str, list[Link]]] = [
             Link("auth.login", "Me connecter"),
             Link("auth.forgotten_password", "Mot de passe oublié"),
             Link("auth.forgotten_identifier", "Identifiant oublié"),
+        ],
+    ),
+    (
+        "Pour les aidants",
+        [
+            Link("carer.accept", "J’ai reçu une invitation d’aidant"),
+            Link("carer.login", "Connexion des aidants"),
         ],
     ),
     (
@@ -71,6 +81,10 @@ MENU_LOGGED_IN: list[Link] = [
     Link("patient.account", "Mon compte"),
     Link("public.sitemap", "Plan du site"),
 ]
+MENU_CARER: list[Link] = [
+    Link("carer.home", "Les DMP que j’aide"),
+    Link("public.sitemap", "Plan du site"),
+]
 MENU_PRO: list[Link] = [
     Link("pro.home", "Espace des professionnels"),
     Link("public.sitemap", "Plan du site"),
@@ -85,7 +99,8 @@ def init_app(app) -> None:
         if not current_user.is_authenticated:
             links = MAIN_MENU
         else:
-            links = MENU_PRO if current_user.id.startswith("pro:") else MENU_LOGGED_IN
+            links = (MENU_PRO if current_user.id.startswith("pro:") else
+                     MENU_CARER if current_user.id.startswith("carer:") else MENU_LOGGED_IN)
         from .auth import notice_delay
 
         return {"main_menu": [(link.endpoint, link.label) for link in links],
@@ -95,17 +110,21 @@ def init_app(app) -> None:
 
 @dataclass(frozen=True)
 class ActingFor:
-    """A minor's legal representative logged in: the banner of every page says for whom they act."""
+    """Someone acting for another (a minor's legal representative, a carer on the DMP they help
+    with): the banner of every page says for whom they act."""
 
-    child: str  # the minor's full name
-    name: str  # the representative's
-    their_link: str  # «sa mère»
+    child: str  # the full name of the person they act for
+    name: str  # the representative's, or the carer's
+    their_link: str  # «sa mère»; "" for a carer
+    you_are: str  # the banner's second sentence: «Vous êtes sa mère.»
 
 
 def _acting_for(user) -> ActingFor | None:
-    from .auth import PatientUser
+    from .auth import CarerUser, PatientUser
 
     user = getattr(user, "_get_current_object", lambda: user)()
+    if isinstance(user, CarerUser):
+        return _carer_acting_for(user)
     if not isinstance(user, PatientUser):
         return None
     repos = current_app.extensions["dmp.repos"]
@@ -114,4 +133,18 @@ def _acting_for(user) -> ActingFor | None:
     if representative is None:
         return None
     person = current_app.extensions["dmp.register"].get(dossier.holder_nir)
-    return ActingFor(person.full_name if person else "", representative.full_name, representative.their_link)
+    return ActingFor(person.full_name if person else "", representative.full_name, representative.their_link,
+                     f"Vous êtes {representative.their_link}.")
+
+
+def _carer_acting_for(user) -> ActingFor | None:
+    """On the pages of a DMP the carer helps with (web/carers.py, under /aidant/dmp/<id>)."""
+    from flask import request
+
+    dossier_id = (request.view_args or {}).get("dossier_id") if request.blueprint == "carer" else None
+    dossier = current_app.extensions["dmp.repos"].dossiers.get(dossier_id) if dossier_id else None
+    grant = grant_of(dossier, user.login_id) if dossier is not None else None
+    if grant is None or not grant.in_force(local_day(current_app.extensions["dmp.clock"]())):
+        return None  # its page refuses, and says why
+    person = current_app.extensions["dmp.register"].get(dossier.holder_nir)
+    return ActingFor(person.full_name if person else "", user.actor.name, "", "Vous l’aidez avec son DMP.")

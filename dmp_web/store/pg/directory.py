@@ -19,7 +19,7 @@ from psycopg.types.json import Jsonb
 from ...domain.accounts import Account
 from ...domain.actors import Professional
 from ..codec import from_row, to_row
-from ..directory import _actor, _actor_row, _name_prefixes, name_words
+from ..directory import _actor, _actor_row, _name_prefixes, name_words, with_carer_dossier
 from ..sharded import KeyTaken
 from . import Database
 
@@ -132,6 +132,16 @@ class PgDirectory:
     def professional(self, rpps: str, conn: psycopg.Connection | None = None) -> Professional | None:
         actor = self.actor(rpps, conn)
         return actor if isinstance(actor, Professional) else None
+
+    def add_carer_dossier(self, login_id: str, dossier_id: str, conn: psycopg.Connection | None = None) -> None:
+        """A carer accepted an invitation: the DMP joins the ones their home page lists."""
+        key = login_id.strip()
+        with self.db.using(conn) as c:
+            row = self._entry(c, key, lock=True)
+            if row is None:
+                raise KeyError(key)
+            c.execute("UPDATE directory SET record = %s WHERE kind = %s AND key = %s",
+                      (Jsonb({**row, "actor": with_carer_dossier(row["actor"], dossier_id)}), _ENTRY, key))
 
     @contextmanager
     def updating_account(self, login_id: str, conn: psycopg.Connection | None = None) -> Iterator[Account]:
