@@ -25,6 +25,8 @@ NOT_PAGES: dict[str, str] = {
     "static": "stylesheets, scripts and fonts",
     "pro.document_file": "a file download (attachment), checked in tests/web/test_professionals.py",
     "pro.release": "a button (POST) of the document page",
+    "carer.document_file": "a file download (attachment) of a document a carer may read, checked in "
+                           "tests/web/test_carer_space.py",
     "patient.document_file": "a file download (attachment), checked in tests/web/test_professionals.py",
     "copies.pdf_copy": "a file download (PDF attachment), checked in tests/web/test_copies.py",
     "copies.archive": "a file download (ZIP attachment), checked in tests/web/test_copies.py",
@@ -65,6 +67,7 @@ JOURNEY_AREAS: dict[str, str] = {
     "sharing.patient_page": "tests/browser/test_management.py",
     "sharing.cancel": "tests/browser/test_management.py",
     "sharing.use": "tests/browser/test_professional_journey.py",
+    "carer": "tests/browser/test_carer_journey.py",
 }
 
 
@@ -153,6 +156,19 @@ JOURNEY_STEPS: dict[str, str] = {
     # one question per page (issue 17, item 5: fewer ways to fail)
     "desk.representative": "creation at a desk for a minor, step 2 (the legal representative), after the card",
     "creation.check": "Créer votre DMP: « Vérifiez vos réponses », after the 6 questions (answers in the session)",
+    # the carers' side (web/carers.py, issue 18)
+    "carer.invitation": "after an invitation's code was typed (its ids are in the session)",
+    "carer.new_contact": "after the invitation page, for a carer without an account",
+    "carer.new_password": "after the carer's contact (sealed in the session)",
+    "carer.new_account_code": "after the carer's password (the new account waits for its code)",
+    "carer.resend_new_account_code": "a button of that code page (POST)",
+    "carer.welcome": "after the new account's code (its identifier is in the session)",
+    "carer.login_code": "after a carer's identifier and password",
+    "carer.resend_login_code": "a button of the code page (POST)",
+    "carer.home": "after a carer logs in (Les DMP que j’aide)",
+    "carer.dossier": "a link of the carer's home, on a DMP they help with",
+    "carer.document": "a link of the carer's documents page",
+    "carer.add_document": "a link of the carer's documents page, when the purpose lets them add",
 }
 
 

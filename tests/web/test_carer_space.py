@@ -4,6 +4,7 @@ whose DMP, acting within the grant, refused outside it, the banner, and the pati
 telling each act. Through the real routes, without JavaScript; both stores."""
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
 from dmp_web.demo import DEMO_LOGIN, INSURED
@@ -142,6 +143,15 @@ def test_the_carer_logs_in_with_their_own_codes_and_an_ended_access_is_refused(a
     assert response.headers["Location"] == f"/aidant/dmp/{DOSSIER}"
     added = [d for d in app.extensions["dmp.repos"].documents.list(DOSSIER) if d.author_kind == "carer"]
     assert [(d.title, d.author_id, d.type_code) for d in added] == [("Rendez-vous du 5 mai", login_id, "patient_note")]
+    token = client.csrf_token(f"/aidant/dmp/{DOSSIER}/ajouter")
+    client.post(f"/aidant/dmp/{DOSSIER}/ajouter", data={
+        "csrf_token": token, "title": "Liste des médicaments", "text": "",
+        "file": (io.BytesIO(b"Fer : 1 par jour.\n"), "liste.txt")}, content_type="multipart/form-data")
+    documents = app.extensions["dmp.repos"].documents.list(DOSSIER)
+    with_file = next(d for d in documents if d.title == "Liste des médicaments")
+    download = client.get(f"/aidant/dmp/{DOSSIER}/documents/{with_file.id}/fichier")
+    assert download.data == b"Fer : 1 par jour.\n" and download.headers["Content-Disposition"].startswith("attachment")
+    assert client.get(f"/aidant/dmp/{DOSSIER}/documents/d0c0000000000005/fichier").status_code == 404  # held
 
     # the end date passed: refused, and said why
     clock.advance(days=11)
