@@ -75,7 +75,7 @@ def test_a_carer_accepts_with_the_code_and_acts_within_the_purpose(app, client, 
     # the invitation says who invites and what for, before any account is made
     client.submit("/aidant/accepter", {"code": made.code.lower()})  # the case does not matter
     page = client.get("/aidant/accepter/invitation").soup.get_text(" ", strip=True)
-    assert "Fatima ROCHE vous invite à l’aider" in page
+    assert "Cette invitation vient de Fatima ROCHE." in page
     assert "« mes rendez-vous et mes traitements seulement »" in page
     # every field's problem at once, in French
     empty = client.submit("/aidant/accepter/contact", {"mobile": "", "email": ""})
