@@ -61,3 +61,7 @@ class CarerLoginForm(Form):
         validators=[DataRequired("Écrivez votre mot de passe")],
         render_kw={"autocomplete": "current-password"},
     )
+
+
+class CarerForgottenPasswordForm(Form):
+    login_id = CarerLoginForm.login_id

@@ -9,11 +9,12 @@ mobile or e-mail, never the patient's.
 """
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 
 from ..domain import carers
-from ..domain.accounts import FIRST_CONNECTION_DONE, Account, TooMany, TooSoon, password_problems
+from ..domain.accounts import FIRST_CONNECTION_DONE, Account, TooMany, TooSoon, password_problems, session_owner
 from ..domain.actors import Carer, CarerPerson
 from ..domain.carers import CarerGrant, CarerRefusal
 from ..domain.dates import local_day
@@ -197,3 +198,29 @@ def helped(ctx: Context, person: CarerPerson) -> list[Helped]:
                             grant.starts_on, grant.ends_on))
     order = {"open": 0, "not_yet": 1, "over": 2}
     return sorted(lines, key=lambda line: (order[line.state], line.patient_name))
+
+
+# -- a forgotten password ----------------------------------------------------------------------
+
+def start_password_reset(ctx: Context, login_id: str) -> str | None:
+    """Send a reset code to the carer's own contact; returns the account's key, or None for an
+    identifier that is no carer's (the page after reads the same either way). A code sent less
+    than a minute ago is not sent again: it still works."""
+    source = CarerAccounts(ctx, ctx.repos.directory)
+    account = source.find(login_id.strip())
+    if account is None or account.deactivated_at is not None:
+        return None
+    with suppress(Refused):  # too soon (the last code still works), or no more codes today: the same page
+        login.resend_otp(ctx, source, account.login_id, "reset")
+    return account.login_id
+
+
+def finish_password_reset(ctx: Context, login_id: str, new: str) -> None:
+    """The new password; every session opened before it ends. Refused("refused", problems=…)."""
+    person = ctx.repos.directory.actor(login_id)
+    with ctx.repos.directory.updating_account(login_id) as account:
+        problems = password_problems(new, login_id, account.password_hash, tuple(person.name.split()))
+        if problems:
+            raise Refused("refused", current=None, problems=problems)
+        account.set_password(new, ctx.now())
+    ctx.repos.sessions.end_all(session_owner("carer", login_id))

@@ -11,7 +11,8 @@ from flask_login import current_user, login_required
 from ..domain.carers import CarerRefusal
 from ..domain.documents import DOCUMENT_TYPES
 from ..forms.accounts import PatientDocumentForm
-from ..forms.carers import CarerContactForm, CarerLoginForm, CarerPasswordForm, InvitationCodeForm
+from ..forms.carers import (CarerContactForm, CarerForgottenPasswordForm, CarerLoginForm, CarerPasswordForm,
+                            InvitationCodeForm)
 from ..services import carer_accounts, dossier_access
 from ..services import login as logins
 from ..services.login import masked_contact
@@ -72,6 +73,55 @@ def login_code():
 @bp.post("/connexion/code/nouveau")
 def resend_login_code():
     return resend("pending_carer_login", "login", "carer.login_code", "carer.login", source=carer_source)
+
+
+# -- a forgotten password ----------------------------------------------------------------------
+
+RESET = "carer_password_reset"
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+def forgotten_password():
+    form = CarerForgottenPasswordForm()
+    if form.validate_on_submit():
+        # the code page follows whatever was typed: an identifier that is nobody's reads the same
+        key = carer_accounts.start_password_reset(ctx(), form.login_id.data)
+        session[RESET] = {"dossier": key, "verified": False, "tries": 0}
+        return redirect(url_for("carer.forgotten_password_code"))
+    return render_template("pages/carers/forgotten_password.html", form=form)
+
+
+@bp.route("/mot-de-passe-oublie/code", methods=["GET", "POST"])
+def forgotten_password_code():
+    def verified(pending):
+        session[RESET] = {**pending, "verified": True}
+        return redirect(url_for("carer.forgotten_password_new"))
+
+    return code_page(RESET, "reset", "carer.forgotten_password", "pages/carers/forgotten_password_code.html",
+                     verified, source=carer_source)
+
+
+@bp.post("/mot-de-passe-oublie/code/nouveau")
+def resend_reset_code():
+    return resend(RESET, "reset", "carer.forgotten_password_code", "carer.forgotten_password", source=carer_source)
+
+
+@bp.route("/mot-de-passe-oublie/nouveau", methods=["GET", "POST"])
+def forgotten_password_new():
+    pending = session.get(RESET)
+    if not pending or not pending.get("verified"):
+        return redirect(url_for("carer.forgotten_password"))
+    form = CarerPasswordForm()
+    if form.validate_on_submit():
+        try:
+            carer_accounts.finish_password_reset(ctx(), pending["dossier"], form.new_password.data)
+        except logins.Refused as refusal:
+            show_password_refusal(form, refusal)
+        else:
+            session.pop(RESET, None)
+            flash("Votre mot de passe est changé. Connectez-vous avec votre nouveau mot de passe.", "success")
+            return redirect(url_for("carer.login"))
+    return render_template("pages/carers/forgotten_password_new.html", form=form)
 
 
 # -- accepting an invitation ------------------------------------------------------------------

@@ -41,6 +41,8 @@ ANONYMOUS_FORMS = (
     "carer.login", "carer.login_code", "carer.resend_login_code",
     "carer.accept", "carer.invitation", "carer.new_contact", "carer.new_password", "carer.new_account_code",
     "carer.resend_new_account_code",
+    "carer.forgotten_password", "carer.forgotten_password_code", "carer.resend_reset_code",
+    "carer.forgotten_password_new",
 )
 # endpoint -> (the form field naming the target, the limit, counted with the address too?)
 # A field of None: the target is in the session, and the blueprint puts it in g.limit_target
@@ -53,6 +55,7 @@ PER_TARGET = {
     "auth.login": ("login_id", "10 per 10 minutes", True),
     "pro.login": ("login_id", "10 per 10 minutes", True),
     "carer.login": ("login_id", "10 per 10 minutes", True),
+    "carer.forgotten_password": ("login_id", "5 per hour; 10 per day", False),
 }
 
 

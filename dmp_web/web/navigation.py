@@ -36,6 +36,7 @@ SECTIONS: list[tuple[str, list[Link]]] = [
         [
             Link("carer.accept", "J’ai reçu une invitation d’aidant"),
             Link("carer.login", "Connexion des aidants"),
+            Link("carer.forgotten_password", "Aidants : mot de passe oublié"),
         ],
     ),
     (

@@ -211,3 +211,27 @@ def _other_dossier(app):
                       consent=Consent(given_by="holder", recorded_by="test", at=created, channel="pharmacy"))
     repos.dossiers.add(dossier)
     return repos.dossiers.get(dossier.id)
+
+
+def test_a_carer_who_forgot_the_password_chooses_a_new_one_with_a_code_to_their_own_contact(app, client, notifier):
+    made = _invite(app, purpose="read")
+    login_id = _accept_with_new_account(client, notifier, made.code)
+    client.post("/deconnexion", data={"csrf_token": client.csrf_token("/aidant")})
+    sent = len(notifier.outbox)
+    # an identifier that is nobody's reads the same, and sends nothing
+    nobody = client.submit("/aidant/mot-de-passe-oublie", {"login_id": "ai00000000"})
+    assert nobody.headers["Location"] == "/aidant/mot-de-passe-oublie/code" and len(notifier.outbox) == sent
+    assert client.submit("/aidant/mot-de-passe-oublie/code", {"code": "12345678"}).status_code == 200
+    client.submit("/aidant/mot-de-passe-oublie", {"login_id": login_id})
+    assert notifier.outbox[-1].to == CARER_MOBILE
+    verified = client.submit("/aidant/mot-de-passe-oublie/code", {"code": notifier.last_otp()})
+    assert verified.headers["Location"] == "/aidant/mot-de-passe-oublie/nouveau"
+    weak = client.submit("/aidant/mot-de-passe-oublie/nouveau", {"new_password": login_id + "xx",
+                                                                 "new_password_confirm": login_id + "xx"})
+    assert field_error(weak.soup, "new_password")
+    new = "une maison au bord de la mer"
+    done = client.submit("/aidant/mot-de-passe-oublie/nouveau", {"new_password": new, "new_password_confirm": new})
+    assert done.headers["Location"] == "/aidant/connexion"
+    assert "Location" not in client.submit("/aidant/connexion", {"login_id": login_id, "password": PASSWORD}).headers
+    assert client.submit("/aidant/connexion", {"login_id": login_id, "password": new}
+                         ).headers["Location"] == "/aidant/connexion/code"
