@@ -307,6 +307,28 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("test_coming_of_age", "dmp_web/services/coming_of_age.py",
       "            representative.ended_at = now\n", "",
       "at 18 the representatives keep their access"),
+    # carers (issue 18)
+    M("test_carers", "dmp_web/domain/carers.py",
+      "    if len(counted(dossier, now)) >= MAX_CARERS:", "    if False:",
+      "a patient names a 4th carer"),
+    M("test_carer_space", "dmp_web/services/carer_accounts.py",
+      "        return account if account is not None and account.first_connection_done else None",
+      "        return account",
+      "an account left before its code logs in"),
+    M("test_carer_space", "dmp_web/services/login.py",
+      "        if isinstance(self.directory.actor(login_id), CarerPerson):\n            return None",
+      "        if False:\n            return None",
+      "a carer logs in as a professional"),
+    M("test_carer_space", "dmp_web/domain/carers.py",
+      "g.code_digest == digest and g.invitation_open(now)", "g.code_digest == digest",
+      "an invitation's code opens it again once used"),
+    M("test_carer_space", "dmp_web/web/navigation.py",
+      "    if grant is None or not grant.in_force(", "    if grant is None or not True or grant.in_force(",
+      "the banner says « Vous agissez pour » on an access that ended"),
+    M("test_carer_space", "dmp_web/web/carers.py",
+      '    if decision.reason_code == "not_a_carer":\n        hidden_as_not_found("policy")',
+      '    if decision.reason_code == "no such reason":\n        hidden_as_not_found("policy")',
+      "a carer learns that a DMP they do not help with exists"),
 )
 
 

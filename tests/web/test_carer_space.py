@@ -181,6 +181,10 @@ def test_an_access_to_come_waits_for_its_start_and_other_dmp_do_not_exist(app, c
     assert "Votre accès commence le" in client.get("/aidant").soup.get_text()
     assert client.get(f"/aidant/dmp/{DOSSIER}").status_code == 403
     assert client.get("/aidant/dmp/0123456789abcdef01234567").status_code == 404  # no such DMP
+    stranger = _other_dossier(app)  # a DMP that never invited them: it does not exist for them
+    assert client.get(f"/aidant/dmp/{stranger.id}").status_code == 404
+    tried = app.extensions["dmp.repos"].journal.entries(stranger.id)[-1]
+    assert (tried.actor_kind, tried.action, tried.allowed) == ("carer", "list_documents", False)  # journaled there
     assert client.get("/aidant/dmp/..%2Fetc").status_code == 404
 
 
@@ -235,3 +239,17 @@ def test_a_carer_who_forgot_the_password_chooses_a_new_one_with_a_code_to_their_
     assert "Location" not in client.submit("/aidant/connexion", {"login_id": login_id, "password": PASSWORD}).headers
     assert client.submit("/aidant/connexion", {"login_id": login_id, "password": new}
                          ).headers["Location"] == "/aidant/connexion/code"
+
+
+def test_an_account_left_before_its_code_opens_nothing(app, client, notifier):
+    made = _invite(app, purpose="read")
+    client.submit("/aidant/accepter", {"code": made.code})
+    client.submit("/aidant/accepter/contact", {"mobile": CARER_MOBILE, "email": ""})
+    client.submit("/aidant/accepter/mot-de-passe", {"new_password": PASSWORD, "new_password_confirm": PASSWORD})
+    with client.session_transaction() as session:
+        login_id = session["pending_carer_account"]["dossier"]
+    assert app.extensions["dmp.repos"].directory.actor(login_id) is not None  # made, waiting for its code
+    other = app.test_client()
+    refused = other.submit("/aidant/connexion", {"login_id": login_id, "password": PASSWORD})
+    assert refused.status_code == 200 and "Location" not in refused.headers  # the same as a wrong password
+    assert app.extensions["dmp.repos"].dossiers.get(DOSSIER).carer_grant(made.grant.id).accepted_at is None
