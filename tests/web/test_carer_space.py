@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from dmp_web.demo import DEMO_LOGIN, INSURED
 from dmp_web.domain.dossier import Consent, Dossier
 from dmp_web.domain.identity import compute_ins_c
+from dmp_web.domain import carers as rules
 from dmp_web.domain.carers import is_carer_id
 from dmp_web.services import carers, history
 from dmp_web.services.holder import patient_actor
@@ -90,6 +91,9 @@ def test_a_carer_accepts_with_the_code_and_acts_within_the_purpose(app, client, 
     assert grant.carer_id == login_id and grant.accepted_at is not None
     assert repos.sharing_codes.find(grant.code_digest, _context(app).now()) is None  # used: it finds nothing now
     assert client.submit("/aidant/accepter", {"code": made.code}).status_code == 200  # not twice
+    # even when the index was not cleaned (a crash between the commit and its cleaning)
+    repos.sharing_codes.add(grant.code_digest, DOSSIER, rules.expires_at(grant))
+    assert client.submit("/aidant/accepter", {"code": made.code}).status_code == 200
 
     home = client.get("/aidant").soup
     link = home.find("a", string="Le DMP de Fatima ROCHE")
