@@ -92,6 +92,10 @@ ACTIONS = {
     "contact_notice",
     "history_letter",
     "representatives_notice",
+    # carers (services/notices.py): one invited, one who accepted, and what carers did (daily)
+    "carer_invited_notice",
+    "carer_accepted_notice",
+    "carer_acts_notice",
 }
 
 

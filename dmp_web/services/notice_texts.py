@@ -2,17 +2,21 @@
 French (short sentences, one idea each, numbers in digits).
 
 What goes in: who (the professional's name and profession), when (date and hour in France),
-which kind of access, and the reason the professional typed (see `reason_words`). Never a
-document's title or content: no function here is ever given one.
+which kind of access, and the reason the professional typed (see `reason_words`); for carers,
+their name, what the patient chose for them, their dates, and how many acts on which days. Never
+a document's title or content: no function here is ever given one.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from ..domain.access import EmergencyKind
 from ..domain.actors import Profession, Professional, SPECIALTIES
-from ..domain.notices import Opening
+from ..domain.carers import INVITATION_VALIDITY, CarerGrant
+from ..domain.help_line import HelpLine
+from ..domain.names import written_name
+from ..domain.notices import CarerActs, Opening
 from ..formatting import date_fr, de, time_fr
 
 SIGNATURE = "L’Assurance Maladie"
@@ -281,3 +285,114 @@ def contact_notice(mobile: bool, email: bool) -> HolderNotice:
         "contact_notice", sms=f"DMP - {what}. {where} {not_you}", subject=what,
         email=_email(f"{what}.", DMP_MEANS, where, "", not_you),
         letter_title=what, letter_lines=(f"{what}.", where, not_you))
+
+
+# -- carers («aidants», domain/carers.py) ---------------------------------------------------------
+# «une personne qui vous aide» rather than «votre aidant»: it fits a woman and a man alike, and
+# it needs no explanation. The carer's name is the one the patient typed, written «Paul MARTIN».
+
+MY_CARERS = "Allez dans « Gestion du DMP », puis « Mes aidants »."
+
+
+def _call(help_line: HelpLine) -> str:
+    return f"Vous pouvez aussi appeler le {help_line.phone}, {help_line.hours}."
+
+
+def _purpose(grant: CarerGrant) -> str:
+    """What the patient chose, in the words they chose it with («voir mes documents»)."""
+    return f"Vous avez choisi : « {grant.rule.words} »."
+
+
+def carer_invited_notice(grant: CarerGrant, site_url: str, help_line: HelpLine) -> HolderNotice:
+    """A carer invited (services/notices.py carer_invited): who, what for, and what to do if the
+    patient did not do it."""
+    name = written_name(grant.name)
+    said = f"Vous avez invité {name} à vous aider dans votre DMP."
+    wait = f"Cette personne doit accepter l’invitation. Elle a {INVITATION_VALIDITY.days} jours pour le faire."
+    not_you = "Ce n’est pas vous ?"
+    undo = "Là, vous pouvez annuler l’invitation."
+    return HolderNotice(
+        "carer_invited_notice",
+        sms=f"DMP - {said} {not_you} Annulez-la dans « Mes aidants », ou appelez le {help_line.phone}.",
+        subject="Vous avez invité une personne à vous aider",
+        email=_email(said, DMP_MEANS, _purpose(grant), wait, "", not_you,
+                     f"Connectez-vous : {site_url}/connexion", MY_CARERS, undo, _call(help_line)),
+        letter_title="Vous avez invité une personne à vous aider",
+        letter_lines=(said, _purpose(grant), wait, not_you, MY_CARERS, undo))
+
+
+def _from_until(grant: CarerGrant, today: date) -> tuple[str, str]:
+    """«… peut maintenant vous aider» or «… pourra vous aider à partir du 1er décembre 2026»,
+    then when it ends."""
+    name = written_name(grant.name)
+    if grant.starts_on <= today:
+        starts = f"{name} peut maintenant vous aider dans votre DMP."
+    else:
+        starts = f"{name} pourra vous aider dans votre DMP à partir du {date_fr(grant.starts_on)}."
+    ends = (f"Son accès finit le {date_fr(grant.ends_on)}." if grant.ends_on is not None
+            else "Vous n’avez pas choisi de date de fin.")
+    return starts, ends
+
+
+def carer_accepted_notice(grant: CarerGrant, today: date, site_url: str, help_line: HelpLine) -> HolderNotice:
+    """The carer accepted (services/notices.py carer_accepted): from when, until when, what for."""
+    name = written_name(grant.name)
+    said = f"{name} a accepté votre invitation."
+    starts, ends = _from_until(grant, today)
+    seen = "Chaque action de cette personne est écrite dans l’historique de votre DMP."
+    told = "Nous vous écrirons quand cette personne utilise votre DMP, 1 fois par jour au plus."
+    stop = "Là, vous pouvez arrêter son accès quand vous voulez."
+    return HolderNotice(
+        "carer_accepted_notice",
+        sms=f"DMP - {said} {starts} Ce n’est pas normal ? Appelez le {help_line.phone}.",
+        subject=f"{name} a accepté votre invitation",
+        email=_email(said, starts, DMP_MEANS, _purpose(grant), ends, "", seen, told, "",
+                     f"Connectez-vous : {site_url}/connexion", MY_CARERS, stop, _call(help_line)),
+        letter_title=f"{name} a accepté votre invitation",
+        letter_lines=(said, starts, _purpose(grant), ends, seen, MY_CARERS, stop))
+
+
+def _days(acts: CarerActs) -> str:
+    first, last = date_fr(acts.first), date_fr(acts.last)
+    return f"le {first}" if first == last else f"du {first} au {last}"
+
+
+def carer_acts_lines(acts: list[CarerActs]) -> list[str]:
+    """«Paul MARTIN a fait 4 actions dans votre DMP le 23 novembre 2026.», then the refused tries."""
+    lines = []
+    for one in acts:
+        name = written_name(one.name)
+        if one.done:
+            lines.append(f"{name} a fait {one.done} action{'s' if one.done > 1 else ''} dans votre DMP {_days(one)}.")
+        if one.refused:
+            who = "Cette personne a aussi" if one.done else f"{name} a"
+            lines.append(f"{who} essayé {one.refused} fois de faire une chose non permise. Nous avons refusé.")
+    return lines
+
+
+def _acts_subject(acts: list[CarerActs]) -> str:
+    done = any(one.done for one in acts)
+    if len(acts) > 1:
+        return "Des personnes qui vous aident ont " + ("utilisé votre DMP" if done else "essayé d’utiliser votre DMP")
+    return "Une personne qui vous aide a " + ("utilisé votre DMP" if done else "essayé d’utiliser votre DMP")
+
+
+def carer_acts_notice(acts: list[CarerActs], weekly: bool, site_url: str, help_line: HelpLine) -> HolderNotice:
+    """What carers did on the DMP since the last message: who, how many acts, which days. Never
+    which document, nor anything about the care. weekly: the pace of a letter (once a week)."""
+    lines = carer_acts_lines(acts)
+    listed = "\n".join(f"- {line}" for line in lines)
+    not_said = "Ce message ne dit pas ce qu’il y avait dans votre DMP."
+    everything = f"Tout est dans l’historique de votre DMP : {site_url}/connexion"
+    stop = "Ce n’est pas normal ? " + MY_CARERS
+    pace = "Cette lettre part 1 fois par semaine au plus." if weekly else "Cette lettre part 1 fois par jour au plus."
+    return HolderNotice(
+        "carer_acts_notice",
+        sms=f"DMP - {' '.join(lines)} Tout est dans l’historique de votre DMP.",
+        subject=_acts_subject(acts),
+        email=_email(f"{_acts_subject(acts)}.", DMP_MEANS, "", listed, "", not_said, everything,
+                     "Ce message part 1 fois par jour au plus.", "", stop,
+                     "Là, vous pouvez arrêter un accès.", _call(help_line)),
+        letter_title=_acts_subject(acts),
+        letter_lines=(*lines, "Cette lettre ne dit pas ce qu’il y avait dans votre DMP.", pace,
+                      "Tout est dans l’historique de votre DMP.", stop, "Là, vous pouvez arrêter un accès."))
