@@ -313,7 +313,7 @@ def carer_invited_notice(grant: CarerGrant, site_url: str, help_line: HelpLine) 
     undo = "Là, vous pouvez annuler l’invitation."
     return HolderNotice(
         "carer_invited_notice",
-        sms=f"DMP - {said} {not_you} Annulez-la dans « Mes aidants », ou appelez le {help_line.phone}.",
+        sms=f"DMP - {said} {not_you} Annulez l’invitation dans « Mes aidants », ou appelez le {help_line.phone}.",
         subject="Vous avez invité une personne à vous aider",
         email=_email(said, DMP_MEANS, _purpose(grant), wait, "", not_you,
                      f"Connectez-vous : {site_url}/connexion", MY_CARERS, undo, _call(help_line)),
@@ -321,52 +321,58 @@ def carer_invited_notice(grant: CarerGrant, site_url: str, help_line: HelpLine) 
         letter_lines=(said, _purpose(grant), wait, not_you, MY_CARERS, undo))
 
 
-def _from_until(grant: CarerGrant, today: date) -> tuple[str, str]:
-    """«… peut maintenant vous aider» or «… pourra vous aider à partir du 1er décembre 2026»,
-    then when it ends."""
-    name = written_name(grant.name)
+def _starts_and_ends(grant: CarerGrant, today: date) -> tuple[str, str]:
+    """«Cette personne peut maintenant vous aider.» or «… pourra vous aider à partir du 1er
+    décembre 2026.», then when the access ends."""
     if grant.starts_on <= today:
-        starts = f"{name} peut maintenant vous aider dans votre DMP."
+        starts = "Cette personne peut maintenant vous aider."
     else:
-        starts = f"{name} pourra vous aider dans votre DMP à partir du {date_fr(grant.starts_on)}."
+        starts = f"Cette personne pourra vous aider à partir du {date_fr(grant.starts_on)}."
     ends = (f"Son accès finit le {date_fr(grant.ends_on)}." if grant.ends_on is not None
             else "Vous n’avez pas choisi de date de fin.")
     return starts, ends
 
 
+# A name never starts a sentence of an e-mail or a letter: «Paul MARTIN a …» reads, to the easy
+# French check, as a verb and a word in capitals; «Le 23 novembre, Paul MARTIN a …» does not.
 def carer_accepted_notice(grant: CarerGrant, today: date, site_url: str, help_line: HelpLine) -> HolderNotice:
     """The carer accepted (services/notices.py carer_accepted): from when, until when, what for."""
     name = written_name(grant.name)
-    said = f"{name} a accepté votre invitation."
-    starts, ends = _from_until(grant, today)
+    invited = f"Vous aviez invité {name} à vous aider dans votre DMP."
+    said = "Cette personne a accepté votre invitation."
+    starts, ends = _starts_and_ends(grant, today)
     seen = "Chaque action de cette personne est écrite dans l’historique de votre DMP."
     told = "Nous vous écrirons quand cette personne utilise votre DMP, 1 fois par jour au plus."
     stop = "Là, vous pouvez arrêter son accès quand vous voulez."
     return HolderNotice(
         "carer_accepted_notice",
-        sms=f"DMP - {said} {starts} Ce n’est pas normal ? Appelez le {help_line.phone}.",
+        sms=f"DMP - {name} a accepté votre invitation à vous aider dans votre DMP. {starts} "
+            f"Ce n’est pas normal ? Appelez le {help_line.phone}.",
         subject=f"{name} a accepté votre invitation",
-        email=_email(said, starts, DMP_MEANS, _purpose(grant), ends, "", seen, told, "",
+        email=_email(invited, said, starts, DMP_MEANS, _purpose(grant), ends, "", seen, told, "",
                      f"Connectez-vous : {site_url}/connexion", MY_CARERS, stop, _call(help_line)),
         letter_title=f"{name} a accepté votre invitation",
-        letter_lines=(said, starts, _purpose(grant), ends, seen, MY_CARERS, stop))
+        letter_lines=(invited, said, starts, _purpose(grant), ends, seen, MY_CARERS, stop))
 
 
 def _days(acts: CarerActs) -> str:
     first, last = date_fr(acts.first), date_fr(acts.last)
-    return f"le {first}" if first == last else f"du {first} au {last}"
+    return f"Le {first}" if first == last else f"Du {first} au {last}"
 
 
 def carer_acts_lines(acts: list[CarerActs]) -> list[str]:
-    """«Paul MARTIN a fait 4 actions dans votre DMP le 23 novembre 2026.», then the refused tries."""
+    """One line a carer: «Le 23 novembre 2026, Paul MARTIN a fait 4 actions dans votre DMP.»,
+    and the refused tries."""
     lines = []
     for one in acts:
         name = written_name(one.name)
+        said = []
         if one.done:
-            lines.append(f"{name} a fait {one.done} action{'s' if one.done > 1 else ''} dans votre DMP {_days(one)}.")
+            said.append(f"{_days(one)}, {name} a fait {one.done} action{'s' if one.done > 1 else ''} dans votre DMP.")
         if one.refused:
-            who = "Cette personne a aussi" if one.done else f"{name} a"
-            lines.append(f"{who} essayé {one.refused} fois de faire une chose non permise. Nous avons refusé.")
+            who = "Cette personne a aussi" if one.done else f"{_days(one)}, {name} a"
+            said.append(f"{who} essayé {one.refused} fois de faire une chose non permise. Nous avons refusé.")
+        lines.append(" ".join(said))
     return lines
 
 
@@ -390,8 +396,8 @@ def carer_acts_notice(acts: list[CarerActs], weekly: bool, site_url: str, help_l
         "carer_acts_notice",
         sms=f"DMP - {' '.join(lines)} Tout est dans l’historique de votre DMP.",
         subject=_acts_subject(acts),
-        email=_email(f"{_acts_subject(acts)}.", DMP_MEANS, "", listed, "", not_said, everything,
-                     "Ce message part 1 fois par jour au plus.", "", stop,
+        email=_email(f"{_acts_subject(acts)}.", DMP_MEANS, "", listed, "", not_said,
+                     "Ce message part 1 fois par jour au plus.", everything, "", stop,
                      "Là, vous pouvez arrêter un accès.", _call(help_line)),
         letter_title=_acts_subject(acts),
         letter_lines=(*lines, "Cette lettre ne dit pas ce qu’il y avait dans votre DMP.", pace,
