@@ -17,7 +17,7 @@ from ..domain.carers import INVITATION_VALIDITY, CarerGrant
 from ..domain.help_line import HelpLine
 from ..domain.names import written_name
 from ..domain.notices import CarerActs, Opening
-from ..formatting import date_fr, de, time_fr
+from ..formatting import PARIS, date_fr, de, time_fr
 
 SIGNATURE = "L’Assurance Maladie"
 # The glossary's words for the hard words of the messages (content/glossary.yaml): a message is
@@ -356,23 +356,28 @@ def carer_accepted_notice(grant: CarerGrant, today: date, site_url: str, help_li
 
 
 def _days(acts: CarerActs) -> str:
-    first, last = date_fr(acts.first), date_fr(acts.last)
-    return f"Le {first}" if first == last else f"Du {first} au {last}"
+    """«Le 23 novembre 2026», «Du 23 au 25 novembre 2026», «Du 30 novembre au 2 décembre 2026»."""
+    first, last = acts.first.astimezone(PARIS).date(), acts.last.astimezone(PARIS).date()
+    if first == last:
+        return f"Le {date_fr(first)}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"Du {'1er' if first.day == 1 else first.day} au {date_fr(last)}"
+    return f"Du {date_fr(first).removesuffix(f' {first.year}')} au {date_fr(last)}"
 
 
 def carer_acts_lines(acts: list[CarerActs]) -> list[str]:
-    """One line a carer: «Le 23 novembre 2026, Paul MARTIN a fait 4 actions dans votre DMP.»,
-    and the refused tries."""
+    """One line a carer: «Le 23 novembre 2026, Paul MARTIN a utilisé votre DMP. Cette personne a
+    fait 4 actions.», and the refused tries."""
     lines = []
     for one in acts:
         name = written_name(one.name)
-        said = []
+        refused = f"{one.refused} fois une chose non permise. Nous avons refusé."
         if one.done:
-            said.append(f"{_days(one)}, {name} a fait {one.done} action{'s' if one.done > 1 else ''} dans votre DMP.")
-        if one.refused:
-            who = "Cette personne a aussi" if one.done else f"{_days(one)}, {name} a"
-            said.append(f"{who} essayé {one.refused} fois de faire une chose non permise. Nous avons refusé.")
-        lines.append(" ".join(said))
+            line = (f"{_days(one)}, {name} a utilisé votre DMP. "
+                    f"Cette personne a fait {one.done} action{'s' if one.done > 1 else ''}.")
+            lines.append(f"{line} Cette personne a aussi essayé {refused}" if one.refused else line)
+        else:
+            lines.append(f"{_days(one)}, {name} a essayé {refused}")
     return lines
 
 

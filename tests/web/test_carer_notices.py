@@ -207,7 +207,7 @@ def test_one_message_a_day_at_most_an_hour_after_the_first_act(app, clock, tmp_p
     clock.advance(minutes=1)  # 11 h 00
     assert flush(app) == 1 and flush(app) == 0  # sent once
     (first,) = to_patient(smtp_server, ACTS_SUBJECT)
-    assert "- Le 23 novembre 2026, Paul MARTIN a fait 2 actions dans votre DMP." in first
+    assert "- Le 23 novembre 2026, Paul MARTIN a utilisé votre DMP. Cette personne a fait 2 actions." in first
     assert "Ce message part 1 fois par jour au plus." in first
 
     clock.advance(hours=3)  # 14 h 00: more acts the same day
@@ -219,7 +219,8 @@ def test_one_message_a_day_at_most_an_hour_after_the_first_act(app, clock, tmp_p
     clock.advance(minutes=1)  # 11 h 00, a day after the last one
     assert flush(app) == 1
     second = to_patient(smtp_server, ACTS_SUBJECT)[1]
-    assert "- Le 23 novembre 2026, Paul MARTIN a fait 4 actions dans votre DMP." in second  # only the new ones
+    # only the new ones
+    assert "- Le 23 novembre 2026, Paul MARTIN a utilisé votre DMP. Cette personne a fait 4 actions." in second
     clock.advance(days=3)
     assert flush(app) == 0  # nothing new: nothing sent
 
@@ -244,7 +245,7 @@ def test_the_message_never_goes_at_night(app, clock, notifier):
     clock.advance(minutes=1)  # 8 h 00
     assert flush(app) == 1
     (message,) = [m for m in notifier.outbox if getattr(m, "subject", "") == ACTS_SUBJECT]
-    assert "Le 23 novembre 2026, Paul MARTIN a fait 2 actions dans votre DMP." in message.body
+    assert "Le 23 novembre 2026, Paul MARTIN a utilisé votre DMP. Cette personne a fait 2 actions." in message.body
 
 
 def test_several_carers_and_refused_tries_are_told_apart_without_any_document(app, clock, notifier):
@@ -260,9 +261,9 @@ def test_several_carers_and_refused_tries_are_told_apart_without_any_document(ap
     assert flush(app) == 1
     (message,) = [m for m in notifier.outbox if getattr(m, "subject", "").startswith("Des personnes qui vous aident")]
     assert message.subject == "Des personnes qui vous aident ont utilisé votre DMP"
-    assert "- Le 23 novembre 2026, Paul MARTIN a fait 2 actions dans votre DMP." in message.body
-    assert ("- Le 23 novembre 2026, Anne LEROY a fait 1 action dans votre DMP. Cette personne a aussi essayé "
-            "1 fois de faire une chose non permise. Nous avons refusé.") in message.body
+    assert "- Le 23 novembre 2026, Paul MARTIN a utilisé votre DMP. Cette personne a fait 2 actions." in message.body
+    assert ("- Le 23 novembre 2026, Anne LEROY a utilisé votre DMP. Cette personne a fait 1 action. "
+            "Cette personne a aussi essayé 1 fois une chose non permise. Nous avons refusé.") in message.body
     assert_no_document_in(message.body)
 
     # the patient ends Paul's access; he tries again: the next day's message says it
@@ -272,9 +273,8 @@ def test_several_carers_and_refused_tries_are_told_apart_without_any_document(ap
     assert flush(app) == 1
     last = notifier.outbox[-1]
     assert last.subject == "Une personne qui vous aide a essayé d’utiliser votre DMP"
-    assert ("- Le 23 novembre 2026, Paul MARTIN a essayé 1 fois de faire une chose non permise. "
-            "Nous avons refusé.") in last.body
-    assert "a fait" not in last.body  # no act let through
+    assert "- Le 23 novembre 2026, Paul MARTIN a essayé 1 fois une chose non permise. Nous avons refusé." in last.body
+    assert "a fait" not in last.body and "a utilisé" not in last.body  # no act let through
 
 
 def test_two_workers_at_once_send_the_message_once(app, clock, notifier):
@@ -299,7 +299,7 @@ def test_without_mobile_or_email_the_carers_acts_go_by_letter_once_a_week(app, c
     (letter,) = new_letters(app, before)
     assert letter["kind"] == "carer_acts_notice"
     text = letter_text(app, letter["letter_id"])
-    assert "Le 23 novembre 2026, Paul MARTIN a fait 2 actions dans votre DMP." in text
+    assert "Le 23 novembre 2026, Paul MARTIN a utilisé votre DMP. Cette personne a fait 2 actions." in text
     assert "Cette lettre part 1 fois par semaine au plus." in text
     assert_no_document_in(text)
     clock.advance(days=1)
@@ -309,7 +309,7 @@ def test_without_mobile_or_email_the_carers_acts_go_by_letter_once_a_week(app, c
     clock.advance(days=4)  # a week after the first letter
     assert flush(app) == 1
     second = letter_text(app, new_letters(app, before)[-1]["letter_id"])
-    assert "Le 24 novembre 2026, Paul MARTIN a fait 2 actions dans votre DMP." in second
+    assert "Le 24 novembre 2026, Paul MARTIN a utilisé votre DMP. Cette personne a fait 2 actions." in second
     assert notes_of(app, "carer_acts_notice") == [("to_holder_by_post", True)] * 2
 
 
@@ -325,7 +325,7 @@ def test_a_message_that_did_not_go_is_tried_again(app, clock, tmp_path, smtp_ser
     clock.advance(hours=1)
     assert flush(app) == 1
     (body,) = to_patient(smtp_server, ACTS_SUBJECT)
-    assert "Le 23 novembre 2026, Paul MARTIN a fait 2 actions dans votre DMP." in body
+    assert "Le 23 novembre 2026, Paul MARTIN a utilisé votre DMP. Cette personne a fait 2 actions." in body
 
 
 # -- a minor's DMP: each legal representative, on their own account -------------------------------
@@ -362,7 +362,8 @@ def test_a_minors_carer_notices_reach_each_legal_representative(client, notifier
     assert flush(app) == 1
     acts = notifier.outbox[sent:]
     assert sorted(m.to for m in acts) == ["marc@example.org", "sophie@example.org"]
-    assert all("Le 23 novembre 2026, Jeanne MOREAU a fait 1 action dans votre DMP." in m.body for m in acts)
+    said = "Le 23 novembre 2026, Jeanne MOREAU a utilisé votre DMP. Cette personne a fait 1 action."
+    assert all(said in m.body for m in acts)
     assert len(notes_of_dossier(app, dossier.id, "carer_acts_notice")) == 2  # each sending journaled
 
 
