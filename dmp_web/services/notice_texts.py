@@ -333,6 +333,12 @@ def _starts_and_ends(grant: CarerGrant, today: date) -> tuple[str, str]:
     return starts, ends
 
 
+def _access_starts(grant: CarerGrant, today: date) -> str:
+    """The SMS's short form: «Son accès commence aujourd’hui.», «… le 1er décembre 2026.»."""
+    return ("Son accès commence aujourd’hui." if grant.starts_on <= today
+            else f"Son accès commence le {date_fr(grant.starts_on)}.")
+
+
 # A name never starts a sentence of an e-mail or a letter: «Paul MARTIN a …» reads, to the easy
 # French check, as a verb and a word in capitals; «Le 23 novembre, Paul MARTIN a …» does not.
 def carer_accepted_notice(grant: CarerGrant, today: date, site_url: str, help_line: HelpLine) -> HolderNotice:
@@ -346,7 +352,7 @@ def carer_accepted_notice(grant: CarerGrant, today: date, site_url: str, help_li
     stop = "Là, vous pouvez arrêter son accès quand vous voulez."
     return HolderNotice(
         "carer_accepted_notice",
-        sms=f"DMP - {name} a accepté votre invitation à vous aider dans votre DMP. {starts} "
+        sms=f"DMP - {name} a accepté votre invitation. {_access_starts(grant, today)} "
             f"Ce n’est pas normal ? Appelez le {help_line.phone}.",
         subject=f"{name} a accepté votre invitation",
         email=_email(invited, said, starts, DMP_MEANS, _purpose(grant), ends, "", seen, told, "",
@@ -381,6 +387,21 @@ def carer_acts_lines(acts: list[CarerActs]) -> list[str]:
     return lines
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count > 1 else ''}"
+
+
+def _sms_counts(acts: list[CarerActs]) -> list[str]:
+    """The SMS's short form: «Par Paul MARTIN : 3 actions et 1 essai refusé.»"""
+    counts = []
+    for one in acts:
+        said = [_plural(one.done, "action")] if one.done else []
+        if one.refused:
+            said.append(f"{_plural(one.refused, 'essai')} refusé{'s' if one.refused > 1 else ''}")
+        counts.append(f"Par {written_name(one.name)} : {' et '.join(said)}.")
+    return counts
+
+
 def _acts_subject(acts: list[CarerActs]) -> str:
     done = any(one.done for one in acts)
     if len(acts) > 1:
@@ -399,7 +420,7 @@ def carer_acts_notice(acts: list[CarerActs], weekly: bool, site_url: str, help_l
     pace = "Cette lettre part 1 fois par semaine au plus." if weekly else "Cette lettre part 1 fois par jour au plus."
     return HolderNotice(
         "carer_acts_notice",
-        sms=f"DMP - {' '.join(lines)} Tout est dans l’historique de votre DMP.",
+        sms=f"DMP - {_acts_subject(acts)}. {' '.join(_sms_counts(acts))} Tout est dans l’historique de votre DMP.",
         subject=_acts_subject(acts),
         email=_email(f"{_acts_subject(acts)}.", DMP_MEANS, "", listed, "", not_said,
                      "Ce message part 1 fois par jour au plus.", everything, "", stop,

@@ -118,6 +118,14 @@ def test_every_carer_notice_is_easy_to_read_in_each_of_its_forms(notice):
     for text in (notice.email, letter, f"{texts.DMP_MEANS}\n{notice.sms}"):
         assert check_text(text).findings == (), text
     assert "Paul MARTIN" in notice.sms and "Paul MARTIN" in notice.email
+    assert notice.subject.isprintable() and "\n" not in notice.sms
+
+
+@pytest.mark.parametrize("notice", [n for n in _notices() if n.action != "carer_acts_notice"] + [
+    texts.carer_acts_notice([CarerActs("c1", "Paul Martin", 3, 1, (NOW,))], False, SITE, HelpLine())],
+    ids=lambda n: n.action)
+def test_a_message_about_one_carer_fits_in_one_sms(notice):
+    assert len(notice.sms) <= 160, notice.sms
 
 
 def test_the_daily_message_says_who_how_many_and_which_days_only():
@@ -132,5 +140,8 @@ def test_the_daily_message_says_who_how_many_and_which_days_only():
         "Du 30 novembre au 2 janvier 2027, Paul MARTIN a utilisé votre DMP. Cette personne a fait 1 action."]
     notice = texts.carer_acts_notice(acts, False, SITE, HelpLine())
     assert notice.subject == "Des personnes qui vous aident ont utilisé votre DMP"
+    assert notice.sms == ("DMP - Des personnes qui vous aident ont utilisé votre DMP. "
+                          "Par Paul MARTIN : 3 actions et 1 essai refusé. Par Anne LEROY : 2 essais refusés. "
+                          "Tout est dans l’historique de votre DMP.")
     assert texts.carer_acts_notice(acts[1:], False, SITE, HelpLine()).subject == (
         "Une personne qui vous aide a essayé d’utiliser votre DMP")

@@ -129,8 +129,8 @@ def test_the_acceptance_is_told_by_sms_with_the_dates_and_what_the_patient_chose
 
     ((number, sms),) = sms_sent(tmp_path)
     assert number == DEMO_LOGIN["mobile"] and mails(smtp_server) == []
-    assert sms.startswith("DMP - Paul MARTIN a accepté votre invitation à vous aider dans votre DMP. "
-                          "Cette personne peut maintenant vous aider.")
+    assert sms == "DMP - Paul MARTIN a accepté votre invitation. Son accès commence aujourd’hui. " \
+                  "Ce n’est pas normal ? Appelez le 0 810 331 133."
     assert_no_document_in(sms)
     assert notes_of(app, "carer_accepted_notice") == [("to_holder_by_sms", True)]
     assert told(app, "carer_accepted_notice") == [
@@ -232,6 +232,17 @@ def test_one_message_a_day_at_most_an_hour_after_the_first_act(app, clock, tmp_p
     assert told(app, "carer_acts_notice") == [
         f"Nous vous avons envoyé un e-mail {at}. C’était pour dire ce qu’ont fait les personnes qui vous aident."
         for at in ("le 23 novembre 2026 à 11 h 00", "le 24 novembre 2026 à 11 h 00")]
+
+
+def test_with_a_mobile_only_the_days_message_is_an_sms(app, clock, tmp_path, smtp_server):
+    set_contacts(app, DEMO_LOGIN["mobile"], "", "sms")
+    real_senders(app, tmp_path, smtp_server)
+    carer_acts(app, accepted_carer(app), times=3)
+    clock.advance(hours=1)
+    assert flush(app) == 1
+    assert sms_sent(tmp_path) == [(DEMO_LOGIN["mobile"], "DMP - Une personne qui vous aide a utilisé votre DMP. "
+                                   "Par Paul MARTIN : 6 actions. Tout est dans l’historique de votre DMP.")]
+    assert notes_of(app, "carer_acts_notice") == [("to_holder_by_sms", True)]
 
 
 def test_the_message_never_goes_at_night(app, clock, notifier):
