@@ -355,7 +355,7 @@ def carer_accepted_notice(grant: CarerGrant, today: date, site_url: str, help_li
         sms=f"DMP - {name} a accepté votre invitation. {_access_starts(grant, today)} "
             f"Ce n’est pas normal ? Appelez le {help_line.phone}.",
         subject=f"{name} a accepté votre invitation",
-        email=_email(invited, said, starts, DMP_MEANS, _purpose(grant), ends, "", seen, told, "",
+        email=_email(invited, DMP_MEANS, said, starts, _purpose(grant), ends, "", seen, told, "",
                      f"Connectez-vous : {site_url}/connexion", MY_CARERS, stop, _call(help_line)),
         letter_title=f"{name} a accepté votre invitation",
         letter_lines=(invited, said, starts, _purpose(grant), ends, seen, MY_CARERS, stop))
@@ -414,7 +414,7 @@ def carer_acts_notice(acts: list[CarerActs], weekly: bool, site_url: str, help_l
     which document, nor anything about the care. weekly: the pace of a letter (once a week)."""
     lines = carer_acts_lines(acts)
     listed = "\n".join(f"- {line}" for line in lines)
-    not_said = "Ce message ne dit pas ce qu’il y avait dans votre DMP."
+    not_said = "Ce message ne nomme aucun document."
     everything = f"Tout est dans l’historique de votre DMP : {site_url}/connexion"
     stop = "Ce n’est pas normal ? " + MY_CARERS
     pace = "Cette lettre part 1 fois par semaine au plus." if weekly else "Cette lettre part 1 fois par jour au plus."
@@ -426,5 +426,5 @@ def carer_acts_notice(acts: list[CarerActs], weekly: bool, site_url: str, help_l
                      "Ce message part 1 fois par jour au plus.", everything, "", stop,
                      "Là, vous pouvez arrêter un accès.", _call(help_line)),
         letter_title=_acts_subject(acts),
-        letter_lines=(*lines, "Cette lettre ne dit pas ce qu’il y avait dans votre DMP.", pace,
+        letter_lines=(*lines, "Cette lettre ne nomme aucun document.", pace,
                       "Tout est dans l’historique de votre DMP.", stop, "Là, vous pouvez arrêter un accès."))
