@@ -74,13 +74,14 @@ class Worker:
         return made
 
     def flush_notices(self) -> int:
-        """Send the hourly messages «un soignant a ouvert votre DMP» whose hour is over (their
-        state is in the store: any worker of any server sends each once); how many."""
+        """Send the messages made from the journal whose time has come: the hourly «un soignant a
+        ouvert votre DMP» and the carers' daily one (their state is in the store: any worker of
+        any server sends each once); how many."""
         return notices.flush_due(_context(self.app))
 
     def _heartbeat(self) -> None:
         """Renew the leases of the jobs in hand; put back those of killed workers; send the
-        hourly messages that are due; delete the copies kept for a day (about every PURGE_SECONDS)."""
+        messages that are due (openings, carers); delete the copies kept for a day (about every PURGE_SECONDS)."""
         last_purge = 0.0
         while not self.stop.wait(LEASE_SECONDS / 4):
             try:
@@ -129,7 +130,8 @@ def init_app(app: Flask) -> None:
         worker = Worker(app, settings.worker_threads)
         if once:
             click.echo(f"{worker.run_pending()} travail(s) fait(s).")
-            click.echo(f"{worker.flush_notices()} message(s) d’ouverture du DMP envoyé(s).")
+            sent = worker.flush_notices()
+            click.echo(f"{sent} message(s) envoyé(s) : qui a ouvert le DMP, ce qu’ont fait les aidants.")
             return
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
         threads = worker.start()

@@ -382,6 +382,7 @@ class MemoryRepositories:
         self.creation_codes = None
         self.reports = MemoryReports()
         self.opening_notices = MemoryOpeningNotices()
+        self.carer_notices = MemoryOpeningNotices()
         self.sharing_codes = MemorySharingCodes()
         self.history_letters = MemoryHistoryLetters()
 

@@ -94,6 +94,10 @@ ACTIONS = {
     "representatives_notice",
     # a carer (domain/carers.py) accepted the patient's invitation: their own act, on the DMP
     "carer_accepted",
+    # carers (services/notices.py): one invited, one who accepted, and what carers did (daily)
+    "carer_invited_notice",
+    "carer_accepted_notice",
+    "carer_acts_notice",
 }
 
 

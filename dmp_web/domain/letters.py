@@ -25,5 +25,9 @@ KIND_LABELS = {
     "history_letter": "historique du mois",  # services/history_letters.py
     # services/coming_of_age.py: at 18, to the representatives, and the young adult's own letter
     "representatives_notice": "fin de l’accès des parents à 18 ans",
+    # services/notices.py: carers
+    "carer_invited_notice": "aidant invité",
+    "carer_accepted_notice": "aidant qui a accepté",
+    "carer_acts_notice": "ce que les aidants ont fait",
     "credential_letter_at_18": "identifiant et mot de passe à 18 ans",
 }

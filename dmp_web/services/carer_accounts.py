@@ -21,7 +21,7 @@ from ..domain.dates import local_day
 from ..domain.dossier import Dossier
 from ..domain.sharing import well_formed
 from ..notify import Email, Sms
-from . import login
+from . import login, notices
 from .context import Context
 from .login import Refused
 
@@ -158,6 +158,7 @@ def accept(ctx: Context, person: CarerPerson, found: Invitation) -> CarerGrant:
         unit.commit()
     ctx.repos.sharing_codes.forget(grant.code_digest)
     ctx.repos.directory.add_carer_dossier(person.id, found.dossier_id)
+    notices.carer_accepted(ctx, dossier, grant)  # the patient is told (never raises)
     return grant
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from ..domain.paging import PageLinks
 from ..domain.access import Decision, EmergencyAccess, EmergencyKind, decide
 from ..domain.access import emergency_in_force as access_in_force
-from ..domain.actors import Professional
+from ..domain.actors import Carer, Professional
 from ..domain.details import Change as JournalChange
 from ..domain.documents import CATALOGUE, Category, Document
 from ..domain.dossier import Dossier
@@ -80,6 +80,8 @@ def act(ctx: Context, actor, action: str, dossier: Dossier, document: Document |
         fields.update(said, detail=detail.stored())
         unit.journal(**fields)
         unit.commit()
+    if isinstance(actor, Carer):
+        notices.carer_acted(ctx, dossier)  # the patient hears of it, once a day at most
     return decision
 
 

@@ -187,6 +187,10 @@ _OWN_SENTENCES = {
     "history_letter": "{told} {when}. C’était la liste des accès à votre DMP pendant 1 mois.{reason}",
     "representatives_notice": "{told} {when}. C’était pour dire à vos parents ou tuteur que leur accès est fini."
                               "{reason}",
+    # carers (services/notices.py): the entry keeps only the way it went; their acts have their own lines
+    "carer_invited_notice": "{told} {when}. C’était pour dire que vous avez invité une personne à vous aider.{reason}",
+    "carer_accepted_notice": "{told} {when}. C’était pour dire qu’une personne a accepté de vous aider.{reason}",
+    "carer_acts_notice": "{told} {when}. C’était pour dire ce qu’ont fait les personnes qui vous aident.{reason}",
 }
 
 # The same steps of an account, done by a minor's other legal representative: {actor} names them

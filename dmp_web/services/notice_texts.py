@@ -2,18 +2,22 @@
 French (short sentences, one idea each, numbers in digits).
 
 What goes in: who (the professional's name and profession), when (date and hour in France),
-which kind of access, and the reason the professional typed (see `reason_words`). Never a
-document's title or content: no function here is ever given one.
+which kind of access, and the reason the professional typed (see `reason_words`); for carers,
+their name, what the patient chose for them, their dates, and how many acts on which days. Never
+a document's title or content: no function here is ever given one.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from ..domain.access import EmergencyKind
 from ..domain.actors import Profession, Professional, SPECIALTIES
-from ..domain.notices import Opening
-from ..formatting import date_fr, de, time_fr
+from ..domain.carers import INVITATION_VALIDITY, CarerGrant
+from ..domain.help_line import HelpLine
+from ..domain.names import written_name
+from ..domain.notices import CarerActs, Opening
+from ..formatting import PARIS, date_fr, de, time_fr
 
 SIGNATURE = "L’Assurance Maladie"
 # The glossary's words for the hard words of the messages (content/glossary.yaml): a message is
@@ -281,3 +285,146 @@ def contact_notice(mobile: bool, email: bool) -> HolderNotice:
         "contact_notice", sms=f"DMP - {what}. {where} {not_you}", subject=what,
         email=_email(f"{what}.", DMP_MEANS, where, "", not_you),
         letter_title=what, letter_lines=(f"{what}.", where, not_you))
+
+
+# -- carers («aidants», domain/carers.py) ---------------------------------------------------------
+# «une personne qui vous aide» rather than «votre aidant»: it fits a woman and a man alike, and
+# it needs no explanation. The carer's name is the one the patient typed, written «Paul MARTIN».
+
+MY_CARERS = "Allez dans « Gestion du DMP », puis « Mes aidants »."
+
+
+def _call(help_line: HelpLine) -> str:
+    return f"Vous pouvez aussi appeler le {help_line.phone}, {help_line.hours}."
+
+
+def _purpose(grant: CarerGrant) -> str:
+    """What the patient chose, in the words they chose it with («voir mes documents»)."""
+    return f"Vous avez choisi : « {grant.rule.words} »."
+
+
+def carer_invited_notice(grant: CarerGrant, site_url: str, help_line: HelpLine) -> HolderNotice:
+    """A carer invited (services/notices.py carer_invited): who, what for, and what to do if the
+    patient did not do it."""
+    name = written_name(grant.name)
+    said = f"Vous avez invité {name} à vous aider dans votre DMP."
+    wait = f"Cette personne doit accepter l’invitation. Elle a {INVITATION_VALIDITY.days} jours pour le faire."
+    not_you = "Ce n’est pas vous ?"
+    undo = "Là, vous pouvez annuler l’invitation."
+    return HolderNotice(
+        "carer_invited_notice",
+        sms=f"DMP - {said} {not_you} Annulez l’invitation dans « Mes aidants », ou appelez le {help_line.phone}.",
+        subject="Vous avez invité une personne à vous aider",
+        email=_email(said, DMP_MEANS, _purpose(grant), wait, "", not_you,
+                     f"Connectez-vous : {site_url}/connexion", MY_CARERS, undo, _call(help_line)),
+        letter_title="Vous avez invité une personne à vous aider",
+        letter_lines=(said, _purpose(grant), wait, not_you, MY_CARERS, undo))
+
+
+def _starts_and_ends(grant: CarerGrant, today: date) -> tuple[str, str]:
+    """«Cette personne peut maintenant vous aider.» or «… pourra vous aider à partir du 1er
+    décembre 2026.», then when the access ends."""
+    if grant.starts_on <= today:
+        starts = "Cette personne peut maintenant vous aider."
+    else:
+        starts = f"Cette personne pourra vous aider à partir du {date_fr(grant.starts_on)}."
+    ends = (f"Son accès finit le {date_fr(grant.ends_on)}." if grant.ends_on is not None
+            else "Vous n’avez pas choisi de date de fin.")
+    return starts, ends
+
+
+def _access_starts(grant: CarerGrant, today: date) -> str:
+    """The SMS's short form: «Son accès commence aujourd’hui.», «… le 1er décembre 2026.»."""
+    return ("Son accès commence aujourd’hui." if grant.starts_on <= today
+            else f"Son accès commence le {date_fr(grant.starts_on)}.")
+
+
+# A name never starts a sentence of an e-mail or a letter: «Paul MARTIN a …» reads, to the easy
+# French check, as a verb and a word in capitals; «Le 23 novembre, Paul MARTIN a …» does not.
+def carer_accepted_notice(grant: CarerGrant, today: date, site_url: str, help_line: HelpLine) -> HolderNotice:
+    """The carer accepted (services/notices.py carer_accepted): from when, until when, what for."""
+    name = written_name(grant.name)
+    invited = f"Vous aviez invité {name} à vous aider dans votre DMP."
+    said = "Cette personne a accepté votre invitation."
+    starts, ends = _starts_and_ends(grant, today)
+    seen = "Chaque action de cette personne est écrite dans l’historique de votre DMP."
+    told = "Nous vous écrirons quand cette personne utilise votre DMP, 1 fois par jour au plus."
+    stop = "Là, vous pouvez arrêter son accès quand vous voulez."
+    return HolderNotice(
+        "carer_accepted_notice",
+        sms=f"DMP - {name} a accepté votre invitation. {_access_starts(grant, today)} "
+            f"Ce n’est pas normal ? Appelez le {help_line.phone}.",
+        subject=f"{name} a accepté votre invitation",
+        email=_email(invited, DMP_MEANS, said, starts, _purpose(grant), ends, "", seen, told, "",
+                     f"Connectez-vous : {site_url}/connexion", MY_CARERS, stop, _call(help_line)),
+        letter_title=f"{name} a accepté votre invitation",
+        letter_lines=(invited, said, starts, _purpose(grant), ends, seen, MY_CARERS, stop))
+
+
+def _days(acts: CarerActs) -> str:
+    """«Le 23 novembre 2026», «Du 23 au 25 novembre 2026», «Du 30 novembre au 2 décembre 2026»."""
+    first, last = acts.first.astimezone(PARIS).date(), acts.last.astimezone(PARIS).date()
+    if first == last:
+        return f"Le {date_fr(first)}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"Du {'1er' if first.day == 1 else first.day} au {date_fr(last)}"
+    return f"Du {date_fr(first).removesuffix(f' {first.year}')} au {date_fr(last)}"
+
+
+def carer_acts_lines(acts: list[CarerActs]) -> list[str]:
+    """One line a carer: «Le 23 novembre 2026, Paul MARTIN a utilisé votre DMP. Cette personne a
+    fait 4 actions.», and the refused tries."""
+    lines = []
+    for one in acts:
+        name = written_name(one.name)
+        refused = f"{one.refused} fois une chose non permise. Nous avons refusé."
+        if one.done:
+            line = (f"{_days(one)}, {name} a utilisé votre DMP. "
+                    f"Cette personne a fait {one.done} action{'s' if one.done > 1 else ''}.")
+            lines.append(f"{line} Cette personne a aussi essayé {refused}" if one.refused else line)
+        else:
+            lines.append(f"{_days(one)}, {name} a essayé {refused}")
+    return lines
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count > 1 else ''}"
+
+
+def _sms_counts(acts: list[CarerActs]) -> list[str]:
+    """The SMS's short form: «Par Paul MARTIN : 3 actions et 1 essai refusé.»"""
+    counts = []
+    for one in acts:
+        said = [_plural(one.done, "action")] if one.done else []
+        if one.refused:
+            said.append(f"{_plural(one.refused, 'essai')} refusé{'s' if one.refused > 1 else ''}")
+        counts.append(f"Par {written_name(one.name)} : {' et '.join(said)}.")
+    return counts
+
+
+def _acts_subject(acts: list[CarerActs]) -> str:
+    done = any(one.done for one in acts)
+    if len(acts) > 1:
+        return "Des personnes qui vous aident ont " + ("utilisé votre DMP" if done else "essayé d’utiliser votre DMP")
+    return "Une personne qui vous aide a " + ("utilisé votre DMP" if done else "essayé d’utiliser votre DMP")
+
+
+def carer_acts_notice(acts: list[CarerActs], weekly: bool, site_url: str, help_line: HelpLine) -> HolderNotice:
+    """What carers did on the DMP since the last message: who, how many acts, which days. Never
+    which document, nor anything about the care. weekly: the pace of a letter (once a week)."""
+    lines = carer_acts_lines(acts)
+    listed = "\n".join(f"- {line}" for line in lines)
+    not_said = "Ce message ne nomme aucun document."
+    everything = f"Tout est dans l’historique de votre DMP : {site_url}/connexion"
+    stop = "Ce n’est pas normal ? " + MY_CARERS
+    pace = "Cette lettre part 1 fois par semaine au plus." if weekly else "Cette lettre part 1 fois par jour au plus."
+    return HolderNotice(
+        "carer_acts_notice",
+        sms=f"DMP - {_acts_subject(acts)}. {' '.join(_sms_counts(acts))} Tout est dans l’historique de votre DMP.",
+        subject=_acts_subject(acts),
+        email=_email(f"{_acts_subject(acts)}.", DMP_MEANS, "", listed, "", not_said,
+                     "Ce message part 1 fois par jour au plus.", everything, "", stop,
+                     "Là, vous pouvez arrêter un accès.", _call(help_line)),
+        letter_title=_acts_subject(acts),
+        letter_lines=(*lines, "Cette lettre ne nomme aucun document.", pace,
+                      "Tout est dans l’historique de votre DMP.", stop, "Là, vous pouvez arrêter un accès."))

@@ -1,4 +1,4 @@
-"""Who is told when a professional opens a DMP, and how each sending is journaled.
+"""Who is told when a professional opens a DMP or a carer acts, and how each sending is journaled.
 
 - After every emergency access (bris de glace, the Centre 15 regulator): the patient (SMS or
   e-mail, by post when they have neither), the médecin traitant, and the trusted person when
@@ -13,6 +13,13 @@ last message, journal place told, due time), shared by every server on both stor
 opening after an hour without a message is told at once; the next ones wait for the end of that
 hour, when the worker sends them together. The state changes under its lock, so two servers
 never tell one opening twice. By post nothing goes: a letter an hour is no use (the page says so).
+
+Carers («aidants», domain/carers.py): the patient is told when a carer is invited
+(`carer_invited`) and accepts (`carer_accepted`), through `tell_holder`; and, when a carer acted
+on the DMP, by one message a day at most (a letter once a week at most), saying who and how many
+acts, never which document. `dossier_access.act` calls `carer_acted` after each carer's act: the
+message waits an hour (one visit's acts go together), then the worker sends it (`flush_due`).
+It is the same machinery as the hourly message, with its own state (repos.carer_notices) and pace.
 
 A notice never breaks the professional's access: the access is committed before, a failed
 delivery is journaled as failed and logged, and any other error is logged.
@@ -29,8 +36,11 @@ from ..domain.details import noted
 from ..domain.dossier import Dossier
 from ..domain.journal import Actor, JournalEntry
 from ..domain.accounts import Account
+from ..domain.carers import CarerGrant
+from ..domain.dates import local_day
 from ..domain.notices import (
-    DIGEST_LOOKBACK, EMAIL, POST, SMS, Opening, OpeningDigest, channel_for, holder_channels, trusted_person_channel,
+    CARERS_BY_POST_PACE, CARERS_PACE, EMAIL, OPENINGS_PACE, POST, SMS, CarerActs, Opening, OpeningDigest, Pace,
+    carer_acts, channel_for, holder_channels, trusted_person_channel,
 )
 from ..notify import DeliveryFailed, Email, Sms
 from . import notice_texts as texts
@@ -89,10 +99,11 @@ def emergency_opened(ctx: Context, actor: Professional, dossier: Dossier, access
 # -- every notice to the patient ---------------------------------------------------------------
 
 def tell_holder(ctx: Context, dossier: Dossier, notice: texts.HolderNotice, *, account: Account | None = None,
-                every: bool = False, old: frozenset[str] = frozenset(), addressee: str = "") -> bool:
+                every: bool = False, old: frozenset[str] = frozenset(), addressee: str = "") -> int:
     """Tell the patient, the way domain/notices.py `holder_channels` chooses (a letter in the
     mail-room queue without mobile and e-mail, or when they asked for letters); each sending is
     journaled, sent or not. Never raises: the action that caused the notice is done already.
+    Returns how many sendings went (0: none).
 
     account: the contacts to use (the ones before a change), else the account's now; every: to
     each contact (a notice about the account itself); old: the contacts the desk just replaced
@@ -101,7 +112,7 @@ def tell_holder(ctx: Context, dossier: Dossier, notice: texts.HolderNotice, *, a
     A minor's DMP: each legal representative is told on their own account (a letter bears their
     name), unless `account` says whose (and `addressee` whom a letter names)."""
     try:
-        went = True
+        went = 0
         for told, to_name in _told_accounts(ctx, dossier, account):
             to_name = addressee or to_name
             mobile, email = (told.mobile, told.email) if told else ("", "")
@@ -112,11 +123,11 @@ def tell_holder(ctx: Context, dossier: Dossier, notice: texts.HolderNotice, *, a
                 send = (lambda name=to_name: _post(ctx, dossier, notice, name)) if way == POST else _message(
                     ctx, way, to_mobile=mobile, to_email=email, sms=notice.sms, subject=notice.subject,
                     body=notice.email)
-                went = send_journaled(ctx, dossier.id, notice.action, note, send) and went
+                went += send_journaled(ctx, dossier.id, notice.action, note, send)
         return went
     except Exception as exc:  # a notice never undoes nor blocks what caused it
         log.exception("notice stopped: action=%s error=%s", notice.action, type(exc).__name__)
-        return False
+        return 0
 
 
 def _told_accounts(ctx: Context, dossier: Dossier, account: Account | None) -> list[tuple[Account | None, str]]:
@@ -206,7 +217,7 @@ def _tell_trusted_person(ctx: Context, dossier: Dossier, told: texts.EmergencyTo
         body=texts.emergency_email_to_others(told, "trusted_person")))
 
 
-# -- the hourly message: who opened the DMP ---------------------------------------------------
+# -- the messages made from the journal: who opened the DMP (hourly), what carers did (daily) ----
 
 def dossier_opened(ctx: Context, actor, dossier: Dossier) -> None:
     """A professional opened the DMP (the "read_dossier" decision allowed and journaled): tell
@@ -220,18 +231,23 @@ def dossier_opened(ctx: Context, actor, dossier: Dossier) -> None:
 
 
 def flush_due(ctx: Context) -> int:
-    """Send the hourly messages whose hour is over (the worker, every few seconds); how many."""
+    """Send the messages whose time has come, the hourly openings' and the carers' daily ones
+    (the worker, every few seconds); how many."""
     sent = 0
     for dossier_id in ctx.repos.opening_notices.due(ctx.now()):
         try:
             sent += _tell_openings(ctx, dossier_id, opening=False)
         except Exception as exc:  # one dossier's failure never stops the others
             log.error("openings notice stopped: error=%s", type(exc).__name__)
+    for dossier_id in ctx.repos.carer_notices.due(ctx.now()):
+        try:
+            sent += _tell_carer_acts(ctx, dossier_id)
+        except Exception as exc:
+            log.error("carers notice stopped: error=%s", type(exc).__name__)
     return sent
 
 
 def _tell_openings(ctx: Context, dossier_id: str, *, opening: bool) -> int:
-    now = ctx.now()
     dossier = ctx.repos.dossiers.get(dossier_id)
     if dossier is None:
         ctx.repos.opening_notices.forget(dossier_id)
@@ -240,43 +256,59 @@ def _tell_openings(ctx: Context, dossier_id: str, *, opening: bool) -> int:
     ways = [(account, channel_for(account.mobile, account.email, account.otp_channel))
             for account, _name in _told_accounts(ctx, dossier, None) if account is not None]
     ways = [(account, channel) for account, channel in ways if channel is not None]
-    told: list[Opening] = []
+
+    def collect(state: OpeningDigest, count: int) -> list[Opening]:
+        return _openings(ctx, dossier, state.upto, count) if ways and dossier.alert_openings else []
+
+    def send(told: list[Opening]) -> bool:
+        went = False
+        for account, channel in ways:
+            went = send_journaled(ctx, dossier_id, "openings_notice", f"to_holder_by_{channel}", _message(
+                ctx, channel, to_mobile=account.mobile, to_email=account.email, sms=texts.openings_sms(told),
+                subject=texts.OPENINGS_SUBJECT, body=texts.openings_email(told, ctx.site_url))) or went
+        return went
+
+    return _tell_digest(ctx, ctx.repos.opening_notices, dossier_id, OPENINGS_PACE, collect, send, at_once=opening)
+
+
+def _tell_digest(ctx: Context, repo, dossier_id: str, pace: Pace, collect: Callable[[OpeningDigest, int], list],
+                 send: Callable[[list], bool], *, at_once: bool) -> int:
+    """The one machinery of the messages made from the journal: under the state's lock, claim
+    what the journal holds past the place told (`collect`), mark it told, then send it; a
+    message that did not go at all is given back, to go with the next try. 1 if a message went.
+
+    at_once: an act that may be told now (the hourly openings); else only a message due is sent."""
+    now = ctx.now()
+    told: list = []
     before: list[OpeningDigest] = []
 
     def change(state: OpeningDigest | None) -> OpeningDigest | None:
         state = state or OpeningDigest()
         before[:] = [state]
-        if opening and not state.may_send(now):
-            return state.waiting()
-        if not opening and not state.is_due(now):
+        if at_once and not state.may_send(now, pace):
+            return state.waiting(pace)
+        if not at_once and not state.is_due(now):
             return None  # sent meanwhile, by another server
         count = ctx.repos.journal.count(dossier_id)
-        if ways and dossier.alert_openings:
-            told.extend(_openings(ctx, dossier, state.upto, count))
+        told.extend(collect(state, count))
         return state.sent(now, count) if told else state.nothing_to_send(count)
 
-    ctx.repos.opening_notices.update(dossier_id, change)
+    repo.update(dossier_id, change)
     if not told:
         return 0
-    went = False
-    for account, channel in ways:
-        went = send_journaled(ctx, dossier_id, "openings_notice", f"to_holder_by_{channel}", _message(
-            ctx, channel, to_mobile=account.mobile, to_email=account.email, sms=texts.openings_sms(told),
-            subject=texts.OPENINGS_SUBJECT, body=texts.openings_email(told, ctx.site_url))) or went
+    went = send(told)
     if not went:  # marked sent under the lock, so no other server sends it meanwhile: undo that
-        ctx.repos.opening_notices.update(
-            dossier_id, lambda state: state.not_sent(before[0], now) if state and state.last_sent_at == now else None)
+        repo.update(dossier_id, lambda state: state.not_sent(before[0], now, pace)
+                    if state and state.last_sent_at == now else None)
     return int(went)
 
 
-def _openings(ctx: Context, dossier: Dossier, start: int, count: int) -> list[Opening]:
-    """The professionals who opened the DMP in journal[start:count], in order, each with their
-    times; read from the newest, never before the patient asked it nor older than a day."""
-    cutoff = max(dossier.alert_openings_since, ctx.now() - DIGEST_LOOKBACK)
+def _journal_window(ctx: Context, dossier_id: str, start: int, count: int, cutoff) -> list[JournalEntry]:
+    """journal[start:count], read from the newest a page at a time, none older than `cutoff`."""
     found: list[JournalEntry] = []
     stop = count
     while stop > start:
-        page = ctx.repos.journal.entries(dossier.id, max(start, stop - JOURNAL_PAGE), stop)
+        page = ctx.repos.journal.entries(dossier_id, max(start, stop - JOURNAL_PAGE), stop)
         if not page:
             break
         kept = [e for e in page if e.at >= cutoff]
@@ -284,8 +316,15 @@ def _openings(ctx: Context, dossier: Dossier, start: int, count: int) -> list[Op
         if len(kept) < len(page):
             break
         stop -= len(page)
+    return found
+
+
+def _openings(ctx: Context, dossier: Dossier, start: int, count: int) -> list[Opening]:
+    """The professionals who opened the DMP in journal[start:count], in order, each with their
+    times; read from the newest, never before the patient asked it nor older than a day."""
+    cutoff = max(dossier.alert_openings_since, ctx.now() - OPENINGS_PACE.lookback)
     times: dict[str, list] = {}
-    for entry in found:
+    for entry in _journal_window(ctx, dossier.id, start, count, cutoff):
         if entry.actor_kind == ActorKind.PROFESSIONAL.value and entry.action in OPENINGS and entry.allowed:
             times.setdefault(entry.actor_id, []).append(entry)
     openings = []
@@ -295,3 +334,67 @@ def _openings(ctx: Context, dossier: Dossier, start: int, count: int) -> list[Op
         openings.append(Opening(rpps, who, tuple(e.at for e in entries)))
     return openings
 
+
+# -- carers («aidants», domain/carers.py) -----------------------------------------------------------
+
+def carer_invited(ctx: Context, dossier: Dossier, grant: CarerGrant) -> None:
+    """Tell the patient that a carer was invited («Vous avez invité Paul MARTIN…», and what to do
+    if it was not them). Never raises.
+
+    Call it once the invitation is saved: after services/carers.py `invite` returned an allowed
+    decision (its unit committed), with the dossier and `Invited.grant`, whether the code went by
+    message or is printed on a letter for the carer."""
+    tell_holder(ctx, dossier, texts.carer_invited_notice(grant, ctx.site_url, ctx.help_line))
+
+
+def carer_accepted(ctx: Context, dossier: Dossier, grant: CarerGrant) -> None:
+    """Tell the patient that the carer accepted («Paul MARTIN a accepté votre invitation…»: what
+    they chose, from when, until when). Never raises.
+
+    Call it once the acceptance is saved: after the unit that set the grant's accepted_at and
+    carer_id committed, with the dossier and the grant as saved (so its dates are the ones in force)."""
+    tell_holder(ctx, dossier, texts.carer_accepted_notice(grant, local_day(ctx.now()), ctx.site_url, ctx.help_line))
+
+
+def carer_acted(ctx: Context, dossier: Dossier) -> None:
+    """A carer's act was just journaled, let through or refused (services/dossier_access.py `act`
+    calls it after its unit commits): the day's message waits for it, and the worker sends it
+    when due (`flush_due`). Cheap: one small state changed under its lock; never raises."""
+    now = ctx.now()
+
+    def change(state: OpeningDigest | None) -> OpeningDigest | None:
+        if state is not None and state.due_at is not None:
+            return None  # a message waits already: it will tell this act too
+        return (state or OpeningDigest()).gathering(now, _carers_pace(ctx, dossier))
+
+    try:
+        ctx.repos.carer_notices.update(dossier.id, change)
+    except Exception as exc:  # the carer's act is done: a notice never undoes it
+        log.error("carers notice not planned: error=%s", type(exc).__name__)
+
+
+def _carers_pace(ctx: Context, dossier: Dossier) -> Pace:
+    """Once a week when a letter is one of the ways the message goes, else once a day."""
+    for told, _name in _told_accounts(ctx, dossier, None):
+        mobile, email = (told.mobile, told.email) if told else ("", "")
+        if POST in holder_channels(mobile, email, told.otp_channel if told else SMS, dossier.notices_by_post):
+            return CARERS_BY_POST_PACE
+    return CARERS_PACE
+
+
+def _tell_carer_acts(ctx: Context, dossier_id: str) -> int:
+    dossier = ctx.repos.dossiers.get(dossier_id)
+    if dossier is None:
+        ctx.repos.carer_notices.forget(dossier_id)
+        return 0
+    pace = _carers_pace(ctx, dossier)
+    names = {g.carer_id: g.name for g in sorted(dossier.carers, key=lambda g: g.invited_at) if g.carer_id}
+
+    def collect(state: OpeningDigest, count: int) -> list[CarerActs]:
+        return carer_acts(_journal_window(ctx, dossier_id, state.upto, count, ctx.now() - pace.lookback), names)
+
+    def send(acts: list[CarerActs]) -> bool:  # one way that went is enough: the others are journaled
+        return tell_holder(ctx, dossier, texts.carer_acts_notice(acts, pace is CARERS_BY_POST_PACE, ctx.site_url,
+                                                                 ctx.help_line)) > 0
+
+    return _tell_digest(ctx, ctx.repos.carer_notices, dossier_id, pace, collect, send, at_once=False)

@@ -170,7 +170,8 @@ class Directory(Protocol):
 
 
 class OpeningNotices(Protocol):
-    """Where each dossier's hourly message «un soignant a ouvert votre DMP» stands."""
+    """Where each dossier's message made from the journal stands: the hourly «un soignant a
+    ouvert votre DMP» (opening_notices), or the carers' daily one (carer_notices)."""
 
     def get(self, dossier_id: str) -> OpeningDigest | None: ...
 
@@ -229,6 +230,7 @@ class Repositories(Protocol):
     directory: Directory
     reports: Reports
     opening_notices: OpeningNotices
+    carer_notices: OpeningNotices
     sharing_codes: SharingCodes
     history_letters: HistoryLetters
 

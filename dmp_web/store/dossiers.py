@@ -396,6 +396,7 @@ class Repositories:
         self.jobs = JobStore(store, sealer) if sealer else None  # the worker's copies, sealed
         self.register = InsuredRegister(store)  # the insured persons (the Assurance Maladie's)
         self.opening_notices = OpeningNoticeRepository(store)  # the hourly «who opened my DMP» message
+        self.carer_notices = OpeningNoticeRepository(store, "carers")  # the daily «what my carers did» message
         self.sharing_codes = SharingCodeIndex(store)  # a sharing code's digest -> its dossier
         self.history_letters = HistoryLetterRepository(store)  # «Recevoir mon historique par courrier»
 

@@ -1,12 +1,15 @@
-"""Where each dossier's hourly message «un soignant a ouvert votre DMP» stands, on files.
+"""Where each dossier's messages made from the journal stand, on files: the hourly «un soignant
+a ouvert votre DMP» (kind "openings") and the carers' daily one (kind "carers"), each apart.
 
-- The state is one small record in the dossier's folder (`opening-notices.json`), changed under
-  its file lock: two servers telling the same opening never both send.
+- The state is one small record in the dossier's folder (`opening-notices.json`, or
+  `carer-notices.json`), changed under its file lock: two servers telling the same act never
+  both send.
 - The messages that wait are a folder, one file per dossier (`notice-queue/<dossier id>.json`,
-  its due time): the worker lists that folder, never every dossier. The file follows the state,
-  written or deleted under the same lock.
+  or `carer-notice-queue/`, its due time): the worker lists that folder, never every dossier. The
+  file follows the state, written or deleted under the same lock.
 
-Neither holds who opened the DMP: the message is made from the dossier's journal, sealed.
+Neither holds who opened the DMP nor what a carer did: the message is made from the dossier's
+journal, sealed.
 """
 from __future__ import annotations
 
@@ -22,15 +25,17 @@ from .codec import from_row, to_row
 from .files import FileStore
 
 QUEUE = "notice-queue"
+# each kind of message: its state's file in the dossier's folder, and its queue's folder
+KINDS = {"openings": ("opening-notices.json", QUEUE), "carers": ("carer-notices.json", "carer-notice-queue")}
 
 
 class OpeningNoticeRepository:
-    def __init__(self, store: FileStore):
+    def __init__(self, store: FileStore, kind: str = "openings"):
         self.store = store
+        self.file, self.queue = KINDS[kind]
 
-    @staticmethod
-    def _segments(dossier_id: str) -> tuple[str, ...]:
-        return ("dossiers", dossier_id[:2], dossier_id, "opening-notices.json")
+    def _segments(self, dossier_id: str) -> tuple[str, ...]:
+        return ("dossiers", dossier_id[:2], dossier_id, self.file)
 
     def get(self, dossier_id: str) -> OpeningDigest | None:
         with self.store.snapshot(*self._segments(dossier_id)) as db:
@@ -51,7 +56,7 @@ class OpeningNoticeRepository:
         return state
 
     def _queue(self, dossier_id: str, due_at: datetime | None) -> None:
-        path = self.store.path(QUEUE, f"{dossier_id}.json")
+        path = self.store.path(self.queue, f"{dossier_id}.json")
         if due_at is None:
             with suppress(FileNotFoundError):
                 path.unlink()
@@ -61,7 +66,7 @@ class OpeningNoticeRepository:
 
     def due(self, now: datetime, limit: int = 100) -> list[str]:
         """The dossiers whose message is due now, the longest waiting first."""
-        folder = self.store.path(QUEUE)
+        folder = self.store.path(self.queue)
         if not folder.is_dir():
             return []
         waiting = []

@@ -1,12 +1,13 @@
 """The hourly message's state (store/notices.py, store/pg/notices.py) behaves the same on both
 stores: read back whole, the due queue follows each change, a change holds a lock (many servers
-claiming one opening at once: one wins), and an erased dossier leaves nothing waiting."""
+claiming one opening at once: one wins), and an erased dossier leaves nothing waiting. The
+carers' daily message has a state of its own, kept apart in the same way."""
 from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
 
-from dmp_web.domain.notices import OpeningDigest
+from dmp_web.domain.notices import CARERS_PACE, OpeningDigest
 from dmp_web.store.files import FileStore
 from dmp_web.store.notices import OpeningNoticeRepository
 from dmp_web.store.pg.notices import PgOpeningNoticeRepository
@@ -20,13 +21,16 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 class FileBackend(FileSide):
     def __init__(self, tmp_path):
-        self.notices = OpeningNoticeRepository(FileStore(tmp_path / "data"))
+        store = FileStore(tmp_path / "data")
+        self.notices = OpeningNoticeRepository(store)
+        self.carers = OpeningNoticeRepository(store, "carers")
 
 
 class PgBackend(PgSide):
     def __init__(self, url):
         super().__init__(url)
         self.notices = PgOpeningNoticeRepository(self.db)
+        self.carers = PgOpeningNoticeRepository(self.db, "carers")
 
 
 backend = both_stores(FileBackend, PgBackend)
@@ -88,3 +92,15 @@ def test_a_forgotten_dossier_waits_no_more(backend):
     notices.update(DOSSIER, lambda state: OpeningDigest(NOW, 1, NOW + timedelta(hours=1)))
     notices.forget(DOSSIER)
     assert notices.due(NOW + timedelta(days=1)) == []
+
+
+def test_the_carers_message_is_kept_apart_from_the_hourly_one(backend):
+    notices, carers = backend.notices, backend.carers
+    waiting = carers.update(DOSSIER, lambda state: OpeningDigest().gathering(NOW, CARERS_PACE))
+    assert carers.get(DOSSIER) == waiting and waiting.due_at == NOW + timedelta(hours=1)
+    assert notices.get(DOSSIER) is None and notices.due(NOW + timedelta(days=2)) == []
+    assert carers.due(NOW + timedelta(hours=1)) == [DOSSIER]
+    sent = notices.update(DOSSIER, lambda state: OpeningDigest().sent(NOW, 3))
+    assert carers.get(DOSSIER) == waiting  # the hourly one changed, not this one
+    carers.forget(DOSSIER)
+    assert carers.due(NOW + timedelta(days=2)) == [] and notices.get(DOSSIER) == sent

@@ -103,3 +103,32 @@ def test_the_db_upgrade_command_says_so_without_a_database(tmp_path):
 
     refused = make_app(tmp_path).test_cli_runner().invoke(args=["db-upgrade"])
     assert refused.exit_code == 1 and "DMP_DATABASE_URL est vide" in refused.output
+
+
+def test_the_hourly_messages_of_before_schema_12_stay_the_hourly_ones(fresh_pg_url, tmp_path):
+    """0012 keeps the carers' daily message in the same table: the rows of before are kind
+    'openings', read back whole, and a carers' row beside one never mixes with it."""
+    from datetime import UTC, datetime
+
+    from dmp_web.domain.notices import OpeningDigest
+    from dmp_web.store.pg.notices import PgOpeningNoticeRepository
+
+    for path in FOLDER.glob("*.sql"):
+        if int(path.name[:4]) < 12:
+            (tmp_path / path.name).write_text(path.read_text("utf-8"), "utf-8")
+    upgrade(fresh_pg_url, tmp_path)
+    with psycopg.connect(fresh_pg_url) as conn:
+        conn.execute("""INSERT INTO opening_notices (dossier_id, record, due_at) VALUES ('d1', '{"last_sent_at":
+                        "2026-11-23T09:00:00+00:00", "upto": 4, "due_at": "2026-11-23T10:00:00+00:00"}',
+                        '2026-11-23T10:00:00+00:00')""")
+    assert upgrade(fresh_pg_url) == ["0012_carer_notices.sql"]
+    db = Database(fresh_pg_url, max_size=2)
+    try:
+        openings, carers = PgOpeningNoticeRepository(db), PgOpeningNoticeRepository(db, "carers")
+        hour = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+        assert openings.get("d1") == OpeningDigest(hour, 4, hour.replace(hour=10))
+        assert carers.get("d1") is None and carers.due(hour.replace(hour=11)) == []
+        carers.update("d1", lambda state: OpeningDigest(upto=9, due_at=hour))
+        assert openings.get("d1").upto == 4 and carers.get("d1").upto == 9
+    finally:
+        db.close()

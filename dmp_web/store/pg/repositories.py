@@ -45,6 +45,7 @@ class PgRepositories:
         self.sessions = PgSessionRepository(db, session_sealer)
         self.register = PgInsuredRegister(db)
         self.opening_notices = PgOpeningNoticeRepository(db)  # the hourly «who opened my DMP» message
+        self.carer_notices = PgOpeningNoticeRepository(db, "carers")  # the daily «what my carers did» message
         self.sharing_codes = PgSharingCodeIndex(db)  # a sharing code's digest -> its dossier
         self.history_letters = PgHistoryLetters(db)  # «Recevoir mon historique par courrier»
 
