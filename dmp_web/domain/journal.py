@@ -94,6 +94,9 @@ ACTIONS = {
     "representatives_notice",
     # a carer (domain/carers.py) accepted the patient's invitation: their own act, on the DMP
     "carer_accepted",
+    # « Je me fais aider » (domain/helped_visit.py): someone sits beside the patient for one visit
+    "helped_visit_started",
+    "helped_visit_ended",
 }
 
 
