@@ -136,6 +136,8 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     app.register_blueprint(reports.bp)  # « je ne connais pas cette personne », and the desk agents' queue
     from .web import sharing
     app.register_blueprint(sharing.bp)  # sharing codes: the patient's page and the professional's form
+    from .web import helped_visit
+    app.register_blueprint(helped_visit.bp)  # « Je me fais aider »: a helper beside the patient for one visit
     from .web import copies
     app.register_blueprint(copies.bp)
     from .web import guides

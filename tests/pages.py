@@ -68,6 +68,7 @@ JOURNEY_AREAS: dict[str, str] = {
     "sharing.cancel": "tests/browser/test_management.py",
     "sharing.use": "tests/browser/test_professional_journey.py",
     "carer": "tests/browser/test_carer_journey.py",
+    "helped_visit": "tests/browser/test_helped_visit.py",  # « Je me fais aider »: started, banner, ended
 }
 
 
@@ -172,6 +173,9 @@ JOURNEY_STEPS: dict[str, str] = {
     "carer.dossier": "a link of the carer's home, on a DMP they help with",
     "carer.document": "a link of the carer's documents page",
     "carer.add_document": "a link of the carer's documents page, when the purpose lets them add",
+    # « Je me fais aider » (web/helped_visit.py); its page, empty and with errors, is in SAMPLE_VISITS too
+    "helped_visit.start": "the patient's space, after logging in (Je me fais aider)",
+    "helped_visit.finish": "the button « Finir l’aide » of the banner and of the page (POST)",
 }
 
 
@@ -229,6 +233,10 @@ SAMPLE_VISITS: list[Visit] = [
     Visit("accès refusé", "/essai/erreur/refuse", "sample.error"),
     Visit("trop de demandes", "/essai/erreur/trop-de-demandes", "sample.error"),
     Visit("en travaux", "/essai/erreur/en-travaux", "sample.error"),
+    # « Je me fais aider » (issue 18, item 5): the page, and its form sent empty
+    Visit("je me fais aider", "/mon-dmp/je-me-fais-aider", "helped_visit.start", login="patient"),
+    Visit("je me fais aider, erreurs", "/mon-dmp/je-me-fais-aider", "helped_visit.start", login="patient",
+          submit_empty=True),
 ]
 
 

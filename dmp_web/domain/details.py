@@ -8,19 +8,23 @@ sealed token of the entry's private fields:
     {"code": "emergency_break_glass", "emergency": {"kind": "break_glass", "reason": "…as typed"}}
     {"code": "holder", "change": {"what": "professional_blocked", "rpps": "…", "name": "Claire Petit"}}
     {"note": "by_sms"}   {"counts": {"ended": 2}}
+    {"code": "holder", "document": "d0c…", "helper": {"name": "…as typed", "from": "…as typed"}}
 
 `code` is a reason code of the access policy (domain/access.py REASONS), `note` one of NOTES,
 `change.what` one of CHANGES, `counts` keys of COUNTS: closed sets, worded in French by the
 history page (services/history.py). Only what a person wrote, the emergency reason, is free
-text, kept as typed in its own field; names are the directory's, as they were then.
+text, kept as typed in its own field, and the helper of a helped visit (domain/helped_visit.py),
+as the patient typed them; names are the directory's, as they were then.
 
 Entries written before kept a text (" ; "-joined parts, French notes): `read_detail` reads those
 too, into the same codes where it can. They are never rewritten: the chain covers them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from collections.abc import Mapping
+
+from .helped_visit import ENDINGS as HELPED_VISIT_ENDINGS, Helper
 
 # What a use case adds to an entry: which way, which copy, how it was sent…
 NOTES = {
@@ -42,6 +46,8 @@ NOTES = {
     # every notice to the patient (services/notices.py tell_holder): the old contact told of a
     # new one at the desk (contact_notice)
     "to_old_mobile_by_sms", "to_old_email_by_email",
+    # helped_visit_ended (domain/helped_visit.py): why the helped visit ended
+    *HELPED_VISIT_ENDINGS,
 }
 
 # What a "manage" decision changed (the patient's settings, the wishes), and the emergency
@@ -100,6 +106,7 @@ class JournaledDetail:
     change: Change | None = None
     counts: Mapping[str, int] = field(default_factory=dict)
     consent: Mapping[str, str] = field(default_factory=dict)
+    helper: Helper | None = None  # who sat beside the patient (« Je me fais aider »), when someone did
     legacy: str = ""  # an entry written before codes: its text, whole, as it was stored
 
     def __post_init__(self):
@@ -124,6 +131,8 @@ class JournaledDetail:
             row["counts"] = dict(self.counts)
         if self.consent:
             row["consent"] = dict(self.consent)
+        if self.helper is not None:  # only then: the entries before helped visits are stored as they were
+            row["helper"] = self.helper.stored()
         return row
 
 
@@ -138,6 +147,7 @@ def read_detail(detail: Mapping | str) -> JournaledDetail:
         emergency_kind=emergency.get("kind", ""), emergency_reason=emergency.get("reason", ""),
         note=detail.get("note", ""), wish=detail.get("wish", ""), change=Change(**change) if change else None,
         counts=dict(detail.get("counts") or {}), consent=dict(detail.get("consent") or {}),
+        helper=Helper.from_stored(detail["helper"]) if detail.get("helper") else None,
     )
 
 
@@ -176,3 +186,12 @@ def _read_legacy(text: str) -> JournaledDetail:
 def noted(note: str) -> dict:
     """The stored detail of an entry that says only one of NOTES (a step of the account)."""
     return JournaledDetail(note=note).stored()
+
+
+def with_helper(detail: Mapping | str, helper: Helper | None) -> Mapping | str:
+    """A stored detail that also names the helper of a helped visit; as it was without one."""
+    if helper is None:
+        return detail
+    if isinstance(detail, str) and detail:
+        raise TypeError("new entries keep codes, never a text")
+    return replace(read_detail(detail or {}), helper=helper).stored()

@@ -98,6 +98,9 @@ ACTIONS = {
     "carer_invited_notice",
     "carer_accepted_notice",
     "carer_acts_notice",
+    # « Je me fais aider » (domain/helped_visit.py): someone sits beside the patient for one visit
+    "helped_visit_started",
+    "helped_visit_ended",
 }
 
 

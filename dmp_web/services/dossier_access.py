@@ -13,7 +13,7 @@ from datetime import date
 from ..domain.paging import PageLinks
 from ..domain.access import Decision, EmergencyAccess, EmergencyKind, decide
 from ..domain.access import emergency_in_force as access_in_force
-from ..domain.actors import Carer, Professional
+from ..domain.actors import Carer, Holder, LegalRepresentative, Professional
 from ..domain.details import Change as JournalChange
 from ..domain.documents import CATALOGUE, Category, Document
 from ..domain.dossier import Dossier
@@ -76,7 +76,9 @@ def act(ctx: Context, actor, action: str, dossier: Dossier, document: Document |
                 decision, said = refused.decision, {"change": refused.change}
                 fields.update(allowed=False, reason=decision.reason)
         detail = replace(decision.detail, change=said.pop("change", None), note=said.pop("note", "") or (
-            note if decision.allowed else ""), consent=said.pop("consent", {}))
+            note if decision.allowed else ""), consent=said.pop("consent", {}),
+            # « Je me fais aider »: the patient's side names who sits beside them, allowed or refused
+            helper=ctx.helper if isinstance(actor, Holder | LegalRepresentative) else None)
         fields.update(said, detail=detail.stored())
         unit.journal(**fields)
         unit.commit()

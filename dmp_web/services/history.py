@@ -18,6 +18,7 @@ from ..domain.access import REASONS, Decision
 from ..domain.details import JournaledDetail, read_detail
 from ..domain.actors import FORBIDDEN_KINDS, ActorKind, LegalRepresentative, Profession, Professional, SPECIALTIES
 from ..domain.dossier import Dossier
+from ..domain import helped_visit
 from ..domain.representatives import FEMININE_LINKS, named_by
 from ..domain.journal import HOLDER_SIDE, JournalEntry
 from ..domain.reports import Report
@@ -191,6 +192,11 @@ _OWN_SENTENCES = {
     "carer_invited_notice": "{told} {when}. C’était pour dire que vous avez invité une personne à vous aider.{reason}",
     "carer_accepted_notice": "{told} {when}. C’était pour dire qu’une personne a accepté de vous aider.{reason}",
     "carer_acts_notice": "{told} {when}. C’était pour dire ce qu’ont fait les personnes qui vous aident.{reason}",
+    # « Je me fais aider » (domain/helped_visit.py): {helper} «Marie DUPONT (France Services)»,
+    # {ending} why it ended (_HELP_ENDINGS)
+    "helped_visit_started": "Vous avez commencé une visite avec l’aide de {helper} {when}. "
+                            f"Elle dure {helped_visit.DURATION_HOURS} heures au plus.",
+    "helped_visit_ended": "La visite avec l’aide de {helper} est finie {when}.{ending}",
 }
 
 # The same steps of an account, done by a minor's other legal representative: {actor} names them
@@ -211,8 +217,26 @@ _THEIR_SENTENCES = {
     "first_connection_done": "{actor} a fini sa première connexion {when}.",
     "other_sessions_ended": "{actor} a fermé ses autres sessions {when}.",
     "professional_reported": "{actor} a signalé {name} {when}. Il ne connaît pas cette personne.",
+    "helped_visit_started": "{actor} a commencé une visite avec l’aide de {helper} {when}.",
+    "helped_visit_ended": "{actor} a fini sa visite avec l’aide de {helper} {when}.",
 }
 THEIR_OTHER = "{actor} a utilisé son compte {when}."
+
+# Why a helped visit ended (domain/helped_visit.py ENDINGS): a sentence after «… est finie le …».
+_HELP_ENDINGS = {
+    helped_visit.ENDED_BY_PATIENT: " Vous avez appuyé sur «\u00a0Finir l’aide\u00a0».",
+    helped_visit.ENDED_AT_LOGOUT: " Vous vous êtes déconnecté{e}.",
+    helped_visit.ENDED_WITH_SESSION: " La connexion s’est fermée.",
+    helped_visit.ENDED_AFTER_DURATION: f" Les {helped_visit.DURATION_HOURS} heures étaient passées.",
+}
+_HELP_ACTIONS = frozenset({"helped_visit_started", "helped_visit_ended"})
+
+
+def _helped_by(entry: JournalEntry, detail: JournaledDetail) -> str:
+    """After any entry of the patient's side during a helped visit: who sat beside them."""
+    if detail.helper is None or entry.action in _HELP_ACTIONS:
+        return ""
+    return f" C’était avec l’aide de {detail.helper.label}."
 
 _WISH_CODES = frozenset(item.value for item in WishItem)
 
@@ -392,10 +416,12 @@ def _own_line(entry: JournalEntry, detail: JournaledDetail, when: str, feminine:
     choice = f" {whose} choix : {_as_told(chosen)}" if chosen else ""
     named = (detail.change.name or detail.change.rpps) if detail.change else ""
     told = _told(detail.note, entry.allowed)
-    return HistoryLine(entry.at, own.format(when=when, e="e" if feminine else "", reason=reason, choice=choice,
-                                            name=named, de_name=de(named), actor=who(entry, {}, representatives),
-                                            told=told),
-                       entry.emergency, not entry.allowed)
+    e = "e" if feminine else ""
+    helper = detail.helper.label if detail.helper else "quelqu’un"
+    ending = _HELP_ENDINGS.get(detail.note, "").format(e=e) if entry.action == "helped_visit_ended" else ""
+    text = own.format(when=when, e=e, reason=reason, choice=choice, name=named, de_name=de(named),
+                      actor=who(entry, {}, representatives), told=told, helper=helper, ending=ending)
+    return HistoryLine(entry.at, text + _helped_by(entry, detail), entry.emergency, not entry.allowed)
 
 
 def _other_representative(entry: JournalEntry, representatives: Mapping[str, Speaker] | None) -> Speaker | None:
@@ -452,6 +478,7 @@ def describe(entry: JournalEntry, *, titles: Mapping[str, str],
                 text += f" Le changement : {_as_told(changed)}"
             text += _shared_until(entry)
             text += _at_desk(entry, detail)
+        text += _helped_by(entry, detail)
     if entry.emergency:
         text = _lowered(text)
         if detail.emergency_reason:

@@ -10,6 +10,7 @@ import re
 
 from ..domain.accounts import PasswordCheck
 from ..domain.dates import local_day
+from ..domain.details import with_helper
 from ..domain.actors import Holder, LegalRepresentative
 from ..domain.journal import Actor
 from .context import Context
@@ -37,13 +38,18 @@ def patient_actor(ctx: Context, key: str) -> Holder | LegalRepresentative:
 
 
 def holder_entry(ctx: Context, key: str, action: str, **details) -> dict:
-    """An entry of the account's owner, for `unit.journal` (a change of the account commits with it)."""
+    """An entry of the account's owner, for `unit.journal` (a change of the account commits with it);
+    during a helped visit, its detail names the helper (ctx.helper)."""
+    if ctx.helper is not None:
+        details["detail"] = with_helper(details.get("detail", ""), ctx.helper)
     return {"at": ctx.now(), "actor": patient_actor(ctx, key).ref, "action": action, **details}
 
 
 def journal_as_holder(ctx: Context, key: str, action: str, **details) -> None:
     """An entry of the account's owner, written at once (no other change goes with it)."""
-    ctx.repos.journal.append(split_account_key(key)[0], ctx.now(), patient_actor(ctx, key).ref, action, **details)
+    entry = holder_entry(ctx, key, action, **details)
+    ctx.repos.journal.append(split_account_key(key)[0], entry.pop("at"), entry.pop("actor"), entry.pop("action"),
+                             **entry)
 
 
 def journal_current_password_refused(ctx: Context, unit, key: str, check: PasswordCheck) -> None:

@@ -23,7 +23,7 @@ from ..notify import DeliveryFailed, Email, Sms
 from . import dossier_access
 from .context import Context
 from .login import Refused
-from .holder import holder_entry, patient_actor, split_account_key
+from .holder import holder_entry, journal_as_holder, split_account_key
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +39,6 @@ def contact_purpose(kind: str, value: str) -> str:
         raise ValueError(kind)
     digest = hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()[:16]
     return f"contact:{kind}:{digest}"
-
-
-def _journal(ctx: Context, key: str, action: str, **details) -> None:
-    ctx.repos.journal.append(split_account_key(key)[0], ctx.now(), patient_actor(ctx, key).ref, action, **details)
 
 
 def _send_contact_code(ctx: Context, kind: str, value: str, code: str) -> None:
@@ -100,8 +96,8 @@ def send_contact_code(ctx: Context, key: str, kind: str, value: str) -> None:
         except TooSoon as wait:
             raise Refused("too_soon", seconds=wait.seconds_left) from None
     _send_contact_code(ctx, kind, value, code)
-    _journal(ctx, key, "otp_sent",
-             detail=noted("to_new_mobile" if kind == "mobile" else "to_new_email"))
+    journal_as_holder(ctx, key, "otp_sent",
+                      detail=noted("to_new_mobile" if kind == "mobile" else "to_new_email"))
 
 
 def confirm_contact(ctx: Context, key: str, kind: str, value: str, typed: str) -> tuple[CodeCheck, int]:

@@ -15,7 +15,8 @@ from ..forms.accounts import ForgottenIdentifierForm, LoginForm, NewPasswordForm
 from ..forms.base import KEPT_FORM
 from ..services import login as logins, patient_login
 from ..services.holder import account_key, split_account_key
-from .deps import ctx
+from ..domain.helped_visit import ENDED_AT_LOGOUT, ENDED_WITH_SESSION
+from .deps import ctx, end_helped_visit
 from .messages import code_wait_message, login_refused, otp_message, show_password_refusal
 from .request_log import refuse
 from .sessions import rotate
@@ -45,6 +46,8 @@ class PatientUser(UserMixin):
         return account_key(self.account.dossier_id, self.account.slot)
 
     def record_logout(self, expired: bool = False) -> None:
+        # a helped visit ends with the session: its end is journaled first, the logout without the helper
+        end_helped_visit(self.key, ENDED_WITH_SESSION if expired else ENDED_AT_LOGOUT)
         patient_login.record_logout(ctx(), self.key, expired=expired)
 
 

@@ -10,8 +10,12 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from flask import abort, current_app, make_response, session
+from datetime import datetime
 
+from flask import abort, current_app, has_request_context, make_response, session
+
+from ..domain.helped_visit import HelpedVisit, Helper
+from ..services import helped_visits
 from ..services.context import Context
 from .request_log import refuse
 
@@ -26,7 +30,50 @@ def ctx() -> Context:
         site_url=current_app.config["DMP_SETTINGS"].site_url,
         otp_pepper=_otp_pepper(),
         help_line=current_app.config["DMP_SETTINGS"].help_line,
+        helper=helper_in_force(),
     )
+
+
+# « Je me fais aider »: the helped visit in force, sealed in the patient's session (web/helped_visit.py)
+HELPED_VISIT = "helped_visit"
+# the token's own age limit, in real time: the app's clock and the domain's rule end the visit
+# well before (a longer one, so the end after 2 hours is still read, and journaled)
+HELPED_VISIT_TOKEN_AGE = 24 * 3600
+
+
+def helped_visit_in_session() -> HelpedVisit | None:
+    """The helped visit kept in this session for whoever is logged in, in force or not (yet to
+    be journaled as ended); None without one."""
+    if HELPED_VISIT not in session:
+        return None
+    kept = unseal(HELPED_VISIT, HELPED_VISIT_TOKEN_AGE)
+    if not kept or kept.get("owner") != session.get("_user_id"):
+        return None
+    return HelpedVisit(Helper.from_stored(kept), datetime.fromisoformat(kept["started_at"]))
+
+
+def keep_helped_visit(visit: HelpedVisit) -> None:
+    seal(HELPED_VISIT, {**visit.helper.stored(), "started_at": visit.started_at.isoformat(),
+                        "owner": session.get("_user_id")})
+
+
+def end_helped_visit(key: str, asked: str) -> bool:
+    """End this session's helped visit and journal why (domain/helped_visit.py ENDINGS): the
+    patient's button, a logout, the session's end, or its 2 hours. False when there was none."""
+    visit = helped_visit_in_session()
+    session.pop(HELPED_VISIT, None)
+    if visit is None:
+        return False
+    helped_visits.end(ctx(), key, visit, asked)
+    return True
+
+
+def helper_in_force() -> Helper | None:
+    """Who sits beside the patient now (« Je me fais aider »), or None: what ctx() carries."""
+    if not has_request_context():
+        return None
+    visit = helped_visit_in_session()
+    return visit.helper if visit is not None and visit.in_force(current_app.extensions["dmp.clock"]()) else None
 
 
 def _otp_pepper() -> bytes:

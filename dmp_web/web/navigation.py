@@ -95,6 +95,8 @@ MENU_PRO: list[Link] = [
 def init_app(app) -> None:
     from flask_login import current_user
 
+    app.context_processor(helped_visit_banner)
+
     @app.context_processor
     def menu():
         if not current_user.is_authenticated:
@@ -149,3 +151,11 @@ def _carer_acting_for(user) -> ActingFor | None:
         return None  # its page refuses, and says why
     person = current_app.extensions["dmp.register"].get(dossier.holder_nir)
     return ActingFor(person.full_name if person else "", user.actor.name, "", "Vous l’aidez avec son DMP.")
+
+
+def helped_visit_banner() -> dict:
+    """« Je me fais aider » (web/helped_visit.py): who sits beside the patient, for the banner
+    of every page (templates/base.html); None when nobody does."""
+    from .deps import helper_in_force
+
+    return {"helped_by": helper_in_force()}

@@ -11,6 +11,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dmp_web.demo import DEMO_LOGIN
+
 from ..conftest import make_app
 from ..pages import pages_to_visit
 from .harness import click_and_wait, describe, easy_to_read_problems, layout_problems, overflows_at_width, run_axe
@@ -24,8 +26,26 @@ def _visits():
 VISITS = _visits()
 
 
-def open_visit(browser, base_url, visit):
-    browser.get(base_url + visit.path)
+# Who a visit logs in as first (tests/pages.py Visit.login): the login page and the identifier
+LOGINS = {"patient": ("/connexion", DEMO_LOGIN["login_id"])}
+
+
+def log_in(browser, server, key: str) -> None:
+    """Log in through the real routes (quickly, without the browser), then give the browser that session."""
+    from .test_history import Visitor
+
+    visitor = Visitor(server.app, server.app.extensions["dmp.notifier"])
+    visitor.log_in(*LOGINS[key])
+    browser.get(server.url + "/plan-du-site")  # a page of the site, so that the cookie is its own
+    browser.add_cookie({"name": "dmp_session", "value": visitor.client.get_cookie("dmp_session").value, "path": "/"})
+
+
+def open_visit(browser, server, visit):
+    if visit.login:
+        log_in(browser, server, visit.login)
+    browser.get(server.url + visit.path)
+    if visit.login:  # the page itself, never the login page it would send to
+        assert browser.current_url == server.url + visit.path, browser.current_url
     if visit.submit_empty:
         click_and_wait(browser, lambda: browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
 
@@ -49,7 +69,7 @@ def problems_of_the_page(browser) -> dict[str, str]:
 @pytest.mark.parametrize("visit", VISITS, ids=[v.name for v in VISITS])
 def test_page_passes_axe_layout_easy_to_read_and_width_checks(browser, live_server, checked_pages, visit):
     """One load per page: every check runs on it, and the HTML is kept for test_valid_html.py."""
-    open_visit(browser, live_server.url, visit)
+    open_visit(browser, live_server, visit)
     checked_pages[f"every page · {visit.name}"] = live_server.html_shown(browser)
     problems = problems_of_the_page(browser)
     assert problems == {}, f"{visit.name} ({visit.path}):\n" + "\n".join(

@@ -123,3 +123,29 @@ def test_in_lynx_no_emergency_question_starts_on_an_answer(lynx, live_server, tm
     _lynx_press(lynx, tmp_path, url, cookies, int(yes.group(1)))
     # lynx's press answered question 1: question 2 opens (else it sends back to question 1)
     assert visitor.client.get("/mon-dmp/gestion/urgence?question=2").status_code == 200
+
+
+def test_in_lynx_a_helped_visit_reads_first_and_finir_l_aide_ends_it(lynx, live_server, tmp_path):
+    """« Je me fais aider » (issue 18, item 5): with no CSS, the banner comes before the page's
+    heading, and its « Finir l’aide » works as a plain button."""
+    from dmp_web.demo import DEMO_LOGIN
+
+    from .test_history import Visitor
+
+    visitor = Visitor(live_server.app, live_server.app.extensions["dmp.notifier"])
+    visitor.log_in("/connexion", DEMO_LOGIN["login_id"])
+    cookies = _lynx_cookies(tmp_path, live_server, visitor.client)
+    page = squash(_lynx_dump(lynx, live_server.url + "/mon-dmp/je-me-fais-aider", cookies))
+    assert "Je me fais aider" in page and "Commencer l’aide" in page
+    assert "Le prénom et le nom de la personne qui vous aide" in page and "D’où vient cette personne ?" in page
+    started = visitor.submit("/mon-dmp/je-me-fais-aider", {"name": "Marie DUPONT", "organisation": "France Services"})
+    assert started.status_code == 302
+    url = live_server.url + "/mon-dmp"
+    dumped = _lynx_dump(lynx, url, cookies)
+    text = squash(dumped)
+    said = "En ce moment, Marie DUPONT (France Services) vous aide."
+    assert said in text and text.index(said) < text.index("Bonjour")  # before the page's own words
+    finish = re.search(r"\(\[(\d+)\]BUTTON\) Finir l’aide", dumped)
+    assert finish, dumped
+    _lynx_press(lynx, tmp_path, url, cookies, int(finish.group(1)))
+    assert "aide-en-cours" not in visitor.client.get("/mon-dmp").get_data(as_text=True)  # ended by lynx's press

@@ -204,3 +204,23 @@ def test_on_files_an_index_changed_by_hand_is_made_again_never_read(tmp_path):
     backend.replace_rows(rows[:10])  # a shorter journal put back, with a head of its own
     backend.write_head(Head(10, rows[9]["hash"]), backend.journal.chain.head_mac(DOSSIER, Head(10, rows[9]["hash"])))
     assert [e.seq for e in backend.journal.others(DOSSIER, 10)[1]] == [7, 0]
+
+
+def test_a_helper_is_sealed_with_the_detail_and_read_back_and_older_entries_stay_whole(backend):
+    """« Je me fais aider »: the helper is one more part of the sealed detail; the entry before,
+    without one, keeps its stored form, and the chain holds across both."""
+    from dmp_web.domain.details import JournaledDetail, read_detail, with_helper
+    from dmp_web.domain.helped_visit import Helper
+
+    journal = backend.journal
+    plain = JournaledDetail("holder", "d0c0000000000002").stored()
+    helper = Helper("Odile FERRANDIER", "Maison des Tilleuls")
+    journal.append(DOSSIER, AT, HOLDER, "read_document", detail=plain)
+    first = backend.rows()[0]
+    journal.append(DOSSIER, AT + timedelta(minutes=1), HOLDER, "read_document", detail=with_helper(plain, helper))
+    before, helped = journal.entries(DOSSIER)
+    assert before.detail == plain and read_detail(before.detail).helper is None
+    assert read_detail(helped.detail) == JournaledDetail("holder", "d0c0000000000002", helper=helper)
+    assert backend.rows()[0] == first and journal.check(DOSSIER) is None
+    stored = json.dumps(backend.rows(), ensure_ascii=False)
+    assert "FERRANDIER" not in stored and "Tilleuls" not in stored  # sealed
