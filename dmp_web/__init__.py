@@ -136,6 +136,8 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     app.register_blueprint(reports.bp)  # « je ne connais pas cette personne », and the desk agents' queue
     from .web import sharing
     app.register_blueprint(sharing.bp)  # sharing codes: the patient's page and the professional's form
+    from .web import carers_patient
+    app.register_blueprint(carers_patient.bp)  # « Mes aidants »: the patient invites and ends their carers
     from .web import copies
     app.register_blueprint(copies.bp)
     from .web import guides

@@ -42,6 +42,8 @@ NOTES = {
     # every notice to the patient (services/notices.py tell_holder): the old contact told of a
     # new one at the desk (contact_notice)
     "to_old_mobile_by_sms", "to_old_email_by_email",
+    # « Mes aidants » (services/carers.py): the invitation's code sent to the carer (carer_invitation_sent)
+    "to_carer_by_sms", "to_carer_by_email",
 }
 
 # What a "manage" decision changed (the patient's settings, the wishes), and the emergency

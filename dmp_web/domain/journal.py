@@ -92,6 +92,8 @@ ACTIONS = {
     "contact_notice",
     "history_letter",
     "representatives_notice",
+    # « Mes aidants » (services/carers.py): the invitation's code sent to the carer, or not
+    "carer_invitation_sent",
 }
 
 
