@@ -168,4 +168,5 @@ def in_words(grant: CarerGrant, today: date, now: datetime) -> str:
         state = "Cet accès n’a pas encore commencé."
     else:
         state = "Cet accès est fini."
-    return f"{grant.name} : {grant.rule.words}, {dates}. {state}"
+    # 3 sentences: said as one, a purpose with both dates is longer than 15 words (FALC)
+    return f"{grant.name} : {grant.rule.words}. {dates[:1].upper()}{dates[1:]}. {state}"

@@ -97,7 +97,7 @@ class CarerWayForm(Form):
         "Comment cette personne reçoit-elle son code ?",
         description="Sans e-mail, imprimez une lettre et donnez-la à la personne.",
         choices=WAY_CHOICES,
-        message="Appuyez sur Par SMS, sur Par e-mail, ou sur Je l’imprime sur une lettre",
+        message="Appuyez sur l’un des 3 boutons pour choisir",
     )
 
 

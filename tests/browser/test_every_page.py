@@ -11,6 +11,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dmp_web.demo import DEMO_LOGIN
+
 from ..conftest import make_app
 from ..pages import pages_to_visit
 from .harness import click_and_wait, describe, easy_to_read_problems, layout_problems, overflows_at_width, run_axe
@@ -24,8 +26,25 @@ def _visits():
 VISITS = _visits()
 
 
-def open_visit(browser, base_url, visit):
-    browser.get(base_url + visit.path)
+# Who a visit logs in as (Visit.login): the demo accounts of dmp_web/demo.py.
+LOGINS = {"patient": (DEMO_LOGIN["login_id"], DEMO_LOGIN["password"])}
+
+
+def log_in(browser, server, key: str) -> None:
+    """Log in with the account of LOGINS[key], its one-time code read from the fake notifier."""
+    login_id, password = LOGINS[key]
+    browser.get(server.url + "/connexion")
+    browser.find_element(By.ID, "login_id").send_keys(login_id)
+    browser.find_element(By.ID, "password").send_keys(password)
+    click_and_wait(browser, lambda: browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    browser.find_element(By.ID, "code").send_keys(server.app.extensions["dmp.notifier"].last_otp())
+    click_and_wait(browser, lambda: browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+
+
+def open_visit(browser, server, visit):
+    if visit.login:  # each test starts logged out (conftest.py demo_data)
+        log_in(browser, server, visit.login)
+    browser.get(server.url + visit.path)
     if visit.submit_empty:
         click_and_wait(browser, lambda: browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
 
@@ -49,7 +68,7 @@ def problems_of_the_page(browser) -> dict[str, str]:
 @pytest.mark.parametrize("visit", VISITS, ids=[v.name for v in VISITS])
 def test_page_passes_axe_layout_easy_to_read_and_width_checks(browser, live_server, checked_pages, visit):
     """One load per page: every check runs on it, and the HTML is kept for test_valid_html.py."""
-    open_visit(browser, live_server.url, visit)
+    open_visit(browser, live_server, visit)
     checked_pages[f"every page · {visit.name}"] = live_server.html_shown(browser)
     problems = problems_of_the_page(browser)
     assert problems == {}, f"{visit.name} ({visit.path}):\n" + "\n".join(
