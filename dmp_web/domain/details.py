@@ -64,8 +64,8 @@ CHANGES = {
     "opening_alerts_on", "opening_alerts_off", "trusted_person_set_told_of_emergencies",
     # sharing codes (domain/sharing.py): the patient made one, or cancelled one
     "sharing_code_made", "sharing_code_cancelled",
-    # « Mes aidants » (services/carers.py): an invitation made, an access ended or an invitation cancelled
-    "carer_invited", "carer_ended",
+    # « Mes aidants » (services/carers.py): an invitation made, an access ended, an invitation cancelled
+    "carer_invited", "carer_ended", "carer_invitation_cancelled",
     # « Mes alertes »: every message by post, and the monthly history by post (services/notices.py,
     # services/history_letters.py)
     "notices_by_post_on", "notices_by_post_off", "history_by_post_on", "history_by_post_off",

@@ -143,7 +143,9 @@ def end(ctx: Context, actor, dossier: Dossier, grant_id: str) -> Decision | None
         if grant is not None:
             ended.append(grant)
             unit.save_dossier(fresh)
-        return {"change": Change("carer_ended", name=grant.name if grant else "")}
+        cancelled = grant is not None and grant.accepted_at is None  # never accepted: the invitation
+        return {"change": Change("carer_invitation_cancelled" if cancelled else "carer_ended",
+                                 name=grant.name if grant else "")}
 
     decision = act(ctx, actor, "manage", dossier, change=change)
     if decision.allowed and ended and ended[0].accepted_at is None:

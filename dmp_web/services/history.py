@@ -123,6 +123,7 @@ _CHANGES = {
     "sharing_code_made": "code de partage créé, valable 24 heures",
     "carer_invited": "invitation pour {name}, qui pourra vous aider",
     "carer_ended": "fin de l’accès {de_name}, qui vous aidait",
+    "carer_invitation_cancelled": "invitation pour {name} annulée",
     "sharing_code_cancelled": "code de partage annulé",
     # « Mes alertes »: letters (services/notices.py, services/history_letters.py)
     "notices_by_post_on": "vous recevez vos messages par courrier",

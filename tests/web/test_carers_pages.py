@@ -396,7 +396,7 @@ def test_an_invitation_is_cancelled_and_an_access_ended_each_through_its_confirm
         "carer_not_in_force"
     assert "Vous n’avez pas d’aidant." in text_of(done)
     told = history(client)
-    assert "Le changement : fin de l’accès d’Anne Durand, qui vous aidait." in told
+    assert "Le changement : invitation pour Anne Durand annulée." in told
     assert "Le changement : fin de l’accès de Paul Martin, qui vous aidait." in told
 
     for gone in (accepted.id, "0123456789abcdef", "not-an-id"):  # ended already, unknown, malformed
