@@ -138,6 +138,8 @@ def create_app(settings: Settings | None = None, **flask_config) -> Flask:
     app.register_blueprint(sharing.bp)  # sharing codes: the patient's page and the professional's form
     from .web import helped_visit
     app.register_blueprint(helped_visit.bp)  # « Je me fais aider »: a helper beside the patient for one visit
+    from .web import carers_patient
+    app.register_blueprint(carers_patient.bp)  # « Mes aidants »: the patient invites and ends their carers
     from .web import copies
     app.register_blueprint(copies.bp)
     from .web import guides

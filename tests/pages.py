@@ -37,6 +37,8 @@ NOT_PAGES: dict[str, str] = {
     "ops.health_check": "JSON for load balancers, checked in tests/web/test_operations.py",
     "sample.bad_page": "a page broken on purpose, to prove the browser checks catch faults",
     "sample.bad_page_css": "the stylesheet of that broken page",
+    "carers_patient.letter": "a file download (PDF attachment) right after an invitation by letter, its code "
+                             "sealed in the session; checked in tests/web/test_carers_pages.py",
 }
 
 # Journey steps (JOURNEY_STEPS below) by area: an area is a blueprint, or one
@@ -69,6 +71,8 @@ JOURNEY_AREAS: dict[str, str] = {
     "sharing.use": "tests/browser/test_professional_journey.py",
     "carer": "tests/browser/test_carer_journey.py",
     "helped_visit": "tests/browser/test_helped_visit.py",  # « Je me fais aider »: started, banner, ended
+    # « Mes aidants », the patient's side (web/carers_patient.py)
+    "carers_patient": "tests/browser/test_carers_pages.py",
 }
 
 
@@ -176,6 +180,12 @@ JOURNEY_STEPS: dict[str, str] = {
     # « Je me fais aider » (web/helped_visit.py); its page, empty and with errors, is in SAMPLE_VISITS too
     "helped_visit.start": "the patient's space, after logging in (Je me fais aider)",
     "helped_visit.finish": "the button « Finir l’aide » of the banner and of the page (POST)",
+    # « Mes aidants » (web/carers_patient.py): the first 2 are SAMPLE_VISITS too
+    "carers_patient.index": "Gestion du DMP, after logging in (Mes aidants)",
+    "carers_patient.invite": "Mes aidants, after logging in (Inviter un aidant: 1 question per page)",
+    "carers_patient.check": "Inviter un aidant: « Vérifiez vos réponses », after the questions (answers in session)",
+    "carers_patient.invited": "after an invitation (what the page says is sealed in the session)",
+    "carers_patient.letter": "the PDF letter, right after an invitation by letter",
 }
 
 
@@ -213,6 +223,7 @@ JOURNEY_PAGES: dict[str, str] = {
     "pro.activation": "tests/browser/test_activation.py",
     "reports.report": "tests/browser/test_reports.py",
     "reports.handle": "tests/browser/test_reports.py",
+    "carers_patient.end": "tests/browser/test_carers_pages.py",
 }
 
 # Pages that need parameters or a logged-in user; later issues add theirs here.
@@ -225,6 +236,11 @@ SAMPLE_VISITS: list[Visit] = [
     Visit("connexion, erreurs", "/connexion", "auth.login", submit_empty=True),
     Visit("mot de passe oublié, erreurs", "/mot-de-passe-oublie", "auth.forgotten_password", submit_empty=True),
     Visit("identifiant oublié, erreurs", "/identifiant-oublie", "auth.forgotten_identifier", submit_empty=True),
+    # the patient's space, logged in as the demo patient (tests/browser/test_every_page.py LOGINS)
+    Visit("mes aidants", "/mon-dmp/gestion/aidants", "carers_patient.index", login="patient"),
+    Visit("inviter un aidant", "/mon-dmp/gestion/aidants/inviter", "carers_patient.invite", login="patient"),
+    Visit("inviter un aidant, erreurs", "/mon-dmp/gestion/aidants/inviter", "carers_patient.invite",
+          login="patient", submit_empty=True),
     # the error pages, each through its real handler
     Visit("erreur du serveur", "/essai/erreur/panne", "sample.error"),
     Visit("message non envoyé", "/essai/erreur/envoi", "sample.error"),

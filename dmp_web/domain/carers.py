@@ -26,6 +26,10 @@ from .sharing import new_sharing_code
 
 MAX_CARERS = 3  # invitations waiting included
 INVITATION_VALIDITY = timedelta(days=30)
+# How the invitation's code goes to the carer: a message we send, or a letter the patient prints
+# (for a carer without e-mail). "" in the grants made before the patient chose, and for callers
+# that hand the code over themselves.
+SENT_BY = ("sms", "email", "letter")
 
 
 class Purpose(str, Enum):
@@ -39,15 +43,18 @@ class PurposeRule:
     words: str  # what the patient chooses, in plain words
     categories: frozenset[Category]  # the documents the carer may read
     may_add: bool  # the patient's own kind of documents (documents.PATIENT_WRITABLE_TYPES)
+    carer_words: str = ""  # the same, said to the carer (the invitation letter)
 
 
 ALL_CATEGORIES = frozenset(Category)
 PURPOSES = {
-    Purpose.READ: PurposeRule("voir mes documents", ALL_CATEGORIES, False),
-    Purpose.READ_AND_ADD: PurposeRule("voir et ajouter des documents", ALL_CATEGORIES, True),
+    Purpose.READ: PurposeRule("voir mes documents", ALL_CATEGORIES, False, "voir ses documents"),
+    Purpose.READ_AND_ADD: PurposeRule("voir et ajouter des documents", ALL_CATEGORIES, True,
+                                      "voir ses documents et en ajouter"),
     Purpose.APPOINTMENTS_AND_TREATMENTS: PurposeRule(
         "mes rendez-vous et mes traitements seulement",
-        frozenset({Category.REPORTS, Category.TREATMENTS, Category.VACCINATIONS}), False),
+        frozenset({Category.REPORTS, Category.TREATMENTS, Category.VACCINATIONS}), False,
+        "voir ses rendez-vous et ses traitements seulement"),
 }
 
 
@@ -63,6 +70,9 @@ class CarerGrant:
     accepted_at: datetime | None = None
     carer_id: str = ""  # the carer's account, once accepted
     ended_at: datetime | None = None  # the patient ended it, or the invitation was cancelled
+    # at the end, with defaults: the records written before them read as they were
+    sent_by: str = ""  # one of SENT_BY, or "" (not said)
+    contact: str = ""  # the mobile or the e-mail the code went to; "" for a letter
 
     @property
     def rule(self) -> PurposeRule:
@@ -79,7 +89,8 @@ class CarerGrant:
 
 class CarerRefusal(Exception):
     """Why an invitation cannot be made: "too_many" (3 carers), "dates" (the end before the start,
-    or a start in the past), "purpose" (not one of PURPOSES), "name" (empty)."""
+    or a start in the past: `dates_problem`), "purpose" (not one of PURPOSES), "name" (empty),
+    "sent_by" (not one of SENT_BY), "contact" (no mobile or e-mail for a message, one for a letter)."""
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -91,6 +102,15 @@ def counted(dossier, now: datetime) -> list[CarerGrant]:
     return [g for g in dossier.carers if g.ended_at is None and (g.accepted_at is not None or g.invitation_open(now))]
 
 
+def dates_problem(starts_on: date, ends_on: date | None, today: date) -> str:
+    """What is wrong with a grant's dates: "start_past", "end_before_start", or ""."""
+    if starts_on < today:
+        return "start_past"
+    if ends_on is not None and ends_on < starts_on:
+        return "end_before_start"
+    return ""
+
+
 def invitation_digest(code: str, pepper: bytes) -> str:
     """An invitation's code is kept and looked up as a digest, apart from the sharing codes' ones."""
     if not isinstance(pepper, bytes) or len(pepper) < 32:
@@ -99,19 +119,23 @@ def invitation_digest(code: str, pepper: bytes) -> str:
 
 
 def invite(dossier, *, name: str, purpose: str, starts_on: date, ends_on: date | None, now: datetime,
-           today: date, pepper: bytes) -> tuple[str, CarerGrant]:
+           today: date, pepper: bytes, sent_by: str = "", contact: str = "") -> tuple[str, CarerGrant]:
     """A new invitation on the dossier: its code (shown or printed once, kept nowhere) and its grant."""
     if not name.strip():
         raise CarerRefusal("name")
     if purpose not in {p.value for p in Purpose}:
         raise CarerRefusal("purpose")
-    if starts_on < today or (ends_on is not None and ends_on < starts_on):
+    if dates_problem(starts_on, ends_on, today):
         raise CarerRefusal("dates")
+    if sent_by and sent_by not in SENT_BY:
+        raise CarerRefusal("sent_by")
+    if bool(contact.strip()) != (sent_by in ("sms", "email")):
+        raise CarerRefusal("contact")
     if len(counted(dossier, now)) >= MAX_CARERS:
         raise CarerRefusal("too_many")
     code = new_sharing_code()  # the same letters: nothing that reads like another
     grant = CarerGrant(secrets.token_hex(8), name.strip(), purpose, starts_on, ends_on, now,
-                       invitation_digest(code, pepper))
+                       invitation_digest(code, pepper), sent_by=sent_by, contact=contact.strip())
     dossier.carers.append(grant)
     return code, grant
 
@@ -145,7 +169,8 @@ def in_words(grant: CarerGrant, today: date, now: datetime) -> str:
         state = "Cet accès n’a pas encore commencé."
     else:
         state = "Cet accès est fini."
-    return f"{grant.name} : {grant.rule.words}, {dates}. {state}"
+    # 3 sentences: said as one, a purpose with both dates is longer than 15 words (FALC)
+    return f"{grant.name} : {grant.rule.words}. {dates[:1].upper()}{dates[1:]}. {state}"
 
 
 # -- the carer's side: accepting an invitation ------------------------------------------------

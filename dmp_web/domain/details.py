@@ -48,6 +48,8 @@ NOTES = {
     "to_old_mobile_by_sms", "to_old_email_by_email",
     # helped_visit_ended (domain/helped_visit.py): why the helped visit ended
     *HELPED_VISIT_ENDINGS,
+    # « Mes aidants » (services/carers.py): the invitation's code sent to the carer (carer_invitation_sent)
+    "to_carer_by_sms", "to_carer_by_email",
 }
 
 # What a "manage" decision changed (the patient's settings, the wishes), and the emergency
@@ -68,8 +70,8 @@ CHANGES = {
     "opening_alerts_on", "opening_alerts_off", "trusted_person_set_told_of_emergencies",
     # sharing codes (domain/sharing.py): the patient made one, or cancelled one
     "sharing_code_made", "sharing_code_cancelled",
-    # « Mes aidants » (services/carers.py): an invitation made, an access ended or an invitation cancelled
-    "carer_invited", "carer_ended",
+    # « Mes aidants » (services/carers.py): an invitation made, an access ended, an invitation cancelled
+    "carer_invited", "carer_ended", "carer_invitation_cancelled",
     # « Mes alertes »: every message by post, and the monthly history by post (services/notices.py,
     # services/history_letters.py)
     "notices_by_post_on", "notices_by_post_off", "history_by_post_on", "history_by_post_off",

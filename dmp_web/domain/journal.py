@@ -101,6 +101,8 @@ ACTIONS = {
     # « Je me fais aider » (domain/helped_visit.py): someone sits beside the patient for one visit
     "helped_visit_started",
     "helped_visit_ended",
+    # « Mes aidants » (services/carers.py): the invitation's code sent to the carer, or not
+    "carer_invitation_sent",
 }
 
 

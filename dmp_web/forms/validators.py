@@ -173,26 +173,31 @@ class VitaleSerial:
 
 
 class FrenchDate:
-    """A date typed as 14/03/1942 (or 1942-03-14); leaves a datetime.date in field.data."""
+    """A date typed as 14/03/1942 (or 1942-03-14); leaves a datetime.date in field.data (None
+    for an optional date left empty). example: the date the format message shows."""
 
-    field_flags = {"required": True}
-
-
-    def __init__(self, message: str, allow_future: bool = False):
+    def __init__(self, message: str = "", allow_future: bool = False, required: bool = True,
+                 example: str = "14/03/1942"):
         self.message = message
         self.allow_future = allow_future
+        self.required = required
+        self.field_flags = {"required": True} if required else {}
+        self.example = example
 
     def __call__(self, form, field):
         raw = (field.raw_data[0] if field.raw_data else field.data or "")
         raw = raw.strip() if isinstance(raw, str) else ""
         if not raw:
+            if not self.required:
+                field.data = None
+                return
             raise StopValidation(self.message)
         try:
             field.data = read_day(raw, local_day(current_app.extensions["dmp.clock"]()), typed=True,
                                   allow_future=self.allow_future)
         except BadDate as bad:
             raise StopValidation({
-                "format": "Écrivez la date comme ceci : 14/03/1942",
+                "format": f"Écrivez la date comme ceci : {self.example}",
                 "calendar": "Cette date n’existe pas. Vérifiez le jour et le mois",
                 "future": "La date ne peut pas être dans le futur",
             }[bad.code]) from None

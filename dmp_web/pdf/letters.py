@@ -79,3 +79,14 @@ def history_letter(*, full_name: str, address_lines: list[str], month: str, line
     """The month's accesses by post (services/history_letters.py): (when, what) for each, oldest first."""
     return _letter("history_letter.html", full_name, address_lines, month=month, lines=lines,
                    site_address=site_address, dated=dated, help_line=help_line)
+
+
+def carer_invitation_letter(*, full_name: str, address_lines: list[str], inviter: str, allowed: str,
+                            starts_on: datetime.date, ends_on: datetime.date | None, code: str, accept_address: str,
+                            until: str, site_address: str = SITE_ADDRESS,
+                            dated: datetime.date, help_line: HelpLine = HELP_LINE) -> bytes:
+    """The invitation the patient prints for a carer without e-mail (services/carers.py): who
+    invites, what the carer may do, the code, where to type it and until when."""
+    return _letter("carer_invitation_letter.html", full_name, address_lines, inviter=inviter, allowed=allowed,
+                   starts_on=starts_on, ends_on=ends_on, code=code, accept_address=accept_address,
+                   until=until, site_address=site_address, dated=dated, help_line=help_line)

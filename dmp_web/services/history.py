@@ -124,7 +124,8 @@ _CHANGES = {
                                                         "accès en urgence",
     "sharing_code_made": "code de partage créé, valable 24 heures",
     "carer_invited": "invitation pour {name}, qui pourra vous aider",
-    "carer_ended": "fin de l’accès de {name}, qui vous aidait",
+    "carer_ended": "fin de l’accès {de_name}, qui vous aidait",
+    "carer_invitation_cancelled": "invitation pour {name} annulée",
     "sharing_code_cancelled": "code de partage annulé",
     # « Mes alertes »: letters (services/notices.py, services/history_letters.py)
     "notices_by_post_on": "vous recevez vos messages par courrier",
@@ -197,6 +198,8 @@ _OWN_SENTENCES = {
     "helped_visit_started": "Vous avez commencé une visite avec l’aide de {helper} {when}. "
                             f"Elle dure {helped_visit.DURATION_HOURS} heures au plus.",
     "helped_visit_ended": "La visite avec l’aide de {helper} est finie {when}.{ending}",
+    # « Mes aidants » (services/carers.py): {de_name} is the person invited; a failure says it in {told}
+    "carer_invitation_sent": "{told} {when}. C’était le code d’invitation {de_name}.",
 }
 
 # The same steps of an account, done by a minor's other legal representative: {actor} names them
@@ -263,6 +266,10 @@ _TOLD = {
                              "Nous n’avons pas pu envoyer de message sur votre ancien portable"),
     "to_old_email_by_email": ("Nous avons envoyé un e-mail à votre ancienne adresse",
                               "Nous n’avons pas pu envoyer d’e-mail à votre ancienne adresse"),
+    # services/carers.py: the invitation's code, to the person the patient invites
+    "to_carer_by_sms": ("Nous avons envoyé un SMS à votre aidant", "Nous n’avons pas pu envoyer de SMS à votre aidant"),
+    "to_carer_by_email": ("Nous avons envoyé un e-mail à votre aidant",
+                          "Nous n’avons pas pu envoyer d’e-mail à votre aidant"),
 }
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from ..domain.carers import CarerRefusal
 from ..domain.documents import DOCUMENT_TYPES
 from ..forms.accounts import PatientDocumentForm
-from ..forms.carers import (CarerContactForm, CarerForgottenPasswordForm, CarerLoginForm, CarerPasswordForm,
+from ..forms.carer_space import (CarerContactForm, CarerForgottenPasswordForm, CarerLoginForm, CarerPasswordForm,
                             InvitationCodeForm)
 from ..services import carer_accounts, dossier_access
 from ..services import login as logins

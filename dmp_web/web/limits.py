@@ -127,6 +127,10 @@ SECRET_FORMS = {
     "sharing.use": ("10 per hour; 30 per day", "30 per hour; 100 per day"),
     "pro.emergency": ("30 per hour; 200 per day", "300 per hour; 2000 per day"),
     "desk_help.find": ("20 per hour; 60 per day", "60 per hour; 300 per day"),
+    # « Mes aidants »: an invitation sends an SMS or an e-mail to the number or address typed. 3
+    # carers at most, but cancelling and inviting again in a loop must not make a stolen account
+    # a sender of messages to strangers
+    "carers_patient.check": ("10 per hour; 20 per day", "60 per hour; 300 per day"),
 }
 
 

@@ -39,6 +39,11 @@ EMERGENCY_TOLD = ["Votre DMP a été ouvert en urgence le 1er mars 2025 à 10 h 
                   "C’était pendant un appel au 15. Ce médecin répond aux appels du Centre 15.",
                   "Sa raison : « Malaise dans la rue »."]
 
+# services/carers.py: the invitation a patient prints for a carer without e-mail (handed over: no address)
+CARER_INVITATION = dict(inviter="Jeanne MARTIN", allowed="voir ses documents et en ajouter",
+                        starts_on=datetime.date(2025, 3, 1), ends_on=datetime.date(2025, 6, 30), code="QYPS7KJ2",
+                        accept_address="www.dmp.fr/aidant/accepter", until="31 mars 2025 à 10 h 00")
+
 LETTERS = {
     "credential": lambda: pdf_adapter.credential_letter(
         full_name="Jeanne Martin", address_lines=ADDRESS, login_id=LOGIN_ID,
@@ -53,6 +58,8 @@ LETTERS = {
         full_name="Jeanne Martin", address_lines=ADDRESS, login_id=LOGIN_ID, dated=DATED),
     "emergency_notice": lambda: pdf_adapter.emergency_notice_letter(
         full_name="Jeanne Martin", address_lines=ADDRESS, dated=DATED, told=EMERGENCY_TOLD),
+    "carer_invitation": lambda: pdf_adapter.carer_invitation_letter(
+        full_name="Paul Martin", address_lines=[], dated=DATED, **CARER_INVITATION),
 }
 
 # What each letter must print: the secrets it carries and the words that explain them.
@@ -68,6 +75,9 @@ EXPECTED_TEXT = {
     "identifier": [LOGIN_ID, "mot de passe oublié"],
     "emergency_notice": ["ouvert en urgence le 1er mars 2025 à 10 h 00", "le docteur Karim Haddad",
                          "« Malaise dans la rue »", "Cet accès dure 24 heures", "caisse d’assurance maladie"],
+    "carer_invitation": ["Paul Martin", "Jeanne MARTIN vous invite à l’aider dans son dossier médical partagé.",
+                         "QYPS 7KJ2", "Vous pourrez voir ses documents et en ajouter.", "Il finit le 30 juin 2025.",
+                         "Ce code marche jusqu’au 31 mars 2025 à 10 h 00.", "www.dmp.fr/aidant/accepter"],
 }
 
 
@@ -156,7 +166,8 @@ def test_the_recipient_address_sits_where_a_window_envelope_shows_it(letters, na
     with pdfplumber.open(letters[name].path) as doc:
         page = doc.pages[0]
         lines = {line["text"]: line for line in page.extract_text_lines()}
-    for text in ("Jeanne Martin", *ADDRESS):
+    recipient = ["Paul Martin"] if name == "carer_invitation" else ["Jeanne Martin", *ADDRESS]  # handed over
+    for text in recipient:
         line = lines[text]
         assert line["x0"] > page.width * 0.45, f"{text!r} is not in the right half"
         assert line["bottom"] < page.height / 3, f"{text!r} is below the top third"
@@ -166,7 +177,7 @@ def test_the_recipient_address_sits_where_a_window_envelope_shows_it(letters, na
 def test_no_secret_nor_name_goes_into_the_pdf_metadata(letters, name):
     path = letters[name].path
     metadata = poppler("pdfinfo", path) + poppler("pdfinfo", path, "-meta")
-    for value in (*SECRETS, "Martin", "Jeanne"):
+    for value in (*SECRETS, CARER_INVITATION["code"], "Martin", "MARTIN", "Jeanne", "Paul"):
         assert value not in metadata
 
 
@@ -180,6 +191,7 @@ def test_every_sentence_of_a_letter_has_at_most_15_words(name):
         "creation_code": dict(code=CODE, expires_on=datetime.date(2025, 4, 1), dated=DATED),
         "identifier": dict(login_id=LOGIN_ID),
         "emergency_notice": dict(told=EMERGENCY_TOLD),
+        "carer_invitation": CARER_INVITATION,
     }[name]
     template = "credential_letter.html" if name.startswith("credential") else f"{name}_letter.html"
     html = render.render_html(template, dict(full_name="Jeanne Martin", address_lines=ADDRESS,

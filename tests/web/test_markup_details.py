@@ -31,7 +31,8 @@ def patient_pages(client, notifier) -> dict[str, BeautifulSoup]:
     """The demo patient's pages that hold lists, ideas and forms (she is logged in)."""
     patient_log_in(client, notifier)
     paths = ["/mon-dmp", "/mon-dmp/documents", "/mon-dmp/gestion", "/mon-dmp/gestion/bloquer?q=haddad",
-             "/mon-dmp/volontes", "/mon-dmp/historique", "/mon-dmp/informations/e-mail", "/mon-dmp/je-me-fais-aider"]
+             "/mon-dmp/volontes", "/mon-dmp/historique", "/mon-dmp/informations/e-mail", "/mon-dmp/je-me-fais-aider",
+             "/mon-dmp/gestion/aidants", "/mon-dmp/gestion/aidants/inviter"]
     return {path: client.get(path).soup for path in paths}
 
 

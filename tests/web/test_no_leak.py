@@ -13,7 +13,8 @@ from .pro_journey import DOSSIER, FORBIDDEN, pro_log_in
 SAMPLE_VALUES = {"dossier_id": DOSSIER, "document_id": DEMO_DOCUMENTS[0][0], "kind": "panne", "slug": "mes-documents",
                  "which": "a-imprimer",
                  "token": "x" * 43,
-                 "seq": "1", "report_id": "0123456789abcdef"}  # « je ne connais pas cette personne »
+                 "seq": "1", "report_id": "0123456789abcdef",  # « je ne connais pas cette personne »
+                 "grant_id": "0123456789abcdef"}  # « Mes aidants »
 
 
 def _secrets_of_the_dossier(app):
