@@ -30,6 +30,7 @@ from .context import Context
 from .dossier_access import act
 from .holder import letter_context, site_address
 from .notice_texts import DMP_OF_SOMEONE, SIGNATURE, when_words
+from . import notices
 from .notices import ASSURANCE_MALADIE, NOT_SENT
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ def invite(ctx: Context, actor, dossier: Dossier, *, name: str, purpose: str, st
     grant = made["grant"]
     ctx.repos.sharing_codes.add(grant.code_digest, dossier.id, carers.expires_at(grant))
     delivered = _send(ctx, dossier, grant, made["code"]) if grant.sent_by in ("sms", "email") else None
+    notices.carer_invited(ctx, dossier, grant)  # on the patient's own channels: a stolen session shows (never raises)
     return Invited(decision, made["code"], grant, delivered=delivered)
 
 

@@ -35,7 +35,7 @@ def test_a_patient_invites_up_to_3_carers_and_ends_one_at_once(app, clock):
     assert saved.name == "Paul Martin" and saved.accepted_at is None and made.code not in repr(saved)
     assert saved.code_digest == rules.invitation_digest(made.code, context.otp_pepper)
     assert repos.sharing_codes.find(saved.code_digest, context.now()) == DOSSIER  # the code finds the DMP
-    entry = repos.journal.entries(DOSSIER)[-1]
+    entry = next(e for e in reversed(repos.journal.entries(DOSSIER)) if e.action == "manage")  # then the notice
     assert (entry.action, entry.detail["change"]) == ("manage", {"what": "carer_invited", "name": "Paul Martin"})
     assert "Le changement : invitation pour Paul Martin, qui pourra vous aider." in history.describe(
         entry, titles={}, professionals={}).text

@@ -163,8 +163,9 @@ def test_an_invitation_by_sms_is_asked_one_question_per_page_checked_then_sent_w
     made = client.submit(CHECK, {})
     assert made.headers["Location"] == INVITED
 
-    [sms] = notifier.outbox[sent_before:]
+    sms, told = notifier.outbox[sent_before:]  # the code to the carer, then the patient told
     assert isinstance(sms, Sms) and sms.to == "0698765432"
+    assert (told.to, told.subject) == (DEMO_LOGIN["email"], "Vous avez invité une personne à vous aider")
     code = CODE.search(sms.body).group(1)
     assert sms.body.startswith("DMP - Fatima ROCHE vous invite à l’aider dans son DMP. ")
     assert "127.0.0.1:5000/aidant/accepter" in sms.body and f"avant le {UNTIL}" in sms.body
@@ -198,8 +199,9 @@ def test_an_invitation_by_e_mail_sends_the_code_to_the_address_typed(client, not
     sent_before = len(notifier.outbox)
     done = invite(client, name=("Anne", "Durand"), purpose="appointments_and_treatments", ends="",
                   way="email", contact="Anne.Durand@example.org")
-    [email] = notifier.outbox[sent_before:]
+    email, told = notifier.outbox[sent_before:]
     assert isinstance(email, Email) and email.to == "anne.durand@example.org"
+    assert told.to == DEMO_LOGIN["email"] and "Vous avez invité Anne DURAND" in told.body
     assert email.subject == "Une invitation pour aider un proche dans son DMP"
     assert email.body.startswith("Bonjour Anne Durand,\n\nFatima ROCHE vous invite à l’aider dans son DMP.\n")
     code = CODE.search(email.body).group(1)
@@ -223,7 +225,7 @@ def pdf_text(response) -> str:
         return " ".join(" ".join((page.extract_text() or "") for page in pdf.pages).split()).replace("\xa0", " ")
 
 
-def test_an_invitation_by_letter_sends_nothing_and_its_letter_holds_the_code_once(client, notifier, app):
+def test_an_invitation_by_letter_sends_the_carer_nothing_and_its_letter_holds_the_code_once(client, notifier, app):
     patient_log_in(client, notifier)
     sent_before = len(notifier.outbox)
     answer_all(client, way="letter", ends="")
@@ -231,7 +233,7 @@ def test_an_invitation_by_letter_sends_nothing_and_its_letter_holds_the_code_onc
     assert client.get(question("portable")).headers["Location"] == CHECK  # no contact for a letter
     assert client.submit(CHECK, {}).headers["Location"] == INVITED
     done = client.get(INVITED)
-    assert notifier.outbox[sent_before:] == []
+    assert [m.to for m in notifier.outbox[sent_before:]] == [DEMO_LOGIN["email"]]  # the patient told, no one else
     assert done.soup.main.find("a", string="Télécharger la lettre (PDF)")["href"] == LETTER
     assert "Imprimez-la tout de suite : nous ne gardons pas le code." in text_of(done)
 
