@@ -174,9 +174,6 @@ JOURNEY_STEPS: dict[str, str] = {
     "carer.forgotten_password_code": "after a carer's forgotten-password form",
     "carer.resend_reset_code": "a button of that code page (POST)",
     "carer.forgotten_password_new": "after the code of a carer's forgotten-password journey",
-    "carer.dossier": "a link of the carer's home, on a DMP they help with",
-    "carer.document": "a link of the carer's documents page",
-    "carer.add_document": "a link of the carer's documents page, when the purpose lets them add",
     # « Je me fais aider » (web/helped_visit.py); its page, empty and with errors, is in SAMPLE_VISITS too
     "helped_visit.start": "the patient's space, after logging in (Je me fais aider)",
     "helped_visit.finish": "the button « Finir l’aide » of the banner and of the page (POST)",
@@ -224,6 +221,10 @@ JOURNEY_PAGES: dict[str, str] = {
     "reports.report": "tests/browser/test_reports.py",
     "reports.handle": "tests/browser/test_reports.py",
     "carers_patient.end": "tests/browser/test_carers_pages.py",
+    # a DMP the carer helps with (web/carers.py): its documents, one of them, adding one
+    "carer.dossier": "tests/browser/test_carer_journey.py",
+    "carer.document": "tests/browser/test_carer_journey.py",
+    "carer.add_document": "tests/browser/test_carer_journey.py",
 }
 
 # Pages that need parameters or a logged-in user; later issues add theirs here.
