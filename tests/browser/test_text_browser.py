@@ -149,3 +149,36 @@ def test_in_lynx_a_helped_visit_reads_first_and_finir_l_aide_ends_it(lynx, live_
     assert finish, dumped
     _lynx_press(lynx, tmp_path, url, cookies, int(finish.group(1)))
     assert "aide-en-cours" not in visitor.client.get("/mon-dmp").get_data(as_text=True)  # ended by lynx's press
+
+
+def test_in_lynx_a_carer_reads_the_banner_first_and_accepts_a_second_invitation(lynx, live_server, tmp_path):
+    """The carer's side (issue 18): with no CSS and no JavaScript, « Vous agissez pour … » reads
+    before the documents, and « Accepter l’invitation » works as a plain button."""
+    from dmp_web.demo import DEMO_LOGIN
+
+    from .test_carer_journey import CARER_MOBILE, OTHER, PASSWORD, _invite, _second_dmp
+    from .test_history import Visitor
+
+    app = live_server.app
+    notifier = app.extensions["dmp.notifier"]
+    visitor = Visitor(app, notifier)
+    first = _invite(app, DEMO_LOGIN["dossier_id"], "read", "letter")
+    assert visitor.submit("/aidant/accepter", {"code": first.code}).status_code == 302
+    visitor.submit("/aidant/accepter/contact", {"mobile": CARER_MOBILE, "email": ""})
+    visitor.submit("/aidant/accepter/mot-de-passe", {"new_password": PASSWORD, "new_password_confirm": PASSWORD})
+    assert visitor.submit("/aidant/accepter/code", {"code": notifier.last_otp()}).status_code == 302
+    cookies = _lynx_cookies(tmp_path, live_server, visitor.client)
+    text = squash(_lynx_dump(lynx, f"{live_server.url}/aidant/dmp/{DEMO_LOGIN['dossier_id']}", cookies))
+    said = "Vous agissez pour Fatima ROCHE. Vous l’aidez avec son DMP."
+    assert said in text and text.index(said) < text.index("Les documents") < text.index("Consultation du 12 octobre")
+
+    _second_dmp(app)
+    second = _invite(app, OTHER, "read", "letter")
+    assert visitor.submit("/aidant/accepter", {"code": second.code}).status_code == 302
+    url = live_server.url + "/aidant/accepter/invitation"
+    dumped = _lynx_dump(lynx, url, cookies)
+    accept = re.search(r"\(\[(\d+)\]BUTTON\) Accepter l’invitation", dumped)
+    assert accept, dumped
+    _lynx_press(lynx, tmp_path, url, cookies, int(accept.group(1)))
+    grant = app.extensions["dmp.repos"].dossiers.get(OTHER).carer_grant(second.grant.id)
+    assert grant.accepted_at is not None  # accepted by lynx's press
