@@ -9,6 +9,7 @@ mobile or e-mail, never the patient's.
 """
 from __future__ import annotations
 
+import logging
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -20,10 +21,13 @@ from ..domain.carers import CarerGrant, CarerRefusal
 from ..domain.dates import local_day
 from ..domain.dossier import Dossier
 from ..domain.sharing import well_formed
-from ..notify import Email, Sms
+from ..notify import DeliveryFailed, Email, Sms
 from . import login, notices
 from .context import Context
 from .login import Refused
+
+
+log = logging.getLogger(__name__)
 
 
 class CarerAccounts(login.DirectoryAccounts):
@@ -128,7 +132,10 @@ def confirm_account(ctx: Context, login_id: str, found: Invitation) -> CarerPers
     with ctx.repos.directory.updating_account(login_id) as account:
         account.first_connection_step = FIRST_CONNECTION_DONE
     person = ctx.repos.directory.actor(login_id)
-    send_identifier(ctx, ctx.repos.directory.account(login_id))
+    try:
+        send_identifier(ctx, ctx.repos.directory.account(login_id))
+    except (DeliveryFailed, ValueError):  # the page shows it too: the acceptance goes on
+        log.warning("a carer's identifier could not be sent")
     accept(ctx, person, found)
     return ctx.repos.directory.actor(login_id)
 

@@ -260,3 +260,25 @@ def test_an_account_left_before_its_code_opens_nothing(app, client, notifier):
     refused = other.submit("/aidant/connexion", {"login_id": login_id, "password": PASSWORD})
     assert refused.status_code == 200 and "Location" not in refused.headers  # the same as a wrong password
     assert app.extensions["dmp.repos"].dossiers.get(DOSSIER).carer_grant(made.grant.id).accepted_at is None
+
+
+def test_an_identifier_message_that_does_not_go_leaves_the_acceptance_whole(app, client, notifier, monkeypatch):
+    from dmp_web.notify import DeliveryFailed
+
+    made = _invite(app, purpose="read")
+    sent = notifier.sms.send
+
+    def refuse_the_identifier(message):
+        if "identifiant" in message.body:
+            raise DeliveryFailed("the operator refused it")
+        sent(message)
+
+    monkeypatch.setattr(notifier.sms, "send", refuse_the_identifier)
+    client.submit("/aidant/accepter", {"code": made.code})
+    client.submit("/aidant/accepter/contact", {"mobile": CARER_MOBILE, "email": ""})
+    client.submit("/aidant/accepter/mot-de-passe", {"new_password": PASSWORD, "new_password_confirm": PASSWORD})
+    confirmed = client.submit("/aidant/accepter/code", {"code": notifier.last_otp()})
+    assert confirmed.headers["Location"] == "/aidant/bienvenue"
+    page = client.get("/aidant/bienvenue").soup
+    assert is_carer_id(page.find("strong", class_="code").get_text(strip=True))  # on the page, to note
+    assert app.extensions["dmp.repos"].dossiers.get(DOSSIER).carer_grant(made.grant.id).accepted_at is not None
