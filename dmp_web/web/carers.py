@@ -172,7 +172,7 @@ def _start_again():
 
 def _refused_acceptance(refusal: CarerRefusal):
     session.pop(INVITATION, None)
-    refuse("carer_refused")
+    refuse("invitation_void")
     return render_template("pages/carers/accept_refused.html", code=refusal.code), 409
 
 

@@ -42,6 +42,7 @@ REFUSALS = {
     "no_contact": "the account has no mobile nor e-mail for its login codes",
     "too_large": "the request body is over the limit",
     "link_void": "an activation link that is unknown, used or expired",
+    "invitation_void": "a carer's invitation cancelled, used or accepted already (domain/carers.py)",
     "session_expired": "the session ended after the idle time",
     "store_outdated": "the data folder awaits migrate-store",
 }

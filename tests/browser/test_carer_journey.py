@@ -88,6 +88,12 @@ def test_a_carer_accepts_acts_within_the_purpose_and_is_refused_outside_it(walke
     w.submit({"code": by_letter.code}, "l’invitation, connecté")
     w.submit({}, "les DMP que j’aide : 2", button="Accepter l’invitation")
     assert len(w.browser.find_elements(By.CSS_SELECTOR, "main a[href^='/aidant/dmp/']")) == 2
+    # the same patient invites them again: they help already, and read so
+    again = _invite(app, DOSSIER, "read", "letter")
+    w.go("/aidant/accepter", "accepter une invitation, encore")
+    w.submit({"code": again.code}, "l’invitation, déjà aidant")
+    w.submit({}, "déjà aidant", button="Accepter l’invitation")
+    assert "Vous aidez déjà cette personne" in w.browser.find_element(By.TAG_NAME, "main").text
     w.go(f"/aidant/dmp/{OTHER}", "les documents du 2e DMP")
     w.follow("Ajouter un document", "ajouter un document")
     w.submit({}, "ajouter un document : vide")
@@ -110,7 +116,9 @@ def test_a_carer_accepts_acts_within_the_purpose_and_is_refused_outside_it(walke
     w.submit({"code": w.notifier.last_otp()}, "les DMP que j’aide, après connexion")
     _log_out(w, "déconnecté, encore")
     w.go("/aidant/mot-de-passe-oublie", "aidants : mot de passe oublié")
+    w.submit({}, "mot de passe oublié : vide")
     w.submit({"login_id": login_id}, "mot de passe oublié : code")
+    w.submit({"code": "0000"}, "mot de passe oublié : code mal écrit")
     w.submit({"code": w.notifier.last_otp()}, "mot de passe oublié : nouveau")
     w.submit({"new_password": "court", "new_password_confirm": "court"}, "nouveau mot de passe : trop court")
     new = "une maison au bord de la mer"

@@ -205,6 +205,12 @@ def test_one_carer_helps_two_patients_and_chooses_whose_dmp(app, client, notifie
     page = client.get("/aidant/accepter/invitation").soup
     assert page.find("button", string="Accepter l’invitation") is not None
     assert client.submit("/aidant/accepter/invitation", {}).headers["Location"] == "/aidant"
+    # the first patient invites them again: they help already, and read so (nothing changes)
+    again = _invite(app, purpose="read_and_add")
+    client.submit("/aidant/accepter", {"code": again.code})
+    refused = client.submit("/aidant/accepter/invitation", {})
+    assert refused.status_code == 409 and "Vous aidez déjà cette personne" in refused.soup.main.get_text()
+    assert app.extensions["dmp.repos"].dossiers.get(DOSSIER).carer_grant(again.grant.id).accepted_at is None
     links = [a["href"] for a in client.get("/aidant").soup.select("a[href^='/aidant/dmp/']")]
     assert sorted(links) == sorted([f"/aidant/dmp/{DOSSIER}", f"/aidant/dmp/{other.id}"])
     # the second patient reads the name they wrote
