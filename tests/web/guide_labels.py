@@ -10,8 +10,19 @@ see it, chosen by its path:
   below while logging in, after the identifier and the password;
 - /mon-dmp…: the demo patient (fro7510), logged in with the code the fake notifier received,
   who has hidden 1 document (so that «Interdire l’accès» and «Autoriser l’accès» both show);
+- /mon-dmp/je-me-fais-aider: that patient, before and during a helped visit (both pages' labels:
+  «Commencer l’aide» and «Finir l’aide»); the visit is then finished;
+- /mon-dmp/gestion/aidants…: that patient, once they have 2 carers (so that «Arrêter cet accès»
+  and «Annuler l’invitation» both show): Paul Martin, invited through services.carers.invite
+  («voir et ajouter des documents»), who accepted at /aidant/accepter… with a new account, and
+  an invitation by letter made through the questions of «Inviter un aidant», each seen on the way
+  (the portable and the e-mail questions too, choosing each way in turn);
+- /aidant/accepter/… (after the code), /aidant/bienvenue and /aidant/connexion/code: the pages
+  Paul Martin saw while accepting, then logging in at /aidant/connexion;
+- /aidant and /aidant/dmp/…: Paul Martin, logged in (the demo patient's DMP is
+  /aidant/dmp/d3m0f47140a0c5e55e0001);
 - /pro…: Dr Marie Durand, logged in at /pro/connexion;
-- any other path: a visitor who is not logged in.
+- any other path (/aidant/accepter and /aidant/connexion too): a visitor who is not logged in.
 
 A label is on a screen when a link, a button, a heading, a field's label or legend, or a term of
 a list (dt) shows exactly that text; words only for screen readers (.visually-hidden) do not count.
@@ -21,6 +32,10 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
+from dmp_web.domain.dates import local_day
+from dmp_web.services import carers
+from dmp_web.services.holder import patient_actor
+from dmp_web.web.deps import ctx
 
 from ..conftest import CheckedClient
 from .patient_journey import CHECK_ANSWERS, CREATION_PAGES, MARCEL, NEW_PASSWORD, ask_creation_code, log_in
@@ -34,6 +49,24 @@ NEW_PATIENT_SCREENS = (
     "/mon-dmp/premiere-connexion/mot-de-passe",
     "/mon-dmp/premiere-connexion/urgence",
 )
+HELPED_VISIT = "/mon-dmp/je-me-fais-aider"
+CARERS = "/mon-dmp/gestion/aidants"
+INVITE = f"{CARERS}/inviter"
+# The questions of «Inviter un aidant», in order, with the answers given (web/carers_patient.py).
+INVITE_QUESTIONS = (
+    (INVITE, {"first_name": "Anne", "last_name": "Durand"}),
+    (f"{INVITE}?question=aide", {"purpose": "read"}),
+    (f"{INVITE}?question=dates", None),  # as the page fills it: from today, no end
+    (f"{INVITE}?question=envoi", {"sent_by": "sms"}),
+    (f"{INVITE}?question=portable", {"mobile": "0677889900", "mobile_confirm": "0677889900"}),
+)
+CARER_ACCEPTING_SCREENS = (
+    "/aidant/accepter/invitation", "/aidant/accepter/contact", "/aidant/accepter/mot-de-passe",
+    "/aidant/accepter/code", "/aidant/bienvenue", "/aidant/connexion/code",
+)
+INVITING_SCREENS = (*(path for path, _ in INVITE_QUESTIONS), f"{INVITE}?question=e-mail", f"{INVITE}/verifier",
+                    f"{CARERS}/invitation")
+CARER = {"name": "Paul Martin", "mobile": "0699887766", "password": "un jardin de roses en hiver"}
 
 
 def normalized(text: str) -> str:
@@ -72,8 +105,63 @@ class Screens:
                 first = self._page(client, "/mon-dmp/documents").select_one("li.document-row form")
                 client.post(first["action"],
                             data={"csrf_token": client.csrf_token("/mon-dmp/documents"), "hidden": "1"})
+            if who == "carer":
+                self._carer_accepts(client)
             self._clients[who] = client
         return self._clients[who]
+
+    def _carer_accepts(self, client) -> None:
+        """Paul Martin, invited by the demo patient, accepts with a new account, then logs in."""
+        with self.app.test_request_context():
+            context = ctx()
+            dossier_id = DEMO_LOGIN["dossier_id"]
+            made = carers.invite(context, patient_actor(context, dossier_id), context.repos.dossiers.get(dossier_id),
+                                 name=CARER["name"], purpose="read_and_add", starts_on=local_day(context.now()),
+                                 ends_on=None)
+        assert made.decision.allowed, made
+        client.submit("/aidant/accepter", {"code": made.code})
+        steps = [
+            ("/aidant/accepter/invitation", None),
+            ("/aidant/accepter/contact", {"mobile": CARER["mobile"], "email": ""}),
+            ("/aidant/accepter/mot-de-passe", {"new_password": CARER["password"],
+                                               "new_password_confirm": CARER["password"]}),
+        ]
+        for path, answers in steps:
+            self._labels[path] = visible_labels(self._page(client, path))
+            if answers:
+                client.submit(path, answers)
+        self._labels["/aidant/accepter/code"] = visible_labels(self._page(client, "/aidant/accepter/code"))
+        client.submit("/aidant/accepter/code", {"code": self.notifier.last_otp()})  # sent to the carer's mobile
+        welcome = self._page(client, "/aidant/bienvenue")
+        self._labels["/aidant/bienvenue"] = visible_labels(welcome)
+        login_id = welcome.find("strong", class_="code").get_text(strip=True)
+        client.post("/deconnexion", data={"csrf_token": client.csrf_token("/aidant")})
+        client.submit("/aidant/connexion", {"login_id": login_id, "password": CARER["password"]})
+        self._labels["/aidant/connexion/code"] = visible_labels(self._page(client, "/aidant/connexion/code"))
+        client.submit("/aidant/connexion/code", {"code": self.notifier.last_otp()})
+
+    def _invite_by_letter(self, client) -> None:
+        """The patient answers each question of «Inviter un aidant», then invites by letter."""
+        for path, answers in INVITE_QUESTIONS:
+            page = self._page(client, path)
+            self._labels[path] = visible_labels(page)
+            shown = {field["name"]: field.get("value", "") for field in page.select("form input[name]")
+                     if field["name"] != "csrf_token"}
+            client.submit(path, answers or shown)
+        client.submit(f"{INVITE}?question=envoi", {"sent_by": "email"})  # the e-mail's question, then a letter
+        self._labels[f"{INVITE}?question=e-mail"] = visible_labels(self._page(client, f"{INVITE}?question=e-mail"))
+        client.submit(f"{INVITE}?question=envoi", {"sent_by": "letter"})
+        self._labels[f"{INVITE}/verifier"] = visible_labels(self._page(client, f"{INVITE}/verifier"))
+        client.submit(f"{INVITE}/verifier", {})
+        self._labels[f"{CARERS}/invitation"] = visible_labels(self._page(client, f"{CARERS}/invitation"))
+
+    def _helped_visit(self, client) -> set[str]:
+        """The labels of «Je me fais aider» before a helped visit and during it; then it ends."""
+        before = visible_labels(self._page(client, HELPED_VISIT))
+        client.submit(HELPED_VISIT, {"name": "Julie Blanc", "organisation": "France Services"})
+        during = visible_labels(self._page(client, HELPED_VISIT))
+        client.post(f"{HELPED_VISIT}/finir", data={"csrf_token": client.csrf_token(HELPED_VISIT)})
+        return before | during
 
     def _page(self, client, path: str) -> BeautifulSoup:
         response = client.get(path)
@@ -114,19 +202,33 @@ class Screens:
                 client.submit(path, answers)
         return soups
 
-    def _open(self, path: str) -> dict[str, BeautifulSoup]:
+    def _open(self, path: str) -> None:
+        """The labels of this screen in self._labels, and of the screens seen on the way to it."""
         if path in NEW_PATIENT_SCREENS:
-            return self._new_patient()
-        if path.startswith("/mon-dmp") or path == "/connexion/code":
+            self._labels.update({opened: visible_labels(soup) for opened, soup in self._new_patient().items()})
+            return
+        if path.startswith(CARERS) or path in CARER_ACCEPTING_SCREENS or path == "/aidant" or (
+                path.startswith("/aidant/dmp/")):
+            if "carer" not in self._clients:  # the patient's 2 carers, each page seen on the way
+                self._client("carer")
+                self._invite_by_letter(self._client("patient"))
+            if path in self._labels:
+                return
+            who = "patient" if path.startswith("/mon-dmp") else "carer"
+        elif path == HELPED_VISIT:
+            self._labels[path] = self._helped_visit(self._client("patient"))
+            return
+        elif path.startswith("/mon-dmp") or path == "/connexion/code":
             who = "patient"
         else:
             who = "professional" if path.startswith("/pro") else "visitor"
         client = self._client(who)  # logging in, it saw the code page
-        return {} if path in self._labels else {path: self._page(client, path)}
+        if path not in self._labels:
+            self._labels[path] = visible_labels(self._page(client, path))
 
     def labels_on(self, path: str) -> set[str]:
         if path not in self._labels:
-            self._labels.update({opened: visible_labels(soup) for opened, soup in self._open(path).items()})
+            self._open(path)
         return self._labels[path]
 
 

@@ -10,15 +10,30 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 
+from dmp_web.demo import DEMO_LOGIN
 from dmp_web.texts.guides import GUIDES_DIR, GuideError, load_guide, load_guides
 
-from .guide_labels import missing_labels, visible_labels
+from .guide_labels import Screens, missing_labels, visible_labels
 
 
 def test_every_label_a_guide_quotes_is_on_the_screen_it_names(app):
     guides = load_guides()
     assert sum(len(guide.labels) for guide in guides) >= 50  # the guides do quote the app
     assert missing_labels(app, guides) == []
+
+
+def test_the_carers_screens_are_opened_by_the_patient_with_2_carers_and_by_the_carer_logged_in(app):
+    screens = Screens(app)
+    assert {"Arrêter cet accès", "Annuler l’invitation"} <= screens.labels_on("/mon-dmp/gestion/aidants")
+    assert "Voir et ajouter des documents" in screens.labels_on("/mon-dmp/gestion/aidants/inviter?question=aide")
+    assert "Son adresse e-mail" in screens.labels_on("/mon-dmp/gestion/aidants/inviter?question=e-mail")
+    assert "Télécharger la lettre (PDF)" in screens.labels_on("/mon-dmp/gestion/aidants/invitation")
+    assert "Créer mon compte d’aidant" in screens.labels_on("/aidant/accepter/invitation")
+    assert "Le DMP de Fatima ROCHE" in screens.labels_on("/aidant")  # the carer's home, logged in
+    assert "Ajouter un document" in screens.labels_on(f"/aidant/dmp/{DEMO_LOGIN['dossier_id']}")
+    assert "Les DMP que j’aide" not in screens.labels_on("/aidant/connexion")  # a visitor's page
+    assert {"Commencer l’aide", "Finir l’aide"} <= screens.labels_on("/mon-dmp/je-me-fais-aider")
+    assert "Finir l’aide" not in screens.labels_on("/mon-dmp/documents")  # the helped visit was finished
 
 
 @pytest.mark.parametrize("path", sorted(GUIDES_DIR.glob("*.md")), ids=lambda p: p.stem)

@@ -45,7 +45,11 @@ def test_there_are_the_7_guides_of_the_issue_in_their_order():
     ("mes-volontes", ["Ma personne de confiance", "La personne à prévenir", "Mes directives anticipées",
                       "Le don d’organes"]),
     ("mes-droits", ["Savoir qui a ouvert mon DMP", "Avoir une copie", "Fermer mon DMP"]),
-    ("aider-un-proche", ["Demander son accord", "pas à sa place", "Ses codes sont à elle"]),
+    ("aider-un-proche", ["Demander son accord", "pas à sa place", "Aider une seule fois", "Ses codes sont à elle",
+                         "Devenir son aidant", "Le code d’invitation", "Accepter et créer votre compte",
+                         "Aider avec votre compte d’aidant", "Ce qu’un aidant ne peut jamais faire",
+                         "Tout se voit dans son historique", "Respecter ses choix", "Un enfant",
+                         "imprimer les guides", "Se faire aider"]),
 ])
 def test_each_guide_has_a_main_idea_for_each_of_its_topics(slug, topics):
     headings = " | ".join(s.heading for s in guides_service.guide_by_slug(slug).sections if s.heading)
