@@ -29,6 +29,7 @@ from .helped_visit import ENDINGS as HELPED_VISIT_ENDINGS, Helper
 # What a use case adds to an entry: which way, which copy, how it was sent…
 NOTES = {
     "hidden", "shown",  # hide_document: hidden from professionals, or shown again
+    "hidden_from_carers", "shown_to_carers",  # hide_document: the same for the patient's carers
     "copy_pdf", "copy_archive", "copy_post",  # export: which copy was asked for
     "download_pdf", "download_archive",  # export: a copy the worker made, downloaded
     "by_sms", "by_email", "by_post",  # otp_sent, otp_channel_changed, identifier_sent: the way

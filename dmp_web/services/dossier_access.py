@@ -205,14 +205,19 @@ def deposit(ctx: Context, actor, dossier: Dossier, *, type_code: str, title: str
     return Deposit(decision, document)
 
 
-def set_hidden(ctx: Context, actor, dossier: Dossier, document: Document, hidden: bool) -> Decision:
-    """The patient hides a document from professionals («interdire»), or shows it again."""
+def set_hidden(ctx: Context, actor, dossier: Dossier, document: Document, hidden: bool,
+               from_carers: bool = False) -> Decision:
+    """The patient hides a document from professionals («interdire»), or shows it again; with
+    `from_carers`, from the carers they named (domain/carers.py) instead: the two are apart."""
     def change(unit, _dossier, current: Document, _decision) -> None:
-        current.hidden = hidden
+        if from_carers:
+            current.hidden_from_carers = hidden
+        else:
+            current.hidden = hidden
         unit.save_document(current)
 
-    return act(ctx, actor, "hide_document", dossier, document, change=change,
-               note="hidden" if hidden else "shown")
+    note = ("hidden_from_carers" if hidden else "shown_to_carers") if from_carers else ("hidden" if hidden else "shown")
+    return act(ctx, actor, "hide_document", dossier, document, change=change, note=note)
 
 
 def release(ctx: Context, actor, dossier: Dossier, document: Document) -> Decision:

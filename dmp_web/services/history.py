@@ -75,6 +75,8 @@ _DONE_AND_TRIED = {
 _HIDE_NOTES = {
     "hidden": "caché {doc} aux professionnels",
     "shown": "montré de nouveau {doc} aux professionnels",
+    "hidden_from_carers": "caché {doc} à vos aidants",
+    "shown_to_carers": "montré de nouveau {doc} à vos aidants",
 }
 
 # Which copy an "export" was (services/copies.py notes it).

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from .. import htmx
 
+from ..domain import carers
 from ..domain.documents import DOCUMENT_TYPES
 from ..services import dossier_access, management
 from ..forms.accounts import (
@@ -216,7 +217,8 @@ def documents():
     page = dossier_access.documents_page(shown, int(typed))
     if page is None:
         abort(404)
-    return render_template("pages/patient/documents.html", page=page, types=DOCUMENT_TYPES)
+    return render_template("pages/patient/documents.html", page=page, types=DOCUMENT_TYPES,
+                           has_carers=has_carers(dossier))
 
 
 @bp.route("/documents/ajouter", methods=["GET", "POST"])
@@ -237,20 +239,33 @@ def add_document():
     return render_template("pages/patient/add_document.html", form=form)
 
 
+HIDING_MESSAGES = {
+    (False, True): "Ce document est maintenant caché aux professionnels.",
+    (False, False): "Ce document est de nouveau visible pour les professionnels.",
+    (True, True): "Ce document est maintenant caché à vos aidants.",
+    (True, False): "Ce document est de nouveau visible pour vos aidants.",
+}
+
+
+def has_carers(dossier) -> bool:
+    """Whether the rows offer « Cacher à mes aidants »: a carer in force, to come, or invited."""
+    return bool(carers.counted(dossier, ctx().now()))
+
+
 @bp.post("/documents/<document_id>/acces")
 def document_access(document_id):
     """«Interdire» or allow again: a plain form; htmx swaps the row in place when it is there."""
     dossier = current_dossier()
     document = document_or_404(dossier, document_id)
     hide = request.form.get("hidden") == "1"
-    decision = dossier_access.set_hidden(ctx(), holder(), dossier, document, hide)
+    from_carers = request.form.get("from") == "carers"  # the row's second button (« Mes aidants »)
+    decision = dossier_access.set_hidden(ctx(), holder(), dossier, document, hide, from_carers=from_carers)
     if not decision.allowed:
         hidden_as_not_found("policy")
-    message = ("Ce document est maintenant caché aux professionnels." if hide
-               else "Ce document est de nouveau visible pour les professionnels.")
+    message = HIDING_MESSAGES[from_carers, hide]
     if htmx and not htmx.boosted:  # the row as stored now (the change was made on a fresh read)
         return render_template("pages/patient/_document_row.html", document=document_or_404(dossier, document_id),
-                               types=DOCUMENT_TYPES, message=message)
+                               types=DOCUMENT_TYPES, message=message, has_carers=has_carers(dossier))
     flash(message, "success")
     return redirect(url_for("patient.documents"))
 

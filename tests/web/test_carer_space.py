@@ -288,3 +288,41 @@ def test_an_identifier_message_that_does_not_go_leaves_the_acceptance_whole(app,
     page = client.get("/aidant/bienvenue").soup
     assert is_carer_id(page.find("strong", class_="code").get_text(strip=True))  # on the page, to note
     assert app.extensions["dmp.repos"].dossiers.get(DOSSIER).carer_grant(made.grant.id).accepted_at is not None
+
+
+def test_the_patient_hides_a_document_from_carers_apart_from_the_professionals(app, client, notifier):
+    from .patient_journey import log_in
+
+    made = _invite(app, purpose="read")
+    _accept_with_new_account(client, notifier, made.code)
+    assert client.get(f"/aidant/dmp/{DOSSIER}/documents/d0c0000000000001").status_code == 200
+    patient = app.test_client()
+    log_in(patient, notifier, DEMO_LOGIN["login_id"], DEMO_LOGIN["password"])
+    row = patient.get("/mon-dmp/documents").soup.find(id="doc-d0c0000000000001")
+    assert row.find("button", id="aidants-d0c0000000000001").get_text(" ", strip=True).startswith(
+        "Cacher à mes aidants")
+    token = patient.csrf_token("/mon-dmp/documents")
+    swapped = patient.post("/mon-dmp/documents/d0c0000000000001/acces", data={
+        "csrf_token": token, "from": "carers", "hidden": "1"}, headers={"HX-Request": "true"})
+    assert "Caché à vos aidants." in swapped.get_data(as_text=True)
+    stored = app.extensions["dmp.repos"].documents.get(DOSSIER, "d0c0000000000001")
+    assert stored.hidden_from_carers and not stored.hidden  # the professionals still read it
+    # the carer no longer sees it: not listed, not read, not downloaded
+    assert "Consultation du 12 octobre" not in client.get(f"/aidant/dmp/{DOSSIER}").soup.main.get_text()
+    assert client.get(f"/aidant/dmp/{DOSSIER}/documents/d0c0000000000001").status_code == 404
+    told = _history_text(app)
+    assert "Vous avez caché « Consultation du 12 octobre 2026 » à vos aidants le" in told
+    # and shown again, by a plain form (no JavaScript)
+    shown = patient.post("/mon-dmp/documents/d0c0000000000001/acces", data={
+        "csrf_token": token, "from": "carers", "hidden": "0"})
+    assert shown.headers["Location"] == "/mon-dmp/documents"
+    assert client.get(f"/aidant/dmp/{DOSSIER}/documents/d0c0000000000001").status_code == 200
+
+
+def test_without_carers_the_rows_offer_no_carers_button(app, client, notifier):
+    from .patient_journey import log_in
+
+    log_in(client, notifier, DEMO_LOGIN["login_id"], DEMO_LOGIN["password"])
+    page = client.get("/mon-dmp/documents").soup
+    assert page.find("button", id="aidants-d0c0000000000001") is None
+    assert "Cacher à mes aidants" not in page.get_text()
