@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 
+from ..formatting import date_fr
 from .dates import local_day
 from .documents import Category
 from .sharing import new_sharing_code
@@ -155,9 +156,9 @@ def expires_at(grant: CarerGrant) -> datetime:
 
 def in_words(grant: CarerGrant, today: date, now: datetime) -> str:
     """One line of « Mes aidants »: who, what for, and where the access stands."""
-    dates = f"à partir du {grant.starts_on.strftime('%d/%m/%Y')}"
+    dates = f"à partir du {date_fr(grant.starts_on)}"  # the site's way to write a date
     if grant.ends_on is not None:
-        dates += f", jusqu’au {grant.ends_on.strftime('%d/%m/%Y')}"
+        dates += f", jusqu’au {date_fr(grant.ends_on)}"
     if grant.ended_at is not None:
         state = "Cet accès est fini."
     elif grant.accepted_at is None:

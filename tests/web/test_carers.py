@@ -88,7 +88,8 @@ def test_mes_aidants_says_each_carer_in_plain_words():
     grant = rules.CarerGrant("g", "Paul Martin", "appointments_and_treatments", date(2026, 12, 1), date(2027, 2, 28),
                              now, "d")
     assert rules.in_words(grant, date(2026, 12, 1), now) == (
-        "Paul Martin : mes rendez-vous et mes traitements seulement. À partir du 01/12/2026, jusqu’au 28/02/2027. "
+        "Paul Martin : mes rendez-vous et mes traitements seulement. "
+        "À partir du 1er décembre 2026, jusqu’au 28 février 2027. "
         "L’invitation attend sa réponse.")
     grant.accepted_at = now
     assert rules.in_words(grant, date(2026, 12, 1), now).endswith("Cet accès est ouvert.")

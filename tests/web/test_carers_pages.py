@@ -185,7 +185,7 @@ def test_an_invitation_by_sms_is_asked_one_question_per_page_checked_then_sent_w
     assert client.get(INVITE).status_code == 200 and client.get(CHECK).headers["Location"] == INVITE  # answers gone
 
     listed = client.get(INDEX)
-    assert ("Paul Martin : voir et ajouter des documents. À partir du 23/11/2026, jusqu’au 28/02/2027. "
+    assert ("Paul Martin : voir et ajouter des documents. À partir du 23 novembre 2026, jusqu’au 28 février 2027. "
             "L’invitation attend sa réponse.") in text_of(listed)
     assert listed.soup.main.find("a", href=f"{INDEX}/{grant.id}/arreter").get_text(" ", strip=True) == \
         "Annuler l’invitation : Paul Martin"
@@ -213,7 +213,7 @@ def test_an_invitation_by_e_mail_sends_the_code_to_the_address_typed(client, not
     [grant] = grants(app)
     assert (grant.sent_by, grant.contact, grant.ends_on) == ("email", "anne.durand@example.org", None)
     assert grant.code_digest == rules.invitation_digest(code.replace(" ", ""), _context(app).otp_pepper)
-    assert "mes rendez-vous et mes traitements seulement. À partir du 23/11/2026." in text_of(client.get(INDEX))
+    assert "mes rendez-vous et mes traitements seulement. À partir du 23 novembre 2026." in text_of(client.get(INDEX))
     assert "Nous avons envoyé un e-mail à votre aidant. C’était le code d’invitation d’Anne Durand." in \
         history(client)
 
@@ -474,7 +474,7 @@ def test_a_dossier_written_before_the_way_and_the_contact_still_reads(client, no
     [grant] = grants(app)
     assert (grant.name, grant.sent_by, grant.contact) == ("Anne Durand", "", "")
     patient_log_in(client, notifier)
-    assert "Anne Durand : voir mes documents. À partir du 23/11/2026. L’invitation attend sa réponse." in \
+    assert "Anne Durand : voir mes documents. À partir du 23 novembre 2026. L’invitation attend sa réponse." in \
         text_of(client.get(INDEX))
     assert client.submit(f"{INDEX}/{grant.id}/arreter", {}).status_code == 302
     assert grants(app)[0].ended_at is not None
