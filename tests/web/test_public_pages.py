@@ -32,8 +32,11 @@ def test_home_explains_what_the_dmp_is_and_the_ways_in(client):
     assert [h.get_text(strip=True) for h in soup.main.find_all("h2")] == [
         "Créer mon DMP",
         "Me connecter",
+        "J’aide un proche",
         "Les guides faciles à lire",
     ]
+    carers = soup.find("h2", id="aidants").find_next("ul")
+    assert [a["href"] for a in carers.find_all("a")] == ["/aidant/accepter", "/aidant/connexion"]
 
 
 def test_every_page_without_parameters_is_in_the_site_map_or_a_journey_step(app):
