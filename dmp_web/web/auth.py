@@ -201,8 +201,10 @@ def patient_source():
     return logins.PatientAccounts(ctx())
 
 
-def code_page(session_key: str, purpose: str, start_again: str, template: str, on_success, source=patient_source):
-    """The one-time code step of a journey: check the code, or say why it failed."""
+def code_page(session_key: str, purpose: str, start_again: str, template: str, on_success, source=patient_source,
+              **shown):
+    """The one-time code step of a journey: check the code, or say why it failed. `shown`: what
+    a shared template needs besides (pages/auth/code_step.html: its action, resend, button)."""
     pending = session.get(session_key)
     if not pending:
         return redirect(url_for(start_again))
@@ -219,7 +221,7 @@ def code_page(session_key: str, purpose: str, start_again: str, template: str, o
             return on_success(pending)
         refuse("wrong_code")
         form.code.errors = [otp_message(check, tries_left)]
-    return render_template(template, form=form, pending=pending)
+    return render_template(template, form=form, pending=pending, **shown)
 
 
 @bp.route("/connexion/code", methods=["GET", "POST"])

@@ -28,6 +28,7 @@ CONTACT = "carer_contact"  # the contact typed, until the password page (sealed)
 PENDING = "pending_carer_account"  # the new account waiting for its code
 WELCOME = "carer_welcome"  # the identifier, shown once after the account opens
 KEPT = 3600  # seconds: the acceptance's steps are done in one sitting
+CODE_STEP = "pages/auth/code_step.html"
 
 
 def carer_source():
@@ -66,8 +67,8 @@ def login_code():
         start_session(CarerUser(ctx().repos.directory.actor(pending["dossier"])))
         return give_back_kept_form() or redirect(url_for("carer.home"))
 
-    return code_page("pending_carer_login", "login", "carer.login", "pages/carers/login_code.html", logged_in,
-                     source=carer_source)
+    return code_page("pending_carer_login", "login", "carer.login", CODE_STEP, logged_in, source=carer_source,
+                     action=url_for("carer.login_code"), resend=url_for("carer.resend_login_code"), button="Valider")
 
 
 @bp.post("/connexion/code/nouveau")
@@ -97,8 +98,9 @@ def forgotten_password_code():
         session[RESET] = {**pending, "verified": True}
         return redirect(url_for("carer.forgotten_password_new"))
 
-    return code_page(RESET, "reset", "carer.forgotten_password", "pages/carers/forgotten_password_code.html",
-                     verified, source=carer_source)
+    return code_page(RESET, "reset", "carer.forgotten_password", CODE_STEP, verified, source=carer_source,
+                     action=url_for("carer.forgotten_password_code"), resend=url_for("carer.resend_reset_code"),
+                     button="Valider")
 
 
 @bp.post("/mot-de-passe-oublie/code/nouveau")
@@ -121,7 +123,8 @@ def forgotten_password_new():
             session.pop(RESET, None)
             flash("Votre mot de passe est changé. Connectez-vous avec votre nouveau mot de passe.", "success")
             return redirect(url_for("carer.login"))
-    return render_template("pages/carers/forgotten_password_new.html", form=form)
+    return render_template("pages/auth/forgotten_password_new.html", form=form,
+                           action=url_for("carer.forgotten_password_new"))
 
 
 # -- accepting an invitation ------------------------------------------------------------------
@@ -228,8 +231,10 @@ def new_account_code():
         session[WELCOME] = login_id
         return redirect(url_for("carer.welcome"))
 
-    return code_page(PENDING, "login", "carer.new_password", "pages/carers/new_account_code.html", confirmed,
-                     source=lambda: logins.DirectoryAccounts(ctx(), ctx().repos.directory))
+    return code_page(PENDING, "login", "carer.new_password", CODE_STEP, confirmed,
+                     source=lambda: logins.DirectoryAccounts(ctx(), ctx().repos.directory),
+                     action=url_for("carer.new_account_code"), resend=url_for("carer.resend_new_account_code"),
+                     button="Créer mon compte", intro="Ce code montre que le portable ou l’e-mail est bien le vôtre.")
 
 
 @bp.post("/accepter/code/nouveau")
