@@ -8,7 +8,8 @@ can end a grant at once; it ends by itself at its end date, and an invitation af
 
 What a carer never does, whatever the purpose: manage the DMP (sharing, blocks, rights, the
 emergency choices, closing), change the patient's contacts or password, download the whole
-DMP, or see a document the patient hid from carers (`Document.hidden_from_carers`).
+DMP, or see a document the patient hid from carers (`Document.hidden_from_carers`), nor one a
+professional kept from a minor's representatives (`Document.hidden_from_representatives`).
 EU health data space regulation, art. 4: such an access may be limited to a purpose and a period.
 """
 from __future__ import annotations
