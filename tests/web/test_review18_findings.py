@@ -6,7 +6,8 @@ from __future__ import annotations
 from dmp_web.domain.representatives import FIRST_SLOT
 from dmp_web.services import carers
 
-from .test_carer_space import _accept_with_new_account, _context
+from ..conftest import CheckedClient, make_app
+from .test_carer_space import PASSWORD, _accept_with_new_account, _context, _invite
 from .test_desk_creation import LUCAS, dossier_of, main_text, other_client
 from .test_representatives import lucas_with_his_mother
 from .test_review17_findings import HIDDEN, deposit_hidden, doctor_of_lucas
@@ -33,3 +34,23 @@ def test_a_carer_invited_on_a_minor_s_dmp_does_not_read_what_is_hidden_from_the_
     assert HIDDEN not in listed
     assert carer.get(f"/aidant/dmp/{dossier.id}/documents/{hidden.id}").status_code == 404
     assert carer.get(f"/aidant/dmp/{dossier.id}/documents/{hidden.id}/fichier").status_code == 404
+
+
+# -- finding 2: one invitation's code sends codes to a stranger's mobile without end --------------
+
+def test_one_invitation_code_cannot_flood_one_mobile_with_new_accounts_codes(tmp_path):
+    limited = make_app(tmp_path, RATELIMIT_ENABLED=True)
+    limited.test_client_class = CheckedClient
+    made = _invite(limited)
+    notifier = limited.extensions["dmp.notifier"]
+    victim = "0612131415"
+    statuses = []
+    for n in range(12):  # from as many addresses: the address's own limit never stops it
+        client = limited.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"203.0.113.{n}"
+        client.submit("/aidant/accepter", {"code": made.code})
+        client.submit("/aidant/accepter/contact", {"mobile": victim, "email": ""})
+        statuses.append(client.submit("/aidant/accepter/mot-de-passe", {
+            "new_password": PASSWORD, "new_password_confirm": PASSWORD}).status_code)
+    assert 429 not in statuses[:5] and statuses[5:] == [429] * 7
+    assert len([m for m in notifier.outbox if m.to == victim]) == 5
