@@ -99,8 +99,15 @@ class CarerRefusal(Exception):
 
 
 def counted(dossier, now: datetime) -> list[CarerGrant]:
-    """The carers that count against MAX_CARERS: in force or to come, and invitations still open."""
-    return [g for g in dossier.carers if g.ended_at is None and (g.accepted_at is not None or g.invitation_open(now))]
+    """The carers that count against MAX_CARERS: in force or to come, and invitations still open
+    (an access past its end date is over: its place is free)."""
+    return [g for g in dossier.carers if g.invitation_open(now) or _not_over(g, local_day(now))]
+
+
+def _not_over(grant: CarerGrant, today: date) -> bool:
+    """Accepted, not ended by the patient, and its end date not passed: in force or to come."""
+    return (grant.accepted_at is not None and grant.ended_at is None
+            and (grant.ends_on is None or today <= grant.ends_on))
 
 
 def dates_problem(starts_on: date, ends_on: date | None, today: date) -> str:
@@ -202,8 +209,7 @@ def accept(dossier, grant_id: str, carer_id: str, now: datetime) -> CarerGrant:
     if grant is None or not grant.invitation_open(now):
         raise CarerRefusal("invitation_closed")
     today = local_day(now)
-    if any(g.carer_id == carer_id and g.ended_at is None and (g.ends_on is None or today <= g.ends_on)
-           for g in dossier.carers):
+    if any(g.carer_id == carer_id and _not_over(g, today) for g in dossier.carers):
         raise CarerRefusal("already_carer")
     grant.accepted_at = now
     grant.carer_id = carer_id
