@@ -4,9 +4,10 @@ report); it fails on the feature as merged, before its fix."""
 from __future__ import annotations
 
 from dmp_web.domain.representatives import FIRST_SLOT
-from dmp_web.services import carers
+from dmp_web.services import carers, history
 
 from ..conftest import CheckedClient, make_app
+from .test_coming_of_age import UNTIL_18
 from .test_carer_space import PASSWORD, _accept_with_new_account, _context, _invite
 from .test_desk_creation import LUCAS, dossier_of, main_text, other_client
 from .test_representatives import lucas_with_his_mother
@@ -54,3 +55,36 @@ def test_one_invitation_code_cannot_flood_one_mobile_with_new_accounts_codes(tmp
             "new_password": PASSWORD, "new_password_confirm": PASSWORD}).status_code)
     assert 429 not in statuses[:5] and statuses[5:] == [429] * 7
     assert len([m for m in notifier.outbox if m.to == victim]) == 5
+
+
+# -- finding 4: at 18, a representative's access ends, but not the carer they made of themselves ---
+
+def carer_log_in(client, notifier, login_id):
+    client.get("/aidant")  # an idle session ends at its first request
+    client.submit("/aidant/connexion", {"login_id": login_id, "password": PASSWORD})
+    assert client.submit("/aidant/connexion/code", {"code": notifier.last_otp()}).status_code == 302
+
+
+def test_at_18_the_carers_the_representatives_invited_lose_their_access_too(client, notifier, app, clock):
+    lucas_with_his_mother(client, notifier, app)
+    dossier = dossier_of(app, LUCAS)
+    context = _context(app)
+    made = carers.invite(context, dossier.acting_in(FIRST_SLOT), dossier, name="Sophie MOREAU", purpose="read",
+                         starts_on=context.now().date(), ends_on=None)
+    carer = other_client(app)
+    login_id = _accept_with_new_account(carer, notifier, made.code)
+    assert carer.get(f"/aidant/dmp/{dossier.id}").status_code == 200
+    clock.advance(days=UNTIL_18)
+    context = _context(app)  # the day before the batch: the mother still acts, and invites once more
+    waiting = carers.invite(context, dossier.acting_in(FIRST_SLOT), dossier_of(app, LUCAS), name="Marc MOREAU",
+                            purpose="read", starts_on=context.now().date(), ends_on=None, sent_by="letter")
+    assert waiting.decision.allowed
+    assert "1 DMP changé(s)." in app.test_cli_runner().invoke(args=["end-representatives"]).output
+    carer_log_in(carer, notifier, login_id)
+    assert carer.get(f"/aidant/dmp/{dossier.id}").status_code == 403  # « L’accès de cet aidant est fini »
+    assert all(g.ended_at is not None for g in dossier_of(app, LUCAS).carers)
+    late = other_client(app)  # nor can the invitation still waiting be accepted
+    assert "Ce code ne marche pas" in main_text(late.submit("/aidant/accepter", {"code": waiting.code}))
+    told = [history.describe(e, titles={}, professionals={}).text for e in
+            app.extensions["dmp.repos"].journal.entries(dossier.id) if e.action == "carers_ended_at_18"]
+    assert len(told) == 1 and told[0].startswith("Vous avez eu 18 ans. Vos aidants ne voient plus votre DMP")
