@@ -7,7 +7,9 @@ from dmp_web.domain.representatives import FIRST_SLOT
 from dmp_web.services import carers, history
 
 from ..conftest import CheckedClient, make_app
+from .pro_journey import journal
 from .test_coming_of_age import UNTIL_18
+from .test_helped_visit import BANNER, banner, helpers_of, patient_log_in, start
 from .test_carer_space import PASSWORD, _accept_with_new_account, _context, _invite
 from .test_desk_creation import LUCAS, dossier_of, main_text, other_client
 from .test_representatives import lucas_with_his_mother
@@ -88,3 +90,18 @@ def test_at_18_the_carers_the_representatives_invited_lose_their_access_too(clie
     told = [history.describe(e, titles={}, professionals={}).text for e in
             app.extensions["dmp.repos"].journal.entries(dossier.id) if e.action == "carers_ended_at_18"]
     assert len(told) == 1 and told[0].startswith("Vous avez eu 18 ans. Vos aidants ne voient plus votre DMP")
+
+
+# -- finding 5: logging in as someone else in the same browser leaves the helped visit running ----
+
+def test_a_login_on_another_space_ends_the_patient_s_helped_visit_and_journals_it(client, notifier, app):
+    made = _invite(app, purpose="read")
+    login_id = _accept_with_new_account(other_client(app), notifier, made.code)
+    patient_log_in(client, notifier)
+    start(client)
+    assert banner(client).startswith(BANNER)
+    before = len(journal(app))
+    carer_log_in(client, notifier, login_id)  # the patient did not log out: the helper logs in as a carer
+    assert client.get("/aidant").soup.find(id="aide-en-cours") is None
+    after = [action for action, _helper in helpers_of(app, before)]
+    assert "helped_visit_ended" in after and "logout" in after
