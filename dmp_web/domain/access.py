@@ -402,6 +402,10 @@ def _carer(actor: Carer, action, dossier, document, verdict, now: datetime) -> D
         return verdict.refuse("pending_explanation")
     if document.hidden_from_carers:
         return verdict.refuse("hidden_from_carers")
+    if document.hidden_from_representatives:
+        # a minor's representative may invite a carer, even themselves with a second account:
+        # what a professional kept from the representatives is kept from every carer too
+        return verdict.refuse("hidden_from_representatives")
     doc_type = DOCUMENT_TYPES.get(document.type_code)
     if doc_type is None or doc_type.category not in grant.rule.categories:
         return verdict.refuse("carer_purpose")

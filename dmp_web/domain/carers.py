@@ -8,7 +8,8 @@ can end a grant at once; it ends by itself at its end date, and an invitation af
 
 What a carer never does, whatever the purpose: manage the DMP (sharing, blocks, rights, the
 emergency choices, closing), change the patient's contacts or password, download the whole
-DMP, or see a document the patient hid from carers (`Document.hidden_from_carers`).
+DMP, or see a document the patient hid from carers (`Document.hidden_from_carers`), nor one a
+professional kept from a minor's representatives (`Document.hidden_from_representatives`).
 EU health data space regulation, art. 4: such an access may be limited to a purpose and a period.
 """
 from __future__ import annotations
@@ -99,8 +100,15 @@ class CarerRefusal(Exception):
 
 
 def counted(dossier, now: datetime) -> list[CarerGrant]:
-    """The carers that count against MAX_CARERS: in force or to come, and invitations still open."""
-    return [g for g in dossier.carers if g.ended_at is None and (g.accepted_at is not None or g.invitation_open(now))]
+    """The carers that count against MAX_CARERS: in force or to come, and invitations still open
+    (an access past its end date is over: its place is free)."""
+    return [g for g in dossier.carers if g.invitation_open(now) or _not_over(g, local_day(now))]
+
+
+def _not_over(grant: CarerGrant, today: date) -> bool:
+    """Accepted, not ended by the patient, and its end date not passed: in force or to come."""
+    return (grant.accepted_at is not None and grant.ended_at is None
+            and (grant.ends_on is None or today <= grant.ends_on))
 
 
 def dates_problem(starts_on: date, ends_on: date | None, today: date) -> str:
@@ -202,8 +210,7 @@ def accept(dossier, grant_id: str, carer_id: str, now: datetime) -> CarerGrant:
     if grant is None or not grant.invitation_open(now):
         raise CarerRefusal("invitation_closed")
     today = local_day(now)
-    if any(g.carer_id == carer_id and g.ended_at is None and (g.ends_on is None or today <= g.ends_on)
-           for g in dossier.carers):
+    if any(g.carer_id == carer_id and _not_over(g, today) for g in dossier.carers):
         raise CarerRefusal("already_carer")
     grant.accepted_at = now
     grant.carer_id = carer_id

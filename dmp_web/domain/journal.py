@@ -85,6 +85,7 @@ ACTIONS = {
     # and at 18 their access ended and the young adult sent a letter of their own
     "desk_representative_added",
     "representatives_ended",
+    "carers_ended_at_18",  # and the carers they had invited: their access ended with theirs
     # every notice to the patient (services/notices.py tell_holder), and the monthly history letter
     "document_notice",
     "report_notice",

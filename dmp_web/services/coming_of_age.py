@@ -5,7 +5,8 @@ access ends (each one's account is closed and its sessions end), each is told on
 account, and the young adult gets an account of their own in the dossier's first slot, with a
 new identifier and initial password, posted in a credential letter (the mail-room queue, sealed
 like every letter). What the representatives never saw (`hidden_from_representatives`) the young
-adult now reads: the policy reads the holder's rules once no representative acts.
+adult now reads: the policy reads the holder's rules once no representative acts. The carers
+the representatives invited lose their access with them; the young adult may invite them again.
 
 Run daily, like the other batch commands. A DMP is changed in its own unit of work, decided on
 its state there: a second run, or two servers at once, end nothing twice and post one letter.
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from .. import pdf
 from ..domain.accounts import Account, session_owner
+from ..domain import carers
 from ..domain.credentials import hash_secret, new_initial_password, new_login_id
 from ..domain.dates import local_day
 from ..domain.details import noted
@@ -82,9 +84,17 @@ def _come_of_age(ctx: Context, dossier_id: str, person) -> ComeOfAge | None:
             email=person.email, otp_channel="email"))
         unit.journal(at=now, actor=ASSURANCE_MALADIE, action="representatives_ended", allowed=True,
                      detail=noted("by_post"))
+        # the carers they invited (domain/carers.py) acted under their choices: theirs end too
+        stopped = [carers.end(dossier, grant.id, now) for grant in carers.counted(dossier, now)]
+        if stopped:
+            unit.save_dossier(dossier)
+            unit.journal(at=now, actor=ASSURANCE_MALADIE, action="carers_ended_at_18", allowed=True)
         # before the commit: cut short here, the old identifiers open nothing, and the next run ends the rest
         _retire_logins(ctx, [a for a in before.values() if a is not None and a.login_id != mine.login_id])
         unit.commit()
+    for grant in stopped:
+        if grant.accepted_at is None:  # an invitation still waiting: its code finds nothing now
+            ctx.repos.sharing_codes.forget(grant.code_digest)
     for representative in ending:
         notices.tell_holder(ctx, dossier, texts.representative_ended_notice(person.full_name),
                             account=_as_theirs(before[representative.slot], representative.slot),

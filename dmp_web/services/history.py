@@ -176,6 +176,9 @@ _OWN_SENTENCES = {
     # services/coming_of_age.py: at 18, the parents' or guardian's access ended, a letter to you
     "representatives_ended": ("Vous avez eu 18 ans. Vos représentants légaux n’ont plus accès à votre DMP "
                               "depuis {when}. Une lettre vous donne votre identifiant."),
+    "carers_ended_at_18": ("Vous avez eu 18 ans. Vos aidants ne voient plus votre DMP depuis {when}. "
+                           "Vos représentants légaux les avaient invités. Vous pouvez inviter vos aidants "
+                           "dans « Mes aidants »."),
     # « Je ne connais pas cette personne » (services/reports.py): {name} is the reported professional,
     # {actor} the desk agent who handled the report
     "professional_reported": "Vous avez signalé {name} {when}. Vous ne connaissez pas cette personne.",

@@ -160,6 +160,8 @@ def give_back_kept_form():
 
 
 def start_session(user) -> None:
+    if current_user.is_authenticated:  # someone else logs in on this browser: the one before logs out
+        current_user.record_logout()  # (a patient's helped visit ends, journaled, before the session goes)
     session.clear()  # a fresh session at login: nothing from before carries over
     rotate(session)  # and a new id: one known before the login opens nothing after it
     login_user(user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from ..domain.carers import CarerRefusal
@@ -189,6 +189,14 @@ def new_contact():
                        "email": (form.email.data or "").strip()})
         return redirect(url_for("carer.new_password"))
     return render_template("pages/carers/contact.html", form=form)
+
+
+@bp.before_request
+def count_the_new_account_by_its_contact():
+    """The new account's limit by target (web/limits.py) counts the contact its code goes to."""
+    if request.endpoint == "carer.new_password" and request.method == "POST":
+        contact = unseal(CONTACT, KEPT) or {}
+        g.limit_target = contact.get("mobile") if contact.get("channel") == "sms" else contact.get("email", "")
 
 
 @bp.route("/accepter/mot-de-passe", methods=["GET", "POST"])

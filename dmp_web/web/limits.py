@@ -56,6 +56,9 @@ PER_TARGET = {
     "pro.login": ("login_id", "10 per 10 minutes", True),
     "carer.login": ("login_id", "10 per 10 minutes", True),
     "carer.forgotten_password": ("login_id", "5 per hour; 10 per day", False),
+    # a new carer's account sends its first code to the contact typed a page before (sealed): one
+    # invitation's code, never used up before the end, must not make it a sender to one stranger
+    "carer.new_password": (None, "5 per hour; 10 per day", False),
 }
 
 
