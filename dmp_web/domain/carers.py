@@ -24,9 +24,13 @@ from enum import Enum
 from ..formatting import date_fr
 from .dates import local_day
 from .documents import Category
-from .sharing import new_sharing_code
+from .credentials import CODE_ALPHABET, normalize_code
 
 MAX_CARERS = 3  # invitations waiting included
+# The code alone opens an invitation (no birth date with it, as a sharing code has): 12 of the 31
+# letters that read like no other, about 8 × 10^17 codes, so that even millions of open invitations
+# and a network of addresses at the rate limits find none by guessing. Printed in groups of 4.
+INVITATION_CODE_LENGTH = 12
 INVITATION_VALIDITY = timedelta(days=30)
 # How the invitation's code goes to the carer: a message we send, or a letter the patient prints
 # (for a carer without e-mail). "" in the grants made before the patient chose, and for callers
@@ -120,6 +124,18 @@ def dates_problem(starts_on: date, ends_on: date | None, today: date) -> str:
     return ""
 
 
+def new_invitation_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(INVITATION_CODE_LENGTH))
+
+
+def invitation_code(typed: str) -> str | None:
+    """The code as typed (spaces, dashes and case do not matter), or None if it cannot be one."""
+    code = normalize_code(typed)
+    if len(code) != INVITATION_CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        return None
+    return code
+
+
 def invitation_digest(code: str, pepper: bytes) -> str:
     """An invitation's code is kept and looked up as a digest, apart from the sharing codes' ones."""
     if not isinstance(pepper, bytes) or len(pepper) < 32:
@@ -142,7 +158,7 @@ def invite(dossier, *, name: str, purpose: str, starts_on: date, ends_on: date |
         raise CarerRefusal("contact")
     if len(counted(dossier, now)) >= MAX_CARERS:
         raise CarerRefusal("too_many")
-    code = new_sharing_code()  # the same letters: nothing that reads like another
+    code = new_invitation_code()
     grant = CarerGrant(secrets.token_hex(8), name.strip(), purpose, starts_on, ends_on, now,
                        invitation_digest(code, pepper), sent_by=sent_by, contact=contact.strip())
     dossier.carers.append(grant)

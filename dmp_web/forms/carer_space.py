@@ -15,7 +15,7 @@ CARER_ID_HINT = "Il commence par « ai », puis il a 8 chiffres. Par exemple : a
 class InvitationCodeForm(Form):
     code = StringField(
         "Code de l’invitation",
-        description="Il a 8 lettres et chiffres. Il est sur le message ou sur la lettre d’invitation.",
+        description="Il a 12 lettres et chiffres. Il est sur le message ou sur la lettre d’invitation.",
         validators=[DataRequired("Écrivez le code de l’invitation")],
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
     )

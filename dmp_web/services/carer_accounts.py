@@ -20,7 +20,6 @@ from ..domain.actors import Carer, CarerPerson
 from ..domain.carers import CarerGrant, CarerRefusal
 from ..domain.dates import local_day
 from ..domain.dossier import Dossier
-from ..domain.sharing import well_formed
 from ..notify import DeliveryFailed, Email, Sms
 from . import login, notices
 from .context import Context
@@ -58,7 +57,7 @@ class Invitation:
 def find_invitation(ctx: Context, typed: str) -> Invitation | None:
     """The open invitation this code is for; None for a code that opens nothing (mistyped, used,
     cancelled, over 30 days old): the same answer for each, so a guess learns nothing."""
-    code = well_formed(typed or "")
+    code = carers.invitation_code(typed or "")
     if code is None:
         return None
     digest = carers.invitation_digest(code, ctx.otp_pepper)

@@ -60,7 +60,7 @@ def test_a_carer_accepts_acts_within_the_purpose_and_is_refused_outside_it(walke
     app = w.server.app
     by_email = _invite(app, DOSSIER, "appointments_and_treatments", "email", "paul@example.org")
     w.go("/aidant/accepter", "accepter une invitation")
-    w.submit({"code": "ZZZZ2222"}, "accepter : code faux")
+    w.submit({"code": "ZZZZ 2222 ZZZZ"}, "accepter : code faux")
     assert w.title().startswith("Erreur : ")
     w.submit({"code": _code_in_email(w)}, "l’invitation")
     w.follow("Créer mon compte d’aidant", "votre portable ou votre e-mail")

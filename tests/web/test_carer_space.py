@@ -72,7 +72,7 @@ def test_a_carer_accepts_with_the_code_and_acts_within_the_purpose(app, client, 
     made = _invite(app)
 
     # a wrong code says so in French, and opens nothing
-    wrong = client.submit("/aidant/accepter", {"code": "ZZZZ2222"})
+    wrong = client.submit("/aidant/accepter", {"code": "ZZZZ 2222 ZZZZ"})
     assert "Ce code ne marche pas" in field_error(wrong.soup, "code")
     # the invitation says who invites and what for, before any account is made
     client.submit("/aidant/accepter", {"code": made.code.lower()})  # the case does not matter

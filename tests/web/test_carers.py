@@ -30,7 +30,7 @@ def test_a_patient_invites_up_to_3_carers_and_ends_one_at_once(app, clock):
     dossier = repos.dossiers.get(DOSSIER)
     made = carers.invite(context, holder, dossier, name="Paul Martin", purpose="appointments_and_treatments",
                          starts_on=today, ends_on=today + timedelta(days=90))
-    assert made.decision.allowed and len(made.code) == 8
+    assert made.decision.allowed and len(made.code) == 12
     saved = repos.dossiers.get(DOSSIER).carer_grant(made.grant.id)
     assert saved.name == "Paul Martin" and saved.accepted_at is None and made.code not in repr(saved)
     assert saved.code_digest == rules.invitation_digest(made.code, context.otp_pepper)

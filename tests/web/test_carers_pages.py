@@ -36,7 +36,7 @@ INVITE = "/mon-dmp/gestion/aidants/inviter"
 CHECK = "/mon-dmp/gestion/aidants/inviter/verifier"
 INVITED = "/mon-dmp/gestion/aidants/invitation"
 LETTER = "/mon-dmp/gestion/aidants/invitation/lettre.pdf"
-CODE = re.compile(r"\b([A-HJ-NP-Z2-9]{4} [A-HJ-NP-Z2-9]{4})\b")
+CODE = re.compile(r"\b([A-HJ-NP-Z2-9]{4} [A-HJ-NP-Z2-9]{4} [A-HJ-NP-Z2-9]{4})\b")
 # 9:00 UTC on the fake clock is 10:00 in Paris; an invitation works 30 days
 UNTIL = "23 décembre 2026 à 10 h 00"
 
