@@ -338,6 +338,21 @@ MUTATIONS: tuple[Mutation, ...] = (
       '    if decision.reason_code == "not_a_carer":\n        hidden_as_not_found("policy")',
       '    if decision.reason_code == "no such reason":\n        hidden_as_not_found("policy")',
       "a carer learns that a DMP they do not help with exists"),
+    M("test_carers_pages", "dmp_web/services/carers.py",
+      "            ctx.notifier.sms.send(Sms(to=grant.contact, body=invitation_sms(ctx, dossier, grant, code)))",
+      "            pass",
+      "the invitation by SMS never reaches the carer"),
+    M("test_helped_visit", "dmp_web/domain/helped_visit.py",
+      "        return self.started_at <= now < self.ends_at", "        return self.started_at <= now",
+      "a helped visit never ends after its 2 hours"),
+    M("test_helped_visit", "dmp_web/services/dossier_access.py",
+      "            helper=ctx.helper if isinstance(actor, Holder | LegalRepresentative) else None)",
+      "            helper=None)",
+      "a document read during a helped visit does not name the helper"),
+    M("test_review18_findings", ACCESS,
+      "    if document.hidden_from_representatives:\n        # a minor's",
+      "    if False:\n        # a minor's",
+      "a parent invited as a carer reads what the doctor hid from the parents"),
 )
 
 
