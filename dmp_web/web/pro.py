@@ -13,7 +13,7 @@ from ..domain.documents import DOCUMENT_TYPES, Category
 from ..domain.habilitations import BREAK_GLASS_PROFESSIONS, allows, may_break_glass, professions_in_words
 from ..forms.accounts import NewPasswordForm
 from ..forms.pro import CareTeamConsentForm, DepositForm, EmergencyForm, PatientSearchForm, ProLoginForm
-from ..services import dossier_access, enrolment, notices, reports, wishes
+from ..services import dossier_access, enrolment, notices, recent_patients, reports, wishes
 from ..services import login as logins
 from .auth import DirectoryUser, code_page, give_back_kept_form, pending_login, resend, start_session
 from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
@@ -109,6 +109,7 @@ def home():
         is_professional=isinstance(actor, Professional),
         is_desk_agent=isinstance(actor, DeskAgent),
         open_reports=reports.open_count(ctx(), actor) if isinstance(actor, DeskAgent) else 0,
+        recent=recent_patients.recent(ctx(), actor),
     )
 
 
@@ -139,6 +140,8 @@ def decided(action: str, dossier_id: str, document_id: str | None = None):
     if not decision.allowed:
         abort(refused(decision))
     notices.dossier_opened(ctx(), actor, dossier)  # the patient who asked it is told (1 message an hour)
+    if action == "read_dossier":
+        recent_patients.opened(ctx(), actor, dossier)  # « Mes patients récents »
     return actor, dossier, document
 
 

@@ -3,7 +3,7 @@ author, care date and date added, newest first; a filter by category; the médec
 which documents the patient hid. Through the real routes, without JavaScript; both stores."""
 from __future__ import annotations
 
-from dmp_web.services import dossier_access
+from dmp_web.services import dossier_access, management
 from dmp_web.services.holder import patient_actor
 from dmp_web.web.deps import ctx
 
@@ -62,3 +62,32 @@ def test_the_attending_doctor_sees_which_documents_the_patient_hid(client, notif
     assert "Caché par le patient aux autres professionnels." in prescription
     consultation = dict(rows["Comptes rendus"])["Consultation du 12 octobre 2026"]
     assert "Caché" not in consultation
+
+
+def test_my_recent_patients_are_the_dmp_i_opened_in_the_last_30_days(client, notifier, app, clock):
+    from .test_professionals import PETIT
+
+    pro_log_in(client, notifier, DURAND)
+    assert "Vous n’avez ouvert aucun DMP depuis 30 jours." in client.get("/pro").soup.main.get_text()
+    client.get(f"/pro/dmp/{DOSSIER}")
+    home = client.get("/pro").soup
+    link = home.find("h2", id="recents").find_next("ul").find("a")
+    assert (link.get_text(strip=True), link["href"]) == ("DMP de Fatima ROCHE", f"/pro/dmp/{DOSSIER}")
+    assert "Née le 21 mai 1975." in home.main.get_text(" ")
+    # another professional's list is their own
+    other = app.test_client()
+    pro_log_in(other, notifier, PETIT)
+    assert "Vous n’avez ouvert aucun DMP depuis 30 jours." in other.get("/pro").soup.main.get_text()
+    # a patient who blocks the doctor since is not listed (the list opens nothing)
+    with app.test_request_context():
+        context = ctx()
+        other.get(f"/pro/dmp/{DOSSIER}")
+        assert "DMP de Fatima ROCHE" in other.get("/pro").soup.main.get_text()
+        dossier = context.repos.dossiers.get(DOSSIER)
+        assert management.block(context, patient_actor(context, DOSSIER), dossier, PETIT).allowed
+    assert "DMP de Fatima ROCHE" not in other.get("/pro").soup.main.get_text()
+    # 31 days later, gone
+    clock.advance(days=31)
+    client.get("/pro")  # the idle session ends: log in again
+    pro_log_in(client, notifier, DURAND)
+    assert "Vous n’avez ouvert aucun DMP depuis 30 jours." in client.get("/pro").soup.main.get_text()
