@@ -35,12 +35,20 @@ CATEGORY_LABELS = {
 }
 
 
+LOINC_SYSTEM = "http://loinc.org"  # the code system of `DocumentType.loinc`, as FHIR names it
+
+
 @dataclass(frozen=True)
 class DocumentType:
     code: str
     label: str
     loinc: str
     category: Category
+
+    @property
+    def coding(self) -> tuple[str, str]:
+        """The type as exchanges code it (the FHIR export): its code system and its code."""
+        return LOINC_SYSTEM, self.loinc
 
 
 # The synthèse médicale takes LOINC 60591-5 "Patient summary Document" (the code of the
