@@ -282,8 +282,8 @@ def _item(name: str, content_type: str, data: bytes, **more) -> dict:
 
 
 ARCHIVE_IN_MEMORY = 8 * 1024 * 1024
-BUNDLE_DESCRIPTION = ("Toutes vos données pour un autre logiciel de santé, au format FHIR. "
-                      "FHIR est une façon commune d’écrire les données de santé.")
+BUNDLE_DESCRIPTION = ("Toutes vos données pour un autre logiciel de santé, écrites en FHIR. "
+                      "FHIR est une façon commune d’écrire les données de santé pour les logiciels.")
 
 
 def build_archive(ctx: Context, actor, dossier: Dossier) -> IO[bytes]:

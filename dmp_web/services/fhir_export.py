@@ -455,7 +455,7 @@ def _agent(entry: JournalEntry, patient: dict) -> dict:
     if kind == ActorKind.HOLDER.value:
         who = patient
     elif kind == ActorKind.PROFESSIONAL.value:
-        who = _professional(entry.actor_id, entry.actor_name)
+        who = _professional(entry.actor_id, author_words(kind, entry.actor_name, short=True))
     else:  # only a professional's number is public: the others by their name alone
         who = {"display": entry.actor_name or "DMP"}
     try:

@@ -217,7 +217,8 @@ def test_each_history_line_is_an_audit_event_told_in_the_history_s_own_sentence(
     by_text = {narrative(event): event for event in events}
     refused = next(e for t, e in by_text.items() if t.startswith("Claire Petit (pharmacien") and "refusé" in t)
     assert refused["outcome"] == "4"
-    assert refused["agent"][0]["who"]["identifier"] == {"system": IDNPS, "value": f"8{PETIT}"}
+    assert refused["agent"][0]["who"] == {"identifier": {"system": IDNPS, "value": f"8{PETIT}"},
+                                          "display": "Claire Petit"}
     read = next(e for t, e in by_text.items() if t.startswith("Paul Martin, votre aidant, a lu"))
     assert read["outcome"] == "0" and read["agent"][0]["who"] == {"display": "Paul Martin"}
     documents = {r["masterIdentifier"]["value"]: e["fullUrl"] for e in bundle["entry"]
