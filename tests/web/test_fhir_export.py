@@ -20,8 +20,10 @@ from fhir.resources.R4B.bundle import Bundle
 from dmp_web.demo import DEMO_REIMBURSEMENTS
 from dmp_web.domain.actors import Carer, Holder
 from dmp_web.domain.dates import local_day
+from dmp_web.domain.details import read_detail
 from dmp_web.domain.documents import DOCUMENT_TYPES
 from dmp_web.domain.reimbursements import euros
+from dmp_web.domain.representatives import Representative
 from dmp_web.services import carers, dossier_access, history, management, wishes
 from dmp_web.services.fhir_export import BUNDLE_NAME
 from dmp_web.web.deps import ctx
@@ -251,3 +253,34 @@ def test_the_reimbursements_are_in_the_bundle_and_in_the_pdf_copy(client, notifi
             assert told.replace("\xa0", " ") in part, told
         assert part.index("Échographie du cœur") < part.index("Vaccin contre la grippe")  # newest first
         assert "Mes remboursements, page" in copy  # in the contents
+
+
+def test_a_minor_s_representative_gets_no_trace_of_a_document_kept_from_them(client, notifier, app):
+    """The demo account as a minor's mother's (the first slot): the cardiology report is kept from
+    the representatives, and a doctor read it; their Bundle neither holds it nor tells that reading."""
+    repos = app.extensions["dmp.repos"]
+    dossier = repos.dossiers.get(DOSSIER)
+    dossier.representatives = [Representative("r1", "Sophie Moreau", "mother")]
+    repos.dossiers.save(dossier)
+    kept = repos.documents.get(DOSSIER, "d0c0000000000004")
+    kept.hidden_from_representatives = True
+    repos.documents.save(kept)
+    with app.test_request_context():
+        context = ctx()
+    doctor = repos.directory.professional(LEFEVRE)
+    assert dossier_access.act(context, doctor, "read_document", repos.dossiers.get(DOSSIER), kept).allowed
+    patient_log_in(client, notifier)
+    client.submit("/mon-dmp/copie", {}, action="/mon-dmp/copie/archive")
+    told = repos.journal.count(DOSSIER)
+    run_jobs(app)
+    data = read_zip(client.get(ZIP_URL).data)[BUNDLE_NAME]
+    bundle = json.loads(data)
+    assert kept.id.encode() not in data and kept.title.encode() not in data
+    assert {r["masterIdentifier"]["value"] for r in resources(bundle, "DocumentReference")} == {
+        "d0c0000000000001", "d0c0000000000002", "d0c0000000000003"}
+    about_it = [e for e in repos.journal.entries(DOSSIER)[:told] if read_detail(e.detail).document_id == kept.id]
+    assert len(about_it) == 1  # the doctor's reading, which their history does not show
+    assert len(resources(bundle, "AuditEvent")) == told - 1
+    assert not any("Lefèvre a lu" in narrative(e) for e in resources(bundle, "AuditEvent"))
+    [mother] = [p for p in resources(bundle, "RelatedPerson") if p["name"] == [{"text": "Sophie Moreau"}]]
+    assert mother["active"] is True and {"text": "mère"} in mother["relationship"]
