@@ -31,9 +31,10 @@ from __future__ import annotations
 import base64
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, UTC
 from decimal import Decimal
 from html import escape
+from urllib.parse import quote
 from typing import TYPE_CHECKING
 from collections.abc import Mapping
 
@@ -162,7 +163,8 @@ class _Builder:
 
 
 def _instant(moment: datetime) -> str:
-    return moment.isoformat()
+    """FHIR's instant has its offset: a moment kept without one (older records) was UTC."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 
 def _narrative(*sentences: str) -> dict:
@@ -239,7 +241,7 @@ def _document(item, archived: ArchivedFile | None, patient: dict) -> dict:
     contents = []
     if archived is not None:
         contents.append({"attachment": {
-            "contentType": item.file.content_type, "url": archived.name, "size": archived.size,
+            "contentType": item.file.content_type, "url": quote(archived.name), "size": archived.size,
             "hash": base64.b64encode(archived.sha1).decode("ascii"), "title": item.file.name,
             "creation": _instant(document.created_at)}})
     if item.text_lines:

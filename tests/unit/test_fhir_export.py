@@ -204,3 +204,12 @@ def test_each_reimbursement_is_an_explanation_of_benefit_with_what_was_paid_and_
     assert [(t["category"]["coding"][0]["code"], t["amount"]) for t in claim["total"]] == [
         ("submitted", {"value": 1580.0, "currency": "EUR"}), ("benefit", {"value": 1264.0, "currency": "EUR"})]
     assert claim["identifier"][0]["value"] == row.key and claim["item"][0]["servicedDate"] == "2026-09-18"
+
+
+def test_a_file_name_with_spaces_is_a_relative_url_and_a_moment_kept_without_offset_an_instant():
+    stored = StoredFile("mon scan.pdf", "application/pdf", 10, "blob")
+    old = replace(document("a"), created_at=datetime(2025, 1, 2, 3, 4))  # an older record, without offset
+    archived = {"a": ArchivedFile("fichiers/01-mon scan.pdf", 10, b"\x02" * 20)}
+    [reference] = of_kind(build_bundle(content(documents=[copied(old, stored)]), archived), "DocumentReference")
+    assert reference["content"][0]["attachment"]["url"] == "fichiers/01-mon%20scan.pdf"
+    assert reference["date"] == "2025-01-02T03:04:00Z"

@@ -10,8 +10,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import io
 import json
 import re
+import urllib.parse
 from datetime import timedelta
 
 from fhir.resources.R4B import get_fhir_model_class
@@ -39,12 +41,18 @@ INS_C = "urn:oid:1.2.250.1.213.1.4.2"
 IDNPS = "urn:oid:1.2.250.1.71.4.2.1"
 CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
 DMP_CONFIDENTIALITY = "urn:oid:1.2.250.1.213.1.1.4.13"
+MEASURES = b"Lundi 13/8\nMardi 12/8\n"
 
 
 def furnish(app, client, notifier) -> None:
     """The demo dossier with something in each part of the Bundle, each change through its use case."""
     patient_log_in(client, notifier)
     client.submit("/mon-dmp/documents", {"hidden": "1"}, action=f"/mon-dmp/documents/{HIDDEN}/acces")
+    add = "/mon-dmp/documents/ajouter"  # the patient's own document, a file whose name has a space
+    added = client.post(add, data={"csrf_token": client.csrf_token(add), "title": "Mes mesures", "text": "",
+                                   "file": (io.BytesIO(MEASURES), "mes mesures.txt")},
+                        content_type="multipart/form-data")
+    assert added.status_code == 302
     with app.test_request_context():
         context = ctx()
     repos, holder = context.repos, Holder(DOSSIER)
@@ -121,7 +129,7 @@ def test_every_resource_of_the_bundle_validates_by_its_own_model_and_the_manifes
         assert entry["fullUrl"] == f"urn:uuid:{resource['id']}"
     kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
     assert {kind: kinds.count(kind) for kind in set(kinds)} == {
-        "Patient": 1, "DocumentReference": 4, "Consent": 1, "RelatedPerson": 3, "AllergyIntolerance": 2,
+        "Patient": 1, "DocumentReference": 5, "Consent": 1, "RelatedPerson": 3, "AllergyIntolerance": 2,
         "Observation": 1, "ExplanationOfBenefit": len(DEMO_REIMBURSEMENTS), "AuditEvent": done["told"]}
     # every reference inside the Bundle points at one of its entries
     urls = {e["fullUrl"] for e in bundle["entry"]}
@@ -156,6 +164,16 @@ def test_the_bundle_holds_nothing_the_patient_may_not_read_and_labels_what_they_
     assert lab["context"]["period"] == {"start": "2026-10-20", "end": "2026-10-20"}
     [content] = lab["content"]
     assert base64.b64decode(content["attachment"]["data"]).decode().startswith("Hémoglobine : 11,2 g/dL")
+
+    [mine] = [r for r in documents.values() if r["description"] == "Mes mesures"]
+    patient = f"urn:uuid:{resources(bundle, 'Patient')[0]['id']}"
+    assert mine["author"] == [{"reference": patient}]
+    assert mine["category"][0]["coding"][0]["code"] == "documents_patient"
+    [file] = [c["attachment"] for c in mine["content"]]
+    assert file["url"] == "fichiers/01-mes%20mesures.txt" and file["title"] == "mes mesures.txt"
+    member = done["members"][urllib.parse.unquote(file["url"])]  # the file in the archive, as deposited
+    assert member == MEASURES and file["size"] == len(MEASURES)
+    assert base64.b64decode(file["hash"]) == hashlib.sha1(MEASURES).digest()
 
 
 def test_the_patient_their_wishes_their_people_and_their_choices_are_in_the_bundle(client, notifier, app):
