@@ -52,7 +52,7 @@ from ..domain.wishes import BLOOD_GROUP_CODE, BLOOD_GROUP_VALUES, Person
 from ..formatting import author_words
 
 if TYPE_CHECKING:
-    from .copies import DossierContent
+    from .copies import CopiedDocument, DossierContent
 
 BUNDLE_NAME = "fhir-bundle.json"
 CONTENT_TYPE = "application/fhir+json"
@@ -235,7 +235,7 @@ def _author(document: Document, patient: dict) -> dict:
     return {"display": name}  # a representative, a carer: by their name alone
 
 
-def _document(item, archived: ArchivedFile | None, patient: dict) -> dict:
+def _document(item: CopiedDocument, archived: ArchivedFile | None, patient: dict) -> dict:
     document = item.document
     doc_type = DOCUMENT_TYPES.get(document.type_code)
     contents = []
