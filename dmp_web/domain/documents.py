@@ -38,6 +38,9 @@ CATEGORY_LABELS = {
 }
 
 
+LOINC_SYSTEM = "http://loinc.org"  # the code system of `DocumentType.loinc`, as FHIR names it
+
+
 @dataclass(frozen=True)
 class DocumentType:
     """A kind of document. `code` is our key, the one documents store (Document.type_code): it
@@ -59,6 +62,11 @@ class DocumentType:
     def jdv_display(self) -> str:
         """The type's name as JDV_J07 spells it (for CDA, XDS and FHIR, never for the patient)."""
         return jdv_j07_display(self.code_system, self.jdv_code)
+
+    @property
+    def coding(self) -> tuple[str, str]:
+        """The type as exchanges code it (the FHIR export): its code system and its code."""
+        return LOINC_SYSTEM, self.loinc
 
 
 # Each type's code in JDV_J07-XdsTypeCode-CISIS version 20260629120000 (domain/value_sets.py

@@ -31,6 +31,13 @@ WISH_LABELS = {
     WishItem.HEALTH_FACTS: "votre groupe sanguin et vos allergies",
 }
 BLOOD_GROUPS = ("A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-", "unknown")
+# The blood group as exchanges code it (the FHIR export's Observation): what is observed (LOINC
+# 882-1, «ABO and Rh group [Type] in Blood») and each group as its SNOMED CT concept.
+BLOOD_GROUP_CODE = ("http://loinc.org", "882-1")
+BLOOD_GROUP_VALUES = ("http://snomed.info/sct", {
+    "A+": "278149003", "A-": "278152006", "B+": "278150003", "B-": "278153001",
+    "AB+": "278151004", "AB-": "278154007", "O+": "278147001", "O-": "278148006",
+})
 
 
 @dataclass

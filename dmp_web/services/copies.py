@@ -1,5 +1,5 @@
 """«Copie»: a printable PDF copy of the whole dossier, the same copy sent by post, and an archive
-(ZIP) with the PDF, every file as deposited and a manifest.
+(ZIP) with the PDF, every file as deposited, the dossier as FHIR (fhir-bundle.json) and a manifest.
 
 Each copy is one "export" decision of the access policy, journaled when the patient asks
 (services/copy_jobs.py), then built by the background worker from what the policy lets the
@@ -24,11 +24,14 @@ from ..domain.details import read_detail
 from ..domain.dossier import Dossier, emergency_switches_in_words
 from ..domain.journal import HOLDER_SIDE, JournalEntry
 from ..domain.register import InsuredPerson
+from ..domain.dates import local_day
+from ..domain.reimbursements import Reimbursement, euros, shown, window_start
 from ..domain.wishes import Wishes
 from ..domain.falc import Term
 from ..formatting import PARIS, author_words, date_fr, time_fr
 from ..store.documents import StoredFile
 from ..texts.glossary import terms_in
+from . import fhir_export
 from .context import Context
 from .dossier_access import visible_documents
 from .history import describe, kept_from, speakers
@@ -75,6 +78,11 @@ class DossierContent:
     full_history: bool = False  # the archive's copy: every entry; on paper, what matters (_on_paper)
     blocked: list[str] = field(default_factory=list)  # professionals the patient blocked
     attending_rights: list[str] = field(default_factory=list)  # doctors with the médecin traitant's rights
+    history_entries: list[JournalEntry] = field(default_factory=list)  # what `history` tells, line by line
+    # the last 24 months, newest first, as «Mes remboursements» shows them, from this day
+    reimbursements: list[Reimbursement] = field(default_factory=list)
+    reimbursements_from: date | None = None
+    professional_names: dict[str, str] = field(default_factory=dict)  # RPPS -> name, of the lists above
 
     @property
     def emergency_switches(self) -> list[str]:
@@ -125,6 +133,11 @@ def gather(ctx: Context, actor, dossier: Dossier, *, full_history: bool = False)
                and read_detail(entry.detail).document_id not in kept]
     person = ctx.register.get(dossier.holder_nir)
     doctor = ctx.repos.directory.professional(dossier.attending_doctor_rpps) if dossier.attending_doctor_rpps else None
+    made_at = ctx.now()
+    today = local_day(made_at)
+    listed = {dossier.attending_doctor_rpps, *dossier.blocked_rpps, *dossier.attending_rights_rpps} - {""}
+    names = {rpps: found.name for rpps in sorted(listed)
+             if (found := ctx.repos.directory.professional(rpps)) is not None}
     return DossierContent(
         dossier=dossier,
         person=person,
@@ -133,11 +146,15 @@ def gather(ctx: Context, actor, dossier: Dossier, *, full_history: bool = False)
         documents=copied,
         history=_history(ctx, entries, {item.document.id: item.document.title for item in copied},
                          feminine=person.sex == "F", representatives=speakers(dossier, _copy_reader(actor))),
-        made_at=ctx.now(),
+        made_at=made_at,
         files=files,
         full_history=full_history,
-        blocked=[_professional_name(ctx, rpps) for rpps in dossier.blocked_rpps],
-        attending_rights=[_professional_name(ctx, rpps) for rpps in dossier.attending_rights_rpps],
+        blocked=[_professional_name(names, rpps) for rpps in dossier.blocked_rpps],
+        attending_rights=[_professional_name(names, rpps) for rpps in dossier.attending_rights_rpps],
+        history_entries=list(reversed(entries)),
+        reimbursements=shown(ctx.repos.reimbursements.list(dossier.id), today),
+        reimbursements_from=window_start(today),
+        professional_names=names,
     )
 
 
@@ -175,9 +192,8 @@ def _history(ctx: Context, entries: list[JournalEntry], titles: dict[str, str], 
     return [_TIME.sub("\\1\u00a0h\u00a0\\2", line) for line in lines]  # «10 h 05» never cut on paper
 
 
-def _professional_name(ctx: Context, rpps: str) -> str:
-    professional = ctx.repos.directory.professional(rpps)
-    return f"{professional.name} (RPPS {rpps})" if professional else f"RPPS {rpps}"
+def _professional_name(names: dict[str, str], rpps: str) -> str:
+    return f"{names[rpps]} (RPPS {rpps})" if rpps in names else f"RPPS {rpps}"
 
 
 # -- the PDF ---------------------------------------------------------------------------------------
@@ -211,7 +227,9 @@ def copy_context(content: DossierContent) -> dict:
         "created_on": date_fr(content.dossier.created_at),
         "closed_on": date_fr(content.dossier.closed_at) if content.dossier.closed_at else "",
         "organ_donation": ORGAN_DONATION_LABELS.get(content.wishes.organ_donation, ORGAN_DONATION_LABELS["unsaid"]),
+        "reimbursements_from": date_fr(content.reimbursements_from) if content.reimbursements_from else "",
         "date_fr": date_fr,
+        "euros": euros,
         "size_label": size_label,
         "type_label": type_label,
     }
@@ -274,24 +292,30 @@ def _type_code(document: Document) -> dict | None:
 
 
 ARCHIVE_IN_MEMORY = 8 * 1024 * 1024
+BUNDLE_DESCRIPTION = ("Toutes vos données pour un autre logiciel de santé, écrites en FHIR. "
+                      "FHIR est une façon commune d’écrire les données de santé pour les logiciels.")
 
 
 def build_archive(ctx: Context, actor, dossier: Dossier) -> IO[bytes]:
-    """A ZIP: the printable copy, every file as it was deposited, and a manifest of them, in a
-    spooled temporary file read from its start (past ARCHIVE_IN_MEMORY it is on disk, so a
-    dossier of large files does not fill the memory). The caller closes it.
+    """A ZIP: the printable copy, every file as it was deposited, the dossier as a FHIR Bundle
+    (services/fhir_export.py) and a manifest of them, in a spooled temporary file read from its
+    start (past ARCHIVE_IN_MEMORY it is on disk, so a dossier of large files does not fill the
+    memory). The caller closes it.
 
     Each file is read, written to the archive and let go before the next one."""
     content = gather(ctx, actor, dossier, full_history=True)  # «all my data»: the history's every entry
     copy = render_copy(content)
     items = [_item(PDF_NAME, "application/pdf", copy, description="La copie de votre DMP, avec tout l’historique")]
     spooled = tempfile.SpooledTemporaryFile(max_size=ARCHIVE_IN_MEMORY)  # noqa: SIM115 - returned open to the caller
+    archived: dict[str, fhir_export.ArchivedFile] = {}
     with zipfile.ZipFile(spooled, "w") as archive:
         archive.writestr(_entry(PDF_NAME, content.made_at), copy)
         for copied in content.files:
             document = copied.document
             data = ctx.repos.documents.file_data(dossier.id, copied.file)
             archive.writestr(_entry(copied.archive_name, document.created_at), data)
+            archived[document.id] = fhir_export.ArchivedFile(
+                copied.archive_name, len(data), hashlib.sha1(data, usedforsecurity=False).digest())
             items.append(_item(copied.archive_name, copied.file.content_type, data, document={
                 "title": document.title,
                 "type": copied.type_label,
@@ -300,6 +324,9 @@ def build_archive(ctx: Context, actor, dossier: Dossier) -> IO[bytes]:
                 "added_on": document.created_at.date().isoformat(),
                 "care_date": document.document_date.isoformat() if document.document_date else None,
             }))
+        bundle = fhir_export.bundle_json(fhir_export.build_bundle(content, archived))
+        archive.writestr(_entry(fhir_export.BUNDLE_NAME, content.made_at), bundle)
+        items.append(_item(fhir_export.BUNDLE_NAME, fhir_export.CONTENT_TYPE, bundle, description=BUNDLE_DESCRIPTION))
         manifest = {
             "description": "La liste des fichiers de cette copie de votre DMP",
             "made_at": content.made_at.isoformat(),

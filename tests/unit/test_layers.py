@@ -25,7 +25,7 @@ def test_domain_modules_import_neither_flask_nor_the_store():
 
 # The use cases moved onto the store's ports (services/ports.py) so far; the others follow.
 ON_PORTS = ("dossier_access.py", "management.py", "wishes.py", "history.py", "context.py", "reports.py",
-            "notices.py", "notice_texts.py", "sharing.py")
+            "notices.py", "notice_texts.py", "sharing.py", "fhir_export.py")
 
 
 def test_the_use_cases_on_the_ports_never_import_the_store():
