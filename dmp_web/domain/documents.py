@@ -38,9 +38,6 @@ CATEGORY_LABELS = {
 }
 
 
-LOINC_SYSTEM = "http://loinc.org"  # the code system of `DocumentType.loinc`, as FHIR names it
-
-
 @dataclass(frozen=True)
 class DocumentType:
     """A kind of document. `code` is our key, the one documents store (Document.type_code): it
@@ -65,8 +62,8 @@ class DocumentType:
 
     @property
     def coding(self) -> tuple[str, str]:
-        """The type as exchanges code it (the FHIR export): its code system and its code."""
-        return LOINC_SYSTEM, self.loinc
+        """The type as exchanges code it (the FHIR export): its code system's URL and its code."""
+        return self.code_system.url, self.jdv_code
 
 
 # Each type's code in JDV_J07-XdsTypeCode-CISIS version 20260629120000 (domain/value_sets.py
