@@ -122,6 +122,9 @@ JOURNEY_STEPS: dict[str, str] = {
     "wishes.advance_directives": "Volontés et droits, after logging in",
     "wishes.organ_donation": "Volontés et droits, after logging in",
     "wishes.health_facts": "Volontés et droits, after logging in",
+    "wishes.emergency_card": "Volontés et droits, after logging in (Ma carte d’urgence); its page, empty and "
+                             "with errors, is in SAMPLE_VISITS too",
+    "wishes.emergency_card_pdf": "a download (PDF attachment) of Ma carte d’urgence",
     "patient.first_connection": "first connection, step 1, after logging in",
     "patient.first_connection_password": "first connection, step 2",
     "patient.first_connection_emergency": "first connection, step 3",
