@@ -222,9 +222,11 @@ class EmergencyCardForm(Form):
         description="Les médicaments que vous prenez. Par exemple : insuline le matin. 200 caractères au plus.",
     )
     directives_where = RadioField("Où sont mes directives anticipées ?", choices=DIRECTIVES_WHERE_CHOICES,
-                                  validate_choice=False)
-    directives_place = StringField("Cet autre endroit", description="Par exemple : chez ma fille, ou chez mon notaire.",
-                                   render_kw={"autocomplete": "off"})
+                                  validate_choice=False,
+                                  description="Répondez si vous avez coché la case des directives anticipées.")
+    directives_place = StringField(
+        "Cet autre endroit", description="Seulement pour « À un autre endroit ». Par exemple : chez ma fille.",
+        render_kw={"autocomplete": "off"})
 
     def chosen_facts(self) -> list[str]:
         """The ticked facts, in the card's order; a value that is not one (a forged form) is dropped."""
