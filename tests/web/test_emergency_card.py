@@ -405,3 +405,26 @@ def test_a_professional_has_no_way_to_the_card(client, notifier, app):
         assert response.status_code == 302 and response.headers["Location"].startswith("/connexion"), path
     assert not [e for e in journal(app)[before:] if read_detail(e.detail).note.startswith("emergency_card")]
     log_out(client, "/pro")
+
+
+def test_a_carer_has_no_way_to_the_card_and_the_policy_refuses_them_if_asked(client, notifier, app):
+    from dmp_web.domain.actors import Carer
+    from dmp_web.services import emergency_card
+
+    from .test_carer_space import _accept_with_new_account, _context, _invite
+
+    made = _invite(app, purpose="read_and_add")  # the widest purpose a patient can give
+    login_id = _accept_with_new_account(client, notifier, made.code)  # the carer is logged in
+    before = len(journal(app))
+    for path in (PAGE, PDF):
+        response = client.get(path)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/connexion"), path
+    assert journal(app)[before:] == []
+    context = _context(app)
+    carer = Carer(login_id, "Paul Martin", DOSSIER, made.grant.id)
+    dossier = context.repos.dossiers.get(DOSSIER)
+    assert emergency_card.read_page(context, carer, dossier) is None
+    assert emergency_card.make_pdf(context, carer, dossier).data is None
+    refused = journal(app)[before:]
+    assert [(e.actor_kind, e.action, e.allowed) for e in refused] == [("carer", "export", False)] * 2
+    assert refused[0].reason == "Un aidant ne peut pas faire cela. Seul le patient le peut."
