@@ -99,7 +99,8 @@ def front_size(card: Card) -> float | None:
 
 
 def qr_png(text: str) -> bytes:
-    """The QR code of this text: byte mode in UTF-8, medium error correction (readable when a
+    """The QR code of this text: byte mode in UTF-8 without an ECI header (phone readers guess
+    UTF-8 well, and some show an ECI header as junk), medium error correction (readable when a
     corner is worn), the smallest version that holds it, its quiet zone of 4 modules."""
     import segno
 
