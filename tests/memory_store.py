@@ -253,6 +253,20 @@ class MemoryReports:
         return sorted((r for r in self.by_id.values() if r.is_open), key=lambda r: r.reported_at)
 
 
+class MemoryRecentPatients:
+    """By professional, {dossier id: last opening}."""
+
+    def __init__(self):
+        self.rows: dict[str, dict[str, datetime]] = {}
+
+    def opened(self, rpps: str, dossier_id: str, at: datetime, window) -> None:
+        self.rows.setdefault(rpps, {})[dossier_id] = at
+
+    def since(self, rpps: str, since: datetime, limit: int) -> list[tuple[str, datetime]]:
+        found = [(d, at) for d, at in self.rows.get(rpps, {}).items() if at > since]
+        return sorted(found, key=lambda f: f[1], reverse=True)[:limit]
+
+
 class MemorySharingCodes:
     """A sharing code's digest -> (its dossier, when it expires)."""
 
@@ -384,6 +398,7 @@ class MemoryRepositories:
         self.opening_notices = MemoryOpeningNotices()
         self.carer_notices = MemoryOpeningNotices()
         self.sharing_codes = MemorySharingCodes()
+        self.recent_patients = MemoryRecentPatients()
         self.history_letters = MemoryHistoryLetters()
 
     def unit(self, dossier_id: str) -> MemoryUnit:

@@ -1,9 +1,12 @@
-"""Documents of a dossier and the catalogue of their types, each with its LOINC code."""
+"""Documents of a dossier and the catalogue of their types, each with its code in the CI-SIS
+list of document types (JDV_J07: LOINC, or an ANS local code)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
+
+from .value_sets import LOINC, TRE_A05, CodeSystem, jdv_j07_display
 
 
 class Category(str, Enum):
@@ -37,33 +40,72 @@ CATEGORY_LABELS = {
 
 @dataclass(frozen=True)
 class DocumentType:
+    """A kind of document. `code` is our key, the one documents store (Document.type_code): it
+    never changes. Its type in the CI-SIS list JDV_J07 (`jdv_code` in `code_system`) is an
+    attribute of the type only: no stored record holds it, so aligning a code on the list moves
+    every document, old ones included, at once."""
+
     code: str
-    label: str
-    loinc: str
+    label: str  # the words the app shows (FALC)
     category: Category
+    jdv_code: str
+    code_system: CodeSystem
+
+    def __post_init__(self):
+        if jdv_j07_display(self.code_system, self.jdv_code) is None:
+            raise ValueError(f"{self.code}: {self.jdv_code} is not in JDV_J07 ({self.code_system.name})")
+
+    @property
+    def jdv_display(self) -> str:
+        """The type's name as JDV_J07 spells it (for CDA, XDS and FHIR, never for the patient)."""
+        return jdv_j07_display(self.code_system, self.jdv_code)
 
 
-# The synthèse médicale takes LOINC 60591-5 "Patient summary Document" (the code of the
-# International Patient Summary and of the French VSM); 34133-9 is "Summary of episode note",
-# the summary of one stay, which a synthèse kept by the médecin traitant is not.
+# Each type's code in JDV_J07-XdsTypeCode-CISIS version 20260629120000 (domain/value_sets.py
+# says where the list comes from); the list's display is given after each code.
 CATALOGUE: tuple[DocumentType, ...] = (
-    DocumentType("medical_summary", "Résumé de santé", "60591-5", Category.SUMMARIES),
-    DocumentType("hospital_report", "Compte rendu d’hôpital", "34105-7", Category.REPORTS),
-    DocumentType("consultation_report", "Compte rendu de consultation", "11488-4", Category.REPORTS),
-    DocumentType("operative_report", "Compte rendu d’opération", "11504-8", Category.REPORTS),
-    DocumentType("nursing_note", "Note de soins", "34746-8", Category.REPORTS),
-    DocumentType("lab_results", "Résultats d’analyses", "11502-2", Category.RESULTS),
-    DocumentType("imaging_report", "Compte rendu de radio", "18748-4", Category.IMAGING),
-    DocumentType("medication_prescription", "Ordonnance", "57833-6", Category.TREATMENTS),
-    DocumentType(
-        "medication_dispensation", "Médicaments pris à la pharmacie", "60593-1", Category.TREATMENTS
-    ),
-    DocumentType("vaccinations", "Vaccins", "11369-6", Category.VACCINATIONS),
-    DocumentType("advance_directives", "Directives anticipées", "42348-3", Category.WISHES),
-    DocumentType("patient_note", "Document ajouté par le patient", "51855-5", Category.MINE),
+    # 60591-5 « Synthèse médicale », the code of the French VSM and of the International Patient
+    # Summary; 34133-9 « Synthèse d'épisode de soins » sums up one stay, which a synthèse kept by
+    # the médecin traitant is not.
+    DocumentType("medical_summary", "Résumé de santé", Category.SUMMARIES, "60591-5", LOINC),
+    # 34112-3 « CR hospitalier (séjour) »; it replaces 34105-7 (Discharge summary), not in the list.
+    DocumentType("hospital_report", "Compte rendu d’hôpital", Category.REPORTS, "34112-3", LOINC),
+    # 11488-4 « CR ou fiche de consultation ou de visite ».
+    DocumentType("consultation_report", "Compte rendu de consultation", Category.REPORTS, "11488-4", LOINC),
+    # 34874-8 « CR opératoire »; it replaces 11504-8 (Surgical operation note), not in the list.
+    DocumentType("operative_report", "Compte rendu d’opération", Category.REPORTS, "34874-8", LOINC),
+    # No « note de soins infirmiers » in the list (34746-8, Nurse note, is not in it). The nearest:
+    # 11506-3 « CR ou fiche de suivi de soins par auxiliaire médical » (a nurse is an auxiliaire
+    # médical, and our notes follow the care). 96163-1 « Bilan de soins infirmiers » is the
+    # nursing assessment of a dependent patient, a form of its own: not our notes.
+    DocumentType("nursing_note", "Note de soins", Category.REPORTS, "11506-3", LOINC),
+    # 11502-2 « CR d'examens biologiques ».
+    DocumentType("lab_results", "Résultats d’analyses", Category.RESULTS, "11502-2", LOINC),
+    # 18748-4 « CR d'imagerie médicale ».
+    DocumentType("imaging_report", "Compte rendu de radio", Category.IMAGING, "18748-4", LOINC),
+    # 57833-6 « Prescription de produits de santé ».
+    DocumentType("medication_prescription", "Ordonnance", Category.TREATMENTS, "57833-6", LOINC),
+    # 60593-1 « Dispensation médicamenteuse ».
+    DocumentType("medication_dispensation", "Médicaments pris à la pharmacie", Category.TREATMENTS,
+                 "60593-1", LOINC),
+    # 11369-6 « Historique des vaccinations »: the list of a person's vaccines (87273-9 « Note de
+    # vaccination » is the note of one act).
+    DocumentType("vaccinations", "Vaccins", Category.VACCINATIONS, "11369-6", LOINC),
+    # EXPPAT_3 « Directives anticipées », an ANS local code (TRE_A05); it replaces LOINC 42348-3
+    # (Advance directives), not in the list.
+    DocumentType("advance_directives", "Directives anticipées", Category.WISHES, "EXPPAT_3", TRE_A05),
+    # EXPPAT_2 « Autre document du patient » (TRE_A05), defined as the patient's own information;
+    # it replaces LOINC 51855-5 (Patient note), not in the list. The DOCPAT01…09 codes each name a
+    # kind of document the patient adds (a synthèse, a CR, an imaging, a certificate…): the
+    # patient does not tell us the kind of their document, so none of them fits.
+    DocumentType("patient_note", "Document ajouté par le patient", Category.MINE, "EXPPAT_2", TRE_A05),
 )
 
 DOCUMENT_TYPES: dict[str, DocumentType] = {doc_type.code: doc_type for doc_type in CATALOGUE}
+# By their JDV_J07 code: (the code system's OID, the code), as a CDA header gives them.
+TYPES_BY_JDV_CODE: dict[tuple[str, str], DocumentType] = {
+    (doc_type.code_system.oid, doc_type.jdv_code): doc_type for doc_type in CATALOGUE
+}
 
 # The only types the patient (or their legal representative) may add themselves: their own
 # notes, and their directives anticipées given as a file («Volontés et droits»).

@@ -263,6 +263,16 @@ def _item(name: str, content_type: str, data: bytes, **more) -> dict:
             "sha256": hashlib.sha256(data).hexdigest(), **more}
 
 
+def _type_code(document: Document) -> dict | None:
+    """The document's type as the CI-SIS list JDV_J07 names it, for software that reads the
+    manifest; None for a type the catalogue no longer knows."""
+    doc_type = document.doc_type
+    if doc_type is None:
+        return None
+    return {"code": doc_type.jdv_code, "code_system": doc_type.code_system.oid,
+            "code_system_name": doc_type.code_system.name, "display": doc_type.jdv_display}
+
+
 ARCHIVE_IN_MEMORY = 8 * 1024 * 1024
 
 
@@ -285,6 +295,7 @@ def build_archive(ctx: Context, actor, dossier: Dossier) -> IO[bytes]:
             items.append(_item(copied.archive_name, copied.file.content_type, data, document={
                 "title": document.title,
                 "type": copied.type_label,
+                "type_code": _type_code(document),
                 "author": author_words(document.author_kind, document.author_name),
                 "added_on": document.created_at.date().isoformat(),
                 "care_date": document.document_date.isoformat() if document.document_date else None,

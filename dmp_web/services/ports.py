@@ -10,7 +10,7 @@ their journal entries, or nothing does.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from contextlib import AbstractContextManager
 from typing import Protocol
 from collections.abc import Callable, Iterable, Iterator
@@ -216,6 +216,14 @@ class SharingCodes(Protocol):
     def purge(self, now: datetime) -> int: ...
 
 
+class RecentPatients(Protocol):
+    """By professional, the DMP whose opening was allowed lately (« Mes patients récents »)."""
+
+    def opened(self, rpps: str, dossier_id: str, at: datetime, window: timedelta) -> None: ...
+
+    def since(self, rpps: str, since: datetime, limit: int) -> list[tuple[str, datetime]]: ...
+
+
 class Repositories(Protocol):
     """Everything a use case may read or change, through one object."""
 
@@ -232,6 +240,7 @@ class Repositories(Protocol):
     opening_notices: OpeningNotices
     carer_notices: OpeningNotices
     sharing_codes: SharingCodes
+    recent_patients: RecentPatients
     history_letters: HistoryLetters
 
     def unit(self, dossier_id: str) -> UnitOfWork: ...

@@ -32,6 +32,7 @@ from .documents import DocumentRepository, EmergencyRepository
 from .wishes import WishesRepository
 from .reimbursements import ReimbursementRepository
 from .reports import ReportRepository
+from .recent import RecentPatients
 from .sharing import SharingCodeIndex
 from .files import FileStore
 from .journal import JournalFiles
@@ -399,6 +400,7 @@ class Repositories:
         self.carer_notices = OpeningNoticeRepository(store, "carers")  # the daily «what my carers did» message
         self.sharing_codes = SharingCodeIndex(store)  # a sharing code's digest -> its dossier
         self.history_letters = HistoryLetterRepository(store)  # «Recevoir mon historique par courrier»
+        self.recent_patients = RecentPatients(store)  # « Mes patients récents » of each professional
 
     def content_mark(self, dossier_id: str) -> str:
         """A digest of the dossier's own records as stored (store/copies.py)."""

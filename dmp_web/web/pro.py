@@ -9,11 +9,11 @@ from wtforms.fields.choices import SelectChoice
 
 from ..domain.access import REASONS
 from ..domain.actors import FORBIDDEN_KINDS, DeskAgent, Professional
-from ..domain.documents import DOCUMENT_TYPES
+from ..domain.documents import DOCUMENT_TYPES, Category
 from ..domain.habilitations import BREAK_GLASS_PROFESSIONS, allows, may_break_glass, professions_in_words
 from ..forms.accounts import NewPasswordForm
 from ..forms.pro import CareTeamConsentForm, DepositForm, EmergencyForm, PatientSearchForm, ProLoginForm
-from ..services import dossier_access, enrolment, notices, reports, wishes
+from ..services import dossier_access, enrolment, notices, recent_patients, reports, wishes
 from ..services import login as logins
 from .auth import DirectoryUser, code_page, give_back_kept_form, pending_login, resend, start_session
 from .deps import checked_upload, ctx, document_or_404, hidden_as_not_found, send_document_file
@@ -109,6 +109,7 @@ def home():
         is_professional=isinstance(actor, Professional),
         is_desk_agent=isinstance(actor, DeskAgent),
         open_reports=reports.open_count(ctx(), actor) if isinstance(actor, DeskAgent) else 0,
+        recent=recent_patients.recent(ctx(), actor),
     )
 
 
@@ -139,6 +140,8 @@ def decided(action: str, dossier_id: str, document_id: str | None = None):
     if not decision.allowed:
         abort(refused(decision))
     notices.dossier_opened(ctx(), actor, dossier)  # the patient who asked it is told (1 message an hour)
+    if action == "read_dossier":
+        recent_patients.opened(ctx(), actor, dossier)  # « Mes patients récents »
     return actor, dossier, document
 
 
@@ -160,14 +163,26 @@ def find():
     return render_template("pages/pro/find.html", form=form)
 
 
+# The categories as a professional reads them: the patient's own documents are the patient's.
+PRO_CATEGORY_LABELS = {**{c: c.label for c in Category}, Category.MINE: "Documents ajoutés par le patient"}
+
+
 @bp.get("/dmp/<dossier_id>")
 @login_required
 def dossier(dossier_id):
+    """The documents by category, newest first in each, with a filter by category (?categorie=)."""
+    typed = request.args.get("categorie", "")
+    chosen = next((c for c in Category if c.value == typed), None)
+    if typed and chosen is None:
+        abort(404)
     actor, dossier, _ = decided("read_dossier", dossier_id)
     documents, left_out = dossier_access.visible_documents(ctx(), actor, dossier)
+    groups = dossier_access.documents_page(documents, 1, per_page=max(1, len(documents))).groups
     person = ctx().register.get(dossier.holder_nir)
     return render_template(
         "pages/pro/dossier.html", actor=actor, dossier=dossier, person=person, documents=documents,
+        groups=[g for g in groups if chosen is None or g[0] is chosen], chosen=chosen,
+        categories=[g[0] for g in groups], category_labels=PRO_CATEGORY_LABELS,
         left_out=left_out, types=DOCUMENT_TYPES, shown=wishes.shown_to_professional(ctx(), actor, dossier),
         emergency=dossier_access.emergency_in_force(ctx(), actor, dossier),
         may_open_emergency=actor.emergency_regulator or may_break_glass(actor.profession),

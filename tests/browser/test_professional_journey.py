@@ -55,6 +55,8 @@ def test_the_professional_journeys_pass_axe_on_every_step_and_error(walker):
     w.submit({"identifier": FATIMA_NIR, "birth_date": FATIMA_BIRTH}, "le DMP")
     click(w, "Consultation du 12 octobre 2026", "un document")
     click(w, "Retour au DMP", "le DMP, de nouveau")
+    click(w, "Résultats d’examens", "le DMP : une sorte de documents")  # the filter by category
+    click(w, "Tous les documents", "le DMP : tous les documents")
     click(w, "Ajouter un document", "déposer")
     w.submit({}, "déposer : vide")
     w.submit({"type_code": "consultation_report", "title": "Consultation du 23 novembre 2026",

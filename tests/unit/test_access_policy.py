@@ -1,7 +1,7 @@
 """The access policy: every actor × document type (or wish) × hidden × pending × blocked ×
 emergency × the patient's 3 emergency switches × closed × action, checked against a plain
-oracle; then the key rules one by one, the catalogue of document types and the matrice
-d'habilitation."""
+oracle; then the key rules one by one and the matrice d'habilitation (the catalogue of document
+types and its codes: test_document_types.py)."""
 import inspect
 import itertools
 import re
@@ -31,7 +31,7 @@ from dmp_web.domain.actors import (
     Professional,
     rpps_is_valid,
 )
-from dmp_web.domain.documents import CATALOGUE, DOCUMENT_TYPES, Category, Document
+from dmp_web.domain.documents import CATALOGUE, DOCUMENT_TYPES, Document
 from dmp_web.domain.dossier import Consent, Dossier
 from dmp_web.domain.habilitations import MATRIX, PLAIN_WORDS
 from dmp_web.domain.journal import Actor, ChainKey, Head, make_entry
@@ -730,38 +730,6 @@ def test_the_forbidden_kinds_are_the_five_the_law_names():
     assert {kind.value for kind in FORBIDDEN_KINDS} == {
         "occupational_doctor", "mutual_insurer", "insurer", "bank", "employer",
     }
-
-
-# -- the catalogue of document types -----------------------------------------------------------
-
-def loinc_check_digit(body: str) -> int:
-    """LOINC's mod 10: from the right, double the digits in odd places, add every digit of the
-    doubled ones and of the others, and the check digit brings the sum to a multiple of 10."""
-    odd = body[::-1][0::2]  # "531" for 12345
-    even = body[::-1][1::2]  # "42"
-    doubled = str(int(odd) * 2)  # "1062"
-    total = sum(int(d) for d in doubled + even)
-    return (10 - total % 10) % 10
-
-
-def test_loinc_check_digit_on_the_example_of_the_loinc_manual():
-    assert loinc_check_digit("12345") == 5
-
-
-@pytest.mark.parametrize("doc_type", CATALOGUE, ids=lambda t: t.code)
-def test_every_loinc_code_is_well_formed(doc_type):
-    match = re.fullmatch(r"(\d{1,7})-(\d)", doc_type.loinc)
-    assert match, doc_type.loinc
-    assert int(match[2]) == loinc_check_digit(match[1]), doc_type.loinc
-
-
-def test_the_catalogue_has_unique_codes_french_labels_and_categories():
-    assert len({t.code for t in CATALOGUE}) == len({t.loinc for t in CATALOGUE}) == len(CATALOGUE)
-    assert set(DOCUMENT_TYPES) == {t.code for t in CATALOGUE}
-    for doc_type in CATALOGUE:
-        assert doc_type.label[0].isupper() and isinstance(doc_type.category, Category)
-    assert DOCUMENT_TYPES["patient_note"].category.label == "Documents ajoutés par moi"
-    assert DOCUMENT_TYPES["hospital_report"].loinc == "34105-7"
 
 
 # -- the matrice d'habilitation ----------------------------------------------------------------

@@ -19,6 +19,7 @@ from .journal import PgJournal, PgOperatorsJournal
 from .register import PgInsuredRegister
 from .reports import PgReportRepository
 from .sessions import PgSessionRepository
+from .recent import PgRecentPatients
 from .sharing import PgSharingCodeIndex
 from .unit import PgUnit
 from .wishes import PgReimbursementRepository, PgWishesRepository
@@ -48,6 +49,7 @@ class PgRepositories:
         self.carer_notices = PgOpeningNoticeRepository(db, "carers")  # the daily «what my carers did» message
         self.sharing_codes = PgSharingCodeIndex(db)  # a sharing code's digest -> its dossier
         self.history_letters = PgHistoryLetters(db)  # «Recevoir mon historique par courrier»
+        self.recent_patients = PgRecentPatients(db)  # « Mes patients récents » of each professional
 
     def failed_units(self) -> list[str]:
         return []  # a unit of work is a transaction: a crash rolls it back, nothing is left half done
