@@ -39,6 +39,8 @@ NOT_PAGES: dict[str, str] = {
     "sample.bad_page_css": "the stylesheet of that broken page",
     "carers_patient.letter": "a file download (PDF attachment) right after an invitation by letter, its code "
                              "sealed in the session; checked in tests/web/test_carers_pages.py",
+    "wishes.emergency_card_pdf": "« Ma carte d’urgence » as a PDF (attachment), read back from the PDF in "
+                                 "tests/web/test_emergency_card.py",
 }
 
 # Journey steps (JOURNEY_STEPS below) by area: an area is a blueprint, or one
@@ -120,6 +122,9 @@ JOURNEY_STEPS: dict[str, str] = {
     "wishes.advance_directives": "Volontés et droits, after logging in",
     "wishes.organ_donation": "Volontés et droits, after logging in",
     "wishes.health_facts": "Volontés et droits, after logging in",
+    "wishes.emergency_card": "Volontés et droits, after logging in (Ma carte d’urgence); its page, empty and "
+                             "with errors, is in SAMPLE_VISITS too",
+    "wishes.emergency_card_pdf": "a download (PDF attachment) of Ma carte d’urgence",
     "patient.first_connection": "first connection, step 1, after logging in",
     "patient.first_connection_password": "first connection, step 2",
     "patient.first_connection_emergency": "first connection, step 3",
@@ -254,6 +259,10 @@ SAMPLE_VISITS: list[Visit] = [
     Visit("je me fais aider", "/mon-dmp/je-me-fais-aider", "helped_visit.start", login="patient"),
     Visit("je me fais aider, erreurs", "/mon-dmp/je-me-fais-aider", "helped_visit.start", login="patient",
           submit_empty=True),
+    # « Ma carte d’urgence » (issue 19, item 6): the page, and its form sent with nothing ticked
+    Visit("ma carte d'urgence", "/mon-dmp/volontes/carte-d-urgence", "wishes.emergency_card", login="patient"),
+    Visit("ma carte d'urgence, erreurs", "/mon-dmp/volontes/carte-d-urgence", "wishes.emergency_card",
+          login="patient", submit_empty=True),
 ]
 
 

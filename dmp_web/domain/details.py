@@ -32,6 +32,7 @@ NOTES = {
     "hidden_from_carers", "shown_to_carers",  # hide_document: the same for the patient's carers
     "copy_pdf", "copy_archive", "copy_post",  # export: which copy was asked for
     "download_pdf", "download_archive",  # export: a copy the worker made, downloaded
+    "emergency_card_read", "emergency_card_pdf",  # export: « Ma carte d’urgence », its page or its PDF
     "by_sms", "by_email", "by_post",  # otp_sent, otp_channel_changed, identifier_sent: the way
     "to_new_mobile", "to_new_email",  # otp_sent: the code that confirms a new contact
     "mobile_and_email_saved", "mobile_changed", "email_changed",  # contact_changed
@@ -62,6 +63,7 @@ CHANGES = {
     "trusted_person_set", "trusted_person_removed", "emergency_contact_is_trusted_person",
     "emergency_contact_set", "emergency_contact_removed", "advance_directives_written",
     "advance_directives_erased", "organ_donation_set", "health_facts_set",
+    "emergency_card_set",  # « Ma carte d’urgence »: what it prints, and the treatments written for it
     # the 3 emergency switches
     "regulator_access_allowed", "regulator_access_refused", "break_glass_allowed", "break_glass_refused",
     "hidden_in_emergency_allowed", "hidden_in_emergency_refused",

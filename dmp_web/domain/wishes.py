@@ -53,6 +53,15 @@ class Person:
 
 
 @dataclass
+class CardChoices:
+    """« Ma carte d’urgence »: what the patient chose to print on it (domain/emergency_card.py)."""
+
+    facts: list[str] = field(default_factory=list)  # CardFact values; [] until the patient chose
+    # where the directives anticipées are, as the patient wrote it; "" says « dans mon DMP »
+    directives_place: str = ""
+
+
+@dataclass
 class Wishes:
     trusted_person: Person = field(default_factory=Person)  # personne de confiance
     emergency_contact: Person = field(default_factory=Person)  # personne à prévenir en cas d'urgence
@@ -63,6 +72,8 @@ class Wishes:
     organ_donation: str = "unsaid"
     blood_group: str = "unknown"
     allergies: str = ""
+    current_treatments: str = ""  # written for the emergency card, short, as the patient says it
+    card: CardChoices = field(default_factory=CardChoices)
 
     def contact_to_call(self) -> Person:
         return self.trusted_person if self.emergency_contact_is_trusted_person else self.emergency_contact

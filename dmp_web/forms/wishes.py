@@ -3,12 +3,13 @@ from __future__ import annotations
 
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, StopValidation
 
 from .base import Form
 from .accounts import _EMAIL_KW, _MOBILE_KW, MOBILE_HINT
+from ..domain.emergency_card import FACT_CHOICES, CardFact
 from ..domain.notices import trusted_person_channel
 from ..domain.phones import BadPhone, read_phone
 from .validators import EmailAddress, Mobile, SameAs, TextOrFile, phone_message
@@ -197,3 +198,43 @@ class HealthFactsForm(Form):
         description="Écrivez-les comme vous les connaissez. Par exemple : pénicilline, arachides.",
         validators=[Length(max=2_000, message="Écrivez vos allergies en 2 000 caractères au plus")],
     )
+
+
+# -- « Ma carte d’urgence » ---------------------------------------------------------------------
+
+DIRECTIVES_IN_DMP, DIRECTIVES_ELSEWHERE = "dmp", "elsewhere"
+DIRECTIVES_WHERE_CHOICES = [
+    SelectChoice(DIRECTIVES_IN_DMP, "Dans mon DMP"),
+    SelectChoice(DIRECTIVES_ELSEWHERE, "À un autre endroit"),
+]
+
+
+class EmergencyCardForm(Form):
+    """What the card prints. Only the shape is read here: what the choices may be, and each
+    sentence that refuses them, are the domain's (domain/emergency_card.py problems)."""
+
+    facts = SelectMultipleField(
+        "Ce que ma carte montre", choices=[SelectChoice(fact.value, label) for fact, label in FACT_CHOICES.items()],
+        validate_choice=False, description="Cochez ce que vous voulez montrer. Le reste ne sera pas sur la carte.",
+    )
+    treatments = TextAreaField(
+        "Mes traitements en cours",
+        description="Les médicaments que vous prenez. Par exemple : insuline le matin. 200 caractères au plus.",
+    )
+    directives_where = RadioField("Où sont mes directives anticipées ?", choices=DIRECTIVES_WHERE_CHOICES,
+                                  validate_choice=False,
+                                  description="Répondez si vous avez coché la case des directives anticipées.")
+    directives_place = StringField(
+        "Cet autre endroit", description="Seulement pour « À un autre endroit ». Par exemple : chez ma fille.",
+        render_kw={"autocomplete": "off"})
+
+    def chosen_facts(self) -> list[str]:
+        """The ticked facts, in the card's order; a value that is not one (a forged form) is dropped."""
+        ticked = set(self.facts.data or ())
+        return [fact.value for fact in CardFact if fact.value in ticked]
+
+    def directives_elsewhere(self) -> bool:
+        return self.directives_where.data == DIRECTIVES_ELSEWHERE
+
+    def place(self) -> str:
+        return (self.directives_place.data or "").strip() if self.directives_elsewhere() else ""

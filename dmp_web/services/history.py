@@ -86,6 +86,9 @@ _EXPORT_NOTES = {
     "copy_post": "demandé une copie de votre DMP par courrier",
     "download_pdf": "téléchargé la copie de votre DMP à imprimer",
     "download_archive": "téléchargé l’archive de votre DMP, avec ses fichiers",
+    # « Ma carte d’urgence » (services/emergency_card.py)
+    "emergency_card_read": "regardé votre carte d’urgence",
+    "emergency_card_pdf": "téléchargé votre carte d’urgence",
 }
 
 # What a setting's change was («Le changement : …»), and the emergency choice («Votre choix : …»).
@@ -111,6 +114,7 @@ _CHANGES = {
     "advance_directives_erased": _WISHES + "directives anticipées écrites effacées",
     "organ_donation_set": _WISHES + "choix sur le don d’organes enregistré",
     "health_facts_set": _WISHES + "groupe sanguin et allergies enregistrés",
+    "emergency_card_set": _WISHES + "choix de votre carte d’urgence enregistrés",
     "regulator_access_allowed": "le médecin du centre 15 peut ouvrir votre DMP pendant un appel",
     "regulator_access_refused": "le médecin du centre 15 ne peut pas ouvrir votre DMP",
     "break_glass_allowed": "un soignant peut ouvrir votre DMP en urgence",

@@ -7,13 +7,18 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from ..domain import emergency_card as card_rules
 from ..domain.accounts import CodeCheck
+from ..domain.wishes import CardChoices
 from ..forms.accounts import OtpForm
 from ..forms.wishes import (
+    DIRECTIVES_ELSEWHERE,
+    DIRECTIVES_IN_DMP,
     AdvanceDirectivesForm,
+    EmergencyCardForm,
     EmergencyContactForm,
     HealthFactsForm,
     NewEmailForm,
@@ -22,10 +27,11 @@ from ..forms.wishes import (
     TrustedPersonForm,
 )
 from ..formatting import group_code
+from ..services import emergency_card as card_service
 from ..services import wishes as services
 from ..services.login import Refused
 from .auth import sent_again
-from .deps import checked_upload, ctx, seal, unseal
+from .deps import checked_upload, content_disposition, ctx, seal, unseal
 from .messages import code_wait_message, otp_message
 from .patient import current_dossier, holder, only_the_holder
 
@@ -257,3 +263,47 @@ def health_facts():
                                              form.allergies.data or "")
         return _saved(decision, "Votre groupe sanguin et vos allergies sont enregistrés.")
     return render_template("pages/wishes/health_facts.html", form=form)
+
+
+# -- « Ma carte d’urgence » -----------------------------------------------------------------------
+
+@bp.route("/volontes/carte-d-urgence", methods=["GET", "POST"])
+def emergency_card():
+    dossier = current_dossier()
+    page = card_service.read_page(ctx(), holder(), dossier)  # the wishes read for the card: journaled
+    if page is None:
+        abort(403)
+    saved = page.wishes.card
+    form = EmergencyCardForm(data=_initial({
+        "facts": saved.facts, "treatments": page.wishes.current_treatments,
+        "directives_where": DIRECTIVES_ELSEWHERE if saved.directives_place else DIRECTIVES_IN_DMP,
+        "directives_place": saved.directives_place,
+    }))
+    if form.validate_on_submit():
+        choices = CardChoices(form.chosen_facts(), form.place())
+        treatments = form.treatments.data or ""
+        found = card_service.check_choices(ctx(), page, dossier, choices, treatments,
+                                           directives_elsewhere=form.directives_elsewhere())
+        for name, message in found.items():
+            form[name].errors = [message]
+        if not found:
+            if not card_service.save_choices(ctx(), holder(), dossier, choices, treatments).allowed:
+                abort(403)
+            flash("Les choix de votre carte d’urgence sont enregistrés.", "success")
+            return redirect(url_for("wishes.emergency_card", _anchor="ma-carte"))
+    return render_template("pages/wishes/emergency_card.html", form=form, page=page,
+                           hints=card_rules.hints(page.wishes, dossier))
+
+
+@bp.get("/volontes/carte-d-urgence.pdf")
+def emergency_card_pdf():
+    made = card_service.make_pdf(ctx(), holder(), current_dossier())
+    if not made.decision.allowed:
+        abort(403)
+    if made.data is None:  # the wishes changed since the choices: the page says what to do
+        flash("Votre carte ne peut pas être imprimée pour le moment. Lisez pourquoi plus bas.", "error")
+        return redirect(url_for("wishes.emergency_card", _anchor="ma-carte"))
+    response = make_response(made.data)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = content_disposition("carte-d-urgence.pdf")
+    return response

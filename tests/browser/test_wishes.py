@@ -113,6 +113,19 @@ def walk(w: Walker) -> None:
     w.submit({"blood_group": "O-", "allergies": "Pénicilline"}, "volontés et droits : tout rempli")
     assert flash(w) == "Votre groupe sanguin et vos allergies sont enregistrés."
 
+    # « Ma carte d’urgence »: nothing ticked, a treatments text too long, then saved
+    click(w, "Faire ma carte d’urgence", "carte d’urgence")
+    w.submit({}, "carte d’urgence : rien coché")
+    assert w.title().startswith("Erreur : ")
+    w.fill({"facts": "treatments"})
+    w.submit({"treatments": "x" * 201}, "carte d’urgence : traitements trop longs")
+    for fact in ("blood_group", "emergency_contact"):
+        w.fill({"facts": fact})
+    w.submit({"treatments": "Insuline le matin"}, "carte d’urgence : enregistrée")
+    assert flash(w) == "Les choix de votre carte d’urgence sont enregistrés."
+    assert "Groupe sanguin : O− (négatif)" in w.text("carte-lignes")
+    w.go("/mon-dmp/volontes", "volontés et droits, après la carte")
+
     # the second form of the pages: remove
     click(w, "Définir une personne de confiance", "personne de confiance, à retirer")
     w.submit({}, "volontés et droits : personne de confiance retirée", button="Retirer ma personne de confiance")

@@ -4,8 +4,10 @@ again with a new key, saved at once by many without a loss or a broken record; t
 that hold reimbursements walked a page at a time."""
 from __future__ import annotations
 
+import json
 import threading
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from types import GeneratorType, SimpleNamespace
 
@@ -13,7 +15,7 @@ import psycopg
 import pytest
 
 from dmp_web.domain.reimbursements import Reimbursement
-from dmp_web.domain.wishes import Person, Wishes
+from dmp_web.domain.wishes import CardChoices, Person, Wishes
 from dmp_web.store.crypto import SealBroken, Sealer
 from dmp_web.store.files import FileStore
 from dmp_web.store.pg.wishes import PgReimbursementRepository, PgWishesRepository
@@ -132,6 +134,25 @@ def test_wishes_round_trip_and_are_never_in_clear_at_rest(backend):
     assert stored  # the record is there
     for clear in ("Paul Roche", "pénicilline", "0611223344", "acharnement", "mon mari"):
         assert clear.encode() not in stored, clear
+
+
+def test_the_emergency_cards_choices_and_treatments_are_part_of_the_sealed_record(backend):
+    card = CardChoices(["blood_group", "treatments", "advance_directives"], "chez mon notaire")
+    backend.wishes.save(DOSSIER, replace(WISHES, current_treatments="Kardegic 75 mg", card=card))
+    kept = backend.wishes.get(DOSSIER)
+    assert kept.card == card and kept.current_treatments == "Kardegic 75 mg" and kept.allergies == "pénicilline"
+    stored = backend.at_rest()
+    for clear in ("Kardegic", "notaire", "advance_directives"):
+        assert clear.encode() not in stored, clear
+
+
+def test_a_record_sealed_before_the_emergency_card_reads_back_with_nothing_chosen(backend):
+    """Records written before the card's fields: the same JSON, less the new keys."""
+    old = {k: v for k, v in json.loads(backend.wishes.sealer.open_text(backend.wishes.seal(WISHES))).items()
+           if k not in ("card", "current_treatments")}
+    backend.wishes.save_sealed(DOSSIER, backend.wishes.sealer.seal_text(json.dumps(old)))
+    kept = backend.wishes.get(DOSSIER)
+    assert kept == WISHES and kept.card == CardChoices() and kept.current_treatments == ""
 
 
 def test_a_sealed_record_saved_as_a_unit_of_work_does_reads_back(backend):
