@@ -37,6 +37,11 @@ class Dossier:
     consent: Consent
     status: str = "open"  # "open" or "closed"
     closed_at: datetime | None = None
+    # The INS that identifies the patient (domain/identity.py Ins): the matricule and its OID. Its
+    # 5 traits stay in the register. "" in a dossier written before: `flask migrate-store` (files)
+    # or the schema's version 14 (PostgreSQL) fills them from the register.
+    ins: str = ""
+    ins_oid: str = ""
     # The patient's 3 emergency switches (first connection, step 3, then «Gestion du DMP»); None
     # until chosen, which the policy reads as no. Turning one of the first two off ends the
     # accesses of its kind opened before (`*_ended_at`), so turning it on again revives none.
