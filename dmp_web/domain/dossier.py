@@ -7,6 +7,7 @@ from datetime import datetime
 
 from .actors import Holder, LegalRepresentative
 from .carers import CarerGrant
+from .identity import Ins
 from .representatives import (
     FIRST_SLOT, MAX_REPRESENTATIVES, SECOND_SLOT, Representative, representative_id_of,
 )
@@ -85,6 +86,13 @@ class Dossier:
     @property
     def alert_openings(self) -> bool:
         return self.alert_openings_since is not None
+
+    def hold_ins(self, ins: Ins) -> bool:
+        """Keep the patient's INS (a dossier written before had none); False when it already held it."""
+        if (self.ins, self.ins_oid) == (ins.matricule, ins.oid):
+            return False
+        self.ins, self.ins_oid = ins.matricule, ins.oid
+        return True
 
     def __post_init__(self):
         if self.emergency_access is not None:
