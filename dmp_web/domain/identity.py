@@ -66,6 +66,11 @@ def normalize_matricule(typed: str) -> str:
     return normalize_nir(matricule)
 
 
+def matricule_kind_of(oid: str) -> str:
+    """« NIR » or « NIA »: the kind of matricule this OID names."""
+    return "NIA" if oid == INS_NIA_OID else "NIR"
+
+
 def birth_place_code_is_valid(code: str) -> bool:
     return bool(_BIRTH_PLACE_CODE.fullmatch(code or ""))
 
@@ -85,7 +90,7 @@ class Ins:
     @property
     def kind(self) -> str:
         """« NIR » or « NIA »."""
-        return "NIA" if self.oid == INS_NIA_OID else "NIR"
+        return matricule_kind_of(self.oid)
 
 
 def compute_ins_c(nir: str, first_name: str, birth_date) -> str:
