@@ -125,3 +125,22 @@ def test_a_dossier_written_before_the_ins_is_read_migrated_and_found_by_its_ins(
     assert FATIMA_INS_SPACED in main_text(client.get(f"/pro/dmp/{DOSSIER}"))
     refused = client.submit(FIND, {"identifier": FATIMA_NIR, "birth_date": "21/05/1976"})
     assert field_error(refused.soup, "identifier").startswith("Aucun DMP ne correspond")
+
+
+def test_a_dossier_whose_person_the_register_lacks_keeps_its_ins_c_and_is_listed(app, store_kind):
+    _as_written_before(app, store_kind)
+    if store_kind == "postgresql":
+        url = app.extensions["dmp.repos"].db.url
+        with psycopg.connect(url) as conn:
+            conn.execute("DELETE FROM register WHERE nir = %s", (FATIMA_NIR,))
+        assert upgrade(url) == ["0014_dossier_ins.sql"]
+    else:
+        from dmp_web.store.sharded import ShardedTable
+
+        ShardedTable(app.extensions["dmp.store"], "register").delete(FATIMA_NIR)
+        done = app.test_cli_runner().invoke(args=["migrate-store"])
+        assert done.exit_code == 0, done.output  # the store is up to date: the others have their INS
+        assert (f"Attention : DMP {DOSSIER} : la personne n’est pas dans le registre ; il n’a pas d’INS."
+                in done.output)
+        assert [e.action for e in app.extensions["dmp.repos"].operators.entries()][-1] == "store_migrated"
+    assert dossier(app).ins == "" and dossier(app).ins_c  # its INS-C still finds it
