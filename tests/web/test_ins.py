@@ -58,6 +58,19 @@ def test_a_professional_finds_a_patient_by_ins_with_the_birth_date_and_sees_it_b
     assert "INS veut dire identifiant national de santé." in main_text(shown)
 
 
+def test_the_patient_sees_their_ins_under_their_ins_c_on_their_home(client, notifier, app):
+    from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD
+
+    from .patient_journey import log_in
+
+    log_in(client, notifier, DEMO_LOGIN["login_id"], DEMO_PASSWORD)
+    home = client.get("/mon-dmp")
+    pairs = {dt.get_text(strip=True): dd.get_text(" ", strip=True) for dl in home.soup.main.find_all("dl")
+             for dt, dd in zip(dl.find_all("dt"), dl.find_all("dd"), strict=True)}
+    assert pairs["INS"].startswith(FATIMA_INS_SPACED + " INS veut dire identifiant national de santé.")
+    assert pairs["INS-C"].startswith(dossier(app).ins_c)
+
+
 def test_the_credential_letter_of_a_new_dmp_prints_the_ins_under_the_ins_c(client, notifier, app):
     desk_log_in(client, notifier, DESK_AGENT)
     create_at_desk(client, MARCEL, {"consent": "yes"}, email="marcel@example.org")
