@@ -10,7 +10,7 @@ import psycopg
 
 from dmp_web.domain.identity import INS_NIR_OID
 from dmp_web.services import fhir_export
-from dmp_web.store.pg.migrations import FOLDER, upgrade
+from dmp_web.store.pg.migrations import migrations, upgrade
 
 from ..conftest import field_error
 from .pro_journey import DOSSIER, DURAND, FATIMA_BIRTH, FATIMA_NIR, pro_log_in
@@ -20,6 +20,7 @@ from .test_desk_creation import pro_log_in as desk_log_in
 BOTH_STORES = True
 
 FIND = "/pro/trouver"
+INS_MIGRATION = next(m for m in migrations() if m.name.endswith("_dossier_ins.sql"))
 FATIMA_INS_SPACED = "2 75 05 13 055 112 12"  # her NIR: the demo register knows her by it
 
 
@@ -97,7 +98,8 @@ def _as_written_before(app, store_kind) -> None:
         return
     with psycopg.connect(app.extensions["dmp.repos"].db.url) as conn:
         conn.execute("UPDATE dossiers SET record = record - 'ins' - 'ins_oid' WHERE dossier_id = %s", (DOSSIER,))
-        conn.execute("DELETE FROM schema_version WHERE version >= 14")
+        # the schema as it was before: the runner applies only the versions above the last one
+        conn.execute("DELETE FROM schema_version WHERE version >= %s", (INS_MIGRATION.version,))
 
 
 def _migrate(app, store_kind) -> None:
@@ -109,10 +111,10 @@ def _migrate(app, store_kind) -> None:
         assert again.exit_code == 0 and "0 DMP avec leur INS" in again.output
         return
     url = app.extensions["dmp.repos"].db.url
-    assert upgrade(url) == ["0014_dossier_ins.sql"]  # the next number: the runner skips those at or below
+    assert upgrade(url)[0] == INS_MIGRATION.name
     with psycopg.connect(url) as conn:  # idempotent: run again by hand, it changes nothing
         before = conn.execute("SELECT record FROM dossiers ORDER BY dossier_id").fetchall()
-        conn.execute((FOLDER / "0014_dossier_ins.sql").read_text("utf-8"))
+        conn.execute(INS_MIGRATION.sql)
         assert conn.execute("SELECT record FROM dossiers ORDER BY dossier_id").fetchall() == before
 
 
@@ -146,7 +148,7 @@ def test_a_dossier_whose_person_the_register_lacks_keeps_its_ins_c_and_is_listed
         url = app.extensions["dmp.repos"].db.url
         with psycopg.connect(url) as conn:
             conn.execute("DELETE FROM register WHERE nir = %s", (FATIMA_NIR,))
-        assert upgrade(url) == ["0014_dossier_ins.sql"]
+        assert upgrade(url)[0] == INS_MIGRATION.name
     else:
         from dmp_web.store.sharded import ShardedTable
 
