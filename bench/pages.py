@@ -23,7 +23,7 @@ Run: .venv/bin/python -m bench.pages [--store files|postgresql] [--sizes 1000,10
   (pages_<size>; the app's keys in /tmp/bench-pg-cache/pages/<size>). The demo data goes
   through the app's repositories; so does the first added dossier, whose rows are then the
   pattern the others are written by: the same rows (dossier_keys' NIR, INS-C and login, dossiers,
-  accounts, register), made by the same code (to_row, compute_ins_c), sent by COPY, 1,000
+  accounts, register), made by the same code (to_row, dossier_identity), sent by COPY, 1,000
   dossiers per transaction. Then VACUUM (ANALYZE) and a checkpoint, before anything is timed.
 """
 from __future__ import annotations
@@ -53,8 +53,8 @@ from dmp_web.demo import DEMO_LOGIN, DEMO_PASSWORD, DIRECTORY, INSURED, load_dem
 from dmp_web.domain.accounts import FIRST_CONNECTION_DONE, Account
 from dmp_web.domain.credentials import hash_secret, new_login_id
 from dmp_web.domain.dossier import Consent, Dossier
-from dmp_web.domain.identity import compute_ins_c, nir_key
-from dmp_web.domain.register import InsuredPerson, PostalAddress
+from dmp_web.domain.identity import nir_key
+from dmp_web.domain.register import InsuredPerson, PostalAddress, dossier_identity
 from dmp_web.settings import Settings
 from dmp_web.store.codec import to_row
 from dmp_web.store.pg.migrations import upgrade
@@ -103,7 +103,8 @@ def person(n: int) -> InsuredPerson:
     return InsuredPerson(
         nir=body + f"{nir_key(body):02d}", birth_name=f"NOM{n}", first_names="Camille", sex="MF"[n % 2],
         birth_date=date(1900 + year, month, 1 + n % 28), birth_place="Paris", vitale_serial=f"9{n:015d}",
-        vitale_type="with_photo", address=PostalAddress(f"{n} rue des Tests", "75011", "Paris"),
+        birth_place_code="75111", vitale_type="with_photo",
+        address=PostalAddress(f"{n} rue des Tests", "75011", "Paris"),
         email=f"camille{n}@example.org",
     )
 
@@ -123,8 +124,8 @@ def _build_share(data_dir: str, numbers: range, password_hash: str) -> None:
         p = person(n)
         dossier_id = dossier_id_of(n)
         repos.dossiers.add(Dossier(
-            id=dossier_id, holder_nir=p.nir, ins_c=compute_ins_c(p.nir, p.first_names, p.birth_date),
-            created_at=created, consent=Consent("holder", "online", created, "online"), emergency_access=True,
+            id=dossier_id, **dossier_identity(p), created_at=created,
+            consent=Consent("holder", "online", created, "online"), emergency_access=True,
         ))
         repos.accounts.add(Account(
             login_id=new_login_id(), dossier_id=dossier_id, password_hash=password_hash, email=p.email,
@@ -201,9 +202,8 @@ def pg_records(n: int, login_id: str, password_hash: str) -> tuple[InsuredPerson
     """The n-th person, dossier and account, as _build_share makes them."""
     p = person(n)
     created = datetime(2026, 1, 15, 10, 30, tzinfo=UTC)
-    dossier = Dossier(id=dossier_id_of(n), holder_nir=p.nir, ins_c=compute_ins_c(p.nir, p.first_names, p.birth_date),
-                      created_at=created, consent=Consent("holder", "online", created, "online"),
-                      emergency_access=True)
+    dossier = Dossier(id=dossier_id_of(n), **dossier_identity(p), created_at=created,
+                      consent=Consent("holder", "online", created, "online"), emergency_access=True)
     account = Account(login_id=login_id, dossier_id=dossier.id, password_hash=password_hash, email=p.email,
                       otp_channel="email", first_connection_step=FIRST_CONNECTION_DONE)
     return p, dossier, account

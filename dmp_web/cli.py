@@ -168,8 +168,9 @@ def journal_anchor_command(destination: Path) -> None:
 @commands.command("migrate-store")
 def migrate_store_command() -> None:
     """Bring a data folder of an earlier version up to date: journals in segments, chained
-    with DMP_JOURNAL_KEY, their details sealed. A journal whose old chain does not hold is
-    left as it was and listed (exit 1). Running it again changes nothing."""
+    with DMP_JOURNAL_KEY, their details sealed; each dossier's INS from the register. A journal
+    whose old chain does not hold is left as it was and listed (exit 1). Running it again
+    changes nothing."""
     from .services.store_migration import migrate_store
 
     if current_app.config["DMP_SETTINGS"].database_url:
@@ -181,7 +182,10 @@ def migrate_store_command() -> None:
         done = migrate_store(current_app.extensions["dmp.repos"], current_app.extensions["dmp.notifier"].letters)
     for line in done.refused:
         click.echo(f"Problème : {line}", err=True)
+    for line in done.without_ins:
+        click.echo(f"Attention : {line}", err=True)
     click.echo(f"{done.indexes} index mis à jour.")
+    click.echo(f"{done.ins} DMP avec leur INS (identifiant national de santé).")
     click.echo(f"{done.migrated} historique(s) mis à jour, {len(done.refused)} refusé(s).")
     journal("store_migrated", detail=f"{done.migrated} historique(s)", allowed=not done.refused,
             reason="des historiques anciens ne tiennent pas" if done.refused else "")

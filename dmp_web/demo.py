@@ -10,9 +10,8 @@ from .domain.credentials import hash_secret
 from .domain.details import noted
 from .domain.documents import Document
 from .domain.dossier import Consent, Dossier
-from .domain.identity import compute_ins_c
 from .domain.journal import Actor
-from .domain.register import InsuredPerson, PostalAddress
+from .domain.register import InsuredPerson, PostalAddress, dossier_identity
 from .domain.reimbursements import Reimbursement
 from .store.dossiers import Repositories
 
@@ -49,33 +48,33 @@ INSURED = [
     InsuredPerson(
         nir="242037505604161", birth_name="MARTIN", first_names="Jeanne Marie", sex="F",
         birth_date=date(1942, 3, 14), birth_place="Paris 4e", vitale_serial="1234567890123456",
-        vitale_type="without_photo",
+        birth_place_code="75104", vitale_type="without_photo",
         address=PostalAddress("12 rue des Lilas", "75020", "Paris"),
     ),
     InsuredPerson(
         nir="148086912304582", birth_name="DUPUIS", first_names="Marcel", sex="M",
         birth_date=date(1948, 8, 2), birth_place="Lyon", vitale_serial="2234567890123456",
-        vitale_type="with_photo",
+        birth_place_code="69123", vitale_type="with_photo",
         address=PostalAddress("5 place Bellecour", "69002", "Lyon"),
         email="marcel.dupuis@example.org",
     ),
     InsuredPerson(
         nir="275051305511212", birth_name="BENALI", first_names="Fatima", sex="F",
         birth_date=date(1975, 5, 21), birth_place="Marseille", vitale_serial="3234567890123456",
-        vitale_type="with_photo",
+        birth_place_code="13055", vitale_type="with_photo",
         address=PostalAddress("40 boulevard National", "13003", "Marseille"),
         usage_name="ROCHE", email="fatima.roche@example.org",
     ),
     InsuredPerson(
         nir="112013306307811", birth_name="MOREAU", first_names="Lucas", sex="M",
         birth_date=date(2012, 1, 9), birth_place="Bordeaux", vitale_serial="4234567890123456",
-        vitale_type="with_photo",
+        birth_place_code="33063", vitale_type="with_photo",
         address=PostalAddress("8 cours de l'Intendance", "33000", "Bordeaux"),
     ),
     InsuredPerson(
         nir="150022A00401783", birth_name="SANTONI", first_names="Antoine", sex="M",
         birth_date=date(1950, 2, 11), birth_place="Ajaccio", vitale_serial="5234567890123456",
-        vitale_type="without_photo",
+        birth_place_code="2A004", vitale_type="without_photo",
         address=PostalAddress("3 cours Napoléon", "20000", "Ajaccio"),
     ),
 ]
@@ -144,8 +143,7 @@ def _demo_dossier(repos: Repositories) -> int:
     person = next(p for p in INSURED if p.nir == demo["nir"])
     created = datetime(2026, 1, 15, 10, 30, tzinfo=UTC)
     repos.dossiers.add(Dossier(
-        id=demo["dossier_id"], holder_nir=person.nir,
-        ins_c=compute_ins_c(person.nir, person.first_names, person.birth_date), created_at=created,
+        id=demo["dossier_id"], **dossier_identity(person), created_at=created,
         consent=Consent(given_by="holder", recorded_by="pharmacie des Lilas", at=created, channel="pharmacy"),
         regulator_access=True, break_glass_access=True, attending_doctor_rpps="10001000016",
         # those who care for her; the sage-femme and the Centre 15 regulator are not in it

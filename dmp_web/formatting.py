@@ -30,6 +30,12 @@ def group_code(code: str, size: int = 4) -> str:
     return " ".join(code[i : i + size] for i in range(0, len(code), size))
 
 
+def nir_spaced(number: str) -> str:
+    """A NIR (or an INS matricule) as the Vitale card prints it: 1 85 05 49 588 157 80."""
+    n = "".join(number.split())
+    return " ".join(part for part in (n[0:1], n[1:3], n[3:5], n[5:7], n[7:10], n[10:13], n[13:]) if part)
+
+
 # «y» before a vowel sounds like a consonant («de Yann»), before a consonant like a vowel («d’Yves»).
 _VOWELS = "aeiou"
 

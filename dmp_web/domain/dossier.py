@@ -7,6 +7,7 @@ from datetime import datetime
 
 from .actors import Holder, LegalRepresentative
 from .carers import CarerGrant
+from .identity import Ins
 from .representatives import (
     FIRST_SLOT, MAX_REPRESENTATIVES, SECOND_SLOT, Representative, representative_id_of,
 )
@@ -37,6 +38,11 @@ class Dossier:
     consent: Consent
     status: str = "open"  # "open" or "closed"
     closed_at: datetime | None = None
+    # The INS that identifies the patient (domain/identity.py Ins): the matricule and its OID. Its
+    # 5 traits stay in the register. "" in a dossier written before: `flask migrate-store` (files)
+    # or the schema's version 14 (PostgreSQL) fills them from the register.
+    ins: str = ""
+    ins_oid: str = ""
     # The patient's 3 emergency switches (first connection, step 3, then «Gestion du DMP»); None
     # until chosen, which the policy reads as no. Turning one of the first two off ends the
     # accesses of its kind opened before (`*_ended_at`), so turning it on again revives none.
@@ -80,6 +86,13 @@ class Dossier:
     @property
     def alert_openings(self) -> bool:
         return self.alert_openings_since is not None
+
+    def hold_ins(self, ins: Ins) -> bool:
+        """Keep the patient's INS (a dossier written before had none); False when it already held it."""
+        if (self.ins, self.ins_oid) == (ins.matricule, ins.oid):
+            return False
+        self.ins, self.ins_oid = ins.matricule, ins.oid
+        return True
 
     def __post_init__(self):
         if self.emergency_access is not None:

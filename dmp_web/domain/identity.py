@@ -1,11 +1,22 @@
-"""Identity numbers: the NIR (social security number) and its control key."""
+"""Identity numbers: the NIR (social security number) and its control key, the INS, the INS-C."""
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
+from datetime import date
 
 NIR_LENGTH = 15
+NIR_BODY_LENGTH = 13  # without the 2-digit key
+# The INS (Identité Nationale de Santé): its matricule is the person's NIR, or for someone who has
+# none yet a NIA (numéro d'identification d'attente, same form); each kind has its OID.
+INS_NIR_OID = "1.2.250.1.213.1.4.8"
+INS_NIA_OID = "1.2.250.1.213.1.4.9"
+MATRICULE_KINDS = {"NIR": INS_NIR_OID, "NIA": INS_NIA_OID}
+# The INSEE code of the birth place: 5 characters, digits, or 2A/2B then 3 digits for Corsica
+# (99 then 3 digits for a country abroad).
+_BIRTH_PLACE_CODE = re.compile(r"[0-9]{5}|2[AB][0-9]{3}")
 _CORSICA = {"2A": "19", "2B": "18"}  # the control key counts Corsica's letters as these digits
 _TYPED_SEPARATORS = re.compile(r"[\s\u00a0\u202f]+")
 
@@ -41,6 +52,45 @@ def normalize_nir(typed: str) -> str:
         raise InvalidNir("key", len(nir))
     return nir
 
+
+def normalize_matricule(typed: str) -> str:
+    """A typed INS matricule (a NIR or a NIA): its 15 characters, or raise InvalidNir.
+
+    The 13 characters without the key are taken too: the key is added (the birth date, asked
+    always beside, keeps a mistyped number from finding anyone)."""
+    matricule = _TYPED_SEPARATORS.sub("", typed or "").upper()
+    if len(matricule) == NIR_BODY_LENGTH:
+        body = matricule[:5] + matricule[7:] if matricule[5:7] in _CORSICA else matricule
+        if body.isdigit() and matricule.isascii():
+            matricule += f"{nir_key(matricule):02d}"
+    return normalize_nir(matricule)
+
+
+def matricule_kind_of(oid: str) -> str:
+    """« NIR » or « NIA »: the kind of matricule this OID names."""
+    return "NIA" if oid == INS_NIA_OID else "NIR"
+
+
+def birth_place_code_is_valid(code: str) -> bool:
+    return bool(_BIRTH_PLACE_CODE.fullmatch(code or ""))
+
+
+@dataclass(frozen=True)
+class Ins:
+    """A person's INS: the matricule and its OID, and the 5 traits that go with it (Référentiel INS)."""
+
+    matricule: str
+    oid: str
+    birth_name: str
+    first_birth_names: str  # the given names at birth, in order
+    birth_date: date
+    sex: str  # "F" or "M"
+    birth_place_code: str  # INSEE code, 5 characters
+
+    @property
+    def kind(self) -> str:
+        """« NIR » or « NIA »."""
+        return matricule_kind_of(self.oid)
 
 
 def compute_ins_c(nir: str, first_name: str, birth_date) -> str:

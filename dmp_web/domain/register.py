@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .identity import MATRICULE_KINDS, Ins, compute_ins_c
+
 VITALE_TYPES = ("with_photo", "without_photo")
 AGE_OF_MAJORITY = 18  # before it, a legal representative acts for the person (Code civil, art. 388)
 
@@ -32,6 +34,15 @@ class InsuredPerson:
     address: PostalAddress
     usage_name: str = ""
     email: str = ""
+    birth_place_code: str = ""  # INSEE code of the birth place (5 characters); "" in a register of before
+    matricule_kind: str = "NIR"  # "NIA" for someone who has no NIR yet: `nir` then holds the NIA
+
+    @property
+    def ins(self) -> Ins:
+        """The person's INS: the matricule (the number the register knows them by) and its 5 traits."""
+        return Ins(matricule=self.nir, oid=MATRICULE_KINDS[self.matricule_kind], birth_name=self.birth_name,
+                   first_birth_names=self.first_names, birth_date=self.birth_date, sex=self.sex,
+                   birth_place_code=self.birth_place_code)
 
     @property
     def family_name(self) -> str:
@@ -54,3 +65,10 @@ class InsuredPerson:
 
     def is_minor_on(self, day: date) -> bool:
         return self.age_on(day) < AGE_OF_MAJORITY
+
+
+def dossier_identity(person: InsuredPerson) -> dict[str, str]:
+    """What identifies a new dossier of this person: the NIR it is kept by, the INS-C, the INS."""
+    ins = person.ins
+    return {"holder_nir": person.nir, "ins_c": compute_ins_c(person.nir, person.first_names, person.birth_date),
+            "ins": ins.matricule, "ins_oid": ins.oid}

@@ -27,12 +27,13 @@ class ProLoginForm(Form):
 
 class PatientSearchForm(Form):
     identifier = StringField(
-        "INS-C ou numéro de sécurité sociale du patient",
+        "INS, numéro de sécurité sociale ou INS-C du patient",
         description=(
-            "L’INS-C a 22 chiffres. Il est écrit sur la lettre du patient. "
-            "Le numéro de sécurité sociale a 15 chiffres."
+            "L’INS a 15 chiffres, comme le numéro de sécurité sociale. "
+            "Les 13 premiers suffisent. "
+            "L’INS-C a 22 chiffres. Il est écrit sur la lettre du patient."
         ),
-        validators=[DataRequired("Écrivez l’INS-C ou le numéro de sécurité sociale du patient")],
+        validators=[DataRequired("Écrivez l’INS, le numéro de sécurité sociale ou l’INS-C du patient")],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     birth_date = StringField(

@@ -30,12 +30,13 @@ def _letter(template_name: str, full_name: str, address_lines: list[str], *, sit
 def credential_letter(*, full_name: str, address_lines: list[str], login_id: str, initial_password: str,
                       ins_c: str, created_on: datetime.date, for_minor_name: str | None = None,
                       at_18: bool = False, site_address: str = SITE_ADDRESS, dated: datetime.date,
-                      help_line: HelpLine = HELP_LINE) -> bytes:
-    """The letter given at creation: identifier, initial password, INS-C, first-login steps
-    (`at_18`: the young adult's own, when the representatives' access ends)."""
+                      help_line: HelpLine = HELP_LINE, ins: str = "") -> bytes:
+    """The letter given at creation: identifier, initial password, INS-C, then the INS (its
+    matricule; none for a dossier that holds none yet), first-login steps (`at_18`: the young
+    adult's own, when the representatives' access ends)."""
     return _letter(
         "credential_letter.html", full_name, address_lines,
-        login_id=login_id, initial_password=initial_password, ins_c=ins_c, at_18=at_18,
+        login_id=login_id, initial_password=initial_password, ins_c=ins_c, ins=ins, at_18=at_18,
         created_on=created_on, for_minor_name=for_minor_name, site_address=site_address, dated=dated,
         help_line=help_line,
     )

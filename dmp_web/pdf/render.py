@@ -11,7 +11,7 @@ from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..formatting import author_words, date_fr, de, group_code
+from ..formatting import author_words, date_fr, de, group_code, nir_spaced
 from ..settings import PROJECT_ROOT
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates" / "pdf"
@@ -32,7 +32,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(french_date=date_fr, grouped=group_code, de=de)
+    env.filters.update(french_date=date_fr, grouped=group_code, nir_spaced=nir_spaced, de=de)
     env.globals.update(author_words=author_words)
     return env
 

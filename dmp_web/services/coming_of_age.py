@@ -118,7 +118,7 @@ def _post_letter(ctx: Context, dossier, person, account: Account, password: str)
     try:
         letter = pdf.credential_letter(
             **letter_context(ctx), full_name=person.full_name, address_lines=person.address.lines(),
-            login_id=account.login_id, initial_password=password, ins_c=dossier.ins_c,
+            login_id=account.login_id, initial_password=password, ins_c=dossier.ins_c, ins=dossier.ins,
             created_on=local_day(dossier.created_at), at_18=True)
         ctx.notifier.letters.enqueue(letter, [person.full_name, *person.address.lines()], LETTER_KIND)
     except (DeliveryFailed, ValueError, OSError):

@@ -15,8 +15,7 @@ from ..domain.actors import DeskAgent, Profession, Professional
 from ..domain.dates import local_day
 from ..domain.details import JournaledDetail
 from ..domain.dossier import Consent, Dossier, add_representative, new_dossier_id
-from ..domain.identity import compute_ins_c
-from ..domain.register import InsuredPerson
+from ..domain.register import InsuredPerson, dossier_identity
 from ..domain.representatives import CHOSEN_LINKS, LINKS
 from .context import Context
 from .dossier_opening import NewCredentials, open_dossier
@@ -121,8 +120,7 @@ def create_dossier_at_desk(
     link = consent.representative_link if minor else ""
     dossier = Dossier(
         id=new_dossier_id(),
-        holder_nir=nir,
-        ins_c=compute_ins_c(nir, person.first_names, person.birth_date),
+        **dossier_identity(person),
         created_at=now,
         consent=Consent(
             given_by="legal_representative" if minor else "holder",

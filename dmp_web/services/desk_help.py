@@ -143,7 +143,7 @@ def new_letter(ctx: Context, actor, nir: str, vitale_serial: str, slot: str = FI
         dossier.id, account.login_id, password, dossier.ins_c, local_day(ctx.now()),
         representative or person.full_name, person.address.lines(),
         # a minor's letter goes to the representative, about the child, as at creation
-        for_minor_name=person.full_name if representative else "",
+        for_minor_name=person.full_name if representative else "", ins=dossier.ins,
     )
 
 
@@ -170,7 +170,7 @@ def add_representative(ctx: Context, actor, nir: str, vitale_serial: str, *, nam
     _help(ctx, actor, dossier, "desk_representative_added", stage)
     return DeskCredentials(
         dossier.id, made[0].login_id, password, dossier.ins_c, local_day(ctx.now()),
-        name.strip(), person.address.lines(), for_minor_name=person.full_name,
+        name.strip(), person.address.lines(), for_minor_name=person.full_name, ins=dossier.ins,
     )
 
 

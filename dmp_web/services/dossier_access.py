@@ -17,7 +17,7 @@ from ..domain.actors import Carer, Holder, LegalRepresentative, Professional
 from ..domain.details import Change as JournalChange
 from ..domain.documents import CATALOGUE, Category, Document
 from ..domain.dossier import Dossier
-from ..domain.identity import InvalidNir, ins_c_is_valid, normalize_nir
+from ..domain.identity import InvalidNir, ins_c_is_valid, normalize_matricule
 from ..domain.uploads import CheckedUpload
 from ..domain.wishes import WishItem
 from . import notices
@@ -155,14 +155,18 @@ def documents_page(documents: list[Document], number: int, per_page: int = DOCUM
 
 
 def find_dossier(ctx: Context, identifier: str, birth_date: date) -> Dossier | None:
-    """A dossier by INS-C or NIR, only when the birth date matches too (no guessing by number)."""
+    """A dossier by INS, NIR or INS-C, only when the birth date matches too (no guessing by number).
+
+    The INS's matricule is the NIR, or a NIA (same form) for someone without a NIR yet: the
+    register and the dossiers know each person by that number, so one index finds both. Its 13
+    first characters are enough (normalize_matricule adds the key)."""
     typed = re.sub(r"\s", "", identifier or "")
     dossier = None
     if ins_c_is_valid(typed):
         dossier = ctx.repos.dossiers.find_by_ins(typed)
     else:
         try:
-            dossier = ctx.repos.dossiers.find_by_nir(normalize_nir(typed))
+            dossier = ctx.repos.dossiers.find_by_nir(normalize_matricule(typed))
         except InvalidNir:
             return None
     if dossier is None:

@@ -26,6 +26,7 @@ class NewCredentials:
     created_on: date
     full_name: str
     address_lines: list[str]
+    ins: str = ""  # the INS matricule, printed under the INS-C ("" for a dossier that holds none)
 
 
 def open_dossier(ctx: Context, dossier: Dossier, person: InsuredPerson, *, mobile: str, email: str,
@@ -47,7 +48,7 @@ def open_dossier(ctx: Context, dossier: Dossier, person: InsuredPerson, *, mobil
         unit.commit()
     return NewCredentials(
         dossier.id, account.login_id, password, dossier.ins_c, local_day(dossier.created_at),
-        person.full_name, person.address.lines(),
+        person.full_name, person.address.lines(), ins=dossier.ins,
     )
 
 
@@ -60,6 +61,7 @@ def credential_letter(ctx: Context, creds: NewCredentials) -> bytes:
         login_id=creds.login_id,
         initial_password=creds.initial_password,
         ins_c=creds.ins_c,
+        ins=creds.ins,
         created_on=creds.created_on,
         for_minor_name=getattr(creds, "for_minor_name", "") or None,
     )

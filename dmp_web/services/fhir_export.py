@@ -13,7 +13,10 @@ a Composition first, whose author signs for the whole; this export is a set of r
 from the dossier, each standing alone, and no one attests them together.
 
 Code systems, where the DMP or HL7 has one:
-- the patient: the INS-C (`patient_identifiers`, the one place to change for the INS);
+- the patient: the INS first, its matricule under the OID of its kind (1.2.250.1.213.1.4.8 for a
+  NIR, .4.9 for a NIA), then the INS-C (OID 1.2.250.1.213.1.4.2), each typed by FR Core's code
+  system of identifier types (INS-NIR, INS-NIA, INS-C); the birth place as HL7's patient-birthPlace
+  extension, its INSEE code in FR Core's address INSEE code extension (`patient_identifiers`, `_patient`);
 - authors: their RPPS number as the national identifier of health professionals (IDNPS, OID
   1.2.250.1.71.4.2.1: «8» then the RPPS number);
 - document types: the type's own code system (domain/documents.py `DocumentType.coding`);
@@ -45,6 +48,7 @@ from ..domain.actors import ActorKind
 from ..domain.dates import local_day
 from ..domain.details import read_detail
 from ..domain.documents import DOCUMENT_TYPES, Document
+from ..domain.identity import matricule_kind_of
 from ..domain.dossier import emergency_switches_in_words
 from ..domain.journal import JournalEntry
 from ..domain.reimbursements import Reimbursement
@@ -58,6 +62,8 @@ BUNDLE_NAME = "fhir-bundle.json"
 CONTENT_TYPE = "application/fhir+json"
 
 INS_C_SYSTEM = "urn:oid:1.2.250.1.213.1.4.2"  # ASIP Santé's INS-C
+FR_IDENTIFIER_TYPES = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203"  # FR Core's v2-0203
+INSEE_CODE = "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-address-insee-code"
 IDNPS_SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"  # national identifiers of health professionals
 DMP_CONFIDENTIALITY = "urn:oid:1.2.250.1.213.1.1.4.13"  # the DMP's confidentiality codes
 CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
@@ -94,11 +100,23 @@ class ArchivedFile:
 
 
 def patient_identifiers(dossier, person) -> list[dict]:
-    """The Patient's identifiers: the ONE place to change when the dossier holds the INS.
+    """The Patient's identifiers: the INS first, then the INS-C.
 
-    Today the INS-C (OID 1.2.250.1.213.1.4.2). The INS is the matricule (the NIR, or a NIA) with
-    the OID of its kind: 1.2.250.1.213.1.4.8 for a NIR, 1.2.250.1.213.1.4.9 for a NIA."""
-    return [{"use": "official", "type": {"text": "INS-C"}, "system": INS_C_SYSTEM, "value": dossier.ins_c}]
+    The INS is the matricule (the NIR, or a NIA) with the OID of its kind: 1.2.250.1.213.1.4.8 for a
+    NIR, 1.2.250.1.213.1.4.9 for a NIA. A dossier that holds none yet (written before, not migrated)
+    gives its INS-C alone."""
+    identifiers = []
+    if dossier.ins:
+        code = f"INS-{matricule_kind_of(dossier.ins_oid)}"
+        identifiers.append({"use": "official", "type": _identifier_type(code, "INS"),
+                            "system": f"urn:oid:{dossier.ins_oid}", "value": dossier.ins})
+    identifiers.append({"use": "official", "type": _identifier_type("INS-C", "INS-C"),
+                        "system": INS_C_SYSTEM, "value": dossier.ins_c})
+    return identifiers
+
+
+def _identifier_type(code: str, text: str) -> dict:
+    return {"coding": [{"system": FR_IDENTIFIER_TYPES, "code": code}], "text": text}
 
 
 # -- the bundle --------------------------------------------------------------------------------
@@ -205,8 +223,16 @@ def _patient(content: DossierContent) -> dict:
         "birthDate": person.birth_date.isoformat(),
         "address": [{"use": "home", "line": [line for line in (address.street, address.complement) if line],
                      "postalCode": address.postal_code, "city": address.city, "country": "FR"}],
-        "extension": [{"url": BIRTH_PLACE, "valueAddress": {"city": person.birth_place}}],
+        "extension": [{"url": BIRTH_PLACE, "valueAddress": _birth_place(person)}],
     }
+
+
+def _birth_place(person) -> dict:
+    """The birth place's name, and its INSEE code when the register has it (one of the INS's traits)."""
+    place: dict = {"city": person.birth_place}
+    if person.birth_place_code:
+        place["extension"] = [{"url": INSEE_CODE, "valueCoding": {"code": person.birth_place_code}}]
+    return place
 
 
 # -- the documents -----------------------------------------------------------------------------

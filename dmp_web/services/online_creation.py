@@ -7,9 +7,8 @@ from ..domain.credentials import hash_secret, new_creation_code, normalize_code,
 from ..domain.dates import local_day
 from ..domain.details import JournaledDetail
 from ..domain.dossier import Consent, Dossier, new_dossier_id
-from ..domain.identity import compute_ins_c
 from ..domain.journal import Actor
-from ..domain.register import AGE_OF_MAJORITY, InsuredPerson
+from ..domain.register import AGE_OF_MAJORITY, InsuredPerson, dossier_identity
 from ..formatting import group_code
 from ..notify import Email
 from .. import pdf
@@ -137,8 +136,7 @@ def create_dossier_online(
 
     dossier = Dossier(
         id=new_dossier_id(),
-        holder_nir=nir,
-        ins_c=compute_ins_c(nir, person.first_names, person.birth_date),
+        **dossier_identity(person),
         created_at=now,
         consent=Consent(given_by="holder", recorded_by="online", at=now, channel="online"),
     )

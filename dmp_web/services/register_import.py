@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 from collections.abc import Callable, Iterable, Iterator
 
+from ..domain.identity import MATRICULE_KINDS, birth_place_code_is_valid
 from ..domain.register import VITALE_TYPES, InsuredPerson, PostalAddress
 from .csv_rows import FieldRefused as _Refused
 from .csv_rows import Problems, RowCheck, SpillBuckets, csv_rows, decode_utf8, past_day
@@ -26,6 +27,8 @@ COLUMNS = (
     "sexe",
     "date_naissance",
     "lieu_naissance",
+    "code_lieu_naissance",
+    "type_matricule",
     "carte_vitale_numero",
     "carte_vitale_type",
     "adresse",
@@ -185,6 +188,8 @@ def _read_row(values: dict[str, str], today: date) -> tuple[InsuredPerson | None
     sex = check(_sex, values["sexe"])
     birth_date = check(_birth_date, values["date_naissance"], today)
     birth_place = check(_required, values, "lieu_naissance")
+    birth_place_code = check(_birth_place_code, values["code_lieu_naissance"])
+    matricule_kind = check(_matricule_kind, values["type_matricule"])
     vitale_serial = check(_vitale_serial, values["carte_vitale_numero"])
     vitale_type = check(_vitale_type, values["carte_vitale_type"])
     street = check(_required, values, "adresse")
@@ -206,6 +211,8 @@ def _read_row(values: dict[str, str], today: date) -> tuple[InsuredPerson | None
             address=PostalAddress(street, postal_code, city, values["complement_adresse"]),
             usage_name=values["nom_usage"],
             email=email,
+            birth_place_code=birth_place_code,
+            matricule_kind=matricule_kind,
         ),
         [],
     )
@@ -228,6 +235,24 @@ def _birth_date(raw: str, today: date) -> date:
     if born.year < OLDEST_BIRTH_YEAR:
         raise _Refused(f"la date de naissance est avant {OLDEST_BIRTH_YEAR}")
     return born
+
+
+def _birth_place_code(raw: str) -> str:
+    code = raw.upper()
+    if not code:
+        raise _Refused("le code INSEE du lieu de naissance est vide")
+    if not birth_place_code_is_valid(code):
+        raise _Refused("le code INSEE du lieu de naissance doit avoir 5 chiffres "
+                       "(ou 2A ou 2B et 3 chiffres en Corse, 99 et 3 chiffres à l'étranger)")
+    return code
+
+
+def _matricule_kind(raw: str) -> str:
+    """NIR, or NIA for someone who has no NIR yet (then the « nir » column holds the NIA); empty: NIR."""
+    kind = raw.upper() or "NIR"
+    if kind not in MATRICULE_KINDS:
+        raise _Refused("le type de matricule doit être NIR ou NIA (ou vide pour NIR)")
+    return kind
 
 
 def _vitale_serial(raw: str) -> str:

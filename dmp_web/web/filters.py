@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..domain.dossier import emergency_switches_in_words
 from ..domain.falc import Term
 from ..domain.habilitations import wish_readers_in_words
-from ..formatting import author_words, date_fr, de, de_before, group_code, time_fr
+from ..formatting import author_words, date_fr, de, de_before, group_code, nir_spaced, time_fr
 from ..texts.glossary import find_term, terms_in
 from ..texts.guides import PICTOGRAMS
 
@@ -51,6 +51,7 @@ def init_app(app) -> None:
     app.add_template_filter(date_fr)
     app.add_template_filter(time_fr)
     app.add_template_filter(group_code, "spaced")
+    app.add_template_filter(nir_spaced)
     app.add_template_filter(de)
     app.add_template_filter(de_before)
     app.add_template_global(subject)

@@ -34,7 +34,7 @@ DURAND = Professional("10001000016", "Dr Marie Durand", Profession.MEDECIN, "med
 CHAIN = ChainKey(b"a test key of thirty-two bytes!!")
 PERSON = InsuredPerson("275051305511212", "BENALI", "Fatima Leïla", "F", date(1975, 5, 21), "Marseille",
                        "3234567890123456", "with_photo", PostalAddress("40 boulevard National", "13003", "Marseille"),
-                       usage_name="ROCHE")
+                       usage_name="ROCHE", birth_place_code="13055")
 MODULE = Path(fhir_export.__file__)
 
 
@@ -59,7 +59,8 @@ def decided(actor, action: str, code: str, *, document_id: str = "", allowed: bo
 def content(**more) -> DossierContent:
     fields = {
         "dossier": Dossier(DOSSIER, PERSON.nir, "9144887071264763528126", MADE - timedelta(days=300),
-                           Consent("holder", "online", MADE - timedelta(days=300), "online")),
+                           Consent("holder", "online", MADE - timedelta(days=300), "online"),
+                           ins=PERSON.nir, ins_oid="1.2.250.1.213.1.4.8"),
         "person": PERSON, "wishes": Wishes(), "attending_doctor": "", "documents": [], "history": [],
         "made_at": MADE, "full_history": True,
     }
@@ -90,14 +91,34 @@ def test_an_empty_dossier_gives_a_collection_of_its_patient_and_choices_each_val
     assert bundle_json(made).decode("utf-8").count("Leïla") == 2  # UTF-8, not \\u escapes
 
 
-def test_the_patient_identifier_comes_from_one_function(monkeypatch):
+def test_the_patient_is_identified_by_the_ins_first_then_the_ins_c_and_carries_the_traits():
     [patient] = of_kind(build_bundle(content(), {}), "Patient")
-    assert patient["identifier"] == [{"use": "official", "type": {"text": "INS-C"},
-                                      "system": "urn:oid:1.2.250.1.213.1.4.2", "value": "9144887071264763528126"}]
-    ins = [{"system": "urn:oid:1.2.250.1.213.1.4.8", "value": "275051305511212"}]
-    monkeypatch.setattr(fhir_export, "patient_identifiers", lambda dossier, person: ins)
-    [patient] = of_kind(build_bundle(content(), {}), "Patient")
-    assert patient["identifier"] == ins  # the INS, when it comes, changes that function only
+    types = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203"
+    assert patient["identifier"] == [
+        {"use": "official", "type": {"coding": [{"system": types, "code": "INS-NIR"}], "text": "INS"},
+         "system": "urn:oid:1.2.250.1.213.1.4.8", "value": "275051305511212"},
+        {"use": "official", "type": {"coding": [{"system": types, "code": "INS-C"}], "text": "INS-C"},
+         "system": "urn:oid:1.2.250.1.213.1.4.2", "value": "9144887071264763528126"},
+    ]
+    # the 5 traits: birth name, birth first names, birth date, sex, the birth place's INSEE code
+    assert patient["name"][0] == {"use": "official", "family": "BENALI", "given": ["Fatima", "Leïla"]}
+    assert (patient["birthDate"], patient["gender"]) == ("1975-05-21", "female")
+    [birth_place] = patient["extension"]
+    assert birth_place == {"url": "http://hl7.org/fhir/StructureDefinition/patient-birthPlace", "valueAddress": {
+        "city": "Marseille", "extension": [{"url": "https://hl7.fr/ig/fhir/core/StructureDefinition/"
+                                                   "fr-core-address-insee-code", "valueCoding": {"code": "13055"}}]}}
+    get_fhir_model_class("Patient").model_validate(patient | {"resourceType": "Patient"})
+
+
+def test_a_nia_is_the_ins_under_its_own_oid_and_a_dossier_without_ins_gives_its_ins_c_alone():
+    nia = replace(content().dossier, ins="755051305511263", ins_oid="1.2.250.1.213.1.4.9")
+    [patient] = of_kind(build_bundle(content(dossier=nia), {}), "Patient")
+    assert [(i["system"], i["value"], i["type"]["coding"][0]["code"]) for i in patient["identifier"]] == [
+        ("urn:oid:1.2.250.1.213.1.4.9", "755051305511263", "INS-NIA"),
+        ("urn:oid:1.2.250.1.213.1.4.2", "9144887071264763528126", "INS-C")]
+    before = replace(content().dossier, ins="", ins_oid="")
+    [patient] = of_kind(build_bundle(content(dossier=before), {}), "Patient")
+    assert [i["value"] for i in patient["identifier"]] == ["9144887071264763528126"]
 
 
 def test_a_hidden_document_is_restricted_and_masque_ps_and_one_kept_from_representatives_says_so():

@@ -113,3 +113,63 @@ def test_an_account_gets_at_most_10_codes_a_day():
         account.issue_otp("login", now + timedelta(hours=1), PEPPER)
     assert refused.value.seconds_left == 23 * 3600 + 1
     assert account.issue_otp("login", now + timedelta(days=1), PEPPER)  # the oldest is a day old: one more
+
+
+# -- the INS -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("242037505604161", "242037505604161"),  # the 15 characters of a NIR
+        ("2420375056041", "242037505604161"),  # its 13 first: the key is added
+        ("2 42 03 75 056 041", "242037505604161"),
+        ("1 50 02 2a 004 017", "150022A00401783"),  # Corsica, 13 characters
+    ],
+)
+def test_an_ins_matricule_is_taken_with_its_key_or_its_13_first_characters(typed, expected):
+    from dmp_web.domain.identity import normalize_matricule
+
+    assert normalize_matricule(typed) == expected
+
+
+@pytest.mark.parametrize("typed, code", [("242037505604162", "key"), ("24203750560", "length"),
+                                         ("242037505604X", "characters"), ("", "empty")])
+def test_a_wrong_ins_matricule_is_refused_with_its_reason(typed, code):
+    from dmp_web.domain.identity import normalize_matricule
+
+    with pytest.raises(InvalidNir) as refused:
+        normalize_matricule(typed)
+    assert refused.value.code == code
+
+
+@pytest.mark.parametrize("code, valid", [("13055", True), ("2A004", True), ("2B033", True), ("99134", True),
+                                         ("2a004", False), ("2C004", False), ("1305", False), ("130555", False),
+                                         ("", False), ("Paris", False)])
+def test_a_birth_place_code_has_5_characters_digits_or_2a_2b(code, valid):
+    from dmp_web.domain.identity import birth_place_code_is_valid
+
+    assert birth_place_code_is_valid(code) is valid
+
+
+def test_the_ins_of_a_person_is_their_number_under_the_oid_of_its_kind_with_the_5_traits():
+    from dataclasses import replace
+
+    from dmp_web.demo import INSURED
+    from dmp_web.domain.dossier import Consent, Dossier
+    from dmp_web.domain.register import dossier_identity
+
+    fatima = next(p for p in INSURED if p.birth_name == "BENALI")
+    ins = fatima.ins
+    assert (ins.matricule, ins.oid, ins.kind) == ("275051305511212", "1.2.250.1.213.1.4.8", "NIR")
+    assert (ins.birth_name, ins.first_birth_names, ins.birth_date.isoformat(), ins.sex, ins.birth_place_code) == (
+        "BENALI", "Fatima", "1975-05-21", "F", "13055")  # the birth name, not her usage name ROCHE
+    waiting = replace(fatima, matricule_kind="NIA").ins
+    assert (waiting.oid, waiting.kind) == ("1.2.250.1.213.1.4.9", "NIA")
+    made = dossier_identity(fatima)
+    assert (made["holder_nir"], made["ins"], made["ins_oid"]) == (fatima.nir, fatima.nir, "1.2.250.1.213.1.4.8")
+    from datetime import datetime
+
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    old = Dossier("d1", fatima.nir, made["ins_c"], at, Consent("holder", "online", at, "online"))
+    assert old.ins == "" and old.hold_ins(ins) is True and (old.ins, old.ins_oid) == (ins.matricule, ins.oid)
+    assert old.hold_ins(ins) is False  # held already: nothing to write

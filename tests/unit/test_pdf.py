@@ -31,6 +31,7 @@ ADDRESS = ["12 rue des Lilas", "Appartement 3", "69003 Lyon"]
 LOGIN_ID = "jmartin7Q4K"
 PASSWORD = "Il1O0<&>q9"  # look-alike characters, and characters HTML would swallow
 INS_C = "2850575123456789012345"
+INS = "275051305511212"  # the INS matricule: here the NIR
 CODE = "RMGADQEP2KRG"
 DATED = datetime.date(2025, 3, 1)
 SECRETS = (LOGIN_ID, PASSWORD, INS_C, CODE)
@@ -47,7 +48,7 @@ CARER_INVITATION = dict(inviter="Jeanne MARTIN", allowed="voir ses documents et 
 LETTERS = {
     "credential": lambda: pdf_adapter.credential_letter(
         full_name="Jeanne Martin", address_lines=ADDRESS, login_id=LOGIN_ID,
-        initial_password=PASSWORD, ins_c=INS_C, created_on=datetime.date(2025, 3, 1), dated=DATED),
+        initial_password=PASSWORD, ins_c=INS_C, ins=INS, created_on=datetime.date(2025, 3, 1), dated=DATED),
     "credential_for_a_minor": lambda: pdf_adapter.credential_letter(
         full_name="Jeanne Martin", address_lines=ADDRESS, login_id=LOGIN_ID,
         initial_password=PASSWORD, ins_c=INS_C, created_on=datetime.date(2025, 3, 1),
@@ -67,7 +68,8 @@ EXPECTED_TEXT = {
     "credential": [LOGIN_ID, PASSWORD, "2850 5751 2345 6789 0123 45", "1er mars 2025",
                    "INS-C veut dire identifiant national de santé calculé", "10 minutes",
                    "8 chiffres", "loi Informatique et Libertés de 1978", "RGPD veut dire",
-                   "directeur de votre caisse d’assurance maladie"],
+                   "directeur de votre caisse d’assurance maladie",
+                   "Votre INS 2 75 05 13 055 112 12", "INS veut dire identifiant national de santé."],
     "credential_for_a_minor": [LOGIN_ID, PASSWORD, "représentant légal de Léa Martin",
                                "caisse d’assurance maladie de Léa Martin"],
     "creation_code": ["RMGA DQEP 2KRG", CODE, "1er avril 2025", "« créer votre DMP »",
@@ -184,9 +186,9 @@ def test_no_secret_nor_name_goes_into_the_pdf_metadata(letters, name):
 @each_letter
 def test_every_sentence_of_a_letter_has_at_most_15_words(name):
     context = {
-        "credential": dict(login_id=LOGIN_ID, initial_password=PASSWORD, ins_c=INS_C,
+        "credential": dict(login_id=LOGIN_ID, initial_password=PASSWORD, ins_c=INS_C, ins="275051305511212",
                            created_on=datetime.date(2025, 3, 1), for_minor_name=None),
-        "credential_for_a_minor": dict(login_id=LOGIN_ID, initial_password=PASSWORD, ins_c=INS_C,
+        "credential_for_a_minor": dict(login_id=LOGIN_ID, initial_password=PASSWORD, ins_c=INS_C, ins="",
                                        created_on=datetime.date(2025, 3, 1), for_minor_name="Léa Martin", dated=DATED),
         "creation_code": dict(code=CODE, expires_on=datetime.date(2025, 4, 1), dated=DATED),
         "identifier": dict(login_id=LOGIN_ID),
@@ -211,6 +213,15 @@ def test_every_letter_ends_with_the_help_line_and_the_site(letters, name):
     help_at = text.index("Besoin d’aide ? Appelez le 0 810 331 133. "
                          "Nos conseillers répondent du lundi au vendredi, de 8 h 30 à 17 h 30.")
     assert "Le site internet du DMP : www.dmp.fr." in text[help_at:]
+
+
+def test_the_credential_letter_keeps_the_ins_c_and_adds_the_ins_under_it_explained(letters):
+    text = letters["credential"].text()
+    assert text.index("Votre INS-C") < text.index("Votre INS 2 75 05 13 055 112 12")
+    assert "C’est le plus souvent le numéro de sécurité sociale." in text
+    # a dossier that holds no INS yet (written before, not migrated): the INS-C alone, no empty heading
+    minor = letters["credential_for_a_minor"].text()
+    assert "L’INS-C de Léa Martin" in minor and "L’INS de Léa Martin" not in minor
 
 
 def test_the_credential_letter_shows_the_password_exactly_as_typed_not_as_html(letters):

@@ -27,7 +27,8 @@ BASTIA = _nir("163092B012345")
 def _row(**values) -> dict:
     row = dict(
         nir=CLAIRE, nom_naissance="LEROY", nom_usage="", prenoms="Claire", sexe="F",
-        date_naissance="1986-07-04", lieu_naissance="Paris 12e", carte_vitale_numero="6234567890123456",
+        date_naissance="1986-07-04", lieu_naissance="Paris 12e", code_lieu_naissance="75112", type_matricule="",
+        carte_vitale_numero="6234567890123456",
         carte_vitale_type="avec photo", adresse="7 rue Oberkampf", complement_adresse="",
         code_postal="75011", ville="Paris", email="",
     )
@@ -49,7 +50,8 @@ GOOD_ROWS = [
     ),
     _row(
         nir=HENRI, nom_naissance="Lambert", prenoms="Henri", sexe="m", date_naissance="1939-01-30",
-        lieu_naissance="Lyon", carte_vitale_numero="7234567890123456", carte_vitale_type="without_photo",
+        lieu_naissance="Lyon", code_lieu_naissance="69123", type_matricule="nir",
+        carte_vitale_numero="7234567890123456", carte_vitale_type="without_photo",
         adresse="2 quai Saint-Antoine", code_postal="69002", ville="Lyon",
     ),
 ]
@@ -58,12 +60,12 @@ EXPECTED = {
         nir=CLAIRE, birth_name="LEROY", first_names="Claire Anne", sex="F", birth_date=date(1986, 7, 4),
         birth_place="Paris 12e", vitale_serial="6234567890123456", vitale_type="with_photo",
         address=PostalAddress("7 rue Oberkampf", "75011", "Paris", "Bâtiment B"),
-        usage_name="Garnier", email="claire.garnier@example.fr",
+        usage_name="Garnier", email="claire.garnier@example.fr", birth_place_code="75112",
     ),
     HENRI: InsuredPerson(
         nir=HENRI, birth_name="LAMBERT", first_names="Henri", sex="M", birth_date=date(1939, 1, 30),
         birth_place="Lyon", vitale_serial="7234567890123456", vitale_type="without_photo",
-        address=PostalAddress("2 quai Saint-Antoine", "69002", "Lyon"),
+        address=PostalAddress("2 quai Saint-Antoine", "69002", "Lyon"), birth_place_code="69123",
     ),
 }
 
@@ -209,6 +211,45 @@ def test_a_corsican_nir_and_postal_code_are_accepted(tmp_path):
     assert _register(app).get(BASTIA).address.postal_code == "2B200"
 
 
+def test_the_birth_place_code_and_the_matricule_kind_make_the_ins(tmp_path):
+    app = make_app(tmp_path)
+    rows = [
+        _row(nir=format_nir(AJACCIO), code_lieu_naissance="2a004", code_postal="20000", ville="Ajaccio"),
+        _row(nir=BASTIA, sexe="M", code_lieu_naissance="99134", type_matricule="nia"),  # born in Spain
+    ]
+    result = _import(app, tmp_path, _csv(rows))
+    assert result.exit_code == 0, result.output
+    ajaccio, bastia = _register(app).get(AJACCIO), _register(app).get(BASTIA)
+    assert (ajaccio.birth_place_code, ajaccio.ins.oid, ajaccio.ins.matricule) == ("2A004", "1.2.250.1.213.1.4.8",
+                                                                                  AJACCIO)
+    assert (bastia.matricule_kind, bastia.ins.oid, bastia.ins.kind) == ("NIA", "1.2.250.1.213.1.4.9", "NIA")
+    assert (bastia.ins.birth_place_code, bastia.ins.sex, bastia.ins.birth_name) == ("99134", "M", "LEROY")
+
+
+@pytest.mark.parametrize(
+    "column, typed, message",
+    [
+        ("code_lieu_naissance", "", "le code INSEE du lieu de naissance est vide"),
+        ("code_lieu_naissance", "7511", "le code INSEE du lieu de naissance doit avoir 5 chiffres "
+                                        "(ou 2A ou 2B et 3 chiffres en Corse, 99 et 3 chiffres à l'étranger)"),
+        ("code_lieu_naissance", "2C004", "le code INSEE du lieu de naissance doit avoir 5 chiffres "
+                                         "(ou 2A ou 2B et 3 chiffres en Corse, 99 et 3 chiffres à l'étranger)"),
+        ("code_lieu_naissance", "Paris", "le code INSEE du lieu de naissance doit avoir 5 chiffres "
+                                         "(ou 2A ou 2B et 3 chiffres en Corse, 99 et 3 chiffres à l'étranger)"),
+        ("type_matricule", "INS", "le type de matricule doit être NIR ou NIA (ou vide pour NIR)"),
+    ],
+)
+def test_a_wrong_birth_place_code_or_matricule_kind_says_why_in_french(column, typed, message):
+    people, problems = parse_register_csv(_csv([_row(**{column: typed})]), TODAY)
+    assert (people, problems) == ([], [f"ligne 2 : {message}"])
+
+
+def test_a_file_of_before_without_the_ins_columns_is_refused_by_its_header():
+    columns = tuple(c for c in COLUMNS if c not in ("code_lieu_naissance", "type_matricule"))
+    people, problems = parse_register_csv(_csv(GOOD_ROWS, columns=columns), TODAY)
+    assert (people, problems) == ([], ["ligne 1 : il manque les colonnes « code_lieu_naissance », « type_matricule »"])
+
+
 @pytest.mark.parametrize("separator", [";", ","])
 def test_semicolons_and_commas_both_separate_columns(tmp_path, separator):
     app = make_app(tmp_path)
@@ -258,7 +299,7 @@ def test_an_unknown_column_is_reported_once_for_the_header():
 def test_a_row_with_too_few_columns_is_reported():
     text = _csv(GOOD_ROWS) + "123;LEROY\n"
     people, problems = parse_register_csv(text, TODAY)
-    assert problems == ["ligne 4 : la ligne a 2 colonnes au lieu de 14 (séparateur « ; »)"]
+    assert problems == ["ligne 4 : la ligne a 2 colonnes au lieu de 16 (séparateur « ; »)"]
 
 
 def test_an_empty_file_or_a_header_alone_is_refused(tmp_path):

@@ -180,12 +180,18 @@ def test_the_patient_their_wishes_their_people_and_their_choices_are_in_the_bund
     bundle = exported(app, client, notifier)["bundle"]
     dossier = app.extensions["dmp.repos"].dossiers.get(DOSSIER)
     [patient] = resources(bundle, "Patient")
-    assert patient["identifier"] == [{"use": "official", "type": {"text": "INS-C"}, "system": INS_C,
-                                      "value": dossier.ins_c}]
+    types = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203"
+    assert patient["identifier"] == [  # the INS (here the NIR, OID …4.8) first, the INS-C second
+        {"use": "official", "type": {"coding": [{"system": types, "code": "INS-NIR"}], "text": "INS"},
+         "system": "urn:oid:1.2.250.1.213.1.4.8", "value": "275051305511212"},
+        {"use": "official", "type": {"coding": [{"system": types, "code": "INS-C"}], "text": "INS-C"},
+         "system": INS_C, "value": dossier.ins_c}]
     assert patient["name"] == [{"use": "official", "family": "BENALI", "given": ["Fatima"]},
                                {"use": "usual", "family": "ROCHE", "given": ["Fatima"]}]
     assert (patient["gender"], patient["birthDate"]) == ("female", "1975-05-21")
-    assert patient["extension"][0]["valueAddress"] == {"city": "Marseille"}
+    assert patient["extension"][0]["valueAddress"] == {"city": "Marseille", "extension": [
+        {"url": "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-address-insee-code",
+         "valueCoding": {"code": "13055"}}]}  # the INSEE code of her birth place, one of the INS's traits
 
     [blood] = resources(bundle, "Observation")
     assert codes([blood["code"]]) == {("http://loinc.org", "882-1")}
