@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from ..formatting import date_fr, group_code
+from ..formatting import date_fr, group_code, nir_spaced
 from .dossier import Dossier
 from .register import InsuredPerson
 from .wishes import CardChoices, Wishes
@@ -81,8 +81,10 @@ class CardLine:
 
 
 def health_identifier(dossier: Dossier) -> CardLine:
-    """The health identifier the card prints, and its label: the one place to change when the
-    dossier holds the INS (today its INS-C, computed from the identity)."""
+    """The health identifier the card prints, and its label: the INS the dossier holds (the one
+    professionals' software reads), or the INS-C of a dossier the INS has not reached yet."""
+    if dossier.ins:
+        return CardLine("INS (identifiant national de santé)", nir_spaced(dossier.ins))
     return CardLine("INS-C (numéro de santé calculé)", group_code(dossier.ins_c))
 
 

@@ -2,6 +2,7 @@
 policy's "export" and "manage" decisions): pure, no Flask, no store."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -11,7 +12,8 @@ from dmp_web.domain.actors import Carer, Holder, LegalRepresentative, Profession
 from dmp_web.domain.carers import CarerGrant, Purpose
 from dmp_web.domain.dossier import Consent, Dossier
 from dmp_web.domain.emergency_card import (
-    IN_THE_DMP, NOTHING_TICKED, TITLE, CardFact, blood_group_words, card_of, health_identifier, hints, problems,
+    IN_THE_DMP, NOTHING_TICKED, TITLE, CardFact, CardLine, blood_group_words, card_of, health_identifier, hints,
+    problems,
 )
 from dmp_web.domain.register import InsuredPerson, PostalAddress
 from dmp_web.domain.representatives import Representative
@@ -65,8 +67,10 @@ def test_a_blood_group_says_its_sign_and_its_word(group, words):
 
 
 def test_the_health_identifier_is_printed_from_one_function_that_names_it():
-    line = health_identifier(dossier())
+    line = health_identifier(dossier())  # a dossier the INS has not reached yet: its INS-C
     assert line.label.startswith("INS-C") and line.value == "2850 5751 2345 6789 0123 45"
+    with_ins = replace(dossier(), ins="275051305511212", ins_oid="1.2.250.1.213.1.4.8")
+    assert health_identifier(with_ins) == CardLine("INS (identifiant national de santé)", "2 75 05 13 055 112 12")
     card = card_of(WISHES, PERSON, dossier(), date(2026, 12, 1), choices(CardFact.HEALTH_ID))
     assert card.lines == (line,)
     assert hints(WISHES, dossier())[CardFact.HEALTH_ID.value] == f"{line.text}."

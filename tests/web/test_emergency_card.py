@@ -19,7 +19,7 @@ from PIL import Image
 from dmp_web.demo import DEMO_LOGIN
 from dmp_web.domain.details import read_detail
 from dmp_web.domain.emergency_card import MIN_POINTS, TITLE
-from dmp_web.formatting import group_code
+from dmp_web.formatting import nir_spaced
 from dmp_web.pdf.card import FACE_HEIGHT_MM, FACE_WIDTH_MM, MM
 from dmp_web.services import history
 
@@ -58,8 +58,8 @@ def wishes_written(patient):
     return patient
 
 
-def ins_c(app) -> str:
-    return app.extensions["dmp.repos"].dossiers.get(DOSSIER).ins_c
+def ins(app) -> str:
+    return app.extensions["dmp.repos"].dossiers.get(DOSSIER).ins
 
 
 def saved(app):
@@ -108,7 +108,7 @@ def test_each_box_says_what_it_would_print(wishes_written, app):
     assert hint("blood_group") == "Vous avez écrit : O− (négatif)."
     assert hint("allergies") == "Vous avez écrit : pénicilline, arachides."
     assert hint("emergency_contact") == "C’est Paul Roche (mon mari), 06 11 22 33 44."
-    assert hint("health_id") == f"INS-C (numéro de santé calculé) : {group_code(ins_c(app))}."
+    assert hint("health_id") == f"INS (identifiant national de santé) : {nir_spaced(ins(app))}."
 
 
 def test_the_choices_are_saved_sealed_journaled_and_come_back_ticked(wishes_written, app):
@@ -251,7 +251,7 @@ def expected_front(app, *lines: str) -> list[str]:
     (ALL, lambda app: ["Groupe sanguin : O− (négatif)", "Allergies : pénicilline, arachides",
                        f"Traitements : {TREATMENTS}", "À prévenir : Paul Roche (mon mari), 06 11 22 33 44",
                        f"Directives anticipées : {PLACE}",
-                       f"INS-C (numéro de santé calculé) : {group_code(ins_c(app))}"], []),
+                       f"INS (identifiant national de santé) : {nir_spaced(ins(app))}"], []),
     (["allergies", "emergency_contact"], lambda app: [
         "Allergies : pénicilline, arachides", "À prévenir : Paul Roche (mon mari), 06 11 22 33 44"],
      ["Groupe sanguin", "négatif", "Traitements", "Kardegic", "Directives", PLACE, "INS-C"]),
