@@ -68,7 +68,9 @@ def test_the_patient_sees_their_ins_under_their_ins_c_on_their_home(client, noti
     home = client.get("/mon-dmp")
     pairs = {dt.get_text(strip=True): dd.get_text(" ", strip=True) for dl in home.soup.main.find_all("dl")
              for dt, dd in zip(dl.find_all("dt"), dl.find_all("dd"), strict=True)}
-    assert pairs["INS"].startswith(FATIMA_INS_SPACED + " INS veut dire identifiant national de santé.")
+    assert pairs["INS"] == FATIMA_INS_SPACED
+    explained = home.soup.main.find("dl").find_next_sibling("p", class_="explain").get_text(" ", strip=True)
+    assert explained.startswith("INS veut dire identifiant national de santé.")  # right under the list
     assert pairs["INS-C"].startswith(dossier(app).ins_c)
 
 
